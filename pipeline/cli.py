@@ -1,0 +1,61 @@
+"""The `family-time` command: one sub-command per job, each in pipeline/commands/.
+
+Each command module has HELP, add_arguments(parser) and run(args) -> exit code. Modules are
+imported only when their command runs, so `family-time extract` never loads the mail code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, str] = {
+    "extract": "pipeline.commands.extract",
+    "validate": "pipeline.commands.validate",
+    "calendar": "pipeline.commands.calendar",
+    "process": "pipeline.commands.process",
+    "watch": "pipeline.commands.watch",
+    "status": "pipeline.commands.status",
+    "init": "pipeline.commands.init",
+    "demo": "pipeline.commands.demo",
+    "tracker": "pipeline.commands.tracker",
+    "paperwork": "pipeline.commands.paperwork",
+    "report": "pipeline.commands.report",
+}
+
+
+def build_parser(load: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="family-time",
+        description="Referral intake and paperwork for a Family Time service.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # a command not built yet
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
