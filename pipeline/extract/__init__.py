@@ -1,0 +1,112 @@
+"""The reader: any inbox file in, one Extraction out (form, version, status, answers).
+
+Dispatch is by content, not by the file's name, because names lie (a .doc renamed .docx,
+a PDF called .docx). Never raises for bad input: a damaged or hostile file gets an
+"unreadable" verdict whose reason business support can act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from pipeline.extract.models import Extraction, FormMatch
+
+log = logging.getLogger(__name__)
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PDF_MAGIC = b"%PDF"
+EMAIL_SUFFIXES = {".eml", ".msg"}
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+def unreadable(path: Path, reason: str) -> Extraction:
+    """The verdict for a file we cannot or will not read."""
+    return Extraction(file=path.name, form=FormMatch(status="unreadable", reason=reason))
+
+
+def _optional_reader(module: str, func: str, path: Path, what: str) -> Extraction:
+    """Call a reader another module provides; if it is not installed yet, say so plainly."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return unreadable(path, f"{what} files are not supported yet; please ask the sender "
+                                "for the Word (.docx) version of the form.")
+    return getattr(mod, func)(path)
+
+
+def _sniff(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(8)
+
+
+def _looks_like_email(head: bytes, path: Path) -> bool:
+    if path.suffix.lower() in EMAIL_SUFFIXES:
+        return True
+    return False
+
+
+def extract_file(path: Path, profile=None) -> Extraction:
+    """Read one file of any kind the inbox receives; never raises for bad input."""
+    path = Path(path)
+    try:
+        return _extract(path, profile)
+    except Exception:  # a reader's bug must not stop the pipeline: report it as unreadable
+        log.exception("reader failed on a file (type %s)", path.suffix.lower() or "none")
+        return unreadable(path, "The file could not be read (an unexpected problem in the "
+                                "reader). It has been kept for a person to look at.")
+
+
+def _extract(path: Path, profile) -> Extraction:
+    try:
+        size = path.stat().st_size
+        head = _sniff(path)
+    except FileNotFoundError:
+        return unreadable(path, "The file disappeared before it could be read.")
+    except OSError:
+        return unreadable(path, "The file could not be opened (it may be open in another "
+                                "program, or access is denied). It will be tried again.")
+    suffix = path.suffix.lower()
+    if size == 0:
+        return unreadable(path, "The file is empty (0 bytes). Please ask the sender to "
+                                "attach the form again.")
+    if size > MAX_FILE_BYTES:
+        return unreadable(path, "The file is larger than 100 MB, far larger than any form; "
+                                "it was not opened.")
+    if head.startswith(OLE_MAGIC):
+        if suffix == ".msg":
+            return _optional_reader("pipeline.extract.email", "read_email", path, "Outlook message")
+        if suffix in {".xls", ".xlsx", ".ppt"}:
+            return Extraction(file=path.name, form=FormMatch(
+                status="not_referral", reason="Not a referral: this is an old Office file "
+                                              "(spreadsheet or presentation), not the form."))
+        return unreadable(path, "This is an old Word 97-2003 .doc file; please save it as "
+                                ".docx and send it again.")
+    if head.startswith(ZIP_MAGIC):
+        from pipeline.extract.docx import read_docx
+        return read_docx(path, profile=profile)
+    if head.startswith(PDF_MAGIC):
+        return _optional_reader("pipeline.extract.pdf", "read_pdf", path, "PDF")
+    if _looks_like_email(head, path):
+        return _optional_reader("pipeline.extract.email", "read_email", path, "Email")
+    if suffix in {".docx", ".docm", ".dotx", ".doc"}:
+        return unreadable(path, "The file is named like a Word document but is not one "
+                                "(it may be damaged, or another kind of file renamed). "
+                                "Please ask the sender to save the form again as .docx.")
+    if suffix == ".pdf":
+        return unreadable(path, "The file is named like a PDF but is not one (it may be "
+                                "damaged). Please ask the sender to send it again.")
+    if suffix in {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".bmp", ".gif"}:
+        return unreadable(path, "This is a picture (a photo or scan), which cannot be read; "
+                                "please ask the sender for the Word (.docx) version of the form.")
+    if suffix in {".rtf", ".odt", ".txt", ".html", ".htm"} or head.startswith(b"{\\rtf"):
+        return unreadable(path, f"This is a {suffix or 'text'} file, not the Word form; please "
+                                "ask the sender for the form as a Word (.docx) file.")
+    return Extraction(file=path.name, form=FormMatch(
+        status="not_referral",
+        reason=f"Not a referral: the file type ({suffix or 'no extension'}) is not a form "
+               "the service accepts (Word .docx, PDF or email)."))

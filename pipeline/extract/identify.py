@@ -1,0 +1,142 @@
+"""Which form is this, which version, and is that version still accepted?
+
+Decided from data only: the catalogue's version markers, custom properties, titles and labels,
+and the service profile's lists of current and old versions. When the service issues a new
+version it edits the catalogue and profile; this code does not change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
+from pipeline.extract.labels import count_labels, known_keys
+from pipeline.extract.models import FormMatch
+from pipeline.extract.text import label_key, normalise
+
+
+def version_status(form: FormSpec, version: VersionSpec, profile=None) -> str:
+    """"current" or "old": the profile's lists win over the catalogue's own status."""
+    if profile is not None:
+        name = f"{form.id} {version.version}"
+        forms = getattr(profile, "forms", None)
+        if forms is not None:
+            if name in forms.current:
+                return "current"
+            if name in forms.old:
+                return "old"
+    return version.status
+
+
+def _title_in(text_lines: list[str], form: FormSpec) -> str | None:
+    """A title of the form standing as a heading (a line of its own, not inside a sentence)."""
+    titles = sorted({*form.titles, form.title, *(v.title for v in form.versions if v.title)},
+                    key=len, reverse=True)
+    for line in text_lines:
+        lk = label_key(line)
+        for t in titles:
+            tk = label_key(t)
+            if lk == tk or (lk.startswith(tk + " ") and len(lk) <= len(tk) + 30):
+                return t
+    return None
+
+
+def _marker_hit(version: VersionSpec, text: str) -> str | None:
+    for m in version.markers:
+        found = re.search(m, text, re.IGNORECASE)
+        if found:
+            return normalise(found.group(0))
+    return None
+
+
+def _match(form: FormSpec, version: VersionSpec | None, status: str, reason: str) -> FormMatch:
+    return FormMatch(id=form.id, version=version.version if version else None, status=status,
+                     reason=reason, kind=form.kind)
+
+
+def _describe(form: FormSpec, status: str) -> str:
+    noun = "session record" if form.kind == "session_record" else "form"
+    return f"{'Current' if status == 'current' else 'Old'} {noun}"
+
+
+def identify(text: str, properties: dict[str, str] | None = None,
+             tagged_keys: set[str] | None = None, labels_found: int = 0,
+             profile=None) -> FormMatch:
+    """The form, version and status of a document, with the reason in plain English.
+
+    text: everything readable (body, headers, footers); properties: Word custom properties;
+    tagged_keys: content-control tags or PDF field names found; labels_found: labels the
+    caller counted itself (added to what is found in `text`).
+    """
+    text = text or ""
+    properties = properties or {}
+    tagged_keys = tagged_keys or set()
+    cat = catalogue()
+    forms = list(cat.forms.values())
+
+    # 1. Custom document properties naming a catalogue version.
+    form_id = normalise(properties.get("FormId", ""))
+    version_id = normalise(properties.get("FormVersion", ""))
+    if form_id in cat.forms and version_id:
+        form = cat.forms[form_id]
+        version = form.version(version_id)
+        if version is not None:
+            status = version_status(form, version, profile)
+            why = f"custom property FormVersion={version_id}"
+            if _marker_hit(version, text):
+                why += " and footer marker"
+            return _match(form, version, status, f"{_describe(form, status)}: {why}")
+
+    lines = [ln for ln in normalise(text, keep_lines=True).split("\n") if ln.strip()]
+
+    # 2. A version marker in the text (footer, title).
+    hits: list[tuple[int, FormSpec, VersionSpec, str]] = []
+    for form in forms:
+        has_title = _title_in(lines, form) is not None
+        for version in form.versions:
+            hit = _marker_hit(version, text)
+            if hit:
+                status = version_status(form, version, profile)
+                rank = (0 if has_title else 2) + (0 if status == "current" else 1)
+                hits.append((rank, form, version, hit))
+    if hits:
+        hits.sort(key=lambda h: h[0])
+        _, form, version, hit = hits[0]
+        status = version_status(form, version, profile)
+        if status == "current":
+            why = f"{_describe(form, status)}: version marker '{hit}'"
+        else:
+            why = (f"{_describe(form, status)}: the form says '{hit}', which is not a "
+                   f"version we accept now")
+        return _match(form, version, status, why)
+
+    # 3. Looks like a form (title, labels or tags) but carries no current marker: an old form.
+    best: tuple[int, FormSpec] | None = None
+    counts: dict[str, int] = {}
+    for form in forms:
+        n = count_labels(text, form) if text else 0
+        n = max(n, len(tagged_keys & known_keys(form)))
+        counts[form.id] = n
+        if best is None or n > best[0]:
+            best = (n, form)
+    if best is not None and labels_found > best[0]:
+        counts[best[1].id] = labels_found
+    for form in forms:
+        title = _title_in(lines, form)
+        n = counts.get(form.id, 0)
+        if title or n >= form.min_labels:
+            if title:
+                seen = f"it has the title '{title}'"
+            else:
+                seen = f"it has {n} of the form's labels"
+            noun = "session record" if form.kind == "session_record" else "form"
+            return _match(form, None, "old",
+                          f"Old {noun}: {seen} but no current version marker "
+                          f"(no version number in the footer)")
+
+    # 4. Not a referral (nor a session record).
+    referral = next((f for f in forms if f.kind == "referral"), forms[0])
+    n = counts.get(referral.id, 0)
+    plural = "label" if n == 1 else "labels"
+    return FormMatch(status="not_referral",
+                     reason=f"Not a referral: no form title and only {n} of the form's {plural}")
