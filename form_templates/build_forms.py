@@ -259,10 +259,40 @@ def legacy_checkbox(ids: Ids, checked: bool = False) -> list:
 # ---------------------------------------------------------------------------------------
 # Layout helpers
 
+# Word rejects property elements out of schema order, so they are inserted in place.
+TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+               "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"]
+TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+              "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
+PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+             "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+             "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange"]
+
+
+def _put(parent, el, order: list[str]) -> None:
+    """Insert `el` among parent's children where the schema sequence puts it."""
+    name = el.tag.split("}")[1]
+    rank = order.index(name)
+    for i, child in enumerate(parent):
+        child_name = child.tag.split("}")[1] if isinstance(child.tag, str) else ""
+        if child_name == name:
+            parent.replace(child, el)
+            return
+        if child_name in order and order.index(child_name) > rank:
+            parent.insert(i, el)
+            return
+    parent.append(el)
+
+
 
 def _shade(cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
-    tcpr.append(_el("w:shd", val="clear", color="auto", fill=fill))
+    _put(tcpr, _el("w:shd", val="clear", color="auto", fill=fill), TCPR_ORDER)
 
 
 def _cell_margins(table, top=60, bottom=60, left=100, right=100) -> None:
@@ -270,7 +300,7 @@ def _cell_margins(table, top=60, bottom=60, left=100, right=100) -> None:
     mar = _el("w:tblCellMar")
     for side, v in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
         mar.append(_el(f"w:{side}", w=str(v), type="dxa"))
-    tblpr.append(mar)
+    _put(tblpr, mar, TBLPR_ORDER)
 
 
 def _borders(table, color: str = BORDER) -> None:
@@ -278,7 +308,7 @@ def _borders(table, color: str = BORDER) -> None:
     borders = _el("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color=color))
-    tblpr.append(borders)
+    _put(tblpr, borders, TBLPR_ORDER)
 
 
 def _fixed_table(doc, rows: int, widths_cm: list[float]):
@@ -287,7 +317,9 @@ def _fixed_table(doc, rows: int, widths_cm: list[float]):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tblpr = table._tbl.tblPr
-    tblpr.append(_el("w:tblLayout", type="fixed"))
+    _put(tblpr, _el("w:tblLayout", type="fixed"), TBLPR_ORDER)
+    _put(tblpr, _el("w:tblW", w=str(sum(int(Cm(w).twips) for w in widths_cm)), type="dxa"),
+         TBLPR_ORDER)
     _borders(table)
     _cell_margins(table)
     grid = table._tbl.tblGrid
@@ -409,7 +441,7 @@ def _band(doc, title: str, guidance: str, style: str) -> None:
     _para_spacing(p, before=10, after=2)
     p.paragraph_format.keep_with_next = True
     ppr = p._p.get_or_add_pPr()
-    ppr.append(_el("w:shd", val="clear", color="auto", fill=BAND_FILL[style]))
+    _put(ppr, _el("w:shd", val="clear", color="auto", fill=BAND_FILL[style]), PPR_ORDER)
     r = p.add_run(title)
     r.bold = True
     r.font.size = Pt(11)
