@@ -1,0 +1,370 @@
+"""Reads a referral or session record sent as a PDF: fillable (AcroForm) or flat "Save as PDF".
+
+Social workers sometimes "Save as PDF" from Word or LibreOffice, and a few print, sign and
+scan. A fillable PDF names its fields by contract key, so they are read directly; a flat one
+only has text, so answers are found by their labels, as for old Word forms. Anything that
+cannot be read (password, scan, damage, a huge file) gets a reason business support can act on:
+this function never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pipeline.extract.labels import CHECKED, UNCHECKED
+from pipeline.extract.models import Extraction, FormMatch
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 50                       # a referral form is a few pages; more is not a form
+MAX_BYTES = 40 * 1024 * 1024         # a flat form is well under 1 MB; a scan a few MB
+MIN_TEXT_CHARS = 20                  # fewer characters than this on every page: nothing to read
+
+PASSWORD_REASON = ("The PDF is password-protected; please send it without a password, "
+                   "or send the Word version.")
+SCANNED_REASON = ("This looks like a scanned (image-only) PDF, so it cannot be read; please "
+                  "ask the sender for the Word version.")
+DAMAGED_REASON = ("The PDF is damaged or incomplete, so it cannot be read; please ask the "
+                  "sender to save it again and resend it, or to send the Word version.")
+TRUNCATED_REASON = ("The PDF is incomplete (the file ends part-way through, perhaps cut off "
+                    "while it was being saved or sent); please ask the sender to resend it.")
+NOT_PDF_REASON = ("The file is named .pdf but is not a PDF, so it cannot be read; please ask "
+                  "the sender to send the form again.")
+NO_TEXT_REASON = ("The PDF has no text in it to read; please ask the sender for the Word "
+                  "version of the form.")
+
+_TRUE = {"yes", "on", "1", "true", "x", "checked", "ticked"}
+_FALSE = {"off", "no", "0", "false", ""}
+_DAY_FIELD = re.compile(r"^(?P<key>[\w.\[\]]+):(?P<day>[A-Za-z]+)$")
+
+
+def _unreadable(name: str, reason: str) -> Extraction:
+    return Extraction(file=name, form=FormMatch(status="unreadable", reason=reason))
+
+
+def read_pdf(path: Path, profile=None) -> Extraction:
+    """Which form the PDF is and every answer in it; an `unreadable` match with a plain reason
+    for a password, a scan, a damaged or an over-long file. `profile` decides which form
+    versions are current (the catalogue's status without one)."""
+    path = Path(path)
+    name = path.name
+    try:
+        return _read(path, name, profile)
+    except Exception:  # noqa: BLE001 - a hostile or broken file must never stop the pipeline
+        log.warning("pdf: unexpected failure reading a file; treated as damaged", exc_info=True)
+        return _unreadable(name, DAMAGED_REASON)
+
+
+def _read(path: Path, name: str, profile) -> Extraction:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+    except OSError:
+        return _unreadable(name, "The file could not be opened (it may have been moved, or "
+                                 "still be in use); it will be tried again.")
+    if size == 0:
+        return _unreadable(name, "The file is empty (0 bytes); please ask the sender to "
+                                 "send it again.")
+    if b"%PDF-" not in head:
+        return _unreadable(name, NOT_PDF_REASON)
+    if size > MAX_BYTES:
+        return _unreadable(name, f"The PDF is too large to be a referral form "
+                                 f"({size // (1024 * 1024)} MB).")
+    if b"%%EOF" not in tail:
+        return _unreadable(name, TRUNCATED_REASON)
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path, strict=False)
+        password = None
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except (PyPdfError, NotImplementedError, ValueError, KeyError):
+                opened = 0
+            if not opened:
+                return _unreadable(name, PASSWORD_REASON)
+            password = ""
+        n_pages = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError):
+        return _unreadable(name, DAMAGED_REASON)
+    if n_pages == 0:
+        return _unreadable(name, DAMAGED_REASON)
+    if n_pages > MAX_PAGES:
+        return _unreadable(name, f"The PDF is too long to be a referral form ({n_pages} pages); "
+                                 "please check what was sent.")
+
+    properties = _properties(reader)
+    acro = _acroform_fields(reader)
+    lines, images, tables = _page_text(path, password)
+    if lines is None:
+        return _unreadable(name, DAMAGED_REASON)
+    text = "\n".join(lines)
+
+    if not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS and not _has_form_props(properties):
+        return _unreadable(name, SCANNED_REASON if images else NO_TEXT_REASON)
+
+    return _identify_and_read(name, text, lines, properties, acro, profile, tables)
+
+
+def _has_form_props(properties: dict[str, str]) -> bool:
+    return bool(properties.get("FormId"))
+
+
+def _properties(reader) -> dict[str, str]:
+    """Document information and XMP custom properties (FormId, FormVersion, Title ...)."""
+    out: dict[str, str] = {}
+    try:
+        info = reader.metadata or {}
+        for k, v in info.items():
+            if isinstance(v, (str, int, float)):
+                out[str(k).lstrip("/")] = str(v)
+    except Exception:  # noqa: BLE001 - metadata is a hint, never a reason to fail
+        pass
+    try:
+        xmp = reader.xmp_metadata
+        if xmp is not None:
+            for k, v in (xmp.custom_properties or {}).items():
+                out.setdefault(str(k), str(v))
+    except Exception:  # noqa: BLE001
+        pass
+    return out
+
+
+def _button_state(value) -> str:
+    return str(value or "").lstrip("/").strip().lower()
+
+
+def _acroform_fields(reader) -> dict[str, str | list[str]]:
+    """Fillable fields named by contract key; check boxes become Yes/No, day boxes a list."""
+    try:
+        fields = reader.get_fields() or {}
+    except Exception:  # noqa: BLE001 - a broken form dictionary: fall back to the text
+        return {}
+    from pipeline.extract.text import is_placeholder, normalise
+
+    out: dict[str, str | list[str]] = {}
+    days: dict[str, list[str]] = {}
+    for fname, fld in fields.items():
+        try:
+            ftype = fld.get("/FT")
+            value = fld.get("/V")
+        except AttributeError:
+            continue
+        fname = str(fname)
+        m = _DAY_FIELD.match(fname)
+        if m:
+            days.setdefault(m.group("key"), [])
+            if ftype == "/Btn" and _button_state(value) in _TRUE:
+                days[m.group("key")].append(m.group("day").capitalize())
+            continue
+        if ftype == "/Btn":
+            state = _button_state(value)
+            flags = int(fld.get("/Ff", 0) or 0)
+            is_radio = bool(flags & (1 << 15))
+            if state in _TRUE:
+                out[fname] = "yes"
+            elif is_radio and state and state not in _FALSE:
+                out[fname] = str(value).lstrip("/")       # a radio group: the chosen option
+            elif not is_radio or state == "no":
+                out[fname] = "no"
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        text = normalise(str(value) if value is not None else "", keep_lines=True)
+        if text and not is_placeholder(text):
+            out[fname] = text
+    for key, picked in days.items():
+        out[key] = picked
+    return out
+
+
+def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool, list[list]]:
+    """Every line of text, page by page; whether any page carries an image; and the tables
+    (label | answer rows) with check boxes drawn as shapes turned into box characters."""
+    import pdfplumber
+
+    lines: list[str] = []
+    tables: list[list] = []
+    images = False
+    try:
+        with pdfplumber.open(path, password=password) as pdf:
+            for page in pdf.pages:
+                if page.images:
+                    images = True
+                try:
+                    _add_drawn_boxes(page)
+                    text = page.extract_text() or ""
+                    if text.strip():
+                        tables.extend(page.extract_tables())
+                except Exception:  # noqa: BLE001 - one bad page: keep the others
+                    text = ""
+                lines.extend(text.splitlines())
+                page.close()
+    except Exception:  # noqa: BLE001 - pdfminer raises many types for broken files
+        return None, False, []
+    return lines, images, tables
+
+
+def _add_drawn_boxes(page) -> None:
+    """Old forms' check boxes (Word legacy fields) are exported as a small square, with a
+    cross of two lines when ticked, not as a character: add the matching box character so the
+    answer reads "☒ Tuesday" like a content control's would."""
+    objects = page.objects
+    rects = [r for r in objects.get("rect", [])
+             if 5 <= r["width"] <= 16 and 5 <= r["height"] <= 16
+             and abs(r["width"] - r["height"]) < 3]
+    if not rects:
+        return
+    chars = objects.get("char", [])
+    if not chars:
+        return
+    lines = objects.get("line", []) + objects.get("curve", [])
+    boxes = set(CHECKED + UNCHECKED)
+    added = []
+    for r in rects:
+        if any(c["text"] in boxes and c["x0"] < r["x1"] and c["x1"] > r["x0"]
+               and c["top"] < r["bottom"] and c["bottom"] > r["top"] for c in chars):
+            continue
+        inside = [ln for ln in lines
+                  if ln["x0"] >= r["x0"] - 1 and ln["x1"] <= r["x1"] + 1
+                  and ln["top"] >= r["top"] - 1 and ln["bottom"] <= r["bottom"] + 1
+                  and ln["width"] > r["width"] / 2 and ln["height"] > r["height"] / 2]
+        template = min(chars, key=lambda c: abs(c["top"] - r["top"]) + abs(c["x0"] - r["x1"]))
+        ch = dict(template)
+        ch.update({"text": "☒" if len(inside) >= 2 else "☐", "x0": r["x0"], "x1": r["x1"],
+                   "width": r["width"], "top": r["top"], "bottom": r["bottom"],
+                   "y0": r["y0"], "y1": r["y1"], "doctop": r["doctop"]})
+        added.append(ch)
+    if added:
+        chars.extend(added)
+        chars.sort(key=lambda c: (c["doctop"], c["x0"]))
+
+
+_BOX_WORD = re.compile("([" + CHECKED + UNCHECKED + "])\\s*([A-Za-z]*)")
+
+
+def _yes_no(raw: str) -> str:
+    """A yes/no answer as "yes"/"no": a lone box beside "Yes" means no when empty."""
+    from pipeline.extract.text import label_key, normalise
+
+    text = normalise(raw)
+    marks = _BOX_WORD.findall(text)
+    if marks:
+        ticked = [word for box, word in marks if box in CHECKED]
+        if len(marks) == 1:
+            word = label_key(marks[0][1]) or "yes"
+            if ticked:
+                return word if word in ("yes", "no") else "yes"
+            return "no" if word == "yes" else ""
+        if ticked:
+            word = label_key(ticked[0])
+            return word if word in ("yes", "no") else ticked[0]
+        return ""
+    return text                       # typed as words: kept as typed, like a Word cell
+
+
+def _resolve(cell: str, form, version) -> tuple[str, str | None]:
+    """The label in a table cell (which may carry a hint under it) and its generic key."""
+    from pipeline.extract.labels import fields_from_label_pairs
+    from pipeline.extract.text import normalise
+
+    parts = [normalise(p) for p in (cell or "").splitlines() if normalise(p)]
+    candidates = [" ".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    for cand in candidates[:6]:
+        found = fields_from_label_pairs([(cand, "x")], form, version)
+        if found:
+            key = next(iter(found))
+            return cand, re.sub(r"\[\d+\]", "[n]", key)
+    return (candidates[0] if candidates else ""), None
+
+
+def _pairs_from_tables(tables: list[list], form, version) -> list[tuple[str, str]]:
+    """(label, answer) pairs from label | answer rows and from the family grid."""
+    from pipeline.extract.text import is_placeholder
+
+    pairs: list[tuple[str, str]] = []
+
+    def answer(key: str | None, raw: str) -> str:
+        raw = raw or ""
+        if is_placeholder(raw):
+            return ""
+        spec = form.field(key.replace("[n]", "[1]")) if key else None
+        if spec is not None and spec.type == "yesno":
+            return _yes_no(raw)
+        return raw
+
+    for table in tables:
+        # "Sample-\nParent": a hyphenated name wrapped in a narrow cell.
+        rows = [[re.sub(r"-\n(?=\w)", "-", c or "") for c in row] for row in table if row]
+        if not rows:
+            continue
+        header = [_resolve(c, form, version) if c.strip() else ("", None) for c in rows[0]]
+        filled = [h for h in header if h[0]]
+        if len(filled) >= 3 and all(k and "[n]" in k for _, k in filled):
+            for row in rows[1:]:
+                for (label, key), cell in zip(header, row):
+                    if key:
+                        pairs.append((label, answer(key, cell)))
+            continue
+        for row in rows:
+            cells = [c for c in row if c is not None]
+            if len(cells) < 2 or not cells[0].strip():
+                continue
+            label, key = _resolve(cells[0], form, version)
+            if key is None:
+                continue
+            value = "\n".join(c for c in cells[1:] if c.strip())
+            pairs.append((label, answer(key, value)))
+    return pairs
+
+
+_PAGE_LINE = re.compile(r"^\s*page\s+\d+\s+of\s+\d+\s*$", re.IGNORECASE)
+
+
+def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[str, str],
+                       acro: dict[str, str | list[str]], profile, tables: list[list]
+                       ) -> Extraction:
+    from pipeline.extract.catalogue import catalogue
+    from pipeline.extract.identify import identify
+    from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
+
+    cat = catalogue()
+    all_keys: set[str] = set()
+    for form in cat.forms.values():
+        all_keys |= known_keys(form)
+    acro = {k: v for k, v in acro.items() if k in all_keys}
+    # identify() counts the labels in the text itself; field names count as tags.
+    match = identify(text, properties, set(acro), 0, profile=profile)
+    fields: dict[str, str | list[str]] = {}
+    if match.status in ("current", "old") and match.id in cat.forms:
+        form = cat.form(match.id)
+        version = form.version(match.version) if match.version else None
+        form_keys = known_keys(form)
+        if tables:
+            fields = fields_from_label_pairs(_pairs_from_tables(tables, form, version),
+                                             form, version)
+        if len(fields) < form.min_labels and text.strip():
+            # No usable table (text laid out without borders): answers after their labels.
+            body = [ln for ln in lines if not _PAGE_LINE.match(ln)]
+            for k, v in fields_from_text(body, form, version).items():
+                spec = form.field(k)
+                if spec is not None and spec.type == "yesno" and isinstance(v, str):
+                    v = _yes_no(v)
+                fields.setdefault(k, v)
+        for k, v in acro.items():
+            if k in form_keys:
+                spec = form.field(k)
+                if spec is not None and spec.type == "yesno" and isinstance(v, str):
+                    v = _yes_no(v)
+                fields[k] = v
+        fields = {k: v for k, v in fields.items() if v != ""}
+    return Extraction(file=name, form=match, fields=fields)
