@@ -1,0 +1,195 @@
+"""Build the automatic emails an item owes, from the templates in form_templates/mail/.
+
+Pure apart from reading templates and the blank form: no sending, no files written. Each
+message is keyed "<reference or 'item'>:<kind>:<item id>" so the outbox can send it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.config import Config
+from pipeline.extract.catalogue import VersionSpec, catalogue
+from pipeline.models import Item
+from pipeline.notify.addresses import clean_address
+from pipeline.notify.guard import recipient_block, source_block
+from pipeline.notify.message import OutgoingMessage, message_id
+from pipeline.notify.privacy import Protected, initials, safe_problems
+from pipeline.notify.wording import Wording, wording_for
+from pipeline.profile import Profile
+
+log = logging.getLogger("pipeline.notify")
+
+# Which message each outcome owes. Duplicates owe nothing; session records have their own
+# work later; "attention" goes to the team inbox only.
+KIND_BY_OUTCOME = {"accepted": "accepted", "incomplete": "incomplete", "old_form": "old_form",
+                   "not_referral": "attention", "unreadable": "attention"}
+EXTERNAL = {"accepted", "incomplete", "old_form"}
+DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+class MailNotReady(Exception):
+    """The service must fix something before this message can go (the message says what).
+
+    The item's mail stays owed: call messages_for again later.
+    """
+
+
+def key_for(item: Item, kind: str) -> str:
+    return f"{item.reference or 'item'}:{kind}:{item.id}"
+
+
+def messages_for(item: Item, profile: Profile, config: Config | None = None,
+                 now: dt.datetime | None = None) -> list[OutgoingMessage]:
+    """The emails `item` owes (none, or one), built but not sent.
+
+    Raises MailNotReady when the service's set-up stops the mail (a missing blank form, a
+    profile address that is not an email address); bad data in the item never raises.
+    """
+    kind = KIND_BY_OUTCOME.get(item.outcome)
+    if kind is None:
+        return []
+    wording = wording_for(profile.id, paths.MAIL_TEMPLATES)
+    blocked = source_block(item, profile, wording)
+    if blocked:
+        log.info("item %s (%s): no automatic email, because %s",
+                 item.id, item.reference or "no reference", blocked)
+        return []
+    team = clean_address(profile.team_inbox)
+    sender_address = clean_address(profile.mail.from_address)
+    if not team or not sender_address:
+        raise MailNotReady(f"The service profile '{profile.id}' needs a real email address in "
+                           "team_inbox and in [mail] from_address before any email can be sent.")
+
+    values = dict(item.verdict.values) if item.verdict else {}
+    if kind in EXTERNAL:
+        to_address, fallback = _recipient(item, values, profile, wording)
+        to = (to_address,) if to_address else (team,)
+        cc = (team,) if to_address and to_address.lower() != team else ()
+    else:
+        to, cc, fallback = (team,), (), {"sw": None, "used": "team"}
+
+    context = _context(item, kind, profile, wording, values, fallback)
+    attachment: tuple[Path, VersionSpec] | None = None
+    if kind == "old_form":
+        attachment = _blank_form(profile)
+        context["form"]["file_name"] = attachment[0].name
+
+    key = key_for(item, kind)
+    subject = wording.subject(kind, context)
+    msg = EmailMessage()
+    msg["From"] = Address(display_name=" ".join(profile.mail.from_name.split()),
+                          addr_spec=sender_address)
+    msg["To"] = tuple(Address(addr_spec=a) for a in to)
+    if cc:
+        msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
+    msg["Reply-To"] = Address(addr_spec=team)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime((now or dt.datetime.now(dt.timezone.utc)).astimezone())
+    msg["Message-ID"] = message_id(key, sender_address)
+    msg["Auto-Submitted"] = "auto-replied"          # RFC 3834: robots must not answer this
+    msg["X-Auto-Response-Suppress"] = "All"         # nor Exchange's out-of-office replies
+    msg["X-Family-Time-Key"] = key
+    msg.set_content(wording.body(kind, "txt", context))
+    msg.add_alternative(wording.body(kind, "html", context), subtype="html")
+    if attachment:
+        path, _ = attachment
+        msg.add_attachment(path.read_bytes(), maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1],
+                           filename=path.name)
+
+    note = "" if not fallback["sw"] else \
+        f"social worker's address {fallback['sw']}: sent to the {fallback['used']} instead"
+    if note:
+        log.info("item %s (%s): %s", item.id, item.reference or "no reference", note)
+    return [OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
+                            kind=kind, note=note)]
+
+
+def _recipient(item: Item, values: dict, profile: Profile, wording: Wording
+               ) -> tuple[str | None, dict]:
+    """Who an outside message goes to: the form's social worker, else the sender, else nobody.
+
+    The returned dict says what happened, so the message can tell the team why.
+    """
+    raw = values.get("social_worker.email")
+    if raw in (None, ""):
+        problem = "missing"
+    else:
+        address = clean_address(raw)
+        if address is None:
+            problem = "unusable"
+        else:
+            problem = recipient_block(address, profile, wording)
+            if problem is None:
+                return address, {"sw": None, "used": "sw"}
+    sender = clean_address(item.sender) if item.sender else None
+    if sender and recipient_block(sender, profile, wording) is None:
+        return sender, {"sw": problem, "used": "sender"}
+    return None, {"sw": problem, "used": "team"}
+
+
+def _context(item: Item, kind: str, profile: Profile, wording: Wording, values: dict,
+             fallback: dict) -> dict:
+    """Everything a template may use; nothing here names a child or a family member."""
+    verdict = item.verdict
+    protected = Protected(values, wording)
+    reason = item.reason or (verdict.reason if verdict else "")
+    form = catalogue().by_kind("referral")
+    used = form.version(verdict.form_version) if verdict and verdict.form_version else None
+    current = _current_version(profile)
+    return {
+        "kind": kind, "outcome": item.outcome, "item_id": item.id,
+        "reference": item.reference,
+        "initials": initials(values.get("child.first_name"), values.get("child.last_name")),
+        "received": item.received_at,
+        "counted_from": verdict.counted_from if verdict else None,
+        "due": dict(verdict.due) if verdict else {},
+        "timescales": profile.timescales.model_dump(),
+        "service": {"name": profile.name, "service_name": profile.service_name,
+                    "phone": profile.phone, "team_inbox": profile.team_inbox,
+                    "supervisor_role": profile.supervisor_role,
+                    "coordinator_role": profile.coordinator_role,
+                    "out_of_hours_phone": profile.out_of_hours_phone},
+        "problems": safe_problems(verdict.problems if verdict else [], protected),
+        "warnings": safe_problems(verdict.warnings if verdict else [], protected),
+        "fallback": fallback,
+        "reason": None if protected.found_in(reason) else reason,
+        "file_name": item.original_name,
+        "sender": clean_address(item.sender) if item.sender else None,
+        "archive_path": item.archive_path,
+        "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
+        "outcome_words": wording.words("outcome_words", item.outcome, item.outcome),
+        "form": {"title": form.title, "version": current.version, "file_name": current.template},
+        "used_form": {"version": used.version if used else None,
+                      "title": (used.title or form.title) if used else None},
+    }
+
+
+def _current_version(profile: Profile) -> VersionSpec:
+    """The referral form version this service issues now (profile first, then catalogue)."""
+    form = catalogue().by_kind("referral")
+    for entry in profile.forms.current:
+        form_id, _, version = entry.partition(" ")
+        spec = form.version(version.strip()) if form_id == form.id else None
+        if spec:
+            return spec
+    if form.current_versions:
+        return form.current_versions[0]
+    raise MailNotReady("The catalogue names no current version of the referral form.")
+
+
+def _blank_form(profile: Profile) -> tuple[Path, VersionSpec]:
+    """The blank current form to attach to a request to re-submit on it."""
+    spec = _current_version(profile)
+    path = paths.FORM_TEMPLATES / spec.template
+    if not path.is_file():
+        raise MailNotReady(f"The blank current referral form ({path.name}) is missing from "
+                           f"{path.parent}; build the forms, then the request to use the "
+                           "current form will be sent.")
+    return path, spec

@@ -1,0 +1,53 @@
+"""Who must never get an automatic reply: the loop guards (RFC 3834).
+
+An automatic message must never answer another automatic message, a bulk mailing, a bounce,
+a no-reply address, or our own mail coming back; otherwise two robots can write to each other
+for ever. The patterns are data (form_templates/mail/mail.toml, [guard]).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.models import Item
+from pipeline.notify.addresses import clean_address, same_address
+from pipeline.notify.wording import Wording
+from pipeline.profile import Profile
+
+
+def is_automatic_address(address: str, wording: Wording) -> bool:
+    """True for no-reply, mailer-daemon, postmaster and bounce addresses."""
+    local = address.rpartition("@")[0]
+    return any(re.search(p, local, re.IGNORECASE) for p in wording.guard_patterns)
+
+
+def is_our_address(address: str, profile: Profile) -> bool:
+    """True for the team inbox and the address our own messages come from."""
+    return same_address(address, clean_address(profile.team_inbox)) or \
+        same_address(address, clean_address(profile.mail.from_address))
+
+
+def source_block(item: Item, profile: Profile, wording: Wording) -> str | None:
+    """Why the message that brought this item must get no automatic mail at all, or None.
+
+    Nothing is sent, not even to the team: a notice to the team inbox about an automatic
+    message could itself come back into the inbox and start a loop.
+    """
+    if item.auto_submitted:
+        return "it was itself an automatic or bulk message"
+    if item.sender:
+        sender = clean_address(item.sender)
+        if sender and is_automatic_address(sender, wording):
+            return "it came from an automatic (no-reply) address"
+        if sender and is_our_address(sender, profile):
+            return "it came from our own address"
+    return None
+
+
+def recipient_block(address: str, profile: Profile, wording: Wording) -> str | None:
+    """Why we must not write to this (already validated) address, or None."""
+    if is_automatic_address(address, wording):
+        return "automatic"
+    if is_our_address(address, profile):
+        return "ours"
+    return None

@@ -1,0 +1,270 @@
+"""Deliver automatic emails exactly once: always as an .eml file, and by SMTP when configured.
+
+Every message is written to config.mail_dir as <key>.eml (a private file, written atomically):
+people can read and audit it, or a mail server can collect it from the folder. When the
+profile has [mail.smtp], the same bytes are also sent, and a small SQLite table of our own
+(state/mail-outbox.sqlite) records each key: when written, when sent, attempts, the next
+attempt and the last error. A failed send is retried with exponential backoff on later calls;
+a message the server accepted is marked sent at once and never sent again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import json
+import logging
+import os
+import smtplib
+import socket
+import sqlite3
+import ssl
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from pipeline.config import Config
+from pipeline.files import private_dir, write_private
+from pipeline.notify.addresses import clean_address
+from pipeline.notify.message import OutgoingMessage, eml_name
+from pipeline.profile import Profile
+
+log = logging.getLogger("pipeline.notify")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mail (
+    key           TEXT PRIMARY KEY,
+    file          TEXT NOT NULL,        -- the .eml file's name in the mail folder
+    recipients    TEXT NOT NULL,        -- JSON list of envelope recipients
+    mode          TEXT NOT NULL,        -- 'file' (written only) or 'smtp' (must be sent)
+    written_at    TEXT NOT NULL,
+    sent_at       TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt  REAL NOT NULL DEFAULT 0,  -- seconds since the epoch
+    last_error    TEXT,
+    claimed_until REAL                  -- a sender is working on it until then
+)
+"""
+
+
+class PendingMail(BaseModel):
+    """One message still waiting for the mail server, for `status`."""
+    key: str
+    file: str
+    attempts: int
+    written_at: str
+    next_attempt: dt.datetime | None
+    last_error: str | None
+
+    def describe(self) -> str:
+        when = self.next_attempt.strftime("%d/%m/%Y %H:%M") if self.next_attempt else "now"
+        tried = f"{self.attempts} attempt(s)" if self.attempts else "not tried yet"
+        error = f"; last problem: {self.last_error}" if self.last_error else ""
+        return f"{self.key}: {tried}, next try {when}{error}"
+
+
+class _SendFailed(Exception):
+    """A send that did not happen; the message is for the person reading `status`."""
+
+
+class MailOutbox:
+    """The only place mail leaves from. Safe to create anew after a restart."""
+
+    LEASE_SECONDS = 300.0     # a crashed sender's claim runs out after this
+
+    def __init__(self, config: Config, profile: Profile, *, backoff_base: float = 60.0,
+                 backoff_max: float = 3600.0, clock: Callable[[], float] = time.time):
+        self.config = config
+        self.profile = profile
+        self.mail_dir = config.mail_dir
+        self.db_path = config.state_dir / "mail-outbox.sqlite"
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.clock = clock
+        private_dir(self.mail_dir)
+        private_dir(config.state_dir)
+        with self._db() as db:
+            db.execute(_SCHEMA)
+
+    # ---- public
+
+    def deliver(self, msg: OutgoingMessage) -> bool:
+        """Write `msg` (once) and send it (once) if SMTP is configured.
+
+        True when nothing more is owed for this key; False when a send is still to come
+        (it failed, or its retry time has not come yet): call again later.
+        """
+        name = eml_name(msg.key)
+        path = self.mail_dir / name
+        row = self._row(msg.key)
+        if row is None or (row["sent_at"] is None and row["mode"] == "smtp"
+                           and not path.exists()):
+            if not path.exists():
+                write_private(path, msg.message.as_bytes(policy=email.policy.SMTP))
+            mode = "smtp" if self.profile.mail.smtp else "file"
+            with self._db() as db:
+                db.execute("INSERT OR IGNORE INTO mail (key, file, recipients, mode, written_at)"
+                           " VALUES (?, ?, ?, ?, ?)",
+                           (msg.key, name, json.dumps(msg.recipients), mode, self._stamp()))
+            row = self._row(msg.key)
+            log.info("mail %s written to %s", msg.key, name)
+        if row["mode"] == "file" or row["sent_at"]:
+            return True
+        return self._send(row)
+
+    def retry_due(self) -> int:
+        """Send every message whose retry time has come; the number now sent."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL AND "
+                              "next_attempt <= ? ORDER BY written_at", (self.clock(),)).fetchall()
+        return sum(1 for row in rows if self._send(row))
+
+    def pending_report(self) -> list[PendingMail]:
+        """Messages the mail server has not accepted yet, oldest first."""
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL "
+                              "ORDER BY written_at").fetchall()
+        return [PendingMail(key=r["key"], file=r["file"], attempts=r["attempts"],
+                            written_at=r["written_at"], last_error=r["last_error"],
+                            next_attempt=dt.datetime.fromtimestamp(r["next_attempt"])
+                            if r["next_attempt"] else None)
+                for r in rows]
+
+    def is_sent(self, key: str) -> bool:
+        row = self._row(key)
+        return bool(row and row["sent_at"])
+
+    # ---- sending
+
+    def _send(self, row: sqlite3.Row) -> bool:
+        now = self.clock()
+        if row["next_attempt"] > now:
+            return False
+        with self._db() as db:   # claim it, so two processes never send the same key
+            claimed = db.execute(
+                "UPDATE mail SET claimed_until = ? WHERE key = ? AND sent_at IS NULL AND "
+                "(claimed_until IS NULL OR claimed_until < ?)",
+                (now + self.LEASE_SECONDS, row["key"], now)).rowcount
+        if not claimed:
+            return False
+        try:
+            data = (self.mail_dir / row["file"]).read_bytes()
+            refused = self._smtp_send(row["key"], data, json.loads(row["recipients"]))
+        except _SendFailed as exc:
+            attempts = row["attempts"] + 1
+            delay = min(self.backoff_max, self.backoff_base * 2 ** (attempts - 1))
+            with self._db() as db:
+                db.execute("UPDATE mail SET attempts = ?, next_attempt = ?, last_error = ?, "
+                           "claimed_until = NULL WHERE key = ?",
+                           (attempts, self.clock() + delay, str(exc), row["key"]))
+            log.warning("mail %s not sent (attempt %d, next in %.0f s): %s",
+                        row["key"], attempts, delay, exc)
+            return False
+        except OSError as exc:   # the .eml file itself could not be read
+            with self._db() as db:
+                db.execute("UPDATE mail SET last_error = ?, claimed_until = NULL WHERE key = ?",
+                           (f"The message file {row['file']} could not be read ({exc}).",
+                            row["key"]))
+            return False
+        log.info("mail %s sent%s", row["key"],
+                 f" ({len(refused)} recipient(s) refused)" if refused else "")
+        return True
+
+    def _smtp_send(self, key: str, data: bytes, recipients: list[str]) -> dict:
+        """Hand `data` to the server; mark the key sent the moment the server accepts it."""
+        smtp = self.profile.mail.smtp
+        sender = clean_address(self.profile.mail.from_address)
+        if smtp is None or sender is None:
+            raise _SendFailed("The service profile has no usable mail server or from-address.")
+        user = os.environ.get(smtp.username_env) if smtp.username_env else None
+        password = os.environ.get(smtp.password_env) if smtp.password_env else None
+        if (smtp.username_env and not user) or (smtp.password_env and not password):
+            missing = [n for n, v in ((smtp.username_env, user), (smtp.password_env, password))
+                       if n and not v]
+            raise _SendFailed("The mail server's login is not set: the environment variable(s) "
+                              f"{', '.join(missing)} are empty.")
+        where = f"{smtp.host}:{smtp.port}"
+        conn: smtplib.SMTP | None = None
+        try:
+            if smtp.port == 465:
+                conn = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds,
+                                        context=ssl.create_default_context())
+            else:
+                conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds)
+                if smtp.starttls:
+                    conn.starttls(context=ssl.create_default_context())
+            if user and password:
+                conn.login(user, password)
+            refused = conn.sendmail(sender, recipients, data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = sorted({str(code) for code, _ in exc.recipients.values()})
+            raise _SendFailed(f"The mail server refused every recipient (code {', '.join(codes)})."
+                              ) from exc
+        except smtplib.SMTPResponseException as exc:
+            text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
+                exc.smtp_error, bytes) else str(exc.smtp_error)
+            raise _SendFailed(f"The mail server at {where} refused the message "
+                              f"({exc.smtp_code} {' '.join(text.split())}).") from exc
+        except smtplib.SMTPServerDisconnected as exc:
+            raise _SendFailed(f"The mail server at {where} closed the connection before "
+                              "accepting the message.") from exc
+        except (socket.timeout, TimeoutError) as exc:
+            raise _SendFailed(f"No answer from the mail server at {where} within "
+                              f"{smtp.timeout_seconds:g} seconds.") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise _SendFailed(f"Could not send through the mail server at {where} "
+                              f"({exc.__class__.__name__}: {exc}).") from exc
+        finally:
+            if conn is not None and "refused" not in locals():
+                _close(conn)
+        # Accepted: record it before anything else can go wrong (even saying goodbye).
+        note = (f"Sent, but the server refused {len(refused)} of {len(recipients)} "
+                "recipient(s).") if refused else None
+        with self._db() as db:
+            db.execute("UPDATE mail SET sent_at = ?, attempts = attempts + 1, last_error = ?, "
+                       "claimed_until = NULL WHERE key = ?", (self._stamp(), note, key))
+        _close(conn, polite=True)
+        return refused
+
+    # ---- state
+
+    def _db(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        return _Closing(db)
+
+    def _row(self, key: str) -> sqlite3.Row | None:
+        with self._db() as db:
+            return db.execute("SELECT * FROM mail WHERE key = ?", (key,)).fetchone()
+
+    def _stamp(self) -> str:
+        return dt.datetime.fromtimestamp(self.clock()).astimezone().isoformat(timespec="seconds")
+
+
+class _Closing:
+    """sqlite3 connection as a context manager that closes (the standard one only commits)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
+
+
+def _close(conn: smtplib.SMTP, polite: bool = False) -> None:
+    try:
+        if polite:
+            conn.quit()
+        else:
+            conn.close()
+    except (smtplib.SMTPException, OSError):
+        try:
+            conn.close()
+        except OSError:
+            pass

@@ -1,0 +1,101 @@
+"""The wording of every automatic email, read from form_templates/mail/ (Jinja2).
+
+A service changes what its emails say by editing templates, never code: a file in
+mail/<profile id>/ replaces the shared file of the same name, and mail/<profile id>/mail.toml
+replaces single settings of mail/mail.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from pipeline.paths import MAIL_TEMPLATES
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def long_date(value: object) -> str:
+    """"Wednesday 25 November 2026": English whatever the machine's locale."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        return "" if value is None else str(value)
+    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def working_days(n: object) -> str:
+    """"1 working day", "10 working days"."""
+    return f"{n} working day" if n == 1 else f"{n} working days"
+
+
+class Wording:
+    """Templates and settings for one service, shared files first overridden by its own."""
+
+    def __init__(self, profile_id: str, root: Path = MAIL_TEMPLATES):
+        self.root = root
+        own = root / profile_id
+        search = [str(own)] if own.is_dir() else []
+        search.append(str(root))
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search),
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
+                                                default_for_string=False),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters["long_date"] = long_date
+        self.env.filters["working_days"] = working_days
+        self.settings = _merged(root / "mail.toml", own / "mail.toml")
+
+    @property
+    def guard_patterns(self) -> list[str]:
+        return list(self.settings.get("guard", {}).get("automatic_local_parts", []))
+
+    @property
+    def never_in_mail(self) -> list[str]:
+        return list(self.settings.get("privacy", {}).get("never_in_mail", []))
+
+    @property
+    def name_keys(self) -> list[str]:
+        return list(self.settings.get("privacy", {}).get("names", []))
+
+    def words(self, table: str, key: str, default: str = "") -> str:
+        return str(self.settings.get(table, {}).get(key, default))
+
+    def subject(self, kind: str, context: dict) -> str:
+        """The subject line for `kind`, on one line whatever the data holds."""
+        source = self.settings.get("subjects", {}).get(kind)
+        if not source:
+            raise KeyError(f"mail.toml has no subject for '{kind}'")
+        text = self.env.from_string(source).render(**context)
+        return " ".join(text.split())
+
+    def body(self, kind: str, part: str, context: dict) -> str:
+        """The text ("txt") or HTML ("html") part of the message for `kind`."""
+        return self.env.get_template(f"{kind}.{part}").render(**context)
+
+
+def _merged(base: Path, own: Path) -> dict:
+    """mail.toml with the service's own settings laid over it, table by table."""
+    with open(base, "rb") as fh:
+        data = tomllib.load(fh)
+    if own.is_file():
+        with open(own, "rb") as fh:
+            for table, values in tomllib.load(fh).items():
+                if isinstance(values, dict):
+                    data.setdefault(table, {}).update(values)
+                else:
+                    data[table] = values
+    return data
+
+
+@lru_cache(maxsize=16)
+def wording_for(profile_id: str, root: Path = MAIL_TEMPLATES) -> Wording:
+    """One Wording per service per process (templates are compiled once)."""
+    return Wording(profile_id, root)
