@@ -29,6 +29,7 @@ class _Index:
     by_label: dict[str, str] = field(default_factory=dict)
     repeating: dict[str, str] = field(default_factory=dict)   # label -> "family[n].name"
     stops: set[str] = field(default_factory=set)              # section titles, headings
+    skip: set[str] = field(default_factory=set)               # hints, guidance, footers
     pattern: re.Pattern | None = None                         # every label, longest first
     specs: dict[str, FieldSpec] = field(default_factory=dict)
 
@@ -75,6 +76,15 @@ def _build_index(form: FormSpec, version: VersionSpec | None) -> _Index:
         idx.stops.add(label_key(re.sub(r"^\s*\d+[.)]\s*", "", s.title)))
     for t in form.titles:
         idx.stops.add(label_key(t))
+    for f in form.fields:
+        for extra in (f.hint, f.note):
+            if extra:
+                idx.skip.add(label_key(extra))
+    for s in form.sections:
+        idx.skip.add(label_key(s.guidance))
+    for v in form.versions:
+        idx.skip.add(label_key(v.footer))
+    idx.skip.discard("")
     alts = sorted({lab for lab in list(idx.by_label) + list(idx.stops) if lab},
                   key=len, reverse=True)
     idx.pattern = re.compile("|".join(f"(?P<l{i}>{_regex_for(a)})" for i, a in enumerate(alts)),
@@ -110,6 +120,14 @@ def _match_label(text: str, idx: _Index) -> tuple[str | None, int | None]:
     if bare and bare != k and bare in idx.by_label:
         return idx.by_label[bare], None
     return None, None
+
+
+def key_for_label(label: str, form: FormSpec, version: VersionSpec | None = None) -> str | None:
+    """The field key a label names ("family[n].name" for a family column), or None."""
+    key, row = _match_label(label, _index(form, version))
+    if key is not None and row is not None and "[n]" in key:
+        return key.replace("[n]", f"[{row}]")
+    return key
 
 
 def _clip(s: str) -> str:
@@ -239,7 +257,7 @@ def fields_from_text(lines: list[str], form: FormSpec,
 
     for raw in lines:
         line = normalise(raw)
-        if not line:
+        if not line or label_key(line) in idx.skip:
             continue
         for lab, txt in _split_line(line, idx):
             if lab is not None:

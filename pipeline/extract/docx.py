@@ -1,0 +1,488 @@
+"""Read a Word .docx form: content controls first, then legacy form fields, then labels.
+
+Parsed straight from the zip with the safe XML parser (python-docx cannot see inline or
+nested content controls, and we must control entity handling ourselves). Every w:sdt at
+every level is visited, so a control inside a table cell, a paragraph or another control is
+found wherever Word or the sender's edits put it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
+from pipeline.extract.identify import identify
+from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer, count_labels,
+                                     fields_from_label_pairs, fields_from_text, key_for_label,
+                                     known_keys)
+from pipeline.extract.models import Extraction, FormMatch
+from pipeline.extract.safety import UnsafeFile, open_zip_safely, parse_xml, read_member
+from pipeline.extract.text import is_placeholder, normalise
+
+log = logging.getLogger(__name__)
+
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+DAYS_KEY = "request.days"
+_TRUE = {"1", "true", "on"}
+_CHECKED_GLYPHS = set("☒☑✔✓⊠")
+_OPTION_TAG = re.compile(r"^(?P<key>[\w.\[\]]+?)\s*[:|]\s*(?P<option>.+)$")
+
+_Q = ("p", "r", "t", "tab", "br", "cr", "sdt", "sdtPr", "sdtContent", "tag", "alias",
+      "showingPlcHdr", "delText", "instrText", "fldChar", "ffData", "name", "checkBox",
+      "checked", "default", "ddList", "result", "listEntry", "tbl", "tr", "tc", "pPr", "rPr",
+      "val", "fldCharType", "noBreakHyphen", "dropDownList", "comboBox", "listItem",
+      "displayText", "value", "body")
+
+
+class _Names:
+    """Qualified tag names for the document's namespace (transitional or strict OOXML)."""
+
+    def __init__(self, ns: str):
+        self.ns = ns
+        for n in _Q:
+            setattr(self, n, f"{{{ns}}}{n}")
+        self.deleted = f"{{{ns}}}del"
+        self.moved_from = f"{{{ns}}}moveFrom"
+        self.w14_checkbox = f"{{{W14}}}checkbox"
+        self.w14_checked = f"{{{W14}}}checked"
+        self.w14_val = f"{{{W14}}}val"
+
+
+@dataclass
+class _Control:
+    """One content control or legacy form field, as found, before we know the form."""
+    tag: str
+    alias: str
+    value: str | None          # None: blank or still showing its prompt
+    checkbox: bool = False
+    checked: bool = False
+    label_beside: str = ""     # the text beside a legacy field that has no usable name
+
+
+# ---------------------------------------------------------------- text
+
+def _showing_placeholder(sdt, n: _Names) -> bool:
+    pr = sdt.find(n.sdtPr)
+    if pr is None:
+        return False
+    flag = pr.find(n.showingPlcHdr)
+    if flag is None:
+        return False
+    return flag.get(n.val, "true").lower() in _TRUE
+
+
+def _text(el, n: _Names, skip_placeholders: bool = True) -> str:
+    """What a person sees: runs, tabs and breaks; deleted text, field codes and controls
+    still showing their prompt left out."""
+    parts: list[str] = []
+    walker = etree.iterwalk(el, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag
+        if event == "start":
+            if tag == n.t:
+                parts.append(node.text or "")
+            elif tag == n.tab:
+                parent = node.getparent()
+                if parent is not None and parent.tag == n.r:
+                    parts.append(" ")
+            elif tag == n.br or tag == n.cr:
+                parts.append("\n")
+            elif tag == n.noBreakHyphen:
+                parts.append("-")
+            elif tag in (n.pPr, n.rPr, n.sdtPr, n.instrText, n.delText, n.deleted,
+                         n.moved_from, n.ffData):
+                walker.skip_subtree()
+            elif (tag == n.sdt and skip_placeholders and node is not el
+                  and _showing_placeholder(node, n)):
+                walker.skip_subtree()
+        elif tag == n.p:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _clip(s: str) -> str:
+    return s[:MAX_FIELD_CHARS]
+
+
+# ---------------------------------------------------------------- content controls
+
+def _controls(root, n: _Names) -> list[_Control]:
+    """Every content control at every level (body, paragraph, row, cell, nested)."""
+    out: list[_Control] = []
+    for sdt in root.iter(n.sdt):
+        pr = sdt.find(n.sdtPr)
+        if pr is None:
+            continue
+        tag_el = pr.find(n.tag)
+        alias_el = pr.find(n.alias)
+        tag = normalise(tag_el.get(n.val, "")) if tag_el is not None else ""
+        alias = normalise(alias_el.get(n.val, "")) if alias_el is not None else ""
+        if not tag and not alias:
+            continue
+        content = sdt.find(n.sdtContent)
+        box = pr.find(n.w14_checkbox)
+        if box is not None:
+            checked_el = box.find(n.w14_checked)
+            if checked_el is not None:
+                checked = checked_el.get(n.w14_val, "0").lower() in _TRUE
+            else:
+                shown = _text(content, n) if content is not None else ""
+                checked = any(ch in _CHECKED_GLYPHS for ch in shown)
+            out.append(_Control(tag, alias, "yes" if checked else "no", checkbox=True,
+                                checked=checked))
+            continue
+        if content is None or _showing_placeholder(sdt, n):
+            out.append(_Control(tag, alias, None))
+            continue
+        text = _text(content, n)
+        if is_placeholder(text):
+            out.append(_Control(tag, alias, None))
+        else:
+            out.append(_Control(tag, alias, _clip(normalise(text))))
+    return out
+
+
+# ---------------------------------------------------------------- legacy form fields
+
+def _legacy_fields(root, n: _Names) -> list[_Control]:
+    """Pre-2007 form fields (FORMTEXT, FORMCHECKBOX, FORMDROPDOWN): name and result."""
+    out: list[_Control] = []
+    stack: list[dict] = []
+    for r in root.iter(n.r):
+        fld = r.find(n.fldChar)
+        if fld is not None:
+            kind = fld.get(n.fldCharType)
+            if kind == "begin":
+                stack.append({"ff": fld.find(n.ffData), "run": r, "result": [], "sep": False})
+            elif kind == "separate" and stack:
+                stack[-1]["sep"] = True
+            elif kind == "end" and stack:
+                field = stack.pop()
+                if field["ff"] is not None:
+                    out.append(_legacy_control(field, n))
+            continue
+        if stack and stack[-1]["sep"]:
+            for t in r.iter(n.t):
+                stack[-1]["result"].append(t.text or "")
+    return out
+
+
+def _legacy_control(field: dict, n: _Names) -> _Control:
+    ff = field["ff"]
+    name_el = ff.find(n.name)
+    name = normalise(name_el.get(n.val, "")) if name_el is not None else ""
+    beside = _label_beside(field["run"], n)
+    box = ff.find(n.checkBox)
+    if box is not None:
+        val_el = box.find(n.checked)
+        if val_el is None:
+            val_el = box.find(n.default)
+        checked = val_el is not None and val_el.get(n.val, "true").lower() in _TRUE
+        return _Control(name, "", "yes" if checked else "no", checkbox=True, checked=checked,
+                        label_beside=beside)
+    dd = ff.find(n.ddList)
+    if dd is not None:
+        entries = [normalise(e.get(n.val, "")) for e in dd.findall(n.listEntry)]
+        res = dd.find(n.result)
+        if res is None:
+            res = dd.find(n.default)
+        i = int(res.get(n.val, "0")) if res is not None and res.get(n.val, "0").isdigit() else 0
+        value = entries[i] if 0 <= i < len(entries) else None
+        return _Control(name, "", value if value and not is_placeholder(value) else None,
+                        label_beside=beside)
+    text = normalise("".join(field["result"]))
+    return _Control(name, "", _clip(text) if text and not is_placeholder(text) else None,
+                    label_beside=beside)
+
+
+def _label_beside(run, n: _Names) -> str:
+    """The label next to a legacy field: the previous cell in its row, else the text before
+    it in its paragraph."""
+    para = next((a for a in run.iterancestors(n.p)), None)
+    cell = next((a for a in run.iterancestors(n.tc)), None)
+    if cell is not None:
+        prev = cell.getprevious()
+        while prev is not None and prev.tag != n.tc:
+            prev = prev.getprevious()
+        if prev is not None:
+            return normalise(_text(prev, n))
+    if para is not None:
+        before: list[str] = []
+        for r in para.iter(n.r):
+            if r is run:
+                break
+            before.extend(t.text or "" for t in r.iter(n.t))
+        return normalise("".join(before))
+    return ""
+
+
+def _name_to_key(name: str, keys: set[str]) -> str | None:
+    """A control tag or legacy field name to a contract key ("referral_date", truncated)."""
+    if name in keys:
+        return name
+    squash = re.sub(r"[^a-z0-9]", "", name.lower())
+    if not squash:
+        return None
+    table = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in keys}
+    if squash in table:
+        return table[squash]
+    if len(name) >= 20:    # Word truncates legacy field names to 20 characters
+        hits = [k for s, k in table.items() if s.startswith(squash)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+# ---------------------------------------------------------------- tables (label fallback)
+
+def _table_pairs(root, n: _Names, form: FormSpec, version: VersionSpec | None) -> list[tuple[str, str]]:
+    """(label, answer) pairs from every table: label cell then answer cell, and family
+    tables read by their header row (or with one column per person)."""
+    pairs: list[tuple[str, str]] = []
+    for tbl in root.iter(n.tbl):
+        header: list[str] | None = None
+        for tr in tbl.iterchildren(n.tr):
+            cells = [_cell_text(tc, n) for tc in tr.iterchildren(n.tc)]
+            if not cells:
+                continue
+            kinds = [_label_kind(c, form, version) for c in cells]
+            if sum(1 for k in kinds if k == "repeating") >= 2:
+                header = cells
+                continue
+            if header is not None and not any(k == "single" for k in kinds):
+                for h, c in zip(header, cells):
+                    pairs.append((h, c))
+                continue
+            header = None
+            if kinds[0] == "repeating" and len(cells) > 2:
+                for i, c in enumerate(cells[1:], start=1):
+                    pairs.append((f"{_first_line(cells[0])} {i}", c))
+                continue
+            for i, c in enumerate(cells[:-1]):
+                if kinds[i] is not None:
+                    pairs.append((c, cells[i + 1]))
+                    label_line = _first_line(c)
+                    if label_line != normalise(c):
+                        pairs.append((label_line, cells[i + 1]))
+    return pairs
+
+
+def _cell_text(tc, n: _Names) -> str:
+    return normalise(_text(tc, n), keep_lines=True)
+
+
+def _first_line(s: str) -> str:
+    return s.split("\n", 1)[0].strip()
+
+
+def _label_kind(cell: str, form: FormSpec, version: VersionSpec | None) -> str | None:
+    if not cell or len(cell) > 300:
+        return None
+    for candidate in (cell, _first_line(cell)):
+        key = key_for_label(candidate, form, version)
+        if key:
+            return "repeating" if "[n]" in key else "single"
+    return None
+
+
+# ---------------------------------------------------------------- package parts
+
+def _main_part(zf: zipfile.ZipFile) -> str | None:
+    """The main document's name, from the package relationships (usually word/document.xml)."""
+    rels = read_member(zf, "_rels/.rels", limit=1024 * 1024)
+    if rels:
+        root = parse_xml(rels)
+        for rel in root.iter(f"{{{REL_NS}}}Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                target = rel.get("Target", "").lstrip("/")
+                if target in zf.NameToInfo:
+                    return target
+    return "word/document.xml" if "word/document.xml" in zf.NameToInfo else None
+
+
+def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
+    data = read_member(zf, "docProps/custom.xml", limit=1024 * 1024)
+    if not data:
+        return {}
+    try:
+        root = parse_xml(data)
+    except UnsafeFile:
+        return {}
+    props: dict[str, str] = {}
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        if name:
+            props[name] = normalise("".join(prop.itertext()))
+    return props
+
+
+def _header_footer_text(zf: zipfile.ZipFile, main: str, n: _Names) -> str:
+    folder = str(PurePosixPath(main).parent)
+    texts = []
+    for name in zf.namelist():
+        base = PurePosixPath(name)
+        if str(base.parent) == folder and re.match(r"(header|footer)\d*\.xml$", base.name):
+            data = read_member(zf, name, limit=5 * 1024 * 1024)
+            if data:
+                texts.append(_text(parse_xml(data), n))
+    return "\n".join(texts)
+
+
+def _package_problem(zf: zipfile.ZipFile) -> str | None:
+    """Why a zip is not a Word document we will open (macros, another format), or None."""
+    names = set(zf.namelist())
+    types = (read_member(zf, "[Content_Types].xml", limit=1024 * 1024) or b"").lower()
+    if b"macroenabled" in types or any(x.lower().endswith("vbaproject.bin") for x in names):
+        return ("This Word file contains macros (a macro-enabled .docm file), which the service "
+                "does not open, for safety. Please ask the sender to save the form as a normal "
+                "Word document (.docx) and send it again.")
+    if "mimetype" in names:
+        mime = (read_member(zf, "mimetype", limit=200) or b"").decode("ascii", "replace")
+        if "opendocument" in mime:
+            return ("This is an OpenDocument (.odt) file; please ask the sender to save the "
+                    "form as a Word document (.docx) and send it again.")
+    if any(x.startswith("xl/") for x in names):
+        return None  # handled by the caller as "not a referral" (a spreadsheet)
+    return None
+
+
+# ---------------------------------------------------------------- the reader
+
+def read_docx(path: Path, profile=None) -> Extraction:
+    """Read one .docx: which form it is and every answer, or a clear reason why not."""
+    path = Path(path)
+    try:
+        return _read(path, profile)
+    except UnsafeFile as exc:
+        return _unreadable(path, exc.reason)
+
+
+def _read(path: Path, profile) -> Extraction:
+    zf = open_zip_safely(path)
+    with zf:
+        problem = _package_problem(zf)
+        if problem:
+            return _unreadable(path, problem)
+        main = _main_part(zf)
+        if main is None:
+            names = zf.namelist()
+            if any(x.startswith("xl/") for x in names):
+                return Extraction(file=path.name, form=FormMatch(
+                    status="not_referral",
+                    reason="Not a referral: this is a spreadsheet, not the referral form."))
+            if any(x.startswith("ppt/") for x in names):
+                return Extraction(file=path.name, form=FormMatch(
+                    status="not_referral",
+                    reason="Not a referral: this is a presentation, not the referral form."))
+            return _unreadable(path, "The file is a zip archive, not a Word document. Please "
+                                     "ask the sender to attach the form itself (.docx).")
+        root = parse_xml(read_member(zf, main) or b"")
+        ns = etree.QName(root).namespace or W_MAIN
+        n = _Names(ns if ns in (W_MAIN, W_STRICT) else W_MAIN)
+        properties = _custom_properties(zf)
+        hf_text = _header_footer_text(zf, main, n)
+    return _read_document(path, root, n, properties, hf_text, profile)
+
+
+def _read_document(path: Path, root, n: _Names, properties: dict[str, str], hf_text: str,
+                   profile) -> Extraction:
+    controls = _controls(root, n)
+    legacy = _legacy_fields(root, n)
+    body_text = _text(root, n, skip_placeholders=True)
+    text = body_text + "\n" + hf_text
+    tags = {c.tag for c in controls + legacy if c.tag}
+    all_keys = set().union(*(known_keys(f) for f in catalogue().forms.values()))
+    tagged = {k for k in (_name_to_key(_OPTION_TAG.sub(r"\g<key>", t), all_keys) for t in tags)
+              if k}
+    match = identify(text, properties, tagged, 0, profile=profile)
+    if match.status in ("not_referral", "unreadable") or match.id is None:
+        return Extraction(file=path.name, form=match)
+    form = catalogue().form(match.id)
+    version = form.version(match.version) if match.version else None
+    fields = _fields(root, n, form, version, controls, legacy, body_text)
+    return Extraction(file=path.name, form=match, fields=fields)
+
+
+def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
+            controls: list[_Control], legacy: list[_Control],
+            body_text: str) -> dict[str, str | list[str]]:
+    keys = known_keys(form)
+    days_spec = form.field(DAYS_KEY)
+    fields: dict[str, str | list[str]] = {}
+    found: set[str] = set()          # keys with a control, even a blank one
+    days: list[str] | None = None
+
+    def put(key: str, value: str | list[str] | None) -> None:
+        found.add(key)
+        if value is None or key in fields:
+            return
+        spec = form.field(key)
+        if isinstance(value, str) and spec is not None and spec.type == "days":
+            value = clean_answer(spec, value)
+            if value is None:
+                return
+        fields[key] = value
+
+    for c in controls + legacy:
+        m = _OPTION_TAG.match(c.tag) if c.tag else None
+        if m and c.checkbox:
+            key = _name_to_key(m.group("key"), keys)
+            if key is None:
+                continue
+            option = normalise(m.group("option"))
+            if key == DAYS_KEY or (days_spec is not None and key == days_spec.key):
+                days = days if days is not None else []
+                day = next((d for d in (days_spec.choices if days_spec else [])
+                            if d.lower() == option.lower()), option)
+                if c.checked and day not in days:
+                    days.append(day)
+                found.add(key)
+            elif c.checked:
+                put(key, option)
+            else:
+                found.add(key)
+            continue
+        key = _name_to_key(c.tag, keys) if c.tag else None
+        if key is None and c.alias:
+            key = key_for_label(c.alias, form, version)
+            key = key if key and "[n]" not in key else None
+        if key is None and c.label_beside:
+            key = key_for_label(c.label_beside, form, version)
+            key = key if key and "[n]" not in key else None
+        if key is None:
+            continue
+        put(key, c.value)
+
+    if days is not None and DAYS_KEY not in fields:
+        order = days_spec.choices if days_spec else []
+        fields[DAYS_KEY] = sorted(days, key=lambda d: order.index(d) if d in order else 99)
+
+    # Label fallback for every field no control answered (typed-over controls, old forms).
+    missing = keys - found - set(fields)
+    if missing:
+        pairs = _table_pairs(root, n, form, version)
+        for key, value in fields_from_label_pairs(pairs, form, version).items():
+            if key in missing and key not in fields:
+                fields[key] = value
+        if not found:   # a form with no controls at all: labels in running text too
+            lines = normalise(body_text, keep_lines=True).split("\n")
+            for key, value in fields_from_text(lines, form, version).items():
+                if key in missing and key not in fields:
+                    fields[key] = value
+    return _ordered(fields, form)
+
+
+def _ordered(fields: dict[str, str | list[str]], form: FormSpec) -> dict[str, str | list[str]]:
+    """Answers in the form's own order, so output is stable and easy to read."""
+    order = {f.key: i for i, f in enumerate(form.expanded_fields())}
+    return dict(sorted(fields.items(), key=lambda kv: order.get(kv[0], 10_000)))
