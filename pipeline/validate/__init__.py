@@ -1,0 +1,102 @@
+"""Validation: one extracted form, the service profile and the time it arrived in; a Verdict out.
+
+A pure function: no files, no clock (the caller passes `received`), so the same form always
+gets the same verdict. Rules live in rules.py, parsers in values.py, the calendar in calendar.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.extract.catalogue import catalogue
+from pipeline.extract.models import Extraction
+from pipeline.models import Problem, Verdict
+from pipeline.profile import Profile
+
+AGREEMENT = re.compile(r"agreement|contract", re.IGNORECASE)
+
+
+def agreement_in_email(email: Extraction, attachment: Extraction) -> bool:
+    """Whether another attachment of the same email looks like the Family Time Agreement."""
+    for other in email.attachments:
+        if other is attachment:
+            continue
+        text = " ".join([other.file, other.form.reason,
+                         " ".join(str(v) for v in list(other.fields.values())[:20])])
+        if AGREEMENT.search(text) and (other.form.kind != "referral"):
+            return True
+    return False
+
+
+def _form_label(extraction: Extraction) -> str:
+    try:
+        return catalogue().form(extraction.form.id).title
+    except (KeyError, TypeError):
+        return "form"
+
+
+def validate_extraction(extraction: Extraction, profile: Profile, received: dt.datetime,
+                        agreement_attached: bool | None = None,
+                        email: Extraction | None = None) -> Verdict:
+    """The verdict on one form. For an email, validate each attachment (see validate_email)."""
+    from pipeline.validate.calendar import ServiceCalendar, due_dates
+    from pipeline.validate.rules import check_form
+
+    match = extraction.form
+    base = dict(form_id=match.id, form_version=match.version, kind=match.kind,
+                received=received)
+    key = f"{match.id} {match.version}"
+    if match.status == "current" and key in profile.forms.old:
+        match = match.model_copy(update={"status": "old"})
+    if match.status in ("not_referral", "unreadable"):
+        return Verdict(verdict=match.status, reason=match.reason, **base)
+    try:
+        form = catalogue().form(match.id or "")
+    except KeyError:
+        return Verdict(verdict="not_referral", reason="This is not one of the service's forms.",
+                       **base)
+    base["kind"] = form.kind
+    if match.status == "old":
+        current = ", ".join(v.version for v in form.current_versions) or "current"
+        message = (f"This is an old version of the {form.title} ({match.version}). Please copy "
+                   f"the information onto the current form (version {current}) and send it "
+                   "again.")
+        return Verdict(verdict="old", reason=message,
+                       problems=[Problem(key="form", label=form.title, message=message)], **base)
+
+    if agreement_attached is None:
+        agreement_attached = bool(email and agreement_in_email(email, extraction))
+    values, findings = check_form(form, extraction.fields, profile, received, agreement_attached)
+    problems, warnings, flags = [], [], []
+    for f in findings:
+        if f.flag and f.flag not in flags:
+            flags.append(f.flag)
+        if f.severity == "flag" or f.key is None:
+            continue
+        spec = form.field(f.key)
+        label = spec.display_label(**profile.words) if spec else f.key
+        target = problems if f.severity == "error" else warnings
+        target.append(Problem(key=f.key, label=label, message=f.message,
+                              severity="error" if f.severity == "error" else "warning"))
+    verdict = "incomplete" if problems else "complete"
+    if problems:
+        reason = (f"{len(problems)} answer(s) to put right before the form can be accepted; "
+                  f"first: {problems[0].message}")
+    elif warnings:
+        reason = f"Complete; {len(warnings)} point(s) for the team to check."
+    else:
+        reason = "Complete: every required answer is given and valid."
+    counted = due = None
+    if form.kind == "referral":
+        counted = ServiceCalendar(profile).counted_from(received)
+        due = due_dates(received, profile, values.get("review.next_date"))
+    return Verdict(verdict=verdict, reason=reason, values=values, problems=problems,
+                   warnings=warnings, flags=flags, counted_from=counted, due=due or {}, **base)
+
+
+def validate_email(email: Extraction, profile: Profile,
+                   received: dt.datetime) -> list[tuple[Extraction, Verdict]]:
+    """Each attachment of a forwarded email, with the agreement looked for among its siblings."""
+    parts = email.attachments or [email]
+    return [(a, validate_extraction(a, profile, received, email=email)) for a in parts]

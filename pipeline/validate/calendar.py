@@ -1,0 +1,129 @@
+"""The service's calendar: which days count as working days, which days sessions can happen,
+and when each promise to a social worker falls due.
+
+Bank holidays (England and Wales, substitute days included) come from the `holidays` package;
+training and other closure days come from the service profile, so a new year's closures are an
+edit to the profile, never to code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+from pipeline.profile import Profile
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+class ServiceCalendar:
+    """Working days and session days for one service."""
+
+    def __init__(self, profile: Profile):
+        self.profile = profile
+        self.working_weekdays = {WEEKDAY_INDEX[d] for d in profile.hours.working_days}
+        self.session_weekdays = {WEEKDAY_INDEX[d] for d in profile.hours.session_days}
+        self.closures: dict[dt.date, str] = {}
+        for d in profile.closures.other:
+            self.closures[d] = "Service closed"
+        for d in profile.closures.training_days:
+            self.closures[d] = "Team training day"
+
+    def bank_holiday(self, d: dt.date) -> str | None:
+        if not self.profile.closures.bank_holidays:
+            return None
+        return _bank_holidays(d.year).get(d)
+
+    def closure_reason(self, d: dt.date) -> str | None:
+        """Why the service runs no sessions that day ("Sunday", "Christmas Day", ...), or None."""
+        if d in self.closures:
+            return self.closures[d]
+        if (name := self.bank_holiday(d)) is not None:
+            return name
+        if d.weekday() not in self.session_weekdays:
+            return d.strftime("%A")
+        return None
+
+    def is_working_day(self, d: dt.date) -> bool:
+        """An office day: a working weekday that is not a bank holiday or closure."""
+        return (d.weekday() in self.working_weekdays and d not in self.closures
+                and self.bank_holiday(d) is None)
+
+    def is_session_day(self, d: dt.date) -> bool:
+        """A day family time can happen (Saturdays yes, Sundays and closures no)."""
+        return self.closure_reason(d) is None
+
+    def next_working_day(self, d: dt.date) -> dt.date:
+        """The first working day strictly after d."""
+        return self.add_working_days(d, 1)
+
+    def add_working_days(self, d: dt.date, n: int) -> dt.date:
+        """The nth working day after d (received Monday, 2 working days: Wednesday); n=0 is d."""
+        if not self.working_weekdays:
+            raise ValueError("the service profile has no working days")
+        day = d
+        step = ONE_DAY if n >= 0 else -ONE_DAY
+        for _ in range(abs(n)):
+            day += step
+            while not self.is_working_day(day):
+                day += step
+        return day
+
+    def counted_from(self, received: dt.datetime) -> dt.date:
+        """The working day the clock starts: after closing time or on a closed day, the next one."""
+        day = received.date()
+        if not self.is_working_day(day) or received.time() >= self.profile.hours.closing_time:
+            return self.next_working_day(day)
+        return day
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int:
+        """Working days after a up to and including b (negative when b is before a)."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        count, day = 0, a
+        while day < b:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def closed_days(self, year: int) -> list[tuple[dt.date, str]]:
+        """Every day of the year with no sessions except ordinary non-session weekdays
+        (Sundays are listed once as a rule, not 52 times): bank holidays and closures."""
+        out: dict[dt.date, str] = {}
+        if self.profile.closures.bank_holidays:
+            out.update(_bank_holidays(year))
+        out.update({d: r for d, r in self.closures.items() if d.year == year})
+        return sorted(out.items())
+
+
+WEEKDAY_INDEX = {name: i for i, name in enumerate(
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
+
+
+def due_dates(received: dt.datetime, profile: Profile,
+              review_date: dt.date | None = None) -> dict[str, dt.date]:
+    """When each promise falls due, from the profile's timescales in working days.
+
+    "contact" and "allocation" always; "acknowledge" and "first_session" when the profile sets
+    them; "review_report" (working days BEFORE the review) when a review date is known.
+    """
+    cal = ServiceCalendar(profile)
+    start = cal.counted_from(received)
+    t = profile.timescales
+    due = {"contact": cal.add_working_days(start, t.contact),
+           "allocation": cal.add_working_days(start, t.allocation)}
+    if t.acknowledge:
+        due["acknowledge"] = cal.add_working_days(start, t.acknowledge)
+    if t.first_session is not None:
+        due["first_session"] = cal.add_working_days(start, t.first_session)
+    if review_date is not None:
+        due["review_report"] = cal.add_working_days(review_date, -t.review_report)
+    return due

@@ -1,0 +1,420 @@
+"""The service's rules, each a small named function over typed answers.
+
+Three kinds: `required` (the catalogue's M / C / O with its `when` conditions), single-field
+named rules (the catalogue's `rule = "..."`), and cross-field rules from the referral spec
+(section 1.3) and the session record rules (section 2). Every finding names the form's label
+and says, in plain English, what is wrong and what would be right.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pipeline.extract.catalogue import FieldSpec, FormSpec
+from pipeline.profile import Profile
+from pipeline.validate import values as V
+from pipeline.validate.calendar import ServiceCalendar
+
+
+@dataclass
+class Finding:
+    """One rule's result: an error, a warning, or just a flag for the team."""
+    key: str | None
+    message: str = ""
+    severity: str = "error"          # "error" | "warning" | "flag"
+    flag: str | None = None
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at."""
+    form: FormSpec
+    profile: Profile
+    received: dt.datetime
+    values: dict[str, Any]                       # typed, valid answers only
+    raw: dict[str, Any] = field(default_factory=dict)
+    agreement_attached: bool = False
+
+    def label(self, key: str) -> str:
+        spec = self.form.field(key)
+        return spec.display_label(**self.profile.words) if spec else key
+
+    def say(self, key: str, message: str) -> str:
+        return f"{self.label(key)}: {message}"
+
+    @property
+    def today(self) -> dt.date:
+        return self.received.date()
+
+
+def uk(d: dt.date) -> str:
+    """A date the way the forms write it: Tuesday 4 March 2025."""
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
+
+
+def age_on(dob: dt.date, on: dt.date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+# ---------------------------------------------------------------- conditions ("when")
+
+def condition_holds(when: str | None, values: dict[str, Any]) -> bool:
+    """The catalogue's tiny condition language, evaluated on typed answers."""
+    if not when or when == "never":
+        return False
+    if m := re.fullmatch(r"(\S+) is filled", when):
+        return m[1] in values
+    if m := re.fullmatch(r"(\S+) includes (.+)", when):
+        return m[2].strip() in (values.get(m[1]) or [])
+    if m := re.fullmatch(r"(\S+) is one of (.+)", when):
+        options = [o.strip() for o in m[2].split("|")]
+        return _as_text(values.get(m[1])) in options
+    if m := re.fullmatch(r"(\S+) is (.+)", when):
+        return _as_text(values.get(m[1])) == m[2].strip()
+    raise ValueError(f"catalogue condition not understood: {when!r}")
+
+
+def _as_text(v: Any) -> str | None:
+    if isinstance(v, bool):
+        return "Yes" if v else "No"
+    return v if isinstance(v, str) else None
+
+
+# Why a conditional answer is needed, in words a social worker understands. Keyed by field.
+BECAUSE = {
+    "request.saturday_reason": "Saturday is ticked; Saturdays are for working parents or "
+                               "school-age children with little time after school",
+    "signoff.manager": "this referral is out of county or on behalf of another local "
+                       "authority, so the team manager must authorise it",
+}
+
+
+def because(ctx: Context, spec: FieldSpec) -> str:
+    if spec.key in BECAUSE:
+        return BECAUSE[spec.key]
+    when = spec.when or ""
+    if m := re.fullmatch(r"family\[(\d+)\]\.name is filled", when):
+        return f"a family member is named in row {m[1]}"
+    if m := re.fullmatch(r"(\S+) is filled", when):
+        return f"'{ctx.label(m[1])}' is filled in"
+    if m := re.fullmatch(r"(\S+) (?:is one of|is|includes) .+", when):
+        return f"'{ctx.label(m[1])}' is {_as_text(ctx.values.get(m[1])) or 'answered that way'}"
+    return "of another answer on the form"
+
+
+def required(ctx: Context, spec: FieldSpec) -> Finding | None:
+    """M: always needed. C: needed when its condition holds. A blank answer is never complete."""
+    if not V.is_blank(ctx.raw.get(spec.key)):
+        return None
+    if spec.key == "request.days":
+        return Finding(spec.key, ctx.say(spec.key, "please tick at least one day."))
+    if spec.required == "M":
+        extra = f" If you do not know, write \"{spec.allow[0]}\"." if spec.allow else ""
+        return Finding(spec.key, ctx.say(spec.key, "this is required." + extra))
+    if spec.required == "C" and condition_holds(spec.when, ctx.values):
+        return Finding(spec.key, ctx.say(spec.key, f"required because {because(ctx, spec)}."))
+    return None
+
+
+# ---------------------------------------------------------------- named single-field rules
+
+def not_future(ctx: Context, key: str, v: dt.date) -> Finding | None:
+    if v > ctx.today:
+        return Finding(key, ctx.say(key, f"{uk(v)} is in the future; please give the date "
+                                         "it actually happened."))
+    return None
+
+
+def child_under_18(ctx: Context, key: str, v: dt.date) -> Finding | None:
+    on = ctx.values.get("referral.date", ctx.today)
+    if v > ctx.today:
+        return Finding(key, ctx.say(key, f"{uk(v)} is in the future; for a baby not yet born, "
+                                         "answer Yes to 'Is the child unborn?' and give the "
+                                         "expected date of delivery."))
+    if age_on(v, on) >= 18:
+        return Finding(key, ctx.say(key, f"the child is {age_on(v, on)} on the referral date; "
+                                         "the Family Time Service works with children under 18."))
+    return None
+
+
+def duration_30m_to_6h(ctx: Context, key: str, v: int) -> Finding | None:
+    if not 30 <= v <= 360:
+        return Finding(key, ctx.say(key, f"{V.format_duration(v)} is outside what the service "
+                                         "offers; a session lasts between 30 minutes and 6 hours."))
+    return None
+
+
+def not_before_referral_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
+    ref = ctx.values.get("referral.date")
+    if ref and v < ref:
+        return Finding(key, ctx.say(key, f"{uk(v)} is before the date of referral ({uk(ref)}); "
+                                         "please give a start date on or after it."))
+    return None
+
+
+def must_be_yes(ctx: Context, key: str, v: bool) -> Finding | None:
+    if v is False:
+        return Finding(key, ctx.say(key, "this must be Yes before the referral can be accepted; "
+                                         "please tell the parents about the referral first."))
+    return None
+
+
+def yes_or_agreement_attached(ctx: Context, key: str, v: bool) -> Finding | None:
+    if v is False and not ctx.agreement_attached:
+        return Finding(key, ctx.say(key, "the Family Time Agreement must be signed by the parent "
+                                         "and the social worker; tick Yes, or attach the signed "
+                                         "agreement to the same email."))
+    return None
+
+
+REFERENCE = re.compile(r"^FT-\d{4}-\d{5}$")
+
+
+def reference_format(ctx: Context, key: str, v: str) -> Finding | None:
+    if not REFERENCE.match(v.strip().upper()):
+        return Finding(key, ctx.say(key, f"'{v}' is not a referral reference; it looks like "
+                                         "FT-2025-00012 (from the acknowledgement email)."))
+    return None
+
+
+def not_before_session_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
+    session = ctx.values.get("session.date")
+    if session and v < session:
+        return Finding(key, ctx.say(key, f"{uk(v)} is before the session ({uk(session)}); "
+                                         "a record is written on or after the day of the session."))
+    return None
+
+
+NAMED_RULES: dict[str, Callable[[Context, str, Any], Finding | None]] = {
+    "not_future": not_future, "child_under_18": child_under_18,
+    "duration_30m_to_6h": duration_30m_to_6h,
+    "not_before_referral_date": not_before_referral_date, "must_be_yes": must_be_yes,
+    "yes_or_agreement_attached": yes_or_agreement_attached,
+    "reference_format": reference_format, "not_before_session_date": not_before_session_date,
+}
+
+
+# ---------------------------------------------------------------- referral cross-field rules
+
+CONCLUDED = {"Care Order", "Placement Order", "Special Guardianship Order"}
+OTHER_LA = "On behalf of another local authority"
+
+
+def out_of_county(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    if v.get("referral.type") == "Out of county" or v.get("placement.out_of_county") is True:
+        key = "referral.type" if v.get("referral.type") == "Out of county" else "placement.out_of_county"
+        return [Finding(key, ctx.say(key, "out of county: accepted, for the team manager's "
+                                          "individual review of time, mileage and venue."),
+                        "warning", "out_of_county")]
+    return []
+
+
+def other_local_authority(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    if v.get("referral.type") != OTHER_LA:
+        return []
+    status = v.get("legal.status")
+    if status == "Section 20 (accommodated)":
+        return [Finding("legal.status", ctx.say(
+            "legal.status", "the service cannot take a referral on behalf of another local "
+            "authority for a child accommodated under Section 20; please contact the "
+            "co-ordinator to discuss other arrangements."))]
+    out = [Finding(None, severity="flag", flag="charge_other_la")]
+    if status not in CONCLUDED:
+        out.append(Finding("referral.type", ctx.say(
+            "referral.type", "on behalf of another local authority while proceedings are still "
+            "open: the team manager reviews it, and the service charges the other authority."),
+            "warning", "other_la"))
+    return out
+
+
+TIME_LIMITED = {("Special Guardianship Order", "Supervised"): "Supervised family time under a "
+                "Special Guardianship Order", ("Child Protection Plan", "Supported"):
+                "Supported family time under a Child Protection Plan"}
+
+
+def time_limited(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    what = TIME_LIMITED.get((v.get("legal.status"), v.get("request.supervision")))
+    if not what:
+        return []
+    start = v.get("request.start_date") or v.get("referral.date") or ctx.today
+    end = add_months(start, 3)
+    return [Finding("request.supervision", ctx.say(
+        "request.supervision", f"{what} lasts at most 3 months: until {uk(end)}, "
+        "unless it is reviewed."), "warning", f"time_limited:{end.isoformat()}")]
+
+
+def court_directed(ctx: Context) -> list[Finding]:
+    if ctx.values.get("referral.court_directed") is True:
+        return [Finding(None, severity="flag", flag="court_directed")]
+    return []
+
+
+_RANGE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*(?:-|–|to|until|till)\s*"
+                    r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?")
+_ONE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))\s*(am|pm)?|(\d{1,2})\s*(am|pm)")
+
+
+def _hour(h: str, m: str | None, suffix: str | None) -> dt.time | None:
+    hh = int(h)
+    if suffix == "pm" and hh < 12:
+        hh += 12
+    elif suffix is None and 1 <= hh <= 7:
+        hh += 12            # "3-5" on a family time form is afternoon, not the small hours
+    mm = int(m or 0)
+    return dt.time(hh, mm) if hh < 24 and mm < 60 else None
+
+
+def earliest_time(text: str) -> dt.time | None:
+    """The earliest clock time a free-text 'preferred times' answer mentions, if any."""
+    s = text.lower()
+    times: list[dt.time] = []
+    for m in _RANGE.finditer(s):
+        first_suffix = m[3] or (m[6] if m[6] == "pm" and int(m[1]) <= int(m[4]) else m[3])
+        for t in (_hour(m[1], m[2], first_suffix), _hour(m[4], m[5], m[6])):
+            if t:
+                times.append(t)
+    if not times:
+        for m in _ONE.finditer(s):
+            t = _hour(m[1], m[2], m[3]) if m[1] else _hour(m[4], None, m[5])
+            if t:
+                times.append(t)
+    if not times and "after school" in s:
+        return dt.time(15, 15)
+    return min(times) if times else None
+
+
+def preschool_after_3pm(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    dob, times = v.get("child.dob"), v.get("request.times")
+    on = v.get("request.start_date") or ctx.today
+    if dob is None or not times or age_on(dob, on) >= 4:
+        return []
+    t = earliest_time(times)
+    if t and t > dt.time(15, 0):
+        return [Finding("request.times", ctx.say(
+            "request.times", "the child is under school age, and slots after 3pm are kept for "
+            "school-age children; please consider a morning or early afternoon time."),
+            "warning")]
+    return []
+
+
+def unborn_notice(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    edd, days = v.get("child.edd"), ctx.profile.timescales.unborn_notice_days
+    if v.get("child.unborn") is not True or edd is None:
+        return []
+    if (edd - ctx.today).days < days:
+        return [Finding("child.edd", ctx.say(
+            "child.edd", f"the referral arrived {(edd - ctx.today).days} days before the "
+            f"expected date of delivery; the service asks for at least {days} days' notice. "
+            "It is accepted, but planning may take longer."), "warning")]
+    return []
+
+
+def days_offered(ctx: Context) -> list[Finding]:
+    days = ctx.values.get("request.days") or []
+    out = []
+    if "Sunday" in days:
+        out.append(Finding("request.days", ctx.say(
+            "request.days", "the service is closed on Sundays; please choose other days.")))
+    other = [d for d in days if d != "Sunday" and d not in ctx.profile.hours.session_days]
+    if other:
+        out.append(Finding("request.days", ctx.say(
+            "request.days", f"the service does not run sessions on {', '.join(other)}; "
+            f"please choose from {', '.join(ctx.profile.hours.session_days)}.")))
+    return out
+
+
+REFERRAL_RULES = [out_of_county, other_local_authority, time_limited, court_directed,
+                  preschool_after_3pm, unborn_notice, days_offered]
+
+
+# ---------------------------------------------------------------- session record rules
+
+def times_in_order(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    out = []
+    for start, end in (("session.planned_start", "session.planned_end"),
+                       ("session.actual_start", "session.actual_end")):
+        if v.get(start) and v.get(end) and v[end] <= v[start]:
+            out.append(Finding(end, ctx.say(end, f"{v[end]:%H:%M} is not after "
+                                                 f"{ctx.label(start).lower()} ({v[start]:%H:%M}); "
+                                                 "please check both times.")))
+    return out
+
+
+def recording_deadline(profile: Profile, session_day: dt.date) -> dt.date:
+    """The last day a record of a session counts as on time (the stricter profile setting)."""
+    rec = profile.recording
+    limits = []
+    if rec.deadline_hours is not None:
+        limits.append(session_day + dt.timedelta(days=-(-rec.deadline_hours // 24)))
+    if rec.deadline_working_days is not None:
+        limits.append(ServiceCalendar(profile).add_working_days(session_day,
+                                                                rec.deadline_working_days))
+    return min(limits) if limits else dt.date.max
+
+
+def late_recording(ctx: Context) -> list[Finding]:
+    v = ctx.values
+    session, written = v.get("session.date"), v.get("session.written_on")
+    if not session or not written:
+        return []
+    due = recording_deadline(ctx.profile, session)
+    if written > due:
+        return [Finding("session.written_on", ctx.say(
+            "session.written_on", f"written on {uk(written)}, after the recording deadline "
+            f"({uk(due)}) for the session on {uk(session)}."), "warning", "late_recording")]
+    return []
+
+
+def significant_event(ctx: Context) -> list[Finding]:
+    if ctx.values.get("session.significant_event") is True:
+        return [Finding(None, severity="flag", flag="significant_event")]
+    return []
+
+
+RECORD_RULES = [times_in_order, late_recording, significant_event]
+
+
+# ---------------------------------------------------------------- the whole form
+
+def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, received: dt.datetime,
+               agreement_attached: bool = False) -> tuple[dict[str, Any], list[Finding]]:
+    """Parse every answer, then apply required, named and cross-field rules, in that order."""
+    specs = form.expanded_fields()
+    ctx = Context(form=form, profile=profile, received=received, values={}, raw=dict(fields),
+                  agreement_attached=agreement_attached)
+    findings: list[Finding] = []
+    for spec in specs:
+        raw = fields.get(spec.key)
+        if V.is_blank(raw):
+            continue
+        value, problem = V.parse(spec.type, raw, spec.choices, spec.allow)
+        if problem:
+            findings.append(Finding(spec.key, ctx.say(spec.key, problem)))
+        else:
+            ctx.values[spec.key] = value
+    for spec in specs:
+        if (f := required(ctx, spec)) is not None:
+            findings.append(f)
+    for spec in specs:
+        if spec.rule and spec.key in ctx.values and spec.rule in NAMED_RULES:
+            if (f := NAMED_RULES[spec.rule](ctx, spec.key, ctx.values[spec.key])) is not None:
+                findings.append(f)
+    for rule in (REFERRAL_RULES if form.kind == "referral" else RECORD_RULES):
+        findings.extend(rule(ctx))
+    return ctx.values, findings

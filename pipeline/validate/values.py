@@ -1,0 +1,334 @@
+"""Parsers: the text a person typed into a form becomes a typed value, or a plain-English problem.
+
+Each parser returns (value, None) or (None, message). Messages leave out the label: the rules
+module puts the form's own label in front, so "Date of birth: ... is not a real date.".
+Dates are always read day first, as people in England write them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+Result = tuple[Any, str | None]
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+MONTHS["sept"] = 9
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DATE_HELP = "please write it as 03/03/2025"
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
+def _year(y: str) -> int:
+    n = int(y)
+    return 2000 + n if len(y) <= 2 else n
+
+
+def _make_date(text: str, y: int, m: int, d: int) -> Result:
+    try:
+        return dt.date(y, m, d), None
+    except ValueError:
+        return None, f"'{text}' is not a real date."
+
+
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?$")
+_DAY_MONTH = re.compile(r"^(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*(\d{2}|\d{4})$")
+_MONTH_DAY = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$")
+
+
+def parse_date(text: str) -> Result:
+    """UK dates, day first: 03/03/2025, 3.3.25, 3-3-2025, 3rd March 2025, March 3rd 2025, 2025-03-03."""
+    raw = _clean(text)
+    s = raw.lower()
+    if m := _ISO.match(s):
+        return _make_date(raw, int(m[1]), int(m[2]), int(m[3]))
+    if m := _NUMERIC.match(s):
+        return _make_date(raw, _year(m[3]), int(m[2]), int(m[1]))
+    if (m := _DAY_MONTH.match(s)) and m[2] in MONTHS:
+        return _make_date(raw, _year(m[3]), MONTHS[m[2]], int(m[1]))
+    if (m := _MONTH_DAY.match(s)) and m[1] in MONTHS:
+        return _make_date(raw, _year(m[3]), MONTHS[m[1]], int(m[2]))
+    return None, f"'{raw}' could not be read as a date; {DATE_HELP}."
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:\s*[:.]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+
+
+def parse_time(text: str) -> Result:
+    """Clock times: 10:00, 10am, 2.30pm, 14.30, noon."""
+    raw = _clean(text)
+    s = raw.lower().replace(" ", "")
+    if s in {"noon", "midday", "12noon"}:
+        return dt.time(12, 0), None
+    m = _TIME.match(s)
+    if m and (m[2] or m[3]):
+        h, mins = int(m[1]), int(m[2] or 0)
+        suffix = (m[3] or "").replace(".", "")
+        if suffix and not 1 <= h <= 12:
+            return None, f"'{raw}' is not a real time."
+        if suffix == "pm" and h != 12:
+            h += 12
+        elif suffix == "am" and h == 12:
+            h = 0
+        if h < 24 and mins < 60:
+            return dt.time(h, mins), None
+        return None, f"'{raw}' is not a real time."
+    return None, f"'{raw}' could not be read as a time; please write it as 14:30 or 2.30pm."
+
+
+_HOURS = r"(?:hours?|hrs?|h)"
+_MINS = r"(?:minutes?|mins?|m)"
+_NUM = r"(\d+(?:\.\d+)?|\d+\s*½|½)"
+
+
+def _num(s: str) -> float:
+    s = s.replace(" ", "")
+    if "½" in s:
+        return float(s.replace("½", "") or 0) + 0.5
+    return float(s)
+
+
+def parse_duration(text: str) -> Result:
+    """Session lengths in minutes: 1.5 hours, 90 mins, 1 hr 30, 1h30, 1 hour 30 minutes, one hour."""
+    raw = _clean(text)
+    s = raw.lower().replace(",", " ")
+    for word, n in (("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6)):
+        s = re.sub(rf"\b{word}\b", str(n), s)
+    s = re.sub(r"^(an?|half an?)\s+(?=hour)", lambda m: "0.5 " if "half" in m[0] else "1 ", s)
+    s = re.sub(r"(\d)\s+and\s+a\s+half", r"\1.5", s)
+    s = re.sub(r"\s+and\s+", " ", s)
+    s = " ".join(s.split())
+    patterns = [
+        (rf"^{_NUM}\s*{_HOURS}\.?\s*(\d{{1,2}})\s*(?:{_MINS})?\.?$", lambda m: _num(m[1]) * 60 + int(m[2])),
+        (rf"^{_NUM}\s*{_HOURS}\.?$", lambda m: _num(m[1]) * 60),
+        (rf"^{_NUM}\s*{_MINS}\.?$", lambda m: _num(m[1])),
+        (r"^(\d{1,2}):(\d{2})$", lambda m: int(m[1]) * 60 + int(m[2])),
+    ]
+    for pattern, minutes in patterns:
+        if m := re.match(pattern, s):
+            value = minutes(m)
+            if value != int(value):
+                break
+            return int(value), None
+    return None, (f"'{raw}' could not be read as a length of time; please write it as "
+                  "\"1.5 hours\" or \"90 minutes\".")
+
+
+def format_duration(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    if not h:
+        return f"{m} minutes"
+    hours = f"{h} hour{'s' if h != 1 else ''}"
+    return f"{hours} {m} minutes" if m else hours
+
+
+def parse_phone(text: str) -> Result:
+    """UK landline or mobile, +44 or 0, spaces, dashes and brackets tolerated; normalised."""
+    raw = _clean(text)
+    s = re.sub(r"(?i)\s*(ext\.?|extension|x)\s*\d+$", "", raw)
+    s = re.sub(r"[\s\-().]", "", s.replace("(0)", ""))
+    if s.startswith("+44"):
+        s = "0" + s[3:]
+    elif s.startswith("0044"):
+        s = "0" + s[4:]
+    elif s.startswith("44") and len(s) == 12:
+        s = "0" + s[2:]
+    if not re.fullmatch(r"0\d{9,10}", s) or s[1] in "0":
+        return None, (f"'{raw}' is not a UK phone number; please give the full number with its "
+                      "area code, for example 01604 123456 or 07700 900123.")
+    if s.startswith("07"):
+        return f"{s[:5]} {s[5:]}", None
+    if s.startswith("02"):
+        return f"{s[:3]} {s[3:7]} {s[7:]}", None
+    if s.startswith(("03", "08", "09")):
+        return f"{s[:4]} {s[4:7]} {s[7:]}", None
+    return f"{s[:5]} {s[5:]}", None
+
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
+
+
+def parse_postcode(text: str) -> Result:
+    """UK postcodes, upper case with one space (nn3 0aa -> NN3 0AA)."""
+    raw = _clean(text)
+    m = _POSTCODE.match(raw.upper().replace(" ", ""))
+    if not m:
+        return None, f"'{raw}' is not a UK postcode; please write it like NN1 1AA."
+    return f"{m[1]} {m[2]}", None
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+def parse_email(text: str) -> Result:
+    """One plain address. Anything that could smuggle a mail header is refused, not repaired."""
+    raw = str(text)
+    s = raw.strip()
+    if any(unicodedata.category(c).startswith("C") for c in s) or any(c in s for c in " ,;<>\"\n\r\t"):
+        shown = _clean(raw)[:80]
+        return None, (f"'{shown}' is not a single email address; please give one address only, "
+                      "like name@example.org.")
+    if not _EMAIL.match(s) or ".." in s or s.startswith(".") or ".@" in s:
+        return None, f"'{s}' is not an email address; please write it like name@example.org."
+    local, domain = s.rsplit("@", 1)
+    return f"{local}@{domain.lower()}", None
+
+
+_YES = {"yes", "y", "true", "checked", "ticked", "☒", "☑", "✓", "✔", "x", "1", "on"}
+_NO = {"no", "n", "false", "unchecked", "☐", "0", "off"}
+
+
+def parse_yesno(text: str) -> Result:
+    """Yes / no answers, including check boxes (☒ / ☐)."""
+    raw = _clean(text)
+    s = raw.lower().strip(" .!")
+    if s in _YES:
+        return True, None
+    if s in _NO:
+        return False, None
+    return None, f"'{raw}' should be Yes or No."
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", _clean(s).lower().replace("&", "and"))
+
+
+# Obvious other ways of writing a choice; keys and values are squashed (letters and digits).
+CHOICE_VARIANTS = {
+    "section20": "Section 20 (accommodated)", "s20": "Section 20 (accommodated)",
+    "sec20": "Section 20 (accommodated)", "accommodated": "Section 20 (accommodated)",
+    "ico": "Interim Care Order", "interimcareorder": "Interim Care Order",
+    "co": "Care Order", "fullcareorder": "Care Order", "s31": "Care Order",
+    "po": "Placement Order", "sgo": "Special Guardianship Order",
+    "cpp": "Child Protection Plan", "cp": "Child Protection Plan",
+    "cao": "Child Arrangements Order (section 8)", "childarrangementsorder": "Child Arrangements Order (section 8)",
+    "section8": "Child Arrangements Order (section 8)", "s8": "Child Arrangements Order (section 8)",
+    "plo": "Pre-proceedings (PLO)", "preproceedings": "Pre-proceedings (PLO)",
+    "weekly": "Once a week", "onceweekly": "Once a week", "1xweek": "Once a week",
+    "onceaweek": "Once a week", "twiceweekly": "Twice a week", "2xweek": "Twice a week",
+    "threetimesweekly": "Three times a week", "3xweek": "Three times a week",
+    "fortnight": "Fortnightly", "everyotherweek": "Fortnightly", "everytwoweeks": "Fortnightly",
+    "onceafortnight": "Fortnightly", "monthly": "Monthly", "onceamonth": "Monthly",
+    "supervisedcontact": "Supervised", "supervisedfamilytime": "Supervised",
+    "supportedcontact": "Supported", "supportedfamilytime": "Supported",
+    "facilitatedcontact": "Facilitated", "facilitatedfamilytime": "Facilitated",
+    "new": "New referral", "outofcounty": "Out of county", "ooc": "Out of county",
+    "otherla": "On behalf of another local authority", "anotherla": "On behalf of another local authority",
+    "onbehalfofanotherla": "On behalf of another local authority",
+    "adhoc": "Ad hoc / interim support", "interim": "Ad hoc / interim support",
+    "change": "Change to existing arrangements", "f": "Female", "m": "Male",
+    "girl": "Female", "boy": "Male", "unknown": "Not known", "notknown": "Not known",
+    "foster": "Foster care", "fostercarer": "Foster care", "kinship": "Kinship / connected person",
+    "connectedperson": "Kinship / connected person", "centre": "Family Time centre",
+    "familytimecentre": "Family Time centre", "contactcentre": "Family Time centre",
+    "dna": "Parent did not attend", "didnotattend": "Parent did not attend",
+    "tookplace": "Took place", "yes": "Took place",
+}
+
+
+def parse_choice(text: str, choices: list[str]) -> Result:
+    """One of the form's choices, tolerant of case, spacing, punctuation and common variants."""
+    raw = _clean(text)
+    key = _squash(raw)
+    by_key = {_squash(c): c for c in choices}
+    if key in by_key:
+        return by_key[key], None
+    variant = CHOICE_VARIANTS.get(key)
+    if variant in choices:
+        return variant, None
+    # a unique choice that starts with the answer ("Section 20" -> "Section 20 (accommodated)")
+    starts = [c for k, c in by_key.items() if key and k.startswith(key) and len(key) >= 4]
+    if len(starts) == 1:
+        return starts[0], None
+    shown = "; ".join(choices)
+    return None, f"'{raw}' is not one of the choices ({shown}); please pick one of them."
+
+
+_DAY_KEYS = {d[:2].lower(): d for d in DAY_NAMES}
+
+
+def parse_days(value: str | list[str]) -> Result:
+    """Day names from check boxes (a list) or text ("Mon, Wed", "Tuesdays and Thursdays")."""
+    items = value if isinstance(value, list) else re.split(r"[,;/&+\n]|\band\b|\s+", str(value))
+    days: list[str] = []
+    bad: list[str] = []
+    for item in items:
+        word = _clean(item).lower().strip(" .")
+        if not word:
+            continue
+        if word in {"weekdays", "weekday"}:
+            days.extend(DAY_NAMES[:5])
+            continue
+        stem = word[:-1] if word.endswith("s") and len(word) > 4 else word
+        match = None
+        if len(stem) >= 2:
+            match = next((d for d in DAY_NAMES if d.lower().startswith(stem)
+                          or (stem in {"weds", "thur", "thurs", "tues"} and
+                              d.lower().startswith(stem[:3]))), None)
+        if match is None:
+            bad.append(_clean(item))
+        elif match not in days:
+            days.append(match)
+    if bad:
+        return None, f"'{', '.join(bad)}' could not be read as days of the week."
+    return [d for d in DAY_NAMES if d in days], None
+
+
+def parse_digits(text: str) -> Result:
+    """Case numbers: digits only, after spaces are taken out."""
+    raw = _clean(text)
+    s = raw.replace(" ", "")
+    if s.isdigit() and s.isascii():
+        return s, None
+    return None, f"'{raw}' should be numbers only (the number from the case record)."
+
+
+def parse_text(text: str, allow: list[str] | None = None) -> Result:
+    """Free text: anything said is an answer; the catalogue's `allow` list is normalised."""
+    raw = _clean(text)
+    for a in allow or []:
+        if _squash(a) == _squash(raw):
+            return a, None
+    return raw, None
+
+
+def is_blank(value: Any) -> bool:
+    """A blank answer (nothing, spaces, an empty list, a placeholder) is never complete."""
+    if value is None:
+        return True
+    if isinstance(value, list):
+        return not any(_clean(v) for v in value)
+    s = _clean(value).lower()
+    return s in {"", "-", "--", "n/a.", "click or tap here to enter text.",
+                 "click or tap to enter a date.", "choose an item.", "tbc", "?"}
+
+
+def parse(field_type: str, value: str | list[str], choices: list[str] | None = None,
+          allow: list[str] | None = None) -> Result:
+    """Dispatch on the catalogue's field type."""
+    if field_type == "days":
+        return parse_days(value)
+    if isinstance(value, list):
+        value = ", ".join(value)
+    if field_type == "text":
+        return parse_text(value, allow)
+    if allow:
+        for a in allow:
+            if _squash(a) == _squash(value):
+                return a, None
+    funcs = {"date": parse_date, "time": parse_time, "duration": parse_duration,
+             "phone": parse_phone, "postcode": parse_postcode, "email": parse_email,
+             "yesno": parse_yesno, "digits": parse_digits}
+    if field_type == "choice":
+        return parse_choice(value, choices or [])
+    return funcs[field_type](value)
