@@ -21,7 +21,6 @@ import sqlite3
 import ssl
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -187,6 +186,7 @@ class MailOutbox:
                               f"{', '.join(missing)} are empty.")
         where = f"{smtp.host}:{smtp.port}"
         conn: smtplib.SMTP | None = None
+        accepted = False
         try:
             if smtp.port == 465:
                 conn = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds,
@@ -198,6 +198,7 @@ class MailOutbox:
             if user and password:
                 conn.login(user, password)
             refused = conn.sendmail(sender, recipients, data)
+            accepted = True
         except smtplib.SMTPRecipientsRefused as exc:
             codes = sorted({str(code) for code, _ in exc.recipients.values()})
             raise _SendFailed(f"The mail server refused every recipient (code {', '.join(codes)})."
@@ -208,6 +209,9 @@ class MailOutbox:
             raise _SendFailed(f"The mail server at {where} refused the message "
                               f"({exc.smtp_code} {' '.join(text.split())}).") from exc
         except smtplib.SMTPServerDisconnected as exc:
+            if "timed out" in str(exc):          # smtplib reports a read timeout this way
+                raise _SendFailed(f"No answer from the mail server at {where} within "
+                                  f"{smtp.timeout_seconds:g} seconds.") from exc
             raise _SendFailed(f"The mail server at {where} closed the connection before "
                               "accepting the message.") from exc
         except (socket.timeout, TimeoutError) as exc:
@@ -217,7 +221,7 @@ class MailOutbox:
             raise _SendFailed(f"Could not send through the mail server at {where} "
                               f"({exc.__class__.__name__}: {exc}).") from exc
         finally:
-            if conn is not None and "refused" not in locals():
+            if conn is not None and not accepted:
                 _close(conn)
         # Accepted: record it before anything else can go wrong (even saying goodbye).
         note = (f"Sent, but the server refused {len(refused)} of {len(recipients)} "
@@ -230,7 +234,7 @@ class MailOutbox:
 
     # ---- state
 
-    def _db(self) -> sqlite3.Connection:
+    def _db(self) -> "_Closing":
         db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
