@@ -67,6 +67,7 @@ class _Control:
     checkbox: bool = False
     checked: bool = False
     label_beside: str = ""     # the text beside a legacy field that has no usable name
+    label_after: str = ""      # the word after a legacy check box ("Yes", "No", "Monday")
 
 
 # ---------------------------------------------------------------- text
@@ -79,6 +80,28 @@ def _showing_placeholder(sdt, n: _Names) -> bool:
     if flag is None:
         return False
     return flag.get(n.val, "true").lower() in _TRUE
+
+
+def _checkbox_state(sdt, n: _Names) -> bool | None:
+    """True/False for a check-box content control, None for any other control."""
+    pr = sdt.find(n.sdtPr)
+    box = pr.find(n.w14_checkbox) if pr is not None else None
+    if box is None:
+        return None
+    checked_el = box.find(n.w14_checked)
+    if checked_el is not None:
+        return checked_el.get(n.w14_val, "0").lower() in _TRUE
+    content = sdt.find(n.sdtContent)
+    shown = "".join(t.text or "" for t in content.iter(n.t)) if content is not None else ""
+    return any(ch in _CHECKED_GLYPHS for ch in shown)
+
+
+def _legacy_checked(box, n: _Names) -> bool:
+    """A FORMCHECKBOX's state: w:checked if present, else its default."""
+    val_el = box.find(n.checked)
+    if val_el is None:
+        val_el = box.find(n.default)
+    return val_el is not None and val_el.get(n.val, "true").lower() in _TRUE
 
 
 def _text(el, n: _Names, skip_placeholders: bool = True) -> str:
@@ -102,9 +125,18 @@ def _text(el, n: _Names, skip_placeholders: bool = True) -> str:
             elif tag in (n.pPr, n.rPr, n.sdtPr, n.instrText, n.delText, n.deleted,
                          n.moved_from, n.ffData):
                 walker.skip_subtree()
-            elif (tag == n.sdt and skip_placeholders and node is not el
-                  and _showing_placeholder(node, n)):
-                walker.skip_subtree()
+            elif tag == n.sdt and node is not el:
+                state = _checkbox_state(node, n)
+                if state is not None:
+                    parts.append("☒ " if state else "☐ ")
+                    walker.skip_subtree()
+                elif skip_placeholders and _showing_placeholder(node, n):
+                    walker.skip_subtree()
+            elif tag == n.fldChar and node.get(n.fldCharType) == "begin":
+                ff = node.find(n.ffData)
+                box = ff.find(n.checkBox) if ff is not None else None
+                if box is not None:
+                    parts.append("☒ " if _legacy_checked(box, n) else "☐ ")
         elif tag == n.p:
             parts.append("\n")
     return "".join(parts)
@@ -130,14 +162,8 @@ def _controls(root, n: _Names) -> list[_Control]:
         if not tag and not alias:
             continue
         content = sdt.find(n.sdtContent)
-        box = pr.find(n.w14_checkbox)
-        if box is not None:
-            checked_el = box.find(n.w14_checked)
-            if checked_el is not None:
-                checked = checked_el.get(n.w14_val, "0").lower() in _TRUE
-            else:
-                shown = _text(content, n) if content is not None else ""
-                checked = any(ch in _CHECKED_GLYPHS for ch in shown)
+        checked = _checkbox_state(sdt, n)
+        if checked is not None:
             out.append(_Control(tag, alias, "yes" if checked else "no", checkbox=True,
                                 checked=checked))
             continue
@@ -168,6 +194,7 @@ def _legacy_fields(root, n: _Names) -> list[_Control]:
                 stack[-1]["sep"] = True
             elif kind == "end" and stack:
                 field = stack.pop()
+                field["end"] = r
                 if field["ff"] is not None:
                     out.append(_legacy_control(field, n))
             continue
@@ -184,12 +211,9 @@ def _legacy_control(field: dict, n: _Names) -> _Control:
     beside = _label_beside(field["run"], n)
     box = ff.find(n.checkBox)
     if box is not None:
-        val_el = box.find(n.checked)
-        if val_el is None:
-            val_el = box.find(n.default)
-        checked = val_el is not None and val_el.get(n.val, "true").lower() in _TRUE
+        checked = _legacy_checked(box, n)
         return _Control(name, "", "yes" if checked else "no", checkbox=True, checked=checked,
-                        label_beside=beside)
+                        label_beside=beside, label_after=_label_after(field["end"], n))
     dd = ff.find(n.ddList)
     if dd is not None:
         entries = [normalise(e.get(n.val, "")) for e in dd.findall(n.listEntry)]
@@ -224,6 +248,16 @@ def _label_beside(run, n: _Names) -> str:
             before.extend(t.text or "" for t in r.iter(n.t))
         return normalise("".join(before))
     return ""
+
+
+def _label_after(end_run, n: _Names) -> str:
+    """The words after a field in its paragraph, up to the next field."""
+    words: list[str] = []
+    for r in end_run.itersiblings(n.r):
+        if r.find(n.fldChar) is not None:
+            break
+        words.extend(t.text or "" for t in r.iter(n.t))
+    return normalise("".join(words))
 
 
 def _name_to_key(name: str, keys: set[str]) -> str | None:
@@ -261,20 +295,32 @@ def _table_pairs(root, n: _Names, form: FormSpec, version: VersionSpec | None) -
                 continue
             if header is not None and not any(k == "single" for k in kinds):
                 for h, c in zip(header, cells):
-                    pairs.append((h, c))
+                    pairs.append((h, _box_answer(c)))
                 continue
             header = None
             if kinds[0] == "repeating" and len(cells) > 2:
                 for i, c in enumerate(cells[1:], start=1):
-                    pairs.append((f"{_first_line(cells[0])} {i}", c))
+                    pairs.append((f"{_first_line(cells[0])} {i}", _box_answer(c)))
                 continue
             for i, c in enumerate(cells[:-1]):
                 if kinds[i] is not None:
-                    pairs.append((c, cells[i + 1]))
+                    pairs.append((c, _box_answer(cells[i + 1])))
                     label_line = _first_line(c)
                     if label_line != normalise(c):
-                        pairs.append((label_line, cells[i + 1]))
+                        pairs.append((label_line, _box_answer(cells[i + 1])))
     return pairs
+
+
+_SINGLE_BOX = re.compile(r"^([☒☐])\s*(yes)?$", re.IGNORECASE)
+
+
+def _box_answer(cell: str) -> str:
+    """A cell holding one check box (and perhaps the word "Yes") reads "yes" or "no", like a
+    tagged check box; anything else is left as it is."""
+    m = _SINGLE_BOX.match(normalise(cell))
+    if m:
+        return "yes" if m.group(1) == "☒" else "no"
+    return cell
 
 
 def _cell_text(tc, n: _Names) -> str:
@@ -459,6 +505,13 @@ def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
         if key is None and c.label_beside:
             key = key_for_label(c.label_beside, form, version)
             key = key if key and "[n]" not in key else None
+            spec = form.field(key) if key else None
+            if c.checkbox and (spec is None or spec.type != "yesno"):
+                continue      # a day box or a row box: the table fallback reads those
+            if c.checkbox and c.label_after.lower() == "no":
+                if c.checked:
+                    put(key, "no")
+                continue      # an unticked "No" box says nothing on its own
         if key is None:
             continue
         put(key, c.value)
