@@ -129,11 +129,9 @@ def is_automatic(headers, sender: str | None) -> bool:
 def _header(msg: EmailMessage, name: str) -> str | None:
     try:
         value = msg.get(name)
-    except Exception:  # noqa: BLE001
+        text = " ".join(str(value).split()) if value is not None else ""
+    except Exception:  # noqa: BLE001 - a malformed header is shown as missing
         return None
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
     return text or None
 
 

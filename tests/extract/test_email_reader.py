@@ -207,3 +207,28 @@ def test_broken_emails_are_unreadable_or_empty_never_an_error(tmp_path, name, co
     result = read_email(p)
     assert result.form.status in ("unreadable", "not_referral")
     assert result.form.reason
+
+
+def test_attachments_beyond_the_total_size_cap_are_not_read(tmp_path, monkeypatch):
+    import pipeline.extract.email as email_reader
+    monkeypatch.setattr(email_reader, "MAX_TOTAL_BYTES", 1000)
+    eml = tmp_path / "big.eml"
+    eml.write_bytes(_mail([("a.txt", b"a" * 600), ("b.txt", b"b" * 600)]).as_bytes())
+    result = read_email(eml)
+    assert [a.file for a in result.attachments][0] == "a.txt"
+    assert "larger than" in result.attachments[-1].form.reason
+
+
+def test_random_bytes_named_eml_never_raise(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.binary(max_size=3000))
+    def check(data):
+        p = tmp_path / "fuzz.eml"
+        p.write_bytes(b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n" + data)
+        result = read_email(p)
+        assert result.form.status in ("unreadable", "not_referral", "current", "old")
+
+    check()
