@@ -71,11 +71,26 @@ class Protected:
         return bool(words & self.name_words)
 
 
-def safe_problems(problems: list[Problem], protected: Protected) -> list[dict[str, str | None]]:
-    """Label and message of each problem; message None when it would reveal an answer."""
+# The validator starts a message about a bad answer by quoting it: "'31/02/2019' is not ...".
+_QUOTED = re.compile(r"^\s*['‘\"].*['’\"](?=\s+(?:is|are|could|should|does|was)\b)")
+
+
+def safe_problems(problems: list[Problem], protected: Protected,
+                  wording: Wording | None = None) -> list[dict[str, str | None]]:
+    """Label and message of each problem; message None when it would reveal an answer.
+
+    For a protected answer that could not be read (so is not among the values), the quoted
+    answer at the start of the message is replaced by neutral words.
+    """
+    neutral = wording.words("privacy", "quoted_answer", "The answer given") if wording \
+        else "The answer given"
+    patterns = wording.never_in_mail if wording else []
     out = []
     for p in problems:
+        text = p.message
+        if _matches(p.key, patterns):
+            text = _QUOTED.sub(neutral, text, count=1)
         label = None if protected.found_in(p.label) else p.label
-        message = None if protected.found_in(p.message) else p.message
+        message = None if protected.found_in(text) else text
         out.append({"key": p.key, "label": label, "message": message})
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 import sys
@@ -70,6 +71,7 @@ class Handler:
 
     def __init__(self):
         self.mode = "ok"
+        self.delay = 0.0
         self.received: list[tuple[str, list[str], bytes]] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -79,6 +81,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.mode == "451":
             return "451 4.3.0 Try again later"
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
@@ -98,6 +102,7 @@ def _server():
 def smtp_server(_server):
     controller, handler = _server
     handler.mode = "ok"
+    handler.delay = 0.0
     handler.received.clear()
     return controller, handler
 

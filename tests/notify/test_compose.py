@@ -78,7 +78,7 @@ def test_accepted_mail_names_no_one_even_when_a_warning_quotes_a_name(make_item,
         assert leak not in text and leak not in html and leak not in raw
     # the harmless warning is passed on in the validator's words, the others neutrally
     assert "Saturday was asked for without a reason." in text
-    assert "Known as: please check this answer." in text
+    assert "Known as: The answer given is the same as the first name." in text
     assert "Date of birth: please check this answer." in text
 
 
@@ -106,7 +106,7 @@ def test_incomplete_lists_the_problems_in_the_forms_own_words(make_item, profile
         assert "Family Time Agreement signed by parent and social worker" in body
         assert "Reply to this email with the corrected form attached" in body
         assert "3 March 2019" not in body
-    assert "Date of birth: please check this answer." in text
+    assert "Date of birth: The answer given does not match the age given." in text
 
 
 def test_old_form_attaches_the_blank_current_form(make_item, profile, blank_form):
@@ -265,3 +265,21 @@ def test_every_message_renders_for_every_service(make_item, blank_form, profile_
 ])
 def test_clean_address(value, expected):
     assert clean_address(value) == expected
+
+
+def test_an_unreadable_protected_answer_is_not_quoted_back(make_item, profile):
+    problems = [
+        Problem(key="child.dob", label="Date of birth", message="'31/02/2019' is not a real date."),
+        Problem(key="carer.postcode", label="Carer's postcode",
+                message="'NN99 O'Brien' is not a UK postcode; please write it like NN1 1AA."),
+        Problem(key="social_worker.email", label="Social worker's email",
+                message="'sam.worker@' is not an email address; please write it like "
+                        "name@example.org."),
+    ]
+    values = form_values(**{"child.dob": None, "carer.postcode": None})
+    text, html = parts(one(make_item("incomplete", values=values, problems=problems), profile))
+    for body in (text, html):
+        assert "31/02/2019" not in body and "O'Brien" not in body and "O&#39;Brien" not in body
+        assert "sam.worker@" in body                    # the social worker's own answer stays
+    assert "Date of birth: The answer given is not a real date." in text
+    assert "Carer's postcode: The answer given is not a UK postcode" in text

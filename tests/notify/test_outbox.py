@@ -197,3 +197,22 @@ def test_a_slow_server_times_out_without_blocking_for_long(make_item, config, cl
         assert "0.3 seconds" in pending.last_error
     finally:
         silent.close()
+
+
+def test_two_outboxes_at_once_send_a_message_only_once(make_item, config, clock, smtp_server,
+                                                       smtp_profile):
+    import threading
+    _, handler = smtp_server
+    handler.delay = 0.4                     # the first sender is still talking to the server
+    msg = compose(make_item("accepted"), smtp_profile)
+    boxes = [outbox(config, smtp_profile, clock) for _ in range(2)]
+    results: list[bool] = []
+    threads = [threading.Thread(target=lambda b=b: results.append(b.deliver(msg)))
+               for b in boxes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(handler.received) == 1
+    assert sorted(results) == [False, True]          # the other one is told to come back later
+    assert boxes[1].deliver(msg) is True and len(handler.received) == 1
