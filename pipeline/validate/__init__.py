@@ -79,6 +79,9 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
         target = problems if f.severity == "error" else warnings
         target.append(Problem(key=f.key, label=label, message=f.message,
                               severity="error" if f.severity == "error" else "warning"))
+    order = {spec.key: i for i, spec in enumerate(form.expanded_fields())}
+    problems.sort(key=lambda p: order.get(p.key, len(order)))
+    warnings.sort(key=lambda p: order.get(p.key, len(order)))
     verdict = "incomplete" if problems else "complete"
     if problems:
         reason = (f"{len(problems)} answer(s) to put right before the form can be accepted; "

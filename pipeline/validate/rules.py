@@ -392,6 +392,16 @@ RECORD_RULES = [times_in_order, late_recording, significant_event]
 
 # ---------------------------------------------------------------- the whole form
 
+def _drop_empty_rows(form: FormSpec, values: dict[str, Any]) -> None:
+    """An unused table row still carries its unticked check boxes ("no"): that is no answer."""
+    for n in range(1, form.rows + 1):
+        prefix = f"[{n}]."
+        row = {k: v for k, v in values.items() if prefix in k}
+        if row and all(v is False for v in row.values()):
+            for k in row:
+                del values[k]
+
+
 def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, received: dt.datetime,
                agreement_attached: bool = False) -> tuple[dict[str, Any], list[Finding]]:
     """Parse every answer, then apply required, named and cross-field rules, in that order."""
@@ -408,6 +418,7 @@ def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, receive
             findings.append(Finding(spec.key, ctx.say(spec.key, problem)))
         else:
             ctx.values[spec.key] = value
+    _drop_empty_rows(form, ctx.values)
     for spec in specs:
         if (f := required(ctx, spec)) is not None:
             findings.append(f)

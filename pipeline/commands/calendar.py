@@ -1,0 +1,81 @@
+"""`family-time calendar`: the service's closed days and working-day rules for one year,
+laid out so a co-ordinator can check them against the team's own calendar."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+HELP = "List the service's closed days (bank holidays, training days) and working-day rules."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default="northamptonshire",
+                        help="service profile name or .toml file (default: northamptonshire)")
+    parser.add_argument("--year", type=int, default=None, help="the year (default: this year)")
+
+
+def describe(profile, year: int) -> list[str]:
+    """The lines the command prints (kept separate so tests read them without a terminal)."""
+    from pipeline.validate.calendar import ServiceCalendar
+    from pipeline.validate.rules import uk
+    cal = ServiceCalendar(profile)
+    t, h, r = profile.timescales, profile.hours, profile.recording
+    lines = [f"{profile.name}, {profile.service_name}: calendar for {year}", "",
+             f"Office working days: {', '.join(h.working_days)}.",
+             f"Session days: {', '.join(h.session_days)}.",
+             f"A form received after {h.closing_time:%H:%M}, or on a day the office is closed, "
+             "counts as received on the next working day.",
+             f"Timescales in working days from that day: social worker contacted within "
+             f"{t.contact}, allocation within {t.allocation}"
+             + (f", first session within {t.first_session}" if t.first_session is not None else "")
+             + (f", acknowledgement within {t.acknowledge}" if t.acknowledge else
+                ", acknowledgement the same day") + ".",
+             f"Review reports reach the reviewing officer {t.review_report} working days "
+             "before the review.",
+             f"Session records are due within {_recording(r)} of the session.", ""]
+    no_sessions = [d for d in WEEKDAYS if d not in h.session_days]
+    if no_sessions:
+        lines.insert(4, f"No sessions on {', '.join(no_sessions)} (every week).")
+    closed = cal.closed_days(year)
+    lines.append(f"Closed days in {year} ({len(closed)}):" if closed else
+                 f"No closed days in {year} apart from the weekly pattern above.")
+    for day, reason in closed:
+        lines.append(f"  {uk(day)} — {reason[0].lower() + reason[1:] if reason.startswith('Team') else reason}")
+    if not profile.closures.bank_holidays:
+        lines.append("Bank holidays are NOT treated as closed days for this service.")
+    return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _recording(r) -> str:
+    parts = []
+    if r.deadline_hours:
+        parts.append(_plural(r.deadline_hours, "hour"))
+    if r.deadline_working_days is not None:
+        parts.append(_plural(r.deadline_working_days, "working day"))
+    if not parts:
+        return "no set time"
+    return " or ".join(parts) + (" (whichever comes first)" if len(parts) > 1 else "")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.profile import ProfileError, load_profile
+    try:
+        profile = load_profile(args.profile)
+    except ProfileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    year = args.year or dt.date.today().year
+    if not 1900 <= year <= 2200:
+        print(f"--year: {year} is not a year the calendar can show (1900 to 2200).",
+              file=sys.stderr)
+        return 2
+    print("\n".join(describe(profile, year)))
+    return 0
