@@ -327,6 +327,19 @@ def _pairs_from_tables(tables: list[list], form, version) -> list[tuple[str, str
     return pairs
 
 
+_LONE_BOX = re.compile("([" + CHECKED + UNCHECKED + "])\\s*(Yes|No)\\s*$", re.IGNORECASE)
+
+
+def _lone_box(line: str) -> str:
+    """"Label ☐ Yes" (one box on the line) as "Label no", so the label reader keeps the
+    answer: an empty lone box is a "no", not a blank."""
+    boxes = sum(line.count(c) for c in CHECKED + UNCHECKED)
+    m = _LONE_BOX.search(line)
+    if boxes != 1 or not m:
+        return line
+    return line[:m.start()] + _yes_no(m.group(0))
+
+
 _PAGE_LINE = re.compile(r"^\s*page\s+\d+\s+of\s+\d+\s*$", re.IGNORECASE)
 
 
@@ -354,7 +367,7 @@ def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[
                                              form, version)
         if len(fields) < form.min_labels and text.strip():
             # No usable table (text laid out without borders): answers after their labels.
-            body = [ln for ln in lines if not _PAGE_LINE.match(ln)]
+            body = [_lone_box(ln) for ln in lines if not _PAGE_LINE.match(ln)]
             for k, v in fields_from_text(body, form, version).items():
                 spec = form.field(k)
                 if spec is not None and spec.type == "yesno" and isinstance(v, str):

@@ -153,3 +153,28 @@ def test_inbox_dispatch_reads_pdfs_with_this_reader():
     result = extract_file(FIXTURES / "pdf" / "acroform-referral.pdf")
     assert result.form.status == "current"
     assert result.fields["request.days"] == ["Tuesday", "Thursday"]
+
+
+def test_pdf_without_table_borders_is_read_by_labels_on_each_line(tmp_path):
+    """A form saved as PDF with no table lines: answers follow their labels on the line."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location(
+        "make_email_fixtures", FIXTURES / "make_email_fixtures.py")
+    gen = sys.modules.get("make_email_fixtures") or importlib.util.module_from_spec(spec)
+    if "make_email_fixtures" not in sys.modules:
+        sys.modules["make_email_fixtures"] = gen
+        spec.loader.exec_module(gen)
+    lines = ["Family Time Referral Form", "Date of referral 02/03/2026",
+             "Child's first name(s) Test Child", "Child's surname Example",
+             "Is the child unborn? No", "Gender Female", "Ethnicity White British",
+             "Preferred days Tuesday and Thursday", "Page 1 of 1",
+             "Family Time Referral Form, version 2025.1 (updated March 2025)"]
+    p = tmp_path / "borderless.pdf"
+    p.write_bytes(gen.build_text_pdf([lines]))
+    result = read_pdf(p)
+    assert (result.form.status, result.form.version) == ("current", "2025.1")
+    assert result.fields["child.last_name"] == "Example"
+    assert result.fields["child.unborn"] == "No"
+    assert result.fields["request.days"] == ["Tuesday", "Thursday"]
+    assert result.fields["referral.date"] == "02/03/2026"
