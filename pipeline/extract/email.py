@@ -115,8 +115,6 @@ def is_automatic(headers, sender: str | None) -> bool:
         return True
     if get("List-Id") or get("X-Autoreply") or get("X-Autorespond"):
         return True
-    if get("X-Auto-Response-Suppress") in {"all", "oof"} and get("X-MS-Exchange-Generated-Message-Source"):
-        return True
     address = parseaddr(sender or "")[1] or (sender or "")
     local = address.split("@", 1)[0].strip()
     return bool(local and _AUTO_SENDERS.match(local))
