@@ -52,6 +52,7 @@ class Wording:
         self.env.filters["long_date"] = long_date
         self.env.filters["working_days"] = working_days
         self.settings = _merged(root / "mail.toml", own / "mail.toml")
+        self._subjects: dict[str, jinja2.Template] = {}
 
     @property
     def guard_patterns(self) -> list[str]:
@@ -70,10 +71,12 @@ class Wording:
 
     def subject(self, kind: str, context: dict) -> str:
         """The subject line for `kind`, on one line whatever the data holds."""
-        source = self.settings.get("subjects", {}).get(kind)
-        if not source:
-            raise KeyError(f"mail.toml has no subject for '{kind}'")
-        text = self.env.from_string(source).render(**context)
+        if kind not in self._subjects:
+            source = self.settings.get("subjects", {}).get(kind)
+            if not source:
+                raise KeyError(f"mail.toml has no subject for '{kind}'")
+            self._subjects[kind] = self.env.from_string(source)
+        text = self._subjects[kind].render(**context)
         return " ".join(text.split())
 
     def body(self, kind: str, part: str, context: dict) -> str:

@@ -283,3 +283,22 @@ def test_an_unreadable_protected_answer_is_not_quoted_back(make_item, profile):
         assert "sam.worker@" in body                    # the social worker's own answer stays
     assert "Date of birth: The answer given is not a real date." in text
     assert "Carer's postcode: The answer given is not a UK postcode" in text
+
+
+def test_a_service_can_override_wording_without_code(make_item, profile, tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline import paths
+    root = tmp_path / "mail"
+    shutil.copytree(paths.MAIL_TEMPLATES, root)
+    own = root / profile.id
+    own.mkdir(exist_ok=True)
+    (own / "mail.toml").write_text('[subjects]\naccepted = "Referral {{ reference }} is with us"\n',
+                                   encoding="utf-8")
+    (own / "_signature.txt").write_text("From the Example Team\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "MAIL_TEMPLATES", root)
+    out = one(make_item("accepted"), profile)
+    assert out.subject == "Referral FT-2026-00001 is with us"
+    text, html = parts(out)
+    assert "From the Example Team" in text
+    assert "incomplete" in messages_for(make_item("incomplete"), profile, None)[0].key  # rest kept
