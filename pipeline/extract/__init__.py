@@ -27,7 +27,7 @@ def unreadable(path: Path, reason: str) -> Extraction:
     return Extraction(file=path.name, form=FormMatch(status="unreadable", reason=reason))
 
 
-def _optional_reader(module: str, func: str, path: Path, what: str) -> Extraction:
+def _optional_reader(module: str, func: str, path: Path, what: str, profile=None) -> Extraction:
     """Call a reader another module provides; if it is not installed yet, say so plainly."""
     try:
         mod = importlib.import_module(module)
@@ -36,12 +36,22 @@ def _optional_reader(module: str, func: str, path: Path, what: str) -> Extractio
             raise
         return unreadable(path, f"{what} files are not supported yet; please ask the sender "
                                 "for the Word (.docx) version of the form.")
-    return getattr(mod, func)(path)
+    return getattr(mod, func)(path, profile=profile)
 
 
 def _sniff(path: Path) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(8)
+
+
+def _is_encrypted_office(path: Path) -> bool:
+    """A password-protected .docx is an OLE file holding an "EncryptedPackage" stream."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    try:
+        with open(path, "rb") as fh:
+            return marker in fh.read(256 * 1024)
+    except OSError:
+        return False
 
 
 def _looks_like_email(head: bytes, path: Path) -> bool:
@@ -78,8 +88,13 @@ def _extract(path: Path, profile) -> Extraction:
         return unreadable(path, "The file is larger than 100 MB, far larger than any form; "
                                 "it was not opened.")
     if head.startswith(OLE_MAGIC):
+        if _is_encrypted_office(path):
+            return unreadable(path, "The Word file is protected with a password, so it cannot "
+                                    "be read. Please ask the sender to remove the password "
+                                    "and send it again.")
         if suffix == ".msg":
-            return _optional_reader("pipeline.extract.email", "read_email", path, "Outlook message")
+            return _optional_reader("pipeline.extract.email", "read_email", path, "Outlook message",
+                                    profile)
         if suffix in {".xls", ".xlsx", ".ppt"}:
             return Extraction(file=path.name, form=FormMatch(
                 status="not_referral", reason="Not a referral: this is an old Office file "
@@ -90,9 +105,9 @@ def _extract(path: Path, profile) -> Extraction:
         from pipeline.extract.docx import read_docx
         return read_docx(path, profile=profile)
     if head.startswith(PDF_MAGIC):
-        return _optional_reader("pipeline.extract.pdf", "read_pdf", path, "PDF")
+        return _optional_reader("pipeline.extract.pdf", "read_pdf", path, "PDF", profile)
     if _looks_like_email(head, path):
-        return _optional_reader("pipeline.extract.email", "read_email", path, "Email")
+        return _optional_reader("pipeline.extract.email", "read_email", path, "Email", profile)
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
         return unreadable(path, "The file is named like a Word document but is not one "
                                 "(it may be damaged, or another kind of file renamed). "

@@ -12,6 +12,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -260,14 +261,28 @@ def _label_after(end_run, n: _Names) -> str:
     return normalise("".join(words))
 
 
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@lru_cache(maxsize=16)
+def _squash_table(keys: frozenset[str]) -> dict[str, str]:
+    return {_squash(k): k for k in keys}
+
+
+@lru_cache(maxsize=8)
+def _all_keys() -> frozenset[str]:
+    return frozenset().union(*(known_keys(f) for f in catalogue().forms.values()))
+
+
 def _name_to_key(name: str, keys: set[str]) -> str | None:
     """A control tag or legacy field name to a contract key ("referral_date", truncated)."""
     if name in keys:
         return name
-    squash = re.sub(r"[^a-z0-9]", "", name.lower())
+    squash = _squash(name)
     if not squash:
         return None
-    table = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in keys}
+    table = _squash_table(frozenset(keys))
     if squash in table:
         return table[squash]
     if len(name) >= 20:    # Word truncates legacy field names to 20 characters
@@ -447,7 +462,7 @@ def _read_document(path: Path, root, n: _Names, properties: dict[str, str], hf_t
     body_text = _text(root, n, skip_placeholders=True)
     text = body_text + "\n" + hf_text
     tags = {c.tag for c in controls + legacy if c.tag}
-    all_keys = set().union(*(known_keys(f) for f in catalogue().forms.values()))
+    all_keys = _all_keys()
     tagged = {k for k in (_name_to_key(_OPTION_TAG.sub(r"\g<key>", t), all_keys) for t in tags)
               if k}
     match = identify(text, properties, tagged, 0, profile=profile)
@@ -462,7 +477,7 @@ def _read_document(path: Path, root, n: _Names, properties: dict[str, str], hf_t
 def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
             controls: list[_Control], legacy: list[_Control],
             body_text: str) -> dict[str, str | list[str]]:
-    keys = known_keys(form)
+    keys = frozenset(known_keys(form))
     days_spec = form.field(DAYS_KEY)
     fields: dict[str, str | list[str]] = {}
     found: set[str] = set()          # keys with a control, even a blank one
@@ -537,5 +552,13 @@ def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
 
 def _ordered(fields: dict[str, str | list[str]], form: FormSpec) -> dict[str, str | list[str]]:
     """Answers in the form's own order, so output is stable and easy to read."""
-    order = {f.key: i for i, f in enumerate(form.expanded_fields())}
-    return dict(sorted(fields.items(), key=lambda kv: order.get(kv[0], 10_000)))
+    order: dict[str, tuple[int, int, int]] = {}
+    first_row_field: int | None = None
+    for i, f in enumerate(form.fields):
+        if f.repeating:
+            first_row_field = i if first_row_field is None else first_row_field
+            for r in range(1, form.rows + 1):
+                order[f.key.replace("[n]", f"[{r}]")] = (first_row_field, r, i)
+        else:
+            order[f.key] = (i, 0, 0)
+    return dict(sorted(fields.items(), key=lambda kv: order.get(kv[0], (10_000, 0, 0))))

@@ -137,6 +137,5 @@ def identify(text: str, properties: dict[str, str] | None = None,
     # 4. Not a referral (nor a session record).
     referral = next((f for f in forms if f.kind == "referral"), forms[0])
     n = counts.get(referral.id, 0)
-    plural = "label" if n == 1 else "labels"
     return FormMatch(status="not_referral",
-                     reason=f"Not a referral: no form title and only {n} of the form's {plural}")
+                     reason=f"Not a referral: no form title and only {n} of the form's labels")

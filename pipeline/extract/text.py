@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Curly quotes and primes become straight ones; accents are kept (names carry them).
 _QUOTES = str.maketrans({
@@ -72,6 +73,7 @@ def is_placeholder(s: str | None) -> bool:
     return t in _PLACEHOLDERS
 
 
+@lru_cache(maxsize=8192)
 def label_key(s: str) -> str:
     """A label reduced for comparison: case, punctuation, trailing colon/asterisk ignored."""
     t = normalise(s).lower()
