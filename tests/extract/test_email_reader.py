@@ -232,3 +232,29 @@ def test_random_bytes_named_eml_never_raise(tmp_path):
         assert result.form.status in ("unreadable", "not_referral", "current", "old")
 
     check()
+
+
+def test_outlook_message_attached_as_a_file_is_opened(tmp_path):
+    """Outlook's "forward as attachment" puts a whole .msg inside the email (.eml or .msg)."""
+    import importlib.util
+    import sys
+    spec = importlib.util.spec_from_file_location("msg_writer", FIXTURES / "msg_writer.py")
+    mw = sys.modules.get("msg_writer") or importlib.util.module_from_spec(spec)
+    if "msg_writer" not in sys.modules:
+        sys.modules["msg_writer"] = mw
+        spec.loader.exec_module(mw)
+    pdf = (FIXTURES / "pdf" / "acroform-referral.pdf").read_bytes()
+    inner = mw.build_msg(mw.MsgMessage(subject="Referral", sender_email="sam@example.org",
+                                       attachments=[mw.MsgAttachment("ref.pdf", pdf)]))
+    outer = tmp_path / "outer.msg"
+    outer.write_bytes(mw.build_msg(mw.MsgMessage(
+        subject="Fwd", sender_email="bs@example.org",
+        attachments=[mw.MsgAttachment("Referral email.msg", inner)])))
+    eml = tmp_path / "outer.eml"
+    m = _mail([])
+    m.add_attachment(inner, maintype="application", subtype="vnd.ms-outlook",
+                     filename="Referral email.msg")
+    eml.write_bytes(m.as_bytes())
+    for p in (outer, eml):
+        result = read_email(p)
+        assert [(a.file, a.form.status) for a in result.attachments] == [("ref.pdf", "current")]
