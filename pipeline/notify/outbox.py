@@ -93,8 +93,16 @@ class MailOutbox:
         """Write `msg` (once) and send it (once) if SMTP is configured.
 
         True when nothing more is owed for this key; False when a send is still to come
-        (it failed, or its retry time has not come yet): call again later.
+        (it failed, its retry time has not come yet, or the folder could not be written):
+        call again later. Never raises for a mail or disk problem.
         """
+        try:
+            return self._deliver(msg)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("mail %s not written: %s", msg.key, exc)
+            return False
+
+    def _deliver(self, msg: OutgoingMessage) -> bool:
         name = eml_name(msg.key)
         path = self.mail_dir / name
         row = self._row(msg.key)

@@ -216,3 +216,17 @@ def test_two_outboxes_at_once_send_a_message_only_once(make_item, config, clock,
     assert len(handler.received) == 1
     assert sorted(results) == [False, True]          # the other one is told to come back later
     assert boxes[1].deliver(msg) is True and len(handler.received) == 1
+
+
+def test_an_unwritable_mail_folder_is_a_false_not_a_crash(make_item, profile, config, clock,
+                                                         monkeypatch):
+    from pipeline.notify import outbox as outbox_module
+    box = outbox(config, profile, clock)
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(outbox_module, "write_private", disk_full)
+    msg = compose(make_item("accepted"), profile)
+    assert box.deliver(msg) is False
+    monkeypatch.undo()
+    assert box.deliver(msg) is True and len(emls(config)) == 1
