@@ -20,7 +20,9 @@ ONE_DAY = dt.timedelta(days=1)
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> dict[dt.date, str]:
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
+    """England and Wales bank holidays; "(observed)" is said "(substitute day)" in England."""
+    days = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return {d: name.replace("(observed)", "(substitute day)") for d, name in days.items()}
 
 
 class ServiceCalendar:
