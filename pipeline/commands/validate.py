@@ -68,7 +68,8 @@ def _print_readable(path: Path, name: str, verdict) -> None:
     from pipeline.validate.rules import uk
     print(f"{name}: {verdict.verdict.upper()} - {verdict.reason}")
     for p in verdict.problems:
-        print(f"  ✗ {p.message}")
+        if p.message != verdict.reason:
+            print(f"  ✗ {p.message}")
     for w in verdict.warnings:
         print(f"  ! {w.message}")
     if verdict.flags:

@@ -127,3 +127,33 @@ def test_typed_models_follow_the_catalogue():
     rec = typed_json("session_record", {"session.date": dt.date(2025, 3, 10),
                                         "session.actual_start": dt.time(10, 5)})
     assert rec == {"session": {"date": "2025-03-10", "actual_start": "10:05:00"}}
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from pipeline.extract.catalogue import catalogue  # noqa: E402
+
+KEYS = [f.key for f in catalogue().by_kind("referral").expanded_fields()]
+REC_KEYS = [f.key for f in catalogue().by_kind("session_record").expanded_fields()]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(KEYS),
+                       st.one_of(st.text(max_size=40), st.lists(st.text(max_size=10), max_size=3)),
+                       max_size=8))
+def test_any_answers_get_a_verdict_never_a_crash(nct, changes):
+    fields = B.referral_fields()
+    fields.update(changes)
+    v = validate_extraction(B.referral(fields), nct, B.RECEIVED)
+    assert v.verdict in ("complete", "incomplete")
+    assert all(p.label and p.message for p in v.problems + v.warnings)
+    typed_json("referral", v.values)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(REC_KEYS), st.text(max_size=30), max_size=6))
+def test_any_record_answers_get_a_verdict(nct, changes):
+    fields = B.record_fields()
+    fields.update(changes)
+    v = validate_extraction(B.record(fields), nct, B.RECEIVED)
+    assert v.verdict in ("complete", "incomplete")
