@@ -19,7 +19,7 @@ from lxml import etree
 
 from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
 from pipeline.extract.identify import identify
-from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer, count_labels,
+from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer,
                                      fields_from_label_pairs, fields_from_text, key_for_label,
                                      known_keys)
 from pipeline.extract.models import Extraction, FormMatch
@@ -69,6 +69,10 @@ class _Control:
     checked: bool = False
     label_beside: str = ""     # the text beside a legacy field that has no usable name
     label_after: str = ""      # the word after a legacy check box ("Yes", "No", "Monday")
+
+
+def _unreadable(path: Path, reason: str) -> Extraction:
+    return Extraction(file=path.name, form=FormMatch(status="unreadable", reason=reason))
 
 
 # ---------------------------------------------------------------- text
