@@ -13,6 +13,7 @@ from pipeline.extract.catalogue import catalogue
 from pipeline.extract.models import Extraction
 from pipeline.models import Problem, Verdict
 from pipeline.profile import Profile
+from pipeline.validate.wording import say
 
 AGREEMENT = re.compile(r"agreement|contract", re.IGNORECASE)
 
@@ -54,14 +55,11 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
     try:
         form = catalogue().form(match.id or "")
     except KeyError:
-        return Verdict(verdict="not_referral", reason="This is not one of the service's forms.",
-                       **base)
+        return Verdict(verdict="not_referral", reason=say("verdict", "not_ours"), **base)
     base["kind"] = form.kind
     if match.status == "old":
         current = ", ".join(v.version for v in form.current_versions) or "current"
-        message = (f"This is an old version of the {form.title} ({match.version}). Please copy "
-                   f"the information onto the current form (version {current}) and send it "
-                   "again.")
+        message = say("verdict", "old", title=form.title, version=match.version, current=current)
         return Verdict(verdict="old", reason=message,
                        problems=[Problem(key="form", label=form.title, message=message)], **base)
 
@@ -84,12 +82,11 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
     warnings.sort(key=lambda p: order.get(p.key, len(order)))
     verdict = "incomplete" if problems else "complete"
     if problems:
-        reason = (f"{len(problems)} answer(s) to put right before the form can be accepted; "
-                  f"first: {problems[0].message}")
+        reason = say("verdict", "incomplete", count=len(problems), first=problems[0].message)
     elif warnings:
-        reason = f"Complete; {len(warnings)} point(s) for the team to check."
+        reason = say("verdict", "complete_warnings", count=len(warnings))
     else:
-        reason = "Complete: every required answer is given and valid."
+        reason = say("verdict", "complete")
     counted = due = None
     if form.kind == "referral":
         counted = ServiceCalendar(profile).counted_from(received)

@@ -18,6 +18,7 @@ from pipeline.extract.catalogue import FieldSpec, FormSpec
 from pipeline.profile import Profile
 from pipeline.validate import values as V
 from pipeline.validate.calendar import ServiceCalendar
+from pipeline.validate.wording import has, say
 
 
 @dataclass
@@ -90,26 +91,20 @@ def _as_text(v: Any) -> str | None:
     return v if isinstance(v, str) else None
 
 
-# Why a conditional answer is needed, in words a social worker understands. Keyed by field.
-BECAUSE = {
-    "request.saturday_reason": "Saturday is ticked; Saturdays are for working parents or "
-                               "school-age children with little time after school",
-    "signoff.manager": "this referral is out of county or on behalf of another local "
-                       "authority, so the team manager must authorise it",
-}
-
-
 def because(ctx: Context, spec: FieldSpec) -> str:
-    if spec.key in BECAUSE:
-        return BECAUSE[spec.key]
+    """Why a conditional answer is needed: the field's own words, else the condition's."""
+    if has("because", spec.key):
+        return say("because", spec.key)
     when = spec.when or ""
     if m := re.fullmatch(r"family\[(\d+)\]\.name is filled", when):
-        return f"a family member is named in row {m[1]}"
+        return say("because", "row_filled", row=m[1])
     if m := re.fullmatch(r"(\S+) is filled", when):
-        return f"'{ctx.label(m[1])}' is filled in"
+        return say("because", "filled", label=ctx.label(m[1]))
     if m := re.fullmatch(r"(\S+) (?:is one of|is|includes) .+", when):
-        return f"'{ctx.label(m[1])}' is {_as_text(ctx.values.get(m[1])) or 'answered that way'}"
-    return "of another answer on the form"
+        value = _as_text(ctx.values.get(m[1]))
+        if value:
+            return say("because", "answer", label=ctx.label(m[1]), value=value)
+    return say("because", "other")
 
 
 def required(ctx: Context, spec: FieldSpec) -> Finding | None:
@@ -117,12 +112,14 @@ def required(ctx: Context, spec: FieldSpec) -> Finding | None:
     if not V.is_blank(ctx.raw.get(spec.key)):
         return None
     if spec.key == "request.days":
-        return Finding(spec.key, ctx.say(spec.key, "please tick at least one day."))
+        return Finding(spec.key, ctx.say(spec.key, say("required", "no_day")))
     if spec.required == "M":
-        extra = f" If you do not know, write \"{spec.allow[0]}\"." if spec.allow else ""
-        return Finding(spec.key, ctx.say(spec.key, "this is required." + extra))
+        message = (say("required", "mandatory_allow", allow=spec.allow[0]) if spec.allow
+                   else say("required", "mandatory"))
+        return Finding(spec.key, ctx.say(spec.key, message))
     if spec.required == "C" and condition_holds(spec.when, ctx.values):
-        return Finding(spec.key, ctx.say(spec.key, f"required because {because(ctx, spec)}."))
+        return Finding(spec.key, ctx.say(spec.key, say("required", "conditional",
+                                                       because=because(ctx, spec))))
     return None
 
 
@@ -130,50 +127,43 @@ def required(ctx: Context, spec: FieldSpec) -> Finding | None:
 
 def not_future(ctx: Context, key: str, v: dt.date) -> Finding | None:
     if v > ctx.today:
-        return Finding(key, ctx.say(key, f"{uk(v)} is in the future; please give the date "
-                                         "it actually happened."))
+        return Finding(key, ctx.say(key, say("rules", "not_future", date=uk(v))))
     return None
 
 
 def child_under_18(ctx: Context, key: str, v: dt.date) -> Finding | None:
     on = ctx.values.get("referral.date", ctx.today)
     if v > ctx.today:
-        return Finding(key, ctx.say(key, f"{uk(v)} is in the future; for a baby not yet born, "
-                                         "answer Yes to 'Is the child unborn?' and give the "
-                                         "expected date of delivery."))
+        return Finding(key, ctx.say(key, say("rules", "dob_future", date=uk(v))))
     if age_on(v, on) >= 18:
-        return Finding(key, ctx.say(key, f"the child is {age_on(v, on)} on the referral date; "
-                                         "the Family Time Service works with children under 18."))
+        return Finding(key, ctx.say(key, say("rules", "over_18", age=age_on(v, on))))
     return None
 
 
 def duration_30m_to_6h(ctx: Context, key: str, v: int) -> Finding | None:
     if not 30 <= v <= 360:
-        return Finding(key, ctx.say(key, f"{V.format_duration(v)} is outside what the service "
-                                         "offers; a session lasts between 30 minutes and 6 hours."))
+        return Finding(key, ctx.say(key, say("rules", "duration",
+                                             duration=V.format_duration(v))))
     return None
 
 
 def not_before_referral_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
     ref = ctx.values.get("referral.date")
     if ref and v < ref:
-        return Finding(key, ctx.say(key, f"{uk(v)} is before the date of referral ({uk(ref)}); "
-                                         "please give a start date on or after it."))
+        return Finding(key, ctx.say(key, say("rules", "before_referral", date=uk(v),
+                                             referral=uk(ref))))
     return None
 
 
 def must_be_yes(ctx: Context, key: str, v: bool) -> Finding | None:
     if v is False:
-        return Finding(key, ctx.say(key, "this must be Yes before the referral can be accepted; "
-                                         "please tell the parents about the referral first."))
+        return Finding(key, ctx.say(key, say("rules", "must_be_yes")))
     return None
 
 
 def yes_or_agreement_attached(ctx: Context, key: str, v: bool) -> Finding | None:
     if v is False and not ctx.agreement_attached:
-        return Finding(key, ctx.say(key, "the Family Time Agreement must be signed by the parent "
-                                         "and the social worker; tick Yes, or attach the signed "
-                                         "agreement to the same email."))
+        return Finding(key, ctx.say(key, say("rules", "agreement")))
     return None
 
 
@@ -182,16 +172,15 @@ REFERENCE = re.compile(r"^FT-\d{4}-\d{5}$")
 
 def reference_format(ctx: Context, key: str, v: str) -> Finding | None:
     if not REFERENCE.match(v.strip().upper()):
-        return Finding(key, ctx.say(key, f"'{v}' is not a referral reference; it looks like "
-                                         "FT-2025-00012 (from the acknowledgement email)."))
+        return Finding(key, ctx.say(key, say("rules", "reference", value=v)))
     return None
 
 
 def not_before_session_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
     session = ctx.values.get("session.date")
     if session and v < session:
-        return Finding(key, ctx.say(key, f"{uk(v)} is before the session ({uk(session)}); "
-                                         "a record is written on or after the day of the session."))
+        return Finding(key, ctx.say(key, say("rules", "before_session", date=uk(v),
+                                             session=uk(session))))
     return None
 
 
@@ -214,9 +203,8 @@ def out_of_county(ctx: Context) -> list[Finding]:
     v = ctx.values
     if v.get("referral.type") == "Out of county" or v.get("placement.out_of_county") is True:
         key = "referral.type" if v.get("referral.type") == "Out of county" else "placement.out_of_county"
-        return [Finding(key, ctx.say(key, "out of county: accepted, for the team manager's "
-                                          "individual review of time, mileage and venue."),
-                        "warning", "out_of_county")]
+        return [Finding(key, ctx.say(key, say("rules", "out_of_county")), "warning",
+                        "out_of_county")]
     return []
 
 
@@ -226,34 +214,27 @@ def other_local_authority(ctx: Context) -> list[Finding]:
         return []
     status = v.get("legal.status")
     if status == "Section 20 (accommodated)":
-        return [Finding("legal.status", ctx.say(
-            "legal.status", "the service cannot take a referral on behalf of another local "
-            "authority for a child accommodated under Section 20; please contact the "
-            "co-ordinator to discuss other arrangements."))]
+        return [Finding("legal.status", ctx.say("legal.status",
+                                                say("rules", "other_la_section_20")))]
     out = [Finding(None, severity="flag", flag="charge_other_la")]
     if status not in CONCLUDED:
-        out.append(Finding("referral.type", ctx.say(
-            "referral.type", "on behalf of another local authority while proceedings are still "
-            "open: the team manager reviews it, and the service charges the other authority."),
-            "warning", "other_la"))
+        out.append(Finding("referral.type", ctx.say("referral.type",
+                                                    say("rules", "other_la_open")),
+                           "warning", "other_la"))
     return out
-
-
-TIME_LIMITED = {("Special Guardianship Order", "Supervised"): "Supervised family time under a "
-                "Special Guardianship Order", ("Child Protection Plan", "Supported"):
-                "Supported family time under a Child Protection Plan"}
 
 
 def time_limited(ctx: Context) -> list[Finding]:
     v = ctx.values
-    what = TIME_LIMITED.get((v.get("legal.status"), v.get("request.supervision")))
-    if not what:
+    # Which status and level are time-limited is in messages.toml: "time_limited.<status>.<level>".
+    name = f"time_limited.{v.get('legal.status')}.{v.get('request.supervision')}"
+    if not has("rules", name):
         return []
     start = v.get("request.start_date") or v.get("referral.date") or ctx.today
     end = add_months(start, 3)
-    return [Finding("request.supervision", ctx.say(
-        "request.supervision", f"{what} lasts at most 3 months: until {uk(end)}, "
-        "unless it is reviewed."), "warning", f"time_limited:{end.isoformat()}")]
+    message = say("rules", "time_limited", what=say("rules", name), end=uk(end))
+    return [Finding("request.supervision", ctx.say("request.supervision", message), "warning",
+                    f"time_limited:{end.isoformat()}")]
 
 
 def court_directed(ctx: Context) -> list[Finding]:
@@ -304,10 +285,8 @@ def preschool_after_3pm(ctx: Context) -> list[Finding]:
         return []
     t = earliest_time(times)
     if t and t > dt.time(15, 0):
-        return [Finding("request.times", ctx.say(
-            "request.times", "the child is under school age, and slots after 3pm are kept for "
-            "school-age children; please consider a morning or early afternoon time."),
-            "warning")]
+        return [Finding("request.times", ctx.say("request.times", say("rules", "preschool_late")),
+                        "warning")]
     return []
 
 
@@ -317,10 +296,8 @@ def unborn_notice(ctx: Context) -> list[Finding]:
     if v.get("child.unborn") is not True or edd is None:
         return []
     if (edd - ctx.today).days < days:
-        return [Finding("child.edd", ctx.say(
-            "child.edd", f"the referral arrived {(edd - ctx.today).days} days before the "
-            f"expected date of delivery; the service asks for at least {days} days' notice. "
-            "It is accepted, but planning may take longer."), "warning")]
+        message = say("rules", "unborn_notice", days=(edd - ctx.today).days, notice=days)
+        return [Finding("child.edd", ctx.say("child.edd", message), "warning")]
     return []
 
 
@@ -328,13 +305,12 @@ def days_offered(ctx: Context) -> list[Finding]:
     days = ctx.values.get("request.days") or []
     out = []
     if "Sunday" in days:
-        out.append(Finding("request.days", ctx.say(
-            "request.days", "the service is closed on Sundays; please choose other days.")))
+        out.append(Finding("request.days", ctx.say("request.days", say("rules", "sunday"))))
     other = [d for d in days if d != "Sunday" and d not in ctx.profile.hours.session_days]
     if other:
-        out.append(Finding("request.days", ctx.say(
-            "request.days", f"the service does not run sessions on {', '.join(other)}; "
-            f"please choose from {', '.join(ctx.profile.hours.session_days)}.")))
+        message = say("rules", "day_not_offered", days=", ".join(other),
+                      offered=", ".join(ctx.profile.hours.session_days))
+        out.append(Finding("request.days", ctx.say("request.days", message)))
     return out
 
 
@@ -350,9 +326,9 @@ def times_in_order(ctx: Context) -> list[Finding]:
     for start, end in (("session.planned_start", "session.planned_end"),
                        ("session.actual_start", "session.actual_end")):
         if v.get(start) and v.get(end) and v[end] <= v[start]:
-            out.append(Finding(end, ctx.say(end, f"{v[end]:%H:%M} is not after "
-                                                 f"{ctx.label(start).lower()} ({v[start]:%H:%M}); "
-                                                 "please check both times.")))
+            message = say("rules", "times_order", end=f"{v[end]:%H:%M}",
+                          start_label=ctx.label(start).lower(), start=f"{v[start]:%H:%M}")
+            out.append(Finding(end, ctx.say(end, message)))
     return out
 
 
@@ -375,9 +351,10 @@ def late_recording(ctx: Context) -> list[Finding]:
         return []
     due = recording_deadline(ctx.profile, session)
     if written > due:
-        return [Finding("session.written_on", ctx.say(
-            "session.written_on", f"written on {uk(written)}, after the recording deadline "
-            f"({uk(due)}) for the session on {uk(session)}."), "warning", "late_recording")]
+        message = say("rules", "late_recording", written=uk(written), due=uk(due),
+                      session=uk(session))
+        return [Finding("session.written_on", ctx.say("session.written_on", message), "warning",
+                        "late_recording")]
     return []
 
 

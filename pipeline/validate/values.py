@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
+from pipeline.validate.wording import say
+
 Result = tuple[Any, str | None]
 
 MONTHS = {m: i for i, m in enumerate(
@@ -20,7 +22,6 @@ MONTHS = {m: i for i, m in enumerate(
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 MONTHS["sept"] = 9
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-DATE_HELP = "please write it as 03/03/2025"
 
 
 def _clean(text: str) -> str:
@@ -36,7 +37,7 @@ def _make_date(text: str, y: int, m: int, d: int) -> Result:
     try:
         return dt.date(y, m, d), None
     except ValueError:
-        return None, f"'{text}' is not a real date."
+        return None, say("values", "date_not_real", text=text)
 
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
@@ -57,7 +58,7 @@ def parse_date(text: str) -> Result:
         return _make_date(raw, _year(m[3]), MONTHS[m[2]], int(m[1]))
     if (m := _MONTH_DAY.match(s)) and m[1] in MONTHS:
         return _make_date(raw, _year(m[3]), MONTHS[m[1]], int(m[2]))
-    return None, f"'{raw}' could not be read as a date; {DATE_HELP}."
+    return None, say("values", "date_unreadable", text=raw)
 
 
 _TIME = re.compile(r"^(\d{1,2})(?:\s*[:.]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
@@ -74,15 +75,15 @@ def parse_time(text: str) -> Result:
         h, mins = int(m[1]), int(m[2] or 0)
         suffix = (m[3] or "").replace(".", "")
         if suffix and not 1 <= h <= 12:
-            return None, f"'{raw}' is not a real time."
+            return None, say("values", "time_not_real", text=raw)
         if suffix == "pm" and h != 12:
             h += 12
         elif suffix == "am" and h == 12:
             h = 0
         if h < 24 and mins < 60:
             return dt.time(h, mins), None
-        return None, f"'{raw}' is not a real time."
-    return None, f"'{raw}' could not be read as a time; please write it as 14:30 or 2.30pm."
+        return None, say("values", "time_not_real", text=raw)
+    return None, say("values", "time_unreadable", text=raw)
 
 
 _HOURS = r"(?:hours?|hrs?|h)"
@@ -119,8 +120,7 @@ def parse_duration(text: str) -> Result:
             if value != int(value):
                 break
             return int(value), None
-    return None, (f"'{raw}' could not be read as a length of time; please write it as "
-                  "\"1.5 hours\" or \"90 minutes\".")
+    return None, say("values", "duration_unreadable", text=raw)
 
 
 def format_duration(minutes: int) -> str:
@@ -143,8 +143,7 @@ def parse_phone(text: str) -> Result:
     elif s.startswith("44") and len(s) == 12:
         s = "0" + s[2:]
     if not re.fullmatch(r"0\d{9,10}", s) or s[1] in "0":
-        return None, (f"'{raw}' is not a UK phone number; please give the full number with its "
-                      "area code, for example 01604 123456 or 07700 900123.")
+        return None, say("values", "phone", text=raw)
     if s.startswith("07"):
         return f"{s[:5]} {s[5:]}", None
     if s.startswith("02"):
@@ -162,7 +161,7 @@ def parse_postcode(text: str) -> Result:
     raw = _clean(text)
     m = _POSTCODE.match(raw.upper().replace(" ", ""))
     if not m:
-        return None, f"'{raw}' is not a UK postcode; please write it like NN1 1AA."
+        return None, say("values", "postcode", text=raw)
     return f"{m[1]} {m[2]}", None
 
 
@@ -176,10 +175,9 @@ def parse_email(text: str) -> Result:
     s = raw.strip()
     if any(unicodedata.category(c).startswith("C") for c in s) or any(c in s for c in " ,;<>\"\n\r\t"):
         shown = _clean(raw)[:80]
-        return None, (f"'{shown}' is not a single email address; please give one address only, "
-                      "like name@example.org.")
+        return None, say("values", "email_not_single", text=shown)
     if not _EMAIL.match(s) or ".." in s or s.startswith(".") or ".@" in s:
-        return None, f"'{s}' is not an email address; please write it like name@example.org."
+        return None, say("values", "email", text=s)
     local, domain = s.rsplit("@", 1)
     return f"{local}@{domain.lower()}", None
 
@@ -196,7 +194,7 @@ def parse_yesno(text: str) -> Result:
         return True, None
     if s in _NO:
         return False, None
-    return None, f"'{raw}' should be Yes or No."
+    return None, say("values", "yesno", text=raw)
 
 
 def _squash(s: str) -> str:
@@ -250,8 +248,7 @@ def parse_choice(text: str, choices: list[str]) -> Result:
     starts = [c for k, c in by_key.items() if key and k.startswith(key) and len(key) >= 4]
     if len(starts) == 1:
         return starts[0], None
-    shown = "; ".join(choices)
-    return None, f"'{raw}' is not one of the choices ({shown}); please pick one of them."
+    return None, say("values", "choice", text=raw, choices="; ".join(choices))
 
 
 _DAY_KEYS = {d[:2].lower(): d for d in DAY_NAMES}
@@ -280,7 +277,7 @@ def parse_days(value: str | list[str]) -> Result:
         elif match not in days:
             days.append(match)
     if bad:
-        return None, f"'{', '.join(bad)}' could not be read as days of the week."
+        return None, say("values", "days", text=", ".join(bad))
     return [d for d in DAY_NAMES if d in days], None
 
 
@@ -290,7 +287,7 @@ def parse_digits(text: str) -> Result:
     s = raw.replace(" ", "")
     if s.isdigit() and s.isascii():
         return s, None
-    return None, f"'{raw}' should be numbers only (the number from the case record)."
+    return None, say("values", "digits", text=raw)
 
 
 def parse_text(text: str, allow: list[str] | None = None) -> Result:
