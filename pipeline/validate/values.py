@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from pipeline.validate.wording import say
@@ -29,8 +32,11 @@ def _clean(text: str) -> str:
 
 
 def _year(y: str) -> int:
+    """Two-digit years as Python's strptime reads them: 00-68 are 20xx, 69-99 are 19xx."""
     n = int(y)
-    return 2000 + n if len(y) <= 2 else n
+    if len(y) > 2:
+        return n
+    return 2000 + n if n <= 68 else 1900 + n
 
 
 def _make_date(text: str, y: int, m: int, d: int) -> Result:
@@ -41,7 +47,7 @@ def _make_date(text: str, y: int, m: int, d: int) -> Result:
 
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?$")
+_ISO = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[t ].*)?$")
 _DAY_MONTH = re.compile(r"^(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*(\d{2}|\d{4})$")
 _MONTH_DAY = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$")
 
@@ -201,37 +207,11 @@ def _squash(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", _clean(s).lower().replace("&", "and"))
 
 
-# Obvious other ways of writing a choice; keys and values are squashed (letters and digits).
-CHOICE_VARIANTS = {
-    "section20": "Section 20 (accommodated)", "s20": "Section 20 (accommodated)",
-    "sec20": "Section 20 (accommodated)", "accommodated": "Section 20 (accommodated)",
-    "ico": "Interim Care Order", "interimcareorder": "Interim Care Order",
-    "co": "Care Order", "fullcareorder": "Care Order", "s31": "Care Order",
-    "po": "Placement Order", "sgo": "Special Guardianship Order",
-    "cpp": "Child Protection Plan", "cp": "Child Protection Plan",
-    "cao": "Child Arrangements Order (section 8)", "childarrangementsorder": "Child Arrangements Order (section 8)",
-    "section8": "Child Arrangements Order (section 8)", "s8": "Child Arrangements Order (section 8)",
-    "plo": "Pre-proceedings (PLO)", "preproceedings": "Pre-proceedings (PLO)",
-    "weekly": "Once a week", "onceweekly": "Once a week", "1xweek": "Once a week",
-    "onceaweek": "Once a week", "twiceweekly": "Twice a week", "2xweek": "Twice a week",
-    "threetimesweekly": "Three times a week", "3xweek": "Three times a week",
-    "fortnight": "Fortnightly", "everyotherweek": "Fortnightly", "everytwoweeks": "Fortnightly",
-    "onceafortnight": "Fortnightly", "monthly": "Monthly", "onceamonth": "Monthly",
-    "supervisedcontact": "Supervised", "supervisedfamilytime": "Supervised",
-    "supportedcontact": "Supported", "supportedfamilytime": "Supported",
-    "facilitatedcontact": "Facilitated", "facilitatedfamilytime": "Facilitated",
-    "new": "New referral", "outofcounty": "Out of county", "ooc": "Out of county",
-    "otherla": "On behalf of another local authority", "anotherla": "On behalf of another local authority",
-    "onbehalfofanotherla": "On behalf of another local authority",
-    "adhoc": "Ad hoc / interim support", "interim": "Ad hoc / interim support",
-    "change": "Change to existing arrangements", "f": "Female", "m": "Male",
-    "girl": "Female", "boy": "Male", "unknown": "Not known", "notknown": "Not known",
-    "foster": "Foster care", "fostercarer": "Foster care", "kinship": "Kinship / connected person",
-    "connectedperson": "Kinship / connected person", "centre": "Family Time centre",
-    "familytimecentre": "Family Time centre", "contactcentre": "Family Time centre",
-    "dna": "Parent did not attend", "didnotattend": "Parent did not attend",
-    "tookplace": "Took place", "yes": "Took place",
-}
+@lru_cache(maxsize=1)
+def choice_variants() -> dict[str, str]:
+    """Obvious other ways of writing a choice (S20, ICO, weekly ...), from choice_variants.toml."""
+    with open(Path(__file__).with_name("choice_variants.toml"), "rb") as fh:
+        return tomllib.load(fh)
 
 
 def parse_choice(text: str, choices: list[str]) -> Result:
@@ -241,7 +221,7 @@ def parse_choice(text: str, choices: list[str]) -> Result:
     by_key = {_squash(c): c for c in choices}
     if key in by_key:
         return by_key[key], None
-    variant = CHOICE_VARIANTS.get(key)
+    variant = choice_variants().get(key)
     if variant in choices:
         return variant, None
     # a unique choice that starts with the answer ("Section 20" -> "Section 20 (accommodated)")
@@ -251,11 +231,18 @@ def parse_choice(text: str, choices: list[str]) -> Result:
     return None, say("values", "choice", text=raw, choices="; ".join(choices))
 
 
-_DAY_KEYS = {d[:2].lower(): d for d in DAY_NAMES}
+_DAY_RANGE = re.compile(r"^([a-z]+)\s*(?:-|–|to|until)\s*([a-z]+)$")
 
 
 def parse_days(value: str | list[str]) -> Result:
     """Day names from check boxes (a list) or text ("Mon, Wed", "Tuesdays and Thursdays")."""
+    if isinstance(value, str) and (m := _DAY_RANGE.match(_clean(value).lower())):
+        first, _ = parse_days(m[1])
+        last, _ = parse_days(m[2])
+        if first and last and len(first) == len(last) == 1:
+            a, b = DAY_NAMES.index(first[0]), DAY_NAMES.index(last[0])
+            if a <= b:
+                return DAY_NAMES[a:b + 1], None
     items = value if isinstance(value, list) else re.split(r"[,;/&+\n]|\band\b|\s+", str(value))
     days: list[str] = []
     bad: list[str] = []
