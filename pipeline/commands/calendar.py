@@ -44,7 +44,8 @@ def describe(profile, year: int) -> list[str]:
     lines.append(f"Closed days in {year} ({len(closed)}):" if closed else
                  f"No closed days in {year} apart from the weekly pattern above.")
     for day, reason in closed:
-        lines.append(f"  {uk(day)} — {reason[0].lower() + reason[1:] if reason.startswith('Team') else reason}")
+        shown = reason if day not in cal.closures else reason[0].lower() + reason[1:]
+        lines.append(f"  {uk(day)} — {shown}")
     if not profile.closures.bank_holidays:
         lines.append("Bank holidays are NOT treated as closed days for this service.")
     return lines

@@ -75,7 +75,8 @@ def _print_readable(path: Path, name: str, verdict) -> None:
     if verdict.flags:
         print(f"  flags: {', '.join(verdict.flags)}")
     if verdict.due:
-        print(f"  received {verdict.received:%d/%m/%Y %H:%M}, counted from {uk(verdict.counted_from)}")
+        print(f"  received {verdict.received:%d/%m/%Y %H:%M}, "
+              f"counted from {uk(verdict.counted_from)}")
         for what, day in verdict.due.items():
             print(f"  {what.replace('_', ' ')} due by {uk(day)}")
 

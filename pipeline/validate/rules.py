@@ -202,7 +202,8 @@ OTHER_LA = "On behalf of another local authority"
 def out_of_county(ctx: Context) -> list[Finding]:
     v = ctx.values
     if v.get("referral.type") == "Out of county" or v.get("placement.out_of_county") is True:
-        key = "referral.type" if v.get("referral.type") == "Out of county" else "placement.out_of_county"
+        key = ("referral.type" if v.get("referral.type") == "Out of county"
+               else "placement.out_of_county")
         return [Finding(key, ctx.say(key, say("rules", "out_of_county")), "warning",
                         "out_of_county")]
     return []

@@ -48,12 +48,15 @@ def _make_date(text: str, y: int, m: int, d: int) -> Result:
 
 _NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[t ].*)?$")
-_DAY_MONTH = re.compile(r"^(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*(\d{2}|\d{4})$")
-_MONTH_DAY = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$")
+_WEEKDAY = r"^(?:[a-z]+,?\s+)?"                   # an optional "Monday" in front
+_DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*"
+                        r"(\d{2}|\d{4})$")
+_MONTH_DAY = re.compile(_WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$")
 
 
 def parse_date(text: str) -> Result:
-    """UK dates, day first: 03/03/2025, 3.3.25, 3-3-2025, 3rd March 2025, March 3rd 2025, 2025-03-03."""
+    """UK dates, always day first: 03/03/2025, 3.3.25, 3-3-2025, 3rd March 2025,
+    March 3rd 2025, 2025-03-03 (ISO, year first)."""
     raw = _clean(text)
     s = raw.lower()
     if m := _ISO.match(s):
@@ -105,7 +108,8 @@ def _num(s: str) -> float:
 
 
 def parse_duration(text: str) -> Result:
-    """Session lengths in minutes: 1.5 hours, 90 mins, 1 hr 30, 1h30, 1 hour 30 minutes, one hour."""
+    """Session lengths in minutes: 1.5 hours, 90 mins, 1 hr 30, 1h30, 1 hour 30 minutes,
+    one hour."""
     raw = _clean(text)
     s = raw.lower().replace(",", " ")
     for word, n in (("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6)):
@@ -115,7 +119,8 @@ def parse_duration(text: str) -> Result:
     s = re.sub(r"\s+and\s+", " ", s)
     s = " ".join(s.split())
     patterns = [
-        (rf"^{_NUM}\s*{_HOURS}\.?\s*(\d{{1,2}})\s*(?:{_MINS})?\.?$", lambda m: _num(m[1]) * 60 + int(m[2])),
+        (rf"^{_NUM}\s*{_HOURS}\.?\s*(\d{{1,2}})\s*(?:{_MINS})?\.?$",
+         lambda m: _num(m[1]) * 60 + int(m[2])),
         (rf"^{_NUM}\s*{_HOURS}\.?$", lambda m: _num(m[1]) * 60),
         (rf"^{_NUM}\s*{_MINS}\.?$", lambda m: _num(m[1])),
         (r"^(\d{1,2}):(\d{2})$", lambda m: int(m[1]) * 60 + int(m[2])),
@@ -179,7 +184,8 @@ def parse_email(text: str) -> Result:
     """One plain address. Anything that could smuggle a mail header is refused, not repaired."""
     raw = str(text)
     s = raw.strip()
-    if any(unicodedata.category(c).startswith("C") for c in s) or any(c in s for c in " ,;<>\"\n\r\t"):
+    control = any(unicodedata.category(c).startswith("C") for c in s)
+    if control or any(c in s for c in " ,;<>\"\n\r\t"):
         shown = _clean(raw)[:80]
         return None, say("values", "email_not_single", text=shown)
     if not _EMAIL.match(s) or ".." in s or s.startswith(".") or ".@" in s:
