@@ -36,13 +36,19 @@ CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-proper
 DAYS_KEY = "request.days"
 _TRUE = {"1", "true", "on"}
 _CHECKED_GLYPHS = set("☒☑✔✓⊠")
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Tick boxes people insert as symbols (Insert > Symbol) on old forms: (font, code) -> glyph.
+_SYMBOLS = {("wingdings", "f0fe"): "☒", ("wingdings", "f078"): "☒", ("wingdings", "f0fc"): "☒",
+            ("wingdings", "f0a8"): "☐", ("wingdings", "f06f"): "☐", ("wingdings", "f071"): "☐",
+            ("wingdings 2", "f054"): "☒", ("wingdings 2", "f052"): "☒", ("wingdings 2", "f050"): "☒",
+            ("wingdings 2", "f0a3"): "☐", ("wingdings 2", "f0a2"): "☐", ("wingdings 2", "f02a"): "☐"}
 _OPTION_TAG = re.compile(r"^(?P<key>[\w.\[\]]+?)\s*[:|]\s*(?P<option>.+)$")
 
 _Q = ("p", "r", "t", "tab", "br", "cr", "sdt", "sdtPr", "sdtContent", "tag", "alias",
       "showingPlcHdr", "delText", "instrText", "fldChar", "ffData", "name", "checkBox",
       "checked", "default", "ddList", "result", "listEntry", "tbl", "tr", "tc", "pPr", "rPr",
       "val", "fldCharType", "noBreakHyphen", "dropDownList", "comboBox", "listItem",
-      "displayText", "value", "body")
+      "displayText", "value", "body", "sym", "font", "char")
 
 
 class _Names:
@@ -127,6 +133,13 @@ def _text(el, n: _Names, skip_placeholders: bool = True) -> str:
                 parts.append("\n")
             elif tag == n.noBreakHyphen:
                 parts.append("-")
+            elif tag == n.sym:
+                key = ((node.get(n.font) or "").lower(), (node.get(n.char) or "").lower())
+                glyph = _SYMBOLS.get(key)
+                if glyph:
+                    parts.append(glyph + " ")
+            elif tag == MC_FALLBACK:
+                walker.skip_subtree()    # the same content again, for old Word versions
             elif tag in (n.pPr, n.rPr, n.sdtPr, n.instrText, n.delText, n.deleted,
                          n.moved_from, n.ffData):
                 walker.skip_subtree()

@@ -198,3 +198,17 @@ def test_session_record_is_its_own_kind(tmp_path: Path) -> None:
     assert (got.form.id, got.form.kind, got.form.status) == (
         "family-time-record", "session_record", "current")
     assert got.fields == {"session.outcome": "Took place", "session.significant_event": "no"}
+
+
+def test_tick_symbols_on_an_old_form(tmp_path: Path) -> None:
+    def sym(code: str) -> str:
+        return f'<w:r {NS}><w:sym w:font="Wingdings" w:char="{code}"/></w:r>'
+    doc = (DocBuilder().heading("Family Time Referral Form")
+           .footer("Family Time Referral Form (updated August 2022)")
+           .xml(table(row(text_cell("Preferred days"),
+                          cell(para(sym("F0A8"), run(" Monday "), sym("F0FE"), run(" Friday")))),
+                      row(text_cell("Is the child unborn?"),
+                          cell(para(sym("F0FE"), run(" Yes "), sym("F0A8"), run(" No")))))))
+    fields = read_docx(doc.save(tmp_path / "f.docx")).fields
+    assert fields["request.days"] == ["Friday"]
+    assert fields["child.unborn"] == "Yes"
