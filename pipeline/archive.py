@@ -1,0 +1,98 @@
+"""Move an original out of the inbox into archive/<outcome>/, with a reason file beside it.
+
+Only called after the ledger has committed. The destination is chosen in that transaction
+(collision-safe: "form (2).docx"), so finishing a move after a crash lands in the same place.
+The reason file says, in plain English, what happened and what to do next.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from pipeline.files import private_dir, write_private
+
+log = logging.getLogger("pipeline.archive")
+
+OUTCOME_WORDS = {
+    "accepted": "Accepted: a complete referral",
+    "incomplete": "Incomplete: answers are missing or need correcting",
+    "old_form": "Old form: sent on an old version of the form",
+    "not_referral": "Not a referral form",
+    "unreadable": "Could not be read",
+    "duplicate": "Duplicate: the same file was received before",
+    "session_record": "Session record",
+}
+
+
+def choose_destination(folder: Path, name: str, taken: set[str] | None = None) -> Path:
+    """A path in `folder` for `name` that neither exists nor is promised to another file."""
+    taken = taken or set()
+    stem, suffix = _split(name)
+    n = 1
+    while True:
+        candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+        reason = reason_path(candidate)
+        if (str(candidate) not in taken and not candidate.exists()
+                and not reason.exists()):
+            return candidate
+        n += 1
+
+
+def _split(name: str) -> tuple[str, str]:
+    p = Path(name)
+    return (p.stem, p.suffix) if p.stem else (name, "")
+
+
+def reason_path(archived: Path) -> Path:
+    return archived.with_name(archived.name + ".reason.txt")
+
+
+def reason_text(outcome: str, items: list) -> str:
+    """The reason file: per item the outcome, the reason, the reference and the problems."""
+    lines = []
+    for item in items:
+        lines.append(f"File: {item.original_name}")
+        lines.append(f"Outcome: {OUTCOME_WORDS.get(item.outcome, item.outcome)}")
+        if item.reference:
+            lines.append(f"Reference: {item.reference}")
+        lines.append(f"Received: {item.received_at:%d/%m/%Y %H:%M}")
+        lines.append(f"Why: {item.reason}")
+        problems = item.verdict.problems if item.verdict else []
+        warnings = item.verdict.warnings if item.verdict else []
+        if problems:
+            lines.append("What needs putting right:")
+            lines += [f"  - {p.message}" for p in problems]
+        if warnings:
+            lines.append("Points for the team to check:")
+            lines += [f"  - {w.message}" for w in warnings]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def archive_original(source: Path, destination: Path, text: str, keep_source: bool = False) -> Path:
+    """Write the reason file, then move (or copy) the original to `destination`.
+
+    The reason file goes first, so a crash after the move still leaves it beside the file.
+    Raises OSError when the original is locked: the caller leaves the move owed.
+    """
+    private_dir(destination.parent)
+    write_private(reason_path(destination), text.encode("utf-8"))
+    if keep_source:
+        tmp = destination.with_name(f".copying-{destination.name}")
+        shutil.copy2(source, tmp)
+        os.replace(tmp, destination)
+    else:
+        try:
+            os.replace(source, destination)      # same volume: atomic
+        except OSError:
+            if not source.exists():
+                raise
+            shutil.move(str(source), str(destination))   # another volume: copy then delete
+    try:
+        os.chmod(destination, 0o600)
+    except OSError:
+        pass
+    return destination

@@ -1,0 +1,86 @@
+"""`family-time process FILE...`: the whole pipeline once on the given files.
+
+Files in the inbox are moved to the archive as the watcher would; files elsewhere are copied
+there and left where they are. With --json, one line per file for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = "Process the given files once: read, check, record, archive, then send what is owed."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                        help="referral forms or saved emails (.docx, .pdf, .eml, .msg)")
+    parser.add_argument("--json", action="store_true",
+                        help='one JSON line per file: {"file","outcome","reference","problems"}')
+    parser.add_argument("--config", help="the working folder's family-time.toml")
+
+
+def _line(path: Path, items) -> dict:
+    outcomes = list(dict.fromkeys(i.outcome for i in items))
+    refs = list(dict.fromkeys(i.reference for i in items if i.reference))
+    problems = [p.message for i in items if i.verdict for p in i.verdict.problems]
+    return {"file": path.name, "outcome": outcomes[0] if len(outcomes) == 1 else outcomes,
+            "reference": refs[0] if len(refs) == 1 else (refs or None),
+            "problems": problems}
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.commands.watch import open_working_folder
+    from pipeline.effects import run_effects
+    from pipeline.process import NotYet, process_file
+
+    opened = open_working_folder(args.config)
+    if opened is None:
+        return 2
+    config, profile, ledger = opened
+    results: list[tuple[Path, list | None, str | None]] = []
+    progress = None
+    if len(args.files) > 3 and sys.stderr.isatty():
+        from rich.progress import Progress
+        from rich.console import Console
+        progress = Progress(console=Console(stderr=True), transient=True)
+        progress.start()
+        task = progress.add_task("Processing", total=len(args.files))
+    try:
+        for path in args.files:
+            if not path.is_file():
+                results.append((path, None, "no such file"))
+            else:
+                try:
+                    results.append((path, process_file(path, config, profile, ledger), None))
+                except NotYet as exc:
+                    results.append((path, None, "the file is open in another program or "
+                                                "locked; try again when it is closed"))
+            if progress:
+                progress.advance(task)
+    finally:
+        if progress:
+            progress.stop()
+    run_effects(ledger, config, profile)
+    failed = False
+    for path, items, error in results:
+        if error:
+            failed = True
+            if args.json:
+                print(json.dumps({"file": path.name, "outcome": None, "reference": None,
+                                  "problems": [error]}, ensure_ascii=False))
+            else:
+                print(f"{path}: {error}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(_line(path, items), ensure_ascii=False))
+            continue
+        for item in items:
+            ref = f" [{item.reference}]" if item.reference else ""
+            print(f"{item.original_name}: {item.outcome.replace('_', ' ').upper()}{ref} - "
+                  f"{item.reason}")
+            for p in (item.verdict.problems if item.verdict else []):
+                print(f"  ✗ {p.message}")
+    return 1 if failed else 0

@@ -1,0 +1,102 @@
+"""`family-time status`: where things stand, in words business support can act on.
+
+Counts by outcome, side effects still waiting and why, the oldest referral not yet
+acknowledged, tracker rows waiting because the workbook is open, and files whose move out
+of the inbox is still owed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
+
+OUTCOME_LABELS = {"accepted": "Accepted referrals", "incomplete": "Incomplete referrals",
+                  "old_form": "Old forms returned", "not_referral": "Not a referral",
+                  "unreadable": "Could not be read", "duplicate": "Duplicates",
+                  "session_record": "Session records"}
+EFFECT_LABELS = {"tracker": "Tracker rows", "mail": "Emails", "paperwork": "Paperwork packs"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="the working folder's family-time.toml")
+    parser.add_argument("--json", action="store_true", help="the same facts as one JSON object")
+
+
+def gather(ledger, config=None, profile=None) -> dict:
+    """The facts `status` shows (kept separate so tests read them without a terminal)."""
+    counts = ledger.counts()
+    waiting = []
+    for row in ledger.effect_summary():
+        waiting.append({"effect": row["effect"], "count": row["n"],
+                        "why": row["last_error"] or "Not tried yet.",
+                        "kind": row["waiting"],
+                        "next_try": dt.datetime.fromtimestamp(row["next"]).strftime(
+                            "%d/%m/%Y %H:%M") if row["next"] else "now"})
+    oldest = ledger.oldest_unacknowledged()
+    unmoved = ledger.unarchived()
+    mail_pending = []
+    if config is not None and profile is not None and profile.mail.smtp:
+        try:
+            from pipeline.notify import MailOutbox
+            mail_pending = [p.describe() for p in MailOutbox(config, profile).pending_report()]
+        except Exception:
+            pass
+    return {"counts": counts, "total_items": sum(counts.values()),
+            "files": ledger.file_count(),
+            "waiting": waiting,
+            "workbook_open": sum(w["count"] for w in waiting
+                                 if w["effect"] == "tracker" and w["kind"] == "workbook_open"),
+            "oldest_unacknowledged": None if oldest is None else {
+                "reference": oldest.reference, "item": oldest.id, "outcome": oldest.outcome,
+                "received": oldest.received_at.isoformat()},
+            "moves_owed": len(unmoved),
+            "mail_not_sent": mail_pending}
+
+
+def describe(facts: dict) -> list[str]:
+    lines = [f"Files received: {facts['files']}  (forms and emails recorded: "
+             f"{facts['total_items']})"]
+    for key, label in OUTCOME_LABELS.items():
+        lines.append(f"  {label:<22} {facts['counts'].get(key, 0)}")
+    lines.append("")
+    if facts["waiting"]:
+        lines.append("Still waiting:")
+        for w in facts["waiting"]:
+            lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
+                         f"{w['why']} (next try {w['next_try']})")
+    else:
+        lines.append("Nothing is waiting: every tracker row, email and pack is done.")
+    if facts["workbook_open"]:
+        lines.append(f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
+                     "workbook is open. Close it in Excel and they will be written.")
+    oldest = facts["oldest_unacknowledged"]
+    if oldest:
+        when = dt.datetime.fromisoformat(oldest["received"])
+        lines.append(f"Oldest referral not yet acknowledged: {oldest['reference']} "
+                     f"(received {when:%d/%m/%Y %H:%M}).")
+    else:
+        lines.append("Every referral has been acknowledged.")
+    if facts["moves_owed"]:
+        lines.append(f"{facts['moves_owed']} file(s) are recorded but still in the inbox "
+                     "(probably open in another program); they will be moved automatically.")
+    for m in facts["mail_not_sent"]:
+        lines.append(f"  email waiting for the mail server: {m}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.commands.watch import open_working_folder
+    opened = open_working_folder(args.config)
+    if opened is None:
+        return 2
+    config, profile, ledger = opened
+    facts = gather(ledger, config, profile)
+    if args.json:
+        print(json.dumps(facts, ensure_ascii=False))
+    else:
+        print("\n".join(describe(facts)))
+    return 0

@@ -1,0 +1,217 @@
+"""Intake rules: which inbox files to ignore, when a file has settled, and claiming it.
+
+A file is handled only once it has settled: the same size and modification time for
+config.watch.settle_seconds AND it opens for reading. A sharing violation, permission error
+or EBUSY means "not yet", never a failure (paperless-ngx #432, #9698 never retried those).
+An in-flight set stops the same path being handled twice at once (paperless #13511).
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+
+IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.partial", "*.crdownload",
+                    "*.filepart", "thumbs.db", "desktop.ini", ".ds_store", "._*", ".*")
+NETWORK_FSTYPES = {"cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "sshfs",
+                   "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
+BUSY_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY", 26)}
+WINDOWS_SHARING = {32, 33}           # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+FILE_ATTRIBUTE_HIDDEN = 0x2
+
+
+def is_ignored(path: Path) -> bool:
+    """Temporary, lock, owner and system files, hidden files, and folders are never handled."""
+    name = path.name.lower()
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED_PATTERNS):
+        return True
+    try:
+        st = path.stat()
+    except OSError:
+        return False            # gone: the settle check will say so
+    if not path.is_file():
+        return True
+    attrs = getattr(st, "st_file_attributes", 0)   # Windows only
+    return bool(attrs & FILE_ATTRIBUTE_HIDDEN)
+
+
+def is_busy_error(exc: OSError) -> bool:
+    """A file another program has open or is still writing: try again later."""
+    if isinstance(exc, PermissionError):
+        return True
+    if getattr(exc, "winerror", None) in WINDOWS_SHARING:
+        return True
+    return exc.errno in BUSY_ERRNOS
+
+
+def try_open(path: Path) -> None:
+    """Open for reading and read a byte; raises OSError when the file is not available."""
+    with open(path, "rb") as fh:
+        fh.read(1)
+
+
+# ---------------------------------------------------------------- settle
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float
+
+
+class SettleTracker:
+    """Watches candidate files until each has stopped changing and can be opened."""
+
+    def __init__(self, settle_seconds: float, clock=time.monotonic):
+        self.settle = settle_seconds
+        self.clock = clock
+        self._seen: dict[Path, _Seen] = {}
+        self.last_busy: dict[Path, str] = {}
+
+    def check(self, path: Path) -> str:
+        """'ready', 'wait' (still changing or busy), or 'gone'."""
+        now = self.clock()
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._seen.pop(path, None)
+            return "gone"
+        except OSError as exc:
+            if is_busy_error(exc):
+                return "wait"
+            self._seen.pop(path, None)
+            return "gone"
+        seen = self._seen.get(path)
+        if seen is None or seen.size != st.st_size or seen.mtime_ns != st.st_mtime_ns:
+            self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
+            return "wait" if self.settle > 0 else self._open_check(path)
+        if now - seen.since < self.settle:
+            return "wait"
+        return self._open_check(path)
+
+    def _open_check(self, path: Path) -> str:
+        try:
+            try_open(path)
+        except FileNotFoundError:
+            self._seen.pop(path, None)
+            return "gone"
+        except OSError as exc:
+            if is_busy_error(exc):
+                self.last_busy[path] = type(exc).__name__
+                return "wait"
+            raise
+        self.last_busy.pop(path, None)
+        return "ready"
+
+    def forget(self, path: Path) -> None:
+        self._seen.pop(path, None)
+        self.last_busy.pop(path, None)
+
+
+# ---------------------------------------------------------------- claim
+
+class Claims:
+    """The in-flight set: a path being handled cannot be claimed again until released."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+
+    @staticmethod
+    def _key(path: Path) -> str:
+        return os.path.normcase(os.path.abspath(path))
+
+    def claim(self, path: Path) -> bool:
+        key = self._key(path)
+        with self._lock:
+            if key in self._paths:
+                return False
+            self._paths.add(key)
+            return True
+
+    def release(self, path: Path) -> None:
+        with self._lock:
+            self._paths.discard(self._key(path))
+
+    def __contains__(self, path: Path) -> bool:
+        with self._lock:
+            return self._key(path) in self._paths
+
+
+# ---------------------------------------------------------------- network paths
+
+def is_network_path(path: Path) -> bool:
+    """Whether `path` is on a network share, where file events are not delivered reliably."""
+    text = str(path)
+    if sys.platform == "win32" or text.startswith("\\\\"):
+        return _windows_network(text)
+    return _posix_network(path)
+
+
+def _windows_network(text: str) -> bool:
+    if text.startswith("\\\\") or text.startswith("//"):
+        return True
+    drive = PureWindowsPath(os.path.abspath(text)).drive
+    if not drive:
+        return False
+    try:
+        import ctypes
+        DRIVE_REMOTE = 4
+        return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
+    except (AttributeError, OSError, ImportError):
+        return False
+
+
+def _posix_network(path: Path, mounts_file: Path = Path("/proc/mounts")) -> bool:
+    try:
+        text = mounts_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False            # macOS and others: no /proc; events mode unless configured
+    return mount_fstype(path, text) in NETWORK_FSTYPES
+
+
+def mount_fstype(path: Path, mounts_text: str) -> str | None:
+    """The file-system type of the longest mount point holding `path` (from /proc/mounts)."""
+    target = os.path.abspath(path)
+    best, fstype = "", None
+    for line in mounts_text.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fstype = point, parts[2].lower()
+    return fstype
+
+
+def choose_mode(configured: str, inbox: Path) -> str:
+    """'events' or 'polling': auto polls on network shares, where events never arrive."""
+    if configured in ("events", "polling"):
+        return configured
+    return "polling" if is_network_path(inbox) else "events"
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """The files directly in the inbox worth looking at (not sub-folders, not ignored)."""
+    try:
+        entries = list(os.scandir(inbox))
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        p = Path(entry.path)
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+        except OSError:
+            continue
+        if not is_ignored(p):
+            out.append(p)
+    return sorted(out)

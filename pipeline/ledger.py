@@ -1,0 +1,457 @@
+"""The ledger: the source of truth for every file that entered the inbox and what became of it.
+
+SQLite (standard library) in WAL mode. ONE transaction per inbox file records the file, its
+items (one per submission), their references and the side effects they owe; the original is
+moved out of the inbox only after that commit, so a crash at any instant leaves either nothing
+recorded (the file is processed again) or a committed row whose move is finished at the next
+start. References (FT-<year>-<5 digits>) are allocated inside the same transaction and never
+reused. Logs carry references and item ids, never names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipeline.files import private_dir
+from pipeline.models import Item, Verdict
+
+log = logging.getLogger("pipeline.ledger")
+
+REFERRAL_OUTCOMES = ("accepted", "incomplete", "old_form")
+RESUBMITTABLE = ("incomplete", "old_form")
+EFFECT_STATUSES = ("pending", "done", "failed")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    id             INTEGER PRIMARY KEY,
+    sha256         TEXT NOT NULL,
+    original_name  TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    received_at    TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL,
+    outcome        TEXT NOT NULL,     -- summary: the item outcomes, comma separated
+    reason         TEXT NOT NULL,
+    source_path    TEXT NOT NULL,     -- where the original was when recorded
+    keep_source    INTEGER NOT NULL DEFAULT 0,   -- 1: copy to the archive, leave the original
+    archive_path   TEXT NOT NULL,     -- where it goes (decided in the same transaction)
+    archived       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS files_sha ON files (sha256);
+CREATE INDEX IF NOT EXISTS files_unarchived ON files (archived);
+CREATE TABLE IF NOT EXISTS items (
+    id                 INTEGER PRIMARY KEY,
+    file_id            INTEGER NOT NULL REFERENCES files (id),
+    file_sha256        TEXT NOT NULL,
+    original_name      TEXT NOT NULL,
+    received_at        TEXT NOT NULL,
+    outcome            TEXT NOT NULL,
+    reason             TEXT NOT NULL,
+    reference          TEXT,
+    linked_to          INTEGER,
+    case_id            TEXT,
+    sender             TEXT,
+    subject            TEXT,
+    auto_submitted     INTEGER NOT NULL DEFAULT 0,
+    verdict            TEXT,
+    agreement_attached INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS items_case ON items (case_id);
+CREATE INDEX IF NOT EXISTS items_ref ON items (reference);
+CREATE TABLE IF NOT EXISTS reference_years (
+    year  INTEGER PRIMARY KEY,
+    last  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS effects (
+    id              INTEGER PRIMARY KEY,
+    item_id         INTEGER NOT NULL REFERENCES items (id),
+    effect          TEXT NOT NULL,        -- tracker, mail, paperwork
+    key             TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed (retried)
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    waiting         TEXT,                 -- why it waits: workbook_open, not_installed, ...
+    done_at         TEXT,
+    UNIQUE (item_id, effect)
+);
+CREATE INDEX IF NOT EXISTS effects_open ON effects (status, next_attempt_at);
+"""
+
+
+@dataclass
+class ItemDraft:
+    """One submission worked out by process.py, before the ledger gives it an id and reference."""
+    original_name: str
+    outcome: str
+    reason: str
+    case_id: str | None = None
+    sender: str | None = None
+    subject: str | None = None
+    auto_submitted: bool = False
+    verdict: Verdict | None = None
+    agreement_attached: bool = False
+    effects: list[str] = field(default_factory=list)   # effect names this item owes
+    linked_to: int | None = None                        # set for duplicates (the earlier item)
+    received_at: dt.datetime | None = None              # an email's own date; else the file's
+
+
+@dataclass
+class FileRecord:
+    id: int
+    sha256: str
+    original_name: str
+    size: int
+    received_at: dt.datetime
+    outcome: str
+    reason: str
+    source_path: str
+    keep_source: bool
+    archive_path: str
+    archived: bool
+
+
+@dataclass
+class Effect:
+    id: int
+    item_id: int
+    effect: str
+    key: str
+    status: str
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None
+    waiting: str | None
+
+
+def normalise_case_id(value: Any) -> str | None:
+    """Case IDs compared without spaces or case ("ab 123" is "AB123")."""
+    if value is None:
+        return None
+    text = "".join(str(value).split()).upper()
+    return text or None
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+class Ledger:
+    """One SQLite file; one connection per thread; safe to reopen after a crash."""
+
+    BUSY_TIMEOUT_MS = 30000
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        private_dir(self.path.parent)
+        self._local = threading.local()
+        new = not self.path.exists()
+        self._conn().executescript(_SCHEMA)
+        if new:
+            _private_file(self.path)
+
+    # ---------------------------------------------------------------- connections
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    class _Tx:
+        def __init__(self, conn: sqlite3.Connection):
+            self.conn = conn
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return self.conn
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+    def _tx(self) -> "_Tx":
+        return Ledger._Tx(self._conn())
+
+    def _query(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self._conn().execute(sql, tuple(args)).fetchall()
+
+    # ---------------------------------------------------------------- recording
+
+    def record_file(self, *, sha256: str, original_name: str, size: int,
+                    received_at: dt.datetime, source_path: Path, archive_root: Path,
+                    drafts: list[ItemDraft], keep_source: bool = False,
+                    archive_folder: str | None = None) -> tuple[FileRecord, list[Item]]:
+        """Record one inbox file and its items in ONE transaction; return them with ids.
+
+        The archive path is chosen here too (collision-safe against the disk and against
+        moves still owed), so a move finished after a crash goes to the same place.
+        """
+        from pipeline.archive import choose_destination
+        if not drafts:
+            raise ValueError("a file needs at least one item")
+        outcome = ",".join(dict.fromkeys(d.outcome for d in drafts))
+        reason = drafts[0].reason if len(drafts) == 1 else "; ".join(
+            f"{d.original_name}: {d.outcome}" for d in drafts)
+        outcomes = {d.outcome for d in drafts}
+        folder = archive_folder or (drafts[0].outcome if len(outcomes) == 1 else
+                                    _email_folder(outcomes))
+        with self._tx() as db:
+            owed = {r["archive_path"] for r in db.execute(
+                "SELECT archive_path FROM files WHERE archived = 0")}
+            dest = choose_destination(archive_root / folder, original_name, taken=owed)
+            cur = db.execute(
+                "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, "
+                "outcome, reason, source_path, keep_source, archive_path) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sha256, original_name, size, _iso(received_at), _iso(dt.datetime.now()),
+                 outcome, reason, str(source_path), int(keep_source), str(dest)))
+            file_id = cur.lastrowid
+            ids = []
+            for d in drafts:
+                ids.append(self._insert_item(db, file_id, sha256, received_at, d))
+        record = self.file(file_id)
+        items = [self.item(i) for i in ids]
+        for it in items:
+            log.info("item %s recorded: %s%s", it.id, it.outcome,
+                     f" {it.reference}" if it.reference else "")
+        return record, items
+
+    def _insert_item(self, db: sqlite3.Connection, file_id: int, sha256: str,
+                     received_at: dt.datetime, d: ItemDraft) -> int:
+        reference, linked_to = None, d.linked_to
+        case_id = normalise_case_id(d.case_id)
+        if d.outcome in REFERRAL_OUTCOMES:
+            earlier = None
+            if case_id:
+                earlier = db.execute(
+                    "SELECT id, outcome, reference FROM items WHERE case_id = ? AND outcome IN "
+                    "(?, ?, ?) AND reference IS NOT NULL ORDER BY id DESC LIMIT 1",
+                    (case_id, *REFERRAL_OUTCOMES)).fetchone()
+            if earlier is not None and earlier["outcome"] in RESUBMITTABLE:
+                reference, linked_to = earlier["reference"], earlier["id"]
+            else:
+                reference = self._next_reference(db, (d.received_at or received_at).year)
+        verdict_json = d.verdict.model_dump_json() if d.verdict is not None else None
+        cur = db.execute(
+            "INSERT INTO items (file_id, file_sha256, original_name, received_at, outcome, "
+            "reason, reference, linked_to, case_id, sender, subject, auto_submitted, verdict, "
+            "agreement_attached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (file_id, sha256, d.original_name, _iso(d.received_at or received_at), d.outcome,
+             d.reason,
+             reference, linked_to, case_id, d.sender, d.subject, int(d.auto_submitted),
+             verdict_json, int(d.agreement_attached)))
+        item_id = cur.lastrowid
+        for effect in dict.fromkeys(d.effects):
+            key = f"{effect}:{reference or 'item'}:{item_id}"
+            db.execute("INSERT INTO effects (item_id, effect, key) VALUES (?, ?, ?)",
+                       (item_id, effect, key))
+        return item_id
+
+    @staticmethod
+    def _next_reference(db: sqlite3.Connection, year: int) -> str:
+        row = db.execute("SELECT last FROM reference_years WHERE year = ?", (year,)).fetchone()
+        number = (row["last"] if row else 0) + 1
+        db.execute("INSERT INTO reference_years (year, last) VALUES (?, ?) ON CONFLICT (year) "
+                   "DO UPDATE SET last = excluded.last", (year, number))
+        return f"FT-{year}-{number:05d}"
+
+    def next_reference(self, year: int) -> str:
+        """Allocate a reference on its own (never reused); mostly for tools and tests."""
+        with self._tx() as db:
+            return self._next_reference(db, year)
+
+    def mark_archived(self, file_id: int, archive_path: Path | None = None) -> None:
+        with self._tx() as db:
+            if archive_path is not None:
+                db.execute("UPDATE files SET archived = 1, archive_path = ? WHERE id = ?",
+                           (str(archive_path), file_id))
+            else:
+                db.execute("UPDATE files SET archived = 1 WHERE id = ?", (file_id,))
+
+    # ---------------------------------------------------------------- files
+
+    @staticmethod
+    def _file(row: sqlite3.Row) -> FileRecord:
+        return FileRecord(id=row["id"], sha256=row["sha256"], original_name=row["original_name"],
+                          size=row["size"], received_at=dt.datetime.fromisoformat(row["received_at"]),
+                          outcome=row["outcome"], reason=row["reason"],
+                          source_path=row["source_path"], keep_source=bool(row["keep_source"]),
+                          archive_path=row["archive_path"], archived=bool(row["archived"]))
+
+    def file(self, file_id: int) -> FileRecord | None:
+        rows = self._query("SELECT * FROM files WHERE id = ?", (file_id,))
+        return self._file(rows[0]) if rows else None
+
+    def files_with_hash(self, sha256: str) -> list[FileRecord]:
+        return [self._file(r) for r in
+                self._query("SELECT * FROM files WHERE sha256 = ? ORDER BY id", (sha256,))]
+
+    def unarchived(self) -> list[FileRecord]:
+        """Files recorded whose original has not been moved yet (a crash, or a locked file)."""
+        return [self._file(r) for r in
+                self._query("SELECT * FROM files WHERE archived = 0 ORDER BY id")]
+
+    def file_count(self) -> int:
+        return self._query("SELECT COUNT(*) AS n FROM files")[0]["n"]
+
+    def items_of_file(self, file_id: int) -> list[Item]:
+        return [self._item(r) for r in
+                self._query("SELECT i.*, f.archive_path AS fpath FROM items i JOIN files f "
+                            "ON f.id = i.file_id WHERE i.file_id = ? ORDER BY i.id", (file_id,))]
+
+    # ---------------------------------------------------------------- items
+
+    @staticmethod
+    def _item(row: sqlite3.Row) -> Item:
+        verdict = Verdict.model_validate_json(row["verdict"]) if row["verdict"] else None
+        return Item(id=row["id"], file_sha256=row["file_sha256"],
+                    original_name=row["original_name"],
+                    received_at=dt.datetime.fromisoformat(row["received_at"]),
+                    outcome=row["outcome"], reason=row["reason"], reference=row["reference"],
+                    linked_to=row["linked_to"], case_id=row["case_id"], sender=row["sender"],
+                    subject=row["subject"], auto_submitted=bool(row["auto_submitted"]),
+                    archive_path=row["fpath"], verdict=verdict,
+                    agreement_attached=bool(row["agreement_attached"]))
+
+    _ITEMS = "SELECT i.*, f.archive_path AS fpath FROM items i JOIN files f ON f.id = i.file_id"
+
+    def items(self, outcome: str | None = None, since: dt.datetime | None = None) -> list[Item]:
+        sql, args = self._ITEMS + " WHERE 1 = 1", []
+        if outcome:
+            sql += " AND i.outcome = ?"
+            args.append(outcome)
+        if since:
+            sql += " AND i.received_at >= ?"
+            args.append(_iso(since))
+        return [self._item(r) for r in self._query(sql + " ORDER BY i.id", args)]
+
+    def item(self, item_id: int) -> Item | None:
+        rows = self._query(self._ITEMS + " WHERE i.id = ?", (item_id,))
+        return self._item(rows[0]) if rows else None
+
+    def item_by_reference(self, reference: str) -> Item | None:
+        """The latest item of a referral (re-submissions share the reference)."""
+        rows = self._query(self._ITEMS + " WHERE i.reference = ? ORDER BY i.id DESC LIMIT 1",
+                           (reference,))
+        return self._item(rows[0]) if rows else None
+
+    def counts(self) -> dict[str, int]:
+        """Items by outcome."""
+        return {r["outcome"]: r["n"] for r in
+                self._query("SELECT outcome, COUNT(*) AS n FROM items GROUP BY outcome")}
+
+    def oldest_unacknowledged(self) -> Item | None:
+        """The oldest referral whose acknowledgement email has not gone yet."""
+        rows = self._query(
+            self._ITEMS + " JOIN effects e ON e.item_id = i.id WHERE e.effect = 'mail' AND "
+            "e.status != 'done' AND i.outcome IN ('accepted', 'incomplete', 'old_form') "
+            "ORDER BY i.received_at, i.id LIMIT 1")
+        return self._item(rows[0]) if rows else None
+
+    # ---------------------------------------------------------------- effects
+
+    @staticmethod
+    def _effect(row: sqlite3.Row) -> Effect:
+        return Effect(id=row["id"], item_id=row["item_id"], effect=row["effect"], key=row["key"],
+                      status=row["status"], attempts=row["attempts"],
+                      next_attempt_at=row["next_attempt_at"], last_error=row["last_error"],
+                      waiting=row["waiting"])
+
+    def pending_effects(self, now: float | None = None, effect: str | None = None) -> list[Effect]:
+        """Effects not done whose next attempt is due (all of them when now is None)."""
+        sql, args = "SELECT * FROM effects WHERE status != 'done'", []
+        if now is not None:
+            sql += " AND next_attempt_at <= ?"
+            args.append(now)
+        if effect:
+            sql += " AND effect = ?"
+            args.append(effect)
+        return [self._effect(r) for r in self._query(sql + " ORDER BY id", args)]
+
+    def effects_of(self, item_id: int) -> list[Effect]:
+        return [self._effect(r) for r in
+                self._query("SELECT * FROM effects WHERE item_id = ? ORDER BY id", (item_id,))]
+
+    def add_effect(self, item_id: int, effect: str, key: str) -> bool:
+        """Owe a new effect (e.g. paperwork once a row is allocated); False if already owed."""
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO effects (item_id, effect, key) "
+                             "VALUES (?, ?, ?)", (item_id, effect, key))
+            return cur.rowcount == 1
+
+    def mark_effect(self, item_id: int, effect: str, status: str, error: str | None = None,
+                    *, retry_in: float | None = None, waiting: str | None = None,
+                    count_attempt: bool = True) -> None:
+        """Record an attempt: done, or failed (retried later with backoff, or at retry_in)."""
+        if status not in ("done", "failed", "pending"):
+            raise ValueError(f"unknown effect status {status!r}")
+        with self._tx() as db:
+            row = db.execute("SELECT attempts FROM effects WHERE item_id = ? AND effect = ?",
+                             (item_id, effect)).fetchone()
+            if row is None:
+                return
+            attempts = row["attempts"] + (1 if count_attempt else 0)
+            if status == "done":
+                db.execute("UPDATE effects SET status = 'done', attempts = ?, last_error = NULL, "
+                           "waiting = NULL, done_at = ? WHERE item_id = ? AND effect = ?",
+                           (attempts, _iso(dt.datetime.now()), item_id, effect))
+                return
+            delay = retry_in if retry_in is not None else backoff(attempts)
+            db.execute("UPDATE effects SET status = ?, attempts = ?, last_error = ?, waiting = ?, "
+                       "next_attempt_at = ? WHERE item_id = ? AND effect = ?",
+                       (status, attempts, error, waiting, time.time() + delay, item_id, effect))
+
+    def effect_summary(self) -> list[dict]:
+        """Effects not done, grouped by effect and reason (for `status`)."""
+        rows = self._query(
+            "SELECT effect, waiting, last_error, COUNT(*) AS n, MIN(next_attempt_at) AS next "
+            "FROM effects WHERE status != 'done' GROUP BY effect, waiting, last_error "
+            "ORDER BY effect")
+        return [dict(r) for r in rows]
+
+    def done_effects(self, effect: str) -> dict[int, str]:
+        """item id -> when the effect was done (e.g. acknowledgement sent)."""
+        return {r["item_id"]: r["done_at"] for r in self._query(
+            "SELECT item_id, done_at FROM effects WHERE effect = ? AND status = 'done'",
+            (effect,))}
+
+
+def _email_folder(outcomes: set[str]) -> str:
+    """An email with several forms is archived under its most important outcome."""
+    for outcome in ("accepted", "incomplete", "old_form", "session_record", "not_referral",
+                    "unreadable", "duplicate"):
+        if outcome in outcomes:
+            return outcome
+    return "unreadable"
+
+
+def backoff(attempts: int, base: float = 30.0, cap: float = 3600.0) -> float:
+    """Seconds before the next try: 30 s, 60 s, 2 min ... at most an hour."""
+    return min(cap, base * (2 ** max(0, attempts - 1)))
+
+
+def _private_file(path: Path) -> None:
+    import os
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass

@@ -1,0 +1,250 @@
+"""One inbox file through the whole pipeline: hash, duplicate check, read, validate, record, move.
+
+Order matters for never losing or doubling a referral: the ledger commits first (one
+transaction per file, with the effects it owes), and only then is the original moved out of
+the inbox. A file whose row committed but was not moved (a crash, a locked file) is moved at
+the next look, never processed twice. A transient problem (the file is locked, the ledger is
+busy) leaves the file where it is for the next try; anything else gets an outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from pipeline.archive import archive_original, reason_text
+from pipeline.files import private_dir
+from pipeline.intake import is_busy_error
+from pipeline.ledger import ItemDraft, Ledger, FileRecord, normalise_case_id
+from pipeline.models import Item, Verdict
+
+log = logging.getLogger("pipeline.process")
+
+OUTCOME_BY_VERDICT = {"complete": "accepted", "incomplete": "incomplete", "old": "old_form",
+                      "not_referral": "not_referral", "unreadable": "unreadable"}
+MAIL_OUTCOMES = {"accepted", "incomplete", "old_form", "not_referral", "unreadable"}
+CASE_KEY = "child.case_id"
+
+
+class NotYet(Exception):
+    """The file cannot be handled right now (locked, still being written): try again later."""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def process_file(path: Path, config, profile, ledger: Ledger, *,
+                 keep_source: bool | None = None) -> list[Item]:
+    """Handle one file completely; its items (already recorded earlier, if it was).
+
+    Raises NotYet when the file is locked or the ledger is busy: nothing was recorded and
+    the file is still in place. Never raises for a bad file.
+    """
+    path = Path(path)
+    if keep_source is None:                    # a file given on the command line is copied
+        keep_source = not _within(path, config.inbox_dir)
+    try:
+        size = path.stat().st_size
+        digest = sha256_of(path)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        if is_busy_error(exc):
+            raise NotYet(str(exc)) from exc
+        raise NotYet(f"could not read: {exc}") from exc
+
+    try:
+        earlier = ledger.files_with_hash(digest)
+    except sqlite3.OperationalError as exc:
+        raise NotYet(f"ledger busy: {exc}") from exc
+    for rec in earlier:               # recorded already but not moved: finish the move only
+        if not rec.archived and Path(rec.source_path) == path:
+            finish_archive(rec, ledger)
+            return ledger.items_of_file(rec.id)
+
+    received = _received(path)
+    internal_error = None
+    if earlier:
+        drafts = [_duplicate_draft(path.name, earlier, ledger)]
+    else:
+        try:
+            drafts = _read_and_validate(path, config, profile, received)
+        except NotYet:
+            raise
+        except Exception as exc:      # a bug in a later stage must not lose the file
+            log.exception("file %s: could not be processed", digest[:12])
+            internal_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            drafts = [ItemDraft(original_name=path.name, outcome="unreadable",
+                                reason=f"Could not be processed because of an unexpected "
+                                       f"problem in the pipeline ({internal_error}). The file "
+                                       "is kept in archive/failed for a person to look at.",
+                                effects=["tracker", "mail"])]
+    try:
+        record, items = ledger.record_file(
+            sha256=digest, original_name=path.name, size=size, received_at=received,
+            source_path=path, archive_root=config.archive_dir, drafts=drafts,
+            keep_source=keep_source, archive_folder="failed" if internal_error else None)
+    except sqlite3.OperationalError as exc:      # locked or full: nothing committed
+        raise NotYet(f"ledger could not record: {exc}") from exc
+    finish_archive(record, ledger, items)
+    return ledger.items_of_file(record.id)
+
+
+def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None = None) -> bool:
+    """Move a recorded original to its archive place; True when it is there.
+
+    A locked original stays owed (the next look finishes it). An original that is already
+    gone after a crash is found at its destination and marked done.
+    """
+    source, dest = Path(record.source_path), Path(record.archive_path)
+    if items is None:
+        items = ledger.items_of_file(record.id)
+    if not source.exists() or (record.keep_source and dest.exists()):
+        if dest.exists():
+            ledger.mark_archived(record.id)
+            return True
+        if not source.exists():
+            log.warning("file %s: original missing from the inbox and the archive",
+                        record.id)
+            ledger.mark_archived(record.id)
+            return False
+    try:
+        archive_original(source, dest, reason_text(record.outcome, items), record.keep_source)
+    except OSError as exc:
+        log.warning("file %s: recorded, but could not be moved yet (%s); will retry",
+                    record.id, type(exc).__name__)
+        return False
+    ledger.mark_archived(record.id)
+    return True
+
+
+def recover(ledger: Ledger) -> int:
+    """Finish the moves a crash or a locked file left owed; the number finished."""
+    return sum(1 for rec in ledger.unarchived() if finish_archive(rec, ledger))
+
+
+# ---------------------------------------------------------------- reading
+
+def _received(path: Path) -> dt.datetime:
+    """When the file arrived: its modification time, never in the future."""
+    now = dt.datetime.now()
+    try:
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return now.replace(microsecond=0)
+    return min(now, mtime).replace(microsecond=0)
+
+
+def _email_received(date_text: str | None, fallback: dt.datetime) -> dt.datetime:
+    if not date_text:
+        return fallback
+    try:
+        when = dt.datetime.fromisoformat(date_text)
+    except ValueError:
+        return fallback
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when.replace(microsecond=0) if when <= dt.datetime.now() else fallback
+
+
+def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> list[ItemDraft]:
+    """Read a private scratch copy, so the inbox file is never held open or changed."""
+    from pipeline.extract import extract_file
+    scratch_root = private_dir(config.state_dir / "scratch")
+    with tempfile.TemporaryDirectory(dir=scratch_root) as tmp:
+        copy = Path(tmp) / path.name
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as exc:
+            if is_busy_error(exc) or not path.exists():
+                raise NotYet(str(exc)) from exc
+            raise
+        extraction = extract_file(copy, profile)
+    return drafts_for(path.name, extraction, profile, received)
+
+
+def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[ItemDraft]:
+    """One draft per submission: the file, or each form attached to an email."""
+    from pipeline.validate import validate_extraction
+    if not extraction.is_email:
+        verdict = validate_extraction(extraction, profile, received)
+        return [_draft(name, extraction, verdict)]
+    when = _email_received(extraction.date, received)
+    parts = extraction.attachments or [extraction]
+    verdicts = []
+    for part in parts:
+        try:
+            verdicts.append(validate_extraction(part, profile, when, email=extraction))
+        except TypeError:                         # a validator without the email argument
+            verdicts.append(validate_extraction(part, profile, when))
+    has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
+    drafts = []
+    for part, verdict in zip(parts, verdicts):
+        label = name if part is extraction else f"{name} > {part.file}"
+        d = _draft(label, part, verdict, email=extraction)
+        d.received_at = when
+        if has_form and d.outcome == "not_referral":
+            # e.g. the signed agreement sent with the referral: kept, no "attention" email
+            d.reason = f"Sent with a form in the same email; kept with it. {d.reason}".strip()
+            d.effects = ["tracker"]
+        drafts.append(d)
+    return drafts
+
+
+def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
+    outcome = OUTCOME_BY_VERDICT.get(verdict.verdict, "unreadable")
+    if verdict.kind == "session_record" and outcome in ("accepted", "incomplete"):
+        outcome = "session_record"
+    case = verdict.values.get(CASE_KEY) or extraction.fields.get(CASE_KEY)
+    if isinstance(case, list):
+        case = " ".join(case)
+    effects = ["tracker"]
+    if outcome in MAIL_OUTCOMES:
+        effects.append("mail")
+    if outcome == "accepted":
+        effects.append("paperwork")
+    src = email or extraction
+    agreement = bool(email is not None and _agreement(email, extraction))
+    return ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
+                     case_id=normalise_case_id(case) if outcome != "not_referral" else None,
+                     sender=src.sender, subject=src.subject,
+                     auto_submitted=bool(src.auto_submitted), verdict=verdict,
+                     agreement_attached=agreement, effects=effects)
+
+
+def _agreement(email, attachment) -> bool:
+    try:
+        from pipeline.validate import agreement_in_email
+    except ImportError:
+        return False
+    return bool(agreement_in_email(email, attachment))
+
+
+def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger) -> ItemDraft:
+    first = earlier[0]
+    items = ledger.items_of_file(first.id)
+    ref = next((i.reference for i in items if i.reference), None)
+    when = f"{first.received_at:%d/%m/%Y %H:%M}"
+    reason = (f"The same file was already received on {when}"
+              + (f" (reference {ref})" if ref else "")
+              + "; it was not processed again and no email was sent.")
+    return ItemDraft(original_name=name, outcome="duplicate", reason=reason,
+                     linked_to=items[0].id if items else None, effects=["tracker"])

@@ -1,0 +1,276 @@
+"""The long-lived inbox watcher: events or polling, a backlog scan, a periodic full rescan.
+
+Events (watchdog) only say "look at this path"; whether and when a file is handled is
+decided by the settle check and the in-flight claims in intake.py. Polling is the default on
+network shares, where events from other machines never arrive (paperless-ngx asked for this
+fall-back in paperless-ng #351 and never got it). The full rescan every rescan_seconds
+catches anything the watcher never reported. Files are handled one at a time in this
+thread; side effects run in their own thread so a slow workbook never holds up intake.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from pipeline.intake import Claims, SettleTracker, choose_mode, inbox_files, is_ignored
+from pipeline.ledger import Ledger
+
+log = logging.getLogger("pipeline.watcher")
+
+TICK = 0.1                     # seconds between settle checks
+EFFECTS_EVERY = 30.0           # run owed effects at least this often while idle
+RETRY_NOT_YET = 2.0            # a locked file is looked at again after this
+
+
+class InboxWatcher:
+    """Watch config.inbox_dir and handle every file exactly once."""
+
+    def __init__(self, config, profile, ledger: Ledger | None = None, *,
+                 mode: str | None = None, process: Callable | None = None,
+                 effects: Callable | None = None, run_effects_in_thread: bool = True):
+        self.config = config
+        self.profile = profile
+        self.inbox = config.inbox_dir
+        self.ledger = ledger or Ledger(config.ledger_path)
+        self.settings = config.watch
+        self.mode = choose_mode(mode or self.settings.mode, self.inbox)
+        self.tracker = SettleTracker(self.settings.settle_seconds)
+        self.claims = Claims()
+        self._candidates: dict[Path, float] = {}     # path -> not before (monotonic)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._process = process
+        self._effects = effects
+        self._effects_thread_wanted = run_effects_in_thread
+        self._effects_due = threading.Event()
+        self.handled: list = []                         # items handled, for tests and demo
+        self.observer = None
+        self.errors = 0
+
+    # ---------------------------------------------------------------- candidates
+
+    def notice(self, path: Path | str) -> None:
+        """Something may have happened to `path`: look at it soon."""
+        p = Path(path)
+        if p.parent != self.inbox and Path(str(p.parent)) != self.inbox:
+            try:
+                if p.parent.resolve() != self.inbox.resolve():
+                    return                               # sub-folders are not ours
+            except OSError:
+                return
+        p = self.inbox / p.name
+        if is_ignored(p):
+            return
+        with self._lock:
+            self._candidates.setdefault(p, 0.0)
+        self._wake.set()
+
+    def scan(self) -> int:
+        """A full look at the inbox (backlog at start, polling, and the safety-net rescan)."""
+        found = inbox_files(self.inbox)
+        for p in found:
+            self.notice(p)
+        return len(found)
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._candidates)
+
+    # ---------------------------------------------------------------- observer
+
+    def _start_observer(self) -> None:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event):
+                if event.is_directory:
+                    return
+                for attr in ("dest_path", "src_path"):
+                    value = getattr(event, attr, None)
+                    if value and event.event_type != "deleted":
+                        watcher.notice(value)
+
+        if self.mode == "polling":
+            self.observer = PollingObserver(timeout=self.settings.poll_seconds)
+        else:
+            self.observer = Observer()
+        self.observer.schedule(Handler(), str(self.inbox), recursive=False)
+        self.observer.daemon = True
+        self.observer.start()
+
+    # ---------------------------------------------------------------- effects
+
+    def _run_effects(self) -> None:
+        if self._effects is not None:
+            self._effects()
+            return
+        from pipeline.effects import run_effects
+        ledger = Ledger(self.ledger.path)            # its own connection, its own thread
+        try:
+            run_effects(ledger, self.config, self.profile)
+        finally:
+            ledger.close()
+
+    def _effects_loop(self) -> None:
+        while not self._stop.is_set():
+            self._effects_due.wait(EFFECTS_EVERY)
+            self._effects_due.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self._run_effects()
+            except Exception:
+                log.exception("effects run failed; will try again")
+
+    # ---------------------------------------------------------------- processing
+
+    def _handle(self, path: Path) -> str:
+        """Process one settled file; 'done', 'retry' or 'gone'."""
+        from pipeline.process import NotYet, process_file
+        if not self.claims.claim(path):
+            return "retry"
+        try:
+            fn = self._process or process_file
+            items = fn(path, self.config, self.profile, self.ledger)
+            self.handled.extend(items)
+            for it in items:
+                log.info("item %s: %s %s", it.id, it.outcome, it.reference or "")
+            return "done"
+        except NotYet as exc:
+            log.info("a file is not ready yet (%s); will try again", type(exc).__name__)
+            return "retry"
+        except Exception:
+            # process_file records bad files itself; this is a bug or a full disk. The file
+            # stays in the inbox and is tried again later: never lost, never fatal.
+            self.errors += 1
+            log.exception("could not handle a file; it stays in the inbox for the next try")
+            return "retry_later"
+        finally:
+            self.claims.release(path)
+            self.tracker.forget(path)
+
+    def step(self) -> int:
+        """Check every candidate once; handle those that have settled. Returns files handled."""
+        now = time.monotonic()
+        with self._lock:
+            due = [p for p, t in self._candidates.items() if t <= now]
+        handled = 0
+        for path in sorted(due):
+            if self._stop.is_set():
+                break
+            state = self.tracker.check(path)
+            if state == "gone":
+                self._drop(path)
+                continue
+            if state == "wait":
+                continue
+            result = self._handle(path)
+            if result == "done":
+                handled += 1
+                if not path.exists():
+                    self._drop(path)
+                else:                  # recorded but the move is owed (locked): look again
+                    self._later(path, RETRY_NOT_YET)
+            elif result == "retry":
+                self._later(path, RETRY_NOT_YET)
+            else:
+                self._later(path, max(RETRY_NOT_YET, self.settings.rescan_seconds / 10))
+        return handled
+
+    def _drop(self, path: Path) -> None:
+        with self._lock:
+            self._candidates.pop(path, None)
+        self.tracker.forget(path)
+
+    def _later(self, path: Path, seconds: float) -> None:
+        with self._lock:
+            if path in self._candidates:
+                self._candidates[path] = time.monotonic() + seconds
+
+    def start_up(self) -> None:
+        """Finish what a crash left owed, then queue the backlog."""
+        from pipeline.process import recover
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        finished = recover(self.ledger)
+        if finished:
+            log.info("finished %s archive move(s) left owed by an earlier run", finished)
+        self.scan()
+
+    def run_once(self, timeout: float | None = None) -> int:
+        """Process the backlog and return (watch --once): wait for files to settle, then stop."""
+        self.start_up()
+        limit = None if timeout is None else time.monotonic() + timeout
+        total = 0
+        while self.pending():
+            total += self.step()
+            if limit is not None and time.monotonic() > limit:
+                break
+            with self._lock:
+                waiting_only_for_retry = all(t > time.monotonic() + 0.5
+                                             for t in self._candidates.values())
+            if waiting_only_for_retry and self._candidates:
+                break            # locked files: leave them for the next run
+            time.sleep(TICK)
+        self._run_effects_safely()
+        return total
+
+    def _run_effects_safely(self) -> None:
+        try:
+            self._run_effects()
+        except Exception:
+            log.exception("effects run failed; will try again")
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Run until `stop` is set (or stop() is called)."""
+        if stop is not None:
+            self._stop = stop
+        self.start_up()
+        self._start_observer()
+        effects_thread = None
+        if self._effects_thread_wanted:
+            effects_thread = threading.Thread(target=self._effects_loop, name="effects",
+                                              daemon=True)
+            effects_thread.start()
+            self._effects_due.set()
+        log.info("watching the inbox (%s mode)", self.mode)
+        last_rescan = last_poll = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                handled = self.step()
+                if handled:
+                    if effects_thread:
+                        self._effects_due.set()
+                    else:
+                        self._run_effects_safely()
+                now = time.monotonic()
+                if now - last_rescan >= self.settings.rescan_seconds:
+                    last_rescan = now
+                    self.scan()
+                if self.mode == "polling" and now - last_poll >= self.settings.poll_seconds:
+                    last_poll = now
+                    self.scan()
+                self._wake.wait(TICK)
+                self._wake.clear()
+                if self.pending() == 0:
+                    self._wake.wait(TICK * 4)
+        finally:
+            self._stop.set()
+            self._effects_due.set()
+            if self.observer is not None:
+                self.observer.stop()
+                self.observer.join(timeout=5)
+            if effects_thread:
+                effects_thread.join(timeout=30)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
