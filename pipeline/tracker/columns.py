@@ -1,0 +1,125 @@
+"""The workbook's shape, read from form_templates/tracker.toml.
+
+Headers, widths, owners and formats are data so that a service can rename a column or add a
+sheet without touching code; this module only checks the file and fills in profile words.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.paths import FORM_TEMPLATES
+from pipeline.profile import Profile
+
+TRACKER_SPEC = FORM_TEMPLATES / "tracker.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnSpec(_Strict):
+    key: str
+    header: str
+    owner: Literal["pipeline", "person"]
+    format: Literal["text", "date"] = "text"
+    width: float = 14
+    from_: list[str] = Field(default_factory=list, alias="from")
+    join: list[str] = Field(default_factory=list)
+    choices: list[str] = Field(default_factory=list)
+
+    def header_for(self, profile: Profile) -> str:
+        return self.header.format(**profile.words)
+
+    @property
+    def pipeline(self) -> bool:
+        return self.owner == "pipeline"
+
+
+class Highlight(_Strict):
+    column: str
+    status_column: str
+    done: list[str]
+    soon_days: int = 2
+    soon_fill: str = "FFEB9C"
+    overdue_fill: str = "FFC7CE"
+
+
+class SheetSpec(_Strict):
+    name: str
+    enabled: bool = True
+    outcomes: list[str]
+    key: str
+    columns: list[ColumnSpec]
+    highlights: list[Highlight] = Field(default_factory=list)
+
+    def column(self, key: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def key_column(self) -> ColumnSpec:
+        return self.column(self.key)
+
+
+class TrackerSpec(_Strict):
+    file_name: str
+    backups: int = 10
+    date_format: str = "dd/mm/yyyy"
+    header_fill_pipeline: str = "1F4E78"
+    header_fill_person: str = "375623"
+    header_font_colour: str = "FFFFFF"
+    header_height: float = 45
+    check_column: str = "Pipeline check (do not edit)"
+    words: dict[str, str] = Field(default_factory=dict)
+    sheets: list[SheetSpec]
+
+    @property
+    def enabled_sheets(self) -> list[SheetSpec]:
+        return [s for s in self.sheets if s.enabled]
+
+    def sheet(self, name: str) -> SheetSpec:
+        return next(s for s in self.sheets if s.name == name)
+
+
+class TrackerSpecError(Exception):
+    """tracker.toml cannot be used; the message names the file and the setting."""
+
+
+def load_spec(path: Path | None = None) -> TrackerSpec:
+    """The workbook's shape from `path` (default: form_templates/tracker.toml), checked."""
+    return _load(str(path or TRACKER_SPEC))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> TrackerSpec:
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TrackerSpecError(f"{path}: cannot read the tracker layout: {exc}") from exc
+    try:
+        spec = TrackerSpec(**raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise TrackerSpecError(f"{path}: {problems}") from exc
+    for sheet in spec.sheets:
+        keys = [c.key for c in sheet.columns]
+        if sheet.key not in keys:
+            raise TrackerSpecError(f"{path}: sheet {sheet.name}: key column '{sheet.key}' is not one of its columns")
+        if len(set(keys)) != len(keys):
+            raise TrackerSpecError(f"{path}: sheet {sheet.name}: a column key is used twice")
+        for h in sheet.highlights:
+            if h.column not in keys or h.status_column not in keys:
+                raise TrackerSpecError(f"{path}: sheet {sheet.name}: a highlight names an unknown column")
+    return spec
+
+
+def workbook_name(spec: TrackerSpec, profile: Profile, year: int) -> str:
+    """The file name of one year's workbook, e.g. 'Family Time referrals 2026 - Northamptonshire.xlsx'."""
+    service = profile.id.replace("-", " ").replace("_", " ").title()
+    return spec.file_name.format(year=year, service=service)

@@ -1,0 +1,250 @@
+"""Ledger items -> the values the pipeline owns in each sheet's rows.
+
+Pure functions: no files. Where each value comes from is data (tracker.toml `from`/`join`),
+so a new column or a new sheet is an edit there. Re-submissions share a reference, so the
+rows are worked out per reference from all of its items together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from typing import Any, Iterable
+
+from pipeline.models import Item
+from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
+
+Value = str | dt.date            # what a pipeline cell holds; "" is a blank cell
+Row = dict[str, Value]           # column key -> value (a column absent: leave the cell alone)
+Extras = dict[str, dict[str, Any]]   # extra name ("paperwork") -> reference -> value
+
+EXCEL_MAX_TEXT = 32767
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _uk(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def as_text(value: Any) -> str:
+    """A form answer as the text a person would write in a cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _uk(_day(value))
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(as_text(v) for v in value if as_text(v))
+    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a date, an ISO string or a UK dd/mm/yyyy string; None otherwise."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _day(value)
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            return None
+    return None
+
+
+def cell_value(column: ColumnSpec, value: Any) -> Value:
+    """The value as the column's format wants it: a date for date columns, text otherwise."""
+    if column.format == "date":
+        day = parse_date(value)
+        if day is not None:
+            return day
+    return as_text(value)[:EXCEL_MAX_TEXT]
+
+
+class _Context:
+    """One row's sources: the item the row shows, and all items sharing its reference."""
+
+    def __init__(self, item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec,
+                 extras: Extras):
+        self.item, self.group, self.spec, self.sheet, self.extras = item, group, spec, sheet, extras
+        self.words = spec.words
+
+    def word(self, name: str, **kw: Any) -> str:
+        return self.words.get(name, name).format(**kw)
+
+    def lookup(self, source: str) -> tuple[bool, Any]:
+        """(known, value): `known` False means the source has nothing to say (leave the cell)."""
+        kind, _, name = source.partition(".")
+        item, verdict = self.item, self.item.verdict
+        if kind == "item":
+            return True, getattr(item, name, None)
+        if kind == "values":
+            return True, (verdict.values.get(name) if verdict else None)
+        if kind == "due":
+            return True, (verdict.due.get(name) if verdict else None)
+        if kind == "extra":
+            table = self.extras.get(name) or {}
+            key = item.reference or self.word("item_key", id=item.id)
+            return (key in table), table.get(key)
+        if kind == "summary":
+            return True, getattr(self, f"_summary_{name}")()
+        raise ValueError(f"tracker.toml: unknown source '{source}'")
+
+    # ---- summaries: values worked out rather than copied
+    def _summary_item_key(self) -> str:
+        return self.word("item_key", id=self.item.id)
+
+    def _summary_verdict(self) -> str:
+        flags = [f.replace("_", " ") for f in (self.item.verdict.flags if self.item.verdict else [])]
+        text = self.word("accepted") if self.item.outcome == "accepted" else self.item.outcome
+        return text + (self.word("flag_separator") + ", ".join(flags) if flags else "")
+
+    def _summary_warnings(self) -> str:
+        warnings = self.item.verdict.warnings if self.item.verdict else []
+        return self.word("list_separator").join(w.message for w in warnings)
+
+    def _summary_problems(self) -> str:
+        problems = self.item.verdict.problems if self.item.verdict else []
+        messages = [p.message for p in problems]
+        if not messages and self.item.reason:
+            messages = [self.item.reason]
+        return self.word("list_separator").join(messages)
+
+    def _summary_returned_because(self) -> str:
+        return self.word("returned_old" if self.item.outcome == "old_form" else "returned_incomplete")
+
+    def _summary_first_received(self) -> dt.datetime:
+        return min(i.received_at for i in self.group)
+
+    def _summary_resubmission(self) -> str:
+        """Every later submission of a returned referral, oldest first."""
+        first_returned = min(_order(i) for i in self.group if i.outcome in self.sheet.outcomes)
+        later = sorted((i for i in self.group if _order(i) > first_returned), key=_order)
+        parts = []
+        for i in later:
+            word = f"outcome_{i.outcome}"
+            outcome = self.word(word) if word in self.words else self.word("outcome_other", outcome=i.outcome)
+            parts.append(self.word("resubmitted", date=_uk(_day(i.received_at)), outcome=outcome))
+        return self.word("list_separator").join(parts)
+
+
+def _order(item: Item) -> tuple:
+    received = item.received_at
+    if received.tzinfo is not None:
+        received = received.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return (received, item.id)
+
+
+def row_for(item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec,
+            extras: Extras | None = None) -> Row:
+    """The pipeline-owned values of the row that shows `item` on `sheet`."""
+    ctx = _Context(item, group, spec, sheet, extras or {})
+    row: Row = {}
+    for column in sheet.columns:
+        if not column.pipeline:
+            continue
+        if column.join:
+            found = [as_text(ctx.lookup(s)[1]) for s in column.join]
+            row[column.key] = cell_value(column, " ".join(v for v in found if v))
+            continue
+        known_any, chosen = False, None
+        for source in column.from_:
+            known, value = ctx.lookup(source)
+            known_any = known_any or known
+            if known and value not in (None, "", []):
+                chosen = value
+                break
+        if known_any:
+            row[column.key] = cell_value(column, chosen)
+    return row
+
+
+def row_key(item: Item, sheet: SheetSpec, spec: TrackerSpec) -> str:
+    """The value that identifies the item's row on `sheet` (its reference, or 'Item 12')."""
+    fallback = spec.words.get("item_key", "Item {id}").format(id=item.id)
+    if sheet.key == "reference" and item.reference:
+        return item.reference
+    return fallback
+
+
+def item_year(item: Item) -> int:
+    return item.received_at.year
+
+
+class RowSource:
+    """What one row is made from; the values themselves are worked out only when needed.
+
+    `signature` changes whenever the row's values could: a new submission for the reference,
+    new extra text, or a new layout. Ledger items do not change once recorded, so their ids
+    stand for their content. The signature is kept in the row (a hidden column), which lets a
+    sync skip every row already written without reading its cells.
+    """
+    __slots__ = ("item", "group", "sheet", "spec", "extras", "key", "_row", "_sig", "layout")
+
+    def __init__(self, key: str, item: Item, group: list[Item], sheet: SheetSpec,
+                 spec: TrackerSpec, extras: Extras, layout: str):
+        self.key, self.item, self.group, self.sheet = key, item, group, sheet
+        self.spec, self.extras, self.layout = spec, extras, layout
+        self._row: Row | None = None
+        self._sig: str | None = None
+
+    @property
+    def signature(self) -> str:
+        if self._sig is None:
+            extra = tuple(sorted((n, str(t.get(self.key))) for n, t in self.extras.items()
+                                 if self.key in t))
+            ids = tuple((i.id, i.outcome) for i in self.group)
+            raw = repr((self.layout, self.key, self.item.id, ids, extra)).encode()
+            self._sig = hashlib.blake2b(raw, digest_size=8).hexdigest()
+        return self._sig
+
+    @property
+    def row(self) -> Row:
+        if self._row is None:
+            self._row = row_for(self.item, self.group, self.spec, self.sheet, self.extras)
+        return self._row
+
+
+def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None,
+                layout: str = "") -> dict[int, dict[str, dict[str, RowSource]]]:
+    """year -> sheet name -> row key -> what that row is made from.
+
+    A referral lives in the workbook of the year its first submission arrived, so its
+    re-submissions update the same row even across a new year.
+    """
+    extras = extras or {}
+    items = sorted(items, key=_order)
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        if item.reference:
+            groups[item.reference].append(item)
+    out: dict[int, dict[str, dict[str, RowSource]]] = {}
+    for sheet in spec.enabled_sheets:
+        latest: dict[str, Item] = {}
+        for item in items:
+            if item.outcome in sheet.outcomes:
+                latest[row_key(item, sheet, spec)] = item       # later items win
+        for key, item in latest.items():
+            group = groups.get(item.reference, [item]) if item.reference else [item]
+            year = item_year(group[0])
+            out.setdefault(year, {}).setdefault(sheet.name, {})[key] = RowSource(
+                key, item, group, sheet, spec, extras, layout)
+    return out
+
+
+def desired_rows(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None,
+                 ) -> dict[int, dict[str, dict[str, Row]]]:
+    """year -> sheet name -> row key -> the pipeline values that row must hold."""
+    return {year: {name: {k: src.row for k, src in rows.items()} for name, rows in sheets.items()}
+            for year, sheets in row_sources(items, spec, extras).items()}

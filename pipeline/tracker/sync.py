@@ -1,0 +1,399 @@
+"""Reconcile the tracking workbook with the ledger, in one write per workbook per batch.
+
+The ledger is the truth for the pipeline's own columns; a person's columns are theirs. A
+sync appends the rows that are missing (a new referral, or one lost when someone saved over
+the file) and corrects pipeline cells that differ, and writes nothing while the workbook is
+open. Each write keeps the previous version in backups/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, Field
+
+from pipeline.files import private_dir, write_private
+from pipeline.models import Allocation, Item
+from pipeline.profile import Profile
+from pipeline.tracker import lock
+from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
+from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
+from pipeline.tracker.rows import RowSource, parse_date, row_sources
+from pipeline.tracker.workbook import (Package, WorkbookError, key_index, norm_header, read_rows,
+                                       serial_date)
+
+log = logging.getLogger("pipeline.tracker")
+BACKUP_DIR = "backups"
+RETRIES = 3
+# path -> (file stamp, row signatures) after this process last wrote or checked it: a long-
+# running watcher then skips reading a workbook nobody has touched since.
+_written: dict[str, tuple[Any, dict]] = {}
+
+
+class SyncReport(BaseModel):
+    """What a sync did, for the ledger (which rows are in) and for people (`message`)."""
+    written: list[str] = Field(default_factory=list)   # row keys appended or updated
+    appended: int = 0
+    updated: int = 0
+    waiting: bool = False          # a workbook was open: its rows wait for the next sync
+    message: str = ""
+    writes: int = 0                # workbook files written (one per workbook per sync, at most)
+    workbooks: list[Path] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class Difference:
+    """One way the workbook and the ledger disagree (`family-time tracker check`)."""
+    kind: str                      # "missing", "differs", "unknown"
+    workbook: str
+    sheet: str
+    key: str
+    columns: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.kind == "missing":
+            return f"{self.sheet}: {self.key} is in the ledger but has no row"
+        if self.kind == "differs":
+            return f"{self.sheet}: {self.key} differs in: {', '.join(self.columns)}"
+        return f"{self.sheet}: {self.key} has a row but is not in the ledger"
+
+
+def workbook_path(config: Any, profile: Profile, year: int, spec: TrackerSpec | None = None) -> Path:
+    return config.tracker_dir / workbook_name(spec or load_spec(), profile, year)
+
+
+# ---------------------------------------------------------------- comparing cells
+
+def _same(want: Any, have: Any) -> bool:
+    if isinstance(want, dt.date):
+        return (have == want) or (isinstance(have, str) and parse_date(have) == want)
+    if have is None:
+        have = ""
+    elif isinstance(have, float):
+        have = str(int(have)) if have.is_integer() else str(have)
+    elif isinstance(have, bool):
+        have = "Yes" if have else "No"
+    elif isinstance(have, dt.date):
+        have = have.strftime("%d/%m/%Y")
+    return " ".join(str(have).split()) == " ".join(str(want).split())
+
+
+# ---------------------------------------------------------------- one workbook
+
+@dataclass
+class _Plan:
+    pkg: Package
+    created: bool
+    appended: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+
+
+def _open(path: Path, spec: TrackerSpec, profile: Profile, wanted: list[str]) -> tuple[Package, bool]:
+    if not path.exists():
+        return Package(new_workbook_bytes(spec, profile), path), True
+    pkg = Package.open(path)
+    missing = [n for n in wanted if n not in pkg.sheet_parts]
+    if missing:
+        log.info("tracker: adding sheet(s) %s to %s", ", ".join(missing), path.name)
+        pkg = Package(add_missing_sheets(pkg.data, missing, spec, profile), path)
+        return pkg, True
+    return pkg, False
+
+
+def _layout(spec: TrackerSpec, profile: Profile) -> str:
+    """Changes when the layout or the service's words do, so every row is re-checked once."""
+    raw = spec.model_dump_json() + repr(sorted(profile.words.items()))
+    return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
+
+
+def _plan(path: Path, spec: TrackerSpec, profile: Profile,
+          sheets: dict[str, dict[str, RowSource]], edit: bool, full: bool = False,
+          all_sheets: bool = False) -> _Plan:
+    """Compare the workbook with the rows it must hold; with `edit`, change it in memory.
+
+    Rows whose hidden check cell matches are skipped unless `full`; `full` reads every
+    pipeline cell (what `tracker check` reports, and `tracker sync --full` corrects).
+    """
+    wanted = [s.name for s in spec.enabled_sheets if s.name in sheets or all_sheets]
+    pkg, created = _open(path, spec, profile, wanted if edit else [])
+    plan = _Plan(pkg=pkg, created=created)
+    date_fmt = spec.date_format
+    for sheet in spec.enabled_sheets:
+        if sheet.name not in wanted:
+            continue
+        sources = sheets.get(sheet.name, {})
+        hdrs = headers(sheet, profile)
+        sp = pkg.sheet(sheet.name, hdrs[sheet.key])
+        if sp is None:
+            plan.differences += [Difference("missing", path.name, sheet.name, k) for k in sources]
+            continue
+        cols: dict[str, int] = {}
+        for column in sheet.columns:
+            col = sp.columns.get(norm_header(hdrs[column.key]))
+            if col is None and edit and column.pipeline:
+                col = pkg.add_header(sp, hdrs[column.key])
+            if col is not None:
+                cols[column.key] = col
+        check_col = sp.columns.get(norm_header(spec.check_column))
+        if check_col is None and edit:
+            check_col = pkg.add_header(sp, spec.check_column)
+        key_col = cols.get(sheet.key)
+        formats = {c.key: c.format for c in sheet.columns}
+        index = key_index(pkg, sp, key_col, check_col) if key_col else {}
+        for key in index.keys() - sources.keys():
+            plan.differences.append(Difference("unknown", path.name, sheet.name, key))
+        for key, src in sources.items():
+            hit = index.get(key)
+            if hit is None:
+                plan.differences.append(Difference("missing", path.name, sheet.name, key))
+                plan.appended.append(key)
+                if edit:
+                    cells = [(cols[ck], v) for ck, v in src.row.items() if ck in cols]
+                    if check_col:
+                        cells.append((check_col, src.signature))
+                    pkg.append_row(sp, cells, date_fmt)
+                continue
+            number, row, seen_check = hit
+            if not full and seen_check == src.signature:
+                continue
+            cells = pkg.cells(row)
+            differ = []
+            for ck, value in src.row.items():
+                col = cols.get(ck)
+                if col is None:
+                    differ.append(ck)
+                    continue
+                c = cells.get(col)
+                have = pkg.value(c) if c is not None else None
+                if formats[ck] == "date" and isinstance(have, float):
+                    have = serial_date(have, pkg.date1904)
+                if not _same(value, have):
+                    differ.append(ck)
+                    if edit:
+                        pkg.set_cell(sp, row, number, col, value, date_fmt)
+            if edit and check_col and seen_check != src.signature:
+                pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
+            if differ:
+                plan.differences.append(Difference("differs", path.name, sheet.name, key, differ))
+                plan.updated.append(key)
+    return plan
+
+
+def _backup(path: Path, data: bytes, keep: int) -> Path:
+    folder = private_dir(path.parent / BACKUP_DIR)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = write_private(folder / f"{path.stem} {stamp}{path.suffix}", data)
+    old = sorted(folder.glob(f"{path.stem} *{path.suffix}"))
+    for extra in old[:-keep] if keep > 0 else old:
+        extra.unlink(missing_ok=True)
+    return target
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except FileNotFoundError:
+        return None
+
+
+def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
+              sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool) -> None:
+    for _attempt in range(RETRIES):
+        held = lock.open_by(path)
+        if held:
+            report.waiting = True
+            report.problems.append(held)
+            log.info("tracker: %s is open; rows wait", path.name)
+            return
+        before = _stamp(path)
+        signatures = {name: {k: src.signature for k, src in rows.items()}
+                      for name, rows in sheets.items()}
+        if not full and before is not None and _written.get(str(path)) == (before, signatures):
+            return                      # nothing changed since this process last wrote it
+        try:
+            plan = _plan(path, spec, profile, sheets, edit=True, full=full)
+        except WorkbookError as exc:
+            report.problems.append(str(exc) + " Nothing was written; restore it from the "
+                                   f"'{BACKUP_DIR}' folder beside it, or move it away so a new one is made.")
+            return
+        except PermissionError:
+            report.waiting = True
+            report.problems.append(f"The tracking workbook '{path.name}' cannot be read just now "
+                                   f"(it is locked). New rows are waiting.")
+            return
+        if not (plan.pkg.dirty or plan.created):
+            _written[str(path)] = (before, signatures)
+            return
+        data = plan.pkg.to_bytes()
+        if _stamp(path) != before:
+            continue                    # someone saved while we worked: start again
+        try:
+            if before is not None:
+                _backup(path, plan.pkg.data, spec.backups)
+            write_private(path, data)
+        except PermissionError:
+            report.waiting = True
+            report.problems.append(f"The tracking workbook '{path.name}' could not be saved "
+                                   f"(it is open in another program). New rows are waiting.")
+            return
+        _written[str(path)] = (_stamp(path), signatures)
+        report.writes += 1
+        report.workbooks.append(path)
+        report.appended += len(plan.appended)
+        report.updated += len(plan.updated)
+        report.written += plan.appended + plan.updated
+        log.info("tracker: %s: %d added, %d updated (%s)", path.name, len(plan.appended),
+                 len(plan.updated), ", ".join((plan.appended + plan.updated)[:20]))
+        return
+    report.waiting = True
+    report.problems.append(f"The tracking workbook '{path.name}' kept changing while the "
+                           f"pipeline was updating it; it will try again on the next pass.")
+
+
+# ---------------------------------------------------------------- public API
+
+def _extras(paperwork: dict[str, str] | None, acknowledged: dict[str, Any] | None) -> dict:
+    out: dict[str, dict[str, Any]] = {}
+    if paperwork:
+        out["paperwork"] = dict(paperwork)
+    if acknowledged:
+        out["acknowledged"] = dict(acknowledged)
+    return out
+
+
+def sync(items: Iterable[Item], config: Any, profile: Profile,
+         paperwork: dict[str, str] | None = None,
+         acknowledged: dict[str, Any] | None = None, *, full: bool = False) -> SyncReport:
+    """Bring the workbook(s) in line with `items`: one write per workbook, never a person's cell.
+
+    `paperwork` and `acknowledged` (reference -> text or date) fill the pipeline's
+    "Paperwork" and "Acknowledgement sent" cells; a reference not given leaves its cell as is.
+    """
+    report = SyncReport()
+    collecting = gc.isenabled()
+    gc.disable()        # tens of thousands of short-lived XML proxies: collect once, after
+    try:
+        return _sync(items, config, profile, paperwork, acknowledged, full, report)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _sync(items, config, profile, paperwork, acknowledged, full, report) -> SyncReport:
+    try:
+        spec = load_spec()
+        plan = row_sources(list(items), spec, _extras(paperwork, acknowledged),
+                           _layout(spec, profile))
+    except Exception as exc:      # a bad layout file or a malformed item: say so, do not crash
+        log.exception("tracker: could not work out the rows")
+        report.problems.append(f"The tracker could not be updated: {exc}")
+        report.message = report.problems[-1]
+        return report
+    for year in sorted(plan):
+        _sync_one(workbook_path(config, profile, year, spec), spec, profile, plan[year], report, full)
+    report.message = _message(report)
+    return report
+
+
+def _message(report: SyncReport) -> str:
+    if report.problems:
+        return " ".join(dict.fromkeys(report.problems))
+    if not report.writes:
+        return "The tracking workbook is up to date."
+    names = ", ".join(f"'{p.name}'" for p in report.workbooks)
+    return (f"The tracking workbook is up to date: {report.appended} row(s) added and "
+            f"{report.updated} row(s) corrected in {names}.")
+
+
+def check(items: Iterable[Item], config: Any, profile: Profile) -> list[Difference]:
+    """How the workbook(s) differ from the ledger, without writing anything."""
+    spec = load_spec()
+    plan = row_sources(list(items), spec, None, _layout(spec, profile))
+    out: list[Difference] = []
+    years = set(plan) | set(_existing_years(config, profile, spec))
+    for year in sorted(years):
+        path = workbook_path(config, profile, year, spec)
+        sheets = plan.get(year, {})
+        if not path.exists():
+            out += [Difference("missing", path.name, s, k) for s, rows in sheets.items() for k in rows]
+            continue
+        out += _plan(path, spec, profile, sheets, edit=False, full=True, all_sheets=True).differences
+    return out
+
+
+def _existing_years(config: Any, profile: Profile, spec: TrackerSpec) -> list[int]:
+    folder = config.tracker_dir
+    if not folder.exists():
+        return []
+    years = []
+    for p in folder.glob("*.xlsx"):
+        for year in range(2000, 2101):
+            if p.name == workbook_name(spec, profile, year):
+                years.append(year)
+                break
+    return years
+
+
+def _as_text(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, float):
+        if 0 <= value < 1:                          # a time of day Excel stores as a fraction
+            minutes = round(value * 24 * 60)
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split()) or None
+
+
+def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None = None) -> list[Allocation]:
+    """Rows where a co-ordinator has typed something: this year's and last year's workbooks.
+
+    Reading is allowed while the workbook is open. A workbook that cannot be read is
+    logged and skipped, so paperwork for other rows still goes out.
+    """
+    spec = load_spec()
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    if sheet is None:
+        return []
+    if years is None:
+        this = dt.date.today().year
+        years = [this - 1, this]
+    hdrs = headers(sheet, profile)
+    person = {c.key for c in sheet.columns if not c.pipeline}
+    choices = {c.key: c.choices for c in sheet.columns if c.choices}
+    found: dict[str, Allocation] = {}
+    for year in sorted(years):
+        path = workbook_path(config, profile, year, spec)
+        if not path.exists():
+            continue
+        try:
+            pkg = Package.open(path)
+        except (WorkbookError, OSError) as exc:
+            log.warning("tracker: cannot read %s for allocations: %s", path.name, exc)
+            continue
+        for ref, values in read_rows(pkg, sheet, hdrs, keys=person | {sheet.key}).items():
+            fields: dict[str, Any] = {}
+            for key in person & set(Allocation.model_fields):
+                v = values.get(key)
+                if key == "first_date":
+                    fields[key] = v if isinstance(v, dt.date) else parse_date(v)
+                else:
+                    text = _as_text(v)
+                    for choice in choices.get(key, []):
+                        if text and text.casefold() == choice.casefold():
+                            text = choice
+                    fields[key] = text
+            if any(v not in (None, "") for v in fields.values()):
+                found[ref] = Allocation(reference=ref, **fields)
+    return list(found.values())

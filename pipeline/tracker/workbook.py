@@ -1,0 +1,518 @@
+"""Fast reading and writing of the tracking workbook, by editing the sheet XML in the zip.
+
+openpyxl's load-append-save rewrites every cell and takes seconds once a workbook holds
+years of referrals; people keep the workbook open all day, so a write must be short. Here a
+new workbook is made once with openpyxl (formats, drop-downs, highlighting), and from then on
+only the sheets that change are parsed (lxml) and re-serialised: rows are found by their key
+and columns by their header text, cells are written as inline strings (never formulas) or
+as dated numbers, and every other part of the file is carried over unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from lxml import etree
+
+from pipeline.tracker.columns import SheetSpec, TrackerSpec
+from pipeline.tracker.rows import Row, Value
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_C, _R, _V, _IS, _T, _F = (f"{{{NS}}}{t}" for t in ("c", "row", "v", "is", "t", "f"))
+_RPH = f"{{{NS}}}rPh"
+_SI = f"{{{NS}}}si"
+EPOCH = dt.date(1899, 12, 30)
+EPOCH_1904 = dt.date(1904, 1, 1)
+HEADER_SEARCH_ROWS = 10
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_RANGE_END = re.compile(r"(\$?[A-Z]{1,3}\$?)(\d+)$")
+
+
+class WorkbookError(Exception):
+    """The file is not a workbook we can read; the message is for business support."""
+
+
+# ---------------------------------------------------------------- small helpers
+
+_col_cache: dict[str, int] = {}
+_letter_cache: dict[int, str] = {}
+
+
+def col_index(letters: str) -> int:
+    idx = _col_cache.get(letters)
+    if idx is None:
+        idx = 0
+        for ch in letters:
+            idx = idx * 26 + (ord(ch) - 64)
+        _col_cache[letters] = idx
+    return idx
+
+
+def col_letters(index: int) -> str:
+    out = _letter_cache.get(index)
+    if out is None:
+        n, out = index, ""
+        while n:
+            n, rem = divmod(n - 1, 26)
+            out = chr(65 + rem) + out
+        _letter_cache[index] = out
+    return out
+
+
+def norm_header(text: Any) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def clean_text(text: str) -> str:
+    """Text Excel accepts: no control characters XML forbids."""
+    return _ILLEGAL.sub("", text)
+
+
+def date_serial(day: dt.date, date1904: bool = False) -> int:
+    return (day - (EPOCH_1904 if date1904 else EPOCH)).days
+
+
+def serial_date(serial: float, date1904: bool = False) -> dt.date | None:
+    try:
+        return (EPOCH_1904 if date1904 else EPOCH) + dt.timedelta(days=int(serial))
+    except (OverflowError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- the package
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+@dataclass
+class SheetPart:
+    """One worksheet, parsed: header columns, and rows by number and by key."""
+    name: str
+    part: str
+    root: Any
+    sheet_data: Any
+    header_row: int = 1
+    columns: dict[str, int] = field(default_factory=dict)   # normalised header -> column
+    rows: dict[int, Any] = field(default_factory=dict)       # row number -> <row>
+    max_row: int = 0
+    max_col: int = 0
+    dirty: bool = False
+
+
+class Package:
+    """An .xlsx held in memory: every part as bytes; the parts we change, parsed."""
+
+    def __init__(self, data: bytes, path: Path | None = None):
+        self.path = path
+        self.data = data
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.infos = self.zip.infolist()
+            names = {i.filename for i in self.infos}
+            if "xl/workbook.xml" not in names:
+                raise KeyError("xl/workbook.xml")
+            self.workbook = etree.fromstring(self.zip.read("xl/workbook.xml"))
+            rels = etree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
+            where = path.name if path else "the workbook"
+            raise WorkbookError(f"{where} is not an Excel workbook the pipeline can read "
+                                f"(it may be damaged or saved in another format).") from exc
+        targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_NS}}}Relationship")}
+        self.sheet_parts: dict[str, str] = {}
+        self.sheet_index: dict[str, int] = {}
+        for i, s in enumerate(self.workbook.iter(f"{{{NS}}}sheet")):
+            target = targets.get(s.get(f"{{{REL_NS}}}id"))
+            if target:
+                self.sheet_parts[s.get("name")] = _resolve("xl/workbook.xml", target)
+                self.sheet_index[s.get("name")] = i
+        pr = self.workbook.find(f"{{{NS}}}workbookPr")
+        self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+        self.shared_part = next((_resolve("xl/workbook.xml", t) for t in targets.values()
+                                 if t and t.endswith("sharedStrings.xml")), None)
+        self.styles_part = next((_resolve("xl/workbook.xml", t) for t in targets.values()
+                                 if t and t.endswith("styles.xml")), None)
+        self._shared: list[str] | None = None
+        self._styles = None
+        self._date_style: str | None = None
+        self.sheets: dict[str, SheetPart] = {}
+        self.workbook_dirty = False
+        self.styles_dirty = False
+
+    @classmethod
+    def open(cls, path: Path) -> "Package":
+        return cls(path.read_bytes(), path)
+
+    # ---- shared strings (Excel turns our inline strings into these when a person saves)
+    @property
+    def shared(self) -> list[str]:
+        if self._shared is None:
+            self._shared = []
+            if self.shared_part and self.shared_part in self.zip.NameToInfo:
+                with self.zip.open(self.shared_part) as fh:
+                    for _, si in etree.iterparse(fh, tag=_SI, huge_tree=True):
+                        t = si.find(_T)
+                        if t is not None and len(si) == 1:
+                            self._shared.append(t.text or "")
+                        else:
+                            self._shared.append("".join(
+                                (x.text or "") for x in si.iter(_T)
+                                if x.getparent().tag != _RPH))
+                        si.clear()
+        return self._shared
+
+    # ---- cell values
+    def value(self, c: Any) -> Any:
+        """A cell's value: str, float, bool or None (formulas give their last result)."""
+        t = c.get("t")
+        if t == "inlineStr":
+            if len(c) == 1 and len(c[0]) == 1 and c[0].tag == _IS:
+                return c[0][0].text or ""          # the common case: <is><t>text</t></is>
+            is_ = c.find(_IS)
+            return "".join(is_.itertext()) if is_ is not None else ""
+        v = c.findtext(_V)
+        if v is None:
+            return None
+        if t == "s":
+            try:
+                return self.shared[int(v)]
+            except (ValueError, IndexError):
+                return ""
+        if t in ("str", "e"):
+            return v
+        if t == "b":
+            return v == "1"
+        try:
+            return float(v)
+        except ValueError:
+            return v
+
+    # ---- sheets
+    def sheet(self, name: str, key_header: str) -> SheetPart | None:
+        """The sheet parsed, with its header row found by the key column's header text."""
+        if name in self.sheets:
+            return self.sheets[name]
+        part = self.sheet_parts.get(name)
+        if part is None or part not in self.zip.NameToInfo:
+            return None
+        root = etree.fromstring(self.zip.read(part), etree.XMLParser(huge_tree=True))
+        sheet_data = root.find(f"{{{NS}}}sheetData")
+        sp = SheetPart(name=name, part=part, root=root, sheet_data=sheet_data)
+        last = 0
+        for row in sheet_data.iterchildren(_R):
+            r = row.get("r")
+            last = int(r) if r else last + 1
+            sp.rows[last] = row
+        sp.max_row = last
+        want = norm_header(key_header)
+        for number in sorted(sp.rows)[:HEADER_SEARCH_ROWS]:
+            cells = self.cells(sp.rows[number])
+            headers = {norm_header(self.value(c)): idx for idx, c in cells.items()
+                       if self.value(c) not in (None, "")}
+            if want in headers:
+                sp.header_row, sp.columns = number, headers
+                break
+        else:
+            sp.header_row = min(sp.rows) if sp.rows else 1
+            sp.columns = ({norm_header(self.value(c)): idx for idx, c in
+                           self.cells(sp.rows[sp.header_row]).items()} if sp.rows else {})
+        sp.max_col = max(sp.columns.values(), default=0)
+        self.sheets[name] = sp
+        return sp
+
+    @staticmethod
+    def cells(row: Any) -> dict[int, Any]:
+        """A row's cells by column number."""
+        out: dict[int, Any] = {}
+        pos = 0
+        for c in row.iterchildren(_C):
+            ref = c.get("r")
+            pos = col_index(ref.rstrip("0123456789")) if ref else pos + 1
+            out[pos] = c
+        return out
+
+    def data_rows(self, sp: SheetPart) -> Iterator[tuple[int, Any]]:
+        for number, row in sp.rows.items():
+            if number > sp.header_row:
+                yield number, row
+
+    # ---- styles: the index of a dd/mm/yyyy cell format, added if the file has none
+    def date_style(self, fmt: str) -> str:
+        if self._date_style is not None:
+            return self._date_style
+        if not self.styles_part:
+            self._date_style = "0"
+            return "0"
+        root = etree.fromstring(self.zip.read(self.styles_part))
+        self._styles = root
+        numfmts = root.find(f"{{{NS}}}numFmts")
+        ids = {int(n.get("numFmtId")) for n in (numfmts if numfmts is not None else [])
+               if (n.get("formatCode") or "").lower() == fmt.lower()}
+        xfs = root.find(f"{{{NS}}}cellXfs")
+        for i, xf in enumerate(xfs):
+            if int(xf.get("numFmtId", "0")) in ids:
+                self._date_style = str(i)
+                return self._date_style
+        if numfmts is None:
+            numfmts = etree.Element(f"{{{NS}}}numFmts")
+            root.insert(0, numfmts)
+        new_id = max([int(n.get("numFmtId")) for n in numfmts] + [163]) + 1
+        etree.SubElement(numfmts, f"{{{NS}}}numFmt", numFmtId=str(new_id), formatCode=fmt)
+        numfmts.set("count", str(len(numfmts)))
+        etree.SubElement(xfs, f"{{{NS}}}xf", numFmtId=str(new_id), fontId="0", fillId="0",
+                         borderId="0", xfId="0", applyNumberFormat="1")
+        xfs.set("count", str(len(xfs)))
+        self.styles_dirty = True
+        self._date_style = str(len(xfs) - 1)
+        return self._date_style
+
+    # ---- writing cells
+    def set_cell(self, sp: SheetPart, row: Any, number: int, col: int, value: Value,
+                 date_fmt: str) -> None:
+        """Write one pipeline cell: text as an inline string (never a formula), a date as a number."""
+        ref = f"{col_letters(col)}{number}"
+        existing = None
+        insert_at = None
+        for i, c in enumerate(row.iterchildren(_C)):
+            r = c.get("r")
+            idx = col_index(r.rstrip("0123456789")) if r else i + 1
+            if idx == col:
+                existing = c
+                break
+            if idx > col:
+                insert_at = c
+                break
+        if existing is None:
+            if value == "":
+                return
+            existing = etree.Element(_C, r=ref)
+            if insert_at is not None:
+                insert_at.addprevious(existing)
+            else:
+                row.append(existing)
+        for child in list(existing):
+            existing.remove(child)
+        existing.attrib.pop("t", None)
+        existing.set("r", ref)
+        if isinstance(value, dt.date):
+            existing.set("s", self.date_style(date_fmt))
+            etree.SubElement(existing, _V).text = str(date_serial(value, self.date1904))
+        elif value != "":
+            existing.set("t", "inlineStr")
+            is_ = etree.SubElement(existing, _IS)
+            t = etree.SubElement(is_, _T)
+            t.text = clean_text(value)
+            if t.text != t.text.strip() or "\n" in t.text:
+                t.set(XML_SPACE, "preserve")
+        row.attrib.pop("spans", None)
+        sp.dirty = True
+
+    def append_row(self, sp: SheetPart, cells: list[tuple[int, Value]], date_fmt: str) -> int:
+        """A new row at the bottom with these (column, value) cells; blank values are skipped."""
+        number = sp.max_row + 1
+        row = etree.SubElement(sp.sheet_data, _R, r=str(number))
+        for col, value in sorted(cells, key=lambda cv: cv[0]):
+            if value == "":
+                continue
+            c = etree.SubElement(row, _C, r=f"{col_letters(col)}{number}")
+            if isinstance(value, dt.date):
+                c.set("s", self.date_style(date_fmt))
+                etree.SubElement(c, _V).text = str(date_serial(value, self.date1904))
+            else:
+                c.set("t", "inlineStr")
+                t = etree.SubElement(etree.SubElement(c, _IS), _T)
+                t.text = clean_text(value)
+                if t.text != t.text.strip() or "\n" in t.text:
+                    t.set(XML_SPACE, "preserve")
+        sp.rows[number] = row
+        sp.max_row = number
+        sp.dirty = True
+        return number
+
+    def new_row(self, sp: SheetPart) -> tuple[int, Any]:
+        number = sp.max_row + 1
+        row = etree.SubElement(sp.sheet_data, _R, r=str(number))
+        sp.rows[number] = row
+        sp.max_row = number
+        sp.dirty = True
+        return number, row
+
+    def add_header(self, sp: SheetPart, header: str) -> int:
+        """A column the sheet lacks (deleted, or new in tracker.toml) gets a header at the end."""
+        col = sp.max_col + 1
+        row = sp.rows.get(sp.header_row)
+        if row is None:
+            row = etree.Element(_R, r=str(sp.header_row))
+            sp.sheet_data.insert(0, row)
+            sp.rows[sp.header_row] = row
+            sp.max_row = max(sp.max_row, sp.header_row)
+        self.set_cell(sp, row, sp.header_row, col, header, "")
+        sp.columns[norm_header(header)] = col
+        sp.max_col = col
+        return col
+
+    # ---- ranges that must follow the data (filter, drop-downs, highlighting)
+    def _stretch(self, sqref: str, last_row: int, from_row: int) -> str:
+        out = []
+        for part in sqref.split():
+            a, sep, b = part.partition(":")
+            m_a = _REF.match(a)
+            m_b = _RANGE_END.search(b) if sep else None
+            if m_a and m_b and int(m_a.group(2)) >= from_row and int(m_b.group(2)) < last_row:
+                part = f"{a}:{m_b.group(1)}{last_row}"
+            out.append(part)
+        return " ".join(out)
+
+    def finish_sheet(self, sp: SheetPart) -> None:
+        last = max(sp.max_row, sp.header_row + 1)
+        dim = sp.root.find(f"{{{NS}}}dimension")
+        if dim is not None:
+            max_col = sp.max_col
+            m = _RANGE_END.search(dim.get("ref") or "")
+            if m:
+                max_col = max(max_col, col_index(m.group(1).replace("$", "")))
+            dim.set("ref", f"A1:{col_letters(max(max_col, 1))}{sp.max_row or 1}")
+        af = sp.root.find(f"{{{NS}}}autoFilter")
+        if af is not None and af.get("ref"):
+            af.set("ref", self._stretch(af.get("ref"), last, sp.header_row))
+            self._stretch_filter_name(sp, af.get("ref"))
+        for tag in ("conditionalFormatting", "dataValidations/{%s}dataValidation" % NS):
+            for el in sp.root.iterfind(f"{{{NS}}}{tag}"):
+                if el.get("sqref"):
+                    el.set("sqref", self._stretch(el.get("sqref"), last, sp.header_row + 1))
+
+    def _stretch_filter_name(self, sp: SheetPart, ref: str) -> None:
+        index = str(self.sheet_index.get(sp.name, -1))
+        for dn in self.workbook.iter(f"{{{NS}}}definedName"):
+            if dn.get("name") == "_xlnm._FilterDatabase" and dn.get("localSheetId") == index:
+                a, _, b = ref.partition(":")
+                ma, mb = _REF.match(a), _REF.match(b)
+                if ma and mb:
+                    quoted = "'" + sp.name.replace("'", "''") + "'"
+                    dn.text = (f"{quoted}!${ma.group(1)}${ma.group(2)}:"
+                               f"${mb.group(1)}${mb.group(2)}")
+                    self.workbook_dirty = True
+
+    # ---- the new file
+    def to_bytes(self) -> bytes:
+        """The whole package with our changes; untouched parts carried over as they were."""
+        changed: dict[str, bytes] = {}
+        for sp in self.sheets.values():
+            if sp.dirty:
+                self.finish_sheet(sp)
+                changed[sp.part] = etree.tostring(sp.root, xml_declaration=True,
+                                                  encoding="UTF-8", standalone=True)
+        if self.workbook_dirty:
+            changed["xl/workbook.xml"] = etree.tostring(self.workbook, xml_declaration=True,
+                                                        encoding="UTF-8", standalone=True)
+        if self.styles_dirty and self._styles is not None:
+            changed[self.styles_part] = etree.tostring(self._styles, xml_declaration=True,
+                                                       encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for info in self.infos:
+                data = changed.get(info.filename)
+                if data is None:
+                    data = self.zip.read(info)
+                    z.writestr(info, data, compress_type=info.compress_type)
+                else:
+                    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    new.compress_type = zipfile.ZIP_DEFLATED
+                    new.external_attr = info.external_attr
+                    z.writestr(new, data)
+        return out.getvalue()
+
+    @property
+    def dirty(self) -> bool:
+        return any(sp.dirty for sp in self.sheets.values()) or self.workbook_dirty
+
+
+def read_rows(pkg: Package, sheet: SheetSpec, headers: dict[str, str],
+              keys: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Rows of one sheet by key: column key -> value, for the columns in `keys` (default all)."""
+    sp = pkg.sheet(sheet.name, headers[sheet.key])
+    if sp is None:
+        return {}
+    key_col = sp.columns.get(norm_header(headers[sheet.key]))
+    if key_col is None:
+        return {}
+    wanted = {c.key: sp.columns.get(norm_header(headers[c.key])) for c in sheet.columns
+              if keys is None or c.key in keys}
+    wanted = {k: v for k, v in wanted.items() if v is not None}
+    formats = {c.key: c.format for c in sheet.columns}
+    out: dict[str, dict[str, Any]] = {}
+    for _, row in pkg.data_rows(sp):
+        cells = pkg.cells(row)
+        kc = cells.get(key_col)
+        key = pkg.value(kc) if kc is not None else None
+        if key in (None, ""):
+            continue
+        key = str(key).strip()
+        if key in out:
+            continue
+        values = {}
+        for ck, col in wanted.items():
+            c = cells.get(col)
+            v = pkg.value(c) if c is not None else None
+            if formats[ck] == "date" and isinstance(v, float):
+                v = serial_date(v, pkg.date1904)
+            values[ck] = v
+        out[key] = values
+    return out
+
+
+def key_index(pkg: Package, sp: SheetPart, key_col: int, check_col: int | None
+              ) -> dict[str, tuple[int, Any, Any]]:
+    """key -> (row number, <row>, check value) for every data row, reading only two cells a row.
+
+    The key is usually a row's first cell and the check its last, so most rows cost two
+    look-ups; other rows are scanned. The first row with a key wins (a copy is left alone).
+    """
+    a = col_letters(key_col)
+    b = col_letters(check_col) if check_col else None
+    digits = "0123456789"
+    out: dict[str, tuple[int, Any, Any]] = {}
+    value = pkg.value
+    for number, row in sp.rows.items():
+        if number <= sp.header_row or not len(row):
+            continue
+        kc = cc = None
+        first, last = row[0], row[-1]
+        if first.tag == _C and (first.get("r") or "").rstrip(digits) == a:
+            kc = first
+        if b and last.tag == _C and (last.get("r") or "").rstrip(digits) == b:
+            cc = last
+        if kc is None or (b and cc is None):
+            pos = 0
+            for c in row.iterchildren(_C):
+                ref = c.get("r")
+                letters = ref.rstrip(digits) if ref else col_letters(pos + 1)
+                pos = col_index(letters)
+                if letters == a:
+                    kc = c
+                elif letters == b:
+                    cc = c
+        if kc is None:
+            continue
+        key = value(kc)
+        if key in (None, ""):
+            continue
+        if isinstance(key, float) and key.is_integer():
+            key = int(key)
+        key = str(key).strip()
+        if key not in out:
+            out[key] = (number, row, value(cc) if cc is not None else None)
+    return out
