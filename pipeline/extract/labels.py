@@ -145,12 +145,26 @@ def days_from_text(text: str) -> list[str]:
                 if day and day not in found:
                     found.append(day)
         return found
+    t = _DAY_RANGE.sub(_expand_range, t)
     found = []
     for word in re.findall(r"[A-Za-z]+", t):
-        day = _day_name(word)
-        if day and day not in found:
-            found.append(day)
+        if word.lower() in ("weekdays", "weekday"):
+            found.extend(DAYS[:5])
+        elif _day_name(word):
+            found.append(_day_name(word))
     return [d for d in DAYS if d in found]
+
+
+_DAY_RANGE = re.compile(r"\b([A-Za-z]+)\s*(?:-|–|\bto\b|\buntil\b|\bthrough\b|\btill\b)"
+                        r"\s*([A-Za-z]+)\b")
+
+
+def _expand_range(m: re.Match) -> str:
+    """"Monday to Wednesday" -> "Monday Tuesday Wednesday"; anything else unchanged."""
+    first, last = _day_name(m.group(1)), _day_name(m.group(2))
+    if first and last and DAYS.index(first) <= DAYS.index(last):
+        return " ".join(DAYS[DAYS.index(first):DAYS.index(last) + 1])
+    return m.group(0)
 
 
 _DAY_WORDS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday",
@@ -180,9 +194,13 @@ def checked_choice(text: str, choices: list[str]) -> str | None:
 def clean_answer(spec: FieldSpec | None, raw: str) -> str | list[str] | None:
     """An answer as the contract wants it: text, days as a list, blanks as None."""
     if spec is not None and spec.type == "days":
-        if not normalise(raw):
+        text = normalise(raw)
+        if not text or is_placeholder(text):
             return None
-        return days_from_text(raw)
+        days = days_from_text(text)
+        if days or _BOX.search(text):
+            return days
+        return _clip(text)     # typed, but no day we know: validation says what is wrong
     text = normalise(raw)
     if not text or is_placeholder(text):
         return None

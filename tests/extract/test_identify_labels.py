@@ -66,3 +66,13 @@ def test_count_labels() -> None:
     text = "Date of referral\nChild's surname\nGender\nA letter mentioning gender in passing"
     assert count_labels(text, REFERRAL) == 3
     assert count_labels("Dear Sir, nothing to see", REFERRAL) == 0
+
+
+def test_typed_days_ranges_and_unknown_words() -> None:
+    def days(text: str):
+        return fields_from_label_pairs([("Preferred days", text)], REFERRAL).get("request.days")
+    assert days("Monday to Wednesday") == ["Monday", "Tuesday", "Wednesday"]
+    assert days("Mon-Fri") == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    assert days("Tuesdays and Thursdays") == ["Tuesday", "Thursday"]
+    assert days("Any day that suits") == "Any day that suits"   # left for validation to query
+    assert days("☐ Monday ☐ Tuesday") == []
