@@ -264,6 +264,9 @@ class Package:
         xfs = root.find(f"{{{NS}}}cellXfs")
         for i, xf in enumerate(xfs):
             if int(xf.get("numFmtId", "0")) in ids:
+                if xf.get("applyNumberFormat") not in ("1", "true"):
+                    xf.set("applyNumberFormat", "1")     # LibreOffice ignores the format without it
+                    self.styles_dirty = True
                 self._date_style = str(i)
                 return self._date_style
         if numfmts is None:

@@ -1,0 +1,92 @@
+"""`family-time tracker sync|check`: bring the tracking workbook in line with the ledger now,
+or list how they differ without changing anything."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+HELP = "Reconcile the tracking workbook with the ledger now (sync), or list the differences (check)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["sync", "check"],
+                        help="sync: write missing rows and correct the pipeline's cells; "
+                             "check: list differences only")
+    parser.add_argument("--config", help="the working folder's family-time.toml")
+    parser.add_argument("--full", action="store_true",
+                        help="sync: compare every pipeline cell, not only rows the ledger changed "
+                             "(corrects pipeline cells someone typed over)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _load(config_path):
+    """(config, profile, items, acknowledged) or an exit code after a message for a person."""
+    from pipeline.config import ConfigError, load_config
+    from pipeline.profile import ProfileError
+    try:
+        config = load_config(config_path)
+        profile = config.load_profile()
+    except (ConfigError, ProfileError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        from pipeline.ledger import Ledger
+    except ImportError:
+        print("The ledger is not installed in this version, so there is nothing to reconcile.",
+              file=sys.stderr)
+        return 2
+    if not config.ledger_path.exists():
+        print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
+              f"nothing to reconcile.", file=sys.stderr)
+        return 2
+    ledger = Ledger(config.ledger_path)
+    try:
+        items = ledger.items()
+        acknowledged = {}
+        try:
+            sent = ledger.done_effects("mail")
+        except Exception:
+            sent = {}
+        for item in items:
+            when = sent.get(item.id)
+            if item.reference and item.outcome == "accepted" and when:
+                acknowledged[item.reference] = dt.datetime.fromisoformat(when).date()
+    finally:
+        close = getattr(ledger, "close", None)
+        if close:
+            close()
+    return config, profile, items, acknowledged
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = _load(args.config)
+    if isinstance(loaded, int):
+        return loaded
+    config, profile, items, acknowledged = loaded
+    from pipeline.tracker import check, sync
+    if args.action == "sync":
+        report = sync(items, config, profile, acknowledged=acknowledged, full=args.full)
+        if args.json:
+            print(report.model_dump_json())
+        else:
+            print(report.message)
+        return 1 if report.waiting or report.problems else 0
+    try:
+        differences = check(items, config, profile)
+    except Exception as exc:           # a damaged workbook: say so, do not print a traceback
+        print(f"The tracking workbook could not be checked: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([d.__dict__ for d in differences], ensure_ascii=False))
+    elif not differences:
+        print("The tracking workbook matches the ledger.")
+    else:
+        print(f"{len(differences)} difference(s) between the tracking workbook and the ledger:")
+        for d in differences:
+            print(f"  {d.workbook}: {d.describe()}")
+        print("Run `family-time tracker sync` to add missing rows "
+              "(`--full` also corrects cells that differ).")
+    return 1 if differences else 0
