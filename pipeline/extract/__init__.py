@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from pathlib import Path
 
 from pipeline.extract.models import Extraction, FormMatch
@@ -54,10 +55,24 @@ def _is_encrypted_office(path: Path) -> bool:
         return False
 
 
-def _looks_like_email(head: bytes, path: Path) -> bool:
+_MAIL_HEADER = re.compile(rb"^(?:Received|Return-Path|From|MIME-Version|Delivered-To|Message-ID|"
+                          rb"Date|Subject|To|X-[A-Za-z0-9-]+)\s*:", re.IGNORECASE)
+
+
+def _looks_like_email(path: Path) -> bool:
+    """An .eml/.msg by name, or a saved message whose name lost its extension."""
     if path.suffix.lower() in EMAIL_SUFFIXES:
         return True
-    return False
+    if path.suffix.lower() not in {"", ".txt", ".mail", ".email"}:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return False
+    return bool(_MAIL_HEADER.match(head)
+                and re.search(rb"^(?:From|Subject)\s*:", head, re.M | re.I)
+                and re.search(rb"^(?:Date|Received|MIME-Version)\s*:", head, re.M | re.I))
 
 
 def extract_file(path: Path, profile=None) -> Extraction:
@@ -106,7 +121,7 @@ def _extract(path: Path, profile) -> Extraction:
         return read_docx(path, profile=profile)
     if head.startswith(PDF_MAGIC):
         return _optional_reader("pipeline.extract.pdf", "read_pdf", path, "PDF", profile)
-    if _looks_like_email(head, path):
+    if _looks_like_email(path):
         return _optional_reader("pipeline.extract.email", "read_email", path, "Email", profile)
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
         return unreadable(path, "The file is named like a Word document but is not one "

@@ -124,6 +124,10 @@ def identify(text: str, properties: dict[str, str] | None = None,
     for form in forms:
         title = _title_in(lines, form)
         n = counts.get(form.id, 0)
+        if form_id == form.id and version_id:
+            return _match(form, None, "old",
+                          f"{_describe(form, 'old')}: custom property FormVersion={version_id} "
+                          f"is not a version the service knows")
         if title or n >= form.min_labels:
             if title:
                 seen = f"it has the title '{title}'"

@@ -72,3 +72,11 @@ def test_no_side_effects(capsys, tmp_path: Path) -> None:
     before = sorted(p.name for p in tmp_path.iterdir())
     main(["extract", "--json", str(target)])
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_saved_email_without_extension_is_read_as_email(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "message"
+    target.write_bytes((EMAIL / "forwarded.eml").read_bytes())
+    assert main(["extract", "--json", str(target)]) == 0
+    [obj] = lines_of(capsys)
+    assert obj["attachments"] and obj["subject"]

@@ -90,3 +90,10 @@ def test_profile_lists_override_the_catalogue() -> None:
         update={"current": ["family-time-referral 2022"], "old": []})})
     m = identify("Family Time Referral Form (updated August 2022)", {}, set(), 0, profile=revive)
     assert (m.version, m.status) == ("2022", "current")
+
+
+def test_unknown_version_in_properties_is_old_and_says_so() -> None:
+    m = identify("Family Time Referral Form", {"FormId": "family-time-referral",
+                                               "FormVersion": "2019.9"}, set(), 0)
+    assert (m.id, m.version, m.status) == ("family-time-referral", None, "old")
+    assert "FormVersion=2019.9" in m.reason
