@@ -59,6 +59,16 @@ _MAIL_HEADER = re.compile(rb"^(?:Received|Return-Path|From|MIME-Version|Delivere
                           rb"Date|Subject|To|X-[A-Za-z0-9-]+)\s*:", re.IGNORECASE)
 
 
+def _is_outlook_message(path: Path) -> bool:
+    """An Outlook .msg saved under another name: its streams are named "__substg1.0_..."."""
+    marker = "__substg1.0_".encode("utf-16-le")
+    try:
+        with open(path, "rb") as fh:
+            return marker in fh.read(256 * 1024)
+    except OSError:
+        return False
+
+
 def _looks_like_email(path: Path) -> bool:
     """An .eml/.msg by name, or a saved message whose name lost its extension."""
     if path.suffix.lower() in EMAIL_SUFFIXES:
@@ -107,7 +117,7 @@ def _extract(path: Path, profile) -> Extraction:
             return unreadable(path, "The Word file is protected with a password, so it cannot "
                                     "be read. Please ask the sender to remove the password "
                                     "and send it again.")
-        if suffix == ".msg":
+        if suffix == ".msg" or _is_outlook_message(path):
             return _optional_reader("pipeline.extract.email", "read_email", path, "Outlook message",
                                     profile)
         if suffix in {".xls", ".xlsx", ".ppt"}:

@@ -80,3 +80,11 @@ def test_saved_email_without_extension_is_read_as_email(capsys, tmp_path: Path) 
     assert main(["extract", "--json", str(target)]) == 0
     [obj] = lines_of(capsys)
     assert obj["attachments"] and obj["subject"]
+
+
+def test_outlook_message_with_the_wrong_name_is_read_as_email(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "referral.docx"
+    target.write_bytes((EMAIL / "forwarded.msg").read_bytes())
+    assert main(["extract", "--json", str(target)]) == 0
+    [obj] = lines_of(capsys)
+    assert obj["attachments"] and obj["subject"]
