@@ -51,3 +51,17 @@ def work(tmp_path) -> Work:
     w = Work(make_workdir(tmp_path / "work"))
     yield w
     w.ledger.close()
+
+
+@pytest.fixture
+def make_work(tmp_path):
+    """A working folder with chosen watch settings (settle, poll, rescan, mode)."""
+    made = []
+
+    def make(**settings) -> Work:
+        w = Work(make_workdir(tmp_path / f"work{len(made)}", **settings))
+        made.append(w)
+        return w
+    yield make
+    for w in made:
+        w.ledger.close()
