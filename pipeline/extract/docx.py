@@ -8,7 +8,6 @@ found wherever Word or the sender's edits put it.
 
 from __future__ import annotations
 
-import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -25,8 +24,6 @@ from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer,
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.extract.safety import UnsafeFile, open_zip_safely, parse_xml, read_member
 from pipeline.extract.text import is_placeholder, normalise
-
-log = logging.getLogger(__name__)
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
