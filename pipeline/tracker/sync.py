@@ -48,6 +48,10 @@ class SyncReport(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
+class LayoutError(Exception):
+    """The workbook's columns were changed so far that writing could do harm."""
+
+
 @dataclass
 class Difference:
     """One way the workbook and the ledger disagree (`family-time tracker check`)."""
@@ -103,7 +107,9 @@ def _open(path: Path, spec: TrackerSpec, profile: Profile, wanted: list[str]) ->
     missing = [n for n in wanted if n not in pkg.sheet_parts]
     if missing:
         log.info("tracker: adding sheet(s) %s to %s", ", ".join(missing), path.name)
-        pkg = Package(add_missing_sheets(pkg.data, missing, spec, profile), path)
+        original = pkg.data
+        pkg = Package(add_missing_sheets(original, missing, spec, profile), path)
+        pkg.original = original          # the backup keeps the file as it was on disk
         return pkg, True
     return pkg, False
 
@@ -135,6 +141,12 @@ def _plan(path: Path, spec: TrackerSpec, profile: Profile,
         if sp is None:
             plan.differences += [Difference("missing", path.name, sheet.name, k) for k in sources]
             continue
+        if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
+            raise LayoutError(
+                f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
+                f"column, so the pipeline cannot tell its rows apart. Put the column heading "
+                f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
+                f"folder); nothing was written.")
         cols: dict[str, int] = {}
         for column in sheet.columns:
             col = sp.columns.get(norm_header(hdrs[column.key]))
@@ -221,6 +233,9 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
             return                      # nothing changed since this process last wrote it
         try:
             plan = _plan(path, spec, profile, sheets, edit=True, full=full)
+        except LayoutError as exc:
+            report.problems.append(str(exc))
+            return
         except WorkbookError as exc:
             report.problems.append(str(exc) + " Nothing was written; restore it from the "
                                    f"'{BACKUP_DIR}' folder beside it, or move it away so a new one is made.")
@@ -238,7 +253,7 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
             continue                    # someone saved while we worked: start again
         try:
             if before is not None:
-                _backup(path, plan.pkg.data, spec.backups)
+                _backup(path, plan.pkg.original, spec.backups)
             write_private(path, data)
         except PermissionError:
             report.waiting = True

@@ -119,6 +119,7 @@ class Package:
     def __init__(self, data: bytes, path: Path | None = None):
         self.path = path
         self.data = data
+        self.original = data             # what was on disk (kept as the backup)
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.infos = self.zip.infolist()

@@ -352,3 +352,29 @@ def test_allocations_are_read_from_what_the_coordinator_typed(config, profile):
 
 def test_no_workbook_means_no_allocations(config, profile):
     assert read_allocations(config, profile) == []
+
+
+def test_a_renamed_reference_heading_stops_writing_instead_of_duplicating_rows(config, profile):
+    items = [accepted(1), accepted(2)]
+    sync(items, config, profile)
+    path = book(config, profile)
+    wb = openpyxl.load_workbook(path)
+    wb["Referrals"]["A1"] = "Ref no."
+    save_as_excel(wb, path)
+    before = path.read_bytes()
+    report = sync(items + [accepted(3)], config, profile)
+    assert report.writes == 0 and "no 'Reference' column" in report.message
+    assert path.read_bytes() == before
+
+
+def test_the_backup_of_a_repaired_workbook_is_the_file_as_it_was(config, profile):
+    sync([accepted(1), attention(2)], config, profile)
+    path = book(config, profile)
+    wb = openpyxl.load_workbook(path)
+    del wb["Returned"]
+    save_as_excel(wb, path)
+    sync([accepted(1), attention(2), returned(3, "FT-2026-00077")], config, profile)
+    backups = list((path.parent / "backups").glob("*.xlsx"))
+    newest = max(backups, key=lambda p: p.name)
+    assert "Returned" not in openpyxl.load_workbook(newest).sheetnames
+    assert "Returned" in openpyxl.load_workbook(path).sheetnames
