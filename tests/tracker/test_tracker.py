@@ -378,3 +378,35 @@ def test_the_backup_of_a_repaired_workbook_is_the_file_as_it_was(config, profile
     newest = max(backups, key=lambda p: p.name)
     assert "Returned" not in openpyxl.load_workbook(newest).sheetnames
     assert "Returned" in openpyxl.load_workbook(path).sheetnames
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("  Jo  ", "Jo"),                          # names are tidied
+    ("Zoë Ñ-Example 😊", "Zoë Ñ-Example 😊"),
+    ("Bad\x01Char", "BadChar"),                 # control characters Excel refuses are dropped
+    ("<b>&amp;</b>", "<b>&amp;</b>"),
+])
+def test_awkward_text_round_trips(config, profile, text, shown):
+    item = accepted(1, **{"social_worker.name": text})
+    sync([item], config, profile)
+    assert rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])[
+        item.reference]["Social worker"] == shown
+
+
+def test_a_sessions_sheet_is_a_data_edit(profile):
+    from pipeline.models import Item, Verdict
+    from pipeline.tracker.columns import load_spec
+    from pipeline.tracker.rows import desired_rows
+    spec = load_spec()
+    sheets = [s.model_copy(update={"enabled": True}) if s.name == "Sessions" else s
+              for s in spec.sheets]
+    spec = spec.model_copy(update={"sheets": sheets})
+    record = Item(id=9, file_sha256="9" * 64, original_name="record.docx",
+                  received_at=dt.datetime(2026, 11, 20, 16), outcome="session_record",
+                  reason="Session record", reference="FT-2026-00001",
+                  verdict=Verdict(verdict="complete", kind="session_record",
+                                  values={"session.date": dt.date(2026, 11, 19),
+                                          "session.outcome": "Took place"}))
+    row = desired_rows([record], spec)[2026]["Sessions"]["Item 9"]
+    assert row["session_date"] == dt.date(2026, 11, 19) and row["outcome"] == "Took place"
+    assert row["reference"] == "FT-2026-00001"
