@@ -136,9 +136,37 @@ def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None 
     return True
 
 
-def recover(ledger: Ledger) -> int:
-    """Finish the moves a crash or a locked file left owed; the number finished."""
+def recover(ledger: Ledger, config=None) -> int:
+    """Finish the moves a crash or a locked file left owed; the number finished.
+
+    With `config`, also clear the half-written temporary files a killed run left behind in
+    the archive and the scratch folder (ours alone: the start of a single watcher).
+    """
+    if config is not None:
+        _clear_leftovers(config)
     return sum(1 for rec in ledger.unarchived() if finish_archive(rec, ledger))
+
+
+def _clear_leftovers(config) -> None:
+    """Temporary files of writes a kill interrupted (pipeline.files.write_private names them
+    ".tmp-*" with the final suffix, so a half-written ".tmp-x.eml" could be taken for mail)."""
+    folders = [config.mail_dir, config.tracker_dir]
+    archive = config.archive_dir
+    if archive.is_dir():
+        folders += [archive, *(p for p in archive.iterdir() if p.is_dir())]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            if p.is_file() and p.name.startswith((".tmp-", ".copying-")):
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+    scratch = config.state_dir / "scratch"
+    if scratch.is_dir():
+        for p in scratch.iterdir():
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- reading

@@ -200,7 +200,7 @@ class InboxWatcher:
         """Finish what a crash left owed, then queue the backlog."""
         from pipeline.process import recover
         self.inbox.mkdir(parents=True, exist_ok=True)
-        finished = recover(self.ledger)
+        finished = recover(self.ledger, self.config)
         if finished:
             log.info("finished %s archive move(s) left owed by an earlier run", finished)
         self.scan()
