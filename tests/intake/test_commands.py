@@ -1,0 +1,55 @@
+"""init, status, watch --once and demo as a person runs them."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.cli import main
+
+
+def test_init_makes_a_ready_working_folder_and_keeps_existing_settings(tmp_path, capsys):
+    folder = tmp_path / "team"
+    assert main(["init", str(folder)]) == 0
+    for sub in ("inbox", "outbox", "archive", "state"):
+        assert (folder / sub).is_dir()
+    config = folder / "family-time.toml"
+    config.write_text(config.read_text().replace("settle_seconds = 1", "settle_seconds = 3"))
+    assert main(["init", str(folder)]) == 0
+    assert "settle_seconds = 3" in config.read_text()
+    assert "inbox" in capsys.readouterr().out
+
+
+def test_init_with_an_unknown_profile_says_so(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "x"), "--profile", "nowhere"]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
+def test_status_on_an_empty_folder(work, capsys):
+    assert main(["status", "--config", str(work.config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Files received: 0" in out and "Nothing is waiting" in out
+
+
+def test_watch_once_then_status_json(work, capsys):
+    work.drop("forms/referral-complete.docx")
+    work.drop("forms/letter-not-a-referral.docx")
+    assert main(["watch", "--once", "--config", str(work.config_path)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--json", "--config", str(work.config_path)]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["counts"] == {"accepted": 1, "not_referral": 1}
+    assert facts["moves_owed"] == 0 and facts["oldest_unacknowledged"] is None
+
+
+def test_a_broken_config_is_a_message_not_a_crash(tmp_path, capsys):
+    bad = tmp_path / "family-time.toml"
+    bad.write_text("inbox = [")
+    assert main(["watch", "--once", "--config", str(bad)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_demo_processes_the_samples_and_shows_status(work, capsys):
+    assert main(["demo", "--config", str(work.config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Accepted referrals" in out and "accepted [FT-" in out
+    assert not [p for p in work.inbox.iterdir()]

@@ -1,0 +1,113 @@
+"""Owed side effects: run after the commit, one tracker sync per batch, retried until done,
+and visible in `status` while they wait."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import types
+
+from pipeline import effects
+from pipeline.commands.status import describe, gather
+from pipeline.effects import run_effects
+from pipeline.models import Allocation
+from pipeline.process import process_file
+
+
+def _three(work):
+    for fixture in ("forms/referral-complete.docx", "forms/referral-incomplete.docx",
+                    "forms/old-2022-referral.docx"):
+        process_file(work.drop(fixture), work.config, work.profile, work.ledger)
+
+
+def test_the_tracker_is_synced_once_per_batch(work, monkeypatch):
+    import pipeline.tracker as tracker
+    calls = []
+    real = tracker.sync
+
+    def counting(items, *a, **k):
+        calls.append(len(items))
+        return real(items, *a, **k)
+    monkeypatch.setattr(tracker, "sync", counting)
+    _three(work)
+    run_effects(work.ledger, work.config, work.profile)
+    assert calls == [3]
+    run_effects(work.ledger, work.config, work.profile)
+    assert calls == [3]                      # nothing owed: no second write
+    assert list(work.config.tracker_dir.glob("*.xlsx"))
+
+
+def test_rows_wait_while_the_workbook_is_open_and_status_says_so(work, monkeypatch):
+    import pipeline.tracker as tracker
+    from pipeline.tracker import SyncReport
+    real = tracker.sync
+    monkeypatch.setattr(tracker, "sync", lambda *a, **k: SyncReport(waiting=True))
+    _three(work)
+    run_effects(work.ledger, work.config, work.profile)
+    facts = gather(work.ledger)
+    assert facts["workbook_open"] == 3
+    assert any("workbook is open" in line for line in describe(facts))
+    monkeypatch.setattr(tracker, "sync", real)
+    run_effects(work.ledger, work.config, work.profile, now=time.time() + 60)
+    assert gather(work.ledger)["workbook_open"] == 0
+    assert work.ledger.pending_effects(effect="tracker") == []
+
+
+def test_a_missing_module_leaves_its_effect_pending_and_status_says_why(work, monkeypatch):
+    real = effects._module
+    monkeypatch.setattr(effects, "_module",
+                        lambda name: None if name == "pipeline.notify" else real(name))
+    _three(work)
+    run_effects(work.ledger, work.config, work.profile)
+    waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}
+    assert waiting["mail"]["count"] == 3
+    assert "not installed" in waiting["mail"]["why"]
+    assert work.ledger.oldest_unacknowledged() is not None
+    assert not list(work.config.mail_dir.glob("*.eml"))
+
+
+def test_a_failed_email_is_retried_later_and_sent_once(work, monkeypatch):
+    import pipeline.notify as notify
+    real = notify.messages_for
+
+    def down(*a, **k):
+        raise ConnectionError("mail server unreachable")
+    monkeypatch.setattr(notify, "messages_for", down)
+    process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
+                 work.ledger)
+    run_effects(work.ledger, work.config, work.profile)
+    assert [e.status for e in work.ledger.pending_effects(effect="mail")] == ["failed"]
+    monkeypatch.setattr(notify, "messages_for", real)
+    run_effects(work.ledger, work.config, work.profile)          # not due yet: backoff
+    assert not list(work.config.mail_dir.glob("*.eml"))
+    later = time.time() + 3600
+    run_effects(work.ledger, work.config, work.profile, now=later)
+    run_effects(work.ledger, work.config, work.profile, now=later)
+    assert len(list(work.config.mail_dir.glob("*.eml"))) == 1
+    assert work.ledger.oldest_unacknowledged() is None
+
+
+def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
+    made = []
+    allocated = {"on": False}
+    items = process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
+                         work.ledger)
+    ref = items[0].reference
+    fake_render = types.SimpleNamespace(
+        render_pack=lambda item, alloc, profile, out: made.append((item.reference, out)) or [])
+    fake_tracker = types.SimpleNamespace(
+        read_allocations=lambda c, p: [Allocation(
+            reference=ref, status="Allocated", supervisor="S", venue="V", day="Tuesday",
+            time="10:00-11:00", first_date=dt.date(2026, 4, 7))] if allocated["on"] else [],
+        sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+    monkeypatch.setattr(effects, "_module", lambda name: {"pipeline.render": fake_render,
+                                                          "pipeline.tracker": fake_tracker}.get(
+        name, effects.importlib.import_module(name)))
+    run_effects(work.ledger, work.config, work.profile)
+    assert made == []
+    waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}
+    assert "allocate" in waiting["paperwork"]["why"]
+    allocated["on"] = True
+    run_effects(work.ledger, work.config, work.profile, now=time.time() + 600)
+    run_effects(work.ledger, work.config, work.profile, now=time.time() + 1200)
+    assert made == [(ref, work.config.outbox_dir / ref)]
