@@ -103,6 +103,14 @@ class ItemDraft:
     received_at: dt.datetime | None = None              # an email's own date; else the file's
 
 
+class AlreadyRecorded(Exception):
+    """Another process recorded this very file (same content, same place) while we read it."""
+
+    def __init__(self, file_id: int):
+        super().__init__(f"file {file_id} already recorded")
+        self.file_id = file_id
+
+
 @dataclass
 class FileRecord:
     id: int
@@ -215,6 +223,10 @@ class Ledger:
         folder = archive_folder or (drafts[0].outcome if len(outcomes) == 1 else
                                     _email_folder(outcomes))
         with self._tx() as db:
+            same = db.execute("SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND "
+                              "archived = 0", (sha256, str(source_path))).fetchone()
+            if same is not None:
+                raise AlreadyRecorded(same["id"])
             owed = {r["archive_path"] for r in db.execute(
                 "SELECT archive_path FROM files WHERE archived = 0")}
             dest = choose_destination(archive_root / folder, original_name, taken=owed)

@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline.archive import archive_original, reason_text
 from pipeline.files import private_dir
 from pipeline.intake import is_busy_error
-from pipeline.ledger import ItemDraft, Ledger, FileRecord, normalise_case_id
+from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.models import Item, Verdict
 
 log = logging.getLogger("pipeline.process")
@@ -104,6 +104,10 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             keep_source=keep_source, archive_folder="failed" if internal_error else None)
     except sqlite3.OperationalError as exc:      # locked or full: nothing committed
         raise NotYet(f"ledger could not record: {exc}") from exc
+    except AlreadyRecorded as exc:               # another process got there first
+        record = ledger.file(exc.file_id)
+        finish_archive(record, ledger)
+        return ledger.items_of_file(record.id)
     finish_archive(record, ledger, items)
     return ledger.items_of_file(record.id)
 
@@ -115,6 +119,8 @@ def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None 
     gone after a crash is found at its destination and marked done.
     """
     source, dest = Path(record.source_path), Path(record.archive_path)
+    if source.exists() and not record.keep_source and _replaced(source, record):
+        source = Path(record.source_path + ".gone")     # a new file now has the old name
     if items is None:
         items = ledger.items_of_file(record.id)
     if not source.exists() or (record.keep_source and dest.exists()):
@@ -134,6 +140,14 @@ def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None 
         return False
     ledger.mark_archived(record.id)
     return True
+
+
+def _replaced(source: Path, record: FileRecord) -> bool:
+    """Whether the file at the recorded place is now a different file (do not move it)."""
+    try:
+        return source.stat().st_size != record.size or sha256_of(source) != record.sha256
+    except OSError:
+        return False
 
 
 def recover(ledger: Ledger, config=None) -> int:

@@ -146,3 +146,37 @@ def test_process_command_missing_file_is_a_clear_message(work, capsys):
     code = main(["process", str(work.inbox / "nope.docx"), "--config", str(work.config_path)])
     assert code == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_new_file_with_the_name_of_an_unmoved_one_is_not_moved_in_its_place(work, monkeypatch):
+    path = work.drop("forms/referral-complete.docx", "form.docx")
+
+    def locked(*a, **k):
+        raise PermissionError(13, "open in Word")
+    monkeypatch.setattr(proc, "archive_original", locked)
+    process_file(path, work.config, work.profile, work.ledger)
+    monkeypatch.undo()
+    work.drop("forms/referral-incomplete.docx", "form.docx")      # saved over it
+    assert recover(work.ledger) == 0                              # the first is gone
+    items = process_file(path, work.config, work.profile, work.ledger)
+    assert [i.outcome for i in items] == ["incomplete"]
+    assert (work.archive / "incomplete" / "form.docx").exists()
+    assert not (work.archive / "accepted" / "form.docx").exists()
+
+
+def test_two_processes_recording_the_same_file_record_it_once(work):
+    import datetime as dt
+    from pipeline.ledger import AlreadyRecorded, ItemDraft, Ledger
+    path = work.drop("forms/referral-complete.docx")
+    other = Ledger(work.config.ledger_path)
+    args = dict(sha256=proc.sha256_of(path), original_name=path.name,
+                size=path.stat().st_size, received_at=dt.datetime.now(), source_path=path,
+                archive_root=work.archive, drafts=[ItemDraft(path.name, "accepted", "ok")])
+    # the other process records it but has not moved it yet
+    rec, first = other.record_file(**args)
+    with pytest.raises(AlreadyRecorded):          # a second record of the same file is refused
+        work.ledger.record_file(**args)
+    items = process_file(path, work.config, work.profile, work.ledger)
+    assert [i.id for i in items] == [i.id for i in first]
+    assert len(work.ledger.items()) == 1 and not path.exists()
+    other.close()
