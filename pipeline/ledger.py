@@ -251,7 +251,8 @@ class Ledger:
                      received_at: dt.datetime, d: ItemDraft) -> int:
         reference, linked_to = None, d.linked_to
         case_id = normalise_case_id(d.case_id)
-        if d.outcome in REFERRAL_OUTCOMES:
+        is_record = d.verdict is not None and d.verdict.kind == "session_record"
+        if d.outcome in REFERRAL_OUTCOMES and not is_record:
             earlier = None
             if case_id:
                 earlier = db.execute(
@@ -431,6 +432,9 @@ class Ledger:
             db.execute("UPDATE effects SET status = ?, attempts = ?, last_error = ?, waiting = ?, "
                        "next_attempt_at = ? WHERE item_id = ? AND effect = ?",
                        (status, attempts, error, waiting, time.time() + delay, item_id, effect))
+
+    def mark_effect_done(self, item_id: int, effect: str) -> None:
+        self.mark_effect(item_id, effect, "done")
 
     def effect_summary(self) -> list[dict]:
         """Effects not done, grouped by effect and reason (for `status`)."""

@@ -38,6 +38,11 @@ def gather(ledger, config=None, profile=None) -> dict:
                             "%d/%m/%Y %H:%M") if row["next"] else "now"})
     oldest = ledger.oldest_unacknowledged()
     unmoved = ledger.unarchived()
+    in_inbox = 0
+    if config is not None:
+        from pipeline.intake import inbox_files
+        owed = {r.source_path for r in unmoved}
+        in_inbox = sum(1 for p in inbox_files(config.inbox_dir) if str(p) not in owed)
     mail_pending = []
     if config is not None and profile is not None and profile.mail.smtp:
         try:
@@ -54,6 +59,7 @@ def gather(ledger, config=None, profile=None) -> dict:
                 "reference": oldest.reference, "item": oldest.id, "outcome": oldest.outcome,
                 "received": oldest.received_at.isoformat()},
             "moves_owed": len(unmoved),
+            "in_inbox": in_inbox,
             "mail_not_sent": mail_pending}
 
 
@@ -83,6 +89,9 @@ def describe(facts: dict) -> list[str]:
     if facts["moves_owed"]:
         lines.append(f"{facts['moves_owed']} file(s) are recorded but still in the inbox "
                      "(probably open in another program); they will be moved automatically.")
+    if facts.get("in_inbox"):
+        lines.append(f"{facts['in_inbox']} file(s) in the inbox not handled yet (arriving, "
+                     "open in another program, or the watcher is not running).")
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
     return lines

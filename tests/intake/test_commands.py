@@ -53,3 +53,9 @@ def test_demo_processes_the_samples_and_shows_status(work, capsys):
     out = capsys.readouterr().out
     assert "Accepted referrals" in out and "accepted [FT-" in out
     assert not [p for p in work.inbox.iterdir()]
+
+
+def test_status_counts_files_still_in_the_inbox(work, capsys):
+    work.drop("forms/referral-complete.docx")
+    assert main(["status", "--config", str(work.config_path)]) == 0
+    assert "1 file(s) in the inbox not handled yet" in capsys.readouterr().out

@@ -84,3 +84,13 @@ def test_the_ledger_file_is_private(ledger):
     if os.name != "posix":
         pytest.skip("permissions are POSIX")
     assert ledger.path.stat().st_mode & 0o077 == 0
+
+
+def test_an_old_session_record_gets_no_referral_reference(ledger, tmp_path):
+    from pipeline.models import Verdict
+    rec, items = ledger.record_file(
+        sha256="s", original_name="r.docx", size=1, received_at=WHEN,
+        source_path=tmp_path / "r.docx", archive_root=tmp_path / "archive",
+        drafts=[ItemDraft("r.docx", "old_form", "old record",
+                          verdict=Verdict(verdict="old", kind="session_record"))])
+    assert items[0].reference is None
