@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +32,11 @@ from pipeline.tracker.workbook import (Package, WorkbookError, key_index, norm_h
 log = logging.getLogger("pipeline.tracker")
 BACKUP_DIR = "backups"
 RETRIES = 3
-# path -> (file stamp, row signatures) after this process last wrote or checked it: a long-
-# running watcher then skips reading a workbook nobody has touched since.
-_written: dict[str, tuple[Any, dict]] = {}
+# path -> [file stamp, digest of its rows' signatures] after the last write or check, also
+# kept in <state>/tracker-sync.json: a workbook nobody has touched since, for a ledger that
+# has not changed (last year's, most of the time), is then not even opened.
+_written: dict[str, list] = {}
+MEMORY_FILE = "tracker-sync.json"
 
 
 class SyncReport(BaseModel):
@@ -217,8 +220,51 @@ def _stamp(path: Path) -> tuple[int, int] | None:
         return None
 
 
+def _memory_path(config: Any) -> Path | None:
+    try:
+        return config.state_dir / MEMORY_FILE
+    except AttributeError:
+        return None
+
+
+def _recall(config: Any, path: Path) -> list | None:
+    key = str(path)
+    if key not in _written:
+        mem = _memory_path(config)
+        if mem is not None and mem.exists():
+            try:
+                for k, v in json.loads(mem.read_text(encoding="utf-8")).items():
+                    _written.setdefault(k, v)
+            except (OSError, ValueError):
+                pass                      # a damaged memory only costs a full read
+    return _written.get(key)
+
+
+def _remember(config: Any, path: Path, stamp: Any, digest: str) -> None:
+    entry = [list(stamp) if stamp else None, digest]
+    if _written.get(str(path)) == entry:
+        return
+    _written[str(path)] = entry
+    mem = _memory_path(config)
+    if mem is None:
+        return
+    try:
+        write_private(mem, json.dumps(_written, sort_keys=True).encode("utf-8"))
+    except OSError as exc:
+        log.warning("tracker: cannot save %s: %s", MEMORY_FILE, exc)
+
+
+def _digest(sheets: dict[str, dict[str, RowSource]]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for name in sorted(sheets):
+        for key, src in sheets[name].items():
+            h.update(f"{name}\0{key}\0{src.signature}\n".encode())
+    return h.hexdigest()
+
+
 def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
-              sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool) -> None:
+              sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool,
+              config: Any = None) -> None:
     for _attempt in range(RETRIES):
         held = lock.open_by(path)
         if held:
@@ -227,10 +273,9 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
             log.info("tracker: %s is open; rows wait", path.name)
             return
         before = _stamp(path)
-        signatures = {name: {k: src.signature for k, src in rows.items()}
-                      for name, rows in sheets.items()}
-        if not full and before is not None and _written.get(str(path)) == (before, signatures):
-            return                      # nothing changed since this process last wrote it
+        digest = _digest(sheets)
+        if not full and before is not None and _recall(config, path) == [list(before), digest]:
+            return                      # nobody touched it and the ledger has nothing new
         try:
             plan = _plan(path, spec, profile, sheets, edit=True, full=full)
         except LayoutError as exc:
@@ -246,7 +291,7 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
                                    f"(it is locked). New rows are waiting.")
             return
         if not (plan.pkg.dirty or plan.created):
-            _written[str(path)] = (before, signatures)
+            _remember(config, path, before, digest)
             return
         data = plan.pkg.to_bytes()
         if _stamp(path) != before:
@@ -260,7 +305,7 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
             report.problems.append(f"The tracking workbook '{path.name}' could not be saved "
                                    f"(it is open in another program). New rows are waiting.")
             return
-        _written[str(path)] = (_stamp(path), signatures)
+        _remember(config, path, _stamp(path), digest)
         report.writes += 1
         report.workbooks.append(path)
         report.appended += len(plan.appended)
@@ -314,7 +359,8 @@ def _sync(items, config, profile, paperwork, acknowledged, full, report) -> Sync
         report.message = report.problems[-1]
         return report
     for year in sorted(plan):
-        _sync_one(workbook_path(config, profile, year, spec), spec, profile, plan[year], report, full)
+        _sync_one(workbook_path(config, profile, year, spec), spec, profile, plan[year], report, full,
+                  config)
     report.message = _message(report)
     return report
 

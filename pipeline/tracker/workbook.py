@@ -11,6 +11,7 @@ as dated numbers, and every other part of the file is carried over unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import posixpath
 import re
@@ -90,6 +91,62 @@ def serial_date(serial: float, date1904: bool = False) -> dt.date | None:
         return None
 
 
+# ---------------------------------------------------------------- shared strings
+
+_SI_RE = re.compile(rb"<(?:\w+:)?si(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+_T_RE = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
+_RPH_RE = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_COUNT_RE = re.compile(rb"uniqueCount=\"(\d+)\"")
+
+
+class SharedStrings:
+    """Excel's shared-string table, decoded only where a cell we read points.
+
+    A person's save turns every text cell into an index here; a sync reads two cells a row,
+    so decoding the whole table (tens of thousands of strings) would be wasted. The entries
+    are found with one C-speed scan; a table the scan does not account for exactly is read
+    in full with lxml instead.
+    """
+
+    def __init__(self, raw: list[bytes] | None, decoded: list[str] | None = None):
+        self._raw = raw
+        self._decoded: dict[int, str] = {}
+        self._full = decoded
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "SharedStrings":
+        if not data:
+            return cls([])
+        raw = [m.group(1) or b"" for m in _SI_RE.finditer(data)]
+        m = _COUNT_RE.search(data[:1000])
+        if (m is None or int(m.group(1)) != len(raw)) and data.count(b"si>") // 2 != len(raw):
+            return cls(None, _parse_shared(data))
+        return cls(raw)
+
+    def __len__(self) -> int:
+        return len(self._full) if self._full is not None else len(self._raw)
+
+    def __getitem__(self, index: int) -> str:
+        if self._full is not None:
+            return self._full[index]
+        text = self._decoded.get(index)
+        if text is None:
+            chunk = self._raw[index]
+            if b"rPh" in chunk:
+                chunk = _RPH_RE.sub(b"", chunk)
+            text = html.unescape(b"".join(_T_RE.findall(chunk)).decode("utf-8"))
+            self._decoded[index] = text
+        return text
+
+
+def _parse_shared(data: bytes) -> list[str]:
+    out = []
+    for _, si in etree.iterparse(io.BytesIO(data), tag=_SI, huge_tree=True):
+        out.append("".join((x.text or "") for x in si.iter(_T) if x.getparent().tag != _RPH))
+        si.clear()
+    return out
+
+
 # ---------------------------------------------------------------- the package
 
 def _resolve(base_part: str, target: str) -> str:
@@ -146,7 +203,7 @@ class Package:
                                  if t and t.endswith("sharedStrings.xml")), None)
         self.styles_part = next((_resolve("xl/workbook.xml", t) for t in targets.values()
                                  if t and t.endswith("styles.xml")), None)
-        self._shared: list[str] | None = None
+        self._shared: SharedStrings | None = None
         self._styles = None
         self._date_style: str | None = None
         self.sheets: dict[str, SheetPart] = {}
@@ -159,20 +216,12 @@ class Package:
 
     # ---- shared strings (Excel turns our inline strings into these when a person saves)
     @property
-    def shared(self) -> list[str]:
+    def shared(self) -> "SharedStrings | list[str]":
         if self._shared is None:
-            self._shared = []
+            data = b""
             if self.shared_part and self.shared_part in self.zip.NameToInfo:
-                with self.zip.open(self.shared_part) as fh:
-                    for _, si in etree.iterparse(fh, tag=_SI, huge_tree=True):
-                        t = si.find(_T)
-                        if t is not None and len(si) == 1:
-                            self._shared.append(t.text or "")
-                        else:
-                            self._shared.append("".join(
-                                (x.text or "") for x in si.iter(_T)
-                                if x.getparent().tag != _RPH))
-                        si.clear()
+                data = self.zip.read(self.shared_part)
+            self._shared = SharedStrings.from_bytes(data)
         return self._shared
 
     # ---- cell values

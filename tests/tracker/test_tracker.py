@@ -410,3 +410,18 @@ def test_a_sessions_sheet_is_a_data_edit(profile):
     row = desired_rows([record], spec)[2026]["Sessions"]["Item 9"]
     assert row["session_date"] == dt.date(2026, 11, 19) and row["outcome"] == "Took place"
     assert row["reference"] == "FT-2026-00001"
+
+
+def test_an_untouched_workbook_is_not_even_opened_by_the_next_process(config, profile, monkeypatch):
+    items = [accepted(n) for n in range(1, 4)]
+    sync(items, config, profile)
+    sync_module._written.clear()                       # a new process: memory from state/
+    opened = []
+    real = sync_module.Package.open
+    monkeypatch.setattr(sync_module.Package, "open",
+                        classmethod(lambda cls, p: opened.append(p) or real(p)))
+    assert sync(items, config, profile).writes == 0 and opened == []
+    wb = openpyxl.load_workbook(book(config, profile))   # someone saves: it is read again
+    save_as_excel(wb, book(config, profile))
+    assert sync(items, config, profile).writes == 0 and len(opened) == 1
+    assert sync(items + [accepted(4)], config, profile).appended == 1
