@@ -167,7 +167,13 @@ class InboxWatcher:
         for path in sorted(due):
             if self._stop.is_set():
                 break
-            state = self.tracker.check(path)
+            try:
+                state = self.tracker.check(path)
+            except OSError as exc:       # e.g. the share dropped: look again later
+                log.warning("a file could not be checked (%s); will look again",
+                            type(exc).__name__)
+                self._later(path, RETRY_NOT_YET)
+                continue
             if state == "gone":
                 self._drop(path)
                 continue
@@ -245,19 +251,24 @@ class InboxWatcher:
         last_rescan = last_poll = time.monotonic()
         try:
             while not self._stop.is_set():
-                handled = self.step()
-                if handled:
-                    if effects_thread:
-                        self._effects_due.set()
-                    else:
-                        self._run_effects_safely()
-                now = time.monotonic()
-                if now - last_rescan >= self.settings.rescan_seconds:
-                    last_rescan = now
-                    self.scan()
-                if self.mode == "polling" and now - last_poll >= self.settings.poll_seconds:
-                    last_poll = now
-                    self.scan()
+                try:
+                    handled = self.step()
+                    if handled:
+                        if effects_thread:
+                            self._effects_due.set()
+                        else:
+                            self._run_effects_safely()
+                    now = time.monotonic()
+                    if now - last_rescan >= self.settings.rescan_seconds:
+                        last_rescan = now
+                        self.scan()
+                    if self.mode == "polling" and now - last_poll >= self.settings.poll_seconds:
+                        last_poll = now
+                        self.scan()
+                except Exception:           # the watcher never dies on one file or one scan
+                    self.errors += 1
+                    log.exception("watch loop problem; carrying on")
+                    time.sleep(1.0)
                 self._wake.wait(TICK)
                 self._wake.clear()
                 if self.pending() == 0:

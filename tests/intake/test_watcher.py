@@ -157,3 +157,23 @@ def test_the_backlog_is_handled_at_start(work):
     watcher = InboxWatcher(work.config, work.profile, work.ledger, effects=lambda: None)
     assert watcher.run_once(timeout=10) == 2
     assert sorted(i.outcome for i in items(work)) == ["accepted", "old_form"]
+
+
+def test_the_watcher_survives_a_file_whose_handling_blows_up(work, monkeypatch):
+    import pipeline.process as proc
+    real = proc.process_file
+    calls = []
+
+    def flaky(path, *a, **k):
+        calls.append(path.name)
+        if path.name == "bad.docx" and calls.count("bad.docx") == 1:
+            raise OSError(5, "Input/output error")          # e.g. the share dropped
+        return real(path, *a, **k)
+    monkeypatch.setattr(proc, "process_file", flaky)
+    monkeypatch.setattr("pipeline.watcher.RETRY_NOT_YET", 0.2)
+    with Running(work) as watcher:
+        watcher.settings.rescan_seconds = 2
+        work.drop("forms/referral-complete.docx", "bad.docx")
+        work.drop("forms/referral-incomplete.docx", "good.docx")
+        assert wait_for(lambda: len(items(work)) == 2, timeout=8)
+    assert sorted(i.original_name for i in items(work)) == ["bad.docx", "good.docx"]
