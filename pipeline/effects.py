@@ -46,7 +46,8 @@ def run_effects(ledger: Ledger, config, profile, now: float | None = None) -> Ef
     """Run every effect that is due; never raises."""
     report = EffectsReport()
     now = time.time() if now is None else now
-    for step in (_tracker, _mail, _paperwork):
+    # mail first, so the tracker's "acknowledged" column is filled in the same sync
+    for step in (_mail, _tracker, _paperwork):
         try:
             step(ledger, config, profile, now, report)
         except Exception as exc:           # an effect's bug must not stop intake
@@ -71,8 +72,10 @@ def _tracker(ledger: Ledger, config, profile, now: float, report: EffectsReport)
         return
     items = ledger.items()                   # the ledger is the truth: reconcile every row
     acknowledged = _acknowledged(ledger, items)
+    packs = _packs(ledger, items)
     try:
-        result = tracker.sync(items, config, profile, acknowledged=acknowledged)
+        result = tracker.sync(items, config, profile, paperwork=packs or None,
+                              acknowledged=acknowledged)
     except TypeError:
         result = tracker.sync(items, config, profile)
     if getattr(result, "waiting", False):
@@ -104,6 +107,14 @@ def _acknowledged(ledger: Ledger, items) -> dict:
         if item.reference and item.id in sent and item.outcome == "accepted" and sent[item.id]:
             out[item.reference] = dt.datetime.fromisoformat(sent[item.id]).date()
     return out
+
+
+def _packs(ledger: Ledger, items) -> dict:
+    """reference -> "Pack made dd/mm/yyyy" for the tracker's Paperwork column."""
+    import datetime as dt
+    made = ledger.done_effects("paperwork")
+    return {i.reference: f"Pack made {dt.datetime.fromisoformat(made[i.id]):%d/%m/%Y}"
+            for i in items if i.reference and made.get(i.id)}
 
 
 # ---------------------------------------------------------------- mail
@@ -194,4 +205,5 @@ def _paperwork(ledger: Ledger, config, profile, now: float, report: EffectsRepor
             report.waiting["paperwork"] = "a pack could not be made; it will be tried again"
             continue
         ledger.mark_effect(e.item_id, "paperwork", "done")
+        ledger.reopen_effect(e.item_id, "tracker")       # the Paperwork column changes
         report.count("paperwork")

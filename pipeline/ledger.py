@@ -433,6 +433,12 @@ class Ledger:
                        "next_attempt_at = ? WHERE item_id = ? AND effect = ?",
                        (status, attempts, error, waiting, time.time() + delay, item_id, effect))
 
+    def reopen_effect(self, item_id: int, effect: str) -> None:
+        """Owe an effect again (e.g. the tracker row must show a pack that was just made)."""
+        with self._tx() as db:
+            db.execute("UPDATE effects SET status = 'pending', next_attempt_at = 0, done_at = NULL"
+                       " WHERE item_id = ? AND effect = ?", (item_id, effect))
+
     def mark_effect_done(self, item_id: int, effect: str) -> None:
         self.mark_effect(item_id, effect, "done")
 

@@ -109,5 +109,7 @@ def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
     assert "allocate" in waiting["paperwork"]["why"]
     allocated["on"] = True
     run_effects(work.ledger, work.config, work.profile, now=time.time() + 600)
+    assert [e.effect for e in work.ledger.pending_effects()] == ["tracker"]  # to show the pack
     run_effects(work.ledger, work.config, work.profile, now=time.time() + 1200)
     assert made == [(ref, work.config.outbox_dir / ref)]
+    assert work.ledger.pending_effects() == []
