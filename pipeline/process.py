@@ -89,6 +89,8 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             drafts = _read_and_validate(path, config, profile, received)
         except NotYet:
             raise
+        except OSError as exc:        # disk full, share gone: the environment, not the file
+            raise NotYet(f"{type(exc).__name__}: {exc}") from exc
         except Exception as exc:      # a bug in a later stage must not lose the file
             log.exception("file %s: could not be processed", digest[:12])
             internal_error = f"{type(exc).__name__}: {str(exc)[:200]}"

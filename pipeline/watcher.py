@@ -23,7 +23,8 @@ log = logging.getLogger("pipeline.watcher")
 
 TICK = 0.1                     # seconds between settle checks
 EFFECTS_EVERY = 30.0           # run owed effects at least this often while idle
-RETRY_NOT_YET = 2.0            # a locked file is looked at again after this
+RETRY_NOT_YET = 2.0            # a locked file is looked at again after this, then backing off
+RETRY_MAX = 120.0
 
 
 class InboxWatcher:
@@ -48,6 +49,7 @@ class InboxWatcher:
         self._effects = effects
         self._effects_thread_wanted = run_effects_in_thread
         self._effects_due = threading.Event()
+        self._tries: dict[Path, int] = {}
         self.handled: list = []                         # items handled, for tests and demo
         self.observer = None
         self.errors = 0
@@ -186,15 +188,15 @@ class InboxWatcher:
                     self._drop(path)
                 else:                  # recorded but the move is owed (locked): look again
                     self._later(path, RETRY_NOT_YET)
-            elif result == "retry":
-                self._later(path, RETRY_NOT_YET)
-            else:
-                self._later(path, max(RETRY_NOT_YET, self.settings.rescan_seconds / 10))
+            else:                      # locked, or a fault: back off 2 s, 4 s ... 2 min
+                tries = self._tries[path] = self._tries.get(path, 0) + 1
+                self._later(path, min(RETRY_MAX, RETRY_NOT_YET * 2 ** (tries - 1)))
         return handled
 
     def _drop(self, path: Path) -> None:
         with self._lock:
             self._candidates.pop(path, None)
+        self._tries.pop(path, None)
         self.tracker.forget(path)
 
     def _later(self, path: Path, seconds: float) -> None:

@@ -180,3 +180,14 @@ def test_two_processes_recording_the_same_file_record_it_once(work):
     assert [i.id for i in items] == [i.id for i in first]
     assert len(work.ledger.items()) == 1 and not path.exists()
     other.close()
+
+
+def test_a_full_disk_while_reading_leaves_the_file_for_later(work, monkeypatch):
+    path = work.drop("forms/referral-complete.docx")
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(proc.shutil, "copyfile", full)
+    with pytest.raises(NotYet):
+        process_file(path, work.config, work.profile, work.ledger)
+    assert path.exists() and work.ledger.items() == []
