@@ -12,8 +12,8 @@ import importlib
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from pipeline.intake import log_fault
 from pipeline.ledger import Ledger
 
 log = logging.getLogger("pipeline.effects")
@@ -51,7 +51,7 @@ def run_effects(ledger: Ledger, config, profile, now: float | None = None) -> Ef
         try:
             step(ledger, config, profile, now, report)
         except Exception as exc:           # an effect's bug must not stop intake
-            log.exception("effects: %s failed", step.__name__.strip("_"))
+            log_fault(log, "effects: %s failed", step.__name__.strip("_"))
             report.waiting[step.__name__.strip("_")] = f"unexpected problem: {exc}"
     return report
 
@@ -145,7 +145,7 @@ def _mail(ledger: Ledger, config, profile, now: float, report: EffectsReport) ->
             report.waiting["mail"] = str(exc)
             continue
         except Exception as exc:
-            log.exception("effects: mail for item %s failed", e.item_id)
+            log_fault(log, "effects: mail for item %s failed", e.item_id)
             ledger.mark_effect(e.item_id, "mail", "failed", f"{type(exc).__name__}: {exc}"[:500],
                                waiting="error")
             report.waiting["mail"] = "a message could not be sent; it will be tried again"
@@ -199,7 +199,7 @@ def _paperwork(ledger: Ledger, config, profile, now: float, report: EffectsRepor
         try:
             render.render_pack(item, allocation, profile, out_dir)
         except Exception as exc:
-            log.exception("effects: paperwork for %s failed", item.reference)
+            log_fault(log, "effects: paperwork for %s failed", item.reference)
             ledger.mark_effect(e.item_id, "paperwork", "failed",
                                f"{type(exc).__name__}: {exc}"[:500], waiting="error")
             report.waiting["paperwork"] = "a pack could not be made; it will be tried again"

@@ -26,6 +26,15 @@ WINDOWS_SHARING = {32, 33}           # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLA
 FILE_ATTRIBUTE_HIDDEN = 0x2
 
 
+def log_fault(logger, message: str, *args) -> None:
+    """Log an unexpected fault without its text: exception messages can hold file names
+    (often a child's name), so the error line has the type only; the detail is at DEBUG."""
+    import sys as _sys
+    exc = _sys.exc_info()[1]
+    logger.error(message + " (%s)", *args, type(exc).__name__ if exc else "error")
+    logger.debug("detail", exc_info=True)
+
+
 def is_ignored(path: Path) -> bool:
     """Temporary, lock, owner and system files, hidden files, and folders are never handled."""
     name = path.name.lower()

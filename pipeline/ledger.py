@@ -11,7 +11,6 @@ reused. Logs carry references and item ids, never names.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import sqlite3
 import threading

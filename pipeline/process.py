@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.archive import archive_original, reason_text
 from pipeline.files import private_dir
-from pipeline.intake import is_busy_error
+from pipeline.intake import is_busy_error, log_fault
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.models import Item, Verdict
 
@@ -92,7 +92,7 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
         except OSError as exc:        # disk full, share gone: the environment, not the file
             raise NotYet(f"{type(exc).__name__}: {exc}") from exc
         except Exception as exc:      # a bug in a later stage must not lose the file
-            log.exception("file %s: could not be processed", digest[:12])
+            log_fault(log, "file %s: could not be processed", digest[:12])
             internal_error = f"{type(exc).__name__}: {str(exc)[:200]}"
             drafts = [ItemDraft(original_name=path.name, outcome="unreadable",
                                 reason=f"Could not be processed because of an unexpected "

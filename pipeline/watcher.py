@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from pipeline.intake import Claims, SettleTracker, choose_mode, inbox_files, is_ignored
+from pipeline.intake import (Claims, SettleTracker, choose_mode, inbox_files, is_ignored,
+                             log_fault)
 from pipeline.ledger import Ledger
 
 log = logging.getLogger("pipeline.watcher")
@@ -131,7 +132,7 @@ class InboxWatcher:
             try:
                 self._run_effects()
             except Exception:
-                log.exception("effects run failed; will try again")
+                log_fault(log, "effects run failed; will try again")
 
     # ---------------------------------------------------------------- processing
 
@@ -154,7 +155,7 @@ class InboxWatcher:
             # process_file records bad files itself; this is a bug or a full disk. The file
             # stays in the inbox and is tried again later: never lost, never fatal.
             self.errors += 1
-            log.exception("could not handle a file; it stays in the inbox for the next try")
+            log_fault(log, "could not handle a file; it stays in the inbox for the next try")
             return "retry_later"
         finally:
             self.claims.release(path)
@@ -235,7 +236,7 @@ class InboxWatcher:
         try:
             self._run_effects()
         except Exception:
-            log.exception("effects run failed; will try again")
+            log_fault(log, "effects run failed; will try again")
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Run until `stop` is set (or stop() is called)."""
@@ -269,7 +270,7 @@ class InboxWatcher:
                         self.scan()
                 except Exception:           # the watcher never dies on one file or one scan
                     self.errors += 1
-                    log.exception("watch loop problem; carrying on")
+                    log_fault(log, "watch loop problem; carrying on")
                     time.sleep(1.0)
                 self._wake.wait(TICK)
                 self._wake.clear()

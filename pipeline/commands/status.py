@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 
 HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
 
