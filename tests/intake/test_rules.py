@@ -113,3 +113,23 @@ def test_a_path_cannot_be_claimed_twice_at_once(tmp_path):
     assert not claims.claim(tmp_path / "." / "a.docx")
     claims.release(p)
     assert claims.claim(p)
+
+
+def test_a_file_with_the_windows_hidden_attribute_is_ignored(tmp_path):
+    (tmp_path / "referral.docx").write_bytes(b"x")
+    real = (tmp_path / "referral.docx").stat()
+
+    class Hidden(type(tmp_path)):
+        def stat(self, **kw):
+            class St:
+                st_size, st_mtime_ns, st_mode = real.st_size, real.st_mtime_ns, real.st_mode
+                st_file_attributes = intake.FILE_ATTRIBUTE_HIDDEN
+            return St()
+    assert is_ignored(Hidden(tmp_path / "referral.docx"))
+
+
+def test_an_inbox_on_a_cifs_mount_is_a_network_path(tmp_path):
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"//server/team {tmp_path} cifs rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")
+    assert intake._posix_network(tmp_path / "inbox", mounts)
+    assert not intake._posix_network(tmp_path / "inbox", tmp_path / "no-such-mounts")
