@@ -24,7 +24,7 @@ def private_dir(path: Path) -> Path:
 def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` atomically (temporary file in the same folder, then replace)."""
     private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -78,3 +78,39 @@ class Allocation(BaseModel):
     def complete(self) -> bool:
         return bool(self.status == "Allocated" and self.supervisor and self.venue and self.day
                     and self.time and self.first_date)
+
+
+class SessionRecord(BaseModel):
+    """One completed Family Time Record, linked to its referral (the ledger keeps these)."""
+    item_id: int                   # the ledger item the record arrived as
+    reference: str                 # the referral's FT-YYYY-NNNNN
+    date: dt.date                  # the session's date (the rule is about this, not arrival)
+    outcome: str                   # the catalogue's choice text, "Took place", "Parent did not attend"
+    reason: str = ""
+    valid_reason: bool | None = None     # asked only for the parent's misses
+    planned_start: dt.time | None = None
+    planned_end: dt.time | None = None
+    actual_start: dt.time | None = None
+    actual_end: dt.time | None = None
+    late_minutes: int | None = None      # how late the family arrived, when the record says
+    significant_event: bool = False
+    written_on: dt.date | None = None
+    late_recording: bool = False         # written after the profile's recording deadline
+    replaces: int | None = None          # item id of an earlier record for the same date
+
+    @property
+    def missed_by_parent(self) -> bool:
+        """A miss that counts towards the missed-session rule (no valid reason given)."""
+        return (self.outcome in ("Parent did not attend", "Parent late, session cancelled",
+                                 "Cancelled by parent (reason given)")
+                and self.valid_reason is not True)
+
+
+class RuleAction(BaseModel):
+    """What the missed-session rule decided, once, for one pair (or run) of missed sessions."""
+    reference: str
+    kind: Literal["suspension", "legal_advice"]
+    session_dates: list[dt.date]         # the misses in a row that fired the rule
+    suspended_from: dt.date | None = None
+    suspended_until: dt.date | None = None   # "Suspended until <date>" in the tracker
+    court_directed: bool = False             # then at most N days without going back to court
