@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "tracker": "pipeline.commands.tracker",
     "paperwork": "pipeline.commands.paperwork",
     "report": "pipeline.commands.report",
+    "sessions": "pipeline.commands.sessions",
 }
 
 
