@@ -1,7 +1,6 @@
 """The `validate` and `calendar` commands, as a co-ordinator or a script runs them."""
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import sys
@@ -13,16 +12,7 @@ from pipeline.cli import main
 from pipeline.extract.models import Extraction, FormMatch
 
 
-def _builders():
-    name = "tests_validate_builders"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("builders.py"))
-        sys.modules[name] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-B = _builders()
+import tests_validate_builders as B  # registered by conftest.py
 
 
 @pytest.fixture

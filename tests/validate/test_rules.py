@@ -4,24 +4,10 @@ import datetime as dt
 
 import pytest
 
-import importlib.util
-import sys
-from pathlib import Path
-
-def _builders():
-    name = "tests_validate_builders"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("builders.py"))
-        sys.modules[name] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-B = _builders()
-RECEIVED, record, record_fields, referral, referral_fields = (
-    B.RECEIVED, B.record, B.record_fields, B.referral, B.referral_fields)
 from pipeline.validate import validate_extraction
 from pipeline.validate.rules import condition_holds, earliest_time
+from tests_validate_builders import (RECEIVED, record, record_fields,  # see conftest.py
+                                     referral, referral_fields)
 
 
 def check(profile, fields, received=RECEIVED, **kw):

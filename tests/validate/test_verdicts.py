@@ -1,10 +1,6 @@
 """Verdicts as the rest of the pipeline sees them: pass-throughs, old forms, emails, typed output."""
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 from pipeline.extract.models import Extraction, FormMatch
@@ -12,16 +8,7 @@ from pipeline.validate import validate_email, validate_extraction
 from pipeline.validate.models import typed_json, typed_model
 
 
-def _builders():
-    name = "tests_validate_builders"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("builders.py"))
-        sys.modules[name] = module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-B = _builders()
+import tests_validate_builders as B  # registered by conftest.py
 
 
 @pytest.mark.parametrize("status", ["not_referral", "unreadable"])
