@@ -1,0 +1,77 @@
+"""A validated Family Time Record -> the SessionRecord the ledger keeps and the rule reads.
+
+Only facts the record states: lateness is read from the supervisor's own words about the
+arrival ("arrived 20 minutes late", "arrived at 16:25"), never guessed; a record written
+after the profile's recording deadline is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.models import SessionRecord, Verdict
+from pipeline.profile import Profile
+
+_NUMBERS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25,
+            "thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60, "half an hour": 30,
+            "an hour": 60, "a quarter of an hour": 15, "quarter of an hour": 15}
+_LATE_MINUTES = re.compile(
+    r"(\d{1,3}|five|ten|fifteen|twenty-five|twenty|thirty|forty-five|forty|sixty)\s*"
+    r"(?:mins?|minutes?)\s+late", re.I)
+_LATE_PHRASE = re.compile(r"(a quarter of an hour|quarter of an hour|half an hour|an hour)\s+late",
+                          re.I)
+_ARRIVED_AT = re.compile(r"arrived\s+(?:at\s+)?(\d{1,2})[:.](\d{2})", re.I)
+_ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
+
+
+def late_minutes(arrival: str | None, planned_start: dt.time | None) -> int | None:
+    """How late the family arrived, from the record's words; None when it does not say."""
+    if not arrival:
+        return None
+    text = " ".join(str(arrival).split())
+    m = _LATE_MINUTES.search(text)
+    if m:
+        word = m.group(1).lower()
+        return int(word) if word.isdigit() else _NUMBERS[word]
+    m = _LATE_PHRASE.search(text)
+    if m:
+        return _NUMBERS[m.group(1).lower()]
+    m = _ARRIVED_AT.search(text)
+    if m and planned_start is not None:
+        hour, minute = int(m.group(1)), int(m.group(2))
+        if hour < 24 and minute < 60:
+            arrived = hour * 60 + minute
+            if arrived < 12 * 60 and planned_start.hour >= 12 and hour < 12 and hour + 12 < 24:
+                arrived += 12 * 60          # "arrived at 4.25" for a 16:00 session
+            planned = planned_start.hour * 60 + planned_start.minute
+            return max(0, arrived - planned)
+    if _ON_TIME.search(text):
+        return 0
+    return None
+
+
+def recording_due(profile: Profile, session_day: dt.date) -> dt.date:
+    """The last day a record of this session counts as written on time."""
+    from pipeline.validate.rules import recording_deadline
+    return recording_deadline(profile, session_day)
+
+
+def session_record(verdict: Verdict, item_id: int, reference: str, profile: Profile,
+                   replaces: int | None = None) -> SessionRecord:
+    """The SessionRecord of a complete record's verdict (values typed by the validator)."""
+    v = verdict.values
+    day = v["session.date"]
+    written = v.get("session.written_on")
+    late = bool(written and written > recording_due(profile, day))
+    valid = v.get("session.valid_reason")
+    return SessionRecord(
+        item_id=item_id, reference=reference, date=day,
+        outcome=str(v.get("session.outcome") or ""),
+        reason=str(v.get("session.reason") or ""),
+        valid_reason=valid if isinstance(valid, bool) else None,
+        planned_start=v.get("session.planned_start"), planned_end=v.get("session.planned_end"),
+        actual_start=v.get("session.actual_start"), actual_end=v.get("session.actual_end"),
+        late_minutes=late_minutes(v.get("session.arrival"), v.get("session.planned_start")),
+        significant_event=v.get("session.significant_event") is True,
+        written_on=written, late_recording=late, replaces=replaces)

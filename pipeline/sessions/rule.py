@@ -1,0 +1,158 @@
+"""The missed-session rule, as a pure function of a referral's records and what already fired.
+
+Records are taken in SESSION-DATE order, whatever order they arrived in. Sessions the parent
+missed without a valid reason count; a session the parent came to breaks the run; a session
+that did not happen for someone else's reason (the carer, the child's health, the service, a
+closure), or a miss with a valid reason, neither counts nor breaks it.
+
+The profile decides the numbers (MissedSessions): `count` misses in a row suspend family time
+for `suspension_days`; after that, `legal_advice_after` more in a row ask the social worker to
+take legal advice (section 34(4) Children Act 1989). Each run of sessions fires once: sessions
+an earlier action used are never used again, and a run that ends before the latest action
+already taken is history (letters about the past help nobody), so a late record never makes a
+second letter about the same sessions.
+
+"In a row" needs the plan: given `planned` (the allocated session dates between two dates),
+a planned session with no record yet stands between two misses until its record arrives, so
+a late record can still break the run. With the first planned date as well, nothing is
+decided while an earlier planned session has no record (it could change which action is due),
+so the same records give the same actions whatever order they came in. Without a plan, the
+records known are the sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from pipeline.models import RuleAction, SessionRecord
+from pipeline.profile import MissedSessions
+
+ATTENDED = ("Took place", "Ended early")
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+Planned = Callable[[dt.date, dt.date], Iterable[dt.date]]
+
+
+def weekly_plan(day_text: str | None, is_session_day: Callable[[dt.date], bool] | None = None
+                ) -> Planned | None:
+    """Planned dates from an allocation's "Tuesday and Thursday" (None: no plan known)."""
+    text = (day_text or "").lower()
+    days = {i for i, name in enumerate(WEEKDAYS) if name in text or name[:3] + " " in text + " "}
+    if not days:
+        return None
+
+    def planned(a: dt.date, b: dt.date) -> list[dt.date]:
+        out, day = [], a + dt.timedelta(days=1)
+        while day < b:
+            if day.weekday() in days and (is_session_day is None or is_session_day(day)):
+                out.append(day)
+            day += dt.timedelta(days=1)
+        return out
+    return planned
+
+
+def current_records(records: list[SessionRecord]) -> list[SessionRecord]:
+    """One record per session date (the latest arrival wins), sorted by session date."""
+    latest: dict[dt.date, SessionRecord] = {}
+    for r in sorted(records, key=lambda r: r.item_id):
+        latest[r.date] = r
+    return [latest[d] for d in sorted(latest)]
+
+
+@dataclass
+class RuleState:
+    """Where a referral stands under the rule (for `family-time sessions`)."""
+    phase: str = "normal"                     # "normal" or "resumed" (after a suspension)
+    run: list[dt.date] = field(default_factory=list)   # misses in a row not yet acted on
+    actions: list[RuleAction] = field(default_factory=list)   # every action, old and new
+    new: list[RuleAction] = field(default_factory=list)       # the ones this call added
+    waiting_for: list[dt.date] = field(default_factory=list)  # planned sessions with no record
+
+
+def suspension_length(rules: MissedSessions, court_directed: bool) -> int:
+    """Days of a suspension; court-directed family time at most the court-directed limit."""
+    days = rules.suspension_days
+    if court_directed:
+        days = min(days, rules.court_directed_max_suspension_days)
+    return max(1, days)
+
+
+def rule_state(records: list[SessionRecord], previous: list[RuleAction], rules: MissedSessions,
+               today: dt.date, court_directed: bool = False,
+               reference: str | None = None, planned: Planned | None = None,
+               first_planned: dt.date | None = None) -> RuleState:
+    """Walk the records by session date; return the state and the actions newly due."""
+    state = RuleState(actions=list(previous))
+    used: dict[dt.date, RuleAction] = {d: a for a in previous for d in a.session_dates}
+    latest_acted = max((max(a.session_dates) for a in previous if a.session_dates),
+                       default=None)
+    ref = reference or next((r.reference for r in records), None) or (
+        previous[0].reference if previous else "")
+    ordered = current_records(records)
+    recorded = {r.date for r in ordered}
+    for rec in ordered:
+        if rec.date in used:
+            action = used[rec.date]
+            state.run = []
+            if rec.date == max(action.session_dates):
+                state.phase = "resumed"
+            continue
+        if rec.missed_by_parent:
+            if state.run and planned is not None and any(
+                    day not in recorded for day in planned(state.run[-1], rec.date)):
+                state.run = []                 # a planned session not recorded yet between
+            state.run.append(rec.date)
+        elif rec.outcome in ATTENDED:
+            state.run = []
+            continue
+        else:
+            continue                           # neither counts nor breaks the run
+        needed = rules.count if state.phase == "normal" else rules.legal_advice_after
+        if needed <= 0 or len(state.run) < needed:
+            continue
+        dates = state.run[-needed:]
+        if planned is not None and first_planned is not None:
+            since = max([first_planned - dt.timedelta(days=1)]
+                        + [max(a.session_dates) for a in state.actions if a.session_dates
+                           and max(a.session_dates) < dates[0]])
+            missing = [day for day in planned(since, dates[-1]) if day not in recorded]
+            if missing:
+                state.waiting_for = missing    # decided once those records are in
+                break
+        state.run = []
+        if latest_acted is not None and dates[-1] < latest_acted:
+            continue                           # history, before an action already taken
+        action = _action(ref, state.phase, dates, rules, today, court_directed)
+        state.new.append(action)
+        state.actions.append(action)
+        state.phase = "resumed"
+    return state
+
+
+def _action(reference: str, phase: str, dates: list[dt.date], rules: MissedSessions,
+            today: dt.date, court_directed: bool) -> RuleAction:
+    if phase == "normal":
+        start = max(dates[-1], today) + dt.timedelta(days=1)
+        length = suspension_length(rules, court_directed)
+        return RuleAction(reference=reference, kind="suspension", session_dates=list(dates),
+                          suspended_from=start,
+                          suspended_until=start + dt.timedelta(days=length - 1),
+                          court_directed=court_directed)
+    return RuleAction(reference=reference, kind="legal_advice", session_dates=list(dates),
+                      court_directed=court_directed)
+
+
+def rule_actions(records: list[SessionRecord], previous: list[RuleAction], rules: MissedSessions,
+                 today: dt.date, court_directed: bool = False, reference: str | None = None,
+                 planned: Planned | None = None,
+                 first_planned: dt.date | None = None) -> list[RuleAction]:
+    """The actions newly due (none when everything has fired already)."""
+    return rule_state(records, previous, rules, today, court_directed, reference, planned,
+                      first_planned).new
+
+
+def action_key(action: RuleAction) -> str:
+    """What makes an action unique: its referral, kind and sessions."""
+    dates = ",".join(d.isoformat() for d in sorted(action.session_dates))
+    return f"{action.reference}:{action.kind}:{dates}"
