@@ -27,9 +27,31 @@ OUTCOME_WORDS = {
 }
 
 
+MAX_NAME_BYTES = 200        # + " (n)" + ".reason.txt" stays under the 255-byte name limit
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                    *(f"LPT{i}" for i in range(1, 10))}
+
+
+def archive_name(name: str) -> str:
+    """`name` as a file name every system can create: short enough to take a reason file
+    beside it, and not a name Windows reserves (CON, AUX ...) or cannot end with."""
+    stem, suffix = _split(name)
+    if len(suffix) > 16:
+        stem, suffix = name, ""
+    stem = stem.rstrip(" .") or "file"
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem = "_" + stem
+    room = MAX_NAME_BYTES - len(suffix.encode("utf-8", "surrogateescape"))
+    if len(stem.encode("utf-8", "surrogateescape")) > room:
+        cut = stem.encode("utf-8", "surrogateescape")[:room - 1]
+        stem = cut.decode("utf-8", "ignore") + "~"
+    return stem + suffix
+
+
 def choose_destination(folder: Path, name: str, taken: set[str] | None = None) -> Path:
     """A path in `folder` for `name` that neither exists nor is promised to another file."""
     taken = taken or set()
+    name = archive_name(name)
     stem, suffix = _split(name)
     n = 1
     while True:

@@ -36,9 +36,12 @@ def log_fault(logger, message: str, *args) -> None:
 
 
 def is_ignored(path: Path) -> bool:
-    """Temporary, lock, owner and system files, hidden files, and folders are never handled."""
+    """Temporary, lock, owner and system files, hidden files, folders and links are never
+    handled (a link could point anywhere on the machine; we read only files put here)."""
     name = path.name.lower()
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED_PATTERNS):
+        return True
+    if path.is_symlink():
         return True
     try:
         st = path.stat()

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_MAGIC = b"%PDF"
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"   # winmail.dat: Outlook's rich-text wrapper
 EMAIL_SUFFIXES = {".eml", ".msg"}
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
@@ -131,6 +132,11 @@ def _extract(path: Path, profile) -> Extraction:
         return read_docx(path, profile=profile)
     if head.startswith(PDF_MAGIC):
         return _optional_reader("pipeline.extract.pdf", "read_pdf", path, "PDF", profile)
+    if head.startswith(TNEF_MAGIC):
+        return unreadable(path, "This is a 'winmail.dat' file: Outlook sent the email in its "
+                                "own rich-text format, which wraps up the attachments so they "
+                                "cannot be opened. Please ask the sender to send the form again "
+                                "from an email set to HTML or plain text.")
     if _looks_like_email(path):
         return _optional_reader("pipeline.extract.email", "read_email", path, "Email", profile)
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
@@ -149,4 +155,5 @@ def _extract(path: Path, profile) -> Extraction:
     return Extraction(file=path.name, form=FormMatch(
         status="not_referral",
         reason=f"Not a referral: the file type ({suffix or 'no extension'}) is not a form "
-               "the service accepts (Word .docx, PDF or email)."))
+               "the service accepts (Word .docx, PDF or email). If it was meant to be a "
+               "referral, please ask the sender for the form as a Word (.docx) file."))
