@@ -1,0 +1,458 @@
+"""Typed contexts for the paperwork templates, built from an Item, an Allocation and a Profile.
+
+Templates only ever see these models, so a template can be checked at start against the
+model's fields (preflight) and a missing answer never prints as "None": every text field is a
+string, blank when optional and "Not given" where a reader expects a fact. Dates read
+"Tuesday 4 March 2025". Escaping is left to docxtpl (autoescape), so values stay as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from pipeline.models import Allocation, Item, RuleAction, SessionRecord
+from pipeline.paths import DOCUMENT_TEMPLATES
+from pipeline.profile import Profile
+
+NOT_GIVEN = "Not given"
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict[str, Any]:
+    """form_templates/documents/documents.toml: templates, file names, attendance labels."""
+    with open(DOCUMENT_TEMPLATES / "documents.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+# ---------------------------------------------------------------- formatting
+
+def uk_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
+    """Tuesday 4 March 2025 (the way the service's letters write a date)."""
+    if d is None:
+        return missing
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def short_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
+    """4 March 2025, for dates of birth where the weekday means nothing."""
+    return missing if d is None else f"{d.day} {d:%B %Y}"
+
+
+def clock(t: dt.time | None) -> str:
+    """10:00, or 2:30pm style is avoided: the service's records use 24-hour times."""
+    return "" if t is None else f"{t:%H:%M}"
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|–|to)\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def parse_times(text: str | None) -> tuple[dt.time | None, dt.time | None]:
+    """The tracker's "10:00-11:30" as (start, end); (None, None) when it cannot be read."""
+    m = _TIME.match(text or "")
+    if not m:
+        return None, None
+    try:
+        return (dt.time(int(m.group(1)), int(m.group(2))),
+                dt.time(int(m.group(3)), int(m.group(4))))
+    except ValueError:
+        return None, None
+
+
+def minutes_before(t: dt.time | None, minutes: int) -> dt.time | None:
+    if t is None:
+        return None
+    moment = dt.datetime.combine(dt.date(2000, 1, 3), t) - dt.timedelta(minutes=minutes)
+    return moment.time()
+
+
+def duration_text(minutes: Any) -> str:
+    """90 -> "1 hour 30 minutes"; anything unreadable -> "Not given"."""
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        return NOT_GIVEN if minutes in (None, "") else str(minutes)
+    h, m = divmod(minutes, 60)
+    parts = []
+    if h:
+        parts.append(f"{h} hour{'s' if h > 1 else ''}")
+    if m:
+        parts.append(f"{m} minutes")
+    return " ".join(parts)
+
+
+def join_words(words: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def yes_no(value: Any) -> str:
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    return NOT_GIVEN if value in (None, "") else str(value)
+
+
+def text(value: Any, missing: str = NOT_GIVEN) -> str:
+    """Any answer as display text; blank answers become `missing`, never "None"."""
+    if value is None:
+        return missing
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, dt.date):
+        return uk_date(value, missing)
+    if isinstance(value, dt.time):
+        return clock(value)
+    if isinstance(value, (list, tuple)):
+        return join_words([text(v, "") for v in value]) or missing
+    s = " ".join(str(value).split())
+    return s or missing
+
+
+# ---------------------------------------------------------------- context models
+
+class ServiceCtx(BaseModel):
+    name: str
+    service_name: str
+    address: str
+    phone: str
+    out_of_hours_phone: str = ""
+    supervisor_role: str
+    coordinator_role: str
+    case_system: str
+    arrive_minutes_before: int
+    max_late_minutes: int
+    any_lateness_cancels: bool
+    missed_count: int
+    suspension_days: int
+    legal_advice_after: int
+    court_max_days: int
+    replacement: bool
+
+
+class ChildCtx(BaseModel):
+    first_name: str = NOT_GIVEN
+    last_name: str = ""
+    full_name: str = NOT_GIVEN
+    known_as: str = ""
+    call_name: str = "your child"       # what letters call the child: known as, else first name
+    dob: str = NOT_GIVEN
+    case_id: str = NOT_GIVEN
+
+
+class PersonCtx(BaseModel):
+    n: int = 0                          # the family row (1..4)
+    name: str = NOT_GIVEN
+    relationship: str = NOT_GIVEN
+    phone: str = NOT_GIVEN
+    address: str = NOT_GIVEN
+    parental_responsibility: str = NOT_GIVEN
+    interpreter: str = ""
+
+
+class CarerCtx(BaseModel):
+    name: str = NOT_GIVEN
+    address: str = NOT_GIVEN
+    postcode: str = ""
+    phone: str = NOT_GIVEN
+
+
+class ProfessionalCtx(BaseModel):
+    name: str = NOT_GIVEN
+    phone: str = NOT_GIVEN
+    email: str = NOT_GIVEN
+    team: str = NOT_GIVEN
+
+
+class ArrangementCtx(BaseModel):
+    supervisor: str = NOT_GIVEN
+    venue: str = NOT_GIVEN
+    venue_address: str = NOT_GIVEN
+    room: str = ""
+    day: str = NOT_GIVEN
+    time: str = NOT_GIVEN               # "10:00 to 11:30"
+    start: str = ""
+    end: str = ""
+    arrive_by: str = ""                 # start minus the profile's arrival minutes
+    frequency: str = NOT_GIVEN
+    duration: str = NOT_GIVEN
+    supervision: str = NOT_GIVEN
+    purpose: str = NOT_GIVEN
+    transport: str = NOT_GIVEN
+    first_date: str = NOT_GIVEN
+    court_directed: bool = False
+
+
+class SessionCtx(BaseModel):
+    date: str
+    note: str = ""                      # "in place of Tuesday 4 March 2025 (Team training day)"
+
+
+class ClosureCtx(BaseModel):
+    date: str
+    reason: str
+
+
+class CountCtx(BaseModel):
+    label: str
+    count: int
+
+
+class DocumentContext(BaseModel):
+    """What every document knows about the referral and its arrangements."""
+    reference: str
+    today: str
+    document_title: str = ""
+    service: ServiceCtx
+    child: ChildCtx
+    family: list[PersonCtx] = Field(default_factory=list)
+    family_names: str = NOT_GIVEN       # "Jo Sample-Parent (mother) and ..."
+    carer: CarerCtx = Field(default_factory=CarerCtx)
+    social_worker: ProfessionalCtx = Field(default_factory=ProfessionalCtx)
+    team_manager: ProfessionalCtx = Field(default_factory=ProfessionalCtx)
+    iro: ProfessionalCtx = Field(default_factory=ProfessionalCtx)
+    arrangement: ArrangementCtx = Field(default_factory=ArrangementCtx)
+    sessions: list[SessionCtx] = Field(default_factory=list)
+    closures: list[ClosureCtx] = Field(default_factory=list)
+    closures_from: str = ""
+    closures_to: str = ""
+    photos_consent: str = NOT_GIVEN
+
+
+class AgreementContext(DocumentContext):
+    resigned: bool = False
+    missed_dates: list[str] = Field(default_factory=list)
+    missed_text: str = ""
+    suspended_from: str = ""
+    suspended_until: str = ""
+    restart_date: str = ""
+
+
+class ParentLetterContext(DocumentContext):
+    parent: PersonCtx = Field(default_factory=PersonCtx)
+
+
+class CarerLetterContext(DocumentContext):
+    drop_off: str = NOT_GIVEN
+
+
+class LacReportContext(DocumentContext):
+    review_date: str = NOT_GIVEN
+    period_from: str = NOT_GIVEN
+    period_to: str = NOT_GIVEN
+    planned_count: int = 0
+    has_records: bool = False
+    counts: list[CountCtx] = Field(default_factory=list)
+    chart: Any = ""                     # docxtpl InlineImage, or "" when there is no chart
+    significant_events: list[str] = Field(default_factory=list)
+
+
+class SuspensionLetterContext(AgreementContext):
+    parent: PersonCtx = Field(default_factory=PersonCtx)
+
+
+class SocialWorkerNoticeContext(AgreementContext):
+    kind: str = "suspension"
+    further_misses: int = 0
+
+
+CONTEXTS: dict[str, type[DocumentContext]] = {
+    cls.__name__: cls for cls in (AgreementContext, ParentLetterContext, CarerLetterContext,
+                                  LacReportContext, SuspensionLetterContext,
+                                  SocialWorkerNoticeContext)}
+
+
+# ---------------------------------------------------------------- building
+
+def service_context(profile: Profile) -> ServiceCtx:
+    ms, late = profile.missed_sessions, profile.lateness
+    return ServiceCtx(
+        name=profile.name, service_name=profile.service_name, address=profile.address,
+        phone=profile.phone, out_of_hours_phone=profile.out_of_hours_phone or "",
+        supervisor_role=profile.supervisor_role, coordinator_role=profile.coordinator_role,
+        case_system=profile.case_system, arrive_minutes_before=late.arrive_minutes_before,
+        max_late_minutes=late.max_late_minutes, any_lateness_cancels=late.max_late_minutes <= 0,
+        missed_count=ms.count, suspension_days=ms.suspension_days,
+        legal_advice_after=ms.legal_advice_after,
+        court_max_days=ms.court_directed_max_suspension_days,
+        replacement=profile.closures.replacement_for_single_weekly_session)
+
+
+def family_rows(values: dict[str, Any]) -> list[PersonCtx]:
+    """The family table's filled rows, in row order (row numbers kept for file names)."""
+    rows = sorted({int(m.group(1)) for k in values
+                   if (m := re.match(r"family\[(\d+)\]\.", k))})
+    out = []
+    for n in rows:
+        g = lambda f, n=n: values.get(f"family[{n}].{f}")   # noqa: E731
+        if g("name") in (None, ""):
+            continue
+        out.append(PersonCtx(n=n, name=text(g("name")), relationship=text(g("relationship")),
+                             phone=text(g("phone")), address=text(g("address")),
+                             parental_responsibility=yes_no(g("parental_responsibility")),
+                             interpreter=text(g("interpreter"), "")))
+    return out
+
+
+def parents_to_write_to(family: list[PersonCtx]) -> list[PersonCtx]:
+    """Each family member with parental responsibility; if the form shows none, everyone named
+    (the service writes to each parent, and the form may leave the column blank)."""
+    with_pr = [p for p in family if p.parental_responsibility == "Yes"]
+    return with_pr or family
+
+
+def is_court_directed(item: Item) -> bool:
+    v = item.verdict
+    if v is None:
+        return False
+    return "court_directed" in v.flags or v.values.get("referral.court_directed") is True
+
+
+def arrangement_context(item: Item, allocation: Allocation | None,
+                        profile: Profile) -> ArrangementCtx:
+    values = item.verdict.values if item.verdict else {}
+    a = allocation or Allocation(reference=item.reference or "")
+    start, end = parse_times(a.time)
+    venue = profile.venue(a.venue) if a.venue else None
+    venue_address = (f"{venue.address}, {venue.postcode}" if venue else text(a.venue))
+    when = (f"{clock(start)} to {clock(end)}" if start and end else text(a.time))
+    return ArrangementCtx(
+        supervisor=text(a.supervisor), venue=venue.name if venue else text(a.venue),
+        venue_address=venue_address, room=text(a.room, ""), day=text(a.day), time=when,
+        start=clock(start), end=clock(end),
+        arrive_by=clock(minutes_before(start, profile.lateness.arrive_minutes_before)),
+        frequency=text(values.get("request.frequency")),
+        duration=duration_text(values.get("request.duration")),
+        supervision=text(values.get("request.supervision")),
+        purpose=text(values.get("request.purpose")),
+        transport=text(values.get("request.transport")),
+        first_date=uk_date(a.first_date), court_directed=is_court_directed(item))
+
+
+def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[ClosureCtx]:
+    """Closed days (bank holidays, training days, other closures) from start to end."""
+    from pipeline.validate.calendar import ServiceCalendar
+    cal = ServiceCalendar(profile)
+    out = []
+    for year in range(start.year, end.year + 1):
+        for day, reason in cal.closed_days(year):
+            if start <= day <= end:
+                out.append(ClosureCtx(date=uk_date(day), reason=reason))
+    return out
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    import calendar as _cal
+    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
+
+
+def planned_sessions(item: Item, allocation: Allocation | None, profile: Profile,
+                     count: int | None = None, until: dt.date | None = None) -> list:
+    """The schedule's sessions (pipeline.render.schedule.PlannedSession), or [] when the
+    allocation does not say enough to work them out."""
+    if allocation is None or allocation.first_date is None or not allocation.day:
+        return []
+    from pipeline.render.schedule import session_dates
+    from pipeline.validate.calendar import ServiceCalendar
+    values = item.verdict.values if item.verdict else {}
+    frequency = values.get("request.frequency")
+    return session_dates(allocation.first_date, allocation.day,
+                         frequency if isinstance(frequency, str) else None,
+                         ServiceCalendar(profile), count=count, until=until)
+
+
+def session_context(s) -> SessionCtx:
+    note = ""
+    if getattr(s, "replaces", None):
+        why = getattr(s, "closure", None)
+        note = f"in place of {uk_date(s.replaces)}" + (f" ({why})" if why else "")
+    return SessionCtx(date=uk_date(s.date), note=note)
+
+
+def document_context(cls: type[DocumentContext], item: Item, allocation: Allocation | None,
+                     profile: Profile, *, today: dt.date | None = None,
+                     planned: list | None = None, title: str = "", **extra) -> DocumentContext:
+    """Any document's context: the shared facts plus the document's own `extra` fields."""
+    values = item.verdict.values if item.verdict else {}
+    today = today or dt.date.today()
+    first = text(values.get("child.first_name"))
+    last = text(values.get("child.last_name"), "")
+    known = text(values.get("child.known_as"), "")
+    child = ChildCtx(first_name=first, last_name=last,
+                     full_name=" ".join(x for x in (first, last) if x) or NOT_GIVEN,
+                     known_as=known,
+                     call_name=known or (first if first != NOT_GIVEN else "your child"),
+                     dob=short_date(values.get("child.dob")
+                                    if isinstance(values.get("child.dob"), dt.date) else None,
+                                    text(values.get("child.dob"))),
+                     case_id=text(values.get("child.case_id") or item.case_id))
+    family = family_rows(values)
+    names = [f"{p.name} ({p.relationship})" if p.relationship != NOT_GIVEN else p.name
+             for p in family]
+    start = allocation.first_date if allocation and allocation.first_date else today
+    end = add_months(start, int(settings()["pack"]["closure_months"])) - dt.timedelta(days=1)
+    planned = planned or []
+    return cls(
+        reference=item.reference or NOT_GIVEN, today=uk_date(today), document_title=title,
+        service=service_context(profile), child=child, family=family,
+        family_names=join_words(names) or NOT_GIVEN,
+        carer=CarerCtx(name=text(values.get("carer.name")),
+                       address=text(values.get("carer.address")),
+                       postcode=text(values.get("carer.postcode"), ""),
+                       phone=text(values.get("carer.phone"))),
+        social_worker=ProfessionalCtx(name=text(values.get("social_worker.name")),
+                                      phone=text(values.get("social_worker.phone")),
+                                      email=text(values.get("social_worker.email")),
+                                      team=text(values.get("social_worker.team"))),
+        team_manager=ProfessionalCtx(name=text(values.get("team_manager.name")),
+                                     email=text(values.get("team_manager.email"))),
+        iro=ProfessionalCtx(name=text(values.get("iro.name"))),
+        arrangement=arrangement_context(item, allocation, profile),
+        sessions=[session_context(s) for s in planned],
+        closures=closures_between(profile, start, end),
+        closures_from=uk_date(start), closures_to=uk_date(end),
+        photos_consent=yes_no(values.get("consent.photos")),
+        **extra)
+
+
+def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[str, Any]:
+    """The missed-session rule's facts for the agreement, letters and notices."""
+    if action is None:
+        return {}
+    dates = [uk_date(d) for d in action.session_dates]
+    return dict(missed_dates=dates, missed_text=join_words(dates),
+                suspended_from=uk_date(action.suspended_from, ""),
+                suspended_until=uk_date(action.suspended_until, ""),
+                restart_date=uk_date(restart, ""))
+
+
+# ---------------------------------------------------------------- attendance
+
+def attendance_counts(records: list[SessionRecord], planned: int) -> list[tuple[str, str, str, int]]:
+    """(key, label, short label, count) per row of the review report's attendance table.
+
+    A record that a later one replaces (same session written again) is not counted twice."""
+    replaced = {r.replaces for r in records if r.replaces is not None}
+    current = [r for r in records if r.item_id not in replaced]
+    rows = []
+    for row in settings()["attendance"]:
+        key = row["key"]
+        if key == "planned":
+            n = planned
+        elif key == "late":
+            n = sum(1 for r in current if (r.late_minutes or 0) > 0
+                    and r.outcome in ("Took place", "Ended early"))
+        else:
+            wanted = set(row.get("outcomes", []))
+            n = sum(1 for r in current if r.outcome in wanted)
+        rows.append((key, row["label"], row.get("short", row["label"]), n))
+    return rows

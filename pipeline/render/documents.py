@@ -1,0 +1,309 @@
+"""Render the paperwork for one referral: the agreement, letters, pre-filled session records,
+the review report and the missed-session letters.
+
+Each document is rendered in memory from a docxtpl template (autoescape on, so "Jo & Sam
+<Smith>" prints as typed) and then written as a private file with a name that carries no
+person's name. Templates are read once per process; rendering is deterministic for a given
+`today`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.files import private_dir, write_private
+from pipeline.models import Allocation, Item, RuleAction, SessionRecord
+from pipeline.paths import DOCUMENT_TEMPLATES
+from pipeline.profile import Profile
+from pipeline.render import context as C
+
+log = logging.getLogger(__name__)
+
+
+class PaperworkProblem(Exception):
+    """Paperwork that cannot be made from what we were given; the message says why, plainly."""
+
+
+@lru_cache(maxsize=16)
+def _template_bytes(name: str) -> bytes:
+    path = DOCUMENT_TEMPLATES / name
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise PaperworkProblem(f"The paperwork template {name} is missing from "
+                               f"{DOCUMENT_TEMPLATES}; run form_templates/build_documents.py."
+                               ) from None
+
+
+class _CachingEnvironment:
+    """Made on first use: a Jinja environment that compiles each template part once per
+    process (compiling, not filling in, is most of a render's cost)."""
+    env = None
+
+    @classmethod
+    def get(cls):
+        if cls.env is None:
+            from jinja2 import Environment
+
+            class Env(Environment):
+                def from_string(self, source, globals=None, template_class=None):
+                    key = (source, self.autoescape)
+                    tpl = self._compiled.get(key)
+                    if tpl is None:
+                        tpl = super().from_string(source, globals, template_class)
+                        if len(self._compiled) < 256:
+                            self._compiled[key] = tpl
+                    return tpl
+
+            cls.env = Env(autoescape=True)
+            cls.env._compiled = {}
+        return cls.env
+
+
+def _spec(key: str) -> dict:
+    return C.settings()["templates"][key]
+
+
+def _name(key: str, **fields) -> str:
+    return C.settings()["names"][key].format(**fields)
+
+
+def _render(key: str, ctx: C.DocumentContext, out_path: Path, images: dict | None = None) -> Path:
+    """Render template `key` with `ctx` and write it privately to out_path."""
+    from docxtpl import DocxTemplate, InlineImage
+    from docx.shared import Mm
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(_spec(key)["file"])))
+    data = ctx.model_dump()
+    for field, (png, width_mm) in (images or {}).items():
+        data[field] = InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
+    tpl.render(data, _CachingEnvironment.get(), autoescape=True)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return write_private(out_path, buf.getvalue())
+
+
+def _check(item: Item, allocation: Allocation | None) -> None:
+    if not item.reference:
+        raise PaperworkProblem("This item has no referral reference, so no paperwork can be "
+                               "made for it (only accepted referrals get paperwork).")
+    if item.verdict is None or item.verdict.kind not in (None, "referral"):
+        raise PaperworkProblem(f"{item.reference} is not a referral form, so there is no "
+                               "paperwork to make for it.")
+    if allocation is not None and allocation.reference and \
+            allocation.reference != item.reference:
+        raise PaperworkProblem(f"The allocation is for {allocation.reference}, not "
+                               f"{item.reference}.")
+
+
+def _title(key: str) -> str:
+    return _spec(key).get("title", "")
+
+
+# ---------------------------------------------------------------- agreement
+
+def _restart_after(item, allocation, profile, until: dt.date | None) -> dt.date | None:
+    """The first planned session after a suspension ends."""
+    if until is None:
+        return None
+    planned = C.planned_sessions(item, allocation, profile, until=until + dt.timedelta(days=70))
+    return next((s.date for s in planned if s.date > until), until + dt.timedelta(days=1))
+
+
+def render_agreement(item: Item, allocation: Allocation | None, profile: Profile,
+                     out_dir: Path, resigned_after: RuleAction | None = None, *,
+                     today: dt.date | None = None) -> Path:
+    """The Family Time Agreement; with `resigned_after`, the copy signed again after a
+    suspension (it names the missed sessions and the restart date)."""
+    _check(item, allocation)
+    out_dir = private_dir(Path(out_dir))
+    restart = _restart_after(item, allocation, profile,
+                             resigned_after.suspended_until if resigned_after else None)
+    ctx = C.document_context(
+        C.AgreementContext, item, allocation, profile, today=today,
+        title=_spec("agreement")["title_resigned" if resigned_after else "title"],
+        resigned=resigned_after is not None, **C.action_fields(resigned_after, restart))
+    if resigned_after is None:
+        name = _name("agreement", reference=item.reference)
+    else:
+        when = resigned_after.suspended_until or resigned_after.suspended_from or \
+            (today or dt.date.today())
+        name = _name("agreement_resigned", reference=item.reference, date=when.isoformat())
+    path = _render("agreement", ctx, out_dir / name)
+    log.info("paperwork: agreement written for %s", item.reference)
+    return path
+
+
+# ---------------------------------------------------------------- the pack
+
+def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: Path,
+                sessions: list[SessionRecord] | None = None, *, today: dt.date | None = None,
+                pdf: bool = False) -> list[Path]:
+    """The whole pack for an allocated referral, written into out_dir (the caller picks
+    outbox/<reference>/): the agreement, a letter to each parent, a letter to the carer and
+    pre-filled Family Time Records for the first sessions; with `sessions` (records received)
+    and a review date on the referral, the review report too. `pdf`: add LibreOffice PDF
+    copies when LibreOffice is installed."""
+    _check(item, allocation)
+    pack = C.settings()["pack"]
+    out_dir = private_dir(Path(out_dir))
+    first = C.planned_sessions(item, allocation, profile,
+                               count=max(pack["letter_sessions"], pack["session_records"]))
+    written = [render_agreement(item, allocation, profile, out_dir, today=today)]
+
+    letter_sessions = first[: pack["letter_sessions"]]
+    family = C.family_rows(item.verdict.values)
+    for parent in C.parents_to_write_to(family):
+        ctx = C.document_context(C.ParentLetterContext, item, allocation, profile, today=today,
+                                 planned=letter_sessions, title=_title("letter_parent"),
+                                 parent=parent)
+        written.append(_render("letter_parent", ctx,
+                               out_dir / _name("letter_parent", n=parent.n)))
+
+    start, end = C.parse_times(allocation.time)
+    drop = C.minutes_before(start, 5)
+    ctx = C.document_context(
+        C.CarerLetterContext, item, allocation, profile, today=today, planned=letter_sessions,
+        title=_title("letter_carer"),
+        drop_off=(f"a few minutes before {C.clock(start)} (about {C.clock(drop)})" if start
+                  else C.NOT_GIVEN))
+    written.append(_render("letter_carer", ctx, out_dir / _name("letter_carer")))
+
+    written += _session_records(item, allocation, profile, out_dir,
+                                first[: pack["session_records"]])
+
+    review = item.verdict.values.get("review.next_date")
+    if sessions is not None and isinstance(review, dt.date) and allocation.first_date:
+        written.append(render_lac_report(item, allocation, profile, out_dir, sessions,
+                                         allocation.first_date, review, today=today))
+    if pdf:
+        written += pdf_copies(written)
+    log.info("paperwork: pack of %d documents written for %s", len(written), item.reference)
+    return written
+
+
+def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[Path]:
+    """Blank Family Time Records with the session's facts filled in (the supervisor fills the
+    rest); made from the record form itself so they read back as records."""
+    from pipeline.render.record import prefill_record
+    values = item.verdict.values
+    ctx = C.document_context(C.DocumentContext, item, allocation, profile, today=None)
+    start, end = C.parse_times(allocation.time)
+    child = " ".join(x for x in (C.text(values.get("child.first_name"), ""),
+                                 C.text(values.get("child.last_name"), "")) if x)
+    venue = ctx.arrangement.venue + (f", {ctx.arrangement.room}" if ctx.arrangement.room else "")
+    out = []
+    for s in planned:
+        path = out_dir / _name("session_record", date=s.date.isoformat())
+        out.append(prefill_record(path, reference=item.reference, child_names=child,
+                                  date=s.date, planned_start=start, planned_end=end,
+                                  venue=venue, supervisor=ctx.arrangement.supervisor,
+                                  family_expected=ctx.family_names))
+    return out
+
+
+def pdf_copies(paths: list[Path]) -> list[Path]:
+    """PDF copies of .docx files via LibreOffice; none (and a log line) when not installed."""
+    from pipeline.render.pdf import libreoffice_available, to_pdf
+    if not libreoffice_available():
+        log.warning("paperwork: LibreOffice is not installed; no PDF copies made")
+        return []
+    return [to_pdf(p) for p in paths if p.suffix.lower() == ".docx"]
+
+
+# ---------------------------------------------------------------- review report
+
+def _in_period(records, period_from, period_to) -> list[SessionRecord]:
+    return [r for r in records if period_from <= r.date <= period_to]
+
+
+def render_lac_report(item: Item, allocation: Allocation | None, profile: Profile,
+                      out_dir: Path, sessions: list[SessionRecord] | None,
+                      period_from: dt.date, period_to: dt.date,
+                      significant_events: list[SessionRecord] | None = None, *,
+                      today: dt.date | None = None) -> Path:
+    """The Family Time report for the Looked After Child review (to the IRO, copy to the
+    social worker): arrangements, attendance counts and chart for the period, significant
+    events by date, and boxes for the supervisor's narrative."""
+    _check(item, allocation)
+    if period_to < period_from:
+        raise PaperworkProblem(f"The report period ends ({C.uk_date(period_to)}) before it "
+                               f"starts ({C.uk_date(period_from)}).")
+    out_dir = private_dir(Path(out_dir))
+    records = _in_period([s for s in (sessions or []) if s.reference == item.reference],
+                         period_from, period_to)
+    planned = [s for s in C.planned_sessions(item, allocation, profile, until=period_to)
+               if s.date >= period_from]
+    rows = C.attendance_counts(records, len(planned))
+    if significant_events is None:
+        significant_events = [r for r in records if r.significant_event]
+    events = sorted({r.date for r in _in_period(significant_events, period_from, period_to)})
+    review = item.verdict.values.get("review.next_date")
+    review = review if isinstance(review, dt.date) else None
+    images = {}
+    if records:
+        from pipeline.render.chart import attendance_chart
+        png = attendance_chart({short: n for _, _, short, n in rows},
+                               f"Family time sessions, {C.short_date(period_from)} to "
+                               f"{C.short_date(period_to)}")
+        images["chart"] = (png, 150)
+    ctx = C.document_context(
+        C.LacReportContext, item, allocation, profile, today=today, title=_title("lac_report"),
+        review_date=C.uk_date(review), period_from=C.uk_date(period_from),
+        period_to=C.uk_date(period_to), planned_count=len(planned), has_records=bool(records),
+        counts=[C.CountCtx(label=label, count=n) for _, label, _, n in rows],
+        significant_events=[C.uk_date(d) for d in events])
+    name = _name("lac_report", date=(review or period_to).isoformat())
+    path = _render("lac_report", ctx, out_dir / name, images)
+    log.info("paperwork: review report written for %s", item.reference)
+    return path
+
+
+# ---------------------------------------------------------------- missed sessions
+
+def render_suspension_letters(item: Item, allocation: Allocation | None, profile: Profile,
+                              out_dir: Path, action: RuleAction, *,
+                              today: dt.date | None = None) -> list[Path]:
+    """What the missed-session rule sends: for a suspension, a letter to each parent (copy to
+    the social worker) and a notice to the social worker; for legal advice, the notice only."""
+    _check(item, allocation)
+    if action.reference and action.reference != item.reference:
+        raise PaperworkProblem(f"The missed-session decision is for {action.reference}, not "
+                               f"{item.reference}.")
+    if action.kind == "suspension" and (action.suspended_from is None
+                                        or action.suspended_until is None):
+        raise PaperworkProblem(f"The suspension for {item.reference} has no start or end date, "
+                               "so the letters cannot say when family time is paused.")
+    out_dir = private_dir(Path(out_dir))
+    restart = _restart_after(item, allocation, profile, action.suspended_until)
+    fields = C.action_fields(action, restart)
+    when = (action.suspended_from or (action.session_dates[-1] if action.session_dates
+                                      else today or dt.date.today())).isoformat()
+    written = []
+    court = dict(court_directed_action=action.court_directed)
+    if action.kind == "suspension":
+        for parent in C.parents_to_write_to(C.family_rows(item.verdict.values)):
+            ctx = C.document_context(C.SuspensionLetterContext, item, allocation, profile,
+                                     today=today, title=_title("suspension_letter"),
+                                     parent=parent, **fields)
+            _court(ctx, **court)
+            written.append(_render("suspension_letter", ctx, out_dir /
+                                   _name("suspension_letter", n=parent.n, date=when)))
+    ctx = C.document_context(C.SocialWorkerNoticeContext, item, allocation, profile,
+                             today=today, title=_title("notice_social_worker"),
+                             kind=action.kind, further_misses=len(action.session_dates),
+                             **fields)
+    _court(ctx, **court)
+    kind_words = "suspension" if action.kind == "suspension" else "legal advice"
+    written.append(_render("notice_social_worker", ctx, out_dir /
+                           _name("notice_social_worker_dated", kind=kind_words, date=when)))
+    log.info("paperwork: %s letters written for %s", action.kind, item.reference)
+    return written
+
+
+def _court(ctx: C.DocumentContext, court_directed_action: bool) -> None:
+    """The rule's own decision says whether the court limit applies to this suspension."""
+    ctx.arrangement.court_directed = bool(court_directed_action or ctx.arrangement.court_directed)

@@ -1,0 +1,187 @@
+"""Check every paperwork template at start, so a template someone edited in Word fails at
+`watch` start-up with a message naming the file and the paragraph, not half-way through a
+family's pack.
+
+Checks: the file opens; no curly ("smart") quote inside a {{ }} / {% %} tag (Word's
+autocorrect breaks Jinja that way; the build mends them, so one found here was typed in
+Word); every tag is complete within its paragraph; the Jinja parses; every variable (and
+every field of a context model it reads, e.g. child.dob) exists in the template's context
+model.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from pipeline.paths import DOCUMENT_TEMPLATES
+
+SMART = "\u2018\u2019\u201c\u201d"
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+class TemplateProblem(Exception):
+    """A paperwork template that cannot be used; the message names the file and the place."""
+
+    def __init__(self, path: Path, problem: str, where: str = ""):
+        self.path, self.problem, self.where = Path(path), problem, where
+        msg = f"Paperwork template {self.path.name}: {problem}"
+        if where:
+            msg += f" (in the paragraph: \"{where}\")"
+        msg += f". File: {self.path}"
+        super().__init__(msg)
+
+
+def _paragraph_texts(doc) -> list[str]:
+    """Every paragraph's text: body (tables included), headers and footers."""
+    from docx.oxml.ns import qn
+    parts = [doc.element.body]
+    for s in doc.sections:
+        parts += [s.header._element, s.footer._element]
+    out = []
+    for part in parts:
+        for p in part.iter(qn("w:p")):
+            out.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    return out
+
+
+def _short(s: str, n: int = 120) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _where(texts: list[str], needle: str) -> str:
+    return next((_short(t) for t in texts if needle in t), "")
+
+
+def _check_paragraphs(path: Path, texts: list[str]) -> None:
+    for t in texts:
+        for tag in _TAG.findall(t):
+            if any(q in tag for q in SMART):
+                raise TemplateProblem(path, f"the tag {_short(tag, 60)} contains curly quotes; "
+                                      "retype them as straight quotes (' or \") or rebuild the "
+                                      "templates with form_templates/build_documents.py",
+                                      _short(t))
+        rest = _TAG.sub("", t)
+        for opener, closer in (("{{", "}}"), ("{%", "%}")):
+            if opener in rest or closer in rest:
+                raise TemplateProblem(path, f"a tag is not complete (\"{opener} ... {closer}\" "
+                                      "must start and end in the same paragraph)", _short(t))
+
+
+def _model_fields(model) -> dict:
+    return getattr(model, "model_fields", {})
+
+
+def _submodel(annotation):
+    """The pydantic model a field holds (directly or as list items), or None."""
+    from pydantic import BaseModel
+    args = getattr(annotation, "__args__", ())
+    for cand in (annotation, *args):
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            return cand
+    return None
+
+
+def _check_variables(path: Path, tpl, model, texts: list[str]) -> None:
+    from jinja2 import Environment, nodes
+    from jinja2.exceptions import TemplateSyntaxError
+
+    env = Environment()
+    xml = tpl.get_xml()
+    xml = tpl.patch_xml(xml)
+    try:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml import parse_xml
+        for rel in tpl.docx.part.rels.values():
+            if rel.reltype in (RT.HEADER, RT.FOOTER):
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    except Exception:   # headers are a bonus; the body is what matters
+        pass
+    try:
+        ast = env.parse(xml)
+    except TemplateSyntaxError as exc:
+        token = re.findall(r"'([^']+)'", exc.message or "")
+        where = next((_where(texts, tok) for tok in token if _where(texts, tok)), "")
+        raise TemplateProblem(path, f"the template language cannot be read: {exc.message}",
+                              where) from None
+
+    fields = _model_fields(model)
+    loop_models: dict[str, object] = {}
+    for loop in ast.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
+            f = fields.get(loop.iter.name)
+            sub = _submodel(f.annotation) if f else None
+            if sub is not None:
+                loop_models[loop.target.name] = sub
+    from jinja2 import meta
+    for name in sorted(meta.find_undeclared_variables(ast)):
+        if name not in fields:
+            raise TemplateProblem(path, f"it uses '{name}', which the paperwork does not "
+                                  f"provide for this document", _where(texts, name))
+    for node in ast.find_all(nodes.Getattr):
+        if not isinstance(node.node, nodes.Name):
+            continue
+        base = node.node.name
+        if base in loop_models:
+            sub = loop_models[base]
+        elif base in fields:
+            sub = _submodel(fields[base].annotation)
+        else:
+            continue
+        if sub is not None and node.attr not in _model_fields(sub):
+            raise TemplateProblem(path, f"it uses '{base}.{node.attr}', which the paperwork "
+                                  "does not provide", _where(texts, f"{base}.{node.attr}"))
+
+
+def check_template(path: Path, model) -> None:
+    """Raise TemplateProblem if the template at `path` cannot render with `model`."""
+    from docxtpl import DocxTemplate
+    path = Path(path)
+    if not path.exists():
+        raise TemplateProblem(path, "the file is missing; run form_templates/build_documents.py")
+    try:
+        tpl = DocxTemplate(path)
+        tpl.init_docx()
+    except Exception as exc:
+        raise TemplateProblem(path, f"Word cannot open it ({type(exc).__name__})") from None
+    texts = _paragraph_texts(tpl.docx)
+    _check_paragraphs(path, texts)
+    _check_variables(path, tpl, model, texts)
+
+
+_checked: set[tuple[str, float]] = set()
+
+
+def preflight(folder: Path | None = None) -> None:
+    """Check every template listed in documents.toml; raise TemplateProblem on the first bad
+    one. Called by `watch` at start; cheap to call again (unchanged files are not re-read)."""
+    from pipeline.render.context import CONTEXTS, settings
+    folder = Path(folder) if folder else DOCUMENT_TEMPLATES
+    for spec in settings()["templates"].values():
+        path = folder / spec["file"]
+        model = CONTEXTS.get(spec["context"])
+        if model is None:
+            raise TemplateProblem(path, f"documents.toml names an unknown context "
+                                  f"'{spec['context']}'")
+        try:
+            key = (str(path), path.stat().st_mtime)
+        except OSError:
+            key = None
+        if key is not None and key in _checked:
+            continue
+        check_template(path, model)
+        if key is not None:
+            _checked.add(key)
+
+
+class _CallableModule(type(sys)):
+    """`pipeline.render.preflight()` must work whether the caller reaches the function or this
+    module (importing the module replaces the package attribute of the same name)."""
+
+    def __call__(self, folder: Path | None = None) -> None:
+        preflight(folder)
+
+
+sys.modules[__name__].__class__ = _CallableModule
