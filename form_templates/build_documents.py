@@ -83,9 +83,15 @@ def new_document(title_tag: str) -> Document:
     r.font.size = Pt(9)
     hp3 = header.add_paragraph()
     hp3.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    r = hp3.add_run("{{ service.address }}  ·  Telephone {{ service.phone }}")
+    r = hp3.add_run("{{ service.address }}")
     r.font.size = Pt(8)
-    _bottom_border(hp3)
+    hp4 = header.add_paragraph()
+    hp4.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    r = hp4.add_run("Telephone {{ service.phone }}")
+    r.font.size = Pt(8)
+    _bottom_border(hp4)
+    for p in (hp, hp2, hp3, hp4):
+        p.paragraph_format.space_after = Pt(0)
 
     footer = sec.footer
     fp = footer.paragraphs[0]
@@ -107,19 +113,20 @@ def _bottom_border(paragraph) -> None:
 
 
 def _page_field(paragraph) -> None:
-    run = paragraph.add_run()
-    run.font.size = Pt(8)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+    """A PAGE field, one run per part so every part keeps the footer's small size."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("t", "1"),
                        ("end", None)):
-        if kind:
+        run = paragraph.add_run()
+        run.font.size = Pt(8)
+        if kind == "t":
+            el = OxmlElement("w:t")
+            el.text = text
+        elif kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
-        elif text.strip() == "PAGE":
+        else:
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
-            el.text = text
-        else:
-            el = OxmlElement("w:t")
             el.text = text
         run._r.append(el)
 
@@ -232,10 +239,9 @@ def signature_table(doc, rows: list[tuple[str, str]], loop_rows: tuple[str, str,
     """Who / Name / Signed / Date, with tall empty cells to sign in."""
     t = doc.add_table(rows=1, cols=4)
     t.style = "Table Grid"
-    for c, h in zip(t.rows[0].cells, ["", "Name", "Signed", "Date"]):
+    for c, h in zip(t.rows[0].cells, ["Signing as", "Name", "Signed", "Date"]):
         c.text = h
-        if h:
-            c.paragraphs[0].runs[0].bold = True
+        c.paragraphs[0].runs[0].bold = True
         _shade(c)
     if loop_rows:
         loop, who, name = loop_rows
@@ -293,8 +299,8 @@ LATENESS = ("{% if service.any_lateness_cancels %}If you arrive after the start 
 MISSED = ("If {{ service.missed_count }} sessions in a row are missed or cancelled without a "
           "reason the service accepts, family time will be paused for at least "
           "{{ service.suspension_days }} days. During the pause the social worker and the "
-          "{{ service.supervisor_role }} will meet with you, and this agreement has to be "
-          "signed again before sessions start again. Until that meeting has happened, family "
+          "{{ service.supervisor_role }} will meet with you, and the Family Time Agreement has "
+          "to be signed again before sessions start again. Until that meeting has happened, family "
           "time stays paused.")
 LEGAL = ("If a further {{ service.legal_advice_after }} sessions in a row are missed after "
          "family time starts again, the social worker will be asked to take legal advice about "
@@ -359,7 +365,7 @@ def agreement() -> Document:
         ("Day and time", "{{ arrangement.day }}, {{ arrangement.time }}"),
         ("Length of each session", "{{ arrangement.duration }}"),
         ("First session", "{{ arrangement.first_date }}"),
-        ("Venue", "{{ arrangement.venue }}, {{ arrangement.venue_address }}"
+        ("Venue", "{{ arrangement.venue_full }}"
                   "{% if arrangement.room %} (room: {{ arrangement.room }}){% endif %}"),
         ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
         ("Social worker", "{{ social_worker.name }}, {{ social_worker.team }}, "
@@ -459,13 +465,13 @@ def agreement() -> Document:
     signature_table(doc, [], ("for p in family", "Family member", "{{ p.name }}"))
 
     heading(doc, "9. Signatures")
-    para(doc, "I have read this agreement and I understand it.")
+    para(doc, "If you have any worries or questions, talk to the {{ service.supervisor_role }} "
+              "after your session, ring the service on {{ service.phone }}, or speak to your "
+              "social worker.")
+    para(doc, "I have read this agreement and I understand it.", bold=True)
     signature_table(doc, [("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
                           ("Social worker", "{{ social_worker.name }}")],
                     ("for p in family", "{{ p.relationship }}", "{{ p.name }}"))
-    para(doc, "If you have any worries or questions, talk to the {{ service.supervisor_role }} "
-              "after your session, ring the service on {{ service.phone }}, or speak to your "
-              "social worker.", size=9.5)
     return doc
 
 
@@ -518,7 +524,7 @@ def letter_carer() -> Document:
         ("Day", "{{ arrangement.day }} ({{ arrangement.frequency }})"),
         ("Please arrive", "{{ drop_off }}"),
         ("Collect {{ child.call_name }} at", "{{ arrangement.end }}"),
-        ("Place", "Reception at {{ arrangement.venue }}, {{ arrangement.venue_address }}"),
+        ("Place", "Reception, {{ arrangement.venue_full }}"),
         ("Transport agreed", "{{ arrangement.transport }}"),
         ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
     ])

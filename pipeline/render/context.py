@@ -175,6 +175,7 @@ class ArrangementCtx(BaseModel):
     supervisor: str = NOT_GIVEN
     venue: str = NOT_GIVEN
     venue_address: str = NOT_GIVEN
+    venue_full: str = NOT_GIVEN         # name and address, the name not said twice
     room: str = ""
     day: str = NOT_GIVEN
     time: str = NOT_GIVEN               # "10:00 to 11:30"
@@ -323,9 +324,15 @@ def arrangement_context(item: Item, allocation: Allocation | None,
     venue = profile.venue(a.venue) if a.venue else None
     venue_address = (f"{venue.address}, {venue.postcode}" if venue else text(a.venue))
     when = (f"{clock(start)} to {clock(end)}" if start and end else text(a.time))
+    venue_name = venue.name if venue else text(a.venue)
+    short_name = venue_name.split(",")[0].strip().lower()
+    venue_full = (venue_address if venue and short_name in venue_address.lower()
+                  else venue_address if venue_address == venue_name
+                  else f"{venue_name}, {venue_address}")
     return ArrangementCtx(
-        supervisor=text(a.supervisor), venue=venue.name if venue else text(a.venue),
-        venue_address=venue_address, room=text(a.room, ""), day=text(a.day), time=when,
+        supervisor=text(a.supervisor), venue=venue_name,
+        venue_address=venue_address, venue_full=venue_full, room=text(a.room, ""),
+        day=text(a.day), time=when,
         start=clock(start), end=clock(end),
         arrive_by=clock(minutes_before(start, profile.lateness.arrive_minutes_before)),
         frequency=text(values.get("request.frequency")),

@@ -1,0 +1,146 @@
+"""`family-time paperwork REFERENCE | --pending [--pdf]`: make the paperwork pack now for one
+allocated referral, or for every allocated referral that has no pack yet.
+
+The watcher makes packs on its own once a row is allocated; this command is for a
+co-ordinator who wants one straight away, or again after correcting the tracker row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "Make the paperwork pack (agreement, letters, session records) for allocated referrals."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", nargs="?", help="the referral reference, FT-YYYY-NNNNN")
+    parser.add_argument("--pending", action="store_true",
+                        help="every allocated referral that has no pack yet")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also save PDF copies (needs LibreOffice)")
+    parser.add_argument("--config", help="the working folder's family-time.toml")
+
+
+def _err(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def open_sources(config_path):
+    """(config, profile, ledger, allocations by reference) or an exit code after a message."""
+    from pipeline.config import ConfigError, load_config
+    from pipeline.profile import ProfileError
+    try:
+        config = load_config(config_path)
+        profile = config.load_profile()
+    except (ConfigError, ProfileError) as exc:
+        return _err(str(exc))
+    try:
+        from pipeline.render import TemplateProblem, preflight
+        preflight()
+    except TemplateProblem as exc:
+        return _err(str(exc))
+    try:
+        from pipeline.ledger import Ledger
+    except ImportError:
+        return _err("The ledger is not installed in this version, so referrals cannot be "
+                    "looked up.")
+    if not config.ledger_path.exists():
+        return _err(f"No ledger yet ({config.ledger_path}): no referral has been processed.")
+    try:
+        from pipeline.tracker import read_allocations
+    except ImportError:
+        return _err("The tracker is not installed in this version, so allocations cannot be "
+                    "read.")
+    try:
+        allocations = {a.reference: a for a in read_allocations(config, profile)}
+    except Exception as exc:   # a locked or damaged workbook: say so, never a traceback
+        return _err(f"The tracking workbook could not be read ({type(exc).__name__}). If it is "
+                    "open in Excel, close it and try again.")
+    return config, profile, Ledger(config.ledger_path), allocations
+
+
+MISSING = {"status": "status 'Allocated'", "supervisor": "supervisor", "venue": "venue",
+           "day": "day", "time": "time", "first_date": "first date"}
+
+
+def missing_parts(allocation) -> list[str]:
+    out = []
+    for field, words in MISSING.items():
+        value = getattr(allocation, field)
+        if (field == "status" and value != "Allocated") or (field != "status" and not value):
+            out.append(words)
+    return out
+
+
+def pack_exists(config, reference: str) -> bool:
+    from pipeline.render.context import settings
+    name = settings()["names"]["agreement"].format(reference=reference)
+    return (config.outbox_dir / reference / name).exists()
+
+
+def make_pack(config, profile, ledger, allocation, reference: str, pdf: bool) -> int:
+    from pipeline.render import PaperworkProblem, render_pack
+    item = ledger.item_by_reference(reference)
+    if item is None:
+        return _err(f"{reference}: no referral with this reference in the ledger.")
+    if allocation is None:
+        return _err(f"{reference}: the tracker has no row for this referral yet.")
+    if not allocation.complete:
+        return _err(f"{reference}: not allocated yet in the tracker; missing: "
+                    f"{', '.join(missing_parts(allocation))}.")
+    if pdf:
+        from pipeline.render.pdf import libreoffice_available
+        if not libreoffice_available():
+            print("LibreOffice is not installed, so only the Word copies are made.",
+                  file=sys.stderr)
+            pdf = False
+    out_dir: Path = config.outbox_dir / reference
+    try:
+        paths = render_pack(item, allocation, profile, out_dir, pdf=pdf)
+    except PaperworkProblem as exc:
+        return _err(f"{reference}: {exc}")
+    except Exception as exc:   # noqa: BLE001 - a sentence for the person, not a traceback
+        return _err(f"{reference}: the pack could not be made ({type(exc).__name__}: {exc}).")
+    for marker in ("mark_effect_done", "reopen_effect"):
+        fn = getattr(ledger, marker, None)
+        try:
+            if fn is not None:
+                fn(item.id, "paperwork" if marker == "mark_effect_done" else "tracker")
+        except Exception:   # the ledger may not owe this effect; the pack is what matters
+            pass
+    print(f"{reference}: {len(paths)} documents in {out_dir}")
+    for p in paths:
+        print(f"  {p.name}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.reference and not args.pending:
+        return _err("Give a referral reference (FT-YYYY-NNNNN) or --pending.")
+    if args.reference and args.pending:
+        return _err("Give either a reference or --pending, not both.")
+    opened = open_sources(args.config)
+    if isinstance(opened, int):
+        return opened
+    config, profile, ledger, allocations = opened
+    try:
+        if args.reference:
+            ref = args.reference.strip().upper()
+            return make_pack(config, profile, ledger, allocations.get(ref), ref, args.pdf)
+        todo = [ref for ref, a in sorted(allocations.items())
+                if a.complete and not pack_exists(config, ref)]
+        if not todo:
+            print("Every allocated referral already has its paperwork.")
+            return 0
+        worst = 0
+        for ref in todo:
+            worst = max(worst, make_pack(config, profile, ledger, allocations[ref], ref,
+                                         args.pdf))
+        return worst
+    finally:
+        close = getattr(ledger, "close", None)
+        if close:
+            close()
