@@ -116,7 +116,7 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
     return out
 
 
-def run(work: Path, sizes: list[int], batch: int, repeat: int = 3) -> dict:
+def run(work: Path, sizes: list[int], batch: int, repeat: int = 3, quick: bool = False) -> dict:
     from pipeline.profile import load_profile
     import openpyxl
 
@@ -124,7 +124,7 @@ def run(work: Path, sizes: list[int], batch: int, repeat: int = 3) -> dict:
     results = []
     for n in sizes:
         print(f"  tracker: {n} rows", file=sys.stderr, flush=True)
-        naive_writes = 5 if n <= 1000 else (2 if n <= 10000 else 1)
+        naive_writes = 1 if quick else (5 if n <= 1000 else (2 if n <= 10000 else 1))
         results.append(bench_size(n, batch, naive_writes, work, profile, repeat))
     return {"batch": batch, "openpyxl": openpyxl.__version__, "sizes": results,
             "note": "batch_s: median of a whole sync in a fresh process; naive batch = measured "
