@@ -1,0 +1,67 @@
+"""Helpers for the hostile-input tests: the intake tests' working folders (reused, not copied), the hostile
+case table from tests/fixtures/make_hostile.py, and checks on what a person would read."""
+
+from __future__ import annotations
+
+import email
+import re
+import sys
+from email import policy
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent.parent
+FIXTURES = TESTS / "fixtures"
+if str(FIXTURES) not in sys.path:
+    sys.path.insert(0, str(FIXTURES))
+
+
+def _load(name: str, path: Path):
+    spec = spec_from_file_location(name, path)
+    mod = module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+intake_kit = _load("hostile_intake_kit", TESTS / "intake" / "conftest.py")
+make_workdir, Work = intake_kit.make_workdir, intake_kit.Work
+wait_for = _load("hostile_watcher_kit", TESTS / "intake" / "test_watcher.py").wait_for
+import make_hostile  # noqa: E402
+
+# What a person must never be shown: traces, Python's own names, raw bytes, internals.
+TECHNICAL = re.compile(
+    r"Traceback|File \"|line \d+, in|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|errno|"
+    r"\bNone\b|object at 0x|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|zipfile|lxml|sqlite|pydantic|"
+    r"pipeline\.|\.py\b|Errno")
+ACTION = re.compile(r"\b(please|ask|send|resend|re-submit|save|check|put (?:these|it) right|"
+                    r"pass it|look)\b", re.I)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def assert_plain(text: str, where: str) -> None:
+    """Text a non-programmer reads: no trace, no exception names, no control characters."""
+    bad = TECHNICAL.search(text)
+    assert bad is None, f"{where} shows technical text {bad.group(0)!r}: {text[:300]!r}"
+    assert not CONTROL.search(text), f"{where} holds control characters: {text[:300]!r}"
+
+
+def read_mail(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def mail_body(msg) -> str:
+    part = msg.get_body(("plain",))
+    return part.get_content() if part is not None else ""
+
+
+def mails_by_item(mail_dir: Path) -> dict[int, list]:
+    """Every message written, by the ledger item its key names."""
+    out: dict[int, list] = {}
+    for p in sorted(mail_dir.glob("*.eml")):
+        msg = read_mail(p)
+        key = str(msg.get("X-Family-Time-Key", ""))
+        tail = key.rsplit(":", 1)[-1]
+        out.setdefault(int(tail) if tail.isdigit() else -1, []).append(msg)
+    return out
+
+
