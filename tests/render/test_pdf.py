@@ -1,0 +1,182 @@
+"""PDF copies through LibreOffice: made when possible, a plain-English problem when not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pipeline.render import pdf
+from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdf
+from pipeline.render.record import blank_record_path, prefill_record
+
+HERE = Path(__file__).resolve().parent
+FAKE = HERE / "data_k" / "fake_soffice.py"
+ROOT = HERE.parent.parent
+
+needs_libreoffice = pytest.mark.skipif(
+    not libreoffice_available(),
+    reason="LibreOffice (soffice) is not installed, so no PDF can be made here")
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(path) as doc:
+        return "\n".join(page.extract_text() or "" for page in doc.pages)
+
+
+@pytest.fixture
+def lock_in(tmp_path, monkeypatch):
+    """A lock file of the test's own, so tests never wait on another run's conversion."""
+    path = tmp_path / "soffice.lock"
+    monkeypatch.setattr(pdf, "_lock_path", lambda: path)
+    return path
+
+
+@pytest.fixture
+def fake(monkeypatch, tmp_path, lock_in):
+    """Swap LibreOffice for fake_soffice.py in a given mode; returns the pid file path."""
+    pidfile = tmp_path / "child.pid"
+
+    def use(mode: str) -> Path:
+        monkeypatch.setattr(pdf, "find_soffice", lambda: Path(sys.executable))
+        monkeypatch.setattr(pdf, "_command", lambda soffice, profile, out, docx: [
+            sys.executable, str(FAKE), mode, str(out), str(docx), str(pidfile)])
+        return pidfile
+    return use
+
+
+@pytest.fixture
+def docx(tmp_path) -> Path:
+    target = tmp_path / "Session record 2026-12-01.docx"
+    shutil.copyfile(blank_record_path(), target)
+    return target
+
+
+# ---------------------------------------------------------------- with LibreOffice
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_converts_the_blank_record_form_beside_it_privately(docx):
+    made = to_pdf(docx)
+    assert made == docx.with_suffix(".pdf")
+    assert made.read_bytes().startswith(b"%PDF")
+    text = pdf_text(made)
+    assert "Family Time Record" in text and "version 2025.1" in text
+    if sys.platform != "win32":
+        assert os.stat(made).st_mode & 0o077 == 0
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_prefilled_record_pdf_shows_the_details_and_two_threads_take_turns(tmp_path):
+    records = []
+    for n, day in enumerate((dt.date(2026, 12, 1), dt.date(2026, 12, 8))):
+        records.append(prefill_record(
+            tmp_path / f"Session record {day}.docx", reference="FT-2026-00001",
+            child_names="Test Child Example", date=day, planned_start=dt.time(10, 0),
+            planned_end=dt.time(11, 30), venue="Rose Family Centre",
+            supervisor="Pat Supervisor-Example", family_expected="Jo Sample-Parent"))
+    results: dict[int, object] = {}
+
+    def convert(i: int) -> None:
+        try:
+            results[i] = to_pdf(records[i], out_dir=tmp_path / "pdf")
+        except Exception as exc:          # noqa: BLE001 - reported by the assert below
+            results[i] = exc
+
+    threads = [threading.Thread(target=convert, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert all(isinstance(r, Path) for r in results.values()), results
+    text = pdf_text(results[1])
+    assert "FT-2026-00001" in text and "08/12/2026" in text and "Rose Family Centre" in text
+
+
+# ---------------------------------------------------------------- problems, in plain English
+
+def test_missing_libreoffice_is_a_plain_message(monkeypatch, docx):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf, "_install_candidates", lambda: [Path("/nowhere/soffice")])
+    assert pdf.find_soffice() is None
+    assert libreoffice_available() is False
+    with pytest.raises(PdfProblem, match="LibreOffice is not installed") as exc:
+        to_pdf(docx)
+    assert "Word document is ready" in str(exc.value)
+    assert not docx.with_suffix(".pdf").exists()
+
+
+def test_missing_document(tmp_path):
+    with pytest.raises(PdfProblem, match="nothing.docx was not found"):
+        to_pdf(tmp_path / "nothing.docx")
+
+
+def test_a_hung_conversion_is_stopped_with_its_children(fake, docx):
+    pidfile = fake("hang")
+    started = time.monotonic()
+    with pytest.raises(PdfProblem, match="longer than 1.5 seconds.*stopped"):
+        to_pdf(docx, timeout=1.5)
+    assert time.monotonic() - started < 20
+    assert not docx.with_suffix(".pdf").exists()
+    if sys.platform != "win32":
+        child = int(pidfile.read_text())
+        for _ in range(50):                 # the orphan is reaped by init shortly after
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the conversion's child process is still running")
+
+
+@pytest.mark.parametrize("mode, message", [("nothing", "did not make a PDF"),
+                                           ("notpdf", "is not a PDF")])
+def test_no_pdf_or_not_a_pdf_is_refused(fake, docx, mode, message):
+    fake(mode)
+    with pytest.raises(PdfProblem, match=message):
+        to_pdf(docx, timeout=30)
+    assert not docx.with_suffix(".pdf").exists()
+
+
+def test_a_good_result_lands_in_out_dir(fake, docx, tmp_path):
+    fake("pdf")
+    made = to_pdf(docx, timeout=30, out_dir=tmp_path / "pdfs")
+    assert made == tmp_path / "pdfs" / "Session record 2026-12-01.pdf"
+    assert made.read_bytes().startswith(b"%PDF")
+
+
+def test_a_program_that_cannot_start(monkeypatch, docx, tmp_path, lock_in):
+    broken = tmp_path / "soffice"
+    broken.write_text("not a program")
+    monkeypatch.setattr(pdf, "find_soffice", lambda: broken)
+    with pytest.raises(PdfProblem, match="could not be started"):
+        to_pdf(docx, timeout=10)
+
+
+def test_waits_for_another_process_and_gives_up_politely(fake, docx, lock_in):
+    fake("pdf")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
+         "from pipeline.render.pdf import _FileLock; lock = _FileLock(Path(sys.argv[1]));"
+         "assert lock.acquire(5); print('locked', flush=True); time.sleep(30)",
+         str(lock_in), str(ROOT)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(PdfProblem, match="another PDF was still being made"):
+            to_pdf(docx, timeout=0.5)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    # once the other process has gone, the lock is free again
+    assert to_pdf(docx, timeout=30).is_file()
