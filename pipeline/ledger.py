@@ -11,6 +11,7 @@ reused. Logs carry references and item ids, never names.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline.files import private_dir
-from pipeline.models import Item, Verdict
+from pipeline.models import Item, RuleAction, SessionRecord, Verdict
 
 log = logging.getLogger("pipeline.ledger")
 
@@ -82,6 +83,39 @@ CREATE TABLE IF NOT EXISTS effects (
     UNIQUE (item_id, effect)
 );
 CREATE INDEX IF NOT EXISTS effects_open ON effects (status, next_attempt_at);
+-- Session records linked to their referral; a later record for the same date replaces one.
+-- (New tables only: an existing ledger file gains them on open, nothing else changes.)
+CREATE TABLE IF NOT EXISTS sessions (
+    item_id      INTEGER PRIMARY KEY REFERENCES items (id),
+    reference    TEXT NOT NULL,
+    date         TEXT NOT NULL,
+    record       TEXT NOT NULL,         -- the SessionRecord as JSON
+    current      INTEGER NOT NULL DEFAULT 1,
+    replaced_by  INTEGER
+);
+CREATE INDEX IF NOT EXISTS sessions_ref ON sessions (reference, date);
+-- What the missed-session rule decided: once per referral, kind and run of sessions.
+CREATE TABLE IF NOT EXISTS rule_actions (
+    id                 INTEGER PRIMARY KEY,
+    reference          TEXT NOT NULL,
+    kind               TEXT NOT NULL,
+    dates              TEXT NOT NULL,   -- ISO session dates, comma separated
+    action             TEXT NOT NULL,   -- the RuleAction as JSON
+    item_id            INTEGER,         -- the record whose arrival fired it
+    created_at         TEXT NOT NULL,
+    done_at            TEXT,            -- letters made and the notice mailed
+    documents          TEXT,            -- JSON list of the files made
+    status_written_at  TEXT,            -- "Suspended until" written to the tracker
+    UNIQUE (reference, kind, dates)
+);
+-- Looked After Child review reports made (one per referral per review date).
+CREATE TABLE IF NOT EXISTS reports (
+    reference    TEXT NOT NULL,
+    review_date  TEXT NOT NULL,
+    path         TEXT NOT NULL,
+    made_at      TEXT NOT NULL,
+    PRIMARY KEY (reference, review_date)
+);
 """
 
 
@@ -100,6 +134,7 @@ class ItemDraft:
     effects: list[str] = field(default_factory=list)   # effect names this item owes
     linked_to: int | None = None                        # set for duplicates (the earlier item)
     received_at: dt.datetime | None = None              # an email's own date; else the file's
+    session: SessionRecord | None = None                # a linked session record (item_id 0)
 
 
 class AlreadyRecorded(Exception):
@@ -123,6 +158,18 @@ class FileRecord:
     keep_source: bool
     archive_path: str
     archived: bool
+
+
+@dataclass
+class StoredAction:
+    """A rule action as the ledger keeps it, with what has been done about it."""
+    id: int
+    action: RuleAction
+    item_id: int | None
+    created_at: dt.datetime
+    done_at: dt.datetime | None
+    documents: list[str]
+    status_written_at: dt.datetime | None
 
 
 @dataclass
@@ -150,7 +197,99 @@ def _iso(value: dt.datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-class Ledger:
+class _Sessions:
+    """Session records, rule actions and review reports (mixed into Ledger below)."""
+
+    def sessions_of(self, reference: str, include_replaced: bool = False) -> list[SessionRecord]:
+        """A referral's session records by session date (current ones unless asked)."""
+        sql = "SELECT record FROM sessions WHERE reference = ?"
+        if not include_replaced:
+            sql += " AND current = 1"
+        rows = self._query(sql + " ORDER BY date, item_id", (reference,))
+        return [SessionRecord.model_validate_json(r["record"]) for r in rows]
+
+    def session_of_item(self, item_id: int) -> SessionRecord | None:
+        rows = self._query("SELECT record FROM sessions WHERE item_id = ?", (item_id,))
+        return SessionRecord.model_validate_json(rows[0]["record"]) if rows else None
+
+    def all_sessions(self) -> dict[int, tuple[SessionRecord, bool]]:
+        """item id -> (record, still current) for every linked record (the tracker's sheet)."""
+        return {r["item_id"]: (SessionRecord.model_validate_json(r["record"]), bool(r["current"]))
+                for r in self._query("SELECT item_id, record, current FROM sessions")}
+
+    def add_session_record(self, record: SessionRecord) -> SessionRecord:
+        """Store a record for an item already in the ledger (tools and repairs)."""
+        draft = ItemDraft(original_name="", outcome="session_record", reason="", session=record)
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM sessions WHERE item_id = ?",
+                          (record.item_id,)).fetchone():
+                db.execute("DELETE FROM sessions WHERE item_id = ?", (record.item_id,))
+            Ledger._insert_session(db, record.item_id, draft)
+        return self.session_of_item(record.item_id)
+
+    @staticmethod
+    def _action(row: sqlite3.Row) -> StoredAction:
+        when = lambda v: dt.datetime.fromisoformat(v) if v else None  # noqa: E731
+        return StoredAction(id=row["id"], action=RuleAction.model_validate_json(row["action"]),
+                            item_id=row["item_id"], created_at=when(row["created_at"]),
+                            done_at=when(row["done_at"]),
+                            documents=json.loads(row["documents"]) if row["documents"] else [],
+                            status_written_at=when(row["status_written_at"]))
+
+    def add_rule_action(self, action: RuleAction, item_id: int | None = None) -> bool:
+        """Record an action once; False when the same referral, kind and sessions had one."""
+        dates = ",".join(d.isoformat() for d in sorted(action.session_dates))
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO rule_actions (reference, kind, dates, action, item_id, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (action.reference, action.kind, dates, action.model_dump_json(), item_id,
+                 _iso(dt.datetime.now())))
+            added = cur.rowcount == 1
+        if added:
+            log.info("%s: missed-session rule: %s for %d session(s)", action.reference,
+                     action.kind, len(action.session_dates))
+        return added
+
+    def rule_actions(self, reference: str | None = None, *, item_id: int | None = None,
+                     undone: bool = False) -> list[StoredAction]:
+        sql, args = "SELECT * FROM rule_actions WHERE 1 = 1", []
+        if reference is not None:
+            sql += " AND reference = ?"
+            args.append(reference)
+        if item_id is not None:
+            sql += " AND item_id = ?"
+            args.append(item_id)
+        if undone:
+            sql += " AND done_at IS NULL"
+        return [self._action(r) for r in self._query(sql + " ORDER BY id", args)]
+
+    def mark_rule_action_done(self, action_id: int, documents: list[str]) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE rule_actions SET done_at = ?, documents = ? WHERE id = ?",
+                       (_iso(dt.datetime.now()), json.dumps(documents), action_id))
+
+    def mark_status_written(self, action_ids: Iterable[int]) -> None:
+        with self._tx() as db:
+            for i in action_ids:
+                db.execute("UPDATE rule_actions SET status_written_at = ? WHERE id = ? AND "
+                           "status_written_at IS NULL", (_iso(dt.datetime.now()), i))
+
+    def report_made(self, reference: str, review_date: dt.date) -> str | None:
+        rows = self._query("SELECT path FROM reports WHERE reference = ? AND review_date = ?",
+                           (reference, review_date.isoformat()))
+        return rows[0]["path"] if rows else None
+
+    def add_report(self, reference: str, review_date: dt.date, path: Path | str) -> bool:
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO reports (reference, review_date, path, "
+                             "made_at) VALUES (?, ?, ?, ?)",
+                             (reference, review_date.isoformat(), str(path),
+                              _iso(dt.datetime.now())))
+            return cur.rowcount == 1
+
+
+class Ledger(_Sessions):
     """One SQLite file; one connection per thread; safe to reopen after a crash."""
 
     BUSY_TIMEOUT_MS = 30000
@@ -272,11 +411,31 @@ class Ledger:
              reference, linked_to, case_id, d.sender, d.subject, int(d.auto_submitted),
              verdict_json, int(d.agreement_attached)))
         item_id = cur.lastrowid
+        if d.session is not None:
+            self._insert_session(db, item_id, d)
         for effect in dict.fromkeys(d.effects):
             key = f"{effect}:{reference or 'item'}:{item_id}"
             db.execute("INSERT INTO effects (item_id, effect, key) VALUES (?, ?, ?)",
                        (item_id, effect, key))
         return item_id
+
+    @staticmethod
+    def _insert_session(db: sqlite3.Connection, item_id: int, d: ItemDraft) -> None:
+        """Store a linked record; an earlier record for the same date is replaced (and said)."""
+        rec = d.session.model_copy(update={"item_id": item_id})
+        day = rec.date.isoformat()
+        earlier = db.execute("SELECT item_id FROM sessions WHERE reference = ? AND date = ? AND "
+                             "current = 1 ORDER BY item_id DESC LIMIT 1",
+                             (rec.reference, day)).fetchone()
+        if earlier is not None:
+            rec = rec.model_copy(update={"replaces": earlier["item_id"]})
+            db.execute("UPDATE sessions SET current = 0, replaced_by = ? WHERE reference = ? "
+                       "AND date = ? AND current = 1", (item_id, rec.reference, day))
+            note = (f" It replaces the record for the session on {rec.date:%d/%m/%Y} received "
+                    f"earlier (item {earlier['item_id']}).")
+            db.execute("UPDATE items SET reason = reason || ? WHERE id = ?", (note, item_id))
+        db.execute("INSERT INTO sessions (item_id, reference, date, record) VALUES (?, ?, ?, ?)",
+                   (item_id, rec.reference, day, rec.model_dump_json()))
 
     @staticmethod
     def _next_reference(db: sqlite3.Connection, year: int) -> str:
@@ -458,8 +617,8 @@ class Ledger:
 
 def _email_folder(outcomes: set[str]) -> str:
     """An email with several forms is archived under its most important outcome."""
-    for outcome in ("accepted", "incomplete", "old_form", "session_record", "not_referral",
-                    "unreadable", "duplicate"):
+    for outcome in ("accepted", "incomplete", "old_form", "session_record", "session_attention",
+                    "not_referral", "unreadable", "duplicate"):
         if outcome in outcomes:
             return outcome
     return "unreadable"

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 
 VerdictName = Literal["complete", "incomplete", "old", "not_referral", "unreadable"]
 Outcome = Literal["accepted", "incomplete", "old_form", "not_referral", "unreadable",
-                  "duplicate", "session_record"]
+                  "duplicate", "session_record",
+                  "session_attention"]    # a record that cannot be linked or used: a person looks
 
 
 class Problem(BaseModel):

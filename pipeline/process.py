@@ -99,6 +99,11 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
                                        f"problem in the pipeline ({internal_error}). The file "
                                        "is kept in archive/failed for a person to look at.",
                                 effects=["tracker", "mail"])]
+    if not internal_error:
+        try:
+            drafts = link_sessions(drafts, ledger, profile)
+        except sqlite3.OperationalError as exc:
+            raise NotYet(f"ledger busy: {exc}") from exc
     try:
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size, received_at=received,
@@ -272,6 +277,58 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
                      sender=src.sender, subject=src.subject,
                      auto_submitted=bool(src.auto_submitted), verdict=verdict,
                      agreement_attached=agreement, effects=effects)
+
+
+# ---------------------------------------------------------------- session records
+
+REFERENCE_KEY = "session.reference"
+
+
+def normalise_reference(value) -> str | None:
+    """"ft-2026-00001 " is FT-2026-00001."""
+    if value in (None, ""):
+        return None
+    return "".join(str(value).split()).upper() or None
+
+
+def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
+    """Give each completed session record its referral, or send it to Attention saying why.
+
+    A record the validator found incomplete is not added to the sessions (the missed-session
+    rule must not act on a guess); a person asks the supervisor for the missing answers.
+    """
+    from pipeline.sessions.record import session_record
+    for d in drafts:
+        v = d.verdict
+        if d.outcome != "session_record" or v is None:
+            continue
+        ref = normalise_reference(v.values.get(REFERENCE_KEY))
+        if v.verdict != "complete":
+            missing = "; ".join(p.message for p in v.problems[:6]) or v.reason
+            _to_attention(d, "This Family Time Record was not added to the referral's sessions "
+                             f"because answers are missing or wrong: {missing} Please ask the "
+                             "supervisor to correct the record and send it again.")
+            continue
+        referral = ledger.item_by_reference(ref) if ref else None
+        if referral is None or referral.outcome not in ("accepted", "incomplete", "old_form"):
+            _to_attention(d, f"This Family Time Record gives the referral reference "
+                             f"'{ref or 'none'}', but no referral with that reference has been "
+                             "received, so it could not be added to anyone's sessions. Please "
+                             "check the reference with the supervisor and send it again.")
+            continue
+        d.session = session_record(v, 0, ref, profile)
+        d.reason = (f"Session record for {ref}, session on {d.session.date:%d/%m/%Y}: "
+                    f"{d.session.outcome}.")
+        if d.session.late_recording:
+            d.reason += " Written later than the recording deadline."
+        d.effects = ["rule", "tracker"]
+        if d.session.significant_event:
+            d.effects.insert(0, "significant_event")
+    return drafts
+
+
+def _to_attention(d: ItemDraft, reason: str) -> None:
+    d.outcome, d.reason, d.effects = "session_attention", reason, ["tracker", "mail"]
 
 
 def _agreement(email, attachment) -> bool:

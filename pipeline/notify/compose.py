@@ -26,10 +26,11 @@ from pipeline.profile import Profile
 
 log = logging.getLogger("pipeline.notify")
 
-# Which message each outcome owes. Duplicates owe nothing; session records have their own
-# work later; "attention" goes to the team inbox only.
+# Which message each outcome owes. Duplicates owe nothing; linked session records have their
+# own emails (notify/sessions.py); "attention" goes to the team inbox only.
 KIND_BY_OUTCOME = {"accepted": "accepted", "incomplete": "incomplete", "old_form": "old_form",
-                   "not_referral": "attention", "unreadable": "attention"}
+                   "not_referral": "attention", "unreadable": "attention",
+                   "session_attention": "attention"}
 EXTERNAL = {"accepted", "incomplete", "old_form"}
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 

@@ -113,6 +113,11 @@ def _load(path: str) -> TrackerSpec:
             raise TrackerSpecError(f"{path}: sheet {sheet.name}: key column '{sheet.key}' is not one of its columns")
         if len(set(keys)) != len(keys):
             raise TrackerSpecError(f"{path}: sheet {sheet.name}: a column key is used twice")
+        for c in sheet.columns:
+            if not c.pipeline and any(not f.startswith("extra.") for f in c.from_ + c.join):
+                raise TrackerSpecError(
+                    f"{path}: sheet {sheet.name}: column '{c.key}' is typed by a person, so the "
+                    "pipeline may only write it from an 'extra.' source (an event said once)")
         for h in sheet.highlights:
             if h.column not in keys or h.status_column not in keys:
                 raise TrackerSpecError(f"{path}: sheet {sheet.name}: a highlight names an unknown column")

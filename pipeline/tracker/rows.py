@@ -127,6 +127,31 @@ class _Context:
     def _summary_first_received(self) -> dt.datetime:
         return min(i.received_at for i in self.group)
 
+    # ---- session records (the Sessions sheet): worked out from the record's own answers
+    def _summary_session_reference(self) -> str:
+        ref = self.item.verdict.values.get("session.reference") if self.item.verdict else None
+        return "".join(str(ref).split()).upper() if ref else (self.item.reference or "")
+
+    def _summary_session_key(self) -> str:
+        """One row per referral and session date: a corrected record replaces the row."""
+        day = self.item.verdict.values.get("session.date") if self.item.verdict else None
+        ref = self._summary_session_reference()
+        if not ref or not isinstance(day, dt.date):
+            return self._summary_item_key()
+        return f"{ref} {_uk(day)}"
+
+    def _summary_lateness(self) -> str:
+        from pipeline.sessions.record import late_minutes
+        values = self.item.verdict.values if self.item.verdict else {}
+        minutes = late_minutes(values.get("session.arrival"), values.get("session.planned_start"))
+        if not minutes:
+            return self.word("on_time") if minutes == 0 else ""
+        return self.word("minutes_late", minutes=minutes)
+
+    def _summary_late_recording(self) -> str:
+        flags = self.item.verdict.flags if self.item.verdict else []
+        return self.word("late_recording") if "late_recording" in flags else ""
+
     def _summary_resubmission(self) -> str:
         """Every later submission of a returned referral, oldest first."""
         first_returned = min(_order(i) for i in self.group if i.outcome in self.sheet.outcomes)
@@ -153,6 +178,12 @@ def row_for(item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec,
     row: Row = {}
     for column in sheet.columns:
         if not column.pipeline:
+            # a person's cell: written only when another step has something new to say
+            for source in column.from_:
+                known, value = ctx.lookup(source)
+                if known and value not in (None, "", []):
+                    row[column.key] = cell_value(column, value)
+                    break
             continue
         if column.join:
             found = [as_text(ctx.lookup(s)[1]) for s in column.join]
@@ -175,6 +206,11 @@ def row_key(item: Item, sheet: SheetSpec, spec: TrackerSpec) -> str:
     fallback = spec.words.get("item_key", "Item {id}").format(id=item.id)
     if sheet.key == "reference" and item.reference:
         return item.reference
+    column = sheet.key_column
+    if sheet.key != "reference" and column.from_ and column.from_[0].startswith("summary.") \
+            and column.from_[0] != "summary.item_key":
+        ctx = _Context(item, [item], spec, sheet, {})
+        return as_text(ctx.lookup(column.from_[0])[1]) or fallback
     return fallback
 
 

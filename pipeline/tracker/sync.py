@@ -321,8 +321,9 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
 
 # ---------------------------------------------------------------- public API
 
-def _extras(paperwork: dict[str, str] | None, acknowledged: dict[str, Any] | None) -> dict:
-    out: dict[str, dict[str, Any]] = {}
+def _extras(paperwork: dict[str, str] | None, acknowledged: dict[str, Any] | None,
+            more: dict[str, dict[str, Any]] | None = None) -> dict:
+    out: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (more or {}).items() if v}
     if paperwork:
         out["paperwork"] = dict(paperwork)
     if acknowledged:
@@ -332,27 +333,31 @@ def _extras(paperwork: dict[str, str] | None, acknowledged: dict[str, Any] | Non
 
 def sync(items: Iterable[Item], config: Any, profile: Profile,
          paperwork: dict[str, str] | None = None,
-         acknowledged: dict[str, Any] | None = None, *, full: bool = False) -> SyncReport:
+         acknowledged: dict[str, Any] | None = None, *, full: bool = False,
+         extras: dict[str, dict[str, Any]] | None = None) -> SyncReport:
     """Bring the workbook(s) in line with `items`: one write per workbook, never a person's cell.
 
     `paperwork` and `acknowledged` (reference -> text or date) fill the pipeline's
     "Paperwork" and "Acknowledgement sent" cells; a reference not given leaves its cell as is.
+    `extras` (name -> row key -> value) feed other `extra.<name>` sources, e.g. "status" ->
+    "Suspended until 30/11/2026": the one time tracker.toml lets the pipeline write a cell a
+    person otherwise keeps (give it once; afterwards the cell is theirs again).
     """
     report = SyncReport()
     collecting = gc.isenabled()
     gc.disable()        # tens of thousands of short-lived XML proxies: collect once, after
     try:
-        return _sync(items, config, profile, paperwork, acknowledged, full, report)
+        return _sync(items, config, profile, _extras(paperwork, acknowledged, extras), full,
+                     report)
     finally:
         if collecting:
             gc.enable()
 
 
-def _sync(items, config, profile, paperwork, acknowledged, full, report) -> SyncReport:
+def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
         spec = load_spec()
-        plan = row_sources(list(items), spec, _extras(paperwork, acknowledged),
-                           _layout(spec, profile))
+        plan = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:      # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
         report.problems.append(f"The tracker could not be updated: {exc}")

@@ -50,7 +50,7 @@ def test_new_workbook_has_headers_formats_dropdown_filter_and_highlighting(confi
     path = book(config, profile)
     assert path.name == "Family Time referrals 2026 - Northamptonshire.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Referrals", "Returned", "Attention"]
+    assert wb.sheetnames == ["Referrals", "Returned", "Attention", "Sessions"]
     ws = wb["Referrals"]
     headers = [c.value for c in ws[1]]
     assert "CareFirst ID" in headers and "Allocated Family Time Supervisor" in headers
@@ -393,23 +393,20 @@ def test_awkward_text_round_trips(config, profile, text, shown):
         item.reference]["Social worker"] == shown
 
 
-def test_a_sessions_sheet_is_a_data_edit(profile):
+def test_the_sessions_sheet_has_one_row_per_referral_and_session_date(profile):
     from pipeline.models import Item, Verdict
     from pipeline.tracker.columns import load_spec
     from pipeline.tracker.rows import desired_rows
     spec = load_spec()
-    sheets = [s.model_copy(update={"enabled": True}) if s.name == "Sessions" else s
-              for s in spec.sheets]
-    spec = spec.model_copy(update={"sheets": sheets})
     record = Item(id=9, file_sha256="9" * 64, original_name="record.docx",
                   received_at=dt.datetime(2026, 11, 20, 16), outcome="session_record",
                   reason="Session record", reference="FT-2026-00001",
                   verdict=Verdict(verdict="complete", kind="session_record",
                                   values={"session.date": dt.date(2026, 11, 19),
                                           "session.outcome": "Took place"}))
-    row = desired_rows([record], spec)[2026]["Sessions"]["Item 9"]
+    row = desired_rows([record], spec)[2026]["Sessions"]["FT-2026-00001 19/11/2026"]
     assert row["session_date"] == dt.date(2026, 11, 19) and row["outcome"] == "Took place"
-    assert row["reference"] == "FT-2026-00001"
+    assert row["reference"] == "FT-2026-00001" and row["item"] == "Item 9"
 
 
 def test_an_untouched_workbook_is_not_even_opened_by_the_next_process(config, profile, monkeypatch):

@@ -1,0 +1,95 @@
+"""Emails about sessions: a significant event (at once), and the missed-session rule's notice.
+
+Both go to the referral's social worker (the address on the referral form; else the address
+the referral came from; else the team, with a note), copy to the team inbox. They carry the
+reference and dates only: the names are in the attached record or letter, which the social
+worker's secure mail may hold but a subject line must not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.models import Item, RuleAction, SessionRecord
+from pipeline.notify.addresses import clean_address
+from pipeline.notify.compose import MailNotReady, _recipient
+from pipeline.notify.message import OutgoingMessage, message_id
+from pipeline.notify.wording import wording_for
+from pipeline.profile import Profile
+
+
+def significant_event_message(record: SessionRecord, referral: Item, profile: Profile,
+                              attachment: Path | None = None,
+                              now: dt.datetime | None = None) -> OutgoingMessage:
+    """The at-once email about a significant event, with the completed record attached."""
+    key = f"{record.reference}:significant_event:{record.item_id}"
+    attached = attachment is not None and Path(attachment).is_file()
+    extra = {"session_date": record.date, "written_on": record.written_on, "attached": attached}
+    return _message("significant_event", key, referral, profile,
+                    [attachment] if attached else [], extra, now)
+
+
+def rule_notice_message(action: RuleAction, referral: Item, profile: Profile,
+                        attachments: list[Path] = (), now: dt.datetime | None = None
+                        ) -> OutgoingMessage:
+    """The notice of a suspension or of a request to take legal advice, letters attached."""
+    dates = ",".join(d.isoformat() for d in sorted(action.session_dates))
+    key = f"{action.reference}:{action.kind}:{dates}"
+    days = None
+    if action.suspended_from and action.suspended_until:
+        days = (action.suspended_until - action.suspended_from).days + 1
+    files = [Path(p) for p in attachments if Path(p).is_file()]
+    return _message(action.kind, key, referral, profile, files,
+                    {"action": action, "days": days}, now)
+
+
+def _message(kind: str, key: str, referral: Item, profile: Profile, files: list[Path],
+             extra: dict, now: dt.datetime | None) -> OutgoingMessage:
+    wording = wording_for(profile.id, paths.MAIL_TEMPLATES)
+    team = clean_address(profile.team_inbox)
+    sender_address = clean_address(profile.mail.from_address)
+    if not team or not sender_address:
+        raise MailNotReady(f"The service profile '{profile.id}' needs a real email address in "
+                           "team_inbox and in [mail] from_address before any email can be sent.")
+    values = dict(referral.verdict.values) if referral.verdict else {}
+    to_address, fallback = _recipient(referral, values, profile, wording)
+    to = (to_address,) if to_address else (team,)
+    cc = (team,) if to_address and to_address.lower() != team else ()
+    context = {
+        "kind": kind, "reference": referral.reference, "item_id": referral.id,
+        "fallback": fallback,
+        "service": {"name": profile.name, "service_name": profile.service_name,
+                    "phone": profile.phone, "team_inbox": profile.team_inbox,
+                    "supervisor_role": profile.supervisor_role,
+                    "coordinator_role": profile.coordinator_role,
+                    "out_of_hours_phone": profile.out_of_hours_phone},
+        **extra,
+    }
+    subject = wording.subject(kind, context)
+    msg = EmailMessage()
+    msg["From"] = Address(display_name=" ".join(profile.mail.from_name.split()),
+                          addr_spec=sender_address)
+    msg["To"] = tuple(Address(addr_spec=a) for a in to)
+    if cc:
+        msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
+    msg["Reply-To"] = Address(addr_spec=team)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime((now or dt.datetime.now(dt.timezone.utc)).astimezone())
+    msg["Message-ID"] = message_id(key, sender_address)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg["X-Family-Time-Key"] = key
+    msg.set_content(wording.body(kind, "txt", context))
+    msg.add_alternative(wording.body(kind, "html", context), subtype="html")
+    for path in files:
+        ctype, _ = mimetypes.guess_type(path.name)
+        main, _, sub = (ctype or "application/octet-stream").partition("/")
+        msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
+    return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
+                           kind=kind)

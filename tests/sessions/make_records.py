@@ -1,0 +1,88 @@
+"""Generate the completed Family Time Records the session tests use (committed outputs).
+
+Filled from the real blank record form by tests/fixtures/make_fixtures.fill_form, for one
+referral (FT-2026-00001: the first reference a fresh ledger gives) with sessions on Mondays
+and Wednesdays in November 2026. Run: python3 tests/sessions/make_records.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+
+from make_fixtures import RECORD, RECORD_T, TEMPLATES, _merge, _without, fill_form  # noqa: E402
+
+OUT = HERE / "records"
+REF = "FT-2026-00001"
+NOT_HELD = ("session.actual_start", "session.actual_end", "session.arrival", "session.summary",
+            "session.child_views", "session.parenting")
+
+
+def took_place(day: str, written: str, **changes) -> dict:
+    return _merge(RECORD, {"session.reference": REF, "session.date": day,
+                           "session.written_on": written, **changes})
+
+
+def missed(day: str, written: str, outcome: str = "Parent did not attend",
+           valid: bool = False, reason: str = "None given") -> dict:
+    return _merge(_without(RECORD, *NOT_HELD), {
+        "session.reference": REF, "session.date": day, "session.written_on": written,
+        "session.family_present": "None", "session.outcome": outcome,
+        "session.reason": reason, "session.valid_reason": valid})
+
+
+RECORDS: dict[str, dict] = {
+    # Monday 2 November: took place, family 20 minutes late, written a week later (late)
+    "2026-11-02-took-place-late-written": took_place(
+        "02/11/2026", "09/11/2026",
+        **{"session.arrival": "Mother arrived 20 minutes late; the child waited with the "
+                              "supervisor and then greeted her warmly."}),
+    # Wednesday 4 and Monday 9: missed without a valid reason -> suspension
+    "2026-11-04-did-not-attend": missed("04/11/2026", "04/11/2026"),
+    "2026-11-09-late-cancelled": missed("09/11/2026", "10/11/2026",
+                                        outcome="Parent late, session cancelled",
+                                        reason="Arrived 40 minutes after the start"),
+    # Monday 16: took place after the suspension, with a significant event
+    "2026-11-16-significant-event": took_place(
+        "16/11/2026", "16/11/2026", **{
+            "session.significant_event": True,
+            "session.significant_details": "A disclosure by the child during play; the "
+                                           "social worker was phoned the same afternoon."}),
+    # Wednesday 18 and Monday 23 (morning): missed again -> legal advice
+    "2026-11-18-cancelled-by-parent": missed("18/11/2026", "18/11/2026",
+                                             outcome="Cancelled by parent (reason given)",
+                                             reason="Said the bus was late"),
+    "2026-11-23-did-not-attend": missed("23/11/2026", "23/11/2026"),
+    # a correction of 4 November: the parent did come after all
+    "2026-11-04-corrected-took-place": took_place("04/11/2026", "05/11/2026"),
+    # misses with a valid reason, and cancellations for other reasons
+    "2026-11-11-valid-reason": missed("11/11/2026", "11/11/2026",
+                                      outcome="Cancelled by parent (reason given)", valid=True,
+                                      reason="Hospital appointment, letter seen"),
+    "2026-11-11-child-unwell": _merge(missed("11/11/2026", "11/11/2026"), {
+        "session.outcome": "Child unwell", "session.reason": "Temperature",
+        "session.valid_reason": None}),
+    # a record for a referral the service never received
+    "unknown-reference": took_place("02/11/2026", "02/11/2026",
+                                    **{"session.reference": "FT-2026-09999"}),
+    # a record with its outcome left blank
+    "incomplete-no-outcome": _without(took_place("02/11/2026", "02/11/2026"),
+                                      "session.outcome"),
+}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    template = TEMPLATES / RECORD_T
+    for name, values in RECORDS.items():
+        values = {k: v for k, v in values.items() if v is not None}
+        (OUT / f"{name}.docx").write_bytes(fill_form(template, values))
+    print(f"{len(RECORDS)} records written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
