@@ -642,6 +642,10 @@ def suspension_letter() -> Document:
     para(doc, "As the Family Time Agreement explains, when {{ service.missed_count }} sessions "
               "in a row are missed like this, family time is paused. Family time is paused "
               "from {{ suspended_from }} until {{ suspended_until }}.")
+    tag(doc, "{%p if restart_date %}")
+    para(doc, "If the meeting has taken place and the agreement has been signed again by then, "
+              "the next session will be on {{ restart_date }}.")
+    tag(doc, "{%p endif %}")
     heading(doc, "What happens next", 2)
     bullets(doc, [
         "The social worker and the {{ service.supervisor_role }} will arrange a meeting with "

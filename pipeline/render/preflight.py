@@ -99,11 +99,14 @@ def _check_variables(path: Path, tpl, model, texts: list[str]) -> None:
                 xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
     except Exception:   # headers are a bonus; the body is what matters
         pass
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)     # one paragraph a line, as docxtpl does
     try:
         ast = env.parse(xml)
     except TemplateSyntaxError as exc:
-        token = re.findall(r"'([^']+)'", exc.message or "")
-        where = next((_where(texts, tok) for tok in token if _where(texts, tok)), "")
+        lines = xml.splitlines()
+        where = ""
+        if exc.lineno and 0 < exc.lineno <= len(lines):
+            where = _short(re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]))
         raise TemplateProblem(path, f"the template language cannot be read: {exc.message}",
                               where) from None
 

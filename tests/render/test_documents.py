@@ -1,0 +1,279 @@
+"""The paperwork as a family, a carer, a reviewing officer or a social worker reads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+import sys
+
+import pytest
+from docx import Document
+
+from pipeline.models import RuleAction, SessionRecord
+from pipeline.render import (PaperworkProblem, render_agreement, render_lac_report, render_pack,
+                             render_suspension_letters)
+from render_helpers import (CARER, CARER_ADDRESS, IRO, PARENT_1, PARENT_2, SOCIAL_WORKER,
+                            SUPERVISOR, assert_clean, docx_text, make_allocation, make_item,
+                            referral_values)
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def pack(tmp_path, profile, item=None, **alloc):
+    item = item or make_item()
+    return render_pack(item, make_allocation(profile, **alloc), profile, tmp_path / "out",
+                       today=TODAY)
+
+
+def by_name(paths):
+    return {p.name: p for p in paths}
+
+
+def test_pack_files_for_every_service(tmp_path, profile):
+    paths = pack(tmp_path, profile)
+    names = sorted(by_name(paths))
+    assert names == sorted([
+        "FT-2026-00001 Family Time Agreement.docx", "Letter to parent 1.docx",
+        "Letter to parent 2.docx", "Letter to carer.docx",
+        "Session record 2026-12-01.docx", "Session record 2026-12-08.docx",
+        "Session record 2026-12-15.docx", "Session record 2026-12-22.docx"])
+    for p in paths:
+        Document(str(p))                      # opens in python-docx
+        text = docx_text(p)
+        assert_clean(text)
+        for leak in ("Sample-Parent", "Example", "Testy"):
+            assert leak not in p.name         # no names in file names
+
+
+def test_agreement_facts_follow_the_profile(tmp_path, profile):
+    text = docx_text(by_name(pack(tmp_path, profile))["FT-2026-00001 Family Time Agreement.docx"])
+    assert profile.name in text and profile.phone in text
+    assert "Test Child Example (known as Testy)" in text
+    assert "3 March 2019" in text
+    assert PARENT_1 in text and PARENT_2 in text and SOCIAL_WORKER in text
+    assert SUPERVISOR in text and profile.supervisor_role in text
+    assert "Tuesday, 10:00 to 11:30" in text and "Tuesday 1 December 2026" in text
+    assert profile.venues[0].postcode in text
+    late = profile.lateness
+    if late.max_late_minutes == 0:
+        assert f"at least {late.arrive_minutes_before} minutes before" in text
+        assert "after the start time, for any reason, the session will be cancelled" in text
+    else:
+        assert f"about {late.arrive_minutes_before} minutes before" in text
+        assert f"more than {late.max_late_minutes} minutes late" in text
+    assert f"paused for at least {profile.missed_sessions.suspension_days} days" in text
+    # closures from the calendar, with the replacement rule
+    assert "Friday 25 December 2026: Christmas Day" in text
+    assert "Friday 26 March 2027: Good Friday" in text
+    assert "replacement session in the same week" in text
+    # court-directed limit (the referral says so)
+    assert f"more than {profile.missed_sessions.court_directed_max_suspension_days} days " \
+           "without the matter going back to court" in text
+    # the carer's address never goes to the family
+    assert CARER_ADDRESS not in text
+    assert "No smoking or vaping" in text
+
+
+def test_milton_keynes_any_lateness_cancels(tmp_path, mk):
+    text = docx_text(by_name(pack(tmp_path, mk))["Letter to parent 1.docx"])
+    assert "at least 15 minutes before the session starts (by 09:45)" in text
+    assert "after the start time, for any reason, the session will be cancelled" in text
+    assert "minutes late" not in text
+
+
+def test_training_day_listed_and_replacement_noted(tmp_path, nct):
+    # Tuesday 4 March 2025 is a Northamptonshire training day: the family's only session
+    # that week moves, and the letter says which closed day it replaces
+    paths = pack(tmp_path, nct, first_date=dt.date(2025, 2, 25))
+    agreement = docx_text(by_name(paths)["FT-2026-00001 Family Time Agreement.docx"])
+    assert "Tuesday 4 March 2025: Team training day" in agreement
+    assert "Tuesday 23 September 2025: Team training day" in agreement
+    letter = docx_text(by_name(paths)["Letter to parent 1.docx"])
+    assert "in place of Tuesday 4 March 2025 (Team training day)" in letter
+    assert "Session record 2025-03-04.docx" not in by_name(paths)
+
+
+def test_parent_letter_confirms_arrangements(tmp_path, nct):
+    paths = by_name(pack(tmp_path, nct))
+    one, two = docx_text(paths["Letter to parent 1.docx"]), docx_text(paths["Letter to parent 2.docx"])
+    assert f"Dear {PARENT_1}," in one and f"Dear {PARENT_2}," in two
+    assert "7 Thistlewood Row" in one and "7 Thistlewood Row" not in two
+    for d in ("Tuesday 1 December 2026", "Tuesday 8 December 2026", "Tuesday 15 December 2026",
+              "Tuesday 22 December 2026"):
+        assert d in one
+    assert "The Forum Family Time Centre, Weston Favell, Northampton, NN3 0AA" in one
+    assert nct.phone in one and "Family Time Supervisor" in one
+    assert CARER_ADDRESS not in one and CARER not in one
+    # a grandparent without parental responsibility gets no letter
+    assert "Letter to parent 3.docx" not in paths
+
+
+def test_everyone_named_gets_a_letter_when_no_one_has_pr_marked(tmp_path, nct):
+    values = referral_values(**{"family[1].parental_responsibility": None,
+                                "family[2].parental_responsibility": None,
+                                "family[3].parental_responsibility": None})
+    names = by_name(pack(tmp_path, nct, item=make_item(values)))
+    assert {"Letter to parent 1.docx", "Letter to parent 2.docx",
+            "Letter to parent 3.docx"} <= set(names)
+
+
+def test_carer_letter(tmp_path, profile):
+    text = docx_text(by_name(pack(tmp_path, profile))["Letter to carer.docx"])
+    assert f"Dear {CARER}," in text and CARER_ADDRESS in text
+    assert "11:30" in text and "last feed and nappy change" in text
+    assert "marks or bruises" in text and "medication" in text
+    assert "videos and photos" in text
+    if profile.out_of_hours_phone:
+        assert profile.out_of_hours_phone in text
+
+
+def test_session_records_prefilled_and_still_record_forms(tmp_path, nct):
+    from pipeline.extract import extract_file
+    paths = by_name(pack(tmp_path, nct))
+    ex = extract_file(paths["Session record 2026-12-08.docx"])
+    assert ex.form.id == "family-time-record" and ex.form.version == "2025.1"
+    assert ex.fields["session.reference"] == "FT-2026-00001"
+    assert ex.fields["session.child_names"] == "Test Child Example"
+    assert "Sam Supervisor-Example" in ex.fields["session.supervisor"]
+
+
+def test_escaping_and_missing_values(tmp_path, nct):
+    values = referral_values(**{"family[1].name": "Jo & Sam <Smith>", "child.known_as": None,
+                                "iro.name": None, "social_worker.phone": None,
+                                "consent.photos": None, "request.duration": None})
+    paths = by_name(pack(tmp_path, nct, item=make_item(values), room=None))
+    for p in paths.values():
+        assert_clean(docx_text(p))
+    letter = docx_text(paths["Letter to parent 1.docx"])
+    assert "Dear Jo & Sam <Smith>," in letter
+    agreement = docx_text(paths["FT-2026-00001 Family Time Agreement.docx"])
+    assert "Jo & Sam <Smith>" in agreement and "known as" not in agreement
+    assert "Not given" in agreement
+
+
+def test_files_are_private(tmp_path, nct):
+    if sys.platform.startswith("win"):
+        pytest.skip("permissions on Windows come from the folder's ACL")
+    for p in pack(tmp_path, nct):
+        assert stat.S_IMODE(p.stat().st_mode) & 0o077 == 0
+
+
+def test_pack_is_rendered_again_identically(tmp_path, nct):
+    first = {p.name: docx_text(p) for p in pack(tmp_path, nct)}
+    second = {p.name: docx_text(p) for p in pack(tmp_path, nct)}
+    assert first == second
+
+
+def test_no_reference_is_a_clear_problem(tmp_path, nct):
+    item = make_item(reference=None)
+    with pytest.raises(PaperworkProblem, match="no referral reference"):
+        render_pack(item, make_allocation(nct), nct, tmp_path)
+
+
+def record(day, outcome, n, **kw):
+    return SessionRecord(item_id=n, reference="FT-2026-00001", date=day, outcome=outcome, **kw)
+
+
+def test_lac_report_counts_chart_and_events(tmp_path, profile):
+    d = [dt.date(2026, 12, 1) + dt.timedelta(days=7 * i) for i in range(7)]
+    sessions = [record(d[0], "Took place", 1), record(d[1], "Took place", 2, late_minutes=10),
+                record(d[2], "Parent did not attend", 3, significant_event=True),
+                record(d[3], "Cancelled by carer", 4), record(d[4], "Child unwell", 5),
+                record(d[5], "Took place", 6), record(d[5], "Ended early", 7, replaces=6),
+                record(dt.date(2026, 11, 1), "Took place", 8)]        # before the period
+    path = render_lac_report(make_item(), make_allocation(profile), profile, tmp_path, sessions,
+                             dt.date(2026, 12, 1), dt.date(2027, 1, 15), today=TODAY)
+    assert path.name == "LAC review report 2027-01-15.docx"
+    text = docx_text(path)
+    assert_clean(text)
+    lines = text.splitlines()
+
+    def count(label):
+        return int(lines[lines.index(label) + 1])
+    # Christmas 2026 falls on a Friday: Tuesdays 1 Dec .. 12 Jan are all open (7 sessions)
+    assert count("Sessions planned") == 7
+    assert count("Took place") == 2 and count("Ended early") == 1
+    assert count("Parent did not attend") == 1 and count("Cancelled by carer") == 1
+    assert count("Child unwell") == 1 and count("Family arrived late (session went ahead)") == 1
+    assert "Tuesday 15 December 2026: see the session record." in text
+    assert f"{profile.case_system} ID" in text and IRO in text
+    assert "Friday 15 January 2027" in text
+    doc = Document(str(path))
+    assert doc.inline_shapes and len(doc.inline_shapes) == 1      # the chart
+
+
+def test_lac_report_without_records(tmp_path, nct):
+    path = render_lac_report(make_item(), make_allocation(nct), nct, tmp_path, [],
+                             dt.date(2026, 12, 1), dt.date(2027, 1, 15), today=TODAY)
+    text = docx_text(path)
+    assert "No session records received for this period" in text
+    assert "7 sessions were planned" in text
+    assert not Document(str(path)).inline_shapes
+    assert_clean(text)
+
+
+def test_lac_report_period_backwards(tmp_path, nct):
+    with pytest.raises(PaperworkProblem, match="ends"):
+        render_lac_report(make_item(), make_allocation(nct), nct, tmp_path, [],
+                          dt.date(2027, 1, 15), dt.date(2026, 12, 1))
+
+
+SUSPENSION = RuleAction(reference="FT-2026-00001", kind="suspension",
+                        session_dates=[dt.date(2026, 12, 8), dt.date(2026, 12, 15)],
+                        suspended_from=dt.date(2026, 12, 16),
+                        suspended_until=dt.date(2026, 12, 22), court_directed=True)
+
+
+def test_suspension_letters_and_notice(tmp_path, profile):
+    paths = by_name(render_suspension_letters(make_item(), make_allocation(profile), profile,
+                                              tmp_path, SUSPENSION, today=TODAY))
+    assert set(paths) == {"Suspension letter to parent 1 2026-12-16.docx",
+                          "Suspension letter to parent 2 2026-12-16.docx",
+                          "Notice to social worker suspension 2026-12-16.docx"}
+    letter = docx_text(paths["Suspension letter to parent 1 2026-12-16.docx"])
+    assert_clean(letter)
+    assert "Tuesday 8 December 2026" in letter and "Tuesday 15 December 2026" in letter
+    assert "from Wednesday 16 December 2026 until Tuesday 22 December 2026" in letter
+    assert "signed again" in letter and "meeting" in letter
+    days = profile.missed_sessions.court_directed_max_suspension_days
+    assert f"more than {days} days without the matter going back to court" in letter
+    assert "next session will be on Tuesday 29 December 2026" in letter
+    assert f"Copy to: {SOCIAL_WORKER}" in letter
+    notice = docx_text(paths["Notice to social worker suspension 2026-12-16.docx"])
+    assert_clean(notice)
+    assert "family time paused" in notice and "34(4)" not in notice
+
+
+def test_not_court_directed_leaves_out_the_court_limit(tmp_path, nct):
+    item = make_item(referral_values(**{"referral.court_directed": False}), flags=[])
+    action = SUSPENSION.model_copy(update={"court_directed": False})
+    paths = render_suspension_letters(item, make_allocation(nct), nct, tmp_path, action)
+    assert all("going back to court" not in docx_text(p) for p in paths)
+
+
+def test_legal_advice_notice_only(tmp_path, nct):
+    action = RuleAction(reference="FT-2026-00001", kind="legal_advice",
+                        session_dates=[dt.date(2027, 1, 5), dt.date(2027, 1, 12)])
+    paths = render_suspension_letters(make_item(), make_allocation(nct), nct, tmp_path, action)
+    assert [p.name for p in paths] == ["Notice to social worker legal advice 2027-01-12.docx"]
+    text = docx_text(paths[0])
+    assert_clean(text)
+    assert "section 34(4) of the Children Act 1989" in text
+    assert "Tuesday 5 January 2027" in text and "Tuesday 12 January 2027" in text
+
+
+def test_resigned_agreement(tmp_path, nct):
+    path = render_agreement(make_item(), make_allocation(nct), nct, tmp_path,
+                            resigned_after=SUSPENSION, today=TODAY)
+    assert path.name == "FT-2026-00001 Family Time Agreement re-signed 2026-12-22.docx"
+    text = docx_text(path)
+    assert_clean(text)
+    assert "signed again after a pause" in text
+    assert "Tuesday 8 December 2026 and Tuesday 15 December 2026" in text
+    assert "start again on Tuesday 29 December 2026" in text
+
+
+def test_suspension_without_dates_is_a_clear_problem(tmp_path, nct):
+    action = SUSPENSION.model_copy(update={"suspended_until": None})
+    with pytest.raises(PaperworkProblem, match="no start or end date"):
+        render_suspension_letters(make_item(), make_allocation(nct), nct, tmp_path, action)
