@@ -75,6 +75,7 @@ class _FileLock:
         try:
             if sys.platform == "win32":
                 import msvcrt
+                self.fh.seek(0)             # lock and unlock the same byte (the first)
                 msvcrt.locking(self.fh.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 import fcntl

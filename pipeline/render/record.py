@@ -73,9 +73,20 @@ def text_runs(text: str) -> list:
     return [r]
 
 
+def _single_line(pr) -> bool:
+    """A plain-text control without multiLine: Word does not allow line breaks in it."""
+    kind = pr.find(_q("text"))
+    return kind is not None and kind.get(_q("multiLine"), "0").lower() not in ("1", "true", "on")
+
+
 def set_control_text(sdt, text: str) -> None:
-    """Replace what a control shows with `text` and mark it as answered (no prompt)."""
+    """Replace what a control shows with `text` and mark it as answered (no prompt).
+
+    In a single-line control, several lines are joined with "; " (Word allows no breaks there).
+    """
     pr = sdt.find(_q("sdtPr"))
+    if _single_line(pr) and ("\n" in text or "\r" in text):
+        text = "; ".join(line.strip() for line in text.splitlines() if line.strip())
     plc = pr.find(_q("showingPlcHdr"))
     if plc is not None:
         pr.remove(plc)
