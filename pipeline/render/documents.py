@@ -206,12 +206,39 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
 
 
 def pdf_copies(paths: list[Path]) -> list[Path]:
-    """PDF copies of .docx files via LibreOffice; none (and a log line) when not installed."""
-    from pipeline.render.pdf import libreoffice_available, to_pdf
+    """PDF copies of .docx files via LibreOffice. A copy that fails is logged and skipped: the
+    Word documents are the pack, the PDFs a convenience."""
+    from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdf
     if not libreoffice_available():
         log.warning("paperwork: LibreOffice is not installed; no PDF copies made")
         return []
-    return [to_pdf(p) for p in paths if p.suffix.lower() == ".docx"]
+    made = []
+    for p in paths:
+        if p.suffix.lower() != ".docx":
+            continue
+        try:
+            made.append(to_pdf(p))
+        except PdfProblem as exc:
+            log.warning("paperwork: no PDF copy of %s: %s", p.name, exc)
+    return made
+
+
+def time_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: Path,
+              runs: int = 10) -> dict[str, float]:
+    """Milliseconds to render one pack without PDFs: the first (cold: imports, template
+    compilation) and the median and slowest of `runs` more. For the benchmark script."""
+    import statistics
+    import time
+    t = time.perf_counter()
+    render_pack(item, allocation, profile, out_dir)
+    cold = (time.perf_counter() - t) * 1000
+    times = []
+    for _ in range(max(1, runs)):
+        t = time.perf_counter()
+        render_pack(item, allocation, profile, out_dir)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"cold_ms": round(cold, 1), "median_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1)}
 
 
 # ---------------------------------------------------------------- review report

@@ -1,0 +1,137 @@
+"""`family-time paperwork` and `family-time report lac` in a real working folder, with a
+referral processed from the fixture form (so the values are typed as validation types them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+import pipeline.tracker
+from pipeline.cli import main
+from pipeline.models import Allocation
+from render_helpers import assert_clean, docx_text
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    import shutil
+
+    from pipeline.commands.init import init_folder
+    from pipeline.config import load_config
+    from pipeline.ledger import Ledger
+    from pipeline.process import process_file
+    config_path = init_folder(tmp_path / "work")
+    config = load_config(config_path)
+    profile = config.load_profile()
+    ledger = Ledger(config.ledger_path)
+    src = FIXTURES / "forms" / "referral-complete.docx"
+    dest = config.inbox_dir / src.name
+    shutil.copyfile(src, dest)
+    items = process_file(dest, config, profile, ledger)
+    ledger.close()
+    ns = types.SimpleNamespace(config_path=config_path, config=config, profile=profile,
+                               ref=items[0].reference, item=items[0])
+    assert items[0].outcome == "accepted"
+    return ns
+
+
+def allocate(monkeypatch, ref, **changes):
+    data = dict(reference=ref, status="Allocated", supervisor="Sam Supervisor-Example",
+                venue="Penfold Centre", room="Room 1", day="Wednesday", time="14:00-15:30",
+                first_date=dt.date(2026, 12, 2))
+    data.update(changes)
+    monkeypatch.setattr(pipeline.tracker, "read_allocations",
+                        lambda config, profile: [Allocation(**data)])
+
+
+def test_paperwork_for_one_reference(folder, monkeypatch, capsys):
+    allocate(monkeypatch, folder.ref)
+    assert main(["paperwork", folder.ref, "--config", str(folder.config_path)]) == 0
+    out = capsys.readouterr().out
+    pack = folder.config.outbox_dir / folder.ref
+    agreement = pack / f"{folder.ref} Family Time Agreement.docx"
+    assert agreement.exists() and f"{folder.ref} Family Time Agreement.docx" in out
+    assert (pack / "Session record 2026-12-02.docx").exists()
+    text = docx_text(agreement)
+    assert_clean(text)
+    assert "Wednesday, 14:00 to 15:30" in text and "Penfold Centre, Northampton" in text
+    values = folder.item.verdict.values
+    assert values["child.first_name"] in text
+
+
+def test_paperwork_refuses_an_unallocated_row(folder, monkeypatch, capsys):
+    allocate(monkeypatch, folder.ref, status="Waiting", supervisor=None)
+    assert main(["paperwork", folder.ref, "--config", str(folder.config_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not allocated yet" in err and "supervisor" in err
+    assert not (folder.config.outbox_dir / folder.ref).exists()
+
+
+def test_paperwork_unknown_reference(folder, monkeypatch, capsys):
+    allocate(monkeypatch, folder.ref)
+    assert main(["paperwork", "FT-2026-99999", "--config", str(folder.config_path)]) == 2
+    assert "no referral with this reference" in capsys.readouterr().err
+
+
+def test_paperwork_pending_makes_missing_packs_once(folder, monkeypatch, capsys):
+    allocate(monkeypatch, folder.ref)
+    assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
+    assert "Family Time Agreement.docx" in capsys.readouterr().out
+    assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
+    assert "already has its paperwork" in capsys.readouterr().out
+
+
+def test_paperwork_needs_a_reference_or_pending(folder, capsys):
+    assert main(["paperwork", "--config", str(folder.config_path)]) == 2
+    assert "--pending" in capsys.readouterr().err
+
+
+def test_report_lac(folder, monkeypatch, capsys):
+    allocate(monkeypatch, folder.ref)
+    assert main(["report", "lac", folder.ref, "--from", "2026-12-01", "--to", "15/01/2027",
+                 "--config", str(folder.config_path)]) == 0
+    out = capsys.readouterr().out
+    report = folder.config.outbox_dir / folder.ref
+    made = list(report.glob("LAC review report *.docx"))
+    assert len(made) == 1 and "review report written" in out
+    text = docx_text(made[0])
+    assert_clean(text)
+    assert "Tuesday 1 December 2026 to Friday 15 January 2027" in text
+    assert "No session records received for this period" in text
+
+
+def test_report_lac_backwards_period(folder, monkeypatch, capsys):
+    allocate(monkeypatch, folder.ref)
+    assert main(["report", "lac", folder.ref, "--from", "2027-01-15", "--to", "2026-12-01",
+                 "--config", str(folder.config_path)]) == 2
+    assert "before it starts" in capsys.readouterr().err
+
+
+def test_effects_make_the_real_pack_once_allocated(folder, monkeypatch):
+    """The watcher's paperwork effect calls render_pack with (item, allocation, profile,
+    out_dir) only: the real pack appears in outbox/<reference>/."""
+    from pipeline import effects
+    from pipeline.effects import run_effects
+    from pipeline.ledger import Ledger
+    allocate(monkeypatch, folder.ref)
+    fake_tracker = types.SimpleNamespace(
+        read_allocations=pipeline.tracker.read_allocations,
+        sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+    real = effects._module
+    monkeypatch.setattr(effects, "_module",
+                        lambda name: fake_tracker if name == "pipeline.tracker" else real(name))
+    ledger = Ledger(folder.config.ledger_path)
+    try:
+        for step in range(3):
+            run_effects(ledger, folder.config, folder.profile, now=time.time() + 600 * step)
+    finally:
+        ledger.close()
+    pack = folder.config.outbox_dir / folder.ref
+    assert (pack / f"{folder.ref} Family Time Agreement.docx").exists()
+    assert (pack / "Letter to carer.docx").exists()
