@@ -44,6 +44,18 @@ def open_working_folder(config_path=None):
     return config, profile, ledger
 
 
+def templates_ready() -> bool:
+    """Check the paperwork templates before any file is touched: a template broken by an edit
+    in Word stops start-up with the file and paragraph, not half-way through a family's pack."""
+    from pipeline.render import TemplateProblem, preflight
+    try:
+        preflight()
+    except TemplateProblem as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     from pipeline.watcher import InboxWatcher
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -51,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if opened is None:
         return 2
     config, profile, ledger = opened
+    if not templates_ready():
+        return 2
     watcher = InboxWatcher(config, profile, ledger)
     if args.once:
         n = watcher.run_once()
