@@ -180,3 +180,11 @@ def test_waits_for_another_process_and_gives_up_politely(fake, docx, lock_in):
         holder.wait(timeout=10)
     # once the other process has gone, the lock is free again
     assert to_pdf(docx, timeout=30).is_file()
+
+
+def test_windows_install_folders_are_looked_in(monkeypatch):
+    monkeypatch.setenv("ProgramFiles", r"D:\Apps")
+    found = [str(p) for p in pdf._windows_candidates()]
+    assert any(p.startswith("D:") and p.endswith("soffice.exe") and "LibreOffice" in p
+               for p in found)
+    assert any("Program Files (x86)" in p for p in found)

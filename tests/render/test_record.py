@@ -182,3 +182,21 @@ def test_missing_or_broken_blank_form_is_a_clear_problem(tmp_path):
     with pytest.raises(RecordProblem, match="no place for session.reference"):
         prefill_record(tmp_path / "r.docx", template=referral, **SESSION)
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_control_helpers_as_the_fixture_generator_uses_them(tmp_path):
+    root = document_root(blank_record_path())
+    controls = controls_by_tag(root)
+    # free text typed into a date picker: shown as typed, no picked date behind it
+    set_control_date(controls["session.written_on"], "early December")
+    picker = controls["session.written_on"].find(f"{{{W}}}sdtPr/{{{W}}}date")
+    assert picker.get(f"{{{W}}}fullDate") is None
+    set_control_date(controls["session.date"], "01/12/2026")
+    picker = controls["session.date"].find(f"{{{W}}}sdtPr/{{{W}}}date")
+    assert picker.get(f"{{{W}}}fullDate") == "2026-12-01T00:00:00Z"
+    # a multi-line control keeps its line breaks
+    set_control_text(controls["session.summary"], "First line\nSecond line")
+    assert len(controls["session.summary"].findall(f".//{{{W}}}br")) == 1
+    set_control_checkbox(controls["session.significant_event"], True)
+    shown = "".join(t.text for t in controls["session.significant_event"].iter(f"{{{W}}}t"))
+    assert shown == "\u2612"

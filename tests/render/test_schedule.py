@@ -228,29 +228,37 @@ def _week(d: dt.date) -> dt.date:
     return d - dt.timedelta(days=d.weekday())
 
 
+CALENDARS = [CAL, no_replacement_calendar(), ServiceCalendar(load_profile("blackpool")),
+             ServiceCalendar(load_profile("milton-keynes"))]
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(first=FIRST, days=DAY_SETS, freq=FREQS, count=st.integers(1, 30))
-def test_schedule_properties(first, days, freq, count):
-    got = session_dates(first, days, freq, CAL, count=count)
+@given(first=FIRST, days=DAY_SETS, freq=FREQS, count=st.integers(1, 30),
+       cal=st.sampled_from(CALENDARS), until=st.none() | st.dates(D(2025, 1, 1), D(2029, 12, 31)))
+def test_schedule_properties(first, days, freq, count, cal, until):
+    got = session_dates(first, days, freq, cal, count=count, until=until)
     ds = dates(got)
     assert len(ds) <= count
     assert ds == sorted(set(ds)), "dates strictly increasing"
     assert all(d >= first for d in ds)
-    assert all(CAL.is_session_day(d) for d in ds), "never on a closed day"
+    assert until is None or all(d <= until for d in ds)
+    assert all(cal.is_session_day(d) for d in ds), "never on a closed day"
     assert all(s.weekday == s.date.strftime("%A") for s in got)
+    if not cal.profile.closures.replacement_for_single_weekly_session:
+        assert all(s.replaces is None for s in got)
     for s in got:
         if s.replaces is not None and freq != "Monthly":
             assert _week(s.replaces) == _week(s.date)
         if s.replaces is not None and freq == "Monthly":
             assert (s.date.year, s.date.month) == (s.replaces.year, s.replaces.month)
             assert abs((s.date - s.replaces).days) <= 6
-            assert CAL.closure_reason(s.replaces) == s.closure
+            assert cal.closure_reason(s.replaces) == s.closure
     if freq == "Monthly":
         per_month = Counter((d.year, d.month) for d in ds)
-        assert max(per_month.values()) == 1
+        assert max(per_month.values(), default=1) == 1
     else:
         per_week = Counter(_week(d) for d in ds)
-        assert max(per_week.values()) <= len(days), "never more than the agreed sessions a week"
+        assert max(per_week.values(), default=0) <= len(days), "never more than agreed a week"
         if freq == "Fortnightly":
             assert all((_week(d) - _week(first)).days % 14 == 0 for d in ds)
     if len(days) > 1 and freq != "Monthly":
