@@ -217,10 +217,11 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
             raise ValueError(f"The service does not run sessions on {' or '.join(not_offered)}. "
                              f"Sessions can be on: {on}.")
         if first_date.weekday() not in offered:
-            raise ValueError(f"The first date, {first_date.strftime('%A')} "
-                             f"{first_date.day} {first_date.strftime('%B %Y')}, is a "
-                             f"{first_date.strftime('%A')}: the service does not run sessions "
-                             "on that day. Please choose another first date.")
+            weekday = first_date.strftime("%A")
+            raise ValueError(f"The first date ({weekday} {first_date.day} "
+                             f"{first_date.strftime('%B %Y')}) is a {weekday}, and the service "
+                             f"does not run sessions on {weekday}s. Please choose another "
+                             "first date.")
     pattern = pattern_for(frequency)
     weekdays = [WEEKDAY_INDEX[n] for n in names]
     promise = _replacement_promised(calendar) if replacement is None else replacement
