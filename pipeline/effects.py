@@ -2,8 +2,12 @@
 
 Each effect is idempotent by its key and retried with backoff until done: the tracker (one
 sync per batch, not per item), mail (the outbox writes and sends each key once) and paperwork
-(for allocated tracker rows without a pack). A module not installed yet leaves its effects
-pending, and `status` says so. Nothing here raises into intake.
+(for allocated tracker rows without a pack). Session records owe two more: "rule" (the
+missed-session rule for their referral; its letters and notice, once per action) and
+"significant_event" (the social worker is emailed at once). Review reports are made once per
+referral and review date, when the date comes within the profile's timescale. A module not
+installed yet leaves its effects pending, and `status` says so. Nothing here raises into
+intake.
 """
 
 from __future__ import annotations
@@ -46,8 +50,9 @@ def run_effects(ledger: Ledger, config, profile, now: float | None = None) -> Ef
     """Run every effect that is due; never raises."""
     report = EffectsReport()
     now = time.time() if now is None else now
-    # mail first, so the tracker's "acknowledged" column is filled in the same sync
-    for step in (_mail, _tracker, _paperwork):
+    # mail first, so the tracker's "acknowledged" column is filled in the same sync; the rule
+    # before the tracker, so "Suspended until" goes in the same sync as the session's row
+    for step in (_rule, _significant_event, _mail, _tracker, _paperwork, _lac_report):
         try:
             step(ledger, config, profile, now, report)
         except Exception as exc:           # an effect's bug must not stop intake
@@ -73,11 +78,14 @@ def _tracker(ledger: Ledger, config, profile, now: float, report: EffectsReport)
     items = ledger.items()                   # the ledger is the truth: reconcile every row
     acknowledged = _acknowledged(ledger, items)
     packs = _packs(ledger, items)
+    statuses, status_ids = _statuses(ledger)
     try:
         result = tracker.sync(items, config, profile, paperwork=packs or None,
-                              acknowledged=acknowledged)
+                              acknowledged=acknowledged,
+                              extras={"status": statuses} if statuses else None)
     except TypeError:
         result = tracker.sync(items, config, profile)
+        status_ids = []
     if getattr(result, "waiting", False):
         why = ("The tracking workbook is open in Excel; its rows will be written when it is "
                "closed.")
@@ -95,7 +103,21 @@ def _tracker(ledger: Ledger, config, profile, now: float, report: EffectsReport)
         return
     for e in due:
         ledger.mark_effect(e.item_id, "tracker", "done")
+    if status_ids:
+        ledger.mark_status_written(status_ids)     # the cell is the co-ordinator's again
     report.count("tracker", len(due))
+
+
+def _statuses(ledger: Ledger) -> tuple[dict, list[int]]:
+    """reference -> "Suspended until dd/mm/yyyy", for suspensions not yet written (once each)."""
+    out: dict[str, str] = {}
+    ids: list[int] = []
+    for sa in ledger.rule_actions():
+        a = sa.action
+        if a.kind == "suspension" and a.suspended_until and sa.status_written_at is None:
+            out[a.reference] = f"Suspended until {a.suspended_until:%d/%m/%Y}"
+            ids.append(sa.id)
+    return out, ids
 
 
 def _acknowledged(ledger: Ledger, items) -> dict:
@@ -207,3 +229,224 @@ def _paperwork(ledger: Ledger, config, profile, now: float, report: EffectsRepor
         ledger.mark_effect(e.item_id, "paperwork", "done")
         ledger.reopen_effect(e.item_id, "tracker")       # the Paperwork column changes
         report.count("paperwork")
+
+
+# ---------------------------------------------------------------- session records
+
+def _allocations(config, profile) -> dict:
+    tracker = _module("pipeline.tracker")
+    if tracker is None:
+        return {}
+    try:
+        return {a.reference: a for a in tracker.read_allocations(config, profile)}
+    except Exception as exc:
+        log.warning("effects: could not read allocations: %s", type(exc).__name__)
+        return {}
+
+
+def _court_directed(referral) -> bool:
+    v = referral.verdict
+    return bool(v and ("court_directed" in v.flags or v.values.get("referral.court_directed")
+                       is True))
+
+
+def _plan(referral, allocation, profile):
+    """The allocated session dates (a callable for the rule) and the first one, when known."""
+    if allocation is None or not allocation.day or not allocation.first_date:
+        return None, None
+    from pipeline.sessions.rule import weekly_plan
+    from pipeline.validate.calendar import ServiceCalendar
+    calendar = ServiceCalendar(profile)
+    schedule = _module("pipeline.render.schedule")
+    if schedule is None or not hasattr(schedule, "session_dates"):
+        return weekly_plan(allocation.day, calendar.is_session_day), allocation.first_date
+    frequency = referral.verdict.values.get("request.frequency") if referral.verdict else None
+    if isinstance(frequency, list):
+        frequency = " ".join(frequency)
+
+    def planned(a, b):
+        try:
+            dates = schedule.session_dates(allocation.first_date, allocation.day, frequency,
+                                           calendar, until=b)
+        except ValueError:                     # days a person typed that cannot be read
+            return []
+        return [s.date for s in dates if a < s.date < b]
+    return planned, allocation.first_date
+
+
+def rule_due(ledger: Ledger, reference: str, profile, today, allocation=None):
+    """The rule's state for a referral from the ledger (also what `sessions` shows)."""
+    from pipeline.sessions.rule import rule_state
+    referral = ledger.item_by_reference(reference)
+    planned, first = _plan(referral, allocation, profile) if referral else (None, None)
+    previous = [sa.action for sa in ledger.rule_actions(reference)]
+    return rule_state(ledger.sessions_of(reference), previous, profile.missed_sessions, today,
+                      _court_directed(referral) if referral else False, reference, planned,
+                      first)
+
+
+def _rule(ledger: Ledger, config, profile, now: float, report: EffectsReport) -> None:
+    due = ledger.pending_effects(now, "rule")
+    if not due:
+        return
+    render = _module("pipeline.render")
+    notify = _module("pipeline.notify")
+    ready = (render is not None and notify is not None
+             and all(_has(render, n) for n in ("render_suspension_letters", "render_agreement")))
+    allocations = _allocations(config, profile)
+    for e in due:
+        item = ledger.item(e.item_id)
+        record = ledger.session_of_item(e.item_id) if item else None
+        if record is None:
+            ledger.mark_effect(e.item_id, "rule", "done")
+            continue
+        allocation = allocations.get(record.reference)
+        state = rule_due(ledger, record.reference, profile, item.received_at.date(), allocation)
+        for action in state.new:
+            ledger.add_rule_action(action, item.id)
+        undone = ledger.rule_actions(item_id=item.id, undone=True)
+        if not undone:
+            ledger.mark_effect(e.item_id, "rule", "done")
+            continue
+        ledger.reopen_effect(e.item_id, "tracker")        # "Suspended until" in Status
+        if not ready:
+            why = "The paperwork or mail module is not installed yet."
+            ledger.mark_effect(e.item_id, "rule", "pending", why, retry_in=NOT_INSTALLED_RETRY,
+                               waiting="not_installed", count_attempt=False)
+            report.waiting["rule"] = why
+            continue
+        referral = ledger.item_by_reference(record.reference)
+        problem = None
+        for sa in undone:
+            try:
+                files = _follow_up(sa.action, referral, allocation, config, profile, render,
+                                   notify)
+            except Exception as exc:
+                log_fault(log, "effects: missed-session letters for %s failed", record.reference)
+                problem = f"{type(exc).__name__}: {exc}"[:500]
+                continue
+            if files is None:
+                problem = "The mail server has not accepted the notice yet."
+                continue
+            ledger.mark_rule_action_done(sa.id, [str(p) for p in files])
+            report.count("rule")
+        if problem:
+            ledger.mark_effect(e.item_id, "rule", "failed", problem, waiting="error")
+            report.waiting["rule"] = "missed-session letters could not all be made or sent; " \
+                                     "they will be tried again"
+        else:
+            ledger.mark_effect(e.item_id, "rule", "done")
+
+
+def _has(module, name: str) -> bool:
+    try:
+        return getattr(module, name, None) is not None
+    except Exception:                          # a lazy export whose module is missing
+        return False
+
+
+def _follow_up(action, referral, allocation, config, profile, render, notify):
+    """Letters (and the re-signed agreement) made, the notice mailed; None: mail not yet taken."""
+    from pipeline.models import Allocation
+    allocation = allocation or Allocation(reference=action.reference)
+    out_dir = config.outbox_dir / action.reference
+    files = list(render.render_suspension_letters(referral, allocation, profile, out_dir, action))
+    if action.kind == "suspension":
+        files.append(render.render_agreement(referral, allocation, profile, out_dir,
+                                             resigned_after=action))
+    msg = notify.rule_notice_message(action, referral, profile, files)
+    if not notify.MailOutbox(config, profile).deliver(msg):
+        return None
+    return files
+
+
+def _significant_event(ledger: Ledger, config, profile, now: float,
+                       report: EffectsReport) -> None:
+    due = ledger.pending_effects(now, "significant_event")
+    if not due:
+        return
+    notify = _module("pipeline.notify")
+    if notify is None or not _has(notify, "significant_event_message"):
+        why = "The mail module is not installed yet."
+        for e in due:
+            ledger.mark_effect(e.item_id, "significant_event", "pending", why,
+                               retry_in=NOT_INSTALLED_RETRY, waiting="not_installed",
+                               count_attempt=False)
+        report.waiting["significant_event"] = why
+        return
+    outbox = notify.MailOutbox(config, profile)
+    for e in due:
+        record = ledger.session_of_item(e.item_id)
+        item = ledger.item(e.item_id)
+        referral = ledger.item_by_reference(record.reference) if record else None
+        if record is None or referral is None:
+            ledger.mark_effect(e.item_id, "significant_event", "done")
+            continue
+        from pathlib import Path
+        attachment = Path(item.archive_path) if item and item.archive_path else None
+        try:
+            msg = notify.significant_event_message(record, referral, profile, attachment)
+            sent = outbox.deliver(msg)
+        except Exception as exc:
+            log_fault(log, "effects: significant-event mail for item %s failed", e.item_id)
+            ledger.mark_effect(e.item_id, "significant_event", "failed",
+                               f"{type(exc).__name__}: {exc}"[:500], waiting="error")
+            report.waiting["significant_event"] = "a message could not be sent; it will be " \
+                                                  "tried again"
+            continue
+        if sent:
+            ledger.mark_effect(e.item_id, "significant_event", "done")
+            report.count("significant_event")
+        else:
+            ledger.mark_effect(e.item_id, "significant_event", "failed",
+                               "The mail server has not accepted the message yet.",
+                               waiting="smtp")
+            report.waiting["significant_event"] = "waiting for the mail server"
+
+
+# ---------------------------------------------------------------- review reports
+
+LAC_CHECK_EVERY = 3600.0
+_lac_checked: dict[str, float] = {}
+
+
+def _lac_report(ledger: Ledger, config, profile, now: float, report: EffectsReport,
+                today=None) -> None:
+    """Review reports falling due: made once per referral and review date (then noted)."""
+    import datetime as dt
+    key = str(config.state_dir)
+    if today is None and now - _lac_checked.get(key, 0.0) < LAC_CHECK_EVERY:
+        return                                 # a cheap pass: at most once an hour
+    _lac_checked[key] = now
+    render = _module("pipeline.render")
+    if render is None or not _has(render, "render_lac_report"):
+        return
+    from pipeline.validate.calendar import ServiceCalendar
+    today = today or dt.date.today()
+    calendar = ServiceCalendar(profile)
+    allocations = None
+    latest: dict[str, object] = {}
+    for item in ledger.items(outcome="accepted"):
+        latest[item.reference] = item
+    for ref, item in latest.items():
+        review = item.verdict.values.get("review.next_date") if item.verdict else None
+        if not isinstance(review, dt.date) or review < today or ledger.report_made(ref, review):
+            continue
+        if calendar.add_working_days(review, -profile.timescales.review_report) > today:
+            continue
+        if allocations is None:
+            allocations = _allocations(config, profile)
+        sessions = ledger.sessions_of(ref)
+        allocation = allocations.get(ref)
+        start = (allocation.first_date if allocation and allocation.first_date else None) \
+            or min((s.date for s in sessions), default=item.received_at.date())
+        try:
+            path = render.render_lac_report(item, allocation, profile, config.outbox_dir / ref,
+                                            sessions, start, today,
+                                            [s for s in sessions if s.significant_event])
+        except Exception as exc:
+            log_fault(log, "effects: review report for %s failed", ref)
+            report.waiting["lac_report"] = f"a review report could not be made: {exc}"[:300]
+            continue
+        ledger.add_report(ref, review, path)
+        report.count("lac_report")

@@ -25,10 +25,15 @@ _ARRIVED_AT = re.compile(r"arrived\s+(?:at\s+)?(\d{1,2})[:.](\d{2})", re.I)
 _ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
 
 
-def late_minutes(arrival: str | None, planned_start: dt.time | None) -> int | None:
+def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> int | None:
     """How late the family arrived, from the record's words; None when it does not say."""
     if not arrival:
         return None
+    if isinstance(planned_start, str):          # a verdict read back from the ledger's JSON
+        try:
+            planned_start = dt.time.fromisoformat(planned_start)
+        except ValueError:
+            planned_start = None
     text = " ".join(str(arrival).split())
     m = _LATE_MINUTES.search(text)
     if m:

@@ -91,6 +91,12 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction], rules: 
         previous[0].reference if previous else "")
     ordered = current_records(records)
     recorded = {r.date for r in ordered}
+
+    def unrecorded(a: dt.date, b: dt.date) -> list[dt.date]:
+        """Planned sessions between a and b with no record (none are held while suspended)."""
+        return [day for day in planned(a, b) if day not in recorded and not any(
+            x.suspended_from and x.suspended_until and x.suspended_from <= day
+            <= x.suspended_until for x in state.actions)]
     for rec in ordered:
         if rec.date in used:
             action = used[rec.date]
@@ -99,8 +105,7 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction], rules: 
                 state.phase = "resumed"
             continue
         if rec.missed_by_parent:
-            if state.run and planned is not None and any(
-                    day not in recorded for day in planned(state.run[-1], rec.date)):
+            if state.run and planned is not None and unrecorded(state.run[-1], rec.date):
                 state.run = []                 # a planned session not recorded yet between
             state.run.append(rec.date)
         elif rec.outcome in ATTENDED:
@@ -116,7 +121,7 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction], rules: 
             since = max([first_planned - dt.timedelta(days=1)]
                         + [max(a.session_dates) for a in state.actions if a.session_dates
                            and max(a.session_dates) < dates[0]])
-            missing = [day for day in planned(since, dates[-1]) if day not in recorded]
+            missing = unrecorded(since, dates[-1])
             if missing:
                 state.waiting_for = missing    # decided once those records are in
                 break

@@ -134,9 +134,10 @@ class _Context:
 
     def _summary_session_key(self) -> str:
         """One row per referral and session date: a corrected record replaces the row."""
-        day = self.item.verdict.values.get("session.date") if self.item.verdict else None
+        day = parse_date(self.item.verdict.values.get("session.date")) if self.item.verdict \
+            else None
         ref = self._summary_session_reference()
-        if not ref or not isinstance(day, dt.date):
+        if not ref or day is None:
             return self._summary_item_key()
         return f"{ref} {_uk(day)}"
 

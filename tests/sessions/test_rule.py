@@ -168,3 +168,12 @@ def test_previous_actions_survive_a_json_round_trip():
     again = RuleAction.model_validate_json(a.model_dump_json())
     assert rule_actions([rec(2, DNA, False), rec(4, DNA, False)], [again], RULES, TODAY,
                         reference=REF) == []
+
+
+def test_planned_sessions_during_a_suspension_need_no_record():
+    # suspended 5 to 11 November: the planned 9 and 11 have no record, and nothing waits for them
+    fired = arrive([rec(2, DNA, False), rec(4, DNA, False), rec(16, DNA, False),
+                    rec(18, DNA, False)], today=d(4), planned=MON_WED, first=d(2))
+    assert [(a.kind, a.session_dates) for a in fired] == [
+        ("suspension", [d(2), d(4)]), ("legal_advice", [d(16), d(18)])]
+    assert fired[0].suspended_until == d(11)
