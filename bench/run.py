@@ -189,7 +189,11 @@ def rows(results: dict) -> list[dict]:
             add("Paperwork pack render", f"< {TARGETS['render_ms']:g} ms", "not available",
                 None)
     for label, r in (s.get("reading") or {}).items():
-        add(f"Reading: {label}", "-", f"{r['median_ms']} ms (first {r['first_ms']} ms)", None)
+        base = r.get("pdfplumber_route_median_cpu_ms")
+        add(f"Reading: {label}", "-", f"{r['median_ms']} ms (CPU {r['median_cpu_ms']} ms; "
+            f"first {r['first_ms']} ms)", None,
+            f"{base / r['median_cpu_ms']:.2f}x less CPU than pdfplumber's own route "
+            f"({base} ms)" if base and r["median_cpu_ms"] else "-")
     if th:
         m = th["mixed"]
         peak = m.get("peak_rss_mb") or m.get("tracemalloc_peak_mb")
