@@ -15,9 +15,10 @@ Rules (what the agreement promises; keep the templates' wording in step):
 - A session on a closed day (bank holiday, training day) does not happen. When it was the
   family's ONLY session that week (weekly on one day, fortnightly or monthly) and the profile
   promises it, a replacement is planned in the same week: the next open session day after the
-  closed day, or else the nearest open day before it (never before the first date). A monthly
-  session's replacement stays in its month: when the month ends that week, the nearest open
-  day in the six days before. Families with several sessions a week get no
+  closed day, or else the nearest open day before it (never before the first date). This is
+  what the agreement promises, so it holds for monthly sessions too, even when the week runs
+  into the next month (a last-Monday family whose May session falls on the Spring Bank
+  Holiday meets on Tuesday 1 June, and again on the last Monday of June). Families with several sessions a week get no
   replacement. A week with no open day left gets no session.
 """
 
@@ -115,7 +116,6 @@ class _Slot:
     """A date the pattern gives, before closures are applied."""
     date: dt.date
     alone_in_week: bool     # the family's only session that week
-    same_month: bool = False  # a monthly session's replacement stays in its month too
 
 
 def _weekly_slots(first: dt.date, weekdays: list[int], every_weeks: int, end: dt.date):
@@ -145,7 +145,7 @@ def _monthly_slots(first: dt.date, weekdays: list[int], end: dt.date):
     while anchor.weekday() not in weekdays:
         anchor += ONE_DAY
     nth = min((anchor.day - 1) // 7 + 1, 5)
-    yield _Slot(first, alone_in_week=True, same_month=True)
+    yield _Slot(first, alone_in_week=True)
     year, month = first.year, first.month
     while True:
         month += 1
@@ -154,22 +154,13 @@ def _monthly_slots(first: dt.date, weekdays: list[int], end: dt.date):
         d = _nth_weekday(year, month, anchor.weekday(), nth)
         if d > end:
             return
-        yield _Slot(d, alone_in_week=True, same_month=True)
+        yield _Slot(d, alone_in_week=True)
 
 
 def _replacement(closed: dt.date, calendar: ServiceCalendar, first: dt.date,
-                 end: dt.date, same_month: bool = False) -> dt.date | None:
-    """The next open session day after `closed` in its week, else the nearest before it.
-
-    A monthly session's replacement stays in its month (never two sessions in one month):
-    the next open day that week and month, else the nearest open day up to six days before.
-    """
+                 end: dt.date) -> dt.date | None:
+    """The next open session day after `closed` in its week, else the nearest before it."""
     lo, hi = _monday(closed), _monday(closed) + dt.timedelta(days=6)
-    if same_month:
-        # the week may be cut by the month's end: look back up to six days, within the month
-        lo = max(closed - dt.timedelta(days=6), closed.replace(day=1))
-        while hi.month != closed.month:
-            hi -= ONE_DAY
     d = closed + ONE_DAY
     while d <= hi:
         if calendar.is_session_day(d):
@@ -243,7 +234,7 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
         if reason is None:
             out.append(PlannedSession(date=slot.date, weekday=slot.date.strftime("%A")))
         elif promise and slot.alone_in_week:
-            alt = _replacement(slot.date, calendar, first_date, end, slot.same_month)
+            alt = _replacement(slot.date, calendar, first_date, end)
             if alt is not None:
                 out.append(PlannedSession(date=alt, weekday=alt.strftime("%A"),
                                           replaces=slot.date, closure=reason))
