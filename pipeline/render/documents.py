@@ -99,6 +99,15 @@ def _check(item: Item, allocation: Allocation | None) -> None:
                                f"{item.reference}.")
 
 
+def _planned(item, allocation, profile, **limits) -> list:
+    """The schedule, or a PaperworkProblem saying which tracker cell to correct."""
+    try:
+        return C.planned_sessions(item, allocation, profile, **limits)
+    except ValueError as exc:
+        raise PaperworkProblem(f"The session dates for {item.reference} cannot be worked out "
+                               f"from the tracker row: {exc}") from None
+
+
 def _title(key: str) -> str:
     return _spec(key).get("title", "")
 
@@ -109,7 +118,7 @@ def _restart_after(item, allocation, profile, until: dt.date | None) -> dt.date 
     """The first planned session after a suspension ends."""
     if until is None:
         return None
-    planned = C.planned_sessions(item, allocation, profile, until=until + dt.timedelta(days=70))
+    planned = _planned(item, allocation, profile, until=until + dt.timedelta(days=70))
     return next((s.date for s in planned if s.date > until), until + dt.timedelta(days=1))
 
 
@@ -150,8 +159,8 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
     _check(item, allocation)
     pack = C.settings()["pack"]
     out_dir = private_dir(Path(out_dir))
-    first = C.planned_sessions(item, allocation, profile,
-                               count=max(pack["letter_sessions"], pack["session_records"]))
+    first = _planned(item, allocation, profile,
+                     count=max(pack["letter_sessions"], pack["session_records"]))
     written = [render_agreement(item, allocation, profile, out_dir, today=today)]
 
     letter_sessions = first[: pack["letter_sessions"]]
@@ -262,7 +271,7 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
     out_dir = private_dir(Path(out_dir))
     records = _in_period([s for s in (sessions or []) if s.reference == item.reference],
                          period_from, period_to)
-    planned = [s for s in C.planned_sessions(item, allocation, profile, until=period_to)
+    planned = [s for s in _planned(item, allocation, profile, until=period_to)
                if s.date >= period_from]
     rows = C.attendance_counts(records, len(planned))
     if significant_events is None:

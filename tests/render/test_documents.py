@@ -277,3 +277,9 @@ def test_suspension_without_dates_is_a_clear_problem(tmp_path, nct):
     action = SUSPENSION.model_copy(update={"suspended_until": None})
     with pytest.raises(PaperworkProblem, match="no start or end date"):
         render_suspension_letters(make_item(), make_allocation(nct), nct, tmp_path, action)
+
+
+@pytest.mark.parametrize("day", ["Tues-ish", "Sunday"])
+def test_a_day_the_schedule_cannot_use_is_a_clear_problem(tmp_path, nct, day):
+    with pytest.raises(PaperworkProblem, match="tracker row"):
+        pack(tmp_path, nct, day=day)
