@@ -7,19 +7,19 @@ Rules (what the agreement promises; keep the templates' wording in step):
 - The days the co-ordinator wrote in the tracker are the agreed days. The referral's frequency
   decides the pattern: "Once/Twice/Three times a week" (and "Other", or no frequency) mean every
   week on those days; "Fortnightly" means those days every other week, counted from the week of
-  the first date; "Monthly" means one session a month on the same weekday of the month as the
-  first session on or after the first date (the first Tuesday, the third Thursday; a fifth
+  the first date; "Monthly" means one session a month, on the same weekday of the month as the
+  first agreed day on or after the first date (the first Tuesday, the third Thursday; a fifth
   weekday becomes "the last").
 - The first session is on the first date, even when that is not one of the agreed days; the
   pattern follows from there, never giving that first week more sessions than a usual week.
 - A session on a closed day (bank holiday, training day) does not happen. When it was the
   family's ONLY session that week (weekly on one day, fortnightly or monthly) and the profile
   promises it, a replacement is planned in the same week: the next open session day after the
-  closed day, or else the nearest open day before it (never before the first date). This is
-  what the agreement promises, so it holds for monthly sessions too, even when the week runs
-  into the next month (a last-Monday family whose May session falls on the Spring Bank
-  Holiday meets on Tuesday 1 June, and again on the last Monday of June). Families with several sessions a week get no
-  replacement. A week with no open day left gets no session.
+  closed day, or else the nearest open day before it (never before the first date). Monthly
+  sessions too, even when the week runs into the next month (a last-Monday family whose May
+  session falls on the Spring Bank Holiday meets on Tuesday 1 June, and again on the last
+  Monday of June). Families with several sessions a week get no replacement. A week with no
+  open day left gets no session.
 """
 
 from __future__ import annotations
