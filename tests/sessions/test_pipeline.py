@@ -10,6 +10,16 @@ REF = "FT-2026-00001"
 SW = "sam.fictional-worker@example.gov.uk"
 
 
+def _docx_text(path) -> str:
+    from docx import Document
+    doc = Document(str(path))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            lines.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(lines)
+
+
 def _eml(path):
     return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
 
@@ -72,9 +82,21 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     assert (a.kind, a.session_dates) == ("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)])
     assert (a.suspended_from, a.suspended_until) == (dt.date(2026, 11, 11), dt.date(2026, 11, 17))
     assert stored.done_at is not None and report.done.get("rule") == 1
-    names = sorted(p.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] for p in stored.documents)
-    assert any("agreement" in n.lower() for n in names)
-    assert any("suspension" in n.lower() for n in names)
+    from pathlib import Path
+    docs = {Path(p).name: Path(p) for p in stored.documents}
+    assert sorted(docs) == ["FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx",
+                            "Notice to social worker suspension 2026-11-11.docx",
+                            "Suspension letter to parent 1 2026-11-11.docx",
+                            "Suspension letter to parent 2 2026-11-11.docx"]
+    letter = _docx_text(docs["Suspension letter to parent 1 2026-11-11.docx"])
+    for fact in ("Dear Jo Sample-Parent", "Wednesday 4 November 2026", "Monday 9 November 2026",
+                 "from Wednesday 11 November 2026 until Tuesday 17 November 2026",
+                 "signed again"):
+        assert fact in letter
+    notice = _docx_text(docs["Notice to social worker suspension 2026-11-11.docx"])
+    assert "FT-2026-00001" in notice and "until Tuesday 17 November 2026" in notice
+    agreement = _docx_text(docs["FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx"])
+    assert "signed again" in agreement and "Monday 9 November 2026" in agreement
     # the co-ordinator's Status cell says so, once
     [ref_row] = referred.rows("Referrals")
     assert ref_row["Status"] == "Suspended until 17/11/2026"
@@ -130,6 +152,12 @@ def test_two_more_after_resuming_ask_for_legal_advice(referred):
     kinds = [(s.action.kind, s.action.session_dates) for s in referred.ledger.rule_actions(REF)]
     assert kinds == [("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]),
                      ("legal_advice", [dt.date(2026, 11, 18), dt.date(2026, 11, 23)])]
+    [legal] = [s for s in referred.ledger.rule_actions(REF) if s.action.kind == "legal_advice"]
+    from pathlib import Path
+    [doc] = legal.documents                  # the notice only: no letters, no new agreement
+    assert Path(doc).name == "Notice to social worker legal advice 2026-11-23.docx"
+    text = _docx_text(doc)
+    assert "Wednesday 18 November 2026" in text and "Monday 23 November 2026" in text
     [notice] = [p for p in referred.mail() if "legal_advice" in p.name]
     msg = _eml(notice)
     assert "legal advice" in msg["Subject"] and REF in msg["Subject"]
