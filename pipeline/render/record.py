@@ -30,7 +30,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RECORD_FORM = "family-time-record"
 DOCUMENT_PART = "word/document.xml"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)          # fixed member timestamps: same input, same bytes
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # not allowed in XML 1.0
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in XML 1.0
 
 
 def _q(tag: str) -> str:

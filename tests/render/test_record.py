@@ -132,7 +132,7 @@ def test_filled_controls_no_longer_show_the_prompt_and_the_date_is_a_picked_date
 def test_awkward_text_is_escaped_and_round_trips(tmp_path):
     awkward = dict(SESSION, child_names="Test Child Example & <Sam> \"Junior\"",
                    family_expected="Jo & Sam <Smith>\nGran O'Example",
-                   venue="Café Room ]]> 2\x0b")
+                   venue="Café Room ]]> 2\x0b\udc80")
     path = prefill_record(tmp_path / "r.docx", **awkward)
     got = extract_file(path).fields
     assert got["session.child_names"] == "Test Child Example & <Sam> \"Junior\""
