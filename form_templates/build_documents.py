@@ -14,8 +14,10 @@ come from the service profile through the context, never from this file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -96,7 +98,8 @@ def new_document(title_tag: str) -> Document:
     footer = sec.footer
     fp = footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = fp.add_run(f"{title_tag}  ·  Reference {{{{ reference }}}}  ·  OFFICIAL-SENSITIVE  ·  Page ")
+    r = fp.add_run(f"{title_tag}  ·  Reference {{{{ reference }}}}  ·  OFFICIAL-SENSITIVE"
+                   "  ·  Page ")
     r.font.size = Pt(8)
     _page_field(fp)
     return doc
@@ -235,7 +238,8 @@ def box(doc, heading_text: str, prompt: str, lines: int = 5) -> None:
     _widths(t, [17.0])
 
 
-def signature_table(doc, rows: list[tuple[str, str]], loop_rows: tuple[str, str, str] | None = None):
+def signature_table(doc, rows: list[tuple[str, str]],
+                    loop_rows: tuple[str, str, str] | None = None) -> None:
     """Who / Name / Signed / Date, with tall empty cells to sign in."""
     t = doc.add_table(rows=1, cols=4)
     t.style = "Table Grid"
@@ -765,6 +769,21 @@ def slim(doc: Document) -> None:
             styles.remove(st)
 
 
+def _stable_zip(doc: Document) -> bytes:
+    """The .docx bytes with fixed member dates, so an unchanged template rebuilds to the same
+    bytes and git shows only real changes."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
 def build(out: Path = OUT) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -781,7 +800,7 @@ def build(out: Path = OUT) -> list[Path]:
         core.last_modified_by = "build_documents.py"
         core.revision = 1
         path = out / name
-        doc.save(path)
+        path.write_bytes(_stable_zip(doc))
         written.append(path)
     return written
 

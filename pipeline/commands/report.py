@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
 HELP = "Make a report: 'lac' is the Family Time report for a Looked After Child review."
 

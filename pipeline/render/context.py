@@ -444,7 +444,8 @@ def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[st
 
 # ---------------------------------------------------------------- attendance
 
-def attendance_counts(records: list[SessionRecord], planned: int) -> list[tuple[str, str, str, int]]:
+def attendance_counts(records: list[SessionRecord],
+                      planned: int) -> list[tuple[str, str, str, int]]:
     """(key, label, short label, count) per row of the review report's attendance table.
 
     A record that a later one replaces (same session written again) is not counted twice."""

@@ -95,7 +95,8 @@ def test_training_day_listed_and_replacement_noted(tmp_path, nct):
 
 def test_parent_letter_confirms_arrangements(tmp_path, nct):
     paths = by_name(pack(tmp_path, nct))
-    one, two = docx_text(paths["Letter to parent 1.docx"]), docx_text(paths["Letter to parent 2.docx"])
+    one = docx_text(paths["Letter to parent 1.docx"])
+    two = docx_text(paths["Letter to parent 2.docx"])
     assert f"Dear {PARENT_1}," in one and f"Dear {PARENT_2}," in two
     assert "7 Thistlewood Row" in one and "7 Thistlewood Row" not in two
     for d in ("Tuesday 1 December 2026", "Tuesday 8 December 2026", "Tuesday 15 December 2026",
