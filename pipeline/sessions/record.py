@@ -22,6 +22,8 @@ _LATE_MINUTES = re.compile(
 _LATE_PHRASE = re.compile(r"(a quarter of an hour|quarter of an hour|half an hour|an hour)\s+late",
                           re.I)
 _ARRIVED_AT = re.compile(r"arrived\s+(?:at\s+)?(\d{1,2})[:.](\d{2})", re.I)
+PARENT_MISSES = ("Cancelled by parent (reason given)", "Parent did not attend",
+                 "Parent late, session cancelled")
 _ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
 
 
@@ -70,6 +72,8 @@ def session_record(verdict: Verdict, item_id: int, reference: str, profile: Prof
     written = v.get("session.written_on")
     late = bool(written and written > recording_due(profile, day))
     valid = v.get("session.valid_reason")
+    if v.get("session.outcome") not in PARENT_MISSES:
+        valid = None                 # asked only for the parent's misses (an unticked box)
     return SessionRecord(
         item_id=item_id, reference=reference, date=day,
         outcome=str(v.get("session.outcome") or ""),

@@ -1,0 +1,119 @@
+"""`family-time sessions REFERENCE`: a referral's attendance and where it stands under the
+missed-session rule, for the co-ordinator who takes the social worker's call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+HELP = "Show a referral's session records and where it stands under the missed-session rule."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", help="the referral reference, e.g. FT-2026-00001")
+    parser.add_argument("--config", help="the working folder's family-time.toml")
+    parser.add_argument("--json", action="store_true", help="the same facts as one JSON object")
+
+
+def _uk(d: dt.date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def gather(ledger, reference: str, profile, config=None, today: dt.date | None = None) -> dict:
+    """The facts shown (separate from printing, so tests read them without a terminal)."""
+    from pipeline.effects import _allocations, rule_due
+    today = today or dt.date.today()
+    allocation = _allocations(config, profile).get(reference) if config is not None else None
+    records = ledger.sessions_of(reference)
+    everything = ledger.sessions_of(reference, include_replaced=True)
+    replaced = {r.item_id for r in everything} - {r.item_id for r in records}
+    state = rule_due(ledger, reference, profile, today, allocation)
+    stored = ledger.rule_actions(reference)
+    return {
+        "reference": reference,
+        "known": ledger.item_by_reference(reference) is not None,
+        "sessions": [{"date": r.date.isoformat(), "outcome": r.outcome, "reason": r.reason,
+                      "valid_reason": r.valid_reason, "late_minutes": r.late_minutes,
+                      "significant_event": r.significant_event,
+                      "written_on": r.written_on.isoformat() if r.written_on else None,
+                      "late_recording": r.late_recording, "item": r.item_id,
+                      "replaces": r.replaces, "counts_as_missed": r.missed_by_parent}
+                     for r in records],
+        "replaced_records": sorted(replaced),
+        "phase": state.phase,
+        "misses_in_a_row": [d.isoformat() for d in state.run],
+        "waiting_for_records": [d.isoformat() for d in state.waiting_for],
+        "actions": [{"kind": s.action.kind,
+                     "sessions": [d.isoformat() for d in s.action.session_dates],
+                     "suspended_from": s.action.suspended_from.isoformat()
+                     if s.action.suspended_from else None,
+                     "suspended_until": s.action.suspended_until.isoformat()
+                     if s.action.suspended_until else None,
+                     "letters_sent": s.done_at is not None, "documents": s.documents}
+                    for s in stored],
+        "due_now": [{"kind": a.kind, "sessions": [d.isoformat() for d in a.session_dates]}
+                    for a in state.new],
+    }
+
+
+def describe(facts: dict, profile) -> list[str]:
+    ref = facts["reference"]
+    if not facts["known"]:
+        return [f"No referral with the reference {ref} has been received."]
+    rules = profile.missed_sessions
+    lines = [f"Sessions recorded for {ref}: {len(facts['sessions'])}"]
+    for s in facts["sessions"]:
+        day = dt.date.fromisoformat(s["date"])
+        parts = [f"  {day:%a %d/%m/%Y}  {s['outcome']}"]
+        if s["valid_reason"] is not None:
+            parts.append("valid reason" if s["valid_reason"] else "no valid reason")
+        if s["late_minutes"]:
+            parts.append(f"{s['late_minutes']} minutes late")
+        if s["significant_event"]:
+            parts.append("SIGNIFICANT EVENT")
+        if s["late_recording"]:
+            parts.append("recorded late")
+        if s["replaces"]:
+            parts.append(f"corrected (replaces item {s['replaces']})")
+        lines.append(", ".join(parts))
+    lines.append("")
+    for a in facts["actions"]:
+        dates = " and ".join(_uk(dt.date.fromisoformat(d)) for d in a["sessions"])
+        if a["kind"] == "suspension":
+            lines.append(f"Suspended from {_uk(dt.date.fromisoformat(a['suspended_from']))} "
+                         f"until {_uk(dt.date.fromisoformat(a['suspended_until']))} after "
+                         f"missing {dates}.")
+        else:
+            lines.append(f"Social worker asked to take legal advice after missing {dates}.")
+        lines.append("  letters and notice sent" if a["letters_sent"]
+                     else "  letters and notice still to go (see `family-time status`)")
+    if not facts["actions"]:
+        lines.append("The missed-session rule has not been used for this referral.")
+    run = facts["misses_in_a_row"]
+    needed = rules.count if facts["phase"] == "normal" else rules.legal_advice_after
+    what = "a suspension" if facts["phase"] == "normal" else "asking for legal advice"
+    lines.append(f"Missed in a row since then without a valid reason: {len(run)} of {needed} "
+                 f"before {what}.")
+    if facts["waiting_for_records"]:
+        days = ", ".join(_uk(dt.date.fromisoformat(d)) for d in facts["waiting_for_records"])
+        lines.append(f"Waiting for the records of the planned sessions on {days} before the "
+                     "rule can decide.")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.commands.watch import open_working_folder
+    from pipeline.process import normalise_reference
+    opened = open_working_folder(args.config)
+    if opened is None:
+        return 2
+    config, profile, ledger = opened
+    reference = normalise_reference(args.reference) or ""
+    facts = gather(ledger, reference, profile, config)
+    if args.json:
+        print(json.dumps(facts, ensure_ascii=False))
+    else:
+        print("\n".join(describe(facts, profile)))
+    return 0 if facts["known"] else 1
