@@ -177,6 +177,12 @@ def preflight(folder: Path | None = None) -> None:
         check_template(path, model)
         if key is not None:
             _checked.add(key)
+    if folder == DOCUMENT_TEMPLATES:
+        try:
+            from pipeline.render.documents import warm_templates
+            warm_templates()
+        except Exception:   # a head start only; rendering compiles what it needs anyway
+            pass
 
 
 class _CallableModule(type(sys)):

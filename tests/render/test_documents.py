@@ -284,3 +284,24 @@ def test_suspension_without_dates_is_a_clear_problem(tmp_path, nct):
 def test_a_day_the_schedule_cannot_use_is_a_clear_problem(tmp_path, nct, day):
     with pytest.raises(PaperworkProblem, match="tracker row"):
         pack(tmp_path, nct, day=day)
+
+
+def test_pdf_copies_when_asked_and_a_failed_one_does_not_stop_the_pack(tmp_path, nct,
+                                                                      monkeypatch):
+    import pipeline.render.pdf as pdf
+
+    def fake_to_pdf(docx, timeout=120):
+        if "carer" in docx.name:
+            raise pdf.PdfProblem("LibreOffice took too long")
+        out = docx.with_suffix(".pdf")
+        out.write_bytes(b"%PDF-1.4 test")
+        return out
+    monkeypatch.setattr(pdf, "libreoffice_available", lambda: True)
+    monkeypatch.setattr(pdf, "to_pdf", fake_to_pdf)
+    paths = render_pack(make_item(), make_allocation(nct), nct, tmp_path, pdf=True)
+    names = {p.name for p in paths}
+    assert "FT-2026-00001 Family Time Agreement.pdf" in names
+    assert "Letter to carer.docx" in names and "Letter to carer.pdf" not in names
+    monkeypatch.setattr(pdf, "libreoffice_available", lambda: False)
+    paths = render_pack(make_item(), make_allocation(nct), nct, tmp_path / "b", pdf=True)
+    assert all(p.suffix == ".docx" for p in paths)
