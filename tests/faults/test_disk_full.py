@@ -1,0 +1,80 @@
+"""The disk fills up while originals are being archived (and while mail is written): nothing
+is lost, the files wait in the inbox, and once there is room every one is finished once."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+
+from faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
+from pipeline import archive, files
+from pipeline.effects import run_effects
+from pipeline.process import process_file, recover
+from pipeline.watcher import InboxWatcher
+
+
+def _full(*a, **k):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _disk_full_for_archive(monkeypatch):
+    """Every way archive.py puts bytes on disk fails with ENOSPC (the ledger's disk is fine)."""
+    monkeypatch.setattr(archive, "write_private", _full)
+    monkeypatch.setattr(archive.os, "replace", _full)
+    monkeypatch.setattr(archive.shutil, "move", _full)
+    monkeypatch.setattr(archive.shutil, "copy2", _full)
+
+
+def test_disk_full_while_archiving_then_freed(work, monkeypatch):
+    dropped = drop_referrals(work, 5) + drop_mixed(work)
+    with monkeypatch.context() as m:
+        _disk_full_for_archive(m)
+        for name in sorted(dropped):
+            process_file(work.inbox / name, work.config, work.profile, work.ledger)
+        # recorded, but every original is still in the inbox, none half-moved
+        assert sorted(p.name for p in work.inbox.iterdir()) == sorted(dropped)
+        assert len(work.ledger.unarchived()) == len(dropped)
+        assert work.archived() == []
+        assert recover(work.ledger, work.config) == 0          # still full: still owed
+    # room again: a restart (or the next look) finishes every move, processing nothing twice
+    items_before = [i.id for i in work.ledger.items()]
+    assert recover(work.ledger, work.config) == len(dropped)
+    assert [i.id for i in work.ledger.items()] == items_before
+    run_effects(work.ledger, work.config, work.profile)
+    assert_nothing_lost_nothing_doubled(work, dropped)
+
+
+def test_the_watcher_rides_out_a_full_disk(work, monkeypatch):
+    dropped = drop_referrals(work, 4)
+    with monkeypatch.context() as m:
+        _disk_full_for_archive(m)
+        watcher = InboxWatcher(work.config, work.profile, work.ledger)
+        watcher.run_once(timeout=20)
+        assert sorted(p.name for p in work.inbox.iterdir()) == sorted(dropped)
+    watcher = InboxWatcher(work.config, work.profile, work.ledger)
+    watcher.run_once(timeout=20)                   # the next start finishes the moves
+    assert sorted(p.name for p in work.inbox.iterdir()) == []
+    # mail and tracker writes failed too (the same full disk): they are retried after backoff
+    run_effects(work.ledger, work.config, work.profile, now=_later())
+    assert_nothing_lost_nothing_doubled(work, dropped)
+
+
+def test_disk_full_while_writing_mail_then_freed(work, monkeypatch):
+    from pipeline.notify import outbox
+    dropped = drop_referrals(work, 3)
+    for name in dropped:
+        process_file(work.inbox / name, work.config, work.profile, work.ledger)
+    with monkeypatch.context() as m:
+        m.setattr(outbox, "write_private", _full)
+        run_effects(work.ledger, work.config, work.profile)
+        assert list(work.config.mail_dir.glob("*.eml")) == []
+        assert len(work.ledger.pending_effects(effect="mail")) == 3
+    run_effects(work.ledger, work.config, work.profile, now=_later())
+    run_effects(work.ledger, work.config, work.profile, now=_later())     # nothing doubled
+    assert_nothing_lost_nothing_doubled(work, dropped)
+
+
+def _later() -> float:
+    import time
+    return time.time() + 24 * 3600
