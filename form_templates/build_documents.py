@@ -301,7 +301,7 @@ LATENESS = ("{% if service.any_lateness_cancels %}If you arrive after the start 
             "{{ service.max_late_minutes }} minutes late, the session will be cancelled. If you "
             "are running late, please ring us on {{ service.phone }} straight away.{% endif %}")
 MISSED = ("If {{ service.missed_count }} sessions in a row are missed or cancelled without a "
-          "reason the service accepts, family time will be paused for at least "
+          "reason the service accepts, family time will be suspended (paused) for at least "
           "{{ service.suspension_days }} days. During the pause the social worker and the "
           "{{ service.supervisor_role }} will meet with you, and the Family Time Agreement has "
           "to be signed again before sessions start again. Until that meeting has happened, family "
@@ -310,7 +310,7 @@ LEGAL = ("If a further {{ service.legal_advice_after }} sessions in a row are mi
          "family time starts again, the social worker will be asked to take legal advice about "
          "the family time arrangements.")
 COURT = ("{%p if arrangement.court_directed %}", "Because this family time has been directed by "
-         "the court, it cannot be paused for more than {{ service.court_max_days }} days "
+         "the court, it cannot be suspended for more than {{ service.court_max_days }} days "
          "without the matter going back to court.", "{%p endif %}")
 REPLACEMENT = ("{% if service.replacement %}If your only session in a week falls on one of "
                "these days, we will offer you a replacement session in the same week. If you "
@@ -352,8 +352,8 @@ def agreement() -> Document:
               "sign. Wherever possible, everyone signs before the first session.")
     tag(doc, "{%p if resigned %}")
     heading(doc, "Why this agreement is being signed again")
-    para(doc, "Family time was paused because the sessions on {{ missed_text }} were missed "
-              "without a reason the service could accept. It was paused from "
+    para(doc, "Family time was suspended because the sessions on {{ missed_text }} were "
+              "missed without a reason the service could accept. It was suspended from "
               "{{ suspended_from }} until {{ suspended_until }}. Family time can start again "
               "on {{ restart_date }}, once everyone named below has signed this agreement again.")
     tag(doc, "{%p endif %}")
@@ -634,9 +634,9 @@ def lac_report() -> Document:
 
 
 def suspension_letter() -> Document:
-    doc = new_document("Family time is paused")
+    doc = new_document("Family time is suspended")
     letter_top(doc, "{{ parent.name }}", "{{ parent.address }}",
-               "Family time with {{ child.call_name }} is paused")
+               "Family time with {{ child.call_name }} is suspended")
     para(doc, "Dear {{ parent.name }},")
     para(doc, "I am writing because the family time sessions with {{ child.call_name }} on "
               "the following dates were missed without a reason the service could accept:")
@@ -644,7 +644,7 @@ def suspension_letter() -> Document:
     doc.add_paragraph("{{ d }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     para(doc, "As the Family Time Agreement explains, when {{ service.missed_count }} sessions "
-              "in a row are missed like this, family time is paused. Family time is paused "
+              "in a row are missed like this, family time is suspended (paused). It is suspended "
               "from {{ suspended_from }} until {{ suspended_until }}.")
     tag(doc, "{%p if restart_date %}")
     para(doc, "If the meeting has taken place and the agreement has been signed again by then, "
@@ -674,7 +674,7 @@ def suspension_letter() -> Document:
 def notice_social_worker() -> Document:
     doc = new_document("Notice to the social worker")
     title(doc, "{% if kind == 'legal_advice' %}Notice to the social worker: legal advice "
-               "needed{% else %}Notice to the social worker: family time paused{% endif %}")
+               "needed{% else %}Notice to the social worker: family time suspended{% endif %}")
     facts(doc, [
         ("To", "{{ social_worker.name }}, {{ social_worker.team }}"),
         ("Copy to", "{{ team_manager.name }}, team manager"),
@@ -695,7 +695,7 @@ def notice_social_worker() -> Document:
     para(doc, "Please tell the {{ service.supervisor_role }} what you decide, so the sessions "
               "can be planned accordingly.")
     tag(doc, "{%p else %}")
-    para(doc, "Family time is paused from {{ suspended_from }} until {{ suspended_until }}. "
+    para(doc, "Family time is suspended from {{ suspended_from }} until {{ suspended_until }}. "
               "A letter explaining this has gone to each parent, with a copy to you.")
     para(doc, "Please arrange a meeting with the parents and the {{ service.supervisor_role }} "
               "during the pause. The Family Time Agreement must be signed again at that meeting "

@@ -61,7 +61,7 @@ def test_agreement_facts_follow_the_profile(tmp_path, profile):
     else:
         assert f"about {late.arrive_minutes_before} minutes before" in text
         assert f"more than {late.max_late_minutes} minutes late" in text
-    assert f"paused for at least {profile.missed_sessions.suspension_days} days" in text
+    assert f"suspended (paused) for at least {profile.missed_sessions.suspension_days} days" in text
     # closures from the calendar, with the replacement rule
     assert "Friday 25 December 2026: Christmas Day" in text
     assert "Friday 26 March 2027: Good Friday" in text
@@ -234,7 +234,7 @@ def test_suspension_letters_and_notice(tmp_path, profile):
     letter = docx_text(paths["Suspension letter to parent 1 2026-12-16.docx"])
     assert_clean(letter)
     assert "Tuesday 8 December 2026" in letter and "Tuesday 15 December 2026" in letter
-    assert "from Wednesday 16 December 2026 until Tuesday 22 December 2026" in letter
+    assert "suspended from Wednesday 16 December 2026 until Tuesday 22 December 2026" in letter
     assert "signed again" in letter and "meeting" in letter
     days = profile.missed_sessions.court_directed_max_suspension_days
     assert f"more than {days} days without the matter going back to court" in letter
@@ -242,7 +242,7 @@ def test_suspension_letters_and_notice(tmp_path, profile):
     assert f"Copy to: {SOCIAL_WORKER}" in letter
     notice = docx_text(paths["Notice to social worker suspension 2026-12-16.docx"])
     assert_clean(notice)
-    assert "family time paused" in notice and "34(4)" not in notice
+    assert "family time suspended" in notice and "34(4)" not in notice
 
 
 def test_not_court_directed_leaves_out_the_court_limit(tmp_path, nct):
