@@ -152,7 +152,11 @@ def _row_height(row, cm: float) -> None:
 
 
 def _widths(table, cms: list[float]) -> None:
+    """Column widths in the grid (what LibreOffice follows) and in every cell (what Word
+    follows)."""
     table.autofit = False
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), cms):
+        col.set(qn("w:w"), str(int(w * 567)))
     for row in table.rows:
         for cell, w in zip(row.cells, cms):
             cell.width = Cm(w)
