@@ -305,3 +305,19 @@ def test_pdf_copies_when_asked_and_a_failed_one_does_not_stop_the_pack(tmp_path,
     monkeypatch.setattr(pdf, "libreoffice_available", lambda: False)
     paths = render_pack(make_item(), make_allocation(nct), nct, tmp_path / "b", pdf=True)
     assert all(p.suffix == ".docx" for p in paths)
+
+
+def test_lac_report_before_allocation_says_not_given(tmp_path, nct):
+    path = render_lac_report(make_item(), None, nct, tmp_path, [], dt.date(2026, 12, 1),
+                             dt.date(2027, 1, 15), today=TODAY)
+    text = docx_text(path)
+    assert_clean(text)
+    assert "0 sessions were planned" in text and "Not given" in text
+
+
+def test_christmas_day_session_replaced_in_the_letters(tmp_path, nct):
+    # a Friday family: Christmas Day 2026 is a Friday, so that week's session moves
+    paths = by_name(pack(tmp_path, nct, day="Friday", first_date=dt.date(2026, 12, 18)))
+    letter = docx_text(paths["Letter to parent 1.docx"])
+    assert "in place of Friday 25 December 2026 (Christmas Day)" in letter
+    assert "Session record 2026-12-25.docx" not in paths
