@@ -53,11 +53,11 @@ def libreoffice_available() -> bool:
     return find_soffice() is not None
 
 
-def _command(soffice: Path, profile: Path, out_dir: Path, docx: Path) -> list[str]:
+def _command(soffice: Path, profile: Path, out_dir: Path, docxs: list[Path]) -> list[str]:
     """The conversion command line (a seam for tests)."""
     return [str(soffice), f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
             "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)]
+            "--convert-to", "pdf", "--outdir", str(out_dir), *[str(d) for d in docxs]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,39 +180,84 @@ def to_pdf(docx: Path, timeout: float = 120, out_dir: Path | None = None) -> Pat
     Raises PdfProblem, with a message for the co-ordinator, when LibreOffice is not installed,
     fails, takes longer than `timeout` seconds, or produces something that is not a PDF.
     """
-    docx = Path(docx)
-    name = docx.name
-    if not docx.is_file():
-        raise PdfProblem(f"No PDF was made: the document {name} was not found.")
+    return to_pdfs([docx], timeout=timeout, out_dir=out_dir)[0]
+
+
+def _named(docs: list[Path]) -> str:
+    if len(docs) == 1:
+        return docs[0].name
+    shown = ", ".join(d.name for d in docs[:3]) + (", ..." if len(docs) > 3 else "")
+    return f"{len(docs)} documents ({shown})"
+
+
+def _batches(docs: list[Path]) -> list[list[Path]]:
+    """Runs whose documents have different names (LibreOffice names each PDF after its file)."""
+    batches: list[list[Path]] = []
+    for doc in docs:
+        batch = next((b for b in batches
+                      if doc.stem.lower() not in {d.stem.lower() for d in b}), None)
+        if batch is None:
+            batches.append([doc])
+        else:
+            batch.append(doc)
+    return batches
+
+
+def to_pdfs(docxs: list[Path], timeout: float = 120, out_dir: Path | None = None) -> list[Path]:
+    """PDF copies of several documents in one LibreOffice run (starting LibreOffice is most of
+    the cost: a pack of seven takes about as long as one). Same rules as to_pdf; `timeout` is
+    per LibreOffice run. Returns the PDFs in the order given. If some could not be made, the
+    others are still written and PdfProblem names the ones missing.
+    """
+    docs = [Path(d) for d in docxs]
+    if not docs:
+        return []
+    missing = [d for d in docs if not d.is_file()]
+    if missing:
+        raise PdfProblem(f"No PDF was made: {_named(missing)} "
+                         f"{'was' if len(missing) == 1 else 'were'} not found.")
     soffice = find_soffice()
     if soffice is None:
         raise PdfProblem("No PDF copy was made because LibreOffice is not installed on this "
                          "computer. The Word document is ready; ask IT to install LibreOffice "
                          "for PDF copies.")
-    target_dir = Path(out_dir) if out_dir is not None else docx.parent
-    target = target_dir / (docx.stem + ".pdf")
 
+    made: dict[Path, Path] = {}
+    failed: list[str] = []
     with _thread_lock:
         lock = _FileLock(_lock_path())
         if not lock.acquire(wait=timeout):
-            raise PdfProblem(f"No PDF of {name} was made: another PDF was still being made "
-                             f"after {timeout:g} seconds. Try again later.")
+            raise PdfProblem(f"No PDF of {_named(docs)} was made: another PDF was still being "
+                             f"made after {timeout:g} seconds. Try again later.")
         try:
-            work = Path(tempfile.mkdtemp(prefix="ft-pdf-"))     # owner-only on every OS
-            try:
-                profile, outdir = work / "profile", work / "out"
-                outdir.mkdir()
-                _run(_command(soffice, profile, outdir, docx.resolve()), timeout, name)
-                made = outdir / (docx.stem + ".pdf")
-                data = made.read_bytes() if made.is_file() else b""
-                if not data:
-                    raise PdfProblem(f"LibreOffice did not make a PDF of {name} (the document "
-                                     "may be damaged). The Word document itself is unaffected.")
-                if not data.startswith(b"%PDF"):
-                    raise PdfProblem(f"What LibreOffice made of {name} is not a PDF, so it was "
-                                     "not kept. The Word document itself is unaffected.")
-                return write_private(target, data)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
+            for batch in _batches(docs):
+                work = Path(tempfile.mkdtemp(prefix="ft-pdf-"))     # owner-only on every OS
+                try:
+                    profile, outdir = work / "profile", work / "out"
+                    outdir.mkdir()
+                    _run(_command(soffice, profile, outdir, [d.resolve() for d in batch]),
+                         timeout, _named(batch))
+                    for doc in batch:
+                        result = outdir / (doc.stem + ".pdf")
+                        data = result.read_bytes() if result.is_file() else b""
+                        if not data.startswith(b"%PDF"):
+                            failed.append(doc.name + (" (not a PDF)" if data else ""))
+                            continue
+                        target = (Path(out_dir) if out_dir is not None else doc.parent) / (
+                            doc.stem + ".pdf")
+                        made[doc] = write_private(target, data)
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
         finally:
             lock.release()
+    if failed:
+        if len(docs) == 1:
+            if failed[0].endswith("(not a PDF)"):
+                raise PdfProblem(f"What LibreOffice made of {docs[0].name} is not a PDF, so it "
+                                 "was not kept. The Word document itself is unaffected.")
+            raise PdfProblem(f"LibreOffice did not make a PDF of {docs[0].name} (the document "
+                             "may be damaged). The Word document itself is unaffected.")
+        raise PdfProblem(f"LibreOffice did not make a PDF of {', '.join(failed)}. "
+                         + ("The other PDFs were made. " if made else "")
+                         + "The Word documents themselves are unaffected.")
+    return [made[d] for d in docs]

@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 
 from pipeline.render import pdf
-from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdf
+from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdf, to_pdfs
 from pipeline.render.record import blank_record_path, prefill_record
 
 HERE = Path(__file__).resolve().parent
@@ -47,8 +47,8 @@ def fake(monkeypatch, tmp_path, lock_in):
 
     def use(mode: str) -> Path:
         monkeypatch.setattr(pdf, "find_soffice", lambda: Path(sys.executable))
-        monkeypatch.setattr(pdf, "_command", lambda soffice, profile, out, docx: [
-            sys.executable, str(FAKE), mode, str(out), str(docx), str(pidfile)])
+        monkeypatch.setattr(pdf, "_command", lambda soffice, profile, out, docxs: [
+            sys.executable, str(FAKE), mode, str(out), str(pidfile), *map(str, docxs)])
         return pidfile
     return use
 
@@ -76,33 +76,64 @@ def test_converts_the_blank_record_form_beside_it_privately(docx):
 
 @pytest.mark.libreoffice
 @needs_libreoffice
-def test_prefilled_record_pdf_shows_the_details_and_two_threads_take_turns(tmp_path):
+def test_prefilled_records_as_a_pack_in_one_run_while_another_thread_waits_its_turn(tmp_path):
     records = []
-    for n, day in enumerate((dt.date(2026, 12, 1), dt.date(2026, 12, 8))):
+    for day in (dt.date(2026, 12, 1), dt.date(2026, 12, 8), dt.date(2026, 12, 15)):
         records.append(prefill_record(
             tmp_path / f"Session record {day}.docx", reference="FT-2026-00001",
             child_names="Test Child Example", date=day, planned_start=dt.time(10, 0),
             planned_end=dt.time(11, 30), venue="Rose Family Centre",
             supervisor="Pat Supervisor-Example", family_expected="Jo Sample-Parent"))
-    results: dict[int, object] = {}
+    results: dict[str, object] = {}
 
-    def convert(i: int) -> None:
+    def convert(key: str, docs: list[Path]) -> None:
         try:
-            results[i] = to_pdf(records[i], out_dir=tmp_path / "pdf")
+            results[key] = to_pdfs(docs, out_dir=tmp_path / "pdf")
         except Exception as exc:          # noqa: BLE001 - reported by the assert below
-            results[i] = exc
+            results[key] = exc
 
-    threads = [threading.Thread(target=convert, args=(i,)) for i in range(2)]
+    threads = [threading.Thread(target=convert, args=("pack", records[:2])),
+               threading.Thread(target=convert, args=("one", records[2:]))]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=300)
-    assert all(isinstance(r, Path) for r in results.values()), results
-    text = pdf_text(results[1])
+    assert all(isinstance(r, list) for r in results.values()), results
+    assert [p.name for p in results["pack"]] == ["Session record 2026-12-01.pdf",
+                                                 "Session record 2026-12-08.pdf"]
+    text = pdf_text(results["pack"][1])
     assert "FT-2026-00001" in text and "08/12/2026" in text and "Rose Family Centre" in text
+    assert "15/12/2026" in pdf_text(results["one"][0])
+
+
+def test_documents_with_the_same_name_are_converted_in_separate_runs(fake, docx, monkeypatch):
+    fake("pdf")
+    other = docx.parent / "copy" / docx.name
+    other.parent.mkdir()
+    shutil.copyfile(docx, other)
+    runs = []
+    real_run = pdf._run
+    monkeypatch.setattr(pdf, "_run", lambda cmd, timeout, name: (runs.append(cmd),
+                                                                 real_run(cmd, timeout, name)))
+    made = to_pdfs([docx, other], timeout=30)
+    assert made == [docx.with_suffix(".pdf"), other.with_suffix(".pdf")]
+    assert len(runs) == 2 and all(p.is_file() for p in made)
 
 
 # ---------------------------------------------------------------- problems, in plain English
+
+
+def test_some_of_a_pack_failing_keeps_the_others_and_names_the_rest(fake, tmp_path):
+    fake("first")
+    docs = []
+    for name in ("Family Time Agreement.docx", "Letter to parent 1.docx"):
+        docs.append(tmp_path / name)
+        shutil.copyfile(blank_record_path(), docs[-1])
+    with pytest.raises(PdfProblem, match="Letter to parent 1.docx. The other PDFs were made"):
+        to_pdfs(docs, timeout=30)
+    assert (tmp_path / "Family Time Agreement.pdf").is_file()
+    assert not (tmp_path / "Letter to parent 1.pdf").exists()
+    assert to_pdfs([], timeout=30) == []
 
 def test_missing_libreoffice_is_a_plain_message(monkeypatch, docx):
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
