@@ -410,6 +410,11 @@ LAC_CHECK_EVERY = 3600.0
 _lac_checked: dict[str, float] = {}
 
 
+def _today():
+    import datetime as dt
+    return dt.date.today()
+
+
 def _lac_report(ledger: Ledger, config, profile, now: float, report: EffectsReport,
                 today=None) -> None:
     """Review reports falling due: made once per referral and review date (then noted)."""
@@ -418,20 +423,25 @@ def _lac_report(ledger: Ledger, config, profile, now: float, report: EffectsRepo
     if today is None and now - _lac_checked.get(key, 0.0) < LAC_CHECK_EVERY:
         return                                 # a cheap pass: at most once an hour
     _lac_checked[key] = now
+    today = today or _today()
+    latest: dict[str, object] = {}
+    for item in ledger.items(outcome="accepted"):
+        latest[item.reference] = item
+    due = []
+    for ref, item in latest.items():
+        review = item.verdict.values.get("review.next_date") if item.verdict else None
+        if isinstance(review, dt.date) and today <= review <= today + dt.timedelta(days=60) \
+                and not ledger.report_made(ref, review):
+            due.append((ref, item, review))
+    if not due:
+        return                                 # nothing near: no paperwork module loaded
     render = _module("pipeline.render")
     if render is None or not _has(render, "render_lac_report"):
         return
     from pipeline.validate.calendar import ServiceCalendar
-    today = today or dt.date.today()
     calendar = ServiceCalendar(profile)
     allocations = None
-    latest: dict[str, object] = {}
-    for item in ledger.items(outcome="accepted"):
-        latest[item.reference] = item
-    for ref, item in latest.items():
-        review = item.verdict.values.get("review.next_date") if item.verdict else None
-        if not isinstance(review, dt.date) or review < today or ledger.report_made(ref, review):
-            continue
+    for ref, item, review in due:
         if calendar.add_working_days(review, -profile.timescales.review_report) > today:
             continue
         if allocations is None:
@@ -440,10 +450,13 @@ def _lac_report(ledger: Ledger, config, profile, now: float, report: EffectsRepo
         allocation = allocations.get(ref)
         start = (allocation.first_date if allocation and allocation.first_date else None) \
             or min((s.date for s in sessions), default=item.received_at.date())
+        if start > today:
+            continue                           # no session yet: nothing to report
         try:
             path = render.render_lac_report(item, allocation, profile, config.outbox_dir / ref,
                                             sessions, start, today,
-                                            [s for s in sessions if s.significant_event])
+                                            [s for s in sessions if s.significant_event],
+                                            today=today)
         except Exception as exc:
             log_fault(log, "effects: review report for %s failed", ref)
             report.waiting["lac_report"] = f"a review report could not be made: {exc}"[:300]

@@ -493,7 +493,8 @@ class Ledger(_Sessions):
 
     @staticmethod
     def _item(row: sqlite3.Row) -> Item:
-        verdict = Verdict.model_validate_json(row["verdict"]) if row["verdict"] else None
+        verdict = _retyped(Verdict.model_validate_json(row["verdict"])) if row["verdict"] \
+            else None
         return Item(id=row["id"], file_sha256=row["file_sha256"],
                     original_name=row["original_name"],
                     received_at=dt.datetime.fromisoformat(row["received_at"]),
@@ -613,6 +614,44 @@ class Ledger(_Sessions):
         return {r["item_id"]: r["done_at"] for r in self._query(
             "SELECT item_id, done_at FROM effects WHERE effect = ? AND status = 'done'",
             (effect,))}
+
+
+_FIELD_TYPES: dict[str, dict[str, str]] = {}
+
+
+def _field_types(form_id: str) -> dict[str, str]:
+    """key -> catalogue type for a form ("date", "time", ...), cached."""
+    if form_id not in _FIELD_TYPES:
+        types: dict[str, str] = {}
+        try:
+            from pipeline.extract.catalogue import catalogue
+            form = catalogue().forms.get(form_id)
+            if form is not None:
+                types = {f.key: f.type for f in form.expanded_fields()}
+        except Exception:                  # no catalogue: values stay as stored
+            types = {}
+        _FIELD_TYPES[form_id] = types
+    return _FIELD_TYPES[form_id]
+
+
+def _retyped(verdict: Verdict) -> Verdict:
+    """Dates and times back as dates and times: JSON keeps them as text, and every reader of
+    an item (paperwork, tracker, mail) expects the validator's types (pipeline/models.py)."""
+    if not verdict.form_id or not verdict.values:
+        return verdict
+    types = _field_types(verdict.form_id)
+    for key, value in verdict.values.items():
+        if not isinstance(value, str):
+            continue
+        kind = types.get(key)
+        try:
+            if kind == "date":
+                verdict.values[key] = dt.date.fromisoformat(value)
+            elif kind == "time":
+                verdict.values[key] = dt.time.fromisoformat(value)
+        except ValueError:
+            pass
+    return verdict
 
 
 def _email_folder(outcomes: set[str]) -> str:

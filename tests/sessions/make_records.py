@@ -14,7 +14,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
-from make_fixtures import RECORD, RECORD_T, TEMPLATES, _merge, _without, fill_form  # noqa: E402
+from make_fixtures import (RECORD, RECORD_T, REFERRAL, REFERRAL_T, TEMPLATES,  # noqa: E402
+                           _merge, _without, fill_form)
 
 OUT = HERE / "records"
 REF = "FT-2026-00001"
@@ -75,13 +76,19 @@ RECORDS: dict[str, dict] = {
 }
 
 
+# the referral again, with its next Looked After Child review on Friday 27 November 2026
+REFERRALS: dict[str, dict] = {
+    "referral-review-soon": _merge(REFERRAL, {"review.next_date": "27/11/2026"}),
+}
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    template = TEMPLATES / RECORD_T
-    for name, values in RECORDS.items():
-        values = {k: v for k, v in values.items() if v is not None}
-        (OUT / f"{name}.docx").write_bytes(fill_form(template, values))
-    print(f"{len(RECORDS)} records written to {OUT}")
+    for template, table in ((TEMPLATES / RECORD_T, RECORDS), (TEMPLATES / REFERRAL_T, REFERRALS)):
+        for name, values in table.items():
+            values = {k: v for k, v in values.items() if v is not None}
+            (OUT / f"{name}.docx").write_bytes(fill_form(template, values))
+    print(f"{len(RECORDS) + len(REFERRALS)} forms written to {OUT}")
 
 
 if __name__ == "__main__":
