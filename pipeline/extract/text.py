@@ -23,7 +23,9 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
 # Every kind of horizontal space (non-breaking, thin, ideographic ...) and tabs.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+")
 _BREAKS = re.compile(r"\s*(?:\r\n|\r|\n|\u2028|\u2029|\x85)\s*")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Control characters, Unicode noncharacters and lone surrogates: no person types them, and XML
+# (Word, the workbook, the paperwork) cannot hold them, so one would break every file after.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
 # Word's and LibreOffice's "nothing typed yet" prompts, compared after normalising.
 _PLACEHOLDERS = {

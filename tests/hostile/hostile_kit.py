@@ -35,7 +35,7 @@ TECHNICAL = re.compile(
     r"pipeline\.|\.py\b|Errno")
 ACTION = re.compile(r"\b(please|ask|send|resend|re-submit|save|check|put (?:these|it) right|"
                     r"pass it|look)\b", re.I)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
 
 def assert_plain(text: str, where: str) -> None:
