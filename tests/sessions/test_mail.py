@@ -97,3 +97,12 @@ def test_the_suspension_notice_goes_by_smtp_with_the_letters(mailing):
     text = msg.get_body(("plain",)).get_content()
     for name in NAMES:
         assert name not in msg["Subject"] and name not in text
+
+
+def test_a_record_sent_to_attention_tells_the_team_only(referred):
+    from pipeline.notify import messages_for
+    [item], _ = referred.record("unknown-reference", dt.datetime(2026, 11, 3, 9))
+    [msg] = messages_for(item, referred.profile, referred.config)
+    assert msg.kind == "attention" and msg.to == (referred.profile.team_inbox,) and not msg.cc
+    assert "a session record that could not be added to a referral" in msg.subject
+    assert [p for p in referred.mail() if "attention" in p.name]
