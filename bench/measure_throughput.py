@@ -56,6 +56,7 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
     outcomes: collections.Counter = collections.Counter()
     not_yet = 0
     with stage_timer() as st:
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for _, path in files:
             try:
@@ -66,6 +67,7 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
         t1 = time.perf_counter()
         report = run_effects(ledger, config, profile)
         t2 = time.perf_counter()
+        cpu = time.process_time() - c0
     traced_peak = None
     if trace_memory:
         import tracemalloc
@@ -85,7 +87,8 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
         "files": len(files), "items": sum(outcomes.values()), "outcomes": dict(outcomes),
         "not_yet": not_yet, "left_in_inbox": len(left), "emails_written": mails,
         "process_s": round(t1 - t0, 3), "effects_s": round(t2 - t1, 3), "total_s": round(total, 3),
-        "files_per_s": round(len(files) / total, 1),
+        "files_per_s": round(len(files) / total, 1), "cpu_s": round(cpu, 3),
+        "files_per_cpu_s": round(len(files) / cpu, 1) if cpu else None,
         "stages_s": dict(sorted(stages.items(), key=lambda kv: -kv[1])),
         "effects_done": report.done, "effects_waiting": report.waiting,
         "read_ms_by_group": {g: round(1000 * sum(v) / len(v), 1)

@@ -124,6 +124,10 @@ def reading(cfg: dict, work: Path) -> dict:
     return measure(cfg["repeat"])
 
 
+RUNNERS = {"throughput": throughput, "latency": latency, "tracker": tracker,
+           "render": render, "reading": reading}
+
+
 # ---------------------------------------------------------------- verdicts
 
 def _fmt(x, unit: str = "", nd: int = 2) -> str:
@@ -158,7 +162,7 @@ def rows(results: dict) -> list[dict]:
                 ratio = f"{naive_total / b['total_s']:.1f}x faster than with a naive tracker"
             add(f"Throughput end to end, {b['files']} {label} (files/s)",
                 f">= {target:g}/s" if target else "-", f"{b['files_per_s']}/s "
-                f"({b['items']} items, {b['total_s']} s)",
+                f"({b['items']} items, {b['total_s']} s; CPU {b.get('cpu_s')} s)",
                 None if target is None else b["files_per_s"] >= target, ratio)
     la = s.get("latency")
     if la:
@@ -176,7 +180,8 @@ def rows(results: dict) -> list[dict]:
             target = TARGETS["tracker_10k_s"] if r["rows"] == 10000 else None
             add(f"Tracker batch of {r['batch']} into {r['rows']:,} rows",
                 f"< {target:g} s" if target else "-",
-                f"{r['shared']['batch_s']} s (naive {r['naive']['batch_s_extrapolated']} s)",
+                f"{r['shared']['batch_s']} s (CPU {r['shared'].get('batch_cpu_s')} s; naive "
+                f"{r['naive']['batch_s_extrapolated']} s)",
                 None if target is None else r["shared"]["batch_s"] < target,
                 f"{r['ratio']}x faster than naive openpyxl")
     rd = s.get("render")
@@ -245,7 +250,9 @@ def markdown(results: dict) -> str:
              f"{' --quick' if results['mode'] == 'quick' else ''}` in {results['seconds']} s, "
              f"on {m.get('cpu_model') or m['processor'] or m['machine']}, {m['cpus']} CPUs, "
              f"{m.get('ram_gb', '?')} GB RAM, {m['platform']}, Python {m['python']}, "
-             f"commit {m.get('git_commit')}.", "",
+             f"commit {m.get('git_commit')}; load average (1/5/15 min) "
+             f"{m.get('load_average_at_start')} at the start, {m.get('load_average_at_end')} "
+             "at the end (the machine is shared: other work stretches wall times).", "",
              "| measure | target | measured | result | vs baseline |", "|---|---|---|---|---|"]
     for r in results["table"]:
         lines.append("| " + " | ".join(str(r[c]).replace("|", "/") for c in
@@ -291,6 +298,27 @@ def run_child(args) -> int:
     return 0
 
 
+def run_section_child(args) -> int:
+    cfg = QUICK if args.quick else FULL
+    with tempfile.TemporaryDirectory(prefix=f"ft-bench-{args.child_section}-") as tmp:
+        result = RUNNERS[args.child_section](cfg, Path(tmp))
+    args.child_out.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+def in_child(name: str, quick: bool, work: Path) -> dict:
+    """One section in a fresh process: no section's threads, memory or garbage slow the next."""
+    out = work / f"{name}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child-section", name,
+           "--child-out", str(out)] + (["--quick"] if quick else [])
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=3600)
+    sys.stderr.write(proc.stderr if proc.returncode == 0 else "")
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"section child failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="sub-minute smoke run")
@@ -300,9 +328,12 @@ def main(argv=None) -> int:
     ap.add_argument("--child-batch", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--child-group", action="append", help=argparse.SUPPRESS)
     ap.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--child-section", choices=list(RUNNERS), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child_batch:
         return run_child(args)
+    if args.child_section:
+        return run_section_child(args)
 
     cfg = QUICK if args.quick else FULL
     out = args.out or (None if args.quick else ROOT / "bench" / "results.json")
@@ -314,16 +345,14 @@ def main(argv=None) -> int:
     results = {"benchmark": "family-time pipeline", "mode": "quick" if args.quick else "full",
                "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
                "config": cfg, "targets": TARGETS, "sections": {}, "errors": {}}
-    runners = {"throughput": throughput, "latency": latency, "tracker": tracker,
-               "render": render, "reading": reading}
     with tempfile.TemporaryDirectory(prefix="ft-bench-") as tmp:
         for name in SECTIONS:
-            if name not in wanted or name not in runners:
+            if name not in wanted or name not in RUNNERS:
                 continue
             work = Path(tmp) / name
             work.mkdir()
             try:
-                results["sections"][name] = runners[name](cfg, work)
+                results["sections"][name] = in_child(name, args.quick, work)
             except Exception as exc:  # noqa: BLE001 - one broken section must not hide the rest
                 results["errors"][name] = f"{type(exc).__name__}: {exc}"[:2000]
                 print(f"  {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -334,6 +363,8 @@ def main(argv=None) -> int:
             "rss_before_batch_mb": m.get("rss_before_batch_mb"),
             "tracemalloc_peak_mb": m.get("tracemalloc_peak_mb")}
     results["seconds"] = round(time.perf_counter() - started, 1)
+    if hasattr(os, "getloadavg"):
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["table"] = rows(results)
     results["notes"] = NOTES
     results["all_targets_met"] = all(r["result"] != "FAIL" for r in results["table"]) \
