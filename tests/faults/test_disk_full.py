@@ -10,7 +10,7 @@ import shutil
 from faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 from pipeline import archive, files
 from pipeline.effects import run_effects
-from pipeline.process import process_file, recover
+from pipeline.process import NotYet, process_file, recover
 from pipeline.watcher import InboxWatcher
 
 
@@ -78,3 +78,28 @@ def test_disk_full_while_writing_mail_then_freed(work, monkeypatch):
 def _later() -> float:
     import time
     return time.time() + 24 * 3600
+
+
+def test_disk_full_under_the_ledger_leaves_files_for_later(work):
+    """SQLite's own "database or disk is full" (its size capped at what it is now, so it fills
+    up part-way through the batch): nothing is half-recorded, the files it could not record
+    wait in the inbox, and are recorded once when there is room."""
+    dropped = drop_referrals(work, 8) + drop_mixed(work)
+    conn = work.ledger._conn()
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    refused = []
+    for name in dropped:
+        try:
+            process_file(work.inbox / name, work.config, work.profile, work.ledger)
+        except NotYet:
+            refused.append(name)
+    assert refused, "the ledger never filled up"
+    assert sorted(p.name for p in work.inbox.iterdir()) == sorted(refused)
+    recorded = {i.original_name for i in work.ledger.items()}
+    assert recorded.isdisjoint(refused) and len(recorded) == len(dropped) - len(refused)
+    conn.execute("PRAGMA max_page_count = 1073741823")
+    for name in refused:
+        process_file(work.inbox / name, work.config, work.profile, work.ledger)
+    run_effects(work.ledger, work.config, work.profile)
+    assert_nothing_lost_nothing_doubled(work, dropped)
