@@ -66,7 +66,8 @@ class _CachingEnvironment:
 
 def warm_templates() -> None:
     """Compile every template part now, as rendering would, so the first pack after start-up
-    is as quick as the rest (called by preflight at `watch` start)."""
+    is as quick as the rest. Optional: for a caller with idle time (not done by preflight,
+    which must keep `watch` start-up quick)."""
     import re
 
     from docxtpl import DocxTemplate

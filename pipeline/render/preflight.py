@@ -33,16 +33,26 @@ class TemplateProblem(Exception):
         super().__init__(msg)
 
 
-def _paragraph_texts(doc) -> list[str]:
-    """Every paragraph's text: body (tables included), headers and footers."""
-    from docx.oxml.ns import qn
-    parts = [doc.element.body]
-    for s in doc.sections:
-        parts += [s.header._element, s.footer._element]
-    out = []
-    for part in parts:
-        for p in part.iter(qn("w:p")):
-            out.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+
+
+def _paragraph_texts(path: Path) -> list[str]:
+    """Every paragraph's text: body (tables included), headers and footers. Read straight from
+    the package (no python-docx), so the check stays quick at `watch` start-up."""
+    import zipfile
+
+    from defusedxml import ElementTree
+    with zipfile.ZipFile(path) as z:
+        names = sorted((n for n in z.namelist() if _PARTS.match(n)),
+                       key=lambda n: (n != "word/document.xml", n))
+        if "word/document.xml" not in names:
+            raise KeyError("word/document.xml")
+        out = []
+        for name in names:
+            root = ElementTree.fromstring(z.read(name))
+            for p in root.iter(f"{W_NS}p"):
+                out.append("".join(t.text or "" for t in p.iter(f"{W_NS}t")))
     return out
 
 
@@ -84,29 +94,22 @@ def _submodel(annotation):
     return None
 
 
-def _check_variables(path: Path, tpl, model, texts: list[str]) -> None:
+_DOCXTPL_TAG = re.compile(r"(\{%|\{\{)(?:p|tr|tc|r)\s")
+
+
+def _check_variables(path: Path, model, texts: list[str]) -> None:
+    """Parse the paragraphs as one Jinja template (docxtpl's {%p %}, {%tr %}... read as plain
+    tags, one paragraph a line) and check every variable against the context model."""
     from jinja2 import Environment, nodes
     from jinja2.exceptions import TemplateSyntaxError
 
-    env = Environment()
-    xml = tpl.get_xml()
-    xml = tpl.patch_xml(xml)
+    source = "\n".join(_DOCXTPL_TAG.sub(lambda m: m.group(1) + " ", t) for t in texts)
     try:
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-        from docx.oxml import parse_xml
-        for rel in tpl.docx.part.rels.values():
-            if rel.reltype in (RT.HEADER, RT.FOOTER):
-                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
-    except Exception:   # headers are a bonus; the body is what matters
-        pass
-    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)     # one paragraph a line, as docxtpl does
-    try:
-        ast = env.parse(xml)
+        ast = Environment().parse(source)
     except TemplateSyntaxError as exc:
-        lines = xml.splitlines()
         where = ""
-        if exc.lineno and 0 < exc.lineno <= len(lines):
-            where = _short(re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]))
+        if exc.lineno and 0 < exc.lineno <= len(texts):
+            where = _short(texts[exc.lineno - 1])
         raise TemplateProblem(path, f"the template language cannot be read: {exc.message}",
                               where) from None
 
@@ -140,18 +143,15 @@ def _check_variables(path: Path, tpl, model, texts: list[str]) -> None:
 
 def check_template(path: Path, model) -> None:
     """Raise TemplateProblem if the template at `path` cannot render with `model`."""
-    from docxtpl import DocxTemplate
     path = Path(path)
     if not path.exists():
         raise TemplateProblem(path, "the file is missing; run form_templates/build_documents.py")
     try:
-        tpl = DocxTemplate(path)
-        tpl.init_docx()
-    except Exception as exc:
+        texts = _paragraph_texts(path)
+    except Exception as exc:   # not a zip, no document part, XML damaged
         raise TemplateProblem(path, f"Word cannot open it ({type(exc).__name__})") from None
-    texts = _paragraph_texts(tpl.docx)
     _check_paragraphs(path, texts)
-    _check_variables(path, tpl, model, texts)
+    _check_variables(path, model, texts)
 
 
 _checked: set[tuple[str, float]] = set()
@@ -177,12 +177,6 @@ def preflight(folder: Path | None = None) -> None:
         check_template(path, model)
         if key is not None:
             _checked.add(key)
-    if folder == DOCUMENT_TEMPLATES:
-        try:
-            from pipeline.render.documents import warm_templates
-            warm_templates()
-        except Exception:   # a head start only; rendering compiles what it needs anyway
-            pass
 
 
 class _CallableModule(type(sys)):
