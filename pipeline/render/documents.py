@@ -180,6 +180,9 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
     and a review date on the referral, the review report too. `pdf`: add LibreOffice PDF
     copies when LibreOffice is installed."""
     _check(item, allocation)
+    if allocation is None:
+        raise PaperworkProblem(f"{item.reference} has not been allocated in the tracker yet, so "
+                               "there are no arrangements to write about.")
     pack = C.settings()["pack"]
     out_dir = private_dir(Path(out_dir))
     first = _planned(item, allocation, profile,
@@ -196,7 +199,7 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
                                out_dir / _name("letter_parent", n=parent.n)))
 
     start, end = C.parse_times(allocation.time)
-    drop = C.minutes_before(start, 5)
+    drop = C.minutes_before(start, int(pack["carer_arrive_minutes_before"]))
     ctx = C.document_context(
         C.CarerLetterContext, item, allocation, profile, today=today, planned=letter_sessions,
         title=_title("letter_carer"),
