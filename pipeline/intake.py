@@ -1,7 +1,8 @@
 """Intake rules: which inbox files to ignore, when a file has settled, and claiming it.
 
 A file is handled only once it has settled: the same size and modification time for
-config.watch.settle_seconds AND it opens for reading. A sharing violation, permission error
+config.watch.settle_seconds (five times that while it is empty, as a file being
+created often is) AND it opens for reading. A sharing violation, permission error
 or EBUSY means "not yet", never a failure (paperless-ngx #432, #9698 never retried those).
 An in-flight set stops the same path being handled twice at once (paperless #13511).
 """
@@ -24,6 +25,7 @@ NETWORK_FSTYPES = {"cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "sshfs
 BUSY_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY", 26)}
 WINDOWS_SHARING = {32, 33}           # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 FILE_ATTRIBUTE_HIDDEN = 0x2
+EMPTY_SETTLE_FACTOR = 5              # an empty file is usually one still being created: wait longer
 
 
 def log_fault(logger, message: str, *args) -> None:
@@ -103,7 +105,8 @@ class SettleTracker:
         if seen is None or seen.size != st.st_size or seen.mtime_ns != st.st_mtime_ns:
             self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, now)
             return "wait" if self.settle > 0 else self._open_check(path)
-        if now - seen.since < self.settle:
+        settle = self.settle * EMPTY_SETTLE_FACTOR if st.st_size == 0 else self.settle
+        if now - seen.since < settle:
             return "wait"
         return self._open_check(path)
 

@@ -4,11 +4,9 @@ is lost, the files wait in the inbox, and once there is room every one is finish
 from __future__ import annotations
 
 import errno
-import os
-import shutil
 
 from faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
-from pipeline import archive, files
+from pipeline import archive
 from pipeline.effects import run_effects
 from pipeline.process import NotYet, process_file, recover
 from pipeline.watcher import InboxWatcher

@@ -5,7 +5,6 @@ is acknowledged within its normal time plus one second."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import threading
 import time
@@ -162,3 +161,26 @@ def test_the_watcher_survives_every_hostile_file(make_work):
     ignored = sorted(n for n, (c, o) in placed.items() if o == ["ignored"])
     bugs = sorted(n for n, (c, o) in placed.items() if c.id in KNOWN_BUGS)
     assert left == sorted(ignored + bugs)
+
+
+def test_an_empty_file_filled_a_moment_later_is_handled_once_when_full(make_work):
+    """A copy that creates the file, pauses, then writes it (slow share, antivirus scan): the
+    empty file is not handled as "empty" and then again as the form."""
+    work = make_work()                                  # settle 0.2 s
+    with Watching(work) as w:
+        target = work.inbox / "slow-copy.docx"
+        target.write_bytes(b"")
+        time.sleep(0.6)                                 # longer than settling, still empty
+        target.write_bytes(make_hostile.referral_bytes())
+        assert wait_for(lambda: not target.exists(), timeout=10)
+        time.sleep(0.3)
+        assert [i.outcome for i in w.watcher.handled] == ["accepted"]
+
+
+def test_an_empty_file_that_stays_empty_still_gets_its_outcome(make_work):
+    work = make_work()
+    with Watching(work) as w:
+        (work.inbox / "empty.docx").write_bytes(b"")
+        assert wait_for(lambda: bool(w.watcher.handled), timeout=10)
+    assert [i.outcome for i in w.watcher.handled] == ["unreadable"]
+    assert (work.archive / "unreadable" / "empty.docx").exists()
