@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+from pathlib import Path
 
 REF = "FT-2026-00001"
+RECORDS = Path(__file__).resolve().parent / "records"
 SW = "sam.fictional-worker@example.gov.uk"
 
 
@@ -82,7 +84,6 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     assert (a.kind, a.session_dates) == ("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)])
     assert (a.suspended_from, a.suspended_until) == (dt.date(2026, 11, 11), dt.date(2026, 11, 17))
     assert stored.done_at is not None and report.done.get("rule") == 1
-    from pathlib import Path
     docs = {Path(p).name: Path(p) for p in stored.documents}
     assert sorted(docs) == ["FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx",
                             "Notice to social worker suspension 2026-11-11.docx",
@@ -153,7 +154,6 @@ def test_two_more_after_resuming_ask_for_legal_advice(referred):
     assert kinds == [("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]),
                      ("legal_advice", [dt.date(2026, 11, 18), dt.date(2026, 11, 23)])]
     [legal] = [s for s in referred.ledger.rule_actions(REF) if s.action.kind == "legal_advice"]
-    from pathlib import Path
     [doc] = legal.documents                  # the notice only: no letters, no new agreement
     assert Path(doc).name == "Notice to social worker legal advice 2026-11-23.docx"
     text = _docx_text(doc)
@@ -169,3 +169,24 @@ def test_a_valid_reason_or_a_child_unwell_does_not_count(referred):
     referred.record("2026-11-11-valid-reason")
     referred.record("2026-11-16-significant-event")
     assert referred.ledger.rule_actions(REF) == []
+
+
+def test_records_in_the_inbox_through_watch_once(referred, capsys):
+    """The scheduled-task way: records dropped together, in any order, one `watch --once`."""
+    from pipeline.cli import main
+    names = ["2026-11-09-late-cancelled", "2026-11-02-took-place-late-written",
+             "2026-11-04-did-not-attend", "unknown-reference"]
+    for name in names:
+        day = dt.date.fromisoformat(name[:10]) if name[0].isdigit() else dt.date(2026, 11, 9)
+        referred.drop(RECORDS / f"{name}.docx", dt.datetime.combine(day, dt.time(18, 0))
+                      + dt.timedelta(days=1))
+    config = referred.config.base / "family-time.toml"
+    assert main(["watch", "--once", "--config", str(config)]) == 0
+    assert not [p for p in referred.config.inbox_dir.iterdir() if p.suffix == ".docx"]
+    assert [r.date.day for r in referred.ledger.sessions_of(REF)] == [2, 4, 9]
+    [stored] = referred.ledger.rule_actions(REF)
+    assert stored.action.session_dates == [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]
+    assert stored.done_at is not None
+    assert {r["Session"] for r in referred.rows("Sessions")} == {
+        "FT-2026-00001 02/11/2026", "FT-2026-00001 04/11/2026", "FT-2026-00001 09/11/2026"}
+    assert len(referred.rows("Attention")) == 1
