@@ -433,6 +433,13 @@ class Ledger(_Sessions):
                        "AND date = ? AND current = 1", (item_id, rec.reference, day))
             note = (f" It replaces the record for the session on {rec.date:%d/%m/%Y} received "
                     f"earlier (item {earlier['item_id']}).")
+            acted = db.execute("SELECT kind FROM rule_actions WHERE reference = ? AND "
+                               "(',' || dates || ',') LIKE ?",
+                               (rec.reference, f"%,{day},%")).fetchone()
+            if acted is not None and not rec.missed_by_parent:
+                words = "suspension" if acted["kind"] == "suspension" else "legal advice"
+                note += (f" The {words} decided on the earlier record counted this session as "
+                         "missed; please check whether it still stands.")
             db.execute("UPDATE items SET reason = reason || ? WHERE id = ?", (note, item_id))
         db.execute("INSERT INTO sessions (item_id, reference, date, record) VALUES (?, ?, ?, ?)",
                    (item_id, rec.reference, day, rec.model_dump_json()))

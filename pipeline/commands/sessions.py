@@ -89,6 +89,12 @@ def describe(facts: dict, profile) -> list[str]:
             lines.append(f"Social worker asked to take legal advice after missing {dates}.")
         lines.append("  letters and notice sent" if a["letters_sent"]
                      else "  letters and notice still to go (see `family-time status`)")
+        now_counted = {s["date"] for s in facts["sessions"] if s["counts_as_missed"]}
+        for d in a["sessions"]:
+            if d not in now_counted:
+                lines.append(f"  Note: the record of {_uk(dt.date.fromisoformat(d))} was "
+                             "corrected afterwards and no longer counts as a miss; please "
+                             "check whether this decision still stands.")
     if not facts["actions"]:
         lines.append("The missed-session rule has not been used for this referral.")
     run = facts["misses_in_a_row"]

@@ -190,3 +190,17 @@ def test_records_in_the_inbox_through_watch_once(referred, capsys):
     assert {r["Session"] for r in referred.rows("Sessions")} == {
         "FT-2026-00001 02/11/2026", "FT-2026-00001 04/11/2026", "FT-2026-00001 09/11/2026"}
     assert len(referred.rows("Attention")) == 1
+
+
+def test_a_correction_after_a_suspension_says_the_decision_needs_checking(referred, capsys):
+    from pipeline.cli import main
+    referred.record("2026-11-02-took-place-late-written")
+    referred.record("2026-11-04-did-not-attend")
+    referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
+    [item], _ = referred.record("2026-11-04-corrected-took-place", dt.datetime(2026, 11, 11, 9))
+    assert "The suspension decided on the earlier record counted this session as missed" \
+        in item.reason
+    assert len(referred.ledger.rule_actions(REF)) == 1          # nothing is undone by itself
+    main(["sessions", REF, "--config", str(referred.config.base / "family-time.toml")])
+    out = capsys.readouterr().out
+    assert "the record of 04/11/2026 was corrected afterwards" in out
