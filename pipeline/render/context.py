@@ -335,12 +335,24 @@ def arrangement_context(item: Item, allocation: Allocation | None,
         day=text(a.day), time=when,
         start=clock(start), end=clock(end),
         arrive_by=clock(minutes_before(start, profile.lateness.arrive_minutes_before)),
-        frequency=text(values.get("request.frequency")),
+        frequency=how_often(a, values.get("request.frequency")),
         duration=duration_text(values.get("request.duration")),
         supervision=text(values.get("request.supervision")),
         purpose=text(values.get("request.purpose")),
         transport=text(values.get("request.transport")),
         first_date=uk_date(a.first_date), court_directed=is_court_directed(item))
+
+
+def how_often(a: Allocation, requested) -> str:
+    """The allocated frequency (the tracker's days win over the referral's request)."""
+    from pipeline.render.schedule import agreed_frequency
+    requested = requested if isinstance(requested, str) else None
+    if a.day:
+        try:
+            return agreed_frequency(a.day, requested)
+        except ValueError:
+            pass
+    return text(requested)
 
 
 def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[ClosureCtx]:

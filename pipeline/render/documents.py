@@ -241,21 +241,18 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
 
 
 def pdf_copies(paths: list[Path]) -> list[Path]:
-    """PDF copies of .docx files via LibreOffice. A copy that fails is logged and skipped: the
-    Word documents are the pack, the PDFs a convenience."""
-    from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdf
+    """PDF copies of .docx files via LibreOffice, in one run. A copy that fails is logged and
+    skipped: the Word documents are the pack, the PDFs a convenience."""
+    from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdfs
     if not libreoffice_available():
         log.warning("paperwork: LibreOffice is not installed; no PDF copies made")
         return []
-    made = []
-    for p in paths:
-        if p.suffix.lower() != ".docx":
-            continue
-        try:
-            made.append(to_pdf(p))
-        except PdfProblem as exc:
-            log.warning("paperwork: no PDF copy of %s: %s", p.name, exc)
-    return made
+    docs = [p for p in paths if p.suffix.lower() == ".docx"]
+    try:
+        return to_pdfs(docs)
+    except PdfProblem as exc:
+        log.warning("paperwork: some PDF copies were not made: %s", exc)
+        return [p.with_suffix(".pdf") for p in docs if p.with_suffix(".pdf").is_file()]
 
 
 def time_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: Path,

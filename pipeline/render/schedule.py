@@ -92,6 +92,21 @@ def pattern_for(frequency: str | None) -> str:
     return PATTERNS[choice]
 
 
+TIMES_A_WEEK = {1: "Once a week", 2: "Twice a week", 3: "Three times a week"}
+
+
+def agreed_frequency(days: str | list[str], frequency: str | None) -> str:
+    """How often, in words, as allocated: the agreed days win over the referral's request
+    (asked for twice a week, allocated Tuesdays only: "Once a week")."""
+    pattern = pattern_for(frequency)
+    if pattern == "fortnightly":
+        return "Fortnightly"
+    if pattern == "monthly":
+        return "Monthly"
+    n = len(parse_session_days(days))
+    return TIMES_A_WEEK.get(n, f"{n} times a week")
+
+
 # ---------------------------------------------------------------------------------------
 # The schedule
 

@@ -57,6 +57,27 @@ def test_venue_not_in_profile_shown_as_typed(nct):
     assert ctx.arrangement.venue_full == "Community library, Brackley"
 
 
+@pytest.mark.parametrize("requested, day, expected", [
+    ("Twice a week", "Tuesday", "Once a week"),           # allocated fewer days than asked
+    ("Once a week", "Tuesday and Thursday", "Twice a week"),
+    ("Fortnightly", "Tuesday", "Fortnightly"),
+    ("Monthly", "Wednesday", "Monthly"),
+    (None, "Mon, Wed, Fri", "Three times a week"),
+])
+def test_how_often_is_what_was_allocated(nct, requested, day, expected):
+    values = referral_values(**{"request.frequency": requested})
+    ctx = C.document_context(C.AgreementContext, make_item(values),
+                             make_allocation(nct, day=day), nct)
+    assert ctx.arrangement.frequency == expected
+
+
+def test_how_often_falls_back_to_the_request_when_the_day_is_unreadable(nct):
+    values = referral_values(**{"request.frequency": "Twice a week"})
+    ctx = C.document_context(C.AgreementContext, make_item(values),
+                             make_allocation(nct, day="Funday"), nct)
+    assert ctx.arrangement.frequency == "Twice a week"
+
+
 def test_court_directed_from_the_form_or_the_flag():
     assert C.is_court_directed(make_item(flags=["court_directed"]))
     assert C.is_court_directed(make_item(referral_values(), flags=[]))
