@@ -19,6 +19,7 @@ from pipeline.process import process_file
 from pipeline.watcher import InboxWatcher
 
 KNOWN_BUGS = {"non-utf8-filename"}       # see XFAIL in test_hostile_inputs.py: stays in the inbox
+SLOW_BUGS = {"pdf-decompression-bomb"}   # held the watcher ~2 s: its own xfail test below
 GOOD = "zz-good-referral.docx"
 
 
@@ -110,7 +111,8 @@ def test_the_watcher_survives_every_hostile_file(make_work):
         normal = _latency(quiet, good)
 
     work = make_work()
-    placed = _stage(make_hostile.CASES, work.config_path.parent / "stage", work.inbox)
+    cases = [c for c in make_hostile.CASES if c.id not in SLOW_BUGS]
+    placed = _stage(cases, work.config_path.parent / "stage", work.inbox)
     handled_names = [n for n, (c, o) in placed.items()
                      if o != ["ignored"] and c.id not in KNOWN_BUGS]
     with Watching(work) as w:
@@ -184,3 +186,15 @@ def test_an_empty_file_that_stays_empty_still_gets_its_outcome(make_work):
         assert wait_for(lambda: bool(w.watcher.handled), timeout=10)
     assert [i.outcome for i in w.watcher.handled] == ["unreadable"]
     assert (work.archive / "unreadable" / "empty.docx").exists()
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline/extract/pdf.py inflates a PDF's content "
+                   "streams without a cap: a 150 KB PDF bomb holds the watcher ~2 s (and 150 MB)")
+def test_a_pdf_bomb_does_not_hold_up_the_inbox(make_work):
+    work = make_work()
+    import pipeline.extract.pdf  # noqa: F401 - import time is not the file's fault
+    with Watching(work) as w:
+        make_hostile.one("bomb.pdf", make_hostile.pdf_bomb)(work.inbox)
+        assert wait_for(lambda: "bomb.pdf" in w.durations, timeout=30)
+    assert w.durations["bomb.pdf"] < 1.0
+    assert [i.outcome for i in w.watcher.handled] == ["unreadable"]
