@@ -244,15 +244,18 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
     out: list[PlannedSession] = []
     if count == 0:
         return out
+    taken: set[dt.date] = set()       # a replacement can land on the next slot's date (monthly)
     for slot in slots:
         reason = calendar.closure_reason(slot.date)
         if reason is None:
-            out.append(PlannedSession(date=slot.date, weekday=slot.date.strftime("%A")))
+            if slot.date not in taken:
+                out.append(PlannedSession(date=slot.date, weekday=slot.date.strftime("%A")))
         elif promise and slot.alone_in_week:
             alt = _replacement(slot.date, calendar, first_date, end)
-            if alt is not None:
+            if alt is not None and alt not in taken:
                 out.append(PlannedSession(date=alt, weekday=alt.strftime("%A"),
                                           replaces=slot.date, closure=reason))
+        taken.update(s.date for s in out[-1:])
         if count is not None and len(out) >= count:
             break
     out.sort(key=lambda s: s.date)

@@ -234,6 +234,14 @@ CALENDARS = [CAL, no_replacement_calendar(), ServiceCalendar(load_profile("black
              ServiceCalendar(load_profile("milton-keynes"))]
 
 
+def test_monthly_replacement_that_lands_on_the_next_months_session_is_one_session():
+    # first date Monday 31 August 2026 (bank holiday): replaced on Tuesday 1 September, which
+    # is also the first Tuesday of September: one session that day, not two
+    got = session_dates(D(2026, 8, 31), "Tuesday", "Monthly", CAL, count=3)
+    assert dates(got) == [D(2026, 9, 1), D(2026, 10, 6), D(2026, 11, 3)]
+    assert got[0].replaces == D(2026, 8, 31)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=FIRST, days=DAY_SETS, freq=FREQS, count=st.integers(1, 30),
        cal=st.sampled_from(CALENDARS), until=st.none() | st.dates(D(2025, 1, 1), D(2029, 12, 31)))
