@@ -16,8 +16,10 @@ HELP = "Show counts by outcome, what is still waiting (and why) and the oldest u
 OUTCOME_LABELS = {"accepted": "Accepted referrals", "incomplete": "Incomplete referrals",
                   "old_form": "Old forms returned", "not_referral": "Not a referral",
                   "unreadable": "Could not be read", "duplicate": "Duplicates",
-                  "session_record": "Session records"}
-EFFECT_LABELS = {"tracker": "Tracker rows", "mail": "Emails", "paperwork": "Paperwork packs"}
+                  "session_record": "Session records",
+                  "session_attention": "Session records to check"}
+EFFECT_LABELS = {"tracker": "Tracker rows", "mail": "Emails", "paperwork": "Paperwork packs",
+                 "rule": "Missed-session letters", "significant_event": "Significant-event emails"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +68,7 @@ def describe(facts: dict) -> list[str]:
     lines = [f"Files received: {facts['files']}  (forms and emails recorded: "
              f"{facts['total_items']})"]
     for key, label in OUTCOME_LABELS.items():
-        lines.append(f"  {label:<22} {facts['counts'].get(key, 0)}")
+        lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
     lines.append("")
     if facts["waiting"]:
         lines.append("Still waiting:")
