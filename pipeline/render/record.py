@@ -228,3 +228,28 @@ def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(_member(DOCUMENT_PART), document)
     return write_private(Path(out_path), out.getvalue())
+
+
+def fill_controls(src: Path, out_path: Path, answers: dict[str, object]) -> Path:
+    """Copy a filled-in form with more answers typed into its controls (a date as a date, a
+    bool as a check box, anything else as text), as a person would in Word; return out_path."""
+    with zipfile.ZipFile(src) as zin:
+        members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    root = etree.fromstring(dict(members)[DOCUMENT_PART], _PARSER)
+    controls = controls_by_tag(root)
+    missing = [k for k in answers if k not in controls]
+    if missing:
+        raise RecordProblem(f"{Path(src).name} has no place for {', '.join(missing)}.")
+    for key, value in answers.items():
+        if isinstance(value, bool):
+            set_control_checkbox(controls[key], value)
+        elif isinstance(value, dt.date):
+            set_control_date(controls[key], value)
+        else:
+            set_control_text(controls[key], str(value))
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(_member(name), document if name == DOCUMENT_PART else data)
+    return write_private(Path(out_path), out.getvalue())

@@ -49,9 +49,34 @@ def test_a_broken_config_is_a_message_not_a_crash(tmp_path, capsys):
 
 
 def test_demo_processes_the_samples_and_shows_status(work, capsys):
-    assert main(["demo", "--config", str(work.config_path)]) == 0
+    assert main(["demo", "--forms-only", "--config", str(work.config_path)]) == 0
     out = capsys.readouterr().out
     assert "Accepted referrals" in out and "accepted [FT-" in out
+    assert not [p for p in work.inbox.iterdir()]
+    assert not list(work.config.outbox_dir.glob("FT-*"))          # nothing allocated
+
+
+def test_demo_goes_round_the_whole_loop(work, capsys):
+    """Allocated by the 'co-ordinator', pack made, two missed sessions sent back by the
+    'supervisor': the rule suspends family time and the letters and notice are made."""
+    import openpyxl
+    assert main(["demo", "--config", str(work.config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Acting as the co-ordinator: FT-2026-00001 allocated" in out
+    assert "Missed-session rule: suspension until" in out
+    pack = work.config.outbox_dir / "FT-2026-00001"
+    names = {p.name for p in pack.iterdir()}
+    assert "FT-2026-00001 Family Time Agreement.docx" in names
+    assert len([n for n in names if n.startswith("Session record ")]) == 4
+    assert any(n.startswith("Suspension letter to parent 1 ") for n in names)
+    assert any(n.startswith("FT-2026-00001 Family Time Agreement re-signed") for n in names)
+    assert list(work.config.mail_dir.glob("FT-2026-00001_suspension_*.eml"))
+    book = openpyxl.load_workbook(next(work.config.tracker_dir.glob("*.xlsx")))
+    rows = {r[0]: r for r in book["Referrals"].iter_rows(min_row=2, values_only=True)}
+    headings = [c.value for c in book["Referrals"][1]]
+    status = rows["FT-2026-00001"][headings.index("Status")]
+    assert status.startswith("Suspended until ")
+    assert book["Sessions"].max_row == 3                         # two session rows
     assert not [p for p in work.inbox.iterdir()]
 
 

@@ -1,0 +1,75 @@
+"""What a co-ordinator and a supervisor do by hand, acted out for `family-time demo`.
+
+The demo shows the whole loop on a fresh folder: a co-ordinator allocates a referral by typing
+into its tracker row (openpyxl here, saving the workbook as Excel would), and the supervisor
+fills in two of the pre-filled session records and sends them back. Used only by the demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pipeline.models import Item
+from pipeline.profile import Profile
+
+DEMO_SUPERVISOR = "Robin Supervisor-Example"      # fictional, like everyone in the samples
+DEMO_TIME = "10:00-11:30"
+
+
+def first_date_weeks_ago(profile: Profile, today: dt.date, weeks: int = 2) -> dt.date:
+    """A session day about `weeks` ago, so the first sessions have already happened."""
+    from pipeline.validate.calendar import ServiceCalendar
+    calendar = ServiceCalendar(profile)
+    day = today - dt.timedelta(weeks=weeks)
+    while not calendar.is_session_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[str, object]:
+    """Type an allocation into the referral's tracker row; returns what was typed."""
+    import openpyxl
+
+    from pipeline.tracker.columns import load_spec
+    from pipeline.tracker.create import headers
+    from pipeline.tracker.sync import workbook_path
+
+    spec = load_spec()
+    sheet = next(s for s in spec.enabled_sheets if "accepted" in s.outcomes)
+    names = headers(sheet, profile)
+    typed = {"status": "Allocated", "supervisor": DEMO_SUPERVISOR,
+             "venue": profile.venues[0].name, "room": "Room 1",
+             "day": first_date.strftime("%A"), "time": DEMO_TIME, "first_date": first_date}
+    path = workbook_path(config, profile, item.received_at.year, spec)
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet.name]
+    column = {cell.value: cell.column for cell in ws[1]}
+    key_col = column[names[sheet.key]]
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(r, key_col).value == item.reference)
+    for key, value in typed.items():
+        cell = ws.cell(row, column[names[key]], value)
+        if isinstance(value, dt.date):
+            cell.number_format = "dd/mm/yyyy"
+    book.save(path)
+    return typed
+
+
+def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2) -> list[Path]:
+    """The supervisor's first records: the parent did not come and gave no reason."""
+    from pipeline.render.record import fill_controls
+    records = sorted(pack_dir.glob("Session record *.docx"))[:how_many]
+    sent = []
+    for record in records:
+        day = dt.date.fromisoformat(record.stem.rsplit(" ", 1)[-1])
+        sent.append(fill_controls(record, inbox / f"Completed {record.name}", {
+            "session.outcome": "Parent did not attend",
+            "session.family_present": "None",
+            "session.reason": "No contact from the parent before or after the session",
+            "session.valid_reason": False,
+            "session.significant_event": False,
+            "session.author": DEMO_SUPERVISOR,
+            "session.written_on": day,
+        }))
+    return sent
