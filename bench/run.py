@@ -169,7 +169,8 @@ def rows(results: dict) -> list[dict]:
                 ratio = f"{naive_total / b['total_s']:.1f}x faster than with a naive tracker"
             add(f"Throughput end to end, {b['files']} {label} (files/s)",
                 f">= {target:g}/s" if target else "-", f"{b['files_per_s']}/s "
-                f"({b['items']} items, {b['total_s']} s; CPU {b.get('cpu_s')} s"
+                f"({b['items']} items, {b['total_s']} s; CPU {b.get('cpu_s')} s, "
+                f"{b.get('files_per_cpu_s')} files per CPU second"
                 + (f"; median of runs at {b['runs_files_per_s']}/s" if b.get("runs_files_per_s")
                    and len(b["runs_files_per_s"]) > 1 else "") + ")",
                 None if target is None else b["files_per_s"] >= target, ratio)
