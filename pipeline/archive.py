@@ -24,6 +24,7 @@ OUTCOME_WORDS = {
     "unreadable": "Could not be read",
     "duplicate": "Duplicate: the same file was received before",
     "session_record": "Session record",
+    "session_attention": "Session record to check: its referral or answers need a person",
 }
 
 
@@ -34,7 +35,9 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 
 def archive_name(name: str) -> str:
     """`name` as a file name every system can create: short enough to take a reason file
-    beside it, and not a name Windows reserves (CON, AUX ...) or cannot end with."""
+    beside it, and not a name Windows reserves (CON, AUX ...) or cannot end with. Bytes that
+    are not UTF-8 (a Linux name can hold any) become "_", so the name can be shown and stored."""
+    name = "".join("_" if "\udc80" <= c <= "\udcff" else c for c in name)
     stem, suffix = _split(name)
     if len(suffix) > 16:
         stem, suffix = name, ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -117,6 +118,34 @@ CREATE TABLE IF NOT EXISTS reports (
     PRIMARY KEY (reference, review_date)
 );
 """
+
+
+_FS_BYTES = "fs-bytes:"
+
+
+def _path_text(path: Path | str) -> str:
+    """A path as ledger text. A file name that is not valid UTF-8 (Linux allows any bytes) is
+    kept losslessly as its bytes in hex, so the original can still be found and moved."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _FS_BYTES + os.fsencode(text).hex()
+
+
+def _text_path(text: str) -> str:
+    if text and text.startswith(_FS_BYTES):
+        return os.fsdecode(bytes.fromhex(text[len(_FS_BYTES):]))
+    return text
+
+
+def shown(text: str) -> str:
+    """Text safe to store and show: bytes of a file name that are not UTF-8 become U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass
@@ -354,6 +383,9 @@ class Ledger(_Sessions):
         from pipeline.archive import choose_destination
         if not drafts:
             raise ValueError("a file needs at least one item")
+        raw_name, original_name = original_name, shown(original_name)
+        for d in drafts:
+            d.original_name, d.reason = shown(d.original_name), shown(d.reason)
         outcome = ",".join(dict.fromkeys(d.outcome for d in drafts))
         reason = drafts[0].reason if len(drafts) == 1 else "; ".join(
             f"{d.original_name}: {d.outcome}" for d in drafts)
@@ -362,18 +394,19 @@ class Ledger(_Sessions):
                                     _email_folder(outcomes))
         with self._tx() as db:
             same = db.execute("SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND "
-                              "archived = 0", (sha256, str(source_path))).fetchone()
+                              "archived = 0", (sha256, _path_text(source_path))).fetchone()
             if same is not None:
                 raise AlreadyRecorded(same["id"])
-            owed = {r["archive_path"] for r in db.execute(
+            owed = {_text_path(r["archive_path"]) for r in db.execute(
                 "SELECT archive_path FROM files WHERE archived = 0")}
-            dest = choose_destination(archive_root / folder, original_name, taken=owed)
+            dest = choose_destination(archive_root / folder, raw_name, taken=owed)
             cur = db.execute(
                 "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, "
                 "outcome, reason, source_path, keep_source, archive_path) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (sha256, original_name, size, _iso(received_at), _iso(dt.datetime.now()),
-                 outcome, reason, str(source_path), int(keep_source), str(dest)))
+                 outcome, shown(reason), _path_text(source_path), int(keep_source),
+                 _path_text(dest)))
             file_id = cur.lastrowid
             ids = []
             for d in drafts:
@@ -461,7 +494,7 @@ class Ledger(_Sessions):
         with self._tx() as db:
             if archive_path is not None:
                 db.execute("UPDATE files SET archived = 1, archive_path = ? WHERE id = ?",
-                           (str(archive_path), file_id))
+                           (_path_text(archive_path), file_id))
             else:
                 db.execute("UPDATE files SET archived = 1 WHERE id = ?", (file_id,))
 
@@ -472,8 +505,10 @@ class Ledger(_Sessions):
         return FileRecord(id=row["id"], sha256=row["sha256"], original_name=row["original_name"],
                           size=row["size"], received_at=dt.datetime.fromisoformat(row["received_at"]),
                           outcome=row["outcome"], reason=row["reason"],
-                          source_path=row["source_path"], keep_source=bool(row["keep_source"]),
-                          archive_path=row["archive_path"], archived=bool(row["archived"]))
+                          source_path=_text_path(row["source_path"]),
+                          keep_source=bool(row["keep_source"]),
+                          archive_path=_text_path(row["archive_path"]),
+                          archived=bool(row["archived"]))
 
     def file(self, file_id: int) -> FileRecord | None:
         rows = self._query("SELECT * FROM files WHERE id = ?", (file_id,))
@@ -508,7 +543,7 @@ class Ledger(_Sessions):
                     outcome=row["outcome"], reason=row["reason"], reference=row["reference"],
                     linked_to=row["linked_to"], case_id=row["case_id"], sender=row["sender"],
                     subject=row["subject"], auto_submitted=bool(row["auto_submitted"]),
-                    archive_path=row["fpath"], verdict=verdict,
+                    archive_path=_text_path(row["fpath"]), verdict=verdict,
                     agreement_attached=bool(row["agreement_attached"]))
 
     _ITEMS = "SELECT i.*, f.archive_path AS fpath FROM items i JOIN files f ON f.id = i.file_id"

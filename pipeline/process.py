@@ -81,7 +81,7 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             return ledger.items_of_file(rec.id)
 
     received = _received(path)
-    internal_error = None
+    internal_error = False
     if earlier:
         drafts = [_duplicate_draft(path.name, earlier, ledger)]
     else:
@@ -92,12 +92,16 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
         except OSError as exc:        # disk full, share gone: the environment, not the file
             raise NotYet(f"{type(exc).__name__}: {exc}") from exc
         except Exception as exc:      # a bug in a later stage must not lose the file
+            # the detail (which can quote a child's name) goes to the log at DEBUG only; the
+            # reason reaches the reason file, the tracker and the team's email
             log_fault(log, "file %s: could not be processed", digest[:12])
-            internal_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            internal_error = True
             drafts = [ItemDraft(original_name=path.name, outcome="unreadable",
-                                reason=f"Could not be processed because of an unexpected "
-                                       f"problem in the pipeline ({internal_error}). The file "
-                                       "is kept in archive/failed for a person to look at.",
+                                reason="This file could not be processed because of a fault in "
+                                       "the Family Time pipeline, not in the form. It is kept "
+                                       "in archive/failed; please ask IT to look at the "
+                                       "pipeline's log, and process the form by hand "
+                                       "meanwhile.",
                                 effects=["tracker", "mail"])]
     if not internal_error:
         try:

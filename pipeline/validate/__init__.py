@@ -59,7 +59,9 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
     base["kind"] = form.kind
     if match.status == "old":
         current = ", ".join(v.version for v in form.current_versions) or "current"
-        message = say("verdict", "old", title=form.title, version=match.version, current=current)
+        message = (say("verdict", "old", title=form.title, version=match.version, current=current)
+                   if match.version else
+                   say("verdict", "old_unknown", title=form.title, current=current))
         return Verdict(verdict="old", reason=message,
                        problems=[Problem(key="form", label=form.title, message=message)], **base)
 

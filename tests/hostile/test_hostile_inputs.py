@@ -21,14 +21,9 @@ from pipeline.process import process_file
 CASES = make_hostile.CASES
 NEEDS_ACTION = {"unreadable", "not_referral", "old_form", "incomplete"}
 XFAIL = {
-    "non-utf8-filename": "pipeline/ledger.py stores the inbox path as TEXT: a name with bytes "
-                         "that are not UTF-8 raises UnicodeEncodeError in record_file, so "
-                         "process_file raises and the file is never given an outcome",
     "pdf-decompression-bomb": "pipeline/extract/pdf.py inflates content streams without a cap: "
                               "a 150 KB PDF becomes 150 MB in memory (a 400 KB one took 5.9 s "
                               "and 1.26 GB) and is then read as an old form",
-    "retyped-form-no-version": "pipeline/validate (messages.toml 'old' with version=None) tells "
-                               "the sender 'This is an old version of the ... (None)'",
 }
 
 

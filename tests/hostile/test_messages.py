@@ -27,9 +27,6 @@ def test_a_reader_bug_is_reported_in_plain_words(make_work, monkeypatch):
     assert CHILD not in items[0].reason
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline/process.py puts the exception's type and text "
-                   "into the item's reason ('unexpected problem in the pipeline (RuntimeError: "
-                   "...)'), which goes into the reason file, the tracker and the attention email")
 def test_a_later_stage_bug_is_reported_in_plain_words(make_work, monkeypatch):
     work = make_work()
 
