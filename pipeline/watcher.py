@@ -28,6 +28,16 @@ RETRY_NOT_YET = 2.0            # a locked file is looked at again after this, th
 RETRY_MAX = 120.0
 
 
+def _arrival(path: Path) -> tuple[float, str]:
+    """First come, first served: when the file arrived (a copy keeps its old modified time,
+    so the later of modified and changed/created), then its name."""
+    try:
+        st = path.stat()
+        return (max(st.st_mtime, st.st_ctime), path.name)
+    except OSError:
+        return (0.0, path.name)
+
+
 class InboxWatcher:
     """Watch config.inbox_dir and handle every file exactly once."""
 
@@ -167,7 +177,7 @@ class InboxWatcher:
         with self._lock:
             due = [p for p, t in self._candidates.items() if t <= now]
         handled = 0
-        for path in sorted(due):
+        for path in sorted(due, key=_arrival):
             if self._stop.is_set():
                 break
             try:
