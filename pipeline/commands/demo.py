@@ -14,7 +14,8 @@ import shutil
 import sys
 import tomllib
 
-HELP = "Try it out: copy sample forms into the inbox, process them once, then show the status."
+HELP = ("Try it out on sample forms: process them, allocate one referral, send back two missed "
+        "session records, then show the status.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
