@@ -29,7 +29,7 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path.pop(0)                       # bench/ itself must not shadow top-level modules
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ("throughput", "latency", "tracker", "render", "reading", "memory")
+SECTIONS = ("throughput", "latency", "hostile", "tracker", "render", "reading", "memory")
 
 FULL = {"batch": 500, "docx": 200, "docx_runs": 3, "drops": 20, "tracker_sizes": [1000, 10000, 50000],
         "tracker_batch": 200, "tracker_repeat": 3, "repeat": 5}
@@ -111,6 +111,15 @@ def latency(cfg: dict, work: Path) -> dict:
     return out
 
 
+def hostile(cfg: dict, work: Path) -> dict:
+    import logging
+
+    from bench import measure_hostile
+    logging.disable(logging.WARNING)           # the hostile files' warnings are expected
+    print("  hostile inbox", file=sys.stderr, flush=True)
+    return measure_hostile.run(work, repeat=max(1, min(3, cfg["drops"])))
+
+
 def tracker(cfg: dict, work: Path) -> dict:
     from bench import measure_tracker
     folder = work / "tracker"
@@ -131,7 +140,7 @@ def reading(cfg: dict, work: Path) -> dict:
     return measure(cfg["repeat"])
 
 
-RUNNERS = {"throughput": throughput, "latency": latency, "tracker": tracker,
+RUNNERS = {"throughput": throughput, "latency": latency, "hostile": hostile, "tracker": tracker,
            "render": render, "reading": reading}
 
 
@@ -185,6 +194,18 @@ def rows(results: dict) -> list[dict]:
                 f"({m['drops'] - m['missed']}/{m['drops']} acknowledged)",
                 None if target is None else (m.get("median_s") is not None and m["missed"] == 0
                                              and m["median_s"] < target))
+    ho = s.get("hostile")
+    if ho:
+        slow = ", ".join(f"{n} {v} s" for n, v in ho["held_1s_or_more"].items())
+        add(f"Hostile inbox ({ho['cases']} cases): longest one file holds the watcher",
+            "< 1 s", f"{ho['max_hold_s']} s" + (f" ({slow})" if slow else "")
+            + f"; all handled in {ho['all_handled_s']} s, watcher "
+            + ("still running" if ho["watcher_alive"] else "STOPPED"),
+            ho["max_hold_s"] is not None and ho["max_hold_s"] < 1.0 and ho["watcher_alive"])
+        d = ho["good_referral_delay_s"]
+        add("Hostile inbox: a good referral's extra delay (median, vs a quiet inbox)", "<= 1 s",
+            f"{_fmt(d, ' s', 3)} (quiet {ho['quiet_ack_s']} s, with the leftovers "
+            f"{ho['busy_ack_s']} s)", d is not None and d <= 1.0)
     if tr:
         for r in tr["sizes"]:
             target = TARGETS["tracker_10k_s"] if r["rows"] == 10000 else None
@@ -294,6 +315,10 @@ NOTES = [
     "referral, measured here and multiplied up to the batch.",
     "- Peak memory: the child process that ran the mixed batch, interpreter and libraries "
     "included.",
+    "- Hostile inbox: every case of tests/fixtures/make_hostile.py dropped into the inbox of "
+    "the running watcher at once; 'holds' is process_file's time for one file; the good "
+    "referral is dropped once they are all handled, while the files the watcher must leave "
+    "(ignored names) are still there.",
 ]
 
 

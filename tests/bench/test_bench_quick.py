@@ -22,7 +22,8 @@ def test_quick_run_writes_every_section(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["errors"] == {}
-    for section in ("throughput", "latency", "tracker", "render", "reading", "memory"):
+    for section in ("throughput", "latency", "hostile", "tracker", "render", "reading",
+                    "memory"):
         assert section in data["sections"], section
     for key in ("date", "machine", "table"):
         assert data[key]
@@ -38,6 +39,8 @@ def test_quick_run_writes_every_section(tmp_path):
     for mode in ("events", "polling"):
         lat = data["sections"]["latency"][mode]
         assert lat["missed"] == 0 and lat["median_s"] > 0
+    hostile = data["sections"]["hostile"]
+    assert hostile["watcher_alive"] and hostile["files_handled"] > 40
     size = data["sections"]["tracker"]["sizes"][0]
     assert size["shared"]["batch_s"] > 0 and size["ratio"] > 1
     assert data["sections"]["reading"]["docx (current form)"]["status"] == "current"
