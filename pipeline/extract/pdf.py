@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import zlib
 from pathlib import Path
 
 from pipeline.extract.labels import CHECKED, UNCHECKED
@@ -22,6 +23,10 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 50                       # a referral form is a few pages; more is not a form
 MAX_BYTES = 40 * 1024 * 1024         # a flat form is well under 1 MB; a scan a few MB
 MIN_TEXT_CHARS = 20                  # fewer characters than this on every page: nothing to read
+MAX_INFLATED_STREAM = 64 * 1024 * 1024   # a 600 dpi colour scan page is about this; a form far less
+MAX_INFLATED_TOTAL = 128 * 1024 * 1024
+_INFLATE_CHUNK = 1024 * 1024
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 
 PASSWORD_REASON = ("The PDF is password-protected; please send it without a password, "
                    "or send the Word version.")
@@ -33,6 +38,9 @@ TRUNCATED_REASON = ("The PDF is incomplete (the file ends part-way through, perh
                     "while it was being saved or sent); please ask the sender to resend it.")
 NOT_PDF_REASON = ("The file is named .pdf but is not a PDF, so it cannot be read; please ask "
                   "the sender to send the form again.")
+BOMB_REASON = ("The PDF unpacks to far more data than any referral form holds (it may be "
+               "damaged, or made to overload the computer), so it was not opened; please ask "
+               "the sender for the Word version of the form.")
 NO_TEXT_REASON = ("The PDF has no text in it to read; please ask the sender for the Word "
                   "version of the form.")
 
@@ -43,6 +51,33 @@ _DAY_FIELD = re.compile(r"^(?P<key>[\w.\[\]]+):(?P<day>[A-Za-z]+)$")
 
 def _unreadable(name: str, reason: str) -> Extraction:
     return Extraction(file=name, form=FormMatch(status="unreadable", reason=reason))
+
+
+def _inflated_size(data: bytes, limit: int) -> int:
+    """Bytes a Flate stream inflates to, counted a chunk at a time and never past `limit`."""
+    d = zlib.decompressobj()
+    try:
+        n = len(d.decompress(data, _INFLATE_CHUNK))
+        while d.unconsumed_tail and n < limit:
+            n += len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
+    except zlib.error:
+        return 0                                  # not Flate (or encrypted): nothing to fear
+    return n
+
+
+def _inflates_too_far(data: bytes) -> bool:
+    """A "decompression bomb": a small PDF whose compressed streams inflate to hundreds of MB.
+    pypdf and pdfminer inflate streams without a limit, so this looks first, bounded."""
+    total = 0
+    for m in _STREAM_START.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        size = _inflated_size(data[m.end():end], MAX_INFLATED_STREAM)
+        total += size
+        if size >= MAX_INFLATED_STREAM or total >= MAX_INFLATED_TOTAL:
+            return True
+    return False
 
 
 def read_pdf(path: Path, profile=None) -> Extraction:
@@ -78,6 +113,8 @@ def _read(path: Path, name: str, profile) -> Extraction:
                                  f"({size // (1024 * 1024)} MB).")
     if b"%%EOF" not in tail:
         return _unreadable(name, TRUNCATED_REASON)
+    if _inflates_too_far(path.read_bytes()):
+        return _unreadable(name, BOMB_REASON)
 
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError

@@ -20,11 +20,7 @@ from pipeline.process import process_file
 
 CASES = make_hostile.CASES
 NEEDS_ACTION = {"unreadable", "not_referral", "old_form", "incomplete"}
-XFAIL = {
-    "pdf-decompression-bomb": "pipeline/extract/pdf.py inflates content streams without a cap: "
-                              "a 150 KB PDF becomes 150 MB in memory (a 400 KB one took 5.9 s "
-                              "and 1.26 GB) and is then read as an old form",
-}
+XFAIL: dict[str, str] = {}      # case id -> the known bug that makes it fail (none now)
 
 
 def test_there_are_at_least_forty_kinds_of_bad_input():
