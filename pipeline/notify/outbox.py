@@ -10,6 +10,7 @@ a message the server accepted is marked sent at once and never sent again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 import json
@@ -19,6 +20,7 @@ import smtplib
 import socket
 import sqlite3
 import ssl
+import threading
 import time
 from collections.abc import Callable
 
@@ -82,6 +84,7 @@ class MailOutbox:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.clock = clock
+        self._local = threading.local()
         private_dir(self.mail_dir)
         private_dir(config.state_dir)
         with self._db() as db:
@@ -242,11 +245,22 @@ class MailOutbox:
 
     # ---- state
 
-    def _db(self) -> "_Closing":
-        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        return _Closing(db)
+    def _db(self) -> contextlib.nullcontext:
+        """This thread's connection, opened once per outbox (closing one per message forced
+        a WAL checkpoint each time: the biggest cost of writing a message)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return contextlib.nullcontext(db)
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
 
     def _row(self, key: str) -> sqlite3.Row | None:
         with self._db() as db:
@@ -254,19 +268,6 @@ class MailOutbox:
 
     def _stamp(self) -> str:
         return dt.datetime.fromtimestamp(self.clock()).astimezone().isoformat(timespec="seconds")
-
-
-class _Closing:
-    """sqlite3 connection as a context manager that closes (the standard one only commits)."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.db
-
-    def __exit__(self, *exc) -> None:
-        self.db.close()
 
 
 def _close(conn: smtplib.SMTP, polite: bool = False) -> None:
