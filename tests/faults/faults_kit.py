@@ -25,7 +25,7 @@ def _load(name: str, path: Path):
     return mod
 
 
-intake_kit = _load("faults_intake_kit", TESTS / "intake" / "conftest.py")
+intake_kit = _load("faults_intake_kit", TESTS / "conftest.py")
 crash_kit = _load("faults_crash_kit", TESTS / "intake" / "test_crash.py")
 watcher_kit = _load("faults_watcher_kit", TESTS / "intake" / "test_watcher.py")
 notify_kit = _load("faults_notify_kit", TESTS / "notify" / "conftest.py")

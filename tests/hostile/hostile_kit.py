@@ -23,7 +23,7 @@ def _load(name: str, path: Path):
     return mod
 
 
-intake_kit = _load("hostile_intake_kit", TESTS / "intake" / "conftest.py")
+intake_kit = _load("hostile_intake_kit", TESTS / "conftest.py")
 make_workdir, Work = intake_kit.make_workdir, intake_kit.Work
 wait_for = _load("hostile_watcher_kit", TESTS / "intake" / "test_watcher.py").wait_for
 import make_hostile  # noqa: E402
