@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline import paths
@@ -19,7 +16,7 @@ from pipeline.extract.catalogue import VersionSpec, catalogue
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
-from pipeline.notify.message import OutgoingMessage, message_id
+from pipeline.notify.message import OutgoingMessage, build_email
 from pipeline.notify.privacy import Protected, initials, safe_problems
 from pipeline.notify.wording import Wording, wording_for
 from pipeline.profile import Profile
@@ -32,7 +29,6 @@ KIND_BY_OUTCOME = {"accepted": "accepted", "incomplete": "incomplete", "old_form
                    "not_referral": "attention", "unreadable": "attention",
                    "session_attention": "attention"}
 EXTERNAL = {"accepted", "incomplete", "old_form"}
-DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 class MailNotReady(Exception):
@@ -84,25 +80,11 @@ def messages_for(item: Item, profile: Profile, config: Config | None = None,
 
     key = key_for(item, kind)
     subject = wording.subject(kind, context)
-    msg = EmailMessage()
-    msg["From"] = Address(display_name=" ".join(profile.mail.from_name.split()),
-                          addr_spec=sender_address)
-    msg["To"] = tuple(Address(addr_spec=a) for a in to)
-    if cc:
-        msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
-    msg["Reply-To"] = Address(addr_spec=team)
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime((now or dt.datetime.now(dt.timezone.utc)).astimezone())
-    msg["Message-ID"] = message_id(key, sender_address)
-    msg["Auto-Submitted"] = "auto-replied"          # RFC 3834: robots must not answer this
-    msg["X-Auto-Response-Suppress"] = "All"         # nor Exchange's out-of-office replies
-    msg["X-Family-Time-Key"] = key
-    msg.set_content(wording.body(kind, "txt", context))
-    msg.add_alternative(wording.body(kind, "html", context), subtype="html")
-    if attachment:
-        path, _ = attachment
-        msg.add_attachment(path.read_bytes(), maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1],
-                           filename=path.name)
+    msg = build_email(key=key, subject=subject, sender=sender_address,
+                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
+                      auto_submitted="auto-replied", text=wording.body(kind, "txt", context),
+                      html=wording.body(kind, "html", context),
+                      files=[attachment[0]] if attachment else [], now=now)
 
     note = "" if not fallback["sw"] else \
         f"social worker's address {fallback['sw']}: sent to the {fallback['used']} instead"

@@ -7,10 +7,20 @@ write is a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import mimetypes
 import re
 from dataclasses import dataclass, field
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+
+# not left to the operating system's MIME table, which Windows fills from the registry
+KNOWN_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               ".pdf": "application/pdf", ".eml": "message/rfc822"}
 
 
 @dataclass(frozen=True)
@@ -47,3 +57,29 @@ def eml_name(key: str) -> str:
     """A file name safe on Windows and Linux, readable, and unique per key."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", key).strip("._")[:80] or "message"
     return f"{safe}-{_digest(key)[:10]}.eml"
+
+
+def build_email(*, key: str, subject: str, sender: str, sender_name: str, to, cc, reply_to: str,
+                auto_submitted: str, text: str, html: str, files: list[Path] = (),
+                now: dt.datetime | None = None) -> EmailMessage:
+    """The message every kind of email shares: headers that stop auto-reply loops (RFC 3834,
+    Exchange), a stable Message-ID from the key, plain text and HTML, files attached."""
+    msg = EmailMessage()
+    msg["From"] = Address(display_name=" ".join(sender_name.split()), addr_spec=sender)
+    msg["To"] = tuple(Address(addr_spec=a) for a in to)
+    if cc:
+        msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
+    msg["Reply-To"] = Address(addr_spec=reply_to)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime((now or dt.datetime.now(dt.timezone.utc)).astimezone())
+    msg["Message-ID"] = message_id(key, sender)
+    msg["Auto-Submitted"] = auto_submitted          # robots must not answer this
+    msg["X-Auto-Response-Suppress"] = "All"         # nor Exchange's out-of-office replies
+    msg["X-Family-Time-Key"] = key
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    for path in files:
+        ctype = KNOWN_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+        main, _, sub = (ctype or "application/octet-stream").partition("/")
+        msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
+    return msg

@@ -9,17 +9,13 @@ worker's secure mail may hold but a subject line must not.
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline import paths
 from pipeline.models import Item, RuleAction, SessionRecord
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.compose import MailNotReady, _recipient
-from pipeline.notify.message import OutgoingMessage, message_id
+from pipeline.notify.message import OutgoingMessage, build_email
 from pipeline.notify.wording import wording_for
 from pipeline.profile import Profile
 
@@ -72,24 +68,9 @@ def _message(kind: str, key: str, referral: Item, profile: Profile, files: list[
         **extra,
     }
     subject = wording.subject(kind, context)
-    msg = EmailMessage()
-    msg["From"] = Address(display_name=" ".join(profile.mail.from_name.split()),
-                          addr_spec=sender_address)
-    msg["To"] = tuple(Address(addr_spec=a) for a in to)
-    if cc:
-        msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
-    msg["Reply-To"] = Address(addr_spec=team)
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime((now or dt.datetime.now(dt.timezone.utc)).astimezone())
-    msg["Message-ID"] = message_id(key, sender_address)
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Auto-Response-Suppress"] = "All"
-    msg["X-Family-Time-Key"] = key
-    msg.set_content(wording.body(kind, "txt", context))
-    msg.add_alternative(wording.body(kind, "html", context), subtype="html")
-    for path in files:
-        ctype, _ = mimetypes.guess_type(path.name)
-        main, _, sub = (ctype or "application/octet-stream").partition("/")
-        msg.add_attachment(path.read_bytes(), maintype=main, subtype=sub, filename=path.name)
+    msg = build_email(key=key, subject=subject, sender=sender_address,
+                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
+                      auto_submitted="auto-generated", text=wording.body(kind, "txt", context),
+                      html=wording.body(kind, "html", context), files=files, now=now)
     return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
                            kind=kind)
