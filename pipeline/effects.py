@@ -46,6 +46,15 @@ def _module(name: str):
         raise
 
 
+def _not_installed(ledger: Ledger, due, effect: str, what: str, report: EffectsReport) -> None:
+    """Owed effects wait (without counting as failures) for a module not installed yet."""
+    why = f"The {what} module is not installed yet."
+    for e in due:
+        ledger.mark_effect(e.item_id, effect, "pending", why, retry_in=NOT_INSTALLED_RETRY,
+                           waiting="not_installed", count_attempt=False)
+    report.waiting[effect] = why
+
+
 def run_effects(ledger: Ledger, config, profile, now: float | None = None) -> EffectsReport:
     """Run every effect that is due; never raises."""
     report = EffectsReport()
@@ -69,11 +78,7 @@ def _tracker(ledger: Ledger, config, profile, now: float, report: EffectsReport)
         return
     tracker = _module("pipeline.tracker")
     if tracker is None or not hasattr(tracker, "sync"):
-        why = "The tracker module is not installed yet."
-        for e in due:
-            ledger.mark_effect(e.item_id, "tracker", "pending", why, retry_in=NOT_INSTALLED_RETRY,
-                               waiting="not_installed", count_attempt=False)
-        report.waiting["tracker"] = why
+        _not_installed(ledger, due, "tracker", "tracker", report)
         return
     items = ledger.items()                   # the ledger is the truth: reconcile every row
     acknowledged = _acknowledged(ledger, items)
@@ -147,11 +152,7 @@ def _mail(ledger: Ledger, config, profile, now: float, report: EffectsReport) ->
         return
     notify = _module("pipeline.notify")
     if notify is None:
-        why = "The mail module is not installed yet."
-        for e in due:
-            ledger.mark_effect(e.item_id, "mail", "pending", why, retry_in=NOT_INSTALLED_RETRY,
-                               waiting="not_installed", count_attempt=False)
-        report.waiting["mail"] = why
+        _not_installed(ledger, due, "mail", "mail", report)
         return
     outbox = notify.MailOutbox(config, profile)
     not_ready = getattr(notify, "MailNotReady", ())
@@ -190,12 +191,7 @@ def _paperwork(ledger: Ledger, config, profile, now: float, report: EffectsRepor
         return
     render = _module("pipeline.render")
     if render is None or not hasattr(render, "render_pack"):
-        why = "The paperwork module is not installed yet."
-        for e in due:
-            ledger.mark_effect(e.item_id, "paperwork", "pending", why,
-                               retry_in=NOT_INSTALLED_RETRY, waiting="not_installed",
-                               count_attempt=False)
-        report.waiting["paperwork"] = why
+        _not_installed(ledger, due, "paperwork", "paperwork", report)
         return
     tracker = _module("pipeline.tracker")
     try:
@@ -367,12 +363,7 @@ def _significant_event(ledger: Ledger, config, profile, now: float,
         return
     notify = _module("pipeline.notify")
     if notify is None or not _has(notify, "significant_event_message"):
-        why = "The mail module is not installed yet."
-        for e in due:
-            ledger.mark_effect(e.item_id, "significant_event", "pending", why,
-                               retry_in=NOT_INSTALLED_RETRY, waiting="not_installed",
-                               count_attempt=False)
-        report.waiting["significant_event"] = why
+        _not_installed(ledger, due, "significant_event", "mail", report)
         return
     outbox = notify.MailOutbox(config, profile)
     for e in due:
