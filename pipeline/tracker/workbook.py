@@ -480,12 +480,12 @@ class Package:
                 data = changed.get(info.filename)
                 if data is None:
                     data = self.zip.read(info)
-                    z.writestr(info, data, compress_type=info.compress_type)
+                    z.writestr(info, data, compress_type=info.compress_type, compresslevel=1)
                 else:
                     new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                     new.compress_type = zipfile.ZIP_DEFLATED
                     new.external_attr = info.external_attr
-                    z.writestr(new, data)
+                    z.writestr(new, data, compresslevel=1)   # a ZipInfo ignores the file's level
         return out.getvalue()
 
     @property
