@@ -48,6 +48,10 @@ def describe(profile, year: int) -> list[str]:
         lines.append(f"  {uk(day)} — {shown}")
     if not profile.closures.bank_holidays:
         lines.append("Bank holidays are NOT treated as closed days for this service.")
+    if not any(d.year == year for d in profile.closures.training_days):
+        lines += ["", f"No training days are listed for {year}. If the team has any, add them "
+                      f"to training_days in the profile ({profile.id}.toml), or sessions will "
+                      "be booked on them."]
     return lines
 
 

@@ -126,6 +126,7 @@ def test_calendar_lists_closed_days(capsys):
     assert "Tuesday 4 March 2025 — team training day" in out
     assert "Thursday 25 December 2025 — Christmas Day" in out
     assert "No sessions on Sunday" in out and "after 17:00" in out
+    assert "No training days are listed" not in out
 
 
 def test_calendar_follows_the_profile(capsys):
@@ -133,7 +134,8 @@ def test_calendar_follows_the_profile(capsys):
     out = capsys.readouterr().out
     assert "Blackpool Council" in out and "first session within 3" in out
     assert "Monday 27 December 2027 — Christmas Day (substitute day)" in out
-    assert "training day" not in out
+    assert "— team training day" not in out
+    assert "No training days are listed for 2027" in out and "blackpool.toml" in out
 
 
 def test_calendar_bad_profile(capsys):
