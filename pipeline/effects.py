@@ -168,19 +168,30 @@ def _mail(ledger: Ledger, config, profile, now: float, report: EffectsReport) ->
             report.waiting["mail"] = str(exc)
             continue
         except Exception as exc:
-            log_fault(log, "effects: mail for item %s failed", e.item_id)
-            ledger.mark_effect(e.item_id, "mail", "failed", f"{type(exc).__name__}: {exc}"[:500],
-                               waiting="error")
-            report.waiting["mail"] = "a message could not be sent; it will be tried again"
+            _mail_error(ledger, e.item_id, "mail", exc, report)
             continue
-        if delivered:
-            ledger.mark_effect(e.item_id, "mail", "done")
-            report.count("mail")
-        else:
-            ledger.mark_effect(e.item_id, "mail", "failed",
-                               "The mail server has not accepted the message yet.",
-                               waiting="smtp")
-            report.waiting["mail"] = "waiting for the mail server"
+        _mail_outcome(ledger, e.item_id, "mail", delivered, report)
+
+
+def _mail_error(ledger: Ledger, item_id: int, effect: str, exc: Exception,
+                report: EffectsReport) -> None:
+    """A message that could not be made or handed over: failed, retried with backoff."""
+    log_fault(log, "effects: %s for item %s failed", effect, item_id)
+    ledger.mark_effect(item_id, effect, "failed", f"{type(exc).__name__}: {exc}"[:500],
+                       waiting="error")
+    report.waiting[effect] = "a message could not be sent; it will be tried again"
+
+
+def _mail_outcome(ledger: Ledger, item_id: int, effect: str, sent: bool,
+                  report: EffectsReport) -> None:
+    """Done, or waiting for the mail server (the outbox retries it; never sent twice)."""
+    if sent:
+        ledger.mark_effect(item_id, effect, "done")
+        report.count(effect)
+    else:
+        ledger.mark_effect(item_id, effect, "failed",
+                           "The mail server has not accepted the message yet.", waiting="smtp")
+        report.waiting[effect] = "waiting for the mail server"
 
 
 # ---------------------------------------------------------------- paperwork
@@ -379,20 +390,9 @@ def _significant_event(ledger: Ledger, config, profile, now: float,
             msg = notify.significant_event_message(record, referral, profile, attachment)
             sent = outbox.deliver(msg)
         except Exception as exc:
-            log_fault(log, "effects: significant-event mail for item %s failed", e.item_id)
-            ledger.mark_effect(e.item_id, "significant_event", "failed",
-                               f"{type(exc).__name__}: {exc}"[:500], waiting="error")
-            report.waiting["significant_event"] = "a message could not be sent; it will be " \
-                                                  "tried again"
+            _mail_error(ledger, e.item_id, "significant_event", exc, report)
             continue
-        if sent:
-            ledger.mark_effect(e.item_id, "significant_event", "done")
-            report.count("significant_event")
-        else:
-            ledger.mark_effect(e.item_id, "significant_event", "failed",
-                               "The mail server has not accepted the message yet.",
-                               waiting="smtp")
-            report.waiting["significant_event"] = "waiting for the mail server"
+        _mail_outcome(ledger, e.item_id, "significant_event", sent, report)
 
 
 # ---------------------------------------------------------------- review reports
