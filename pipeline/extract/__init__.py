@@ -46,14 +46,19 @@ def _sniff(path: Path) -> bytes:
         return fh.read(8)
 
 
-def _is_encrypted_office(path: Path) -> bool:
-    """A password-protected .docx is an OLE file holding an "EncryptedPackage" stream."""
-    marker = "EncryptedPackage".encode("utf-16-le")
+def _has_ole_stream(path: Path, prefix: str) -> bool:
+    """An OLE (old Office) file holding a stream whose name starts with `prefix`: stream names
+    are UTF-16 in the file's directory, near its start."""
     try:
         with open(path, "rb") as fh:
-            return marker in fh.read(256 * 1024)
+            return prefix.encode("utf-16-le") in fh.read(256 * 1024)
     except OSError:
         return False
+
+
+def _is_encrypted_office(path: Path) -> bool:
+    """A password-protected .docx is an OLE file holding an "EncryptedPackage" stream."""
+    return _has_ole_stream(path, "EncryptedPackage")
 
 
 _MAIL_HEADER = re.compile(rb"^(?:Received|Return-Path|From|MIME-Version|Delivered-To|Message-ID|"
@@ -62,12 +67,7 @@ _MAIL_HEADER = re.compile(rb"^(?:Received|Return-Path|From|MIME-Version|Delivere
 
 def _is_outlook_message(path: Path) -> bool:
     """An Outlook .msg saved under another name: its streams are named "__substg1.0_..."."""
-    marker = "__substg1.0_".encode("utf-16-le")
-    try:
-        with open(path, "rb") as fh:
-            return marker in fh.read(256 * 1024)
-    except OSError:
-        return False
+    return _has_ole_stream(path, "__substg1.0_")
 
 
 def _looks_like_email(path: Path) -> bool:
