@@ -6,23 +6,14 @@ from __future__ import annotations
 import sys
 import zipfile
 from dataclasses import dataclass
-from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-TESTS = Path(__file__).resolve().parent.parent
-FIXTURES = TESTS / "fixtures"
-ROOT = TESTS.parent
-if str(FIXTURES) not in sys.path:
-    sys.path.insert(0, str(FIXTURES))
-
-
-def _load(name: str, path: Path):
-    spec = spec_from_file_location(name, path)
-    mod = module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+if str(FIXTURE_DIR) not in sys.path:
+    sys.path.insert(0, str(FIXTURE_DIR))
+from loader import FIXTURES, ROOT, TESTS, load as _load  # noqa: E402,F401
 
 
 intake_kit = _load("faults_intake_kit", TESTS / "conftest.py")
