@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from lxml import etree
 
+from pipeline.errors import FamilyTimeError
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.rows import Row, Value
 
@@ -40,7 +41,7 @@ _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _RANGE_END = re.compile(r"(\$?[A-Z]{1,3}\$?)(\d+)$")
 
 
-class WorkbookError(Exception):
+class WorkbookError(FamilyTimeError):
     """The file is not a workbook we can read; the message is for business support."""
 
 
