@@ -28,8 +28,7 @@ from pipeline.tracker import lock
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import RowSource, parse_date, row_sources
-from pipeline.tracker.workbook import (Package, WorkbookError, key_index, norm_header, read_rows,
-                                       serial_date)
+from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
 
 log = logging.getLogger("pipeline.tracker")
 BACKUP_DIR = "backups"
@@ -191,10 +190,7 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
                 if col is None:
                     differ.append(ck)
                     continue
-                c = cells.get(col)
-                have = pkg.value(c) if c is not None else None
-                if formats[ck] == "date" and isinstance(have, float):
-                    have = serial_date(have, pkg.date1904)
+                have = pkg.column_value(cells, col, formats[ck])
                 if not _same(value, have):
                     differ.append(ck)
                     if edit:

@@ -251,6 +251,15 @@ class Package:
         except ValueError:
             return v
 
+    def column_value(self, cells: dict[int, Any], col: int, fmt: str) -> Any:
+        """The value in column `col` of a row's cells (None when empty); in a date column,
+        the date Excel shows rather than its serial number."""
+        c = cells.get(col)
+        v = self.value(c) if c is not None else None
+        if fmt == "date" and isinstance(v, float):
+            v = serial_date(v, self.date1904)
+        return v
+
     # ---- sheets
     def sheet(self, name: str, key_header: str) -> SheetPart | None:
         """The sheet parsed, with its header row found by the key column's header text."""
@@ -519,11 +528,7 @@ def read_rows(pkg: Package, sheet: SheetSpec, headers: dict[str, str],
             continue
         values = {}
         for ck, col in wanted.items():
-            c = cells.get(col)
-            v = pkg.value(c) if c is not None else None
-            if formats[ck] == "date" and isinstance(v, float):
-                v = serial_date(v, pkg.date1904)
-            values[ck] = v
+            values[ck] = pkg.column_value(cells, col, formats[ck])
         out[key] = values
     return out
 
