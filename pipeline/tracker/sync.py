@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, Field
 
+from pipeline import clock
 from pipeline.dates import short_date
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
@@ -436,7 +437,7 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
     if sheet is None:
         return []
     if years is None:
-        this = dt.date.today().year
+        this = clock.today().year
         years = [this - 1, this]
     hdrs = headers(sheet, profile)
     person = {c.key for c in sheet.columns if not c.pipeline}
