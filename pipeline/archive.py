@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from pipeline.dates import short_datetime
 from pipeline.files import private_dir, write_private
 
 log = logging.getLogger("pipeline.archive")
@@ -83,7 +84,7 @@ def reason_text(outcome: str, items: list) -> str:
         lines.append(f"Outcome: {OUTCOME_WORDS.get(item.outcome, item.outcome)}")
         if item.reference:
             lines.append(f"Reference: {item.reference}")
-        lines.append(f"Received: {item.received_at:%d/%m/%Y %H:%M}")
+        lines.append(f"Received: {short_datetime(item.received_at)}")
         lines.append(f"Why: {item.reason}")
         problems = item.verdict.problems if item.verdict else []
         warnings = item.verdict.warnings if item.verdict else []

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.errors import FamilyTimeError
 from pipeline.paths import DEFAULT_CONFIG
 from pipeline.profile import Profile, load_profile
 
@@ -64,7 +65,7 @@ class Config(BaseModel):
         return load_profile(self.profile)
 
 
-class ConfigError(Exception):
+class ConfigError(FamilyTimeError):
     """A configuration that cannot be used; the message says which file and which setting."""
 
 

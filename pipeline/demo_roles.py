@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pipeline.dates import weekday_name
 from pipeline.models import Item
 from pipeline.profile import Profile
 
@@ -40,7 +41,7 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
     names = headers(sheet, profile)
     typed = {"status": "Allocated", "supervisor": DEMO_SUPERVISOR,
              "venue": profile.venues[0].name, "room": "Room 1",
-             "day": first_date.strftime("%A"), "time": DEMO_TIME, "first_date": first_date}
+             "day": weekday_name(first_date), "time": DEMO_TIME, "first_date": first_date}
     path = workbook_path(config, profile, item.received_at.year, spec)
     book = openpyxl.load_workbook(path)
     ws = book[sheet.name]
@@ -58,7 +59,7 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
 
 def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2) -> list[Path]:
     """The supervisor's first records: the parent did not come and gave no reason."""
-    from pipeline.render.record import fill_controls
+    from pipeline.render.record_form import fill_controls
     records = sorted(pack_dir.glob("Session record *.docx"))[:how_many]
     sent = []
     for record in records:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.errors import FamilyTimeError
 from pipeline.paths import PROFILES
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -142,7 +143,7 @@ class Profile(_Strict):
         return next((v for v in self.venues if v.name.lower() == wanted), None)
 
 
-class ProfileError(Exception):
+class ProfileError(FamilyTimeError):
     """A profile file that cannot be used; the message is for the person who edits it."""
 
 

@@ -50,7 +50,7 @@ class InboxWatcher:
         self.ledger = ledger or Ledger(config.ledger_path)
         self.settings = config.watch
         self.mode = choose_mode(mode or self.settings.mode, self.inbox)
-        self.tracker = SettleTracker(self.settings.settle_seconds)
+        self.settling = SettleTracker(self.settings.settle_seconds)
         self.claims = Claims()
         self._candidates: dict[Path, float] = {}     # path -> not before (monotonic)
         self._lock = threading.Lock()
@@ -139,10 +139,7 @@ class InboxWatcher:
             self._effects_due.clear()
             if self._stop.is_set():
                 break
-            try:
-                self._run_effects()
-            except Exception:
-                log_fault(log, "effects run failed; will try again")
+            self._run_effects_safely()
 
     # ---------------------------------------------------------------- processing
 
@@ -169,7 +166,7 @@ class InboxWatcher:
             return "retry_later"
         finally:
             self.claims.release(path)
-            self.tracker.forget(path)
+            self.settling.forget(path)
 
     def step(self) -> int:
         """Check every candidate once; handle those that have settled. Returns files handled."""
@@ -181,7 +178,7 @@ class InboxWatcher:
             if self._stop.is_set():
                 break
             try:
-                state = self.tracker.check(path)
+                state = self.settling.check(path)
             except OSError as exc:       # e.g. the share dropped: look again later
                 log.warning("a file could not be checked (%s); will look again",
                             type(exc).__name__)
@@ -208,7 +205,7 @@ class InboxWatcher:
         with self._lock:
             self._candidates.pop(path, None)
         self._tries.pop(path, None)
-        self.tracker.forget(path)
+        self.settling.forget(path)
 
     def _later(self, path: Path, seconds: float) -> None:
         with self._lock:

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def describe(profile, year: int) -> list[str]:
     """The lines the command prints (kept separate so tests read them without a terminal)."""
     from pipeline.validate.calendar import ServiceCalendar
-    from pipeline.validate.rules import uk
+    from pipeline.dates import long_date as uk
     cal = ServiceCalendar(profile)
     t, h, r = profile.timescales, profile.hours, profile.recording
     lines = [f"{profile.name}, {profile.service_name}: calendar for {year}", "",

@@ -65,7 +65,7 @@ def result_dict(path: Path, extraction, verdict) -> dict:
 
 
 def _print_readable(path: Path, name: str, verdict) -> None:
-    from pipeline.validate.rules import uk
+    from pipeline.dates import long_date as uk
     print(f"{name}: {verdict.verdict.upper()} - {verdict.reason}")
     for p in verdict.problems:
         if p.message != verdict.reason:

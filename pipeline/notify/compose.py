@@ -12,13 +12,14 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.config import Config
+from pipeline.errors import FamilyTimeError
 from pipeline.extract.catalogue import VersionSpec, catalogue
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
 from pipeline.notify.message import OutgoingMessage, build_email
 from pipeline.notify.privacy import Protected, initials, safe_problems
-from pipeline.notify.wording import Wording, wording_for
+from pipeline.notify.templates import MailTemplates, templates_for
 from pipeline.profile import Profile
 
 log = logging.getLogger("pipeline.notify")
@@ -31,7 +32,7 @@ KIND_BY_OUTCOME = {"accepted": "accepted", "incomplete": "incomplete", "old_form
 EXTERNAL = {"accepted", "incomplete", "old_form"}
 
 
-class MailNotReady(Exception):
+class MailNotReady(FamilyTimeError):
     """The service must fix something before this message can go (the message says what).
 
     The item's mail stays owed: call messages_for again later.
@@ -52,38 +53,32 @@ def messages_for(item: Item, profile: Profile, config: Config | None = None,
     kind = KIND_BY_OUTCOME.get(item.outcome)
     if kind is None:
         return []
-    wording = wording_for(profile.id, paths.MAIL_TEMPLATES)
-    blocked = source_block(item, profile, wording)
+    templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
+    blocked = source_block(item, profile, templates)
     if blocked:
         log.info("item %s (%s): no automatic email, because %s",
                  item.id, item.reference or "no reference", blocked)
         return []
-    team = clean_address(profile.team_inbox)
-    sender_address = clean_address(profile.mail.from_address)
-    if not team or not sender_address:
-        raise MailNotReady(f"The service profile '{profile.id}' needs a real email address in "
-                           "team_inbox and in [mail] from_address before any email can be sent.")
+    team, sender_address = our_addresses(profile)
 
     values = dict(item.verdict.values) if item.verdict else {}
     if kind in EXTERNAL:
-        to_address, fallback = _recipient(item, values, profile, wording)
-        to = (to_address,) if to_address else (team,)
-        cc = (team,) if to_address and to_address.lower() != team else ()
+        to, cc, fallback = outside_recipients(item, values, profile, templates, team)
     else:
         to, cc, fallback = (team,), (), {"sw": None, "used": "team"}
 
-    context = _context(item, kind, profile, wording, values, fallback)
+    context = _context(item, kind, profile, templates, values, fallback)
     attachment: tuple[Path, VersionSpec] | None = None
     if kind == "old_form":
         attachment = _blank_form(profile)
         context["form"]["file_name"] = attachment[0].name
 
     key = key_for(item, kind)
-    subject = wording.subject(kind, context)
+    subject = templates.subject(kind, context)
     msg = build_email(key=key, subject=subject, sender=sender_address,
                       sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
-                      auto_submitted="auto-replied", text=wording.body(kind, "txt", context),
-                      html=wording.body(kind, "html", context),
+                      auto_submitted="auto-replied", text=templates.body(kind, "txt", context),
+                      html=templates.body(kind, "html", context),
                       files=[attachment[0]] if attachment else [], now=now)
 
     note = "" if not fallback["sw"] else \
@@ -94,7 +89,36 @@ def messages_for(item: Item, profile: Profile, config: Config | None = None,
                             kind=kind, note=note)]
 
 
-def _recipient(item: Item, values: dict, profile: Profile, wording: Wording
+def our_addresses(profile: Profile) -> tuple[str, str]:
+    """The team inbox and the address mail comes from; MailNotReady unless both are real."""
+    team = clean_address(profile.team_inbox)
+    sender_address = clean_address(profile.mail.from_address)
+    if not team or not sender_address:
+        raise MailNotReady(f"The service profile '{profile.id}' needs a real email address in "
+                           "team_inbox and in [mail] from_address before any email can be sent.")
+    return team, sender_address
+
+
+def outside_recipients(item: Item, values: dict, profile: Profile, templates: MailTemplates,
+                       team: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+    """To, Cc and what happened (see _recipient) for a message to someone outside the team:
+    the outside address with the team copied in, else the team alone."""
+    to_address, fallback = _recipient(item, values, profile, templates)
+    to = (to_address,) if to_address else (team,)
+    cc = (team,) if to_address and to_address.lower() != team else ()
+    return to, cc, fallback
+
+
+def service_context(profile: Profile) -> dict:
+    """The service's own details every template may quote."""
+    return {"name": profile.name, "service_name": profile.service_name,
+            "phone": profile.phone, "team_inbox": profile.team_inbox,
+            "supervisor_role": profile.supervisor_role,
+            "coordinator_role": profile.coordinator_role,
+            "out_of_hours_phone": profile.out_of_hours_phone}
+
+
+def _recipient(item: Item, values: dict, profile: Profile, templates: MailTemplates
                ) -> tuple[str | None, dict]:
     """Who an outside message goes to: the form's social worker, else the sender, else nobody.
 
@@ -108,20 +132,20 @@ def _recipient(item: Item, values: dict, profile: Profile, wording: Wording
         if address is None:
             problem = "unusable"
         else:
-            problem = recipient_block(address, profile, wording)
+            problem = recipient_block(address, profile, templates)
             if problem is None:
                 return address, {"sw": None, "used": "sw"}
     sender = clean_address(item.sender) if item.sender else None
-    if sender and recipient_block(sender, profile, wording) is None:
+    if sender and recipient_block(sender, profile, templates) is None:
         return sender, {"sw": problem, "used": "sender"}
     return None, {"sw": problem, "used": "team"}
 
 
-def _context(item: Item, kind: str, profile: Profile, wording: Wording, values: dict,
+def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, values: dict,
              fallback: dict) -> dict:
     """Everything a template may use; nothing here names a child or a family member."""
     verdict = item.verdict
-    protected = Protected(values, wording)
+    protected = Protected(values, templates)
     reason = item.reason or (verdict.reason if verdict else "")
     form = catalogue().by_kind("referral")
     used = form.version(verdict.form_version) if verdict and verdict.form_version else None
@@ -134,20 +158,16 @@ def _context(item: Item, kind: str, profile: Profile, wording: Wording, values: 
         "counted_from": verdict.counted_from if verdict else None,
         "due": dict(verdict.due) if verdict else {},
         "timescales": profile.timescales.model_dump(),
-        "service": {"name": profile.name, "service_name": profile.service_name,
-                    "phone": profile.phone, "team_inbox": profile.team_inbox,
-                    "supervisor_role": profile.supervisor_role,
-                    "coordinator_role": profile.coordinator_role,
-                    "out_of_hours_phone": profile.out_of_hours_phone},
-        "problems": safe_problems(verdict.problems if verdict else [], protected, wording),
-        "warnings": safe_problems(verdict.warnings if verdict else [], protected, wording),
+        "service": service_context(profile),
+        "problems": safe_problems(verdict.problems if verdict else [], protected, templates),
+        "warnings": safe_problems(verdict.warnings if verdict else [], protected, templates),
         "fallback": fallback,
         "reason": None if protected.found_in(reason) else reason,
         "file_name": item.original_name,
         "sender": clean_address(item.sender) if item.sender else None,
         "archive_path": item.archive_path,
         "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
-        "outcome_words": wording.words("outcome_words", item.outcome, item.outcome),
+        "outcome_words": templates.words("outcome_words", item.outcome, item.outcome),
         "form": {"title": form.title, "version": current.version, "file_name": current.template},
         "used_form": {"version": used.version if used else None,
                       "title": (used.title or form.title) if used else None},

@@ -11,14 +11,14 @@ import re
 
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address, same_address
-from pipeline.notify.wording import Wording
+from pipeline.notify.templates import MailTemplates
 from pipeline.profile import Profile
 
 
-def is_automatic_address(address: str, wording: Wording) -> bool:
+def is_automatic_address(address: str, templates: MailTemplates) -> bool:
     """True for no-reply, mailer-daemon, postmaster and bounce addresses."""
     local = address.rpartition("@")[0]
-    return any(re.search(p, local, re.IGNORECASE) for p in wording.guard_patterns)
+    return any(re.search(p, local, re.IGNORECASE) for p in templates.guard_patterns)
 
 
 def is_our_address(address: str, profile: Profile) -> bool:
@@ -27,7 +27,7 @@ def is_our_address(address: str, profile: Profile) -> bool:
         same_address(address, clean_address(profile.mail.from_address))
 
 
-def source_block(item: Item, profile: Profile, wording: Wording) -> str | None:
+def source_block(item: Item, profile: Profile, templates: MailTemplates) -> str | None:
     """Why the message that brought this item must get no automatic mail at all, or None.
 
     Nothing is sent, not even to the team: a notice to the team inbox about an automatic
@@ -37,16 +37,16 @@ def source_block(item: Item, profile: Profile, wording: Wording) -> str | None:
         return "it was itself an automatic or bulk message"
     if item.sender:
         sender = clean_address(item.sender)
-        if sender and is_automatic_address(sender, wording):
+        if sender and is_automatic_address(sender, templates):
             return "it came from an automatic (no-reply) address"
         if sender and is_our_address(sender, profile):
             return "it came from our own address"
     return None
 
 
-def recipient_block(address: str, profile: Profile, wording: Wording) -> str | None:
+def recipient_block(address: str, profile: Profile, templates: MailTemplates) -> str | None:
     """Why we must not write to this (already validated) address, or None."""
-    if is_automatic_address(address, wording):
+    if is_automatic_address(address, templates):
         return "automatic"
     if is_our_address(address, profile):
         return "ours"

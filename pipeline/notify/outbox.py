@@ -27,6 +27,8 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from pipeline.config import Config
+from pipeline.dates import short_datetime
+from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.message import OutgoingMessage, eml_name
@@ -60,13 +62,13 @@ class PendingMail(BaseModel):
     last_error: str | None
 
     def describe(self) -> str:
-        when = self.next_attempt.strftime("%d/%m/%Y %H:%M") if self.next_attempt else "now"
+        when = short_datetime(self.next_attempt, missing="now")
         tried = f"{self.attempts} attempt(s)" if self.attempts else "not tried yet"
         error = f"; last problem: {self.last_error}" if self.last_error else ""
         return f"{self.key}: {tried}, next try {when}{error}"
 
 
-class _SendFailed(Exception):
+class _SendFailed(FamilyTimeError):
     """A send that did not happen; the message is for the person reading `status`."""
 
 

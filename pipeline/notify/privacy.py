@@ -12,8 +12,9 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any
 
+from pipeline.dates import day_month_year, short_date
 from pipeline.models import Problem
-from pipeline.notify.wording import Wording, long_date
+from pipeline.notify.templates import MailTemplates
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -40,25 +41,26 @@ def _matches(key: str, patterns: list[str]) -> bool:
 
 
 def _date_forms(d: dt.date) -> list[str]:
-    return [f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.day}/{d.month}/{d.year}",
+    """The ways a person may have written a protected date, all looked for in a message."""
+    return [short_date(d), f"{d.day}/{d.month}/{d.year}",
             f"{d.day:02d}/{d.month:02d}/{d.year % 100:02d}", f"{d.day}.{d.month}.{d.year % 100:02d}",
-            d.isoformat(), long_date(d).split(" ", 1)[1]]
+            d.isoformat(), day_month_year(d)]
 
 
 class Protected:
     """The answers in one form that must not be mailed, ready to look for in a message."""
 
-    def __init__(self, values: dict[str, Any], wording: Wording):
+    def __init__(self, values: dict[str, Any], templates: MailTemplates):
         self.phrases: list[str] = []
         self.name_words: set[str] = set()
         for key, value in values.items():
-            if not _matches(key, wording.never_in_mail):
+            if not _matches(key, templates.never_in_mail):
                 continue
             if isinstance(value, dt.date):
                 self.phrases.extend(f.lower() for f in _date_forms(value))
             elif isinstance(value, str) and len(value.strip()) >= 2:
                 self.phrases.append(" ".join(value.split()).lower())
-                if _matches(key, wording.name_keys):
+                if _matches(key, templates.name_keys):
                     self.name_words.update(w for w in _WORD.findall(value)
                                            if len(w) >= 2)
 
@@ -76,15 +78,15 @@ _QUOTED = re.compile(r"^\s*['‘\"].*['’\"](?=\s+(?:is|are|could|should|does|w
 
 
 def safe_problems(problems: list[Problem], protected: Protected,
-                  wording: Wording | None = None) -> list[dict[str, str | None]]:
+                  templates: MailTemplates | None = None) -> list[dict[str, str | None]]:
     """Label and message of each problem; message None when it would reveal an answer.
 
     For a protected answer that could not be read (so is not among the values), the quoted
     answer at the start of the message is replaced by neutral words.
     """
-    neutral = wording.words("privacy", "quoted_answer", "The answer given") if wording \
+    neutral = templates.words("privacy", "quoted_answer", "The answer given") if templates \
         else "The answer given"
-    patterns = wording.never_in_mail if wording else []
+    patterns = templates.never_in_mail if templates else []
     out = []
     for p in problems:
         text = p.message

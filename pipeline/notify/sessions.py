@@ -13,10 +13,9 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.models import Item, RuleAction, SessionRecord
-from pipeline.notify.addresses import clean_address
-from pipeline.notify.compose import MailNotReady, _recipient
+from pipeline.notify.compose import our_addresses, outside_recipients, service_context
 from pipeline.notify.message import OutgoingMessage, build_email
-from pipeline.notify.wording import wording_for
+from pipeline.notify.templates import templates_for
 from pipeline.profile import Profile
 
 
@@ -47,30 +46,19 @@ def rule_notice_message(action: RuleAction, referral: Item, profile: Profile,
 
 def _message(kind: str, key: str, referral: Item, profile: Profile, files: list[Path],
              extra: dict, now: dt.datetime | None) -> OutgoingMessage:
-    wording = wording_for(profile.id, paths.MAIL_TEMPLATES)
-    team = clean_address(profile.team_inbox)
-    sender_address = clean_address(profile.mail.from_address)
-    if not team or not sender_address:
-        raise MailNotReady(f"The service profile '{profile.id}' needs a real email address in "
-                           "team_inbox and in [mail] from_address before any email can be sent.")
+    templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
+    team, sender_address = our_addresses(profile)
     values = dict(referral.verdict.values) if referral.verdict else {}
-    to_address, fallback = _recipient(referral, values, profile, wording)
-    to = (to_address,) if to_address else (team,)
-    cc = (team,) if to_address and to_address.lower() != team else ()
+    to, cc, fallback = outside_recipients(referral, values, profile, templates, team)
     context = {
         "kind": kind, "reference": referral.reference, "item_id": referral.id,
-        "fallback": fallback,
-        "service": {"name": profile.name, "service_name": profile.service_name,
-                    "phone": profile.phone, "team_inbox": profile.team_inbox,
-                    "supervisor_role": profile.supervisor_role,
-                    "coordinator_role": profile.coordinator_role,
-                    "out_of_hours_phone": profile.out_of_hours_phone},
+        "fallback": fallback, "service": service_context(profile),
         **extra,
     }
-    subject = wording.subject(kind, context)
+    subject = templates.subject(kind, context)
     msg = build_email(key=key, subject=subject, sender=sender_address,
                       sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
-                      auto_submitted="auto-generated", text=wording.body(kind, "txt", context),
-                      html=wording.body(kind, "html", context), files=files, now=now)
+                      auto_submitted="auto-generated", text=templates.body(kind, "txt", context),
+                      html=templates.body(kind, "html", context), files=files, now=now)
     return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
                            kind=kind)

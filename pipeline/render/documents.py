@@ -72,7 +72,7 @@ def warm_templates() -> None:
 
     from docxtpl import DocxTemplate
 
-    import pipeline.render.record    # noqa: F401  (imported now rather than mid-pack)
+    import pipeline.render.record_form    # noqa: F401  (imported now rather than mid-pack)
     import pipeline.render.schedule  # noqa: F401
     env = _CachingEnvironment.get()
     env.autoescape = True
@@ -223,7 +223,7 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
 def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[Path]:
     """Blank Family Time Records with the session's facts filled in (the supervisor fills the
     rest); made from the record form itself so they read back as records."""
-    from pipeline.render.record import prefill_record
+    from pipeline.render.record_form import prefill_record
     values = item.verdict.values
     ctx = C.document_context(C.DocumentContext, item, allocation, profile, today=None)
     start, end = C.parse_times(allocation.time)

@@ -17,13 +17,14 @@ import threading
 import time
 from pathlib import Path
 
+from pipeline.errors import FamilyTimeError
 from pipeline.files import write_private
 
 LOCK_NAME = "family-time-libreoffice.lock"
 _thread_lock = threading.Lock()
 
 
-class PdfProblem(Exception):
+class PdfProblem(FamilyTimeError):
     """No PDF could be made; the message says why in plain English (the .docx is unaffected)."""
 
 

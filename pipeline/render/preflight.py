@@ -15,13 +15,14 @@ import re
 import sys
 from pathlib import Path
 
+from pipeline.errors import FamilyTimeError
 from pipeline.paths import DOCUMENT_TEMPLATES
 
 SMART = "\u2018\u2019\u201c\u201d"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(FamilyTimeError):
     """A paperwork template that cannot be used; the message names the file and the place."""
 
     def __init__(self, path: Path, problem: str, where: str = ""):

@@ -29,11 +29,11 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from pipeline.dates import DAYS, long_date, weekday_name
 from pipeline.validate.calendar import WEEKDAY_INDEX, ServiceCalendar
 from pipeline.validate.values import parse_choice, parse_days
 
 ONE_DAY = dt.timedelta(days=1)
-WEEKDAY_NAMES = list(WEEKDAY_INDEX)
 DEFAULT_HORIZON_DAYS = 365      # no count and no end date: a year of sessions
 SEARCH_LIMIT_DAYS = 5 * 366     # a calendar that is closed for ever never loops for ever
 
@@ -219,15 +219,14 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
     if offered is not None:
         not_offered = [n for n in names if WEEKDAY_INDEX[n] not in offered]
         if not_offered:
-            on = ", ".join(WEEKDAY_NAMES[i] for i in sorted(offered))
+            on = ", ".join(DAYS[i] for i in sorted(offered))
             raise ValueError(f"The service does not run sessions on {' or '.join(not_offered)}. "
                              f"Sessions can be on: {on}.")
         if first_date.weekday() not in offered:
-            weekday = first_date.strftime("%A")
-            raise ValueError(f"The first date ({weekday} {first_date.day} "
-                             f"{first_date.strftime('%B %Y')}) is a {weekday}, and the service "
-                             f"does not run sessions on {weekday}s. Please choose another "
-                             "first date.")
+            weekday = weekday_name(first_date)
+            raise ValueError(f"The first date ({long_date(first_date)}) is a {weekday}, and the "
+                             f"service does not run sessions on {weekday}s. Please choose "
+                             "another first date.")
     pattern = pattern_for(frequency)
     weekdays = [WEEKDAY_INDEX[n] for n in names]
     promise = _replacement_promised(calendar) if replacement is None else replacement
@@ -249,11 +248,11 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
         reason = calendar.closure_reason(slot.date)
         if reason is None:
             if slot.date not in taken:
-                out.append(PlannedSession(date=slot.date, weekday=slot.date.strftime("%A")))
+                out.append(PlannedSession(date=slot.date, weekday=weekday_name(slot.date)))
         elif promise and slot.alone_in_week:
             alt = _replacement(slot.date, calendar, first_date, end)
             if alt is not None and alt not in taken:
-                out.append(PlannedSession(date=alt, weekday=alt.strftime("%A"),
+                out.append(PlannedSession(date=alt, weekday=weekday_name(alt),
                                           replaces=slot.date, closure=reason))
         taken.update(s.date for s in out[-1:])
         if count is not None and len(out) >= count:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.errors import FamilyTimeError
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.profile import Profile
 
@@ -86,7 +87,7 @@ class TrackerSpec(_Strict):
         return next(s for s in self.sheets if s.name == name)
 
 
-class TrackerSpecError(Exception):
+class TrackerSpecError(FamilyTimeError):
     """tracker.toml cannot be used; the message names the file and the setting."""
 
 

@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from typing import Any, Iterable
 
+from pipeline.dates import short_date
 from pipeline.models import Item
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
 
@@ -26,10 +27,6 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _uk(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def as_text(value: Any) -> str:
     """A form answer as the text a person would write in a cell."""
     if value is None:
@@ -37,7 +34,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, (dt.datetime, dt.date)):
-        return _uk(_day(value))
+        return short_date(value)
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, (list, tuple)):
@@ -139,7 +136,7 @@ class _Context:
         ref = self._summary_session_reference()
         if not ref or day is None:
             return self._summary_item_key()
-        return f"{ref} {_uk(day)}"
+        return f"{ref} {short_date(day)}"
 
     def _summary_lateness(self) -> str:
         from pipeline.sessions.record import late_minutes
@@ -161,7 +158,7 @@ class _Context:
         for i in later:
             word = f"outcome_{i.outcome}"
             outcome = self.word(word) if word in self.words else self.word("outcome_other", outcome=i.outcome)
-            parts.append(self.word("resubmitted", date=_uk(_day(i.received_at)), outcome=outcome))
+            parts.append(self.word("resubmitted", date=short_date(i.received_at), outcome=outcome))
         return self.word("list_separator").join(parts)
 
 

@@ -19,6 +19,9 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, Field
 
+from pipeline import clock
+from pipeline.dates import short_date
+from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item
 from pipeline.profile import Profile
@@ -26,8 +29,7 @@ from pipeline.tracker import lock
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import RowSource, parse_date, row_sources
-from pipeline.tracker.workbook import (Package, WorkbookError, key_index, norm_header, read_rows,
-                                       serial_date)
+from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
 
 log = logging.getLogger("pipeline.tracker")
 BACKUP_DIR = "backups"
@@ -51,7 +53,7 @@ class SyncReport(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
-class LayoutError(Exception):
+class LayoutError(FamilyTimeError):
     """The workbook's columns were changed so far that writing could do harm."""
 
 
@@ -88,14 +90,16 @@ def _same(want: Any, have: Any) -> bool:
     elif isinstance(have, bool):
         have = "Yes" if have else "No"
     elif isinstance(have, dt.date):
-        have = have.strftime("%d/%m/%Y")
+        have = short_date(have)
     return " ".join(str(have).split()) == " ".join(str(want).split())
 
 
 # ---------------------------------------------------------------- one workbook
 
 @dataclass
-class _Plan:
+class _Reconciliation:
+    """One workbook compared with the rows it must hold: the package (changed in memory when
+    editing), whether it is new, and the rows appended, updated or found different."""
     pkg: Package
     created: bool
     appended: list[str] = field(default_factory=list)
@@ -123,9 +127,9 @@ def _layout(spec: TrackerSpec, profile: Profile) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
 
 
-def _plan(path: Path, spec: TrackerSpec, profile: Profile,
-          sheets: dict[str, dict[str, RowSource]], edit: bool, full: bool = False,
-          all_sheets: bool = False) -> _Plan:
+def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
+               sheets: dict[str, dict[str, RowSource]], edit: bool, full: bool = False,
+               all_sheets: bool = False) -> _Reconciliation:
     """Compare the workbook with the rows it must hold; with `edit`, change it in memory.
 
     Rows whose hidden check cell matches are skipped unless `full`; `full` reads every
@@ -133,7 +137,7 @@ def _plan(path: Path, spec: TrackerSpec, profile: Profile,
     """
     wanted = [s.name for s in spec.enabled_sheets if s.name in sheets or all_sheets]
     pkg, created = _open(path, spec, profile, wanted if edit else [])
-    plan = _Plan(pkg=pkg, created=created)
+    outcome = _Reconciliation(pkg=pkg, created=created)
     date_fmt = spec.date_format
     for sheet in spec.enabled_sheets:
         if sheet.name not in wanted:
@@ -142,7 +146,8 @@ def _plan(path: Path, spec: TrackerSpec, profile: Profile,
         hdrs = headers(sheet, profile)
         sp = pkg.sheet(sheet.name, hdrs[sheet.key])
         if sp is None:
-            plan.differences += [Difference("missing", path.name, sheet.name, k) for k in sources]
+            outcome.differences += [Difference("missing", path.name, sheet.name, k)
+                                    for k in sources]
             continue
         if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
             raise LayoutError(
@@ -164,12 +169,12 @@ def _plan(path: Path, spec: TrackerSpec, profile: Profile,
         formats = {c.key: c.format for c in sheet.columns}
         index = key_index(pkg, sp, key_col, check_col) if key_col else {}
         for key in index.keys() - sources.keys():
-            plan.differences.append(Difference("unknown", path.name, sheet.name, key))
+            outcome.differences.append(Difference("unknown", path.name, sheet.name, key))
         for key, src in sources.items():
             hit = index.get(key)
             if hit is None:
-                plan.differences.append(Difference("missing", path.name, sheet.name, key))
-                plan.appended.append(key)
+                outcome.differences.append(Difference("missing", path.name, sheet.name, key))
+                outcome.appended.append(key)
                 if edit:
                     cells = [(cols[ck], v) for ck, v in src.row.items() if ck in cols]
                     if check_col:
@@ -186,10 +191,7 @@ def _plan(path: Path, spec: TrackerSpec, profile: Profile,
                 if col is None:
                     differ.append(ck)
                     continue
-                c = cells.get(col)
-                have = pkg.value(c) if c is not None else None
-                if formats[ck] == "date" and isinstance(have, float):
-                    have = serial_date(have, pkg.date1904)
+                have = pkg.column_value(cells, col, formats[ck])
                 if not _same(value, have):
                     differ.append(ck)
                     if edit:
@@ -197,9 +199,10 @@ def _plan(path: Path, spec: TrackerSpec, profile: Profile,
             if edit and check_col and seen_check != src.signature:
                 pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
             if differ:
-                plan.differences.append(Difference("differs", path.name, sheet.name, key, differ))
-                plan.updated.append(key)
-    return plan
+                outcome.differences.append(Difference("differs", path.name, sheet.name, key,
+                                                      differ))
+                outcome.updated.append(key)
+    return outcome
 
 
 def _backup(path: Path, data: bytes, keep: int) -> Path:
@@ -277,7 +280,7 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
         if not full and before is not None and _recall(config, path) == [list(before), digest]:
             return                      # nobody touched it and the ledger has nothing new
         try:
-            plan = _plan(path, spec, profile, sheets, edit=True, full=full)
+            outcome = _reconcile(path, spec, profile, sheets, edit=True, full=full)
         except LayoutError as exc:
             report.problems.append(str(exc))
             return
@@ -290,15 +293,15 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
             report.problems.append(f"The tracking workbook '{path.name}' cannot be read just now "
                                    f"(it is locked). New rows are waiting.")
             return
-        if not (plan.pkg.dirty or plan.created):
+        if not (outcome.pkg.dirty or outcome.created):
             _remember(config, path, before, digest)
             return
-        data = plan.pkg.to_bytes()
+        data = outcome.pkg.to_bytes()
         if _stamp(path) != before:
             continue                    # someone saved while we worked: start again
         try:
             if before is not None:
-                _backup(path, plan.pkg.original, spec.backups)
+                _backup(path, outcome.pkg.original, spec.backups)
             write_private(path, data)
         except PermissionError:
             report.waiting = True
@@ -308,11 +311,11 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
         _remember(config, path, _stamp(path), digest)
         report.writes += 1
         report.workbooks.append(path)
-        report.appended += len(plan.appended)
-        report.updated += len(plan.updated)
-        report.written += plan.appended + plan.updated
-        log.info("tracker: %s: %d added, %d updated (%s)", path.name, len(plan.appended),
-                 len(plan.updated), ", ".join((plan.appended + plan.updated)[:20]))
+        report.appended += len(outcome.appended)
+        report.updated += len(outcome.updated)
+        report.written += outcome.appended + outcome.updated
+        log.info("tracker: %s: %d added, %d updated (%s)", path.name, len(outcome.appended),
+                 len(outcome.updated), ", ".join((outcome.appended + outcome.updated)[:20]))
         return
     report.waiting = True
     report.problems.append(f"The tracking workbook '{path.name}' kept changing while the "
@@ -357,15 +360,15 @@ def sync(items: Iterable[Item], config: Any, profile: Profile,
 def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
         spec = load_spec()
-        plan = row_sources(list(items), spec, extras, _layout(spec, profile))
+        rows_by_year = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:      # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
         report.problems.append(f"The tracker could not be updated: {exc}")
         report.message = report.problems[-1]
         return report
-    for year in sorted(plan):
-        _sync_one(workbook_path(config, profile, year, spec), spec, profile, plan[year], report, full,
-                  config)
+    for year in sorted(rows_by_year):
+        _sync_one(workbook_path(config, profile, year, spec), spec, profile, rows_by_year[year],
+                  report, full, config)
     report.message = _message(report)
     return report
 
@@ -383,16 +386,17 @@ def _message(report: SyncReport) -> str:
 def check(items: Iterable[Item], config: Any, profile: Profile) -> list[Difference]:
     """How the workbook(s) differ from the ledger, without writing anything."""
     spec = load_spec()
-    plan = row_sources(list(items), spec, None, _layout(spec, profile))
+    rows_by_year = row_sources(list(items), spec, None, _layout(spec, profile))
     out: list[Difference] = []
-    years = set(plan) | set(_existing_years(config, profile, spec))
+    years = set(rows_by_year) | set(_existing_years(config, profile, spec))
     for year in sorted(years):
         path = workbook_path(config, profile, year, spec)
-        sheets = plan.get(year, {})
+        sheets = rows_by_year.get(year, {})
         if not path.exists():
             out += [Difference("missing", path.name, s, k) for s, rows in sheets.items() for k in rows]
             continue
-        out += _plan(path, spec, profile, sheets, edit=False, full=True, all_sheets=True).differences
+        out += _reconcile(path, spec, profile, sheets, edit=False, full=True,
+                          all_sheets=True).differences
     return out
 
 
@@ -418,7 +422,7 @@ def _as_text(value: Any) -> str | None:
             return f"{minutes // 60:02d}:{minutes % 60:02d}"
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return short_date(value)
     return " ".join(str(value).split()) or None
 
 
@@ -433,7 +437,7 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
     if sheet is None:
         return []
     if years is None:
-        this = dt.date.today().year
+        this = clock.today().year
         years = [this - 1, this]
     hdrs = headers(sheet, profile)
     person = {c.key for c in sheet.columns if not c.pipeline}

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from lxml import etree
 
+from pipeline.errors import FamilyTimeError
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.rows import Row, Value
 
@@ -40,7 +41,7 @@ _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _RANGE_END = re.compile(r"(\$?[A-Z]{1,3}\$?)(\d+)$")
 
 
-class WorkbookError(Exception):
+class WorkbookError(FamilyTimeError):
     """The file is not a workbook we can read; the message is for business support."""
 
 
@@ -249,6 +250,15 @@ class Package:
             return float(v)
         except ValueError:
             return v
+
+    def column_value(self, cells: dict[int, Any], col: int, fmt: str) -> Any:
+        """The value in column `col` of a row's cells (None when empty); in a date column,
+        the date Excel shows rather than its serial number."""
+        c = cells.get(col)
+        v = self.value(c) if c is not None else None
+        if fmt == "date" and isinstance(v, float):
+            v = serial_date(v, self.date1904)
+        return v
 
     # ---- sheets
     def sheet(self, name: str, key_header: str) -> SheetPart | None:
@@ -518,11 +528,7 @@ def read_rows(pkg: Package, sheet: SheetSpec, headers: dict[str, str],
             continue
         values = {}
         for ck, col in wanted.items():
-            c = cells.get(col)
-            v = pkg.value(c) if c is not None else None
-            if formats[ck] == "date" and isinstance(v, float):
-                v = serial_date(v, pkg.date1904)
-            values[ck] = v
+            values[ck] = pkg.column_value(cells, col, formats[ck])
         out[key] = values
     return out
 

@@ -13,7 +13,7 @@ from pipeline.extract.catalogue import catalogue
 from pipeline.extract.models import Extraction
 from pipeline.models import Problem, Verdict
 from pipeline.profile import Profile
-from pipeline.validate.wording import say
+from pipeline.validate.messages import say
 
 AGREEMENT = re.compile(r"agreement|contract", re.IGNORECASE)
 

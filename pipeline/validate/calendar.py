@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import holidays
 
+from pipeline.dates import DAYS, weekday_name
 from pipeline.profile import Profile
 
 ONE_DAY = dt.timedelta(days=1)
@@ -50,7 +51,7 @@ class ServiceCalendar:
         if (name := self.bank_holiday(d)) is not None:
             return name
         if d.weekday() not in self.session_weekdays:
-            return d.strftime("%A")
+            return weekday_name(d)
         return None
 
     def is_working_day(self, d: dt.date) -> bool:
@@ -106,8 +107,7 @@ class ServiceCalendar:
         return sorted(out.items())
 
 
-WEEKDAY_INDEX = {name: i for i, name in enumerate(
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
+WEEKDAY_INDEX = {name: i for i, name in enumerate(DAYS)}
 
 
 def due_dates(received: dt.datetime, profile: Profile,

@@ -8,17 +8,17 @@ and says, in plain English, what is wrong and what would be right.
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from pipeline.dates import add_months, long_date
 from pipeline.extract.catalogue import FieldSpec, FormSpec
 from pipeline.profile import Profile
 from pipeline.validate import values as V
 from pipeline.validate.calendar import ServiceCalendar
-from pipeline.validate.wording import has, say
+from pipeline.validate.messages import has, say
 
 
 @dataclass
@@ -50,17 +50,6 @@ class Context:
     @property
     def today(self) -> dt.date:
         return self.received.date()
-
-
-def uk(d: dt.date) -> str:
-    """A date the way the forms write it: Tuesday 4 March 2025."""
-    return f"{d:%A} {d.day} {d:%B %Y}"
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    m = d.month - 1 + months
-    y, m = d.year + m // 12, m % 12 + 1
-    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
 
 
 def age_on(dob: dt.date, on: dt.date) -> int:
@@ -127,14 +116,14 @@ def required(ctx: Context, spec: FieldSpec) -> Finding | None:
 
 def not_future(ctx: Context, key: str, v: dt.date) -> Finding | None:
     if v > ctx.today:
-        return Finding(key, ctx.say(key, say("rules", "not_future", date=uk(v))))
+        return Finding(key, ctx.say(key, say("rules", "not_future", date=long_date(v))))
     return None
 
 
 def child_under_18(ctx: Context, key: str, v: dt.date) -> Finding | None:
     on = ctx.values.get("referral.date", ctx.today)
     if v > ctx.today:
-        return Finding(key, ctx.say(key, say("rules", "dob_future", date=uk(v))))
+        return Finding(key, ctx.say(key, say("rules", "dob_future", date=long_date(v))))
     if age_on(v, on) >= 18:
         return Finding(key, ctx.say(key, say("rules", "over_18", age=age_on(v, on))))
     return None
@@ -147,12 +136,18 @@ def duration_30m_to_6h(ctx: Context, key: str, v: int) -> Finding | None:
     return None
 
 
-def not_before_referral_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
-    ref = ctx.values.get("referral.date")
-    if ref and v < ref:
-        return Finding(key, ctx.say(key, say("rules", "before_referral", date=uk(v),
-                                             referral=uk(ref))))
+def _not_before(ctx: Context, key: str, v: dt.date, earlier_key: str, message: str,
+                placeholder: str) -> Finding | None:
+    """A date that may not come before another answer's date (when that one is given)."""
+    earlier = ctx.values.get(earlier_key)
+    if earlier and v < earlier:
+        return Finding(key, ctx.say(key, say("rules", message, date=long_date(v),
+                                             **{placeholder: long_date(earlier)})))
     return None
+
+
+def not_before_referral_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
+    return _not_before(ctx, key, v, "referral.date", "before_referral", "referral")
 
 
 def must_be_yes(ctx: Context, key: str, v: bool) -> Finding | None:
@@ -177,11 +172,7 @@ def reference_format(ctx: Context, key: str, v: str) -> Finding | None:
 
 
 def not_before_session_date(ctx: Context, key: str, v: dt.date) -> Finding | None:
-    session = ctx.values.get("session.date")
-    if session and v < session:
-        return Finding(key, ctx.say(key, say("rules", "before_session", date=uk(v),
-                                             session=uk(session))))
-    return None
+    return _not_before(ctx, key, v, "session.date", "before_session", "session")
 
 
 NAMED_RULES: dict[str, Callable[[Context, str, Any], Finding | None]] = {
@@ -233,7 +224,7 @@ def time_limited(ctx: Context) -> list[Finding]:
         return []
     start = v.get("request.start_date") or v.get("referral.date") or ctx.today
     end = add_months(start, 3)
-    message = say("rules", "time_limited", what=say("rules", name), end=uk(end))
+    message = say("rules", "time_limited", what=say("rules", name), end=long_date(end))
     return [Finding("request.supervision", ctx.say("request.supervision", message), "warning",
                     f"time_limited:{end.isoformat()}")]
 
@@ -352,8 +343,8 @@ def late_recording(ctx: Context) -> list[Finding]:
         return []
     due = recording_deadline(ctx.profile, session)
     if written > due:
-        message = say("rules", "late_recording", written=uk(written), due=uk(due),
-                      session=uk(session))
+        message = say("rules", "late_recording", written=long_date(written), due=long_date(due),
+                      session=long_date(session))
         return [Finding("session.written_on", ctx.say("session.written_on", message), "warning",
                         "late_recording")]
     return []

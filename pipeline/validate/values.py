@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.validate.wording import say
+from pipeline.validate.messages import say
 
 Result = tuple[Any, str | None]
 

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.render import pdf
 from pipeline.render.pdf import PdfProblem, libreoffice_available, to_pdf, to_pdfs
-from pipeline.render.record import blank_record_path, prefill_record
+from pipeline.render.record_form import blank_record_path, prefill_record
 
 HERE = Path(__file__).resolve().parent
 FAKE = HERE / "data_k" / "fake_soffice.py"

@@ -15,9 +15,9 @@ from lxml import etree
 
 from pipeline.extract import extract_file
 from pipeline.profile import load_profile
-from pipeline.render.record import (RecordProblem, blank_record_path, controls_by_tag,
-                                    prefill_record, set_control_checkbox, set_control_date,
-                                    set_control_text)
+from pipeline.render.record_form import (RecordProblem, blank_record_path, controls_by_tag,
+                                         prefill_record, set_control_checkbox, set_control_date,
+                                         set_control_text)
 from pipeline.validate import validate_extraction
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

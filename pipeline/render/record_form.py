@@ -20,6 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.dates import short_date
+from pipeline.errors import FamilyTimeError
 from pipeline.extract.catalogue import catalogue
 from pipeline.files import write_private
 from pipeline.paths import FORM_TEMPLATES
@@ -37,7 +39,7 @@ def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-class RecordProblem(Exception):
+class RecordProblem(FamilyTimeError):
     """The blank record form cannot be used; the message says what to do."""
 
 
@@ -102,7 +104,7 @@ def set_control_date(sdt, value: dt.date | str) -> None:
     is picked. Free text typed into a picker (a str that is not dd/mm/yyyy) gets no fullDate."""
     if isinstance(value, dt.date):
         day: dt.date | None = value
-        text = value.strftime("%d/%m/%Y")
+        text = short_date(value)
     else:
         text = value
         m = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", value.strip())

@@ -1,4 +1,4 @@
-"""The wording of every automatic email, read from form_templates/mail/ (Jinja2).
+"""The templates and settings of every automatic email, read from form_templates/mail/.
 
 A service changes what its emails say by editing templates, never code: a file in
 mail/<profile id>/ replaces the shared file of the same name, and mail/<profile id>/mail.toml
@@ -7,27 +7,14 @@ replaces single settings of mail/mail.toml.
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
+from pipeline.dates import long_date
 from pipeline.paths import MAIL_TEMPLATES
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-
-def long_date(value: object) -> str:
-    """"Wednesday 25 November 2026": English whatever the machine's locale."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        return "" if value is None else str(value)
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def working_days(n: object) -> str:
@@ -35,8 +22,9 @@ def working_days(n: object) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
 
 
-class Wording:
-    """Templates and settings for one service, shared files first overridden by its own."""
+class MailTemplates:
+    """Templates (Jinja2) and mail.toml settings for one service, its own files over the
+    shared ones."""
 
     def __init__(self, profile_id: str, root: Path = MAIL_TEMPLATES):
         self.root = root
@@ -99,6 +87,6 @@ def _merged(base: Path, own: Path) -> dict:
 
 
 @lru_cache(maxsize=16)
-def wording_for(profile_id: str, root: Path = MAIL_TEMPLATES) -> Wording:
-    """One Wording per service per process (templates are compiled once)."""
-    return Wording(profile_id, root)
+def templates_for(profile_id: str, root: Path = MAIL_TEMPLATES) -> MailTemplates:
+    """One MailTemplates per service per process (templates are compiled once)."""
+    return MailTemplates(profile_id, root)
