@@ -5,7 +5,9 @@ items (one per submission), their references and the side effects they owe; the 
 moved out of the inbox only after that commit, so a crash at any instant leaves either nothing
 recorded (the file is processed again) or a committed row whose move is finished at the next
 start. References (FT-<year>-<5 digits>) are allocated inside the same transaction and never
-reused. Logs carry references and item ids, never names.
+reused. Which outcomes get a reference, and which a re-submission takes over, is
+pipeline/outcomes.toml's rule; the words people read are process.py's. The ledger stores.
+Logs carry references and item ids, never names.
 """
 
 from __future__ import annotations
