@@ -63,10 +63,9 @@ def stage_timer():
         _wrap(validate, "validate_extraction", "validate", times),
         _wrap(process, "archive_original", "archive", times),
         _wrap(process, "sha256_of", "hash", times),
-        _wrap(effects, "_mail", "effects: mail", times),
-        _wrap(effects, "_tracker", "effects: tracker", times),
-        _wrap(effects, "_paperwork", "effects: paperwork", times),
     ]
+    patches += [_wrap(e, "run", f"effects: {e.name}", times) for e in effects.EFFECTS
+                if e.name in ("mail", "tracker", "paperwork")]
     patches += [_wrap(Ledger, m, "ledger", times) for m in LEDGER_METHODS]
     try:
         yield times

@@ -12,21 +12,13 @@ import os
 import shutil
 from pathlib import Path
 
+from pipeline import outcomes
 from pipeline.dates import short_datetime
 from pipeline.files import private_dir, write_private
 
 log = logging.getLogger("pipeline.archive")
 
-OUTCOME_WORDS = {
-    "accepted": "Accepted: a complete referral",
-    "incomplete": "Incomplete: answers are missing or need correcting",
-    "old_form": "Old form: sent on an old version of the form",
-    "not_referral": "Not a referral form",
-    "unreadable": "Could not be read",
-    "duplicate": "Duplicate: the same file was received before",
-    "session_record": "Session record",
-    "session_attention": "Session record to check: its referral or answers need a person",
-}
+OUTCOME_WORDS = outcomes.words("archive")     # pipeline/outcomes.toml
 
 
 MAX_NAME_BYTES = 200        # + " (n)" + ".reason.txt" stays under the 255-byte name limit

@@ -5,7 +5,9 @@ items (one per submission), their references and the side effects they owe; the 
 moved out of the inbox only after that commit, so a crash at any instant leaves either nothing
 recorded (the file is processed again) or a committed row whose move is finished at the next
 start. References (FT-<year>-<5 digits>) are allocated inside the same transaction and never
-reused. Logs carry references and item ids, never names.
+reused. Which outcomes get a reference, and which a re-submission takes over, is
+pipeline/outcomes.toml's rule; the words people read are process.py's. The ledger stores.
+Logs carry references and item ids, never names.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline.effect import EffectName
 from pipeline.files import private_dir
-from pipeline.models import Item, RuleAction, SessionRecord, Verdict
+from pipeline.models import Item, Outcome, RuleAction, SessionRecord, Verdict
+from pipeline.outcomes import REFERRAL_OUTCOMES, RESUBMITTABLE, email_folder, takes_reference
 
 log = logging.getLogger("pipeline.ledger")
 
-REFERRAL_OUTCOMES = ("accepted", "incomplete", "old_form")
-RESUBMITTABLE = ("incomplete", "old_form")
 EFFECT_STATUSES = ("pending", "done", "failed")
 
 _SCHEMA = """
@@ -73,13 +75,13 @@ CREATE TABLE IF NOT EXISTS reference_years (
 CREATE TABLE IF NOT EXISTS effects (
     id              INTEGER PRIMARY KEY,
     item_id         INTEGER NOT NULL REFERENCES items (id),
-    effect          TEXT NOT NULL,        -- tracker, mail, paperwork
+    effect          TEXT NOT NULL,        -- an EffectName: tracker, mail, paperwork, ...
     key             TEXT NOT NULL,
     status          TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed (retried)
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL DEFAULT 0,
     last_error      TEXT,
-    waiting         TEXT,                 -- why it waits: workbook_open, not_installed, ...
+    waiting         TEXT,                 -- why it waits (pipeline.effect.Waiting)
     done_at         TEXT,
     UNIQUE (item_id, effect)
 );
@@ -152,7 +154,7 @@ def shown(text: str) -> str:
 class ItemDraft:
     """One submission worked out by process.py, before the ledger gives it an id and reference."""
     original_name: str
-    outcome: str
+    outcome: Outcome
     reason: str
     case_id: str | None = None
     sender: str | None = None
@@ -160,7 +162,7 @@ class ItemDraft:
     auto_submitted: bool = False
     verdict: Verdict | None = None
     agreement_attached: bool = False
-    effects: list[str] = field(default_factory=list)   # effect names this item owes
+    effects: list[EffectName] = field(default_factory=list)   # the effects this item owes
     linked_to: int | None = None                        # set for duplicates (the earlier item)
     received_at: dt.datetime | None = None              # an email's own date; else the file's
     session: SessionRecord | None = None                # a linked session record (item_id 0)
@@ -391,7 +393,7 @@ class Ledger(_Sessions):
             f"{d.original_name}: {d.outcome}" for d in drafts)
         outcomes = {d.outcome for d in drafts}
         folder = archive_folder or (drafts[0].outcome if len(outcomes) == 1 else
-                                    _email_folder(outcomes))
+                                    email_folder(outcomes))
         with self._tx() as db:
             same = db.execute("SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND "
                               "archived = 0", (sha256, _path_text(source_path))).fetchone()
@@ -422,13 +424,13 @@ class Ledger(_Sessions):
                      received_at: dt.datetime, d: ItemDraft) -> int:
         reference, linked_to = None, d.linked_to
         case_id = normalise_case_id(d.case_id)
-        is_record = d.verdict is not None and d.verdict.kind == "session_record"
-        if d.outcome in REFERRAL_OUTCOMES and not is_record:
+        if takes_reference(d.outcome, d.verdict):
             earlier = None
-            if case_id:
+            if case_id:                # the case's latest referral
+                marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
                 earlier = db.execute(
                     "SELECT id, outcome, reference FROM items WHERE case_id = ? AND outcome IN "
-                    "(?, ?, ?) AND reference IS NOT NULL ORDER BY id DESC LIMIT 1",
+                    f"({marks}) AND reference IS NOT NULL ORDER BY id DESC LIMIT 1",
                     (case_id, *REFERRAL_OUTCOMES)).fetchone()
             if earlier is not None and earlier["outcome"] in RESUBMITTABLE:
                 reference, linked_to = earlier["reference"], earlier["id"]
@@ -454,7 +456,8 @@ class Ledger(_Sessions):
 
     @staticmethod
     def _insert_session(db: sqlite3.Connection, item_id: int, d: ItemDraft) -> None:
-        """Store a linked record; an earlier record for the same date is replaced (and said)."""
+        """Store a linked record; an earlier record for the same date is replaced (process.py
+        says so in the item's reason)."""
         rec = d.session.model_copy(update={"item_id": item_id})
         day = rec.date.isoformat()
         earlier = db.execute("SELECT item_id FROM sessions WHERE reference = ? AND date = ? AND "
@@ -464,16 +467,6 @@ class Ledger(_Sessions):
             rec = rec.model_copy(update={"replaces": earlier["item_id"]})
             db.execute("UPDATE sessions SET current = 0, replaced_by = ? WHERE reference = ? "
                        "AND date = ? AND current = 1", (item_id, rec.reference, day))
-            note = (f" It replaces the record for the session on {rec.date:%d/%m/%Y} received "
-                    f"earlier (item {earlier['item_id']}).")
-            acted = db.execute("SELECT kind FROM rule_actions WHERE reference = ? AND "
-                               "(',' || dates || ',') LIKE ?",
-                               (rec.reference, f"%,{day},%")).fetchone()
-            if acted is not None and not rec.missed_by_parent:
-                words = "suspension" if acted["kind"] == "suspension" else "legal advice"
-                note += (f" The {words} decided on the earlier record counted this session as "
-                         "missed; please check whether it still stands.")
-            db.execute("UPDATE items SET reason = reason || ? WHERE id = ?", (note, item_id))
         db.execute("INSERT INTO sessions (item_id, reference, date, record) VALUES (?, ?, ?, ?)",
                    (item_id, rec.reference, day, rec.model_dump_json()))
 
@@ -575,10 +568,11 @@ class Ledger(_Sessions):
 
     def oldest_unacknowledged(self) -> Item | None:
         """The oldest referral whose acknowledgement email has not gone yet."""
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
         rows = self._query(
-            self._ITEMS + " JOIN effects e ON e.item_id = i.id WHERE e.effect = 'mail' AND "
-            "e.status != 'done' AND i.outcome IN ('accepted', 'incomplete', 'old_form') "
-            "ORDER BY i.received_at, i.id LIMIT 1")
+            self._ITEMS + " JOIN effects e ON e.item_id = i.id WHERE e.effect = ? AND "
+            f"e.status != 'done' AND i.outcome IN ({marks}) "
+            "ORDER BY i.received_at, i.id LIMIT 1", (EffectName.MAIL, *REFERRAL_OUTCOMES))
         return self._item(rows[0]) if rows else None
 
     # ---------------------------------------------------------------- effects
@@ -694,15 +688,6 @@ def _retyped(verdict: Verdict) -> Verdict:
         except ValueError:
             pass
     return verdict
-
-
-def _email_folder(outcomes: set[str]) -> str:
-    """An email with several forms is archived under its most important outcome."""
-    for outcome in ("accepted", "incomplete", "old_form", "session_record", "session_attention",
-                    "not_referral", "unreadable", "duplicate"):
-        if outcome in outcomes:
-            return outcome
-    return "unreadable"
 
 
 def backoff(attempts: int, base: float = 30.0, cap: float = 3600.0) -> float:

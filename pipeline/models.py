@@ -63,6 +63,14 @@ class Item(BaseModel):
     agreement_attached: bool = False
 
 
+def is_court_directed(item: Item | None) -> bool:
+    """Family time a court directed: the form says so, or validation flagged it. The rule caps
+    such a suspension and the letters say why."""
+    v = item.verdict if item is not None else None
+    return bool(v and ("court_directed" in v.flags
+                       or v.values.get("referral.court_directed") is True))
+
+
 class Allocation(BaseModel):
     """What a co-ordinator typed into a referral's tracker row to allocate it."""
     reference: str

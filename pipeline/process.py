@@ -17,17 +17,20 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pipeline.extract as extract
+import pipeline.validate as validate
 from pipeline.archive import archive_original, reason_text
+from pipeline.dates import short_date, short_datetime
+from pipeline.effect import EffectName
 from pipeline.files import private_dir
 from pipeline.intake import is_busy_error, log_fault
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
-from pipeline.models import Item, Verdict
+from pipeline.models import Item, SessionRecord, Verdict
+from pipeline.outcomes import MAIL_OUTCOMES, REFERRAL_OUTCOMES, outcome_of
+from pipeline.sessions.record import session_record
 
 log = logging.getLogger("pipeline.process")
 
-OUTCOME_BY_VERDICT = {"complete": "accepted", "incomplete": "incomplete", "old": "old_form",
-                      "not_referral": "not_referral", "unreadable": "unreadable"}
-MAIL_OUTCOMES = {"accepted", "incomplete", "old_form", "not_referral", "unreadable"}
 CASE_KEY = "child.case_id"
 
 
@@ -102,7 +105,7 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
                                        "in archive/failed; please ask IT to look at the "
                                        "pipeline's log, and process the form by hand "
                                        "meanwhile.",
-                                effects=["tracker", "mail"])]
+                                effects=[EffectName.TRACKER, EffectName.MAIL])]
     if not internal_error:
         try:
             drafts = link_sessions(drafts, ledger, profile)
@@ -220,7 +223,6 @@ def _email_received(date_text: str | None, fallback: dt.datetime) -> dt.datetime
 
 def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> list[ItemDraft]:
     """Read a private scratch copy, so the inbox file is never held open or changed."""
-    from pipeline.extract import extract_file
     scratch_root = private_dir(config.state_dir / "scratch")
     with tempfile.TemporaryDirectory(dir=scratch_root) as tmp:
         copy = Path(tmp) / path.name
@@ -230,24 +232,19 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
             if is_busy_error(exc) or not path.exists():
                 raise NotYet(str(exc)) from exc
             raise
-        extraction = extract_file(copy, profile)
+        extraction = extract.extract_file(copy, profile)
     return drafts_for(path.name, extraction, profile, received)
 
 
 def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[ItemDraft]:
     """One draft per submission: the file, or each form attached to an email."""
-    from pipeline.validate import validate_extraction
     if not extraction.is_email:
-        verdict = validate_extraction(extraction, profile, received)
+        verdict = validate.validate_extraction(extraction, profile, received)
         return [_draft(name, extraction, verdict)]
     when = _email_received(extraction.date, received)
     parts = extraction.attachments or [extraction]
-    verdicts = []
-    for part in parts:
-        try:
-            verdicts.append(validate_extraction(part, profile, when, email=extraction))
-        except TypeError:                         # a validator without the email argument
-            verdicts.append(validate_extraction(part, profile, when))
+    verdicts = [validate.validate_extraction(part, profile, when, email=extraction)
+                for part in parts]
     has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
     drafts = []
     for part, verdict in zip(parts, verdicts):
@@ -257,25 +254,23 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
         if has_form and d.outcome == "not_referral":
             # e.g. the signed agreement sent with the referral: kept, no "attention" email
             d.reason = f"Sent with a form in the same email; kept with it. {d.reason}".strip()
-            d.effects = ["tracker"]
+            d.effects = [EffectName.TRACKER]
         drafts.append(d)
     return drafts
 
 
 def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
-    outcome = OUTCOME_BY_VERDICT.get(verdict.verdict, "unreadable")
-    if verdict.kind == "session_record" and outcome in ("accepted", "incomplete"):
-        outcome = "session_record"
+    outcome = outcome_of(verdict)
     case = verdict.values.get(CASE_KEY) or extraction.fields.get(CASE_KEY)
     if isinstance(case, list):
         case = " ".join(case)
-    effects = ["tracker"]
+    effects = [EffectName.TRACKER]
     if outcome in MAIL_OUTCOMES:
-        effects.append("mail")
+        effects.append(EffectName.MAIL)
     if outcome == "accepted":
-        effects.append("paperwork")
+        effects.append(EffectName.PAPERWORK)
     src = email or extraction
-    agreement = bool(email is not None and _agreement(email, extraction))
+    agreement = bool(email is not None and validate.agreement_in_email(email, extraction))
     return ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
                      case_id=normalise_case_id(case) if outcome != "not_referral" else None,
                      sender=src.sender, subject=src.subject,
@@ -301,7 +296,6 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
     A record the validator found incomplete is not added to the sessions (the missed-session
     rule must not act on a guess); a person asks the supervisor for the missing answers.
     """
-    from pipeline.sessions.record import session_record
     for d in drafts:
         v = d.verdict
         if d.outcome != "session_record" or v is None:
@@ -314,42 +308,53 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
                              "supervisor to correct the record and send it again.")
             continue
         referral = ledger.item_by_reference(ref) if ref else None
-        if referral is None or referral.outcome not in ("accepted", "incomplete", "old_form"):
+        if referral is None or referral.outcome not in REFERRAL_OUTCOMES:
             _to_attention(d, f"This Family Time Record gives the referral reference "
                              f"'{ref or 'none'}', but no referral with that reference has been "
                              "received, so it could not be added to anyone's sessions. Please "
                              "check the reference with the supervisor and send it again.")
             continue
         d.session = session_record(v, 0, ref, profile)
-        d.reason = (f"Session record for {ref}, session on {d.session.date:%d/%m/%Y}: "
+        d.reason = (f"Session record for {ref}, session on {short_date(d.session.date)}: "
                     f"{d.session.outcome}.")
         if d.session.late_recording:
             d.reason += " Written later than the recording deadline."
-        d.effects = ["rule", "tracker"]
+        d.reason += _replacement_note(d.session, ledger)
+        d.effects = [EffectName.RULE, EffectName.TRACKER]
         if d.session.significant_event:
-            d.effects.insert(0, "significant_event")
+            d.effects.insert(0, EffectName.SIGNIFICANT_EVENT)
     return drafts
 
 
+def _replacement_note(record: SessionRecord, ledger: Ledger) -> str:
+    """A second record for the same session replaces the first (the ledger keeps both); say so,
+    and when the rule already acted on the first, ask a person to check the decision."""
+    earlier = [r for r in ledger.sessions_of(record.reference) if r.date == record.date]
+    if not earlier:
+        return ""
+    note = (f" It replaces the record for the session on {short_date(record.date)} received "
+            f"earlier (item {max(r.item_id for r in earlier)}).")
+    acted = next((sa.action for sa in ledger.rule_actions(record.reference)
+                  if record.date in sa.action.session_dates), None)
+    if acted is not None and not record.missed_by_parent:
+        words = "suspension" if acted.kind == "suspension" else "legal advice"
+        note += (f" The {words} decided on the earlier record counted this session as "
+                 "missed; please check whether it still stands.")
+    return note
+
+
 def _to_attention(d: ItemDraft, reason: str) -> None:
-    d.outcome, d.reason, d.effects = "session_attention", reason, ["tracker", "mail"]
-
-
-def _agreement(email, attachment) -> bool:
-    try:
-        from pipeline.validate import agreement_in_email
-    except ImportError:
-        return False
-    return bool(agreement_in_email(email, attachment))
+    d.outcome, d.reason = "session_attention", reason
+    d.effects = [EffectName.TRACKER, EffectName.MAIL]
 
 
 def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger) -> ItemDraft:
     first = earlier[0]
     items = ledger.items_of_file(first.id)
     ref = next((i.reference for i in items if i.reference), None)
-    when = f"{first.received_at:%d/%m/%Y %H:%M}"
+    when = short_datetime(first.received_at)
     reason = (f"The same file was already received on {when}"
               + (f" (reference {ref})" if ref else "")
               + "; it was not processed again and no email was sent.")
     return ItemDraft(original_name=name, outcome="duplicate", reason=reason,
-                     linked_to=items[0].id if items else None, effects=["tracker"])
+                     linked_to=items[0].id if items else None, effects=[EffectName.TRACKER])

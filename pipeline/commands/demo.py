@@ -43,14 +43,14 @@ def _story(config, profile, ledger, watcher, item) -> None:
 
     from pipeline.commands.paperwork import make_pack
     from pipeline.demo_roles import allocate, first_date_weeks_ago, send_back_missed_records
-    from pipeline.tracker import read_allocations
+    from pipeline.tracker import allocations_by_reference
 
     first = first_date_weeks_ago(profile, dt.date.today())
     typed = allocate(config, profile, item, first)
     print(f"\nActing as the co-ordinator: {item.reference} allocated in the tracker "
           f"({typed['day']}s {typed['time']} at {typed['venue']}, first session "
           f"{first:%d/%m/%Y}).")
-    allocation = {a.reference: a for a in read_allocations(config, profile)}[item.reference]
+    allocation = allocations_by_reference(config, profile)[item.reference]
     make_pack(config, profile, ledger, allocation, item.reference, pdf=False)
     sent = send_back_missed_records(config.outbox_dir / item.reference, config.inbox_dir)
     print(f"\nActing as the supervisor: {len(sent)} completed session records sent back "

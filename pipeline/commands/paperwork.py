@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.effect import EffectName
+
 HELP = "Make the paperwork pack (agreement, letters, session records) for allocated referrals."
 
 
@@ -42,20 +44,12 @@ def open_sources(config_path):
         preflight()
     except TemplateProblem as exc:
         return _err(str(exc))
-    try:
-        from pipeline.ledger import Ledger
-    except ImportError:
-        return _err("The ledger is not installed in this version, so referrals cannot be "
-                    "looked up.")
+    from pipeline.ledger import Ledger
+    from pipeline.tracker import allocations_by_reference
     if not config.ledger_path.exists():
         return _err(f"No ledger yet ({config.ledger_path}): no referral has been processed.")
     try:
-        from pipeline.tracker import read_allocations
-    except ImportError:
-        return _err("The tracker is not installed in this version, so allocations cannot be "
-                    "read.")
-    try:
-        allocations = {a.reference: a for a in read_allocations(config, profile)}
+        allocations = allocations_by_reference(config, profile)
     except Exception as exc:   # a locked or damaged workbook: say so, never a traceback
         return _err(f"The tracking workbook could not be read ({type(exc).__name__}). If it is "
                     "open in Excel, close it and try again.")
@@ -104,13 +98,8 @@ def make_pack(config, profile, ledger, allocation, reference: str, pdf: bool) ->
         return _err(f"{reference}: {exc}")
     except Exception as exc:   # noqa: BLE001 - a sentence for the person, not a traceback
         return _err(f"{reference}: the pack could not be made ({type(exc).__name__}: {exc}).")
-    for marker in ("mark_effect_done", "reopen_effect"):
-        fn = getattr(ledger, marker, None)
-        try:
-            if fn is not None:
-                fn(item.id, "paperwork" if marker == "mark_effect_done" else "tracker")
-        except Exception:   # the ledger may not owe this effect; the pack is what matters
-            pass
+    ledger.mark_effect_done(item.id, EffectName.PAPERWORK)   # nothing, if it was not owed
+    ledger.reopen_effect(item.id, EffectName.TRACKER)        # the Paperwork column changes
     print(f"{reference}: {len(paths)} documents in {out_dir}")
     for p in paths:
         print(f"  {p.name}")
@@ -141,6 +130,4 @@ def run(args: argparse.Namespace) -> int:
                                          args.pdf))
         return worst
     finally:
-        close = getattr(ledger, "close", None)
-        if close:
-            close()
+        ledger.close()

@@ -41,12 +41,9 @@ def run(args: argparse.Namespace) -> int:
         if item is None:
             return _err(f"{ref}: no referral with this reference in the ledger.")
         allocation = allocations.get(ref)
-        sessions_of = getattr(ledger, "sessions_of", None)
-        sessions = list(sessions_of(ref)) if sessions_of else []
+        sessions = ledger.sessions_of(ref)
     finally:
-        close = getattr(ledger, "close", None)
-        if close:
-            close()
+        ledger.close()
     values = item.verdict.values if item.verdict else {}
     review = values.get("review.next_date")
     period_to = args.period_to or (review if isinstance(review, dt.date) else dt.date.today())

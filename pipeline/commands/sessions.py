@@ -8,6 +8,8 @@ import argparse
 import datetime as dt
 import json
 
+from pipeline import clock
+
 HELP = "Show a referral's session records and where it stands under the missed-session rule."
 
 
@@ -23,9 +25,11 @@ def _uk(d: dt.date | None) -> str:
 
 def gather(ledger, reference: str, profile, config=None, today: dt.date | None = None) -> dict:
     """The facts shown (separate from printing, so tests read them without a terminal)."""
-    from pipeline.effects import _allocations, rule_due
-    today = today or dt.date.today()
-    allocation = _allocations(config, profile).get(reference) if config is not None else None
+    from pipeline.sessions.effect import rule_due
+    from pipeline.tracker import allocations_or_none
+    today = today or clock.today()
+    allocation = allocations_or_none(config, profile).get(reference) if config is not None \
+        else None
     records = ledger.sessions_of(reference)
     everything = ledger.sessions_of(reference, include_replaced=True)
     replaced = {r.item_id for r in everything} - {r.item_id for r in records}

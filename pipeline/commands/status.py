@@ -11,15 +11,16 @@ import argparse
 import datetime as dt
 import json
 
+from pipeline import outcomes
+from pipeline.effect import EffectName, Waiting
+
 HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
 
-OUTCOME_LABELS = {"accepted": "Accepted referrals", "incomplete": "Incomplete referrals",
-                  "old_form": "Old forms returned", "not_referral": "Not a referral",
-                  "unreadable": "Could not be read", "duplicate": "Duplicates",
-                  "session_record": "Session records",
-                  "session_attention": "Session records to check"}
-EFFECT_LABELS = {"tracker": "Tracker rows", "mail": "Emails", "paperwork": "Paperwork packs",
-                 "rule": "Missed-session letters", "significant_event": "Significant-event emails"}
+OUTCOME_LABELS = outcomes.words("status")     # pipeline/outcomes.toml
+EFFECT_LABELS = {EffectName.TRACKER: "Tracker rows", EffectName.MAIL: "Emails",
+                 EffectName.PAPERWORK: "Paperwork packs",
+                 EffectName.RULE: "Missed-session letters",
+                 EffectName.SIGNIFICANT_EVENT: "Significant-event emails"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +56,8 @@ def gather(ledger, config=None, profile=None) -> dict:
             "files": ledger.file_count(),
             "waiting": waiting,
             "workbook_open": sum(w["count"] for w in waiting
-                                 if w["effect"] == "tracker" and w["kind"] == "workbook_open"),
+                                 if w["effect"] == EffectName.TRACKER
+                                 and w["kind"] == Waiting.WORKBOOK_OPEN),
             "oldest_unacknowledged": None if oldest is None else {
                 "reference": oldest.reference, "item": oldest.id, "outcome": oldest.outcome,
                 "received": oldest.received_at.isoformat()},

@@ -4,7 +4,6 @@ or list how they differ without changing anything."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 
@@ -32,12 +31,8 @@ def _load(config_path):
     except (ConfigError, ProfileError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    try:
-        from pipeline.ledger import Ledger
-    except ImportError:
-        print("The ledger is not installed in this version, so there is nothing to reconcile.",
-              file=sys.stderr)
-        return 2
+    from pipeline.ledger import Ledger
+    from pipeline.tracker.effect import acknowledged as acknowledged_dates
     if not config.ledger_path.exists():
         print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
               f"nothing to reconcile.", file=sys.stderr)
@@ -45,19 +40,9 @@ def _load(config_path):
     ledger = Ledger(config.ledger_path)
     try:
         items = ledger.items()
-        acknowledged = {}
-        try:
-            sent = ledger.done_effects("mail")
-        except Exception:
-            sent = {}
-        for item in items:
-            when = sent.get(item.id)
-            if item.reference and item.outcome == "accepted" and when:
-                acknowledged[item.reference] = dt.datetime.fromisoformat(when).date()
+        acknowledged = acknowledged_dates(ledger, items)
     finally:
-        close = getattr(ledger, "close", None)
-        if close:
-            close()
+        ledger.close()
     return config, profile, items, acknowledged
 
 

@@ -7,7 +7,6 @@ a PDF called .docx). Never raises for bad input: a damaged or hostile file gets 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from pathlib import Path
@@ -25,20 +24,8 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 def unreadable(path: Path, reason: str) -> Extraction:
-    """The verdict for a file we cannot or will not read."""
+    """The verdict for a file we cannot or will not read (every reader's one way to say so)."""
     return Extraction(file=path.name, form=FormMatch(status="unreadable", reason=reason))
-
-
-def _optional_reader(module: str, func: str, path: Path, what: str, profile=None) -> Extraction:
-    """Call a reader another module provides; if it is not installed yet, say so plainly."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return unreadable(path, f"{what} files are not supported yet; please ask the sender "
-                                "for the Word (.docx) version of the form.")
-    return getattr(mod, func)(path, profile=profile)
 
 
 def _sniff(path: Path) -> bytes:
@@ -119,8 +106,8 @@ def _extract(path: Path, profile) -> Extraction:
                                     "be read. Please ask the sender to remove the password "
                                     "and send it again.")
         if suffix == ".msg" or _is_outlook_message(path):
-            return _optional_reader("pipeline.extract.email", "read_email", path, "Outlook message",
-                                    profile)
+            from pipeline.extract.email import read_email
+            return read_email(path, profile=profile)
         if suffix in {".xls", ".xlsx", ".ppt"}:
             return Extraction(file=path.name, form=FormMatch(
                 status="not_referral", reason="Not a referral: this is an old Office file "
@@ -131,14 +118,16 @@ def _extract(path: Path, profile) -> Extraction:
         from pipeline.extract.docx import read_docx
         return read_docx(path, profile=profile)
     if head.startswith(PDF_MAGIC):
-        return _optional_reader("pipeline.extract.pdf", "read_pdf", path, "PDF", profile)
+        from pipeline.extract.pdf import read_pdf
+        return read_pdf(path, profile=profile)
     if head.startswith(TNEF_MAGIC):
         return unreadable(path, "This is a 'winmail.dat' file: Outlook sent the email in its "
                                 "own rich-text format, which wraps up the attachments so they "
                                 "cannot be opened. Please ask the sender to send the form again "
                                 "from an email set to HTML or plain text.")
     if _looks_like_email(path):
-        return _optional_reader("pipeline.extract.email", "read_email", path, "Email", profile)
+        from pipeline.extract.email import read_email
+        return read_email(path, profile=profile)
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
         return unreadable(path, "The file is named like a Word document but is not one "
                                 "(it may be damaged, or another kind of file renamed). "

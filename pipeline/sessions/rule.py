@@ -30,26 +30,7 @@ from pipeline.models import RuleAction, SessionRecord
 from pipeline.profile import MissedSessions
 
 ATTENDED = ("Took place", "Ended early")
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Planned = Callable[[dt.date, dt.date], Iterable[dt.date]]
-
-
-def weekly_plan(day_text: str | None, is_session_day: Callable[[dt.date], bool] | None = None
-                ) -> Planned | None:
-    """Planned dates from an allocation's "Tuesday and Thursday" (None: no plan known)."""
-    text = (day_text or "").lower()
-    days = {i for i, name in enumerate(WEEKDAYS) if name in text or name[:3] + " " in text + " "}
-    if not days:
-        return None
-
-    def planned(a: dt.date, b: dt.date) -> list[dt.date]:
-        out, day = [], a + dt.timedelta(days=1)
-        while day < b:
-            if day.weekday() in days and (is_session_day is None or is_session_day(day)):
-                out.append(day)
-            day += dt.timedelta(days=1)
-        return out
-    return planned
 
 
 def current_records(records: list[SessionRecord]) -> list[SessionRecord]:

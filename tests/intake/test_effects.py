@@ -7,7 +7,6 @@ import datetime as dt
 import time
 import types
 
-from pipeline import effects
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
 from pipeline.models import Allocation
@@ -53,15 +52,17 @@ def test_rows_wait_while_the_workbook_is_open_and_status_says_so(work, monkeypat
     assert work.ledger.pending_effects(effect="tracker") == []
 
 
-def test_a_missing_module_leaves_its_effect_pending_and_status_says_why(work, monkeypatch):
-    real = effects._module
-    monkeypatch.setattr(effects, "_module",
-                        lambda name: None if name == "pipeline.notify" else real(name))
+def test_mail_the_service_must_set_up_waits_and_status_says_why(work, monkeypatch):
+    import pipeline.notify as notify
+
+    def not_ready(*a, **k):
+        raise notify.MailNotReady("The team's mailbox is not set in the profile.")
+    monkeypatch.setattr(notify, "messages_for", not_ready)
     _three(work)
     run_effects(work.ledger, work.config, work.profile)
     waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}
     assert waiting["mail"]["count"] == 3
-    assert "not installed" in waiting["mail"]["why"]
+    assert "mailbox is not set" in waiting["mail"]["why"]
     assert work.ledger.oldest_unacknowledged() is not None
     assert not list(work.config.mail_dir.glob("*.eml"))
 
@@ -100,9 +101,11 @@ def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
             reference=ref, status="Allocated", supervisor="S", venue="V", day="Tuesday",
             time="10:00-11:00", first_date=dt.date(2026, 4, 7))] if allocated["on"] else [],
         sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
-    monkeypatch.setattr(effects, "_module", lambda name: {"pipeline.render": fake_render,
-                                                          "pipeline.tracker": fake_tracker}.get(
-        name, effects.importlib.import_module(name)))
+    import pipeline.render
+    import pipeline.tracker
+    monkeypatch.setattr(pipeline.render, "render_pack", fake_render.render_pack)
+    monkeypatch.setattr(pipeline.tracker, "read_allocations", fake_tracker.read_allocations)
+    monkeypatch.setattr(pipeline.tracker, "sync", fake_tracker.sync)
     run_effects(work.ledger, work.config, work.profile)
     assert made == []
     waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}

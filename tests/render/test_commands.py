@@ -116,16 +116,11 @@ def test_report_lac_backwards_period(folder, monkeypatch, capsys):
 def test_effects_make_the_real_pack_once_allocated(folder, monkeypatch):
     """The watcher's paperwork effect calls render_pack with (item, allocation, profile,
     out_dir) only: the real pack appears in outbox/<reference>/."""
-    from pipeline import effects
     from pipeline.effects import run_effects
     from pipeline.ledger import Ledger
     allocate(monkeypatch, folder.ref)
-    fake_tracker = types.SimpleNamespace(
-        read_allocations=pipeline.tracker.read_allocations,
-        sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
-    real = effects._module
-    monkeypatch.setattr(effects, "_module",
-                        lambda name: fake_tracker if name == "pipeline.tracker" else real(name))
+    monkeypatch.setattr(pipeline.tracker, "sync",
+                        lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
     ledger = Ledger(folder.config.ledger_path)
     try:
         for step in range(3):

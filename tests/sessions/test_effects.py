@@ -1,4 +1,4 @@
-"""The rule's effect waits for a missing paperwork module, then does its work once."""
+"""The rule's effect waits when its letters cannot be made, then does its work once."""
 
 from __future__ import annotations
 
@@ -7,24 +7,27 @@ import datetime as dt
 REF = "FT-2026-00001"
 
 
-def test_letters_wait_for_the_paperwork_module_and_the_status_says_why(referred, monkeypatch):
+def test_letters_wait_when_they_cannot_be_made_and_the_status_says_why(referred, monkeypatch):
     import pipeline.effects as effects
+    import pipeline.render as render
     from pipeline.commands.status import gather
-    real = effects._module
-    monkeypatch.setattr(effects, "_module",
-                        lambda name: None if name == "pipeline.render" else real(name))
+    real = render.render_suspension_letters
+
+    def broken(*a, **k):
+        raise OSError("the outbox share is not reachable")
+    monkeypatch.setattr(render, "render_suspension_letters", broken)
     referred.record("2026-11-02-took-place-late-written")
     referred.record("2026-11-04-did-not-attend")
     [item], report = referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
     [stored] = referred.ledger.rule_actions(REF)
-    assert stored.done_at is None and "not installed" in report.waiting["rule"]
+    assert stored.done_at is None and "tried again" in report.waiting["rule"]
     waiting = [w for w in gather(referred.ledger)["waiting"] if w["effect"] == "rule"]
-    assert waiting and "not installed" in waiting[0]["why"]
+    assert waiting and "outbox share is not reachable" in waiting[0]["why"]
     # the decision is already in the tracker, whatever happens to the letters
     [row] = referred.rows("Referrals")
     assert row["Status"] == "Suspended until 17/11/2026"
 
-    monkeypatch.setattr(effects, "_module", real)
+    monkeypatch.setattr(render, "render_suspension_letters", real)
     referred.ledger.reopen_effect(item.id, "rule")
     report = effects.run_effects(referred.ledger, referred.config, referred.profile)
     [stored] = referred.ledger.rule_actions(REF)

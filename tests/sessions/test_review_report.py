@@ -8,7 +8,9 @@ from pathlib import Path
 
 from docx import Document
 
-from pipeline.effects import EffectsReport, _lac_report
+from pipeline.effect import EffectPass, EffectsReport
+from pipeline.effects import EFFECTS
+from pipeline.render.effects import ReviewReportEffect
 
 REF = "FT-2026-00001"
 RECORDS = Path(__file__).resolve().parent / "records"
@@ -24,8 +26,8 @@ def _text(path) -> str:
 
 
 def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
-    import pipeline.effects as effects
-    monkeypatch.setattr(effects, "_today", lambda: dt.date(2026, 11, 18))
+    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    monkeypatch.setattr(reviews, "today", lambda: dt.date(2026, 11, 18))
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
     for name in ("2026-11-02-took-place-late-written", "2026-11-04-did-not-attend",
@@ -33,10 +35,11 @@ def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
         session.record(name)
     s = session
     report = EffectsReport()
+    run = EffectPass(s.ledger, s.config, s.profile, 0.0, report)
     # review Friday 27/11: due 5 working days before, Friday 20/11; not yet on the 19th
-    _lac_report(s.ledger, s.config, s.profile, 0.0, report, today=dt.date(2026, 11, 19))
+    reviews.make_due(run, dt.date(2026, 11, 19))
     assert report.done == {} and s.ledger.report_made(REF, dt.date(2026, 11, 27)) is None
-    _lac_report(s.ledger, s.config, s.profile, 0.0, report, today=dt.date(2026, 11, 20))
+    reviews.make_due(run, dt.date(2026, 11, 20))
     assert report.done == {"lac_report": 1}
     path = s.ledger.report_made(REF, dt.date(2026, 11, 27))
     text = _text(path)
@@ -46,5 +49,5 @@ def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
     for row in ("Took place | 2", "Parent did not attend | 1",
                 "Family arrived late (session went ahead) | 1"):
         assert row in text
-    _lac_report(s.ledger, s.config, s.profile, 0.0, report, today=dt.date(2026, 11, 23))
+    reviews.make_due(run, dt.date(2026, 11, 23))
     assert report.done == {"lac_report": 1}                           # once

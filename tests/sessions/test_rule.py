@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.models import RuleAction, SessionRecord
 from pipeline.profile import MissedSessions, load_profile
-from pipeline.sessions.rule import current_records, rule_actions, rule_state, weekly_plan
+from pipeline.sessions.plan import weekly_plan
+from pipeline.sessions.rule import current_records, rule_actions, rule_state
 
 RULES = load_profile("northamptonshire").missed_sessions
 REF = "FT-2026-00007"

@@ -1,0 +1,76 @@
+"""The tracker effect: one sync of the whole ledger per pass, for every row owed.
+
+The ledger is the truth, so the sync reconciles every item, filling the pipeline's columns
+from what the other effects have done: the date the acknowledgement went, "Pack made", and
+"Suspended until" written once into Status (then the cell is the co-ordinator's again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pipeline.tracker as tracker
+from pipeline.dates import short_date
+from pipeline.effect import Effect, EffectName, EffectPass, Waiting
+from pipeline.ledger import Ledger
+
+WORKBOOK_OPEN_RETRY = 30.0       # seconds: someone has the workbook open
+
+
+def acknowledged(ledger: Ledger, items) -> dict:
+    """reference -> the date its acknowledgement went (for the tracker's column)."""
+    sent = ledger.done_effects(EffectName.MAIL)
+    return {item.reference: dt.datetime.fromisoformat(sent[item.id]).date()
+            for item in items
+            if item.reference and item.outcome == "accepted" and sent.get(item.id)}
+
+
+def packs(ledger: Ledger, items) -> dict:
+    """reference -> "Pack made dd/mm/yyyy" for the tracker's Paperwork column."""
+    made = ledger.done_effects(EffectName.PAPERWORK)
+    return {i.reference: f"Pack made {short_date(dt.datetime.fromisoformat(made[i.id]))}"
+            for i in items if i.reference and made.get(i.id)}
+
+
+def statuses(ledger: Ledger) -> tuple[dict, list[int]]:
+    """reference -> "Suspended until dd/mm/yyyy", for suspensions not yet written (once each)."""
+    out: dict[str, str] = {}
+    ids: list[int] = []
+    for sa in ledger.rule_actions():
+        a = sa.action
+        if a.kind == "suspension" and a.suspended_until and sa.status_written_at is None:
+            out[a.reference] = f"Suspended until {short_date(a.suspended_until)}"
+            ids.append(sa.id)
+    return out, ids
+
+
+class TrackerEffect(Effect):
+    name = EffectName.TRACKER
+
+    def run(self, due, p: EffectPass) -> None:
+        ledger = p.ledger
+        items = ledger.items()
+        status, status_ids = statuses(ledger)
+        result = tracker.sync(items, p.config, p.profile, paperwork=packs(ledger, items) or None,
+                              acknowledged=acknowledged(ledger, items),
+                              extras={"status": status} if status else None)
+        if result.waiting:
+            why = ("The tracking workbook is open in Excel; its rows will be written when it "
+                   "is closed.")
+            for e in due:
+                ledger.mark_effect(e.item_id, self.name, "pending", why,
+                                   retry_in=WORKBOOK_OPEN_RETRY, waiting=Waiting.WORKBOOK_OPEN,
+                                   count_attempt=False)
+            p.report.waiting[self.name] = why
+            return
+        if result.problems:
+            why = "; ".join(result.problems)[:500]
+            for e in due:
+                ledger.mark_effect(e.item_id, self.name, "failed", why, waiting=Waiting.ERROR)
+            p.report.waiting[self.name] = why
+            return
+        for e in due:
+            ledger.mark_effect(e.item_id, self.name, "done")
+        if status_ids:
+            ledger.mark_status_written(status_ids)     # the cell is the co-ordinator's again
+        p.report.count(self.name, len(due))
