@@ -1,0 +1,122 @@
+"""The paperwork's sentences, read from form_templates/documents/wording.toml.
+
+Wording is data so that a service changes what its letters say without Python and without
+rebuilding the templates: documents/<profile id>/wording.toml replaces single entries of the
+shared file for that service (as mail/<profile id>/ does for the emails). Each entry is a
+Jinja snippet filled in with the document's facts before the template is rendered; the
+result is plain text that docxtpl then escapes, so "Jo & Sam <Smith>" prints as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pipeline.errors import FamilyTimeError
+from pipeline.paths import DOCUMENT_TEMPLATES
+
+FILE = "wording.toml"
+SHARED = "shared"
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+class WordingProblem(FamilyTimeError):
+    """A wording file that cannot be used; the message names the file and the entry."""
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError:
+        raise WordingProblem(f"The paperwork wording {path} cannot be read.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise WordingProblem(f"The paperwork wording {path} is not valid TOML: {exc}") from None
+
+
+def _merged(root: Path, profile_id: str | None) -> dict[str, dict[str, Any]]:
+    """The shared wording with the service's own entries laid over it, entry by entry. An
+    entry the shared file does not have is refused: it would be a typo that changes nothing."""
+    data = _read(root / FILE)
+    own = root / profile_id / FILE if profile_id else None
+    if own is not None and own.is_file():
+        for table, entries in _read(own).items():
+            if table not in data or not isinstance(entries, dict):
+                raise WordingProblem(f"{own}: [{table}] is not a part of the paperwork's "
+                                     f"wording (see {root / FILE}).")
+            for key, value in entries.items():
+                if key not in data[table]:
+                    raise WordingProblem(f"{own}: [{table}] {key} is not an entry of the "
+                                         f"shared wording, so it would change nothing.")
+                data[table][key] = value
+    return data
+
+
+@lru_cache(maxsize=32)
+def _cached(root: Path, profile_id: str | None, stamp: tuple) -> dict[str, dict[str, Any]]:
+    return _merged(root, profile_id)
+
+
+def wording(profile_id: str | None, root: Path = DOCUMENT_TEMPLATES) -> dict[str, dict[str, Any]]:
+    """Shared + the service's wording; read again only when a file changed."""
+    root = Path(root)
+    files = [root / FILE] + ([root / profile_id / FILE] if profile_id else [])
+    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else 0 for f in files)
+    return _cached(root, profile_id, stamp)
+
+
+_ENV = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
+
+
+def source(text: str) -> str:
+    """An entry as written, its line breaks read as single spaces."""
+    return _BREAK.sub(" ", text.strip("\n"))
+
+
+@lru_cache(maxsize=1024)
+def _compiled(text: str) -> jinja2.Template:
+    return _ENV.from_string(source(text))
+
+
+def fill(value: Any, data: dict[str, Any], where: str = "") -> Any:
+    """One entry filled in with `data`: text, a list (of text or rows) or an `each` list."""
+    if isinstance(value, str):
+        try:
+            return _compiled(value).render(data)
+        except jinja2.TemplateError as exc:
+            raise WordingProblem(f"The paperwork wording {where} cannot be filled in: "
+                                 f"{exc}") from None
+    if isinstance(value, list):
+        return [fill(v, data, where) for v in value]
+    if isinstance(value, dict) and "each" in value:
+        name = value.get("as", "item")
+        return [fill(value["text"], {**data, name: item}, where)
+                for item in data.get(value["each"]) or []]
+    raise WordingProblem(f"The paperwork wording {where} is neither text nor a list.")
+
+
+def words_for(table: str, data: dict[str, Any], profile_id: str | None,
+              root: Path = DOCUMENT_TEMPLATES) -> dict[str, dict[str, Any]]:
+    """`words` for one document's template: the shared entries and the document's own, each
+    filled in with the document's facts (`data`). The document's entries may use the shared
+    ones as {{ words.shared.<key> }}."""
+    all_words = wording(profile_id, root)
+    shared = {k: fill(v, data, f"[{SHARED}] {k}") for k, v in all_words[SHARED].items()}
+    words = {SHARED: shared}
+    if table != SHARED:
+        with_shared = {**data, "words": words}
+        words[table] = {k: fill(v, with_shared, f"[{table}] {k}")
+                        for k, v in all_words.get(table, {}).items()}
+    return words
+
+
+def say(table: str, key: str, profile_id: str | None, root: Path = DOCUMENT_TEMPLATES,
+        **values: Any) -> str:
+    """One entry filled in with `values` (the short notes the paperwork adds, e.g. a moved
+    session's "in place of ...")."""
+    return fill(wording(profile_id, root)[table][key], values, f"[{table}] {key}")
