@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from pipeline import dates
 from pipeline.clock import today as clock_today
-from pipeline.dates import add_months  # noqa: F401  (callers used it from here)
+from pipeline.dates import add_months  # also re-exported: callers used it from here
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile

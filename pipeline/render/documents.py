@@ -15,11 +15,11 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.clock import today as clock_today
 from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile
-from pipeline.clock import today as clock_today
 from pipeline.render import context as C
 from pipeline.render import wording as W
 
