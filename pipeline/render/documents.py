@@ -1,8 +1,9 @@
 """Render the paperwork for one referral: the agreement, letters, pre-filled session records,
 the review report and the missed-session letters.
 
-Each document is rendered in memory from a docxtpl template (autoescape on, so "Jo & Sam
-<Smith>" prints as typed) and then written as a private file with a name that carries no
+Each document is rendered in memory from a docxtpl template (the layout) with its sentences
+from form_templates/documents/wording.toml and the service's own wording (pipeline.render.
+wording), autoescape on, so "Jo & Sam <Smith>" prints as typed, and then written as a private file with a name that carries no
 person's name. Templates are read once per process; rendering is deterministic for a given
 `today`.
 """
