@@ -1,22 +1,23 @@
 """Build the paperwork templates (form_templates/documents/*.docx) with python-docx.
 
-Run `python3 form_templates/build_documents.py` after changing any wording here; the .docx
-files are committed so the service can open them in Word. The templates are docxtpl (Jinja2
-in Word): every variable they use must exist in the context models of
+This script holds the layout only: page furniture, styles, tables, and where each entry of
+documents/wording.toml goes ({{ words.<table>.<key> }}). The sentences themselves are data in
+wording.toml, filled in when a document is rendered, so changing what a letter says (for
+every service, or for one in documents/<profile id>/wording.toml) needs neither Python nor a
+rebuild. Run `python3 form_templates/build_documents.py` after changing the layout here; the
+.docx files are committed so the service can open them in Word. The templates are docxtpl
+(Jinja2 in Word): every variable they use must exist in the context models of
 pipeline/render/context.py, which `family-time watch` checks at start (preflight).
-
-The wording is our own, written from the services' published facts (the Northamptonshire
-agreement, the Milton Keynes carers' information and the Blackpool policy). Numbers and
-rules that differ between services (arrival time, lateness, missed sessions, closed days)
-come from the service profile through the context, never from this file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "documents"
+WORDING = OUT / "wording.toml"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = "E7ECF2"
 
@@ -41,10 +43,26 @@ def fix_quotes(s: str) -> str:
     return _TAG.sub(lambda m: m.group(0).translate(_SMART), s)
 
 
+@functools.lru_cache(maxsize=1)
+def _wording() -> dict:
+    with open(WORDING, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def w(key: str) -> str:
+    """The place for wording entry `key` ("agreement.intro"); a key wording.toml does not
+    have stops the build, so a template never points at nothing."""
+    table, _, name = key.partition(".")
+    if name not in _wording().get(table, {}):
+        raise KeyError(f"{WORDING.name} has no entry [{table}] {name}")
+    return "{{ words." + key + " }}"
+
+
 # ---------------------------------------------------------------- page furniture
 
-def new_document(title_tag: str) -> Document:
-    """An A4 document with the service's name, address and phone in the header."""
+def new_document(table: str) -> Document:
+    """An A4 document with the service's name, address and phone in the header, and the
+    document's own footer ([table] footer_title of the wording)."""
     doc = Document()
     sec = doc.sections[0]
     sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
@@ -89,7 +107,7 @@ def new_document(title_tag: str) -> Document:
     r.font.size = Pt(8)
     hp4 = header.add_paragraph()
     hp4.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    r = hp4.add_run("Telephone {{ service.phone }}")
+    r = hp4.add_run(w("shared.header_phone"))
     r.font.size = Pt(8)
     _bottom_border(hp4)
     for p in (hp, hp2, hp3, hp4):
@@ -98,8 +116,7 @@ def new_document(title_tag: str) -> Document:
     footer = sec.footer
     fp = footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = fp.add_run(f"{title_tag}  ·  Reference {{{{ reference }}}}  ·  OFFICIAL-SENSITIVE"
-                   "  ·  Page ")
+    r = fp.add_run(w(f"{table}.footer_title") + w("shared.footer"))
     r.font.size = Pt(8)
     _page_field(fp)
     return doc
@@ -190,33 +207,41 @@ def tag(doc, text: str) -> None:
     doc.add_paragraph(text)
 
 
-def bullets(doc, items: list[str]) -> None:
-    for item in items:
-        doc.add_paragraph(item, style="List Bullet")
+def bullets(doc, key: str) -> None:
+    """One bullet per string of the wording list `key`."""
+    w(key)
+    tag(doc, "{%p for b in words." + key + " %}")
+    doc.add_paragraph("{{ b }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
 
 
-def facts(doc, rows: list[tuple[str, str]], widths=(5.2, 11.8)) -> None:
-    """A two-column table of label and value, labels shaded."""
-    t = doc.add_table(rows=0, cols=2)
+def facts(doc, key: str, widths=(5.2, 11.8)) -> None:
+    """A two-column table of label and value, labels shaded: one row per [label, value] of
+    the wording list `key`."""
+    w(key)
+    t = doc.add_table(rows=3, cols=2)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for label, value in rows:
-        cells = t.add_row().cells
-        cells[0].text = label
-        cells[0].paragraphs[0].runs[0].bold = True
-        _shade(cells[0])
-        cells[1].text = value
+    t.rows[0].cells[0].text = "{%tr for row in words." + key + " %}"
+    cells = t.rows[1].cells
+    cells[0].text = "{{ row[0] }}"
+    cells[0].paragraphs[0].runs[0].bold = True
+    _shade(cells[0])
+    cells[1].text = "{{ row[1] }}"
+    t.rows[2].cells[0].text = "{%tr endfor %}"
     _widths(t, list(widths))
     doc.add_paragraph()
 
 
-def loop_table(doc, headings: list[str], loop: str, cells: list[str], widths: list[float],
+def loop_table(doc, headings: str, loop: str, cells: list[str], widths: list[float],
                end: str = "endfor") -> None:
-    """A table with a heading row and one row per item ({%tr for ... %})."""
-    t = doc.add_table(rows=4, cols=len(headings))
+    """A table with a heading row (the wording list `headings`) and one row per item
+    ({%tr for ... %})."""
+    w(headings)
+    t = doc.add_table(rows=4, cols=len(cells))
     t.style = "Table Grid"
-    for c, h in zip(t.rows[0].cells, headings):
-        c.text = h
+    for i, c in enumerate(t.rows[0].cells):
+        c.text = "{{ words." + headings + f"[{i}] }}}}"
         c.paragraphs[0].runs[0].bold = True
         _shade(c)
     t.rows[1].cells[0].text = "{%tr " + loop + " %}"
@@ -227,13 +252,15 @@ def loop_table(doc, headings: list[str], loop: str, cells: list[str], widths: li
     doc.add_paragraph()
 
 
-def box(doc, heading_text: str, prompt: str, lines: int = 5) -> None:
-    """A heading and a bordered empty box for the supervisor to write in."""
-    heading(doc, heading_text, 2)
+def box(doc, key: str, i: int, lines: int = 5) -> None:
+    """Box i of the wording list `key` ([heading, prompt]): the heading and a bordered empty
+    box for the supervisor to write in."""
+    w(key)
+    heading(doc, "{{ words." + key + f"[{i}][0] }}}}", 2)
     t = doc.add_table(rows=1, cols=1)
     t.style = "Table Grid"
     cell = t.rows[0].cells[0]
-    cell.text = prompt
+    cell.text = "{{ words." + key + f"[{i}][1] }}}}"
     run = cell.paragraphs[0].runs[0]
     run.italic = True
     run.font.size = Pt(9)
@@ -242,26 +269,21 @@ def box(doc, heading_text: str, prompt: str, lines: int = 5) -> None:
     _widths(t, [17.0])
 
 
-def signature_table(doc, rows: list[tuple[str, str]],
-                    loop_rows: tuple[str, str, str] | None = None) -> None:
-    """Who / Name / Signed / Date, with tall empty cells to sign in."""
+def signature_table(doc, loops: list[tuple[str, str, str]]) -> None:
+    """Signing as / Name / Signed / Date, with tall empty cells to sign in: one row per item
+    of each loop (loop, signing as, name)."""
     t = doc.add_table(rows=1, cols=4)
     t.style = "Table Grid"
-    for c, h in zip(t.rows[0].cells, ["Signing as", "Name", "Signed", "Date"]):
-        c.text = h
+    for i, c in enumerate(t.rows[0].cells):
+        c.text = w("shared.signature_headings").replace(" }}", f"[{i}] }}}}")
         c.paragraphs[0].runs[0].bold = True
         _shade(c)
-    if loop_rows:
-        loop, who, name = loop_rows
+    for loop, who, name in loops:
         t.add_row().cells[0].text = "{%tr " + loop + " %}"
         r = t.add_row()
         r.cells[0].text, r.cells[1].text = who, name
         _row_height(r, 1.2)
         t.add_row().cells[0].text = "{%tr endfor %}"
-    for who, name in rows:
-        r = t.add_row()
-        r.cells[0].text, r.cells[1].text = who, name
-        _row_height(r, 1.2)
     _widths(t, [4.2, 5.0, 4.8, 3.0])
     doc.add_paragraph()
 
@@ -272,447 +294,226 @@ def letter_top(doc, to_name: str, to_address: str, subject: str) -> None:
     left, right = t.rows[0].cells
     left.text = to_name
     left.add_paragraph(to_address)
-    right.text = "Date: {{ today }}"
+    right.text = w("shared.date_line")
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p = right.add_paragraph("Our reference: {{ reference }}")
+    p = right.add_paragraph(w("shared.reference_line"))
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _widths(t, [10.0, 7.0])
     doc.add_paragraph()
-    para(doc, subject, bold=True)
+    para(doc, w(subject), bold=True)
 
 
-def sign_off(doc, name: str, role: str) -> None:
-    para(doc, "Yours sincerely,")
+def sign_off(doc) -> None:
+    """Yours sincerely, the supervisor's name and role, and the copy to the social worker."""
+    para(doc, w("shared.yours_sincerely"))
     doc.add_paragraph()
     doc.add_paragraph()
-    para(doc, name, bold=True)
-    para(doc, role)
+    para(doc, "{{ arrangement.supervisor }}", bold=True)
+    para(doc, w("shared.signer_role"))
+    para(doc, w("shared.copy_to_social_worker"), size=9)
 
 
-# ---------------------------------------------------------------- shared wording
-
-ARRIVAL = ("{% if service.any_lateness_cancels %}Please arrive at least "
-           "{{ service.arrive_minutes_before }} minutes before the session starts"
-           "{% else %}Please arrive about {{ service.arrive_minutes_before }} minutes before "
-           "the session starts{% endif %}{% if arrangement.arrive_by %} (by "
-           "{{ arrangement.arrive_by }}){% endif %} and tell the staff at the venue that you "
-           "are there. Wait outside the family room until the {{ service.supervisor_role }} "
-           "comes for you: you need to be settled in the room before {{ child.call_name }} "
-           "arrives.")
-LATENESS = ("{% if service.any_lateness_cancels %}If you arrive after the start time, for any "
-            "reason, the session will be cancelled. We hold every family to the same rule so "
-            "that it is fair to all.{% else %}If you are more than "
-            "{{ service.max_late_minutes }} minutes late, the session will be cancelled. If you "
-            "are running late, please ring us on {{ service.phone }} straight away.{% endif %}")
-MISSED = ("If {{ service.missed_count }} sessions in a row are missed or cancelled without a "
-          "reason the service accepts, family time will be suspended (paused) for at least "
-          "{{ service.suspension_days }} days. During the pause the social worker and the "
-          "{{ service.supervisor_role }} will meet with you, and the Family Time Agreement has "
-          "to be signed again before sessions start again. Until that meeting has happened, family "
-          "time stays paused.")
-LEGAL = ("If a further {{ service.legal_advice_after }} sessions in a row are missed after "
-         "family time starts again, the social worker will be asked to take legal advice about "
-         "the family time arrangements.")
-COURT = ("{%p if arrangement.court_directed %}", "Because this family time has been directed by "
-         "the court, it cannot be suspended for more than {{ service.court_max_days }} days "
-         "without the matter going back to court.", "{%p endif %}")
-REPLACEMENT = ("{% if service.replacement %}If your only session in a week falls on one of "
-               "these days, we will offer you a replacement session in the same week. If you "
-               "have more than one session that week, the one that falls on a closed day will "
-               "not be replaced.{% else %}Sessions that fall on these days are not replaced."
-               "{% endif %}")
+def court_limit(doc) -> None:
+    """The court-directed limit on a suspension, only when the court directed family time."""
+    tag(doc, "{%p if arrangement.court_directed %}")
+    para(doc, w("shared.court"))
+    tag(doc, "{%p endif %}")
 
 
 def closures_list(doc) -> None:
-    para(doc, "There is no family time on Sundays or on the days the service is closed. From "
-              "{{ closures_from }} to {{ closures_to }} those days are:")
+    para(doc, w("shared.closures_intro"))
     tag(doc, "{%p for c in closures %}")
     doc.add_paragraph("{{ c.date }}: {{ c.reason }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
-    para(doc, REPLACEMENT)
+    para(doc, w("shared.replacement"))
 
 
 def sessions_list(doc) -> None:
     tag(doc, "{%p if sessions %}")
-    para(doc, "The first sessions are on:")
+    para(doc, w("shared.first_sessions"))
     tag(doc, "{%p for s in sessions %}")
     doc.add_paragraph("{{ s.date }}{% if s.note %} ({{ s.note }}){% endif %}",
                       style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
-    para(doc, "The first session is on {{ arrangement.first_date }}.")
+    para(doc, w("shared.first_session"))
     tag(doc, "{%p endif %}")
+
+
+def dated_list(doc) -> None:
+    """The missed sessions' dates, one bullet each."""
+    tag(doc, "{%p for d in missed_dates %}")
+    doc.add_paragraph("{{ d }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
 
 
 # ---------------------------------------------------------------- the documents
 
 def agreement() -> Document:
-    doc = new_document("Family Time Agreement")
-    title(doc, "{% if resigned %}Family Time Agreement (signed again after a pause){% else %}"
-               "Family Time Agreement{% endif %}")
-    para(doc, "This agreement explains how {{ child.call_name }}'s family time will work: what "
-              "the {{ service.service_name }} will do, and what we ask of everyone who comes. "
-              "Please read every part and ask about anything that is not clear before you "
-              "sign. Wherever possible, everyone signs before the first session.")
+    doc = new_document("agreement")
+    title(doc, w("agreement.title"))
+    para(doc, w("agreement.intro"))
     tag(doc, "{%p if resigned %}")
-    heading(doc, "Why this agreement is being signed again")
-    para(doc, "Family time was suspended because the sessions on {{ missed_text }} were "
-              "missed without a reason the service could accept. It was suspended from "
-              "{{ suspended_from }} until {{ suspended_until }}. Family time can start again "
-              "on {{ restart_date }}, once everyone named below has signed this agreement again.")
+    heading(doc, w("agreement.resigned_heading"))
+    para(doc, w("agreement.resigned_why"))
     tag(doc, "{%p endif %}")
 
-    heading(doc, "1. The family time")
-    facts(doc, [
-        ("Reference", "{{ reference }}"),
-        ("Child", "{{ child.full_name }}{% if child.known_as %} (known as "
-                  "{{ child.known_as }}){% endif %}"),
-        ("Date of birth", "{{ child.dob }}"),
-        ("Level of family time", "{{ arrangement.supervision }}"),
-        ("How often", "{{ arrangement.frequency }}"),
-        ("Day and time", "{{ arrangement.day }}, {{ arrangement.time }}"),
-        ("Length of each session", "{{ arrangement.duration }}"),
-        ("First session", "{{ arrangement.first_date }}"),
-        ("Venue", "{{ arrangement.venue_full }}"
-                  "{% if arrangement.room %} (room: {{ arrangement.room }}){% endif %}"),
-        ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
-        ("Social worker", "{{ social_worker.name }}, {{ social_worker.team }}, "
-                          "telephone {{ social_worker.phone }}"),
-    ])
-    para(doc, "Family members who will attend:", bold=True)
-    loop_table(doc, ["Name", "Relationship to the child", "Parental responsibility"],
-               "for p in family", ["{{ p.name }}", "{{ p.relationship }}",
-                                   "{{ p.parental_responsibility }}"], [7.0, 6.0, 4.0])
-    para(doc, "Nobody else may come to a session unless the social worker and the "
-              "{{ service.supervisor_role }} have agreed it beforehand. If the social worker "
-              "agrees without telling the {{ service.supervisor_role }}, that person will not "
-              "be able to join the session.")
+    heading(doc, w("agreement.family_time_heading"))
+    facts(doc, "agreement.facts")
+    para(doc, w("agreement.family_intro"), bold=True)
+    loop_table(doc, "agreement.family_headings", "for p in family",
+               ["{{ p.name }}", "{{ p.relationship }}", "{{ p.parental_responsibility }}"],
+               [7.0, 6.0, 4.0])
+    para(doc, w("agreement.nobody_else"))
 
-    heading(doc, "2. What the service will do")
-    bullets(doc, [
-        "When family time is allocated, the social worker and the {{ service.supervisor_role }} "
-        "meet to agree what is expected and how the service can help {{ child.call_name }} "
-        "and the family.",
-        "The {{ service.supervisor_role }} plans each session so there are suitable things "
-        "to do, completes any risk assessment that is needed, and tells everyone about the "
-        "arrangements, usually by letter or email.",
-        "Support can include supervising or facilitating the sessions, observation and "
-        "assessment, help and ideas with parenting, supporting relationships, and memory "
-        "making or life story work.",
-        "The {{ service.supervisor_role }}, the social worker and the family review together "
-        "how family time is going and what else would help.",
-        "The {{ service.supervisor_role }} writes a report on family time for each Looked "
-        "After Child review.",
-    ])
+    heading(doc, w("agreement.service_heading"))
+    bullets(doc, "agreement.service_will")
 
-    heading(doc, "3. Arriving and lateness")
-    para(doc, ARRIVAL)
-    para(doc, LATENESS)
-    para(doc, "Please do not go into the venue before the session starts unless staff invite "
-              "you in.")
+    heading(doc, w("agreement.arriving_heading"))
+    para(doc, w("shared.arrival"))
+    para(doc, w("shared.lateness"))
+    para(doc, w("agreement.not_before_start"))
 
-    heading(doc, "4. During family time")
-    bullets(doc, [
-        "Please do not come to a session after drinking alcohol or taking drugs. If you are "
-        "not able to focus on {{ child.call_name }}, the session will not go ahead.",
-        "Photos or videos of {{ child.call_name }} must be agreed beforehand with the social "
-        "worker or the {{ service.supervisor_role }}. Never photograph or record any member of "
-        "staff.",
-        "Please keep your phone put away and stay off social media while you are with "
-        "{{ child.call_name }}.",
-        "Family time is for enjoying being together. Please do not talk about court, legal "
-        "matters or complaints during the session; speak to the {{ service.supervisor_role }} "
-        "or the social worker about them at another time.",
-        "Please speak kindly about other people in front of {{ child.call_name }}.",
-        "Never try to take {{ child.call_name }} out of the venue during a session.",
-        "Long goodbyes can be hard for children. Unless something else has been agreed, "
-        "please say goodbye in the room and stay there while {{ child.call_name }} is taken "
-        "out at the end.",
-        "You are welcome to bring toys and activities. Toys can be left at your usual venue "
-        "in a box with a lid and a name label. Please tidy the room before you leave.",
-        "Videos and photos of family pets are welcome and can be shared during sessions.",
-        "No smoking or vaping at any time during family time.",
-    ])
+    heading(doc, w("agreement.during_heading"))
+    bullets(doc, "agreement.during")
 
-    heading(doc, "5. Missed and cancelled sessions")
-    para(doc, MISSED)
-    para(doc, LEGAL)
-    tag(doc, COURT[0])
-    para(doc, COURT[1])
-    tag(doc, COURT[2])
-    para(doc, "Missed sessions can rarely be rearranged.")
+    heading(doc, w("agreement.missed_heading"))
+    para(doc, w("shared.missed"))
+    para(doc, w("shared.legal"))
+    court_limit(doc)
+    para(doc, w("agreement.rarely_rearranged"))
 
-    heading(doc, "6. If someone is unwell")
-    bullets(doc, [
-        "If {{ child.call_name }} is unwell the session may not go ahead. We will tell you as "
-        "soon as we can, and a video call may be offered instead if {{ child.call_name }} is "
-        "well enough.",
-        "If {{ child.call_name }} becomes unwell during a session, the session will end and "
-        "{{ child.call_name }} will go back to the carer.",
-        "If you are unwell, especially with a stomach bug or anything infectious, please do "
-        "not come to the venue, and ring us on {{ service.phone }} as soon as you can. "
-        "Sessions missed because a parent is unwell cannot be rearranged.",
-    ])
+    heading(doc, w("agreement.unwell_heading"))
+    bullets(doc, "agreement.unwell")
 
-    heading(doc, "7. Closed days, holidays and celebrations")
+    heading(doc, w("agreement.closed_heading"))
     closures_list(doc)
-    bullets(doc, [
-        "Sessions missed because of a court hearing are not replaced automatically; it depends "
-        "on staff and rooms being free.",
-        "If the carer takes {{ child.call_name }} on holiday, the session is not replaced; "
-        "the carer will send videos and photos through the {{ service.supervisor_role }} for "
-        "you instead.",
-        "Unless the court has ordered it, there are no extra sessions for birthdays or other "
-        "celebrations: please celebrate at the session nearest the day.",
-    ])
+    bullets(doc, "agreement.closed")
 
-    heading(doc, "8. Photos for memory making")
-    para(doc, "On the referral, agreement to photos for memory making was recorded as: "
-              "{{ photos_consent }}.")
-    para(doc, "I agree to photos being taken during my sessions for memory making.")
-    signature_table(doc, [], ("for p in family", "Family member", "{{ p.name }}"))
+    heading(doc, w("agreement.photos_heading"))
+    para(doc, w("agreement.photos_recorded"))
+    para(doc, w("agreement.photos_agree"))
+    signature_table(doc, [("for p in family", w("agreement.photos_signing_as"),
+                           "{{ p.name }}")])
 
-    heading(doc, "9. Signatures")
-    para(doc, "If you have any worries or questions, talk to the {{ service.supervisor_role }} "
-              "after your session, ring the service on {{ service.phone }}, or speak to your "
-              "social worker.")
-    para(doc, "I have read this agreement and I understand it.", bold=True)
-    signature_table(doc, [("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
-                          ("Social worker", "{{ social_worker.name }}")],
-                    ("for p in family", "{{ p.relationship }}", "{{ p.name }}"))
+    heading(doc, w("agreement.signatures_heading"))
+    para(doc, w("agreement.worries"))
+    para(doc, w("agreement.understood"), bold=True)
+    w("agreement.signatories")
+    signature_table(doc, [("for p in family", "{{ p.relationship }}", "{{ p.name }}"),
+                          ("for s in words.agreement.signatories", "{{ s[0] }}",
+                           "{{ s[1] }}")])
     return doc
 
 
 def letter_parent() -> Document:
-    doc = new_document("Family time arrangements")
-    letter_top(doc, "{{ parent.name }}", "{{ parent.address }}",
-               "Family time with {{ child.call_name }}: your arrangements")
-    para(doc, "Dear {{ parent.name }},")
-    para(doc, "I am writing to confirm the arrangements for your family time with "
-              "{{ child.call_name }}. I will be your {{ service.supervisor_role }}.")
-    facts(doc, [
-        ("Day and time", "{{ arrangement.day }}, {{ arrangement.time }}"),
-        ("How often", "{{ arrangement.frequency }}"),
-        ("Length of each session", "{{ arrangement.duration }}"),
-        ("Venue", "{{ arrangement.venue }}"),
-        ("Address", "{{ arrangement.venue_address }}"),
-        ("Room", "{% if arrangement.room %}{{ arrangement.room }}{% else %}Staff will show "
-                 "you{% endif %}"),
-        ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
-    ])
+    doc = new_document("letter_parent")
+    letter_top(doc, "{{ parent.name }}", "{{ parent.address }}", "letter_parent.subject")
+    para(doc, w("letter_parent.dear"))
+    para(doc, w("letter_parent.intro"))
+    facts(doc, "letter_parent.facts")
     sessions_list(doc)
-    heading(doc, "Arriving", 2)
-    para(doc, ARRIVAL)
-    para(doc, LATENESS)
-    heading(doc, "If you cannot come", 2)
-    para(doc, "Please ring the {{ service.service_name }} on {{ service.phone }} as early as "
-              "you can. " + MISSED)
-    heading(doc, "Days when there is no family time", 2)
+    heading(doc, w("letter_parent.arriving_heading"), 2)
+    para(doc, w("shared.arrival"))
+    para(doc, w("shared.lateness"))
+    heading(doc, w("letter_parent.cannot_come_heading"), 2)
+    para(doc, w("letter_parent.cannot_come"))
+    heading(doc, w("letter_parent.closed_heading"), 2)
     closures_list(doc)
-    heading(doc, "The Family Time Agreement", 2)
-    para(doc, "Please read the Family Time Agreement that comes with this letter. If you have "
-              "not signed it yet, we will go through it with you before the first session. "
-              "Only the family members named in the agreement may come to sessions.")
-    para(doc, "If you have any questions, please ring us on {{ service.phone }}.")
-    sign_off(doc, "{{ arrangement.supervisor }}",
-             "{{ service.supervisor_role }}, {{ service.service_name }}")
-    para(doc, "Copy to: {{ social_worker.name }}, social worker", size=9)
+    heading(doc, w("letter_parent.agreement_heading"), 2)
+    para(doc, w("letter_parent.agreement"))
+    para(doc, w("letter_parent.questions"))
+    sign_off(doc)
     return doc
 
 
 def letter_carer() -> Document:
-    doc = new_document("Family time arrangements for carers")
-    letter_top(doc, "{{ carer.name }}", "{{ carer.address }}{% if carer.postcode %} "
-                    "{{ carer.postcode }}{% endif %}",
-               "Family time for {{ child.full_name }}: bringing and collecting")
-    para(doc, "Dear {{ carer.name }},")
-    para(doc, "Thank you for supporting {{ child.call_name }}'s family time. These are the "
-              "arrangements and what will help the sessions go well.")
-    facts(doc, [
-        ("Day", "{{ arrangement.day }} ({{ arrangement.frequency }})"),
-        ("Please arrive", "{{ drop_off }}"),
-        ("Collect {{ child.call_name }} at", "{{ arrangement.end }}"),
-        ("Place", "Reception, {{ arrangement.venue_full }}"),
-        ("Transport agreed", "{{ arrangement.transport }}"),
-        ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
-    ])
+    doc = new_document("letter_carer")
+    letter_top(doc, "{{ carer.name }}",
+               "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}",
+               "letter_carer.subject")
+    para(doc, w("letter_carer.dear"))
+    para(doc, w("letter_carer.intro"))
+    facts(doc, "letter_carer.facts")
     sessions_list(doc)
-    heading(doc, "At handover", 2)
-    para(doc, "Please bring {{ child.call_name }} into reception, where the "
-              "{{ service.supervisor_role }} will meet you, and tell them:")
-    bullets(doc, [
-        "how {{ child.call_name }}'s day has gone so far, their mood and their health;",
-        "any marks or bruises, so that they can be explained to the parents if needed;",
-        "for a baby, the time of the last feed and nappy change, and how feeds are made up;",
-        "the child's routine, and any changes to school, nursery or clubs;",
-        "any medication, handed over with written instructions.",
-    ])
-    para(doc, "Please write short factual updates in the communication book. If you would like "
-              "to talk to a senior member of staff, please wait until {{ child.call_name }} "
-              "has gone to the family room.")
-    heading(doc, "Illness and medication", 2)
-    para(doc, "Please do not bring {{ child.call_name }} to a session with an infectious "
-              "illness: ring us on {{ service.phone }} beforehand. If {{ child.call_name }} "
-              "becomes unwell during a session, the session will end and we will contact you.")
-    heading(doc, "Holidays, closed days and cancellations", 2)
-    para(doc, "If you take {{ child.call_name }} on holiday, the session will not be "
-              "replaced. Please send videos and photos through the "
-              "{{ service.supervisor_role }} so they can be shared with the family.")
+    heading(doc, w("letter_carer.handover_heading"), 2)
+    para(doc, w("letter_carer.handover_intro"))
+    bullets(doc, "letter_carer.handover")
+    para(doc, w("letter_carer.communication_book"))
+    heading(doc, w("letter_carer.illness_heading"), 2)
+    para(doc, w("letter_carer.illness"))
+    heading(doc, w("letter_carer.holidays_heading"), 2)
+    para(doc, w("letter_carer.holidays"))
     closures_list(doc)
-    para(doc, "Sometimes a session has to be cancelled at short notice for reasons we cannot "
-              "always explain. Please raise any questions or worries about family time with "
-              "{{ child.call_name }}'s social worker, {{ social_worker.name }}, first, and "
-              "with your own supervising social worker.")
-    para(doc, "You can reach the {{ service.service_name }} on {{ service.phone }}"
-              "{% if service.out_of_hours_phone %}; out of hours, ring "
-              "{{ service.out_of_hours_phone }}{% endif %}.")
-    sign_off(doc, "{{ arrangement.supervisor }}",
-             "{{ service.supervisor_role }}, {{ service.service_name }}")
-    para(doc, "Copy to: {{ social_worker.name }}, social worker", size=9)
+    para(doc, w("letter_carer.short_notice"))
+    para(doc, w("letter_carer.contact"))
+    sign_off(doc)
     return doc
 
 
 def lac_report() -> Document:
-    doc = new_document("Family Time report for the Looked After Child review")
-    title(doc, "Family Time report for the Looked After Child review")
-    para(doc, "For the Independent Reviewing Officer, with a copy to the social worker.",
-         size=9.5)
-    facts(doc, [
-        ("Child", "{{ child.full_name }}"),
-        ("Date of birth", "{{ child.dob }}"),
-        ("{{ service.case_system }} ID", "{{ child.case_id }}"),
-        ("Family Time reference", "{{ reference }}"),
-        ("Date of review", "{{ review_date }}"),
-        ("Independent Reviewing Officer", "{{ iro.name }}"),
-        ("Social worker", "{{ social_worker.name }}"),
-        ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
-        ("Date of this report", "{{ today }}"),
-        ("Period covered", "{{ period_from }} to {{ period_to }}"),
-    ])
-    heading(doc, "1. Current arrangements")
-    facts(doc, [
-        ("Who attends", "{{ family_names }}"),
-        ("How often", "{{ arrangement.frequency }}"),
-        ("Day and time", "{{ arrangement.day }}, {{ arrangement.time }}"),
-        ("Length of each session", "{{ arrangement.duration }}"),
-        ("Venue", "{{ arrangement.venue }}"),
-        ("Level of family time", "{{ arrangement.supervision }}"),
-        ("Transport", "{{ arrangement.transport }}"),
-        ("Purpose", "{{ arrangement.purpose }}"),
-    ])
-    heading(doc, "2. Attendance in this period")
+    doc = new_document("lac_report")
+    title(doc, w("lac_report.title"))
+    para(doc, w("lac_report.for_whom"), size=9.5)
+    facts(doc, "lac_report.facts")
+    heading(doc, w("lac_report.arrangements_heading"))
+    facts(doc, "lac_report.arrangements")
+    heading(doc, w("lac_report.attendance_heading"))
     tag(doc, "{%p if has_records %}")
-    loop_table(doc, ["Sessions", "Number"], "for c in counts",
+    loop_table(doc, "lac_report.attendance_headings", "for c in counts",
                ["{{ c.label }}", "{{ c.count }}"], [12.0, 5.0])
     p = para(doc, "{{ chart }}")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     tag(doc, "{%p else %}")
-    para(doc, "{{ planned_count }} sessions were planned in this period. No session records "
-              "received for this period.")
+    para(doc, w("lac_report.no_records"))
     tag(doc, "{%p endif %}")
-    heading(doc, "Significant events", 2)
+    heading(doc, w("lac_report.events_heading"), 2)
     tag(doc, "{%p if significant_events %}")
-    tag(doc, "{%p for e in significant_events %}")
-    doc.add_paragraph("{{ e }}: see the session record.", style="List Bullet")
-    tag(doc, "{%p endfor %}")
+    bullets(doc, "lac_report.events")
     tag(doc, "{%p else %}")
-    para(doc, "No significant events were recorded in this period.")
+    para(doc, w("lac_report.no_events"))
     tag(doc, "{%p endif %}")
-    box(doc, "3. Overview of family time",
-        "How family time has gone since the last review: its quality, strengths, worries and "
-        "progress.", 7)
-    box(doc, "4. The child's views", "The child's wishes and feelings, in their own words "
-        "where possible.", 5)
-    box(doc, "5. The parents' views", "Including their views on how often, where, and how the "
-        "sessions go.", 5)
-    box(doc, "6. The carer's views", "The effect on the child, routines and travel.", 5)
-    box(doc, "7. Level of supervision", "Could supervision be reduced? What has changed since "
-        "family time started?", 5)
-    box(doc, "8. Recommendations", "Any changes to how often, how long, where, the level of "
-        "supervision, or who attends.", 6)
-    heading(doc, "Sign-off")
-    facts(doc, [("Written by", ""), ("Discussed with the family on", ""),
-                ("Sent to the reviewing officer on", ""),
-                ("Copy to", "{{ social_worker.name }}, social worker")])
+    for i, lines in enumerate((7, 5, 5, 5, 5, 6)):
+        box(doc, "lac_report.boxes", i, lines)
+    heading(doc, w("lac_report.sign_off_heading"))
+    facts(doc, "lac_report.sign_off")
     return doc
 
 
 def suspension_letter() -> Document:
-    doc = new_document("Family time is suspended")
-    letter_top(doc, "{{ parent.name }}", "{{ parent.address }}",
-               "Family time with {{ child.call_name }} is suspended")
-    para(doc, "Dear {{ parent.name }},")
-    para(doc, "I am writing because the family time sessions with {{ child.call_name }} on "
-              "the following dates were missed without a reason the service could accept:")
-    tag(doc, "{%p for d in missed_dates %}")
-    doc.add_paragraph("{{ d }}", style="List Bullet")
-    tag(doc, "{%p endfor %}")
-    para(doc, "As the Family Time Agreement explains, when {{ service.missed_count }} sessions "
-              "in a row are missed like this, family time is suspended (paused). It is suspended "
-              "from {{ suspended_from }} until {{ suspended_until }}.")
+    doc = new_document("suspension_letter")
+    letter_top(doc, "{{ parent.name }}", "{{ parent.address }}", "suspension_letter.subject")
+    para(doc, w("suspension_letter.dear"))
+    para(doc, w("suspension_letter.missed"))
+    dated_list(doc)
+    para(doc, w("suspension_letter.suspended"))
     tag(doc, "{%p if restart_date %}")
-    para(doc, "If the meeting has taken place and the agreement has been signed again by then, "
-              "the next session will be on {{ restart_date }}.")
+    para(doc, w("suspension_letter.restart"))
     tag(doc, "{%p endif %}")
-    heading(doc, "What happens next", 2)
-    bullets(doc, [
-        "The social worker and the {{ service.supervisor_role }} will arrange a meeting with "
-        "you during the pause to talk about what happened and what would help.",
-        "At that meeting the Family Time Agreement will be signed again. Sessions cannot start "
-        "again until it has been signed; if the meeting has not taken place, family time "
-        "stays paused until it does.",
-        LEGAL,
-    ])
-    tag(doc, COURT[0])
-    para(doc, COURT[1])
-    tag(doc, COURT[2])
-    para(doc, "If a session was missed for a reason you have not told us about, or you would "
-              "like to talk about this letter, please ring the {{ service.service_name }} on "
-              "{{ service.phone }} or speak to your social worker, {{ social_worker.name }}.")
-    sign_off(doc, "{{ arrangement.supervisor }}",
-             "{{ service.supervisor_role }}, {{ service.service_name }}")
-    para(doc, "Copy to: {{ social_worker.name }}, social worker", size=9)
+    heading(doc, w("suspension_letter.next_heading"), 2)
+    bullets(doc, "suspension_letter.next")
+    court_limit(doc)
+    para(doc, w("suspension_letter.talk"))
+    sign_off(doc)
     return doc
 
 
 def notice_social_worker() -> Document:
-    doc = new_document("Notice to the social worker")
-    title(doc, "{% if kind == 'legal_advice' %}Notice to the social worker: legal advice "
-               "needed{% else %}Notice to the social worker: family time suspended{% endif %}")
-    facts(doc, [
-        ("To", "{{ social_worker.name }}, {{ social_worker.team }}"),
-        ("Copy to", "{{ team_manager.name }}, team manager"),
-        ("Child", "{{ child.full_name }} ({{ service.case_system }} ID {{ child.case_id }})"),
-        ("Family Time reference", "{{ reference }}"),
-        ("{{ service.supervisor_role }}", "{{ arrangement.supervisor }}"),
-        ("Date", "{{ today }}"),
-    ])
-    para(doc, "Sessions missed in a row without a reason the service accepted:", bold=True)
-    tag(doc, "{%p for d in missed_dates %}")
-    doc.add_paragraph("{{ d }}", style="List Bullet")
-    tag(doc, "{%p endfor %}")
+    doc = new_document("notice_social_worker")
+    title(doc, w("notice_social_worker.title"))
+    facts(doc, "notice_social_worker.facts")
+    para(doc, w("notice_social_worker.missed"), bold=True)
+    dated_list(doc)
     tag(doc, "{%p if kind == 'legal_advice' %}")
-    para(doc, "These sessions were missed after family time started again following an "
-              "earlier pause. In line with the Family Time Agreement, please take legal advice "
-              "about the family time arrangements, including whether an application should be "
-              "made under section 34(4) of the Children Act 1989.")
-    para(doc, "Please tell the {{ service.supervisor_role }} what you decide, so the sessions "
-              "can be planned accordingly.")
+    para(doc, w("notice_social_worker.legal_advice"))
+    para(doc, w("notice_social_worker.tell_decision"))
     tag(doc, "{%p else %}")
-    para(doc, "Family time is suspended from {{ suspended_from }} until {{ suspended_until }}. "
-              "A letter explaining this has gone to each parent, with a copy to you.")
-    para(doc, "Please arrange a meeting with the parents and the {{ service.supervisor_role }} "
-              "during the pause. The Family Time Agreement must be signed again at that meeting "
-              "before sessions start again; until the meeting has taken place, family time "
-              "stays paused.")
-    tag(doc, COURT[0])
-    para(doc, COURT[1])
-    tag(doc, COURT[2])
-    para(doc, "If a further {{ service.legal_advice_after }} sessions in a row are missed once "
-              "family time starts again, the service will ask you to take legal advice.")
+    para(doc, w("notice_social_worker.suspended"))
+    para(doc, w("notice_social_worker.meeting"))
+    court_limit(doc)
+    para(doc, w("notice_social_worker.further"))
     tag(doc, "{%p endif %}")
-    para(doc, "The session records for these dates are held by the {{ service.service_name }}"
-              " ({{ service.phone }}).")
+    para(doc, w("notice_social_worker.records_held"))
     return doc
 
 

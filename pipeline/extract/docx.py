@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from pipeline.extract import reasons, unreadable
 from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
 from pipeline.extract.identify import identify
 from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer,
@@ -72,10 +73,6 @@ class _Control:
     checked: bool = False
     label_beside: str = ""     # the text beside a legacy field that has no usable name
     label_after: str = ""      # the word after a legacy check box ("Yes", "No", "Monday")
-
-
-def _unreadable(path: Path, reason: str) -> Extraction:
-    return Extraction(file=path.name, form=FormMatch(status="unreadable", reason=reason))
 
 
 # ---------------------------------------------------------------- text
@@ -414,18 +411,16 @@ def _header_footer_text(zf: zipfile.ZipFile, main: str, n: _Names) -> str:
 
 
 def _package_problem(zf: zipfile.ZipFile) -> str | None:
-    """Why a zip is not a Word document we will open (macros, another format), or None."""
+    """Why a zip is not a Word document we will open (macros, another format), as a reason
+    code, or None."""
     names = set(zf.namelist())
     types = (read_member(zf, "[Content_Types].xml", limit=1024 * 1024) or b"").lower()
     if b"macroenabled" in types or any(x.lower().endswith("vbaproject.bin") for x in names):
-        return ("This Word file contains macros (a macro-enabled .docm file), which the service "
-                "does not open, for safety. Please ask the sender to save the form as a normal "
-                "Word document (.docx) and send it again.")
+        return "docx.macros"
     if "mimetype" in names:
         mime = (read_member(zf, "mimetype", limit=200) or b"").decode("ascii", "replace")
         if "opendocument" in mime:
-            return ("This is an OpenDocument (.odt) file; please ask the sender to save the "
-                    "form as a Word document (.docx) and send it again.")
+            return "docx.odt"
     if any(x.startswith("xl/") for x in names):
         return None  # handled by the caller as "not a referral" (a spreadsheet)
     return None
@@ -439,7 +434,7 @@ def read_docx(path: Path, profile=None) -> Extraction:
     try:
         return _read(path, profile)
     except UnsafeFile as exc:
-        return _unreadable(path, exc.reason)
+        return unreadable(path, exc.reason_for(profile))
 
 
 def _read(path: Path, profile) -> Extraction:
@@ -447,20 +442,19 @@ def _read(path: Path, profile) -> Extraction:
     with zf:
         problem = _package_problem(zf)
         if problem:
-            return _unreadable(path, problem)
+            return unreadable(path, reasons.say(problem, profile))
         main = _main_part(zf)
         if main is None:
             names = zf.namelist()
             if any(x.startswith("xl/") for x in names):
                 return Extraction(file=path.name, form=FormMatch(
                     status="not_referral",
-                    reason="Not a referral: this is a spreadsheet, not the referral form."))
+                    reason=reasons.say("docx.spreadsheet", profile)))
             if any(x.startswith("ppt/") for x in names):
                 return Extraction(file=path.name, form=FormMatch(
                     status="not_referral",
-                    reason="Not a referral: this is a presentation, not the referral form."))
-            return _unreadable(path, "The file is a zip archive, not a Word document. Please "
-                                     "ask the sender to attach the form itself (.docx).")
+                    reason=reasons.say("docx.presentation", profile)))
+            return unreadable(path, reasons.say("docx.zip_archive", profile))
         root = parse_xml(read_member(zf, main) or b"")
         ns = etree.QName(root).namespace or W_MAIN
         n = _Names(ns if ns in (W_MAIN, W_STRICT) else W_MAIN)

@@ -20,6 +20,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr
 from pathlib import Path
 
+from pipeline.extract import reasons
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.files import private_dir, write_private
 
@@ -31,7 +32,7 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024     # all attachments of one email together
 MAX_EMAIL_BYTES = 80 * 1024 * 1024     # the saved email file itself
 MAX_NAME_CHARS = 120                   # a display name longer than this is shortened
 
-NO_ATTACHMENT_REASON = "The email has no attachment to read."
+NO_ATTACHMENT_REASON = reasons.say("email.no_attachment")   # the shared wording
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _AUTO_SENDERS = re.compile(
@@ -347,24 +348,22 @@ def read_email(path: Path, profile=None) -> Extraction:
     name = path.name
     depth = _depth.get()
     if depth >= MAX_DEPTH:
-        return _wrapper(name, _Mail(), "unreadable",
-                        "The email is forwarded inside other emails too many times to follow; "
-                        "please save the attachment itself into the folder.")
+        return _wrapper(name, _Mail(), "unreadable", reasons.say("email.too_deep", profile))
     token = _depth.set(depth + 1)
     try:
         return _read(path, name, profile)
     except Exception:  # noqa: BLE001 - never let one hostile email stop the pipeline
         log.warning("email: unexpected failure reading a message; treated as damaged",
                     exc_info=True)
-        return _wrapper(name, _Mail(), "unreadable", _damaged(path))
+        return _wrapper(name, _Mail(), "unreadable", _damaged(path, profile))
     finally:
         _depth.reset(token)
 
 
-def _damaged(path: Path) -> str:
-    kind = "Outlook message" if path.suffix.lower() == ".msg" else "email file"
-    return (f"The {kind} is damaged or incomplete, so it cannot be read; please save the "
-            "email again, or save its attachments into the folder instead.")
+def _damaged(path: Path, profile=None) -> str:
+    kind = reasons.say("email.kind_msg" if path.suffix.lower() == ".msg" else "email.kind_eml",
+                       profile)
+    return reasons.say("email.damaged", profile, kind=kind)
 
 
 def _read(path: Path, name: str, profile) -> Extraction:
@@ -373,32 +372,28 @@ def _read(path: Path, name: str, profile) -> Extraction:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError:
-        return _wrapper(name, _Mail(), "unreadable",
-                        "The file could not be opened (it may have been moved, or still be in "
-                        "use); it will be tried again.")
+        return _wrapper(name, _Mail(), "unreadable", reasons.say("email.cannot_open", profile))
     if size == 0:
-        return _wrapper(name, _Mail(), "unreadable",
-                        "The file is empty (0 bytes); please save the email again.")
+        return _wrapper(name, _Mail(), "unreadable", reasons.say("email.empty", profile))
     if size > MAX_EMAIL_BYTES:
         return _wrapper(name, _Mail(), "unreadable",
-                        f"The email is too large to read ({size // (1024 * 1024)} MB); please "
-                        "save the forms attached to it into the folder instead.")
+                        reasons.say("email.too_large", profile,
+                                    megabytes=size // (1024 * 1024)))
     try:
         if head == OLE_MAGIC or path.suffix.lower() == ".msg":
             mail = _read_msg(path)
         else:
             mail = _read_eml(path)
     except _NotAnEmail:
+        named = path.suffix or reasons.say("email.not_email_no_suffix", profile)
         return _wrapper(name, _Mail(), "unreadable",
-                        f"The file is named {path.suffix or 'as an email'} but is not an email "
-                        "that can be read; please save the email again, or save its "
-                        "attachments into the folder instead.")
+                        reasons.say("email.not_email", profile, named=named))
     except Exception:  # noqa: BLE001 - extract-msg and olefile raise many types
         log.info("email: message could not be parsed", exc_info=True)
-        return _wrapper(name, _Mail(), "unreadable", _damaged(path))
+        return _wrapper(name, _Mail(), "unreadable", _damaged(path, profile))
 
     results = _read_attachments(mail, profile)
-    return _summarise(name, mail, results)
+    return _summarise(name, mail, results, profile)
 
 
 def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
@@ -419,8 +414,7 @@ def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
                 log.warning("email: attachment %d could not be read", i, exc_info=True)
                 result = Extraction(file=att.name, form=FormMatch(
                     status="unreadable",
-                    reason="The attachment could not be read; please ask the sender to send "
-                           "it again."))
+                    reason=reasons.say("email.attachment_unreadable", profile)))
             out.append(result.model_copy(update={"file": att.name}))
             target.unlink(missing_ok=True)
     return out
@@ -435,28 +429,26 @@ def _wrapper(name: str, mail: _Mail, status: str, reason: str,
                       attachments=attachments or [])
 
 
-def _summarise(name: str, mail: _Mail, results: list[Extraction]) -> Extraction:
+def _summarise(name: str, mail: _Mail, results: list[Extraction], profile=None) -> Extraction:
     notes: list[str] = []
     unread = mail.total - len(mail.attachments)
     if mail.total > MAX_ATTACHMENTS:
-        notes.append(f"The email has {mail.total} attachments; only the first "
-                     f"{MAX_ATTACHMENTS} were read. Please ask the sender to send the forms in "
-                     "separate emails.")
+        notes.append(reasons.say("email.too_many_attachments", profile, total=mail.total,
+                                 limit=MAX_ATTACHMENTS))
     elif mail.skipped_size:
-        notes.append(f"{unread} attachment(s) were not read because together the attachments "
-                     f"are larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB.")
+        notes.append(reasons.say("email.attachments_too_large", profile, unread=unread,
+                                 megabytes=MAX_TOTAL_BYTES // (1024 * 1024)))
     if mail.too_deep:
-        notes.append(f"Some attachments sit inside emails forwarded more than {MAX_DEPTH} times "
-                     "and were not read; please save them into the folder directly.")
+        notes.append(reasons.say("email.attachments_too_deep", profile, depth=MAX_DEPTH))
     if mail.unreadable_parts:
-        notes.append("Part of the email could not be read.")
+        notes.append(reasons.say("email.part_unreadable", profile))
     if unread > 0 or mail.too_deep:
         results = results + [Extraction(
             file="(attachments not read)",
             form=FormMatch(status="unreadable", reason=" ".join(notes)))]
 
     if not results:
-        return _wrapper(name, mail, "not_referral", NO_ATTACHMENT_REASON)
+        return _wrapper(name, mail, "not_referral", reasons.say("email.no_attachment", profile))
 
     forms = [r for r in results if r.form.status in ("current", "old")]
     referral = next((r for r in forms if r.form.kind == "referral"), None)
@@ -465,11 +457,10 @@ def _summarise(name: str, mail: _Mail, results: list[Extraction]) -> Extraction:
         return _wrapper(name, mail, chosen.form.status, chosen.form.reason, results,
                         match=chosen.form.model_copy())
     if all(r.form.status == "unreadable" for r in results):
-        reason = (f"None of the email's {len(results)} attachment(s) could be read."
+        reason = (reasons.say("email.none_readable", profile, count=len(results))
                   if len(results) > 1 else
-                  f"The email's attachment could not be read: {results[0].form.reason}")
+                  reasons.say("email.one_unreadable", profile, reason=results[0].form.reason))
         return _wrapper(name, mail, "unreadable", (reason + " " + " ".join(notes)).strip(),
                         results)
-    reason = ("None of the email's attachments is a Family Time referral form or session "
-              "record.")
+    reason = reasons.say("email.no_form", profile)
     return _wrapper(name, mail, "not_referral", (reason + " " + " ".join(notes)).strip(), results)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import reasons
 from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
 from pipeline.extract.labels import count_labels, known_keys
 from pipeline.extract.models import FormMatch
@@ -54,9 +55,15 @@ def _match(form: FormSpec, version: VersionSpec | None, status: str, reason: str
                      reason=reason, kind=form.kind)
 
 
-def _describe(form: FormSpec, status: str) -> str:
-    noun = "session record" if form.kind == "session_record" else "form"
-    return f"{'Current' if status == 'current' else 'Old'} {noun}"
+def _noun(form: FormSpec, profile=None) -> str:
+    return reasons.say("identify.session_record" if form.kind == "session_record"
+                       else "identify.form", profile)
+
+
+def _describe(form: FormSpec, status: str, profile=None) -> str:
+    """"Current form", "Old session record" (reasons.toml, [identify])."""
+    word = reasons.say("identify.current" if status == "current" else "identify.old", profile)
+    return reasons.say("identify.what", profile, status=word, noun=_noun(form, profile))
 
 
 def identify(text: str, properties: dict[str, str] | None = None,
@@ -82,10 +89,11 @@ def identify(text: str, properties: dict[str, str] | None = None,
         version = form.version(version_id)
         if version is not None:
             status = version_status(form, version, profile)
-            why = f"custom property FormVersion={version_id}"
-            if _marker_hit(version, text):
-                why += " and footer marker"
-            return _match(form, version, status, f"{_describe(form, status)}: {why}")
+            code = ("identify.by_property_and_marker" if _marker_hit(version, text)
+                    else "identify.by_property")
+            return _match(form, version, status,
+                          reasons.say(code, profile, what=_describe(form, status, profile),
+                                      version=version_id))
 
     lines = [ln for ln in normalise(text, keep_lines=True).split("\n") if ln.strip()]
 
@@ -103,12 +111,10 @@ def identify(text: str, properties: dict[str, str] | None = None,
         hits.sort(key=lambda h: h[0])
         _, form, version, hit = hits[0]
         status = version_status(form, version, profile)
-        if status == "current":
-            why = f"{_describe(form, status)}: version marker '{hit}'"
-        else:
-            why = (f"{_describe(form, status)}: the form says '{hit}', which is not a "
-                   f"version we accept now")
-        return _match(form, version, status, why)
+        code = "identify.by_marker" if status == "current" else "identify.old_marker"
+        return _match(form, version, status,
+                      reasons.say(code, profile, what=_describe(form, status, profile),
+                                  marker=hit))
 
     # 3. Looks like a form (title, labels or tags) but carries no current marker: an old form.
     best: tuple[int, FormSpec] | None = None
@@ -126,20 +132,17 @@ def identify(text: str, properties: dict[str, str] | None = None,
         n = counts.get(form.id, 0)
         if form_id == form.id and version_id:
             return _match(form, None, "old",
-                          f"{_describe(form, 'old')}: custom property FormVersion={version_id} "
-                          f"is not a version the service knows")
+                          reasons.say("identify.unknown_version", profile,
+                                      what=_describe(form, "old", profile), version=version_id))
         if title or n >= form.min_labels:
-            if title:
-                seen = f"it has the title '{title}'"
-            else:
-                seen = f"it has {n} of the form's labels"
-            noun = "session record" if form.kind == "session_record" else "form"
+            seen = (reasons.say("identify.seen_title", profile, title=title) if title
+                    else reasons.say("identify.seen_labels", profile, count=n))
             return _match(form, None, "old",
-                          f"Old {noun}: {seen} but no current version marker "
-                          f"(no version number in the footer)")
+                          reasons.say("identify.old_no_marker", profile,
+                                      noun=_noun(form, profile), seen=seen))
 
     # 4. Not a referral (nor a session record).
     referral = next((f for f in forms if f.kind == "referral"), forms[0])
     n = counts.get(referral.id, 0)
     return FormMatch(status="not_referral",
-                     reason=f"Not a referral: no form title and only {n} of the form's labels")
+                     reason=reasons.say("identify.not_referral", profile, count=n))

@@ -15,8 +15,9 @@ import re
 import zlib
 from pathlib import Path
 
+from pipeline.extract import reasons, unreadable
 from pipeline.extract.labels import CHECKED, UNCHECKED
-from pipeline.extract.models import Extraction, FormMatch
+from pipeline.extract.models import Extraction
 
 log = logging.getLogger(__name__)
 
@@ -28,29 +29,15 @@ MAX_INFLATED_TOTAL = 128 * 1024 * 1024
 _INFLATE_CHUNK = 1024 * 1024
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 
-PASSWORD_REASON = ("The PDF is password-protected; please send it without a password, "
-                   "or send the Word version.")
-SCANNED_REASON = ("This looks like a scanned (image-only) PDF, so it cannot be read; please "
-                  "ask the sender for the Word version.")
-DAMAGED_REASON = ("The PDF is damaged or incomplete, so it cannot be read; please ask the "
-                  "sender to save it again and resend it, or to send the Word version.")
-TRUNCATED_REASON = ("The PDF is incomplete (the file ends part-way through, perhaps cut off "
-                    "while it was being saved or sent); please ask the sender to resend it.")
-NOT_PDF_REASON = ("The file is named .pdf but is not a PDF, so it cannot be read; please ask "
-                  "the sender to send the form again.")
-BOMB_REASON = ("The PDF unpacks to far more data than any referral form holds (it may be "
-               "damaged, or made to overload the computer), so it was not opened; please ask "
-               "the sender for the Word version of the form.")
-NO_TEXT_REASON = ("The PDF has no text in it to read; please ask the sender for the Word "
-                  "version of the form.")
+# The shared wording of the commonest reasons (form_templates/reader/reasons.toml, [pdf]);
+# the reader itself asks for the service's wording.
+PASSWORD_REASON = reasons.say("pdf.password")
+SCANNED_REASON = reasons.say("pdf.scanned")
+DAMAGED_REASON = reasons.say("pdf.damaged")
 
 _TRUE = {"yes", "on", "1", "true", "x", "checked", "ticked"}
 _FALSE = {"off", "no", "0", "false", ""}
 _DAY_FIELD = re.compile(r"^(?P<key>[\w.\[\]]+):(?P<day>[A-Za-z]+)$")
-
-
-def _unreadable(name: str, reason: str) -> Extraction:
-    return Extraction(file=name, form=FormMatch(status="unreadable", reason=reason))
 
 
 def _inflated_size(data: bytes, limit: int) -> int:
@@ -90,10 +77,13 @@ def read_pdf(path: Path, profile=None) -> Extraction:
         return _read(path, name, profile)
     except Exception:  # noqa: BLE001 - a hostile or broken file must never stop the pipeline
         log.warning("pdf: unexpected failure reading a file; treated as damaged", exc_info=True)
-        return _unreadable(name, DAMAGED_REASON)
+        return unreadable(path, reasons.say("pdf.damaged", profile))
 
 
 def _read(path: Path, name: str, profile) -> Extraction:
+    def refuse(code: str, **values) -> Extraction:
+        return unreadable(path, reasons.say(f"pdf.{code}", profile, **values))
+
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
@@ -101,20 +91,17 @@ def _read(path: Path, name: str, profile) -> Extraction:
             fh.seek(max(0, size - 2048))
             tail = fh.read()
     except OSError:
-        return _unreadable(name, "The file could not be opened (it may have been moved, or "
-                                 "still be in use); it will be tried again.")
+        return refuse("cannot_open")
     if size == 0:
-        return _unreadable(name, "The file is empty (0 bytes); please ask the sender to "
-                                 "send it again.")
+        return refuse("empty")
     if b"%PDF-" not in head:
-        return _unreadable(name, NOT_PDF_REASON)
+        return refuse("not_pdf")
     if size > MAX_BYTES:
-        return _unreadable(name, f"The PDF is too large to be a referral form "
-                                 f"({size // (1024 * 1024)} MB).")
+        return refuse("too_large", megabytes=size // (1024 * 1024))
     if b"%%EOF" not in tail:
-        return _unreadable(name, TRUNCATED_REASON)
+        return refuse("truncated")
     if _inflates_too_far(path.read_bytes()):
-        return _unreadable(name, BOMB_REASON)
+        return refuse("bomb")
 
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -128,27 +115,26 @@ def _read(path: Path, name: str, profile) -> Extraction:
             except (PyPdfError, NotImplementedError, ValueError, KeyError):
                 opened = 0
             if not opened:
-                return _unreadable(name, PASSWORD_REASON)
+                return refuse("password")
             password = ""
         n_pages = len(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError):
-        return _unreadable(name, DAMAGED_REASON)
+        return refuse("damaged")
     if n_pages == 0:
-        return _unreadable(name, DAMAGED_REASON)
+        return refuse("damaged")
     if n_pages > MAX_PAGES:
-        return _unreadable(name, f"The PDF is too long to be a referral form ({n_pages} pages); "
-                                 "please check what was sent.")
+        return refuse("too_long", pages=n_pages)
 
     properties = _properties(reader)
     acro = _acroform_fields(reader)
     lines, images, tables = _page_text(path, password)
     if lines is None:
-        return _unreadable(name, DAMAGED_REASON)
+        return refuse("damaged")
     text = "\n".join(lines)
 
     if not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS and not _has_form_props(properties):
-        return _unreadable(name, SCANNED_REASON if images else NO_TEXT_REASON)
+        return refuse("scanned" if images else "no_text")
 
     return _identify_and_read(name, text, lines, properties, acro, profile, tables)
 

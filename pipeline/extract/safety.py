@@ -13,6 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.extract import reasons
+
 MAX_ENTRIES = 2000
 MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024      # 100 MB
 MAX_ENTRY_UNCOMPRESSED = 50 * 1024 * 1024       # one part of a form is never this large
@@ -21,11 +23,17 @@ RATIO_FLOOR = 1024 * 1024                         # small parts may compress ver
 
 
 class UnsafeFile(Exception):
-    """A file we refuse to open further; str(exc) is the plain-English reason."""
+    """A file we refuse to open further. `code` names the reason in
+    form_templates/reader/reasons.toml ([safety]); str(exc) and `reason` are its shared
+    wording (the reader words it for the service)."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, code: str, **values: object):
+        self.code, self.values = f"safety.{code}", values
+        self.reason = reasons.say(self.code, **values)
+        super().__init__(self.reason)
+
+    def reason_for(self, profile=None) -> str:
+        return reasons.say(self.code, profile, **self.values)
 
 
 def open_zip_safely(path: Path) -> zipfile.ZipFile:
@@ -33,23 +41,19 @@ def open_zip_safely(path: Path) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
-        raise UnsafeFile("The file is damaged or incomplete (it is not a readable Word "
-                         "document). Please ask the sender to save it again and resend it.") from exc
+        raise UnsafeFile("damaged_zip") from exc
     try:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise UnsafeFile(f"The file holds {len(infos)} parts, far more than any form; "
-                             "it was not opened, for safety.")
+            raise UnsafeFile("too_many_parts", count=len(infos))
         total = 0
         for info in infos:
             total += info.file_size
             if info.file_size > MAX_ENTRY_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
-                raise UnsafeFile("The file would expand to more than 100 MB when opened "
-                                 "(a 'zip bomb'); it was not opened, for safety.")
+                raise UnsafeFile("zip_bomb_total")
             if (info.file_size > RATIO_FLOOR
                     and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise UnsafeFile("Part of the file is compressed far more than any real "
-                                 "document (a 'zip bomb'); it was not opened, for safety.")
+                raise UnsafeFile("zip_bomb_ratio")
     except UnsafeFile:
         zf.close()
         raise
@@ -67,14 +71,11 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRES
             data = fh.read(limit + 1)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
             RuntimeError) as exc:
-        raise UnsafeFile("The file is damaged or incomplete (part of it cannot be read). "
-                         "Please ask the sender to save it again and resend it.") from exc
+        raise UnsafeFile("damaged_part") from exc
     except Exception as exc:  # zlib.error and friends from a corrupt stream
-        raise UnsafeFile("The file is damaged or incomplete (part of it cannot be read). "
-                         "Please ask the sender to save it again and resend it.") from exc
+        raise UnsafeFile("damaged_part") from exc
     if len(data) > limit:
-        raise UnsafeFile("Part of the file expands far beyond what it claims (a 'zip bomb'); "
-                         "it was not opened, for safety.")
+        raise UnsafeFile("zip_bomb_part")
     return data
 
 
@@ -96,15 +97,13 @@ def _parser() -> etree.XMLParser:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted XML without entities or DTDs; raise UnsafeFile when it is not safe."""
     if not data or not data.strip():
-        raise UnsafeFile("Part of the document is empty; the file is damaged or incomplete.")
+        raise UnsafeFile("empty_part")
     if _DOCTYPE.search(data) and _ENTITY.search(data):
-        raise UnsafeFile("The document contains hidden definitions that could make it "
-                         "expand without limit (an 'XML bomb'); it was not opened, for safety.")
+        raise UnsafeFile("xml_bomb")
     try:
         root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise UnsafeFile("The document is damaged (its contents cannot be read). Please ask "
-                         "the sender to save it again and resend it.") from exc
+        raise UnsafeFile("damaged_xml") from exc
     if root is None:
-        raise UnsafeFile("Part of the document is empty; the file is damaged or incomplete.")
+        raise UnsafeFile("empty_part")
     return root

@@ -16,9 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from pipeline import dates
+from pipeline.clock import today as clock_today
+from pipeline.dates import add_months  # also re-exported: callers used it from here
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile
+from pipeline.render import wording
 
 NOT_GIVEN = "Not given"
 
@@ -33,15 +37,14 @@ def settings() -> dict[str, Any]:
 # ---------------------------------------------------------------- formatting
 
 def uk_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
-    """Tuesday 4 March 2025 (the way the service's letters write a date)."""
-    if d is None:
-        return missing
-    return f"{d:%A} {d.day} {d:%B %Y}"
+    """Tuesday 4 March 2025 (the way the service's letters write a date), in English
+    whatever the machine's locale."""
+    return dates.long_date(d, missing)
 
 
 def short_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
     """4 March 2025, for dates of birth where the weekday means nothing."""
-    return missing if d is None else f"{d.day} {d:%B %Y}"
+    return dates.day_month_year(d, missing)
 
 
 def clock(t: dt.time | None) -> str:
@@ -225,6 +228,9 @@ class DocumentContext(BaseModel):
     closures_from: str = ""
     closures_to: str = ""
     photos_consent: str = NOT_GIVEN
+    # The document's sentences (form_templates/documents/wording.toml), filled in with the
+    # fields above just before rendering: {{ words.<table>.<key> }} in the templates.
+    words: dict[str, Any] = Field(default_factory=dict)
 
 
 class AgreementContext(DocumentContext):
@@ -367,13 +373,6 @@ def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[Clo
     return out
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    m = d.month - 1 + months
-    y, m = d.year + m // 12, m % 12 + 1
-    import calendar as _cal
-    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
-
-
 def planned_sessions(item: Item, allocation: Allocation | None, profile: Profile,
                      count: int | None = None, until: dt.date | None = None) -> list:
     """The schedule's sessions (pipeline.render.schedule.PlannedSession), or [] when the
@@ -389,11 +388,13 @@ def planned_sessions(item: Item, allocation: Allocation | None, profile: Profile
                          ServiceCalendar(profile), count=count, until=until)
 
 
-def session_context(s) -> SessionCtx:
+def session_context(s, profile_id: str | None = None) -> SessionCtx:
+    """A planned session; one moved off a closed day says which day it replaces (wording:
+    [notes] replaces)."""
     note = ""
     if getattr(s, "replaces", None):
-        why = getattr(s, "closure", None)
-        note = f"in place of {uk_date(s.replaces)}" + (f" ({why})" if why else "")
+        note = wording.say("notes", "replaces", profile_id, date=uk_date(s.replaces),
+                           closure=getattr(s, "closure", None) or "")
     return SessionCtx(date=uk_date(s.date), note=note)
 
 
@@ -402,7 +403,7 @@ def document_context(cls: type[DocumentContext], item: Item, allocation: Allocat
                      planned: list | None = None, title: str = "", **extra) -> DocumentContext:
     """Any document's context: the shared facts plus the document's own `extra` fields."""
     values = item.verdict.values if item.verdict else {}
-    today = today or dt.date.today()
+    today = today or clock_today()
     first = text(values.get("child.first_name"))
     last = text(values.get("child.last_name"), "")
     known = text(values.get("child.known_as"), "")
@@ -436,7 +437,7 @@ def document_context(cls: type[DocumentContext], item: Item, allocation: Allocat
                                      email=text(values.get("team_manager.email"))),
         iro=ProfessionalCtx(name=text(values.get("iro.name"))),
         arrangement=arrangement_context(item, allocation, profile),
-        sessions=[session_context(s) for s in planned],
+        sessions=[session_context(s, profile.id) for s in planned],
         closures=closures_between(profile, start, end),
         closures_from=uk_date(start), closures_to=uk_date(end),
         photos_consent=yes_no(values.get("consent.photos")),

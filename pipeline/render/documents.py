@@ -1,8 +1,9 @@
 """Render the paperwork for one referral: the agreement, letters, pre-filled session records,
 the review report and the missed-session letters.
 
-Each document is rendered in memory from a docxtpl template (autoescape on, so "Jo & Sam
-<Smith>" prints as typed) and then written as a private file with a name that carries no
+Each document is rendered in memory from a docxtpl template (the layout) with its sentences
+from form_templates/documents/wording.toml and the service's own wording (pipeline.render.
+wording), autoescape on, so "Jo & Sam <Smith>" prints as typed, and then written as a private file with a name that carries no
 person's name. Templates are read once per process; rendering is deterministic for a given
 `today`.
 """
@@ -15,11 +16,13 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.clock import today as clock_today
 from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile
 from pipeline.render import context as C
+from pipeline.render import wording as W
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +98,16 @@ def _name(key: str, **fields) -> str:
     return C.settings()["names"][key].format(**fields)
 
 
-def _render(key: str, ctx: C.DocumentContext, out_path: Path, images: dict | None = None) -> Path:
-    """Render template `key` with `ctx` and write it privately to out_path."""
+def _render(key: str, ctx: C.DocumentContext, out_path: Path, profile: Profile,
+            images: dict | None = None) -> Path:
+    """Render template `key` with `ctx` and the service's wording, and write it privately to
+    out_path. The wording's snippets are filled in first, as plain text; docxtpl escapes them
+    with every other value."""
     from docxtpl import DocxTemplate, InlineImage
     from docx.shared import Mm
     tpl = DocxTemplate(io.BytesIO(_template_bytes(_spec(key)["file"])))
     data = ctx.model_dump()
+    data["words"] = W.words_for(key, data, profile.id)
     for field, (png, width_mm) in (images or {}).items():
         data[field] = InlineImage(tpl, io.BytesIO(png), width=Mm(width_mm))
     tpl.render(data, _CachingEnvironment.get(), autoescape=True)
@@ -162,9 +169,9 @@ def render_agreement(item: Item, allocation: Allocation | None, profile: Profile
         name = _name("agreement", reference=item.reference)
     else:
         when = resigned_after.suspended_until or resigned_after.suspended_from or \
-            (today or dt.date.today())
+            (today or clock_today())
         name = _name("agreement_resigned", reference=item.reference, date=when.isoformat())
-    path = _render("agreement", ctx, out_dir / name)
+    path = _render("agreement", ctx, out_dir / name, profile)
     log.info("paperwork: agreement written for %s", item.reference)
     return path
 
@@ -196,16 +203,16 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
                                  planned=letter_sessions, title=_title("letter_parent"),
                                  parent=parent)
         written.append(_render("letter_parent", ctx,
-                               out_dir / _name("letter_parent", n=parent.n)))
+                               out_dir / _name("letter_parent", n=parent.n), profile))
 
     start, end = C.parse_times(allocation.time)
     drop = C.minutes_before(start, int(pack["carer_arrive_minutes_before"]))
     ctx = C.document_context(
         C.CarerLetterContext, item, allocation, profile, today=today, planned=letter_sessions,
         title=_title("letter_carer"),
-        drop_off=(f"a few minutes before {C.clock(start)} (about {C.clock(drop)})" if start
-                  else C.NOT_GIVEN))
-    written.append(_render("letter_carer", ctx, out_dir / _name("letter_carer")))
+        drop_off=(W.say("notes", "carer_drop_off", profile.id, start=C.clock(start),
+                        drop=C.clock(drop)) if start else C.NOT_GIVEN))
+    written.append(_render("letter_carer", ctx, out_dir / _name("letter_carer"), profile))
 
     written += _session_records(item, allocation, profile, out_dir,
                                 first[: pack["session_records"]])
@@ -306,8 +313,9 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
     if records:
         from pipeline.render.chart import attendance_chart
         png = attendance_chart({short: n for _, _, short, n in rows},
-                               f"Family time sessions, {C.short_date(period_from)} to "
-                               f"{C.short_date(period_to)}")
+                               W.say("notes", "chart_title", profile.id,
+                                     period_from=C.short_date(period_from),
+                                     period_to=C.short_date(period_to)))
         images["chart"] = (png, 150)
     ctx = C.document_context(
         C.LacReportContext, item, allocation, profile, today=today, title=_title("lac_report"),
@@ -316,7 +324,7 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
         counts=[C.CountCtx(label=label, count=n) for _, label, _, n in rows],
         significant_events=[C.uk_date(d) for d in events])
     name = _name("lac_report", date=(review or period_to).isoformat())
-    path = _render("lac_report", ctx, out_dir / name, images)
+    path = _render("lac_report", ctx, out_dir / name, profile, images)
     log.info("paperwork: review report written for %s", item.reference)
     return path
 
@@ -340,7 +348,7 @@ def render_suspension_letters(item: Item, allocation: Allocation | None, profile
     restart = _restart_after(item, allocation, profile, action.suspended_until)
     fields = C.action_fields(action, restart)
     when = (action.suspended_from or (action.session_dates[-1] if action.session_dates
-                                      else today or dt.date.today())).isoformat()
+                                      else today or clock_today())).isoformat()
     written = []
     court = dict(court_directed_action=action.court_directed)
     if action.kind == "suspension":
@@ -350,7 +358,7 @@ def render_suspension_letters(item: Item, allocation: Allocation | None, profile
                                      parent=parent, **fields)
             _court(ctx, **court)
             written.append(_render("suspension_letter", ctx, out_dir /
-                                   _name("suspension_letter", n=parent.n, date=when)))
+                                   _name("suspension_letter", n=parent.n, date=when), profile))
     ctx = C.document_context(C.SocialWorkerNoticeContext, item, allocation, profile,
                              today=today, title=_title("notice_social_worker"),
                              kind=action.kind, further_misses=len(action.session_dates),
@@ -358,7 +366,8 @@ def render_suspension_letters(item: Item, allocation: Allocation | None, profile
     _court(ctx, **court)
     kind_words = "suspension" if action.kind == "suspension" else "legal advice"
     written.append(_render("notice_social_worker", ctx, out_dir /
-                           _name("notice_social_worker_dated", kind=kind_words, date=when)))
+                           _name("notice_social_worker_dated", kind=kind_words, date=when),
+                           profile))
     log.info("paperwork: %s letters written for %s", action.kind, item.reference)
     return written
 

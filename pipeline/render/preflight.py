@@ -178,6 +178,11 @@ def preflight(folder: Path | None = None) -> None:
         check_template(path, model)
         if key is not None:
             _checked.add(key)
+    from pipeline.render.wording import FILE, WordingProblem, check
+    try:
+        check(folder)          # the sentences the templates take from wording.toml
+    except WordingProblem as exc:
+        raise TemplateProblem(folder / FILE, str(exc)) from None
 
 
 class _CallableModule(type(sys)):
