@@ -23,10 +23,8 @@ DELAY_TARGET_S = 1.0
 
 
 def _cases():
-    """The hostile suite's case table (it imports its sibling fixture builders as it runs)."""
-    if str(corpus.FIXTURES) not in sys.path:
-        sys.path.insert(0, str(corpus.FIXTURES))
-    import make_hostile
+    """The hostile suite's case table (tests/fixtures/make_hostile.py: no pytest needed)."""
+    from tests.fixtures import make_hostile
     return make_hostile
 
 

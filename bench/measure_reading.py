@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -92,11 +91,7 @@ def render(repeat: int = 5) -> dict:
     from pipeline.models import Allocation
     from pipeline.profile import load_profile
 
-    sys.path.insert(0, str(ROOT / "tests" / "tracker"))
-    try:
-        from conftest import accepted
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "tracker"))
+    from tests.helpers.tracker_kit import accepted
     profile = load_profile("northamptonshire")
     item = accepted(1, received=dt.datetime(2026, 11, 2, 9, 30))
     venue = profile.venues[0].name if getattr(profile, "venues", None) else "Test Venue"

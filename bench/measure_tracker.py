@@ -18,19 +18,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench.corpus import ROOT
-
 START = dt.datetime(2026, 1, 1, 9, 0)
 
 
 def _helpers():
-    """Fictional test items and the Excel-style save, from the tracker's own tests."""
-    sys.path.insert(0, str(ROOT / "tests" / "tracker"))
-    try:
-        from conftest import accepted
-        from excel_like import to_shared_strings
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "tracker"))
+    """Fictional test items and the Excel-style save, from the tracker tests' helpers (which
+    do not need pytest)."""
+    from tests.helpers.excel_like import to_shared_strings
+    from tests.helpers.tracker_kit import accepted
     return accepted, to_shared_strings
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import random
 import zipfile
-from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,14 @@ from hypothesis import strategies as st
 from pipeline.extract import extract_file
 from pipeline.extract.docx import read_docx
 from pipeline.extract.safety import UnsafeFile, open_zip_safely, parse_xml
+from tests.helpers import docx_kit as kit
 
-_spec = spec_from_file_location("extract_docx_kit", Path(__file__).with_name("conftest.py"))
-_kit = module_from_spec(_spec)
-_spec.loader.exec_module(_kit)
-
-W = _kit.W
+W = kit.W
 
 
 def good_docx(tmp_path: Path, name: str = "good.docx") -> Path:
-    return (_kit.DocBuilder().heading("Family Time Referral Form").footer(_kit.CURRENT_FOOTER)
-            .xml(_kit.sdt_block("child.last_name", "Example")).save(tmp_path / name))
+    return (kit.DocBuilder().heading("Family Time Referral Form").footer(kit.CURRENT_FOOTER)
+            .xml(kit.sdt_block("child.last_name", "Example")).save(tmp_path / name))
 
 
 def verdict(path: Path):
@@ -77,14 +73,14 @@ def test_macro_enabled_document_is_refused(tmp_path: Path) -> None:
     types = zipfile.ZipFile(p).read("[Content_Types].xml").replace(
         b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
         b"application/vnd.ms-word.document.macroEnabled.main+xml")
-    _kit.rewrite_part(p, "[Content_Types].xml", types, extra={"word/vbaProject.bin": b"\0" * 64})
+    kit.rewrite_part(p, "[Content_Types].xml", types, extra={"word/vbaProject.bin": b"\0" * 64})
     form = verdict(p)
     assert form.status == "unreadable" and "macros" in form.reason
 
 
 def test_zip_bomb_by_ratio(tmp_path: Path) -> None:
     p = good_docx(tmp_path, "bomb.docx")
-    _kit.rewrite_part(p, "word/document.xml", zipfile.ZipFile(p).read("word/document.xml"),
+    kit.rewrite_part(p, "word/document.xml", zipfile.ZipFile(p).read("word/document.xml"),
                       extra={"word/media/padding.bin": b"\0" * (8 * 1024 * 1024)})
     form = verdict(p)
     assert form.status == "unreadable" and "zip bomb" in form.reason
@@ -92,7 +88,7 @@ def test_zip_bomb_by_ratio(tmp_path: Path) -> None:
 
 def test_zip_with_too_many_parts(tmp_path: Path) -> None:
     p = good_docx(tmp_path, "many.docx")
-    _kit.rewrite_part(p, "word/document.xml", zipfile.ZipFile(p).read("word/document.xml"),
+    kit.rewrite_part(p, "word/document.xml", zipfile.ZipFile(p).read("word/document.xml"),
                       extra={f"word/x{i}.xml": b"<a/>" for i in range(2001)})
     with pytest.raises(UnsafeFile):
         open_zip_safely(p)
@@ -127,14 +123,14 @@ def test_entity_definitions_are_refused(tmp_path: Path, xml: bytes) -> None:
     with pytest.raises(UnsafeFile):
         parse_xml(xml)
     p = good_docx(tmp_path)
-    _kit.rewrite_part(p, "word/document.xml", xml)
+    kit.rewrite_part(p, "word/document.xml", xml)
     form = verdict(p)
     assert form.status == "unreadable" and "XML bomb" in form.reason
 
 
 def test_damaged_document_xml(tmp_path: Path) -> None:
     p = good_docx(tmp_path)
-    _kit.rewrite_part(p, "word/document.xml", b"<w:document><w:body><w:p>")
+    kit.rewrite_part(p, "word/document.xml", b"<w:document><w:body><w:p>")
     form = verdict(p)
     assert form.status == "unreadable" and "damaged" in form.reason
 
@@ -189,10 +185,10 @@ def test_damaged_document_xml_never_crashes_the_word_reader(tmp_path: Path, data
     """Corrupt the XML itself (inside a valid zip): still a verdict, never an exception."""
     src = tmp_path / "xml-src.docx"
     if not src.exists():
-        (_kit.DocBuilder().heading("Family Time Referral Form").footer(_kit.CURRENT_FOOTER)
-         .xml(_kit.table(_kit.row(_kit.text_cell("Child's surname"),
-                                  _kit.cell(_kit.sdt_block("child.last_name", "Example")))))
-         .xml(_kit.para(_kit.legacy_text("Text1", "x"), _kit.checkbox("request.days:Monday", True)))
+        (kit.DocBuilder().heading("Family Time Referral Form").footer(kit.CURRENT_FOOTER)
+         .xml(kit.table(kit.row(kit.text_cell("Child's surname"),
+                                kit.cell(kit.sdt_block("child.last_name", "Example")))))
+         .xml(kit.para(kit.legacy_text("Text1", "x"), kit.checkbox("request.days:Monday", True)))
          .save(src))
     xml = bytearray(zipfile.ZipFile(src).read("word/document.xml"))
     for _ in range(data.draw(st.integers(1, 6))):
@@ -200,6 +196,6 @@ def test_damaged_document_xml_never_crashes_the_word_reader(tmp_path: Path, data
         xml[i] = data.draw(st.sampled_from(list(b'<>/"=& wxa:\x00\xff')))
     p = tmp_path / "xml-fuzz.docx"
     p.write_bytes(src.read_bytes())
-    _kit.rewrite_part(p, "word/document.xml", bytes(xml))
+    kit.rewrite_part(p, "word/document.xml", bytes(xml))
     got = read_docx(p)
     assert got.form.status in {"current", "old", "not_referral", "unreadable"}

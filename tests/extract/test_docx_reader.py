@@ -7,19 +7,9 @@ from pathlib import Path
 from pipeline.extract import extract_file
 from pipeline.extract.docx import read_docx
 from pipeline.profile import load_profile
-
-from importlib.util import module_from_spec, spec_from_file_location
-
-# The document builder lives in this folder's conftest.py (tests import by path here).
-_spec = spec_from_file_location("extract_docx_kit", Path(__file__).with_name("conftest.py"))
-_kit = module_from_spec(_spec)
-_spec.loader.exec_module(_kit)
-CURRENT_FOOTER, DocBuilder, NS = _kit.CURRENT_FOOTER, _kit.DocBuilder, _kit.NS
-cell, checkbox, dropdown, label_table = _kit.cell, _kit.checkbox, _kit.dropdown, _kit.label_table
-legacy_checkbox, legacy_text, para, row = (_kit.legacy_checkbox, _kit.legacy_text, _kit.para,
-                                           _kit.row)
-run, sdt_block, sdt_inline, table, text_cell = (_kit.run, _kit.sdt_block, _kit.sdt_inline,
-                                                _kit.table, _kit.text_cell)
+from tests.helpers.docx_kit import (CURRENT_FOOTER, NS, DocBuilder, cell, checkbox, dropdown,
+                                    label_table, legacy_checkbox, legacy_text, para, row, run,
+                                    sdt_block, sdt_inline, table, text_cell)
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 

@@ -4,19 +4,12 @@ the .msg fixtures exercise the reader as real Outlook mail would."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
 
 import extract_msg
 import olefile
 
-_spec = importlib.util.spec_from_file_location(
-    "msg_writer", Path(__file__).resolve().parent.parent / "fixtures" / "msg_writer.py")
-msg_writer = sys.modules.get("msg_writer") or importlib.util.module_from_spec(_spec)
-if "msg_writer" not in sys.modules:
-    sys.modules["msg_writer"] = msg_writer       # dataclasses look their module up here
-    _spec.loader.exec_module(msg_writer)
+from tests.fixtures import msg_writer
 
 WHEN = dt.datetime(2026, 3, 2, 9, 15, tzinfo=dt.timezone.utc)
 

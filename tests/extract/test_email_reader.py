@@ -236,13 +236,7 @@ def test_random_bytes_named_eml_never_raise(tmp_path):
 
 def test_outlook_message_attached_as_a_file_is_opened(tmp_path):
     """Outlook's "forward as attachment" puts a whole .msg inside the email (.eml or .msg)."""
-    import importlib.util
-    import sys
-    spec = importlib.util.spec_from_file_location("msg_writer", FIXTURES / "msg_writer.py")
-    mw = sys.modules.get("msg_writer") or importlib.util.module_from_spec(spec)
-    if "msg_writer" not in sys.modules:
-        sys.modules["msg_writer"] = mw
-        spec.loader.exec_module(mw)
+    from tests.fixtures import msg_writer as mw
     pdf = (FIXTURES / "pdf" / "acroform-referral.pdf").read_bytes()
     inner = mw.build_msg(mw.MsgMessage(subject="Referral", sender_email="sam@example.org",
                                        attachments=[mw.MsgAttachment("ref.pdf", pdf)]))

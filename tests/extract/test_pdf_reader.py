@@ -157,14 +157,7 @@ def test_inbox_dispatch_reads_pdfs_with_this_reader():
 
 def test_pdf_without_table_borders_is_read_by_labels_on_each_line(tmp_path):
     """A form saved as PDF with no table lines: answers follow their labels on the line."""
-    import importlib.util
-    import sys
-    spec = importlib.util.spec_from_file_location(
-        "make_email_fixtures", FIXTURES / "make_email_fixtures.py")
-    gen = sys.modules.get("make_email_fixtures") or importlib.util.module_from_spec(spec)
-    if "make_email_fixtures" not in sys.modules:
-        sys.modules["make_email_fixtures"] = gen
-        spec.loader.exec_module(gen)
+    from tests.fixtures import make_email_fixtures as gen
     lines = ["Family Time Referral Form", "Date of referral 02/03/2026",
              "Child's first name(s) Test Child", "Child's surname Example",
              "Is the child unborn? No", "Gender Female", "Ethnicity White British",

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import errno
 
-from faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 from pipeline import archive
 from pipeline.effects import run_effects
 from pipeline.process import NotYet, process_file, recover
 from pipeline.watcher import InboxWatcher
+from tests.helpers.faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 
 
 def _full(*a, **k):

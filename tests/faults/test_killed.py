@@ -1,6 +1,6 @@
 """`family-time watch` killed (SIGKILL) at random points of a mixed batch and restarted:
 the recount finds every file once, one ledger row each, one tracker row per referral and one
-email per item. The kill and restart helpers are the intake crash test's own."""
+email per item. The kill and restart helpers are shared with the intake crash test."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import subprocess
 import sys
 import time
 
-from faults_kit import (ROOT, assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals,
-                        kill, wait_for)
+from tests.helpers.faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
+from tests.helpers.intake_kit import kill, wait_for
+from tests.helpers.paths import ROOT
 
 
 def test_watch_killed_mid_batch_and_restarted(make_work):

@@ -12,9 +12,10 @@ import time
 
 import pytest
 
-from faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals, recount
 from pipeline.effects import run_effects
 from pipeline.process import process_file
+from tests.helpers.faults_kit import (assert_nothing_lost_nothing_doubled, drop_mixed,
+                                      drop_referrals, recount)
 
 tracker_sync = importlib.import_module("pipeline.tracker.sync")   # the package exports sync()
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
-
-import sys
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from forms_helpers import (NS, TEMPLATES, W, W14, build_forms, footer_paragraphs, names, part,
-                     sdt_by_tag, tags, text_of)
-from pipeline.extract.catalogue import catalogue  # noqa: E402
+from pipeline.extract.catalogue import catalogue
+from tests.helpers.forms_kit import (NS, W, W14, build_forms, footer_paragraphs, names, part,
+                                     sdt_by_tag, tags, text_of)
+from tests.helpers.paths import TEMPLATES
 
 CAT = catalogue()
 REFERRAL = CAT.form("family-time-referral")

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from forms_helpers import (FIXTURE_FORMS, NS, TEMPLATES, W, W14, make_fixtures, part,  # noqa: E402
-                           sdt_by_tag, tags, text_of)
-from pipeline.extract.catalogue import catalogue  # noqa: E402
+from pipeline.extract.catalogue import catalogue
+from tests.fixtures import make_fixtures as MF
+from tests.helpers.forms_kit import FIXTURE_FORMS, NS, W, W14, part, sdt_by_tag, tags, text_of
+from tests.helpers.paths import TEMPLATES
 
 CAT = catalogue()
-MF = make_fixtures()
 EXPECTED = sorted(FIXTURE_FORMS.glob("*.expected.json"))
 
 

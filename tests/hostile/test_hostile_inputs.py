@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from hostile_kit import (ACTION, CONTROL, assert_plain, mail_body, mails_by_item,
-                         make_hostile)
 from pipeline.effects import run_effects
 from pipeline.intake import inbox_files, is_ignored
 from pipeline.process import process_file
+from tests.fixtures import make_hostile
+from tests.helpers.hostile_kit import ACTION, CONTROL, assert_plain, mail_body, mails_by_item
 
 CASES = make_hostile.CASES
 NEEDS_ACTION = {"unreadable", "not_referral", "old_form", "incomplete"}

@@ -7,9 +7,10 @@ import logging
 
 import pytest
 
-from hostile_kit import assert_plain, make_hostile, mail_body, mails_by_item
 from pipeline.effects import run_effects
 from pipeline.process import process_file
+from tests.fixtures import make_hostile
+from tests.helpers.hostile_kit import assert_plain, mail_body, mails_by_item
 
 CHILD = "Test Child Example"
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from hostile_kit import make_hostile, wait_for
 from pipeline.archive import archive_name
 from pipeline.ledger import Ledger, shown
 from pipeline.process import process_file
 from pipeline.watcher import InboxWatcher
+from tests.fixtures import make_hostile
+from tests.helpers.intake_kit import wait_for
 
 KNOWN_BUGS: set[str] = set()            # cases a known bug keeps in the inbox (none now)
 SLOW_BUGS: set[str] = set()              # cases a known bug makes slow (none now)

@@ -6,40 +6,24 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 from pipeline.ledger import Ledger
+from tests.helpers.intake_kit import kill, variant
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent.parent
 FILES = 60
 
 
-def _variant(src: Path, dest: Path, n: int) -> None:
-    """The same form with a different zip comment: a different file, the same answers."""
-    dest.write_bytes(src.read_bytes())
-    with zipfile.ZipFile(dest, "a") as z:
-        z.comment = f"copy {n}".encode()
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    if os.name == "nt":
-        proc.terminate()
-    else:
-        proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
-
-
 def test_killed_at_random_points_nothing_lost_nothing_doubled(make_work):
     work = make_work(settle=0.1, poll=0.1)
     src = FIXTURES / "forms" / "referral-complete.docx"
     for n in range(FILES):
-        _variant(src, work.inbox / f"referral-{n:02d}.docx", n)
+        variant(src, work.inbox / f"referral-{n:02d}.docx", n)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "pipeline", "watch", "--config", str(work.config_path)]
     rng = random.Random()
@@ -55,7 +39,7 @@ def test_killed_at_random_points_nothing_lost_nothing_doubled(make_work):
         while work.ledger.file_count() == before and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(rng.uniform(0.0, 0.4))
-        _kill(proc)
+        kill(proc)
         progress.append(work.ledger.file_count())
     # the kills landed while work was under way, not before or after it
     assert any(0 < n < FILES for n in progress), progress

@@ -12,17 +12,9 @@ import pytest
 
 from pipeline import intake
 from pipeline.watcher import InboxWatcher
+from tests.helpers.intake_kit import wait_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def wait_for(cond, timeout=10.0, every=0.05):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(every)
-    return cond()
 
 
 class Running:

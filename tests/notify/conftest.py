@@ -1,14 +1,12 @@
-"""Fixtures for the mail tests: items, a working folder, a blank form and a real SMTP server."""
+"""Fixtures for the mail tests: items, a working folder, a blank form and a real SMTP server
+(its data and the server's handler are tests/helpers/notify_kit.py's)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import socket
-import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,10 +15,8 @@ from pipeline import paths
 from pipeline.config import Config
 from pipeline.models import Item, Problem, Verdict
 from pipeline.profile import load_profile
+from tests.helpers.notify_kit import SENDER, Clock, Handler, form_values, free_port, with_smtp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notify_helpers import (SENDER, Clock, form_values, free_port,  # noqa: E402
-                            with_smtp)
 
 @pytest.fixture
 def make_item() -> Callable[..., Item]:
@@ -64,29 +60,6 @@ def blank_form(tmp_path, monkeypatch):
     path.write_bytes(b"PK\x03\x04 stand-in blank form 2025.1")
     monkeypatch.setattr(paths, "FORM_TEMPLATES", folder)
     return path
-
-
-class Handler:
-    """An SMTP server that can be told to refuse: mode "ok", "451" or "550"."""
-
-    def __init__(self):
-        self.mode = "ok"
-        self.delay = 0.0
-        self.received: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.mode == "550":
-            return "550 5.1.1 Mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.mode == "451":
-            return "451 4.3.0 Try again later"
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notify_helpers import LEAKS, SENDER_ADDRESS, SW_EMAIL, form_values
 from pipeline.models import Problem
 from pipeline.notify import MailNotReady, messages_for
 from pipeline.notify.addresses import clean_address
 from pipeline.profile import load_profile
+from tests.helpers.notify_kit import LEAKS, SENDER_ADDRESS, SW_EMAIL, form_values
 
 TEAM = "familytime@nct.example.org"
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import sys
 
 import pytest
 
-from notify_helpers import LEAKS, SW_EMAIL, free_port, with_smtp
 from pipeline.notify import MailOutbox, messages_for
 from pipeline.notify.message import eml_name, message_id
+from tests.helpers.notify_kit import LEAKS, SW_EMAIL, free_port, with_smtp
 
 TEAM = "familytime@nct.example.org"
 

@@ -1,11 +1,9 @@
-import sys
-from pathlib import Path
+"""The paperwork tests' service profiles: each of the three, or one chosen; their shared data
+is tests/helpers/render_kit.py."""
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pipeline.profile import load_profile  # noqa: E402
+from pipeline.profile import load_profile
 
 PROFILES = ["northamptonshire", "blackpool", "milton-keynes"]
 

@@ -13,7 +13,7 @@ import pytest
 import pipeline.tracker
 from pipeline.cli import main
 from pipeline.models import Allocation
-from render_helpers import assert_clean, docx_text
+from tests.helpers.render_kit import assert_clean, docx_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

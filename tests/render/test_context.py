@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.models import SessionRecord
 from pipeline.render import context as C
-from render_helpers import make_allocation, make_item, referral_values
+from tests.helpers.render_kit import make_allocation, make_item, referral_values
 
 
 def test_dates_read_like_a_letter():

@@ -12,9 +12,9 @@ from docx import Document
 from pipeline.models import RuleAction, SessionRecord
 from pipeline.render import (PaperworkProblem, render_agreement, render_lac_report, render_pack,
                              render_suspension_letters)
-from render_helpers import (CARER, CARER_ADDRESS, IRO, PARENT_1, PARENT_2, SOCIAL_WORKER,
-                            SUPERVISOR, assert_clean, docx_text, make_allocation, make_item,
-                            referral_values)
+from tests.helpers.render_kit import (CARER, CARER_ADDRESS, IRO, PARENT_1, PARENT_2,
+                                      SOCIAL_WORKER, SUPERVISOR, assert_clean, docx_text,
+                                      make_allocation, make_item, referral_values)
 
 TODAY = dt.date(2026, 11, 23)
 

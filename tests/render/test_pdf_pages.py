@@ -10,7 +10,7 @@ import pytest
 from pipeline.models import SessionRecord
 from pipeline.render import render_agreement, render_lac_report
 from pipeline.render.pdf import libreoffice_available, to_pdf
-from render_helpers import PARENT_1, assert_clean, make_allocation, make_item
+from tests.helpers.render_kit import PARENT_1, assert_clean, make_allocation, make_item
 
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(not libreoffice_available(),

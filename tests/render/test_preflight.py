@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 import pytest
 from docx import Document
 
-from pipeline.paths import DOCUMENT_TEMPLATES, FORM_TEMPLATES
+from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.render import TemplateProblem, preflight
 from pipeline.render.context import AgreementContext, ParentLetterContext
 from pipeline.render.preflight import check_template
+from tests.helpers.scripts import form_script
 
 
 def make_template(path, *paragraphs):
@@ -95,18 +95,12 @@ def test_preflight_names_a_bad_file_in_the_folder(tmp_path):
 def test_committed_templates_match_the_build_script(tmp_path):
     """Someone changed the wording in build_documents.py but did not rebuild (or the other
     way round): the committed .docx files must be what the script makes."""
-    spec = importlib.util.spec_from_file_location("build_documents",
-                                                  FORM_TEMPLATES / "build_documents.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = form_script("build_documents")
     for built in module.build(tmp_path):
         assert built.read_bytes() == (DOCUMENT_TEMPLATES / built.name).read_bytes(), built.name
 
 
 def test_build_mends_smart_quotes():
-    spec = importlib.util.spec_from_file_location("build_documents",
-                                                  FORM_TEMPLATES / "build_documents.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = form_script("build_documents")
     assert module.fix_quotes("It\u2019s {% if a == \u201cb\u201d %}x{% endif %}") == \
         "It\u2019s {% if a == \"b\" %}x{% endif %}"

@@ -1,82 +1,13 @@
-"""A working folder with one accepted, allocated referral (FT-2026-00001), and a helper that
-drops the generated session records into its inbox with the arrival time chosen."""
+"""A working folder with one accepted, allocated referral (FT-2026-00001); the folder itself is
+tests/helpers/sessions_kit.py's Session."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from pathlib import Path
 
-import openpyxl
 import pytest
 
-HERE = Path(__file__).resolve().parent
-RECORDS = HERE / "records"
-FORMS = HERE.parent / "fixtures" / "forms"
-REF = "FT-2026-00001"
-SW = "sam.fictional-worker@example.gov.uk"
-
-
-class Session:
-    def __init__(self, root: Path):
-        from pipeline.commands.init import init_folder
-        from pipeline.config import load_config
-        from pipeline.ledger import Ledger
-        self.config = load_config(init_folder(root))
-        self.profile = self.config.load_profile()
-        self.ledger = Ledger(self.config.ledger_path)
-
-    def drop(self, src: Path, arrived: dt.datetime, name: str | None = None) -> Path:
-        dest = self.config.inbox_dir / (name or src.name)
-        shutil.copyfile(src, dest)
-        stamp = arrived.timestamp()
-        os.utime(dest, (stamp, stamp))
-        return dest
-
-    def process(self, src: Path, arrived: dt.datetime, name: str | None = None):
-        from pipeline.effects import run_effects
-        from pipeline.process import process_file
-        items = process_file(self.drop(src, arrived, name), self.config, self.profile,
-                             self.ledger)
-        report = run_effects(self.ledger, self.config, self.profile)
-        return items, report
-
-    def record(self, name: str, arrived: dt.datetime | None = None):
-        """A generated record, arriving at 18:00 on the day it was written unless told."""
-        src = RECORDS / f"{name}.docx"
-        if arrived is None:
-            day = dt.date.fromisoformat(name[:10])
-            arrived = dt.datetime.combine(day, dt.time(18, 0))
-        return self.process(src, arrived)
-
-    @property
-    def workbook(self) -> Path:
-        return next(self.config.tracker_dir.glob("*.xlsx"))
-
-    def rows(self, sheet: str) -> list[dict]:
-        ws = openpyxl.load_workbook(self.workbook)[sheet]
-        head = [c.value for c in ws[1]]
-        return [dict(zip(head, (c.value for c in row))) for row in ws.iter_rows(min_row=2)
-                if any(c.value not in (None, "") for c in row)]
-
-    def allocate(self, day: str = "Monday and Wednesday",
-                 first: dt.datetime = dt.datetime(2026, 11, 2)) -> None:
-        """What a co-ordinator types into the referral's row."""
-        wb = openpyxl.load_workbook(self.workbook)
-        ws = wb["Referrals"]
-        head = {c.value: c.column for c in ws[1]}
-        row = next(r for r in range(2, ws.max_row + 1)
-                   if ws.cell(r, head["Reference"]).value == REF)
-        for header, value in (("Status", "Allocated"),
-                              ("Allocated Family Time Supervisor", "Dee Example-Supervisor"),
-                              ("Venue", self.profile.venues[0].name), ("Day", day),
-                              ("Time", "16:00-17:30"), ("First session", first)):
-            ws.cell(row, head[header]).value = value
-        wb.save(self.workbook)
-
-    def mail(self) -> list[Path]:
-        return sorted(self.config.mail_dir.glob("*.eml"))
+from tests.helpers.sessions_kit import FORMS, REF, Session
 
 
 @pytest.fixture

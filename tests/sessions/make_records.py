@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+if __package__ in (None, ""):               # run as a script: the repository root is importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from make_fixtures import (RECORD, RECORD_T, REFERRAL, REFERRAL_T, TEMPLATES,  # noqa: E402
-                           _merge, _without, fill_form)
+from tests.fixtures.make_fixtures import (RECORD, RECORD_T, REFERRAL, REFERRAL_T,  # noqa: E402
+                                          TEMPLATES, _merge, _without, fill_form)
+
+HERE = Path(__file__).resolve().parent
 
 OUT = HERE / "records"
 REF = "FT-2026-00001"

@@ -11,12 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import accepted, attention, returned  # noqa: E402
-from excel_like import save_as_excel  # noqa: E402
-
 from pipeline.profile import load_profile
 from pipeline.tracker import check, read_allocations, sync, workbook_path
+from tests.helpers.excel_like import save_as_excel
+from tests.helpers.tracker_kit import accepted, attention, returned
 
 sync_module = sys.modules["pipeline.tracker.sync"]
 

@@ -7,19 +7,15 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import accepted  # noqa: E402
-
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.tracker import sync, workbook_path
-
+from tests.helpers.tracker_kit import accepted
 
 # comma-separated, UTF-8, cells exported as they are shown on screen (formats applied)
 CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"

@@ -10,9 +10,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.extract.models import Extraction, FormMatch
-
-
-import tests_validate_builders as B  # registered by conftest.py
+from tests.helpers import validate_kit as B
 
 
 @pytest.fixture

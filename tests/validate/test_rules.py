@@ -6,8 +6,8 @@ import pytest
 
 from pipeline.validate import validate_extraction
 from pipeline.validate.rules import condition_holds, earliest_time
-from tests_validate_builders import (RECEIVED, record, record_fields,  # see conftest.py
-                                     referral, referral_fields)
+from tests.helpers.validate_kit import (RECEIVED, record, record_fields, referral,
+                                        referral_fields)
 
 
 def check(profile, fields, received=RECEIVED, **kw):

@@ -6,9 +6,7 @@ import pytest
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.validate import validate_email, validate_extraction
 from pipeline.validate.models import typed_json, typed_model
-
-
-import tests_validate_builders as B  # registered by conftest.py
+from tests.helpers import validate_kit as B
 
 
 @pytest.mark.parametrize("status", ["not_referral", "unreadable"])

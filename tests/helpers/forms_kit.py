@@ -1,48 +1,30 @@
-"""Shared by the form tests: load the builder scripts and look inside a .docx."""
+"""Shared by the form tests: the form builder script, and looks inside a .docx."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import io
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "form_templates"
-FIXTURE_FORMS = ROOT / "tests" / "fixtures" / "forms"
+from tests.helpers.paths import FIXTURES
+from tests.helpers.scripts import form_script
+
+FIXTURE_FORMS = FIXTURES / "forms"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 NS = {"w": W, "w14": W14}
 
 
-def load_script(path: Path, name: str):
-    """Import a committed script (not a package module) by its path."""
-    if name in sys.modules:
-        return sys.modules[name]
-    for p in (ROOT, path.parent):
-        if str(p) not in sys.path:
-            sys.path.insert(0, str(p))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def build_forms():
-    return load_script(TEMPLATES / "build_forms.py", "build_forms")
-
-
-def make_fixtures():
-    return load_script(ROOT / "tests" / "fixtures" / "make_fixtures.py", "make_fixtures")
+    """form_templates/build_forms.py, the script that makes the blank forms."""
+    return form_script("build_forms")
 
 
 def part(path_or_bytes, name: str):
     """One XML part of a .docx, parsed; None when the part is absent."""
-    src = path_or_bytes if isinstance(path_or_bytes, Path) else __import__("io").BytesIO(
-        path_or_bytes)
+    src = path_or_bytes if isinstance(path_or_bytes, Path) else io.BytesIO(path_or_bytes)
     with zipfile.ZipFile(src) as z:
         if name not in z.namelist():
             return None

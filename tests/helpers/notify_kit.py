@@ -1,7 +1,9 @@
-"""Shared data and helpers for the mail tests (imported by conftest and the test modules)."""
+"""Shared data and helpers for the mail tests (and the fault tests that send mail): fictional
+form answers that are easy to spot if they leak, and an SMTP server that can be told to refuse."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 
@@ -55,3 +57,26 @@ class Clock:
 
     def __call__(self) -> float:
         return self.t
+
+
+class Handler:
+    """An SMTP server that can be told to refuse: mode "ok", "451" or "550"."""
+
+    def __init__(self):
+        self.mode = "ok"
+        self.delay = 0.0
+        self.received: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.mode == "550":
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.mode == "451":
+            return "451 4.3.0 Try again later"
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"

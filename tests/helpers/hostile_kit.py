@@ -1,24 +1,12 @@
-"""Helpers for the hostile-input tests: the intake tests' working folders (reused, not copied), the hostile
-case table from tests/fixtures/make_hostile.py, and checks on what a person would read."""
+"""Checks for the hostile-input tests on what a person would read (mail and reasons in plain
+English). The hostile case table is tests/fixtures/make_hostile.py."""
 
 from __future__ import annotations
 
 import email
 import re
-import sys
 from email import policy
 from pathlib import Path
-
-FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
-if str(FIXTURE_DIR) not in sys.path:
-    sys.path.insert(0, str(FIXTURE_DIR))
-from loader import FIXTURES, ROOT, TESTS, load as _load  # noqa: E402,F401
-
-
-intake_kit = _load("hostile_intake_kit", TESTS / "conftest.py")
-make_workdir, Work = intake_kit.make_workdir, intake_kit.Work
-wait_for = _load("hostile_watcher_kit", TESTS / "intake" / "test_watcher.py").wait_for
-import make_hostile  # noqa: E402
 
 # What a person must never be shown: traces, Python's own names, raw bytes, internals.
 TECHNICAL = re.compile(

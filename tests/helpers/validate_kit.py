@@ -1,7 +1,5 @@
 """Builders for the validation tests: a complete, valid referral and session record as the
-reader would hand them over (plain text answers), so each test changes one thing.
-
-Loaded by path from the tests (pytest runs with --import-mode=importlib)."""
+reader would hand them over (plain text answers), so each test changes one thing."""
 
 from __future__ import annotations
 

@@ -1,30 +1,15 @@
-"""Helpers for the fault tests: the intake tests' working folders and crash helpers, the mail
-tests' SMTP server, and the RECOUNT every fault test ends with (files, ledger, tracker, mail)."""
+"""Helpers for the fault tests: batches to drop, and the RECOUNT every fault test ends with
+(files, ledger, tracker, mail). Working folders, waits and crashes are intake_kit's; the SMTP
+server is notify_kit's."""
 
 from __future__ import annotations
 
-import sys
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from openpyxl import load_workbook
 
-FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
-if str(FIXTURE_DIR) not in sys.path:
-    sys.path.insert(0, str(FIXTURE_DIR))
-from loader import FIXTURES, ROOT, TESTS, load as _load  # noqa: E402,F401
-
-
-intake_kit = _load("faults_intake_kit", TESTS / "conftest.py")
-crash_kit = _load("faults_crash_kit", TESTS / "intake" / "test_crash.py")
-watcher_kit = _load("faults_watcher_kit", TESTS / "intake" / "test_watcher.py")
-notify_kit = _load("faults_notify_kit", TESTS / "notify" / "conftest.py")
-make_workdir, Work = intake_kit.make_workdir, intake_kit.Work
-variant, kill = crash_kit._variant, crash_kit._kill
-wait_for = watcher_kit.wait_for
-SmtpHandler = notify_kit.Handler
-free_port, with_smtp = notify_kit.free_port, notify_kit.with_smtp
+from tests.helpers.intake_kit import variant
+from tests.helpers.paths import FIXTURES
 
 REFERRAL = FIXTURES / "forms" / "referral-complete.docx"
 REFERRAL_SHEET = "Referrals"
@@ -122,7 +107,3 @@ def _key(data: bytes) -> str:
             return line.split(":", 1)[1].strip()
     return ""
 
-
-def docx_comment(path: Path) -> bytes:
-    with zipfile.ZipFile(path) as z:
-        return z.comment

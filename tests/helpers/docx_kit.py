@@ -1,5 +1,5 @@
 """Small Word files built inside the tests: content controls, check boxes, legacy fields,
-label tables, and hostile files (bombs, macros, damaged zips)."""
+label tables, and hostile variants (macros, damaged parts) of a saved file."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pytest
 from docx import Document
 from docx.oxml import parse_xml
 
@@ -196,7 +195,3 @@ def rewrite_part(docx: Path, name: str, data: bytes, extra: dict[str, bytes] | N
 
 CURRENT_FOOTER = "Family Time Referral Form, version 2025.1 (updated March 2025)"
 
-
-@pytest.fixture
-def builder() -> type[DocBuilder]:
-    return DocBuilder
