@@ -10,7 +10,7 @@ import pytest
 import pipeline.render.wording as W
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.render import TemplateProblem, preflight, render_pack
-from render_helpers import assert_clean, docx_text, make_allocation, make_item, referral_values
+from tests.helpers.render_kit import assert_clean, docx_text, make_allocation, make_item, referral_values
 
 TODAY = dt.date(2026, 11, 23)
 SHARED_SENTENCE = "Missed sessions can rarely be rearranged."
