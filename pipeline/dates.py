@@ -69,3 +69,27 @@ def add_months(d: dt.date, months: int) -> dt.date:
     m = d.month - 1 + months
     y, m = d.year + m // 12, m % 12 + 1
     return dt.date(y, m, min(d.day, _calendar.monthrange(y, m)[1]))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as people type it on a command line: 2025-03-04, 04/03/2025, 4-3-2025,
+    "4 March 2025" or "4 Mar 2025" (English month names whatever the locale); None otherwise."""
+    text = " ".join(text.strip().replace(",", " ").split())
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = text.replace("/", " ").replace("-", " ").replace(".", " ").split()
+    if len(parts) != 3:
+        return None
+    day, month, year = parts
+    if not month.isdigit():
+        names = [m.lower() for m in MONTHS]
+        found = [i for i, m in enumerate(names) if len(month) >= 3 and m.startswith(month.lower())]
+        if len(found) != 1:
+            return None
+        month = str(found[0] + 1)
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None

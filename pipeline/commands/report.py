@@ -10,11 +10,10 @@ HELP = "Make a report: 'lac' is the Family Time report for a Looked After Child 
 
 
 def _date(text: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
+    from pipeline.dates import parse_date
+    day = parse_date(text)
+    if day is not None:
+        return day
     raise argparse.ArgumentTypeError(f"'{text}' is not a date (write it as 2027-01-15 or "
                                      "15/01/2027)")
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from pipeline import dates
 from pipeline.clock import today as clock_today
 from pipeline.dates import add_months  # also re-exported: callers used it from here
-from pipeline.models import Allocation, Item, RuleAction, SessionRecord
+from pipeline.models import Allocation, Item, RuleAction, SessionRecord, is_court_directed
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile
 from pipeline.render import wording
@@ -315,13 +315,6 @@ def parents_to_write_to(family: list[PersonCtx]) -> list[PersonCtx]:
     return with_pr or family
 
 
-def is_court_directed(item: Item) -> bool:
-    v = item.verdict
-    if v is None:
-        return False
-    return "court_directed" in v.flags or v.values.get("referral.court_directed") is True
-
-
 def arrangement_context(item: Item, allocation: Allocation | None,
                         profile: Profile) -> ArrangementCtx:
     values = item.verdict.values if item.verdict else {}
@@ -371,21 +364,6 @@ def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[Clo
             if start <= day <= end:
                 out.append(ClosureCtx(date=uk_date(day), reason=reason))
     return out
-
-
-def planned_sessions(item: Item, allocation: Allocation | None, profile: Profile,
-                     count: int | None = None, until: dt.date | None = None) -> list:
-    """The schedule's sessions (pipeline.render.schedule.PlannedSession), or [] when the
-    allocation does not say enough to work them out."""
-    if allocation is None or allocation.first_date is None or not allocation.day:
-        return []
-    from pipeline.render.schedule import session_dates
-    from pipeline.validate.calendar import ServiceCalendar
-    values = item.verdict.values if item.verdict else {}
-    frequency = values.get("request.frequency")
-    return session_dates(allocation.first_date, allocation.day,
-                         frequency if isinstance(frequency, str) else None,
-                         ServiceCalendar(profile), count=count, until=until)
 
 
 def session_context(s, profile_id: str | None = None) -> SessionCtx:

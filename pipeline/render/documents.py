@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline.clock import today as clock_today
 from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord
+from pipeline.sessions.plan import planned_sessions
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile
 from pipeline.render import context as C
@@ -132,7 +133,7 @@ def _check(item: Item, allocation: Allocation | None) -> None:
 def _planned(item, allocation, profile, **limits) -> list:
     """The schedule, or a PaperworkProblem saying which tracker cell to correct."""
     try:
-        return C.planned_sessions(item, allocation, profile, **limits)
+        return planned_sessions(item, allocation, profile, **limits)
     except ValueError as exc:
         raise PaperworkProblem(f"The session dates for {item.reference} cannot be worked out "
                                f"from the tracker row: {exc}") from None
