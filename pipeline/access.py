@@ -60,10 +60,11 @@ def plan(config) -> list[list[str]]:
     return out
 
 
-def secure_working_folder(config, run=subprocess.run) -> list[str]:
+def secure_working_folder(config, run=None) -> list[str]:
     """Set the ACLs on Windows; the problems (an empty list when all went well, or off Windows)."""
     if not on_windows():
         return []
+    run = run or subprocess.run
     problems = []
     for cmd in plan(config):
         try:

@@ -132,7 +132,9 @@ def load_config(explicit: str | Path | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        hint = (" Write Windows paths in single quotes, e.g. inbox = 'D:\\inbox'."
+                if "\\" in str(exc) else "")
+        raise ConfigError(f"{path}: not valid TOML: {exc}.{hint}") from exc
     bad = _paths_with_control(raw)
     if bad:
         raise ConfigError(
