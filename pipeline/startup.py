@@ -54,7 +54,8 @@ def state_on_network(config) -> str | None:
     """None when the state folder (the ledger, the mail outbox) is on a local disk; otherwise
     the sentence saying so, naming a local folder to use. For `watch` and `doctor`."""
     state = config.state_dir
-    if not is_network_path(state):
+    unc = str(config.state).startswith(("\\\\", "//"))     # a UNC path, as written
+    if not (unc or is_network_path(state)):
         return None
     return words("state_on_network", state=state, config=config.base / "family-time.toml",
                  suggestion=local_suggestion())
