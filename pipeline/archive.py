@@ -3,10 +3,16 @@
 Only called after the ledger has committed. The destination is chosen in that transaction
 (collision-safe: "form (2).docx"), so finishing a move after a crash lands in the same place.
 The reason file says, in plain English, what happened and what to do next.
+
+On Windows the whole path (folder, name, " (n)" and ".reason.txt") is kept under 260
+characters. The move is a rename; only a move to another volume copies then deletes, and a
+rename refused because the file is busy (Word has it open, no delete right) raises, so the
+move stays owed instead of leaving a stray copy behind.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -22,11 +28,17 @@ OUTCOME_WORDS = outcomes.words("archive")     # pipeline/outcomes.toml
 
 
 MAX_NAME_BYTES = 200        # + " (n)" + ".reason.txt" stays under the 255-byte name limit
+MAX_PATH = 259              # Windows' MAX_PATH (260) less the terminating NUL
+PATH_EXTRA = len(" (999)") + len(".reason.txt")
+MIN_ROOM = 12               # never shorter than this, even in a deeply nested archive
+CROSS_VOLUME = {errno.EXDEV}
+WINDOWS_NOT_SAME_DEVICE = 17    # ERROR_NOT_SAME_DEVICE
+ON_WINDOWS = os.name == "nt"    # the 260-character cap is Windows' (tests patch this)
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
 
 
-def archive_name(name: str) -> str:
+def archive_name(name: str, max_chars: int | None = None) -> str:
     """`name` as a file name every system can create: short enough to take a reason file
     beside it, and not a name Windows reserves (CON, AUX ...) or cannot end with. Bytes that
     are not UTF-8 (a Linux name can hold any) become "_", so the name can be shown and stored."""
@@ -41,13 +53,24 @@ def archive_name(name: str) -> str:
     if len(stem.encode("utf-8", "surrogateescape")) > room:
         cut = stem.encode("utf-8", "surrogateescape")[:room - 1]
         stem = cut.decode("utf-8", "ignore") + "~"
+    if max_chars is not None and len(stem) + len(suffix) > max_chars:
+        keep = max(1, max_chars - len(suffix) - 1)
+        stem = stem[:keep].rstrip(" .") + "~"
     return stem + suffix
+
+
+def room_in(folder: Path) -> int | None:
+    """How many characters a name may have in `folder` so the whole path, with " (n)" and
+    ".reason.txt", stays within MAX_PATH (None: no such limit on this system)."""
+    if not ON_WINDOWS:
+        return None
+    return max(MIN_ROOM, MAX_PATH - len(str(folder)) - 1 - PATH_EXTRA)
 
 
 def choose_destination(folder: Path, name: str, taken: set[str] | None = None) -> Path:
     """A path in `folder` for `name` that neither exists nor is promised to another file."""
     taken = taken or set()
-    name = archive_name(name)
+    name = archive_name(name, room_in(folder))
     stem, suffix = _split(name)
     n = 1
     while True:
@@ -105,12 +128,31 @@ def archive_original(source: Path, destination: Path, text: str, keep_source: bo
     else:
         try:
             os.replace(source, destination)      # same volume: atomic
-        except OSError:
-            if not source.exists():
-                raise
-            shutil.move(str(source), str(destination))   # another volume: copy then delete
+        except OSError as exc:
+            if not is_cross_volume(exc):
+                raise                            # busy or denied: the move stays owed
+            _copy_then_delete(source, destination)
     try:
         os.chmod(destination, 0o600)
     except OSError:
         pass
     return destination
+
+
+def is_cross_volume(exc: OSError) -> bool:
+    """A rename refused only because the archive is on another volume."""
+    return (exc.errno in CROSS_VOLUME
+            or getattr(exc, "winerror", None) == WINDOWS_NOT_SAME_DEVICE)
+
+
+def _copy_then_delete(source: Path, destination: Path) -> None:
+    """Copy to the destination, then delete the original; if the original cannot be deleted,
+    take the copy back out, so no stray copy is left in the archive."""
+    tmp = destination.with_name(f".copying-{destination.name}")
+    shutil.copy2(source, tmp)
+    os.replace(tmp, destination)
+    try:
+        source.unlink()
+    except OSError:
+        destination.unlink(missing_ok=True)
+        raise

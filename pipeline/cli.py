@@ -40,6 +40,8 @@ def build_parser(load: bool = True) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipeline.console import utf8_streams
+    utf8_streams()                      # a cp1252 console or redirected file must not crash us
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

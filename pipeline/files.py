@@ -1,7 +1,12 @@
-"""Private files and folders, written atomically.
+"""Private files and folders, written atomically, and the one place temporary files go.
 
 This is special-category data about children: what we create is readable by the service
-account only (on Windows the folder's inherited ACL is left to IT; chmod is best effort).
+account only. On POSIX that is chmod; on Windows chmod only flips the read-only bit, so the
+folders' ACLs are set by `family-time init` (pipeline/access.py, with icacls).
+
+Temporary files (scratch copies, email attachments, PDF jobs) live under the working folder's
+state/scratch, never the system %TEMP%, so a killed run leaves no child's document behind:
+the next `watch` clears that folder at start.
 """
 
 from __future__ import annotations
@@ -9,6 +14,32 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+
+
+_scratch: Path | None = None
+
+
+def use_scratch(folder: Path | None) -> None:
+    """Make `folder` (the working folder's state/scratch) the home of every temporary file."""
+    global _scratch
+    _scratch = folder
+
+
+def scratch_root() -> Path | None:
+    """The private scratch folder, created on first use; None (the system's temporary folder)
+    only for commands run without a working folder, such as `extract` on one file."""
+    if _scratch is None:
+        return None
+    return private_dir(_scratch)
+
+
+def scratch_name(index: int, name: str) -> str:
+    """A short generated name keeping only a plain suffix (the readers choose by suffix): the
+    original name can be long enough to push the path past Windows' 260 characters."""
+    suffix = Path(name).suffix.lower()
+    if not (suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 8):
+        suffix = ""
+    return f"f{index:03d}{suffix}"
 
 
 def private_dir(path: Path) -> Path:

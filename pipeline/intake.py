@@ -4,6 +4,8 @@ A file is handled only once it has settled: the same size and modification time 
 config.watch.settle_seconds (five times that while it is empty, as a file being
 created often is) AND it opens for reading. A sharing violation, permission error
 or EBUSY means "not yet", never a failure (paperless-ngx #432, #9698 never retried those).
+Word lets others read a document it has open, so a document with a live Office owner file
+(`~$...`, pipeline/owners.py) waits too: moving it would fail on Windows.
 An in-flight set stops the same path being handled twice at once (paperless #13511).
 """
 
@@ -64,6 +66,34 @@ def is_busy_error(exc: OSError) -> bool:
     return exc.errno in BUSY_ERRNOS
 
 
+WINDOWS_PATH_TOO_LONG = {206, 3}    # ERROR_FILENAME_EXCED_RANGE, ERROR_PATH_NOT_FOUND
+WINDOWS_DENIED = {5}                 # ERROR_ACCESS_DENIED
+
+
+ENVIRONMENT_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", 122), errno.EROFS}
+
+
+def failure_kind(exc: BaseException) -> str | None:
+    """A short name for how a file failed, so the same failure repeated can be counted:
+    'too_long', 'denied', 'busy', 'missing' or the error's type (no file name in it). None
+    when the file is not to blame (the ledger is busy, the disk is full): never counted."""
+    cause = exc
+    while not isinstance(cause, OSError) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    if not isinstance(cause, OSError) or cause.errno in ENVIRONMENT_ERRNOS:
+        return None
+    winerror = getattr(cause, "winerror", None)
+    if winerror in WINDOWS_PATH_TOO_LONG or cause.errno == errno.ENAMETOOLONG:
+        return "too_long"
+    if winerror in WINDOWS_SHARING or cause.errno == errno.EBUSY:
+        return "busy"
+    if winerror in WINDOWS_DENIED or isinstance(cause, PermissionError):
+        return "denied"
+    if isinstance(cause, FileNotFoundError):
+        return "missing"
+    return type(cause).__name__
+
+
 def try_open(path: Path) -> None:
     """Open for reading and read a byte; raises OSError when the file is not available."""
     with open(path, "rb") as fh:
@@ -121,6 +151,10 @@ class SettleTracker:
                 self.last_busy[path] = type(exc).__name__
                 return "wait"
             raise
+        from pipeline.owners import open_in_office
+        if open_in_office(path):
+            self.last_busy[path] = "open in Word or Excel"
+            return "wait"
         self.last_busy.pop(path, None)
         return "ready"
 

@@ -22,7 +22,7 @@ import pipeline.validate as validate
 from pipeline.archive import archive_original, reason_text
 from pipeline.dates import short_date, short_datetime
 from pipeline.effect import EffectName
-from pipeline.files import private_dir
+from pipeline.files import private_dir, scratch_name
 from pipeline.intake import is_busy_error, log_fault
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.models import Item, SessionRecord, Verdict
@@ -225,14 +225,14 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
     """Read a private scratch copy, so the inbox file is never held open or changed."""
     scratch_root = private_dir(config.state_dir / "scratch")
     with tempfile.TemporaryDirectory(dir=scratch_root) as tmp:
-        copy = Path(tmp) / path.name
+        copy = Path(tmp) / scratch_name(1, path.name)     # short: Windows' 260 characters
         try:
             shutil.copyfile(path, copy)
         except OSError as exc:
             if is_busy_error(exc) or not path.exists():
                 raise NotYet(str(exc)) from exc
             raise
-        extraction = extract.extract_file(copy, profile)
+        extraction = extract.extract_file(copy, profile).model_copy(update={"file": path.name})
     return drafts_for(path.name, extraction, profile, received)
 
 

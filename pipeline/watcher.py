@@ -6,6 +6,10 @@ network shares, where events from other machines never arrive (paperless-ngx ask
 fall-back in paperless-ng #351 and never got it). The full rescan every rescan_seconds
 catches anything the watcher never reported. Files are handled one at a time in this
 thread; side effects run in their own thread so a slow workbook never holds up intake.
+
+Retries back off (2 s, 4 s ... 2 min), a move still owed too; a file that fails the same way
+give_up_after times is set aside as unreadable (pipeline/giveup.py). The inbox is never
+created here: at start a long-running watcher waits for it (a share not mounted yet).
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from pipeline.intake import (Claims, SettleTracker, choose_mode, inbox_files, is_ignored,
-                             log_fault)
+from pipeline.files import use_scratch
+from pipeline.intake import (Claims, SettleTracker, choose_mode, failure_kind, inbox_files,
+                             is_ignored, log_fault)
 from pipeline.ledger import Ledger
 
 log = logging.getLogger("pipeline.watcher")
@@ -26,6 +31,7 @@ TICK = 0.1                     # seconds between settle checks
 EFFECTS_EVERY = 30.0           # run owed effects at least this often while idle
 RETRY_NOT_YET = 2.0            # a locked file is looked at again after this, then backing off
 RETRY_MAX = 120.0
+STOP_GRACE = 0.8               # seconds the threads get to finish after a stop
 
 
 def _arrival(path: Path) -> tuple[float, str]:
@@ -61,6 +67,9 @@ class InboxWatcher:
         self._effects_thread_wanted = run_effects_in_thread
         self._effects_due = threading.Event()
         self._tries: dict[Path, int] = {}
+        self._failures: dict[Path, tuple[str, int]] = {}   # path -> (same failure, how often)
+        self._moves_owed: dict[Path, int] = {}
+        use_scratch(config.scratch_dir)              # every temporary file in state/scratch
         self.handled: list = []                         # items handled, for tests and demo
         self.observer = None
         self.errors = 0
@@ -157,6 +166,7 @@ class InboxWatcher:
             return "done"
         except NotYet as exc:
             log.info("a file is not ready yet (%s); will try again", type(exc).__name__)
+            self._count_failure(path, failure_kind(exc))
             return "retry"
         except Exception:
             # process_file records bad files itself; this is a bug or a full disk. The file
@@ -194,17 +204,51 @@ class InboxWatcher:
                 handled += 1
                 if not path.exists():
                     self._drop(path)
-                else:                  # recorded but the move is owed (locked): look again
-                    self._later(path, RETRY_NOT_YET)
+                else:                  # recorded but the move is still owed: back off
+                    owed = self._moves_owed[path] = self._moves_owed.get(path, 0) + 1
+                    log.info("move still owed (try %d); looking again later", owed)
+                    self._later(path, min(RETRY_MAX, RETRY_NOT_YET * 2 ** (owed - 1)))
+            elif self._give_up_due(path):
+                handled += self._set_aside(path)
             else:                      # locked, or a fault: back off 2 s, 4 s ... 2 min
                 tries = self._tries[path] = self._tries.get(path, 0) + 1
                 self._later(path, min(RETRY_MAX, RETRY_NOT_YET * 2 ** (tries - 1)))
         return handled
 
+    def _count_failure(self, path: Path, kind: str | None) -> None:
+        """Count the same failure repeated; a different one (or none) starts again."""
+        if kind is None:
+            self._failures.pop(path, None)
+            return
+        last, n = self._failures.get(path, (kind, 0))
+        self._failures[path] = (kind, n + 1 if last == kind else 1)
+
+    def _give_up_due(self, path: Path) -> bool:
+        return self._failures.get(path, ("", 0))[1] >= self.settings.give_up_after
+
+    def _set_aside(self, path: Path) -> int:
+        """Record a file that keeps failing the same way as unreadable (pipeline/giveup.py)."""
+        from pipeline.giveup import set_aside
+        kind, tries = self._failures.pop(path)
+        try:
+            items = set_aside(path, self.config, self.profile, self.ledger, kind, tries)
+        except Exception:
+            log_fault(log, "a file could not be set aside; will try again")
+            self._later(path, RETRY_MAX)
+            return 0
+        self.handled.extend(items)
+        if path.exists():
+            self._later(path, RETRY_MAX)
+        else:
+            self._drop(path)
+        return 1
+
     def _drop(self, path: Path) -> None:
         with self._lock:
             self._candidates.pop(path, None)
         self._tries.pop(path, None)
+        self._failures.pop(path, None)
+        self._moves_owed.pop(path, None)
         self.settling.forget(path)
 
     def _later(self, path: Path, seconds: float) -> None:
@@ -212,14 +256,18 @@ class InboxWatcher:
             if path in self._candidates:
                 self._candidates[path] = time.monotonic() + seconds
 
-    def start_up(self) -> None:
-        """Finish what a crash left owed, then queue the backlog."""
+    def start_up(self, wait: bool = False) -> bool:
+        """Finish what a crash left owed, then queue the backlog. With `wait`, first wait for
+        an unreachable inbox (False when stopped while waiting); the inbox is never created."""
         from pipeline.process import recover
-        self.inbox.mkdir(parents=True, exist_ok=True)
+        from pipeline.startup import wait_for_inbox
+        if wait and not wait_for_inbox(self.inbox, self._stop):
+            return False
         finished = recover(self.ledger, self.config)
         if finished:
             log.info("finished %s archive move(s) left owed by an earlier run", finished)
         self.scan()
+        return True
 
     def run_once(self, timeout: float | None = None) -> int:
         """Process the backlog and return (watch --once): wait for files to settle, then stop."""
@@ -249,7 +297,8 @@ class InboxWatcher:
         """Run until `stop` is set (or stop() is called)."""
         if stop is not None:
             self._stop = stop
-        self.start_up()
+        if not self.start_up(wait=True):
+            return
         self._start_observer()
         effects_thread = None
         if self._effects_thread_wanted:
@@ -286,11 +335,11 @@ class InboxWatcher:
         finally:
             self._stop.set()
             self._effects_due.set()
-            if self.observer is not None:
-                self.observer.stop()
-                self.observer.join(timeout=5)
+            if self.observer is not None:      # stop within a second (NSSM kills at 1.5 s):
+                self.observer.stop()           # the ledger makes work in hand safe to leave
+                self.observer.join(timeout=STOP_GRACE / 2)
             if effects_thread:
-                effects_thread.join(timeout=30)
+                effects_thread.join(timeout=STOP_GRACE / 2)
 
     def stop(self) -> None:
         self._stop.set()

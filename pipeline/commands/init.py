@@ -37,17 +37,37 @@ def init_folder(folder: Path, profile: str | None = None) -> Path:
 def run(args: argparse.Namespace) -> int:
     from pipeline.config import ConfigError, load_config
     from pipeline.profile import ProfileError
+    refused = _refuse_network(args.dir)
+    if refused:
+        print(f"Could not set up {args.dir}: {refused}", file=sys.stderr)
+        return 2
     try:
         config_path = init_folder(args.dir, args.profile)
-        load_config(config_path).load_profile()
+        config = load_config(config_path)
+        config.load_profile()
     except OSError as exc:
         print(f"Could not set up {args.dir}: {exc}", file=sys.stderr)
         return 2
     except (ConfigError, ProfileError) as exc:
         print(exc, file=sys.stderr)
         return 2
+    _secure(config)
     print(f"Working folder ready: {args.dir}\n"
           f"  settings: {config_path}\n"
           f"  put forms in: {args.dir / 'inbox'}\n"
           f"  then run: family-time watch --config \"{config_path}\"")
     return 0
+
+
+def _refuse_network(folder: Path) -> str | None:
+    """Why not to create a working folder here (its ledger would be on a share), or None."""
+    from pipeline.startup import init_on_network
+    return init_on_network(folder)
+
+
+def _secure(config) -> None:
+    """On Windows, set the folders' ACLs (pipeline/access.py); say so if icacls refused."""
+    from pipeline.access import secure_working_folder
+    for problem in secure_working_folder(config):
+        print(f"Warning: {problem}. Set the folder's access by hand (see the README's "
+              f"Windows section).", file=sys.stderr)

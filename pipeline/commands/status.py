@@ -63,7 +63,18 @@ def gather(ledger, config=None, profile=None) -> dict:
                 "received": oldest.received_at.isoformat()},
             "moves_owed": len(unmoved),
             "in_inbox": in_inbox,
-            "mail_not_sent": mail_pending}
+            "mail_not_sent": mail_pending,
+            "stale_owner_files": _stale_owners(config)}
+
+
+def _stale_owners(config) -> list[dict]:
+    """Office owner files (~$...) probably left behind: a stale one beside the workbook blocks
+    every tracker write until someone deletes it."""
+    if config is None:
+        return []
+    from pipeline.owners import stale_owner_files
+    return [{"owner_file": str(owner), "document": doc.name}
+            for owner, doc in stale_owner_files(config)]
 
 
 def describe(facts: dict) -> list[str]:
@@ -95,6 +106,10 @@ def describe(facts: dict) -> list[str]:
     if facts.get("in_inbox"):
         lines.append(f"{facts['in_inbox']} file(s) in the inbox not handled yet (arriving, "
                      "open in another program, or the watcher is not running).")
+    for s in facts.get("stale_owner_files", []):
+        lines.append(f"The owner file {s['owner_file']} is older than the last save of "
+                     f"'{s['document']}' by more than a day: probably left behind when Word or "
+                     "Excel closed unexpectedly. If nobody has it open, delete the owner file.")
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
     return lines

@@ -2,15 +2,21 @@
 
 Watches the inbox (events, or polling on network shares), handles every file exactly once,
 and runs the owed side effects. --once handles the backlog and exits (for a scheduled task).
+
+Before anything is touched: the state folder must be local, the outbox and tracker folders
+must exist, only one `watch` may run per working folder (pipeline/startup.py), and a long-
+running watch waits for an inbox share that is not mounted yet (--once refuses at once).
+Ctrl+C, Ctrl+Break or a service stop ends it within a second; the log also goes to a
+rotating UTF-8 file (--log-file, or [watch] log_file in family-time.toml).
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 
 HELP = "Watch the inbox and process every file that arrives (--once: the backlog, then exit)."
 
@@ -19,12 +25,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--once", action="store_true",
                         help="process what is in the inbox now, then exit")
     parser.add_argument("--config", help="the working folder's family-time.toml")
+    parser.add_argument("--log-file", type=Path, default=None,
+                        help="also log to this file (UTF-8, rotated at 5 MB; default: "
+                             "[watch] log_file in family-time.toml)")
 
 
-def open_working_folder(config_path=None):
-    """(config, profile, ledger), or None after printing what is wrong for a person."""
+def open_working_folder(config_path=None, create: bool = True):
+    """(config, profile, ledger), or None after printing what is wrong for a person.
+
+    With create=False (watch) only state/ and archive/ are made: the inbox, outbox and tracker
+    folders are `init`'s to create, and their absence is a problem to report."""
     from pipeline.config import ConfigError, load_config
-    from pipeline.files import private_dir
+    from pipeline.files import private_dir, use_scratch
     from pipeline.ledger import Ledger
     from pipeline.profile import ProfileError
     try:
@@ -33,9 +45,16 @@ def open_working_folder(config_path=None):
     except (ConfigError, ProfileError) as exc:
         print(exc, file=sys.stderr)
         return None
+    if not create:
+        from pipeline.startup import state_on_network
+        network = state_on_network(config)
+        if network:
+            print(f"Cannot start: {network}", file=sys.stderr)
+            return None
+    use_scratch(config.scratch_dir)
     try:
-        for folder in (config.inbox_dir, config.archive_dir, config.state_dir,
-                       config.outbox_dir):
+        for folder in ((config.inbox_dir, config.archive_dir, config.state_dir,
+                        config.outbox_dir) if create else (config.archive_dir, config.state_dir)):
             private_dir(folder)
         ledger = Ledger(config.ledger_path)
     except OSError as exc:
@@ -57,14 +76,42 @@ def templates_ready() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.watcher import InboxWatcher
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    opened = open_working_folder(args.config)
+    from pipeline.config import ConfigError, load_config
+    from pipeline.console import setup_logging
+    from pipeline.startup import StartupProblem, WatchLock, check
+    try:
+        log_file = args.log_file or load_config(args.config).log_path
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        setup_logging(log_file)
+    except OSError as exc:
+        print(f"Cannot start: the log file {log_file} cannot be written ({exc.strerror}).",
+              file=sys.stderr)
+        return 2
+    opened = open_working_folder(args.config, create=False)
     if opened is None:
         return 2
     config, profile, ledger = opened
-    if not templates_ready():
+    lock = WatchLock(config.state_dir)
+    try:
+        check(config, once=args.once)
+        lock.acquire()
+    except StartupProblem as exc:
+        ledger.close()
+        print(f"Cannot start: {exc}", file=sys.stderr)
         return 2
+    try:
+        if not templates_ready():
+            return 2
+        return _watch(args, config, profile, ledger)
+    finally:
+        lock.release()
+
+
+def _watch(args, config, profile, ledger) -> int:
+    from pipeline.watcher import InboxWatcher
     watcher = InboxWatcher(config, profile, ledger)
     if args.once:
         n = watcher.run_once()
@@ -83,5 +130,18 @@ def run(args: argparse.Namespace) -> int:
                 pass
     print(f"Watching {config.inbox_dir} ({watcher.mode} mode). Press Ctrl+C to stop.",
           file=sys.stderr)
-    watcher.run(stop)
+    serve(watcher, stop)
     return 0
+
+
+def serve(watcher, stop: threading.Event, grace: float = 0.8) -> bool:
+    """Run the watcher until `stop` is set, then give it `grace` seconds to finish; True when
+    it finished. A file being read or an effect half-way is left to the ledger (the next start
+    picks it up), so a stop never waits for slow work: NSSM kills 1.5 s after Ctrl+C."""
+    worker = threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True)
+    worker.start()
+    while worker.is_alive() and not stop.wait(0.2):
+        pass
+    stop.set()
+    worker.join(timeout=grace)
+    return not worker.is_alive()

@@ -430,7 +430,9 @@ def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
     out: list[Extraction] = []
     if not mail.attachments:
         return out
-    with tempfile.TemporaryDirectory(prefix="ft-mail-", ignore_cleanup_errors=True) as tmp:
+    from pipeline.files import scratch_root      # state/scratch, never %TEMP% (cleared at start)
+    with tempfile.TemporaryDirectory(prefix="ft-mail-", ignore_cleanup_errors=True,
+                                     dir=scratch_root()) as tmp:
         folder = private_dir(Path(tmp))
         for i, att in enumerate(mail.attachments, start=1):
             target = folder / f"attachment-{i:03d}{_safe_suffix(att.name)}"

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from pipeline.errors import FamilyTimeError
-from pipeline.files import write_private
+from pipeline.files import scratch_root, write_private
 
 LOCK_NAME = "family-time-libreoffice.lock"
 _thread_lock = threading.Lock()
@@ -232,7 +232,7 @@ def to_pdfs(docxs: list[Path], timeout: float = 120, out_dir: Path | None = None
                              f"made after {timeout:g} seconds. Try again later.")
         try:
             for batch in _batches(docs):
-                work = Path(tempfile.mkdtemp(prefix="ft-pdf-"))     # owner-only on every OS
+                work = Path(tempfile.mkdtemp(prefix="ft-pdf-", dir=scratch_root()))  # owner-only
                 try:
                     profile, outdir = work / "profile", work / "out"
                     outdir.mkdir()

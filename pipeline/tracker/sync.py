@@ -208,11 +208,25 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
 def _backup(path: Path, data: bytes, keep: int) -> Path:
     folder = private_dir(path.parent / BACKUP_DIR)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = write_private(folder / f"{path.stem} {stamp}{path.suffix}", data)
-    old = sorted(folder.glob(f"{path.stem} *{path.suffix}"))
+    return write_private(folder / f"{path.stem} {stamp}{path.suffix}", data)
+
+
+def prune_backups(path: Path, keep: int) -> int:
+    """Delete the oldest backups beyond `keep`, its own step after the write: a backup open
+    in Excel (or any failure here) is skipped and tried next time, never blocking a write."""
+    folder = path.parent / BACKUP_DIR
+    try:
+        old = sorted(folder.glob(f"{path.stem} *{path.suffix}"))
+    except OSError:
+        return 0
+    removed = 0
     for extra in old[:-keep] if keep > 0 else old:
-        extra.unlink(missing_ok=True)
-    return target
+        try:
+            extra.unlink(missing_ok=True)
+            removed += 1
+        except OSError as exc:
+            log.info("tracker: an old backup could not be deleted yet (%s)", type(exc).__name__)
+    return removed
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -308,6 +322,7 @@ def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
             report.problems.append(f"The tracking workbook '{path.name}' could not be saved "
                                    f"(it is open in another program). New rows are waiting.")
             return
+        prune_backups(path, spec.backups)
         _remember(config, path, _stamp(path), digest)
         report.writes += 1
         report.workbooks.append(path)
