@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def describe(profile, year: int) -> list[str]:
     """The lines the command prints (kept separate so tests read them without a terminal)."""
     from pipeline.validate.calendar import ServiceCalendar
+    from pipeline.commitments import describe_timescales
     from pipeline.dates import long_date as uk
     cal = ServiceCalendar(profile)
     t, h, r = profile.timescales, profile.hours, profile.recording
@@ -29,14 +30,9 @@ def describe(profile, year: int) -> list[str]:
              f"Session days: {', '.join(h.session_days)}.",
              f"A form received after {h.closing_time:%H:%M}, or on a day the office is closed, "
              "counts as received on the next working day.",
-             f"Timescales in working days from that day: social worker contacted within "
-             f"{t.contact}, allocation within {t.allocation}"
-             + (f", first session within {t.first_session}" if t.first_session is not None else "")
-             + (f", acknowledgement within {t.acknowledge}" if t.acknowledge else
-                ", acknowledgement the same day") + ".",
-             f"Review reports reach the reviewing officer {t.review_report} working days "
-             "before the review.",
-             f"Session records are due within {_recording(r)} of the session.", ""]
+             "The service's commitments, in working days from that day:"]
+    lines += [f"  {line}" for line in describe_timescales(profile)]
+    lines += [f"Session records are due within {_recording(r)} of the session.", ""]
     no_sessions = [d for d in WEEKDAYS if d not in h.session_days]
     if no_sessions:
         lines.insert(4, f"No sessions on {', '.join(no_sessions)} (every week).")
@@ -66,7 +62,7 @@ def _recording(r) -> str:
     if r.deadline_working_days is not None:
         parts.append(_plural(r.deadline_working_days, "working day"))
     if not parts:
-        return "no set time"
+        return "a time the service has not stated"
     return " or ".join(parts) + (" (whichever comes first)" if len(parts) > 1 else "")
 
 
