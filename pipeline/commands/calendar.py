@@ -32,7 +32,8 @@ def describe(profile, year: int) -> list[str]:
              "counts as received on the next working day.",
              "The service's commitments, in working days from that day:"]
     lines += [f"  {line}" for line in describe_timescales(profile)]
-    lines += [f"Session records are due within {_recording(r)} of the session.", ""]
+    lines += [f"Session records are due within {_recording(r)} of the session." if _recording(r)
+              else "Session records: the service has not stated a deadline.", ""]
     no_sessions = [d for d in WEEKDAYS if d not in h.session_days]
     if no_sessions:
         lines.insert(4, f"No sessions on {', '.join(no_sessions)} (every week).")
@@ -62,7 +63,7 @@ def _recording(r) -> str:
     if r.deadline_working_days is not None:
         parts.append(_plural(r.deadline_working_days, "working day"))
     if not parts:
-        return "a time the service has not stated"
+        return ""
     return " or ".join(parts) + (" (whichever comes first)" if len(parts) > 1 else "")
 
 
