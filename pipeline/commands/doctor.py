@@ -1,0 +1,35 @@
+"""`family-time doctor`: what to put right before going live (and after any change)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+HELP = ("Check the working folder and its service profile before going live: placeholders, "
+        "training days, venues, mail, folders, templates. Changes nothing.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="the working folder's family-time.toml")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.config import ConfigError, load_config
+    from pipeline.doctor import FIX, examine
+    from pipeline.profile import ProfileError, profile_path
+    try:
+        config = load_config(args.config)
+        profile = config.load_profile()
+    except (ConfigError, ProfileError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Working folder {config.base}, service profile '{profile.id}' ({profile.name}).")
+    findings = examine(config, profile, profile_path(config.profile_reference()), os.environ)
+    fixes = [f for f in findings if f.level == FIX]
+    for f in findings:
+        print(f"  {'✗ fix  ' if f.level == FIX else '• check'}  {f.what}")
+    if not findings:
+        print("  Nothing to put right.")
+    print(f"{len(fixes)} to fix, {len(findings) - len(fixes)} to check.")
+    return 1 if fixes else 0
