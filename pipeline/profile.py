@@ -220,7 +220,8 @@ class Profile(_Strict):
     @property
     def words(self) -> dict[str, str]:
         """The words labels and templates may follow ({case_system}, {supervisor_role})."""
-        return {"case_system": self.case_system, "supervisor_role": self.supervisor_role,
+        case_system = "Case record" if self.case_system == NOT_STATED else self.case_system
+        return {"case_system": case_system, "supervisor_role": self.supervisor_role,
                 "coordinator_role": self.coordinator_role,
                 "service_name": self.service_name, "name": self.name}
 

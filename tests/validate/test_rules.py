@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from pipeline.profile import load_profile
 from pipeline.validate import validate_extraction
 from pipeline.validate.rules import condition_holds, earliest_time
 from tests.helpers.validate_kit import (RECEIVED, record, record_fields, referral,
@@ -45,8 +46,11 @@ def test_mandatory_answers(nct, key, label):
 
 
 def test_label_follows_the_case_system(mk):
-    v = check(mk, referral_fields(child__case_id=None))
+    bp = load_profile("blackpool")
+    v = check(bp, referral_fields(child__case_id=None))
     assert "Mosaic ID: this is required." in messages(v)
+    v = check(mk, referral_fields(child__case_id=None))      # Milton Keynes names no system
+    assert "Case record ID: this is required." in messages(v)
 
 
 def test_allowed_answer_counts_as_answered(nct):
