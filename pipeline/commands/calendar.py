@@ -9,12 +9,13 @@ import sys
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
+from pipeline.commands import folder
+
 HELP = "List the service's closed days (bank holidays, training days) and working-day rules."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", default="northamptonshire",
-                        help="service profile name or .toml file (default: northamptonshire)")
+    folder.add_arguments(parser, profile=True)
     parser.add_argument("--year", type=int, default=None, help="the year (default: this year)")
 
 
@@ -68,13 +69,15 @@ def _recording(r) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.profile import ProfileError, load_profile
+    from pipeline import clock
+    from pipeline.errors import FamilyTimeError
     try:
-        profile = load_profile(args.profile)
-    except ProfileError as exc:
+        config, profile = folder.load(args)
+    except FamilyTimeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    year = args.year or dt.date.today().year
+    folder.announce(config, profile)
+    year = args.year or clock.today().year
     if not 1900 <= year <= 2200:
         print(f"--year: {year} is not a year the calendar can show (1900 to 2200).",
               file=sys.stderr)

@@ -11,20 +11,21 @@ HELP = ("Check the working folder and its service profile before going live: pla
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", help="the working folder's family-time.toml")
+    from pipeline.commands import folder
+    folder.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.config import ConfigError, load_config
+    from pipeline.commands import folder
     from pipeline.doctor import FIX, examine
-    from pipeline.profile import ProfileError, profile_path
+    from pipeline.errors import FamilyTimeError
+    from pipeline.profile import profile_path
     try:
-        config = load_config(args.config)
-        profile = config.load_profile()
-    except (ConfigError, ProfileError) as exc:
+        config, profile = folder.load(args)
+    except FamilyTimeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(f"Working folder {config.base}, service profile '{profile.id}' ({profile.name}).")
+    folder.announce(config, profile)
     findings = examine(config, profile, profile_path(config.profile_reference()), os.environ)
     fixes = [f for f in findings if f.level == FIX]
     for f in findings:
