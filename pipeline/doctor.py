@@ -126,9 +126,23 @@ def _team_settings(profile_file: Path) -> list[Finding]:
                            f"they are still right): {', '.join(chosen)}.")]
 
 
+def _state_and_owners(config) -> list[Finding]:
+    """The ledger's folder on a share (unsafe), and Word/Excel owner files left behind."""
+    from pipeline.owners import stale_owner_files
+    from pipeline.startup import state_on_network
+    out = []
+    if (why := state_on_network(config)) is not None:
+        out.append(Finding(FIX, why))
+    for owner, document in stale_owner_files(config):
+        out.append(Finding(CHECK, f"{owner.name} is probably left behind by a program that "
+                                  f"closed without tidying up; it is more than a day older than "
+                                  f"{document.name}. If nobody has the file open, delete it."))
+    return out
+
+
 def examine(config, profile, profile_file: Path, environ) -> list[Finding]:
     """Every finding, things to fix first."""
     found = (_placeholders(profile) + _venues(profile) + _mail(profile, environ)
-             + _folders(config) + _templates() + _training_days(profile)
-             + _team_settings(profile_file))
+             + _folders(config) + _state_and_owners(config) + _templates()
+             + _training_days(profile) + _team_settings(profile_file))
     return sorted(found, key=lambda f: f.level != FIX)

@@ -79,3 +79,12 @@ def test_doctor_lists_what_must_be_fixed(blackpool_folder, capsys):
     assert "No training days are listed" in out
     assert "No mail server is set" in out
     assert "to fix" in out.splitlines()[-1]
+
+
+def test_doctor_refuses_a_ledger_on_a_share(blackpool_folder, capsys, monkeypatch):
+    import pipeline.startup as startup
+    monkeypatch.setattr(startup, "state_on_network",
+                        lambda config: "The state folder is on a network share; use a local one.")
+    capsys.readouterr()
+    assert main(["doctor"]) == 1
+    assert "state folder is on a network share" in capsys.readouterr().out
