@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "paperwork": "pipeline.commands.paperwork",
     "report": "pipeline.commands.report",
     "sessions": "pipeline.commands.sessions",
+    "doctor": "pipeline.commands.doctor",
 }
 
 

@@ -76,12 +76,15 @@ class Config(BaseModel):
     def log_path(self) -> Path | None:
         return None if self.watch.log_file is None else self.path(self.watch.log_file)
 
-    def load_profile(self) -> Profile:
+    def profile_reference(self) -> str | Path:
+        """The profile's name, or its file (relative paths from the config's folder)."""
         p = Path(self.profile)
         if p.suffix == ".toml" and not p.is_absolute():
-            p = self.base / p
-            return load_profile(p)
-        return load_profile(self.profile)
+            return self.base / p
+        return self.profile
+
+    def load_profile(self) -> Profile:
+        return load_profile(self.profile_reference())
 
 
 class ConfigError(FamilyTimeError):

@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      field_validator)
 
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import PROFILES
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAYS: list[str] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+T = TypeVar("T")
 
 
 class _Strict(BaseModel):
@@ -32,16 +34,48 @@ class Venue(_Strict):
     postcode: str
     phone: str | None = None
     rooms: int | None = None
+    arrival_note: str | None = None     # how carers and parents come in (printed in letters)
+
+    @property
+    def address_known(self) -> bool:
+        return bool(self.address.strip()) and self.address.strip().lower() != NOT_STATED
+
+
+NOT_STATED = "not stated"
+
+
+def _not_stated(value):
+    """ "not stated" (a service's documents are silent) is kept as None."""
+    if isinstance(value, str) and value.strip().lower() == NOT_STATED:
+        return None
+    return value
+
+
+# A setting every profile must write: its value, or "not stated" where the service's own
+# documents say nothing (so no service silently runs on another's rule).
+Stated = Annotated[T | None, BeforeValidator(_not_stated)]
 
 
 class Timescales(_Strict):
-    """Working days counted from the day a referral is received (day 0)."""
-    acknowledge: int = 0               # automatic acknowledgement: the same day
-    contact: int = 2                   # co-ordinator discusses the referral with the social worker
-    allocation: int = 10               # allocated to a supervisor
-    first_session: int | None = None   # a service that promises a first session (Blackpool: 3)
-    review_report: int = 5             # report reaches the IRO this many working days before the review
-    unborn_notice_days: int = 42       # refer at least six weeks before the expected date of delivery
+    """Working days counted from the day a referral is received (day 0); each is required, and
+    "not stated" where the service's documents give none (no due date is then promised)."""
+    acknowledgement: Stated[int]        # 0: the automatic reply on the day it arrives
+    contact: Stated[int]                # co-ordinator talks the referral through with the SW
+    planning_meeting: Stated[int]       # a planning meeting with the family and the SW
+    planning_meeting_chase: Stated[int]  # chase a planning meeting not answered within this
+    allocation: Stated[int]             # allocated to a supervisor
+    first_session: Stated[int]          # family time takes place
+    review_report: Stated[int]          # report reaches the IRO this many days BEFORE the review
+    unborn_notice_days: Stated[int]     # calendar days: refer this long before the expected birth
+    change_notice_days: Stated[int]     # calendar days' notice for changes after allocation
+
+    def due_keys(self) -> list[str]:
+        """The due dates this service commits to, in the order it makes them."""
+        keys = [k for k in ("acknowledgement", "contact", "planning_meeting", "allocation",
+                            "first_session") if getattr(self, k) is not None]
+        if self.acknowledgement == 0:
+            keys.remove("acknowledgement")       # automatic on arrival: nothing falls due
+        return keys
 
 
 class OpeningHours(_Strict):
@@ -51,36 +85,75 @@ class OpeningHours(_Strict):
 
 class Hours(_Strict):
     """When the office works and when sessions can happen."""
-    working_days: list[Weekday] = Field(default_factory=lambda: WEEKDAYS[:5])
-    session_days: list[Weekday] = Field(default_factory=lambda: WEEKDAYS[:6])
-    closing_time: dt.time = dt.time(17, 0)   # a form received later counts from the next working day
-    opening: dict[Weekday, OpeningHours] = Field(default_factory=dict)  # session hours, by day
+    working_days: list[Weekday]
+    session_days: list[Weekday]
+    closing_time: dt.time                    # a form received later counts from the next working day
+    opening: dict[Weekday, OpeningHours] = Field(default_factory=dict)  # by day, where stated
 
 
 class Closures(_Strict):
     """Days with no sessions and no office work, beyond Sundays and bank holidays."""
-    bank_holidays: bool = True          # England and Wales bank holidays, substitute days included
-    training_days: list[dt.date] = Field(default_factory=list)
+    bank_holidays: bool                 # England and Wales bank holidays, substitute days included
+    training_days: list[dt.date]        # the years listed are the years known
     other: list[dt.date] = Field(default_factory=list)
-    replacement_for_single_weekly_session: bool = True
+    replacement_for_single_weekly_session: bool   # false where the service promises none
 
 
 class Lateness(_Strict):
-    arrive_minutes_before: int = 10
-    max_late_minutes: int = 15          # 0: any lateness cancels the session
+    arrive_minutes_before: int
+    max_late_minutes: int               # 0: late for any reason cancels the session
 
 
 class MissedSessions(_Strict):
-    count: int = 2                      # in a row, without a valid reason
-    suspension_days: int = 7
-    legal_advice_after: int = 2         # further misses in a row after resuming
-    court_directed_max_suspension_days: int = 7
+    count: int                          # in a row, without a valid reason
+    suspension_days: int
+    legal_advice_after: Stated[int]     # further misses in a row after resuming
+    court_directed_max_suspension_days: int
+    resign_agreement: bool = False      # the agreement is signed again at the meeting
 
 
 class Recording(_Strict):
-    deadline_working_days: int | None = 2
-    deadline_hours: int | None = None   # Blackpool: 24 hours
+    deadline_working_days: Stated[int]
+    deadline_hours: Stated[int]
+    significant_event_hours: Stated[int]
+    case_note_heading: Stated[str]      # how records are headed in the case system
 
+
+class Decisions(_Strict):
+    """Who decides what the pipeline may only propose (roles, as the service's policy names them)."""
+    suspend_or_cease: Stated[str]
+    adoption_or_special_guardianship: Stated[str]
+    section_20_warning: bool            # the policy warns suspension may end Section 20 consent
+
+
+class Review(_Strict):
+    """Reports for a child's review (Looked After Child review, statutory review)."""
+    report: Literal["promised", "on request", "not stated"]
+    meeting_name: str = "Looked After Child review"
+
+
+class Acceptance(_Strict):
+    """How a referral becomes accepted: on receipt, or after a person's risk assessment."""
+    automatic: bool
+    by: Stated[str]                     # who accepts, where a person does
+
+
+class Agreement(_Strict):
+    name: str                           # what the service calls the written agreement
+    required_with_referral: bool        # the signed agreement must come with the referral
+    signed_at: Stated[str]              # "the planning meeting", where the service says so
+
+
+class Allocation(_Strict):
+    first_session_at_service_venue: bool
+    home_sessions_joint_risk_assessment: bool
+
+
+class Limits(_Strict):
+    """How long time-limited family time lasts (as the service words it)."""
+    child_protection_supported: Stated[str]       # "up to 3 months", "the first 2 weeks of the plan"
+    special_guardianship_supervised: Stated[str]
+    sessions_per_week_full_time: Stated[str]      # a full-time worker's usual load, "20 to 24"
 
 class FormVersions(_Strict):
     """Which form versions this service accepts; overrides the catalogue's status."""
@@ -105,25 +178,37 @@ class Mail(_Strict):
 
 
 class Profile(_Strict):
+    """Everything that differs between services. Every rule is written out (or "not stated"):
+    nothing falls back to another service's value."""
     id: str
     name: str                           # "Northamptonshire Children's Trust"
-    service_name: str = "Family Time Service"
+    service_name: str
     address: str
     phone: str
-    team_inbox: str
-    case_system: Literal["CareFirst", "Mosaic", "Liquidlogic", "Other"] = "CareFirst"
-    supervisor_role: str = "Family Time Supervisor"
-    coordinator_role: str = "Family Time Co-ordinator"
-    out_of_hours_phone: str | None = None
-    timescales: Timescales = Field(default_factory=Timescales)
-    hours: Hours = Field(default_factory=Hours)
-    closures: Closures = Field(default_factory=Closures)
-    lateness: Lateness = Field(default_factory=Lateness)
-    missed_sessions: MissedSessions = Field(default_factory=MissedSessions)
-    recording: Recording = Field(default_factory=Recording)
+    contact_email: str                  # printed in letters for people to write to
+    team_inbox: str                     # where the team's copies and notices go
+    case_system: Literal["CareFirst", "Mosaic", "Liquidlogic", "Other", "not stated"]
+    supervisor_role: str                # who supervises sessions ("Together Worker")
+    coordinator_role: str               # who allocates
+    senior_role: Stated[str] = None     # who risk assesses, where the service names one
+    out_of_hours_phone: Stated[str]
+    out_of_hours_name: Stated[str] = None
+    timescales: Timescales
+    hours: Hours
+    closures: Closures
+    lateness: Stated[Lateness]
+    missed_sessions: Stated[MissedSessions]
+    recording: Recording
+    decisions: Decisions
+    review: Review
+    acceptance: Acceptance
+    agreement: Agreement
+    allocation: Allocation
+    limits: Limits
     forms: FormVersions = Field(default_factory=FormVersions)
     mail: Mail
     venues: list[Venue]
+    forbidden_words: list[str] = Field(default_factory=list)   # other services' words, checked
 
     @field_validator("venues")
     @classmethod
@@ -135,7 +220,9 @@ class Profile(_Strict):
     @property
     def words(self) -> dict[str, str]:
         """The words labels and templates may follow ({case_system}, {supervisor_role})."""
-        return {"case_system": self.case_system, "supervisor_role": self.supervisor_role,
+        case_system = "Case record" if self.case_system == NOT_STATED else self.case_system
+        return {"case_system": case_system, "supervisor_role": self.supervisor_role,
+                "coordinator_role": self.coordinator_role,
                 "service_name": self.service_name, "name": self.name}
 
     def venue(self, name: str) -> Venue | None:
@@ -171,6 +258,10 @@ def load_profile(name_or_file: str | Path = "northamptonshire") -> Profile:
     except ValidationError as exc:
         lines = [f"{path}: the profile has {exc.error_count()} problem(s):"]
         for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"])
-            lines.append(f"  - {where}: {err['msg']}")
+            where = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+            msg = err["msg"]
+            if err["type"] == "missing":
+                msg = ('missing: write the service\'s value, or "not stated" where its own '
+                       'documents say nothing (no value is taken from another service)')
+            lines.append(f"  - {where}: {msg}")
         raise ProfileError("\n".join(lines)) from exc

@@ -9,18 +9,20 @@ import sys
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
+from pipeline.commands import folder
+
 HELP = "List the service's closed days (bank holidays, training days) and working-day rules."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", default="northamptonshire",
-                        help="service profile name or .toml file (default: northamptonshire)")
+    folder.add_arguments(parser, profile=True)
     parser.add_argument("--year", type=int, default=None, help="the year (default: this year)")
 
 
 def describe(profile, year: int) -> list[str]:
     """The lines the command prints (kept separate so tests read them without a terminal)."""
     from pipeline.validate.calendar import ServiceCalendar
+    from pipeline.commitments import describe_timescales
     from pipeline.dates import long_date as uk
     cal = ServiceCalendar(profile)
     t, h, r = profile.timescales, profile.hours, profile.recording
@@ -29,14 +31,10 @@ def describe(profile, year: int) -> list[str]:
              f"Session days: {', '.join(h.session_days)}.",
              f"A form received after {h.closing_time:%H:%M}, or on a day the office is closed, "
              "counts as received on the next working day.",
-             f"Timescales in working days from that day: social worker contacted within "
-             f"{t.contact}, allocation within {t.allocation}"
-             + (f", first session within {t.first_session}" if t.first_session is not None else "")
-             + (f", acknowledgement within {t.acknowledge}" if t.acknowledge else
-                ", acknowledgement the same day") + ".",
-             f"Review reports reach the reviewing officer {t.review_report} working days "
-             "before the review.",
-             f"Session records are due within {_recording(r)} of the session.", ""]
+             "The service's commitments, in working days from that day:"]
+    lines += [f"  {line}" for line in describe_timescales(profile)]
+    lines += [f"Session records are due within {_recording(r)} of the session." if _recording(r)
+              else "Session records: the service has not stated a deadline.", ""]
     no_sessions = [d for d in WEEKDAYS if d not in h.session_days]
     if no_sessions:
         lines.insert(4, f"No sessions on {', '.join(no_sessions)} (every week).")
@@ -66,18 +64,20 @@ def _recording(r) -> str:
     if r.deadline_working_days is not None:
         parts.append(_plural(r.deadline_working_days, "working day"))
     if not parts:
-        return "no set time"
+        return ""
     return " or ".join(parts) + (" (whichever comes first)" if len(parts) > 1 else "")
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.profile import ProfileError, load_profile
+    from pipeline import clock
+    from pipeline.errors import FamilyTimeError
     try:
-        profile = load_profile(args.profile)
-    except ProfileError as exc:
+        config, profile = folder.load(args)
+    except FamilyTimeError as exc:
         print(exc, file=sys.stderr)
         return 2
-    year = args.year or dt.date.today().year
+    folder.announce(config, profile)
+    year = args.year or clock.today().year
     if not 1900 <= year <= 2200:
         print(f"--year: {year} is not a year the calendar can show (1900 to 2200).",
               file=sys.stderr)

@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline.commands import folder
+
 HELP = "Show which form each file is (form, version, status, reason) and every answer in it."
 
 
@@ -20,9 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="files to read (.docx, .pdf, .eml, .msg), or a folder of them")
     parser.add_argument("--json", action="store_true",
                         help="one JSON object per file per line, for scripts")
-    parser.add_argument("--profile", default="northamptonshire",
-                        help="service profile (decides which form versions are current); "
-                             "default: northamptonshire")
+    folder.add_arguments(parser, profile=True)   # the profile decides which versions are current
 
 
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -40,17 +40,18 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipeline.errors import FamilyTimeError
     from pipeline.extract import extract_file
-    from pipeline.profile import ProfileError, load_profile
 
+    try:
+        config, profile = folder.load(args)
+    except FamilyTimeError as exc:
+        print(f"family-time extract: {exc}", file=sys.stderr)
+        return 2
+    folder.announce(config, profile, args.json)
     files, missing = _expand(args.files)
     for p in missing:
         print(f"family-time extract: no such file: {p}", file=sys.stderr)
-    try:
-        profile = load_profile(args.profile)
-    except ProfileError as exc:
-        print(f"family-time extract: {exc}", file=sys.stderr)
-        return 2
     console = None
     if not args.json:
         from rich.console import Console

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.errors import FamilyTimeError
+
 HELP = "Create a working folder: family-time.toml, inbox/, outbox/, archive/ and state/."
 
 
@@ -13,19 +15,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", type=Path, metavar="DIR", help="the folder to set up")
     parser.add_argument("--profile", default=None,
                         help="the service profile to use (default: as in the shipped settings)")
+    parser.add_argument("--force", action="store_true",
+                        help="change the profile of a folder that already has one")
     parser.add_argument("--config", help=argparse.SUPPRESS)
 
 
-def init_folder(folder: Path, profile: str | None = None) -> Path:
-    """Create the folder's layout; keep an existing family-time.toml. Returns the config path."""
+class InitRefused(FamilyTimeError):
+    """init would do something the person did not ask for."""
+
+
+def _check_profile(folder: Path, profile: str | None, force: bool) -> None:
+    """An unknown profile, or a change of an existing folder's profile without --force."""
+    from pipeline.config import load_config
+    from pipeline.profile import PROFILES, profile_path
+    if profile and not profile_path(profile).exists():
+        known = ", ".join(sorted(p.stem for p in PROFILES.glob("*.toml")))
+        raise InitRefused(f"There is no service profile called '{profile}'. Known profiles: "
+                          f"{known} (or give the path of a profile .toml file).")
+    config = folder / "family-time.toml"
+    if profile and config.exists():
+        current = load_config(config).profile
+        if current != profile and not force:
+            raise InitRefused(f"{folder} is already set up for the profile '{current}'. To "
+                              f"change it to '{profile}', run init again with --force (its "
+                              "referrals, tracker and ledger stay as they are).")
+
+
+def init_folder(folder: Path, profile: str | None = None, force: bool = False) -> Path:
+    """Create the folder's layout; keep an existing family-time.toml (its profile changes only
+    with force). Returns the config path."""
     from pipeline.files import private_dir, write_private
     from pipeline.paths import DEFAULT_CONFIG
+    _check_profile(folder, profile, force)
     private_dir(folder)
     for sub in ("inbox", "outbox", "outbox/mail", "outbox/tracker", "archive", "state"):
         private_dir(folder / sub)
     config = folder / "family-time.toml"
-    if not config.exists():
-        text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    if not config.exists() or (force and profile):
+        text = (config if config.exists() else DEFAULT_CONFIG).read_text(encoding="utf-8")
         if profile:
             lines = [f'profile = "{profile}"' if line.startswith("profile =") else line
                      for line in text.splitlines()]
@@ -42,20 +69,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"Could not set up {args.dir}: {refused}", file=sys.stderr)
         return 2
     try:
-        config_path = init_folder(args.dir, args.profile)
+        config_path = init_folder(args.dir, args.profile, args.force)
         config = load_config(config_path)
         config.load_profile()
     except OSError as exc:
         print(f"Could not set up {args.dir}: {exc}", file=sys.stderr)
         return 2
-    except (ConfigError, ProfileError) as exc:
+    except (ConfigError, ProfileError, InitRefused) as exc:
         print(exc, file=sys.stderr)
         return 2
     _secure(config)
     print(f"Working folder ready: {args.dir}\n"
           f"  settings: {config_path}\n"
           f"  put forms in: {args.dir / 'inbox'}\n"
-          f"  then run: family-time watch --config \"{config_path}\"")
+          f"  then check it: family-time doctor --config \"{config_path}\"\n"
+          f"  and run: family-time watch --config \"{config_path}\"")
     return 0
 
 

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline.commands import folder
+
 HELP = "Check filled forms: complete, incomplete (and what to put right), old or unreadable."
 
 
@@ -18,8 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", type=Path,
                         help="referral or session record files (.docx, .pdf, .eml, .msg)")
     parser.add_argument("--json", action="store_true", help="one JSON object per file per line")
-    parser.add_argument("--profile", default="northamptonshire",
-                        help="service profile name or .toml file (default: northamptonshire)")
+    folder.add_arguments(parser, profile=True)
     parser.add_argument("--received", metavar="DATETIME",
                         help="when the form arrived, e.g. 2025-03-10T14:30 "
                              "(default: the file's modification time)")
@@ -84,14 +85,15 @@ def _print_readable(path: Path, name: str, verdict) -> None:
 def run(args: argparse.Namespace) -> int:
     """Exit code 0 when every form is complete, 1 when any is not, 2 for bad arguments."""
     from pipeline import extract
-    from pipeline.profile import ProfileError, load_profile
+    from pipeline.errors import FamilyTimeError
     from pipeline.validate import validate_email, validate_extraction
 
     try:
-        profile = load_profile(args.profile)
-    except ProfileError as exc:
+        config, profile = folder.load(args)
+    except FamilyTimeError as exc:
         print(exc, file=sys.stderr)
         return 2
+    folder.announce(config, profile, args.json)
     try:
         fixed_received = parse_received(args.received) if args.received else None
     except ValueError as exc:

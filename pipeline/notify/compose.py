@@ -115,7 +115,9 @@ def service_context(profile: Profile) -> dict:
             "phone": profile.phone, "team_inbox": profile.team_inbox,
             "supervisor_role": profile.supervisor_role,
             "coordinator_role": profile.coordinator_role,
-            "out_of_hours_phone": profile.out_of_hours_phone}
+            "out_of_hours_phone": profile.out_of_hours_phone,
+            "out_of_hours_name": profile.out_of_hours_name,
+            "contact_email": profile.contact_email}
 
 
 def _recipient(item: Item, values: dict, profile: Profile, templates: MailTemplates
@@ -158,6 +160,8 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
         "counted_from": verdict.counted_from if verdict else None,
         "due": dict(verdict.due) if verdict else {},
         "timescales": profile.timescales.model_dump(),
+        "acceptance": profile.acceptance.model_dump(),
+        "agreement": profile.agreement.model_dump(),
         "service": service_context(profile),
         "problems": safe_problems(verdict.problems if verdict else [], protected, templates),
         "warnings": safe_problems(verdict.warnings if verdict else [], protected, templates),

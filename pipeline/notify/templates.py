@@ -39,6 +39,7 @@ class MailTemplates:
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters["long_date"] = long_date
         self.env.filters["working_days"] = working_days
+        self.env.filters["capitalize_first"] = lambda s: (s[:1].upper() + s[1:]) if s else s
         self.settings = _merged(root / "mail.toml", own / "mail.toml")
         self._subjects: dict[str, jinja2.Template] = {}
 

@@ -130,14 +130,27 @@ class ServiceCtx(BaseModel):
     supervisor_role: str
     coordinator_role: str
     case_system: str
-    arrive_minutes_before: int
-    max_late_minutes: int
-    any_lateness_cancels: bool
-    missed_count: int
-    suspension_days: int
-    legal_advice_after: int
-    court_max_days: int
+    contact_email: str = ""
+    senior_role: str = ""
+    # The lateness and missed-session rules, where the service has them (0 / False: none)
+    has_lateness_rule: bool = False
+    arrive_minutes_before: int = 0
+    max_late_minutes: int = 0
+    any_lateness_cancels: bool = False
+    has_missed_rule: bool = False
+    missed_count: int = 0
+    suspension_days: int = 0
+    legal_advice_after: int = 0
+    court_max_days: int = 0
     replacement: bool
+    decides_suspension: str = ""        # who decides (the service's policy), "" where not stated
+    agreement_name: str = "Family Time Agreement"
+    agreement_title: str = "Family Time Agreement"
+    review_report: str = "not stated"   # "promised" | "on request" | "not stated"
+    review_meeting: str = ""
+    change_notice_days: int = 0
+    first_session_at_service_venue: bool = False
+    home_joint_risk_assessment: bool = False
 
 
 class ChildCtx(BaseModel):
@@ -192,6 +205,7 @@ class ArrangementCtx(BaseModel):
     transport: str = NOT_GIVEN
     first_date: str = NOT_GIVEN
     court_directed: bool = False
+    venue_arrival_note: str = ""        # how people come in at this venue (the profile's)
 
 
 class SessionCtx(BaseModel):
@@ -227,6 +241,8 @@ class DocumentContext(BaseModel):
     closures: list[ClosureCtx] = Field(default_factory=list)
     closures_from: str = ""
     closures_to: str = ""
+    training_days_unknown: str = ""     # "2027": years in the period whose training days the
+                                        # service has not set yet (it lists other years')
     photos_consent: str = NOT_GIVEN
     # The document's sentences (form_templates/documents/wording.toml), filled in with the
     # fields above just before rendering: {{ words.<table>.<key> }} in the templates.
@@ -279,17 +295,33 @@ CONTEXTS: dict[str, type[DocumentContext]] = {
 # ---------------------------------------------------------------- building
 
 def service_context(profile: Profile) -> ServiceCtx:
+    """The service's own facts and rules; a rule its documents do not state stays off."""
     ms, late = profile.missed_sessions, profile.lateness
+    rules: dict[str, Any] = {}
+    if late is not None:
+        rules.update(has_lateness_rule=True, arrive_minutes_before=late.arrive_minutes_before,
+                     max_late_minutes=late.max_late_minutes,
+                     any_lateness_cancels=late.max_late_minutes <= 0)
+    if ms is not None:
+        rules.update(has_missed_rule=True, missed_count=ms.count,
+                     suspension_days=ms.suspension_days,
+                     legal_advice_after=ms.legal_advice_after or 0,
+                     court_max_days=ms.court_directed_max_suspension_days)
+    agreement = profile.agreement.name
     return ServiceCtx(
         name=profile.name, service_name=profile.service_name, address=profile.address,
         phone=profile.phone, out_of_hours_phone=profile.out_of_hours_phone or "",
         supervisor_role=profile.supervisor_role, coordinator_role=profile.coordinator_role,
-        case_system=profile.case_system, arrive_minutes_before=late.arrive_minutes_before,
-        max_late_minutes=late.max_late_minutes, any_lateness_cancels=late.max_late_minutes <= 0,
-        missed_count=ms.count, suspension_days=ms.suspension_days,
-        legal_advice_after=ms.legal_advice_after,
-        court_max_days=ms.court_directed_max_suspension_days,
-        replacement=profile.closures.replacement_for_single_weekly_session)
+        case_system=profile.words["case_system"], contact_email=profile.contact_email,
+        senior_role=profile.senior_role or "",
+        replacement=profile.closures.replacement_for_single_weekly_session,
+        decides_suspension=profile.decisions.suspend_or_cease or "",
+        agreement_name=agreement, agreement_title=agreement[:1].upper() + agreement[1:],
+        review_report=profile.review.report, review_meeting=profile.review.meeting_name,
+        change_notice_days=profile.timescales.change_notice_days or 0,
+        first_session_at_service_venue=profile.allocation.first_session_at_service_venue,
+        home_joint_risk_assessment=profile.allocation.home_sessions_joint_risk_assessment,
+        **rules)
 
 
 def family_rows(values: dict[str, Any]) -> list[PersonCtx]:
@@ -333,13 +365,15 @@ def arrangement_context(item: Item, allocation: Allocation | None,
         venue_address=venue_address, venue_full=venue_full, room=text(a.room, ""),
         day=text(a.day), time=when,
         start=clock(start), end=clock(end),
-        arrive_by=clock(minutes_before(start, profile.lateness.arrive_minutes_before)),
+        arrive_by=clock(minutes_before(start, profile.lateness.arrive_minutes_before))
+        if profile.lateness is not None else "",
         frequency=how_often(a, values.get("request.frequency")),
         duration=duration_text(values.get("request.duration")),
         supervision=text(values.get("request.supervision")),
         purpose=text(values.get("request.purpose")),
         transport=text(values.get("request.transport")),
-        first_date=uk_date(a.first_date), court_directed=is_court_directed(item))
+        first_date=uk_date(a.first_date), court_directed=is_court_directed(item),
+        venue_arrival_note=(venue.arrival_note or "") if venue else "")
 
 
 def how_often(a: Allocation, requested) -> str:
@@ -364,6 +398,15 @@ def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[Clo
             if start <= day <= end:
                 out.append(ClosureCtx(date=uk_date(day), reason=reason))
     return out
+
+
+def training_days_unknown(profile: Profile, start: dt.date, end: dt.date) -> str:
+    """The years from start to end with no training days listed, where the service lists
+    training days for other years ("2026 and 2027"); "" when none are missing."""
+    known = {d.year for d in profile.closures.training_days}
+    if not known:
+        return ""                       # the service names no training days at all
+    return join_words([str(y) for y in range(start.year, end.year + 1) if y not in known])
 
 
 def session_context(s, profile_id: str | None = None) -> SessionCtx:
@@ -418,6 +461,7 @@ def document_context(cls: type[DocumentContext], item: Item, allocation: Allocat
         sessions=[session_context(s, profile.id) for s in planned],
         closures=closures_between(profile, start, end),
         closures_from=uk_date(start), closures_to=uk_date(end),
+        training_days_unknown=training_days_unknown(profile, start, end),
         photos_consent=yes_no(values.get("consent.photos")),
         **extra)
 

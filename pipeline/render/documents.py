@@ -244,7 +244,7 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
         out.append(prefill_record(path, reference=item.reference, child_names=child,
                                   date=s.date, planned_start=start, planned_end=end,
                                   venue=venue, supervisor=ctx.arrangement.supervisor,
-                                  family_expected=ctx.family_names))
+                                  family_expected=ctx.family_names, words=profile.words))
     return out
 
 

@@ -195,10 +195,24 @@ def _time_text(t: dt.time | None) -> str:
     return t.strftime("%H:%M") if t is not None else ""
 
 
+def _service_labels(root, words: dict[str, str]) -> None:
+    """Labels that follow the service ("Family Time Supervisor" reads "Together Worker" for
+    Blackpool): the blank form carries the catalogue's default, replaced where it stands."""
+    from pipeline.extract.catalogue import catalogue
+    form = catalogue().by_kind("session_record")
+    swaps = {f.label: f.display_label(**words) for f in form.expanded_fields()
+             if f.label_template and f.display_label(**words) != f.label}
+    if not swaps:
+        return
+    for t in root.iter(f"{{{W}}}t"):
+        if t.text in swaps:
+            t.text = swaps[t.text]
+
+
 def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt.date,
                    planned_start: dt.time | None, planned_end: dt.time | None, venue: str,
                    supervisor: str, family_expected: str,
-                   template: Path | None = None) -> Path:
+                   template: Path | None = None, words: dict[str, str] | None = None) -> Path:
     """Write a Family Time Record with the session's details filled in; return out_path.
 
     family_expected goes in "Family present" (the supervisor corrects it on the day). Blank
@@ -224,6 +238,8 @@ def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt
             set_control_text(controls[key], value)
     if date is not None:
         set_control_date(controls["session.date"], date)
+    if words:
+        _service_labels(root, words)
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     out = io.BytesIO(blank.rest)

@@ -92,13 +92,23 @@ def fill(value: Any, data: dict[str, Any], where: str = "") -> Any:
         except jinja2.TemplateError as exc:
             raise WordingProblem(f"The paperwork wording {where} cannot be filled in: "
                                  f"{exc}") from None
-    if isinstance(value, list):
-        return [fill(v, data, where) for v in value]
+    if isinstance(value, list):                 # an entry that fills in empty is left out,
+        filled = [fill(v, data, where) for v in value]   # so a service's rule that is off
+        return [v for v in filled if _said(v)]    # leaves no empty bullet or row
     if isinstance(value, dict) and "each" in value:
         name = value.get("as", "item")
         return [fill(value["text"], {**data, name: item}, where)
                 for item in data.get(value["each"]) or []]
     raise WordingProblem(f"The paperwork wording {where} is neither text nor a list.")
+
+
+def _said(value: Any) -> bool:
+    """A bullet with text, or a row whose label has text."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list) and value:
+        return bool(str(value[0]).strip())
+    return True
 
 
 def words_for(table: str, data: dict[str, Any], profile_id: str | None,

@@ -59,7 +59,8 @@ def suspension_length(rules: MissedSessions, court_directed: bool) -> int:
     return max(1, days)
 
 
-def rule_state(records: list[SessionRecord], previous: list[RuleAction], rules: MissedSessions,
+def rule_state(records: list[SessionRecord], previous: list[RuleAction],
+               rules: MissedSessions | None,
                today: dt.date, court_directed: bool = False,
                reference: str | None = None, planned: Planned | None = None,
                first_planned: dt.date | None = None) -> RuleState:
@@ -94,7 +95,9 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction], rules: 
             continue
         else:
             continue                           # neither counts nor breaks the run
-        needed = rules.count if state.phase == "normal" else rules.legal_advice_after
+        if rules is None:
+            continue                           # the service states no missed-session rule
+        needed = (rules.count if state.phase == "normal" else rules.legal_advice_after) or 0
         if needed <= 0 or len(state.run) < needed:
             continue
         dates = state.run[-needed:]

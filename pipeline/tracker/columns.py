@@ -33,6 +33,9 @@ class ColumnSpec(_Strict):
     from_: list[str] = Field(default_factory=list, alias="from")
     join: list[str] = Field(default_factory=list)
     choices: list[str] = Field(default_factory=list)
+    # A due-date column exists only for a service that makes this promise (its profile's
+    # timescales): no "Allocate by" column where a service promises no allocation date.
+    promise: str | None = None
 
     def header_for(self, profile: Profile) -> str:
         return self.header.format(**profile.words)
@@ -91,9 +94,28 @@ class TrackerSpecError(FamilyTimeError):
     """tracker.toml cannot be used; the message names the file and the setting."""
 
 
-def load_spec(path: Path | None = None) -> TrackerSpec:
-    """The workbook's shape from `path` (default: form_templates/tracker.toml), checked."""
-    return _load(str(path or TRACKER_SPEC))
+def load_spec(path: Path | None = None, profile: Profile | None = None) -> TrackerSpec:
+    """The workbook's shape from `path` (default: form_templates/tracker.toml), checked; with a
+    profile, only the due-date columns for the promises that service makes."""
+    spec = _load(str(path or TRACKER_SPEC))
+    if profile is None:
+        return spec
+    promised = set(profile.timescales.due_keys())
+    if profile.review.report == "promised" and profile.timescales.review_report is not None:
+        promised.add("review_report")
+    return _for_service(str(path or TRACKER_SPEC), frozenset(promised))
+
+
+@lru_cache(maxsize=16)
+def _for_service(path: str, promised: frozenset[str]) -> TrackerSpec:
+    spec = _load(path)
+    sheets = []
+    for sheet in spec.sheets:
+        columns = [c for c in sheet.columns if c.promise is None or c.promise in promised]
+        keys = {c.key for c in columns}
+        highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]
+        sheets.append(sheet.model_copy(update={"columns": columns, "highlights": highlights}))
+    return spec.model_copy(update={"sheets": sheets})
 
 
 @lru_cache(maxsize=8)

@@ -75,7 +75,7 @@ class Difference:
 
 
 def workbook_path(config: Any, profile: Profile, year: int, spec: TrackerSpec | None = None) -> Path:
-    return config.tracker_dir / workbook_name(spec or load_spec(), profile, year)
+    return config.tracker_dir / workbook_name(spec or load_spec(profile=profile), profile, year)
 
 
 # ---------------------------------------------------------------- comparing cells
@@ -374,7 +374,7 @@ def sync(items: Iterable[Item], config: Any, profile: Profile,
 
 def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
-        spec = load_spec()
+        spec = load_spec(profile=profile)
         rows_by_year = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:      # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
@@ -400,7 +400,7 @@ def _message(report: SyncReport) -> str:
 
 def check(items: Iterable[Item], config: Any, profile: Profile) -> list[Difference]:
     """How the workbook(s) differ from the ledger, without writing anything."""
-    spec = load_spec()
+    spec = load_spec(profile=profile)
     rows_by_year = row_sources(list(items), spec, None, _layout(spec, profile))
     out: list[Difference] = []
     years = set(rows_by_year) | set(_existing_years(config, profile, spec))
@@ -447,7 +447,7 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
     Reading is allowed while the workbook is open. A workbook that cannot be read is
     logged and skipped, so paperwork for other rows still goes out.
     """
-    spec = load_spec()
+    spec = load_spec(profile=profile)
     sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
     if sheet is None:
         return []

@@ -112,20 +112,15 @@ WEEKDAY_INDEX = {name: i for i, name in enumerate(DAYS)}
 
 def due_dates(received: dt.datetime, profile: Profile,
               review_date: dt.date | None = None) -> dict[str, dt.date]:
-    """When each promise falls due, from the profile's timescales in working days.
-
-    "contact" and "allocation" always; "acknowledge" and "first_session" when the profile sets
-    them; "review_report" (working days BEFORE the review) when a review date is known.
-    """
+    """When each promise the service makes falls due: the Nth working day after the day the
+    referral counts as received, closures skipped. Only the keys the profile sets (a service's
+    own commitments, never another's); "review_report" (working days BEFORE the review) when a
+    review date is known and the service promises a report."""
     cal = ServiceCalendar(profile)
     start = cal.counted_from(received)
     t = profile.timescales
-    due = {"contact": cal.add_working_days(start, t.contact),
-           "allocation": cal.add_working_days(start, t.allocation)}
-    if t.acknowledge:
-        due["acknowledge"] = cal.add_working_days(start, t.acknowledge)
-    if t.first_session is not None:
-        due["first_session"] = cal.add_working_days(start, t.first_session)
-    if review_date is not None:
+    due = {key: cal.add_working_days(start, getattr(t, key)) for key in t.due_keys()}
+    if review_date is not None and t.review_report is not None \
+            and profile.review.report == "promised":
         due["review_report"] = cal.add_working_days(review_date, -t.review_report)
     return due

@@ -216,15 +216,27 @@ def other_local_authority(ctx: Context) -> list[Finding]:
     return out
 
 
+_LIMIT = re.compile(r"(\d+)\s*(week|month)s?", re.I)
+
+
 def time_limited(ctx: Context) -> list[Finding]:
+    """Family time a service limits in time (its profile's [limits], in its own words: "up to
+    3 months", "the first 2 weeks of the plan"); nothing where the service states no limit."""
     v = ctx.values
-    # Which status and level are time-limited is in messages.toml: "time_limited.<status>.<level>".
-    name = f"time_limited.{v.get('legal.status')}.{v.get('request.supervision')}"
-    if not has("rules", name):
+    # Which status and level are time-limited is in messages.toml: "time_limited.<status>.<level>",
+    # and which profile limit applies, [time_limits].
+    level = f"{v.get('legal.status')}.{v.get('request.supervision')}"
+    name = f"time_limited.{level}"
+    limit_key = say("time_limits", level) if has("time_limits", level) else None
+    limit = getattr(ctx.profile.limits, limit_key, None) if limit_key else None
+    m = _LIMIT.search(limit or "")
+    if not has("rules", name) or m is None:
         return []
     start = v.get("request.start_date") or v.get("referral.date") or ctx.today
-    end = add_months(start, 3)
-    message = say("rules", "time_limited", what=say("rules", name), end=long_date(end))
+    n, unit = int(m.group(1)), m.group(2).lower()
+    end = add_months(start, n) if unit == "month" else start + dt.timedelta(weeks=n)
+    message = say("rules", "time_limited", what=say("rules", name), limit=limit,
+                  end=long_date(end))
     return [Finding("request.supervision", ctx.say("request.supervision", message), "warning",
                     f"time_limited:{end.isoformat()}")]
 
@@ -371,6 +383,14 @@ def _drop_empty_rows(form: FormSpec, values: dict[str, Any]) -> None:
                 del values[k]
 
 
+def _as_the_service_asks(spec: FieldSpec, profile: Profile) -> FieldSpec:
+    """A signed agreement with the referral is asked for only by a service that requires it
+    (Milton Keynes signs its written agreement at the planning meeting)."""
+    if spec.rule == "yes_or_agreement_attached" and not profile.agreement.required_with_referral:
+        return spec.model_copy(update={"required": "O", "rule": None})
+    return spec
+
+
 def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, received: dt.datetime,
                agreement_attached: bool = False) -> tuple[dict[str, Any], list[Finding]]:
     """Parse every answer, then apply required, named and cross-field rules, in that order."""
@@ -388,6 +408,7 @@ def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, receive
         else:
             ctx.values[spec.key] = value
     _drop_empty_rows(form, ctx.values)
+    specs = [_as_the_service_asks(spec, profile) for spec in specs]
     for spec in specs:
         if (f := required(ctx, spec)) is not None:
             findings.append(f)

@@ -231,7 +231,8 @@ def test_wording_follows_the_service(make_item):
     assert "01253 000000" in text and "familytimerequests@blackpool.example.org" in html
     mk = load_profile("milton-keynes")
     text, _ = parts(one(make_item("accepted"), mk))
-    assert "Family Time Worker" in text and "Out of hours: 01908 000001" in text
+    assert "Family Time Worker" in text
+    assert "Out of hours (Emergency Social Work Team): 01908 265545" in text
 
 
 @pytest.mark.parametrize("profile_id", ["northamptonshire", "blackpool", "milton-keynes"])
@@ -248,7 +249,7 @@ def test_every_message_renders_for_every_service(make_item, blank_form, profile_
         assert out.to == (profile.team_inbox,)
     else:                                   # outside mail says who we are and how to call
         assert profile.phone in text and profile.phone in html
-        assert profile.team_inbox in text and profile.team_inbox in html
+        assert profile.contact_email in text and profile.contact_email in html
 
 
 @pytest.mark.parametrize("value, expected", [

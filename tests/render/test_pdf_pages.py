@@ -31,8 +31,11 @@ def test_agreement_pdf(tmp_path, profile):
     assert PARENT_1 in flat and profile.name in flat and "Christmas Day" in flat
     assert "Tuesday 1 December 2026" in flat
     late = profile.lateness
-    assert (f"more than {late.max_late_minutes} minutes late" in flat if late.max_late_minutes
-            else "after the start time, for any reason" in flat)
+    if late is None:
+        assert "arrive in good time" in flat
+    else:
+        assert (f"more than {late.max_late_minutes} minutes late" in flat
+                if late.max_late_minutes else "If you are late, for any reason" in flat)
 
 
 def test_review_report_pdf_with_chart(tmp_path, nct):

@@ -144,7 +144,8 @@ def test_a_correction_replaces_the_record_for_the_same_date():
 
 
 def test_court_directed_suspension_is_capped_by_the_profile():
-    rules = MissedSessions(count=2, suspension_days=14, court_directed_max_suspension_days=7)
+    rules = MissedSessions(count=2, suspension_days=14, legal_advice_after=2,
+                           court_directed_max_suspension_days=7)
     [a] = arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules, court=True)
     assert a.court_directed and (a.suspended_until - a.suspended_from).days + 1 == 7
     [b] = arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules, court=False)
@@ -152,7 +153,8 @@ def test_court_directed_suspension_is_capped_by_the_profile():
 
 
 def test_a_profile_with_three_in_a_row():
-    rules = MissedSessions(count=3, legal_advice_after=3)
+    rules = MissedSessions(count=3, suspension_days=7, legal_advice_after=3,
+                           court_directed_max_suspension_days=7)
     assert arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules) == []
     assert len(arrive([rec(4, DNA, False), rec(6, DNA, False), rec(8, DNA, False)],
                       rules=rules)) == 1
@@ -178,3 +180,13 @@ def test_planned_sessions_during_a_suspension_need_no_record():
     assert [(a.kind, a.session_dates) for a in fired] == [
         ("suspension", [d(2), d(4)]), ("legal_advice", [d(16), d(18)])]
     assert fired[0].suspended_until == d(11)
+
+
+def test_a_service_with_no_missed_session_rule_acts_on_nothing():
+    """Blackpool and Milton Keynes state no number of misses: misses are recorded, and no
+    suspension or legal-advice step is ever taken for them."""
+    from pipeline.profile import load_profile
+    for service in ("blackpool", "milton-keynes"):
+        rules = load_profile(service).missed_sessions
+        assert rules is None
+        assert arrive([rec(d, DNA, False) for d in (4, 6, 8, 10, 12)], rules=rules) == []

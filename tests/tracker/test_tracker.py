@@ -74,8 +74,25 @@ def test_headers_follow_the_service_profile(config):
     sync([accepted(1)], config, mk)
     ws = openpyxl.load_workbook(book(config, mk))["Referrals"]
     headers = [c.value for c in ws[1]]
-    assert "Mosaic ID" in headers and "Allocated Family Time Worker" in headers
+    # Milton Keynes names no case system and promises no due date: none is shown
+    assert "Case record ID" in headers and "Allocated Family Time Worker" in headers
+    assert not [h for h in headers if h and h.endswith(" by")]
     assert book(config, mk).name.endswith("2026 - Milton Keynes.xlsx")
+
+
+def test_due_date_columns_are_the_services_own(config):
+    bp = load_profile("blackpool")
+    sync([accepted(1)], config, bp)
+    ws = openpyxl.load_workbook(book(config, bp))["Referrals"]
+    headers = [c.value for c in ws[1]]
+    due = [h for h in headers if h and h.endswith(" by")]
+    assert due == ["Acknowledge by", "Planning meeting by", "Allocate by", "First session by"]
+    nct = load_profile("northamptonshire")
+    config2 = config.model_copy(update={"tracker": config.tracker_dir / "nct"})
+    sync([accepted(1)], config2, nct)
+    ws = openpyxl.load_workbook(book(config2, nct))["Referrals"]
+    assert [h for h in (c.value for c in ws[1]) if h and h.endswith(" by")] == [
+        "Discuss with social worker by", "Allocate by"]
 
 
 def test_referral_row_reads_back_as_typed_values(config, profile):

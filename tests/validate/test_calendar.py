@@ -66,10 +66,11 @@ def test_due_dates_default_profile(nct):
 
 
 def test_due_dates_blackpool_promises_more(blackpool):
+    # Blackpool's own four commitments; a review report is only "on request" there
     due = due_dates(dt.datetime(2025, 3, 10, 10), blackpool, review_date=dt.date(2025, 4, 1))
-    assert due == {"contact": dt.date(2025, 3, 12), "allocation": dt.date(2025, 3, 11),
-                   "acknowledge": dt.date(2025, 3, 11), "first_session": dt.date(2025, 3, 13),
-                   "review_report": dt.date(2025, 3, 25)}
+    assert due == {"acknowledgement": dt.date(2025, 3, 11),
+                   "planning_meeting": dt.date(2025, 3, 12),
+                   "allocation": dt.date(2025, 3, 11), "first_session": dt.date(2025, 3, 13)}
 
 
 def test_working_days_between(cal):

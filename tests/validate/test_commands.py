@@ -130,7 +130,8 @@ def test_calendar_lists_closed_days(capsys):
 def test_calendar_follows_the_profile(capsys):
     assert main(["calendar", "--profile", "blackpool", "--year", "2027"]) == 0
     out = capsys.readouterr().out
-    assert "Blackpool Council" in out and "first session within 3" in out
+    assert "Blackpool Council" in out and "First family time session: within 3 working days" in out
+    assert "Planning meeting: within 2 working days" in out
     assert "Monday 27 December 2027 — Christmas Day (substitute day)" in out
     assert "— team training day" not in out
     assert "No training days are listed for 2027" in out and "blackpool.toml" in out

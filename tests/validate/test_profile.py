@@ -24,7 +24,8 @@ def test_each_shipped_profile_loads(name):
 
 def test_service_differences_come_from_the_profile():
     nct, mk, bp = (load_profile(n) for n in ("northamptonshire", "milton-keynes", "blackpool"))
-    assert nct.words["case_system"] == "CareFirst" and mk.case_system == "Mosaic"
+    assert nct.words["case_system"] == "CareFirst" and bp.case_system == "Mosaic"
+    assert mk.case_system == "not stated" and mk.words["case_system"] == "Case record"
     assert dt.date(2025, 3, 4) in nct.closures.training_days
     assert bp.timescales.first_session == 3 and bp.recording.deadline_hours == 24
     assert mk.lateness.max_late_minutes == 0
@@ -52,9 +53,21 @@ def write(tmp_path, text):
     return path
 
 
-def test_minimal_profile_file_loads_with_defaults(tmp_path):
-    p = load_profile(write(tmp_path, GOOD))
-    assert p.timescales.allocation == 10 and p.hours.closing_time == dt.time(17)
+def test_a_profile_takes_no_rule_from_another_service(tmp_path):
+    """A rule left out is refused, naming it, and saying how to mark a silent document."""
+    with pytest.raises(ProfileError) as err:
+        load_profile(write(tmp_path, GOOD))
+    text = str(err.value)
+    for setting in ("timescales", "lateness", "missed_sessions", "decisions", "review"):
+        assert f"  - {setting}: missing" in text
+    assert '"not stated"' in text and "another service" in text
+
+
+def test_not_stated_is_kept_as_no_rule(tmp_path):
+    text = (PROFILES / "milton-keynes.toml").read_text(encoding="utf-8")
+    p = load_profile(write(tmp_path, text))
+    assert p.missed_sessions is None and p.timescales.allocation is None
+    assert p.timescales.due_keys() == []
 
 
 @pytest.mark.parametrize("extra, named", [

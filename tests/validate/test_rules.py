@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from pipeline.profile import load_profile
 from pipeline.validate import validate_extraction
 from pipeline.validate.rules import condition_holds, earliest_time
 from tests.helpers.validate_kit import (RECEIVED, record, record_fields, referral,
@@ -45,8 +46,11 @@ def test_mandatory_answers(nct, key, label):
 
 
 def test_label_follows_the_case_system(mk):
-    v = check(mk, referral_fields(child__case_id=None))
+    bp = load_profile("blackpool")
+    v = check(bp, referral_fields(child__case_id=None))
     assert "Mosaic ID: this is required." in messages(v)
+    v = check(mk, referral_fields(child__case_id=None))      # Milton Keynes names no system
+    assert "Case record ID: this is required." in messages(v)
 
 
 def test_allowed_answer_counts_as_answered(nct):
@@ -159,7 +163,7 @@ def warnings_and_flags(v):
       "signoff__manager": "Pat Manager-Example", "legal__status": "Care Order"},
      ["charge_other_la"], None),
     ({"legal__status": "Special Guardianship Order", "request__supervision": "Supervised"},
-     ["time_limited:2025-06-24"], "at most 3 months: until Tuesday 24 June 2025"),
+     ["time_limited:2025-06-24"], "(up to 3 months): it ends on Tuesday 24 June 2025"),
     ({"legal__status": "Child Protection Plan", "request__supervision": "Supported"},
      ["time_limited:2025-06-24"], "Supported family time under a Child Protection Plan"),
     ({"legal__status": "Child Protection Plan", "request__supervision": "Supervised"}, [], None),
@@ -284,3 +288,23 @@ def test_significant_event_flagged(nct):
     v = check_record(nct, record_fields(session__significant_event="Yes",
                                         session__significant_details="Told the social worker"))
     assert v.verdict == "complete" and v.flags == ["significant_event"]
+
+
+def test_time_limits_are_each_services_own(blackpool, mk):
+    """Blackpool's policy limits supported family time on a child protection plan to the first
+    2 weeks of the plan; Milton Keynes' documents state no limit."""
+    changes = {"legal__status": "Child Protection Plan", "request__supervision": "Supported"}
+    v = check(blackpool, referral_fields(**changes))
+    assert "time_limited:2025-04-07" in v.flags
+    assert any("(the first 2 weeks of the plan): it ends on Monday 7 April 2025" in w.message
+               for w in v.warnings)
+    v = check(mk, referral_fields(**changes))
+    assert not [f for f in v.flags if f.startswith("time_limited")]
+
+
+def test_agreement_asked_for_only_where_the_service_requires_it(nct, mk):
+    """Milton Keynes signs its written agreement at the planning meeting: a referral without
+    one is not returned for it."""
+    no = referral_fields(consent__agreement_signed="No")
+    assert any("agreement" in m.lower() for m in messages(check(nct, no)))
+    assert not any("agreement" in m.lower() for m in messages(check(mk, no)))

@@ -1,0 +1,89 @@
+"""Each service's pack says its own rules in its own words, and nothing of another service's.
+
+The documents are rendered for each of the three profiles and read back as text: each must
+carry what that service's own documents say, and none of the words its profile lists as
+another service's (`forbidden_words`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.profile import load_profile
+from pipeline.render.documents import render_pack
+from tests.helpers.render_kit import (assert_clean, docx_text, make_allocation, make_item,
+                                      referral_values)
+
+SERVICES = ("northamptonshire", "blackpool", "milton-keynes")
+
+
+def pack_text(tmp_path, service: str, **values) -> dict[str, str]:
+    profile = load_profile(service)
+    item = make_item(referral_values(**values))
+    files = render_pack(item, make_allocation(profile), profile, tmp_path / service,
+                        today=dt.date(2026, 11, 20))
+    texts = {p.name: docx_text(p) for p in files if p.suffix == ".docx"}
+    for text in texts.values():
+        assert_clean(text)
+    return texts
+
+
+def kind(texts: dict[str, str], word: str) -> str:
+    return "\n".join(t for name, t in texts.items() if word in name.lower())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_other_services_words(tmp_path, service):
+    profile = load_profile(service)
+    assert profile.forbidden_words, "each profile lists the words that are not its own"
+    texts = pack_text(tmp_path, service)
+    for name, text in texts.items():
+        for word in profile.forbidden_words:
+            assert word not in text, f"{service}: '{word}' in {name}"
+
+
+def test_northamptonshire_keeps_its_own_rules(tmp_path):
+    texts = pack_text(tmp_path, "northamptonshire")
+    agreement = kind(texts, "agreement")
+    assert "Family Time Agreement" in agreement and "Family Time Supervisor" in agreement
+    assert "at least 7 days' notice" in agreement                # changes after allocation
+    assert "risk assessed it together" in agreement              # home sessions
+    assert "first session is at one of the service's family time venues" in agreement
+    assert "No smoking or vaping" in agreement                   # its agreement's own rules
+    assert "suspended (paused) for at least 7 days" in agreement
+    assert "more than 15 minutes late" in agreement
+    assert "Looked After Child review" in agreement
+    # a pack in a year whose training days are not known yet says so
+    assert "training days for 2026 and 2027 are not set yet" in agreement
+
+
+def test_blackpool_on_its_own_rules(tmp_path):
+    texts = pack_text(tmp_path, "blackpool")
+    agreement = kind(texts, "agreement")
+    assert "Together Worker" in agreement and "Written agreement" in agreement
+    assert "planning meeting, led by the Family Time Manager" in agreement
+    assert "decided by the allocated social worker" in agreement
+    # a report for the statutory review only when asked, never promised
+    assert "If the social worker asks" in agreement and "statutory review" in agreement
+    # no suspension rule, lateness rule or replacement promise of another service
+    assert "suspended (paused)" not in agreement and "minutes late" not in agreement
+    assert "replacement session" not in agreement and "legal advice" not in agreement
+    # it names no training days at all, so it does not say some are missing
+    assert "training days" not in agreement
+
+
+def test_milton_keynes_on_its_own_rules(tmp_path):
+    texts = pack_text(tmp_path, "milton-keynes")
+    agreement, parent = kind(texts, "agreement"), kind(texts, "parent")
+    carer = kind(texts, "carer")
+    assert "Family Time Worker" in agreement and "signed by everyone at the planning" in agreement
+    assert "Senior Family Time Worker has risk assessed" in agreement
+    assert "at least 15 minutes before the session starts" in parent
+    assert "If you are late, for any reason, the session will be cancelled" in parent
+    assert "parents come in through the back gate" in parent     # Coffee Hall
+    assert "Carers park at the front" in carer and "pre-visit" in carer
+    # nothing it does not promise
+    for text in (agreement, parent, carer):
+        assert "replacement session" not in text and "suspended" not in text
+        assert "10 working days" not in text and "Looked After Child review" not in text
