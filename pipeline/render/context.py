@@ -25,6 +25,7 @@ from pipeline.profile import Profile
 from pipeline.render import wording
 
 NOT_GIVEN = "Not given"
+ADDRESS_TO_FOLLOW = "address to follow"  # a venue whose address the profile does not state
 
 
 @lru_cache(maxsize=1)
@@ -353,7 +354,8 @@ def arrangement_context(item: Item, allocation: Allocation | None,
     a = allocation or Allocation(reference=item.reference or "")
     start, end = parse_times(a.time)
     venue = profile.venue(a.venue) if a.venue else None
-    venue_address = (f"{venue.address}, {venue.postcode}" if venue else text(a.venue))
+    venue_address = (f"{venue.address}, {venue.postcode}" if venue and venue.address_known
+                     else ADDRESS_TO_FOLLOW if venue else text(a.venue))
     when = (f"{clock(start)} to {clock(end)}" if start and end else text(a.time))
     venue_name = venue.name if venue else text(a.venue)
     short_name = venue_name.split(",")[0].strip().lower()
