@@ -13,7 +13,7 @@ from pipeline.render import TemplateProblem, preflight, render_pack
 from tests.helpers.render_kit import assert_clean, docx_text, make_allocation, make_item, referral_values
 
 TODAY = dt.date(2026, 11, 23)
-SHARED_SENTENCE = "Missed sessions can rarely be rearranged."
+SHARED_SENTENCE = "Nobody else may come to a session unless"
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def agreement_and_letter(tmp_path, profile, item=None):
 def test_a_service_file_changes_its_letters_only(tmp_path, wording_root, nct, mk):
     own_wording(wording_root, nct.id, '''
 [agreement]
-rarely_rearranged = "Missed sessions are not rearranged for {{ child.call_name }}."
+nobody_else = "Missed sessions are not rearranged for {{ child.call_name }}."
 
 [letter_parent]
 dear = """Dear
