@@ -82,6 +82,16 @@ class Recording(_Strict):
     deadline_hours: int | None = None   # Blackpool: 24 hours
 
 
+class Decisions(_Strict):
+    """Who decides what the pipeline proposes (the policy's words), and how long a proposal may
+    wait. The pipeline never suspends by itself: it proposes, and a person decides in the
+    tracker's Decisions sheet."""
+    suspend_or_cease: str | None = None          # "the allocated social worker"
+    adoption_or_special_guardianship: str | None = None   # "the adoptive parent or special guardian"
+    section_20_warning: bool = False             # the policy warns against suspending under s20
+    decision_overdue_working_days: int | None = None      # None: 2 working days
+
+
 class FormVersions(_Strict):
     """Which form versions this service accepts; overrides the catalogue's status."""
     current: list[str] = Field(default_factory=lambda: ["family-time-referral 2025.1",
@@ -122,6 +132,7 @@ class Profile(_Strict):
     missed_sessions: MissedSessions = Field(default_factory=MissedSessions)
     recording: Recording = Field(default_factory=Recording)
     forms: FormVersions = Field(default_factory=FormVersions)
+    decisions: Decisions = Field(default_factory=Decisions)
     mail: Mail
     venues: list[Venue]
 
