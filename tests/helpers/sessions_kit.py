@@ -69,7 +69,7 @@ class Session:
         row = next(r for r in range(2, ws.max_row + 1)
                    if ws.cell(r, head["Reference"]).value == REF)
         for header, value in (("Status", "Allocated"),
-                              ("Allocated Family Time Supervisor", "Dee Example-Supervisor"),
+                              (f"Allocated {self.profile.supervisor_role}", "Dee Example-Supervisor"),
                               ("Venue", self.profile.venues[0].name), ("Day", day),
                               ("Time", "16:00-17:30"), ("First session", first)):
             ws.cell(row, head[header]).value = value
