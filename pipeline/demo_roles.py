@@ -74,3 +74,33 @@ def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2) -> 
             "session.written_on": day,
         }))
     return sent
+
+
+DEMO_DECIDER = "Pat Demo-Manager"
+
+
+def approve_proposals(config, profile: Profile, item: Item) -> int:
+    """Act as the person who decides: Approved, with a name, on every undecided proposal row
+    of the Decisions sheet; returns how many were approved."""
+    import openpyxl
+
+    from pipeline.tracker.columns import load_spec
+    from pipeline.tracker.create import headers
+    from pipeline.tracker.decisions import SHEET
+    from pipeline.tracker.sync import workbook_path
+
+    spec = load_spec()
+    names = headers(spec.sheet(SHEET), profile)
+    path = workbook_path(config, profile, item.received_at.year, spec)
+    book = openpyxl.load_workbook(path)
+    ws = book[SHEET]
+    column = {cell.value: cell.column for cell in ws[1]}
+    approved = 0
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, column[names["proposal"]]).value and \
+                not ws.cell(r, column[names["decision"]]).value:
+            ws.cell(r, column[names["decision"]], "Approved")
+            ws.cell(r, column[names["decided_by"]], DEMO_DECIDER)
+            approved += 1
+    book.save(path)
+    return approved

@@ -300,6 +300,18 @@ class _Sessions:
             db.execute("UPDATE rule_actions SET done_at = ?, documents = ? WHERE id = ?",
                        (_iso(dt.datetime.now()), json.dumps(documents), action_id))
 
+    def update_rule_action(self, action_id: int, action: RuleAction) -> None:
+        """A person's decision (and the dates it sets) kept with the proposal."""
+        with self._tx() as db:
+            db.execute("UPDATE rule_actions SET action = ? WHERE id = ?",
+                       (action.model_dump_json(), action_id))
+
+    def clear_status_written(self, action_id: int) -> None:
+        """The tracker's Status should say something new about this action (a meeting date)."""
+        with self._tx() as db:
+            db.execute("UPDATE rule_actions SET status_written_at = NULL WHERE id = ?",
+                       (action_id,))
+
     def mark_status_written(self, action_ids: Iterable[int]) -> None:
         with self._tx() as db:
             for i in action_ids:

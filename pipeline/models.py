@@ -112,7 +112,7 @@ class SessionRecord(BaseModel):
         """A miss that counts towards the missed-session rule (no valid reason given)."""
         return (self.outcome in ("Parent did not attend", "Parent late, session cancelled",
                                  "Cancelled by parent (reason given)")
-                and self.valid_reason is not True)
+                and self.valid_reason is False)   # not answered (None) counts toward nothing
 
 
 class RuleAction(BaseModel):
@@ -123,3 +123,8 @@ class RuleAction(BaseModel):
     suspended_from: dt.date | None = None
     suspended_until: dt.date | None = None   # "Suspended until <date>" in the tracker
     court_directed: bool = False             # then at most N days without going back to court
+    # A person's decision on the proposal (the tracker's Decisions sheet); None: not decided.
+    decision: Literal["Approved", "Declined"] | None = None
+    decided_by: str | None = None
+    decided_on: dt.date | None = None
+    meeting_on: dt.date | None = None        # a suspension "until the meeting" ends then

@@ -124,6 +124,7 @@ class Decisions(_Strict):
     suspend_or_cease: Stated[str]
     adoption_or_special_guardianship: Stated[str]
     section_20_warning: bool            # the policy warns suspension may end Section 20 consent
+    decision_overdue_working_days: Stated[int]   # a proposal waits this long for a person
 
 
 class Review(_Strict):

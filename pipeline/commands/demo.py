@@ -58,6 +58,12 @@ def _story(config, profile, ledger, watcher, item) -> None:
     watcher.handled.clear()
     watcher.run_once()
     _show(watcher.handled)
+    from pipeline.demo_roles import DEMO_DECIDER, approve_proposals
+    from pipeline.effects import run_effects
+    if approve_proposals(config, profile, item):
+        print(f"\nActing as the person who decides: the proposal approved by {DEMO_DECIDER} "
+              "in the tracker's Decisions sheet.")
+        run_effects(ledger, config, profile)
     for stored in ledger.rule_actions(item.reference):
         action = stored.action
         until = f" until {action.suspended_until:%d/%m/%Y}" if action.suspended_until else ""

@@ -64,7 +64,8 @@ def gather(ledger, config=None, profile=None) -> dict:
             "moves_owed": len(unmoved),
             "in_inbox": in_inbox,
             "mail_not_sent": mail_pending,
-            "stale_owner_files": _stale_owners(config)}
+            "stale_owner_files": _stale_owners(config),
+            "proposals": proposal_lines(ledger, profile)}
 
 
 def _stale_owners(config) -> list[dict]:
@@ -75,6 +76,34 @@ def _stale_owners(config) -> list[dict]:
     from pipeline.owners import stale_owner_files
     return [{"owner_file": str(owner), "document": doc.name}
             for owner, doc in stale_owner_files(config)]
+
+
+def proposal_lines(ledger, profile) -> list[str]:
+    """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
+    if profile is None:
+        return []
+    from pipeline.clock import today
+    from pipeline.dates import short_date
+    from pipeline.sessions import proposals as P
+    from pipeline.tracker.decisions import proposal_key
+    lines, now = [], today()
+    for sa in ledger.rule_actions():
+        a = sa.action
+        key = f"{proposal_key(sa.id)} {a.reference}"
+        if sa.done_at is None and a.decision is None:
+            due = P.decide_by(sa.created_at.date(), profile)
+            late = " OVERDUE" if due < now else ""
+            lines.append(f"{key}: '{P.what(a)}' waits for a decision by "
+                         f"{P.who_decides(ledger.item_by_reference(a.reference), profile)} "
+                         f"(decide by {short_date(due)}){late}.")
+        elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
+            lines.append(f"{key}: suspended with no meeting date yet (Decisions sheet, "
+                         "Meeting on).")
+        elif a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
+            resumes = P.resumes_on(a)
+            if resumes and resumes >= now:
+                lines.append(f"{key}: family time resumes on {short_date(resumes)}.")
+    return lines
 
 
 def describe(facts: dict) -> list[str]:
@@ -110,6 +139,9 @@ def describe(facts: dict) -> list[str]:
         lines.append(f"The owner file {s['owner_file']} is older than the last save of "
                      f"'{s['document']}' by more than a day: probably left behind when Word or "
                      "Excel closed unexpectedly. If nobody has it open, delete the owner file.")
+    if facts.get("proposals"):
+        lines.append("Missed-session proposals (tracker, Decisions sheet):")
+        lines.extend(f"  {line}" for line in facts["proposals"])
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
     return lines

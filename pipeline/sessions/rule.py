@@ -66,6 +66,8 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
                first_planned: dt.date | None = None) -> RuleState:
     """Walk the records by session date; return the state and the actions newly due."""
     state = RuleState(actions=list(previous))
+    if rules is None:                          # the service states no missed-session rule
+        return state
     used: dict[dt.date, RuleAction] = {d: a for a in previous for d in a.session_dates}
     latest_acted = max((max(a.session_dates) for a in previous if a.session_dates),
                        default=None)
@@ -84,7 +86,8 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
             action = used[rec.date]
             state.run = []
             if rec.date == max(action.session_dates):
-                state.phase = "resumed"
+                # a declined proposal leaves family time as it was
+                state.phase = "normal" if action.decision == "Declined" else "resumed"
             continue
         if rec.missed_by_parent:
             if state.run and planned is not None and unrecorded(state.run[-1], rec.date):

@@ -38,7 +38,8 @@ def statuses(ledger: Ledger) -> tuple[dict, list[int]]:
     ids: list[int] = []
     for sa in ledger.rule_actions():
         a = sa.action
-        if a.kind == "suspension" and a.suspended_until and sa.status_written_at is None:
+        if a.kind == "suspension" and a.suspended_until and sa.status_written_at is None \
+                and sa.done_at is not None and a.decision == "Approved":   # decided and made
             out[a.reference] = f"Suspended until {short_date(a.suspended_until)}"
             ids.append(sa.id)
     return out, ids

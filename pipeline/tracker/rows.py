@@ -118,6 +118,10 @@ class _Context:
             messages = [self.item.reason]
         return self.word("list_separator").join(messages)
 
+    def _summary_interpreters(self) -> str:
+        from pipeline.interpreters import interpreter_text
+        return interpreter_text(self.item.verdict.values if self.item.verdict else {})
+
     def _summary_returned_because(self) -> str:
         return self.word("returned_old" if self.item.outcome == "old_form" else "returned_incomplete")
 

@@ -69,7 +69,7 @@ class Session:
         row = next(r for r in range(2, ws.max_row + 1)
                    if ws.cell(r, head["Reference"]).value == REF)
         for header, value in (("Status", "Allocated"),
-                              ("Allocated Family Time Supervisor", "Dee Example-Supervisor"),
+                              (f"Allocated {self.profile.supervisor_role}", "Dee Example-Supervisor"),
                               ("Venue", self.profile.venues[0].name), ("Day", day),
                               ("Time", "16:00-17:30"), ("First session", first)):
             ws.cell(row, head[header]).value = value
@@ -78,3 +78,22 @@ class Session:
     def mail(self) -> list[Path]:
         return sorted(self.config.mail_dir.glob("*.eml"))
 
+
+
+def decide(session: "Session", decision: str = "Approved", by: str | None = "Pat Manager",
+           on: dt.datetime | None = None, meeting: dt.datetime | None = None,
+           proposal: str | None = None):
+    """What the person who decides types into the Decisions sheet, then the next pass."""
+    from pipeline.effects import run_effects
+    wb = openpyxl.load_workbook(session.workbook)
+    ws = wb["Decisions"]
+    head = {c.value: c.column for c in ws[1]}
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Proposal no."]).value]
+    row = next(r for r in rows if proposal in (None, ws.cell(r, head["Proposal no."]).value)
+               and (proposal is not None or not ws.cell(r, head["Decision"]).value))
+    for header, value in (("Decision", decision), ("Decided by", by), ("Decided on", on),
+                          ("Meeting on", meeting)):
+        if value is not None:
+            ws.cell(row, head[header]).value = value
+    wb.save(session.workbook)
+    return run_effects(session.ledger, session.config, session.profile)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from pipeline.cli import main
+from tests.helpers.sessions_kit import decide
 
 REF = "FT-2026-00001"
 
@@ -19,6 +20,7 @@ def test_sessions_shows_attendance_the_suspension_and_the_count_since(referred, 
     referred.record("2026-11-02-took-place-late-written")
     referred.record("2026-11-04-did-not-attend")
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
+    decide(referred, on=dt.datetime(2026, 11, 10))
     referred.record("2026-11-18-cancelled-by-parent")
     code, out = _run(referred, capsys, "ft-2026-00001")
     assert code == 0

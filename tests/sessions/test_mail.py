@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from tests.helpers.sessions_kit import decide
 import email
 import email.policy
 import socket
@@ -88,6 +89,8 @@ def test_the_suspension_notice_goes_by_smtp_with_the_letters(mailing):
     s.record("2026-11-02-took-place-late-written")
     s.record("2026-11-04-did-not-attend")
     s.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
+    assert _messages(handler) == []                 # a proposal: nobody is written to yet
+    decide(s, on=dt.datetime(2026, 11, 10))
     [(rcpt, msg)] = _messages(handler)
     assert SW in rcpt
     assert msg["Subject"].strip() == f"Family Time {REF}: suspended until 17/11/2026 after missed sessions"

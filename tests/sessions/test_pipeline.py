@@ -7,6 +7,8 @@ import email
 import email.policy
 from pathlib import Path
 
+from tests.helpers.sessions_kit import decide
+
 REF = "FT-2026-00001"
 RECORDS = Path(__file__).resolve().parent / "records"
 SW = "sam.fictional-worker@example.gov.uk"
@@ -78,7 +80,11 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     referred.record("2026-11-02-took-place-late-written")
     referred.record("2026-11-04-did-not-attend")
     assert referred.ledger.rule_actions(REF) == []
-    _, report = referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
+    referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
+    [proposed] = referred.ledger.rule_actions(REF)
+    assert proposed.done_at is None and proposed.documents == []    # a proposal, no letter
+    assert referred.mail() == [] or not [p for p in referred.mail() if "suspension" in p.name]
+    report = decide(referred, on=dt.datetime(2026, 11, 10))
     [stored] = referred.ledger.rule_actions(REF)
     a = stored.action
     assert (a.kind, a.session_dates) == ("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)])
@@ -147,9 +153,11 @@ def test_two_more_after_resuming_ask_for_legal_advice(referred):
     for name in ("2026-11-02-took-place-late-written", "2026-11-04-did-not-attend"):
         referred.record(name)
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 9, 18))
+    decide(referred, on=dt.datetime(2026, 11, 9))
     referred.record("2026-11-16-significant-event")     # a suspension until 16/11 (9 + 7 days)
     referred.record("2026-11-18-cancelled-by-parent")
     referred.record("2026-11-23-did-not-attend", dt.datetime(2026, 11, 23, 18))
+    decide(referred, on=dt.datetime(2026, 11, 23))
     kinds = [(s.action.kind, s.action.session_dates) for s in referred.ledger.rule_actions(REF)]
     assert kinds == [("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]),
                      ("legal_advice", [dt.date(2026, 11, 18), dt.date(2026, 11, 23)])]
@@ -182,6 +190,7 @@ def test_records_in_the_inbox_through_watch_once(referred, capsys):
                       + dt.timedelta(days=1))
     config = referred.config.base / "family-time.toml"
     assert main(["watch", "--once", "--config", str(config)]) == 0
+    decide(referred)
     assert not [p for p in referred.config.inbox_dir.iterdir() if p.suffix == ".docx"]
     assert [r.date.day for r in referred.ledger.sessions_of(REF)] == [2, 4, 9]
     [stored] = referred.ledger.rule_actions(REF)

@@ -56,7 +56,12 @@ def test_suspension_starts_the_day_after_the_second_miss_when_the_record_is_prom
 
 @pytest.mark.parametrize("outcome", [MISS, DNA, LATE])
 def test_every_kind_of_parent_miss_without_valid_reason_counts(outcome):
-    assert len(arrive([rec(4, outcome, False), rec(6, outcome, None)])) == 1
+    assert len(arrive([rec(4, outcome, False), rec(6, outcome, False)])) == 1
+
+
+@pytest.mark.parametrize("outcome", [MISS, DNA, LATE])
+def test_a_miss_whose_valid_reason_is_not_answered_counts_toward_nothing(outcome):
+    assert arrive([rec(4, outcome, False), rec(6, outcome, None)]) == []
 
 
 @pytest.mark.parametrize("between", ["Took place", "Ended early"])

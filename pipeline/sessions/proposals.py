@@ -1,0 +1,134 @@
+"""Proposals: what the missed-session rule puts before a person, and what a decision settles.
+
+The rule never acts by itself. It records a proposal (a RuleAction with no decision); this
+module words the proposal for the tracker's Decisions sheet (what, why, who decides, decide
+by) and, once a person has decided, works out the dates the decision sets: a suspension runs
+from the day after the decision (or the last miss) for the profile's days, or until the day
+before the meeting; court-directed family time at most the court limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.dates import short_date
+from pipeline.models import Item, RuleAction, is_court_directed
+from pipeline.profile import Profile
+
+DEFAULT_OVERDUE_WORKING_DAYS = 2
+SECTION_20 = "Section 20 (accommodated)"
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, Any]:
+    with open(Path(__file__).with_name("proposals.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _values(referral: Item | None) -> dict[str, Any]:
+    return referral.verdict.values if referral is not None and referral.verdict else {}
+
+
+def who_decides(referral: Item | None, profile: Profile) -> str:
+    """The role the profile names; adoption and SGO cases: the adoptive parent or guardian."""
+    d = profile.decisions
+    status = _values(referral).get("legal.status")
+    if status in words()["who"]["adoption_statuses"] and d.adoption_or_special_guardianship:
+        return d.adoption_or_special_guardianship
+    return d.suspend_or_cease or words()["who"]["default"]
+
+
+def section_20_warning(referral: Item | None, profile: Profile) -> str:
+    """The policy's warning for a Section 20 child not in proceedings ('' otherwise)."""
+    values = _values(referral)
+    if not profile.decisions.section_20_warning or values.get("legal.status") != SECTION_20 \
+            or is_court_directed(referral):
+        return ""
+    return words()["why"]["section_20"]
+
+
+def guardian_name(referral: Item | None) -> str:
+    """The children's guardian, when the referral names one (key `guardian.name`)."""
+    return " ".join(str(_values(referral).get("guardian.name") or "").split())
+
+
+def suspension_days(action: RuleAction, profile: Profile) -> int:
+    rules = profile.missed_sessions
+    days = rules.suspension_days if rules else 7
+    if action.court_directed and rules:
+        days = min(days, rules.court_directed_max_suspension_days)
+    return max(1, days)
+
+
+def court_limit(profile: Profile) -> int:
+    rules = profile.missed_sessions
+    return rules.court_directed_max_suspension_days if rules else 7
+
+
+def why(action: RuleAction, referral: Item | None, profile: Profile) -> str:
+    """The sessions and dates it rests on, the legal status and any warning, in words."""
+    w = words()["why"]
+    values = _values(referral)
+    parts = [w["missed"].format(dates=", ".join(short_date(d) for d in action.session_dates))]
+    parts.append(w["legal_status"].format(status=values.get("legal.status") or "not given",
+                                          court=w["court"] if action.court_directed else ""))
+    if action.kind == "suspension":
+        start = action.suspended_from
+        parts.append(w["suspension"].format(start=short_date(start) if start else "",
+                                            days=suspension_days(action, profile)))
+        if action.court_directed and start:
+            until = start + dt.timedelta(days=court_limit(profile) - 1)
+            parts.append(w["court_limit"].format(days=court_limit(profile),
+                                                 until=short_date(until)))
+        warning = section_20_warning(referral, profile)
+        if warning:
+            parts.append(warning)
+    else:
+        parts.append(w["legal_advice"])
+    guardian = guardian_name(referral)
+    if guardian:
+        parts.append(w["guardian"].format(name=guardian))
+    return " ".join(parts)
+
+
+def what(action: RuleAction) -> str:
+    return words()["what"][action.kind]
+
+
+def decide_by(created: dt.date, profile: Profile) -> dt.date:
+    """The last day to decide: the profile's working days after the proposal was made."""
+    from pipeline.validate.calendar import ServiceCalendar
+    days = profile.decisions.decision_overdue_working_days
+    if days is None:
+        days = DEFAULT_OVERDUE_WORKING_DAYS
+    return ServiceCalendar(profile).add_working_days(created, days)
+
+
+def settle(action: RuleAction, decision: str, decided_by: str | None,
+           decided_on: dt.date | None, meeting_on: dt.date | None, profile: Profile,
+           today: dt.date) -> RuleAction:
+    """The proposal with the person's decision and the dates it sets."""
+    decided_on = decided_on or today
+    update: dict[str, Any] = dict(decision=decision, decided_by=decided_by,
+                                  decided_on=decided_on, meeting_on=meeting_on)
+    if action.kind == "suspension" and decision == "Approved":
+        last = max(action.session_dates) if action.session_dates else decided_on
+        start = max(last, decided_on) + dt.timedelta(days=1)
+        until = start + dt.timedelta(days=suspension_days(action, profile) - 1)
+        if meeting_on is not None:
+            until = max(start, meeting_on - dt.timedelta(days=1))
+        if action.court_directed:
+            until = min(until, start + dt.timedelta(days=court_limit(profile) - 1))
+        update.update(suspended_from=start, suspended_until=until)
+    return action.model_copy(update=update)
+
+
+def resumes_on(action: RuleAction) -> dt.date | None:
+    """The day family time resumes after an approved suspension."""
+    if action.decision != "Approved" or action.suspended_until is None:
+        return None
+    return action.suspended_until + dt.timedelta(days=1)

@@ -1,0 +1,109 @@
+"""The tracker's Decisions sheet: one row per proposal, written by the pipeline, decided by a
+person.
+
+The pipeline writes its own cells (proposal number, reference, what, why, who decides, decide
+by, what was made) through the same careful write as every other sheet (lock check, backup,
+never a person's cell); people write Decision, Decided by, Decided on and Meeting on, which
+`read_decisions` reads back (allowed while the workbook is open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from pipeline.profile import Profile
+from pipeline.tracker.columns import load_spec
+from pipeline.tracker.create import headers
+from pipeline.tracker.rows import cell_value, parse_date
+from pipeline.tracker.sync import SyncReport, _message, _sync_one, workbook_path
+from pipeline.tracker.workbook import Package, WorkbookError, read_rows
+
+log = logging.getLogger("pipeline.tracker")
+SHEET = "Decisions"
+PERSON = ("decision", "decided_by", "decided_on", "meeting_on")
+
+
+def proposal_key(action_id: int) -> str:
+    """The row's key: the ledger's proposal number ("P12")."""
+    return f"P{action_id}"
+
+
+@dataclass
+class ProposalRow:
+    """One row's pipeline cells (column key -> value); quacks like tracker.rows.RowSource."""
+    key: str
+    year: int
+    values: dict[str, Any]
+
+    @property
+    def row(self) -> dict[str, Any]:
+        sheet = load_spec().sheet(SHEET)
+        return {k: cell_value(sheet.column(k), v) for k, v in self.values.items()}
+
+    @property
+    def signature(self) -> str:
+        raw = repr(sorted((k, str(v)) for k, v in self.values.items()))
+        return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class Decision:
+    """What a person wrote in a proposal's row."""
+    decision: str | None = None          # "Approved", "Declined" or None (not decided)
+    decided_by: str | None = None
+    decided_on: dt.date | None = None
+    meeting_on: dt.date | None = None
+
+
+def write_proposals(rows: Iterable[ProposalRow], config: Any, profile: Profile) -> SyncReport:
+    """Append or correct the proposals' rows, one write per workbook (nothing while open)."""
+    spec = load_spec()
+    report = SyncReport()
+    by_year: dict[int, dict[str, ProposalRow]] = {}
+    for r in rows:
+        by_year.setdefault(r.year, {})[r.key] = r
+    for year, sheet_rows in sorted(by_year.items()):
+        _sync_one(workbook_path(config, profile, year, spec), spec, profile,
+                  {SHEET: sheet_rows}, report, False, config)
+    report.message = _message(report)
+    return report
+
+
+def _choice(value: Any, choices: list[str]) -> str | None:
+    text = " ".join(str(value or "").split())
+    return next((c for c in choices if c.casefold() == text.casefold()), None)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value or "").split())
+    return text or None
+
+
+def read_decisions(config: Any, profile: Profile, years: Iterable[int]) -> dict[str, Decision]:
+    """Proposal key -> what a person wrote; a workbook that cannot be read is skipped."""
+    spec = load_spec()
+    sheet = spec.sheet(SHEET)
+    hdrs = headers(sheet, profile)
+    choices = sheet.column("decision").choices
+    out: dict[str, Decision] = {}
+    for year in sorted(set(years)):
+        path = workbook_path(config, profile, year, spec)
+        if not path.exists():
+            continue
+        try:
+            pkg = Package.open(path)
+        except (WorkbookError, OSError) as exc:
+            log.warning("tracker: cannot read %s for decisions: %s", path.name, exc)
+            continue
+        for key, v in read_rows(pkg, sheet, hdrs, keys=set(PERSON) | {sheet.key}).items():
+            out[key] = Decision(decision=_choice(v.get("decision"), choices),
+                                decided_by=_text(v.get("decided_by")),
+                                decided_on=parse_date(v.get("decided_on")),
+                                meeting_on=parse_date(v.get("meeting_on")))
+    return out
