@@ -105,6 +105,10 @@ class Lateness(_Strict):
 
 
 class MissedSessions(_Strict):
+    """When the pipeline proposes a suspension (a person always decides). `published`: the
+    service's own documents state this rule, so letters and the agreement print it; false: a
+    team setting used only to propose a decision, and no document states it as a rule."""
+    published: bool
     count: int                          # in a row, without a valid reason
     suspension_days: int
     legal_advice_after: Stated[int]     # further misses in a row after resuming

@@ -143,6 +143,7 @@ class ServiceCtx(BaseModel):
     suspension_days: int = 0
     legal_advice_after: int = 0
     court_max_days: int = 0
+    resign_agreement: bool = False      # the agreement is signed again after a pause
     replacement: bool
     decides_suspension: str = ""        # who decides (the service's policy), "" where not stated
     agreement_name: str = "Family Time Agreement"
@@ -303,11 +304,12 @@ def service_context(profile: Profile) -> ServiceCtx:
         rules.update(has_lateness_rule=True, arrive_minutes_before=late.arrive_minutes_before,
                      max_late_minutes=late.max_late_minutes,
                      any_lateness_cancels=late.max_late_minutes <= 0)
-    if ms is not None:
-        rules.update(has_missed_rule=True, missed_count=ms.count,
+    if ms is not None:                  # printed as a rule only where the service states it
+        rules.update(has_missed_rule=ms.published, missed_count=ms.count,
                      suspension_days=ms.suspension_days,
                      legal_advice_after=ms.legal_advice_after or 0,
-                     court_max_days=ms.court_directed_max_suspension_days)
+                     court_max_days=ms.court_directed_max_suspension_days,
+                     resign_agreement=ms.resign_agreement)
     agreement = profile.agreement.name
     return ServiceCtx(
         name=profile.name, service_name=profile.service_name, address=profile.address,

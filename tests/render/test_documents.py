@@ -67,7 +67,7 @@ def test_agreement_facts_follow_the_profile(tmp_path, profile):
     else:
         assert f"about {late.arrive_minutes_before} minutes before" in text
         assert f"more than {late.max_late_minutes} minutes late" in text
-    if missed is None:                      # no missed-session rule: nothing suspended
+    if missed is None or not missed.published:   # no rule of its own: none stated
         assert "suspended" not in text
     else:
         assert f"suspended (paused) for at least {missed.suspension_days} days" in text
@@ -249,9 +249,16 @@ def test_suspension_letters_and_notice(tmp_path, profile):
     assert_clean(letter)
     assert "Tuesday 8 December 2026" in letter and "Tuesday 15 December 2026" in letter
     assert "suspended from Wednesday 16 December 2026 until Tuesday 22 December 2026" in letter
-    assert "signed again" in letter and "meeting" in letter
+    assert ("signed again" in letter) == profile.missed_sessions.resign_agreement
+    assert "meeting" in letter
+    if not profile.missed_sessions.published:   # no rule of its own: who decided, not a rule
+        assert profile.decisions.suspend_or_cease is None or \
+            f"{profile.decisions.suspend_or_cease} has decided" in " ".join(letter.split())
     days = profile.missed_sessions.court_directed_max_suspension_days
-    assert f"more than {days} days without the matter going back to court" in letter
+    assert f"cannot be paused for more than {days} days unless the court agrees" in " ".join(
+        letter.split())
+    if profile.missed_sessions.published:
+        assert f"more than {days} days without the matter going back to court" in letter
     assert "next session will be on Tuesday 29 December 2026" in letter
     assert f"Copy to: {SOCIAL_WORKER}" in letter
     notice = docx_text(paths["Notice to social worker suspension 2026-12-16.docx"])

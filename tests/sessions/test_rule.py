@@ -149,7 +149,7 @@ def test_a_correction_replaces_the_record_for_the_same_date():
 
 
 def test_court_directed_suspension_is_capped_by_the_profile():
-    rules = MissedSessions(count=2, suspension_days=14, legal_advice_after=2,
+    rules = MissedSessions(published=True, count=2, suspension_days=14, legal_advice_after=2,
                            court_directed_max_suspension_days=7)
     [a] = arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules, court=True)
     assert a.court_directed and (a.suspended_until - a.suspended_from).days + 1 == 7
@@ -158,7 +158,7 @@ def test_court_directed_suspension_is_capped_by_the_profile():
 
 
 def test_a_profile_with_three_in_a_row():
-    rules = MissedSessions(count=3, suspension_days=7, legal_advice_after=3,
+    rules = MissedSessions(published=True, count=3, suspension_days=7, legal_advice_after=3,
                            court_directed_max_suspension_days=7)
     assert arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules) == []
     assert len(arrive([rec(4, DNA, False), rec(6, DNA, False), rec(8, DNA, False)],
@@ -188,10 +188,16 @@ def test_planned_sessions_during_a_suspension_need_no_record():
 
 
 def test_a_service_with_no_missed_session_rule_acts_on_nothing():
-    """Blackpool and Milton Keynes state no number of misses: misses are recorded, and no
-    suspension or legal-advice step is ever taken for them."""
+    """A profile whose missed_sessions is "not stated": misses are recorded, and nothing is
+    ever proposed for them."""
+    assert arrive([rec(d, DNA, False) for d in (4, 6, 8, 10, 12)], rules=None) == []
+
+
+def test_a_team_setting_proposes_but_is_not_published():
+    """Blackpool and Milton Keynes state no number of misses: their profiles' team setting
+    only proposes a decision; no letter states it as the service's rule."""
     from pipeline.profile import load_profile
     for service in ("blackpool", "milton-keynes"):
         rules = load_profile(service).missed_sessions
-        assert rules is None
-        assert arrive([rec(d, DNA, False) for d in (4, 6, 8, 10, 12)], rules=rules) == []
+        assert rules is not None and rules.published is False
+        assert len(arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules)) == 1

@@ -66,7 +66,7 @@ def test_a_profile_takes_no_rule_from_another_service(tmp_path):
 def test_not_stated_is_kept_as_no_rule(tmp_path):
     text = (PROFILES / "milton-keynes.toml").read_text(encoding="utf-8")
     p = load_profile(write(tmp_path, text))
-    assert p.missed_sessions is None and p.timescales.allocation is None
+    assert p.recording.deadline_hours is None and p.timescales.allocation is None
     assert p.timescales.due_keys() == []
 
 
