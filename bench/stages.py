@@ -59,7 +59,7 @@ def stage_timer():
     """Yields StageTimes filled in while the block runs."""
     times = StageTimes()
     patches = [
-        _wrap(extract, "extract_file", "read", times, per_file=True),
+        _wrap(extract, "extract_all", "read", times, per_file=True),
         _wrap(validate, "validate_extraction", "validate", times),
         _wrap(process, "archive_original", "archive", times),
         _wrap(process, "sha256_of", "hash", times),

@@ -232,8 +232,13 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
             if is_busy_error(exc) or not path.exists():
                 raise NotYet(str(exc)) from exc
             raise
-        extraction = extract.extract_file(copy, profile).model_copy(update={"file": path.name})
-    return drafts_for(path.name, extraction, profile, received)
+        extractions = [e.model_copy(update={"file": path.name})
+                       for e in extract.extract_all(copy, profile)]
+    drafts: list[ItemDraft] = []
+    for i, extraction in enumerate(extractions, start=1):   # one per form in the file
+        label = extract.part_name(path.name, i, len(extractions))
+        drafts.extend(drafts_for(label, extraction, profile, received))
+    return drafts
 
 
 def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[ItemDraft]:

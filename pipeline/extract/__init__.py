@@ -11,6 +11,7 @@ import logging
 import re
 from pathlib import Path
 
+from pipeline.extract import reasons
 from pipeline.extract.models import Extraction, FormMatch
 
 log = logging.getLogger(__name__)
@@ -74,75 +75,75 @@ def _looks_like_email(path: Path) -> bool:
 
 
 def extract_file(path: Path, profile=None) -> Extraction:
-    """Read one file of any kind the inbox receives; never raises for bad input."""
+    """Read one file of any kind the inbox receives; never raises for bad input. A file
+    holding several forms gives the first: `extract_all` gives every one."""
+    return extract_all(path, profile)[0]
+
+
+def extract_all(path: Path, profile=None) -> list[Extraction]:
+    """Every form in one file, in order (a Word file with two children's forms gives two);
+    always at least one Extraction, and never raises for bad input."""
     path = Path(path)
     try:
         return _extract(path, profile)
     except Exception:  # a reader's bug must not stop the pipeline: report it as unreadable
         log.exception("reader failed on a file (type %s)", path.suffix.lower() or "none")
-        return unreadable(path, "The file could not be read (an unexpected problem in the "
-                                "reader). It has been kept for a person to look at.")
+        return [unreadable(path, reasons.say("file.reader_fault", profile))]
 
 
-def _extract(path: Path, profile) -> Extraction:
+def part_name(name: str, index: int, total: int) -> str:
+    """How one of several forms in a file is named: "referrals.docx (form 2 of 2)"."""
+    return name if total <= 1 else reasons.say("file.part_name", None, name=name,
+                                                index=index, total=total)
+
+
+def _not_referral(path: Path, reason: str) -> Extraction:
+    return Extraction(file=path.name, form=FormMatch(status="not_referral", reason=reason))
+
+
+def _extract(path: Path, profile) -> list[Extraction]:
+    def refuse(code: str, **values) -> list[Extraction]:
+        return [unreadable(path, reasons.say(f"file.{code}", profile, **values))]
+
     try:
         size = path.stat().st_size
         head = _sniff(path)
     except FileNotFoundError:
-        return unreadable(path, "The file disappeared before it could be read.")
+        return refuse("disappeared")
     except OSError:
-        return unreadable(path, "The file could not be opened (it may be open in another "
-                                "program, or access is denied). It will be tried again.")
+        return refuse("cannot_open")
     suffix = path.suffix.lower()
     if size == 0:
-        return unreadable(path, "The file is empty (0 bytes). Please ask the sender to "
-                                "attach the form again.")
+        return refuse("empty")
     if size > MAX_FILE_BYTES:
-        return unreadable(path, "The file is larger than 100 MB, far larger than any form; "
-                                "it was not opened.")
+        return refuse("too_large")
     if head.startswith(OLE_MAGIC):
         if _is_encrypted_office(path):
-            return unreadable(path, "The Word file is protected with a password, so it cannot "
-                                    "be read. Please ask the sender to remove the password "
-                                    "and send it again.")
+            return refuse("password")
         if suffix == ".msg" or _is_outlook_message(path):
             from pipeline.extract.email import read_email
-            return read_email(path, profile=profile)
+            return [read_email(path, profile=profile)]
         if suffix in {".xls", ".xlsx", ".ppt"}:
-            return Extraction(file=path.name, form=FormMatch(
-                status="not_referral", reason="Not a referral: this is an old Office file "
-                                              "(spreadsheet or presentation), not the form."))
-        return unreadable(path, "This is an old Word 97-2003 .doc file; please save it as "
-                                ".docx and send it again.")
+            return [_not_referral(path, reasons.say("file.old_office", profile))]
+        return refuse("word_97")
     if head.startswith(ZIP_MAGIC):
-        from pipeline.extract.docx import read_docx
-        return read_docx(path, profile=profile)
+        from pipeline.extract.docx import read_docx_all
+        return read_docx_all(path, profile=profile)
     if head.startswith(PDF_MAGIC):
         from pipeline.extract.pdf import read_pdf
-        return read_pdf(path, profile=profile)
+        return [read_pdf(path, profile=profile)]
     if head.startswith(TNEF_MAGIC):
-        return unreadable(path, "This is a 'winmail.dat' file: Outlook sent the email in its "
-                                "own rich-text format, which wraps up the attachments so they "
-                                "cannot be opened. Please ask the sender to send the form again "
-                                "from an email set to HTML or plain text.")
+        return refuse("winmail")
     if _looks_like_email(path):
         from pipeline.extract.email import read_email
-        return read_email(path, profile=profile)
+        return [read_email(path, profile=profile)]
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
-        return unreadable(path, "The file is named like a Word document but is not one "
-                                "(it may be damaged, or another kind of file renamed). "
-                                "Please ask the sender to save the form again as .docx.")
+        return refuse("not_word")
     if suffix == ".pdf":
-        return unreadable(path, "The file is named like a PDF but is not one (it may be "
-                                "damaged). Please ask the sender to send it again.")
+        return refuse("not_pdf")
     if suffix in {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".bmp", ".gif"}:
-        return unreadable(path, "This is a picture (a photo or scan), which cannot be read; "
-                                "please ask the sender for the Word (.docx) version of the form.")
+        return refuse("picture")
     if suffix in {".rtf", ".odt", ".txt", ".html", ".htm"} or head.startswith(b"{\\rtf"):
-        return unreadable(path, f"This is a {suffix or 'text'} file, not the Word form; please "
-                                "ask the sender for the form as a Word (.docx) file.")
-    return Extraction(file=path.name, form=FormMatch(
-        status="not_referral",
-        reason=f"Not a referral: the file type ({suffix or 'no extension'}) is not a form "
-               "the service accepts (Word .docx, PDF or email). If it was meant to be a "
-               "referral, please ask the sender for the form as a Word (.docx) file."))
+        return refuse("text_file", kind=suffix or "text")
+    return [_not_referral(path, reasons.say("file.other_type", profile,
+                                            kind=suffix or "no extension"))]

@@ -90,6 +90,10 @@ class FormSpec(BaseModel):
     title: str
     titles: list[str]
     min_labels: int = 6
+    # How the form states its version in any version ("Family Time Referral Form, version
+    # 2027.1"): a regular expression whose one group is the version. A version found this way
+    # that the catalogue does not list is a newer or unknown one, not an old form.
+    version_marker: str | None = None
     rows: int = 0
     versions: list[VersionSpec]
     sections: list[SectionSpec]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -24,7 +25,8 @@ from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer,
                                      known_keys)
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.extract.safety import UnsafeFile, open_zip_safely, parse_xml, read_member
-from pipeline.extract.text import is_placeholder, normalise
+from pipeline.extract.text import is_placeholder, label_key, normalise
+from pipeline.paths import FORM_TEMPLATES
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -161,21 +163,27 @@ def _clip(s: str) -> str:
 # ---------------------------------------------------------------- content controls
 
 def _controls(root, n: _Names) -> list[_Control]:
-    """Every content control at every level (body, paragraph, row, cell, nested)."""
+    """Every content control at every level (body, paragraph, row, cell, nested).
+
+    A form saved by LibreOffice Writer keeps each control's title (alias) but not its tag, and
+    wraps a check box in a second control that carries the title while the box itself carries
+    neither: the box takes its wrapper's title when the wrapper holds that one box only, and
+    the wrapper is not read as an answer of its own. Controls left with neither tag nor title
+    are kept unnamed, for matching by position (`_name_by_position`).
+    """
     out: list[_Control] = []
     for sdt in root.iter(n.sdt):
         pr = sdt.find(n.sdtPr)
         if pr is None:
             continue
-        tag_el = pr.find(n.tag)
-        alias_el = pr.find(n.alias)
-        tag = normalise(tag_el.get(n.val, "")) if tag_el is not None else ""
-        alias = normalise(alias_el.get(n.val, "")) if alias_el is not None else ""
-        if not tag and not alias:
-            continue
+        tag, alias = _names(pr, n)
         content = sdt.find(n.sdtContent)
         checked = _checkbox_state(sdt, n)
+        if checked is None and content is not None and _boxes_inside(content, n):
+            continue            # a wrapper round check boxes: the boxes are the answers
         if checked is not None:
+            if not tag and not alias:
+                tag, alias = _wrapper_names(sdt, n)
             out.append(_Control(tag, alias, "yes" if checked else "no", checkbox=True,
                                 checked=checked))
             continue
@@ -188,6 +196,60 @@ def _controls(root, n: _Names) -> list[_Control]:
         else:
             out.append(_Control(tag, alias, _clip(normalise(text))))
     return out
+
+
+def _names(pr, n: _Names) -> tuple[str, str]:
+    tag_el = pr.find(n.tag)
+    alias_el = pr.find(n.alias)
+    tag = normalise(tag_el.get(n.val, "")) if tag_el is not None else ""
+    alias = normalise(alias_el.get(n.val, "")) if alias_el is not None else ""
+    return tag, alias
+
+
+def _boxes_inside(content, n: _Names) -> list:
+    return [d for d in content.iter(n.sdt) if _checkbox_state(d, n) is not None]
+
+
+def _wrapper_names(sdt, n: _Names) -> tuple[str, str]:
+    """The tag and title of the control wrapped round this check box alone, if any."""
+    for outer in sdt.iterancestors(n.sdt):
+        pr = outer.find(n.sdtPr)
+        tag, alias = _names(pr, n) if pr is not None else ("", "")
+        if tag or alias:
+            content = outer.find(n.sdtContent)
+            alone = content is not None and len(_boxes_inside(content, n)) == 1
+            return (tag, alias) if alone else ("", "")
+    return "", ""
+
+
+@lru_cache(maxsize=8)
+def _template_names(template: str) -> tuple[tuple[str, bool], ...]:
+    """(tag, is check box) of every control of a version's blank form, in order."""
+    path = FORM_TEMPLATES / template
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = parse_xml(zf.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, UnsafeFile):
+        return ()
+    return tuple((c.tag, c.checkbox) for c in _controls(root, _Names(W_MAIN)))
+
+
+def _name_by_position(controls: list[_Control], version: VersionSpec | None) -> None:
+    """Controls that lost both tag and title (Word for the web, LibreOffice) take the tag of
+    the control at the same place in the version's blank form: check boxes counted among
+    check boxes, other controls among the others, and only when the counts agree, so one
+    added or removed control never shifts an answer onto the wrong question."""
+    if version is None or not version.template or all(c.tag or c.alias for c in controls):
+        return
+    names = _template_names(version.template)
+    for is_box in (True, False):
+        ours = [c for c in controls if c.checkbox == is_box]
+        theirs = [tag for tag, box in names if box == is_box]
+        if len(ours) != len(theirs):
+            continue
+        for c, tag in zip(ours, theirs):
+            if not c.tag and not c.alias:
+                c.tag = tag
 
 
 # ---------------------------------------------------------------- legacy form fields
@@ -429,38 +491,92 @@ def _package_problem(zf: zipfile.ZipFile) -> str | None:
 # ---------------------------------------------------------------- the reader
 
 def read_docx(path: Path, profile=None) -> Extraction:
-    """Read one .docx: which form it is and every answer, or a clear reason why not."""
+    """Read one .docx: which form it is and every answer, or a clear reason why not.
+    A file holding several forms gives the first; `read_docx_all` gives each."""
+    return read_docx_all(path, profile)[0]
+
+
+def read_docx_all(path: Path, profile=None) -> list[Extraction]:
+    """Every form in one .docx (two children's forms pasted into one file give two), or one
+    verdict saying why it is not read."""
     path = Path(path)
     try:
         return _read(path, profile)
     except UnsafeFile as exc:
-        return unreadable(path, exc.reason_for(profile))
+        return [unreadable(path, exc.reason_for(profile))]
 
 
-def _read(path: Path, profile) -> Extraction:
+def _read(path: Path, profile) -> list[Extraction]:
     zf = open_zip_safely(path)
     with zf:
         problem = _package_problem(zf)
         if problem:
-            return unreadable(path, reasons.say(problem, profile))
+            return [unreadable(path, reasons.say(problem, profile))]
         main = _main_part(zf)
         if main is None:
             names = zf.namelist()
             if any(x.startswith("xl/") for x in names):
-                return Extraction(file=path.name, form=FormMatch(
+                return [Extraction(file=path.name, form=FormMatch(
                     status="not_referral",
-                    reason=reasons.say("docx.spreadsheet", profile)))
+                    reason=reasons.say("docx.spreadsheet", profile)))]
             if any(x.startswith("ppt/") for x in names):
-                return Extraction(file=path.name, form=FormMatch(
+                return [Extraction(file=path.name, form=FormMatch(
                     status="not_referral",
-                    reason=reasons.say("docx.presentation", profile)))
-            return unreadable(path, reasons.say("docx.zip_archive", profile))
+                    reason=reasons.say("docx.presentation", profile)))]
+            return [unreadable(path, reasons.say("docx.zip_archive", profile))]
         root = parse_xml(read_member(zf, main) or b"")
         ns = etree.QName(root).namespace or W_MAIN
         n = _Names(ns if ns in (W_MAIN, W_STRICT) else W_MAIN)
         properties = _custom_properties(zf)
         hf_text = _header_footer_text(zf, main, n)
-    return _read_document(path, root, n, properties, hf_text, profile)
+    whole = _read_document(path, root, n, properties, hf_text, profile)
+    parts = _segments(root, n)
+    if len(parts) < 2 or whole.form.status not in ("current", "old"):
+        return [whole]
+    each = [_read_document(path, part, n, properties, hf_text, profile) for part in parts]
+    if all(_is_whole_form(e) for e in each):
+        return each
+    return [whole]
+
+
+@lru_cache(maxsize=1)
+def _title_keys() -> frozenset[str]:
+    titles: set[str] = set()
+    for form in catalogue().forms.values():
+        titles.update({*form.titles, form.title, *(v.title for v in form.versions if v.title)})
+    return frozenset(label_key(t) for t in titles if t)
+
+
+def _segments(root, n: _Names) -> list:
+    """The document cut before each paragraph that is a form's title, when there are two or
+    more: a social worker with two children copies the whole form and fills it in again below.
+    Each part is a document of its own (anything before the first title goes with the first)."""
+    body = root.find(n.body)
+    if body is None:
+        return [root]
+    children = list(body)
+    titles = _title_keys()
+    starts = [i for i, ch in enumerate(children)
+              if ch.tag == n.p and label_key(normalise(_text(ch, n))) in titles]
+    if len(starts) < 2:
+        return [root]
+    starts[0] = 0
+    parts = []
+    for a, b in zip(starts, starts[1:] + [len(children)]):
+        part = etree.Element(root.tag, nsmap=root.nsmap)
+        part_body = etree.SubElement(part, n.body)
+        for child in children[a:b]:
+            part_body.append(deepcopy(child))
+        parts.append(part)
+    return parts
+
+
+def _is_whole_form(e: Extraction) -> bool:
+    """A part that is a form in its own right: identified, with at least as many answers as
+    a document needs to look like the form at all."""
+    if e.form.status not in ("current", "old") or e.form.id is None:
+        return False
+    return len(e.fields) >= catalogue().form(e.form.id).min_labels
 
 
 def _read_document(path: Path, root, n: _Names, properties: dict[str, str], hf_text: str,
@@ -478,8 +594,22 @@ def _read_document(path: Path, root, n: _Names, properties: dict[str, str], hf_t
         return Extraction(file=path.name, form=match)
     form = catalogue().form(match.id)
     version = form.version(match.version) if match.version else None
+    _name_by_position(controls, version)
     fields = _fields(root, n, form, version, controls, legacy, body_text)
     return Extraction(file=path.name, form=match, fields=fields)
+
+
+def _option_tag(alias: str, form: FormSpec, version: VersionSpec | None) -> str:
+    """A check box titled "Preferred days: Monday" read as the tag "request.days:Monday"
+    (its tag lost, its title kept); "" when the title is not "question: option"."""
+    label, sep, option = alias.rpartition(":")
+    if not sep or not label.strip() or not option.strip():
+        return ""
+    key = key_for_label(label, form, version)
+    spec = form.field(key) if key else None
+    if spec is None or spec.type not in ("days", "choice"):
+        return ""
+    return f"{key}:{normalise(option)}"
 
 
 def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
@@ -503,6 +633,8 @@ def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
         fields[key] = value
 
     for c in controls + legacy:
+        if not c.tag and c.checkbox and c.alias:
+            c.tag = _option_tag(c.alias, form, version)
         m = _OPTION_TAG.match(c.tag) if c.tag else None
         if m and c.checkbox:
             key = _name_to_key(m.group("key"), keys)

@@ -20,7 +20,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr
 from pathlib import Path
 
-from pipeline.extract import reasons
+from pipeline.extract import part_name, reasons
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.files import private_dir, write_private
 
@@ -424,8 +424,9 @@ def _read(path: Path, name: str, profile) -> Extraction:
 
 
 def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
-    """Each attachment read by the ordinary reader, from a generated name in a private folder."""
-    from pipeline.extract import extract_file
+    """Each attachment read by the ordinary reader, from a generated name in a private folder;
+    an attachment holding several forms (two children's) gives one entry per form."""
+    from pipeline.extract import extract_all
 
     out: list[Extraction] = []
     if not mail.attachments:
@@ -438,13 +439,15 @@ def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
             target = folder / f"attachment-{i:03d}{_safe_suffix(att.name)}"
             try:
                 write_private(target, att.data)
-                result = extract_file(target, profile=profile)
+                results = extract_all(target, profile=profile)
             except Exception:  # noqa: BLE001 - one bad attachment must not hide the others
                 log.warning("email: attachment %d could not be read", i, exc_info=True)
-                result = Extraction(file=att.name, form=FormMatch(
+                results = [Extraction(file=att.name, form=FormMatch(
                     status="unreadable",
-                    reason=reasons.say("email.attachment_unreadable", profile)))
-            out.append(result.model_copy(update={"file": att.name}))
+                    reason=reasons.say("email.attachment_unreadable", profile)))]
+            for j, result in enumerate(results, start=1):
+                out.append(result.model_copy(update={"file": part_name(att.name, j,
+                                                                        len(results))}))
             target.unlink(missing_ok=True)
     return out
 

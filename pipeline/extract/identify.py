@@ -50,6 +50,38 @@ def _marker_hit(version: VersionSpec, text: str) -> str | None:
     return None
 
 
+def _version_number(version: str) -> tuple[int, ...] | None:
+    """"2025.1" as (2025, 1); None for a version that is not a number ("contact-referral")."""
+    parts = version.strip().split(".")
+    return tuple(int(x) for x in parts) if all(x.isdigit() for x in parts) else None
+
+
+def is_newer(form: FormSpec, version: str) -> bool:
+    """A version number the catalogue does not list and later than every one it does: a form
+    issued after this copy of the service was set up, not an old form."""
+    number = _version_number(version)
+    if number is None or form.version(version) is not None:
+        return False
+    known = [n for n in (_version_number(v.version) for v in form.versions) if n is not None]
+    return bool(known) and number > max(known)
+
+
+def _stated_version(form: FormSpec, text: str) -> str | None:
+    """The version the form states in its footer ("version 2027.1"), if any."""
+    if not form.version_marker:
+        return None
+    found = re.search(form.version_marker, text, re.IGNORECASE)
+    return found.group(1) if found else None
+
+
+def _newer(form: FormSpec, version: str, profile=None) -> FormMatch:
+    """A newer form than the service knows: for a person in the team (the "unreadable"
+    route, with the form and version named), never returned to the social worker as old."""
+    return FormMatch(id=form.id, version=version, status="unreadable", kind=form.kind,
+                     reason=reasons.say("identify.newer_version", profile, title=form.title,
+                                        version=version))
+
+
 def _match(form: FormSpec, version: VersionSpec | None, status: str, reason: str) -> FormMatch:
     return FormMatch(id=form.id, version=version.version if version else None, status=status,
                      reason=reason, kind=form.kind)
@@ -95,6 +127,9 @@ def identify(text: str, properties: dict[str, str] | None = None,
                           reasons.say(code, profile, what=_describe(form, status, profile),
                                       version=version_id))
 
+    if form_id in cat.forms and version_id and is_newer(cat.forms[form_id], version_id):
+        return _newer(cat.forms[form_id], version_id, profile)
+
     lines = [ln for ln in normalise(text, keep_lines=True).split("\n") if ln.strip()]
 
     # 2. A version marker in the text (footer, title).
@@ -115,6 +150,12 @@ def identify(text: str, properties: dict[str, str] | None = None,
         return _match(form, version, status,
                       reasons.say(code, profile, what=_describe(form, status, profile),
                                   marker=hit))
+
+    # 2b. A version number in the footer later than any the catalogue lists.
+    for form in forms:
+        stated = _stated_version(form, text)
+        if stated and is_newer(form, stated):
+            return _newer(form, stated, profile)
 
     # 3. Looks like a form (title, labels or tags) but carries no current marker: an old form.
     best: tuple[int, FormSpec] | None = None

@@ -9,7 +9,6 @@ this function never raises for bad input.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import zlib
@@ -213,118 +212,28 @@ def _acroform_fields(reader) -> dict[str, str | list[str]]:
 
 def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool, list[list]]:
     """Every line of text, page by page; whether any page carries an image; and the tables
-    (label | answer rows) with check boxes drawn as shapes turned into box characters."""
-    import pdfplumber
+    (label | answer rows) with check boxes drawn as shapes turned into box characters.
+    Pages are parsed by pdfium (pdf_pages.py); None when it cannot parse the file."""
+    from pipeline.extract.pdf_pages import read_pages
 
+    try:
+        pages = read_pages(path, password)
+    except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
+        return None, False, []
     lines: list[str] = []
     tables: list[list] = []
     images = False
-    fast_page = _fast_page_class()
-    try:
-        with pdfplumber.open(path, password=password) as pdf:
-            for page in pdf.pages:
-                if fast_page is not None:
-                    page.__class__ = fast_page
-                if page.images:
-                    images = True
-                try:
-                    _add_drawn_boxes(page)
-                    text = page.extract_text() or ""
-                    if text.strip():
-                        tables.extend(page.extract_tables())
-                except Exception:  # noqa: BLE001 - one bad page: keep the others
-                    text = ""
-                lines.extend(text.splitlines())
-                page.close()
-    except Exception:  # noqa: BLE001 - pdfminer raises many types for broken files
-        return None, False, []
+    for page in pages:
+        images = images or page.images
+        try:
+            _add_drawn_boxes(page)
+            text = page.extract_text() or ""
+            if text.strip():
+                tables.extend(page.extract_tables())
+        except Exception:  # noqa: BLE001 - one bad page: keep the others
+            text = ""
+        lines.extend(text.splitlines())
     return lines, images, tables
-
-
-@functools.lru_cache(maxsize=1)
-def _fast_page_class():
-    """pdfplumber's Page with two shortcuts that give the same results, measured faster.
-
-    A LibreOffice export has about 1,600 characters a page. pdfplumber spent a third of the
-    reading time turning them into dicts, passing every attribute through resolve_all (which
-    only matters for PDF references, never for the numbers and names a character holds), and
-    its table reader compares every character of the page with every row of every table. Here
-    a character's dict is built directly (the same dict, key for key; anything but a character
-    takes pdfplumber's own route), and each table is given only the characters inside it.
-    None (pdfplumber's own pages) if its internals are not as expected.
-    """
-    try:
-        from types import SimpleNamespace
-        from unicodedata import normalize
-
-        from pdfminer.layout import LTChar
-        from pdfplumber.page import ALL_ATTRS, Page, fix_fontname_bytes
-        from pdfplumber.table import TableSettings
-        from pdfplumber.utils import resolve_all, resolve_and_decode
-    except ImportError:
-        return None
-    plain = {int, float, str, bool, type(None)}
-    names: dict = {}                      # colour space name -> its decoded text
-
-    def value(v):
-        if type(v) in plain:
-            return v
-        if type(v) is tuple and all(type(e) in plain for e in v):
-            return v                      # resolve_all would return an equal tuple
-        return resolve_all(v)
-
-    def inside(char, bbox) -> bool:      # pdfplumber's own test (Table.extract)
-        v_mid = (char["top"] + char["bottom"]) / 2
-        h_mid = (char["x0"] + char["x1"]) / 2
-        x0, top, x1, bottom = bbox
-        return (h_mid >= x0) and (h_mid < x1) and (v_mid >= top) and (v_mid < bottom)
-
-    class FastPage(Page):
-        def process_object(self, obj):
-            if type(obj) is not LTChar:
-                return super().process_object(obj)
-            attr = {k: value(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
-            attr["object_type"] = "char"
-            attr["page_number"] = self.page_number
-            for cs in ("ncs", "scs"):
-                if hasattr(obj, cs):
-                    name = getattr(obj, cs).name
-                    key = (type(name), name)
-                    if key not in names:
-                        names[key] = resolve_and_decode(name)
-                    attr[cs] = names[key]
-            text = obj.get_text()
-            norm = self.pdf.unicode_norm
-            attr["text"] = normalize(norm, text) if norm is not None else text
-            gs = obj.graphicstate
-            attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-            attr["non_stroking_color"] = (gs.ncolor if isinstance(gs.ncolor, tuple)
-                                          else (gs.ncolor,))
-            if isinstance(attr.get("fontname"), bytes):
-                attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-            mb_x0, mb_top = self.mediabox[:2]
-            if "y0" in attr:
-                height = self.height
-                attr["top"] = (height - attr["y1"]) + mb_top
-                attr["bottom"] = (height - attr["y0"]) + mb_top
-                attr["doctop"] = self.initial_doctop + attr["top"]
-            if "x0" in attr and mb_x0 != 0:
-                attr["x0"] = attr["x0"] + mb_x0
-                attr["x1"] = attr["x1"] + mb_x0
-            return attr
-
-        def extract_tables(self, table_settings=None):
-            tset = TableSettings.resolve(table_settings)
-            out = []
-            chars = self.chars
-            for table in self.find_tables(tset):
-                # every row lies inside the table, so its characters are among these
-                bbox = table.bbox                  # a property: worked out on each use
-                table.page = SimpleNamespace(chars=[c for c in chars if inside(c, bbox)])
-                out.append(table.extract(**(tset.text_settings or {})))
-            return out
-
-    return FastPage
 
 
 def _add_drawn_boxes(page) -> None:

@@ -67,3 +67,30 @@ def test_an_entry_the_shared_file_lacks_is_refused(reasons_root):
     own_reasons(reasons_root, "blackpool", '[pdf]\npasword = "typo"\n')
     with pytest.raises(R.ReasonsProblem, match="pasword"):
         R.say("pdf.password", "blackpool")
+
+
+def test_the_dispatcher_s_refusals_are_data_too(tmp_path, reasons_root):
+    """A picture, a winmail.dat or an empty file: worded in reasons.toml [file], and a service
+    file rewords them for that service only."""
+    own_reasons(reasons_root, "blackpool",
+                '[file]\npicture = "A photo: please ask the Together Worker for the form."\n')
+    photo = tmp_path / "form.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    R._reasons.cache_clear()
+    try:
+        theirs = extract_file(photo, load_profile("blackpool")).form.reason
+        ours = extract_file(photo, load_profile("northamptonshire")).form.reason
+    finally:
+        R._reasons.cache_clear()
+    assert theirs == "A photo: please ask the Together Worker for the form."
+    assert ours == R.say("file.picture") and "picture" in ours
+
+
+def test_no_reader_reason_repeats_its_own_label():
+    """"Not a referral: Not a referral: ..." never comes from the reader's own words."""
+    import tomllib
+    data = tomllib.loads((R.ROOT / R.FILE).read_text(encoding="utf-8"))
+    for table, entries in data.items():
+        for key, text in entries.items():
+            head, sep, rest = text.partition(": ")
+            assert not (sep and rest.lower().startswith(head.lower() + ":")), f"{table}.{key}"

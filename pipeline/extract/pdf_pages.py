@@ -1,0 +1,184 @@
+"""A PDF's pages read by pdfium (pypdfium2, which pdfplumber ships), shaped as pdfplumber's.
+
+pdfplumber parses every page with pdfminer in Python: most of a flat form's reading time. pdfium
+does the same parsing in C. Here each page's characters and drawn lines come from pdfium as
+pdfplumber-shaped dicts (x0, x1, top, bottom, ...), so pdfplumber's own text assembly and table
+finder, which are quick, give the reader the same lines and tables as before. Coordinates are
+the page's own (before any /Rotate), so a page turned for viewing reads as it was written.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+FPDF_PAGEOBJ_PATH = 2
+FPDF_PAGEOBJ_IMAGE = 3
+FPDF_SEGMENT_LINETO = 0
+FPDF_SEGMENT_MOVETO = 2
+
+
+@dataclass
+class Page:
+    """What the reader needs of one page, in pdfplumber's terms."""
+    page_number: int
+    width: float
+    height: float
+    initial_doctop: float
+    objects: dict[str, list[dict]] = field(default_factory=dict)
+    images: bool = False
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (0, 0, self.width, self.height)
+
+    @property
+    def chars(self) -> list[dict]:
+        return self.objects.setdefault("char", [])
+
+    @property
+    def edges(self) -> list[dict]:
+        from pdfplumber import utils
+        lines = [utils.line_to_edge(ln) for ln in self.objects.get("line", [])]
+        rects = [e for r in self.objects.get("rect", []) for e in utils.rect_to_edges(r)]
+        curves = [e for c in self.objects.get("curve", []) for e in utils.curve_to_edges(c)]
+        return lines + rects + curves
+
+    def extract_text(self) -> str:
+        from pdfplumber import utils
+        return utils.extract_text(self.chars)
+
+    def extract_tables(self) -> list[list[list[str | None]]]:
+        from pdfplumber.table import TableFinder, TableSettings
+        settings = TableSettings.resolve(None)
+        out = []
+        for table in TableFinder(self, settings).tables:
+            x0, top, x1, bottom = table.bbox
+            inside = [c for c in self.chars
+                      if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                      and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+            table.page = _Chars(inside)
+            out.append(table.extract(**(settings.text_settings or {})))
+        return out
+
+
+@dataclass
+class _Chars:
+    chars: list[dict]
+
+
+def read_pages(path, password: str | None = None) -> list[Page]:
+    """Every page of the PDF, with its characters, lines, rectangles and curves."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path), password=password)
+    pages: list[Page] = []
+    doctop = 0.0
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                pages.append(_page(page, i + 1, doctop))
+            finally:
+                page.close()
+            doctop += pages[-1].height
+    finally:
+        doc.close()
+    return pages
+
+
+def _page(page, number: int, doctop: float) -> Page:
+    x0, y0, x1, y1 = page.get_mediabox()
+    out = Page(page_number=number, width=x1 - x0, height=y1 - y0, initial_doctop=doctop)
+    top_of = y1                           # pdfplumber's top: measured down from the box's top
+    textpage = page.get_textpage()
+    try:
+        out.objects["char"] = _chars(textpage, x0, top_of, doctop)
+    finally:
+        textpage.close()
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == FPDF_PAGEOBJ_IMAGE:
+            out.images = True
+        elif obj.type == FPDF_PAGEOBJ_PATH:
+            _path(obj, out, x0, top_of, doctop)
+    return out
+
+
+def _chars(textpage, left: float, top_of: float, doctop: float) -> list[dict]:
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    chars = []
+    for i in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        if code == 2:
+            code = 45                      # pdfium's mark for a hyphen ending a line
+        if code < 32 or raw.FPDFText_IsGenerated(handle, i) == 1:
+            continue                       # line ends and spaces pdfium made up itself
+        if not (raw.FPDFText_GetLooseCharBox(handle, i, rect)
+                and raw.FPDFText_GetCharOrigin(handle, i, ox, oy)):
+            continue
+        # pdfminer's box, which pdfplumber's line and table rules were tuned on: the glyph's
+        # advance across, and one font size up from the baseline
+        size = raw.FPDFText_GetFontSize(handle, i)
+        x0, x1 = rect.left - left, rect.right - left
+        bottom = top_of - oy.value
+        top = bottom - size
+        chars.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1,
+                      "top": top, "bottom": bottom, "y0": oy.value, "y1": oy.value + size,
+                      "doctop": doctop + top, "width": x1 - x0, "height": size,
+                      "size": size, "upright": True})
+    return chars
+
+
+def _path(obj, page: Page, left: float, top_of: float, doctop: float) -> None:
+    """A drawn path as pdfminer sees it: one straight segment a line, an axis-aligned box a
+    rectangle, anything else a curve through its points."""
+    import pypdfium2.raw as raw
+
+    m = obj.get_matrix()
+    pts: list[tuple[float, float]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+        seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        px = m.a * x.value + m.c * y.value + m.e - left
+        py = top_of - (m.b * x.value + m.d * y.value + m.f)
+        if raw.FPDFPathSegment_GetType(seg) == FPDF_SEGMENT_MOVETO and pts:
+            _shape(pts, page, doctop)
+            pts = []
+        pts.append((px, py))
+        if raw.FPDFPathSegment_GetClose(seg) and pts[-1] != pts[0]:
+            pts.append(pts[0])
+    if pts:
+        _shape(pts, page, doctop)
+
+
+def _shape(pts: list[tuple[float, float]], page: Page, doctop: float) -> None:
+    if len(pts) < 2:
+        return
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    box = {"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
+           "width": max(xs) - min(xs), "height": max(ys) - min(ys),
+           "doctop": doctop + min(ys), "y0": page.height - max(ys),
+           "y1": page.height - min(ys)}
+    if len(pts) == 2:
+        page.objects.setdefault("line", []).append({**box, "object_type": "line", "pts": pts})
+    elif _is_box(pts):
+        page.objects.setdefault("rect", []).append({**box, "object_type": "rect"})
+    else:
+        page.objects.setdefault("curve", []).append({**box, "object_type": "curve",
+                                                     "pts": pts})
+
+
+def _is_box(pts: list[tuple[float, float]]) -> bool:
+    """Four corners (a fifth closing the path) joined by horizontal and vertical sides."""
+    corners = pts[:4] if len(pts) == 4 or (len(pts) == 5 and pts[4] == pts[0]) else None
+    if corners is None:
+        return False
+    ring = corners + corners[:1]
+    return all(a[0] == b[0] or a[1] == b[1] for a, b in zip(ring, ring[1:]))
