@@ -44,8 +44,11 @@ def _inflated_size(data: bytes, limit: int) -> int:
     d = zlib.decompressobj()
     try:
         n = len(d.decompress(data, _INFLATE_CHUNK))
-        while d.unconsumed_tail and n < limit:
-            n += len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
+        while d.unconsumed_tail and not d.eof and n < limit:
+            chunk = len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
+            if chunk == 0:                        # no progress (a damaged stream): stop, or
+                break                             # the loop would never end
+            n += chunk
     except zlib.error:
         return 0                                  # not Flate (or encrypted): nothing to fear
     return n
