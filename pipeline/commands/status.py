@@ -63,7 +63,16 @@ def gather(ledger, config=None, profile=None) -> dict:
                 "received": oldest.received_at.isoformat()},
             "moves_owed": len(unmoved),
             "in_inbox": in_inbox,
-            "mail_not_sent": mail_pending}
+            "mail_not_sent": mail_pending,
+            "reminders": _reminders(ledger, config, profile)}
+
+
+def _reminders(ledger, config, profile) -> list[dict]:
+    """What the team's daily digest lists today (pipeline/notify/digest.py): the same lines."""
+    if config is None or profile is None:
+        return []
+    from pipeline.notify.digest import reminders
+    return [{"kind": r.kind, "text": r.text} for r in reminders(ledger, config, profile)]
 
 
 def describe(facts: dict) -> list[str]:
@@ -97,6 +106,9 @@ def describe(facts: dict) -> list[str]:
                      "open in another program, or the watcher is not running).")
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
+    if facts.get("reminders"):
+        lines.append("To see to today (the team's daily digest):")
+        lines += [f"  {r['text']}" for r in facts["reminders"]]
     return lines
 
 
