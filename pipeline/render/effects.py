@@ -129,7 +129,7 @@ class ReviewReportEffect(Effect):
             ref = review.reference
             try:
                 plan = lac.plan(p.ledger, ref, review, allocation, today=today,
-                                period_to=min(today, review.date))
+                                period_to=review.date)
                 path = lac.make(p.ledger, p.profile, plan, p.config.outbox_dir / ref,
                                 today=today)
             except lac.ReportRefused as exc:

@@ -64,7 +64,7 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
     suspended = [d for d in in_period if suspended_on(d, actions)]
     kept = [d for d in in_period if d not in set(suspended)]
     recorded = {r.date for r in recs}
-    to_come = [d for d in kept if d > today and d not in recorded]
+    to_come = [d for d in kept if d >= today and d not in recorded]
     offered = sorted((set(kept) - set(to_come)) | recorded)
     counts: dict[str, int] = {}
     months: dict[str, dict[str, int]] = {}
