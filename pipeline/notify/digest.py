@@ -125,7 +125,7 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
 
     # a worker over the weekly sessions (this week's plan)
     most = _setting(profile, "weekly_sessions_max", None)
-    if most:
+    if most is not None:
         monday = today - dt.timedelta(days=today.weekday())
         sunday = monday + dt.timedelta(days=6)
         per: Counter = Counter()
@@ -140,7 +140,7 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
             per[a.supervisor] += sum(1 for s in plan if monday <= s.date <= sunday)
         for who, n in sorted(per.items()):
             if n > most:
-                out.append(Reminder("workload", f"{who}: {n} sessions this week (the service's "
+                out.append(Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
                                                 f"limit is {most})"))
     return out
 
@@ -185,7 +185,7 @@ def digest_message(lines: list[Reminder], profile, today: dt.date):
     for r in lines:
         groups[r.kind].append(r.text)
     context = {"kind": "digest", "today": today, "count": len(lines), "groups": dict(groups),
-               "service": service_context(profile), "fallback": {}}
+               "service": service_context(profile), "fallback": {"sw": None, "used": None}}
     key = f"digest:{today.isoformat()}"
     subject = templates.subject("digest", context)
     msg = build_email(key=key, subject=subject, sender=sender, sender_name=profile.mail.from_name,

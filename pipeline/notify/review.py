@@ -37,7 +37,7 @@ def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
     cc = tuple(a for a in (social_worker, team) if a and a not in to)
     context = {"kind": kind, "reference": referral.reference, "initials": initials(values),
                "review_date": review_date, "to_iro": bool(iro),
-               "service": service_context(profile), "fallback": {}}
+               "service": service_context(profile), "fallback": {"sw": None, "used": None}}
     subject = templates.subject(kind, context)
     msg = build_email(key=key, subject=subject, sender=sender,
                       sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
