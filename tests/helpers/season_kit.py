@@ -158,21 +158,44 @@ OUTCOMES = ["Took place"] * 14 + ["Ended early", "Parent did not attend",
 def build_bulk(ledger, root: Path, referrals: int = 1000, records: int = 20000,
                year: int = 2026, seed: int = 18) -> None:
     """A large made-up year: `referrals` referrals (one in eight returned) spread over the
-    year and `records` session records shared among the accepted ones."""
+    year and `records` session records shared among the accepted ones. Written in one
+    transaction through the ledger's own item writer (a file each would take many minutes)."""
     rnd = random.Random(seed)
-    w = _Writer(ledger, root)
-    refs = []
-    for i in range(referrals):
-        when = dt.datetime(year, 1, 5, 10) + dt.timedelta(days=rnd.randrange(300))
-        outcome = "incomplete" if i % 8 == 7 else "accepted"
-        item = w.referral(when, referral_values(f"C{i}", "Example"), f"B{i}", outcome,
-                          [Problem(key="child.dob", label="Date of birth", message="m")]
-                          if outcome == "incomplete" else ())
-        if outcome == "accepted":
-            refs.append((item.reference, item.received_at.date()))
     workers = [f"Worker {k}" for k in range(12)]
-    for j in range(records):
-        ref, start = refs[j % len(refs)]
-        day = start + dt.timedelta(days=7 * (j // len(refs)) + 7)
-        w.record(ref, day, rnd.choice(OUTCOMES), workers[int(ref[-5:]) % len(workers)],
-                 late_minutes=rnd.choice([None, None, None, 10]))
+    with ledger._tx() as db:
+        cur = db.execute(
+            "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, outcome, "
+            "reason, source_path, keep_source, archive_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?)", ("bulk", "bulk", 1, f"{year}-01-01T00:00:00", f"{year}-01-01T00:00:00",
+                      "accepted", "", str(root / "bulk"), 0, str(root / "bulk-archive")))
+        file_id = cur.lastrowid
+        refs = []
+        for i in range(referrals):
+            when = dt.datetime(year, 1, 5, 10) + dt.timedelta(days=rnd.randrange(300))
+            outcome = "incomplete" if i % 8 == 7 else "accepted"
+            verdict = Verdict(verdict="complete" if outcome == "accepted" else "incomplete",
+                              kind="referral", form_id="family-time-referral",
+                              values=referral_values(f"C{i}", "Example"),
+                              problems=[Problem(key="child.dob", label="Date of birth",
+                                                message="m")] if outcome != "accepted" else [])
+            item_id = ledger._insert_item(db, file_id, "bulk", when, ItemDraft(
+                original_name="r.docx", outcome=outcome, reason="", verdict=verdict,
+                case_id=f"B{i}"))
+            ref = db.execute("SELECT reference FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+            if outcome == "accepted":
+                refs.append((ref, when.date()))
+        for j in range(records):
+            ref, start = refs[j % len(refs)]
+            day = start + dt.timedelta(days=7 * (j // len(refs)) + 7)
+            outcome = rnd.choice(OUTCOMES)
+            values = {"session.date": day, "session.outcome": outcome,
+                      "session.supervisor": workers[int(ref[-5:]) % len(workers)]}
+            rec = SessionRecord(item_id=0, reference=ref, date=day, outcome=outcome,
+                                written_on=day, late_minutes=rnd.choice([None, None, None, 10]))
+            ledger._insert_item(db, file_id, "bulk", dt.datetime.combine(day, dt.time(18)),
+                                ItemDraft(original_name="s.docx", outcome="session_record",
+                                          reason="", session=rec,
+                                          verdict=Verdict(verdict="complete",
+                                                          kind="session_record",
+                                                          form_id="family-time-record",
+                                                          values=values)))
