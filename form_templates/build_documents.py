@@ -451,6 +451,22 @@ def letter_carer() -> Document:
     return doc
 
 
+def quotes(doc, field: str, heading_key: str, none_key: str) -> None:
+    """A heading, then one paragraph per quote ("date: words") from the session records of
+    the period, or a sentence saying the records hold none."""
+    heading(doc, w(heading_key), 2)
+    tag(doc, "{%p if " + field + " %}")
+    tag(doc, "{%p for q in " + field + " %}")
+    p = doc.add_paragraph(style="List Bullet")
+    r = p.add_run("{{ q.date }}: ")
+    r.bold = True
+    p.add_run("\u201c{{ q.text }}\u201d")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, w(none_key))
+    tag(doc, "{%p endif %}")
+
+
 def lac_report() -> Document:
     doc = new_document("lac_report")
     title(doc, w("lac_report.title"))
@@ -460,6 +476,7 @@ def lac_report() -> Document:
     facts(doc, "lac_report.arrangements")
     heading(doc, w("lac_report.attendance_heading"))
     tag(doc, "{%p if has_records %}")
+    para(doc, w("lac_report.attendance_intro"))
     loop_table(doc, "lac_report.attendance_headings", "for c in counts",
                ["{{ c.label }}", "{{ c.count }}"], [12.0, 5.0])
     p = para(doc, "{{ chart }}")
@@ -473,10 +490,25 @@ def lac_report() -> Document:
     tag(doc, "{%p else %}")
     para(doc, w("lac_report.no_events"))
     tag(doc, "{%p endif %}")
-    for i, lines in enumerate((7, 5, 5, 5, 5, 6)):
+    heading(doc, w("lac_report.words_heading"))
+    para(doc, w("lac_report.words_intro"), size=9.5)
+    quotes(doc, "child_views", "lac_report.child_views_heading", "lac_report.none_recorded")
+    quotes(doc, "parenting", "lac_report.parenting_heading", "lac_report.none_recorded")
+    quotes(doc, "went_well", "lac_report.went_well_heading", "lac_report.none_recorded")
+    quotes(doc, "worries", "lac_report.worries_heading", "lac_report.no_worries")
+    for i, lines in enumerate((8,)):
         box(doc, "lac_report.boxes", i, lines)
     heading(doc, w("lac_report.sign_off_heading"))
     facts(doc, "lac_report.sign_off")
+    heading(doc, w("lac_report.appendix_heading"))
+    para(doc, w("lac_report.appendix_intro"), size=9.5)
+    tag(doc, "{%p if appendix %}")
+    loop_table(doc, "lac_report.appendix_headings", "for a in appendix",
+               ["{{ a.date }}", "{{ a.outcome }}", "{{ a.counted_as }}", "{{ a.note }}"],
+               [3.6, 4.6, 3.6, 5.2])
+    tag(doc, "{%p else %}")
+    para(doc, w("lac_report.no_appendix"))
+    tag(doc, "{%p endif %}")
     return doc
 
 

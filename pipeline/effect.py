@@ -25,6 +25,7 @@ class EffectName(enum.StrEnum):
     RULE = "rule"                             # the missed-session rule's letters and notice
     SIGNIFICANT_EVENT = "significant_event"   # the social worker emailed at once
     LAC_REPORT = "lac_report"                 # review reports: not owed by items, found by date
+    DIGEST = "digest"                         # the team's daily digest: found by the clock
 
 
 class Waiting(enum.StrEnum):

@@ -6,7 +6,7 @@ holds only their ORDER, which is a rule:
   the session's row; then the significant-event email (the social worker hears at once);
 - mail before the tracker, so the tracker's "acknowledged" column is filled in the same sync;
 - paperwork after them: the "Pack made" it causes reaches the tracker in the next pass;
-- review reports last: found by date, not owed by an item.
+- review reports, then the team's digest, last: found by date, not owed by an item.
 Nothing here raises into intake: an effect's bug is logged and reported, and the next pass
 tries again.
 """
@@ -19,6 +19,7 @@ import time
 from pipeline.effect import Effect, EffectPass, EffectsReport
 from pipeline.intake import log_fault
 from pipeline.ledger import Ledger
+from pipeline.notify.digest import DigestEffect
 from pipeline.notify.effects import MailEffect, SignificantEventEffect
 from pipeline.render.effects import PaperworkEffect, ReviewReportEffect
 from pipeline.sessions.effect import RuleEffect
@@ -27,7 +28,7 @@ from pipeline.tracker.effect import TrackerEffect
 log = logging.getLogger("pipeline.effects")
 
 EFFECTS: list[Effect] = [RuleEffect(), SignificantEventEffect(), MailEffect(), TrackerEffect(),
-                         PaperworkEffect(), ReviewReportEffect()]
+                         PaperworkEffect(), ReviewReportEffect(), DigestEffect()]
 
 __all__ = ["EFFECTS", "EffectsReport", "run_effects"]
 

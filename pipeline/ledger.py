@@ -323,12 +323,22 @@ class _Sessions:
                            (reference, review_date.isoformat()))
         return rows[0]["path"] if rows else None
 
-    def add_report(self, reference: str, review_date: dt.date, path: Path | str) -> bool:
+    def reports_of(self, reference: str) -> list[tuple[dt.date, dt.date, str]]:
+        """(review date, the day it was made, path) of a referral's review reports, oldest
+        first (the next report's period starts where the last one ended)."""
+        rows = self._query("SELECT review_date, made_at, path FROM reports WHERE reference = ? "
+                           "ORDER BY made_at", (reference,))
+        return [(dt.date.fromisoformat(r["review_date"]),
+                 dt.datetime.fromisoformat(r["made_at"]).date(), r["path"]) for r in rows]
+
+    def add_report(self, reference: str, review_date: dt.date, path: Path | str,
+                   made_on: dt.date | None = None) -> bool:
         with self._tx() as db:
             cur = db.execute("INSERT OR IGNORE INTO reports (reference, review_date, path, "
                              "made_at) VALUES (?, ?, ?, ?)",
                              (reference, review_date.isoformat(), str(path),
-                              _iso(dt.datetime.now())))
+                              _iso(dt.datetime.combine(made_on, dt.time(12))) if made_on
+                              else _iso(dt.datetime.now())))
             return cur.rowcount == 1
 
 

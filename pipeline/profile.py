@@ -167,6 +167,15 @@ class FormVersions(_Strict):
     old: list[str] = Field(default_factory=list)
 
 
+class Oversight(_Strict):
+    """Reminders and review reports (issue 18). None means "not set": the code's default
+    applies (see pipeline/notify/digest.py and pipeline/render/effects.py)."""
+    digest_time: dt.time | None = None              # the team's daily digest, working days
+    resubmission_chase_working_days: int | None = None   # a returned referral not sent again
+    review_report_lookahead_days: int | None = None  # how far ahead reviews are looked for
+    weekly_sessions_max: int | None = None          # one worker's sessions in a week (Blackpool 24)
+
+
 class Smtp(_Strict):
     host: str
     port: int = 587
@@ -211,6 +220,7 @@ class Profile(_Strict):
     allocation: Allocation
     limits: Limits
     forms: FormVersions = Field(default_factory=FormVersions)
+    oversight: Oversight = Field(default_factory=Oversight)
     mail: Mail
     venues: list[Venue]
     forbidden_words: list[str] = Field(default_factory=list)   # other services' words, checked

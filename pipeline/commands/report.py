@@ -1,12 +1,14 @@
 """`family-time report lac REFERENCE [--from DATE] [--to DATE]`: the Family Time report for a
-child's Looked After Child review, from the session records received so far."""
+child's Looked After Child review; `family-time report month [--month YYYY-MM]`: the
+service's figures for a month (a Word report and an Excel workbook in outbox/reports/)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 
-HELP = "Make a report: 'lac' is the Family Time report for a Looked After Child review."
+HELP = ("Make a report: 'lac REFERENCE' is the Family Time report for a Looked After Child "
+        "review; 'month' the service's figures for a month.")
 
 
 def _date(text: str) -> dt.date:
@@ -18,48 +20,86 @@ def _date(text: str) -> dt.date:
                                      "15/01/2027)")
 
 
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month (write it as 2026-11)") \
+            from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=["lac"], help="lac: Looked After Child review report")
-    parser.add_argument("reference", help="the referral reference, FT-YYYY-NNNNN")
+    parser.add_argument("kind", choices=["lac", "month"],
+                        help="lac: Looked After Child review report; month: the month's figures")
+    parser.add_argument("reference", nargs="?", help="lac: the referral reference, FT-YYYY-NNNNN")
     parser.add_argument("--from", dest="period_from", type=_date,
-                        help="start of the period (default: the first session)")
+                        help="lac: start of the period (default: the day the last report was "
+                             "made, else the first session)")
     parser.add_argument("--to", dest="period_to", type=_date,
-                        help="end of the period (default: the review date, else today)")
+                        help="lac: end of the period (default: the next review)")
+    parser.add_argument("--month", type=_month,
+                        help="month: which month, YYYY-MM (default: last month)")
     parser.add_argument("--config", help="the working folder's family-time.toml")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.kind == "month":
+        return _month_report(args)
     from pipeline.commands.paperwork import _err, open_sources
+    if not args.reference:
+        return _err("Say which referral: family-time report lac FT-YYYY-NNNNN")
     opened = open_sources(args.config)
     if isinstance(opened, int):
         return opened
     config, profile, ledger, allocations = opened
+    from pipeline import clock
+    from pipeline.render import PaperworkProblem
+    from pipeline.reports import lac
+    from pipeline.tracker.reviews import review_of, tracker_reviews
     ref = args.reference.strip().upper()
+    today = clock.today()
     try:
         item = ledger.item_by_reference(ref)
-        if item is None:
-            return _err(f"{ref}: no referral with this reference in the ledger.")
-        allocation = allocations.get(ref)
+        review = review_of(item, tracker_reviews(config, profile).get(ref)) if item else None
+        plan = lac.plan(ledger, ref, review, allocations.get(ref), today=today,
+                        period_from=args.period_from, period_to=args.period_to)
+        path = lac.make(ledger, profile, plan, config.outbox_dir / ref, today=today)
         sessions = ledger.sessions_of(ref)
-    finally:
-        ledger.close()
-    values = item.verdict.values if item.verdict else {}
-    review = values.get("review.next_date")
-    period_to = args.period_to or (review if isinstance(review, dt.date) else dt.date.today())
-    period_from = args.period_from or (allocation.first_date if allocation and
-                                       allocation.first_date else
-                                       item.received_at.date())
-    if period_to < period_from:
-        return _err(f"The period ends ({period_to:%d/%m/%Y}) before it starts "
-                    f"({period_from:%d/%m/%Y}); check --from and --to.")
-    from pipeline.render import PaperworkProblem, render_lac_report
-    try:
-        path = render_lac_report(item, allocation, profile, config.outbox_dir / ref, sessions,
-                                 period_from, period_to)
+    except lac.ReportRefused as exc:
+        return _err(str(exc))
     except PaperworkProblem as exc:
         return _err(f"{ref}: {exc}")
-    print(f"{ref}: review report written: {path}")
+    finally:
+        ledger.close()
+    print(f"{ref}: review report written for {plan.period_from:%d/%m/%Y} to "
+          f"{plan.period_to:%d/%m/%Y}: {path}")
     if not sessions:
         print("No session records have been received for this referral yet; the report says "
               "so.")
+    return 0
+
+
+def _month_report(args) -> int:
+    from pipeline import clock
+    from pipeline.commands.paperwork import _err
+    from pipeline.config import ConfigError, load_config
+    from pipeline.ledger import Ledger
+    from pipeline.profile import ProfileError
+    from pipeline.reports.month import month_figures, write_month_report
+    try:
+        config = load_config(args.config)
+        profile = config.load_profile()
+    except (ConfigError, ProfileError) as exc:
+        return _err(str(exc))
+    if not config.ledger_path.exists():
+        return _err(f"No ledger yet ({config.ledger_path}): no referral has been processed.")
+    month = args.month or (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    ledger = Ledger(config.ledger_path)
+    try:
+        figures = month_figures(ledger, profile, month)
+    finally:
+        ledger.close()
+    docx, xlsx = write_month_report(figures, profile, config.outbox_dir / "reports")
+    print(f"Figures for {figures.title}: {docx}")
+    print(f"The same figures as a workbook: {xlsx}")
     return 0

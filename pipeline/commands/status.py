@@ -65,7 +65,8 @@ def gather(ledger, config=None, profile=None) -> dict:
             "in_inbox": in_inbox,
             "mail_not_sent": mail_pending,
             "stale_owner_files": _stale_owners(config),
-            "proposals": proposal_lines(ledger, profile)}
+            "proposals": _proposal_lines(ledger, profile),
+            "reminders": _reminders(ledger, config, profile)}
 
 
 def _stale_owners(config) -> list[dict]:
@@ -78,32 +79,20 @@ def _stale_owners(config) -> list[dict]:
             for owner, doc in stale_owner_files(config)]
 
 
-def proposal_lines(ledger, profile) -> list[str]:
-    """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
+
+def _proposal_lines(ledger, profile) -> list[str]:
     if profile is None:
         return []
-    from pipeline.clock import today
-    from pipeline.dates import short_date
-    from pipeline.sessions import proposals as P
-    from pipeline.tracker.decisions import proposal_key
-    lines, now = [], today()
-    for sa in ledger.rule_actions():
-        a = sa.action
-        key = f"{proposal_key(sa.id)} {a.reference}"
-        if sa.done_at is None and a.decision is None:
-            due = P.decide_by(sa.created_at.date(), profile)
-            late = " OVERDUE" if due < now else ""
-            lines.append(f"{key}: '{P.what(a)}' waits for a decision by "
-                         f"{P.who_decides(ledger.item_by_reference(a.reference), profile)} "
-                         f"(decide by {short_date(due)}){late}.")
-        elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
-            lines.append(f"{key}: suspended with no meeting date yet (Decisions sheet, "
-                         "Meeting on).")
-        elif a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
-            resumes = P.resumes_on(a)
-            if resumes and resumes >= now:
-                lines.append(f"{key}: family time resumes on {short_date(resumes)}.")
-    return lines
+    from pipeline.sessions.proposals import status_lines
+    return status_lines(ledger, profile)
+
+
+def _reminders(ledger, config, profile) -> list[dict]:
+    """What the team's daily digest lists today (pipeline/notify/digest.py): the same lines."""
+    if config is None or profile is None:
+        return []
+    from pipeline.notify.digest import reminders
+    return [{"kind": r.kind, "text": r.text} for r in reminders(ledger, config, profile)]
 
 
 def describe(facts: dict) -> list[str]:
@@ -144,6 +133,9 @@ def describe(facts: dict) -> list[str]:
         lines.extend(f"  {line}" for line in facts["proposals"])
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
+    if facts.get("reminders"):
+        lines.append("To see to today (the team's daily digest):")
+        lines += [f"  {r['text']}" for r in facts["reminders"]]
     return lines
 
 

@@ -268,15 +268,36 @@ class CarerLetterContext(DocumentContext):
     drop_off: str = NOT_GIVEN
 
 
+class QuoteCtx(BaseModel):
+    date: str                           # the session's date
+    text: str                           # the record's words, as written
+
+
+class RecordLineCtx(BaseModel):
+    """One session record in the review report's appendix (every count traceable)."""
+    date: str
+    outcome: str
+    counted_as: str = ""
+    note: str = ""                      # reason given, lateness, significant event
+
+
 class LacReportContext(DocumentContext):
     review_date: str = NOT_GIVEN
     period_from: str = NOT_GIVEN
     period_to: str = NOT_GIVEN
     planned_count: int = 0
+    offered_count: int = 0
+    to_come_count: int = 0
+    suspended_count: int = 0
     has_records: bool = False
     counts: list[CountCtx] = Field(default_factory=list)
     chart: Any = ""                     # docxtpl InlineImage, or "" when there is no chart
     significant_events: list[str] = Field(default_factory=list)
+    child_views: list[QuoteCtx] = Field(default_factory=list)
+    parenting: list[QuoteCtx] = Field(default_factory=list)
+    went_well: list[QuoteCtx] = Field(default_factory=list)
+    worries: list[QuoteCtx] = Field(default_factory=list)
+    appendix: list[RecordLineCtx] = Field(default_factory=list)
 
 
 class SuspensionLetterContext(AgreementContext):
@@ -485,21 +506,27 @@ def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[st
 
 def attendance_counts(records: list[SessionRecord],
                       planned: int) -> list[tuple[str, str, str, int]]:
-    """(key, label, short label, count) per row of the review report's attendance table.
+    """(key, label, short label, count) per row of the review report's attendance table, with
+    `planned` given (the other worked-out rows are pipeline/reports/review.py's job).
 
     A record that a later one replaces (same session written again) is not counted twice."""
-    replaced = {r.replaces for r in records if r.replaces is not None}
-    current = [r for r in records if r.item_id not in replaced]
+    from pipeline.reports.review import current, row_of
+    table = settings()["attendance"]
+    recs = current(records)
+    counts: dict[str, int] = {}
+    for r in recs:
+        key = row_of(r, table)
+        if key:
+            counts[key] = counts.get(key, 0) + 1
     rows = []
-    for row in settings()["attendance"]:
+    for row in table:
         key = row["key"]
         if key == "planned":
             n = planned
         elif key == "late":
-            n = sum(1 for r in current if (r.late_minutes or 0) > 0
+            n = sum(1 for r in recs if (r.late_minutes or 0) > 0
                     and r.outcome in ("Took place", "Ended early"))
         else:
-            wanted = set(row.get("outcomes", []))
-            n = sum(1 for r in current if r.outcome in wanted)
+            n = counts.get(key, 0)
         rows.append((key, row["label"], row.get("short", row["label"]), n))
     return rows

@@ -291,43 +291,88 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
                       out_dir: Path, sessions: list[SessionRecord] | None,
                       period_from: dt.date, period_to: dt.date,
                       significant_events: list[SessionRecord] | None = None, *,
-                      today: dt.date | None = None) -> Path:
+                      today: dt.date | None = None, review: dt.date | None = None,
+                      actions: list | None = None, words: dict[int, dict] | None = None,
+                      iro_name: str | None = None) -> Path:
     """The Family Time report for the Looked After Child review (to the IRO, copy to the
-    social worker): arrangements, attendance counts and chart for the period, significant
-    events by date, and boxes for the supervisor's narrative."""
+    social worker): arrangements; attendance for the period (offered, held, cancelled by whom,
+    inside a suspension, still to come apart) with a chart by month; significant events; the
+    child's views, parents' engagement, what went well and what worried the supervisor quoted
+    from the records (`words`: item id -> the record's answers); the recommendation box; and
+    an appendix listing every record counted. `actions`: the referral's rule actions (for
+    suspensions); `review`: the review date (default: the referral form's)."""
+    from pipeline.reports.review import review_figures, row_of
     _check(item, allocation)
     if period_to < period_from:
         raise PaperworkProblem(f"The report period ends ({C.uk_date(period_to)}) before it "
                                f"starts ({C.uk_date(period_from)}).")
+    today = today or clock_today()
     out_dir = private_dir(Path(out_dir))
-    records = _in_period([s for s in (sessions or []) if s.reference == item.reference],
-                         period_from, period_to)
-    planned = [s for s in _planned(item, allocation, profile, until=period_to)
-               if s.date >= period_from]
-    rows = C.attendance_counts(records, len(planned))
+    own = [s for s in (sessions or []) if s.reference == item.reference]
+    planned = [s.date for s in _planned(item, allocation, profile, until=period_to)]
+    table = C.settings()["attendance"]
+    figures = review_figures(own, planned, actions or [], period_from, period_to, today, table)
+    records = figures.records
     if significant_events is None:
         significant_events = [r for r in records if r.significant_event]
     events = sorted({r.date for r in _in_period(significant_events, period_from, period_to)})
-    review = item.verdict.values.get("review.next_date")
-    review = review if isinstance(review, dt.date) else None
+    if review is None:
+        review = item.verdict.values.get("review.next_date")
+        review = review if isinstance(review, dt.date) else None
     images = {}
     if records:
-        from pipeline.render.chart import attendance_chart
-        png = attendance_chart({short: n for _, _, short, n in rows},
+        from pipeline.render.chart import stacked_by_month
+        shown = [row.get("short", row["label"]) for row in table if row.get("chart", True)]
+        png = stacked_by_month(figures.by_month, shown,
                                W.say("notes", "chart_title", profile.id,
                                      period_from=C.short_date(period_from),
                                      period_to=C.short_date(period_to)))
         images["chart"] = (png, 150)
+    quotes = _quotes(records, words or {})
+    labels = {row["key"]: row["label"] for row in table}
+    appendix = []
+    for r in records:
+        notes = [r.reason] if r.reason else []
+        if (r.late_minutes or 0) > 0:
+            notes.append(f"{r.late_minutes} minutes late")
+        if r.significant_event:
+            notes.append("significant event")
+        appendix.append(C.RecordLineCtx(date=C.short_date(r.date), outcome=r.outcome,
+                                        counted_as=labels.get(row_of(r, table) or "", ""),
+                                        note="; ".join(notes)))
     ctx = C.document_context(
         C.LacReportContext, item, allocation, profile, today=today, title=_title("lac_report"),
         review_date=C.uk_date(review), period_from=C.uk_date(period_from),
-        period_to=C.uk_date(period_to), planned_count=len(planned), has_records=bool(records),
-        counts=[C.CountCtx(label=label, count=n) for _, label, _, n in rows],
-        significant_events=[C.uk_date(d) for d in events])
+        period_to=C.uk_date(period_to), planned_count=len(figures.planned),
+        offered_count=figures.count("offered") if "offered" in labels else 0,
+        to_come_count=len(figures.to_come), suspended_count=len(figures.suspended),
+        has_records=bool(records),
+        counts=[C.CountCtx(label=label, count=n) for _, label, _, n in figures.rows],
+        significant_events=[C.uk_date(d) for d in events], appendix=appendix, **quotes)
+    if iro_name:
+        ctx.iro = C.ProfessionalCtx(name=iro_name)
     name = _name("lac_report", date=(review or period_to).isoformat())
     path = _render("lac_report", ctx, out_dir / name, profile, images)
     log.info("paperwork: review report written for %s", item.reference)
     return path
+
+
+# The record's answer each quoted section of the review report carries (catalogue keys);
+# "worries" are quoted only from records that flag a significant event or concern.
+QUOTED = {"child_views": "session.child_views", "parenting": "session.parenting",
+          "went_well": "session.summary", "worries": "session.significant_details"}
+
+
+def _quotes(records: list[SessionRecord], words: dict[int, dict]) -> dict[str, list]:
+    out: dict[str, list] = {k: [] for k in QUOTED}
+    for r in records:
+        values = words.get(r.item_id) or {}
+        for section, key in QUOTED.items():
+            said = C.text(values.get(key), "")
+            if not said or (section == "worries" and not r.significant_event):
+                continue
+            out[section].append(C.QuoteCtx(date=C.short_date(r.date), text=said))
+    return out
 
 
 # ---------------------------------------------------------------- missed sessions

@@ -59,9 +59,19 @@ class PaperworkEffect(Effect):
             p.report.count(self.name)
 
 
+def reports_automatically(profile) -> bool:
+    """Only a service that promises review reports gets them made unasked (profile.review.
+    report, issue 14: "promised" | "on request" | "not stated"); a profile without the
+    setting keeps the old behaviour (made automatically)."""
+    review = getattr(profile, "review", None)
+    return review is None or getattr(review, "report", "promised") == "promised"
+
+
 class ReviewReportEffect(Effect):
-    """Not owed by items: found by date. The look is cheap but not free, so it is made at most
-    once an hour per working folder (the last look is kept on this object)."""
+    """Not owed by items: found by date. The review dates are the tracker's `Next review`
+    (else the referral form's); a report is made the profile's working days before each
+    review and mailed to the IRO, copy to the social worker. The look is cheap but not free,
+    so it is made at most once an hour per working folder."""
     name = EffectName.LAC_REPORT
 
     def __init__(self, today: Callable[[], dt.date] = clock.today,
@@ -71,58 +81,70 @@ class ReviewReportEffect(Effect):
         self._looked: dict[str, float] = {}     # working folder -> when reviews were last looked for
 
     def due(self, p: EffectPass) -> list:
+        if not reports_automatically(p.profile):
+            return []
         key = str(p.config.state_dir)
         if p.now - self._looked.get(key, 0.0) < self.every:
             return []
         self._looked[key] = p.now
-        return self.near(p.ledger, self.today())
+        return self.near(p, self.today())
 
     @staticmethod
-    def near(ledger, today: dt.date) -> list[tuple[str, object, dt.date]]:
-        """(reference, latest accepted item, review date) for reviews coming up with no report."""
-        latest: dict[str, object] = {}
-        for item in ledger.items(outcome="accepted"):
-            latest[item.reference] = item
-        out = []
-        horizon = today + dt.timedelta(days=REVIEW_LOOKAHEAD_DAYS)
-        for ref, item in latest.items():
-            review = item.verdict.values.get("review.next_date") if item.verdict else None
-            if isinstance(review, dt.date) and today <= review <= horizon \
-                    and not ledger.report_made(ref, review):
-                out.append((ref, item, review))
-        return out
+    def near(p: EffectPass, today: dt.date) -> list:
+        """Reviews (pipeline.tracker.reviews.Review) coming up with no report made yet."""
+        from pipeline.tracker.reviews import reviews
+        ahead = getattr(getattr(p.profile, "oversight", None), "review_report_lookahead_days",
+                        None) or REVIEW_LOOKAHEAD_DAYS
+        horizon = today + dt.timedelta(days=ahead)
+        return [r for r in reviews(p.ledger, p.config, p.profile).values()
+                if r.date is not None and today <= r.date <= horizon
+                and not p.ledger.report_made(r.reference, r.date)]
 
     def run(self, due, p: EffectPass) -> None:
         self.make(due, p, self.today())
 
     def make_due(self, p: EffectPass, today: dt.date) -> None:
         """Look now, whatever the hour (for a test or a command that names the day)."""
-        due = self.near(p.ledger, today)
+        if not reports_automatically(p.profile):
+            return
+        due = self.near(p, today)
         if due:
             self.make(due, p, today)
 
     def make(self, due, p: EffectPass, today: dt.date) -> None:
+        from pipeline.notify import MailOutbox
+        from pipeline.notify.review import review_report_message
+        from pipeline.reports import lac
         calendar = ServiceCalendar(p.profile)
         allocations = None
-        for ref, item, review in due:
-            if calendar.add_working_days(review, -p.profile.timescales.review_report) > today:
+        for review in due:
+            if calendar.add_working_days(review.date, -p.profile.timescales.review_report) > today:
                 continue
             if allocations is None:
                 allocations = allocations_or_none(p.config, p.profile)
-            sessions = p.ledger.sessions_of(ref)
-            allocation = allocations.get(ref)
-            start = (allocation.first_date if allocation and allocation.first_date else None) \
-                or min((s.date for s in sessions), default=item.received_at.date())
-            if start > today:
-                continue                           # no session yet: nothing to report
+            allocation = allocations.get(review.reference)
+            if allocation is None or allocation.first_date is None \
+                    or allocation.first_date > today:
+                continue                           # no family time yet: nothing to report
+            ref = review.reference
             try:
-                path = render.render_lac_report(item, allocation, p.profile,
-                                                p.config.outbox_dir / ref, sessions, start, today,
-                                                [s for s in sessions if s.significant_event],
-                                                today=today)
+                plan = lac.plan(p.ledger, ref, review, allocation, today=today,
+                                period_to=review.date)
+                path = lac.make(p.ledger, p.profile, plan, p.config.outbox_dir / ref,
+                                today=today)
+            except lac.ReportRefused as exc:
+                p.report.waiting[self.name] = str(exc)[:300]
+                continue
             except Exception as exc:
                 log_fault(log, "effects: review report for %s failed", ref)
                 p.report.waiting[self.name] = f"a review report could not be made: {exc}"[:300]
                 continue
-            p.ledger.add_report(ref, review, path)
+            p.ledger.add_report(ref, review.date, path, made_on=today)
             p.report.count(self.name)
+            try:
+                msg = review_report_message(plan.item, review.date, review.iro_email, path,
+                                            p.profile)
+                MailOutbox(p.config, p.profile).deliver(msg)
+            except Exception as exc:           # the report is made; the mail is retried by hand
+                log_fault(log, "effects: review report mail for %s failed", ref)
+                p.report.waiting[self.name] = f"a review report was not mailed: {exc}"[:300]

@@ -132,3 +132,28 @@ def resumes_on(action: RuleAction) -> dt.date | None:
     if action.decision != "Approved" or action.suspended_until is None:
         return None
     return action.suspended_until + dt.timedelta(days=1)
+
+
+def status_lines(ledger, profile) -> list[str]:
+    """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
+    from pipeline.clock import today
+    from pipeline.dates import short_date
+    from pipeline.tracker.decisions import proposal_key
+    lines, now = [], today()
+    for sa in ledger.rule_actions():
+        a = sa.action
+        key = f"{proposal_key(sa.id)} {a.reference}"
+        if sa.done_at is None and a.decision is None:
+            due = decide_by(sa.created_at.date(), profile)
+            late = " OVERDUE" if due < now else ""
+            lines.append(f"{key}: '{what(a)}' waits for a decision by "
+                         f"{who_decides(ledger.item_by_reference(a.reference), profile)} "
+                         f"(decide by {short_date(due)}){late}.")
+        elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
+            lines.append(f"{key}: suspended with no meeting date yet (Decisions sheet, "
+                         "Meeting on).")
+        elif a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
+            resumes = resumes_on(a)
+            if resumes and resumes >= now:
+                lines.append(f"{key}: family time resumes on {short_date(resumes)}.")
+    return lines

@@ -51,3 +51,68 @@ def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
         assert row in text
     reviews.make_due(run, dt.date(2026, 11, 23))
     assert report.done == {"lac_report": 1}                           # once
+
+
+def _type_review(session, review: dt.date | None, iro_email: str) -> None:
+    """What a co-ordinator types into the referral's Next review / IRO columns."""
+    import openpyxl
+    wb = openpyxl.load_workbook(session.workbook)
+    ws = wb["Referrals"]
+    head = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == REF)
+    ws.cell(row, head["Next review"]).value = review
+    ws.cell(row, head["IRO"]).value = "Robin Reviewer-Example"
+    ws.cell(row, head["IRO email"]).value = iro_email
+    wb.save(session.workbook)
+
+
+def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monkeypatch):
+    import email
+    from email import policy
+    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")
+    session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
+    session.allocate()
+    for name in ("2026-11-02-took-place-late-written", "2026-11-16-significant-event"):
+        session.record(name)
+    _type_review(session, dt.datetime(2026, 12, 11), "robin.iro@example.org")
+    report = EffectsReport()
+    run = EffectPass(session.ledger, session.config, session.profile, 0.0, report)
+    reviews.make_due(run, dt.date(2026, 12, 4))          # 5 working days before Fri 11 Dec
+    assert report.done == {"lac_report": 1}, report.waiting
+    assert session.ledger.report_made(REF, dt.date(2026, 11, 27)) is None   # the form's date
+    path = session.ledger.report_made(REF, dt.date(2026, 12, 11))
+    assert "11 December 2026" in _text(path)
+    [mail] = [m for m in session.mail() if "review_report" in m.name]
+    msg = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
+    assert msg["To"] == "robin.iro@example.org"
+    assert "Family Time FT-2026-00001" in msg["Subject"] and "11/12/2026" in msg["Subject"]
+    names = [a.get_filename() for a in msg.iter_attachments()]
+    assert names == ["LAC review report 2026-12-11.docx"]
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "Child's initials:" in body
+
+
+def test_no_automatic_report_where_the_service_does_not_promise_one(session):
+    from types import SimpleNamespace
+    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
+    session.allocate()
+    session.record("2026-11-02-took-place-late-written")
+    profile = session.profile.model_copy()
+    object.__setattr__(profile, "review", SimpleNamespace(report="on request"))
+    report = EffectsReport()
+    reviews.make_due(EffectPass(session.ledger, session.config, profile, 0.0, report),
+                     dt.date(2026, 11, 20))
+    assert report.done == {} and session.ledger.report_made(REF, dt.date(2026, 11, 27)) is None
+
+
+def test_report_lac_defaults_to_the_next_review_from_the_form(session, capsys):
+    from pipeline.cli import main
+    session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
+    session.allocate()
+    _type_review(session, None, "")
+    # the form's review date still stands: the command makes the report up to it
+    cfg = str(session.config.base / "family-time.toml")
+    assert main(["report", "lac", REF, "--config", cfg]) == 0
+    assert "27/11/2026" in capsys.readouterr().out

@@ -1,0 +1,193 @@
+"""The team's daily digest: one email a working day of what needs doing, and the same lines
+that `family-time status` shows (one function makes both, so the digest never says anything
+the status does not).
+
+What it lists: session records overdue under the recording deadline; proposals waiting for a
+decision (the tracker's Decisions sheet); returned referrals not sent again
+after the profile's working days; due dates (contact, allocation, first session) today or
+tomorrow and not met; reviews coming with no report; a worker over the weekly sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from pipeline import clock, dates
+from pipeline.effect import Effect, EffectName, EffectPass
+
+log = logging.getLogger("pipeline.effects")
+
+DIGEST_TIME = dt.time(8, 0)          # when Oversight.digest_time is not set
+RESUBMISSION_CHASE_DAYS = 5          # when Oversight.resubmission_chase_working_days is not set
+REVIEW_AHEAD_DAYS = 21               # reviews this close with no report are listed
+REPORT_LOOKBACK_DAYS = 14            # planned sessions looked at for missing records
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str        # records_overdue, proposals, not_resubmitted, due, review, workload
+    text: str        # one line, references and dates only (no names but the worker's own)
+
+
+def _setting(profile, name: str, default):
+    value = getattr(getattr(profile, "oversight", None), name, None)
+    return default if value is None else value
+
+
+def proposals_waiting(ledger, profile) -> list[Reminder]:
+    """Proposals waiting for a person's decision, and suspensions with no meeting date: the
+    same lines `status` shows (pipeline/sessions/proposals.py)."""
+    from pipeline.sessions.proposals import status_lines
+    return [Reminder("proposals", line) for line in status_lines(ledger, profile)
+            if "resumes on" not in line]
+
+
+def reminders(ledger, config, profile, today: dt.date | None = None,
+              allocations: dict | None = None) -> list[Reminder]:
+    """Everything the team should see to today, in a fixed order."""
+    from pipeline.sessions.plan import planned_sessions
+    from pipeline.sessions.record import recording_due
+    from pipeline.tracker import allocations_or_none
+    from pipeline.tracker.reviews import reviews
+    from pipeline.validate.calendar import ServiceCalendar, due_dates
+    today = today or clock.today()
+    cal = ServiceCalendar(profile)
+    tomorrow = cal.next_working_day(today + dt.timedelta(days=1)) \
+        if not cal.is_working_day(today + dt.timedelta(days=1)) else today + dt.timedelta(days=1)
+    if allocations is None:
+        allocations = allocations_or_none(config, profile)
+    items = ledger.items()
+    accepted = {}
+    for i in items:
+        if i.outcome == "accepted" and i.reference:
+            accepted.setdefault(i.reference, i)
+    out: list[Reminder] = []
+
+    # records overdue under the recording deadline
+    for ref, item in accepted.items():
+        a = allocations.get(ref)
+        if a is None or not a.complete or (a.status or "") in ("Closed", "Suspended"):
+            continue
+        try:
+            plan = planned_sessions(item, a, profile, until=today)
+        except ValueError:
+            continue
+        have = {s.date for s in ledger.sessions_of(ref)}
+        for s in plan:
+            if today - dt.timedelta(days=REPORT_LOOKBACK_DAYS) <= s.date < today \
+                    and s.date not in have and recording_due(profile, s.date) < today:
+                out.append(Reminder("records_overdue",
+                                    f"{ref}: no session record for {dates.short_date(s.date)} "
+                                    f"(due by {dates.short_date(recording_due(profile, s.date))})"))
+
+    out += proposals_waiting(ledger, profile)
+
+    # returned referrals not sent again
+    chase = _setting(profile, "resubmission_chase_working_days", RESUBMISSION_CHASE_DAYS)
+    for i in items:
+        if i.outcome in ("incomplete", "old_form") and i.reference \
+                and i.reference not in accepted \
+                and not any(j.reference == i.reference and j.id > i.id for j in items):
+            waited = cal.working_days_between(i.received_at.date(), today)
+            if waited >= chase:
+                out.append(Reminder("not_resubmitted",
+                                    f"{i.reference}: returned on "
+                                    f"{dates.short_date(i.received_at.date())}, not sent again "
+                                    f"after {waited} working days"))
+
+    # due dates today or tomorrow, not met
+    for ref, item in accepted.items():
+        a = allocations.get(ref)
+        due = due_dates(item.received_at, profile)
+        met = {"contact": a is not None and bool(a.status),
+               "allocation": a is not None and a.complete,
+               "first_session": bool(ledger.sessions_of(ref))}
+        for key, label in (("contact", "discuss with the social worker"),
+                           ("allocation", "allocate"), ("first_session", "first session")):
+            day = due.get(key)
+            if day is not None and today <= day <= tomorrow and not met[key]:
+                when = "today" if day == today else "tomorrow"
+                out.append(Reminder("due", f"{ref}: {label} due {when} "
+                                           f"({dates.short_date(day)})"))
+
+    # reviews coming with no report
+    for r in reviews(ledger, config, profile).values():
+        if r.date and today <= r.date <= today + dt.timedelta(days=REVIEW_AHEAD_DAYS) \
+                and r.reference in accepted and not ledger.report_made(r.reference, r.date):
+            out.append(Reminder("review", f"{r.reference}: review on {dates.short_date(r.date)}"
+                                          " and no report made yet"))
+
+    # a worker over the weekly sessions (this week's plan)
+    most = _setting(profile, "weekly_sessions_max", None)
+    if most is not None:
+        monday = today - dt.timedelta(days=today.weekday())
+        sunday = monday + dt.timedelta(days=6)
+        per: Counter = Counter()
+        for ref, item in accepted.items():
+            a = allocations.get(ref)
+            if a is None or not a.complete or (a.status or "") == "Closed":
+                continue
+            try:
+                plan = planned_sessions(item, a, profile, until=sunday)
+            except ValueError:
+                continue
+            per[a.supervisor] += sum(1 for s in plan if monday <= s.date <= sunday)
+        for who, n in sorted(per.items()):
+            if n > most:
+                out.append(Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
+                                                f"limit is {most})"))
+    return out
+
+
+class DigestEffect(Effect):
+    """Found by the clock: once a working day, at or after the profile's digest time, one
+    email to the team inbox (idempotent by the day: its key is digest:<date>)."""
+    name = EffectName.DIGEST
+
+    def __init__(self):
+        self._sent: set[tuple[str, dt.date]] = set()
+
+    def due(self, p: EffectPass) -> list:
+        from pipeline.validate.calendar import ServiceCalendar
+        today = clock.today()
+        key = (str(p.config.state_dir), today)
+        at = _setting(p.profile, "digest_time", DIGEST_TIME)
+        now = dt.datetime.fromtimestamp(p.now).time() if p.now else dt.time(0)
+        if key in self._sent or now < at or not ServiceCalendar(p.profile).is_working_day(today):
+            return []
+        return [today]
+
+    def run(self, due, p: EffectPass) -> None:
+        from pipeline.notify import MailOutbox
+        for today in due:
+            self._sent.add((str(p.config.state_dir), today))
+            lines = reminders(p.ledger, p.config, p.profile, today)
+            if not lines:
+                continue
+            if MailOutbox(p.config, p.profile).deliver(digest_message(lines, p.profile, today)):
+                p.report.count(self.name)
+
+
+def digest_message(lines: list[Reminder], profile, today: dt.date):
+    from pipeline import paths
+    from pipeline.notify.compose import our_addresses, service_context
+    from pipeline.notify.message import OutgoingMessage, build_email
+    from pipeline.notify.templates import templates_for
+    templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
+    team, sender = our_addresses(profile)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for r in lines:
+        groups[r.kind].append(r.text)
+    context = {"kind": "digest", "today": today, "count": len(lines), "groups": dict(groups),
+               "service": service_context(profile), "fallback": {"sw": None, "used": None}}
+    key = f"digest:{today.isoformat()}"
+    subject = templates.subject("digest", context)
+    msg = build_email(key=key, subject=subject, sender=sender, sender_name=profile.mail.from_name,
+                      to=(team,), cc=(), reply_to=team, auto_submitted="auto-generated",
+                      text=templates.body("digest", "txt", context),
+                      html=templates.body("digest", "html", context))
+    return OutgoingMessage(key=key, to=(team,), cc=(), subject=subject, message=msg,
+                           kind="digest")

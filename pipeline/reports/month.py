@@ -1,0 +1,292 @@
+"""The service's monthly figures: referrals, commitments met on time, sessions, suspensions,
+time to first session and workload, worked out from the ledger alone (so any past month can be
+made again and gives the same numbers), then written as a Word report (a chart and a table per
+section) and an Excel workbook of the same figures into outbox/reports/.
+
+Labels are data (form_templates/reports/month.toml). Proposals and decisions about
+suspensions come from the ledger's record of the Decisions sheet (`decisions_in`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline import dates
+from pipeline.effect import EffectName
+from pipeline.paths import FORM_TEMPLATES
+from pipeline.validate.calendar import ServiceCalendar, due_dates
+
+HELD = ("Took place", "Ended early")
+MISSED = ("Parent did not attend", "Parent late, session cancelled")
+REFERRAL_OUTCOMES = ("accepted", "incomplete", "old_form")
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, Any]:
+    with open(FORM_TEMPLATES / "reports" / "month.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[tuple[str, Any]]                     # (label, value) for the table
+    chart: dict[str, float]                         # label -> number for the chart
+    chart_title: str
+    lists: dict[str, list[str]] = field(default_factory=dict)   # e.g. late references
+
+
+@dataclass
+class MonthFigures:
+    month: dt.date                                  # the first of the month
+    title: str
+    intro: str
+    sections: list[Section]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def value(self, key: str, label: str) -> Any:
+        return dict(self.section(key).rows)[label]
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, dates.add_months(first, 1) - dt.timedelta(days=1)
+
+
+def decisions_in(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
+    """Suspensions proposed in the month, and how many of them people approved or declined
+    (the tracker's Decisions sheet, as the ledger keeps it)."""
+    out = Counter()
+    for sa in ledger.rule_actions():
+        a = sa.action
+        if a.kind != "suspension" or not first <= sa.created_at.date() <= last:
+            continue
+        out["proposed"] += 1
+        if a.decision in ("Approved", "Declined"):
+            out[a.decision.lower()] += 1
+    return dict(out)
+
+
+def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = None
+                  ) -> MonthFigures:
+    """Every figure of the month, from the ledger."""
+    from pipeline.render.context import settings
+    from pipeline.reports.review import current, row_of
+    w = words()
+    first, last = month_bounds(month)
+    cal = ServiceCalendar(profile)
+    items = ledger.items()
+    by_id = {i.id: i for i in items}
+    sections: list[Section] = []
+
+    # 1. referrals received in the month
+    s = w["sections"]["referrals"]
+    got = [i for i in items if i.outcome in REFERRAL_OUTCOMES
+           and first <= i.received_at.date() <= last]
+    n = Counter(i.outcome for i in got)
+    reasons = Counter(p.label for i in got if i.outcome == "incomplete" and i.verdict
+                      for p in i.verdict.problems)
+    top = [f"{label} ({k})" for label, k in reasons.most_common(5)]
+    rows = [(s["received"], len(got)), (s["accepted"], n["accepted"]),
+            (s["returned"], n["incomplete"]), (s["old_forms"], n["old_form"])]
+    sections.append(Section("referrals", s["title"], rows,
+                            {label: v for label, v in rows[1:]}, s["chart"],
+                            {s["reasons"]: top}))
+
+    # 2. commitments, for referrals accepted in the month
+    s = w["sections"]["commitments"]
+    acked = ledger.done_effects(EffectName.MAIL)
+    packed = ledger.done_effects(EffectName.PAPERWORK)
+    sessions = ledger.all_sessions()
+    first_held: dict[str, dt.date] = {}
+    for rec, live in sessions.values():
+        if live and rec.outcome in HELD and (rec.reference not in first_held
+                                            or rec.date < first_held[rec.reference]):
+            first_held[rec.reference] = rec.date
+    today = last          # judged at the month's end: the same answer whenever it is run
+    met: dict[str, list[str]] = defaultdict(list)
+    late: dict[str, list[str]] = defaultdict(list)
+    accepted = [i for i in got if i.outcome == "accepted" and i.reference]
+    for i in accepted:
+        due = due_dates(i.received_at, profile)
+        due.setdefault("acknowledge", cal.counted_from(i.received_at))
+        done = {"acknowledge": _day(acked.get(i.id)), "allocation": _day(packed.get(i.id)),
+                "first_session": first_held.get(i.reference)}
+        for key in ("acknowledge", "allocation", "first_session"):
+            if key not in due:
+                continue
+            when = done[key]
+            if when is not None and when <= due[key]:
+                met[key].append(i.reference)
+            elif when is not None or due[key] < today:
+                late[key].append(i.reference)
+    rows, chart, lists = [], {}, {}
+    for key in ("acknowledge", "contact", "allocation", "first_session"):
+        if key == "contact":
+            rows.append((s["contact"], s["not_measured"]))
+            continue
+        if key == "first_session" and profile.timescales.first_session is None:
+            continue
+        total = len(met[key]) + len(late[key])
+        pct = round(100 * len(met[key]) / total) if total else None
+        rows.append((s[key], f"{pct}% ({len(met[key])} of {total})" if total else "none due"))
+        if pct is not None:
+            chart[s[key]] = pct
+        if late[key]:
+            lists[f"{s['late']}: {s[key]}"] = sorted(late[key])
+    sections.append(Section("commitments", s["title"], rows, chart, s["chart"], lists))
+
+    # 3. sessions by session date
+    s = w["sections"]["sessions"]
+    table = settings()["attendance"]
+    recs = [r for r in current([r for r, _ in sessions.values()]) if first <= r.date <= last]
+    counted = Counter(row_of(r, table) for r in recs)
+    rows = [(s["offered"], len(recs)), (s["held"], sum(1 for r in recs if r.outcome in HELD)),
+            (s["missed"], sum(1 for r in recs if r.outcome in MISSED))]
+    chart = {}
+    for row in table:
+        if row.get("outcomes") and row["key"] not in ("took_place", "ended_early"):
+            rows.append((row["label"], counted.get(row["key"], 0)))
+            chart[row.get("short", row["label"])] = counted.get(row["key"], 0)
+    chart = {s["held"].split(" (")[0]: rows[1][1], **chart}
+    sections.append(Section("sessions", s["title"], rows, chart, s["chart"]))
+
+    # 4. suspensions
+    s = w["sections"]["suspensions"]
+    actions = [a.action for a in ledger.rule_actions()]
+    started = sum(1 for a in actions if a.kind == "suspension" and a.suspended_from
+                  and first <= a.suspended_from <= last)
+    legal = sum(1 for a in actions if a.kind == "legal_advice" and a.session_dates
+                and first <= max(a.session_dates) <= last)
+    rows = [(s["started"], started), (s["legal_advice"], legal)]
+    decided = decisions_in(ledger, first, last)
+    for key in ("proposed", "approved", "declined"):
+        rows.append((s[key], decided.get(key, 0)))
+    sections.append(Section("suspensions", s["title"], rows,
+                            {label: v for label, v in rows if isinstance(v, int)}, s["chart"]))
+
+    # 5. referral to first session, for first sessions held in the month
+    s = w["sections"]["waiting"]
+    received = {}
+    for i in items:
+        if i.outcome == "accepted" and i.reference and i.reference not in received:
+            received[i.reference] = i.received_at
+    waits = sorted((cal.working_days_between(cal.counted_from(received[ref]), day), ref)
+                   for ref, day in first_held.items() if first <= day <= last and ref in received)
+    rows = [(s["count"], len(waits)),
+            (s["median"], statistics.median(w_ for w_, _ in waits) if waits else "none"),
+            (s["slowest"], waits[-1][0] if waits else "none"),
+            (s["slowest_ref"], waits[-1][1] if waits else "none")]
+    buckets = Counter(_bucket(w_) for w_, _ in waits)
+    sections.append(Section("waiting", s["title"], rows,
+                            {b: buckets.get(b, 0) for b in BUCKETS}, s["chart"]))
+
+    # 6. workload: sessions recorded in the month by the worker named on the record
+    s = w["sections"]["workload"]
+    per: Counter = Counter()
+    weeks: dict[str, Counter] = defaultdict(Counter)
+    for r in recs:
+        rec_item = by_id.get(r.item_id)
+        values = rec_item.verdict.values if rec_item and rec_item.verdict else {}
+        who = " ".join(str(values.get("session.supervisor") or "Not named").split())
+        per[who] += 1
+        weeks[who][r.date.isocalendar()[:2]] += 1
+    rows = [(who, f"{k} ({s['busiest_week']} {max(weeks[who].values())})")
+            for who, k in sorted(per.items(), key=lambda x: (-x[1], x[0]))]
+    sections.append(Section("workload", s["title"], rows, dict(per.most_common(15)),
+                            s["chart"]))
+
+    from pipeline import clock
+    made = made or clock.today()
+    return MonthFigures(first, w["title"].format(service=profile.service_name,
+                                                 month=dates.month_year(first)),
+                        w["intro"].format(made=dates.day_month_year(made)), sections)
+
+
+BUCKETS = ["0-5", "6-10", "11-20", "21-40", "over 40"]
+
+
+def _bucket(days: int) -> str:
+    for label, top in zip(BUCKETS, (5, 10, 20, 40)):
+        if days <= top:
+            return label
+    return BUCKETS[-1]
+
+
+def _day(stamp: str | None) -> dt.date | None:
+    return dt.datetime.fromisoformat(stamp).date() if stamp else None
+
+
+# ---------------------------------------------------------------- writing
+
+def write_month_report(fig: MonthFigures, profile, out_dir: Path) -> tuple[Path, Path]:
+    """The Word report and the Excel workbook of the same figures."""
+    from pipeline.files import private_dir
+    out_dir = private_dir(Path(out_dir))
+    stem = words()["file_name"].format(month=f"{fig.month:%Y-%m}")
+    return _docx(fig, out_dir / f"{stem}.docx"), _xlsx(fig, out_dir / f"{stem}.xlsx")
+
+
+def _docx(fig: MonthFigures, path: Path) -> Path:
+    import io
+
+    from docx import Document
+    from docx.shared import Mm
+
+    from pipeline.files import write_private
+    from pipeline.render.chart import attendance_chart
+    doc = Document()
+    doc.add_heading(fig.title, 0)
+    doc.add_paragraph(fig.intro)
+    for sec in fig.sections:
+        doc.add_heading(sec.title, 1)
+        if sec.chart:
+            png = attendance_chart(sec.chart, sec.chart_title)
+            doc.add_picture(io.BytesIO(png), width=Mm(150))
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, value in sec.rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = str(label), str(value)
+        for label, refs in sec.lists.items():
+            doc.add_paragraph(f"{label}: {', '.join(refs) if refs else 'none'}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return write_private(path, buf.getvalue())
+
+
+def _xlsx(fig: MonthFigures, path: Path) -> Path:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from pipeline.files import write_private
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Figures"
+    ws.append([fig.title])
+    ws["A1"].font = Font(bold=True, size=13)
+    for sec in fig.sections:
+        ws.append([])
+        ws.append([sec.title])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        for label, value in sec.rows:
+            ws.append([str(label), value])
+        for label, refs in sec.lists.items():
+            ws.append([label, ", ".join(refs)])
+    ws.column_dimensions["A"].width = 60
+    ws.column_dimensions["B"].width = 40
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_private(path, buf.getvalue())

@@ -1,0 +1,86 @@
+"""Reviews as data: each referral's next Looked After Child review and its IRO.
+
+A co-ordinator types `Next review`, `IRO` and `IRO email` into the Referrals sheet
+(form_templates/tracker.toml); while `Next review` is blank, the review date on the referral
+form stands (the form seeds the first review). Reading is allowed while the workbook is open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline import clock
+from pipeline.tracker.columns import load_spec
+from pipeline.tracker.create import headers
+from pipeline.tracker.rows import parse_date
+from pipeline.tracker.sync import workbook_path
+from pipeline.tracker.workbook import Package, WorkbookError, read_rows
+
+log = logging.getLogger("pipeline.tracker")
+
+COLUMNS = {"next_review", "iro_name", "iro_email"}
+
+
+@dataclass(frozen=True)
+class Review:
+    reference: str
+    date: dt.date | None              # the next review; None: no date anywhere
+    iro_name: str = ""
+    iro_email: str = ""
+    from_tracker: bool = False        # the date came from the tracker (else the referral form)
+
+
+def _text(v: Any) -> str:
+    return " ".join(str(v).split()) if v not in (None, "") else ""
+
+
+def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
+    """reference -> {"next_review", "iro_name", "iro_email"} typed in the tracker ({} when the
+    workbook cannot be read)."""
+    spec = load_spec()
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    if sheet is None or not COLUMNS <= {c.key for c in sheet.columns}:
+        return {}
+    if years is None:
+        this = clock.today().year
+        years = [this - 1, this]
+    hdrs = headers(sheet, profile)
+    out: dict[str, dict[str, Any]] = {}
+    for year in sorted(years):
+        path = workbook_path(config, profile, year, spec)
+        if not path.exists():
+            continue
+        try:
+            pkg = Package.open(path)
+        except (WorkbookError, OSError) as exc:
+            log.warning("tracker: cannot read %s for reviews: %s", path.name, exc)
+            continue
+        for ref, values in read_rows(pkg, sheet, hdrs, keys=COLUMNS | {sheet.key}).items():
+            day = values.get("next_review")
+            out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
+                        "iro_name": _text(values.get("iro_name")),
+                        "iro_email": _text(values.get("iro_email"))}
+    return out
+
+
+def review_of(item, typed: dict[str, Any] | None) -> Review:
+    """The referral's next review: the tracker's date, else the form's."""
+    typed = typed or {}
+    values = item.verdict.values if item.verdict else {}
+    form_date = values.get("review.next_date")
+    form_date = form_date if isinstance(form_date, dt.date) else None
+    day = typed.get("next_review")
+    iro = typed.get("iro_name") or _text(values.get("iro.name"))
+    return Review(reference=item.reference, date=day or form_date, iro_name=iro,
+                  iro_email=typed.get("iro_email") or _text(values.get("iro.email")),
+                  from_tracker=day is not None)
+
+
+def reviews(ledger, config, profile) -> dict[str, Review]:
+    """reference -> Review for every accepted referral (the latest accepted item wins)."""
+    latest = {i.reference: i for i in ledger.items(outcome="accepted") if i.reference}
+    typed = tracker_reviews(config, profile)
+    return {ref: review_of(item, typed.get(ref)) for ref, item in latest.items()}

@@ -1,0 +1,64 @@
+"""The team's daily digest: what needs doing today, once a working day, and the same lines on
+`family-time status`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.effect import EffectPass, EffectsReport
+from pipeline.notify.digest import DigestEffect, reminders
+from tests.helpers.season_kit import ALLOCATIONS
+
+FRIDAY = dt.date(2026, 11, 27)
+
+
+def _profile(profile):
+    over = profile.oversight.model_copy(update={"weekly_sessions_max": 0,
+                                               "digest_time": dt.time(7, 30)})
+    return profile.model_copy(update={"oversight": over})
+
+
+def test_what_the_team_should_see_to(season):
+    config, profile, ledger, _ = season
+    lines = reminders(ledger, config, _profile(profile), FRIDAY, allocations=ALLOCATIONS)
+    texts = [r.text for r in lines]
+    # Tuesday 24 Nov has no record and the 2-working-day deadline (26 Nov) has passed
+    assert "FT-2026-00001: no session record for 24/11/2026 (due by 26/11/2026)" in texts
+    assert any(t.startswith("FT-2026-00003: returned on 21/09/2026, not sent again") for t in texts)
+    assert any(t.startswith("FT-2026-00004: returned on 02/10/2026") for t in texts)
+    assert "FT-2026-00001: review on 01/12/2026 and no report made yet" in texts
+    assert "Dee Example: 1 session this week (the service's limit is 0)" in texts
+    assert [r.kind for r in lines] == sorted((r.kind for r in lines), key=[
+        "records_overdue", "proposals", "not_resubmitted", "due", "review", "workload"].index)
+
+
+def test_one_email_a_working_day_at_the_set_time(season, monkeypatch):
+    config, profile, ledger, _ = season
+    import pipeline.notify.digest as digest
+    monkeypatch.setenv("FAMILY_TIME_TODAY", FRIDAY.isoformat())
+    monkeypatch.setattr(digest, "reminders",
+                        lambda *a, **k: reminders(ledger, config, _profile(profile), FRIDAY,
+                                                  allocations=ALLOCATIONS))
+    effect = DigestEffect()
+    early = dt.datetime.combine(FRIDAY, dt.time(7, 0)).timestamp()
+    report = EffectsReport()
+    assert effect.due(EffectPass(ledger, config, _profile(profile), early, report)) == []
+    at = dt.datetime.combine(FRIDAY, dt.time(8, 0)).timestamp()
+    p = EffectPass(ledger, config, _profile(profile), at, report)
+    effect.run(effect.due(p), p)
+    assert effect.due(p) == []                                 # once a day
+    mails = list(config.mail_dir.glob("digest*.eml"))
+    assert len(mails) == 1
+    body = mails[0].read_text(errors="replace")
+    assert "Subject: Family Time: 5 things to see to today, 27/11/2026" in body
+    assert "FT-2026-00003" in body and "Ava" not in body       # references, not children's names
+
+
+def test_status_shows_the_same_lines(season, monkeypatch):
+    config, profile, ledger, _ = season
+    monkeypatch.setenv("FAMILY_TIME_TODAY", FRIDAY.isoformat())
+    from pipeline.commands.status import gather
+    facts = gather(ledger, config, profile)
+    got = {r["text"] for r in facts["reminders"]}
+    want = {r.text for r in reminders(ledger, config, profile, FRIDAY)}
+    assert got == want and any("FT-2026-00003" in t for t in got)
