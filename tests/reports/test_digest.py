@@ -28,6 +28,8 @@ def test_what_the_team_should_see_to(season):
     assert any(t.startswith("FT-2026-00004: returned on 02/10/2026") for t in texts)
     assert "FT-2026-00001: review on 01/12/2026 and no report made yet" in texts
     assert "Dee Example: 1 session this week (the service's limit is 0)" in texts
+    assert any(t.startswith("P1 FT-2026-00001: 'Suspend family time' waits for a decision by "
+                            "the Family Time team manager, with the social worker") for t in texts)
     assert [r.kind for r in lines] == sorted((r.kind for r in lines), key=[
         "records_overdue", "proposals", "not_resubmitted", "due", "review", "workload"].index)
 
@@ -50,7 +52,8 @@ def test_one_email_a_working_day_at_the_set_time(season, monkeypatch):
     mails = list(config.mail_dir.glob("digest*.eml"))
     assert len(mails) == 1
     body = mails[0].read_text(errors="replace")
-    assert "Subject: Family Time: 5 things to see to today, 27/11/2026" in body
+    # the five the season leaves, and the suspension proposal nobody has decided yet
+    assert "Subject: Family Time: 6 things to see to today, 27/11/2026" in body
     assert "FT-2026-00003" in body and "Ava" not in body       # references, not children's names
 
 
