@@ -48,12 +48,12 @@ def test_the_whole_archive_path_is_capped_at_260_characters(tmp_path, monkeypatc
 def test_the_scratch_copy_has_a_short_generated_name(work, monkeypatch):
     import pipeline.extract as extract
     seen = []
-    real = extract.extract_file
+    real = extract.extract_all
 
     def spy(path, profile=None):
         seen.append(Path(path))
         return real(path, profile)
-    monkeypatch.setattr(extract, "extract_file", spy)
+    monkeypatch.setattr(extract, "extract_all", spy)
     long_name = "Referral " + "x" * 200 + ".docx"
     work.drop("forms/referral-complete.docx", long_name)
     items = process_file(work.inbox / long_name, work.config, work.profile, work.ledger)
