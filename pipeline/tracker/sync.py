@@ -135,12 +135,13 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
     Rows whose hidden check cell matches are skipped unless `full`; `full` reads every
     pipeline cell (what `tracker check` reports, and `tracker sync --full` corrects).
     """
-    wanted = [s.name for s in spec.enabled_sheets if s.name in sheets or all_sheets]
+    wanted = [s.name for s in spec.enabled_sheets
+              if s.name in sheets or all_sheets or s.kept_by_people]
     pkg, created = _open(path, spec, profile, wanted if edit else [])
     outcome = _Reconciliation(pkg=pkg, created=created)
     date_fmt = spec.date_format
     for sheet in spec.enabled_sheets:
-        if sheet.name not in wanted:
+        if sheet.name not in wanted or sheet.kept_by_people:
             continue
         sources = sheets.get(sheet.name, {})
         hdrs = headers(sheet, profile)
@@ -411,6 +412,29 @@ def _existing_years(config: Any, profile: Profile, spec: TrackerSpec) -> list[in
                 years.append(year)
                 break
     return years
+
+
+def read_staff(config: Any, profile: Profile, year: int | None = None) -> list[dict[str, str]]:
+    """The people co-ordinators list on the Staff sheet (name, role, email, hours), from this
+    year's workbook; [] when there is no such sheet or nobody is on it."""
+    spec = load_spec()
+    sheet = next((s for s in spec.enabled_sheets if s.kept_by_people), None)
+    if sheet is None:
+        return []
+    path = workbook_path(config, profile, year or clock.today().year, spec)
+    if not path.exists():
+        return []
+    try:
+        pkg = Package.open(path)
+    except (WorkbookError, OSError) as exc:
+        log.warning("tracker: cannot read the staff list in %s: %s", path.name, exc)
+        return []
+    out = []
+    for name, values in read_rows(pkg, sheet, headers(sheet, profile)).items():
+        person = {k: (_as_text(v) or "") for k, v in values.items()}
+        person[sheet.key] = name
+        out.append(person)
+    return out
 
 
 def _as_text(value: Any) -> str | None:
