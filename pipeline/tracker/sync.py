@@ -26,6 +26,7 @@ from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item
 from pipeline.profile import Profile
 from pipeline.tracker import lock
+from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import RowSource, parse_date, row_sources
@@ -482,6 +483,8 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
                 v = values.get(key)
                 if key == "first_date":
                     fields[key] = v if isinstance(v, dt.date) else parse_date(v)
+                    if fields[key] is None and _as_text(v):
+                        fields["first_date_text"] = _as_text(v)     # said back, not guessed
                 else:
                     text = _as_text(v)
                     for choice in choices.get(key, []):
@@ -489,5 +492,5 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
                             text = choice
                     fields[key] = text
             if any(v not in (None, "") for v in fields.values()):
-                found[ref] = Allocation(reference=ref, **fields)
+                found[ref] = TypedAllocation(reference=ref, **fields)
     return list(found.values())
