@@ -395,8 +395,8 @@ class _Sessions:
         case = normalise_case_id(case_id)
         if not case:
             return None
-        rows = self._query("SELECT * FROM items WHERE case_id = ? AND outcome = 'accepted' AND "
-                           "reference IS NOT NULL ORDER BY id DESC LIMIT 1", (case,))
+        rows = self._query(self._ITEMS + " WHERE i.case_id = ? AND i.outcome = 'accepted' AND "
+                           "i.reference IS NOT NULL ORDER BY i.id DESC LIMIT 1", (case,))
         return self._item(rows[0]) if rows else None
 
     def report_made(self, reference: str, review_date: dt.date) -> str | None:

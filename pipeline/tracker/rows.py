@@ -103,7 +103,8 @@ class _Context:
         return self.word("item_key", id=self.item.id)
 
     def _summary_verdict(self) -> str:
-        flags = [f.replace("_", " ") for f in (self.item.verdict.flags if self.item.verdict else [])]
+        flags = [f.replace("_", " ") for f in (self.item.verdict.flags if self.item.verdict else [])
+                 if f != "updated_referral"]        # said with its date below
         text = self.word("accepted") if self.item.outcome == "accepted" else self.item.outcome
         text += self.word("flag_separator") + ", ".join(flags) if flags else ""
         accepted = sorted((i for i in self.group if i.outcome == "accepted"), key=_order)
