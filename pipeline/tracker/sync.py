@@ -181,7 +181,7 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
                     cells = [(cols[ck], v) for ck, v in src.row.items() if ck in cols]
                     if check_col:
                         cells.append((check_col, src.signature))
-                    pkg.append_row(sp, cells, date_fmt)
+                    pkg.append_row(sp, cells, date_fmt, key_col)
                 continue
             number, row, seen_check = hit
             if not full and seen_check == src.signature:
