@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pipeline.extract as extract
 import pipeline.validate as validate
+from pipeline import clock
 from pipeline.archive import archive_original, reason_text
 from pipeline.dates import short_date, short_datetime
 from pipeline.effect import EffectName
@@ -201,8 +202,9 @@ def _clear_leftovers(config) -> None:
 # ---------------------------------------------------------------- reading
 
 def _received(path: Path) -> dt.datetime:
-    """When the file arrived: its modification time, never in the future."""
-    now = dt.datetime.now()
+    """When the file arrived: its modification time, never in the future (the pipeline's
+    today, which a demonstration may set)."""
+    now = clock.now()
     try:
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
     except OSError:
@@ -219,7 +221,7 @@ def _email_received(date_text: str | None, fallback: dt.datetime) -> dt.datetime
         return fallback
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
-    return when.replace(microsecond=0) if when <= dt.datetime.now() else fallback
+    return when.replace(microsecond=0) if when <= clock.now() else fallback
 
 
 def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> list[ItemDraft]:

@@ -7,6 +7,8 @@ import argparse
 import datetime as dt
 import sys
 
+from pipeline import clock
+
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 HELP = "List the service's closed days (bank holidays, training days) and working-day rules."
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(exc, file=sys.stderr)
         return 2
-    year = args.year or dt.date.today().year
+    year = args.year or clock.today().year
     if not 1900 <= year <= 2200:
         print(f"--year: {year} is not a year the calendar can show (1900 to 2200).",
               file=sys.stderr)

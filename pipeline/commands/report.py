@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from pipeline import clock
+
 HELP = "Make a report: 'lac' is the Family Time report for a Looked After Child review."
 
 
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         ledger.close()
     values = item.verdict.values if item.verdict else {}
     review = values.get("review.next_date")
-    period_to = args.period_to or (review if isinstance(review, dt.date) else dt.date.today())
+    period_to = args.period_to or (review if isinstance(review, dt.date) else clock.today())
     period_from = args.period_from or (allocation.first_date if allocation and
                                        allocation.first_date else
                                        item.received_at.date())
