@@ -314,6 +314,7 @@ class InboxWatcher:
                     handled = self.step()
                     if self.workbooks.saved():        # an allocation typed and saved
                         handled = handled or 1
+                    if handled:
                         if effects_thread:
                             self._effects_due.set()
                         else:
