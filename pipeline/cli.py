@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    from pipeline import clock
+    if clock.notice() and args.command != "status":     # status says it in its own output
+        print(clock.notice(), file=sys.stderr)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:

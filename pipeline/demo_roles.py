@@ -1,8 +1,10 @@
 """What a co-ordinator and a supervisor do by hand, acted out for `family-time demo`.
 
-The demo shows the whole loop on a fresh folder: a co-ordinator allocates a referral by typing
-into its tracker row (openpyxl here, saving the workbook as Excel would), and the supervisor
-fills in two of the pre-filled session records and sends them back. Used only by the demo.
+The demo shows the whole loop on a fresh folder: a co-ordinator lists the supervisor on the
+Staff sheet and allocates a referral by typing into its tracker row (openpyxl here, saving the
+workbook as Excel would) with a first session still to come; weeks later (the pipeline's
+clock, FAMILY_TIME_TODAY) the supervisor fills in two of the pre-filled session records and
+sends them back. Nothing in the demo's letters is in the past. Used only by the demo.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pipeline.models import Item
 from pipeline.profile import Profile
 
 DEMO_SUPERVISOR = "Robin Supervisor-Example"      # fictional, like everyone in the samples
-DEMO_TIME = "10:00-11:30"
+DEMO_SUPERVISOR_EMAIL = "robin.supervisor@example.org"
+DEMO_TIME = "10am"                                  # typed as people type it
 
 
 def first_date_weeks_ago(profile: Profile, today: dt.date, weeks: int = 2) -> dt.date:
@@ -26,6 +29,29 @@ def first_date_weeks_ago(profile: Profile, today: dt.date, weeks: int = 2) -> dt
     while not calendar.is_session_day(day):
         day -= dt.timedelta(days=1)
     return day
+
+
+def first_date_ahead(profile: Profile, today: dt.date, days: int = 7) -> dt.date:
+    """A weekday session day at least `days` ahead: the family and carer get notice."""
+    from pipeline.validate.calendar import ServiceCalendar
+    calendar = ServiceCalendar(profile)
+    day = today + dt.timedelta(days=days)
+    while not calendar.is_session_day(day) or day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def list_staff(config, profile: Profile, year: int) -> None:
+    """The co-ordinator puts the supervisor on the Staff sheet (so the drop-down offers them
+    and the pack email reaches them)."""
+    import openpyxl
+
+    from pipeline.tracker.columns import load_spec
+    from pipeline.tracker.sync import workbook_path
+    path = workbook_path(config, profile, year, load_spec())
+    book = openpyxl.load_workbook(path)
+    book["Staff"].append([DEMO_SUPERVISOR, profile.supervisor_role, DEMO_SUPERVISOR_EMAIL, 30])
+    book.save(path)
 
 
 def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[str, object]:
@@ -57,8 +83,10 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
     return typed
 
 
-def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2) -> list[Path]:
-    """The supervisor's first records: the parent did not come and gave no reason."""
+def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2,
+                             sent_on: dt.date | None = None) -> list[Path]:
+    """The supervisor's first records: the parent did not come and gave no reason (sent on
+    `sent_on`, the demo's "weeks later")."""
     from pipeline.render.record_form import fill_controls
     records = sorted(pack_dir.glob("Session record *.docx"))[:how_many]
     sent = []
@@ -73,6 +101,10 @@ def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2) -> 
             "session.author": DEMO_SUPERVISOR,
             "session.written_on": day,
         }))
+        if sent_on is not None:
+            import os
+            stamp = dt.datetime.combine(sent_on, dt.time(9, 0)).timestamp()
+            os.utime(sent[-1], (stamp, stamp))
     return sent
 
 

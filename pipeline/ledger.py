@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipeline import clock
 from pipeline.effect import EffectName
 from pipeline.files import private_dir
 from pipeline.models import Item, Outcome, RuleAction, SessionRecord, Verdict
@@ -111,6 +112,26 @@ CREATE TABLE IF NOT EXISTS rule_actions (
     status_written_at  TEXT,            -- "Suspended until" written to the tracker
     UNIQUE (reference, kind, dates)
 );
+-- Packs made: one row per version, with the allocation each was made from, so a changed
+-- allocation is noticed and the pack remade (and mailed once per version).
+CREATE TABLE IF NOT EXISTS packs (
+    reference    TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    item_id      INTEGER NOT NULL,
+    allocation   TEXT NOT NULL,     -- the Allocation as JSON, as the pack used it
+    made_at      TEXT NOT NULL,
+    documents    TEXT NOT NULL,     -- JSON list of the files made
+    changed      TEXT NOT NULL DEFAULT '',   -- what changed from the version before
+    short_notice INTEGER NOT NULL DEFAULT 0,
+    mailed_at    TEXT,
+    PRIMARY KEY (reference, version)
+);
+-- What a co-ordinator must correct before a pack can be made (shown in the Paperwork cell).
+CREATE TABLE IF NOT EXISTS allocation_problems (
+    reference  TEXT PRIMARY KEY,
+    text       TEXT NOT NULL,
+    noted_at   TEXT NOT NULL
+);
 -- Looked After Child review reports made (one per referral per review date).
 CREATE TABLE IF NOT EXISTS reports (
     reference    TEXT NOT NULL,
@@ -164,6 +185,8 @@ class ItemDraft:
     agreement_attached: bool = False
     effects: list[EffectName] = field(default_factory=list)   # the effects this item owes
     linked_to: int | None = None                        # set for duplicates (the earlier item)
+    update_of: str | None = None        # the open referral (reference) this one updates
+    previous_reference: str | None = None   # the child's closed referral, named by the new one
     received_at: dt.datetime | None = None              # an email's own date; else the file's
     session: SessionRecord | None = None                # a linked session record (item_id 0)
 
@@ -214,6 +237,14 @@ class Effect:
     next_attempt_at: float
     last_error: str | None
     waiting: str | None
+
+
+def _pack(row: sqlite3.Row) -> dict:
+    return {"reference": row["reference"], "version": row["version"],
+            "item_id": row["item_id"], "allocation": json.loads(row["allocation"]),
+            "made_at": dt.datetime.fromisoformat(row["made_at"]),
+            "documents": json.loads(row["documents"]), "changed": row["changed"],
+            "short_notice": bool(row["short_notice"]), "mailed_at": row["mailed_at"]}
 
 
 def normalise_case_id(value: Any) -> str | None:
@@ -317,6 +348,68 @@ class _Sessions:
             for i in action_ids:
                 db.execute("UPDATE rule_actions SET status_written_at = ? WHERE id = ? AND "
                            "status_written_at IS NULL", (_iso(dt.datetime.now()), i))
+
+    # ---- packs and the allocations they were made from
+    def latest_pack(self, reference: str) -> dict | None:
+        rows = self._query("SELECT * FROM packs WHERE reference = ? ORDER BY version DESC "
+                           "LIMIT 1", (reference,))
+        return _pack(rows[0]) if rows else None
+
+    def latest_packs(self) -> dict[str, dict]:
+        """reference -> its newest pack (version, allocation, made_at, changed, ...)."""
+        rows = self._query("SELECT p.* FROM packs p JOIN (SELECT reference, MAX(version) AS v "
+                           "FROM packs GROUP BY reference) m ON p.reference = m.reference AND "
+                           "p.version = m.v")
+        return {r["reference"]: _pack(r) for r in rows}
+
+    def add_pack(self, reference: str, item_id: int, allocation: dict, documents: list[str],
+                 changed: str = "", short_notice: bool = False) -> int:
+        """Record a new version of a referral's pack; its version number."""
+        with self._tx() as db:
+            row = db.execute("SELECT MAX(version) AS v FROM packs WHERE reference = ?",
+                             (reference,)).fetchone()
+            version = (row["v"] or 0) + 1
+            db.execute("INSERT INTO packs (reference, version, item_id, allocation, made_at, "
+                       "documents, changed, short_notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (reference, version, item_id, json.dumps(allocation, default=str),
+                        _iso(clock.now()), json.dumps(documents), changed,
+                        int(short_notice)))
+            db.execute("DELETE FROM allocation_problems WHERE reference = ?", (reference,))
+        return version
+
+    def mark_pack_mailed(self, reference: str, version: int) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE packs SET mailed_at = ? WHERE reference = ? AND version = ?",
+                       (_iso(clock.now()), reference, version))
+
+    def set_allocation_problem(self, reference: str, text: str | None) -> bool:
+        """Note (or clear, with None) what must be corrected; True when it changed."""
+        with self._tx() as db:
+            row = db.execute("SELECT text FROM allocation_problems WHERE reference = ?",
+                             (reference,)).fetchone()
+            if (row["text"] if row else None) == text:
+                return False
+            if text is None:
+                db.execute("DELETE FROM allocation_problems WHERE reference = ?", (reference,))
+            else:
+                db.execute("INSERT INTO allocation_problems (reference, text, noted_at) VALUES "
+                           "(?, ?, ?) ON CONFLICT (reference) DO UPDATE SET text = excluded.text, "
+                           "noted_at = excluded.noted_at",
+                           (reference, text, _iso(clock.now())))
+        return True
+
+    def allocation_problems(self) -> dict[str, str]:
+        return {r["reference"]: r["text"] for r in
+                self._query("SELECT reference, text FROM allocation_problems")}
+
+    def open_referral_of_case(self, case_id: str | None) -> Item | None:
+        """The child's latest accepted referral (its newest item), or None."""
+        case = normalise_case_id(case_id)
+        if not case:
+            return None
+        rows = self._query(self._ITEMS + " WHERE i.case_id = ? AND i.outcome = 'accepted' AND "
+                           "i.reference IS NOT NULL ORDER BY i.id DESC LIMIT 1", (case,))
+        return self._item(rows[0]) if rows else None
 
     def report_made(self, reference: str, review_date: dt.date) -> str | None:
         rows = self._query("SELECT path FROM reports WHERE reference = ? AND review_date = ?",
@@ -446,7 +539,12 @@ class Ledger(_Sessions):
                      received_at: dt.datetime, d: ItemDraft) -> int:
         reference, linked_to = None, d.linked_to
         case_id = normalise_case_id(d.case_id)
-        if takes_reference(d.outcome, d.verdict):
+        if d.update_of:                # one child, one open referral: the same reference
+            reference = d.update_of
+            row = db.execute("SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1",
+                             (reference,)).fetchone()
+            linked_to = row["id"] if row else linked_to
+        elif takes_reference(d.outcome, d.verdict):
             earlier = None
             if case_id:                # the case's latest referral
                 marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
@@ -454,7 +552,8 @@ class Ledger(_Sessions):
                     "SELECT id, outcome, reference FROM items WHERE case_id = ? AND outcome IN "
                     f"({marks}) AND reference IS NOT NULL ORDER BY id DESC LIMIT 1",
                     (case_id, *REFERRAL_OUTCOMES)).fetchone()
-            if earlier is not None and earlier["outcome"] in RESUBMITTABLE:
+            if earlier is not None and earlier["outcome"] in RESUBMITTABLE \
+                    and not d.previous_reference:
                 reference, linked_to = earlier["reference"], earlier["id"]
             else:
                 reference = self._next_reference(db, (d.received_at or received_at).year)

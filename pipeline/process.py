@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pipeline.extract as extract
 import pipeline.validate as validate
+from pipeline import clock
 from pipeline.archive import archive_original, reason_text
 from pipeline.dates import short_date, short_datetime
 from pipeline.effect import EffectName
@@ -108,7 +109,8 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
                                 effects=[EffectName.TRACKER, EffectName.MAIL])]
     if not internal_error:
         try:
-            drafts = link_sessions(drafts, ledger, profile)
+            drafts = one_referral_per_child(link_sessions(drafts, ledger, profile), ledger,
+                                            config, profile)
         except sqlite3.OperationalError as exc:
             raise NotYet(f"ledger busy: {exc}") from exc
     try:
@@ -200,8 +202,9 @@ def _clear_leftovers(config) -> None:
 # ---------------------------------------------------------------- reading
 
 def _received(path: Path) -> dt.datetime:
-    """When the file arrived: its modification time, never in the future."""
-    now = dt.datetime.now()
+    """When the file arrived: its modification time, never in the future (the pipeline's
+    today, which a demonstration may set)."""
+    now = clock.now()
     try:
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
     except OSError:
@@ -218,7 +221,7 @@ def _email_received(date_text: str | None, fallback: dt.datetime) -> dt.datetime
         return fallback
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
-    return when.replace(microsecond=0) if when <= dt.datetime.now() else fallback
+    return when.replace(microsecond=0) if when <= clock.now() else fallback
 
 
 def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> list[ItemDraft]:
@@ -351,6 +354,55 @@ def _replacement_note(record: SessionRecord, ledger: Ledger) -> str:
 def _to_attention(d: ItemDraft, reason: str) -> None:
     d.outcome, d.reason = "session_attention", reason
     d.effects = [EffectName.TRACKER, EffectName.MAIL]
+
+
+# ---------------------------------------------------------------- one child, one referral
+
+UPDATED_FLAG = "updated_referral"
+
+
+def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, profile
+                           ) -> list[ItemDraft]:
+    """A child (CareFirst ID) has one open referral: a copy of the same form in the same email
+    is kept with the first; a new referral for a child already referred updates the open one
+    (same reference); one for a child whose referral was closed names the old reference."""
+    first_of_case: dict[str, ItemDraft] = {}
+    closed: set[str] | None = None
+    for d in drafts:
+        if d.outcome not in REFERRAL_OUTCOMES or not d.case_id:
+            continue
+        if d.case_id in first_of_case:
+            first = first_of_case[d.case_id]
+            d.outcome, d.effects = "duplicate", [EffectName.TRACKER]
+            d.reason = (f"A copy of the form '{first.original_name}' sent in the same email; "
+                        "kept with it as one referral.")
+            continue
+        first_of_case[d.case_id] = d
+        if d.outcome != "accepted":
+            continue
+        open_ = ledger.open_referral_of_case(d.case_id)
+        if open_ is None:
+            continue
+        if closed is None:
+            closed = _closed_references(config, profile)
+        if open_.reference in closed:
+            d.previous_reference = open_.reference
+            d.reason = (f"{d.reason} This child's earlier referral {open_.reference} was "
+                        "closed, so this is a new referral.").strip()
+            continue
+        d.update_of = open_.reference
+        d.reason = (f"Updated referral for {open_.reference} (the child already has an open "
+                    f"referral): {d.reason}").strip()
+        if d.verdict is not None and UPDATED_FLAG not in d.verdict.flags:
+            d.verdict = d.verdict.model_copy(update={"flags": [*d.verdict.flags, UPDATED_FLAG]})
+    return drafts
+
+
+def _closed_references(config, profile) -> set[str]:
+    """References whose Status a co-ordinator set to Closed in the tracker."""
+    from pipeline.tracker import allocations_or_none
+    return {ref for ref, a in allocations_or_none(config, profile).items()
+            if (a.status or "").strip().casefold() == "closed"}
 
 
 def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger) -> ItemDraft:

@@ -34,6 +34,54 @@ RETRY_MAX = 120.0
 STOP_GRACE = 0.8               # seconds the threads get to finish after a stop
 
 
+WORKBOOK_LOOK_EVERY = 0.5      # seconds between looks at the tracking workbook's stamp
+
+
+class WorkbookWatch:
+    """The tracking workbook, watched like the inbox: a save is noticed within a second, and
+    once the file has settled (unchanged for settle_seconds, and it opens) the effects run, so
+    an allocation typed and saved becomes a pack within seconds rather than at the next retry.
+    Only stamps are read here; what changed is the paperwork effect's business."""
+
+    def __init__(self, folder: Path, settle_seconds: float, clock=time.monotonic):
+        self.folder = folder
+        self.settling = SettleTracker(settle_seconds, clock)
+        self.clock = clock
+        self._stamps: dict[Path, tuple] = {}
+        self._changed: set[Path] = set()
+        self._last_look = 0.0
+
+    def _workbooks(self) -> list[Path]:
+        try:
+            return [p for p in self.folder.glob("*.xlsx") if not is_ignored(p)]
+        except OSError:
+            return []
+
+    def saved(self) -> bool:
+        """True once a workbook saved since the last look has settled."""
+        now = self.clock()
+        if now - self._last_look < WORKBOOK_LOOK_EVERY and not self._changed:
+            return False
+        self._last_look = now
+        for path in self._workbooks():
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stamp = (st.st_mtime_ns, st.st_size)
+            if self._stamps.get(path) not in (None, stamp):
+                self._changed.add(path)
+            self._stamps[path] = stamp
+        ready = False
+        for path in list(self._changed):
+            state = self.settling.check(path)
+            if state in ("ready", "gone"):
+                self._changed.discard(path)
+                self.settling.forget(path)
+                ready = ready or state == "ready"
+        return ready
+
+
 def _arrival(path: Path) -> tuple[float, str]:
     """First come, first served: when the file arrived (a copy keeps its old modified time,
     so the later of modified and changed/created), then its name."""
@@ -73,6 +121,7 @@ class InboxWatcher:
         self.handled: list = []                         # items handled, for tests and demo
         self.observer = None
         self.errors = 0
+        self.workbooks = WorkbookWatch(config.tracker_dir, self.settings.settle_seconds)
 
     # ---------------------------------------------------------------- candidates
 
@@ -312,6 +361,8 @@ class InboxWatcher:
             while not self._stop.is_set():
                 try:
                     handled = self.step()
+                    if self.workbooks.saved():        # an allocation typed and saved
+                        handled = handled or 1
                     if handled:
                         if effects_thread:
                             self._effects_due.set()

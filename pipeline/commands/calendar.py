@@ -4,12 +4,12 @@ laid out so a co-ordinator can check them against the team's own calendar."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
+from pipeline import clock
 from pipeline.commands import folder
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 HELP = "List the service's closed days (bank holidays, training days) and working-day rules."
 
@@ -25,7 +25,7 @@ def describe(profile, year: int) -> list[str]:
     from pipeline.commitments import describe_timescales
     from pipeline.dates import long_date as uk
     cal = ServiceCalendar(profile)
-    t, h, r = profile.timescales, profile.hours, profile.recording
+    h, r = profile.hours, profile.recording
     lines = [f"{profile.name}, {profile.service_name}: calendar for {year}", "",
              f"Office working days: {', '.join(h.working_days)}.",
              f"Session days: {', '.join(h.session_days)}.",
@@ -69,7 +69,6 @@ def _recording(r) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline import clock
     from pipeline.errors import FamilyTimeError
     try:
         config, profile = folder.load(args)

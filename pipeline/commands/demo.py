@@ -1,10 +1,12 @@
 """`family-time demo`: the whole loop on sample forms, then the status.
 
 1. The sample forms and emails go into the inbox and are processed as `watch --once` does.
-2. Acting as a co-ordinator, the demo allocates the first accepted referral in the tracker,
-   and the paperwork pack is made.
-3. Acting as the supervisor, it sends back two completed session records (the parent did not
-   come): the missed-session rule suspends family time and the letters are made.
+2. Acting as a co-ordinator, the demo lists the supervisor on the Staff sheet and allocates
+   the first accepted referral in the tracker, with a first session a week ahead; the pack is
+   made and mailed to the supervisor and the social worker.
+3. Weeks later (the pipeline's clock is moved on, FAMILY_TIME_TODAY), acting as the
+   supervisor, it sends back two completed session records (the parent did not come): the
+   missed-session rule suspends family time and the letters are made.
 """
 
 from __future__ import annotations
@@ -40,20 +42,38 @@ def _show(items) -> None:
 def _story(config, profile, ledger, watcher, item) -> None:
     """Steps 2 and 3: what a co-ordinator and a supervisor would do by hand."""
     import datetime as dt
+    import os
 
-    from pipeline.commands.paperwork import make_pack
-    from pipeline.demo_roles import allocate, first_date_weeks_ago, send_back_missed_records
+    from pipeline import clock
+    from pipeline.demo_roles import (allocate, first_date_ahead, list_staff,
+                                     send_back_missed_records)
+    from pipeline.sessions.plan import planned_sessions
     from pipeline.tracker import allocations_by_reference
 
-    first = first_date_weeks_ago(profile, dt.date.today())
+    today = clock.today()
+    first = first_date_ahead(profile, today)
+    list_staff(config, profile, item.received_at.year)
     typed = allocate(config, profile, item, first)
     print(f"\nActing as the co-ordinator: {item.reference} allocated in the tracker "
           f"({typed['day']}s {typed['time']} at {typed['venue']}, first session "
           f"{first:%d/%m/%Y}).")
+    watcher._run_effects_safely()              # the pack, as the watcher makes it
+    watcher._run_effects_safely()              # and its "Pack made" in the tracker
+    pack = ledger.latest_pack(item.reference)
+    if pack is None:
+        print("  No pack was made: see the Paperwork cell of the row.")
+        return
+    print(f"  Pack made and emailed to the supervisor and the social worker: "
+          f"{config.outbox_dir / item.reference}")
     allocation = allocations_by_reference(config, profile)[item.reference]
-    make_pack(config, profile, ledger, allocation, item.reference, pdf=False)
-    sent = send_back_missed_records(config.outbox_dir / item.reference, config.inbox_dir)
-    print(f"\nActing as the supervisor: {len(sent)} completed session records sent back "
+    second = [s.date for s in planned_sessions(item, allocation.model_copy(
+        update={"time": None}), profile, count=2)][-1]
+    later = second + dt.timedelta(days=1)
+    os.environ[clock.VARIABLE] = later.isoformat()
+    print(f"\n{clock.notice()}")
+    sent = send_back_missed_records(config.outbox_dir / item.reference, config.inbox_dir,
+                                    sent_on=later)
+    print(f"Acting as the supervisor: {len(sent)} completed session records sent back "
           "(the parent did not come, no reason given).")
     watcher.handled.clear()
     watcher.run_once()
@@ -91,8 +111,19 @@ def run(args: argparse.Namespace) -> int:
     watcher.run_once()
     _show(watcher.handled)
     accepted = [i for i in watcher.handled if i.outcome == "accepted" and i.reference]
-    if accepted and not args.forms_only:
-        _story(config, profile, ledger, watcher, accepted[0])
-    print()
-    print("\n".join(describe(gather(ledger, config, profile))))
+    import os
+
+    from pipeline import clock
+    before = os.environ.get(clock.VARIABLE)
+    try:
+        if accepted and not args.forms_only:
+            _story(config, profile, ledger, watcher, accepted[0])
+        print()
+        lines = describe(gather(ledger, config, profile))
+        print("\n".join([clock.notice(), *lines] if clock.notice() else lines))
+    finally:                               # the demo's clock ends with the demo
+        if before is None:
+            os.environ.pop(clock.VARIABLE, None)
+        else:
+            os.environ[clock.VARIABLE] = before
     return 0

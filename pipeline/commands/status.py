@@ -146,8 +146,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, profile, ledger = opened
     facts = gather(ledger, config, profile)
+    from pipeline import clock
     if args.json:
+        facts["today_set"] = clock.notice()
         print(json.dumps(facts, ensure_ascii=False))
     else:
-        print("\n".join(describe(facts)))
+        lines = describe(facts)
+        if clock.notice():
+            lines = [clock.notice(), *lines]    # so nobody takes a demo's dates for real ones
+        print("\n".join(lines))
     return 0

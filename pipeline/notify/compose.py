@@ -143,6 +143,9 @@ def _recipient(item: Item, values: dict, profile: Profile, templates: MailTempla
     return None, {"sw": problem, "used": "team"}
 
 
+UPDATED_FLAG = "updated_referral"      # set by process.py on a referral that updates another
+
+
 def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, values: dict,
              fallback: dict) -> dict:
     """Everything a template may use; nothing here names a child or a family member."""
@@ -175,6 +178,8 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
         "form": {"title": form.title, "version": current.version, "file_name": current.template},
         "used_form": {"version": used.version if used else None,
                       "title": (used.title or form.title) if used else None},
+        # one child, one open referral: a new form for a child already referred updates it
+        "updated": bool(verdict and UPDATED_FLAG in verdict.flags),
     }
 
 

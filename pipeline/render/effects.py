@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+from pathlib import Path
 from typing import Callable
 
 import pipeline.render as render
 from pipeline import clock
 from pipeline.effect import Effect, EffectName, EffectPass, Waiting
+import pipeline.tracker.allocation as A
+from pipeline.tracker.sync import read_staff
+from pipeline.files import private_dir
 from pipeline.intake import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.validate.calendar import ServiceCalendar
@@ -27,29 +32,101 @@ REVIEW_CHECK_EVERY = 3600.0      # seconds: reviews are looked for at most once 
 
 
 class PaperworkEffect(Effect):
+    """Packs that follow the allocation.
+
+    The pack is made from the allocation as checked (pipeline/tracker/allocation.py) and the
+    ledger keeps the allocation it was made from. Whenever the workbook is saved, rows whose
+    allocation differs from what was last acted on owe their paperwork again: a changed
+    allocation remakes the pack (the old documents move to superseded/<date>/), a mistake is
+    said back in the Paperwork cell, and each new version is mailed once.
+    """
     name = EffectName.PAPERWORK
 
+    def __init__(self) -> None:
+        self._stamps: dict[str, tuple] = {}           # working folder -> workbook stamps
+        self._acted: dict[str, dict[str, dict]] = {}  # working folder -> ref -> typed row
+
+    # ---- noticing a saved workbook
+    def due(self, p: EffectPass):
+        try:
+            self._follow_workbook(p)
+        except Exception:                     # the allocations are read again next pass
+            log_fault(log, "effects: could not look at the workbook for changed allocations")
+        return p.ledger.pending_effects(p.now, self.name)
+
+    def _follow_workbook(self, p: EffectPass) -> None:
+        from pipeline.tracker import workbook_path
+        key = str(p.config.state_dir)
+        this = clock.today().year
+        stamps = tuple(_stamp(workbook_path(p.config, p.profile, y)) for y in (this - 1, this))
+        if self._stamps.get(key) == stamps:
+            return
+        self._stamps[key] = stamps
+        allocations = allocations_or_none(p.config, p.profile)
+        acted = self._acted.setdefault(key, {})
+        newest: dict[str, int] = {}
+        for item in p.ledger.items(outcome="accepted"):
+            if item.reference:
+                newest[item.reference] = item.id
+        for ref, a in allocations.items():
+            typed = a.model_dump(mode="json")
+            if ref in newest and acted.get(ref) != typed:
+                p.ledger.reopen_effect(newest[ref], self.name)
+
+    # ---- making (or remaking) packs
     def run(self, due, p: EffectPass) -> None:
         ledger = p.ledger
         allocations = allocations_or_none(p.config, p.profile)
+        staff = None
+        today = clock.today()
+        acted = self._acted.setdefault(str(p.config.state_dir), {})
         for e in due:
             item = ledger.item(e.item_id)
             if item is None or not item.reference:
                 ledger.mark_effect(e.item_id, self.name, "done")
                 continue
-            allocation = allocations.get(item.reference)
-            if allocation is None or not allocation.complete:
-                ledger.mark_effect(e.item_id, self.name, "pending",
-                                   "Waiting for a co-ordinator to allocate the referral in the "
-                                   "tracker (status, supervisor, venue, day, time, first date).",
-                                   retry_in=ALLOCATION_RETRY, waiting=Waiting.ALLOCATION,
-                                   count_attempt=False)
+            ref = item.reference
+            allocation = allocations.get(ref)
+            if allocation is not None:
+                acted[ref] = allocation.model_dump(mode="json")
+            newest = max((i.id for i in ledger.items(outcome="accepted")
+                          if i.reference == ref), default=item.id)
+            if newest != item.id:            # an update of the referral owes it now
+                ledger.mark_effect(e.item_id, self.name, "done")
+                continue
+            previous = ledger.latest_pack(ref)
+            if not A.is_allocated(allocation):
+                if ledger.set_allocation_problem(ref, None):
+                    ledger.reopen_effect(e.item_id, EffectName.TRACKER)
+                if previous is not None:          # no longer "Allocated": the pack stands
+                    ledger.mark_effect(e.item_id, self.name, "done")
+                    continue
+                self._wait(ledger, e.item_id, WAITING_WORDS)
+                continue
+            if staff is None:
+                staff = read_staff(p.config, p.profile)
+            checked = A.check_allocation(allocation, p.profile, staff, today, item,
+                                         previous["allocation"] if previous else None)
+            if checked.problems:
+                if ledger.set_allocation_problem(ref, checked.text):
+                    ledger.reopen_effect(e.item_id, EffectName.TRACKER)
+                log.info("effects: %s allocation to correct (%d problem(s))", ref,
+                         len(checked.problems))
+                self._wait(ledger, e.item_id, checked.text)
+                continue
+            plain = checked.allocation
+            changed = A.changes(previous["allocation"], plain) if previous else []
+            if previous and previous["item_id"] != item.id:
+                changed.append("referral")
+            if previous and not changed:
+                if ledger.set_allocation_problem(ref, None):
+                    ledger.reopen_effect(e.item_id, EffectName.TRACKER)
+                ledger.mark_effect(e.item_id, self.name, "done")
                 continue
             try:
-                render.render_pack(item, allocation, p.profile,
-                                   p.config.outbox_dir / item.reference)
+                self._make(p, item, plain, previous, changed, staff, today)
             except Exception as exc:
-                log_fault(log, "effects: paperwork for %s failed", item.reference)
+                log_fault(log, "effects: paperwork for %s failed", ref)
                 ledger.mark_effect(e.item_id, self.name, "failed", self.error_text(exc),
                                    waiting=Waiting.ERROR)
                 p.report.waiting[self.name] = "a pack could not be made; it will be tried again"
@@ -57,6 +134,90 @@ class PaperworkEffect(Effect):
             ledger.mark_effect(e.item_id, self.name, "done")
             ledger.reopen_effect(e.item_id, EffectName.TRACKER)   # the Paperwork column changes
             p.report.count(self.name)
+
+    def _wait(self, ledger, item_id: int, why: str) -> None:
+        ledger.mark_effect(item_id, self.name, "pending", why, retry_in=ALLOCATION_RETRY,
+                           waiting=Waiting.ALLOCATION, count_attempt=False)
+
+    def _make(self, p: EffectPass, item, plain, previous, changed, staff, today) -> None:
+        ref = item.reference
+        out_dir = p.config.outbox_dir / ref
+        for_pack = plain
+        short = False
+        if previous is not None:
+            upcoming = _next_sessions(item, plain, p.profile, today)
+            if upcoming and plain.first_date and plain.first_date < upcoming:
+                # already running: the remade pack starts from the next session, so every
+                # session record it re-issues is for a session still to come
+                for_pack = plain.model_copy(update={"first_date": upcoming})
+            days = notice_days(p.profile)
+            short = bool(days and upcoming and (upcoming - today).days < days)
+            _supersede(out_dir, previous, today)
+        documents = render.render_pack(item, for_pack, p.profile, out_dir) or []
+        version = p.ledger.add_pack(ref, item.id, A.snapshot(plain),
+                                    [str(d) for d in documents], A.changed_words(changed),
+                                    short)
+        log.info("effects: pack %s version %d made", ref, version)
+        self._mail(p, item, version, documents, plain, staff or [], A.changed_words(changed),
+                   notice_days(p.profile) if short else None, for_pack.first_date)
+
+    @staticmethod
+    def _mail(p, item, version, documents, plain, staff, changed, short_days, first) -> None:
+        import pipeline.notify as notify
+        email = next((s.get("email") for s in staff
+                      if A.same_name(s.get("name"), plain.supervisor)), None)
+        try:
+            msg = notify.pack_message(item, p.profile, version, [Path(d) for d in documents],
+                                      email, changed, short_days, first)
+        except notify.MailNotReady as exc:
+            p.report.waiting["pack mail"] = str(exc)
+            return
+        if notify.MailOutbox(p.config, p.profile).deliver(msg):
+            p.ledger.mark_pack_mailed(item.reference, version)
+
+
+WAITING_WORDS = ("Waiting for a co-ordinator to allocate the referral in the tracker (status, "
+                 "supervisor, venue, day, time, first date).")
+
+
+def notice_days(profile) -> int | None:
+    """Days' notice the service asks before a change, when its profile says (a week in
+    Northamptonshire)."""
+    return getattr(profile.timescales, "change_notice_days", None)
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+
+
+def _next_sessions(item, allocation, profile, today: dt.date) -> dt.date | None:
+    """The first planned session on or after today under `allocation`."""
+    from pipeline.sessions.plan import planned_sessions
+    try:
+        planned = planned_sessions(item, allocation, profile, until=today + dt.timedelta(days=400))
+    except ValueError:
+        return None
+    return next((s.date for s in planned if s.date >= today), None)
+
+
+def _supersede(out_dir: Path, previous: dict, today: dt.date) -> None:
+    """The last pack's documents move to superseded/<date>/ (kept, never deleted)."""
+    folder = out_dir / "superseded" / today.isoformat()
+    for name in previous.get("documents", []):
+        old = Path(name)
+        if not old.is_file():
+            continue
+        private_dir(folder)
+        target = folder / old.name
+        n = 2
+        while target.exists():
+            target = folder / f"{old.stem} ({n}){old.suffix}"
+            n += 1
+        shutil.move(str(old), str(target))
 
 
 def reports_automatically(profile) -> bool:

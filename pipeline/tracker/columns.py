@@ -36,6 +36,8 @@ class ColumnSpec(_Strict):
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
     promise: str | None = None
+    list_from: str = ""            # profile.venues | profile.session_days | sheet.<Sheet>.<key>
+    list_strict: bool = True
 
     def header_for(self, profile: Profile) -> str:
         return self.header.format(**profile.words)
@@ -54,6 +56,14 @@ class Highlight(_Strict):
     overdue_fill: str = "FFC7CE"
 
 
+class Mark(_Strict):
+    """A cell coloured by what it says (the Paperwork cell saying what to correct)."""
+    column: str
+    starts_with: str = ""
+    contains: str = ""
+    fill: str = "FFC7CE"
+
+
 class SheetSpec(_Strict):
     name: str
     enabled: bool = True
@@ -61,6 +71,12 @@ class SheetSpec(_Strict):
     key: str
     columns: list[ColumnSpec]
     highlights: list[Highlight] = Field(default_factory=list)
+    marks: list[Mark] = Field(default_factory=list)
+
+    @property
+    def kept_by_people(self) -> bool:
+        """A sheet people keep (Staff): made and read, never written by the pipeline."""
+        return not self.outcomes
 
     def column(self, key: str) -> ColumnSpec:
         return next(c for c in self.columns if c.key == key)
@@ -79,6 +95,7 @@ class TrackerSpec(_Strict):
     header_font_colour: str = "FFFFFF"
     header_height: float = 45
     check_column: str = "Pipeline check (do not edit)"
+    lists_sheet: str = "Lists"       # hidden: the service's venues and days for drop-downs
     words: dict[str, str] = Field(default_factory=dict)
     sheets: list[SheetSpec]
 
@@ -141,6 +158,15 @@ def _load(path: str) -> TrackerSpec:
                 raise TrackerSpecError(
                     f"{path}: sheet {sheet.name}: column '{c.key}' is typed by a person, so the "
                     "pipeline may only write it from an 'extra.' source (an event said once)")
+        for m in sheet.marks:
+            if m.column not in keys or not (m.starts_with or m.contains):
+                raise TrackerSpecError(f"{path}: sheet {sheet.name}: a mark names an unknown "
+                                       "column or no text")
+        for c in sheet.columns:
+            if c.list_from and not (c.list_from in ("profile.venues", "profile.session_days")
+                                    or c.list_from.startswith("sheet.")):
+                raise TrackerSpecError(f"{path}: sheet {sheet.name}: column '{c.key}': "
+                                       f"unknown list_from '{c.list_from}'")
         for h in sheet.highlights:
             if h.column not in keys or h.status_column not in keys:
                 raise TrackerSpecError(f"{path}: sheet {sheet.name}: a highlight names an unknown column")

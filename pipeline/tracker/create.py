@@ -41,17 +41,32 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
         ws.column_dimensions[letter].width = column.width
         if column.format == "date":
             ws.column_dimensions[letter].number_format = spec.date_format
-    check = len(sheet.columns) + 1
-    cell = ws.cell(row=1, column=check, value=spec.check_column)
-    cell.data_type = "s"
-    ws.column_dimensions[get_column_letter(check)].hidden = True
+    if not sheet.kept_by_people:
+        check = len(sheet.columns) + 1
+        cell = ws.cell(row=1, column=check, value=spec.check_column)
+        cell.data_type = "s"
+        ws.column_dimensions[get_column_letter(check)].hidden = True
     ws.row_dimensions[1].height = spec.header_height
     ws.freeze_panes = "B2"
     last = get_column_letter(len(sheet.columns))
     ws.auto_filter.ref = f"A1:{last}1"
     end = INITIAL_RANGE_ROWS + 1
     for column in sheet.columns:
-        if column.choices:
+        source = list_formula(column, spec)
+        if source:
+            dv = DataValidation(type="list", formula1=source, allow_blank=True,
+                                showDropDown=False)
+            dv.errorTitle = column.header_for(profile)
+            dv.showErrorMessage = True
+            if column.list_strict:
+                dv.error = "Choose one from the list (add people on the Staff sheet)." \
+                    if column.list_from.startswith("sheet.") else "Choose one from the list."
+            else:
+                dv.errorStyle = "warning"
+                dv.error = "Not one of the list: keep it only if it is right."
+            dv.add(f"{letters[column.key]}2:{letters[column.key]}{end}")
+            ws.add_data_validation(dv)
+        elif column.choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
                                 allow_blank=True, showDropDown=False)
             dv.error = "Choose one of: " + ", ".join(column.choices)
@@ -59,6 +74,16 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
             dv.showErrorMessage = True
             dv.add(f"{letters[column.key]}2:{letters[column.key]}{end}")
             ws.add_data_validation(dv)
+    for mark in sheet.marks:
+        col = letters[mark.column]
+        if mark.starts_with:
+            n = len(mark.starts_with)
+            formula = f'LEFT(${col}2,{n})="{mark.starts_with}"'
+        else:
+            formula = f'ISNUMBER(SEARCH("{mark.contains}",${col}2))'
+        ws.conditional_formatting.add(f"{col}2:{col}{end}", FormulaRule(
+            formula=[formula], fill=PatternFill("solid", start_color=mark.fill,
+                                                end_color=mark.fill)))
     for h in sheet.highlights:
         due, status = letters[h.column], letters[h.status_column]
         open_ = "AND(" + ",".join(f'${status}2<>"{d}"' for d in h.done) + f",${due}2<>\"\")"
@@ -71,12 +96,49 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
             fill=PatternFill("solid", start_color=h.soon_fill, end_color=h.soon_fill)))
 
 
+LIST_ROWS = 200          # rows of a people-kept sheet (Staff) a drop-down reads
+
+
+def list_formula(column, spec: TrackerSpec) -> str:
+    """Where a column's drop-down takes its list from: the hidden Lists sheet (the profile's
+    venues and days, which may hold commas) or a sheet people keep (Staff)."""
+    src = column.list_from
+    if src == "profile.venues":
+        return f"{_quoted(spec.lists_sheet)}!$A$2:$A${LIST_ROWS}"
+    if src == "profile.session_days":
+        return f"{_quoted(spec.lists_sheet)}!$B$2:$B$8"
+    if src.startswith("sheet."):
+        _, name, key = src.split(".", 2)
+        target = spec.sheet(name)
+        index = [c.key for c in target.columns].index(key) + 1
+        letter = get_column_letter(index)
+        return f"{_quoted(name)}!${letter}$2:${letter}${LIST_ROWS}"
+    return ""
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'" if not name.isalnum() else name
+
+
+def _lists_sheet(wb, spec: TrackerSpec, profile: Profile) -> None:
+    if spec.lists_sheet in wb.sheetnames:
+        return
+    ws = wb.create_sheet(spec.lists_sheet)
+    ws["A1"], ws["B1"] = "Venues", "Days"
+    for i, venue in enumerate(profile.venues, start=2):
+        ws.cell(row=i, column=1, value=venue.name).data_type = "s"
+    for i, day in enumerate(profile.hours.session_days, start=2):
+        ws.cell(row=i, column=2, value=str(day))
+    ws.sheet_state = "hidden"
+
+
 def new_workbook_bytes(spec: TrackerSpec, profile: Profile) -> bytes:
     """The bytes of an empty workbook: one formatted sheet per enabled sheet in tracker.toml."""
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in spec.enabled_sheets:
         _format_sheet(wb.create_sheet(sheet.name), sheet, spec, profile)
+    _lists_sheet(wb, spec, profile)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -90,6 +152,7 @@ def add_missing_sheets(data: bytes, names: list[str], spec: TrackerSpec, profile
     wb = load_workbook(io.BytesIO(data))
     for name in names:
         _format_sheet(wb.create_sheet(name), spec.sheet(name), spec, profile)
+    _lists_sheet(wb, spec, profile)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

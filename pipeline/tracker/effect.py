@@ -13,6 +13,7 @@ import pipeline.tracker as tracker
 from pipeline.dates import short_date
 from pipeline.effect import Effect, EffectName, EffectPass, Waiting
 from pipeline.ledger import Ledger
+from pipeline.tracker.allocation import paperwork_text
 
 WORKBOOK_OPEN_RETRY = 30.0       # seconds: someone has the workbook open
 
@@ -25,11 +26,22 @@ def acknowledged(ledger: Ledger, items) -> dict:
             if item.reference and item.outcome == "accepted" and sent.get(item.id)}
 
 
-def packs(ledger: Ledger, items) -> dict:
-    """reference -> "Pack made dd/mm/yyyy" for the tracker's Paperwork column."""
+def notice_days(profile) -> int | None:
+    """Days' notice the service asks before a change (Northamptonshire: a week), if it says."""
+    return getattr(profile.timescales, "change_notice_days", None)
+
+
+def packs(ledger: Ledger, items, profile=None) -> dict:
+    """reference -> the Paperwork cell: "Pack made dd/mm/yyyy", "Pack remade dd/mm/yyyy (time
+    changed)", or what to correct before a pack can be made."""
     made = ledger.done_effects(EffectName.PAPERWORK)
-    return {i.reference: f"Pack made {short_date(dt.datetime.fromisoformat(made[i.id]))}"
-            for i in items if i.reference and made.get(i.id)}
+    out = {i.reference: f"Pack made {short_date(dt.datetime.fromisoformat(made[i.id]))}"
+           for i in items if i.reference and made.get(i.id)}
+    days = notice_days(profile) if profile is not None else None
+    for ref, pack in ledger.latest_packs().items():
+        out[ref] = paperwork_text(pack, days)
+    out.update(ledger.allocation_problems())
+    return out
 
 
 def statuses(ledger: Ledger) -> tuple[dict, list[int]]:
@@ -52,7 +64,7 @@ class TrackerEffect(Effect):
         ledger = p.ledger
         items = ledger.items()
         status, status_ids = statuses(ledger)
-        result = tracker.sync(items, p.config, p.profile, paperwork=packs(ledger, items) or None,
+        result = tracker.sync(items, p.config, p.profile, paperwork=packs(ledger, items, p.profile) or None,
                               acknowledged=acknowledged(ledger, items),
                               extras={"status": status} if status else None)
         if result.waiting:

@@ -103,9 +103,15 @@ class _Context:
         return self.word("item_key", id=self.item.id)
 
     def _summary_verdict(self) -> str:
-        flags = [f.replace("_", " ") for f in (self.item.verdict.flags if self.item.verdict else [])]
+        flags = [f.replace("_", " ") for f in (self.item.verdict.flags if self.item.verdict else [])
+                 if f != "updated_referral"]        # said with its date below
         text = self.word("accepted") if self.item.outcome == "accepted" else self.item.outcome
-        return text + (self.word("flag_separator") + ", ".join(flags) if flags else "")
+        text += self.word("flag_separator") + ", ".join(flags) if flags else ""
+        accepted = sorted((i for i in self.group if i.outcome == "accepted"), key=_order)
+        for later in accepted[1:]:          # one child, one open referral: updates say so
+            text += self.word("flag_separator") + self.word(
+                "updated", date=short_date(later.received_at))
+        return text
 
     def _summary_warnings(self) -> str:
         warnings = self.item.verdict.warnings if self.item.verdict else []
@@ -127,6 +133,23 @@ class _Context:
 
     def _summary_first_received(self) -> dt.datetime:
         return min(i.received_at for i in self.group)
+
+    def _summary_initials(self) -> str:
+        """The child's initials ("A.B."): enough for business support to find the family
+        without a full name on a sheet that is forwarded."""
+        values = self.item.verdict.values if self.item.verdict else {}
+        names = [values.get("child.first_name"), values.get("child.last_name")]
+        if not any(names):
+            names = str(values.get("session.child_names") or "").replace(",", " ").split()[:2]
+        return "".join(f"{str(n).strip()[0].upper()}." for n in names if n and str(n).strip())
+
+    def _summary_valid_reason(self) -> str:
+        """Asked only when a session did not take place: blank for one that did."""
+        values = self.item.verdict.values if self.item.verdict else {}
+        outcome = str(values.get("session.outcome") or "")
+        if outcome.casefold() == "took place":
+            return ""
+        return as_text(values.get("session.valid_reason"))
 
     # ---- session records (the Sessions sheet): worked out from the record's own answers
     def _summary_session_reference(self) -> str:

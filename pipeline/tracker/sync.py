@@ -26,6 +26,7 @@ from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item
 from pipeline.profile import Profile
 from pipeline.tracker import lock
+from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import RowSource, parse_date, row_sources
@@ -135,12 +136,13 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
     Rows whose hidden check cell matches are skipped unless `full`; `full` reads every
     pipeline cell (what `tracker check` reports, and `tracker sync --full` corrects).
     """
-    wanted = [s.name for s in spec.enabled_sheets if s.name in sheets or all_sheets]
+    wanted = [s.name for s in spec.enabled_sheets
+              if s.name in sheets or all_sheets or s.kept_by_people]
     pkg, created = _open(path, spec, profile, wanted if edit else [])
     outcome = _Reconciliation(pkg=pkg, created=created)
     date_fmt = spec.date_format
     for sheet in spec.enabled_sheets:
-        if sheet.name not in wanted:
+        if sheet.name not in wanted or sheet.kept_by_people:
             continue
         sources = sheets.get(sheet.name, {})
         hdrs = headers(sheet, profile)
@@ -179,7 +181,7 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
                     cells = [(cols[ck], v) for ck, v in src.row.items() if ck in cols]
                     if check_col:
                         cells.append((check_col, src.signature))
-                    pkg.append_row(sp, cells, date_fmt)
+                    pkg.append_row(sp, cells, date_fmt, key_col)
                 continue
             number, row, seen_check = hit
             if not full and seen_check == src.signature:
@@ -428,6 +430,29 @@ def _existing_years(config: Any, profile: Profile, spec: TrackerSpec) -> list[in
     return years
 
 
+def read_staff(config: Any, profile: Profile, year: int | None = None) -> list[dict[str, str]]:
+    """The people co-ordinators list on the Staff sheet (name, role, email, hours), from this
+    year's workbook; [] when there is no such sheet or nobody is on it."""
+    spec = load_spec()
+    sheet = next((s for s in spec.enabled_sheets if s.kept_by_people), None)
+    if sheet is None:
+        return []
+    path = workbook_path(config, profile, year or clock.today().year, spec)
+    if not path.exists():
+        return []
+    try:
+        pkg = Package.open(path)
+    except (WorkbookError, OSError) as exc:
+        log.warning("tracker: cannot read the staff list in %s: %s", path.name, exc)
+        return []
+    out = []
+    for name, values in read_rows(pkg, sheet, headers(sheet, profile)).items():
+        person = {k: (_as_text(v) or "") for k, v in values.items()}
+        person[sheet.key] = name
+        out.append(person)
+    return out
+
+
 def _as_text(value: Any) -> str | None:
     if value in (None, ""):
         return None
@@ -473,6 +498,8 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
                 v = values.get(key)
                 if key == "first_date":
                     fields[key] = v if isinstance(v, dt.date) else parse_date(v)
+                    if fields[key] is None and _as_text(v):
+                        fields["first_date_text"] = _as_text(v)     # said back, not guessed
                 else:
                     text = _as_text(v)
                     for choice in choices.get(key, []):
@@ -480,5 +507,5 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
                             text = choice
                     fields[key] = text
             if any(v not in (None, "") for v in fields.values()):
-                found[ref] = Allocation(reference=ref, **fields)
+                found[ref] = TypedAllocation(reference=ref, **fields)
     return list(found.values())

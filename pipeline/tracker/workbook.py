@@ -169,6 +169,7 @@ class SheetPart:
     max_row: int = 0
     max_col: int = 0
     dirty: bool = False
+    last_key_row: int | None = None     # where the next new row goes after
 
 
 class Package:
@@ -208,6 +209,7 @@ class Package:
         self._styles = None
         self._date_style: str | None = None
         self.sheets: dict[str, SheetPart] = {}
+        self.tables: dict[str, Any] = {}       # table parts grown to take new rows
         self.workbook_dirty = False
         self.styles_dirty = False
 
@@ -383,27 +385,80 @@ class Package:
         row.attrib.pop("spans", None)
         sp.dirty = True
 
-    def append_row(self, sp: SheetPart, cells: list[tuple[int, Value]], date_fmt: str) -> int:
-        """A new row at the bottom with these (column, value) cells; blank values are skipped."""
-        number = sp.max_row + 1
-        row = etree.SubElement(sp.sheet_data, _R, r=str(number))
+    def append_row(self, sp: SheetPart, cells: list[tuple[int, Value]], date_fmt: str,
+                   key_col: int | None = None) -> int:
+        """A new row with these (column, value) cells, straight after the last row holding a
+        key: empty rows another program left below (LibreOffice writes formatted empty rows
+        down to row 501) are filled in place, keeping their formatting, so new referrals
+        land where people look, inside the drop-downs and highlighting."""
+        number = self._next_row(sp, key_col)
+        row = sp.rows.get(number)
+        if row is None:
+            row = etree.Element(_R, r=str(number))
+            after = [n for n in sp.rows if n < number]
+            if after:
+                sp.rows[max(after)].addnext(row)
+            else:
+                sp.sheet_data.insert(0, row)
+            sp.rows[number] = row
         for col, value in sorted(cells, key=lambda cv: cv[0]):
             if value == "":
                 continue
-            c = etree.SubElement(row, _C, r=f"{col_letters(col)}{number}")
-            if isinstance(value, dt.date):
-                c.set("s", self.date_style(date_fmt))
-                etree.SubElement(c, _V).text = str(date_serial(value, self.date1904))
-            else:
-                c.set("t", "inlineStr")
-                t = etree.SubElement(etree.SubElement(c, _IS), _T)
-                t.text = clean_text(value)
-                if t.text != t.text.strip() or "\n" in t.text:
-                    t.set(XML_SPACE, "preserve")
-        sp.rows[number] = row
-        sp.max_row = number
+            self.set_cell(sp, row, number, col, value, date_fmt)
+        sp.last_key_row = number
+        sp.max_row = max(sp.max_row, number)
         sp.dirty = True
+        self._grow_tables(sp, number)
         return number
+
+    def _next_row(self, sp: SheetPart, key_col: int | None) -> int:
+        last = getattr(sp, "last_key_row", None)
+        if last is None:
+            last = sp.header_row
+            for number, row in sp.rows.items():
+                if number <= last:
+                    continue
+                for c in row.iterchildren(_C):
+                    v = self.value(c)
+                    if v in (None, ""):
+                        continue
+                    ref = c.get("r") or ""
+                    if key_col is None or col_index(ref.rstrip("0123456789")) == key_col:
+                        last = number
+                        break
+            sp.last_key_row = last
+        number = last + 1
+        while number in sp.rows and any(self.value(c) not in (None, "")
+                                        for c in sp.rows[number].iterchildren(_C)):
+            number += 1                   # a row someone typed in without a key: left alone
+        return number
+
+    def _grow_tables(self, sp: SheetPart, number: int) -> None:
+        """An Excel table (Insert > Table) over the rows grows to take the new row."""
+        rels_part = posixpath.join(posixpath.dirname(sp.part), "_rels",
+                                   posixpath.basename(sp.part) + ".rels")
+        if rels_part not in self.zip.NameToInfo:
+            return
+        rels = etree.fromstring(self.zip.read(rels_part))
+        for r in rels.iter(f"{{{PKG_NS}}}Relationship"):
+            if not (r.get("Type") or "").endswith("/table"):
+                continue
+            part = _resolve(sp.part, r.get("Target"))
+            if part not in self.zip.NameToInfo:
+                continue
+            root = self.tables.get(part)
+            if root is None:
+                root = etree.fromstring(self.zip.read(part))
+                self.tables[part] = root
+            ref = root.get("ref") or ""
+            a, _, b = ref.partition(":")
+            ma, mb = _REF.match(a), _REF.match(b)
+            if not (ma and mb) or int(mb.group(2)) >= number or int(ma.group(2)) > sp.header_row:
+                continue
+            root.set("ref", f"{a}:{mb.group(1)}{number}")
+            af = root.find(f"{{{NS}}}autoFilter")
+            if af is not None and af.get("ref"):
+                af.set("ref", f"{a}:{mb.group(1)}{number}")
 
     def new_row(self, sp: SheetPart) -> tuple[int, Any]:
         number = sp.max_row + 1
@@ -481,6 +536,9 @@ class Package:
         if self.workbook_dirty:
             changed["xl/workbook.xml"] = etree.tostring(self.workbook, xml_declaration=True,
                                                         encoding="UTF-8", standalone=True)
+        for part, root in self.tables.items():
+            changed[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                           standalone=True)
         if self.styles_dirty and self._styles is not None:
             changed[self.styles_part] = etree.tostring(self._styles, xml_declaration=True,
                                                        encoding="UTF-8", standalone=True)

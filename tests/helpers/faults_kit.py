@@ -42,7 +42,7 @@ class Recount:
     ledger_files: int
     items: list
     tracker_refs: list[str]        # the Referrals sheet's Reference column, row by row
-    tracker_rows: int              # data rows in every sheet of every workbook
+    tracker_rows: int              # data rows in every pipeline sheet of every workbook
     emails: list[str]              # .eml files written
 
     @property
@@ -60,10 +60,14 @@ def recount(work) -> Recount:
         led.close()
     inbox = sorted(p.name for p in work.inbox.iterdir() if not p.name.startswith("."))
     archived = sorted(p.name for p in work.archived())
+    from pipeline.tracker.columns import load_spec
+    written = {s.name for s in load_spec().enabled_sheets if not s.kept_by_people}
     refs, rows = [], 0
     for book in sorted(work.config.tracker_dir.glob("*.xlsx")):
         wb = load_workbook(book, read_only=True)
         for ws in wb.worksheets:
+            if ws.title not in written:        # Staff and the drop-down lists: people's
+                continue
             header = None
             for row in ws.iter_rows(values_only=True):
                 if header is None:

@@ -60,10 +60,15 @@ def wait_for(cond, timeout=10.0, every=0.05):
 
 
 def variant(src: Path, dest: Path, n: int) -> None:
-    """The same form with a different zip comment: a different file, the same answers."""
-    dest.write_bytes(src.read_bytes())
-    with zipfile.ZipFile(dest, "a") as z:
-        z.comment = f"copy {n}".encode()
+    """The same form for a different child: another CareFirst ID (one child has one open
+    referral, so copies for the same child would update one referral) and a zip comment."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"1234567", f"{7000000 + n}".encode())
+            zout.writestr(info, data)
+        zout.comment = f"copy {n}".encode()
 
 
 def kill(proc: subprocess.Popen) -> None:

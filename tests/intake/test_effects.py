@@ -89,6 +89,7 @@ def test_a_failed_email_is_retried_later_and_sent_once(work, monkeypatch):
 
 
 def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-04-01")     # the first session is to come
     made = []
     allocated = {"on": False}
     items = process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
@@ -98,7 +99,8 @@ def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
         render_pack=lambda item, alloc, profile, out: made.append((item.reference, out)) or [])
     fake_tracker = types.SimpleNamespace(
         read_allocations=lambda c, p: [Allocation(
-            reference=ref, status="Allocated", supervisor="S", venue="V", day="Tuesday",
+            reference=ref, status="Allocated", supervisor="S", venue=work.profile.venues[0].name,
+            day="Tuesday",
             time="10:00-11:00", first_date=dt.date(2026, 4, 7))] if allocated["on"] else [],
         sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
     import pipeline.render

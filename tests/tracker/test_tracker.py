@@ -48,7 +48,8 @@ def test_new_workbook_has_headers_formats_dropdown_filter_and_highlighting(confi
     path = book(config, profile)
     assert path.name == "Family Time referrals 2026 - Northamptonshire.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Referrals", "Returned", "Attention", "Sessions", "Decisions"]
+    assert wb.sheetnames[:6] == ["Referrals", "Returned", "Attention", "Sessions", "Decisions",
+                                 "Staff"]
     ws = wb["Referrals"]
     headers = [c.value for c in ws[1]]
     assert "CareFirst ID" in headers and "Allocated Family Time Supervisor" in headers

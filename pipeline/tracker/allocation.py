@@ -1,0 +1,158 @@
+"""An allocation as typed, checked before any pack is made from it.
+
+A co-ordinator types times, dates, venues and names the way people do. What can be read is
+made plain (the time as "10:00-11:30", the venue and supervisor as listed); what cannot, or
+what would put something wrong in a letter (a first session already past, a date that is not
+on the allocated day, a venue the service does not have, someone not on the Staff sheet),
+stops the pack and is said back in the row's Paperwork cell. Wording: form_templates/allocation.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pipeline.dates import short_date, weekday_name
+from pipeline.models import Allocation, Item
+from pipeline.paths import FORM_TEMPLATES
+from pipeline.profile import Profile
+from pipeline.tracker.typed import read_days, read_times, times_text
+
+WORDING = FORM_TEMPLATES / "allocation.toml"
+REQUIRED = ("supervisor", "venue", "day", "time", "first_date")
+# what a pack depends on: a change in any of these makes the pack again
+PACK_FIELDS = ("supervisor", "venue", "room", "day", "time", "first_date")
+
+
+class TypedAllocation(Allocation):
+    """An allocation with what was typed in First session when it is not a date."""
+    first_date_text: str | None = None
+
+
+@lru_cache(maxsize=1)
+def wording() -> dict[str, Any]:
+    with open(WORDING, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _say(table: str, key: str, **kw: Any) -> str:
+    return str(wording()[table][key]).format(**kw)
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Names and places compared as people mean them: case and spacing aside."""
+    return _same(a, b)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return " ".join(str(a or "").split()).casefold() == " ".join(str(b or "").split()).casefold()
+
+
+@dataclass
+class Checked:
+    """The allocation made plain, or what the co-ordinator must correct first."""
+    allocation: Allocation | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The Paperwork cell's words for the problems ("To correct: ...")."""
+        w = wording()["paperwork"]
+        return w["to_correct"].format(problems=w["separator"].join(self.problems))
+
+
+def is_allocated(a: Allocation | None) -> bool:
+    return bool(a and _same(a.status, "Allocated"))
+
+
+def session_minutes(item: Item | None) -> int:
+    asked = item.verdict.values.get("request.duration") if item and item.verdict else None
+    if isinstance(asked, int) and not isinstance(asked, bool) and 15 <= asked <= 6 * 60:
+        return asked
+    return int(wording()["default_session_minutes"])
+
+
+def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: dt.date,
+                     item: Item | None = None, previous: dict | None = None) -> Checked:
+    """Check an Allocated row. `previous` is the allocation the last pack was made from: a
+    first session already past is then fine if it has not been changed."""
+    from pipeline.validate.calendar import ServiceCalendar
+    problems: list[str] = []
+    missing = [k for k in REQUIRED if not getattr(a, k)
+               and not (k == "first_date" and getattr(a, "first_date_text", None))]
+    if missing:
+        fields = [wording()["fields"][k] for k in missing]
+        joined = ", ".join(fields[:-1]) + " and " + fields[-1] if len(fields) > 1 else fields[0]
+        return Checked(problems=[_say("problems", "missing", fields=joined)])
+    start, end = read_times(a.time, session_minutes(item))
+    if start is None:
+        problems.append(_say("problems", "time", text=a.time))
+    days = read_days(a.day)
+    if not days:
+        problems.append(_say("problems", "day", text=a.day))
+    first = a.first_date
+    if first is None:
+        problems.append(_say("problems", "first_date", text=getattr(a, "first_date_text", "")))
+    else:
+        kept = previous is not None and previous.get("first_date") == first.isoformat()
+        if first < today and not kept:
+            problems.append(_say("problems", "past", date=short_date(first),
+                                 today=short_date(today)))
+        if days and weekday_name(first) not in days:
+            problems.append(_say("problems", "wrong_day", date=short_date(first),
+                                 weekday=weekday_name(first), day=a.day))
+        elif not kept:
+            why = ServiceCalendar(profile).closure_reason(first)
+            if why:
+                problems.append(_say("problems", "closed", date=short_date(first), why=why))
+    venue = profile.venue(a.venue or "")
+    if venue is None:
+        problems.append(_say("problems", "venue", text=a.venue))
+    supervisor = a.supervisor
+    names = [p.get("name", "") for p in staff if p.get("name")]
+    if names:
+        listed = next((n for n in names if _same(n, a.supervisor)), None)
+        if listed is None:
+            problems.append(_say("problems", "supervisor", text=a.supervisor))
+        supervisor = listed or supervisor
+    if problems:
+        return Checked(problems=problems)
+    plain = Allocation(**{k: getattr(a, k) for k in Allocation.model_fields})
+    plain = plain.model_copy(update={
+        "status": "Allocated", "time": times_text(start, end), "venue": venue.name,
+        "supervisor": supervisor, "day": " and ".join(days)})
+    return Checked(allocation=plain)
+
+
+def snapshot(a: Allocation) -> dict[str, str]:
+    """What the ledger keeps of the allocation a pack was made from."""
+    return {k: (getattr(a, k).isoformat() if isinstance(getattr(a, k), dt.date)
+                else (getattr(a, k) or "")) for k in PACK_FIELDS}
+
+
+def changes(previous: dict, now: Allocation) -> list[str]:
+    """The pack fields that differ from the allocation the last pack was made from."""
+    new = snapshot(now)
+    return [k for k in PACK_FIELDS if not _same(previous.get(k), new.get(k))]
+
+
+def changed_words(keys: list[str]) -> str:
+    names = wording()["paperwork"]["changed"]
+    return ", ".join(names.get(k, k) for k in keys)
+
+
+def paperwork_text(pack: dict, notice_days: int | None) -> str:
+    """"Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
+    notice: ..." for the tracker's Paperwork cell."""
+    w = wording()["paperwork"]
+    date = short_date(pack["made_at"])
+    if pack["version"] <= 1:
+        text = w["made"].format(date=date)
+    else:
+        text = w["remade"].format(date=date, changed=pack["changed"] or "changed")
+    if pack.get("short_notice") and notice_days:
+        text += w["separator"] + w["short_notice"].format(days=notice_days)
+    return text

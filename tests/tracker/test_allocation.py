@@ -1,0 +1,262 @@
+"""From allocation to pack, as co-ordinators type: what cannot be read or would put something
+wrong in a letter is said back in the Paperwork cell and no pack is made; a changed allocation
+remakes the pack, moves the old one aside and mails the new one once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from pipeline.tracker.typed import read_times
+from tests.helpers.allocation_kit import SUPERVISOR_EMAIL, Desk, libreoffice_round_trip
+
+REF = "FT-2026-00001"
+TODAY = "2026-12-01"          # a Tuesday; the first session allocated is a week later
+
+
+@pytest.fixture
+def desk(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
+    d = Desk(tmp_path / "work")
+    d.receive()
+    return d
+
+
+@pytest.mark.parametrize("typed, start, end", [
+    ("10:00-11:30", "10:00", "11:30"), ("10am", "10:00", "11:30"), ("10.00", "10:00", "11:30"),
+    ("10 - 11.30am", "10:00", "11:30"), ("2pm for 1.5 hours", "14:00", "15:30"),
+    ("11 - 1pm", "11:00", "13:00"), ("2 - 4pm", "14:00", "16:00"),
+])
+def test_times_are_read_as_people_type_them(typed, start, end):
+    a, b = read_times(typed, 90)
+    assert (f"{a:%H:%M}", f"{b:%H:%M}") == (start, end)
+
+
+@pytest.mark.parametrize("typed", ["after school", "25:00", "11:30-10:00", ""])
+def test_times_that_cannot_be_read_are_not_guessed(typed):
+    assert read_times(typed, 90) == (None, None)
+
+
+def test_a_time_typed_10am_gives_arrival_and_planned_times(desk):
+    desk.allocate(REF, Time="10am")
+    desk.effects()
+    assert desk.row(REF)["Paperwork"].startswith("Pack made ")
+    carer = next(p for p in desk.pack(REF) if "carer" in p.name.lower())
+    from tests.helpers.render_kit import docx_text
+    text = docx_text(carer)
+    assert "Not given" not in text and "10:00" in text
+
+
+MISTAKES = [
+    ({"Time": "after school"}, "the time 'after school' cannot be read"),
+    ({"First_session": dt.date(2026, 11, 24)}, "is before today (01/12/2026)"),
+    ({"First_session": dt.date(2026, 12, 11)}, "is a Friday, but Day says Tuesday"),
+    ({"Venue": "The Old Library"}, "'The Old Library' is not one of the service's venues"),
+    ({"First_session": "next Tuesday"}, "the first session 'next Tuesday' is not a date"),
+    ({"Day": "Funday"}, "'Funday' in Day is not a day of the week"),
+    ({"Time": None}, "fill in the time before the pack can be made"),
+]
+
+
+@pytest.mark.parametrize("change, words", MISTAKES)
+def test_every_mistake_is_said_in_the_row_and_no_pack_is_made(desk, change, words):
+    desk.allocate(REF, **change)
+    desk.effects()
+    cell = desk.row(REF)["Paperwork"]
+    assert cell.startswith("To correct: ") and words in cell, cell
+    assert desk.pack(REF) == []
+    assert desk.mails("pack") == []
+    from pipeline.commands.status import gather
+    waiting = {w["effect"]: w for w in gather(desk.ledger)["waiting"]}
+    assert words in waiting["paperwork"]["why"]
+
+
+def test_a_supervisor_not_on_the_staff_sheet_is_refused(desk):
+    desk.add_staff()
+    desk.allocate(REF, Allocated_Family_Time_Supervisor="Someone Else")
+    desk.effects()
+    assert "'Someone Else' is not on the Staff sheet" in desk.row(REF)["Paperwork"]
+    assert desk.pack(REF) == []
+
+
+def test_correcting_the_mistake_makes_the_pack(desk):
+    desk.allocate(REF, Venue="The Old Library")
+    desk.effects()
+    assert desk.pack(REF) == []
+    desk.allocate(REF)                           # the venue chosen from the list
+    desk.effects()
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    assert any("Agreement" in p.name for p in desk.pack(REF))
+
+
+def test_the_pack_goes_to_the_supervisor_and_social_worker_once(desk):
+    desk.add_staff()
+    desk.allocate(REF)
+    desk.effects()
+    desk.effects()
+    mails = desk.mails("pack")
+    assert len(mails) == 1
+    msg = mails[0]
+    assert SUPERVISOR_EMAIL in msg["To"]
+    assert REF in msg["Subject"]
+    attached = [p.get_filename() for p in msg.iter_attachments()]
+    assert any("Agreement" in n for n in attached)
+    assert any(n.startswith("Session record ") for n in attached)
+    body = msg.get_body(("plain",)).get_content()
+    from pipeline.extract import extract_file
+    from tests.helpers.allocation_kit import FORM
+    child = extract_file(FORM).fields
+    for key in ("child.first_name", "child.last_name"):
+        assert str(child[key]) not in body and str(child[key]) not in msg["Subject"]
+
+
+def test_a_changed_time_remakes_the_pack_and_mails_it_once(desk):
+    desk.add_staff()
+    desk.allocate(REF)
+    desk.effects()
+    first = {p.name for p in desk.pack(REF)}
+    desk.allocate(REF, Time="2pm for 1.5 hours")
+    desk.effects()
+    desk.effects()
+    row = desk.row(REF)
+    assert row["Paperwork"].startswith("Pack remade 01/12/2026 (time changed)")
+    old = desk.config.outbox_dir / REF / "superseded" / "2026-12-01"
+    assert {p.name for p in old.iterdir()} == first
+    assert len(desk.mails("pack")) == 2
+    from tests.helpers.render_kit import docx_text
+    carer = next(p for p in desk.pack(REF) if "carer" in p.name.lower())
+    assert "14:00" in docx_text(carer) and "10:00" not in docx_text(carer)
+    records = [p for p in desk.pack(REF) if p.name.startswith("Session record ")]
+    assert records and all(dt.date.fromisoformat(p.stem.rsplit(" ", 1)[-1]) >= dt.date(2026, 12, 1)
+                           for p in records)
+
+
+def test_a_change_with_short_notice_is_made_but_flagged(desk, monkeypatch):
+    from pipeline.profile import Timescales
+    monkeypatch.setattr(Timescales, "change_notice_days", 7, raising=False)
+    desk.allocate(REF)
+    desk.effects()
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-04")   # four days before the session
+    desk.allocate(REF, Venue=desk.profile.venues[1].name)
+    desk.effects()
+    cell = desk.row(REF)["Paperwork"]
+    assert cell.startswith("Pack remade 04/12/2026 (venue changed)")
+    assert "less than 7 days' notice" in cell
+
+
+def test_an_unchanged_allocation_is_not_remade(desk):
+    desk.allocate(REF)
+    desk.effects()
+    desk.type_in(REF, Notes="Dad prefers mornings")        # not part of the pack
+    desk.effects()
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    assert not (desk.config.outbox_dir / REF / "superseded").exists()
+
+
+def test_the_same_child_referred_again_keeps_one_reference(desk):
+    from tests.helpers.allocation_kit import FORM, resent
+    again = resent(FORM, desk.config.state_dir / "referral again.docx")
+    items = desk.receive(again, arrived=dt.datetime(2026, 11, 20, 10, 0))
+    assert [i.reference for i in items] == [REF]
+    refs = {i.reference for i in desk.ledger.items(outcome="accepted")}
+    assert refs == {REF}
+    assert "updated referral received 20/11/2026" in desk.row(REF)["Checked"]
+    acks = desk.mails("accepted")
+    assert len(acks) == 2 and "updated referral received" in acks[-1]["Subject"]
+    assert f"update of {REF}" in acks[-1].get_body(("plain",)).get_content()
+
+
+def test_a_closed_referral_is_named_by_the_new_one(desk):
+    from tests.helpers.allocation_kit import FORM, resent
+    desk.type_in(REF, Status="Closed")
+    again = resent(FORM, desk.config.state_dir / "new referral.docx")
+    items = desk.receive(again, arrived=dt.datetime(2026, 11, 25, 10))
+    assert items[0].reference == "FT-2026-00002"
+    assert REF in items[0].reason
+
+
+def test_a_form_and_its_pdf_in_one_email_are_one_referral(tmp_path, monkeypatch):
+    from email.message import EmailMessage
+
+    from tests.helpers.paths import FIXTURES
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
+    desk = Desk(tmp_path / "work")
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "sw@council.example.org", "familytime@nct.example.org"
+    msg["Subject"] = "Referral"
+    msg.set_content("Please find the referral attached, as Word and as PDF.")
+    for name, kind in (("referral-complete.docx", "vnd.openxmlformats-officedocument."
+                        "wordprocessingml.document"), ("referral-complete.pdf", "pdf")):
+        msg.add_attachment((FIXTURES / "forms" / name).read_bytes(), maintype="application",
+                           subtype=kind, filename=name)
+    src = tmp_path / "referral.eml"
+    src.write_bytes(bytes(msg))
+    items = desk.receive(src)
+    assert len({i.reference for i in items if i.reference}) == 1
+    assert [i.outcome for i in items].count("accepted") == 1
+    assert len(desk.mails("accepted")) == 1
+
+
+@pytest.mark.libreoffice
+def test_new_rows_go_where_people_look_after_libreoffice_saved_the_workbook(desk):
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed")
+    import openpyxl
+    from openpyxl.styles import PatternFill
+    wb = openpyxl.load_workbook(desk.workbook)        # formatted empty rows down to 501,
+    ws = wb["Referrals"]                              # as a Calc save leaves them
+    for r in range(3, 502):
+        ws.cell(r, 1).fill = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
+    wb.save(desk.workbook)
+    libreoffice_round_trip(desk.workbook)
+    assert openpyxl.load_workbook(desk.workbook)["Referrals"].max_row >= 500
+    from tests.helpers.intake_kit import variant
+    from tests.helpers.allocation_kit import FORM
+    variant(FORM, desk.config.state_dir / "other.docx", 3)
+    items = desk.receive(desk.config.state_dir / "other.docx")
+    ws = openpyxl.load_workbook(desk.workbook)["Referrals"]
+    refs = [ws.cell(r, 1).value for r in range(2, 6)]
+    assert refs[:2] == [REF, items[0].reference]
+
+
+@pytest.mark.libreoffice
+def test_an_allocation_saved_by_libreoffice_makes_the_pack(desk):
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed")
+    libreoffice_round_trip(desk.workbook)
+    desk.allocate(REF, Time="10 - 11.30am")
+    libreoffice_round_trip(desk.workbook)
+    desk.effects()
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+
+
+def test_an_excel_table_grows_with_new_rows(desk):
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+    wb = openpyxl.load_workbook(desk.workbook)
+    ws = wb["Referrals"]
+    ws.auto_filter.ref = None
+    last = openpyxl.utils.get_column_letter(ws.max_column - 1)
+    ws.add_table(Table(displayName="Referrals", ref=f"A1:{last}2"))
+    wb.save(desk.workbook)
+    from tests.helpers.intake_kit import variant
+    from tests.helpers.allocation_kit import FORM
+    variant(FORM, desk.config.state_dir / "other.docx", 4)
+    desk.receive(desk.config.state_dir / "other.docx")
+    table = openpyxl.load_workbook(desk.workbook)["Referrals"].tables["Referrals"]
+    assert table.ref == f"A1:{last}3"
+
+
+def test_dropdowns_list_venues_days_and_staff(desk):
+    import openpyxl
+    wb = openpyxl.load_workbook(desk.workbook)
+    ws = wb["Referrals"]
+    formulas = {dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert any("Staff!$A$2" in f for f in formulas)
+    assert any("Lists!$A$2" in f for f in formulas)
+    lists = wb["Lists"]
+    venues = [c.value for c in lists["A"][1:] if c.value]
+    assert venues == [v.name for v in desk.profile.venues]
+    assert [c.value for c in wb["Staff"][1]][:4] == ["Name", "Role", "Email", "Hours per week"]
