@@ -72,11 +72,12 @@ class SheetSpec(_Strict):
     columns: list[ColumnSpec]
     highlights: list[Highlight] = Field(default_factory=list)
     marks: list[Mark] = Field(default_factory=list)
+    kept_by: Literal["pipeline", "people"] = "pipeline"   # people: never written (Staff)
 
     @property
     def kept_by_people(self) -> bool:
         """A sheet people keep (Staff): made and read, never written by the pipeline."""
-        return not self.outcomes
+        return self.kept_by == "people"
 
     def column(self, key: str) -> ColumnSpec:
         return next(c for c in self.columns if c.key == key)
