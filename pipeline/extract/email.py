@@ -260,6 +260,7 @@ def _msg_walk(msg, mail: _Mail, depth: int) -> None:
     except Exception:  # noqa: BLE001
         mail.unreadable_parts.append("attachments")
         return
+    html: list[bytes] = []                # the message's HTML body, fetched once if needed
     for att in attachments:
         try:
             data = att.data
@@ -268,6 +269,8 @@ def _msg_walk(msg, mail: _Mail, depth: int) -> None:
         except Exception:  # noqa: BLE001
             mail.unreadable_parts.append("attachment")
             continue
+        if _msg_inline_picture(msg, att, name, html):
+            continue                      # a logo in the signature, not something sent to us
         if isinstance(data, MSGFile):
             if depth + 1 > MAX_DEPTH:
                 mail.too_deep = True
@@ -288,6 +291,30 @@ def _msg_walk(msg, mail: _Mail, depth: int) -> None:
         if suffix == ".msg" and depth + 1 <= MAX_DEPTH and _msg_bytes_into(bytes(data), mail, depth + 1):
             continue
         mail.add(display, bytes(data))
+
+
+_PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf"}
+
+
+def _msg_inline_picture(msg, att, name, html: list[bytes]) -> bool:
+    """An Outlook picture shown in the message body (a signature logo), like an .eml's inline
+    image with a Content-ID: Outlook marks it hidden, or the HTML body shows it by "cid:"."""
+    try:
+        mime = str(getattr(att, "mimetype", None) or "").lower()
+        picture = mime.startswith("image/") or _safe_suffix(safe_display_name(name)) in _PICTURE_SUFFIXES
+        if not picture:
+            return False
+        if getattr(att, "hidden", False) is True:
+            return True
+        cid = str(getattr(att, "contentId", None) or "").strip().strip("<>")
+        if not cid:
+            return False
+        if not html:
+            body = msg.htmlBody
+            html.append(body if isinstance(body, bytes) else str(body or "").encode("utf-8"))
+        return b"cid:" + cid.encode("utf-8", "ignore") in html[0]
+    except Exception:  # noqa: BLE001 - when in doubt it is an attachment, and is read
+        return False
 
 
 def _msg_bytes_into(data: bytes, mail: _Mail, depth: int) -> bool:
