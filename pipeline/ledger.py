@@ -77,7 +77,8 @@ CREATE TABLE IF NOT EXISTS effects (
     item_id         INTEGER NOT NULL REFERENCES items (id),
     effect          TEXT NOT NULL,        -- an EffectName: tracker, mail, paperwork, ...
     key             TEXT NOT NULL,
-    status          TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed (retried)
+    status          TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed (retried),
+                                          -- withheld (deliberately not done; last_error says why)
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL DEFAULT 0,
     last_error      TEXT,
@@ -586,7 +587,7 @@ class Ledger(_Sessions):
 
     def pending_effects(self, now: float | None = None, effect: str | None = None) -> list[Effect]:
         """Effects not done whose next attempt is due (all of them when now is None)."""
-        sql, args = "SELECT * FROM effects WHERE status != 'done'", []
+        sql, args = "SELECT * FROM effects WHERE status NOT IN ('done', 'withheld')", []
         if now is not None:
             sql += " AND next_attempt_at <= ?"
             args.append(now)
@@ -609,8 +610,9 @@ class Ledger(_Sessions):
     def mark_effect(self, item_id: int, effect: str, status: str, error: str | None = None,
                     *, retry_in: float | None = None, waiting: str | None = None,
                     count_attempt: bool = True) -> None:
-        """Record an attempt: done, or failed (retried later with backoff, or at retry_in)."""
-        if status not in ("done", "failed", "pending"):
+        """Record an attempt: done, failed (retried later with backoff, or at retry_in), or
+        withheld (deliberately not done, never retried: `error` says why, for `status`)."""
+        if status not in ("done", "failed", "pending", "withheld"):
             raise ValueError(f"unknown effect status {status!r}")
         with self._tx() as db:
             row = db.execute("SELECT attempts FROM effects WHERE item_id = ? AND effect = ?",
@@ -624,6 +626,8 @@ class Ledger(_Sessions):
                            (attempts, _iso(dt.datetime.now()), item_id, effect))
                 return
             delay = retry_in if retry_in is not None else backoff(attempts)
+            if status == "withheld":
+                delay = 0.0
             db.execute("UPDATE effects SET status = ?, attempts = ?, last_error = ?, waiting = ?, "
                        "next_attempt_at = ? WHERE item_id = ? AND effect = ?",
                        (status, attempts, error, waiting, time.time() + delay, item_id, effect))
@@ -644,6 +648,12 @@ class Ledger(_Sessions):
             "FROM effects WHERE status != 'done' GROUP BY effect, waiting, last_error "
             "ORDER BY effect")
         return [dict(r) for r in rows]
+
+    def withheld_effects(self, effect: str) -> dict[int, str]:
+        """item id -> why the effect was withheld (e.g. why no acknowledgement went)."""
+        return {r["item_id"]: r["last_error"] or "" for r in self._query(
+            "SELECT item_id, last_error FROM effects WHERE effect = ? AND status = 'withheld'",
+            (effect,))}
 
     def done_effects(self, effect: str) -> dict[int, str]:
         """item id -> when the effect was done (e.g. acknowledgement sent)."""

@@ -72,12 +72,19 @@ def describe(facts: dict) -> list[str]:
     for key, label in OUTCOME_LABELS.items():
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
     lines.append("")
-    if facts["waiting"]:
+    withheld = [w for w in facts["waiting"] if w["kind"] == Waiting.WITHHELD]
+    waiting = [w for w in facts["waiting"] if w["kind"] != Waiting.WITHHELD]
+    if withheld:
+        lines.append("Not sent on purpose (a person must act):")
+        for w in withheld:
+            lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
+                         f"{w['why']}")
+    if waiting:
         lines.append("Still waiting:")
-        for w in facts["waiting"]:
+        for w in waiting:
             lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
                          f"{w['why']} (next try {w['next_try']})")
-    else:
+    elif not withheld:
         lines.append("Nothing is waiting: every tracker row, email and pack is done.")
     if facts["workbook_open"]:
         lines.append(f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
@@ -85,7 +92,8 @@ def describe(facts: dict) -> list[str]:
     oldest = facts["oldest_unacknowledged"]
     if oldest:
         when = dt.datetime.fromisoformat(oldest["received"])
-        lines.append(f"Oldest referral not yet acknowledged: {oldest['reference']} "
+        lines.append(f"Oldest referral not yet acknowledged: "
+                     f"{oldest['reference'] or 'item ' + str(oldest['item'])} "
                      f"(received {when:%d/%m/%Y %H:%M}).")
     else:
         lines.append("Every referral has been acknowledged.")
