@@ -377,11 +377,13 @@ class Ledger(_Sessions):
     def record_file(self, *, sha256: str, original_name: str, size: int,
                     received_at: dt.datetime, source_path: Path, archive_root: Path,
                     drafts: list[ItemDraft], keep_source: bool = False,
-                    archive_folder: str | None = None) -> tuple[FileRecord, list[Item]]:
+                    archive_folder: str | None = None,
+                    subfolder: Path | None = None) -> tuple[FileRecord, list[Item]]:
         """Record one inbox file and its items in ONE transaction; return them with ids.
 
         The archive path is chosen here too (collision-safe against the disk and against
-        moves still owed), so a move finished after a crash goes to the same place.
+        moves still owed), so a move finished after a crash goes to the same place; a file
+        from a sub-folder of the inbox keeps that sub-folder's name under its outcome folder.
         """
         from pipeline.archive import choose_destination
         if not drafts:
@@ -402,7 +404,8 @@ class Ledger(_Sessions):
                 raise AlreadyRecorded(same["id"])
             owed = {_text_path(r["archive_path"]) for r in db.execute(
                 "SELECT archive_path FROM files WHERE archived = 0")}
-            dest = choose_destination(archive_root / folder, raw_name, taken=owed)
+            where = archive_root / folder / subfolder if subfolder else archive_root / folder
+            dest = choose_destination(where, raw_name, taken=owed)
             cur = db.execute(
                 "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, "
                 "outcome, reason, source_path, keep_source, archive_path) "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pipeline.extract as extract
 import pipeline.validate as validate
-from pipeline.archive import archive_original, reason_text
+from pipeline.archive import archive_name, archive_original, reason_text
 from pipeline.dates import short_date, short_datetime
 from pipeline.effect import EffectName
 from pipeline.files import private_dir
@@ -52,6 +52,16 @@ def _within(path: Path, folder: Path) -> bool:
         return True
     except (ValueError, OSError):
         return False
+
+
+def _subfolder(path: Path, inbox: Path) -> Path | None:
+    """The sub-folder of the inbox a file came from (kept in its archive place), or None."""
+    try:
+        rel = path.resolve().parent.relative_to(inbox.resolve())
+    except (ValueError, OSError):
+        return None
+    parts = [archive_name(p) for p in rel.parts if p not in ("", ".", "..")]
+    return Path(*parts) if parts else None
 
 
 def process_file(path: Path, config, profile, ledger: Ledger, *,
@@ -115,7 +125,8 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size, received_at=received,
             source_path=path, archive_root=config.archive_dir, drafts=drafts,
-            keep_source=keep_source, archive_folder="failed" if internal_error else None)
+            keep_source=keep_source, archive_folder="failed" if internal_error else None,
+            subfolder=None if keep_source else _subfolder(path, config.inbox_dir))
     except sqlite3.OperationalError as exc:      # locked or full: nothing committed
         raise NotYet(f"ledger could not record: {exc}") from exc
     except AlreadyRecorded as exc:               # another process got there first

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from pipeline.intake import (Claims, SettleTracker, choose_mode, inbox_files, is_ignored,
-                             log_fault)
+from pipeline.intake import (Claims, SettleTracker, choose_mode, in_ignored_subfolder,
+                             inbox_files, is_ignored, log_fault, scan_config)
 from pipeline.ledger import Ledger
 
 log = logging.getLogger("pipeline.watcher")
@@ -38,6 +38,14 @@ def _arrival(path: Path) -> tuple[float, str]:
         return (0.0, path.name)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
 class InboxWatcher:
     """Watch config.inbox_dir and handle every file exactly once."""
 
@@ -51,6 +59,7 @@ class InboxWatcher:
         self.settings = config.watch
         self.mode = choose_mode(mode or self.settings.mode, self.inbox)
         self.settling = SettleTracker(self.settings.settle_seconds)
+        self._scan = scan_config(config)
         self.claims = Claims()
         self._candidates: dict[Path, float] = {}     # path -> not before (monotonic)
         self._lock = threading.Lock()
@@ -70,14 +79,14 @@ class InboxWatcher:
     def notice(self, path: Path | str) -> None:
         """Something may have happened to `path`: look at it soon."""
         p = Path(path)
-        if p.parent != self.inbox and Path(str(p.parent)) != self.inbox:
-            try:
-                if p.parent.resolve() != self.inbox.resolve():
-                    return                               # sub-folders are not ours
-            except OSError:
-                return
-        p = self.inbox / p.name
-        if is_ignored(p):
+        try:                                             # under the inbox, at any depth
+            rel = p.resolve().relative_to(self.inbox.resolve())
+        except (ValueError, OSError):
+            return
+        p = self.inbox / rel
+        if is_ignored(p) or in_ignored_subfolder(p, self.inbox, self._scan["ignore"]):
+            return
+        if any(_inside(p, own) for own in self._scan["exclude"]):
             return
         with self._lock:
             self._candidates.setdefault(p, 0.0)
@@ -85,7 +94,7 @@ class InboxWatcher:
 
     def scan(self) -> int:
         """A full look at the inbox (backlog at start, polling, and the safety-net rescan)."""
-        found = inbox_files(self.inbox)
+        found = inbox_files(self.inbox, **self._scan)
         for p in found:
             self.notice(p)
         return len(found)
@@ -116,7 +125,7 @@ class InboxWatcher:
             self.observer = PollingObserver(timeout=self.settings.poll_seconds)
         else:
             self.observer = Observer()
-        self.observer.schedule(Handler(), str(self.inbox), recursive=False)
+        self.observer.schedule(Handler(), str(self.inbox), recursive=True)
         self.observer.daemon = True
         self.observer.start()
 

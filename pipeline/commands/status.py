@@ -41,10 +41,13 @@ def gather(ledger, config=None, profile=None) -> dict:
     oldest = ledger.oldest_unacknowledged()
     unmoved = ledger.unarchived()
     in_inbox = 0
+    ignored: list[str] = []
     if config is not None:
-        from pipeline.intake import inbox_files
+        from pipeline.intake import scan_config, walk_inbox
         owed = {r.source_path for r in unmoved}
-        in_inbox = sum(1 for p in inbox_files(config.inbox_dir) if str(p) not in owed)
+        found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
+        in_inbox = sum(1 for p in found if str(p) not in owed)
+        ignored = [p.relative_to(config.inbox_dir).as_posix() for p in skipped]
     mail_pending = []
     if config is not None and profile is not None and profile.mail.smtp:
         try:
@@ -63,6 +66,7 @@ def gather(ledger, config=None, profile=None) -> dict:
                 "received": oldest.received_at.isoformat()},
             "moves_owed": len(unmoved),
             "in_inbox": in_inbox,
+            "ignored": ignored,
             "mail_not_sent": mail_pending}
 
 
@@ -103,6 +107,12 @@ def describe(facts: dict) -> list[str]:
     if facts.get("in_inbox"):
         lines.append(f"{facts['in_inbox']} file(s) in the inbox not handled yet (arriving, "
                      "open in another program, or the watcher is not running).")
+    if facts.get("ignored"):
+        lines.append(f"{len(facts['ignored'])} file(s) in inbox sub-folders set to be ignored "
+                     "([watch] ignore_subfolders), not processed:")
+        lines.extend(f"  {name}" for name in facts["ignored"][:20])
+        if len(facts["ignored"]) > 20:
+            lines.append(f"  ... and {len(facts['ignored']) - 20} more")
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
     return lines
