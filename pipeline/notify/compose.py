@@ -19,7 +19,7 @@ from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
 from pipeline.notify.message import OutgoingMessage, build_email
-from pipeline.notify.privacy import Protected, initials, safe_problems
+from pipeline.notify.privacy import Protected, initials, safe_problems, safe_text, without_label
 from pipeline.notify.templates import MailTemplates, templates_for
 from pipeline.profile import Profile
 
@@ -181,6 +181,8 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
     form = catalogue().by_kind("referral")
     used = form.version(verdict.form_version) if verdict and verdict.form_version else None
     current = _current_version(profile)
+    outcome_words = templates.words("outcome_words", item.outcome, item.outcome)
+    reason = without_label(outcome_words, reason) if reason else reason
     return {
         "kind": kind, "outcome": item.outcome, "item_id": item.id,
         "reference": item.reference,
@@ -193,12 +195,12 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
         "problems": safe_problems(verdict.problems if verdict else [], protected, templates),
         "warnings": safe_problems(verdict.warnings if verdict else [], protected, templates),
         "fallback": fallback,
-        "reason": None if protected.found_in(reason) else reason,
+        "reason": safe_text(reason, protected, templates) if reason else None,
         "file_name": item.original_name,
         "sender": clean_address(item.sender) if item.sender else None,
         "archive_path": item.archive_path,
         "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
-        "outcome_words": templates.words("outcome_words", item.outcome, item.outcome),
+        "outcome_words": outcome_words,
         "form": {"title": form.title, "version": current.version, "file_name": current.template},
         "used_form": {"version": used.version if used else None,
                       "title": (used.title or form.title) if used else None},
