@@ -270,8 +270,24 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
     return drafts
 
 
+SW_EMAIL_KEY = "social_worker.email"
+
+
+def _old_form_reply_to(extraction, verdict: Verdict) -> Verdict:
+    """An old form is not validated, but the social worker's email it gives is the person to
+    ask for the current form: keep that one answer (only a usable address), so the refusal
+    goes to them and not only to the team."""
+    from pipeline.notify.addresses import clean_address
+    address = clean_address(extraction.fields.get(SW_EMAIL_KEY))
+    if not address or verdict.values.get(SW_EMAIL_KEY):
+        return verdict
+    return verdict.model_copy(update={"values": {**verdict.values, SW_EMAIL_KEY: address}})
+
+
 def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
     outcome = outcome_of(verdict)
+    if outcome == "old_form":
+        verdict = _old_form_reply_to(extraction, verdict)
     case = verdict.values.get(CASE_KEY) or extraction.fields.get(CASE_KEY)
     if isinstance(case, list):
         case = " ".join(case)
