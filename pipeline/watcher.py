@@ -26,6 +26,8 @@ TICK = 0.1                     # seconds between settle checks
 EFFECTS_EVERY = 30.0           # run owed effects at least this often while idle
 RETRY_NOT_YET = 2.0            # a locked file is looked at again after this, then backing off
 RETRY_MAX = 120.0
+ONCE_GROWING_GRACE = 10.0      # --once: how long past the settle window a growing file is
+                               # waited for before it is left for the next run
 
 
 def _arrival(path: Path) -> tuple[float, str]:
@@ -71,6 +73,7 @@ class InboxWatcher:
         self._effects_due = threading.Event()
         self._tries: dict[Path, int] = {}
         self.handled: list = []                         # items handled, for tests and demo
+        self.left_for_next_run: list[Path] = []         # --once: files still being written
         self.observer = None
         self.errors = 0
 
@@ -230,21 +233,39 @@ class InboxWatcher:
             log.info("finished %s archive move(s) left owed by an earlier run", finished)
         self.scan()
 
-    def run_once(self, timeout: float | None = None) -> int:
-        """Process the backlog and return (watch --once): wait for files to settle, then stop."""
+    def run_once(self, timeout: float | None = None, grace: float | None = None) -> int:
+        """Process the backlog and return (watch --once): wait for files to settle, then stop.
+
+        A file still changing after the settle window plus `grace` seconds (one being copied
+        or written without end) is left for the next run, and said so; it never holds up the
+        other files or their effects, which run before this returns.
+        """
         self.start_up()
         limit = None if timeout is None else time.monotonic() + timeout
+        grace = ONCE_GROWING_GRACE if grace is None else grace
+        give_up_after = self.settings.settle_seconds + grace
+        first_seen: dict[Path, float] = {}
         total = 0
+        self.left_for_next_run = []
         while self.pending():
             total += self.step()
-            if limit is not None and time.monotonic() > limit:
+            now = time.monotonic()
+            if limit is not None and now > limit:
                 break
             with self._lock:
-                waiting_only_for_retry = all(t > time.monotonic() + 0.5
-                                             for t in self._candidates.values())
-            if waiting_only_for_retry and self._candidates:
-                break            # locked files: leave them for the next run
+                left = dict(self._candidates)
+            for p in left:
+                first_seen.setdefault(p, now)
+            growing = [p for p, t in left.items()
+                       if t <= now + 0.5 and now - first_seen[p] > give_up_after]
+            retrying = [p for p, t in left.items() if t > now + 0.5]
+            if left and len(growing) + len(retrying) == len(left):
+                self.left_for_next_run = sorted(growing)
+                break            # still being written, or locked: leave them for the next run
             time.sleep(TICK)
+        for p in self.left_for_next_run:
+            log.warning("a file is still being written after %.0f s; it is left in the inbox "
+                        "for the next run", give_up_after)
         self._run_effects_safely()
         return total
 
