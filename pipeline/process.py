@@ -32,6 +32,18 @@ from pipeline.sessions.record import session_record
 log = logging.getLogger("pipeline.process")
 
 CASE_KEY = "child.case_id"
+# No file holds the watcher longer than this: reading runs in a worker process that is stopped
+# past the limit, and the file is recorded as unreadable with a plain reason
+# (pipeline/extract/bounded.py). None reads in this process (a test replacing a reader here).
+READ_LIMIT_SECONDS: float | None = 10.0
+
+
+def read_file(path: Path, profile):
+    """The file's Extraction, read under the time limit."""
+    if READ_LIMIT_SECONDS is None:
+        return extract.extract_file(path, profile)
+    from pipeline.extract.bounded import extract_bounded
+    return extract_bounded(path, profile, limit=READ_LIMIT_SECONDS)
 
 
 class NotYet(Exception):
@@ -243,7 +255,7 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
             if is_busy_error(exc) or not path.exists():
                 raise NotYet(str(exc)) from exc
             raise
-        extraction = extract.extract_file(copy, profile)
+        extraction = read_file(copy, profile)
     return drafts_for(path.name, extraction, profile, received)
 
 
