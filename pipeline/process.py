@@ -263,10 +263,13 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
     """One draft per submission: the file, or each form attached to an email."""
     if not extraction.is_email:
         verdict = validate.validate_extraction(extraction, profile, received)
+        verdict = recognise_own(extraction, verdict, profile)
         return [_draft(name, extraction, verdict)]
     when = _email_received(extraction.date, received)
     parts = extraction.attachments or [extraction]
-    verdicts = [validate.validate_extraction(part, profile, when, email=extraction)
+    verdicts = [recognise_own(part, validate.validate_extraction(part, profile, when,
+                                                                 email=extraction),
+                              profile, email=extraction)
                 for part in parts]
     has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
     drafts = []
@@ -280,6 +283,45 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
             d.effects = [EffectName.TRACKER]
         drafts.append(d)
     return drafts
+
+
+def recognise_own(extraction, verdict: Verdict, profile, email=None) -> Verdict:
+    """The service's own paperwork coming back (its blank form, its own automatic emails) is
+    not a referral: it goes to Attention for a person and is never given a reference."""
+    from pipeline.extract.reasons import say
+    src = email or extraction
+    if _our_automatic_message(src, profile):
+        return Verdict(verdict="not_referral", reason=say("own.own_email", profile),
+                       form_id=verdict.form_id, form_version=verdict.form_version)
+    if verdict.kind == "referral" and verdict.verdict in ("incomplete", "old") and \
+            _blank(extraction):
+        from pipeline.extract.catalogue import catalogue
+        try:
+            title = catalogue().form(verdict.form_id or "").title
+        except KeyError:
+            title = "referral form"
+        return Verdict(verdict="not_referral", reason=say("own.blank_form", profile,
+                                                          title=title),
+                       form_id=verdict.form_id, form_version=verdict.form_version)
+    return verdict
+
+
+def _our_automatic_message(src, profile) -> bool:
+    """Our own mail carries Auto-Submitted and comes from our address; a person forwarding
+    from the team's mailbox (often the same address) sends no Auto-Submitted."""
+    from pipeline.notify.addresses import clean_address, same_address
+    if not getattr(src, "is_email", False) or not src.auto_submitted or not src.sender:
+        return False
+    return same_address(clean_address(src.sender), clean_address(profile.mail.from_address))
+
+
+def _blank(extraction) -> bool:
+    """No answer written anywhere: only unticked boxes (a blank form reads them as "no")."""
+    for value in extraction.fields.values():
+        values = value if isinstance(value, list) else [value]
+        if any(str(v).strip() and str(v).strip().lower() != "no" for v in values):
+            return False
+    return True
 
 
 SW_EMAIL_KEY = "social_worker.email"
