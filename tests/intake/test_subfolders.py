@@ -31,8 +31,11 @@ def _items(work):
 
 def _ignore(work, names: list[str]) -> Work:
     text = work.config_path.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^\[watch\]\s*$", "[watch]\nignore_subfolders = "
-                  + "[" + ", ".join(f'"{n}"' for n in names) + "]", text, count=1)
+    setting = "ignore_subfolders = [" + ", ".join(f'"{n}"' for n in names) + "]"
+    if re.search(r"(?m)^ignore_subfolders = ", text):
+        text = re.sub(r"(?m)^ignore_subfolders = .*$", setting, text)
+    else:
+        text = re.sub(r"(?m)^\[watch\]\s*$", "[watch]\n" + setting, text, count=1)
     work.config_path.write_text(text, encoding="utf-8")
     work.config = load_config(work.config_path)
     return work
