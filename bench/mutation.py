@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # module -> (file to mutate, tests that guard it)
 TARGETS = {
-    "calendar": ("pipeline/validate/calendar.py", ["tests/validate/test_calendar.py"]),
+    "calendar": ("pipeline/validate/calendar.py", ["tests/validate/test_calendar.py",
+                                                   "tests/validate/test_calendar_edges.py"]),
     "rule": ("pipeline/sessions/rule.py", ["tests/sessions/test_rule.py"]),
     "cells": ("pipeline/tracker/rows.py", ["tests/tracker/test_tracker.py",
                                            "tests/tracker/test_cells.py"]),

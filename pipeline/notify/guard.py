@@ -36,16 +36,13 @@ def source_block(item: Item, profile: Profile, templates: MailTemplates) -> str 
     (compose.py decides that). The reasons are worded in mail.toml [withheld].
     """
     if item.auto_submitted:
-        return templates.words("withheld", "automatic_message",
-                               "the email was itself an automatic or bulk message")
+        return templates.words("withheld", "automatic_message")
     if item.sender:
         sender = clean_address(item.sender)
         if sender and is_automatic_address(sender, templates):
-            return templates.words("withheld", "automatic_address",
-                                   "the email came from an automatic (no-reply) address")
+            return templates.words("withheld", "automatic_address")
         if sender and is_our_address(sender, profile):
-            return templates.words("withheld", "our_address",
-                                   "the email came from the team's own address")
+            return templates.words("withheld", "our_address")
     return None
 
 
