@@ -13,7 +13,6 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 import pipeline.effects as effects
-import pipeline.extract as extract
 import pipeline.process as process
 import pipeline.validate as validate
 from pipeline.ledger import Ledger
