@@ -29,6 +29,9 @@ class WatchSettings(BaseModel):
     poll_seconds: float = 2.0
     settle_seconds: float = 1.0       # size and mtime unchanged this long before touching a file
     rescan_seconds: float = 300.0     # full rescan as a safety net
+    # sub-folders of the inbox (names, at any depth) IT keeps for other things: never read,
+    # listed by `status` as ignored. Every other sub-folder's files are processed.
+    ignore_subfolders: list[str] = Field(default_factory=list)
     log_file: Path | None = None      # a rotating UTF-8 log (Task Scheduler discards stderr)
     give_up_after: int = Field(default=5, ge=1)   # same failure this often: set aside as unreadable
 

@@ -37,6 +37,7 @@ class Waiting(enum.StrEnum):
     SMTP = "smtp"
     SETUP = "setup"
     ERROR = "error"
+    WITHHELD = "withheld"            # deliberately not done (e.g. an email not sent): never retried
     NOT_INSTALLED = "not_installed"
 
 

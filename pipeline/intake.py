@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
+from typing import Iterable
 
 IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.partial", "*.crdownload",
                     "*.filepart", "thumbs.db", "desktop.ini", ".ds_store", "._*", ".*")
@@ -247,20 +248,96 @@ def choose_mode(configured: str, inbox: Path) -> str:
     return "polling" if is_network_path(inbox) else "events"
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """The files directly in the inbox worth looking at (not sub-folders, not ignored)."""
+MAX_DEPTH = 16                       # sub-folders deeper than this are not looked into
+
+
+def _folder_ignored(rel: str, name: str, ignore: Iterable[str]) -> bool:
+    """Whether IT asked for this sub-folder to be left alone (its name or its path under the
+    inbox, wildcards allowed, case ignored)."""
+    rel, name = rel.lower(), name.lower()
+    return any(fnmatch.fnmatchcase(name, pat.lower()) or
+               fnmatch.fnmatchcase(rel, pat.strip("/\\").replace("\\", "/").lower())
+               for pat in ignore)
+
+
+def _hidden_folder(entry: os.DirEntry) -> bool:
+    if entry.name.startswith("."):
+        return True
     try:
-        entries = list(os.scandir(inbox))
+        attrs = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
     except OSError:
-        return []
-    out = []
-    for entry in entries:
-        p = Path(entry.path)
+        return True
+    return bool(attrs & FILE_ATTRIBUTE_HIDDEN)
+
+
+def walk_inbox(inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] = ()
+               ) -> tuple[list[Path], list[Path]]:
+    """(files to handle, files in sub-folders IT asked us to ignore), at any depth.
+
+    Hidden folders, links to folders, and `exclude` (our own folders, should one be set up
+    inside the inbox) are never entered.
+    """
+    ignore = list(ignore)
+    skip = set()
+    for p in exclude:
         try:
-            if not entry.is_file(follow_symlinks=False):
-                continue
+            skip.add(os.path.normcase(str(Path(p).resolve())))
+        except OSError:
+            pass
+    found: list[Path] = []
+    ignored: list[Path] = []
+    stack: list[tuple[Path, str, bool, int]] = [(inbox, "", False, 0)]
+    while stack:
+        folder, rel, in_ignored, depth = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
         except OSError:
             continue
-        if not is_ignored(p):
-            out.append(p)
-    return sorted(out)
+        for entry in entries:
+            p = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth >= MAX_DEPTH or _hidden_folder(entry) or \
+                            os.path.normcase(str(p.resolve())) in skip:
+                        continue
+                    sub = f"{rel}/{entry.name}" if rel else entry.name
+                    stack.append((p, sub, in_ignored or _folder_ignored(sub, entry.name, ignore),
+                                  depth + 1))
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+            except OSError:
+                continue
+            if is_ignored(p):
+                continue
+            (ignored if in_ignored else found).append(p)
+    return sorted(found), sorted(ignored)
+
+
+def scan_config(config) -> dict:
+    """The walk_inbox arguments a working folder's settings give (its ignored sub-folders,
+    and our own folders, never read as inbox even when set up inside it)."""
+    return {"ignore": list(config.watch.ignore_subfolders),
+            "exclude": [config.archive_dir, config.outbox_dir, config.state_dir,
+                        config.mail_dir, config.tracker_dir]}
+
+
+def inbox_files(inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] = ()
+                ) -> list[Path]:
+    """The files under the inbox worth looking at, at any depth (not in an ignored or hidden
+    sub-folder, not temporary or system files)."""
+    return walk_inbox(inbox, ignore, exclude)[0]
+
+
+def in_ignored_subfolder(path: Path, inbox: Path, ignore: Iterable[str]) -> bool:
+    """Whether `path` lies in a sub-folder IT asked us to ignore, or in a hidden one."""
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(inbox))
+    except ValueError:
+        return True
+    parts = rel.parts[:-1]
+    for n in range(len(parts)):
+        if parts[n].startswith(".") or _folder_ignored("/".join(parts[:n + 1]), parts[n],
+                                                       list(ignore)):
+            return True
+    return len(parts) > MAX_DEPTH

@@ -78,7 +78,8 @@ CREATE TABLE IF NOT EXISTS effects (
     item_id         INTEGER NOT NULL REFERENCES items (id),
     effect          TEXT NOT NULL,        -- an EffectName: tracker, mail, paperwork, ...
     key             TEXT NOT NULL,
-    status          TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed (retried)
+    status          TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed (retried),
+                                          -- withheld (deliberately not done; last_error says why)
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL DEFAULT 0,
     last_error      TEXT,
@@ -491,11 +492,13 @@ class Ledger(_Sessions):
     def record_file(self, *, sha256: str, original_name: str, size: int,
                     received_at: dt.datetime, source_path: Path, archive_root: Path,
                     drafts: list[ItemDraft], keep_source: bool = False,
-                    archive_folder: str | None = None) -> tuple[FileRecord, list[Item]]:
+                    archive_folder: str | None = None,
+                    subfolder: Path | None = None) -> tuple[FileRecord, list[Item]]:
         """Record one inbox file and its items in ONE transaction; return them with ids.
 
         The archive path is chosen here too (collision-safe against the disk and against
-        moves still owed), so a move finished after a crash goes to the same place.
+        moves still owed), so a move finished after a crash goes to the same place; a file
+        from a sub-folder of the inbox keeps that sub-folder's name under its outcome folder.
         """
         from pipeline.archive import choose_destination
         if not drafts:
@@ -516,7 +519,8 @@ class Ledger(_Sessions):
                 raise AlreadyRecorded(same["id"])
             owed = {_text_path(r["archive_path"]) for r in db.execute(
                 "SELECT archive_path FROM files WHERE archived = 0")}
-            dest = choose_destination(archive_root / folder, raw_name, taken=owed)
+            where = archive_root / folder / subfolder if subfolder else archive_root / folder
+            dest = choose_destination(where, raw_name, taken=owed)
             cur = db.execute(
                 "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, "
                 "outcome, reason, source_path, keep_source, archive_path) "
@@ -707,7 +711,7 @@ class Ledger(_Sessions):
 
     def pending_effects(self, now: float | None = None, effect: str | None = None) -> list[Effect]:
         """Effects not done whose next attempt is due (all of them when now is None)."""
-        sql, args = "SELECT * FROM effects WHERE status != 'done'", []
+        sql, args = "SELECT * FROM effects WHERE status NOT IN ('done', 'withheld')", []
         if now is not None:
             sql += " AND next_attempt_at <= ?"
             args.append(now)
@@ -730,8 +734,9 @@ class Ledger(_Sessions):
     def mark_effect(self, item_id: int, effect: str, status: str, error: str | None = None,
                     *, retry_in: float | None = None, waiting: str | None = None,
                     count_attempt: bool = True) -> None:
-        """Record an attempt: done, or failed (retried later with backoff, or at retry_in)."""
-        if status not in ("done", "failed", "pending"):
+        """Record an attempt: done, failed (retried later with backoff, or at retry_in), or
+        withheld (deliberately not done, never retried: `error` says why, for `status`)."""
+        if status not in ("done", "failed", "pending", "withheld"):
             raise ValueError(f"unknown effect status {status!r}")
         with self._tx() as db:
             row = db.execute("SELECT attempts FROM effects WHERE item_id = ? AND effect = ?",
@@ -745,6 +750,8 @@ class Ledger(_Sessions):
                            (attempts, _iso(dt.datetime.now()), item_id, effect))
                 return
             delay = retry_in if retry_in is not None else backoff(attempts)
+            if status == "withheld":
+                delay = 0.0
             db.execute("UPDATE effects SET status = ?, attempts = ?, last_error = ?, waiting = ?, "
                        "next_attempt_at = ? WHERE item_id = ? AND effect = ?",
                        (status, attempts, error, waiting, time.time() + delay, item_id, effect))
@@ -765,6 +772,12 @@ class Ledger(_Sessions):
             "FROM effects WHERE status != 'done' GROUP BY effect, waiting, last_error "
             "ORDER BY effect")
         return [dict(r) for r in rows]
+
+    def withheld_effects(self, effect: str) -> dict[int, str]:
+        """item id -> why the effect was withheld (e.g. why no acknowledgement went)."""
+        return {r["item_id"]: r["last_error"] or "" for r in self._query(
+            "SELECT item_id, last_error FROM effects WHERE effect = ? AND status = 'withheld'",
+            (effect,))}
 
     def done_effects(self, effect: str) -> dict[int, str]:
         """item id -> when the effect was done (e.g. acknowledgement sent)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 import pipeline.extract as extract
 import pipeline.validate as validate
 from pipeline import clock
-from pipeline.archive import archive_original, reason_text
+from pipeline.archive import archive_name, archive_original, reason_text
 from pipeline.dates import short_date, short_datetime
 from pipeline.effect import EffectName
 from pipeline.files import private_dir, scratch_name
@@ -33,6 +33,19 @@ from pipeline.sessions.record import session_record
 log = logging.getLogger("pipeline.process")
 
 CASE_KEY = "child.case_id"
+# No file holds the watcher longer than this: reading runs in a worker process that is stopped
+# past the limit, and the file is recorded as unreadable with a plain reason
+# (pipeline/extract/bounded.py). None reads in this process (a test replacing a reader here).
+READ_LIMIT_SECONDS: float | None = 10.0
+
+
+def read_file(path: Path, profile) -> list:
+    """Every form in the file (one Extraction each; a file holding two children's forms gives
+    two), read under the time limit."""
+    if READ_LIMIT_SECONDS is None:
+        return extract.extract_all(path, profile)
+    from pipeline.extract.bounded import extract_all_bounded
+    return extract_all_bounded(path, profile, limit=READ_LIMIT_SECONDS)
 
 
 class NotYet(Exception):
@@ -53,6 +66,16 @@ def _within(path: Path, folder: Path) -> bool:
         return True
     except (ValueError, OSError):
         return False
+
+
+def _subfolder(path: Path, inbox: Path) -> Path | None:
+    """The sub-folder of the inbox a file came from (kept in its archive place), or None."""
+    try:
+        rel = path.resolve().parent.relative_to(inbox.resolve())
+    except (ValueError, OSError):
+        return None
+    parts = [archive_name(p) for p in rel.parts if p not in ("", ".", "..")]
+    return Path(*parts) if parts else None
 
 
 def process_file(path: Path, config, profile, ledger: Ledger, *,
@@ -117,7 +140,8 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size, received_at=received,
             source_path=path, archive_root=config.archive_dir, drafts=drafts,
-            keep_source=keep_source, archive_folder="failed" if internal_error else None)
+            keep_source=keep_source, archive_folder="failed" if internal_error else None,
+            subfolder=None if keep_source else _subfolder(path, config.inbox_dir))
     except sqlite3.OperationalError as exc:      # locked or full: nothing committed
         raise NotYet(f"ledger could not record: {exc}") from exc
     except AlreadyRecorded as exc:               # another process got there first
@@ -236,7 +260,7 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
                 raise NotYet(str(exc)) from exc
             raise
         extractions = [e.model_copy(update={"file": path.name})
-                       for e in extract.extract_all(copy, profile)]
+                       for e in read_file(copy, profile)]
     drafts: list[ItemDraft] = []
     for i, extraction in enumerate(extractions, start=1):   # one per form in the file
         label = extract.part_name(path.name, i, len(extractions))
@@ -248,10 +272,13 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
     """One draft per submission: the file, or each form attached to an email."""
     if not extraction.is_email:
         verdict = validate.validate_extraction(extraction, profile, received)
+        verdict = recognise_own(extraction, verdict, profile)
         return [_draft(name, extraction, verdict)]
     when = _email_received(extraction.date, received)
     parts = extraction.attachments or [extraction]
-    verdicts = [validate.validate_extraction(part, profile, when, email=extraction)
+    verdicts = [recognise_own(part, validate.validate_extraction(part, profile, when,
+                                                                 email=extraction),
+                              profile, email=extraction)
                 for part in parts]
     has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
     drafts = []
@@ -267,8 +294,63 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
     return drafts
 
 
+def recognise_own(extraction, verdict: Verdict, profile, email=None) -> Verdict:
+    """The service's own paperwork coming back (its blank form, its own automatic emails) is
+    not a referral: it goes to Attention for a person and is never given a reference."""
+    from pipeline.extract.reasons import say
+    src = email or extraction
+    if _our_automatic_message(src, profile):
+        return Verdict(verdict="not_referral", reason=say("own.own_email", profile),
+                       form_id=verdict.form_id, form_version=verdict.form_version)
+    if verdict.kind == "referral" and verdict.verdict in ("incomplete", "old") and \
+            _blank(extraction):
+        from pipeline.extract.catalogue import catalogue
+        try:
+            title = catalogue().form(verdict.form_id or "").title
+        except KeyError:
+            title = "referral form"
+        return Verdict(verdict="not_referral", reason=say("own.blank_form", profile,
+                                                          title=title),
+                       form_id=verdict.form_id, form_version=verdict.form_version)
+    return verdict
+
+
+def _our_automatic_message(src, profile) -> bool:
+    """Our own mail carries Auto-Submitted and comes from our address; a person forwarding
+    from the team's mailbox (often the same address) sends no Auto-Submitted."""
+    from pipeline.notify.addresses import clean_address, same_address
+    if not getattr(src, "is_email", False) or not src.auto_submitted or not src.sender:
+        return False
+    return same_address(clean_address(src.sender), clean_address(profile.mail.from_address))
+
+
+def _blank(extraction) -> bool:
+    """No answer written anywhere: only unticked boxes (a blank form reads them as "no")."""
+    for value in extraction.fields.values():
+        values = value if isinstance(value, list) else [value]
+        if any(str(v).strip() and str(v).strip().lower() != "no" for v in values):
+            return False
+    return True
+
+
+SW_EMAIL_KEY = "social_worker.email"
+
+
+def _old_form_reply_to(extraction, verdict: Verdict) -> Verdict:
+    """An old form is not validated, but the social worker's email it gives is the person to
+    ask for the current form: keep that one answer (only a usable address), so the refusal
+    goes to them and not only to the team."""
+    from pipeline.notify.addresses import clean_address
+    address = clean_address(extraction.fields.get(SW_EMAIL_KEY))
+    if not address or verdict.values.get(SW_EMAIL_KEY):
+        return verdict
+    return verdict.model_copy(update={"values": {**verdict.values, SW_EMAIL_KEY: address}})
+
+
 def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
     outcome = outcome_of(verdict)
+    if outcome == "old_form":
+        verdict = _old_form_reply_to(extraction, verdict)
     case = verdict.values.get(CASE_KEY) or extraction.fields.get(CASE_KEY)
     if isinstance(case, list):
         case = " ".join(case)

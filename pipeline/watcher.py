@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.files import use_scratch
-from pipeline.intake import (Claims, SettleTracker, choose_mode, failure_kind, inbox_files,
-                             is_ignored, log_fault)
+from pipeline.intake import (Claims, SettleTracker, choose_mode, failure_kind,
+                             in_ignored_subfolder, inbox_files, is_ignored, log_fault, scan_config)
 from pipeline.ledger import Ledger
 
 log = logging.getLogger("pipeline.watcher")
@@ -82,6 +82,10 @@ class WorkbookWatch:
         return ready
 
 
+ONCE_GROWING_GRACE = 10.0      # --once: how long past the settle window a growing file is
+                               # waited for before it is left for the next run
+
+
 def _arrival(path: Path) -> tuple[float, str]:
     """First come, first served: when the file arrived (a copy keeps its old modified time,
     so the later of modified and changed/created), then its name."""
@@ -90,6 +94,14 @@ def _arrival(path: Path) -> tuple[float, str]:
         return (max(st.st_mtime, st.st_ctime), path.name)
     except OSError:
         return (0.0, path.name)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
 
 
 class InboxWatcher:
@@ -105,6 +117,7 @@ class InboxWatcher:
         self.settings = config.watch
         self.mode = choose_mode(mode or self.settings.mode, self.inbox)
         self.settling = SettleTracker(self.settings.settle_seconds)
+        self._scan = scan_config(config)
         self.claims = Claims()
         self._candidates: dict[Path, float] = {}     # path -> not before (monotonic)
         self._lock = threading.Lock()
@@ -119,6 +132,7 @@ class InboxWatcher:
         self._moves_owed: dict[Path, int] = {}
         use_scratch(config.scratch_dir)              # every temporary file in state/scratch
         self.handled: list = []                         # items handled, for tests and demo
+        self.left_for_next_run: list[Path] = []         # --once: files still being written
         self.observer = None
         self.errors = 0
         self.workbooks = WorkbookWatch(config.tracker_dir, self.settings.settle_seconds)
@@ -128,14 +142,14 @@ class InboxWatcher:
     def notice(self, path: Path | str) -> None:
         """Something may have happened to `path`: look at it soon."""
         p = Path(path)
-        if p.parent != self.inbox and Path(str(p.parent)) != self.inbox:
-            try:
-                if p.parent.resolve() != self.inbox.resolve():
-                    return                               # sub-folders are not ours
-            except OSError:
-                return
-        p = self.inbox / p.name
-        if is_ignored(p):
+        try:                                             # under the inbox, at any depth
+            rel = p.resolve().relative_to(self.inbox.resolve())
+        except (ValueError, OSError):
+            return
+        p = self.inbox / rel
+        if is_ignored(p) or in_ignored_subfolder(p, self.inbox, self._scan["ignore"]):
+            return
+        if any(_inside(p, own) for own in self._scan["exclude"]):
             return
         with self._lock:
             self._candidates.setdefault(p, 0.0)
@@ -143,7 +157,7 @@ class InboxWatcher:
 
     def scan(self) -> int:
         """A full look at the inbox (backlog at start, polling, and the safety-net rescan)."""
-        found = inbox_files(self.inbox)
+        found = inbox_files(self.inbox, **self._scan)
         for p in found:
             self.notice(p)
         return len(found)
@@ -174,7 +188,7 @@ class InboxWatcher:
             self.observer = PollingObserver(timeout=self.settings.poll_seconds)
         else:
             self.observer = Observer()
-        self.observer.schedule(Handler(), str(self.inbox), recursive=False)
+        self.observer.schedule(Handler(), str(self.inbox), recursive=True)
         self.observer.daemon = True
         self.observer.start()
 
@@ -318,21 +332,39 @@ class InboxWatcher:
         self.scan()
         return True
 
-    def run_once(self, timeout: float | None = None) -> int:
-        """Process the backlog and return (watch --once): wait for files to settle, then stop."""
+    def run_once(self, timeout: float | None = None, grace: float | None = None) -> int:
+        """Process the backlog and return (watch --once): wait for files to settle, then stop.
+
+        A file still changing after the settle window plus `grace` seconds (one being copied
+        or written without end) is left for the next run, and said so; it never holds up the
+        other files or their effects, which run before this returns.
+        """
         self.start_up()
         limit = None if timeout is None else time.monotonic() + timeout
+        grace = ONCE_GROWING_GRACE if grace is None else grace
+        give_up_after = self.settings.settle_seconds + grace
+        first_seen: dict[Path, float] = {}
         total = 0
+        self.left_for_next_run = []
         while self.pending():
             total += self.step()
-            if limit is not None and time.monotonic() > limit:
+            now = time.monotonic()
+            if limit is not None and now > limit:
                 break
             with self._lock:
-                waiting_only_for_retry = all(t > time.monotonic() + 0.5
-                                             for t in self._candidates.values())
-            if waiting_only_for_retry and self._candidates:
-                break            # locked files: leave them for the next run
+                left = dict(self._candidates)
+            for p in left:
+                first_seen.setdefault(p, now)
+            growing = [p for p, t in left.items()
+                       if t <= now + 0.5 and now - first_seen[p] > give_up_after]
+            retrying = [p for p, t in left.items() if t > now + 0.5]
+            if left and len(growing) + len(retrying) == len(left):
+                self.left_for_next_run = sorted(growing)
+                break            # still being written, or locked: leave them for the next run
             time.sleep(TICK)
+        for p in self.left_for_next_run:
+            log.warning("a file is still being written after %.0f s; it is left in the inbox "
+                        "for the next run", give_up_after)
         self._run_effects_safely()
         return total
 

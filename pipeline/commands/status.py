@@ -41,10 +41,13 @@ def gather(ledger, config=None, profile=None) -> dict:
     oldest = ledger.oldest_unacknowledged()
     unmoved = ledger.unarchived()
     in_inbox = 0
+    ignored: list[str] = []
     if config is not None:
-        from pipeline.intake import inbox_files
+        from pipeline.intake import scan_config, walk_inbox
         owed = {r.source_path for r in unmoved}
-        in_inbox = sum(1 for p in inbox_files(config.inbox_dir) if str(p) not in owed)
+        found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
+        in_inbox = sum(1 for p in found if str(p) not in owed)
+        ignored = [p.relative_to(config.inbox_dir).as_posix() for p in skipped]
     mail_pending = []
     if config is not None and profile is not None and profile.mail.smtp:
         try:
@@ -63,6 +66,7 @@ def gather(ledger, config=None, profile=None) -> dict:
                 "received": oldest.received_at.isoformat()},
             "moves_owed": len(unmoved),
             "in_inbox": in_inbox,
+            "ignored": ignored,
             "mail_not_sent": mail_pending,
             "stale_owner_files": _stale_owners(config),
             "proposals": _proposal_lines(ledger, profile),
@@ -101,12 +105,19 @@ def describe(facts: dict) -> list[str]:
     for key, label in OUTCOME_LABELS.items():
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
     lines.append("")
-    if facts["waiting"]:
+    withheld = [w for w in facts["waiting"] if w["kind"] == Waiting.WITHHELD]
+    waiting = [w for w in facts["waiting"] if w["kind"] != Waiting.WITHHELD]
+    if withheld:
+        lines.append("Not sent on purpose (a person must act):")
+        for w in withheld:
+            lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
+                         f"{w['why']}")
+    if waiting:
         lines.append("Still waiting:")
-        for w in facts["waiting"]:
+        for w in waiting:
             lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
                          f"{w['why']} (next try {w['next_try']})")
-    else:
+    elif not withheld:
         lines.append("Nothing is waiting: every tracker row, email and pack is done.")
     if facts["workbook_open"]:
         lines.append(f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
@@ -114,7 +125,8 @@ def describe(facts: dict) -> list[str]:
     oldest = facts["oldest_unacknowledged"]
     if oldest:
         when = dt.datetime.fromisoformat(oldest["received"])
-        lines.append(f"Oldest referral not yet acknowledged: {oldest['reference']} "
+        lines.append(f"Oldest referral not yet acknowledged: "
+                     f"{oldest['reference'] or 'item ' + str(oldest['item'])} "
                      f"(received {when:%d/%m/%Y %H:%M}).")
     else:
         lines.append("Every referral has been acknowledged.")
@@ -131,6 +143,12 @@ def describe(facts: dict) -> list[str]:
     if facts.get("proposals"):
         lines.append("Missed-session proposals (tracker, Decisions sheet):")
         lines.extend(f"  {line}" for line in facts["proposals"])
+    if facts.get("ignored"):
+        lines.append(f"{len(facts['ignored'])} file(s) in inbox sub-folders set to be ignored "
+                     "([watch] ignore_subfolders), not processed:")
+        lines.extend(f"  {name}" for name in facts["ignored"][:20])
+        if len(facts["ignored"]) > 20:
+            lines.append(f"  ... and {len(facts['ignored']) - 20} more")
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
     if facts.get("reminders"):

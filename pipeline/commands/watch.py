@@ -116,6 +116,9 @@ def _watch(args, config, profile, ledger) -> int:
     if args.once:
         n = watcher.run_once()
         print(f"Processed {n} file(s) from the inbox.")
+        if watcher.left_for_next_run:
+            print(f"{len(watcher.left_for_next_run)} file(s) still being written were left in "
+                  "the inbox for the next run.")
         return 0
     stop = threading.Event()
 

@@ -167,7 +167,16 @@ def extract_bounded(path: Path, profile=None, limit: float = DEFAULT_LIMIT,
         log.error("bounded reading: the worker died reading a file (type %s)", suffix)
         return unreadable(path, STOPPED_REASON)
     status, payload = answer
-    if status != "ok" or not isinstance(payload, Extraction):
+    good = isinstance(payload, Extraction) or (
+        isinstance(payload, list) and payload and all(isinstance(e, Extraction) for e in payload))
+    if status != "ok" or not good:
         log.error("bounded reading: the reader failed on a file (type %s): %s", suffix, payload)
         return unreadable(path, FAILED_REASON)
     return payload
+
+
+def extract_all_bounded(path: Path, profile=None, limit: float = DEFAULT_LIMIT) -> list[Extraction]:
+    """Every form in the file (`extract_all`), read under the same limit; a file that runs past
+    it, or kills the reader, is one `unreadable` Extraction."""
+    result = extract_bounded(path, profile, limit, reader="pipeline.extract:extract_all")
+    return result if isinstance(result, list) else [result]

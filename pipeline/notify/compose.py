@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import paths
@@ -18,7 +19,7 @@ from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
 from pipeline.notify.message import OutgoingMessage, build_email
-from pipeline.notify.privacy import Protected, initials, safe_problems
+from pipeline.notify.privacy import Protected, initials, safe_problems, safe_text, without_label
 from pipeline.notify.templates import MailTemplates, templates_for
 from pipeline.profile import Profile
 
@@ -43,26 +44,48 @@ def key_for(item: Item, kind: str) -> str:
     return f"{item.reference or 'item'}:{kind}:{item.id}"
 
 
+@dataclass
+class MailPlan:
+    """What an item's mail comes to: the messages to deliver, or why none goes.
+
+    `withheld` is the plain reason ("Not sent: ...") a person reads on `status` and in the
+    tracker, so the ledger never records as sent a message that was never written."""
+    messages: list[OutgoingMessage] = field(default_factory=list)
+    withheld: str | None = None
+
+
 def messages_for(item: Item, profile: Profile, config: Config | None = None,
                  now: dt.datetime | None = None) -> list[OutgoingMessage]:
-    """The emails `item` owes (none, or one), built but not sent.
+    """The emails `item` owes (none, or one), built but not sent (see plan_mail)."""
+    return plan_mail(item, profile, config, now).messages
+
+
+def plan_mail(item: Item, profile: Profile, config: Config | None = None,
+              now: dt.datetime | None = None) -> MailPlan:
+    """The emails `item` owes, built but not sent, or why they are withheld.
 
     Raises MailNotReady when the service's set-up stops the mail (a missing blank form, a
     profile address that is not an email address); bad data in the item never raises.
     """
     kind = KIND_BY_OUTCOME.get(item.outcome)
     if kind is None:
-        return []
+        return MailPlan()
     templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
+    values = dict(item.verdict.values) if item.verdict else {}
     blocked = source_block(item, profile, templates)
-    if blocked:
-        log.info("item %s (%s): no automatic email, because %s",
-                 item.id, item.reference or "no reference", blocked)
-        return []
+    form_sw = _form_social_worker(values, profile, templates) if kind in EXTERNAL else None
+    if blocked and form_sw is None:
+        why = templates.words("withheld", "external" if kind in EXTERNAL else "team",
+                              "Not sent: {why}.").format(why=blocked)
+        log.info("item %s (%s): no automatic email (%s)",
+                 item.id, item.reference or "no reference", why)
+        return MailPlan(withheld=why)
     team, sender_address = our_addresses(profile)
 
-    values = dict(item.verdict.values) if item.verdict else {}
-    if kind in EXTERNAL:
+    if blocked:         # never back to an automatic sender: only the person on the form
+        to, cc = (form_sw,), ((team,) if form_sw != team else ())
+        fallback = {"sw": None, "used": "sw"}
+    elif kind in EXTERNAL:
         to, cc, fallback = outside_recipients(item, values, profile, templates, team)
     else:
         to, cc, fallback = (team,), (), {"sw": None, "used": "team"}
@@ -85,8 +108,16 @@ def messages_for(item: Item, profile: Profile, config: Config | None = None,
         f"social worker's address {fallback['sw']}: sent to the {fallback['used']} instead"
     if note:
         log.info("item %s (%s): %s", item.id, item.reference or "no reference", note)
-    return [OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
-                            kind=kind, note=note)]
+    return MailPlan([OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject,
+                                     message=msg, kind=kind, note=note)])
+
+
+def _form_social_worker(values: dict, profile: Profile, templates: MailTemplates) -> str | None:
+    """The social worker's address on the form, when it is one we may write to."""
+    address = clean_address(values.get("social_worker.email"))
+    if address and recipient_block(address, profile, templates) is None:
+        return address
+    return None
 
 
 def our_addresses(profile: Profile) -> tuple[str, str]:
@@ -155,6 +186,8 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
     form = catalogue().by_kind("referral")
     used = form.version(verdict.form_version) if verdict and verdict.form_version else None
     current = _current_version(profile)
+    outcome_words = templates.words("outcome_words", item.outcome, item.outcome)
+    reason = without_label(outcome_words, reason) if reason else reason
     return {
         "kind": kind, "outcome": item.outcome, "item_id": item.id,
         "reference": item.reference,
@@ -169,12 +202,12 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
         "problems": safe_problems(verdict.problems if verdict else [], protected, templates),
         "warnings": safe_problems(verdict.warnings if verdict else [], protected, templates),
         "fallback": fallback,
-        "reason": None if protected.found_in(reason) else reason,
+        "reason": safe_text(reason, protected, templates) if reason else None,
         "file_name": item.original_name,
         "sender": clean_address(item.sender) if item.sender else None,
         "archive_path": item.archive_path,
         "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
-        "outcome_words": templates.words("outcome_words", item.outcome, item.outcome),
+        "outcome_words": outcome_words,
         "form": {"title": form.title, "version": current.version, "file_name": current.template},
         "used_form": {"version": used.version if used else None,
                       "title": (used.title or form.title) if used else None},

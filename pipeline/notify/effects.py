@@ -2,7 +2,9 @@
 the social worker's email when a session record reports a significant event.
 
 The outbox writes and sends each message once by its key, so a retry never doubles a message;
-a message the mail server has not taken yet stays owed until it has.
+a message the mail server has not taken yet stays owed until it has. A message deliberately
+not sent (an automatic sender and no social worker to write to) is recorded as withheld, with
+the reason, never as done.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class MailEffect(_MailEffect):
                 continue
             try:
                 messages = notify.messages_for(item, p.profile, p.config)
+                withheld = None if messages else \
+                    notify.plan_mail(item, p.profile, p.config).withheld
                 delivered = all([outbox.deliver(m) for m in messages])
             except notify.MailNotReady as exc:         # the service's set-up needs fixing
                 p.ledger.mark_effect(e.item_id, self.name, "failed", str(exc)[:500],
@@ -59,7 +63,16 @@ class MailEffect(_MailEffect):
             except Exception as exc:
                 self.failed(p, e.item_id, exc)
                 continue
+            if withheld:
+                self.withheld(p, e.item_id, withheld)
+                continue
             self.outcome(p, e.item_id, delivered)
+
+    def withheld(self, p: EffectPass, item_id: int, why: str) -> None:
+        """Deliberately not sent: recorded as withheld with the reason, never as done."""
+        p.ledger.mark_effect(item_id, self.name, "withheld", why[:500],
+                             waiting=Waiting.WITHHELD)
+        p.report.waiting[self.name] = why
 
 
 class SignificantEventEffect(_MailEffect):

@@ -28,19 +28,21 @@ def is_our_address(address: str, profile: Profile) -> bool:
 
 
 def source_block(item: Item, profile: Profile, templates: MailTemplates) -> str | None:
-    """Why the message that brought this item must get no automatic mail at all, or None.
+    """Why the message that brought this item must get no automatic reply, or None.
 
-    Nothing is sent, not even to the team: a notice to the team inbox about an automatic
-    message could itself come back into the inbox and start a loop.
+    RFC 3834 stops replies *to automatic senders*: nothing goes back to the sender, nor to the
+    team about it (a notice to the team inbox could itself come back and start a loop). A
+    message to the social worker named on the form is a message to a person, and still goes
+    (compose.py decides that). The reasons are worded in mail.toml [withheld].
     """
     if item.auto_submitted:
-        return "it was itself an automatic or bulk message"
+        return templates.words("withheld", "automatic_message")
     if item.sender:
         sender = clean_address(item.sender)
         if sender and is_automatic_address(sender, templates):
-            return "it came from an automatic (no-reply) address"
+            return templates.words("withheld", "automatic_address")
         if sender and is_our_address(sender, profile):
-            return "it came from our own address"
+            return templates.words("withheld", "our_address")
     return None
 
 

@@ -1,8 +1,9 @@
 """Keep people's details out of email: initials instead of names, and no quoted answers.
 
 Emails carry the minimum (reference, initials, dates). Validation messages name labels, not
-people, but a message may still quote an answer ("'31/02/2019' is not a date"); any message
-that quotes a protected answer is replaced by a neutral line in the template.
+people, but a message may still quote an answer ("'31/02/2019' is not a date"): a quoted
+protected answer is replaced by neutral words wherever it stands, and any message that still
+holds a protected value (anywhere, quoted or not) is replaced by a neutral line.
 """
 
 from __future__ import annotations
@@ -73,26 +74,66 @@ class Protected:
         return bool(words & self.name_words)
 
 
-# The validator starts a message about a bad answer by quoting it: "'31/02/2019' is not ...".
-_QUOTED = re.compile(r"^\s*['‘\"].*['’\"](?=\s+(?:is|are|could|should|does|was)\b)")
+# A quoted answer anywhere in a message: 'CF-1234567', "…", ‘…’ (the validator quotes them).
+_QUOTE = re.compile(r"""(?<!\w)(?:'(?:[^'\n]|'(?=\w)){1,400}'|‘(?:[^’\n]|’(?=\w)){1,400}’"""
+                    r"""|"[^"\n]{1,400}"|“[^”\n]{1,400}”)""")    # O'Brien stays inside
+# What marks a quoted answer as possibly somebody else's details, whatever field it was given
+# in (a flattened PDF can merge a carer's email or a parent's name into another answer).
+_MERGED = re.compile(r"\S+\s+\S+")        # more than one word ...
+_CONTACT = re.compile(r"@")                   # ... holding an email address
+QUOTE_KEEP_MAX = 40
+
+
+def _quotes_out(text: str, neutral: str, protected_key: bool) -> str:
+    """`text` with quoted answers replaced by neutral words, wherever they stand: every quote
+    for a protected field; for any other field, quotes that are long or look like contact
+    details (they may be another answer run into this one)."""
+    def swap(m: re.Match) -> str:
+        inner = m.group(0)[1:-1]
+        merged_contact = bool(_MERGED.search(inner) and _CONTACT.search(inner))
+        if protected_key or len(inner) > QUOTE_KEEP_MAX or merged_contact:
+            return neutral if m.start() == 0 else neutral[0].lower() + neutral[1:]
+        return m.group(0)
+    return _QUOTE.sub(swap, text)
+
+
+def without_label(label: str | None, message: str) -> str:
+    """The message without a leading copy of its label ("Date of referral: Date of referral:
+    this is required" is said once)."""
+    if not label:
+        return message
+    text = message.lstrip()
+    while text.lower().startswith(label.lower()):
+        rest = text[len(label):].lstrip()
+        if not rest.startswith(":"):
+            break
+        text = rest[1:].lstrip()
+        if text:
+            text = text[0].upper() + text[1:]
+    return text
+
+
+def safe_text(text: str, protected: Protected, templates: MailTemplates | None = None,
+              protected_key: bool = False) -> str | None:
+    """A sentence fit for mail: quoted answers neutralised; None if it still reveals one."""
+    neutral = templates.words("privacy", "quoted_answer", "The answer given") if templates \
+        else "The answer given"
+    text = _quotes_out(text, neutral, protected_key)
+    return None if protected.found_in(text) else text
 
 
 def safe_problems(problems: list[Problem], protected: Protected,
                   templates: MailTemplates | None = None) -> list[dict[str, str | None]]:
     """Label and message of each problem; message None when it would reveal an answer.
 
-    For a protected answer that could not be read (so is not among the values), the quoted
-    answer at the start of the message is replaced by neutral words.
+    A quoted answer is replaced by neutral words wherever it stands in the message; the
+    message never repeats its label.
     """
-    neutral = templates.words("privacy", "quoted_answer", "The answer given") if templates \
-        else "The answer given"
     patterns = templates.never_in_mail if templates else []
     out = []
     for p in problems:
-        text = p.message
-        if _matches(p.key, patterns):
-            text = _QUOTED.sub(neutral, text, count=1)
         label = None if protected.found_in(p.label) else p.label
-        message = None if protected.found_in(text) else text
+        text = without_label(p.label, p.message)
+        message = safe_text(text, protected, templates, _matches(p.key, patterns))
         out.append({"key": p.key, "label": label, "message": message})
     return out

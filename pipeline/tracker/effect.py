@@ -19,11 +19,19 @@ WORKBOOK_OPEN_RETRY = 30.0       # seconds: someone has the workbook open
 
 
 def acknowledged(ledger: Ledger, items) -> dict:
-    """reference -> the date its acknowledgement went (for the tracker's column)."""
+    """reference -> the date its acknowledgement went, or "Not sent: <why>" when it was
+    withheld (for the tracker's column: it never shows a date for a message not sent)."""
     sent = ledger.done_effects(EffectName.MAIL)
-    return {item.reference: dt.datetime.fromisoformat(sent[item.id]).date()
-            for item in items
-            if item.reference and item.outcome == "accepted" and sent.get(item.id)}
+    withheld = ledger.withheld_effects(EffectName.MAIL)
+    out: dict = {}
+    for item in items:
+        if not item.reference or item.outcome != "accepted":
+            continue
+        if sent.get(item.id):
+            out[item.reference] = dt.datetime.fromisoformat(sent[item.id]).date()
+        elif item.id in withheld:
+            out[item.reference] = withheld[item.id]
+    return out
 
 
 def notice_days(profile) -> int | None:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.models import Problem
-from pipeline.notify import MailNotReady, messages_for
+from pipeline.notify import MailNotReady, messages_for, plan_mail
 from pipeline.notify.addresses import clean_address
 from pipeline.profile import load_profile
 from tests.helpers.notify_kit import LEAKS, SENDER_ADDRESS, SW_EMAIL, form_values
@@ -167,8 +167,31 @@ def test_no_message_for_duplicates_or_session_records(make_item, profile, outcom
     {"sender": "familytime@nct.example.org"},        # the team inbox itself
 ])
 @pytest.mark.parametrize("outcome", ["accepted", "incomplete", "not_referral"])
-def test_loop_guards_send_nothing_at_all(make_item, profile, outcome, changes):
-    assert messages_for(make_item(outcome, **changes), profile, None) == []
+def test_loop_guards_never_answer_the_automatic_sender(make_item, profile, outcome, changes):
+    # Issue 17: RFC 3834 stops replies to automatic senders; the social worker named on the
+    # form is a person and is still told. Nothing goes back to the sender, and the team gets
+    # no automatic notice about an automatic message (it could come back: a loop).
+    out = messages_for(make_item(outcome, **changes), profile, None)
+    if outcome == "not_referral":
+        assert out == []
+        assert plan_mail(make_item(outcome, **changes), profile, None).withheld
+    else:
+        [msg] = out
+        assert msg.to == (SW_EMAIL,) and msg.cc == (TEAM,)
+        assert msg.message["Auto-Submitted"] == "auto-replied"
+
+
+@pytest.mark.parametrize("changes", [{"auto_submitted": True},
+                                     {"sender": "noreply@council.example.org"},
+                                     {"sender": "familytime@nct.example.org"}])
+@pytest.mark.parametrize("sw", [None, "no-reply@council.example.org", TEAM])
+def test_an_automatic_sender_and_no_one_on_the_form_is_withheld_with_the_reason(
+        make_item, profile, changes, sw):
+    item = make_item("accepted", values=form_values(**{"social_worker.email": sw}), **changes)
+    plan = plan_mail(item, profile, None)
+    assert plan.messages == []
+    assert plan.withheld.startswith("Not sent: the email ")
+    assert "no social worker's email address" in plan.withheld
 
 
 @pytest.mark.parametrize("sw", ["no-reply@council.example.org", TEAM, "not an address",
