@@ -46,14 +46,14 @@ def test_the_whole_archive_path_is_capped_at_260_characters(tmp_path, monkeypatc
 
 
 def test_the_scratch_copy_has_a_short_generated_name(work, monkeypatch):
-    import pipeline.extract as extract
+    import pipeline.process as process
     seen = []
-    real = extract.extract_all
+    real = process.read_file
 
     def spy(path, profile=None):
         seen.append(Path(path))
         return real(path, profile)
-    monkeypatch.setattr(extract, "extract_all", spy)
+    monkeypatch.setattr(process, "read_file", spy)
     long_name = "Referral " + "x" * 200 + ".docx"
     work.drop("forms/referral-complete.docx", long_name)
     items = process_file(work.inbox / long_name, work.config, work.profile, work.ledger)
