@@ -17,10 +17,9 @@ from typing import Any, Iterable
 
 from pipeline.profile import Profile
 from pipeline.tracker.columns import load_spec
-from pipeline.tracker.create import headers
 from pipeline.tracker.rows import cell_value, parse_date
 from pipeline.tracker.sync import SyncReport, _message, _sync_one, workbook_path
-from pipeline.tracker.workbook import Package, WorkbookError, read_rows
+from pipeline.tracker.typed_rows import typed_rows
 
 log = logging.getLogger("pipeline.tracker")
 SHEET = "Decisions"
@@ -89,21 +88,10 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int]) -> dict[
     """Proposal key -> what a person wrote; a workbook that cannot be read is skipped."""
     spec = load_spec()
     sheet = spec.sheet(SHEET)
-    hdrs = headers(sheet, profile)
     choices = sheet.column("decision").choices
-    out: dict[str, Decision] = {}
-    for year in sorted(set(years)):
-        path = workbook_path(config, profile, year, spec)
-        if not path.exists():
-            continue
-        try:
-            pkg = Package.open(path)
-        except (WorkbookError, OSError) as exc:
-            log.warning("tracker: cannot read %s for decisions: %s", path.name, exc)
-            continue
-        for key, v in read_rows(pkg, sheet, hdrs, keys=set(PERSON) | {sheet.key}).items():
-            out[key] = Decision(decision=_choice(v.get("decision"), choices),
-                                decided_by=_text(v.get("decided_by")),
-                                decided_on=parse_date(v.get("decided_on")),
-                                meeting_on=parse_date(v.get("meeting_on")))
-    return out
+    return {key: Decision(decision=_choice(v.get("decision"), choices),
+                          decided_by=_text(v.get("decided_by")),
+                          decided_on=parse_date(v.get("decided_on")),
+                          meeting_on=parse_date(v.get("meeting_on")))
+            for key, v in typed_rows(config, profile, spec, sheet, years, set(PERSON),
+                                     "decisions").items()}

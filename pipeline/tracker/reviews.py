@@ -8,18 +8,14 @@ form stands (the form seeds the first review). Reading is allowed while the work
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline import clock
 from pipeline.tracker.columns import load_spec
-from pipeline.tracker.create import headers
 from pipeline.tracker.rows import parse_date
-from pipeline.tracker.sync import workbook_path
-from pipeline.tracker.workbook import Package, WorkbookError, read_rows
+from pipeline.tracker.typed_rows import typed_rows
 
-log = logging.getLogger("pipeline.tracker")
 
 COLUMNS = {"next_review", "iro_name", "iro_email"}
 
@@ -47,22 +43,13 @@ def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
     if years is None:
         this = clock.today().year
         years = [this - 1, this]
-    hdrs = headers(sheet, profile)
     out: dict[str, dict[str, Any]] = {}
-    for year in sorted(years):
-        path = workbook_path(config, profile, year, spec)
-        if not path.exists():
-            continue
-        try:
-            pkg = Package.open(path)
-        except (WorkbookError, OSError) as exc:
-            log.warning("tracker: cannot read %s for reviews: %s", path.name, exc)
-            continue
-        for ref, values in read_rows(pkg, sheet, hdrs, keys=COLUMNS | {sheet.key}).items():
-            day = values.get("next_review")
-            out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
-                        "iro_name": _text(values.get("iro_name")),
-                        "iro_email": _text(values.get("iro_email"))}
+    for ref, values in typed_rows(config, profile, spec, sheet, years, COLUMNS,
+                                  "reviews").items():
+        day = values.get("next_review")
+        out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
+                    "iro_name": _text(values.get("iro_name")),
+                    "iro_email": _text(values.get("iro_email"))}
     return out
 
 

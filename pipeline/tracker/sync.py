@@ -28,6 +28,7 @@ from pipeline.profile import Profile
 from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
+from pipeline.tracker.typed_rows import typed_rows
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import RowSource, parse_date, row_sources
 from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
@@ -479,33 +480,24 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
     if years is None:
         this = clock.today().year
         years = [this - 1, this]
-    hdrs = headers(sheet, profile)
     person = {c.key for c in sheet.columns if not c.pipeline}
     choices = {c.key: c.choices for c in sheet.columns if c.choices}
     found: dict[str, Allocation] = {}
-    for year in sorted(years):
-        path = workbook_path(config, profile, year, spec)
-        if not path.exists():
-            continue
-        try:
-            pkg = Package.open(path)
-        except (WorkbookError, OSError) as exc:
-            log.warning("tracker: cannot read %s for allocations: %s", path.name, exc)
-            continue
-        for ref, values in read_rows(pkg, sheet, hdrs, keys=person | {sheet.key}).items():
-            fields: dict[str, Any] = {}
-            for key in person & set(Allocation.model_fields):
-                v = values.get(key)
-                if key == "first_date":
-                    fields[key] = v if isinstance(v, dt.date) else parse_date(v)
-                    if fields[key] is None and _as_text(v):
-                        fields["first_date_text"] = _as_text(v)     # said back, not guessed
-                else:
-                    text = _as_text(v)
-                    for choice in choices.get(key, []):
-                        if text and text.casefold() == choice.casefold():
-                            text = choice
-                    fields[key] = text
-            if any(v not in (None, "") for v in fields.values()):
-                found[ref] = TypedAllocation(reference=ref, **fields)
+    for ref, values in typed_rows(config, profile, spec, sheet, years, person,
+                                  "allocations").items():
+        fields: dict[str, Any] = {}
+        for key in person & set(Allocation.model_fields):
+            v = values.get(key)
+            if key == "first_date":
+                fields[key] = v if isinstance(v, dt.date) else parse_date(v)
+                if fields[key] is None and _as_text(v):
+                    fields["first_date_text"] = _as_text(v)     # said back, not guessed
+            else:
+                text = _as_text(v)
+                for choice in choices.get(key, []):
+                    if text and text.casefold() == choice.casefold():
+                        text = choice
+                fields[key] = text
+        if any(v not in (None, "") for v in fields.values()):
+            found[ref] = TypedAllocation(reference=ref, **fields)
     return list(found.values())

@@ -1,0 +1,36 @@
+"""What people typed on one sheet, read from each year's workbook: the one reader behind
+allocations, decisions and reviews.
+
+Reading is allowed while a workbook is open in Excel. A workbook that cannot be read is logged
+and skipped, so the rows of other years still count; a later year's row wins.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+from pipeline.tracker.columns import SheetSpec, TrackerSpec
+from pipeline.tracker.create import headers
+from pipeline.tracker.workbook import Package, WorkbookError, read_rows
+
+log = logging.getLogger("pipeline.tracker")
+
+
+def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, years: Iterable[int],
+               keys: set[str], what: str) -> dict[str, dict[str, Any]]:
+    """Row key -> {column key: value} for `keys`, over the workbooks of `years` (oldest first)."""
+    from pipeline.tracker.sync import workbook_path
+    hdrs = headers(sheet, profile)
+    out: dict[str, dict[str, Any]] = {}
+    for year in sorted(set(years)):
+        path = workbook_path(config, profile, year, spec)
+        if not path.exists():
+            continue
+        try:
+            pkg = Package.open(path)
+        except (WorkbookError, OSError) as exc:
+            log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
+            continue
+        out.update(read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}))
+    return out
