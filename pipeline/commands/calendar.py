@@ -69,13 +69,10 @@ def _recording(r) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.errors import FamilyTimeError
-    try:
-        config, profile = folder.load(args)
-    except FamilyTimeError as exc:
-        print(exc, file=sys.stderr)
+    opened = folder.open_for(args, False, "")
+    if opened is None:
         return 2
-    folder.announce(config, profile)
+    config, profile = opened
     year = args.year or clock.today().year
     if not 1900 <= year <= 2200:
         print(f"--year: {year} is not a year the calendar can show (1900 to 2200).",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 HELP = ("Check the working folder and its service profile before going live: placeholders, "
         "training days, venues, mail, folders, templates. Changes nothing.")
@@ -18,14 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands import folder
     from pipeline.doctor import FIX, examine
-    from pipeline.errors import FamilyTimeError
     from pipeline.profile import profile_path
-    try:
-        config, profile = folder.load(args)
-    except FamilyTimeError as exc:
-        print(exc, file=sys.stderr)
+    opened = folder.open_for(args, False, "")
+    if opened is None:
         return 2
-    folder.announce(config, profile)
+    config, profile = opened
     findings = examine(config, profile, profile_path(config.profile_reference()), os.environ)
     fixes = [f for f in findings if f.level == FIX]
     for f in findings:

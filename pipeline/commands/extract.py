@@ -40,15 +40,12 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.errors import FamilyTimeError
     from pipeline.extract import extract_file
 
-    try:
-        config, profile = folder.load(args)
-    except FamilyTimeError as exc:
-        print(f"family-time extract: {exc}", file=sys.stderr)
+    opened = folder.open_for(args, args.json, "family-time extract: ")
+    if opened is None:
         return 2
-    folder.announce(config, profile, args.json)
+    config, profile = opened
     files, missing = _expand(args.files)
     for p in missing:
         print(f"family-time extract: no such file: {p}", file=sys.stderr)

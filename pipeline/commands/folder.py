@@ -47,3 +47,18 @@ def announce(config, profile, as_json: bool = False) -> None:
     print(banner(config, profile))
     if (note := clock.notice()) is not None:
         print(note)
+
+
+def open_for(args: argparse.Namespace, as_json: bool = False, prefix: str = ""):
+    """(config, profile) with the first line said; None after saying, for a person, what is
+    wrong with the configuration or the profile (the command then exits 2)."""
+    import sys
+
+    from pipeline.errors import FamilyTimeError
+    try:
+        config, profile = load(args)
+    except FamilyTimeError as exc:
+        print(f"{prefix}{exc}", file=sys.stderr)
+        return None
+    announce(config, profile, as_json)
+    return config, profile

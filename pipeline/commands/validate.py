@@ -65,8 +65,10 @@ def result_dict(path: Path, extraction, verdict) -> dict:
     return out
 
 
-def _print_readable(path: Path, name: str, verdict) -> None:
+def _print_readable(path: Path, name: str, verdict, profile) -> None:
+    from pipeline.commitments import label
     from pipeline.dates import long_date as uk
+    from pipeline.dates import short_datetime
     print(f"{name}: {verdict.verdict.upper()} - {verdict.reason}")
     for p in verdict.problems:
         if p.message != verdict.reason:
@@ -76,24 +78,21 @@ def _print_readable(path: Path, name: str, verdict) -> None:
     if verdict.flags:
         print(f"  flags: {', '.join(verdict.flags)}")
     if verdict.due:
-        print(f"  received {verdict.received:%d/%m/%Y %H:%M}, "
+        print(f"  received {short_datetime(verdict.received)}, "
               f"counted from {uk(verdict.counted_from)}")
         for what, day in verdict.due.items():
-            print(f"  {what.replace('_', ' ')} due by {uk(day)}")
+            print(f"  {label(what, profile)}: by {uk(day)}")
 
 
 def run(args: argparse.Namespace) -> int:
     """Exit code 0 when every form is complete, 1 when any is not, 2 for bad arguments."""
     from pipeline import extract
-    from pipeline.errors import FamilyTimeError
     from pipeline.validate import validate_email, validate_extraction
 
-    try:
-        config, profile = folder.load(args)
-    except FamilyTimeError as exc:
-        print(exc, file=sys.stderr)
+    opened = folder.open_for(args, args.json, "")
+    if opened is None:
         return 2
-    folder.announce(config, profile, args.json)
+    config, profile = opened
     try:
         fixed_received = parse_received(args.received) if args.received else None
     except ValueError as exc:
@@ -120,5 +119,5 @@ def run(args: argparse.Namespace) -> int:
                 data["file"] = name
                 print(json.dumps(data, ensure_ascii=False))
             else:
-                _print_readable(path, name, verdict)
+                _print_readable(path, name, verdict, profile)
     return 0 if all_complete else 1

@@ -91,7 +91,7 @@ def test_readable_output(fake_reader, capsys):
     assert code == 1
     assert "bad.docx: INCOMPLETE" in out
     assert "Date of birth: '31/02/2019' is not a real date." in out
-    assert "contact due by Wednesday 12 March 2025" in out
+    assert "Family Time Co-ordinator contacts the social worker: by Wednesday 12 March 2025" in out
 
 
 @pytest.mark.parametrize("argv, message", [
