@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline import clock
-
 
 def add_arguments(parser: argparse.ArgumentParser, profile: bool = False) -> None:
     parser.add_argument("--config", help="the working folder's family-time.toml (default: the "
@@ -44,9 +42,7 @@ def announce(config, profile, as_json: bool = False) -> None:
     """The first line of human output (nothing in --json, which must stay valid JSON)."""
     if as_json:
         return
-    print(banner(config, profile))
-    if (note := clock.notice()) is not None:
-        print(note)
+    print(banner(config, profile))     # (the clock's note, when set, is said by the cli)
 
 
 def open_for(args: argparse.Namespace, as_json: bool = False, prefix: str = ""):

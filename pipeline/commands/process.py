@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.effects import run_effects
     from pipeline.process import NotYet, process_file
 
-    opened = open_working_folder(args.config)
+    opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
     if opened is None:
         return 2
     config, profile, ledger = opened

@@ -159,7 +159,7 @@ def describe(facts: dict) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
-    opened = open_working_folder(args.config)
+    opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
     if opened is None:
         return 2
     config, profile, ledger = opened

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "[watch] log_file in family-time.toml)")
 
 
-def open_working_folder(config_path=None, create: bool = True):
+def open_working_folder(config_path=None, create: bool = True, as_json: bool = False):
     """(config, profile, ledger), or None after printing what is wrong for a person.
 
     With create=False (watch) only state/ and archive/ are made: the inbox, outbox and tracker
@@ -60,6 +60,8 @@ def open_working_folder(config_path=None, create: bool = True):
     except OSError as exc:
         print(f"The working folder cannot be used: {exc}", file=sys.stderr)
         return None
+    from pipeline.commands.folder import announce
+    announce(config, profile, as_json)            # which folder and profile, said first
     return config, profile, ledger
 
 

@@ -51,9 +51,9 @@ def test_the_clock_is_said_when_it_is_set(blackpool_folder, capsys, monkeypatch)
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2027-02-01")
     capsys.readouterr()
     assert main(["calendar"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert "today is set to 2027-02-01 by FAMILY_TIME_TODAY" in lines[1]
-    assert "calendar for 2027" in lines[2]
+    out = capsys.readouterr()
+    assert "today is set to 2027-02-01 by FAMILY_TIME_TODAY" in out.err
+    assert "calendar for 2027" in out.out.splitlines()[1]
 
 
 def test_init_refuses_an_unknown_profile_and_a_silent_change(tmp_path, capsys):
