@@ -5,7 +5,7 @@ the status does not).
 What it lists: session records overdue under the recording deadline; proposals waiting for a
 decision (the tracker's Decisions sheet); returned referrals not sent again
 after the profile's working days; due dates (contact, allocation, first session) today or
-tomorrow and not met; reviews coming with no report; a worker over the weekly sessions.
+tomorrow and not met (the service's own commitments); reviews coming with no report; a worker over the weekly sessions.
 """
 
 from __future__ import annotations
@@ -98,19 +98,21 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                                     f"{dates.short_date(i.received_at.date())}, not sent again "
                                     f"after {waited} working days"))
 
-    # due dates today or tomorrow, not met
+    # due dates today or tomorrow, not met: the service's own commitments, in its words
+    from pipeline.commitments import label
+    packs = ledger.latest_packs()
     for ref, item in accepted.items():
         a = allocations.get(ref)
         due = due_dates(item.received_at, profile)
-        met = {"contact": a is not None and bool(a.status),
-               "allocation": a is not None and a.complete,
+        met = {"acknowledgement": True,               # the mail effect's (and status's) business
+               "contact": a is not None and bool(a.status),
+               "planning_meeting": a is not None and bool(a.status),
+               "allocation": ref in packs or (a is not None and a.complete),
                "first_session": bool(ledger.sessions_of(ref))}
-        for key, label in (("contact", "discuss with the social worker"),
-                           ("allocation", "allocate"), ("first_session", "first session")):
-            day = due.get(key)
-            if day is not None and today <= day <= tomorrow and not met[key]:
+        for key, day in due.items():
+            if key in met and today <= day <= tomorrow and not met[key]:
                 when = "today" if day == today else "tomorrow"
-                out.append(Reminder("due", f"{ref}: {label} due {when} "
+                out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
                                            f"({dates.short_date(day)})"))
 
     # reviews coming with no report
