@@ -36,6 +36,9 @@ class ColumnSpec(_Strict):
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
     promise: str | None = None
+    # A person's column the pipeline fills once, when it adds the row (the referral form's
+    # review date seeds "Next review"); afterwards the cell is the co-ordinator's.
+    seed: list[str] = Field(default_factory=list)
     list_from: str = ""            # profile.venues | profile.session_days | sheet.<Sheet>.<key>
     list_strict: bool = True
 

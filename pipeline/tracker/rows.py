@@ -17,6 +17,7 @@ from pipeline.models import Item
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
 
 Value = str | dt.date            # what a pipeline cell holds; "" is a blank cell
+SEED = "seed:"                   # a row key for a person's cell filled once, when the row is added
 Row = dict[str, Value]           # column key -> value (a column absent: leave the cell alone)
 Extras = dict[str, dict[str, Any]]   # extra name ("paperwork") -> reference -> value
 
@@ -202,6 +203,11 @@ def row_for(item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec,
     ctx = _Context(item, group, spec, sheet, extras or {})
     row: Row = {}
     for column in sheet.columns:
+        for source in column.seed:               # written once, with the new row (SEED + key)
+            known, value = ctx.lookup(source)
+            if known and value not in (None, "", []):
+                row[SEED + column.key] = cell_value(column, value)
+                break
         if not column.pipeline:
             # a person's cell: written only when another step has something new to say
             for source in column.from_:

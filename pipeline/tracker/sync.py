@@ -30,7 +30,7 @@ from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.typed_rows import typed_rows
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
-from pipeline.tracker.rows import RowSource, parse_date, row_sources
+from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
 from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
 
 log = logging.getLogger("pipeline.tracker")
@@ -179,7 +179,8 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
                 outcome.differences.append(Difference("missing", path.name, sheet.name, key))
                 outcome.appended.append(key)
                 if edit:
-                    cells = [(cols[ck], v) for ck, v in src.row.items() if ck in cols]
+                    cells = [(cols[ck.removeprefix(SEED)], v) for ck, v in src.row.items()
+                             if ck.removeprefix(SEED) in cols]
                     if check_col:
                         cells.append((check_col, src.signature))
                     pkg.append_row(sp, cells, date_fmt, key_col)
@@ -190,6 +191,8 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
             cells = pkg.cells(row)
             differ = []
             for ck, value in src.row.items():
+                if ck.startswith(SEED):
+                    continue                        # a seed is written with a new row only
                 col = cols.get(ck)
                 if col is None:
                     differ.append(ck)

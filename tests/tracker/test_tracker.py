@@ -438,3 +438,22 @@ def test_an_untouched_workbook_is_not_even_opened_by_the_next_process(config, pr
     save_as_excel(wb, book(config, profile))
     assert sync(items, config, profile).writes == 0 and len(opened) == 1
     assert sync(items + [accepted(4)], config, profile).appended == 1
+
+
+def test_next_review_starts_as_the_forms_date_and_is_then_the_coordinators(config):
+    nct = load_profile("northamptonshire")
+    """The referral form's review date fills Next review once, when the row is added; a date
+    the co-ordinator types afterwards is never overwritten."""
+    item = accepted(1)
+    item.verdict.values["review.next_date"] = dt.date(2027, 1, 15)
+    sync([item], config, nct)
+    wb = openpyxl.load_workbook(book(config, nct))
+    ws = wb["Referrals"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("Next review") + 1
+    assert ws.cell(row=2, column=col).value == dt.datetime(2027, 1, 15)
+    ws.cell(row=2, column=col).value = dt.datetime(2027, 7, 1)      # the next review, typed
+    wb.save(book(config, nct))
+    sync([item], config, nct, full=True)              # every row compared again
+    ws = openpyxl.load_workbook(book(config, nct))["Referrals"]
+    assert ws.cell(row=2, column=col).value == dt.datetime(2027, 7, 1)
