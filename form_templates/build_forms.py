@@ -47,6 +47,7 @@ PLACEHOLDER_TEXT = "Click or tap here to enter text."
 PLACEHOLDER_DATE = "Click or tap to enter a date."
 PLACEHOLDER_CHOICE = "Choose an item."
 YES_CAPTION = "Yes"
+NO_CAPTION = "No"
 BLANK_LEGACY = "\u2002" * 5                     # Word's five en spaces in an empty FORMTEXT
 FIXED_DATE = dt.datetime(2025, 3, 1, 9, 0, 0)   # core properties: no build-time timestamps
 AUTHOR = "Family Time service"
@@ -351,10 +352,17 @@ def _label_cell(cell, field: FieldSpec, label: str, fill: str) -> None:
         r.font.color.rgb = GREY
 
 
-def _answer_runs(field: FieldSpec, label: str, style: str, ids: Ids) -> list:
+def _answer_runs(field: FieldSpec, label: str, style: str, ids: Ids,
+                 yes_no_boxes: bool = False) -> list:
     """The XML put in an answer cell for one field, in the form's answer style."""
     if style == "plain":
         return []
+    if yes_no_boxes and style == "controls":
+        # two boxes, neither ticked: "not answered" stays different from "No"
+        return [sdt_checkbox(f"{field.key}:{YES_CAPTION}", f"{label}: {YES_CAPTION}", ids),
+                _run(f" {YES_CAPTION}     "),
+                sdt_checkbox(f"{field.key}:{NO_CAPTION}", f"{label}: {NO_CAPTION}", ids),
+                _run(f" {NO_CAPTION}")]
     if style == "legacy":
         if field.type == "yesno":
             return legacy_checkbox(ids) + [_run(" " + YES_CAPTION)]
@@ -456,7 +464,7 @@ def _band(doc, title: str, guidance: str, style: str) -> None:
 
 
 def _pair_table(doc, fields: list[FieldSpec], labels: dict[str, str], style: str,
-                ids: Ids) -> None:
+                ids: Ids, yes_no_boxes: frozenset[str] = frozenset()) -> None:
     """Two-column label/answer rows, label cell shaded."""
     label_w = TEXT_WIDTH_CM * LABEL_SHARE
     table = _fixed_table(doc, len(fields), [label_w, TEXT_WIDTH_CM - label_w])
@@ -466,7 +474,7 @@ def _pair_table(doc, fields: list[FieldSpec], labels: dict[str, str], style: str
         if field.type == "days":
             runs = _days_runs(field, label, style, ids)
         else:
-            runs = _answer_runs(field, label, style, ids)
+            runs = _answer_runs(field, label, style, ids, field.key in yes_no_boxes)
         _fill_answer_cell(row.cells[1], runs)
 
 
@@ -628,7 +636,7 @@ def build_document(form: FormSpec, version: VersionSpec):
             if singles:
                 doc.add_paragraph()
         if singles:
-            _pair_table(doc, singles, labels, style, ids)
+            _pair_table(doc, singles, labels, style, ids, frozenset(version.yes_no_boxes))
     _footer(doc, version.footer)
     if version.properties:
         _add_custom_properties(doc, version.properties)

@@ -28,7 +28,7 @@ from pipeline.intake import is_busy_error, log_fault
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.models import Item, SessionRecord, Verdict
 from pipeline.outcomes import MAIL_OUTCOMES, REFERRAL_OUTCOMES, outcome_of
-from pipeline.sessions.record import session_record
+from pipeline.sessions.record import session_record, unanswered_valid_reason
 
 log = logging.getLogger("pipeline.process")
 
@@ -403,6 +403,15 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
                              f"'{ref or 'none'}', but no referral with that reference has been "
                              "received, so it could not be added to anyone's sessions. Please "
                              "check the reference with the supervisor and send it again.")
+            continue
+        if unanswered_valid_reason(v):
+            _to_attention(d, f"This Family Time Record for {ref}, session on "
+                             f"{short_date(v.values['session.date'])} "
+                             f"({v.values.get('session.outcome')}), does not say whether the "
+                             "reason was accepted as valid, so it was not added to the "
+                             "referral's sessions and counts towards nothing yet. Please ask "
+                             "the supervisor to answer 'Reason accepted as valid?' (Yes or "
+                             "No) and send the record again.")
             continue
         d.session = session_record(v, 0, ref, profile)
         d.reason = (f"Session record for {ref}, session on {short_date(d.session.date)}: "

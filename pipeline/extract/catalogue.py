@@ -79,6 +79,9 @@ class VersionSpec(BaseModel):
     properties: dict[str, str] = Field(default_factory=dict)
     omit_sections: list[str] = Field(default_factory=list)
     label_overrides: dict[str, str] = Field(default_factory=dict)
+    # yes/no fields this version asks as two boxes, Yes and No, neither ticked to start with
+    # (so "not answered" differs from "No"); each box is tagged "<key>:Yes" / "<key>:No"
+    yes_no_boxes: list[str] = Field(default_factory=list)
 
     def matches_text(self, text: str) -> bool:
         return any(re.search(m, text, re.IGNORECASE) for m in self.markers)

@@ -231,6 +231,7 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
 def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[Path]:
     """Blank Family Time Records with the session's facts filled in (the supervisor fills the
     rest); made from the record form itself so they read back as records."""
+    from pipeline.interpreters import interpreter_text
     from pipeline.render.record_form import prefill_record
     values = item.verdict.values
     ctx = C.document_context(C.DocumentContext, item, allocation, profile, today=None)
@@ -244,7 +245,8 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
         out.append(prefill_record(path, reference=item.reference, child_names=child,
                                   date=s.date, planned_start=start, planned_end=end,
                                   venue=venue, supervisor=ctx.arrangement.supervisor,
-                                  family_expected=ctx.family_names, words=profile.words))
+                                  family_expected=ctx.family_names, words=profile.words,
+                                  interpreter=interpreter_text(values)))
     return out
 
 

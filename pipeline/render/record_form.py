@@ -30,6 +30,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RECORD_FORM = "family-time-record"
+INTERPRETER_KEY = "session.interpreter"
 DOCUMENT_PART = "word/document.xml"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)          # fixed member timestamps: same input, same bytes
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in XML 1.0
@@ -212,10 +213,13 @@ def _service_labels(root, words: dict[str, str]) -> None:
 def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt.date,
                    planned_start: dt.time | None, planned_end: dt.time | None, venue: str,
                    supervisor: str, family_expected: str,
-                   template: Path | None = None, words: dict[str, str] | None = None) -> Path:
+                   template: Path | None = None, words: dict[str, str] | None = None,
+                   interpreter: str = "") -> Path:
     """Write a Family Time Record with the session's details filled in; return out_path.
 
-    family_expected goes in "Family present" (the supervisor corrects it on the day). Blank
+    family_expected goes in "Family present" (the supervisor corrects it on the day);
+    interpreter ("Jo Sample-Parent: Polish") goes in the interpreter field where the form
+    version has one (the supervisor then says whether the interpreter came). Blank
     values leave the control showing its prompt, so nothing reads "None". The file is private.
     Raises RecordProblem when the blank form is missing, damaged or lacks a control.
     """
@@ -238,6 +242,8 @@ def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt
             set_control_text(controls[key], value)
     if date is not None:
         set_control_date(controls["session.date"], date)
+    if interpreter and INTERPRETER_KEY in controls:
+        set_control_text(controls[INTERPRETER_KEY], interpreter.strip())
     if words:
         _service_labels(root, words)
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -255,11 +261,15 @@ def fill_controls(src: Path, out_path: Path, answers: dict[str, object]) -> Path
         members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
     root = etree.fromstring(dict(members)[DOCUMENT_PART], _PARSER)
     controls = controls_by_tag(root)
-    missing = [k for k in answers if k not in controls]
+    missing = [k for k in answers if k not in controls and not (
+        isinstance(answers[k], bool) and f"{k}:Yes" in controls)]
     if missing:
         raise RecordProblem(f"{Path(src).name} has no place for {', '.join(missing)}.")
     for key, value in answers.items():
-        if isinstance(value, bool):
+        if isinstance(value, bool) and key not in controls:
+            # asked as two boxes, Yes and No: tick the one that answers
+            set_control_checkbox(controls[f"{key}:{'Yes' if value else 'No'}"], True)
+        elif isinstance(value, bool):
             set_control_checkbox(controls[key], value)
         elif isinstance(value, dt.date):
             set_control_date(controls[key], value)

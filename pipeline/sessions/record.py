@@ -64,6 +64,36 @@ def recording_due(profile: Profile, session_day: dt.date) -> dt.date:
     return recording_deadline(profile, session_day)
 
 
+# The form version whose single "valid reason" box cannot tell "No" from "not answered".
+SINGLE_BOX_VERSIONS = ("2025.1",)
+NO_REASON = ("none given", "none", "no reason given", "no reason")
+
+
+def valid_reason_answer(verdict: Verdict) -> bool | None:
+    """Was the parent's reason accepted? True, False, or None when not answered.
+
+    On 2026.1 and later the form asks Yes / No with neither ticked, so a blank is blank. On
+    2025.1 an unticked box is "No" only when no reason was written: with a reason written it
+    may simply not have been ticked (a mother in hospital), so it is not answered.
+    """
+    v = verdict.values
+    if v.get("session.outcome") not in PARENT_MISSES:
+        return None                  # asked only for the parent's misses
+    valid = v.get("session.valid_reason")
+    if valid is True:
+        return True
+    if verdict.form_version in SINGLE_BOX_VERSIONS:
+        reason = " ".join(str(v.get("session.reason") or "").split()).strip(" .").lower()
+        return False if not reason or reason in NO_REASON else None
+    return valid if isinstance(valid, bool) else None
+
+
+def unanswered_valid_reason(verdict: Verdict) -> bool:
+    """A parent's miss whose "reason accepted as valid" is not answered: back to the supervisor."""
+    return (verdict.values.get("session.outcome") in PARENT_MISSES
+            and valid_reason_answer(verdict) is None)
+
+
 def session_record(verdict: Verdict, item_id: int, reference: str, profile: Profile,
                    replaces: int | None = None) -> SessionRecord:
     """The SessionRecord of a complete record's verdict (values typed by the validator)."""
@@ -71,9 +101,7 @@ def session_record(verdict: Verdict, item_id: int, reference: str, profile: Prof
     day = v["session.date"]
     written = v.get("session.written_on")
     late = bool(written and written > recording_due(profile, day))
-    valid = v.get("session.valid_reason")
-    if v.get("session.outcome") not in PARENT_MISSES:
-        valid = None                 # asked only for the parent's misses (an unticked box)
+    valid = valid_reason_answer(verdict)
     return SessionRecord(
         item_id=item_id, reference=reference, date=day,
         outcome=str(v.get("session.outcome") or ""),

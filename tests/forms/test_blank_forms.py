@@ -19,23 +19,33 @@ CURRENT = TEMPLATES / "family-time-referral-2025.1.docx"
 OLD_2022 = TEMPLATES / "family-time-referral-2022.docx"
 CONTACT = TEMPLATES / "contact-referral-form.docx"
 RECORD_DOCX = TEMPLATES / "family-time-record-2025.1.docx"
-ALL = [CURRENT, OLD_2022, CONTACT, RECORD_DOCX]
+RECORD_2026_DOCX = TEMPLATES / "family-time-record-2026.1.docx"
+ALL = [CURRENT, OLD_2022, CONTACT, RECORD_DOCX, RECORD_2026_DOCX]
 
 
-def _expected_tags(form) -> list[str]:
+def _expected_tags(form, path=None) -> list[str]:
+    """The tags a version carries: its sections only; a Yes / No asked as two boxes."""
+    version = next((v for v in form.versions if path is not None and v.template == path.name),
+                   None)
+    sections = None if version is None else [s.id for s in form.sections
+                                             if s.id not in version.omit_sections]
+    boxes = set(version.yes_no_boxes) if version is not None else set()
     out = []
-    for f in form.expanded_fields():
+    for f in form.expanded_fields(sections):
         if f.type == "days":
             out += [f"{f.key}:{d}" for d in f.choices]
+        elif f.key in boxes:
+            out += [f"{f.key}:Yes", f"{f.key}:No"]
         else:
             out.append(f.key)
     return out
 
 
-@pytest.mark.parametrize("path,form", [(CURRENT, REFERRAL), (RECORD_DOCX, RECORD)])
+@pytest.mark.parametrize("path,form", [(CURRENT, REFERRAL), (RECORD_DOCX, RECORD),
+                                       (RECORD_2026_DOCX, RECORD)])
 def test_every_catalogue_key_is_a_tag_exactly_once(path, form):
     found = tags(part(path, "word/document.xml"))
-    expected = _expected_tags(form)
+    expected = _expected_tags(form, path)
     assert sorted(found) == sorted(expected)
     assert len(found) == len(set(found))
 
@@ -225,5 +235,6 @@ def test_each_form_converts_to_a_pdf_in_libreoffice(tmp_path):
         with pdfplumber.open(pdf) as doc:
             first = doc.pages[0].extract_text()
         title = "Contact Referral Form" if src == CONTACT else (
-            "Family Time Record" if src == RECORD_DOCX else "Family Time Referral Form")
+            "Family Time Record" if src in (RECORD_DOCX, RECORD_2026_DOCX)
+                else "Family Time Referral Form")
         assert first.startswith(title)

@@ -144,7 +144,7 @@ def test_session_records_prefilled_and_still_record_forms(tmp_path, nct):
     from pipeline.extract import extract_file
     paths = by_name(pack(tmp_path, nct))
     ex = extract_file(paths["Session record 2026-12-08.docx"])
-    assert ex.form.id == "family-time-record" and ex.form.version == "2025.1"
+    assert ex.form.id == "family-time-record" and ex.form.version == "2026.1"
     assert ex.fields["session.reference"] == "FT-2026-00001"
     assert ex.fields["session.child_names"] == "Test Child Example"
     assert "Sam Supervisor-Example" in ex.fields["session.supervisor"]

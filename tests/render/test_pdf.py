@@ -69,7 +69,7 @@ def test_converts_the_blank_record_form_beside_it_privately(docx):
     assert made == docx.with_suffix(".pdf")
     assert made.read_bytes().startswith(b"%PDF")
     text = pdf_text(made)
-    assert "Family Time Record" in text and "version 2025.1" in text
+    assert "Family Time Record" in text and "version 2026.1" in text
     if sys.platform != "win32":
         assert os.stat(made).st_mode & 0o077 == 0
 

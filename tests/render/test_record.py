@@ -74,7 +74,7 @@ def test_prefilled_record_reads_back_as_the_record_form_with_exactly_those_value
     path = prefill_record(tmp_path / "Session record 2026-12-01.docx", **SESSION)
     assert path == tmp_path / "Session record 2026-12-01.docx"
     got = extract_file(path)
-    assert (got.form.id, got.form.version, got.form.status) == ("family-time-record", "2025.1",
+    assert (got.form.id, got.form.version, got.form.status) == ("family-time-record", "2026.1",
                                                                   "current")
     assert typed_fields(got) == PREFILLED
 
@@ -105,13 +105,13 @@ def test_keeps_footer_properties_and_controls_and_opens_in_word_library(tmp_path
     path = prefill_record(tmp_path / "r.docx", **SESSION)
     doc = Document(str(path))
     footer = "\n".join(p.text for p in doc.sections[0].footer.paragraphs)
-    assert "Family Time Record, version 2025.1" in footer
+    assert "Family Time Record, version 2026.1" in footer
     with zipfile.ZipFile(path) as zf:
         custom = zf.read("docProps/custom.xml").decode()
         names = set(zf.namelist())
     with zipfile.ZipFile(blank_record_path()) as zf:
         assert names == set(zf.namelist())
-    assert "family-time-record" in custom and "2025.1" in custom
+    assert "family-time-record" in custom and "2026.1" in custom
     blank_tags = set(controls_by_tag(document_root(blank_record_path())))
     assert set(controls_by_tag(document_root(path))) == blank_tags
 

@@ -1,6 +1,7 @@
 """Generate the completed Family Time Records the session tests use (committed outputs).
 
-Filled from the real blank record form by tests/fixtures/make_fixtures.fill_form, for one
+Filled from the real blank record form (the current 2026.1 version, which asks "Reason
+accepted as valid?" as Yes / No; RECORDS_2025 on the 2025.1 form still in circulation) by tests/fixtures/make_fixtures.fill_form, for one
 referral (FT-2026-00001: the first reference a fresh ledger gives) with sessions on Mondays
 and Wednesdays in November 2026. Run: python3 tests/sessions/make_records.py
 """
@@ -13,8 +14,9 @@ from pathlib import Path
 if __package__ in (None, ""):               # run as a script: the repository root is importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.fixtures.make_fixtures import (RECORD, RECORD_T, REFERRAL, REFERRAL_T,  # noqa: E402
-                                          TEMPLATES, _merge, _without, fill_form)
+from tests.fixtures.make_fixtures import (RECORD, RECORD_2026_T, RECORD_T,  # noqa: E402
+                                          REFERRAL, REFERRAL_T, TEMPLATES, _merge, _without,
+                                          fill_form)
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,7 +32,7 @@ def took_place(day: str, written: str, **changes) -> dict:
 
 
 def missed(day: str, written: str, outcome: str = "Parent did not attend",
-           valid: bool = False, reason: str = "None given") -> dict:
+           valid: bool | None = False, reason: str = "None given") -> dict:
     return _merge(_without(RECORD, *NOT_HELD), {
         "session.reference": REF, "session.date": day, "session.written_on": written,
         "session.family_present": "None", "session.outcome": outcome,
@@ -77,6 +79,22 @@ RECORDS: dict[str, dict] = {
 }
 
 
+# records on the 2026.1 form whose "Reason accepted as valid?" is left blank
+RECORDS_2026_ONLY: dict[str, dict] = {
+    "2026-11-04-valid-reason-blank": missed("04/11/2026", "04/11/2026", valid=None,
+                                            reason="Mother taken into hospital"),
+}
+
+# records on the 2025.1 form (one "valid" box): unticked with a reason written is "not
+# answered"; unticked with none written is "No"
+RECORDS_2025: dict[str, dict] = {
+    "2025-form-unticked-reason-written": missed("04/11/2026", "04/11/2026",
+                                                reason="Mother taken into hospital"),
+    "2025-form-unticked-none-given": missed("04/11/2026", "04/11/2026"),
+    "2025-form-ticked-valid": missed("04/11/2026", "04/11/2026", valid=True,
+                                     reason="Mother taken into hospital"),
+}
+
 # the referral again, with its next Looked After Child review on Friday 27 November 2026
 REFERRALS: dict[str, dict] = {
     "referral-review-soon": _merge(REFERRAL, {"review.next_date": "27/11/2026"}),
@@ -85,11 +103,15 @@ REFERRALS: dict[str, dict] = {
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    for template, table in ((TEMPLATES / RECORD_T, RECORDS), (TEMPLATES / REFERRAL_T, REFERRALS)):
+    tables = ((TEMPLATES / RECORD_2026_T, RECORDS), (TEMPLATES / RECORD_2026_T, RECORDS_2026_ONLY),
+              (TEMPLATES / RECORD_T, RECORDS_2025), (TEMPLATES / REFERRAL_T, REFERRALS))
+    count = 0
+    for template, table in tables:
         for name, values in table.items():
             values = {k: v for k, v in values.items() if v is not None}
             (OUT / f"{name}.docx").write_bytes(fill_form(template, values))
-    print(f"{len(RECORDS) + len(REFERRALS)} forms written to {OUT}")
+            count += 1
+    print(f"{count} forms written to {OUT}")
 
 
 if __name__ == "__main__":
