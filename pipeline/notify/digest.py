@@ -24,11 +24,13 @@ DIGEST_TIME = dt.time(8, 0)          # when Oversight.digest_time is not set
 RESUBMISSION_CHASE_DAYS = 5          # when Oversight.resubmission_chase_working_days is not set
 REVIEW_AHEAD_DAYS = 21               # reviews this close with no report are listed
 REPORT_LOOKBACK_DAYS = 14            # planned sessions looked at for missing records
+LATE_EVENT_SHOWN_DAYS = 7            # a late significant event is on the digest for a week
 
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str        # records_overdue, proposals, not_resubmitted, due, review, workload
+    kind: str        # significant_late, records_overdue, proposals, not_resubmitted, due, review,
+                     # workload
     text: str        # one line, references and dates only (no names but the worker's own)
 
 
@@ -65,6 +67,18 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
         if i.outcome == "accepted" and i.reference:
             accepted.setdefault(i.reference, i)
     out: list[Reminder] = []
+
+    # significant events recorded later than the service's limit (records of the last week)
+    for i in items:
+        v = i.verdict
+        if i.outcome == "session_record" and v and "significant_event_late" in v.flags \
+                and (today - i.received_at.date()).days <= LATE_EVENT_SHOWN_DAYS:
+            session, written = v.values.get("session.date"), v.values.get("session.written_on")
+            out.append(Reminder("significant_late",
+                                f"{i.reference}: the significant event at the session on "
+                                f"{dates.short_date(session)} was recorded on "
+                                f"{dates.short_date(written)}, over "
+                                f"{profile.recording.significant_event_hours} hours after it"))
 
     # records overdue under the recording deadline
     for ref, item in accepted.items():

@@ -363,9 +363,21 @@ def late_recording(ctx: Context) -> list[Finding]:
 
 
 def significant_event(ctx: Context) -> list[Finding]:
-    if ctx.values.get("session.significant_event") is True:
-        return [Finding(None, severity="flag", flag="significant_event")]
-    return []
+    """A significant event is flagged (the social worker is told at once); one written later
+    than the service's own limit (its profile's significant_event_hours) is flagged as late."""
+    v = ctx.values
+    if v.get("session.significant_event") is not True:
+        return []
+    out = [Finding(None, severity="flag", flag="significant_event")]
+    hours = ctx.profile.recording.significant_event_hours
+    session, written = v.get("session.date"), v.get("session.written_on")
+    if hours is not None and session and written \
+            and written > session + dt.timedelta(days=-(-hours // 24)):
+        message = say("rules", "significant_event_late", written=long_date(written),
+                      session=long_date(session), hours=hours)
+        out.append(Finding("session.written_on", ctx.say("session.written_on", message),
+                           "warning", "significant_event_late"))
+    return out
 
 
 RECORD_RULES = [times_in_order, late_recording, significant_event]

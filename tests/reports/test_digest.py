@@ -31,7 +31,8 @@ def test_what_the_team_should_see_to(season):
     assert any(t.startswith("P1 FT-2026-00001: 'Suspend family time' waits for a decision by "
                             "the Family Time team manager, with the social worker") for t in texts)
     assert [r.kind for r in lines] == sorted((r.kind for r in lines), key=[
-        "records_overdue", "proposals", "not_resubmitted", "due", "review", "workload"].index)
+        "significant_late", "records_overdue", "proposals", "not_resubmitted", "due", "review",
+        "workload"].index)
 
 
 def test_one_email_a_working_day_at_the_set_time(season, monkeypatch):

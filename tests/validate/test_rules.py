@@ -308,3 +308,21 @@ def test_agreement_asked_for_only_where_the_service_requires_it(nct, mk):
     no = referral_fields(consent__agreement_signed="No")
     assert any("agreement" in m.lower() for m in messages(check(nct, no)))
     assert not any("agreement" in m.lower() for m in messages(check(mk, no)))
+
+
+@pytest.mark.parametrize("profile_name, written, late", [
+    ("northamptonshire", "11/03/2025", False),   # within 24 hours of Monday 10th
+    ("northamptonshire", "12/03/2025", True),    # on time as a record, late for the event
+    ("blackpool", "12/03/2025", True),
+    ("milton-keynes", "20/03/2025", False),      # its documents set no limit
+])
+def test_a_significant_event_recorded_late_is_flagged(profile_name, written, late):
+    from pipeline.profile import load_profile
+    v = check_record(load_profile(profile_name),
+                     record_fields(session__written_on=written, session__significant_event="Yes",
+                                   session__significant_details="A fall in the play area"),
+                     received=dt.datetime(2025, 3, 20, 9))
+    assert "significant_event" in v.flags
+    assert ("significant_event_late" in v.flags) is late
+    if late:
+        assert any("more than 24 hours after it" in w.message for w in v.warnings)
