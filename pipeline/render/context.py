@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from pipeline import dates
 from pipeline.clock import today as clock_today
 from pipeline.dates import add_months  # also re-exported: callers used it from here
+from pipeline.interpreters import interpreter_needs
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord, is_court_directed
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.profile import Profile
@@ -172,7 +173,7 @@ class PersonCtx(BaseModel):
     phone: str = NOT_GIVEN
     address: str = NOT_GIVEN
     parental_responsibility: str = NOT_GIVEN
-    interpreter: str = ""
+    interpreter: str = ""               # the language, where an interpreter is needed
 
 
 class CarerCtx(BaseModel):
@@ -360,7 +361,7 @@ def family_rows(values: dict[str, Any]) -> list[PersonCtx]:
         out.append(PersonCtx(n=n, name=text(g("name")), relationship=text(g("relationship")),
                              phone=text(g("phone")), address=text(g("address")),
                              parental_responsibility=yes_no(g("parental_responsibility")),
-                             interpreter=text(g("interpreter"), "")))
+                             interpreter=dict(interpreter_needs(values)).get(text(g("name")), "")))
     return out
 
 

@@ -87,3 +87,15 @@ def test_milton_keynes_on_its_own_rules(tmp_path):
     for text in (agreement, parent, carer):
         assert "replacement session" not in text and "suspended" not in text
         assert "10 working days" not in text and "Looked After Child review" not in text
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_an_interpreter_need_is_in_the_agreement_and_that_parents_letter(tmp_path, service):
+    texts = pack_text(tmp_path, service, **{"family[1].interpreter": "Polish",
+                                            "family[2].interpreter": "No"})
+    agreement = " ".join(kind(texts, "agreement").split())
+    assert "An interpreter (Polish) will be at each session for Jo Sample-Parent." in agreement
+    assert "Alex Sample-Parent." not in agreement.split("Nobody else")[0]
+    assert "An interpreter (Polish) will be at each session for you." in \
+        " ".join(texts["Letter to parent 1.docx"].split())
+    assert "interpreter" not in texts["Letter to parent 2.docx"]
