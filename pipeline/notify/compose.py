@@ -238,3 +238,18 @@ def _blank_form(profile: Profile) -> tuple[Path, VersionSpec]:
                            f"{path.parent}; build the forms, then the request to use the "
                            "current form will be sent.")
     return path, spec
+
+
+def service_message(kind: str, key: str, profile: Profile, templates: MailTemplates, to, cc,
+                    context: dict, files: list[Path] = (), now=None) -> OutgoingMessage:
+    """An automatic message of the service (pack, review report, session notices): the
+    template's subject and bodies, the loop-stopping headers, replies to the team, files
+    attached. One way for every kind that is not an acknowledgement."""
+    team, sender = our_addresses(profile)
+    subject = templates.subject(kind, context)
+    msg = build_email(key=key, subject=subject, sender=sender,
+                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
+                      auto_submitted="auto-generated", text=templates.body(kind, "txt", context),
+                      html=templates.body(kind, "html", context), files=list(files), now=now)
+    return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
+                           kind=kind)

@@ -11,17 +11,12 @@ from pathlib import Path
 from pipeline import paths
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
-from pipeline.notify.compose import our_addresses, outside_recipients, \
+from pipeline.notify.compose import our_addresses, outside_recipients, service_message, \
     service_context
-from pipeline.notify.message import OutgoingMessage, build_email
+from pipeline.notify.message import OutgoingMessage
+from pipeline.notify.privacy import initials
 from pipeline.notify.templates import templates_for
 from pipeline.profile import Profile
-
-
-def initials(item: Item) -> str:
-    values = item.verdict.values if item.verdict else {}
-    names = [values.get("child.first_name"), values.get("child.last_name")]
-    return "".join(f"{str(n).strip()[0].upper()}." for n in names if n and str(n).strip())
 
 
 def pack_message(item: Item, profile: Profile, version: int, documents: list[Path],
@@ -42,15 +37,10 @@ def pack_message(item: Item, profile: Profile, version: int, documents: list[Pat
             cc = (*cc, team)
     files = [Path(p) for p in documents if Path(p).is_file()]
     context = {"kind": kind, "reference": item.reference, "item_id": item.id,
-               "initials": initials(item), "version": version, "remade": version > 1,
+               "initials": initials(values.get("child.first_name"), values.get("child.last_name")),
+               "version": version, "remade": version > 1,
                "changed": changed, "short_notice_days": short_notice_days,
                "first_date": first_date, "documents": [p.name for p in files],
                "supervisor_told": bool(supervisor), "fallback": fallback,
                "service": service_context(profile)}
-    subject = templates.subject(kind, context)
-    msg = build_email(key=key, subject=subject, sender=sender_address,
-                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
-                      auto_submitted="auto-generated", text=templates.body(kind, "txt", context),
-                      html=templates.body(kind, "html", context), files=files, now=now)
-    return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
-                           kind=kind)
+    return service_message(kind, key, profile, templates, to, cc, context, files, now)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pipeline import paths
 from pipeline.models import Item, RuleAction, SessionRecord
-from pipeline.notify.compose import our_addresses, outside_recipients, service_context
-from pipeline.notify.message import OutgoingMessage, build_email
+from pipeline.notify.compose import (our_addresses, outside_recipients, service_context,
+                                     service_message)
+from pipeline.notify.message import OutgoingMessage
 from pipeline.notify.templates import templates_for
 from pipeline.profile import Profile
 
@@ -55,10 +56,4 @@ def _message(kind: str, key: str, referral: Item, profile: Profile, files: list[
         "fallback": fallback, "service": service_context(profile),
         **extra,
     }
-    subject = templates.subject(kind, context)
-    msg = build_email(key=key, subject=subject, sender=sender_address,
-                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
-                      auto_submitted="auto-generated", text=templates.body(kind, "txt", context),
-                      html=templates.body(kind, "html", context), files=files, now=now)
-    return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
-                           kind=kind)
+    return service_message(kind, key, profile, templates, to, cc, context, files, now)
