@@ -32,13 +32,13 @@ def _err(message: str) -> int:
 
 def open_sources(config_path):
     """(config, profile, ledger, allocations by reference) or an exit code after a message."""
-    from pipeline.config import ConfigError, load_config
-    from pipeline.profile import ProfileError
-    try:
-        config = load_config(config_path)
-        profile = config.load_profile()
-    except (ConfigError, ProfileError) as exc:
-        return _err(str(exc))
+    from types import SimpleNamespace
+
+    from pipeline.commands import folder
+    opened = folder.open_for(SimpleNamespace(config=config_path), False)
+    if opened is None:
+        return 2
+    config, profile = opened
     try:
         from pipeline.render import TemplateProblem, preflight
         preflight()

@@ -82,15 +82,13 @@ def run(args: argparse.Namespace) -> int:
 def _month_report(args) -> int:
     from pipeline import clock
     from pipeline.commands.paperwork import _err
-    from pipeline.config import ConfigError, load_config
+    from pipeline.commands import folder
     from pipeline.ledger import Ledger
-    from pipeline.profile import ProfileError
     from pipeline.reports.month import month_figures, write_month_report
-    try:
-        config = load_config(args.config)
-        profile = config.load_profile()
-    except (ConfigError, ProfileError) as exc:
-        return _err(str(exc))
+    opened = folder.open_for(args)
+    if opened is None:
+        return 2
+    config, profile = opened
     if not config.ledger_path.exists():
         return _err(f"No ledger yet ({config.ledger_path}): no referral has been processed.")
     month = args.month or (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -21,16 +21,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def _load(config_path):
+def _load(config_path, as_json: bool = False):
     """(config, profile, items, acknowledged) or an exit code after a message for a person."""
-    from pipeline.config import ConfigError, load_config
-    from pipeline.profile import ProfileError
-    try:
-        config = load_config(config_path)
-        profile = config.load_profile()
-    except (ConfigError, ProfileError) as exc:
-        print(exc, file=sys.stderr)
+    from types import SimpleNamespace
+
+    from pipeline.commands import folder
+    opened = folder.open_for(SimpleNamespace(config=config_path), as_json)
+    if opened is None:
         return 2
+    config, profile = opened
     from pipeline.ledger import Ledger
     from pipeline.tracker.effect import acknowledged as acknowledged_dates
     if not config.ledger_path.exists():
@@ -47,7 +46,7 @@ def _load(config_path):
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = _load(args.config)
+    loaded = _load(args.config, getattr(args, 'json', False))
     if isinstance(loaded, int):
         return loaded
     config, profile, items, acknowledged = loaded

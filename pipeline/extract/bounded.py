@@ -20,7 +20,7 @@ import os
 import threading
 from pathlib import Path
 
-from pipeline.extract import unreadable
+from pipeline.extract import reasons, unreadable
 from pipeline.extract.models import Extraction
 
 log = logging.getLogger(__name__)
@@ -29,16 +29,10 @@ DEFAULT_LIMIT = 10.0            # seconds; real forms read in well under a secon
 START_LIMIT = 120.0             # seconds for a new worker to import the readers (slow PCs)
 READER = "pipeline.extract:extract_file"
 
-TOO_SLOW_REASON = ("This file took too long to read (over {limit}), so it was set "
-                   "aside and has been kept for a person to look at. Please open it, save it "
-                   "again as a PDF or Word document and put it back in the inbox; if it is "
-                   "not a form, it can be filed by hand.")
-STOPPED_REASON = ("This file could not be read: the reader stopped while opening it (the file "
-                  "may be damaged or far larger inside than it looks). It has been kept for a "
-                  "person to look at. Please open it, save it again as a PDF or Word document "
-                  "and put it back in the inbox.")
-FAILED_REASON = ("The file could not be read (an unexpected problem in the reader). It has "
-                 "been kept for a person to look at.")
+# The shared wording (form_templates/reader/reasons.toml, [limit]).
+TOO_SLOW_REASON = reasons.say("limit.too_slow", limit="{limit}")
+STOPPED_REASON = reasons.say("limit.stopped")
+FAILED_REASON = reasons.say("limit.failed")
 
 
 def _resolve(reader: str):
