@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 
-from pipeline.effect import Effect, EffectPass, EffectsReport
+from pipeline.effect import Effect, EffectName, EffectPass, EffectsReport
 from pipeline.intake import log_fault
 from pipeline.ledger import Ledger
 from pipeline.notify.digest import DigestEffect
@@ -38,11 +38,21 @@ def run_effects(ledger: Ledger, config, profile, now: float | None = None) -> Ef
     report = EffectsReport()
     p = EffectPass(ledger, config, profile, time.time() if now is None else now, report)
     for effect in EFFECTS:
-        try:
-            due = effect.due(p)
-            if due:
-                effect.run(due, p)
-        except Exception as exc:           # an effect's bug must not stop intake
-            log_fault(log, "effects: %s failed", effect.name)
-            report.waiting[effect.name] = f"unexpected problem: {exc}"
+        _run_one(effect, p)
+    # A pack made or a decision acted on in this pass changes the tracker's cells (Paperwork,
+    # Status): the tracker runs once more now, so the workbook says so without waiting for
+    # the next pass (or the next scheduled `watch --once`).
+    for effect in EFFECTS:
+        if effect.name == EffectName.TRACKER:
+            _run_one(effect, p)
     return report
+
+
+def _run_one(effect: Effect, p: EffectPass) -> None:
+    try:
+        due = effect.due(p)
+        if due:
+            effect.run(due, p)
+    except Exception as exc:               # an effect's bug must not stop intake
+        log_fault(log, "effects: %s failed", effect.name)
+        p.report.waiting[effect.name] = f"unexpected problem: {exc}"

@@ -148,7 +148,8 @@ def service_context(profile: Profile) -> dict:
             "coordinator_role": profile.coordinator_role,
             "out_of_hours_phone": profile.out_of_hours_phone,
             "out_of_hours_name": profile.out_of_hours_name,
-            "contact_email": profile.contact_email}
+            "contact_email": profile.contact_email,
+            "agreement_name": profile.agreement.name}
 
 
 def _recipient(item: Item, values: dict, profile: Profile, templates: MailTemplates
