@@ -514,7 +514,10 @@ def lac_report() -> Document:
 
 def suspension_letter() -> Document:
     doc = new_document("suspension_letter")
-    letter_top(doc, "{{ parent.name }}", "{{ parent.address }}", "suspension_letter.subject")
+    w("suspension_letter.no_address")
+    letter_top(doc, "{{ parent.name }}",
+               "{% if by_hand %}{{ words.suspension_letter.no_address }}{% else %}"
+               "{{ parent.address }}{% endif %}", "suspension_letter.subject")
     para(doc, w("suspension_letter.dear"))
     para(doc, w("suspension_letter.missed"))
     dated_list(doc)
@@ -526,6 +529,29 @@ def suspension_letter() -> Document:
     bullets(doc, "suspension_letter.next")
     court_limit(doc)
     para(doc, w("suspension_letter.talk"))
+    sign_off(doc)
+    return doc
+
+
+def suspension_letter_carer() -> Document:
+    """The carer's short letter: paused from/until, the sessions not taking place, and the
+    social worker confirms when family time resumes."""
+    doc = new_document("suspension_letter_carer")
+    letter_top(doc, "{{ carer.name }}",
+               "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}",
+               "suspension_letter_carer.subject")
+    para(doc, w("suspension_letter_carer.dear"))
+    para(doc, w("suspension_letter_carer.paused"))
+    tag(doc, "{%p if paused_sessions %}")
+    para(doc, w("suspension_letter_carer.not_taking_place_intro"))
+    tag(doc, "{%p for d in paused_sessions %}")
+    doc.add_paragraph("{{ d }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, w("suspension_letter_carer.none_in_pause"))
+    tag(doc, "{%p endif %}")
+    para(doc, w("suspension_letter_carer.resume"))
+    para(doc, w("suspension_letter_carer.questions"))
     sign_off(doc)
     return doc
 
@@ -545,6 +571,15 @@ def notice_social_worker() -> Document:
     court_limit(doc)
     para(doc, w("notice_social_worker.further"))
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if made %}")
+    heading(doc, w("notice_social_worker.made_heading"), 2)
+    para(doc, w("notice_social_worker.made_intro"))
+    loop_table(doc, "notice_social_worker.made_headings", "for m in made",
+               ["{{ m.document }}", "{{ m.recipient }}", "{{ m.how }}"], [7.0, 5.5, 4.5])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if guardian %}")
+    para(doc, w("notice_social_worker.guardian"))
+    tag(doc, "{%p endif %}")
     para(doc, w("notice_social_worker.records_held"))
     return doc
 
@@ -555,6 +590,7 @@ BUILDERS = {
     "letter_carer.docx": letter_carer,
     "lac_review_report.docx": lac_report,
     "suspension_letter.docx": suspension_letter,
+    "suspension_letter_carer.docx": suspension_letter_carer,
     "notice_social_worker.docx": notice_social_worker,
 }
 

@@ -303,17 +303,31 @@ class LacReportContext(DocumentContext):
 
 class SuspensionLetterContext(AgreementContext):
     parent: PersonCtx = Field(default_factory=PersonCtx)
+    by_hand: bool = False               # no address on the referral: the copy to give by hand
+
+
+class CarerSuspensionLetterContext(AgreementContext):
+    paused_sessions: list[str] = Field(default_factory=list)   # planned dates not taking place
+
+
+class MadeCtx(BaseModel):
+    """One document made for a suspension, as the notice lists it."""
+    document: str                       # the file's name
+    recipient: str                      # who it is for
+    how: str                            # how it reaches them (nothing is posted by the service)
 
 
 class SocialWorkerNoticeContext(AgreementContext):
     kind: str = "suspension"
     further_misses: int = 0
+    made: list[MadeCtx] = Field(default_factory=list)
+    guardian: str = ""                  # the children's guardian, to be told ("" when none)
 
 
 CONTEXTS: dict[str, type[DocumentContext]] = {
     cls.__name__: cls for cls in (AgreementContext, ParentLetterContext, CarerLetterContext,
                                   LacReportContext, SuspensionLetterContext,
-                                  SocialWorkerNoticeContext)}
+                                  CarerSuspensionLetterContext, SocialWorkerNoticeContext)}
 
 
 # ---------------------------------------------------------------- building

@@ -49,9 +49,6 @@ def follow_up(action, referral, allocation, config, profile):
     allocation = allocation or Allocation(reference=action.reference)
     out_dir = config.outbox_dir / action.reference
     files = list(render.render_suspension_letters(referral, allocation, profile, out_dir, action))
-    if action.kind == "suspension":
-        files.append(render.render_agreement(referral, allocation, profile, out_dir,
-                                             resigned_after=action))
     msg = notify.rule_notice_message(action, referral, profile, files)
     if not notify.MailOutbox(config, profile).deliver(msg):
         return None

@@ -244,6 +244,8 @@ def test_suspension_letters_and_notice(tmp_path, profile):
                                               tmp_path, SUSPENSION, today=TODAY))
     assert set(paths) == {"Suspension letter to parent 1 2026-12-16.docx",
                           "Suspension letter to parent 2 2026-12-16.docx",
+                          "Suspension letter to carer 2026-12-16.docx",
+                          "FT-2026-00001 Family Time Agreement re-signed 2026-12-22.docx",
                           "Notice to social worker suspension 2026-12-16.docx"}
     letter = docx_text(paths["Suspension letter to parent 1 2026-12-16.docx"])
     assert_clean(letter)

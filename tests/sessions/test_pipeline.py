@@ -93,6 +93,7 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     docs = {Path(p).name: Path(p) for p in stored.documents}
     assert sorted(docs) == ["FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx",
                             "Notice to social worker suspension 2026-11-11.docx",
+                            "Suspension letter to carer 2026-11-11.docx",
                             "Suspension letter to parent 1 2026-11-11.docx",
                             "Suspension letter to parent 2 2026-11-11.docx"]
     letter = _docx_text(docs["Suspension letter to parent 1 2026-11-11.docx"])
