@@ -69,9 +69,10 @@ def missing_parts(allocation) -> list[str]:
     return out
 
 
-def pack_exists(config, reference: str) -> bool:
-    from pipeline.render.context import settings
-    name = settings()["names"]["agreement"].format(reference=reference)
+def pack_exists(config, reference: str, profile) -> bool:
+    from pipeline.render.context import service_context, settings
+    name = settings()["names"]["agreement"].format(
+        reference=reference, agreement=service_context(profile).agreement_title)
     return (config.outbox_dir / reference / name).exists()
 
 
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             ref = args.reference.strip().upper()
             return make_pack(config, profile, ledger, allocations.get(ref), ref, args.pdf)
         todo = [ref for ref, a in sorted(allocations.items())
-                if a.complete and not pack_exists(config, ref)]
+                if a.complete and not pack_exists(config, ref, profile)]
         if not todo:
             print("Every allocated referral already has its paperwork.")
             return 0

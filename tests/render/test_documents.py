@@ -29,11 +29,17 @@ def by_name(paths):
     return {p.name: p for p in paths}
 
 
+def agreement_name(profile, resigned: str = "") -> str:
+    """The agreement's file name: the service's own name for it ("Written agreement")."""
+    title = profile.agreement.name[:1].upper() + profile.agreement.name[1:]
+    return f"FT-2026-00001 {title}{' re-signed ' + resigned if resigned else ''}.docx"
+
+
 def test_pack_files_for_every_service(tmp_path, profile):
     paths = pack(tmp_path, profile)
     names = sorted(by_name(paths))
     assert names == sorted([
-        "FT-2026-00001 Family Time Agreement.docx", "Letter to parent 1.docx",
+        agreement_name(profile), "Letter to parent 1.docx",
         "Letter to parent 2.docx", "Letter to carer.docx",
         "Session record 2026-12-01.docx", "Session record 2026-12-08.docx",
         "Session record 2026-12-15.docx", "Session record 2026-12-22.docx"])
@@ -46,7 +52,7 @@ def test_pack_files_for_every_service(tmp_path, profile):
 
 
 def test_agreement_facts_follow_the_profile(tmp_path, profile):
-    text = docx_text(by_name(pack(tmp_path, profile))["FT-2026-00001 Family Time Agreement.docx"])
+    text = docx_text(by_name(pack(tmp_path, profile))[agreement_name(profile)])
     assert profile.name in text and profile.phone in text
     assert "Test Child Example (known as Testy)" in text
     assert "3 March 2019" in text
@@ -245,7 +251,7 @@ def test_suspension_letters_and_notice(tmp_path, profile):
     assert set(paths) == {"Suspension letter to parent 1 2026-12-16.docx",
                           "Suspension letter to parent 2 2026-12-16.docx",
                           "Suspension letter to carer 2026-12-16.docx",
-                          "FT-2026-00001 Family Time Agreement re-signed 2026-12-22.docx",
+                          agreement_name(profile, "2026-12-22"),
                           "Notice to social worker suspension 2026-12-16.docx"}
     letter = docx_text(paths["Suspension letter to parent 1 2026-12-16.docx"])
     assert_clean(letter)

@@ -34,7 +34,8 @@ def own_wording(root, profile_id, text):
 def agreement_and_letter(tmp_path, profile, item=None):
     paths = {p.name: p for p in render_pack(item or make_item(), make_allocation(profile),
                                             profile, tmp_path / profile.id, today=TODAY)}
-    return (docx_text(paths["FT-2026-00001 Family Time Agreement.docx"]),
+    agreement = next(p for name, p in paths.items() if name.startswith("FT-2026-00001 "))
+    return (docx_text(agreement),
             docx_text(paths["Letter to parent 1.docx"]))
 
 
