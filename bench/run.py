@@ -398,8 +398,37 @@ def markdown(results: dict) -> str:
         lines += ["", "Time by stage (seconds, whole batch):", "",
                   "| stage | mixed batch | .docx only |", "|---|---|---|"]
         lines += [f"| {a} | {b} | {c} |" for a, b, c in stages]
+    before = results.get("compared_with")
+    if before:
+        lines += ["", f"Compared with the previous committed run ({before['date']}, commit "
+                  f"{before.get('git_commit')}, load {before.get('load_average_at_start')}): "
+                  "the same measures, first figure of each.", "",
+                  "| measure | before | now | change |", "|---|---|---|---|"]
+        lines += [f"| {r['measure']} | {r['before']} | {r['now']} | {r['change']} |"
+                  for r in before["rows"]]
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines) + "\n"
+
+
+def _first_number(text: str) -> float | None:
+    import re
+    m = re.search(r"-?\d+(?:\.\d+)?", str(text).replace(",", ""))
+    return float(m.group()) if m else None
+
+
+def compare(previous: dict, table: list[dict]) -> dict:
+    """The rows this run shares with an earlier results.json: its first figure then and now."""
+    old = {r["measure"]: r for r in previous.get("table", [])}
+    rows_out = []
+    for r in table:
+        if r["measure"] not in old:
+            continue
+        a, b = _first_number(old[r["measure"]]["measured"]), _first_number(r["measured"])
+        change = f"{(b - a) / abs(a) * 100:+.0f}%" if a and abs(a) >= 0.01 and b is not None else "-"
+        rows_out.append({"measure": r["measure"], "before": a, "now": b, "change": change})
+    m = previous.get("machine", {})
+    return {"date": previous.get("date"), "git_commit": m.get("git_commit"),
+            "load_average_at_start": m.get("load_average_at_start"), "rows": rows_out}
 
 
 NOTES = [
@@ -522,6 +551,13 @@ def main(argv=None) -> int:
         results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["table"] = rows(results)
     results["notes"] = NOTES
+    previous = out if out and out.exists() and not args.only else None
+    if previous:
+        try:
+            results["compared_with"] = compare(
+                json.loads(previous.read_text(encoding="utf-8")), results["table"])
+        except (ValueError, KeyError) as exc:
+            print(f"  no comparison with {previous}: {exc}", file=sys.stderr)
     results["all_targets_met"] = all(r["result"] != "FAIL" for r in results["table"]) \
         and not results["errors"]
     print_table(results)
