@@ -424,7 +424,8 @@ def compare(previous: dict, table: list[dict]) -> dict:
         if r["measure"] not in old:
             continue
         a, b = _first_number(old[r["measure"]]["measured"]), _first_number(r["measured"])
-        change = f"{(b - a) / abs(a) * 100:+.0f}%" if a and abs(a) >= 0.01 and b is not None else "-"
+        change = (f"{(b - a) / abs(a) * 100:+.0f}%" if a and abs(a) >= 0.01 and b is not None
+                  else "-")
         rows_out.append({"measure": r["measure"], "before": a, "now": b, "change": change})
     m = previous.get("machine", {})
     return {"date": previous.get("date"), "git_commit": m.get("git_commit"),
