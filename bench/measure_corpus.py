@@ -118,7 +118,7 @@ def run_corpus(files: list[Path], root: Path, limit: float, profile) -> list[dic
             "file": path.relative_to(root).as_posix(), "kind": _kind(path),
             "bytes": path.stat().st_size, "status": result.form.status,
             "form": result.form.id, "reason": result.form.reason,
-            "seconds": round(seconds, 4), "timed_out": result.form.reason.startswith(too_slow),
+            "seconds": round(seconds, 4), "wall_s": round(wall, 4), "timed_out": result.form.reason.startswith(too_slow),
             "caught": caught, "attachments": attachments,
             "n_fields": len([k for k in fields if not k.startswith("_bench")]),
         })

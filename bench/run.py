@@ -4,11 +4,16 @@
     python3 bench/run.py --quick    # sub-minute smoke run (small sizes; figures not for README)
 
 Measures, in one run: end-to-end throughput over a mixed batch (and .docx only) with the time
-split by stage; drop-to-acknowledgement latency under `watch` (events and polling); the tracker
-batch at 1k/10k/50k rows against naive openpyxl; the paperwork pack render time; reading time
-per form type; and the batch's peak memory. Prints a table (target, measured, pass/fail, ratio
+split by stage; drop-to-acknowledgement latency under `watch` (events and polling); the hostile
+inbox; the tracker batch at 1k/10k/50k rows against naive openpyxl; the paperwork pack render
+time; save -> pack under the watcher; the month report over 1,000 referrals and 20,000 session
+records; reading time per form type (PDFs against the old pdfplumber route); every reader over
+the real-document corpus under the hard time limit; and the batch's peak memory. Prints a table (target, measured, pass/fail, ratio
 against the naive baseline) and writes bench/results.json and bench/RESULTS.md (full run) or
 the paths given by --out / --md.
+
+Mutation testing is slow and separate: `python bench/mutation.py` (mutmut over the
+safety-critical modules); it is not run here.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,15 +35,19 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path.pop(0)                       # bench/ itself must not shadow top-level modules
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ("throughput", "latency", "hostile", "tracker", "render", "reading", "memory")
+SECTIONS = ("throughput", "latency", "hostile", "tracker", "render", "allocation", "month",
+            "reading", "corpus", "memory")
 
 FULL = {"batch": 500, "docx": 200, "docx_runs": 3, "drops": 20, "tracker_sizes": [1000, 10000, 50000],
-        "tracker_batch": 200, "tracker_repeat": 3, "repeat": 5}
+        "tracker_batch": 200, "tracker_repeat": 3, "repeat": 5, "saves": 8,
+        "month_referrals": 1000, "month_records": 20000, "corpus": "full"}
 QUICK = {"batch": 30, "docx": 20, "docx_runs": 1, "drops": 2, "tracker_sizes": [1000],
-         "tracker_batch": 50, "tracker_repeat": 1, "repeat": 1}
+         "tracker_batch": 50, "tracker_repeat": 1, "repeat": 1, "saves": 2,
+         "month_referrals": 100, "month_records": 2000, "corpus": "committed"}
 
 TARGETS = {"docx_per_s": 20.0, "latency_median_s": 3.0, "tracker_10k_s": 1.0,
-           "render_ms": 300.0, "peak_mb": 300.0}
+           "render_ms": 300.0, "peak_mb": 300.0, "save_to_pack_median_s": 10.0,
+           "month_report_s": 10.0, "corpus_file_s": 10.0, "pdf_speedup": 4.0}
 
 
 # ---------------------------------------------------------------- machine
@@ -140,8 +150,59 @@ def reading(cfg: dict, work: Path) -> dict:
     return measure(cfg["repeat"])
 
 
+def allocation(cfg: dict, work: Path) -> dict:
+    from bench.measure_allocation import save_to_pack
+    print(f"  save -> pack under the watcher, {cfg['saves']} saves", file=sys.stderr, flush=True)
+    return save_to_pack(work, cfg["saves"])
+
+
+def month(cfg: dict, work: Path) -> dict:
+    from bench.measure_month import measure
+    print(f"  month report, {cfg['month_referrals']} referrals and {cfg['month_records']} "
+          "session records", file=sys.stderr, flush=True)
+    return measure(cfg["month_referrals"], cfg["month_records"])
+
+
+def corpus_section(cfg: dict, work: Path) -> dict:
+    """Every reader over real documents, each in the bounded worker under the hard limit: the
+    full corpus (/work/corpus/real or $FAMILY_TIME_CORPUS) or, --quick, the committed
+    selection in tests/corpus/files. Skipped, with its reason, when there is no corpus."""
+    import logging
+
+    from bench import measure_corpus as mc
+    from pipeline.extract.bounded import close
+    from pipeline.profile import load_profile
+    folder = mc.corpus_dir() if cfg["corpus"] == "full" else ROOT / "tests" / "corpus" / "files"
+    if folder is None or not folder.is_dir():
+        return {"skipped": f"no corpus at {mc.DEFAULT_CORPUS} or $FAMILY_TIME_CORPUS "
+                           "(build one with bench/build_corpus.py)"}
+    logging.disable(logging.WARNING)           # the broken documents' warnings are expected
+    files = mc.corpus_files(folder)
+    limit = TARGETS["corpus_file_s"]
+    print(f"  corpus: {len(files)} files in {folder}, limit {limit:g} s each", file=sys.stderr,
+          flush=True)
+    started = time.perf_counter()
+    try:
+        results = mc.run_corpus(files, folder, limit, load_profile("northamptonshire"))
+    finally:
+        close()
+    slow = sorted(results, key=lambda r: -r["wall_s"])[:5]
+    return {"corpus": str(folder), "selection": cfg["corpus"], "files": len(results),
+            "limit_s": limit, "total_s": round(time.perf_counter() - started, 1),
+            "median_s": round(statistics.median(r["seconds"] for r in results), 3)
+            if results else None,
+            "max_s": max((r["seconds"] for r in results), default=None),
+            "max_wall_s": max((r["wall_s"] for r in results), default=None),
+            "timed_out": [r["file"] for r in results if r["timed_out"]],
+            "over_2s": sum(r["seconds"] > 2 for r in results),
+            "caught": sum(bool(r["caught"]) for r in results),
+            "slowest": [{k: r[k] for k in ("file", "seconds", "wall_s", "status")} for r in slow],
+            "by_kind": mc.summarise(results, 2.0)}
+
+
 RUNNERS = {"throughput": throughput, "latency": latency, "hostile": hostile, "tracker": tracker,
-           "render": render, "reading": reading}
+           "render": render, "allocation": allocation, "month": month, "reading": reading,
+           "corpus": corpus_section}
 
 
 # ---------------------------------------------------------------- verdicts
@@ -224,12 +285,55 @@ def rows(results: dict) -> list[dict]:
         else:
             add("Paperwork pack render", f"< {TARGETS['render_ms']:g} ms", "not available",
                 None)
+    al = s.get("allocation")
+    if al:
+        target = TARGETS["save_to_pack_median_s"]
+        add(f"Save -> pack under the watcher, settle {al.get('settle_s')} s (median / p95)",
+            f"median < {target:g} s", f"{_fmt(al.get('median_s'), ' s', 3)} / "
+            f"{_fmt(al.get('p95_s'), ' s', 3)} ({al['saves'] - al['missed']}/{al['saves']} "
+            "packs made)", al.get("median_s") is not None and al["missed"] == 0
+            and al["median_s"] < target)
+    mo = s.get("month")
+    if mo:
+        add(f"Month report, {mo['referrals']:,} referrals and {mo['records']:,} session records "
+            "(figures + Word + workbook)", f"< {mo['target_s']:g} s",
+            f"{mo['month_report_s']} s (figures {mo['figures_s']} s, writing {mo['write_s']} s; "
+            f"{mo['records_in_month']} records in the month)", mo["passed"],
+            f"naive per-referral record lookups alone {mo['naive_session_lookup_s']} s "
+            f"({mo['naive_session_lookup_s'] / max(mo['figures_s'], 0.01):.2f}x the figures' "
+            "time)")
+    pdf_base = pdf_cpu = 0.0
     for label, r in (s.get("reading") or {}).items():
         base = r.get("pdfplumber_route_median_cpu_ms")
-        add(f"Reading: {label}", "-", f"{r['median_ms']} ms (CPU {r['median_cpu_ms']} ms; "
-            f"first {r['first_ms']} ms)", None,
-            f"{base / r['median_cpu_ms']:.2f}x less CPU than pdfplumber's own route "
-            f"({base} ms)" if base and r["median_cpu_ms"] else "-")
+        target = TARGETS["pdf_speedup"] if base else None
+        if base:
+            pdf_base += base
+            pdf_cpu += r["median_cpu_ms"]
+        same = r.get("same_answers_both_routes")
+        add(f"Reading: {label}", f">= {target:g}x less CPU" if target else "-",
+            f"{r['median_ms']} ms (CPU {r['median_cpu_ms']} ms; first {r['first_ms']} ms)"
+            + ("; answers differ from the old route" if same is False else ""),
+            None if not target else base / max(r["median_cpu_ms"], 0.1) >= target,
+            f"{base / max(r['median_cpu_ms'], 0.1):.2f}x less CPU than the old pdfplumber "
+            f"route ({base} ms)" if base else "-")
+    if pdf_cpu:
+        add("Reading: the service's own PDFs together (pypdfium2 route vs old pdfplumber "
+            "route, CPU)", f">= {TARGETS['pdf_speedup']:g}x", f"{pdf_cpu:.1f} ms against "
+            f"{pdf_base:.1f} ms", pdf_base / pdf_cpu >= TARGETS["pdf_speedup"],
+            f"{pdf_base / pdf_cpu:.2f}x less CPU")
+    co = s.get("corpus")
+    if co and co.get("skipped"):
+        add("Real-document corpus", f"< {TARGETS['corpus_file_s']:g} s per file",
+            f"skipped: {co['skipped']}", None)
+    elif co:
+        slowest = co["slowest"][0] if co["slowest"] else None
+        add(f"Real-document corpus ({co['files']} files, {co['selection']}): longest one file "
+            "holds the watcher", f"< {co['limit_s']:g} s, none stopped",
+            f"{_fmt(co['max_wall_s'], ' s')} ({slowest['file'] if slowest else '-'}); median "
+            f"{co['median_s']} s, {co['over_2s']} over 2 s, {len(co['timed_out'])} stopped at the "
+            f"limit, {co['caught']} with an exception a reader caught; all in {co['total_s']} s",
+            co["max_wall_s"] is not None and co["max_wall_s"] < co["limit_s"]
+            and not co["timed_out"])
     if th:
         m = th["mixed"]
         peak = m.get("peak_rss_mb") or m.get("tracemalloc_peak_mb")
@@ -294,8 +398,38 @@ def markdown(results: dict) -> str:
         lines += ["", "Time by stage (seconds, whole batch):", "",
                   "| stage | mixed batch | .docx only |", "|---|---|---|"]
         lines += [f"| {a} | {b} | {c} |" for a, b, c in stages]
+    before = results.get("compared_with")
+    if before:
+        lines += ["", f"Compared with the previous committed run ({before['date']}, commit "
+                  f"{before.get('git_commit')}, load {before.get('load_average_at_start')}): "
+                  "the same measures, first figure of each.", "",
+                  "| measure | before | now | change |", "|---|---|---|---|"]
+        lines += [f"| {r['measure']} | {r['before']} | {r['now']} | {r['change']} |"
+                  for r in before["rows"]]
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines) + "\n"
+
+
+def _first_number(text: str) -> float | None:
+    import re
+    m = re.search(r"-?\d+(?:\.\d+)?", str(text).replace(",", ""))
+    return float(m.group()) if m else None
+
+
+def compare(previous: dict, table: list[dict]) -> dict:
+    """The rows this run shares with an earlier results.json: its first figure then and now."""
+    old = {r["measure"]: r for r in previous.get("table", [])}
+    rows_out = []
+    for r in table:
+        if r["measure"] not in old:
+            continue
+        a, b = _first_number(old[r["measure"]]["measured"]), _first_number(r["measured"])
+        change = (f"{(b - a) / abs(a) * 100:+.0f}%" if a and abs(a) >= 0.01 and b is not None
+                  else "-")
+        rows_out.append({"measure": r["measure"], "before": a, "now": b, "change": change})
+    m = previous.get("machine", {})
+    return {"date": previous.get("date"), "git_commit": m.get("git_commit"),
+            "load_average_at_start": m.get("load_average_at_start"), "rows": rows_out}
 
 
 NOTES = [
@@ -319,6 +453,22 @@ NOTES = [
     "the running watcher at once; 'holds' is process_file's time for one file; the good "
     "referral is dropped once they are all handled, while the files the watcher must leave "
     "(ignored names) are still there.",
+    "- Save -> pack: bench/measure_allocation.py; one referral received and allocated in the "
+    "tracking workbook (openpyxl, saved as Excel saves), then changed and saved again, under the "
+    "real watcher in a thread with the shipped settle time; timed until the ledger records the "
+    "new pack version.",
+    "- Month report: bench/measure_month.py; `month_figures` and `write_month_report` over a "
+    "made-up year (tests/helpers/season_kit.build_bulk); baseline: the ledger asked once per "
+    "referral for its session records and each record's item.",
+    "- Reading: each fixture read by `pipeline.extract.extract_file`; for PDFs the same read by "
+    "the old route (pdfplumber pages parsed by pdfminer, bench/measure_reading.todays_page_text) "
+    "interleaved in the same run; the target (>= 4x) is on CPU time.",
+    "- Corpus: bench/measure_corpus.py's runner; every file read in the bounded worker "
+    "(`pipeline.extract.bounded`) under the hard 10 s limit; 'holds' is the wall time the "
+    "caller waited for one file. `--quick` runs the committed selection (tests/corpus/files); "
+    "the full run the corpus at /work/corpus/real or $FAMILY_TIME_CORPUS (bench/build_corpus.py), "
+    "skipped with a line in the table when there is none.",
+    "- Mutation testing is not part of this run (it takes long): `python bench/mutation.py`.",
 ]
 
 
@@ -402,6 +552,13 @@ def main(argv=None) -> int:
         results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["table"] = rows(results)
     results["notes"] = NOTES
+    previous = out if out and out.exists() and not args.only else None
+    if previous:
+        try:
+            results["compared_with"] = compare(
+                json.loads(previous.read_text(encoding="utf-8")), results["table"])
+        except (ValueError, KeyError) as exc:
+            print(f"  no comparison with {previous}: {exc}", file=sys.stderr)
     results["all_targets_met"] = all(r["result"] != "FAIL" for r in results["table"]) \
         and not results["errors"]
     print_table(results)
