@@ -50,18 +50,11 @@ class Page:
         return extract_text(self.chars)
 
     def extract_tables(self) -> list[list[list[str | None]]]:
-        from pdfplumber.table import TableFinder, TableSettings
-
-        from pipeline.extract.pdf_text import table_text
-        chars = self.chars
-        out = []
-        for table in TableFinder(self, TableSettings.resolve(None)).tables:
-            x0, top, x1, bottom = table.bbox
-            inside = [c for c in chars
-                      if x0 <= (c["x0"] + c["x1"]) / 2 < x1
-                      and top <= (c["top"] + c["bottom"]) / 2 < bottom]
-            out.append(table_text(table, inside))
-        return out
+        from pipeline.extract.pdf_tables import find_tables
+        from pipeline.extract.pdf_text import Middles, table_text
+        tables = find_tables(self)
+        middles = Middles(self.chars) if tables else None
+        return [table_text(table, middles) for table in tables]
 
 
 def read_pages(path, password: str | None = None) -> list[Page]:

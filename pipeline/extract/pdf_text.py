@@ -80,27 +80,41 @@ def _word(chars: list[dict], words: list) -> None:
                       "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars)))
 
 
-def table_text(table, chars: list[dict]) -> list[list[str | None]]:
-    """pdfplumber's Table.extract(): each cell's text from the characters whose middle lies in
-    it (pdfplumber tests every character against every row; here rows are found by bisection
-    on the characters' middles, in the page's order)."""
-    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
-    tops = [m for m, _ in middles]
-    across = [(c["x0"] + c["x1"]) / 2 for c in chars]
+class Middles:
+    """The middle of each of a page's characters, and the characters sorted by it downwards:
+    worked out once a page for all its tables."""
+
+    def __init__(self, chars: list[dict]):
+        self.chars = chars
+        self.down = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        self.across = [(c["x0"] + c["x1"]) / 2 for c in chars]
+        self.order = sorted(range(len(chars)), key=self.down.__getitem__)
+        self.sorted_down = [self.down[i] for i in self.order]
+
+    def in_box(self, box) -> list[int]:
+        """Indexes (in page order) of the characters whose middle lies in the box, as
+        pdfplumber tests it: x0 <= middle < x1 and top <= middle < bottom."""
+        x0, top, x1, bottom = box
+        lo, hi = bisect_left(self.sorted_down, top), bisect_left(self.sorted_down, bottom)
+        across = self.across
+        return sorted(i for i in self.order[lo:hi] if x0 <= across[i] < x1)
+
+
+def table_text(table, middles: Middles) -> list[list[str | None]]:
+    """pdfplumber's Table.extract() on the page's characters: each cell's text from the
+    characters whose middle lies in it (pdfplumber tests every character against every row;
+    here a row's characters are found by bisection on their middles, kept in page order)."""
+    chars, down, across = middles.chars, middles.down, middles.across
     out = []
     for row in table.rows:
-        x0, top, x1, bottom = row.bbox
-        lo, hi = bisect_left(tops, top), bisect_left(tops, bottom)
-        in_row = sorted(i for _, i in middles[lo:hi] if x0 <= across[i] < x1)
+        in_row = middles.in_box(row.bbox)
         cells: list[str | None] = []
         for cell in row.cells:
             if cell is None:
                 cells.append(None)
                 continue
-            cx0, ctop, cx1, cbottom = cell
-            inside = [chars[i] for i in in_row
-                      if cx0 <= across[i] < cx1
-                      and ctop <= (chars[i]["top"] + chars[i]["bottom"]) / 2 < cbottom]
-            cells.append(extract_text(inside))
+            x0, top, x1, bottom = cell
+            cells.append(extract_text([chars[i] for i in in_row
+                                       if x0 <= across[i] < x1 and top <= down[i] < bottom]))
         out.append(cells)
     return out
