@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import statistics
 import subprocess
 import tempfile
@@ -30,8 +31,11 @@ TYPES = {
 
 def _timed_read(path, profile) -> tuple[float, float, object]:
     """(wall seconds, CPU seconds, extraction) of one read. CPU time is shown too because
-    other work on a shared 2-core machine stretches wall time but not a reader's own work."""
+    other work on a shared 2-core machine stretches wall time but not a reader's own work.
+    The garbage of the read before (pdfminer leaves many cycles) is collected first, so each
+    route is charged for its own work, not for the other's."""
     from pipeline.extract import extract_file
+    gc.collect()
     w, c = time.perf_counter(), time.process_time()
     result = extract_file(path, profile)
     return time.perf_counter() - w, time.process_time() - c, result
