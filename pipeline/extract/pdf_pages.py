@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
+from functools import cached_property
 
 FPDF_PAGEOBJ_PATH = 2
 FPDF_PAGEOBJ_IMAGE = 3
@@ -37,8 +38,9 @@ class Page:
     def chars(self) -> list[dict]:
         return self.objects.setdefault("char", [])
 
-    @property
+    @cached_property
     def edges(self) -> list[dict]:
+        """Asked twice by the table finder (across, then down); the lines do not change."""
         from pdfplumber import utils
         lines = [utils.line_to_edge(ln) for ln in self.objects.get("line", [])]
         rects = [e for r in self.objects.get("rect", []) for e in utils.rect_to_edges(r)]
