@@ -9,6 +9,7 @@ this function never raises for bad input.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import zlib
@@ -254,17 +255,18 @@ def _add_drawn_boxes(page) -> None:
         return
     lines = objects.get("line", []) + objects.get("curve", [])
     boxes = set(CHECKED + UNCHECKED)
+    box_chars = [c for c in chars if c["text"] in boxes]
+    by_top = sorted((c["top"], i) for i, c in enumerate(chars))
     added = []
     for r in rects:
-        if any(c["text"] in boxes and c["x0"] < r["x1"] and c["x1"] > r["x0"]
-               and c["top"] < r["bottom"] and c["bottom"] > r["top"] for c in chars):
+        if any(c["x0"] < r["x1"] and c["x1"] > r["x0"]
+               and c["top"] < r["bottom"] and c["bottom"] > r["top"] for c in box_chars):
             continue
         inside = [ln for ln in lines
                   if ln["x0"] >= r["x0"] - 1 and ln["x1"] <= r["x1"] + 1
                   and ln["top"] >= r["top"] - 1 and ln["bottom"] <= r["bottom"] + 1
                   and ln["width"] > r["width"] / 2 and ln["height"] > r["height"] / 2]
-        template = min(chars, key=lambda c: abs(c["top"] - r["top"]) + abs(c["x0"] - r["x1"]))
-        ch = dict(template)
+        ch = dict(chars[_nearest(chars, by_top, r["top"], r["x1"])])
         ch.update({"text": "☒" if len(inside) >= 2 else "☐", "x0": r["x0"], "x1": r["x1"],
                    "width": r["width"], "top": r["top"], "bottom": r["bottom"],
                    "y0": r["y0"], "y1": r["y1"], "doctop": r["doctop"]})
@@ -272,6 +274,22 @@ def _add_drawn_boxes(page) -> None:
     if added:
         chars.extend(added)
         chars.sort(key=lambda c: (c["doctop"], c["x0"]))
+
+
+def _nearest(chars: list[dict], by_top: list[tuple[float, int]], top: float, x: float) -> int:
+    """The first character (in page order) of least |top - top| + |x0 - x|: the one a box
+    copies its font from. Looked for outwards from the nearest top, stopping where the
+    difference in top alone is more than the best found."""
+    start = bisect.bisect_left(by_top, (top, -1))
+    best = (float("inf"), len(chars))
+    for step in (range(start, len(by_top)), range(start - 1, -1, -1)):
+        for k in step:
+            c_top, i = by_top[k]
+            gap = abs(c_top - top)
+            if gap > best[0]:
+                break
+            best = min(best, (gap + abs(chars[i]["x0"] - x), i))
+    return best[1]
 
 
 _BOX_WORD = re.compile("([" + CHECKED + UNCHECKED + "])\\s*([A-Za-z]*)")

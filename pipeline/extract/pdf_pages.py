@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
+from functools import cached_property
 
 FPDF_PAGEOBJ_PATH = 2
 FPDF_PAGEOBJ_IMAGE = 3
+FPDF_PAGEOBJ_FORM = 5
 FPDF_SEGMENT_LINETO = 0
 FPDF_SEGMENT_MOVETO = 2
 
@@ -36,8 +38,9 @@ class Page:
     def chars(self) -> list[dict]:
         return self.objects.setdefault("char", [])
 
-    @property
+    @cached_property
     def edges(self) -> list[dict]:
+        """Asked twice by the table finder (across, then down); the lines do not change."""
         from pdfplumber import utils
         lines = [utils.line_to_edge(ln) for ln in self.objects.get("line", [])]
         rects = [e for r in self.objects.get("rect", []) for e in utils.rect_to_edges(r)]
@@ -45,26 +48,15 @@ class Page:
         return lines + rects + curves
 
     def extract_text(self) -> str:
-        from pdfplumber import utils
-        return utils.extract_text(self.chars)
+        from pipeline.extract.pdf_text import extract_text
+        return extract_text(self.chars)
 
     def extract_tables(self) -> list[list[list[str | None]]]:
-        from pdfplumber.table import TableFinder, TableSettings
-        settings = TableSettings.resolve(None)
-        out = []
-        for table in TableFinder(self, settings).tables:
-            x0, top, x1, bottom = table.bbox
-            inside = [c for c in self.chars
-                      if x0 <= (c["x0"] + c["x1"]) / 2 < x1
-                      and top <= (c["top"] + c["bottom"]) / 2 < bottom]
-            table.page = _Chars(inside)
-            out.append(table.extract(**(settings.text_settings or {})))
-        return out
-
-
-@dataclass
-class _Chars:
-    chars: list[dict]
+        from pipeline.extract.pdf_tables import find_tables
+        from pipeline.extract.pdf_text import Middles, table_text
+        tables = find_tables(self)
+        middles = Middles(self.chars) if tables else None
+        return [table_text(table, middles) for table in tables]
 
 
 def read_pages(path, password: str | None = None) -> list[Page]:
@@ -96,41 +88,77 @@ def _page(page, number: int, doctop: float) -> Page:
         out.objects["char"] = _chars(textpage, x0, top_of, doctop)
     finally:
         textpage.close()
-    for obj in page.get_objects(max_depth=2):
-        if obj.type == FPDF_PAGEOBJ_IMAGE:
-            out.images = True
-        elif obj.type == FPDF_PAGEOBJ_PATH:
-            _path(obj, out, x0, top_of, doctop)
+    _objects(page.raw, out, x0, top_of, doctop)
     return out
 
 
 def _chars(textpage, left: float, top_of: float, doctop: float) -> list[dict]:
+    """Each character pdfium read, skipping the spaces and line ends it made up itself. The
+    text comes in one call; pdfium's own characters are only asked "made up?" when a space
+    or a line end (the only characters it makes up)."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw
+    n = raw.FPDFText_CountChars(handle)
+    if n <= 0:
+        return []
+    buf = (ctypes.c_ushort * (n + 1))()
+    raw.FPDFText_GetText(handle, 0, n, buf)
+    codes = list(buf[:n])
+    one = raw.FPDFText_GetUnicode
+    if any(0xD800 <= c <= 0xDFFF for c in codes):
+        # a character outside the BMP comes as two halves and shifts the rest: ask one by one
+        codes = [one(handle, i) for i in range(n)]
+    elif any(c >= 0xE000 for c in codes):
+        # the text call gives a line-end hyphen (code 2 one by one) as U+FFFE
+        codes = [c if c < 0xE000 else one(handle, i) for i, c in enumerate(codes)]
+    is_generated = raw.FPDFText_IsGenerated
+    loose_box = raw.FPDFText_GetLooseCharBox
+    origin = raw.FPDFText_GetCharOrigin
+    font_size = raw.FPDFText_GetFontSize
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     chars = []
-    for i in range(raw.FPDFText_CountChars(handle)):
-        code = raw.FPDFText_GetUnicode(handle, i)
+    for i, code in enumerate(codes):
         if code == 2:
             code = 45                      # pdfium's mark for a hyphen ending a line
-        if code < 32 or raw.FPDFText_IsGenerated(handle, i) == 1:
+        if code < 32 or (code in (32, 45) and is_generated(handle, i) == 1):
             continue                       # line ends and spaces pdfium made up itself
-        if not (raw.FPDFText_GetLooseCharBox(handle, i, rect)
-                and raw.FPDFText_GetCharOrigin(handle, i, ox, oy)):
+        if not (loose_box(handle, i, rect) and origin(handle, i, ox, oy)):
             continue
         # pdfminer's box, which pdfplumber's line and table rules were tuned on: the glyph's
         # advance across, and one font size up from the baseline
-        size = raw.FPDFText_GetFontSize(handle, i)
+        size = font_size(handle, i)
         x0, x1 = rect.left - left, rect.right - left
-        bottom = top_of - oy.value
+        y = oy.value
+        bottom = top_of - y
         top = bottom - size
         chars.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1,
-                      "top": top, "bottom": bottom, "y0": oy.value, "y1": oy.value + size,
+                      "top": top, "bottom": bottom, "y0": y, "y1": y + size,
                       "doctop": doctop + top, "width": x1 - x0, "height": size,
                       "size": size, "upright": True})
     return chars
+
+
+def _objects(page_raw, page: Page, left: float, top_of: float, doctop: float) -> None:
+    """The page's images and drawn paths, and those one form XObject down (pdfium's raw
+    calls: its Python object per page object cost more than reading the path)."""
+    import pypdfium2.raw as raw
+
+    def walk(count, get, parent, nested: bool) -> None:
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == FPDF_PAGEOBJ_IMAGE:
+                page.images = True
+            elif kind == FPDF_PAGEOBJ_PATH:
+                _path(obj, page, left, top_of, doctop)
+            elif kind == FPDF_PAGEOBJ_FORM and not nested:
+                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, True)
+
+    walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page_raw, False)
 
 
 def _path(obj, page: Page, left: float, top_of: float, doctop: float) -> None:
@@ -138,20 +166,26 @@ def _path(obj, page: Page, left: float, top_of: float, doctop: float) -> None:
     rectangle, anything else a curve through its points."""
     import pypdfium2.raw as raw
 
-    m = obj.get_matrix()
+    fm = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, fm):
+        return
+    a, b, c, d, e, f = fm.a, fm.b, fm.c, fm.d, fm.e, fm.f
     pts: list[tuple[float, float]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
-        seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
-        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    get_type, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = get_segment(obj, i)
+        if not get_point(seg, x, y):
             continue
-        px = m.a * x.value + m.c * y.value + m.e - left
-        py = top_of - (m.b * x.value + m.d * y.value + m.f)
-        if raw.FPDFPathSegment_GetType(seg) == FPDF_SEGMENT_MOVETO and pts:
+        vx, vy = x.value, y.value
+        px = a * vx + c * vy + e - left
+        py = top_of - (b * vx + d * vy + f)
+        if get_type(seg) == FPDF_SEGMENT_MOVETO and pts:
             _shape(pts, page, doctop)
             pts = []
         pts.append((px, py))
-        if raw.FPDFPathSegment_GetClose(seg) and pts[-1] != pts[0]:
+        if get_close(seg) and pts[-1] != pts[0]:
             pts.append(pts[0])
     if pts:
         _shape(pts, page, doctop)

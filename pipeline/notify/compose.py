@@ -209,6 +209,9 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
         "archive_path": item.archive_path,
         "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
         "outcome_words": outcome_words,
+        # the reader's reason may say the outcome itself ("The file could not be read ..."):
+        # then the template gives the reason alone, so the label is said once
+        "reason_says_outcome": bool(reason) and outcome_words.lower() in reason.lower(),
         "form": {"title": form.title, "version": current.version, "file_name": current.template},
         "used_form": {"version": used.version if used else None,
                       "title": (used.title or form.title) if used else None},

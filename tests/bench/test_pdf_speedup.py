@@ -37,3 +37,73 @@ def test_fast_route_finds_table_text():
     page = read_pages(FIXTURES / "forms/referral-complete.pdf")[0]
     cells = [c for t in page.extract_tables() for row in t for c in row if c]
     assert len(cells) > 10
+
+
+def test_text_assembly_matches_pdfplumber_on_random_characters():
+    """pdf_text.extract_text is pdfplumber's rule written out: equal on characters placed at
+    random (overlapping lines, jumps back, tolerance edges, spaces, ligatures, empty text)."""
+    import random
+
+    from pdfplumber import utils
+
+    from pipeline.extract.pdf_text import extract_text
+    rng = random.Random(17)
+    alphabet = ["a", "b", "Z", " ", "ﬁ", "-", "☒", "", "\t"]
+    for _ in range(300):
+        chars = []
+        for _ in range(rng.randint(0, 60)):
+            x0 = rng.choice([rng.uniform(0, 200), rng.randint(0, 40) * 3.0])
+            top = rng.choice([rng.uniform(0, 60), rng.randint(0, 20) * 3.0])
+            width = rng.choice([0.0, rng.uniform(0.5, 8)])
+            chars.append({"text": rng.choice(alphabet), "x0": x0, "x1": x0 + width,
+                          "top": top, "bottom": top + 10, "doctop": top, "upright": True,
+                          "size": 10.0})
+        assert extract_text(chars) == utils.extract_text(chars), chars
+
+
+def test_cells_from_crossings_match_pdfplumber():
+    """pdf_tables.crossings_to_cells gives pdfplumber's cells, in its order, on every page."""
+    from pdfplumber.table import (TableFinder, TableSettings, edges_to_intersections,
+                                  intersections_to_cells)
+
+    from pipeline.extract.pdf_tables import crossings_to_cells
+    settings = TableSettings.resolve(None)
+    seen = 0
+    for name in PDFS:
+        for page in read_pages(FIXTURES / name):
+            finder = TableFinder.__new__(TableFinder)
+            finder.page, finder.settings = page, settings
+            crossings = edges_to_intersections(finder.get_edges(), 3, 3)
+            assert crossings_to_cells(crossings) == intersections_to_cells(crossings)
+            seen += len(crossings)
+    assert seen > 100
+
+
+def test_characters_outside_the_basic_plane_are_read_one_by_one(tmp_path):
+    """pdfium's one-call text gives such a character as two halves; the reader then asks
+    character by character, so nothing after it shifts."""
+    import pypdfium2 as pdfium
+
+    from pipeline.extract.pdf_pages import _chars
+    doc = pdfium.PdfDocument(str(FIXTURES / "forms/referral-complete.pdf"))
+    page = doc[0]
+    textpage = page.get_textpage()
+    try:
+        want = _chars(textpage, 0, page.get_mediabox()[3], 0)
+        import pypdfium2.raw as raw
+        real = raw.FPDFText_GetText
+
+        def with_a_half(handle, start, count, buf):
+            n = real(handle, start, count, buf)
+            buf[0] = 0xD83D                         # as if the first were outside the BMP
+            return n
+        raw.FPDFText_GetText = with_a_half
+        try:
+            got = _chars(textpage, 0, page.get_mediabox()[3], 0)
+        finally:
+            raw.FPDFText_GetText = real
+    finally:
+        textpage.close()
+        page.close()
+        doc.close()
+    assert got == want and len(got) > 100
