@@ -22,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
     if opened is None:
         return 2
     config, profile = opened
-    findings = examine(config, profile, profile_path(config.profile_reference()), os.environ)
+    profile_file = profile_path(config.profile_reference())
+    print(f"  The service profile is {profile_file}: the settings below are changed there "
+          "(the working folder's family-time.toml says which profile to use).")
+    findings = examine(config, profile, profile_file, os.environ)
     fixes = [f for f in findings if f.level == FIX]
     for f in findings:
         print(f"  {'✗ fix  ' if f.level == FIX else '• check'}  {f.what}")
