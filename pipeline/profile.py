@@ -148,6 +148,11 @@ class Agreement(_Strict):
     required_with_referral: bool        # the signed agreement must come with the referral
     signed_at: Stated[str]              # "the planning meeting", where the service says so
 
+    @property
+    def title(self) -> str:
+        """The name as a document's title or file name ("Written agreement")."""
+        return self.name[:1].upper() + self.name[1:]
+
 
 class Allocation(_Strict):
     first_session_at_service_venue: bool

@@ -70,9 +70,9 @@ def missing_parts(allocation) -> list[str]:
 
 
 def pack_exists(config, reference: str, profile) -> bool:
-    from pipeline.render.context import service_context, settings
+    from pipeline.render.context import settings
     name = settings()["names"]["agreement"].format(
-        reference=reference, agreement=service_context(profile).agreement_title)
+        reference=reference, agreement=profile.agreement.title)
     return (config.outbox_dir / reference / name).exists()
 
 

@@ -355,7 +355,7 @@ def service_context(profile: Profile) -> ServiceCtx:
         senior_role=profile.senior_role or "",
         replacement=profile.closures.replacement_for_single_weekly_session,
         decides_suspension=profile.decisions.suspend_or_cease or "",
-        agreement_name=agreement, agreement_title=agreement[:1].upper() + agreement[1:],
+        agreement_name=agreement, agreement_title=profile.agreement.title,
         review_report=profile.review.report, review_meeting=profile.review.meeting_name,
         change_notice_days=profile.timescales.change_notice_days or 0,
         first_session_at_service_venue=profile.allocation.first_session_at_service_venue,

@@ -168,12 +168,12 @@ def render_agreement(item: Item, allocation: Allocation | None, profile: Profile
         resigned=resigned_after is not None, **C.action_fields(resigned_after, restart))
     if resigned_after is None:
         name = _name("agreement", reference=item.reference,
-                     agreement=C.service_context(profile).agreement_title)
+                     agreement=profile.agreement.title)
     else:
         when = resigned_after.suspended_until or resigned_after.suspended_from or \
             (today or clock_today())
         name = _name("agreement_resigned", reference=item.reference, date=when.isoformat(),
-                     agreement=C.service_context(profile).agreement_title)
+                     agreement=profile.agreement.title)
     path = _render("agreement", ctx, out_dir / name, profile)
     log.info("paperwork: agreement written for %s", item.reference)
     return path
