@@ -80,6 +80,10 @@ class PaperworkEffect(Effect):
         staff = None
         today = clock.today()
         acted = self._acted.setdefault(str(p.config.state_dir), {})
+        newest_of: dict[str, int] = {}          # reference -> its newest accepted submission
+        for accepted in ledger.items(outcome="accepted"):
+            if accepted.reference:
+                newest_of[accepted.reference] = accepted.id
         for e in due:
             item = ledger.item(e.item_id)
             if item is None or not item.reference:
@@ -89,9 +93,7 @@ class PaperworkEffect(Effect):
             allocation = allocations.get(ref)
             if allocation is not None:
                 acted[ref] = allocation.model_dump(mode="json")
-            newest = max((i.id for i in ledger.items(outcome="accepted")
-                          if i.reference == ref), default=item.id)
-            if newest != item.id:            # an update of the referral owes it now
+            if newest_of.get(ref, item.id) != item.id:            # an update of the referral owes it now
                 ledger.mark_effect(e.item_id, self.name, "done")
                 continue
             previous = ledger.latest_pack(ref)

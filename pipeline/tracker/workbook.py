@@ -395,9 +395,9 @@ class Package:
         row = sp.rows.get(number)
         if row is None:
             row = etree.Element(_R, r=str(number))
-            after = [n for n in sp.rows if n < number]
-            if after:
-                sp.rows[max(after)].addnext(row)
+            before = self._row_before(sp, number)
+            if before is not None:
+                sp.rows[before].addnext(row)
             else:
                 sp.sheet_data.insert(0, row)
             sp.rows[number] = row
@@ -411,27 +411,43 @@ class Package:
         self._grow_tables(sp, number)
         return number
 
+    @staticmethod
+    def _row_before(sp: SheetPart, number: int) -> int | None:
+        """The existing row just above `number`: new rows go after the last key, so it is
+        near (walking down the gap costs less than scanning every row of a big sheet)."""
+        if len(sp.rows) and number > max(sp.max_row, 0):
+            return sp.max_row if sp.max_row in sp.rows else max(sp.rows)
+        for n in range(number - 1, 0, -1):
+            if n in sp.rows:
+                return n
+        return None
+
     def _next_row(self, sp: SheetPart, key_col: int | None) -> int:
         last = getattr(sp, "last_key_row", None)
         if last is None:
             last = sp.header_row
-            for number, row in sp.rows.items():
-                if number <= last:
-                    continue
-                for c in row.iterchildren(_C):
-                    v = self.value(c)
-                    if v in (None, ""):
-                        continue
-                    ref = c.get("r") or ""
-                    if key_col is None or col_index(ref.rstrip("0123456789")) == key_col:
-                        last = number
-                        break
+            for number in sorted(sp.rows, reverse=True):   # from the bottom: the first hit
+                if number <= last:                          # is the last key
+                    break
+                if self._holds_key(sp.rows[number], key_col):
+                    last = number
+                    break
             sp.last_key_row = last
         number = last + 1
         while number in sp.rows and any(self.value(c) not in (None, "")
                                         for c in sp.rows[number].iterchildren(_C)):
             number += 1                   # a row someone typed in without a key: left alone
         return number
+
+    def _holds_key(self, row: Any, key_col: int | None) -> bool:
+        """Whether a row has a value in the key column (any value when there is no key)."""
+        for c in row.iterchildren(_C):
+            if self.value(c) in (None, ""):
+                continue
+            ref = c.get("r") or ""
+            if key_col is None or col_index(ref.rstrip("0123456789")) == key_col:
+                return True
+        return False
 
     def _grow_tables(self, sp: SheetPart, number: int) -> None:
         """An Excel table (Insert > Table) over the rows grows to take the new row."""
