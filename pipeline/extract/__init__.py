@@ -130,8 +130,8 @@ def _extract(path: Path, profile) -> list[Extraction]:
         from pipeline.extract.docx import read_docx_all
         return read_docx_all(path, profile=profile)
     if head.startswith(PDF_MAGIC):
-        from pipeline.extract.pdf import read_pdf
-        return [read_pdf(path, profile=profile)]
+        from pipeline.extract.pdf_split import read_pdf_all
+        return read_pdf_all(path, profile=profile)
     if head.startswith(TNEF_MAGIC):
         return refuse("winmail")
     if _looks_like_email(path):
