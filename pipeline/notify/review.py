@@ -56,7 +56,7 @@ def send_review_report(config, profile: Profile, referral: Item, review_date: dt
                        iro_email: str, report: Path) -> str | None:
     """Mail the report already made to the IRO (copy to the social worker). None when the
     message is written, and sent where SMTP is set; otherwise why not (it is tried again)."""
-    from pipeline.notify.outbox import MailOutbox
+    from pipeline.notify import MailOutbox          # (one name, so a test can stand in)
     w = _words()
     if not clean_address(iro_email or ""):
         return w["no_iro"]

@@ -143,7 +143,7 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     rows, chart, lists = [], {}, {}
     for key in COMMITMENTS:
         if key in ("contact", "planning_meeting") and key not in promised:
-            rows.append((s[key], s["not_promised"].format(service=profile.service_name)))
+            rows.append((s[key], s["not_promised"].format(name=profile.name)))
             continue
         if key == "first_session" and profile.timescales.first_session is None:
             continue
