@@ -6,7 +6,8 @@ What it lists: session records overdue under the recording deadline; proposals w
 decision (the tracker's Decisions sheet); returned referrals not sent again
 after the profile's working days; due dates (contact, planning meeting, allocation, first
 session) today or tomorrow and not met (the service's own commitments), and a contact or
-planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_DAYS); reviews
+planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS,
+once the team records that promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
 weekly sessions.
 """
@@ -28,8 +29,8 @@ RESUBMISSION_CHASE_DAYS = 5          # when Oversight.resubmission_chase_working
 REVIEW_AHEAD_DAYS = 21               # reviews this close with no report are listed
 REPORT_LOOKBACK_DAYS = 14            # planned sessions looked at for missing records
 LATE_EVENT_SHOWN_DAYS = 7            # a late significant event is on the digest for a week
-OVERDUE_SHOWN_DAYS = 28              # an overdue contact / planning meeting is listed this long
-                                     # (the month's figures keep it as late after that)
+OVERDUE_SHOWN_WORKING_DAYS = 10      # an overdue contact / planning meeting is listed for two
+                                     # working weeks (the month's figures keep it as late)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,11 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
     packs = ledger.latest_packs()
     kept = ledger.commitments_met()
     from pipeline.tracker.met import met_headers
-    recorded = met_headers(profile)           # promise -> the column it is typed in
+    # promise -> the column it is typed in; overdue ones are listed only once the team records
+    # that promise (a date is in the ledger): an older ledger, or a team not yet using the
+    # column, is not flooded with every past referral
+    in_use = {key for typed in kept.values() for key in typed}
+    recorded = {k: h for k, h in met_headers(profile).items() if k in in_use}
     for ref, item in accepted.items():
         a = allocations.get(ref)
         due = due_dates(item.received_at, profile)
@@ -141,7 +146,8 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                 when = "today" if day == today else "tomorrow"
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
                                            f"({dates.short_date(day)})"))
-            elif key in recorded and day < today <= day + dt.timedelta(days=OVERDUE_SHOWN_DAYS):
+            elif key in recorded and day < today \
+                    and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS:
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} overdue: it was due "
                                            f"{dates.short_date(day)} and no date is in the "
                                            f"tracker's '{recorded[key]}'"))
