@@ -26,6 +26,7 @@ class EffectName(enum.StrEnum):
     SIGNIFICANT_EVENT = "significant_event"   # the social worker emailed at once
     LAC_REPORT = "lac_report"                 # review reports: not owed by items, found by date
     DIGEST = "digest"                         # the team's daily digest: found by the clock
+    COMMITMENTS_MET = "commitments_met"       # dates typed for commitments kept: found by a save
 
 
 class Waiting(enum.StrEnum):

@@ -5,6 +5,8 @@ holds only their ORDER, which is a rule:
 - the missed-session rule before the tracker, so "Suspended until" goes in the same sync as
   the session's row; then the significant-event email (the social worker hears at once);
 - mail before the tracker, so the tracker's "acknowledged" column is filled in the same sync;
+- the dates typed for commitments kept (Contact made on) after the tracker: what is to
+  correct reaches the workbook in the tracker's second run of the same pass;
 - paperwork after them: the "Pack made" it causes reaches the tracker in the next pass;
 - review reports, then the team's digest, last: found by date, not owed by an item.
 Nothing here raises into intake: an effect's bug is logged and reported, and the next pass
@@ -24,11 +26,12 @@ from pipeline.notify.effects import MailEffect, SignificantEventEffect
 from pipeline.render.effects import PaperworkEffect, ReviewReportEffect
 from pipeline.sessions.effect import RuleEffect
 from pipeline.tracker.effect import TrackerEffect
+from pipeline.tracker.met_effect import MetEffect
 
 log = logging.getLogger("pipeline.effects")
 
 EFFECTS: list[Effect] = [RuleEffect(), SignificantEventEffect(), MailEffect(), TrackerEffect(),
-                         PaperworkEffect(), ReviewReportEffect(), DigestEffect()]
+                         MetEffect(), PaperworkEffect(), ReviewReportEffect(), DigestEffect()]
 
 __all__ = ["EFFECTS", "EffectsReport", "run_effects"]
 

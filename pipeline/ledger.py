@@ -141,6 +141,33 @@ CREATE TABLE IF NOT EXISTS reports (
     made_at      TEXT NOT NULL,
     PRIMARY KEY (reference, review_date)
 );
+-- Whether each review report's email went (to the IRO, copy to the social worker): a report
+-- made but not mailed is retried on later passes with the same report.
+CREATE TABLE IF NOT EXISTS report_mail (
+    reference        TEXT NOT NULL,
+    review_date      TEXT NOT NULL,
+    sent_at          TEXT,
+    last_error       TEXT,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (reference, review_date)
+);
+-- The dates co-ordinators type for the commitments they keep (the tracker's "Contact made
+-- on", "Planning meeting on"), as read: a new row only when what is typed changes, so a past
+-- month's figures can be worked out from the ledger alone. met_on NULL: the cell was cleared.
+CREATE TABLE IF NOT EXISTS commitments_met (
+    reference   TEXT NOT NULL,
+    commitment  TEXT NOT NULL,          -- a [timescales] key: contact, planning_meeting
+    met_on      TEXT,
+    read_at     TEXT NOT NULL,
+    PRIMARY KEY (reference, commitment, read_at)
+);
+-- A date typed wrongly for a commitment (shown in the tracker until it is corrected).
+CREATE TABLE IF NOT EXISTS met_problems (
+    reference  TEXT PRIMARY KEY,
+    text       TEXT NOT NULL,
+    noted_at   TEXT NOT NULL
+);
 """
 
 
@@ -434,6 +461,101 @@ class _Sessions:
                               _iso(dt.datetime.combine(made_on, dt.time(12))) if made_on
                               else _iso(dt.datetime.now())))
             return cur.rowcount == 1
+
+    # ---- review report mail
+    def report_mail(self, reference: str, review_date: dt.date) -> dict | None:
+        """{sent_at, last_error, attempts, next_attempt_at} of a report's email, or None."""
+        rows = self._query("SELECT * FROM report_mail WHERE reference = ? AND review_date = ?",
+                           (reference, review_date.isoformat()))
+        return dict(rows[0]) if rows else None
+
+    def mark_report_mail(self, reference: str, review_date: dt.date, sent: bool,
+                         error: str | None = None, now: float | None = None) -> None:
+        """The email went (sent) or did not (`error` says why; tried again with back-off)."""
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            row = db.execute("SELECT attempts FROM report_mail WHERE reference = ? AND "
+                             "review_date = ?", (reference, review_date.isoformat())).fetchone()
+            attempts = (row["attempts"] if row else 0) + 1
+            db.execute("INSERT INTO report_mail (reference, review_date, sent_at, last_error, "
+                       "attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+                       "(reference, review_date) DO UPDATE SET sent_at = excluded.sent_at, "
+                       "last_error = excluded.last_error, attempts = excluded.attempts, "
+                       "next_attempt_at = excluded.next_attempt_at",
+                       (reference, review_date.isoformat(),
+                        _iso(clock.now()) if sent else None, None if sent else error,
+                        attempts, 0.0 if sent else now + backoff(attempts, cap=3600.0)))
+
+    def report_states(self) -> list[dict]:
+        """Every review report made with its email's state (reference, review_date, made_at,
+        path, sent_at, last_error), oldest first."""
+        return [dict(r) for r in self._query(
+            "SELECT r.reference, r.review_date, r.made_at, r.path, m.sent_at, m.last_error "
+            "FROM reports r LEFT JOIN report_mail m ON m.reference = r.reference AND "
+            "m.review_date = r.review_date ORDER BY r.made_at")]
+
+    def reports_unsent(self, now: float | None = None) -> list[tuple[str, dt.date, str, str]]:
+        """(reference, review date, path, why) of reports made whose email has not gone
+        (those whose next try has come, when `now` is given), oldest first."""
+        sql = ("SELECT r.reference, r.review_date, r.path, m.last_error FROM reports r "
+               "LEFT JOIN report_mail m ON m.reference = r.reference AND "
+               "m.review_date = r.review_date WHERE (m.sent_at IS NULL)")
+        args: list[Any] = []
+        if now is not None:
+            sql += " AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)"
+            args.append(now)
+        return [(r["reference"], dt.date.fromisoformat(r["review_date"]), r["path"],
+                 r["last_error"] or "") for r in self._query(sql + " ORDER BY r.made_at", args)]
+
+    # ---- commitments kept, as typed in the tracker
+    def record_met(self, reference: str, commitment: str, met_on: dt.date | None,
+                   read_at: dt.datetime | None = None) -> bool:
+        """Keep what is typed now for a commitment; True when it differs from the last read."""
+        with self._tx() as db:
+            row = db.execute("SELECT met_on FROM commitments_met WHERE reference = ? AND "
+                             "commitment = ? ORDER BY read_at DESC LIMIT 1",
+                             (reference, commitment)).fetchone()
+            text = met_on.isoformat() if met_on else None
+            if (row["met_on"] if row else None) == text:
+                return False
+            db.execute("INSERT OR REPLACE INTO commitments_met (reference, commitment, met_on, "
+                       "read_at) VALUES (?, ?, ?, ?)",
+                       (reference, commitment, text, _iso(read_at or clock.now())))
+            return True
+
+    def commitments_met(self, read_by: dt.datetime | None = None
+                        ) -> dict[str, dict[str, dt.date]]:
+        """reference -> {commitment: the date it was kept}, as last read (by `read_by`)."""
+        sql, args = "SELECT * FROM commitments_met", []
+        if read_by is not None:
+            sql += " WHERE read_at <= ?"
+            args.append(_iso(read_by))
+        latest: dict[tuple[str, str], str | None] = {}
+        for r in self._query(sql + " ORDER BY read_at", args):
+            latest[(r["reference"], r["commitment"])] = r["met_on"]
+        out: dict[str, dict[str, dt.date]] = {}
+        for (ref, key), day in latest.items():
+            if day:
+                out.setdefault(ref, {})[key] = dt.date.fromisoformat(day)
+        return out
+
+    def set_met_problem(self, reference: str, text: str | None) -> bool:
+        """Note (or clear, with None) a date to correct; True when it changed."""
+        with self._tx() as db:
+            row = db.execute("SELECT text FROM met_problems WHERE reference = ?",
+                             (reference,)).fetchone()
+            if (row["text"] if row else None) == text:
+                return False
+            if text is None:
+                db.execute("DELETE FROM met_problems WHERE reference = ?", (reference,))
+            else:
+                db.execute("INSERT OR REPLACE INTO met_problems (reference, text, noted_at) "
+                           "VALUES (?, ?, ?)", (reference, text, _iso(clock.now())))
+        return True
+
+    def met_problems(self) -> dict[str, str]:
+        return {r["reference"]: r["text"] for r in
+                self._query("SELECT reference, text FROM met_problems")}
 
 
 class Ledger(_Sessions):

@@ -4,8 +4,12 @@ the status does not).
 
 What it lists: session records overdue under the recording deadline; proposals waiting for a
 decision (the tracker's Decisions sheet); returned referrals not sent again
-after the profile's working days; due dates (contact, allocation, first session) today or
-tomorrow and not met (the service's own commitments); reviews coming with no report; a worker over the weekly sessions.
+after the profile's working days; due dates (contact, planning meeting, allocation, first
+session) today or tomorrow and not met (the service's own commitments), and a contact or
+planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS,
+once the team records that promise); reviews
+coming with no report, and review reports made but not mailed (and why); a worker over the
+weekly sessions.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ RESUBMISSION_CHASE_DAYS = 5          # when Oversight.resubmission_chase_working
 REVIEW_AHEAD_DAYS = 21               # reviews this close with no report are listed
 REPORT_LOOKBACK_DAYS = 14            # planned sessions looked at for missing records
 LATE_EVENT_SHOWN_DAYS = 7            # a late significant event is on the digest for a week
+OVERDUE_SHOWN_WORKING_DAYS = 10      # an overdue contact / planning meeting is listed for two
+                                     # working weeks (the month's figures keep it as late)
 
 
 @dataclass(frozen=True)
@@ -112,24 +118,43 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                                     f"{dates.short_date(i.received_at.date())}, not sent again "
                                     f"after {waited} working days"))
 
-    # due dates today or tomorrow, not met: the service's own commitments, in its words
+    # due dates today or tomorrow, not met: the service's own commitments, in its words; and
+    # those a co-ordinator records (contact, planning meeting) once overdue, for a while
     from pipeline.commitments import label
     packs = ledger.latest_packs()
+    kept = ledger.commitments_met()
+    from pipeline.tracker.met import met_headers
+    # promise -> the column it is typed in; overdue ones are listed only once the team records
+    # that promise (a date is in the ledger): an older ledger, or a team not yet using the
+    # column, is not flooded with every past referral
+    in_use = {key for typed in kept.values() for key in typed}
+    recorded = {k: h for k, h in met_headers(profile).items() if k in in_use}
     for ref, item in accepted.items():
         a = allocations.get(ref)
         due = due_dates(item.received_at, profile)
+        typed = kept.get(ref, {})
         met = {"acknowledgement": True,               # the mail effect's (and status's) business
-               "contact": a is not None and bool(a.status),
-               "planning_meeting": a is not None and bool(a.status),
+               "contact": "contact" in typed,
+               "planning_meeting": "planning_meeting" in typed,
                "allocation": ref in packs or (a is not None and a.complete),
                "first_session": bool(ledger.sessions_of(ref))}
+        closed = a is not None and (a.status or "") == "Closed"
         for key, day in due.items():
-            if key in met and today <= day <= tomorrow and not met[key]:
+            if key not in met or met[key] or closed:
+                continue
+            if today <= day <= tomorrow:
                 when = "today" if day == today else "tomorrow"
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
                                            f"({dates.short_date(day)})"))
+            elif key in recorded and day < today \
+                    and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS:
+                out.append(Reminder("due", f"{ref}: {label(key, profile)} overdue: it was due "
+                                           f"{dates.short_date(day)} and no date is in the "
+                                           f"tracker's '{recorded[key]}'"))
 
-    # reviews coming with no report
+    # reviews coming with no report, and reports made whose email has not gone
+    from pipeline.notify.review import unsent_lines
+    out += [Reminder("review", line) for line in unsent_lines(ledger)]
     for r in reviews(ledger, config, profile).values():
         if r.date and today <= r.date <= today + dt.timedelta(days=REVIEW_AHEAD_DAYS) \
                 and r.reference in accepted and not ledger.report_made(r.reference, r.date):

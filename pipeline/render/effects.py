@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -222,6 +223,19 @@ def _supersede(out_dir: Path, previous: dict, today: dt.date) -> None:
         shutil.move(str(old), str(target))
 
 
+@dataclass(frozen=True)
+class Unsent:
+    """A review report made whose email has not gone (no IRO email yet, mail server down)."""
+    reference: str
+    review_date: dt.date
+    path: str
+
+
+def _newest_accepted(ledger, reference: str):
+    items = [i for i in ledger.items(outcome="accepted") if i.reference == reference]
+    return items[-1] if items else None
+
+
 def reports_automatically(profile) -> bool:
     """Only a service that promises review reports gets them made unasked (profile.review.
     report, issue 14: "promised" | "on request" | "not stated"); a profile without the
@@ -234,7 +248,10 @@ class ReviewReportEffect(Effect):
     """Not owed by items: found by date. The review dates are the tracker's `Next review`
     (else the referral form's); a report is made the profile's working days before each
     review and mailed to the IRO, copy to the social worker. The look is cheap but not free,
-    so it is made at most once an hour per working folder."""
+    so it is made at most once an hour per working folder. Making and mailing are recorded
+    apart: a report whose email did not go (no IRO email yet, mail server down) is mailed
+    again on later passes, the same report, until it goes; the ledger's report_mail says
+    which, and why not (the tracker's "Review report" cell, `status`)."""
     name = EffectName.LAC_REPORT
 
     def __init__(self, today: Callable[[], dt.date] = clock.today,
@@ -244,13 +261,16 @@ class ReviewReportEffect(Effect):
         self._looked: dict[str, float] = {}     # working folder -> when reviews were last looked for
 
     def due(self, p: EffectPass) -> list:
+        # reports made whose email has not gone yet: tried again every pass (with back-off)
+        unsent = [Unsent(ref, day, path) for ref, day, path, _ in
+                  p.ledger.reports_unsent(now=p.now)]
         if not reports_automatically(p.profile):
-            return []
+            return unsent
         key = str(p.config.state_dir)
         if p.now - self._looked.get(key, 0.0) < self.every:
-            return []
+            return unsent
         self._looked[key] = p.now
-        return self.near(p, self.today())
+        return unsent + self.near(p, self.today())
 
     @staticmethod
     def near(p: EffectPass, today: dt.date) -> list:
@@ -264,7 +284,41 @@ class ReviewReportEffect(Effect):
                 and not p.ledger.report_made(r.reference, r.date)]
 
     def run(self, due, p: EffectPass) -> None:
-        self.make(due, p, self.today())
+        unsent = [d for d in due if isinstance(d, Unsent)]
+        if unsent:
+            self.resend(unsent, p)
+        due = [d for d in due if not isinstance(d, Unsent)]
+        if due:
+            self.make(due, p, self.today())
+
+    def resend(self, unsent: list["Unsent"], p: EffectPass) -> None:
+        """The same report, mailed again: never a second, different one."""
+        from pipeline.tracker.reviews import reviews
+        known = reviews(p.ledger, p.config, p.profile)
+        for u in unsent:
+            item = _newest_accepted(p.ledger, u.reference)
+            review = known.get(u.reference)
+            if item is None:
+                continue
+            self.send(p, item, u.review_date, review.iro_email if review else "", Path(u.path))
+
+    @staticmethod
+    def send(p: EffectPass, item, review_date: dt.date, iro_email: str, path: Path) -> bool:
+        """Mail a report made; the ledger says whether it went, and why not (retried)."""
+        from pipeline.notify.review import send_review_report
+        try:
+            why = send_review_report(p.config, p.profile, item, review_date, iro_email, path)
+        except Exception as exc:              # e.g. the service's addresses are not set up
+            log_fault(log, "effects: review report mail for %s failed", item.reference)
+            why = str(exc)[:300] or type(exc).__name__
+        before = p.ledger.report_mail(item.reference, review_date)
+        p.ledger.mark_report_mail(item.reference, review_date, why is None, why, now=p.now)
+        if before is None or before.get("last_error") != why or why is None:
+            p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
+        if why is not None:
+            p.report.waiting[EffectName.LAC_REPORT] = (
+                f"the review report for {item.reference} is made but not sent: {why}")[:300]
+        return why is None
 
     def make_due(self, p: EffectPass, today: dt.date) -> None:
         """Look now, whatever the hour (for a test or a command that names the day)."""
@@ -275,8 +329,6 @@ class ReviewReportEffect(Effect):
             self.make(due, p, today)
 
     def make(self, due, p: EffectPass, today: dt.date) -> None:
-        from pipeline.notify import MailOutbox
-        from pipeline.notify.review import review_report_message
         from pipeline.reports import lac
         calendar = ServiceCalendar(p.profile)
         allocations = None
@@ -304,10 +356,4 @@ class ReviewReportEffect(Effect):
                 continue
             p.ledger.add_report(ref, review.date, path, made_on=today)
             p.report.count(self.name)
-            try:
-                msg = review_report_message(plan.item, review.date, review.iro_email, path,
-                                            p.profile)
-                MailOutbox(p.config, p.profile).deliver(msg)
-            except Exception as exc:           # the report is made; the mail is retried by hand
-                log_fault(log, "effects: review report mail for %s failed", ref)
-                p.report.waiting[self.name] = f"a review report was not mailed: {exc}"[:300]
+            self.send(p, plan.item, review.date, review.iro_email, Path(path))

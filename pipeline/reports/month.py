@@ -4,7 +4,10 @@ made again and gives the same numbers), then written as a Word report (a chart a
 section) and an Excel workbook of the same figures into outbox/reports/.
 
 Labels are data (form_templates/reports/month.toml). Proposals and decisions about
-suspensions come from the ledger's record of the Decisions sheet (`decisions_in`).
+suspensions come from the ledger's record of the Decisions sheet (`decisions_in`); the days a
+contact or planning meeting happened from the ledger's record of what co-ordinators typed in
+the tracker (`Ledger.commitments_met`, read when the workbook is saved): the workbook itself is
+never read here. A commitment the service does not make is said to be not promised.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from pipeline.validate.calendar import ServiceCalendar, due_dates
 HELD = ("Took place", "Ended early")
 MISSED = ("Parent did not attend", "Parent late, session cancelled")
 REFERRAL_OUTCOMES = ("accepted", "incomplete", "old_form")
+# the commitments measured, in the order the report gives them
+COMMITMENTS = ("acknowledge", "contact", "planning_meeting", "allocation", "first_session")
 
 
 @lru_cache(maxsize=1)
@@ -113,16 +118,21 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
         if live and rec.outcome in HELD and (rec.reference not in first_held
                                             or rec.date < first_held[rec.reference]):
             first_held[rec.reference] = rec.date
+    kept = ledger.commitments_met()       # dates co-ordinators typed, as the ledger read them
     today = last          # judged at the month's end: the same answer whenever it is run
     met: dict[str, list[str]] = defaultdict(list)
     late: dict[str, list[str]] = defaultdict(list)
     accepted = [i for i in got if i.outcome == "accepted" and i.reference]
+    promised = set(due_dates(dt.datetime.combine(first, dt.time(9)), profile))
     for i in accepted:
         due = due_dates(i.received_at, profile)
         due.setdefault("acknowledge", cal.counted_from(i.received_at))
+        typed = kept.get(i.reference, {})
         done = {"acknowledge": _day(acked.get(i.id)), "allocation": _day(packed.get(i.id)),
-                "first_session": first_held.get(i.reference)}
-        for key in ("acknowledge", "allocation", "first_session"):
+                "first_session": first_held.get(i.reference),
+                "contact": typed.get("contact"),
+                "planning_meeting": typed.get("planning_meeting")}
+        for key in COMMITMENTS:
             if key not in due:
                 continue
             when = done[key]
@@ -131,9 +141,9 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
             elif when is not None or due[key] < today:
                 late[key].append(i.reference)
     rows, chart, lists = [], {}, {}
-    for key in ("acknowledge", "contact", "allocation", "first_session"):
-        if key == "contact":
-            rows.append((s["contact"], s["not_measured"]))
+    for key in COMMITMENTS:
+        if key in ("contact", "planning_meeting") and key not in promised:
+            rows.append((s[key], s["not_promised"].format(name=profile.name)))
             continue
         if key == "first_session" and profile.timescales.first_session is None:
             continue

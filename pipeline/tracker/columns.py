@@ -35,7 +35,8 @@ class ColumnSpec(_Strict):
     choices: list[str] = Field(default_factory=list)
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
-    promise: str | None = None
+    # A list: the column exists where the service makes any one of them.
+    promise: str | list[str] | None = None
     # A person's column the pipeline fills once, when it adds the row (the referral form's
     # review date seeds "Next review"); afterwards the cell is the co-ordinator's.
     seed: list[str] = Field(default_factory=list)
@@ -48,6 +49,10 @@ class ColumnSpec(_Strict):
     @property
     def pipeline(self) -> bool:
         return self.owner == "pipeline"
+
+    @property
+    def promises(self) -> list[str]:
+        return [self.promise] if isinstance(self.promise, str) else list(self.promise or [])
 
 
 class Highlight(_Strict):
@@ -132,10 +137,12 @@ def _for_service(path: str, promised: frozenset[str]) -> TrackerSpec:
     spec = _load(path)
     sheets = []
     for sheet in spec.sheets:
-        columns = [c for c in sheet.columns if c.promise is None or c.promise in promised]
+        columns = [c for c in sheet.columns if not c.promises or set(c.promises) & promised]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]
-        sheets.append(sheet.model_copy(update={"columns": columns, "highlights": highlights}))
+        marks = [m for m in sheet.marks if m.column in keys]
+        sheets.append(sheet.model_copy(update={"columns": columns, "highlights": highlights,
+                                               "marks": marks}))
     return spec.model_copy(update={"sheets": sheets})
 
 

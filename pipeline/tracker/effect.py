@@ -65,6 +65,14 @@ def statuses(ledger: Ledger) -> tuple[dict, list[int]]:
     return out, ids
 
 
+def _more(ledger: Ledger, items, profile, status: dict) -> dict:
+    """The other `extra.` cells: Status once, dates to correct, the review report's mail."""
+    from pipeline.notify.review import report_cells
+    from pipeline.tracker.met import dates_to_correct
+    return {"status": status, "dates_to_correct": dates_to_correct(ledger, items, profile),
+            "review_report": report_cells(ledger)}
+
+
 class TrackerEffect(Effect):
     name = EffectName.TRACKER
 
@@ -74,7 +82,7 @@ class TrackerEffect(Effect):
         status, status_ids = statuses(ledger)
         result = tracker.sync(items, p.config, p.profile, paperwork=packs(ledger, items, p.profile) or None,
                               acknowledged=acknowledged(ledger, items),
-                              extras={"status": status} if status else None)
+                              extras=_more(ledger, items, p.profile, status))
         if result.waiting:
             why = ("The tracking workbook is open in Excel; its rows will be written when it "
                    "is closed.")

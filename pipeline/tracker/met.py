@@ -1,0 +1,120 @@
+"""Commitments kept, as co-ordinators type them: "Contact made on", "Planning meeting on".
+
+The columns are data (form_templates/tracker.toml: a person's date column with `promise`),
+and exist only for a service that makes that promise. What is typed is read the way an
+allocation is (a date cell, or dd/mm/yyyy typed as text) and checked: not a date, before the
+referral was received, or in the future is refused and said back in the row's "Dates to
+correct" cell (wording: form_templates/commitments.toml [met]); a good date goes into the
+ledger, which the monthly figures and the digest count from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.commitments import _wording
+from pipeline.dates import short_date
+from pipeline.tracker.columns import SheetSpec, load_spec
+from pipeline.tracker.rows import parse_date
+
+
+def met_columns(sheet: SheetSpec) -> dict[str, str]:
+    """column key -> the promise it records, for this service's Referrals sheet."""
+    return {c.key: c.promises[0] for c in sheet.columns
+            if not c.pipeline and c.format == "date" and len(c.promises) == 1}
+
+
+def _sheet(profile) -> SheetSpec | None:
+    spec = load_spec(profile=profile)
+    return next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+
+
+def promised_met(profile) -> list[str]:
+    """The commitments this service's co-ordinators record (["contact"] in Northamptonshire)."""
+    sheet = _sheet(profile)
+    return list(met_columns(sheet).values()) if sheet else []
+
+
+def met_headers(profile) -> dict[str, str]:
+    """promise -> the header of the column it is typed in ("contact" -> "Contact made on")."""
+    sheet = _sheet(profile)
+    if sheet is None:
+        return {}
+    return {promise: sheet.column(k).header_for(profile)
+            for k, promise in met_columns(sheet).items()}
+
+
+@dataclass
+class Checked:
+    """What was typed on one row: the dates that can be used, and what to correct."""
+    dates: dict[str, dt.date | None] = field(default_factory=dict)   # None: the cell is empty
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str | None:
+        if not self.problems:
+            return None
+        w = _wording()["met"]
+        return w["to_correct"].format(problems=w["separator"].join(self.problems))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
+              today: dt.date) -> Checked:
+    """`typed`: promise -> the cell's value; `headers`: promise -> the column's header."""
+    w = _wording()["met"]
+    out = Checked()
+    for key, value in typed.items():
+        column = headers.get(key, key)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            out.dates[key] = None
+            continue
+        day = parse_date(value)
+        if day is None:
+            out.problems.append(w["not_a_date"].format(column=column, text=_text(value)))
+        elif day < received:
+            out.problems.append(w["before_referral"].format(
+                column=column, date=short_date(day), received=short_date(received)))
+        elif day > today:
+            out.problems.append(w["future"].format(column=column, date=short_date(day),
+                                                   today=short_date(today)))
+        else:
+            out.dates[key] = day
+    return out
+
+
+def read_met(config, profile, years=None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """(reference -> {promise: the cell's value}, promise -> header) from the workbooks of
+    this year and last (a workbook that cannot be read is skipped)."""
+    from pipeline import clock
+    from pipeline.tracker.create import headers
+    from pipeline.tracker.typed_rows import typed_rows
+    sheet = _sheet(profile)
+    columns = met_columns(sheet) if sheet else {}
+    if not columns:
+        return {}, {}
+    spec = load_spec(profile=profile)
+    if years is None:
+        this = clock.today().year
+        years = [this - 1, this]
+    hdrs = headers(sheet, profile)
+    rows = typed_rows(config, profile, spec, sheet, years, set(columns), "commitments kept")
+    typed = {ref: {columns[k]: v for k, v in values.items() if k in columns}
+             for ref, values in rows.items()}
+    return typed, {promise: hdrs[k] for k, promise in columns.items()}
+
+
+def dates_to_correct(ledger, items, profile) -> dict[str, str]:
+    """reference -> the "Dates to correct" cell ("" once corrected), for the tracker."""
+    if not promised_met(profile):
+        return {}
+    problems = ledger.met_problems()
+    return {i.reference: problems.get(i.reference, "") for i in items
+            if i.outcome == "accepted" and i.reference}

@@ -1,0 +1,50 @@
+"""A working folder where referrals arrive on chosen days and a co-ordinator types the day a
+commitment was kept ("Contact made on", "Planning meeting on") into the tracker, moving
+through the weeks with FAMILY_TIME_TODAY."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from tests.helpers.allocation_kit import FORM, Desk
+from tests.helpers.intake_kit import variant
+
+
+class Team(Desk):
+    """Desk for any service's profile."""
+
+    def __init__(self, root: Path, profile: str | None = None):
+        from pipeline.commands.init import init_folder
+        from pipeline.config import load_config
+        from pipeline.ledger import Ledger
+        self.config = load_config(init_folder(root, profile))
+        self.profile = self.config.load_profile()
+        self.ledger = Ledger(self.config.ledger_path)
+        self.n = 0
+
+    def on(self, day: dt.date) -> None:
+        """The pipeline's today from now on."""
+        os.environ["FAMILY_TIME_TODAY"] = day.isoformat()
+
+    def referral(self, arrived: dt.datetime) -> str:
+        """Another child's referral arriving at `arrived` (that day is today); its reference."""
+        self.on(arrived.date())
+        self.n += 1
+        src = self.config.state_dir / f"referral-{self.n}.docx"
+        variant(FORM, src, self.n)
+        items = self.receive(src, name=f"referral-{self.n}.docx", arrived=arrived)
+        [ref] = {i.reference for i in items if i.outcome == "accepted"}
+        return ref
+
+    def type_on(self, day: dt.date, reference: str, **cells) -> None:
+        """On `day`, a co-ordinator types into the row and saves; the watcher's passes follow."""
+        self.on(day)
+        self.type_in(reference, **cells)
+        self.effects()
+
+    def reminder_texts(self, day: dt.date) -> list[str]:
+        from pipeline.notify.digest import reminders
+        self.on(day)
+        return [r.text for r in reminders(self.ledger, self.config, self.profile, day)]
