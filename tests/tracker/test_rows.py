@@ -55,8 +55,16 @@ def test_answers_are_written_as_a_person_would_write_them():
     assert row["supervision"] == "09:05"
 
 
-@pytest.mark.parametrize("written", ["04/05/2019", "2019-05-04", "04/05/19", "04-05-2019",
-                                     "04.05.2019", " 04/05/2019 ", "2019-05-04T10:30"])
+def test_a_date_given_where_text_is_expected_is_written_the_uk_way():
+    item = accepted(1, **{"request.frequency": dt.date(2026, 11, 2),
+                          "request.days": [dt.date(2026, 11, 3), dt.datetime(2026, 11, 5, 9)]})
+    row = referral_row(item)
+    assert row["frequency"] == "02/11/2026" and row["days"] == "03/11/2026, 05/11/2026"
+
+
+@pytest.mark.parametrize("written", ["04/05/2019", "2019-05-04", "2019-5-4", "04/05/19",
+                                     "04-05-2019", "04.05.2019", " 04/05/2019 ",
+                                     "2019-05-04T10:30"])
 def test_a_date_of_birth_written_any_usual_way_is_a_date(written):
     assert referral_row(accepted(1, **{"child.dob": written}))["dob"] == dt.date(2019, 5, 4)
 
@@ -164,13 +172,18 @@ def test_a_record_without_a_date_or_referral_gets_its_own_row():
     out = rows(record(9, reference=None, **{"session.date": "no idea"}))
     assert list(out[2026]["Sessions"]) == ["Item 9"]
     assert out[2026]["Sessions"]["Item 9"]["reference"] == ""
+    out = rows(record(9, **{"session.date": "no idea"}))
+    assert list(out[2026]["Sessions"]) == ["Item 9"]
 
 
 @pytest.mark.parametrize("arrival, lateness", [("On time", "On time"),
                                                ("20 minutes late", "20 minutes late"),
-                                               ("", "")])
+                                               ("", ""), ("Arrived at 10:20", "20 minutes late"),
+                                               ("Arrived at 9:55", "On time")])
 def test_lateness_is_said_in_words(arrival, lateness):
-    assert session_row(record(**{"session.arrival": arrival}))["lateness"] == lateness
+    row = session_row(record(**{"session.arrival": arrival,
+                                "session.planned_start": dt.time(10, 0)}))
+    assert row["lateness"] == lateness
 
 
 def test_a_record_written_late_says_so():
@@ -191,6 +204,10 @@ def test_a_valid_reason_is_shown_only_for_a_session_that_did_not_take_place(outc
 def test_a_session_row_gives_the_childs_initials_from_the_names_on_the_record():
     row = session_row(record(**{"session.child_names": "amy, ben smith, carl"}))
     assert row["initials"] == "A.B."
+    assert session_row(record(**{"session.child_names": "amy,ben"}))["initials"] == "A.B."
+    blank_first = returned(2, "FT-2026-00009")
+    blank_first.verdict.values.update({"child.first_name": "  ", "child.last_name": "Smith"})
+    assert rows(blank_first)[2026]["Returned"]["FT-2026-00009"]["initials"] == "S."
     assert session_row(record())["initials"] == ""
 
 
