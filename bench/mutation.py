@@ -27,14 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 # module -> (file to mutate, tests that guard it)
 TARGETS = {
     "calendar": ("pipeline/validate/calendar.py", ["tests/validate/test_calendar.py",
-                                                   "tests/validate/test_calendar_edges.py"]),
-    "rule": ("pipeline/sessions/rule.py", ["tests/sessions/test_rule.py"]),
+                                                   "tests/validate/test_calendar_edges.py",
+                                                   "tests/validate/test_service_due_dates.py"]),
+    "rule": ("pipeline/sessions/rule.py", ["tests/sessions/test_rule.py",
+                                           "tests/sessions/test_rule_decisions.py"]),
     "cells": ("pipeline/tracker/rows.py", ["tests/tracker/test_tracker.py",
-                                           "tests/tracker/test_cells.py"]),
+                                           "tests/tracker/test_cells.py",
+                                           "tests/tracker/test_rows.py"]),
     "message": ("pipeline/notify/message.py", ["tests/notify"]),
     "guard": ("pipeline/notify/guard.py", ["tests/notify"]),
     "identify": ("pipeline/extract/identify.py", ["tests/extract/test_identify.py",
-                                                  "tests/extract/test_identify_labels.py"]),
+                                                  "tests/extract/test_identify_labels.py",
+                                                  "tests/extract/test_identify_decisions.py"]),
 }
 
 

@@ -161,7 +161,7 @@ def identify(text: str, properties: dict[str, str] | None = None,
     best: tuple[int, FormSpec] | None = None
     counts: dict[str, int] = {}
     for form in forms:
-        n = count_labels(text, form) if text else 0
+        n = count_labels(text, form)
         n = max(n, len(tagged_keys & known_keys(form)))
         counts[form.id] = n
         if best is None or n > best[0]:
@@ -170,7 +170,7 @@ def identify(text: str, properties: dict[str, str] | None = None,
         counts[best[1].id] = labels_found
     for form in forms:
         title = _title_in(lines, form)
-        n = counts.get(form.id, 0)
+        n = counts[form.id]
         if form_id == form.id and version_id:
             return _match(form, None, "old",
                           reasons.say("identify.unknown_version", profile,
@@ -184,6 +184,6 @@ def identify(text: str, properties: dict[str, str] | None = None,
 
     # 4. Not a referral (nor a session record).
     referral = next((f for f in forms if f.kind == "referral"), forms[0])
-    n = counts.get(referral.id, 0)
+    n = counts[referral.id]
     return FormMatch(status="not_referral",
                      reason=reasons.say("identify.not_referral", profile, count=n))

@@ -71,8 +71,7 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
     used: dict[dt.date, RuleAction] = {d: a for a in previous for d in a.session_dates}
     latest_acted = max((max(a.session_dates) for a in previous if a.session_dates),
                        default=None)
-    ref = reference or next((r.reference for r in records), None) or (
-        previous[0].reference if previous else "")
+    ref = reference or next((r.reference for r in records), "")   # the records' referral
     ordered = current_records(records)
     recorded = {r.date for r in ordered}
 
@@ -98,8 +97,6 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
             continue
         else:
             continue                           # neither counts nor breaks the run
-        if rules is None:
-            continue                           # the service states no missed-session rule
         needed = (rules.count if state.phase == "normal" else rules.legal_advice_after) or 0
         if needed <= 0 or len(state.run) < needed:
             continue
@@ -143,8 +140,3 @@ def rule_actions(records: list[SessionRecord], previous: list[RuleAction], rules
     return rule_state(records, previous, rules, today, court_directed, reference, planned,
                       first_planned).new
 
-
-def action_key(action: RuleAction) -> str:
-    """What makes an action unique: its referral, kind and sessions."""
-    dates = ",".join(d.isoformat() for d in sorted(action.session_dates))
-    return f"{action.reference}:{action.kind}:{dates}"

@@ -133,7 +133,7 @@ class _Context:
         return self.word("returned_old" if self.item.outcome == "old_form" else "returned_incomplete")
 
     def _summary_first_received(self) -> dt.datetime:
-        return min(i.received_at for i in self.group)
+        return min(self.group, key=_order).received_at     # times with a zone or without
 
     def _summary_initials(self) -> str:
         """The child's initials ("A.B."): enough for business support to find the family
@@ -303,7 +303,7 @@ def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None 
             if item.outcome in sheet.outcomes:
                 latest[row_key(item, sheet, spec)] = item       # later items win
         for key, item in latest.items():
-            group = groups.get(item.reference, [item]) if item.reference else [item]
+            group = groups[item.reference] if item.reference else [item]
             year = item_year(group[0])
             out.setdefault(year, {}).setdefault(sheet.name, {})[key] = RowSource(
                 key, item, group, sheet, spec, extras, layout)
