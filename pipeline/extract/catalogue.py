@@ -103,7 +103,14 @@ class FormSpec(BaseModel):
     fields: list[FieldSpec]
 
     def version(self, version: str) -> VersionSpec | None:
-        return next((v for v in self.versions if v.version == version), None)
+        """The catalogue's version of this name; a number written another way ("2025.01",
+        "2025.1.0" for 2025.1) is the same version, not an old or unknown one."""
+        exact = next((v for v in self.versions if v.version == version), None)
+        if exact is not None:
+            return exact
+        number = version_number(version)
+        return next((v for v in self.versions
+                     if number is not None and version_number(v.version) == number), None)
 
     @property
     def current_versions(self) -> list[VersionSpec]:
@@ -155,3 +162,15 @@ def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
 def catalogue() -> Catalogue:
     """The shipped catalogue, read once per process."""
     return load_catalogue()
+
+
+def version_number(version: str) -> tuple[int, ...] | None:
+    """"2025.1" as (2025, 1), trailing zero parts dropped ("2025.1.0" is 2025.1); None for a
+    version that is not a number ("contact-referral")."""
+    parts = version.strip().split(".")
+    if not all(x.isdigit() for x in parts):
+        return None
+    number = [int(x) for x in parts]
+    while len(number) > 1 and number[-1] == 0:
+        number.pop()
+    return tuple(number)

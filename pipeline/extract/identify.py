@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import reasons
-from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
+from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue, version_number
 from pipeline.extract.labels import count_labels, known_keys
 from pipeline.extract.models import FormMatch
 from pipeline.extract.text import label_key, normalise
@@ -50,19 +50,13 @@ def _marker_hit(version: VersionSpec, text: str) -> str | None:
     return None
 
 
-def _version_number(version: str) -> tuple[int, ...] | None:
-    """"2025.1" as (2025, 1); None for a version that is not a number ("contact-referral")."""
-    parts = version.strip().split(".")
-    return tuple(int(x) for x in parts) if all(x.isdigit() for x in parts) else None
-
-
 def is_newer(form: FormSpec, version: str) -> bool:
     """A version number the catalogue does not list and later than every one it does: a form
     issued after this copy of the service was set up, not an old form."""
-    number = _version_number(version)
+    number = version_number(version)
     if number is None or form.version(version) is not None:
         return False
-    known = [n for n in (_version_number(v.version) for v in form.versions) if n is not None]
+    known = [n for n in (version_number(v.version) for v in form.versions) if n is not None]
     return bool(known) and number > max(known)
 
 

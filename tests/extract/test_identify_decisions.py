@@ -210,3 +210,11 @@ def service_wording(tmp_path, monkeypatch):
 def test_a_services_own_wording_reaches_every_reason(service_wording, text, props, found,
                                                      reason):
     assert identify(text, props, set(), found, profile=PROFILE).reason == reason
+
+
+@pytest.mark.parametrize("written", ["2025.01", "2025.1.0", " 2025.1 "])
+def test_the_current_version_written_another_way_is_current(written):
+    """A template saved by another tool may write the version number differently: it is still
+    the current form, not returned as old and not sent to the team as a newer one."""
+    m = identify(BODY, {"FormId": REFERRAL, "FormVersion": written}, set(), 0)
+    assert (m.id, m.version, m.status) == (REFERRAL, "2025.1", "current")
