@@ -109,6 +109,7 @@ def _widgets(page_raw) -> list[dict]:
     get_number = _untyped("FPDFAnnot_GetNumberValue", ctypes.c_int)
     number = ctypes.c_float()
     number_ref = ctypes.byref(number)
+    text_buf = (ctypes.c_ushort * 512)()
     out = []
     for i in range(raw.FPDFPage_GetAnnotCount(page_raw)):
         annot = get_annot(page_raw, i)
@@ -121,11 +122,11 @@ def _widgets(page_raw) -> list[dict]:
             entry: dict = {k.decode(): None for k in _WIDGET_LINKS if has_key(annot, k)}
             for key in _WIDGET_VALUES:
                 kind = value_type(annot, key)
-                if kind == raw.FPDF_OBJECT_UNKNOWN and not has_key(annot, key):
+                if kind == raw.FPDF_OBJECT_UNKNOWN:       # pdfium's answer for a missing key
                     continue
                 value: object = None
                 if kind in (raw.FPDF_OBJECT_STRING, raw.FPDF_OBJECT_NAME):
-                    value = _annot_text(annot, key)
+                    value = _annot_text(annot, key, text_buf)
                 elif kind == raw.FPDF_OBJECT_NUMBER and get_number(annot, key, number_ref):
                     value = number.value
                 entry[key.decode()] = (kind, value)
@@ -135,15 +136,18 @@ def _widgets(page_raw) -> list[dict]:
     return out
 
 
-def _annot_text(annot, key: bytes) -> str:
-    """A string or name entry of an annotation's dictionary, decoded by pdfium."""
+def _annot_text(annot, key: bytes, buf) -> str:
+    """A string or name entry of an annotation's dictionary, decoded by pdfium (into `buf`,
+    or a larger buffer when it does not fit)."""
     get = _untyped("FPDFAnnot_GetStringValue", ctypes.c_ulong)
-    need = get(annot, key, None, ctypes.c_ulong(0))
+    size = ctypes.sizeof(buf)
+    need = get(annot, key, buf, ctypes.c_ulong(size))
+    if need > size:
+        buf = (ctypes.c_ushort * (need // 2))()
+        need = get(annot, key, buf, ctypes.c_ulong(need))
     if need <= 2:
         return ""
-    buf = (ctypes.c_ushort * (need // 2))()
-    get(annot, key, buf, ctypes.c_ulong(need))
-    return bytes(buf)[:need - 2].decode("utf-16-le", errors="surrogatepass")
+    return ctypes.string_at(buf, need - 2).decode("utf-16-le", errors="surrogatepass")
 
 
 def _page(page, number: int, doctop: float) -> Page:

@@ -111,3 +111,23 @@ def test_a_blank_field_stays_blank_not_filled_from_the_printed_labels(tmp_path, 
     assert result.form.status == "current"
     assert "carer.email" not in result.fields and "child.school" not in result.fields
     assert result.fields["carer.name"] == values["carer.name"]
+
+
+def test_long_and_accented_answers_read_whole(tmp_path, profile, monkeypatch):
+    """An answer longer than the reader's first buffer, and letters outside ASCII, come back
+    whole and as pypdf reads them."""
+    from tests.fixtures import make_email_fixtures as mef
+
+    values = dict(mef.REFERRAL)
+    values["child.needs"] = "Needs a quiet room; café after school. " * 80
+    values["child.first_name"] = "Zoë Test-Child"
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(mef.build_acroform_pdf(values))
+    reader = PdfReader(pdf)
+    _, widgets = read_document(pdf, None, widgets=True)
+    quick = pdf_reader._fields_from_widgets(widgets, pdf_reader._field_count(reader))
+    assert quick is not None and quick == pdf_reader._acroform_fields(reader)
+    result = extract_file(pdf, profile)
+    assert result.fields["child.needs"] == values["child.needs"].strip()
+    assert result.fields["child.first_name"] == "Zoë Test-Child"
+    assert result.to_json_dict() == _full_route(pdf, profile, monkeypatch)
