@@ -115,7 +115,7 @@ def _widgets(page_raw) -> list[dict]:
         annot = get_annot(page_raw, i)
         if not annot:
             continue
-        annot = ctypes.c_void_p(annot)
+        annot = _handle(annot)
         try:
             if subtype(annot) != raw.FPDF_ANNOT_WIDGET:
                 continue
@@ -167,14 +167,24 @@ def _untyped(name: str, restype):
     """pdfium's function `name` called without ctypes checking each argument: about twice as
     fast for the calls made once per character (the arguments are always of the right C type
     here: a handle pypdfium2 gave, a Python int, a byref). The library object is pypdfium2's
-    own, so the calling convention is its (Windows included)."""
+    own, so the calling convention is its (Windows included); pypdfium2's checked function if
+    its library object is not where it was."""
     fn = _UNTYPED.get(name)
     if fn is None:
-        from pypdfium2_raw import bindings
-        fn = bindings._libs["pdfium"][name]           # a new function object: argtypes unset
-        fn.restype = restype
+        try:
+            from pypdfium2_raw import bindings
+            fn = bindings._libs["pdfium"][name]       # a new function object: argtypes unset
+            fn.restype = restype
+        except (ImportError, AttributeError, KeyError, TypeError):
+            import pypdfium2.raw as raw
+            fn = getattr(raw, name)
         _UNTYPED[name] = fn
     return fn
+
+
+def _handle(value):
+    """A pointer an unchecked call returned (a plain int) made fit to pass back in."""
+    return ctypes.c_void_p(value) if isinstance(value, int) else value
 
 
 _UNTYPED: dict = {}
@@ -194,10 +204,11 @@ def _chars(textpage, left: float, top_of: float, doctop: float) -> list[dict]:
     raw.FPDFText_GetText(handle, 0, n, buf)
     codes = list(buf[:n])
     one = raw.FPDFText_GetUnicode
-    if any(0xD800 <= c <= 0xDFFF for c in codes):
+    highest = max(codes)                  # looked at first: most pages are all below U+D800
+    if highest >= 0xD800 and any(0xD800 <= c <= 0xDFFF for c in codes):
         # a character outside the BMP comes as two halves and shifts the rest: ask one by one
         codes = [one(handle, i) for i in range(n)]
-    elif any(c >= 0xE000 for c in codes):
+    elif highest >= 0xE000:
         # the text call gives a line-end hyphen (code 2 one by one) as U+FFFE
         codes = [c if c < 0xE000 else one(handle, i) for i, c in enumerate(codes)]
     is_generated = _untyped("FPDFText_IsGenerated", ctypes.c_int)
@@ -270,7 +281,7 @@ def _path(obj, page: Page, left: float, top_of: float, doctop: float) -> None:
         seg = get_segment(obj, i)
         if not seg:
             continue
-        seg = ctypes.c_void_p(seg)
+        seg = _handle(seg)
         if not get_point(seg, x_ref, y_ref):
             continue
         vx, vy = x.value, y.value
