@@ -1,10 +1,11 @@
 """Reads a referral or session record sent as a PDF: fillable (AcroForm) or flat "Save as PDF".
 
 Social workers sometimes "Save as PDF" from Word or LibreOffice, and a few print, sign and
-scan. A fillable PDF names its fields by contract key, so they are read directly; a flat one
-only has text, so answers are found by their labels, as for old Word forms. Anything that
-cannot be read (password, scan, damage, a huge file) gets a reason business support can act on:
-this function never raises for bad input.
+scan. A fillable PDF names its fields by contract key, so they are read directly (its page
+text, the printed labels, only helps identify it); a flat one only has text, so answers are
+found by their labels, as for old Word forms. Anything that cannot be read (password, scan,
+damage, a huge file) gets a reason business support can act on: this function never raises
+for bad input.
 """
 
 from __future__ import annotations
@@ -285,7 +286,8 @@ def _answers_form(acro: dict) -> bool:
     return bool(acro.keys() & _all_keys())
 
 
-def _all_keys() -> set[str]:
+def _all_keys() -> frozenset[str]:
+    """Every contract key of every catalogue form (worked out once per catalogue)."""
     from pipeline.extract.catalogue import catalogue
     from pipeline.extract.labels import known_keys
 
@@ -296,7 +298,7 @@ def _all_keys() -> set[str]:
         for form in cat.forms.values():
             keys |= known_keys(form)
         cached = _all_keys._cache = (cat, frozenset(keys))
-    return set(cached[1])
+    return cached[1]
 
 
 def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool, list[list]]:
