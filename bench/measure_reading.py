@@ -19,6 +19,7 @@ TYPES = {
     "docx (current form)": "forms/referral-complete.docx",
     "docx (legacy form fields, old form)": "forms/old-contact-referral.docx",
     "PDF fillable (AcroForm)": "pdf/acroform-referral.pdf",
+    "PDF fillable, opened with the empty password (AcroForm)": "pdf/acroform-empty-password.pdf",
     "PDF flat, current form, pages rotated (pypdf)": "world/referral-rotated.pdf",
     "PDF flat, session record (LibreOffice export)": "forms/record-completed.pdf",
     "PDF flat, current form (LibreOffice export)": "forms/referral-complete.pdf",
@@ -43,14 +44,16 @@ def _timed_read(path, profile) -> tuple[float, float, object]:
 
 def reading(repeat: int = 5) -> dict:
     """Milliseconds per type: the first read in the process (cold) and the median after. For
-    PDFs, the same read by today's route (pages parsed by pdfminer through pdfplumber, with the
-    reader's former shortcuts: `todays_page_text` below), interleaved with the reader's pdfium
-    route in the same run, is the baseline; `speedup` is baseline CPU over pdfium CPU."""
+    PDFs, the same read by today's route (`todays_read_pdf` below: pypdf opens the file and
+    reads every form field, pdfminer parses the pages through pdfplumber with the reader's
+    former shortcuts, and the labels are read from the text even on a fillable form),
+    interleaved with the reader's pdfium route in the same run, is the baseline; `speedup` is
+    baseline CPU over pdfium CPU, and `group` says which PDFs it is (fillable or flat)."""
     import pipeline.extract.pdf as pdf_reader
     from pipeline.profile import load_profile
 
     profile = load_profile("northamptonshire")
-    pdfium_route = pdf_reader._page_text
+    pdfium_route = pdf_reader.read_pdf
     out = {}
     for label, rel in TYPES.items():
         path = FIXTURES / rel
@@ -62,11 +65,15 @@ def reading(repeat: int = 5) -> dict:
             wall.append(w)
             cpu.append(c)
             if path.suffix == ".pdf":
-                pdf_reader._page_text = todays_page_text
+                calls = _TODAYS_CALLS[0]
+                pdf_reader.read_pdf = todays_read_pdf
                 try:
                     w, c, before = _timed_read(path, profile)
                 finally:
-                    pdf_reader._page_text = pdfium_route
+                    pdf_reader.read_pdf = pdfium_route
+                if _TODAYS_CALLS[0] == calls:
+                    raise RuntimeError("the old route was not used: extract_file no longer "
+                                       "reads PDFs through pipeline.extract.pdf.read_pdf")
                 base_wall.append(w)
                 base_cpu.append(c)
                 same = same and before.to_json_dict() == got.to_json_dict()
@@ -76,15 +83,166 @@ def reading(repeat: int = 5) -> dict:
                       "first_ms": round(cold * 1000, 1), "median_ms": ms(wall),
                       "median_cpu_ms": ms(cpu)}
         if base_wall:
-            out[label].update({"pdfplumber_route_median_ms": ms(base_wall),
+            out[label].update({"group": "fillable" if "fillable" in label else "flat",
+                               "pdfplumber_route_median_ms": ms(base_wall),
                                "pdfplumber_route_median_cpu_ms": ms(base_cpu),
                                "speedup": round(ms(base_cpu) / max(ms(cpu), 0.1), 2),
                                "same_answers_both_routes": same})
     return out
 
 
-# ---------------------------------------------------------------- today's PDF route (baseline)
-# The reader's PDF route before pdfium (kept here only to measure against): pdfplumber's pages,
+def group_ratios(results: dict) -> dict[str, float]:
+    """Baseline CPU over pdfium CPU for each group of PDFs together (fillable, flat)."""
+    sums: dict[str, list[float]] = {}
+    for r in results.values():
+        if "group" in r:
+            s = sums.setdefault(r["group"], [0.0, 0.0])
+            s[0] += r["pdfplumber_route_median_cpu_ms"]
+            s[1] += r["median_cpu_ms"]
+    return {g: round(b / max(n, 0.1), 2) for g, (b, n) in sums.items()}
+
+
+# ---------------------------------------------------------------- today's whole PDF route
+# pipeline/extract/pdf.py's read_pdf before the pdfium routes (kept here only to measure
+# against), with the reader's helpers that did not change.
+
+_TODAYS_CALLS = [0]
+
+
+def todays_read_pdf(path: Path, profile=None):
+    """read_pdf as it was: same checks, then pypdf reads every field and pdfplumber the pages."""
+    from pipeline.extract import reasons, unreadable
+
+    _TODAYS_CALLS[0] += 1
+    path = Path(path)
+    try:
+        return _todays_read(path, path.name, profile)
+    except Exception:  # noqa: BLE001
+        return unreadable(path, reasons.say("pdf.damaged", profile))
+
+
+def _todays_read(path: Path, name: str, profile):
+    import re
+
+    import pipeline.extract.pdf as pdf_reader
+    from pipeline.extract import reasons, unreadable
+
+    def refuse(code: str, **values):
+        return unreadable(path, reasons.say(f"pdf.{code}", profile, **values))
+
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+    except OSError:
+        return refuse("cannot_open")
+    if size == 0:
+        return refuse("empty")
+    if b"%PDF-" not in head:
+        return refuse("not_pdf")
+    if size > pdf_reader.MAX_BYTES:
+        return refuse("too_large", megabytes=size // (1024 * 1024))
+    if b"%%EOF" not in tail:
+        return refuse("truncated")
+    if _todays_inflates_too_far(path.read_bytes()):
+        return refuse("bomb")
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path, strict=False)
+        password = None
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except (PyPdfError, NotImplementedError, ValueError, KeyError):
+                opened = 0
+            if not opened:
+                return refuse("password")
+            password = ""
+        n_pages = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError):
+        return refuse("damaged")
+    if n_pages == 0:
+        return refuse("damaged")
+    if n_pages > pdf_reader.MAX_PAGES:
+        return refuse("too_long", pages=n_pages)
+
+    properties = pdf_reader._properties(reader)
+    try:
+        acro = pdf_reader._read_fields(reader.get_fields() or {})
+    except Exception:  # noqa: BLE001
+        acro = {}
+    lines, images, tables = todays_page_text(path, password)
+    if lines is None:
+        return refuse("damaged")
+    text = "\n".join(lines)
+    if (not acro and len(re.sub(r"\s", "", text)) < pdf_reader.MIN_TEXT_CHARS
+            and not properties.get("FormId")):
+        return refuse("scanned" if images else "no_text")
+    return _todays_identify_and_read(name, text, lines, properties, acro, profile, tables)
+
+
+def _todays_inflates_too_far(data: bytes) -> bool:
+    import pipeline.extract.pdf as pdf_reader
+
+    total = 0
+    for m in pdf_reader._STREAM_START.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        size = pdf_reader._inflated_size(data[m.end():end], pdf_reader.MAX_INFLATED_STREAM)
+        total += size
+        if size >= pdf_reader.MAX_INFLATED_STREAM or total >= pdf_reader.MAX_INFLATED_TOTAL:
+            return True
+    return False
+
+
+def _todays_identify_and_read(name, text, lines, properties, acro, profile, tables):
+    import pipeline.extract.pdf as pdf_reader
+    from pipeline.extract.catalogue import catalogue
+    from pipeline.extract.identify import identify
+    from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
+    from pipeline.extract.models import Extraction
+
+    cat = catalogue()
+    all_keys: set[str] = set()
+    for form in cat.forms.values():
+        all_keys |= known_keys(form)
+    acro = {k: v for k, v in acro.items() if k in all_keys}
+    match = identify(text, properties, set(acro), 0, profile=profile)
+    fields: dict = {}
+    if match.status in ("current", "old") and match.id in cat.forms:
+        form = cat.form(match.id)
+        version = form.version(match.version) if match.version else None
+        form_keys = known_keys(form)
+        if tables:
+            fields = fields_from_label_pairs(pdf_reader._pairs_from_tables(tables, form, version),
+                                             form, version)
+        if len(fields) < form.min_labels and text.strip():
+            body = [pdf_reader._lone_box(ln) for ln in lines
+                    if not pdf_reader._PAGE_LINE.match(ln)]
+            for k, v in fields_from_text(body, form, version).items():
+                spec = form.field(k)
+                if spec is not None and spec.type == "yesno" and isinstance(v, str):
+                    v = pdf_reader._yes_no(v)
+                fields.setdefault(k, v)
+        for k, v in acro.items():
+            if k in form_keys:
+                spec = form.field(k)
+                if spec is not None and spec.type == "yesno" and isinstance(v, str):
+                    v = pdf_reader._yes_no(v)
+                fields[k] = v
+        fields = {k: v for k, v in fields.items() if v != ""}
+    return Extraction(file=name, form=match, fields=fields)
+
+
+# ---------------------------------------------------------------- today's PDF pages (baseline)
+# The reader's PDF pages before pdfium (kept here only to measure against): pdfplumber's pages,
 # parsed by pdfminer, with two shortcuts that gave pdfplumber's own results faster.
 
 def todays_page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool, list[list]]:

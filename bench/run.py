@@ -461,8 +461,9 @@ NOTES = [
     "made-up year (tests/helpers/season_kit.build_bulk); baseline: the ledger asked once per "
     "referral for its session records and each record's item.",
     "- Reading: each fixture read by `pipeline.extract.extract_file`; for PDFs the same read by "
-    "the old route (pdfplumber pages parsed by pdfminer, bench/measure_reading.todays_page_text) "
-    "interleaved in the same run; the target (>= 4x) is on CPU time.",
+    "the old route (pypdf reading every form field, pdfplumber pages parsed by pdfminer: "
+    "bench/measure_reading.todays_read_pdf) interleaved in the same run; the target (>= 4x) is "
+    "on CPU time, for fillable and flat PDFs alike.",
     "- Corpus: bench/measure_corpus.py's runner; every file read in the bounded worker "
     "(`pipeline.extract.bounded`) under the hard 10 s limit; 'holds' is the wall time the "
     "caller waited for one file. `--quick` runs the committed selection (tests/corpus/files); "

@@ -1,10 +1,11 @@
 """Reads a referral or session record sent as a PDF: fillable (AcroForm) or flat "Save as PDF".
 
 Social workers sometimes "Save as PDF" from Word or LibreOffice, and a few print, sign and
-scan. A fillable PDF names its fields by contract key, so they are read directly; a flat one
-only has text, so answers are found by their labels, as for old Word forms. Anything that
-cannot be read (password, scan, damage, a huge file) gets a reason business support can act on:
-this function never raises for bad input.
+scan. A fillable PDF names its fields by contract key, so they are read directly (its page
+text, the printed labels, only helps identify it); a flat one only has text, so answers are
+found by their labels, as for old Word forms. Anything that cannot be read (password, scan,
+damage, a huge file) gets a reason business support can act on: this function never raises
+for bad input.
 """
 
 from __future__ import annotations
@@ -130,16 +131,24 @@ def _read(path: Path, name: str, profile) -> Extraction:
         return refuse("too_long", pages=n_pages)
 
     properties = _properties(reader)
-    acro = _acroform_fields(reader)
-    lines, images, tables = _page_text(path, password)
-    if lines is None:
+    n_fields = _field_count(reader)
+    try:
+        from pipeline.extract.pdf_pages import read_document
+        pages, widgets = read_document(path, password, widgets=bool(n_fields))
+    except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
         return refuse("damaged")
+    acro = {} if n_fields == 0 else _fields_from_widgets(widgets, n_fields)
+    if acro is None:                    # not laid out as the service's own forms are
+        acro = _acroform_fields(reader)
+    answered = _answers_form(acro)
+    lines, images, tables = _lines_and_tables(pages, tables=not answered)
     text = "\n".join(lines)
 
     if not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS and not _has_form_props(properties):
         return refuse("scanned" if images else "no_text")
 
-    return _identify_and_read(name, text, lines, properties, acro, profile, tables)
+    return _identify_and_read(name, text, lines, properties, acro, profile,
+                              None if answered else tables, pages=pages)
 
 
 def _has_form_props(properties: dict[str, str]) -> bool:
@@ -170,12 +179,9 @@ def _button_state(value) -> str:
     return str(value or "").lstrip("/").strip().lower()
 
 
-def _acroform_fields(reader) -> dict[str, str | list[str]]:
-    """Fillable fields named by contract key; check boxes become Yes/No, day boxes a list."""
-    try:
-        fields = reader.get_fields() or {}
-    except Exception:  # noqa: BLE001 - a broken form dictionary: fall back to the text
-        return {}
+def _read_fields(fields) -> dict[str, str | list[str]]:
+    """Fillable fields named by contract key; check boxes become Yes/No, day boxes a list.
+    `fields`: name -> its field dictionary (/FT, /V, /Ff), in the form's order."""
     from pipeline.extract.text import is_placeholder, normalise
 
     out: dict[str, str | list[str]] = {}
@@ -214,6 +220,87 @@ def _acroform_fields(reader) -> dict[str, str | list[str]]:
     return out
 
 
+def _field_count(reader) -> int | None:
+    """How many fields the AcroForm lists at its top level (0: no AcroForm at all); None when
+    its form dictionary is not the plain kind, so that only pypdf's full walk reads it."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    try:
+        root = reader.trailer["/Root"].get_object()
+        if "/AcroForm" not in root:
+            return 0
+        acro = root["/AcroForm"]
+        acro = acro.get_object() if acro is not None else None
+        if not isinstance(acro, DictionaryObject) or "/Fields" not in acro:
+            return None
+        fields = acro["/Fields"].get_object()
+        return len(fields) if isinstance(fields, ArrayObject) else None
+    except Exception:  # noqa: BLE001 - a broken form dictionary: pypdf's walk decides
+        return None
+
+
+_ODD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _fields_from_widgets(widgets: list[dict] | None, n_fields: int
+                         ) -> dict[str, str | list[str]] | None:
+    """The fields as `_acroform_fields` reads them, from the widgets pdfium found on the pages,
+    when the form is laid out as the service's own are: every field listed once at the top
+    level, each its own widget (name, type and value in its own dictionary, no parent, no
+    kids), names unique, values plain text or names. None for anything else (radio groups,
+    fields without a widget, inherited values, control characters...): pypdf reads those."""
+    if not widgets or len(widgets) != n_fields:
+        return None
+    fields: dict[str, dict] = {}
+    for w in widgets:
+        if "Parent" in w or "Kids" in w or "TM" in w:
+            return None
+        t_kind, name = w.get("T", (None, None))
+        ft_kind, ftype = w.get("FT", (None, None))
+        if t_kind != 3 or not name or ft_kind != 4 or name in fields:      # 3 string, 4 name
+            return None
+        v_kind, value = w.get("V", (0, None))
+        if v_kind not in (0, 3, 4) or (v_kind == 4 and ftype != "Btn"):
+            return None
+        ff_kind, ff = w.get("Ff", (2, 0))
+        if ff_kind != 2 or ff is None or not 0 <= ff < 2 ** 24 or ff != int(ff):
+            return None
+        if _ODD_TEXT.search(name) or (value and _ODD_TEXT.search(value)):
+            return None
+        fields[name] = {"/FT": "/" + ftype, "/V": value, "/Ff": int(ff)}
+    return _read_fields(fields)
+
+
+def _acroform_fields(reader) -> dict[str, str | list[str]]:
+    """Fillable fields named by contract key, read by pypdf (any form layout)."""
+    try:
+        fields = reader.get_fields() or {}
+    except Exception:  # noqa: BLE001 - a broken form dictionary: fall back to the text
+        return {}
+    return _read_fields(fields)
+
+
+def _answers_form(acro: dict) -> bool:
+    """Fields named by a catalogue form's contract keys: the service's own fillable form, whose
+    answers are its fields (its page text is the printed labels, read only to identify it)."""
+    return bool(acro.keys() & _all_keys())
+
+
+def _all_keys() -> frozenset[str]:
+    """Every contract key of every catalogue form (worked out once per catalogue)."""
+    from pipeline.extract.catalogue import catalogue
+    from pipeline.extract.labels import known_keys
+
+    cat = catalogue()
+    cached = getattr(_all_keys, "_cache", None)
+    if cached is None or cached[0] is not cat:
+        keys: set[str] = set()
+        for form in cat.forms.values():
+            keys |= known_keys(form)
+        cached = _all_keys._cache = (cat, frozenset(keys))
+    return cached[1]
+
+
 def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool, list[list]]:
     """Every line of text, page by page; whether any page carries an image; and the tables
     (label | answer rows) with check boxes drawn as shapes turned into box characters.
@@ -224,20 +311,40 @@ def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool
         pages = read_pages(path, password)
     except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
         return None, False, []
+    return _lines_and_tables(pages)
+
+
+def _lines_and_tables(pages, tables: bool = True) -> tuple[list[str], bool, list[list]]:
+    """`_page_text` for pages already read; without `tables` the tables are left for
+    `_tables_of` to find if they are wanted after all."""
     lines: list[str] = []
-    tables: list[list] = []
+    found: list[list] = []
     images = False
     for page in pages:
         images = images or page.images
         try:
             _add_drawn_boxes(page)
             text = page.extract_text() or ""
-            if text.strip():
-                tables.extend(page.extract_tables())
+            page.has_text = bool(text.strip())
+            if tables and page.has_text:
+                found.extend(page.extract_tables())
         except Exception:  # noqa: BLE001 - one bad page: keep the others
             text = ""
+            page.has_text = False
         lines.extend(text.splitlines())
-    return lines, images, tables
+    return lines, images, found
+
+
+def _tables_of(pages) -> list[list]:
+    """The tables of pages whose text was read without them."""
+    found: list[list] = []
+    for page in pages:
+        if getattr(page, "has_text", False):
+            try:
+                found.extend(page.extract_tables())
+            except Exception:  # noqa: BLE001 - one bad page: keep the others
+                pass
+    return found
 
 
 def _add_drawn_boxes(page) -> None:
@@ -387,16 +494,17 @@ _PAGE_LINE = re.compile(r"^\s*page\s+\d+\s+of\s+\d+\s*$", re.IGNORECASE)
 
 
 def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[str, str],
-                       acro: dict[str, str | list[str]], profile, tables: list[list]
-                       ) -> Extraction:
+                       acro: dict[str, str | list[str]], profile, tables: list[list] | None,
+                       pages=None) -> Extraction:
+    """The form and its answers. A fillable form's answers are its fields: its page text is
+    read for answers only when none of its fields is one of the identified form's. `tables`
+    None: not read yet (found on `pages` if they are wanted)."""
     from pipeline.extract.catalogue import catalogue
     from pipeline.extract.identify import identify
     from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
 
     cat = catalogue()
-    all_keys: set[str] = set()
-    for form in cat.forms.values():
-        all_keys |= known_keys(form)
+    all_keys = _all_keys()
     acro = {k: v for k, v in acro.items() if k in all_keys}
     # identify() counts the labels in the text itself; field names count as tags.
     match = identify(text, properties, set(acro), 0, profile=profile)
@@ -405,17 +513,20 @@ def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[
         form = cat.form(match.id)
         version = form.version(match.version) if match.version else None
         form_keys = known_keys(form)
-        if tables:
-            fields = fields_from_label_pairs(_pairs_from_tables(tables, form, version),
-                                             form, version)
-        if len(fields) < form.min_labels and text.strip():
-            # No usable table (text laid out without borders): answers after their labels.
-            body = [_lone_box(ln) for ln in lines if not _PAGE_LINE.match(ln)]
-            for k, v in fields_from_text(body, form, version).items():
-                spec = form.field(k)
-                if spec is not None and spec.type == "yesno" and isinstance(v, str):
-                    v = _yes_no(v)
-                fields.setdefault(k, v)
+        if not acro.keys() & form_keys:
+            if tables is None:
+                tables = _tables_of(pages or [])
+            if tables:
+                fields = fields_from_label_pairs(_pairs_from_tables(tables, form, version),
+                                                 form, version)
+            if len(fields) < form.min_labels and text.strip():
+                # No usable table (text laid out without borders): answers after their labels.
+                body = [_lone_box(ln) for ln in lines if not _PAGE_LINE.match(ln)]
+                for k, v in fields_from_text(body, form, version).items():
+                    spec = form.field(k)
+                    if spec is not None and spec.type == "yesno" and isinstance(v, str):
+                        v = _yes_no(v)
+                    fields.setdefault(k, v)
         for k, v in acro.items():
             if k in form_keys:
                 spec = form.field(k)

@@ -13,7 +13,7 @@ it equal to pdfplumber on every fixture PDF and on random characters.
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import groupby
+from operator import itemgetter
 
 TOLERANCE = 3                          # pdfplumber's DEFAULT_X_TOLERANCE and _Y_TOLERANCE
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
@@ -42,42 +42,58 @@ def extract_text(chars: list[dict]) -> str:
             from pdfplumber import utils
             return utils.extract_text(chars)
     line_of = _clusters([c["top"] for c in chars])
+    lines: dict[int, list[dict]] = {}        # line number -> its characters, in page order
+    for c in chars:
+        n = line_of[c["top"]]
+        line = lines.get(n)
+        if line is None:
+            lines[n] = [c]
+        else:
+            line.append(c)
     words: list[tuple[float, str]] = []            # (top, text)
-    by_line = sorted(chars, key=lambda c: line_of[c["top"]])
-    for _, line in groupby(by_line, key=lambda c: line_of[c["top"]]):
-        word: list[dict] = []
-        for c in sorted(line, key=lambda c: c["x0"]):
+    add = words.append
+    ligature = LIGATURES.get
+    for n in sorted(lines):
+        texts: list[str] = []                      # the word being read
+        w_top = p_x0 = p_x1 = p_top = 0.0          # its top; the last character's place
+        for c in sorted(lines[n], key=_X0):
             text = c["text"]
             if text.isspace():
-                _word(word, words)
-                word = []
+                if texts:
+                    add((w_top, "".join(texts)))
+                    texts = []
             elif text == "":                      # pdfplumber: '"" in ""' splits it off
-                _word(word, words)
-                _word([c], words)
-                word = []
-            elif word and _new_word(word[-1], c):
-                _word(word, words)
-                word = [c]
+                if texts:
+                    add((w_top, "".join(texts)))
+                    texts = []
+                add((c["top"], ""))
             else:
-                word.append(c)
-        _word(word, words)
+                x0, top = c["x0"], c["top"]
+                if texts and (x0 < p_x0 or x0 > p_x1 + TOLERANCE
+                              or abs(top - p_top) > TOLERANCE):
+                    add((w_top, "".join(texts)))
+                    texts = []
+                if not texts or top < w_top:
+                    w_top = top
+                texts.append(ligature(text, text))
+                p_x0, p_x1, p_top = x0, c["x1"], top
+        if texts:
+            add((w_top, "".join(texts)))
     if not words:
         return ""
     row_of = _clusters([top for top, _ in words])
-    ordered = sorted(words, key=lambda w: row_of[w[0]])
-    return "\n".join(" ".join(w[1] for w in row)
-                     for _, row in groupby(ordered, key=lambda w: row_of[w[0]]))
+    rows: dict[int, list[str]] = {}
+    for top, text in words:
+        n = row_of[top]
+        row = rows.get(n)
+        if row is None:
+            rows[n] = [text]
+        else:
+            row.append(text)
+    return "\n".join(" ".join(rows[n]) for n in sorted(rows))
 
 
-def _new_word(prev: dict, cur: dict) -> bool:
-    return (cur["x0"] < prev["x0"] or cur["x0"] > prev["x1"] + TOLERANCE
-            or abs(cur["top"] - prev["top"]) > TOLERANCE)
-
-
-def _word(chars: list[dict], words: list) -> None:
-    if chars:
-        words.append((min(c["top"] for c in chars),
-                      "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars)))
+_X0 = itemgetter("x0")
 
 
 class Middles:
