@@ -56,6 +56,21 @@ def test_demo_processes_the_samples_and_shows_status(work, capsys):
     assert not list(work.config.outbox_dir.glob("FT-*"))          # nothing allocated
 
 
+def test_the_demos_samples_arrive_on_the_demos_day(work, capsys, monkeypatch):
+    """The forwarded email is dated by the demo's clock: received that day, not months before,
+    and its form (dated before that day) is not "in the future"; it is the same referral as
+    the Word form, and its PDF, so one acknowledgement and no "updated referral"."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    assert main(["demo", "--forms-only", "--config", str(work.config_path)]) == 0
+    out = capsys.readouterr().out
+    reason = (work.archive / "duplicate" / "forwarded.eml.reason.txt").read_text()
+    assert "Received: 01/12/2026" in reason and "in the future" not in reason
+    assert "copy of referral FT-2026-00001 with the same answers" in reason
+    assert "referral-complete.pdf: a copy of FT-2026-00001 with the same answers" in out
+    assert "returned on 02/03/2026" not in out
+    assert len(list(work.config.mail_dir.glob("FT-2026-00001_accepted_*.eml"))) == 1
+
+
 def test_demo_goes_round_the_whole_loop(work, capsys):
     """Allocated by the 'co-ordinator', pack made, two missed sessions sent back by the
     'supervisor': the rule suspends family time and the letters and notice are made."""
