@@ -114,6 +114,7 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
 
     # due dates today or tomorrow, not met: the service's own commitments, in its words
     from pipeline.commitments import label
+    from pipeline.tracker.allocation import late_first_session
     packs = ledger.latest_packs()
     for ref, item in accepted.items():
         a = allocations.get(ref)
@@ -128,6 +129,11 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                 when = "today" if day == today else "tomorrow"
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
                                            f"({dates.short_date(day)})"))
+        # a first session allocated later than promised: said until it has taken place
+        late = (late_first_session(packs[ref]["allocation"], due.get("first_session"))
+                if ref in packs else None)
+        if late and not met["first_session"]:
+            out.append(Reminder("due", f"{ref}: {late}"))
 
     # reviews coming with no report
     for r in reviews(ledger, config, profile).values():

@@ -83,6 +83,8 @@ class Desk:
         row = next(r for r in range(2, ws.max_row + 1)
                    if ws.cell(r, head["Reference"]).value == reference)
         for header, value in typed.items():
+            if value is None and header not in head:
+                continue                  # a header this service words differently
             cell = ws.cell(row, head[header], value)
             if isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
