@@ -9,11 +9,11 @@ entry is keyed by its place, size and time, so it is set aside once, not again a
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 from pathlib import Path
 
+from pipeline import clock
 from pipeline.effect import EffectName
 from pipeline.extract.reasons import say
 from pipeline.ledger import AlreadyRecorded, ItemDraft, Ledger
@@ -61,7 +61,7 @@ def set_aside(path: Path, config, profile, ledger: Ledger, kind: str, tries: int
     try:
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size,
-            received_at=dt.datetime.now().replace(microsecond=0), source_path=path,
+            received_at=clock.now().replace(microsecond=0), source_path=path,
             archive_root=config.archive_dir, drafts=[draft])
     except AlreadyRecorded as exc:
         record = ledger.file(exc.file_id)

@@ -334,7 +334,7 @@ class _Sessions:
                 "INSERT OR IGNORE INTO rule_actions (reference, kind, dates, action, item_id, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (action.reference, action.kind, dates, action.model_dump_json(), item_id,
-                 _iso(dt.datetime.now())))
+                 _iso(clock.now())))
             added = cur.rowcount == 1
         if added:
             log.info("%s: missed-session rule: %s for %d session(s)", action.reference,
@@ -357,7 +357,7 @@ class _Sessions:
     def mark_rule_action_done(self, action_id: int, documents: list[str]) -> None:
         with self._tx() as db:
             db.execute("UPDATE rule_actions SET done_at = ?, documents = ? WHERE id = ?",
-                       (_iso(dt.datetime.now()), json.dumps(documents), action_id))
+                       (_iso(clock.now()), json.dumps(documents), action_id))
 
     def update_rule_action(self, action_id: int, action: RuleAction) -> None:
         """A person's decision (and the dates it sets) kept with the proposal."""
@@ -375,7 +375,7 @@ class _Sessions:
         with self._tx() as db:
             for i in action_ids:
                 db.execute("UPDATE rule_actions SET status_written_at = ? WHERE id = ? AND "
-                           "status_written_at IS NULL", (_iso(dt.datetime.now()), i))
+                           "status_written_at IS NULL", (_iso(clock.now()), i))
 
     # ---- packs and the allocations they were made from
     def latest_pack(self, reference: str) -> dict | None:
@@ -459,7 +459,7 @@ class _Sessions:
                              "made_at) VALUES (?, ?, ?, ?)",
                              (reference, review_date.isoformat(), str(path),
                               _iso(dt.datetime.combine(made_on, dt.time(12))) if made_on
-                              else _iso(dt.datetime.now())))
+                              else _iso(clock.now())))
             return cur.rowcount == 1
 
     # ---- review report mail

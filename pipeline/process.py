@@ -271,13 +271,15 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
 def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[ItemDraft]:
     """One draft per submission: the file, or each form attached to an email."""
     if not extraction.is_email:
-        verdict = validate.validate_extraction(extraction, profile, received)
+        verdict = validate.validate_extraction(extraction, profile, received,
+                                               read_on=clock.today())
         verdict = recognise_own(extraction, verdict, profile)
         return [_draft(name, extraction, verdict)]
     when = _email_received(extraction.date, received)
     parts = extraction.attachments or [extraction]
     verdicts = [recognise_own(part, validate.validate_extraction(part, profile, when,
-                                                                 email=extraction),
+                                                                 email=extraction,
+                                                                 read_on=clock.today()),
                               profile, email=extraction)
                 for part in parts]
     has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
@@ -481,12 +483,31 @@ def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, prof
             d.reason = (f"{d.reason} This child's earlier referral {open_.reference} was "
                         "closed, so this is a new referral.").strip()
             continue
+        if same_answers(d, open_):
+            _copy_of(d, open_)
+            continue
         d.update_of = open_.reference
         d.reason = (f"Updated referral for {open_.reference} (the child already has an open "
                     f"referral): {d.reason}").strip()
         if d.verdict is not None and UPDATED_FLAG not in d.verdict.flags:
             d.verdict = d.verdict.model_copy(update={"flags": [*d.verdict.flags, UPDATED_FLAG]})
     return drafts
+
+
+def same_answers(d: ItemDraft, earlier: Item) -> bool:
+    """The same referral sent again (as Word and as PDF, or the same form twice): every answer
+    reads the same as the open referral's latest version. Anything changed is an update."""
+    if d.verdict is None or earlier.verdict is None:
+        return False
+    return d.verdict.values == earlier.verdict.values
+
+
+def _copy_of(d: ItemDraft, earlier: Item) -> None:
+    """One referral, not an update: recorded as a duplicate copy, with no acknowledgement."""
+    d.outcome, d.effects, d.linked_to = "duplicate", [EffectName.TRACKER], earlier.id
+    d.reason = (f"A copy of referral {earlier.reference} with the same answers (received as "
+                f"'{earlier.original_name}' on {short_datetime(earlier.received_at)}); it is "
+                "the same referral, so no acknowledgement was sent.")
 
 
 def _closed_references(config, profile) -> set[str]:

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tomllib
 
@@ -104,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
         print("No sample forms found (they are in tests/fixtures/ of the repository).",
               file=sys.stderr)
         return 2
-    for src in samples:
-        shutil.copyfile(src, config.inbox_dir / src.name)
+    from pipeline import clock
+    from pipeline.demo_samples import put_in_inbox
+    put_in_inbox(samples, config.inbox_dir, clock.now())
     print(f"Copied {len(samples)} sample file(s) into {config.inbox_dir}.")
     watcher = InboxWatcher(config, profile, ledger)
     watcher.run_once()
@@ -113,7 +113,6 @@ def run(args: argparse.Namespace) -> int:
     accepted = [i for i in watcher.handled if i.outcome == "accepted" and i.reference]
     import os
 
-    from pipeline import clock
     before = os.environ.get(clock.VARIABLE)
     try:
         if accepted and not args.forms_only:

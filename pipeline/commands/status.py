@@ -70,7 +70,22 @@ def gather(ledger, config=None, profile=None) -> dict:
             "mail_not_sent": mail_pending,
             "stale_owner_files": _stale_owners(config),
             "proposals": _proposal_lines(ledger, profile),
+            "copies": _copies(ledger),
             "reminders": _reminders(ledger, config, profile)}
+
+
+def _copies(ledger) -> list[str]:
+    """Referrals sent again with the same answers (a Word form and its PDF): one referral,
+    recorded as a copy, so nobody looks for a second acknowledgement or a second row."""
+    out = []
+    for item in ledger.items("duplicate"):
+        if item.linked_to is None:
+            continue
+        earlier = ledger.item(item.linked_to)
+        if earlier is not None and earlier.reference and earlier.outcome == "accepted":
+            out.append(f"{item.original_name}: a copy of {earlier.reference} with the same "
+                       "answers (no acknowledgement sent)")
+    return out
 
 
 def _stale_owners(config) -> list[dict]:
@@ -143,6 +158,9 @@ def describe(facts: dict) -> list[str]:
     if facts.get("proposals"):
         lines.append("Missed-session proposals (tracker, Decisions sheet):")
         lines.extend(f"  {line}" for line in facts["proposals"])
+    if facts.get("copies"):
+        lines.append("Copies of a referral already received (the same referral, not an update):")
+        lines.extend(f"  {line}" for line in facts["copies"][:20])
     if facts.get("ignored"):
         lines.append(f"{len(facts['ignored'])} file(s) in inbox sub-folders set to be ignored "
                      "([watch] ignore_subfolders), not processed:")

@@ -15,11 +15,12 @@ from pipeline import paths
 from pipeline.config import Config
 from pipeline.errors import FamilyTimeError
 from pipeline.extract.catalogue import VersionSpec, catalogue
+from pipeline.initials import child_initials
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
 from pipeline.notify.message import OutgoingMessage, build_email
-from pipeline.notify.privacy import Protected, initials, safe_problems, safe_text, without_label
+from pipeline.notify.privacy import Protected, safe_problems, safe_text, without_label
 from pipeline.notify.templates import MailTemplates, templates_for
 from pipeline.profile import Profile
 
@@ -192,7 +193,7 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
     return {
         "kind": kind, "outcome": item.outcome, "item_id": item.id,
         "reference": item.reference,
-        "initials": initials(values.get("child.first_name"), values.get("child.last_name")),
+        "initials": child_initials(values),
         "received": item.received_at,
         "counted_from": verdict.counted_from if verdict else None,
         "due": dict(verdict.due) if verdict else {},

@@ -121,6 +121,7 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
     # due dates today or tomorrow, not met: the service's own commitments, in its words; and
     # those a co-ordinator records (contact, planning meeting) once overdue, for a while
     from pipeline.commitments import label
+    from pipeline.tracker.allocation import late_first_session
     packs = ledger.latest_packs()
     kept = ledger.commitments_met()
     from pipeline.tracker.met import met_headers
@@ -151,6 +152,11 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} overdue: it was due "
                                            f"{dates.short_date(day)} and no date is in the "
                                            f"tracker's '{recorded[key]}'"))
+        # a first session allocated later than promised: said until it has taken place
+        late = (late_first_session(packs[ref]["allocation"], due.get("first_session"))
+                if ref in packs else None)
+        if late and not met["first_session"]:
+            out.append(Reminder("due", f"{ref}: {late}"))
 
     # reviews coming with no report, and reports made whose email has not gone
     from pipeline.notify.review import unsent_lines

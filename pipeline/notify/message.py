@@ -17,6 +17,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from pipeline import clock
+
 
 # not left to the operating system's MIME table, which Windows fills from the registry
 KNOWN_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -71,7 +73,7 @@ def build_email(*, key: str, subject: str, sender: str, sender_name: str, to, cc
         msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
     msg["Reply-To"] = Address(addr_spec=reply_to)
     msg["Subject"] = subject
-    msg["Date"] = format_datetime((now or dt.datetime.now(dt.timezone.utc)).astimezone())
+    msg["Date"] = format_datetime((now or clock.now()).astimezone())   # the pipeline's day
     msg["Message-ID"] = message_id(key, sender)
     msg["Auto-Submitted"] = auto_submitted          # robots must not answer this
     msg["X-Auto-Response-Suppress"] = "All"         # nor Exchange's out-of-office replies

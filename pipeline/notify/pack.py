@@ -9,12 +9,12 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline import paths
+from pipeline.initials import child_initials
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.compose import our_addresses, outside_recipients, service_message, \
     service_context
 from pipeline.notify.message import OutgoingMessage
-from pipeline.notify.privacy import initials
 from pipeline.notify.templates import templates_for
 from pipeline.profile import Profile
 
@@ -37,7 +37,7 @@ def pack_message(item: Item, profile: Profile, version: int, documents: list[Pat
             cc = (*cc, team)
     files = [Path(p) for p in documents if Path(p).is_file()]
     context = {"kind": kind, "reference": item.reference, "item_id": item.id,
-               "initials": initials(values.get("child.first_name"), values.get("child.last_name")),
+               "initials": child_initials(values),
                "version": version, "remade": version > 1,
                "changed": changed, "short_notice_days": short_notice_days,
                "first_date": first_date, "documents": [p.name for p in files],

@@ -21,22 +21,6 @@ from pipeline.notify.templates import MailTemplates
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
-def initials(first_names: object, last_name: object) -> str | None:
-    """"Test Child" + "Sample-Example" -> "TCS-E"; None when neither name is given."""
-    def letters(name: object, joiner_hyphen: bool) -> str:
-        if not isinstance(name, str):
-            return ""
-        out = []
-        for word in name.split():
-            parts = [p for p in word.split("-") if p] if joiner_hyphen else [word]
-            firsts = [next((ch for ch in p if ch.isalpha()), "") for p in parts]
-            out.append("-".join(f.upper() for f in firsts if f))
-        return "".join(out)
-
-    text = letters(first_names, False) + letters(last_name, True)
-    return text or None
-
-
 def _matches(key: str, patterns: list[str]) -> bool:
     return any(fnmatchcase(key, p) for p in patterns)
 

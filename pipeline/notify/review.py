@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import paths
+from pipeline.initials import child_initials
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.compose import our_addresses, service_context, service_message
 from pipeline.notify.message import OutgoingMessage
-from pipeline.notify.privacy import initials
 from pipeline.notify.templates import templates_for
 from pipeline.profile import Profile
 
@@ -37,7 +37,7 @@ def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
     social_worker = clean_address(str(values.get("social_worker.email") or ""))
     to = (iro,) if iro else (team,)
     cc = tuple(a for a in (social_worker, team) if a and a not in to)
-    context = {"kind": kind, "reference": referral.reference, "initials": initials(values.get("child.first_name"), values.get("child.last_name")),
+    context = {"kind": kind, "reference": referral.reference, "initials": child_initials(values),
                "review_date": review_date, "to_iro": bool(iro),
                "service": service_context(profile), "fallback": {"sw": None, "used": None}}
     return service_message(kind, key, profile, templates, to, cc, context,

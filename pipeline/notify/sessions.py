@@ -32,9 +32,11 @@ def significant_event_message(record: SessionRecord, referral: Item, profile: Pr
 
 
 def rule_notice_message(action: RuleAction, referral: Item, profile: Profile,
-                        attachments: list[Path] = (), now: dt.datetime | None = None
-                        ) -> OutgoingMessage:
-    """The notice of a suspension or of a request to take legal advice, letters attached."""
+                        attachments: list[Path] = (), now: dt.datetime | None = None,
+                        made: list | None = None) -> OutgoingMessage:
+    """The notice of a suspension or of a request to take legal advice, letters attached.
+    made: what the paperwork made (render: Written.made), listed in the email as the attached
+    notice lists it: each document's name and how it reaches its reader, never whose name."""
     dates = ",".join(d.isoformat() for d in sorted(action.session_dates))
     key = f"{action.reference}:{action.kind}:{dates}"
     days = None
@@ -42,7 +44,9 @@ def rule_notice_message(action: RuleAction, referral: Item, profile: Profile,
         days = (action.suspended_until - action.suspended_from).days + 1
     files = [Path(p) for p in attachments if Path(p).is_file()]
     return _message(action.kind, key, referral, profile, files,
-                    {"action": action, "days": days}, now)
+                    {"action": action, "days": days,
+                     "made": [{"document": m.document, "how": m.how} for m in made or []]},
+                    now)
 
 
 def _message(kind: str, key: str, referral: Item, profile: Profile, files: list[Path],

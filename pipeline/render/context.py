@@ -454,8 +454,12 @@ def session_context(s, profile_id: str | None = None) -> SessionCtx:
     [notes] replaces)."""
     note = ""
     if getattr(s, "replaces", None):
+        from pipeline.validate.calendar import substitute_for
+        closure = getattr(s, "closure", None) or ""
+        if (holiday := substitute_for(closure)) is not None:   # said once, without brackets
+            closure = wording.say("notes", "substitute_day", profile_id, holiday=holiday)
         note = wording.say("notes", "replaces", profile_id, date=uk_date(s.replaces),
-                           closure=getattr(s, "closure", None) or "")
+                           closure=closure)
     return SessionCtx(date=uk_date(s.date), note=note)
 
 

@@ -419,7 +419,16 @@ def render_suspension_letters(item: Item, allocation: Allocation | None, profile
                            _name("notice_social_worker_dated", kind=kind_words, date=when),
                            profile))
     log.info("paperwork: %s letters written for %s", action.kind, item.reference)
-    return written
+    return Written(written, made)
+
+
+class Written(list):
+    """The paths written, with `made`: the notice's list of what each document is and how it
+    reaches its reader, so the email to the social worker lists the same documents."""
+
+    def __init__(self, paths: list[Path], made: list):
+        super().__init__(paths)
+        self.made = made
 
 
 def _suspension_documents(item, allocation, profile, out_dir: Path, action: RuleAction,

@@ -136,7 +136,8 @@ def say(table: str, key: str, profile_id: str | None, root: Path | None = None,
 # ---------------------------------------------------------------- the check at start
 
 _PLACE = re.compile(r"words\.(\w+)\.(\w+)")
-_NOTES = {"replaces": {"date", "closure"}, "carer_drop_off": {"start", "drop"},
+_NOTES = {"replaces": {"date", "closure"}, "substitute_day": {"holiday"},
+          "carer_drop_off": {"start", "drop"},
           "chart_title": {"period_from", "period_to"}}
 
 

@@ -48,8 +48,10 @@ def follow_up(action, referral, allocation, config, profile):
     """Letters (and the re-signed agreement) made, the notice mailed; None: mail not yet taken."""
     allocation = allocation or Allocation(reference=action.reference)
     out_dir = config.outbox_dir / action.reference
-    files = list(render.render_suspension_letters(referral, allocation, profile, out_dir, action))
-    msg = notify.rule_notice_message(action, referral, profile, files)
+    written = render.render_suspension_letters(referral, allocation, profile, out_dir, action)
+    files = list(written)
+    msg = notify.rule_notice_message(action, referral, profile, files,
+                                     made=getattr(written, "made", None))
     if not notify.MailOutbox(config, profile).deliver(msg):
         return None
     return files

@@ -144,9 +144,12 @@ def changed_words(keys: list[str]) -> str:
     return ", ".join(names.get(k, k) for k in keys)
 
 
-def paperwork_text(pack: dict, notice_days: int | None) -> str:
+def paperwork_text(pack: dict, notice_days: int | None,
+                   first_session_due: dt.date | None = None) -> str:
     """"Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
-    notice: ..." for the tracker's Paperwork cell."""
+    notice: ..." for the tracker's Paperwork cell; with a warning when the first session is
+    later than the service promised (its profile's first_session timescale): the pack is made,
+    and the co-ordinator sees that the promise is not kept."""
     w = wording()["paperwork"]
     date = short_date(pack["made_at"])
     if pack["version"] <= 1:
@@ -155,4 +158,19 @@ def paperwork_text(pack: dict, notice_days: int | None) -> str:
         text = w["remade"].format(date=date, changed=pack["changed"] or "changed")
     if pack.get("short_notice") and notice_days:
         text += w["separator"] + w["short_notice"].format(days=notice_days)
+    late = late_first_session(pack.get("allocation") or {}, first_session_due)
+    if late:
+        text += w["separator"] + late
     return text
+
+
+def late_first_session(allocation: dict, due: dt.date | None) -> str | None:
+    """The warning for a first session after the promised date, or None."""
+    first = allocation.get("first_date")
+    if due is None or not first:
+        return None
+    first = dt.date.fromisoformat(first) if isinstance(first, str) else first
+    if first <= due:
+        return None
+    return wording()["paperwork"]["late_first_session"].format(date=short_date(first),
+                                                              due=short_date(due))

@@ -42,6 +42,9 @@ class ColumnSpec(_Strict):
     seed: list[str] = Field(default_factory=list)
     list_from: str = ""            # profile.venues | profile.session_days | sheet.<Sheet>.<key>
     list_strict: bool = True
+    # Text the pipeline writes into this person's column ("Suspended until "): a cell holding a
+    # value that begins so gets that value added to its own drop-down, so it is not "invalid".
+    list_also: str = ""
 
     def header_for(self, profile: Profile) -> str:
         return self.header.format(**profile.words)

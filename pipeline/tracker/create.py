@@ -51,29 +51,18 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
     last = get_column_letter(len(sheet.columns))
     ws.auto_filter.ref = f"A1:{last}1"
     end = INITIAL_RANGE_ROWS + 1
+    from pipeline.tracker.validations import rule_for
     for column in sheet.columns:
-        source = list_formula(column, spec)
-        if source:
-            dv = DataValidation(type="list", formula1=source, allow_blank=True,
-                                showDropDown=False)
-            dv.errorTitle = column.header_for(profile)
-            dv.showErrorMessage = True
-            if column.list_strict:
-                dv.error = "Choose one from the list (add people on the Staff sheet)." \
-                    if column.list_from.startswith("sheet.") else "Choose one from the list."
-            else:
-                dv.errorStyle = "warning"
-                dv.error = "Not one of the list: keep it only if it is right."
-            dv.add(f"{letters[column.key]}2:{letters[column.key]}{end}")
-            ws.add_data_validation(dv)
-        elif column.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
-                                allow_blank=True, showDropDown=False)
-            dv.error = "Choose one of: " + ", ".join(column.choices)
-            dv.errorTitle = column.header_for(profile)
-            dv.showErrorMessage = True
-            dv.add(f"{letters[column.key]}2:{letters[column.key]}{end}")
-            ws.add_data_validation(dv)
+        rule = rule_for(column, spec, profile)
+        if rule is None:
+            continue
+        dv = DataValidation(type="list", formula1=rule.formula, allow_blank=True,
+                            showDropDown=False)
+        dv.errorTitle, dv.error, dv.showErrorMessage = rule.title, rule.error, True
+        if not rule.strict:
+            dv.errorStyle = "warning"
+        dv.add(f"{letters[column.key]}2:{letters[column.key]}{end}")
+        ws.add_data_validation(dv)
     for mark in sheet.marks:
         col = letters[mark.column]
         if mark.starts_with:

@@ -46,9 +46,21 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
     out = {i.reference: f"Pack made {short_date(dt.datetime.fromisoformat(made[i.id]))}"
            for i in items if i.reference and made.get(i.id)}
     days = notice_days(profile) if profile is not None else None
+    promised = first_session_promised(items)
     for ref, pack in ledger.latest_packs().items():
-        out[ref] = paperwork_text(pack, days)
+        out[ref] = paperwork_text(pack, days, promised.get(ref))
     out.update(ledger.allocation_problems())
+    return out
+
+
+def first_session_promised(items) -> dict:
+    """reference -> the date the service promised a first session by, counted from when the
+    referral was first received (an update does not move the promise)."""
+    out: dict = {}
+    for item in sorted(items, key=lambda i: i.id):
+        due = item.verdict.due.get("first_session") if item.verdict else None
+        if item.reference and item.outcome == "accepted" and due and item.reference not in out:
+            out[item.reference] = due
     return out
 
 

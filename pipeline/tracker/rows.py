@@ -136,13 +136,10 @@ class _Context:
         return min(self.group, key=_order).received_at     # times with a zone or without
 
     def _summary_initials(self) -> str:
-        """The child's initials ("A.B."): enough for business support to find the family
-        without a full name on a sheet that is forwarded."""
-        values = self.item.verdict.values if self.item.verdict else {}
-        names = [values.get("child.first_name"), values.get("child.last_name")]
-        if not any(names):
-            names = str(values.get("session.child_names") or "").replace(",", " ").split()[:2]
-        return "".join(f"{str(n).strip()[0].upper()}." for n in names if n and str(n).strip())
+        """The child's initials, as every email writes them (pipeline/initials.py): enough for
+        business support to find the family without a full name on a sheet that is forwarded."""
+        from pipeline.initials import child_initials
+        return child_initials(self.item.verdict.values if self.item.verdict else {}) or ""
 
     def _summary_valid_reason(self) -> str:
         """Asked only when a session did not take place: blank for one that did."""

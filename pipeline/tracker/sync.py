@@ -29,6 +29,7 @@ from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.typed_rows import typed_rows
+from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
 from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
@@ -208,6 +209,8 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
                 outcome.differences.append(Difference("differs", path.name, sheet.name, key,
                                                       differ))
                 outcome.updated.append(key)
+        if edit:                           # drop-downs as tracker.toml has them, values written
+            refresh_validations(pkg, sp, sheet, spec, profile)
     return outcome
 
 

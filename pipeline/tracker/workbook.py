@@ -500,12 +500,18 @@ class Package:
 
     # ---- ranges that must follow the data (filter, drop-downs, highlighting)
     def _stretch(self, sqref: str, last_row: int, from_row: int) -> str:
+        """Ranges grown down to last_row. Of several ranges, only those reaching furthest
+        grow: "C2:C9 C11:C501" (a drop-down with another rule on C10) keeps C10 apart."""
+        ends = [int(m.group(2)) for part in sqref.split() if ":" in part
+                for m in [_RANGE_END.search(part.partition(":")[2])] if m]
+        furthest = max(ends, default=0)
         out = []
         for part in sqref.split():
             a, sep, b = part.partition(":")
             m_a = _REF.match(a)
             m_b = _RANGE_END.search(b) if sep else None
-            if m_a and m_b and int(m_a.group(2)) >= from_row and int(m_b.group(2)) < last_row:
+            if m_a and m_b and int(m_a.group(2)) >= from_row and \
+                    int(m_b.group(2)) == furthest < last_row:
                 part = f"{a}:{m_b.group(1)}{last_row}"
             out.append(part)
         return " ".join(out)

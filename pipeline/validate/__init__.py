@@ -39,8 +39,10 @@ def _form_label(extraction: Extraction) -> str:
 
 def validate_extraction(extraction: Extraction, profile: Profile, received: dt.datetime,
                         agreement_attached: bool | None = None,
-                        email: Extraction | None = None) -> Verdict:
-    """The verdict on one form. For an email, validate each attachment (see validate_email)."""
+                        email: Extraction | None = None,
+                        read_on: dt.date | None = None) -> Verdict:
+    """The verdict on one form. For an email, validate each attachment (see validate_email).
+    read_on: the day it is read (the pipeline's today); a date after it is "in the future"."""
     from pipeline.validate.calendar import ServiceCalendar, due_dates
     from pipeline.validate.rules import check_form
 
@@ -67,7 +69,8 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
 
     if agreement_attached is None:
         agreement_attached = bool(email and agreement_in_email(email, extraction))
-    values, findings = check_form(form, extraction.fields, profile, received, agreement_attached)
+    values, findings = check_form(form, extraction.fields, profile, received, agreement_attached,
+                                  read_on)
     problems, warnings, flags = [], [], []
     for f in findings:
         if f.flag and f.flag not in flags:

@@ -19,11 +19,23 @@ from pipeline.profile import Profile
 ONE_DAY = dt.timedelta(days=1)
 
 
+SUBSTITUTE = " (substitute day)"
+
+
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> dict[dt.date, str]:
     """England and Wales bank holidays; "(observed)" is said "(substitute day)" in England."""
     days = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    return {d: name.replace("(observed)", "(substitute day)") for d, name in days.items()}
+    return {d: name.replace(" (observed)", SUBSTITUTE).replace("(observed)", SUBSTITUTE.strip())
+            for d, name in days.items()}
+
+
+def substitute_for(closure: str | None) -> str | None:
+    """The holiday a substitute bank holiday stands in for ("Boxing Day (substitute day)" ->
+    "Boxing Day"), so a sentence can say so plainly instead of nesting brackets; else None."""
+    if closure and closure.endswith(SUBSTITUTE):
+        return closure[: -len(SUBSTITUTE)].strip() or None
+    return None
 
 
 class ServiceCalendar:

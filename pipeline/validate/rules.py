@@ -39,6 +39,7 @@ class Context:
     values: dict[str, Any]                       # typed, valid answers only
     raw: dict[str, Any] = field(default_factory=dict)
     agreement_attached: bool = False
+    read_on: dt.date | None = None               # the day the pipeline read it (its clock)
 
     def label(self, key: str) -> str:
         spec = self.form.field(key)
@@ -50,6 +51,13 @@ class Context:
     @property
     def today(self) -> dt.date:
         return self.received.date()
+
+    @property
+    def latest_possible(self) -> dt.date:
+        """The last day a date on the form can be without being "in the future": the day the
+        pipeline read it. An email's Date header (the sender's clock, or a forward's inner date)
+        may be earlier than a form genuinely dated since, so it is not the yardstick."""
+        return max(self.today, self.read_on or self.today)
 
 
 def age_on(dob: dt.date, on: dt.date) -> int:
@@ -115,14 +123,14 @@ def required(ctx: Context, spec: FieldSpec) -> Finding | None:
 # ---------------------------------------------------------------- named single-field rules
 
 def not_future(ctx: Context, key: str, v: dt.date) -> Finding | None:
-    if v > ctx.today:
+    if v > ctx.latest_possible:
         return Finding(key, ctx.say(key, say("rules", "not_future", date=long_date(v))))
     return None
 
 
 def child_under_18(ctx: Context, key: str, v: dt.date) -> Finding | None:
     on = ctx.values.get("referral.date", ctx.today)
-    if v > ctx.today:
+    if v > ctx.latest_possible:
         return Finding(key, ctx.say(key, say("rules", "dob_future", date=long_date(v))))
     if age_on(v, on) >= 18:
         return Finding(key, ctx.say(key, say("rules", "over_18", age=age_on(v, on))))
@@ -404,11 +412,12 @@ def _as_the_service_asks(spec: FieldSpec, profile: Profile) -> FieldSpec:
 
 
 def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, received: dt.datetime,
-               agreement_attached: bool = False) -> tuple[dict[str, Any], list[Finding]]:
+               agreement_attached: bool = False, read_on: dt.date | None = None,
+               ) -> tuple[dict[str, Any], list[Finding]]:
     """Parse every answer, then apply required, named and cross-field rules, in that order."""
     specs = form.expanded_fields()
     ctx = Context(form=form, profile=profile, received=received, values={}, raw=dict(fields),
-                  agreement_attached=agreement_attached)
+                  agreement_attached=agreement_attached, read_on=read_on)
     findings: list[Finding] = []
     for spec in specs:
         raw = fields.get(spec.key)

@@ -83,6 +83,8 @@ class Desk:
         row = next(r for r in range(2, ws.max_row + 1)
                    if ws.cell(r, head["Reference"]).value == reference)
         for header, value in typed.items():
+            if value is None and header not in head:
+                continue                  # a header this service words differently
             cell = ws.cell(row, head[header], value)
             if isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
@@ -109,12 +111,27 @@ class Desk:
 
 
 def resent(src: Path, dest: Path, note: str = "sent again") -> Path:
-    """The same form for the same child sent again as a different file (a small change)."""
+    """The same form for the same child sent again as a different file (a small change: the
+    note is added to the child's needs; the same answers again would be a copy, not an update)."""
+    import zipfile
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                assert b"No allergies." in data
+                data = data.replace(b"No allergies.", f"No allergies ({note}).".encode())
+            zout.writestr(info, data)
+        zout.comment = note.encode()
+    return dest
+
+
+def copied(src: Path, dest: Path) -> Path:
+    """The same form, the same answers, as a different file (saved again, or as PDF)."""
     import zipfile
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             zout.writestr(info, zin.read(info))
-        zout.comment = note.encode()
+        zout.comment = b"saved again"
     return dest
 
 

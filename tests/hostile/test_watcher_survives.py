@@ -104,6 +104,14 @@ def _stage(cases, stage: Path, inbox: Path) -> dict[str, tuple]:
     return placed
 
 
+def _as_copies(expected: list[str], got: list[str]) -> bool:
+    """The expected outcomes with some accepted forms recorded as copies ("duplicate")."""
+    from collections import Counter
+    want, have = Counter(expected), Counter(got)
+    copies = have.pop("duplicate", 0)
+    return copies > 0 and want - have == Counter({"accepted": copies}) and not have - want
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="builds POSIX-only cases (symlink)")
 def test_the_watcher_survives_every_hostile_file(make_work):
     import extract_msg, pdfplumber  # noqa: F401,E401 - first-use import cost is not a delay
@@ -156,9 +164,11 @@ def test_the_watcher_survives_every_hostile_file(make_work):
         got = sorted(i.outcome for i in items
                      if i.original_name.split(" > ")[0] == shown(name))
         # in one shared inbox a record's reference can exist (another case's referral), and
-        # identical referrals from different cases are duplicates of each other
+        # identical referrals from different cases are duplicates of each other (a whole file,
+        # or a form with the same answers as another case's: a copy of that referral)
         shared = sorted("session_record" if o == "session_attention" else o for o in expected)
-        assert got in (sorted(expected), shared, ["duplicate"]), (case.id, got, expected)
+        assert got in (sorted(expected), shared, ["duplicate"]) or _as_copies(expected, got), \
+            (case.id, got, expected)
         outcome = "duplicate" if got == ["duplicate"] else got[0]
         stored = [p for p in work.archived() if p.name == archive_name(name)]
         folders = {p.parent.name for p in stored}

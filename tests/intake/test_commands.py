@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from pipeline.cli import main
@@ -56,6 +57,21 @@ def test_demo_processes_the_samples_and_shows_status(work, capsys):
     assert not list(work.config.outbox_dir.glob("FT-*"))          # nothing allocated
 
 
+def test_the_demos_samples_arrive_on_the_demos_day(work, capsys, monkeypatch):
+    """The forwarded email is dated by the demo's clock: received that day, not months before,
+    and its form (dated before that day) is not "in the future"; it is the same referral as
+    the Word form, and its PDF, so one acknowledgement and no "updated referral"."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    assert main(["demo", "--forms-only", "--config", str(work.config_path)]) == 0
+    out = capsys.readouterr().out
+    reason = (work.archive / "duplicate" / "forwarded.eml.reason.txt").read_text()
+    assert "Received: 01/12/2026" in reason and "in the future" not in reason
+    assert "copy of referral FT-2026-00001 with the same answers" in reason
+    assert "referral-complete.pdf: a copy of FT-2026-00001 with the same answers" in out
+    assert "returned on 02/03/2026" not in out
+    assert len(list(work.config.mail_dir.glob("FT-2026-00001_accepted_*.eml"))) == 1
+
+
 def test_demo_goes_round_the_whole_loop(work, capsys):
     """Allocated by the 'co-ordinator', pack made, two missed sessions sent back by the
     'supervisor': the rule suspends family time and the letters and notice are made."""
@@ -84,3 +100,33 @@ def test_status_counts_files_still_in_the_inbox(work, capsys):
     work.drop("forms/referral-complete.docx")
     assert main(["status", "--config", str(work.config_path)]) == 0
     assert "1 file(s) in the inbox not handled yet" in capsys.readouterr().out
+
+
+def test_the_demos_stamps_follow_its_clock(work, capsys):
+    """Weeks into the demo (its clock moved on), the proposal is stamped on the demo's day, so
+    its "Decide by" is not before it; the emails are dated by the same clock; the Sessions
+    sheet gives the child's initials as the emails do."""
+    import email
+    import email.policy
+    import email.utils
+    import re
+
+    import openpyxl
+    assert main(["demo", "--config", str(work.config_path)]) == 0
+    out = capsys.readouterr().out
+    today = dt.date.fromisoformat(re.search(r"today is set to (\d{4}-\d\d-\d\d)", out)[1])
+    book = openpyxl.load_workbook(next(work.config.tracker_dir.glob("*.xlsx")))
+    decisions = book["Decisions"]
+    head = [c.value for c in decisions[1]]
+    row = [c.value for c in decisions[2]]
+    decide_by = row[head.index("Decide by")]
+    decide_by = decide_by.date() if isinstance(decide_by, dt.datetime) else decide_by
+    assert decide_by >= today
+    mail = next(work.config.mail_dir.glob("FT-2026-00001_suspension_*.eml"))
+    with open(mail, "rb") as fh:
+        sent = email.message_from_binary_file(fh, policy=email.policy.default)
+    assert email.utils.parsedate_to_datetime(sent["Date"]).date() == today
+    sessions = book["Sessions"]
+    head = [c.value for c in sessions[1]]
+    assert {r[head.index("Child's initials")] for r in
+            sessions.iter_rows(min_row=2, values_only=True)} == {"TCE"}

@@ -71,6 +71,25 @@ def test_an_email_gives_one_item_per_attached_form(work):
     assert all(i.sender for i in items)
 
 
+def test_a_form_dated_after_its_email_but_not_after_today_is_not_in_the_future(work,
+                                                                              monkeypatch):
+    """The forwarded email's Date header says 2 March 2026 and its form is dated 3 March: read
+    on 1 December the form's date is in the past, so it is a complete referral."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    items = process_file(work.drop("email/forwarded.eml"), work.config, work.profile,
+                         work.ledger)
+    assert [i.outcome for i in items] == ["accepted"]
+    assert "in the future" not in items[0].reason
+
+
+def test_a_form_dated_after_today_is_in_the_future(work, monkeypatch):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-03-02")
+    items = process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
+                         work.ledger)
+    assert items[0].outcome == "incomplete"
+    assert "Date of referral: Tuesday 3 March 2026 is in the future" in items[0].reason
+
+
 def test_a_crash_after_the_commit_finishes_the_move_without_processing_again(work, monkeypatch):
     path = work.drop("forms/referral-complete.docx")
 

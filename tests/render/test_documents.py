@@ -343,6 +343,15 @@ def test_lac_report_before_allocation_says_not_given(tmp_path, nct):
     assert "0 sessions were planned" in text and "Not given" in text
 
 
+def test_a_substitute_bank_holiday_is_said_plainly_once_in_the_letters(tmp_path, nct):
+    # a Monday family: Monday 28 December 2026 is the substitute day for Boxing Day
+    paths = by_name(pack(tmp_path, nct, day="Monday", first_date=dt.date(2026, 12, 21)))
+    letter = " ".join(docx_text(paths["Letter to parent 1.docx"]).split())
+    assert ("Tuesday 29 December 2026 (in place of Monday 28 December 2026 (the substitute "
+            "bank holiday for Boxing Day))") in letter
+    assert "(Boxing Day (substitute day))" not in letter and ")))" not in letter
+
+
 def test_christmas_day_session_replaced_in_the_letters(tmp_path, nct):
     # a Friday family: Christmas Day 2026 is a Friday, so that week's session moves
     paths = by_name(pack(tmp_path, nct, day="Friday", first_date=dt.date(2026, 12, 18)))

@@ -104,3 +104,25 @@ def test_legal_advice_lists_nothing_made(tmp_path, nct):
 def test_no_carer_named_no_carer_letter(tmp_path, nct):
     docs = made(tmp_path, nct, **{"carer.name": None})
     assert CARER_LETTER not in docs and "carer" not in docs[NOTICE].lower()
+
+
+def test_the_email_to_the_social_worker_lists_what_was_made(tmp_path, nct):
+    """The suspension email names every document made, as the notice does (the carer's letter
+    and a by-hand copy included), and names no one."""
+    from pipeline.notify import rule_notice_message
+    item = make_item(referral_values(**{"referral.court_directed": False,
+                                        "family[2].address": None}), flags=[])
+    written = render_suspension_letters(item, make_allocation(nct), nct, tmp_path, PAUSE,
+                                        today=TODAY)
+    msg = rule_notice_message(PAUSE, item, nct, list(written), made=written.made).message
+    for kind in ("plain", "html"):
+        text = flat(msg.get_body((kind,)).get_content().replace("&#39;", "'"))
+        for path in written:
+            if path.name != NOTICE:
+                assert path.name in text, (kind, path.name)
+        assert f"{BY_HAND}: No address on the referral: to be given by hand" in text
+        assert f"{CARER_LETTER}: Ready to send to the carer" in text
+        assert "The letter to the parent (a copy for you)" not in text
+        for name in (PARENT_1, PARENT_2, CARER):
+            assert name not in text
+    assert {a.get_filename() for a in msg.iter_attachments()} == {p.name for p in written}

@@ -260,3 +260,62 @@ def test_dropdowns_list_venues_days_and_staff(desk):
     venues = [c.value for c in lists["A"][1:] if c.value]
     assert venues == [v.name for v in desk.profile.venues]
     assert [c.value for c in wb["Staff"][1]][:4] == ["Name", "Role", "Email", "Hours per week"]
+
+
+def test_the_same_answers_sent_again_are_a_copy_not_an_update(desk, capsys):
+    """A social worker sends the form as Word, then the same answers again (as a PDF, or saved
+    again): one referral, one acknowledgement; the copy is recorded and `status` says so."""
+    from pipeline.cli import main
+    from tests.helpers.allocation_kit import FORM, copied
+    from tests.helpers.paths import FIXTURES
+    pdf = desk.config.state_dir / "referral-complete.pdf"
+    shutil.copyfile(FIXTURES / "forms" / "referral-complete.pdf", pdf)
+    for src in (pdf, copied(FORM, desk.config.state_dir / "saved again.docx")):
+        items = desk.receive(src, arrived=dt.datetime(2026, 11, 20, 10, 0))
+        assert [i.outcome for i in items] == ["duplicate"]
+        assert f"copy of referral {REF} with the same answers" in items[0].reason
+    desk.effects()
+    acks = desk.mails("accepted")
+    assert len(acks) == 1 and "updated" not in acks[0]["Subject"]
+    assert "updated referral" not in (desk.row(REF)["Checked"] or "")
+    assert main(["status", "--config", str(desk.config.base / "family-time.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "Duplicates                 2" in out
+    assert (f"referral-complete.pdf: a copy of {REF} with the same answers (no acknowledgement "
+            "sent)") in out
+
+
+BLACKPOOL = {"Allocated Family Time Supervisor": None, "Allocated Together Worker": "Robin Supervisor-Example"}
+
+
+def _blackpool_desk(root, arrived):
+    from pipeline.commands.init import init_folder
+    init_folder(root, "blackpool")
+    d = Desk(root)
+    d.receive(arrived=arrived)
+    return d
+
+
+def test_a_first_session_later_than_promised_is_made_and_flagged(tmp_path, monkeypatch, capsys):
+    """Blackpool promises a first session within 3 working days: one allocated weeks later
+    still gets its pack, and the Paperwork cell and the digest on `status` say so."""
+    from pipeline.cli import main
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
+    desk = _blackpool_desk(tmp_path / "work", dt.datetime(2026, 11, 23, 9, 0))
+    desk.allocate(REF, **BLACKPOOL)
+    desk.effects()
+    cell = desk.row(REF)["Paperwork"]
+    assert cell.startswith("Pack made 01/12/2026; first session 08/12/2026 is later than the "
+                           "service promises (by 26/11/2026)"), cell
+    assert any(p.name.startswith("Letter to parent") for p in desk.pack(REF))   # made
+    assert main(["status", "--config", str(desk.config.base / "family-time.toml")]) == 0
+    assert f"{REF}: first session 08/12/2026 is later than the service promises" \
+        in capsys.readouterr().out
+
+
+def test_a_first_session_within_the_promise_is_not_flagged(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-04")
+    desk = _blackpool_desk(tmp_path / "work", dt.datetime(2026, 12, 4, 9, 0))
+    desk.allocate(REF, **BLACKPOOL)
+    desk.effects()
+    assert desk.row(REF)["Paperwork"] == "Pack made 04/12/2026"
