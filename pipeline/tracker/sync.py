@@ -162,8 +162,8 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
         cols: dict[str, int] = {}
         for column in sheet.columns:
             col = sp.columns.get(norm_header(hdrs[column.key]))
-            if col is None and edit and column.pipeline:
-                col = pkg.add_header(sp, hdrs[column.key])
+            if col is None and edit:            # a workbook from an older layout (or a
+                col = pkg.add_header(sp, hdrs[column.key])   # column deleted) gets it back
             if col is not None:
                 cols[column.key] = col
         check_col = sp.columns.get(norm_header(spec.check_column))

@@ -125,3 +125,33 @@ def test_suspended_until_in_status_is_one_of_its_cells_choices(tmp_path, monkeyp
     ws = openpyxl.load_workbook(desk.workbook)["Referrals"]
     [dv] = covering(ws, f"{col}2")
     assert allowed(dv) == ["Waiting", "Allocated", "Bridging", "Suspended", "Closed"]
+
+
+def test_an_older_workbook_gets_the_columns_people_now_fill(tmp_path, monkeypatch):
+    """A workbook made before "Contact made on", "Next review" and the IRO's columns existed
+    gets their headings at the end on the next sync, so the co-ordinator has somewhere to type
+    them (the contact figures and review reports read them); what people typed stays put."""
+    from pipeline.commands.init import init_folder
+    from pipeline.config import load_config
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
+    config = load_config(init_folder(tmp_path / "work"))
+    profile = config.load_profile()
+    path = workbook_path(config, profile, 2026)
+    older_workbook(path, profile)
+    newer = ("Contact made on", "Next review", "IRO", "IRO email")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Referrals"]
+    for header in newer:
+        heads = [c.value for c in ws[1]]
+        ws.delete_cols(heads.index(header) + 1)
+    wb.save(path)
+    desk = Desk(tmp_path / "work")
+    desk.receive()
+    ws = openpyxl.load_workbook(desk.workbook)["Referrals"]
+    heads = [c.value for c in ws[1]]
+    assert set(newer) <= set(heads)
+    row = desk.row(REF)
+    assert {k: row[k] for k in TYPED} == TYPED
+    desk.type_in(REF, **{"Contact made on": "01/12/2026"})
+    desk.effects()
+    assert desk.row(REF)["Contact made on"] in ("01/12/2026", dt.datetime(2026, 12, 1))
