@@ -358,9 +358,21 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
     if iro_name:
         ctx.iro = C.ProfessionalCtx(name=iro_name)
     name = _name("lac_report", date=(review or period_to).isoformat())
-    path = _render("lac_report", ctx, out_dir / name, profile, images)
+    path = _render("lac_report", ctx, _unused(out_dir / name), profile, images)
     log.info("paperwork: review report written for %s", item.reference)
     return path
+
+
+def _unused(path: Path) -> Path:
+    """`path`, or "<name> (2).docx" and so on when a report by that name exists: a report
+    already made (perhaps mailed, perhaps with the supervisor's recommendation written in) is
+    never overwritten."""
+    n = 2
+    target = path
+    while target.exists():
+        target = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        n += 1
+    return target
 
 
 def _suspensions(actions: list, period_from: dt.date,
