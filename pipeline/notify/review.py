@@ -4,7 +4,7 @@ the names are in the attached report.
 
 A report made is mailed apart from its making, and only when people have let it go: the
 supervisor writes the recommendation into the saved report in outbox/<REF>/, and someone types
-their name in the Referrals sheet's "Review report checked by" (`hold`: a blank cell, or a
+their name in the Referrals sheet's "Review report checked (name)" (`hold`: a blank cell, or a
 recommendation still blank, is not an answer, so nothing is sent). The file is mailed as
 saved. With no IRO email yet, or the mail server down, the same report waits and is tried
 again (`send_review_report`); the tracker's "Review report" cell, `status` and the digest say
@@ -105,7 +105,7 @@ def read_back(report: Path, profile: Profile) -> tuple[str, str]:
 
 def hold(reference: str, checked_by: str, report: Path, profile: Profile) -> str | None:
     """Why the report may not go yet (a person has not let it go), or None. A blank
-    "Review report checked by" is not an answer, and nor is a recommendation still blank."""
+    "Review report checked (name)" is not an answer, and nor is a recommendation still blank."""
     w = _words()
     where = {"reference": reference, "file": Path(report).name,
              "role": profile.supervisor_role}

@@ -250,7 +250,7 @@ class ReviewReportEffect(Effect):
     (else the referral form's); a report is made the profile's working days before each
     review; the team is told it is ready for the supervisor's recommendation, and it is mailed
     to the IRO, copy to the social worker, once the recommendation is written in the saved
-    file and someone's name is in "Review report checked by". The look is cheap but not free,
+    file and someone's name is in "Review report checked (name)". The look is cheap but not free,
     so it is made at most once an hour per working folder. Making and mailing are recorded
     apart: a report whose email did not go (no IRO email yet, mail server down) is mailed
     again on later passes, the same report, until it goes; the ledger's report_mail says
@@ -310,7 +310,7 @@ class ReviewReportEffect(Effect):
     def send(p: EffectPass, item, review_date: dt.date, iro_email: str, path: Path,
              checked_by: str = "") -> bool:
         """Mail a report made, as saved, once people have let it go (the recommendation
-        written, a name in "Review report checked by"); the ledger says whether it went, and
+        written, a name in "Review report checked (name)"); the ledger says whether it went, and
         why not (looked at again)."""
         from pipeline.notify.review import hold, send_review_report
         held = hold(item.reference, checked_by, path, p.profile)

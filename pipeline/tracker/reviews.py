@@ -1,7 +1,7 @@
 """Reviews as data: each referral's next Looked After Child review and its IRO.
 
 A co-ordinator types `Next review`, `IRO` and `IRO email` into the Referrals sheet, and
-whoever checks the review report types their name in `Review report checked by`
+whoever checks the review report types their name in `Review report checked (name)`
 (form_templates/tracker.toml); while `Next review` is blank, the review date on the referral
 form stands (the form seeds the first review). Reading is allowed while the workbook is open.
 """

@@ -64,7 +64,7 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
     path = Path(session.ledger.report_made(REF, REVIEW))
     # the supervisor writes the recommendation and someone checks it (the gate: see below)
     write_recommendation(path, "Keep weekly sessions at the centre.", "Sam Supervisor-Example")
-    _type(session, **{"Review report checked by": "Jo Checker-Example"})
+    _type(session, **{"Review report checked (name)": "Jo Checker-Example"})
     reviews.send(EffectPass(session.ledger, session.config, profile, time.time(), report),
                  session.ledger.item_by_reference(REF), REVIEW, "", path, "Jo Checker-Example")
     made = path.read_bytes()
@@ -143,19 +143,19 @@ def test_the_report_waits_for_the_recommendation_and_a_name(session, monkeypatch
     assert "to write the recommendation" in _cell(session)
     assert any("ready in outbox/FT-2026-00001/" in t for t in _lines(session, profile))
 
-    _type(session, **{"Review report checked by": "Jo Checker-Example"})   # named, box blank
+    _type(session, **{"Review report checked (name)": "Jo Checker-Example"})   # named, box blank
     settle(2)
     assert not _review_mails(session)
-    assert ("'Review report checked by' says Jo Checker-Example, but the recommendation in "
+    assert ("'Review report checked (name)' says Jo Checker-Example, but the recommendation in "
             f"outbox/{REF}/{path.name} is still blank") in _cell(session)
     assert any("is still blank" in t for t in _lines(session, profile))
 
-    _type(session, **{"Review report checked by": "  "})                    # written, blank name
+    _type(session, **{"Review report checked (name)": "  "})                    # written, blank name
     write_recommendation(path, "Move to fortnightly community sessions.", "Sam Supervisor-Example")
     settle(3)
     assert not _review_mails(session)
 
-    _type(session, **{"Review report checked by": "Jo Checker-Example"})   # both: it goes
+    _type(session, **{"Review report checked (name)": "Jo Checker-Example"})   # both: it goes
     saved = path.read_bytes()
     settle(4)
     settle(5)
