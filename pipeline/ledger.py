@@ -152,6 +152,16 @@ CREATE TABLE IF NOT EXISTS report_mail (
     next_attempt_at  REAL NOT NULL DEFAULT 0,
     PRIMARY KEY (reference, review_date)
 );
+-- Which file each review report's email carried, and who the workbook said had checked it:
+-- a report made again later gets a name of its own, so this file is never overwritten.
+CREATE TABLE IF NOT EXISTS reports_mailed (
+    reference    TEXT NOT NULL,
+    review_date  TEXT NOT NULL,
+    path         TEXT NOT NULL,
+    checked_by   TEXT NOT NULL,
+    sent_at      TEXT NOT NULL,
+    PRIMARY KEY (reference, review_date)
+);
 -- The dates co-ordinators type for the commitments they keep (the tracker's "Contact made
 -- on", "Planning meeting on"), as read: a new row only when what is typed changes, so a past
 -- month's figures can be worked out from the ledger alone. met_on NULL: the cell was cleared.
@@ -485,6 +495,32 @@ class _Sessions:
                        (reference, review_date.isoformat(),
                         _iso(clock.now()) if sent else None, None if sent else error,
                         attempts, 0.0 if sent else now + backoff(attempts, cap=3600.0)))
+
+    def hold_report_mail(self, reference: str, review_date: dt.date, why: str,
+                         now: float, recheck: float) -> None:
+        """The email waits for a person (the recommendation, the checked-by name): looked at
+        again after `recheck` seconds, without the mail server's growing back-off."""
+        with self._tx() as db:
+            db.execute("INSERT INTO report_mail (reference, review_date, sent_at, last_error, "
+                       "attempts, next_attempt_at) VALUES (?, ?, NULL, ?, 0, ?) ON CONFLICT "
+                       "(reference, review_date) DO UPDATE SET last_error = excluded.last_error,"
+                       " next_attempt_at = excluded.next_attempt_at",
+                       (reference, review_date.isoformat(), why, now + recheck))
+
+    def add_report_mailed(self, reference: str, review_date: dt.date, path: Path | str,
+                          checked_by: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO reports_mailed (reference, review_date, path, "
+                       "checked_by, sent_at) VALUES (?, ?, ?, ?, ?)",
+                       (reference, review_date.isoformat(), str(path), checked_by,
+                        _iso(clock.now())))
+
+    def report_mailed(self, reference: str, review_date: dt.date) -> dict | None:
+        """{path, checked_by, sent_at} of the file a review report's email carried, or None."""
+        rows = self._query("SELECT path, checked_by, sent_at FROM reports_mailed WHERE "
+                           "reference = ? AND review_date = ?",
+                           (reference, review_date.isoformat()))
+        return dict(rows[0]) if rows else None
 
     def report_states(self) -> list[dict]:
         """Every review report made with its email's state (reference, review_date, made_at,

@@ -2,10 +2,13 @@
 attached. Like every outside email it carries the reference and the child's initials only;
 the names are in the attached report.
 
-A report made is mailed apart from its making: with no IRO email yet, or the mail server
-down, the same report waits and is tried again (`send_review_report`); the tracker's "Review
-report" cell and `status` say whether it went and why not (form_templates/reports/
-review_mail.toml)."""
+A report made is mailed apart from its making, and only when people have let it go: the
+supervisor writes the recommendation into the saved report in outbox/<REF>/, and someone types
+their name in the Referrals sheet's "Review report checked (name)" (`hold`: a blank cell, or a
+recommendation still blank, is not an answer, so nothing is sent). The file is mailed as
+saved. With no IRO email yet, or the mail server down, the same report waits and is tried
+again (`send_review_report`); the tracker's "Review report" cell, `status` and the digest say
+whether it went and why not (form_templates/reports/review_mail.toml)."""
 
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ from pipeline.profile import Profile
 
 def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
                           report: Path, profile: Profile,
-                          now: dt.datetime | None = None) -> OutgoingMessage:
+                          now: dt.datetime | None = None, written_by: str = "",
+                          checked_by: str = "") -> OutgoingMessage:
     """The report for the review on `review_date`, mailed once (keyed by reference and date)."""
     kind = "review_report"
     key = f"{referral.reference}:{kind}:{review_date.isoformat()}"
@@ -39,6 +43,7 @@ def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
     cc = tuple(a for a in (social_worker, team) if a and a not in to)
     context = {"kind": kind, "reference": referral.reference, "initials": child_initials(values),
                "review_date": review_date, "to_iro": bool(iro),
+               "written_by": written_by, "checked_by": checked_by,
                "service": service_context(profile), "fallback": {"sw": None, "used": None}}
     return service_message(kind, key, profile, templates, to, cc, context,
                            [report] if Path(report).is_file() else [], now)
@@ -52,15 +57,81 @@ def _words() -> dict:
         return tomllib.load(fh)
 
 
+def _flat(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _body_text(doc) -> list[tuple[str, list[list[str]]]]:
+    """The document's body in order: (paragraph text, []) or ("", table rows of cell texts)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    out = []
+    for el in doc.element.body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append((_flat(Paragraph(el, doc).text), []))
+        elif tag == "tbl":
+            out.append(("", [[_flat(c.text) for c in row.cells] for row in Table(el, doc).rows]))
+    return out
+
+
+def read_back(report: Path, profile: Profile) -> tuple[str, str]:
+    """(the recommendation as written, the sign-off's "Written by") from the report as saved:
+    the text between the recommendation's heading and the sign-off's, less the printed prompt.
+    The headings and prompt are the wording's (form_templates/documents/wording.toml)."""
+    from docx import Document
+    from pipeline.render.wording import wording
+    words = wording(profile.id)["lac_report"]
+    heading, prompt = (_flat(t.split("{")[0]) for t in words["boxes"][0][:2])
+    sign_off = _flat(words["sign_off_heading"].split("{")[0])
+    written_label = _flat(words["sign_off"][0][0])
+    body = _body_text(Document(str(report)))
+    start = next((i for i, (t, _) in enumerate(body) if t and t.startswith(heading)), None)
+    end = next((i for i, (t, _) in enumerate(body) if t and t.startswith(sign_off)
+                and (start is None or i > start)), len(body))
+    said: list[str] = []
+    for text, rows in body[(start + 1 if start is not None else end):end]:
+        for part in [text] + [c for row in rows for c in row]:
+            part = _flat(part.replace(prompt, "")) if prompt else part
+            if part:
+                said.append(part)
+    written_by = ""
+    for text, rows in body[end:]:
+        for row in rows:
+            if len(row) >= 2 and row[0] == written_label:
+                written_by = written_by or row[1]
+    return " ".join(said), written_by
+
+
+def hold(reference: str, checked_by: str, report: Path, profile: Profile) -> str | None:
+    """Why the report may not go yet (a person has not let it go), or None. A blank
+    "Review report checked (name)" is not an answer, and nor is a recommendation still blank."""
+    w = _words()
+    where = {"reference": reference, "file": Path(report).name,
+             "role": profile.supervisor_role}
+    if not _flat(checked_by):
+        return w["ready"].format(**where)
+    try:
+        recommendation, _ = read_back(Path(report), profile)
+    except Exception as exc:                    # e.g. half-saved, or not a Word file any more
+        return w["unreadable"].format(error=type(exc).__name__, **where)
+    if not recommendation:
+        return w["blank"].format(checked_by=_flat(checked_by), **where)
+    return None
+
+
 def send_review_report(config, profile: Profile, referral: Item, review_date: dt.date,
-                       iro_email: str, report: Path) -> str | None:
-    """Mail the report already made to the IRO (copy to the social worker). None when the
-    message is written, and sent where SMTP is set; otherwise why not (it is tried again)."""
+                       iro_email: str, report: Path, checked_by: str = "") -> str | None:
+    """Mail the report already made, as saved, to the IRO (copy to the social worker), once
+    someone has checked it. None when the message is written, and sent where SMTP is set;
+    otherwise why not (it is tried again)."""
     from pipeline.notify import MailOutbox          # (one name, so a test can stand in)
     w = _words()
     if not clean_address(iro_email or ""):
         return w["no_iro"]
-    msg = review_report_message(referral, review_date, iro_email, report, profile)
+    _, written_by = read_back(Path(report), profile)
+    msg = review_report_message(referral, review_date, iro_email, report, profile,
+                                written_by=written_by, checked_by=_flat(checked_by))
     outbox = MailOutbox(config, profile)
     if outbox.deliver(msg):
         return None

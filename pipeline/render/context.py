@@ -274,6 +274,17 @@ class QuoteCtx(BaseModel):
     text: str                           # the record's words, as written
 
 
+class SuspensionCtx(BaseModel):
+    """An approved suspension that touched the report's period, for the IRO in plain words."""
+    start: str                          # the first day without family time
+    until: str                          # the last day (the day before the meeting, if set)
+    meeting: str = ""                   # the meeting that ends it; "" when none is set yet
+    missed: list[str] = Field(default_factory=list)   # the sessions missed that led to it
+    court_directed: bool = False
+    approved_by: str = ""               # who approved it (the Decisions sheet)
+    approved_on: str = ""
+
+
 class RecordLineCtx(BaseModel):
     """One session record in the review report's appendix (every count traceable)."""
     date: str
@@ -299,6 +310,7 @@ class LacReportContext(DocumentContext):
     went_well: list[QuoteCtx] = Field(default_factory=list)
     worries: list[QuoteCtx] = Field(default_factory=list)
     appendix: list[RecordLineCtx] = Field(default_factory=list)
+    suspensions: list[SuspensionCtx] = Field(default_factory=list)
 
 
 class SuspensionLetterContext(AgreementContext):

@@ -333,6 +333,7 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
                                      period_to=C.short_date(period_to)))
         images["chart"] = (png, 150)
     quotes = _quotes(records, words or {})
+    suspensions = _suspensions(actions or [], period_from, period_to)
     labels = {row["key"]: row["label"] for row in table}
     appendix = []
     for r in records:
@@ -348,17 +349,48 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
         C.LacReportContext, item, allocation, profile, today=today, title=_title("lac_report"),
         review_date=C.uk_date(review), period_from=C.uk_date(period_from),
         period_to=C.uk_date(period_to), planned_count=len(figures.planned),
-        offered_count=figures.count("offered") if "offered" in labels else 0,
+        offered_count=len(figures.offered),
         to_come_count=len(figures.to_come), suspended_count=len(figures.suspended),
         has_records=bool(records),
         counts=[C.CountCtx(label=label, count=n) for _, label, _, n in figures.rows],
-        significant_events=[C.uk_date(d) for d in events], appendix=appendix, **quotes)
+        significant_events=[C.uk_date(d) for d in events], appendix=appendix,
+        suspensions=suspensions, **quotes)
     if iro_name:
         ctx.iro = C.ProfessionalCtx(name=iro_name)
     name = _name("lac_report", date=(review or period_to).isoformat())
-    path = _render("lac_report", ctx, out_dir / name, profile, images)
+    path = _render("lac_report", ctx, _unused(out_dir / name), profile, images)
     log.info("paperwork: review report written for %s", item.reference)
     return path
+
+
+def _unused(path: Path) -> Path:
+    """`path`, or "<name> (2).docx" and so on when a report by that name exists: a report
+    already made (perhaps mailed, perhaps with the supervisor's recommendation written in) is
+    never overwritten."""
+    n = 2
+    target = path
+    while target.exists():
+        target = path.with_name(f"{path.stem} ({n}){path.suffix}")
+        n += 1
+    return target
+
+
+def _suspensions(actions: list, period_from: dt.date,
+                 period_to: dt.date) -> list[C.SuspensionCtx]:
+    """The suspensions approved (a person's decision, not a proposal) that touched the
+    period, oldest first, for the report to say plainly."""
+    out = []
+    for a in sorted((a for a in actions if a.kind == "suspension" and a.decision == "Approved"
+                     and a.suspended_from and a.suspended_until
+                     and a.suspended_from <= period_to and a.suspended_until >= period_from),
+                    key=lambda a: a.suspended_from):
+        out.append(C.SuspensionCtx(
+            start=C.uk_date(a.suspended_from), until=C.uk_date(a.suspended_until),
+            meeting=C.uk_date(a.meeting_on) if a.meeting_on else "",
+            missed=[C.short_date(d) for d in a.session_dates], court_directed=a.court_directed,
+            approved_by=a.decided_by or "",
+            approved_on=C.uk_date(a.decided_on) if a.decided_on else ""))
+    return out
 
 
 # The record's answer each quoted section of the review report carries (catalogue keys);

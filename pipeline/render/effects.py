@@ -30,6 +30,7 @@ log = logging.getLogger("pipeline.effects")
 ALLOCATION_RETRY = 300.0         # seconds: paperwork waits for a co-ordinator to allocate the row
 REVIEW_LOOKAHEAD_DAYS = 60       # reviews further off than this are not looked at yet
 REVIEW_CHECK_EVERY = 3600.0      # seconds: reviews are looked for at most once an hour
+HOLD_RECHECK = 60.0              # seconds: a report waiting for people is looked at again
 
 
 class PaperworkEffect(Effect):
@@ -247,7 +248,9 @@ def reports_automatically(profile) -> bool:
 class ReviewReportEffect(Effect):
     """Not owed by items: found by date. The review dates are the tracker's `Next review`
     (else the referral form's); a report is made the profile's working days before each
-    review and mailed to the IRO, copy to the social worker. The look is cheap but not free,
+    review; the team is told it is ready for the supervisor's recommendation, and it is mailed
+    to the IRO, copy to the social worker, once the recommendation is written in the saved
+    file and someone's name is in "Review report checked (name)". The look is cheap but not free,
     so it is made at most once an hour per working folder. Making and mailing are recorded
     apart: a report whose email did not go (no IRO email yet, mail server down) is mailed
     again on later passes, the same report, until it goes; the ledger's report_mail says
@@ -300,19 +303,35 @@ class ReviewReportEffect(Effect):
             review = known.get(u.reference)
             if item is None:
                 continue
-            self.send(p, item, u.review_date, review.iro_email if review else "", Path(u.path))
+            self.send(p, item, u.review_date, review.iro_email if review else "", Path(u.path),
+                      review.checked_by if review else "")
 
     @staticmethod
-    def send(p: EffectPass, item, review_date: dt.date, iro_email: str, path: Path) -> bool:
-        """Mail a report made; the ledger says whether it went, and why not (retried)."""
-        from pipeline.notify.review import send_review_report
+    def send(p: EffectPass, item, review_date: dt.date, iro_email: str, path: Path,
+             checked_by: str = "") -> bool:
+        """Mail a report made, as saved, once people have let it go (the recommendation
+        written, a name in "Review report checked (name)"); the ledger says whether it went, and
+        why not (looked at again)."""
+        from pipeline.notify.review import hold, send_review_report
+        held = hold(item.reference, checked_by, path, p.profile)
+        if held is not None:
+            before = p.ledger.report_mail(item.reference, review_date)
+            p.ledger.hold_report_mail(item.reference, review_date, held, p.now, HOLD_RECHECK)
+            if before is None or before.get("last_error") != held:
+                p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
+            p.report.waiting[EffectName.LAC_REPORT] = (
+                f"the review report for {item.reference} is made but not sent: {held}")[:300]
+            return False
         try:
-            why = send_review_report(p.config, p.profile, item, review_date, iro_email, path)
+            why = send_review_report(p.config, p.profile, item, review_date, iro_email, path,
+                                     checked_by)
         except Exception as exc:              # e.g. the service's addresses are not set up
             log_fault(log, "effects: review report mail for %s failed", item.reference)
             why = str(exc)[:300] or type(exc).__name__
         before = p.ledger.report_mail(item.reference, review_date)
         p.ledger.mark_report_mail(item.reference, review_date, why is None, why, now=p.now)
+        if why is None:
+            p.ledger.add_report_mailed(item.reference, review_date, path, checked_by)
         if before is None or before.get("last_error") != why or why is None:
             p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
         if why is not None:
@@ -356,4 +375,5 @@ class ReviewReportEffect(Effect):
                 continue
             p.ledger.add_report(ref, review.date, path, made_on=today)
             p.report.count(self.name)
-            self.send(p, plan.item, review.date, review.iro_email, Path(path))
+            self.send(p, plan.item, review.date, review.iro_email, Path(path),
+                      review.checked_by)

@@ -18,10 +18,11 @@ from pipeline.models import RuleAction, SessionRecord
 class ReviewFigures:
     rows: list[tuple[str, str, str, int]]          # (key, label, short label, count)
     records: list[SessionRecord]                   # the current records of the period, by date
-    planned: list[dt.date]                         # planned dates outside any suspension
-    suspended: list[dt.date]                       # planned dates that fell inside a suspension
+    planned: list[dt.date]                         # every date of the period: the three below
+    suspended: list[dt.date]                       # planned dates inside a suspension, no record
     to_come: list[dt.date]                         # planned dates after today with no record
     by_month: dict[str, dict[str, int]] = field(default_factory=dict)  # "2026-11" -> short -> n
+    offered: list[dt.date] = field(default_factory=list)   # dates that came, or have a record
 
     def count(self, key: str) -> int:
         return next(n for k, _, _, n in self.rows if k == key)
@@ -57,15 +58,19 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
                    actions: list[RuleAction], period_from: dt.date, period_to: dt.date,
                    today: dt.date, rows: list[dict]) -> ReviewFigures:
     """Counts for the period. `planned` is the schedule's dates; `rows` the [[attendance]]
-    table. Offered = planned dates that have come (or have a record), outside suspensions."""
+    table. Every date of the period is counted once, in one of three: offered (a record, or
+    a planned date that has come outside a suspension), inside a suspension (no record), or
+    still to come; "planned" is their sum, so the report's sentence adds up. (A record on a
+    suspended date, or on a date the schedule did not plan, is a session offered.)"""
     recs = sorted((r for r in current(records) if period_from <= r.date <= period_to),
                   key=lambda r: (r.date, r.item_id))
     in_period = sorted({d for d in planned if period_from <= d <= period_to})
-    suspended = [d for d in in_period if suspended_on(d, actions)]
-    kept = [d for d in in_period if d not in set(suspended)]
     recorded = {r.date for r in recs}
+    suspended = [d for d in in_period if suspended_on(d, actions) and d not in recorded]
+    kept = [d for d in in_period if d not in set(suspended)]
     to_come = [d for d in kept if d >= today and d not in recorded]
     offered = sorted((set(kept) - set(to_come)) | recorded)
+    every = sorted(set(offered) | set(suspended) | set(to_come))
     counts: dict[str, int] = {}
     months: dict[str, dict[str, int]] = {}
     shorts = {row["key"]: row.get("short", row["label"]) for row in rows}
@@ -75,7 +80,7 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
             counts[key] = counts.get(key, 0) + 1
             m = months.setdefault(f"{r.date:%Y-%m}", {})
             m[shorts[key]] = m.get(shorts[key], 0) + 1
-    special = {"planned": len(kept), "offered": len(offered), "to_come": len(to_come),
+    special = {"planned": len(every), "offered": len(offered), "to_come": len(to_come),
                "suspended": len(suspended),
                "late": sum(1 for r in recs if (r.late_minutes or 0) > 0
                            and r.outcome in ("Took place", "Ended early"))}
@@ -84,4 +89,5 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
         key = row["key"]
         n = special[key] if key in special else counts.get(key, 0)
         out.append((key, row["label"], row.get("short", row["label"]), n))
-    return ReviewFigures(out, recs, kept, suspended, to_come, dict(sorted(months.items())))
+    return ReviewFigures(out, recs, every, suspended, to_come, dict(sorted(months.items())),
+                         offered=offered)

@@ -1,6 +1,7 @@
 """Reviews as data: each referral's next Looked After Child review and its IRO.
 
-A co-ordinator types `Next review`, `IRO` and `IRO email` into the Referrals sheet
+A co-ordinator types `Next review`, `IRO` and `IRO email` into the Referrals sheet, and
+whoever checks the review report types their name in `Review report checked (name)`
 (form_templates/tracker.toml); while `Next review` is blank, the review date on the referral
 form stands (the form seeds the first review). Reading is allowed while the workbook is open.
 """
@@ -17,7 +18,7 @@ from pipeline.tracker.rows import parse_date
 from pipeline.tracker.typed_rows import typed_rows
 
 
-COLUMNS = {"next_review", "iro_name", "iro_email"}
+COLUMNS = {"next_review", "iro_name", "iro_email", "review_checked_by"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Review:
     iro_name: str = ""
     iro_email: str = ""
     from_tracker: bool = False        # the date came from the tracker (else the referral form)
+    checked_by: str = ""              # who checked the report (blank: it is not sent)
 
 
 def _text(v: Any) -> str:
@@ -49,7 +51,8 @@ def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
         day = values.get("next_review")
         out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
                     "iro_name": _text(values.get("iro_name")),
-                    "iro_email": _text(values.get("iro_email"))}
+                    "iro_email": _text(values.get("iro_email")),
+                    "checked_by": _text(values.get("review_checked_by"))}
     return out
 
 
@@ -63,7 +66,7 @@ def review_of(item, typed: dict[str, Any] | None) -> Review:
     iro = typed.get("iro_name") or _text(values.get("iro.name"))
     return Review(reference=item.reference, date=day or form_date, iro_name=iro,
                   iro_email=typed.get("iro_email") or _text(values.get("iro.email")),
-                  from_tracker=day is not None)
+                  from_tracker=day is not None, checked_by=typed.get("checked_by") or "")
 
 
 def reviews(ledger, config, profile) -> dict[str, Review]:

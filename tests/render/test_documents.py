@@ -358,3 +358,30 @@ def test_christmas_day_session_replaced_in_the_letters(tmp_path, nct):
     letter = docx_text(paths["Letter to parent 1.docx"])
     assert "in place of Friday 25 December 2026 (Christmas Day)" in letter
     assert "Session record 2026-12-25.docx" not in paths
+
+
+def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_to_come(tmp_path, nct):
+    """Offered + suspended + still to come = planned, in the sentence and the table, worded
+    singular or plural; the approved suspension is said: when, why, who approved it."""
+    import re
+    d = [dt.date(2026, 12, 1) + dt.timedelta(days=7 * i) for i in range(7)]
+    recs = [record(d[0], "Took place", 1), record(d[1], "Parent did not attend", 2)]
+    approved = RuleAction(reference="FT-2026-00001", kind="suspension", session_dates=[d[1]],
+                          suspended_from=dt.date(2026, 12, 14),
+                          suspended_until=dt.date(2026, 12, 20), decision="Approved",
+                          decided_by="Jo Manager-Example", decided_on=dt.date(2026, 12, 11))
+    path = render_lac_report(make_item(), make_allocation(nct), nct, tmp_path, recs, d[0],
+                             dt.date(2027, 1, 15), today=dt.date(2026, 12, 16),
+                             actions=[approved])
+    text = " ".join(docx_text(path).split())
+    m = re.search(r"Of (\d+) sessions planned in this period, (\d+) have been offered so far, "
+                  r"(\d+) fell while family time was suspended and was not offered, and (\d+) "
+                  r"are still to come", text)
+    assert m, text
+    planned, offered, suspended, to_come = map(int, m.groups())
+    assert (planned, offered, suspended, to_come) == (7, 2, 1, 4)
+    assert offered + suspended + to_come == planned
+    assert "dates fell" not in text
+    assert ("Family time was suspended from Monday 14 December 2026 until Sunday 20 December "
+            "2026 (no meeting date yet)") in text
+    assert "Jo Manager-Example approved the suspension on Friday 11 December 2026" in text

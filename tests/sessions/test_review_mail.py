@@ -19,6 +19,7 @@ from pipeline.effect import EffectPass, EffectsReport
 from pipeline.effects import EFFECTS, run_effects
 from pipeline.render.effects import ReviewReportEffect
 from tests.helpers.notify_kit import Handler, free_port, with_smtp
+from tests.helpers.review_kit import write_recommendation
 
 REF = "FT-2026-00001"
 RECORDS = Path(__file__).resolve().parent / "records"
@@ -61,6 +62,11 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
     reviews.make_due(EffectPass(session.ledger, session.config, profile, time.time(), report),
                      dt.date(2026, 11, 20))
     path = Path(session.ledger.report_made(REF, REVIEW))
+    # the supervisor writes the recommendation and someone checks it (the gate: see below)
+    write_recommendation(path, "Keep weekly sessions at the centre.", "Sam Supervisor-Example")
+    _type(session, **{"Review report checked (name)": "Jo Checker-Example"})
+    reviews.send(EffectPass(session.ledger, session.config, profile, time.time(), report),
+                 session.ledger.item_by_reference(REF), REVIEW, "", path, "Jo Checker-Example")
     made = path.read_bytes()
     state = session.ledger.report_mail(REF, REVIEW)
     assert state["sent_at"] is None and "no IRO email" in state["last_error"]
@@ -105,3 +111,68 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
     assert _cell(session).startswith("Made 20/11/2026 for the review on 27/11/2026; sent to "
                                      "the IRO 20/11/2026")
     assert not any("made but not sent" in t for t in _lines(session, profile))
+
+
+def _review_mails(session) -> list:
+    return [m for m in session.mail() if "review_report" in m.name]
+
+
+def test_the_report_waits_for_the_recommendation_and_a_name(session, monkeypatch):
+    """Blank 'checked by' is not an answer; a name with the recommendation still blank is not
+    enough; both: one mail, the file as saved, exactly once. Made again: the mailed file kept."""
+    from pipeline.cli import main
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-20")
+    profile = session.profile
+    session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
+    session.allocate()
+    session.record("2026-11-02-took-place-late-written")
+    _type(session, IRO="Robin Reviewer-Example", **{"IRO email": "robin.iro@example.org"})
+    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews.make_due(EffectPass(session.ledger, session.config, profile, time.time(),
+                                EffectsReport()), dt.date(2026, 11, 20))
+    path = Path(session.ledger.report_made(REF, REVIEW))
+    assert path.parent.name == REF
+
+    def settle(hours):
+        run_effects(session.ledger, session.config, profile, now=time.time() + hours * 3600)
+        run_effects(session.ledger, session.config, profile, now=time.time() + hours * 3600 + 90)
+
+    settle(1)                                    # made; nobody has written or checked it
+    assert not _review_mails(session)
+    assert "not sent yet: ready in outbox/FT-2026-00001/" in _cell(session)
+    assert "to write the recommendation" in _cell(session)
+    assert any("ready in outbox/FT-2026-00001/" in t for t in _lines(session, profile))
+
+    _type(session, **{"Review report checked (name)": "Jo Checker-Example"})   # named, box blank
+    settle(2)
+    assert not _review_mails(session)
+    assert ("'Review report checked (name)' says Jo Checker-Example, but the recommendation in "
+            f"outbox/{REF}/{path.name} is still blank") in _cell(session)
+    assert any("is still blank" in t for t in _lines(session, profile))
+
+    _type(session, **{"Review report checked (name)": "  "})                    # written, blank name
+    write_recommendation(path, "Move to fortnightly community sessions.", "Sam Supervisor-Example")
+    settle(3)
+    assert not _review_mails(session)
+
+    _type(session, **{"Review report checked (name)": "Jo Checker-Example"})   # both: it goes
+    saved = path.read_bytes()
+    settle(4)
+    settle(5)
+    [mail] = _review_mails(session)
+    msg = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
+    [attached] = list(msg.iter_attachments())
+    assert attached.get_content() == saved
+    body = " ".join(msg.get_body(preferencelist=("plain",)).get_content().split())
+    assert "written by hand" not in body
+    assert "is Sam Supervisor-Example's" in body and "Jo Checker-Example checked" in body
+    assert session.ledger.report_mailed(REF, REVIEW)["path"] == str(path)
+    assert "sent to the IRO" in _cell(session)
+
+    # `report lac` again for the same review: a new file of its own, the mailed one untouched
+    cfg = str(session.config.base / "family-time.toml")
+    assert main(["report", "lac", REF, "--config", cfg, "--from", "2026-11-02",
+                 "--to", "2026-11-27"]) == 0
+    assert path.read_bytes() == saved
+    assert (path.parent / f"{path.stem} (2).docx").is_file()
+    assert session.ledger.report_mailed(REF, REVIEW)["path"] == str(path)

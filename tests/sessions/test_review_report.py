@@ -83,6 +83,11 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
     assert session.ledger.report_made(REF, dt.date(2026, 11, 27)) is None   # the form's date
     path = session.ledger.report_made(REF, dt.date(2026, 12, 11))
     assert "11 December 2026" in _text(path)
+    # the mail waits for people: the recommendation written, and a name as checked
+    from tests.helpers.review_kit import write_recommendation
+    write_recommendation(path, "Keep weekly sessions.", "Sam Supervisor-Example")
+    reviews.send(run, session.ledger.item_by_reference(REF), dt.date(2026, 12, 11),
+                 "robin.iro@example.org", Path(path), "Jo Checker-Example")
     [mail] = [m for m in session.mail() if "review_report" in m.name]
     msg = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
     assert msg["To"] == "robin.iro@example.org"

@@ -1,0 +1,23 @@
+"""What a supervisor does to a review report in outbox/<REF>/: writes the recommendation into
+its box and their name on the sign-off, and saves it (as Word would, with python-docx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+
+
+def write_recommendation(path: Path | str, text: str, written_by: str = "") -> None:
+    doc = Document(str(path))
+    heads = [i for i, p in enumerate(doc.paragraphs) if "recommendation" in p.text]
+    assert heads, "no recommendation heading in the report"
+    for table in doc.tables:
+        if len(table.rows) == 1 and len(table.columns) == 1:      # the box to write in
+            table.rows[0].cells[0].add_paragraph(text)
+            break
+    for table in doc.tables:
+        for row in table.rows:
+            if written_by and row.cells[0].text.strip() == "Written by":
+                row.cells[1].text = written_by
+    doc.save(str(path))
