@@ -90,30 +90,51 @@ def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
     return out
 
 
-def read_met(config, profile, years=None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+REVIEW_COLUMNS = ("next_review", "status")     # read too when review dates are checked
+
+
+def checks_reviews(profile) -> bool:
+    """The date of the next review is checked too where the Referrals sheet has both the
+    `Next review` column and "Dates to correct" to say what is wrong in."""
+    sheet = _sheet(profile)
+    keys = {c.key for c in sheet.columns} if sheet else set()
+    return {"next_review", "dates_to_correct"} <= keys
+
+
+def checks_anything(profile) -> bool:
+    return bool(promised_met(profile)) or checks_reviews(profile)
+
+
+def read_met(config, profile, years=None, also: tuple[str, ...] = ()
+             ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """(reference -> {promise: the cell's value}, promise -> header) from the workbooks of
-    this year and last (a workbook that cannot be read is skipped)."""
+    this year and last (a workbook that cannot be read is skipped). `also`: other columns of
+    the row read at the same time, by column key (e.g. "next_review")."""
     from pipeline import clock
     from pipeline.tracker.create import headers
     from pipeline.tracker.typed_rows import typed_rows
     sheet = _sheet(profile)
     columns = met_columns(sheet) if sheet else {}
-    if not columns:
+    present = {c.key for c in sheet.columns} if sheet else set()
+    also = tuple(k for k in also if k in present)
+    if not columns and not also:
         return {}, {}
     spec = load_spec(profile=profile)
     if years is None:
         this = clock.today().year
         years = [this - 1, this]
     hdrs = headers(sheet, profile)
-    rows = typed_rows(config, profile, spec, sheet, years, set(columns), "commitments kept")
-    typed = {ref: {columns[k]: v for k, v in values.items() if k in columns}
+    rows = typed_rows(config, profile, spec, sheet, years, set(columns) | set(also),
+                      "commitments kept")
+    names = {**columns, **{k: k for k in also}}
+    typed = {ref: {names[k]: v for k, v in values.items() if k in names}
              for ref, values in rows.items()}
-    return typed, {promise: hdrs[k] for k, promise in columns.items()}
+    return typed, {name: hdrs[k] for k, name in names.items()}
 
 
 def dates_to_correct(ledger, items, profile) -> dict[str, str]:
     """reference -> the "Dates to correct" cell ("" once corrected), for the tracker."""
-    if not promised_met(profile):
+    if not checks_anything(profile):
         return {}
     problems = ledger.met_problems()
     return {i.reference: problems.get(i.reference, "") for i in items

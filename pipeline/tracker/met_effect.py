@@ -1,7 +1,10 @@
 """The commitments-kept effect: whenever the workbook is saved, the dates co-ordinators typed
 for the promises they keep ("Contact made on", "Planning meeting on") are checked and read into
 the ledger (pipeline/tracker/met.py), with when they were read; a date that cannot be accepted
-goes back to the row's "Dates to correct" cell instead. Not owed by items: found by the
+goes back to the row's "Dates to correct" cell instead. The date of the child's next review
+("Next review", or the form's while it is blank) is checked at the same time and said in the
+same cell (pipeline/tracker/reviews.py): it is looked at again each new day too, since a
+review can go by with no report made for it. Not owed by items: found by the
 workbook changing, like a changed allocation. After the tracker (it reads the rows just
 reconciled); the tracker's second run in the same pass writes what is to correct.
 """
@@ -33,12 +36,14 @@ class MetEffect(Effect):
 
     def _now_stamps(self, p: EffectPass) -> tuple:
         from pipeline.tracker import workbook_path
-        this = clock.today().year
-        return tuple(_stamp(workbook_path(p.config, p.profile, y)) for y in (this - 1, this))
+        today = clock.today()
+        stamps = tuple(_stamp(workbook_path(p.config, p.profile, y))
+                       for y in (today.year - 1, today.year))
+        return stamps + (today,) if any(stamps) else stamps
 
     def due(self, p: EffectPass) -> list:
-        from pipeline.tracker.met import promised_met
-        if not promised_met(p.profile):
+        from pipeline.tracker.met import checks_anything
+        if not checks_anything(p.profile):
             return []
         stamps = self._now_stamps(p)
         if not any(stamps) or self._stamps.get(str(p.config.state_dir)) == stamps:
@@ -46,29 +51,50 @@ class MetEffect(Effect):
         return [stamps]
 
     def run(self, due, p: EffectPass) -> None:
-        from pipeline.tracker.met import check_met, read_met
+        from pipeline.tracker.met import REVIEW_COLUMNS, check_met, checks_reviews, read_met
         ledger = p.ledger
-        typed, headers = read_met(p.config, p.profile)
+        review_check = checks_reviews(p.profile)
+        typed, headers = read_met(p.config, p.profile,
+                                  also=REVIEW_COLUMNS if review_check else ())
         today = clock.today()
         read_at = clock.now()
         first: dict[str, object] = {}
-        newest: dict[str, int] = {}
+        latest: dict[str, object] = {}
         for item in ledger.items(outcome="accepted"):
             if item.reference:
                 first.setdefault(item.reference, item)
-                newest[item.reference] = item.id
+                latest[item.reference] = item
         changed = 0
         for ref, values in typed.items():        # rows found in the workbook only: a row not
             item = first.get(ref)                # read leaves the ledger as it was
             if item is None:
                 continue
+            row = {k: values.pop(k, None) for k in REVIEW_COLUMNS}
             checked = check_met(values, headers, item.received_at.date(), today)
+            if review_check:
+                checked.problems += _review_problems(p, ledger, latest[ref], row, headers,
+                                                     item.received_at.date(), today)
             for key, day in checked.dates.items():
                 changed += ledger.record_met(ref, key, day, read_at)
             if ledger.set_met_problem(ref, checked.text):
-                ledger.reopen_effect(newest[ref], EffectName.TRACKER)
+                ledger.reopen_effect(latest[ref].id, EffectName.TRACKER)
                 if checked.text:
                     log.info("effects: %s a commitment date to correct", ref)
         self._stamps[str(p.config.state_dir)] = due[-1]
         if changed:
             p.report.count(self.name, changed)
+
+
+def _review_problems(p: EffectPass, ledger, item, row: dict, headers: dict, received, today
+                     ) -> list[str]:
+    """What is wrong with the row's next review date (pipeline/tracker/reviews.py). A review
+    gone by with no report is said only where reports are made unasked, and not once the
+    referral is closed."""
+    from pipeline.render.effects import reports_automatically
+    from pipeline.tracker.reviews import form_review_date, review_date_problems
+    closed = " ".join(str(row.get("status") or "").split()).casefold() == "closed"
+    return review_date_problems(
+        row.get("next_review"), headers.get("next_review", "Next review"),
+        form_review_date(item), received, today,
+        made=lambda day: ledger.report_made(item.reference, day) is not None,
+        past_matters=reports_automatically(p.profile) and not closed)

@@ -50,6 +50,7 @@ def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
                                   "reviews").items():
         day = values.get("next_review")
         out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
+                    "next_review_typed": bool(_text(day)),
                     "iro_name": _text(values.get("iro_name")),
                     "iro_email": _text(values.get("iro_email")),
                     "checked_by": _text(values.get("review_checked_by"))}
@@ -57,16 +58,60 @@ def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
 
 
 def review_of(item, typed: dict[str, Any] | None) -> Review:
-    """The referral's next review: the tracker's date, else the form's."""
+    """The referral's next review: the tracker's date, else the form's. Something typed in
+    `Next review` that is not a date gives no date (said in "Dates to correct"): the form's
+    date is not used behind the person's back."""
     typed = typed or {}
     values = item.verdict.values if item.verdict else {}
-    form_date = values.get("review.next_date")
-    form_date = form_date if isinstance(form_date, dt.date) else None
+    form_date = form_review_date(item)
     day = typed.get("next_review")
+    if day is None and typed.get("next_review_typed"):
+        form_date = None
     iro = typed.get("iro_name") or _text(values.get("iro.name"))
     return Review(reference=item.reference, date=day or form_date, iro_name=iro,
                   iro_email=typed.get("iro_email") or _text(values.get("iro.email")),
                   from_tracker=day is not None, checked_by=typed.get("checked_by") or "")
+
+
+def form_review_date(item) -> dt.date | None:
+    """The review date written on the referral form, if any."""
+    values = item.verdict.values if item.verdict else {}
+    day = values.get("review.next_date")
+    return day if isinstance(day, dt.date) else None
+
+
+def review_date_problems(value: Any, column: str, form_date: dt.date | None,
+                         received: dt.date, today: dt.date, made, past_matters: bool
+                         ) -> list[str]:
+    """What is wrong with the date of the next review, in plain words naming the fix ([] when
+    nothing is). `value`: what `column` ("Next review") holds (blank: the form's date stands);
+    `made(day)`: a report was made for the review on `day`; `past_matters`: a review gone by
+    with no report is said (a service that makes reports unasked, the referral not closed).
+    Wording: form_templates/commitments.toml [met]."""
+    from pipeline.commitments import _wording
+    from pipeline.dates import short_date
+    w = _wording()["met"]
+    text = _text(value)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if text:
+        day = value if isinstance(value, dt.date) else parse_date(value)
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        what = w["review_column"].format(column=column)
+        if day is None:
+            return [w["review_not_a_date"].format(column=column, text=text)]
+    else:
+        day, what = form_date, w["review_form"].format(column=column)
+        if day is None:
+            return []
+    if day < received:
+        return [w["review_before_referral"].format(what=what, date=short_date(day),
+                                                   received=short_date(received))]
+    if past_matters and day < today and not made(day):
+        return [w["review_past"].format(what=what, date=short_date(day),
+                                        today=short_date(today))]
+    return []
 
 
 def reviews(ledger, config, profile) -> dict[str, Review]:

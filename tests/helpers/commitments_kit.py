@@ -28,12 +28,15 @@ class Team(Desk):
         """The pipeline's today from now on."""
         os.environ["FAMILY_TIME_TODAY"] = day.isoformat()
 
-    def referral(self, arrived: dt.datetime) -> str:
-        """Another child's referral arriving at `arrived` (that day is today); its reference."""
+    def referral(self, arrived: dt.datetime, review: dt.date | None = None) -> str:
+        """Another child's referral arriving at `arrived` (that day is today); its reference.
+        The form's review date is `review`, else ten weeks after it arrives (the fixture's own,
+        21/04/2026, is before these referrals and would be said in "Dates to correct")."""
         self.on(arrived.date())
         self.n += 1
         src = self.config.state_dir / f"referral-{self.n}.docx"
         variant(FORM, src, self.n)
+        with_review_date(src, review or arrived.date() + dt.timedelta(weeks=10))
         items = self.receive(src, name=f"referral-{self.n}.docx", arrived=arrived)
         [ref] = {i.reference for i in items if i.outcome == "accepted"}
         return ref
@@ -48,3 +51,23 @@ class Team(Desk):
         from pipeline.notify.digest import reminders
         self.on(day)
         return [r.text for r in reminders(self.ledger, self.config, self.profile, day)]
+
+
+FORM_REVIEW = dt.date(2026, 4, 21)          # the review date written on the fixture form
+
+
+def with_review_date(path: Path, day: dt.date) -> None:
+    """The form at `path` with another date of the child's next review (the content control's
+    value and the text shown)."""
+    import zipfile
+    with zipfile.ZipFile(path) as zin:
+        parts = [(info, zin.read(info)) for info in zin.infolist()]
+        comment = zin.comment
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            if info.filename == "word/document.xml":
+                data = (data.replace(FORM_REVIEW.isoformat().encode(), day.isoformat().encode())
+                        .replace(FORM_REVIEW.strftime("%d/%m/%Y").encode(),
+                                 day.strftime("%d/%m/%Y").encode()))
+            zout.writestr(info, data)
+        zout.comment = comment
