@@ -162,6 +162,15 @@ CREATE TABLE IF NOT EXISTS reports_mailed (
     sent_at      TEXT NOT NULL,
     PRIMARY KEY (reference, review_date)
 );
+-- What "Review report checked (name)" held when a review report was made: a name left from
+-- the last report, which does not let this one go. Forgotten once the cell is seen holding
+-- anything else (another name, or blank), so the same name typed again then counts.
+CREATE TABLE IF NOT EXISTS report_name_left (
+    reference    TEXT NOT NULL,
+    review_date  TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    PRIMARY KEY (reference, review_date)
+);
 -- The dates co-ordinators type for the commitments they keep (the tracker's "Contact made
 -- on", "Planning meeting on"), as read: a new row only when what is typed changes, so a past
 -- month's figures can be worked out from the ledger alone. met_on NULL: the cell was cleared.
@@ -521,6 +530,28 @@ class _Sessions:
                            "reference = ? AND review_date = ?",
                            (reference, review_date.isoformat()))
         return dict(rows[0]) if rows else None
+
+    def note_report_name_left(self, reference: str, review_date: dt.date, name: str) -> None:
+        """Keep what "Review report checked (name)" held as the report was made (a blank
+        cell is not kept: there is nothing left to refuse)."""
+        name = " ".join((name or "").split())
+        if not name:
+            return
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO report_name_left (reference, review_date, name) "
+                       "VALUES (?, ?, ?)", (reference, review_date.isoformat(), name))
+
+    def report_name_left(self, reference: str, review_date: dt.date) -> str:
+        """The name left in the cell from before the report was made, still there ("" once
+        the cell has been seen holding anything else)."""
+        rows = self._query("SELECT name FROM report_name_left WHERE reference = ? AND "
+                           "review_date = ?", (reference, review_date.isoformat()))
+        return rows[0]["name"] if rows else ""
+
+    def forget_report_name_left(self, reference: str, review_date: dt.date) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM report_name_left WHERE reference = ? AND review_date = ?",
+                       (reference, review_date.isoformat()))
 
     def report_states(self) -> list[dict]:
         """Every review report made with its email's state (reference, review_date, made_at,

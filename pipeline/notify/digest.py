@@ -35,7 +35,8 @@ OVERDUE_SHOWN_WORKING_DAYS = 10      # an overdue contact / planning meeting is 
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str        # significant_late, records_overdue, proposals, not_resubmitted, due, review,
+    kind: str        # significant_late, records_overdue, proposals, not_resubmitted, due,
+                     # dates_to_correct, review,
                      # workload
     text: str        # one line, references and dates only (no names but the worker's own)
 
@@ -157,6 +158,12 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                 if ref in packs else None)
         if late and not met["first_session"]:
             out.append(Reminder("due", f"{ref}: {late}"))
+
+    # dates typed in the tracker that cannot be used (commitments kept, the next review): the
+    # row's "Dates to correct" cell, the same words
+    problems = ledger.met_problems()
+    out += [Reminder("dates_to_correct", f"{ref}: {problems[ref]}")
+            for ref in sorted(problems) if ref in accepted]
 
     # reviews coming with no report, and reports made whose email has not gone
     from pipeline.notify.review import unsent_lines

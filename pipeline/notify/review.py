@@ -4,8 +4,9 @@ the names are in the attached report.
 
 A report made is mailed apart from its making, and only when people have let it go: the
 supervisor writes the recommendation into the saved report in outbox/<REF>/, and someone types
-their name in the Referrals sheet's "Review report checked (name)" (`hold`: a blank cell, or a
-recommendation still blank, is not an answer, so nothing is sent). The file is mailed as
+their name in the Referrals sheet's "Review report checked (name)" (`hold`: a blank cell, the
+name left there from the last report, or a recommendation still blank, is not an answer, so
+nothing is sent). The file is mailed as
 saved. With no IRO email yet, or the mail server down, the same report waits and is tried
 again (`send_review_report`); the tracker's "Review report" cell, `status` and the digest say
 whether it went and why not (form_templates/reports/review_mail.toml)."""
@@ -103,14 +104,23 @@ def read_back(report: Path, profile: Profile) -> tuple[str, str]:
     return " ".join(said), written_by
 
 
-def hold(reference: str, checked_by: str, report: Path, profile: Profile) -> str | None:
+def same_name(a: str, b: str) -> bool:
+    """The same name as typed, whatever the spacing and capitals."""
+    return _flat(a).casefold() == _flat(b).casefold()
+
+
+def hold(reference: str, checked_by: str, report: Path, profile: Profile,
+         left: str = "") -> str | None:
     """Why the report may not go yet (a person has not let it go), or None. A blank
-    "Review report checked (name)" is not an answer, and nor is a recommendation still blank."""
+    "Review report checked (name)" is not an answer, nor is `left` (the name the cell held
+    when this report was made: it was for the last one), nor a recommendation still blank."""
     w = _words()
     where = {"reference": reference, "file": Path(report).name,
              "role": profile.supervisor_role}
     if not _flat(checked_by):
         return w["ready"].format(**where)
+    if _flat(left) and same_name(checked_by, left):
+        return w["left"].format(left=_flat(left), **where)
     try:
         recommendation, _ = read_back(Path(report), profile)
     except Exception as exc:                    # e.g. half-saved, or not a Word file any more

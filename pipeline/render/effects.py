@@ -250,7 +250,9 @@ class ReviewReportEffect(Effect):
     (else the referral form's); a report is made the profile's working days before each
     review; the team is told it is ready for the supervisor's recommendation, and it is mailed
     to the IRO, copy to the social worker, once the recommendation is written in the saved
-    file and someone's name is in "Review report checked (name)". The look is cheap but not free,
+    file and someone's name is in "Review report checked (name)", typed after this report was
+    made (the name the cell held at its making, kept in the ledger, is the last report's and
+    does not count until the cell has been seen holding something else). The look is cheap but not free,
     so it is made at most once an hour per working folder. Making and mailing are recorded
     apart: a report whose email did not go (no IRO email yet, mail server down) is mailed
     again on later passes, the same report, until it goes; the ledger's report_mail says
@@ -312,8 +314,12 @@ class ReviewReportEffect(Effect):
         """Mail a report made, as saved, once people have let it go (the recommendation
         written, a name in "Review report checked (name)"); the ledger says whether it went, and
         why not (looked at again)."""
-        from pipeline.notify.review import hold, send_review_report
-        held = hold(item.reference, checked_by, path, p.profile)
+        from pipeline.notify.review import hold, same_name, send_review_report
+        left = p.ledger.report_name_left(item.reference, review_date)
+        if left and not same_name(checked_by, left):     # seen changed (or cleared) since
+            p.ledger.forget_report_name_left(item.reference, review_date)
+            left = ""
+        held = hold(item.reference, checked_by, path, p.profile, left=left)
         if held is not None:
             before = p.ledger.report_mail(item.reference, review_date)
             p.ledger.hold_report_mail(item.reference, review_date, held, p.now, HOLD_RECHECK)
@@ -374,6 +380,8 @@ class ReviewReportEffect(Effect):
                 p.report.waiting[self.name] = f"a review report could not be made: {exc}"[:300]
                 continue
             p.ledger.add_report(ref, review.date, path, made_on=today)
+            # a name in "Review report checked (name)" now was typed for an earlier report
+            p.ledger.note_report_name_left(ref, review.date, review.checked_by)
             p.report.count(self.name)
             self.send(p, plan.item, review.date, review.iro_email, Path(path),
                       review.checked_by)

@@ -98,19 +98,18 @@ def review_date_problems(value: Any, column: str, form_date: dt.date | None,
         day = value if isinstance(value, dt.date) else parse_date(value)
         if isinstance(day, dt.datetime):
             day = day.date()
-        what = w["review_column"].format(column=column)
         if day is None:
             return [w["review_not_a_date"].format(column=column, text=text)]
+        what = w["review_column"].format(column=column, date=short_date(day))
     else:
-        day, what = form_date, w["review_form"].format(column=column)
+        day = form_date
         if day is None:
             return []
+        what = w["review_form"].format(column=column, date=short_date(day))
     if day < received:
-        return [w["review_before_referral"].format(what=what, date=short_date(day),
-                                                   received=short_date(received))]
+        return [w["review_before_referral"].format(what=what, received=short_date(received))]
     if past_matters and day < today and not made(day):
-        return [w["review_past"].format(what=what, date=short_date(day),
-                                        today=short_date(today))]
+        return [w["review_past"].format(what=what, today=short_date(today))]
     return []
 
 
