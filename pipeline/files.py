@@ -70,3 +70,13 @@ def write_private(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(modified time, size) of a file, None when it cannot be seen: how effects notice that a
+    person saved the tracking workbook without reading it."""
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None

@@ -20,7 +20,7 @@ from pipeline import clock
 from pipeline.effect import Effect, EffectName, EffectPass, Waiting
 import pipeline.tracker.allocation as A
 from pipeline.tracker.sync import read_staff
-from pipeline.files import private_dir
+from pipeline.files import file_stamp, private_dir
 from pipeline.intake import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.validate.calendar import ServiceCalendar
@@ -60,7 +60,7 @@ class PaperworkEffect(Effect):
         from pipeline.tracker import workbook_path
         key = str(p.config.state_dir)
         this = clock.today().year
-        stamps = tuple(_stamp(workbook_path(p.config, p.profile, y)) for y in (this - 1, this))
+        stamps = tuple(file_stamp(workbook_path(p.config, p.profile, y)) for y in (this - 1, this))
         if self._stamps.get(key) == stamps:
             return
         self._stamps[key] = stamps
@@ -189,13 +189,6 @@ def notice_days(profile) -> int | None:
     Northamptonshire)."""
     return getattr(profile.timescales, "change_notice_days", None)
 
-
-def _stamp(path: Path) -> tuple | None:
-    try:
-        st = path.stat()
-        return (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return None
 
 
 def _next_sessions(item, allocation, profile, today: dt.date) -> dt.date | None:

@@ -12,20 +12,13 @@ reconciled); the tracker's second run in the same pass writes what is to correct
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from pipeline import clock
 from pipeline.effect import Effect, EffectName, EffectPass
+from pipeline.files import file_stamp
 
 log = logging.getLogger("pipeline.effects")
 
-
-def _stamp(path: Path) -> tuple | None:
-    try:
-        st = path.stat()
-        return (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return None
 
 
 class MetEffect(Effect):
@@ -37,7 +30,7 @@ class MetEffect(Effect):
     def _now_stamps(self, p: EffectPass) -> tuple:
         from pipeline.tracker import workbook_path
         today = clock.today()
-        stamps = tuple(_stamp(workbook_path(p.config, p.profile, y))
+        stamps = tuple(file_stamp(workbook_path(p.config, p.profile, y))
                        for y in (today.year - 1, today.year))
         return stamps + (today,) if any(stamps) else stamps
 
