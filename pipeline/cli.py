@@ -50,13 +50,44 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from pipeline import clock
     if clock.notice() and args.command != "status":     # status says it in its own output
-        print(clock.notice(), file=sys.stderr)
+        sys.stdout.flush()             # whatever came before goes first, never glued to it
+        print(clock.notice(), file=sys.stderr, flush=True)
+    out = sys.stdout = _EndsLines(sys.stdout)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        sys.stdout = out.stream
+        try:
+            out.end_line()
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
+
+class _EndsLines:
+    """stdout, remembering its last character: every command's output ends with a newline,
+    so nothing written after it (a note on stderr, the shell's prompt) is glued to its last
+    line."""
+
+    def __init__(self, stream):
+        self.stream, self.last = stream, "\n"
+
+    def write(self, text: str) -> int:
+        if text:
+            self.last = text[-1]
+        return self.stream.write(text)
+
+    def end_line(self) -> None:
+        if self.last != "\n":
+            self.stream.write("\n")
+            self.last = "\n"
+        self.stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
 
 
 if __name__ == "__main__":

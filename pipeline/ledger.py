@@ -880,6 +880,14 @@ class Ledger(_Sessions):
         return {r["outcome"]: r["n"] for r in
                 self._query("SELECT outcome, COUNT(*) AS n FROM items GROUP BY outcome")}
 
+    def referral_submissions(self) -> list[tuple[str, str]]:
+        """(reference, outcome) of every referral submission, in the order recorded: cheap
+        enough for `status` on a large ledger (no verdicts read)."""
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        return [(r["reference"], r["outcome"]) for r in self._query(
+            f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
+            f"({marks}) ORDER BY id", REFERRAL_OUTCOMES)]
+
     def oldest_unacknowledged(self) -> Item | None:
         """The oldest referral whose acknowledgement email has not gone yet."""
         marks = ", ".join("?" * len(REFERRAL_OUTCOMES))

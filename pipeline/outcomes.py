@@ -29,6 +29,11 @@ def words(where: str) -> dict[str, str]:
     return {name: o[where] for name, o in _data()["outcomes"].items()}
 
 
+def status_words() -> dict[str, str]:
+    """The `status` lines that are not an outcome (updates of a referral)."""
+    return dict(_data().get("status", {}))
+
+
 def _with(flag: str) -> tuple[str, ...]:
     return tuple(name for name, o in _data()["outcomes"].items() if o.get(flag))
 

@@ -98,6 +98,6 @@ def _month_report(args) -> int:
     finally:
         ledger.close()
     docx, xlsx = write_month_report(figures, profile, config.outbox_dir / "reports")
-    print(f"Figures for {figures.title}: {docx}")
+    print(f"{figures.title}: {docx}")
     print(f"The same figures as a workbook: {xlsx}")
     return 0

@@ -17,6 +17,7 @@ from pipeline.effect import EffectName, Waiting
 HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
 
 OUTCOME_LABELS = outcomes.words("status")     # pipeline/outcomes.toml
+STATUS_WORDS = outcomes.status_words()
 EFFECT_LABELS = {EffectName.TRACKER: "Tracker rows", EffectName.MAIL: "Emails",
                  EffectName.PAPERWORK: "Paperwork packs",
                  EffectName.RULE: "Missed-session letters",
@@ -30,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def gather(ledger, config=None, profile=None) -> dict:
     """The facts `status` shows (kept separate so tests read them without a terminal)."""
-    counts = ledger.counts()
+    recorded = ledger.counts()
+    counts, updates = referral_counts(ledger, recorded)
     waiting = []
     for row in ledger.effect_summary():
         waiting.append({"effect": row["effect"], "count": row["n"],
@@ -55,7 +57,8 @@ def gather(ledger, config=None, profile=None) -> dict:
             mail_pending = [p.describe() for p in MailOutbox(config, profile).pending_report()]
         except Exception:
             pass
-    return {"counts": counts, "total_items": sum(counts.values()),
+    return {"counts": counts, "total_items": sum(recorded.values()),
+            "updates": updates,
             "files": ledger.file_count(),
             "waiting": waiting,
             "workbook_open": sum(w["count"] for w in waiting
@@ -72,6 +75,20 @@ def gather(ledger, config=None, profile=None) -> dict:
             "proposals": _proposal_lines(ledger, profile),
             "copies": _copies(ledger),
             "reminders": _reminders(ledger, config, profile)}
+
+
+def referral_counts(ledger, recorded: dict[str, int]) -> tuple[dict[str, int], int]:
+    """Items by outcome, except that a referral counts once (by reference) under its latest
+    submission's outcome; and how many submissions updated a referral already received."""
+    latest: dict[str, str] = {}
+    sent = 0
+    for reference, outcome in ledger.referral_submissions():
+        latest[reference] = outcome                     # in the order recorded: the latest wins
+        sent += 1
+    counts = {k: n for k, n in recorded.items() if k not in outcomes.REFERRAL_OUTCOMES}
+    for outcome in latest.values():
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts, sent - len(latest)
 
 
 def _copies(ledger) -> list[str]:
@@ -119,6 +136,8 @@ def describe(facts: dict) -> list[str]:
              f"{facts['total_items']})"]
     for key, label in OUTCOME_LABELS.items():
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
+        if key == outcomes.REFERRAL_OUTCOMES[-1]:
+            lines.append(f"  {STATUS_WORDS['updates']:<26} {facts.get('updates', 0)}")
     lines.append("")
     withheld = [w for w in facts["waiting"] if w["kind"] == Waiting.WITHHELD]
     waiting = [w for w in facts["waiting"] if w["kind"] != Waiting.WITHHELD]

@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(config_path, as_json: bool = False):
-    """(config, profile, items, acknowledged) or an exit code after a message for a person."""
+    """(config, profile, items, acknowledged, proposals) or an exit code after a message for a
+    person; proposals are the Decisions sheet's rows as the ledger knows them."""
     from types import SimpleNamespace
 
     from pipeline.commands import folder
@@ -31,6 +32,7 @@ def _load(config_path, as_json: bool = False):
         return 2
     config, profile = opened
     from pipeline.ledger import Ledger
+    from pipeline.sessions.effect import proposal_rows
     from pipeline.tracker.effect import acknowledged as acknowledged_dates
     if not config.ledger_path.exists():
         print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
@@ -40,26 +42,39 @@ def _load(config_path, as_json: bool = False):
     try:
         items = ledger.items()
         acknowledged = acknowledged_dates(ledger, items)
+        proposals = proposal_rows(ledger, profile)
     finally:
         ledger.close()
-    return config, profile, items, acknowledged
+    return config, profile, items, acknowledged, proposals
 
 
 def run(args: argparse.Namespace) -> int:
     loaded = _load(args.config, getattr(args, 'json', False))
     if isinstance(loaded, int):
         return loaded
-    config, profile, items, acknowledged = loaded
+    config, profile, items, acknowledged, proposals = loaded
     from pipeline.tracker import check, sync
     if args.action == "sync":
         report = sync(items, config, profile, acknowledged=acknowledged, full=args.full)
+        if proposals and not (report.waiting or report.problems):
+            from pipeline.tracker.decisions import write_proposals
+            from pipeline.tracker.sync import _message
+            decided = write_proposals(proposals, config, profile)   # the Decisions sheet too
+            report.appended += decided.appended
+            report.updated += decided.updated
+            report.writes += decided.writes
+            report.written += decided.written
+            report.workbooks += [w for w in decided.workbooks if w not in report.workbooks]
+            report.waiting = report.waiting or decided.waiting
+            report.problems += decided.problems
+            report.message = _message(report)
         if args.json:
             print(report.model_dump_json())
         else:
             print(report.message)
         return 1 if report.waiting or report.problems else 0
     try:
-        differences = check(items, config, profile)
+        differences = check(items, config, profile, proposals)
     except Exception as exc:           # a damaged workbook: say so, do not print a traceback
         print(f"The tracking workbook could not be checked: {exc}", file=sys.stderr)
         return 2

@@ -94,21 +94,34 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     by_id = {i.id: i for i in items}
     sections: list[Section] = []
 
-    # 1. referrals received in the month
+    # 1. referrals received in the month, counted by reference: a re-submission (an update,
+    # or a copy) is the same referral, said apart as an update
     s = w["sections"]["referrals"]
-    got = [i for i in items if i.outcome in REFERRAL_OUTCOMES
-           and first <= i.received_at.date() <= last]
-    n = Counter(i.outcome for i in got)
-    reasons = Counter(p.label for i in got if i.outcome == "incomplete" and i.verdict
-                      for p in i.verdict.problems)
-    top = [f"{label} ({k})" for label, k in reasons.most_common(5)]
-    rows = [(s["received"], len(got)), (s["accepted"], n["accepted"]),
-            (s["returned"], n["incomplete"]), (s["old_forms"], n["old_form"])]
+    by_ref = submissions_by_reference(items)
+    got = [ref for ref, subs in by_ref.items() if first <= subs[0].received_at.date() <= last]
+    accepted = sorted(ref for ref, subs in by_ref.items()
+                      if (day := _first_day(subs, ("accepted",))) and first <= day <= last)
+    returned: dict[str, dict[str, set[str]]] = {"incomplete": {}, "old_form": {}}
+    updates = 0
+    for ref, subs in by_ref.items():
+        for k, i in enumerate(subs):
+            if not first <= i.received_at.date() <= last:
+                continue
+            updates += k > 0
+            if i.outcome in returned:
+                labels = returned[i.outcome].setdefault(ref, set())
+                labels.update(p.label for p in (i.verdict.problems if i.verdict else []))
+    reasons = Counter(label for labels in returned["incomplete"].values() for label in labels)
+    top = [f"{label} ({k})" for label, k in
+           sorted(reasons.items(), key=lambda x: (-x[1], x[0]))[:5]]
+    rows = [(s["received"], len(got)), (s["accepted"], len(accepted)),
+            (s["returned"], len(returned["incomplete"])),
+            (s["old_forms"], len(returned["old_form"])), (s["updates"], updates)]
     sections.append(Section("referrals", s["title"], rows,
-                            {label: v for label, v in rows[1:]}, s["chart"],
+                            {label: v for label, v in rows[1:4]}, s["chart"],
                             {s["reasons"]: top}))
 
-    # 2. commitments, for referrals accepted in the month
+    # 2. commitments, once per referral accepted in the month, due from its first submission
     s = w["sections"]["commitments"]
     acked = ledger.done_effects(EffectName.MAIL)
     packed = ledger.done_effects(EffectName.PAPERWORK)
@@ -122,14 +135,15 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     today = last          # judged at the month's end: the same answer whenever it is run
     met: dict[str, list[str]] = defaultdict(list)
     late: dict[str, list[str]] = defaultdict(list)
-    accepted = [i for i in got if i.outcome == "accepted" and i.reference]
     promised = set(due_dates(dt.datetime.combine(first, dt.time(9)), profile))
-    for i in accepted:
-        due = due_dates(i.received_at, profile)
-        due.setdefault("acknowledge", cal.counted_from(i.received_at))
-        typed = kept.get(i.reference, {})
-        done = {"acknowledge": _day(acked.get(i.id)), "allocation": _day(packed.get(i.id)),
-                "first_session": first_held.get(i.reference),
+    for ref in accepted:
+        subs = by_ref[ref]
+        arrived = subs[0].received_at
+        due = due_dates(arrived, profile)
+        due.setdefault("acknowledge", cal.counted_from(arrived))
+        typed = kept.get(ref, {})
+        done = {"acknowledge": _earliest(acked, subs), "allocation": _earliest(packed, subs),
+                "first_session": first_held.get(ref),
                 "contact": typed.get("contact"),
                 "planning_meeting": typed.get("planning_meeting")}
         for key in COMMITMENTS:
@@ -137,9 +151,9 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
                 continue
             when = done[key]
             if when is not None and when <= due[key]:
-                met[key].append(i.reference)
+                met[key].append(ref)
             elif when is not None or due[key] < today:
-                late[key].append(i.reference)
+                late[key].append(ref)
     rows, chart, lists = [], {}, {}
     for key in COMMITMENTS:
         if key in ("contact", "planning_meeting") and key not in promised:
@@ -153,7 +167,7 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
         if pct is not None:
             chart[s[key]] = pct
         if late[key]:
-            lists[f"{s['late']}: {s[key]}"] = sorted(late[key])
+            lists[f"{s['late']}: {s[key]}"] = sorted(set(late[key]))
     sections.append(Section("commitments", s["title"], rows, chart, s["chart"], lists))
 
     # 3. sessions by session date
@@ -187,10 +201,8 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
 
     # 5. referral to first session, for first sessions held in the month
     s = w["sections"]["waiting"]
-    received = {}
-    for i in items:
-        if i.outcome == "accepted" and i.reference and i.reference not in received:
-            received[i.reference] = i.received_at
+    received = {ref: subs[0].received_at for ref, subs in by_ref.items()
+                if _first_day(subs, ("accepted",))}
     waits = sorted((cal.working_days_between(cal.counted_from(received[ref]), day), ref)
                    for ref, day in first_held.items() if first <= day <= last and ref in received)
     rows = [(s["count"], len(waits)),
@@ -218,8 +230,9 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
 
     from pipeline import clock
     made = made or clock.today()
-    return MonthFigures(first, w["title"].format(service=profile.service_name,
-                                                 month=dates.month_year(first)),
+    title = w["title"].format(council=profile.name, service=profile.service_name,
+                              month=dates.month_year(first))
+    return MonthFigures(first, title,
                         w["intro"].format(made=dates.day_month_year(made)), sections)
 
 
@@ -235,6 +248,27 @@ def _bucket(days: int) -> str:
 
 def _day(stamp: str | None) -> dt.date | None:
     return dt.datetime.fromisoformat(stamp).date() if stamp else None
+
+
+def submissions_by_reference(items) -> dict[str, list]:
+    """Each referral's submissions (its first, then updates), by reference: a referral is
+    counted once however many times it was sent. Copies are recorded as duplicates (no
+    reference) and so are not among them."""
+    out: dict[str, list] = defaultdict(list)
+    for i in sorted(items, key=lambda i: (i.received_at, i.id)):
+        if i.outcome in REFERRAL_OUTCOMES and i.reference:
+            out[i.reference].append(i)
+    return dict(out)
+
+
+def _first_day(subs, outcomes) -> dt.date | None:
+    return next((i.received_at.date() for i in subs if i.outcome in outcomes), None)
+
+
+def _earliest(done: dict[int, str], subs) -> dt.date | None:
+    """The first day an effect was done for any submission of the referral."""
+    days = [_day(done[i.id]) for i in subs if done.get(i.id)]
+    return min(days) if days else None
 
 
 # ---------------------------------------------------------------- writing

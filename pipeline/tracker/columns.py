@@ -132,12 +132,22 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
     promised = set(profile.timescales.due_keys())
     if profile.review.report == "promised" and profile.timescales.review_report is not None:
         promised.add("review_report")
-    return _for_service(str(path or TRACKER_SPEC), frozenset(promised))
+    by = None if profile.acceptance.automatic else profile.acceptance.by
+    return _for_service(str(path or TRACKER_SPEC), frozenset(promised),
+                        None if by is None else (by if by != "not stated" else ""))
 
 
 @lru_cache(maxsize=16)
-def _for_service(path: str, promised: frozenset[str]) -> TrackerSpec:
+def _for_service(path: str, promised: frozenset[str],
+                 accepted_by: str | None = None) -> TrackerSpec:
+    """The service's columns; where a person accepts referrals (the profile's [acceptance]),
+    a complete referral is not called accepted before they did."""
     spec = _load(path)
+    if accepted_by is not None:
+        word = spec.words.get("awaiting_acceptance_by" if accepted_by else "awaiting_acceptance",
+                              spec.words.get("accepted", "accepted"))
+        spec = spec.model_copy(update={"words": {**spec.words,
+                                                 "accepted": word.format(by=accepted_by)}})
     sheets = []
     for sheet in spec.sheets:
         columns = [c for c in sheet.columns if not c.promises or set(c.promises) & promised]

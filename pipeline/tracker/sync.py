@@ -407,10 +407,18 @@ def _message(report: SyncReport) -> str:
             f"{report.updated} row(s) corrected in {names}.")
 
 
-def check(items: Iterable[Item], config: Any, profile: Profile) -> list[Difference]:
-    """How the workbook(s) differ from the ledger, without writing anything."""
+def check(items: Iterable[Item], config: Any, profile: Profile,
+          proposals: Iterable[Any] = ()) -> list[Difference]:
+    """How the workbook(s) differ from the ledger, without writing anything.
+
+    `proposals` are the Decisions sheet's rows as the ledger knows them
+    (`sessions.effect.proposal_rows`): without them every proposal's row would look like one
+    the ledger does not have, while sync (which writes them) finds nothing to do."""
+    from pipeline.tracker.decisions import SHEET
     spec = load_spec(profile=profile)
     rows_by_year = row_sources(list(items), spec, None, _layout(spec, profile))
+    for row in proposals:
+        rows_by_year.setdefault(row.year, {}).setdefault(SHEET, {})[row.key] = row
     out: list[Difference] = []
     years = set(rows_by_year) | set(_existing_years(config, profile, spec))
     for year in sorted(years):
