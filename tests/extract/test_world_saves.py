@@ -14,6 +14,7 @@ from pipeline.extract.identify import identify
 from pipeline.process import process_file
 from tests.helpers.hostile_kit import mail_body, mails_by_item
 from tests.helpers.paths import FIXTURES
+from tests.helpers.mailbox import referral_mail
 
 WORLD = FIXTURES / "world"
 ORIGINAL = FIXTURES / "forms" / "referral-complete.docx"
@@ -46,7 +47,7 @@ def test_each_child_becomes_its_own_referral_in_one_file_record(work):
                                                 "two-children.docx (form 2 of 2)"]
     assert work.ledger.file_count() == 1
     run_effects(work.ledger, work.config, work.profile)
-    assert len(list(work.config.mail_dir.glob("*.eml"))) == 2     # one acknowledgement each
+    assert len(referral_mail(work.config.mail_dir)) == 2     # one acknowledgement each
 
 
 def test_an_emailed_file_with_two_forms_gives_two_attachments(tmp_path, work):

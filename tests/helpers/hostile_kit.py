@@ -7,6 +7,7 @@ import email
 import re
 from email import policy
 from pathlib import Path
+from tests.helpers.mailbox import referral_mail
 
 # What a person must never be shown: traces, Python's own names, raw bytes, internals.
 TECHNICAL = re.compile(
@@ -37,7 +38,7 @@ def mail_body(msg) -> str:
 def mails_by_item(mail_dir: Path) -> dict[int, list]:
     """Every message written, by the ledger item its key names."""
     out: dict[int, list] = {}
-    for p in sorted(mail_dir.glob("*.eml")):
+    for p in referral_mail(mail_dir):
         msg = read_mail(p)
         key = str(msg.get("X-Family-Time-Key", ""))
         tail = key.rsplit(":", 1)[-1]

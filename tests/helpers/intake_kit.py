@@ -3,6 +3,8 @@ small waits and crash tools the intake, fault and hostile tests share."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import re
 import shutil
@@ -69,6 +71,19 @@ def variant(src: Path, dest: Path, n: int) -> None:
                 data = data.replace(b"1234567", f"{7000000 + n}".encode())
             zout.writestr(info, data)
         zout.comment = f"copy {n}".encode()
+
+
+def with_review_on(src: Path, dest: Path, day: dt.date) -> Path:
+    """The same .docx form with the child's next review on `day` (the fixtures' 21/04/2026
+    is before the referrals arrive, which the tracker rightly asks to correct)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = (data.replace(b"2026-04-21", day.isoformat().encode())
+                        .replace(b"21/04/2026", day.strftime("%d/%m/%Y").encode()))
+            zout.writestr(info, data)
+    return dest
 
 
 def kill(proc: subprocess.Popen) -> None:

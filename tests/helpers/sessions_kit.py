@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.helpers.paths import FIXTURES, TESTS
+from tests.helpers.mailbox import referral_mail
 
 RECORDS = TESTS / "sessions" / "records"
 FORMS = FIXTURES / "forms"
@@ -76,7 +77,7 @@ class Session:
         wb.save(self.workbook)
 
     def mail(self) -> list[Path]:
-        return sorted(self.config.mail_dir.glob("*.eml"))
+        return referral_mail(self.config.mail_dir)
 
 
 

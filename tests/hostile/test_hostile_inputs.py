@@ -17,6 +17,7 @@ from pipeline.intake import inbox_files, is_ignored
 from pipeline.process import process_file
 from tests.fixtures import make_hostile
 from tests.helpers.hostile_kit import ACTION, CONTROL, assert_plain, mail_body, mails_by_item
+from tests.helpers.mailbox import referral_mail
 
 CASES = make_hostile.CASES
 NEEDS_ACTION = {"unreadable", "not_referral", "old_form", "incomplete"}
@@ -204,7 +205,7 @@ def test_header_injection_adds_no_recipient(make_work):
         path = make_hostile.one(name, build)(work.inbox)[0]
         process_file(path, work.config, work.profile, work.ledger)
     run_effects(work.ledger, work.config, work.profile)
-    raw = b"".join(p.read_bytes() for p in work.config.mail_dir.glob("*.eml"))
+    raw = b"".join(p.read_bytes() for p in referral_mail(work.config.mail_dir))
     assert raw, "no email was written"
     assert b"victim" not in raw.lower().replace(b"=\r\n", b"").replace(b"=\n", b"") or \
         all("victim" not in str(m.get(h, "")).lower()

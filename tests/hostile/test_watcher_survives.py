@@ -18,6 +18,7 @@ from pipeline.process import process_file
 from pipeline.watcher import InboxWatcher
 from tests.fixtures import make_hostile
 from tests.helpers.intake_kit import wait_for
+from tests.helpers.mailbox import referral_mail
 
 KNOWN_BUGS: set[str] = set()            # cases a known bug keeps in the inbox (none now)
 SLOW_BUGS: set[str] = set()              # cases a known bug makes slow (none now)
@@ -68,7 +69,7 @@ def _ack_for(work, name: str) -> Path | None:
         led.close()
     if not ids:
         return None
-    for p in work.config.mail_dir.glob("*.eml"):
+    for p in referral_mail(work.config.mail_dir):
         head = p.read_bytes()[:4000].decode("utf-8", "replace").replace("\r", "")
         keys = [line.split(":", 1)[1].strip() for line in head.split("\n")
                 if line.startswith("X-Family-Time-Key:")]

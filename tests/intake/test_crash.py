@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.ledger import Ledger
 from tests.helpers.intake_kit import kill, variant
+from tests.helpers.mailbox import referral_mail
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -57,7 +58,7 @@ def test_killed_at_random_points_nothing_lost_nothing_doubled(make_work):
     archived = [p.name for p in work.archived()]
     assert sorted(archived) == names                       # archived exactly once
     assert [p for p in work.inbox.iterdir() if not p.name.startswith(".")] == []
-    emails = list(work.config.mail_dir.glob("*.eml"))
+    emails = referral_mail(work.config.mail_dir)
     assert len(emails) == FILES, sorted(p.name for p in emails if not p.name.startswith("FT"))
     assert len(emails) == FILES                           # one acknowledgement per referral
     assert ledger.pending_effects(effect="mail") == []

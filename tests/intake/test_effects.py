@@ -7,16 +7,24 @@ import datetime as dt
 import time
 import types
 
+from pipeline import clock
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
 from pipeline.models import Allocation
 from pipeline.process import process_file
+from tests.helpers.intake_kit import with_review_on
+from tests.helpers.mailbox import referral_mail
+from tests.helpers.paths import FIXTURES
 
 
 def _three(work):
+    """Three forms as they arrive, the referrals' next review dates in the future."""
+    review = clock.today() + dt.timedelta(days=70)
     for fixture in ("forms/referral-complete.docx", "forms/referral-incomplete.docx",
                     "forms/old-2022-referral.docx"):
-        process_file(work.drop(fixture), work.config, work.profile, work.ledger)
+        dropped = work.drop(fixture)
+        with_review_on(FIXTURES / fixture, dropped, review)
+        process_file(dropped, work.config, work.profile, work.ledger)
 
 
 def test_the_tracker_is_synced_once_per_batch(work, monkeypatch):
@@ -64,7 +72,7 @@ def test_mail_the_service_must_set_up_waits_and_status_says_why(work, monkeypatc
     assert waiting["mail"]["count"] == 3
     assert "mailbox is not set" in waiting["mail"]["why"]
     assert work.ledger.oldest_unacknowledged() is not None
-    assert not list(work.config.mail_dir.glob("*.eml"))
+    assert not referral_mail(work.config.mail_dir)
 
 
 def test_a_failed_email_is_retried_later_and_sent_once(work, monkeypatch):
@@ -80,11 +88,11 @@ def test_a_failed_email_is_retried_later_and_sent_once(work, monkeypatch):
     assert [e.status for e in work.ledger.pending_effects(effect="mail")] == ["failed"]
     monkeypatch.setattr(notify, "messages_for", real)
     run_effects(work.ledger, work.config, work.profile)          # not due yet: backoff
-    assert not list(work.config.mail_dir.glob("*.eml"))
+    assert not referral_mail(work.config.mail_dir)
     later = time.time() + 3600
     run_effects(work.ledger, work.config, work.profile, now=later)
     run_effects(work.ledger, work.config, work.profile, now=later)
-    assert len(list(work.config.mail_dir.glob("*.eml"))) == 1
+    assert len(referral_mail(work.config.mail_dir)) == 1
     assert work.ledger.oldest_unacknowledged() is None
 
 

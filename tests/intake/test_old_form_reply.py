@@ -9,6 +9,7 @@ import email.policy
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
 from pipeline.process import process_file
+from tests.helpers.mailbox import referral_mail
 
 SW = "sam.fictional-worker@example.gov.uk"          # in forms/old-2022-referral.docx
 
@@ -18,7 +19,7 @@ def test_an_old_form_is_returned_to_the_social_worker_it_names(work):
                           work.profile, work.ledger)
     run_effects(work.ledger, work.config, work.profile)
     assert item.outcome == "old_form"
-    [path] = work.config.mail_dir.glob("*.eml")
+    [path] = referral_mail(work.config.mail_dir)
     msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert [a.addr_spec for a in msg["To"].addresses] == [SW]
     assert [a.addr_spec for a in msg["Cc"].addresses] == ["familytime@nct.example.org"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline import process as proc
 from pipeline.effects import run_effects
 from pipeline.process import NotYet, process_file, recover
+from tests.helpers.mailbox import referral_mail
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -27,7 +28,7 @@ def test_a_complete_referral_is_accepted_archived_and_acknowledged(work):
     reason = (work.archive / "accepted" / "referral-complete.docx.reason.txt").read_text()
     assert items[0].reference in reason and "Accepted" in reason
     run_effects(work.ledger, work.config, work.profile)
-    assert len(list(work.config.mail_dir.glob("*.eml"))) == 1
+    assert len(referral_mail(work.config.mail_dir)) == 1
     assert work.ledger.oldest_unacknowledged() is None
 
 
@@ -49,7 +50,7 @@ def test_the_same_file_twice_is_a_visible_duplicate_with_no_second_email(work):
     assert first[0].reference in second[0].reason
     assert (work.archive / "duplicate" / "copy.docx").exists()
     run_effects(work.ledger, work.config, work.profile)
-    assert len(list(work.config.mail_dir.glob("*.eml"))) == 1
+    assert len(referral_mail(work.config.mail_dir)) == 1
 
 
 def test_same_name_again_is_archived_beside_the_first(work):

@@ -18,6 +18,7 @@ from pipeline.effects import run_effects
 from pipeline.process import process_file
 from tests.helpers.mime_kit import FORM_SW_EMAIL, docx_with, referral_email
 from tests.helpers.paths import FIXTURES
+from tests.helpers.mailbox import referral_mail
 
 AUTOMATIC_SOURCES = {
     "auto-forwarded": ("Case System <casework@mosaic.example.gov.uk>",
@@ -29,7 +30,7 @@ AUTOMATIC_SOURCES = {
 
 def sent_mail(work) -> list[email.message.EmailMessage]:
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-            for p in sorted(work.config.mail_dir.glob("*.eml"))]
+            for p in referral_mail(work.config.mail_dir)]
 
 
 def referrals_sheet(work) -> dict[str, dict]:
