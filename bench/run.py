@@ -469,7 +469,7 @@ NOTES = [
     "caller waited for one file. `--quick` runs the committed selection (tests/corpus/files); "
     "the full run the corpus at /work/corpus/real or $FAMILY_TIME_CORPUS (bench/build_corpus.py), "
     "skipped with a line in the table when there is none.",
-    "- Mutation testing is not part of this run (it takes long): `python bench/mutation.py`.",
+    "- Mutation testing is not part of this run (it takes long): `python bench/mutation.py`; its results are in bench/MUTATION.md.",
 ]
 
 
