@@ -7,6 +7,7 @@ comment), so the ledger reads each one instead of answering "duplicate".
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import zipfile
@@ -64,13 +65,21 @@ def plan(n: int, groups: list[str] | None = None, seed: int = 9) -> list[tuple[s
 
 
 def unique_copy(src: Path, dest: Path, tag: str) -> Path:
-    """A copy of src at dest whose bytes differ (tag) but whose content reads the same."""
+    """A copy of src at dest whose bytes differ (tag). A .docx is also another child (its
+    CareFirst ID made unique from the tag): the same answers sent again are recorded as a copy
+    with no acknowledgement, which would time less work than a real inbox of referrals does.
+    Other kinds read the same as their source (so a second copy of one is recorded as a copy)."""
     data = src.read_bytes()
     suffix = src.suffix.lower()
     if suffix == ".docx" and zipfile.is_zipfile(src):
-        shutil.copyfile(src, dest)
-        with zipfile.ZipFile(dest, "a") as z:
-            z.comment = f"bench {tag}".encode()
+        child = f"{int(hashlib.sha1(tag.encode()).hexdigest(), 16) % 9_000_000 + 1_000_000}"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                part = zin.read(info)
+                if info.filename == "word/document.xml":
+                    part = part.replace(b"1234567", child.encode())
+                zout.writestr(info, part)
+            zout.comment = f"bench {tag}".encode()
     elif suffix == ".eml":
         dest.write_bytes(f"X-Bench-Copy: {tag}\r\n".encode() + data)
     elif suffix == ".pdf" and data.rstrip().endswith(b"%%EOF"):
