@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 HEAD_LINES = 2                  # a title among a page's first lines (a logo line may come first)
 
 
+
 def read_pdf_all(path: Path, profile=None) -> list[Extraction]:
     """Every form in the PDF, in order; the whole file as one when it holds one form (or
     cannot be cut into whole forms). Never raises for bad input."""
@@ -35,6 +36,8 @@ def read_pdf_all(path: Path, profile=None) -> list[Extraction]:
     if whole.form.status not in ("current", "old"):
         return [whole]
     try:
+        if not _several_titles(path):
+            return [whole]
         return _split(path, whole, profile)
     except Exception:  # noqa: BLE001 - the whole-file answer stands
         log.warning("pdf: could not look for several forms in a file", exc_info=True)
@@ -80,6 +83,29 @@ def _split(path: Path, whole: Extraction, profile) -> list[Extraction]:
         return [unreadable(path, reasons.say("pdf.several_forms_mixed", profile,
                                              count=len(parts)))]
     return [whole]
+
+
+def _several_titles(path: Path) -> bool:
+    """A quick look first (pdfium's plain text of each page, one call a page; no characters,
+    drawn boxes or pypdf): almost every PDF holds one form, and reading it again in full to
+    find that out doubled its cost."""
+    import pypdfium2 as pdfium
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:       # encrypted: the empty password, as the full route opens it
+        doc = pdfium.PdfDocument(str(path), password="")
+    try:
+        if len(doc) < 2:
+            return False
+        texts = []
+        for page in doc:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range().replace("\r\n", "\n"))
+            textpage.close()
+            page.close()
+        return len(form_starts(texts)) > 1
+    finally:
+        doc.close()
 
 
 def form_starts(page_texts: list[str]) -> list[int]:
