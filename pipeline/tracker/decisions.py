@@ -19,7 +19,7 @@ from pipeline.profile import Profile
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import cell_value, parse_date
 from pipeline.tracker.sync import SyncReport, _message, _sync_one, workbook_path
-from pipeline.tracker.typed_rows import typed_rows
+from pipeline.tracker.typed_rows import cell_text, typed_rows
 
 log = logging.getLogger("pipeline.tracker")
 SHEET = "Decisions"
@@ -77,20 +77,13 @@ def _choice(value: Any, choices: list[str]) -> str | None:
     return next((c for c in choices if c.casefold() == text.casefold()), None)
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(str(value or "").split())
-    return text or None
-
-
 def read_decisions(config: Any, profile: Profile, years: Iterable[int]) -> dict[str, Decision]:
     """Proposal key -> what a person wrote; a workbook that cannot be read is skipped."""
     spec = load_spec()
     sheet = spec.sheet(SHEET)
     choices = sheet.column("decision").choices
     return {key: Decision(decision=_choice(v.get("decision"), choices),
-                          decided_by=_text(v.get("decided_by")),
+                          decided_by=cell_text(v.get("decided_by")),
                           decided_on=parse_date(v.get("decided_on")),
                           meeting_on=parse_date(v.get("meeting_on")))
             for key, v in typed_rows(config, profile, spec, sheet, years, set(PERSON),

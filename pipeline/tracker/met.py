@@ -18,6 +18,7 @@ from pipeline.commitments import _wording
 from pipeline.dates import short_date
 from pipeline.tracker.columns import SheetSpec, load_spec
 from pipeline.tracker.rows import parse_date
+from pipeline.tracker.typed_rows import cell_text
 
 
 def met_columns(sheet: SheetSpec) -> dict[str, str]:
@@ -60,12 +61,6 @@ class Checked:
         return w["to_correct"].format(problems=w["separator"].join(self.problems))
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
 def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
               today: dt.date) -> Checked:
     """`typed`: promise -> the cell's value; `headers`: promise -> the column's header."""
@@ -78,7 +73,7 @@ def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
             continue
         day = parse_date(value)
         if day is None:
-            out.problems.append(w["not_a_date"].format(column=column, text=_text(value)))
+            out.problems.append(w["not_a_date"].format(column=column, text=cell_text(value) or ""))
         elif day < received:
             out.problems.append(w["before_referral"].format(
                 column=column, date=short_date(day), received=short_date(received)))

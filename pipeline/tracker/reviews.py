@@ -15,7 +15,7 @@ from typing import Any
 from pipeline import clock
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import parse_date
-from pipeline.tracker.typed_rows import typed_rows
+from pipeline.tracker.typed_rows import cell_text, typed_rows
 
 
 COLUMNS = {"next_review", "iro_name", "iro_email", "review_checked_by"}
@@ -29,10 +29,6 @@ class Review:
     iro_email: str = ""
     from_tracker: bool = False        # the date came from the tracker (else the referral form)
     checked_by: str = ""              # who checked the report (blank: it is not sent)
-
-
-def _text(v: Any) -> str:
-    return " ".join(str(v).split()) if v not in (None, "") else ""
 
 
 def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
@@ -50,10 +46,10 @@ def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
                                   "reviews").items():
         day = values.get("next_review")
         out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
-                    "next_review_typed": bool(_text(day)),
-                    "iro_name": _text(values.get("iro_name")),
-                    "iro_email": _text(values.get("iro_email")),
-                    "checked_by": _text(values.get("review_checked_by"))}
+                    "next_review_typed": bool(cell_text(day)),
+                    "iro_name": cell_text(values.get("iro_name")) or "",
+                    "iro_email": cell_text(values.get("iro_email")) or "",
+                    "checked_by": cell_text(values.get("review_checked_by")) or ""}
     return out
 
 
@@ -67,9 +63,9 @@ def review_of(item, typed: dict[str, Any] | None) -> Review:
     day = typed.get("next_review")
     if day is None and typed.get("next_review_typed"):
         form_date = None
-    iro = typed.get("iro_name") or _text(values.get("iro.name"))
+    iro = typed.get("iro_name") or cell_text(values.get("iro.name")) or ""
     return Review(reference=item.reference, date=day or form_date, iro_name=iro,
-                  iro_email=typed.get("iro_email") or _text(values.get("iro.email")),
+                  iro_email=typed.get("iro_email") or cell_text(values.get("iro.email")) or "",
                   from_tracker=day is not None, checked_by=typed.get("checked_by") or "")
 
 
@@ -91,9 +87,7 @@ def review_date_problems(value: Any, column: str, form_date: dt.date | None,
     from pipeline.commitments import _wording
     from pipeline.dates import short_date
     w = _wording()["met"]
-    text = _text(value)
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
+    text = cell_text(value) or ""
     if text:
         day = value if isinstance(value, dt.date) else parse_date(value)
         if isinstance(day, dt.datetime):

@@ -28,7 +28,7 @@ from pipeline.profile import Profile
 from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
-from pipeline.tracker.typed_rows import typed_rows
+from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
@@ -462,23 +462,10 @@ def read_staff(config: Any, profile: Profile, year: int | None = None) -> list[d
         return []
     out = []
     for name, values in read_rows(pkg, sheet, headers(sheet, profile)).items():
-        person = {k: (_as_text(v) or "") for k, v in values.items()}
+        person = {k: (cell_text(v) or "") for k, v in values.items()}
         person[sheet.key] = name
         out.append(person)
     return out
-
-
-def _as_text(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, float):
-        if 0 <= value < 1:                          # a time of day Excel stores as a fraction
-            minutes = round(value * 24 * 60)
-            return f"{minutes // 60:02d}:{minutes % 60:02d}"
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, dt.date):
-        return short_date(value)
-    return " ".join(str(value).split()) or None
 
 
 def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None = None) -> list[Allocation]:
@@ -504,10 +491,10 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
             v = values.get(key)
             if key == "first_date":
                 fields[key] = v if isinstance(v, dt.date) else parse_date(v)
-                if fields[key] is None and _as_text(v):
-                    fields["first_date_text"] = _as_text(v)     # said back, not guessed
+                if fields[key] is None and cell_text(v):
+                    fields["first_date_text"] = cell_text(v)     # said back, not guessed
             else:
-                text = _as_text(v)
+                text = cell_text(v)
                 for choice in choices.get(key, []):
                     if text and text.casefold() == choice.casefold():
                         text = choice

@@ -7,9 +7,11 @@ and skipped, so the rows of other years still count; a later year's row wins.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, Iterable
 
+from pipeline.dates import short_date
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.create import headers
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
@@ -34,3 +36,18 @@ def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, years:
             continue
         out.update(read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}))
     return out
+
+
+def cell_text(value: Any) -> str | None:
+    """What a person typed in a cell, as text (None for an empty cell): whole numbers without
+    ".0", a time Excel stores as a fraction of a day as hh:mm, a date as dd/mm/yyyy."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, float):
+        if 0 <= value < 1:                          # a time of day Excel stores as a fraction
+            minutes = round(value * 24 * 60)
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, dt.date):
+        return short_date(value)
+    return " ".join(str(value).split()) or None
