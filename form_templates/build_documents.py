@@ -427,10 +427,12 @@ def letter_parent() -> Document:
     return doc
 
 
+CARER_ADDRESS = "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}"   # the carer's letters' address line
+
+
 def letter_carer() -> Document:
     doc = new_document("letter_carer")
-    letter_top(doc, "{{ carer.name }}",
-               "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}",
+    letter_top(doc, "{{ carer.name }}", CARER_ADDRESS,
                "letter_carer.subject")
     para(doc, w("letter_carer.dear"))
     para(doc, w("letter_carer.intro"))
@@ -544,8 +546,7 @@ def suspension_letter_carer() -> Document:
     """The carer's short letter: paused from/until, the sessions not taking place, and the
     social worker confirms when family time resumes."""
     doc = new_document("suspension_letter_carer")
-    letter_top(doc, "{{ carer.name }}",
-               "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}",
+    letter_top(doc, "{{ carer.name }}", CARER_ADDRESS,
                "suspension_letter_carer.subject")
     para(doc, w("suspension_letter_carer.dear"))
     para(doc, w("suspension_letter_carer.paused"))
