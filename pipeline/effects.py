@@ -19,7 +19,7 @@ import logging
 import time
 
 from pipeline.effect import Effect, EffectName, EffectPass, EffectsReport
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.ledger import Ledger
 from pipeline.notify.digest import DigestEffect
 from pipeline.notify.effects import MailEffect, SignificantEventEffect

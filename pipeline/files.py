@@ -2,7 +2,7 @@
 
 This is special-category data about children: what we create is readable by the service
 account only. On POSIX that is chmod; on Windows chmod only flips the read-only bit, so the
-folders' ACLs are set by `family-time init` (pipeline/access.py, with icacls).
+folders' ACLs are set by `family-time init` (pipeline/server/access.py, with icacls).
 
 Temporary files (scratch copies, email attachments, PDF jobs) live under the working folder's
 state/scratch, never the system %TEMP%, so a killed run leaves no child's document behind:

@@ -93,7 +93,7 @@ def _story(config, profile, ledger, watcher, item) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.status import describe, gather
     from pipeline.commands.watch import open_working_folder
-    from pipeline.watcher import InboxWatcher
+    from pipeline.intake.watcher import InboxWatcher
     opened = open_working_folder(args.config)
     if opened is None:
         return 2

@@ -34,7 +34,7 @@ def _line(path: Path, items) -> dict:
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
     from pipeline.effects import run_effects
-    from pipeline.process import NotYet, process_file
+    from pipeline.intake.process import NotYet, process_file
 
     opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
     if opened is None:

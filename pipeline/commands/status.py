@@ -45,7 +45,7 @@ def gather(ledger, config=None, profile=None) -> dict:
     in_inbox = 0
     ignored: list[str] = []
     if config is not None:
-        from pipeline.intake import scan_config, walk_inbox
+        from pipeline.intake.inbox import scan_config, walk_inbox
         owed = {r.source_path for r in unmoved}
         found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
         in_inbox = sum(1 for p in found if str(p) not in owed)
@@ -110,7 +110,7 @@ def _stale_owners(config) -> list[dict]:
     every tracker write until someone deletes it."""
     if config is None:
         return []
-    from pipeline.owners import stale_owner_files
+    from pipeline.intake.owners import stale_owner_files
     return [{"owner_file": str(owner), "document": doc.name}
             for owner, doc in stale_owner_files(config)]
 

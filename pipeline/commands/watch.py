@@ -4,10 +4,11 @@ Watches the inbox (events, or polling on network shares), handles every file exa
 and runs the owed side effects. --once handles the backlog and exits (for a scheduled task).
 
 Before anything is touched: the state folder must be local, the outbox and tracker folders
-must exist, only one `watch` may run per working folder (pipeline/startup.py), and a long-
-running watch waits for an inbox share that is not mounted yet (--once refuses at once).
-Ctrl+C, Ctrl+Break or a service stop ends it within a second; the log also goes to a
-rotating UTF-8 file (--log-file, or [watch] log_file in family-time.toml).
+must exist (pipeline/server/startup.py), only one `watch` may run per working folder
+(pipeline/server/watch_lock.py), and a long-running watch waits for an inbox share that is
+not mounted yet (--once refuses at once). Ctrl+C, Ctrl+Break or a service stop ends it within
+a second; the log also goes to a rotating UTF-8 file (--log-file, or [watch] log_file in
+family-time.toml; pipeline/server/logs.py).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def open_working_folder(config_path=None, create: bool = True, as_json: bool = F
         print(exc, file=sys.stderr)
         return None
     if not create:
-        from pipeline.startup import state_on_network
+        from pipeline.server.startup import state_on_network
         network = state_on_network(config)
         if network:
             print(f"Cannot start: {network}", file=sys.stderr)
@@ -79,8 +80,9 @@ def templates_ready() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.config import ConfigError, load_config
-    from pipeline.console import setup_logging
-    from pipeline.startup import StartupProblem, WatchLock, check
+    from pipeline.server.logs import setup_logging
+    from pipeline.server.startup import StartupProblem, check
+    from pipeline.server.watch_lock import WatchLock
     try:
         log_file = args.log_file or load_config(args.config).log_path
     except ConfigError as exc:
@@ -113,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _watch(args, config, profile, ledger) -> int:
-    from pipeline.watcher import InboxWatcher
+    from pipeline.intake.watcher import InboxWatcher
     watcher = InboxWatcher(config, profile, ledger)
     if args.once:
         n = watcher.run_once()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pipeline.notify as notify
 from pipeline.effect import Effect, EffectName, EffectPass, Waiting
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.effects")
 

@@ -21,7 +21,7 @@ from pipeline.effect import Effect, EffectName, EffectPass, Waiting
 import pipeline.tracker.allocation as A
 from pipeline.tracker.sync import read_staff
 from pipeline.files import file_stamp, private_dir
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.validate.calendar import ServiceCalendar
 

@@ -20,7 +20,7 @@ import pipeline.notify as notify
 import pipeline.render as render
 from pipeline import clock
 from pipeline.effect import Effect, EffectName, EffectPass, Waiting
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.ledger import Ledger
 from pipeline.models import Allocation, is_court_directed
 from pipeline.sessions import proposals as P

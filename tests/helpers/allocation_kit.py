@@ -32,7 +32,7 @@ class Desk:
 
     def receive(self, src: Path = FORM, name: str | None = None,
                 arrived: dt.datetime = dt.datetime(2026, 11, 2, 9, 0)):
-        from pipeline.process import process_file
+        from pipeline.intake.process import process_file
         dest = self.config.inbox_dir / (name or src.name)
         shutil.copyfile(src, dest)
         os.utime(dest, (arrived.timestamp(), arrived.timestamp()))

@@ -37,7 +37,7 @@ class Session:
 
     def process(self, src: Path, arrived: dt.datetime, name: str | None = None):
         from pipeline.effects import run_effects
-        from pipeline.process import process_file
+        from pipeline.intake.process import process_file
         items = process_file(self.drop(src, arrived, name), self.config, self.profile,
                              self.ledger)
         report = run_effects(self.ledger, self.config, self.profile)

@@ -11,7 +11,7 @@ from pipeline import clock
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
 from pipeline.models import Allocation
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.intake_kit import with_review_on
 from tests.helpers.mailbox import referral_mail
 from tests.helpers.paths import FIXTURES

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import intake
-from pipeline.intake import Claims, SettleTracker, choose_mode, is_ignored, mount_fstype
+from pipeline.intake import inbox as intake
+from pipeline.intake.inbox import Claims, SettleTracker, choose_mode, is_ignored, mount_fstype
 
 
 @pytest.mark.parametrize("name", ["~$ferral.docx", ".~lock.referral.docx#", "x.tmp", "a.part",

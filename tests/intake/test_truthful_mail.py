@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.mime_kit import FORM_SW_EMAIL, docx_with, referral_email
 from tests.helpers.paths import FIXTURES
 from tests.helpers.mailbox import referral_mail

@@ -25,7 +25,7 @@ def folder(tmp_path):
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
-    from pipeline.process import process_file
+    from pipeline.intake.process import process_file
     config_path = init_folder(tmp_path / "work")
     config = load_config(config_path)
     profile = config.load_profile()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.access as access
+import pipeline.server.access as access
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.startup import state_on_network
+from pipeline.server.startup import state_on_network
 from pipeline.tracker import sync, workbook_path
 from tests.helpers.tracker_kit import accepted
 

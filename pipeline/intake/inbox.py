@@ -5,7 +5,7 @@ config.watch.settle_seconds (five times that while it is empty, as a file being
 created often is) AND it opens for reading. A sharing violation, permission error
 or EBUSY means "not yet", never a failure (paperless-ngx #432, #9698 never retried those).
 Word lets others read a document it has open, so a document with a live Office owner file
-(`~$...`, pipeline/owners.py) waits too: moving it would fail on Windows.
+(`~$...`, pipeline/intake/owners.py) waits too: moving it would fail on Windows.
 An in-flight set stops the same path being handled twice at once (paperless #13511).
 """
 
@@ -29,15 +29,6 @@ BUSY_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY",
 WINDOWS_SHARING = {32, 33}           # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 FILE_ATTRIBUTE_HIDDEN = 0x2
 EMPTY_SETTLE_FACTOR = 5              # an empty file is usually one still being created: wait longer
-
-
-def log_fault(logger, message: str, *args) -> None:
-    """Log an unexpected fault without its text: exception messages can hold file names
-    (often a child's name), so the error line has the type only; the detail is at DEBUG."""
-    import sys as _sys
-    exc = _sys.exc_info()[1]
-    logger.error(message + " (%s)", *args, type(exc).__name__ if exc else "error")
-    logger.debug("detail", exc_info=True)
 
 
 def is_ignored(path: Path) -> bool:
@@ -152,7 +143,7 @@ class SettleTracker:
                 self.last_busy[path] = type(exc).__name__
                 return "wait"
             raise
-        from pipeline.owners import open_in_office
+        from pipeline.intake.owners import open_in_office
         if open_in_office(path):
             self.last_busy[path] = "open in Word or Excel"
             return "wait"
