@@ -4,7 +4,8 @@ Order matters for never losing or doubling a referral: the ledger commits first 
 transaction per file, with the effects it owes), and only then is the original moved out of
 the inbox. A file whose row committed but was not moved (a crash, a locked file) is moved at
 the next look, never processed twice. A transient problem (the file is locked, the ledger is
-busy) leaves the file where it is for the next try; anything else gets an outcome.
+busy, the tracking workbook cannot be read to tell a new referral from an update) leaves the
+file where it is for the next try; anything else gets an outcome.
 
 The rules it applies live beside it: one referral per child (same_child.py), which referral
 a session record belongs to (pipeline/sessions/linking.py); the words are data
@@ -26,6 +27,7 @@ import pipeline.validate as validate
 from pipeline import clock
 from pipeline.dates import short_datetime
 from pipeline.effect import EffectName
+from pipeline.errors import WorkbookUnreadable
 from pipeline.extract.reasons import say
 from pipeline.files import private_dir, scratch_name
 from pipeline.intake.archive import archive_name, archive_original, reason_text
@@ -60,6 +62,11 @@ def read_file(path: Path, profile) -> list:
 
 class NotYet(Exception):
     """The file cannot be handled right now (locked, still being written): try again later."""
+
+
+class WaitingForWorkbook(NotYet):
+    """The tracking workbook cannot be read, so a new referral cannot yet be told from an
+    update of a closed one: the file waits rather than be recorded on a guess."""
 
 
 def sha256_of(path: Path) -> str:
@@ -142,6 +149,13 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
                                             config, profile)
         except sqlite3.OperationalError as exc:
             raise NotYet(f"ledger busy: {exc}") from exc
+        except WorkbookUnreadable:
+            # whether the child's earlier referral was closed cannot be read: never guess
+            # (an update of a closed referral would be recorded for ever); no OSError cause,
+            # so waiting on the workbook never counts towards setting the file aside
+            log.warning("file %s: waits until the tracking workbook can be read",
+                        digest[:12])
+            raise WaitingForWorkbook("the tracking workbook cannot be read") from None
     try:
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size, received_at=received,

@@ -3,8 +3,10 @@
 A copy of the same form in the same email is kept with the first; a referral for a child
 with an open referral updates it (same reference), or is recorded as a copy when every answer
 reads the same; one for a child whose referral a co-ordinator closed in the tracker is a new
-referral naming the old reference (whether it was closed is read from the workbook). The
-words are form_templates/intake/reasons.toml's [same_child].
+referral naming the old reference. Whether it was closed is read from the workbook, and when
+the workbook cannot be read the decision is not guessed: WorkbookUnreadable is raised and the
+file waits (pipeline/intake/process.py). The words are form_templates/intake/reasons.toml's
+[same_child].
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, prof
                            ) -> list[ItemDraft]:
     """A child (CareFirst ID) has one open referral: a copy of the same form in the same email
     is kept with the first; a new referral for a child already referred updates the open one
-    (same reference); one for a child whose referral was closed names the old reference."""
+    (same reference); one for a child whose referral was closed names the old reference.
+
+    Raises WorkbookUnreadable (pipeline/errors.py) when whether the referral was closed
+    cannot be read: nothing is decided, the caller leaves the file for the next try."""
     first_of_case: dict[str, ItemDraft] = {}
     closed: set[str] | None = None
     for d in drafts:
@@ -79,7 +84,8 @@ def _copy_of(d: ItemDraft, earlier: Item, profile=None) -> None:
 
 
 def _closed_references(config, profile) -> set[str]:
-    """References whose Status a co-ordinator set to Closed in the tracker."""
-    from pipeline.tracker import allocations_or_none
-    return {ref for ref, a in allocations_or_none(config, profile).items()
+    """References whose Status a co-ordinator set to Closed in the tracker (raises
+    WorkbookUnreadable rather than answer "none" for a workbook it could not read)."""
+    from pipeline.tracker import allocations_or_unreadable
+    return {ref for ref, a in allocations_or_unreadable(config, profile).items()
             if (a.status or "").strip().casefold() == "closed"}
