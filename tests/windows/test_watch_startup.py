@@ -17,8 +17,8 @@ import pytest
 
 import pipeline.server.startup as startup
 from pipeline.cli import main
-from pipeline.commands.watch import serve
 from pipeline.intake.watcher import InboxWatcher
+from pipeline.server.service import serve
 from pipeline.server.startup import StartupProblem, wait_for_inbox
 from pipeline.server.watch_lock import WatchLock
 from tests.helpers.intake_kit import kill, wait_for
