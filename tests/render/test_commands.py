@@ -18,14 +18,20 @@ from tests.helpers.render_kit import assert_clean, docx_text
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
+#: The pipeline's today for every test here: the allocations below start on 2 December 2026,
+#: so the referral arrives the week before, whatever the machine's clock says.
+TODAY = "2026-11-25"
+
+
 @pytest.fixture
-def folder(tmp_path):
+def folder(tmp_path, monkeypatch):
     import shutil
 
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
     from pipeline.process import process_file
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config_path = init_folder(tmp_path / "work")
     config = load_config(config_path)
     profile = config.load_profile()
