@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from pipeline import clock
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 from pipeline.extract.reasons import say
 from pipeline.ledger import AlreadyRecorded, ItemDraft, Ledger
 from pipeline.paths import FORM_TEMPLATES

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 
 HELP = "Make the paperwork pack (agreement, letters, session records) for allocated referrals."
 
