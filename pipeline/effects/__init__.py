@@ -3,7 +3,7 @@ workbook, a date or the clock makes due), after the file's transaction has commi
 
 One module per effect (mail, significant_event, tracker, commitments_met, paperwork,
 review_report, rule, digest) keeps the contract in contract.py; this module holds their
-ORDER, which is a rule (tests/effects/test_order.py pins it):
+ORDER, which is a rule (tests/sessions/test_effect_order.py pins it):
 - the missed-session rule before the tracker, so "Suspended until" goes in the same sync as
   the session's row; then the significant-event email (the social worker hears at once);
 - mail before the tracker, so the tracker's "acknowledged" column is filled in the same sync;
