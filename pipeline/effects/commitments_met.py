@@ -5,8 +5,9 @@ goes back to the row's "Dates to correct" cell instead. The date of the child's 
 ("Next review", or the form's while it is blank) is checked at the same time and said in the
 same cell (pipeline/tracker/reviews.py): it is looked at again each new day too, since a
 review can go by with no report made for it. Not owed by items: found by the
-workbook changing (pipeline/tracker/saves.py), like a changed allocation. After the tracker (it reads the rows just
-reconciled); the tracker's second run in the same pass writes what is to correct.
+workbook changing (pipeline/tracker/saves.py), like a changed allocation. After the tracker
+(it reads the rows just reconciled); the tracker's second run in the same pass writes what
+is to correct.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from pipeline import clock
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.intake import log_fault
 from pipeline.sessions import proposals as P
-from pipeline.sessions.actions import follow_up, open_proposals, proposal_rows, rule_due, _year
+from pipeline.sessions.actions import (follow_up, open_proposals, proposal_rows,
+                                      referral_year, rule_due)
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import every_workbook_stamps
 
@@ -103,7 +104,8 @@ class RuleEffect(Effect):
         pending = open_proposals(ledger)
         if not pending:
             return
-        years = {_year(ledger, sa.action.reference, sa.created_at.date()) for sa in pending}
+        years = {referral_year(ledger, sa.action.reference, sa.created_at.date())
+                 for sa in pending}
         decisions = read_decisions(p.config, p.profile, years)
         allocations = None
         for sa in pending:
@@ -145,7 +147,8 @@ class RuleEffect(Effect):
                                        "made or sent; they will be tried again")
         if item_id is not None:
             run.failing.add(item_id)
-            p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED, why, waiting=Waiting.ERROR)
+            p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED, why,
+                                 waiting=Waiting.ERROR)
 
     def _retrack(self, sa, p: EffectPass) -> None:
         if sa.item_id is not None:

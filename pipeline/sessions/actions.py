@@ -52,7 +52,8 @@ def open_proposals(ledger: "Ledger") -> list:
                                       and sa.action.meeting_on is None)]
 
 
-def _year(ledger: "Ledger", reference: str, fallback: dt.date) -> int:
+def referral_year(ledger: "Ledger", reference: str, fallback: dt.date) -> int:
+    """The year of the workbook a referral's rows (and its proposals') are in."""
     referral = ledger.item_by_reference(reference)
     return referral.received_at.year if referral else fallback.year
 
@@ -72,7 +73,7 @@ def proposal_rows(ledger: "Ledger", profile) -> list:
         referral = ledger.item_by_reference(a.reference)
         created = sa.created_at.date()
         rows.append(ProposalRow(key=proposal_key(sa.id),
-                                year=_year(ledger, a.reference, created), values={
+                                year=referral_year(ledger, a.reference, created), values={
             "proposal": proposal_key(sa.id), "reference": a.reference, "what": P.what(a),
             "why": P.why(a, referral, profile), "who_decides": P.who_decides(referral, profile),
             "decide_by": P.decide_by(created, profile),
