@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline import clock
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 from pipeline.files import private_dir
 from pipeline.models import Item, Outcome, RuleAction, SessionRecord, Verdict
 from pipeline.outcomes import REFERRAL_OUTCOMES, RESUBMITTABLE, email_folder, takes_reference

@@ -22,12 +22,12 @@ import pipeline.validate as validate
 from pipeline import clock
 from pipeline.archive import archive_name, archive_original, reason_text
 from pipeline.dates import short_date, short_datetime
-from pipeline.effect import EffectName
+from pipeline.effects.contract import owe, owed_by
 from pipeline.files import private_dir, scratch_name
 from pipeline.intake import is_busy_error, log_fault
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.models import Item, SessionRecord, Verdict
-from pipeline.outcomes import MAIL_OUTCOMES, REFERRAL_OUTCOMES, outcome_of
+from pipeline.outcomes import REFERRAL_OUTCOMES, outcome_of
 from pipeline.sessions.record import session_record, unanswered_valid_reason
 
 log = logging.getLogger("pipeline.process")
@@ -123,13 +123,12 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             # reason reaches the reason file, the tracker and the team's email
             log_fault(log, "file %s: could not be processed", digest[:12])
             internal_error = True
-            drafts = [ItemDraft(original_name=path.name, outcome="unreadable",
+            drafts = [owe(ItemDraft(original_name=path.name, outcome="unreadable",
                                 reason="This file could not be processed because of a fault in "
                                        "the Family Time pipeline, not in the form. It is kept "
                                        "in archive/failed; please ask IT to look at the "
                                        "pipeline's log, and process the form by hand "
-                                       "meanwhile.",
-                                effects=[EffectName.TRACKER, EffectName.MAIL])]
+                                       "meanwhile."))]
     if not internal_error:
         try:
             drafts = one_referral_per_child(link_sessions(drafts, ledger, profile), ledger,
@@ -291,7 +290,7 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
         if has_form and d.outcome == "not_referral":
             # e.g. the signed agreement sent with the referral: kept, no "attention" email
             d.reason = f"Sent with a form in the same email; kept with it. {d.reason}".strip()
-            d.effects = [EffectName.TRACKER]
+            d.effects = owed_by(d, mail=False)
         drafts.append(d)
     return drafts
 
@@ -356,18 +355,13 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
     case = verdict.values.get(CASE_KEY) or extraction.fields.get(CASE_KEY)
     if isinstance(case, list):
         case = " ".join(case)
-    effects = [EffectName.TRACKER]
-    if outcome in MAIL_OUTCOMES:
-        effects.append(EffectName.MAIL)
-    if outcome == "accepted":
-        effects.append(EffectName.PAPERWORK)
     src = email or extraction
     agreement = bool(email is not None and validate.agreement_in_email(email, extraction))
-    return ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
+    return owe(ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
                      case_id=normalise_case_id(case) if outcome != "not_referral" else None,
                      sender=src.sender, subject=src.subject,
                      auto_submitted=bool(src.auto_submitted), verdict=verdict,
-                     agreement_attached=agreement, effects=effects)
+                     agreement_attached=agreement))
 
 
 # ---------------------------------------------------------------- session records
@@ -421,9 +415,7 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
         if d.session.late_recording:
             d.reason += " Written later than the recording deadline."
         d.reason += _replacement_note(d.session, ledger)
-        d.effects = [EffectName.RULE, EffectName.TRACKER]
-        if d.session.significant_event:
-            d.effects.insert(0, EffectName.SIGNIFICANT_EVENT)
+        d.effects = owed_by(d)
     return drafts
 
 
@@ -446,7 +438,7 @@ def _replacement_note(record: SessionRecord, ledger: Ledger) -> str:
 
 def _to_attention(d: ItemDraft, reason: str) -> None:
     d.outcome, d.reason = "session_attention", reason
-    d.effects = [EffectName.TRACKER, EffectName.MAIL]
+    d.effects = owed_by(d)
 
 
 # ---------------------------------------------------------------- one child, one referral
@@ -466,7 +458,8 @@ def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, prof
             continue
         if d.case_id in first_of_case:
             first = first_of_case[d.case_id]
-            d.outcome, d.effects = "duplicate", [EffectName.TRACKER]
+            d.outcome = "duplicate"
+            d.effects = owed_by(d)
             d.reason = (f"A copy of the form '{first.original_name}' sent in the same email; "
                         "kept with it as one referral.")
             continue
@@ -504,7 +497,8 @@ def same_answers(d: ItemDraft, earlier: Item) -> bool:
 
 def _copy_of(d: ItemDraft, earlier: Item) -> None:
     """One referral, not an update: recorded as a duplicate copy, with no acknowledgement."""
-    d.outcome, d.effects, d.linked_to = "duplicate", [EffectName.TRACKER], earlier.id
+    d.outcome, d.linked_to = "duplicate", earlier.id
+    d.effects = owed_by(d)
     d.reason = (f"A copy of referral {earlier.reference} with the same answers (received as "
                 f"'{earlier.original_name}' on {short_datetime(earlier.received_at)}); it is "
                 "the same referral, so no acknowledgement was sent.")
@@ -525,5 +519,5 @@ def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger) -> It
     reason = (f"The same file was already received on {when}"
               + (f" (reference {ref})" if ref else "")
               + "; it was not processed again and no email was sent.")
-    return ItemDraft(original_name=name, outcome="duplicate", reason=reason,
-                     linked_to=items[0].id if items else None, effects=[EffectName.TRACKER])
+    return owe(ItemDraft(original_name=name, outcome="duplicate", reason=reason,
+                         linked_to=items[0].id if items else None))

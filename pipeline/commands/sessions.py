@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def gather(ledger, reference: str, profile, config=None, today: dt.date | None = None) -> dict:
     """The facts shown (separate from printing, so tests read them without a terminal)."""
-    from pipeline.sessions.effect import rule_due
+    from pipeline.sessions.actions import rule_due
     from pipeline.tracker import allocations_or_none
     today = today or clock.today()
     allocation = allocations_or_none(config, profile).get(reference) if config is not None \

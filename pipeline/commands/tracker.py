@@ -32,8 +32,8 @@ def _load(config_path, as_json: bool = False):
         return 2
     config, profile = opened
     from pipeline.ledger import Ledger
-    from pipeline.sessions.effect import proposal_rows
-    from pipeline.tracker.effect import acknowledged as acknowledged_dates
+    from pipeline.sessions.actions import proposal_rows
+    from pipeline.tracker.cells import acknowledged as acknowledged_dates
     if not config.ledger_path.exists():
         print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
               f"nothing to reconcile.", file=sys.stderr)

@@ -9,7 +9,8 @@ session) today or tomorrow and not met (the service's own commitments), and a co
 planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS,
 once the team records that promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
-weekly sessions.
+weekly sessions. The effect that mails it once a working day is
+pipeline/effects/digest.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline import clock, dates
-from pipeline.effect import Effect, EffectName, EffectPass
 
 log = logging.getLogger("pipeline.effects")
 
@@ -194,35 +194,6 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                 out.append(Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
                                                 f"limit is {most})"))
     return out
-
-
-class DigestEffect(Effect):
-    """Found by the clock: once a working day, at or after the profile's digest time, one
-    email to the team inbox (idempotent by the day: its key is digest:<date>)."""
-    name = EffectName.DIGEST
-
-    def __init__(self):
-        self._sent: set[tuple[str, dt.date]] = set()
-
-    def due(self, p: EffectPass) -> list:
-        from pipeline.validate.calendar import ServiceCalendar
-        today = clock.today()
-        key = (str(p.config.state_dir), today)
-        at = _setting(p.profile, "digest_time", DIGEST_TIME)
-        now = dt.datetime.fromtimestamp(p.now).time() if p.now else dt.time(0)
-        if key in self._sent or now < at or not ServiceCalendar(p.profile).is_working_day(today):
-            return []
-        return [today]
-
-    def run(self, due, p: EffectPass) -> None:
-        from pipeline.notify import MailOutbox
-        for today in due:
-            self._sent.add((str(p.config.state_dir), today))
-            lines = reminders(p.ledger, p.config, p.profile, today)
-            if not lines:
-                continue
-            if MailOutbox(p.config, p.profile).deliver(digest_message(lines, p.profile, today)):
-                p.report.count(self.name)
 
 
 def digest_message(lines: list[Reminder], profile, today: dt.date):
