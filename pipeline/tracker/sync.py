@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from pydantic import BaseModel, Field
-
 from pipeline import clock
 from pipeline.dates import short_date
 from pipeline.errors import FamilyTimeError
@@ -27,6 +25,7 @@ from pipeline.models import Allocation, Item
 from pipeline.profile import Profile
 from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
+from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
@@ -42,18 +41,6 @@ RETRIES = 3
 # has not changed (last year's, most of the time), is then not even opened.
 _written: dict[str, list] = {}
 MEMORY_FILE = "tracker-sync.json"
-
-
-class SyncReport(BaseModel):
-    """What a sync did, for the ledger (which rows are in) and for people (`message`)."""
-    written: list[str] = Field(default_factory=list)   # row keys appended or updated
-    appended: int = 0
-    updated: int = 0
-    waiting: bool = False          # a workbook was open: its rows wait for the next sync
-    message: str = ""
-    writes: int = 0                # workbook files written (one per workbook per sync, at most)
-    workbooks: list[Path] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
 
 
 class LayoutError(FamilyTimeError):
@@ -75,10 +62,6 @@ class Difference:
         if self.kind == "differs":
             return f"{self.sheet}: {self.key} differs in: {', '.join(self.columns)}"
         return f"{self.sheet}: {self.key} has a row but is not in the ledger"
-
-
-def workbook_path(config: Any, profile: Profile, year: int, spec: TrackerSpec | None = None) -> Path:
-    return config.tracker_dir / workbook_name(spec or load_spec(profile=profile), profile, year)
 
 
 # ---------------------------------------------------------------- comparing cells
@@ -288,9 +271,12 @@ def _digest(sheets: dict[str, dict[str, RowSource]]) -> str:
     return h.hexdigest()
 
 
-def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
-              sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool,
-              config: Any = None) -> None:
+def sync_one(path: Path, spec: TrackerSpec, profile: Profile,
+             sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool,
+             config: Any = None) -> None:
+    """Bring one workbook in line with `sheets` and add what was done to `report` (public for
+    the Decisions sheet's write, decisions.py): nothing while it is open, a backup first, and
+    start again if someone saved meanwhile."""
     for _attempt in range(RETRIES):
         held = lock.open_by(path)
         if held:
@@ -391,20 +377,10 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
         report.message = report.problems[-1]
         return report
     for year in sorted(rows_by_year):
-        _sync_one(workbook_path(config, profile, year, spec), spec, profile, rows_by_year[year],
-                  report, full, config)
-    report.message = _message(report)
+        sync_one(workbook_path(config, profile, year, spec), spec, profile, rows_by_year[year],
+                 report, full, config)
+    report.message = sync_message(report)
     return report
-
-
-def _message(report: SyncReport) -> str:
-    if report.problems:
-        return " ".join(dict.fromkeys(report.problems))
-    if not report.writes:
-        return "The tracking workbook is up to date."
-    names = ", ".join(f"'{p.name}'" for p in report.workbooks)
-    return (f"The tracking workbook is up to date: {report.appended} row(s) added and "
-            f"{report.updated} row(s) corrected in {names}.")
 
 
 def check(items: Iterable[Item], config: Any, profile: Profile,
@@ -414,11 +390,10 @@ def check(items: Iterable[Item], config: Any, profile: Profile,
     `proposals` are the Decisions sheet's rows as the ledger knows them
     (`sessions.effect.proposal_rows`): without them every proposal's row would look like one
     the ledger does not have, while sync (which writes them) finds nothing to do."""
-    from pipeline.tracker.decisions import SHEET
     spec = load_spec(profile=profile)
     rows_by_year = row_sources(list(items), spec, None, _layout(spec, profile))
     for row in proposals:
-        rows_by_year.setdefault(row.year, {}).setdefault(SHEET, {})[row.key] = row
+        rows_by_year.setdefault(row.year, {}).setdefault(DECISIONS_SHEET, {})[row.key] = row
     out: list[Difference] = []
     years = set(rows_by_year) | set(_existing_years(config, profile, spec))
     for year in sorted(years):
