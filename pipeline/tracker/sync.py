@@ -31,7 +31,8 @@ from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
-from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
+from pipeline.tracker.workbook import (Package, SheetPart, WorkbookError, key_index, norm_header,
+                                       read_rows)
 
 log = logging.getLogger("pipeline.tracker")
 BACKUP_DIR = "backups"
@@ -125,76 +126,107 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
               if s.name in sheets or all_sheets or s.kept_by_people]
     pkg, created = _open(path, spec, profile, wanted if edit else [])
     outcome = _Reconciliation(pkg=pkg, created=created)
-    date_fmt = spec.date_format
     for sheet in spec.enabled_sheets:
         if sheet.name not in wanted or sheet.kept_by_people:
             continue
-        sources = sheets.get(sheet.name, {})
-        hdrs = headers(sheet, profile)
-        sp = pkg.sheet(sheet.name, hdrs[sheet.key])
-        if sp is None:
-            outcome.differences += [Difference("missing", path.name, sheet.name, k)
-                                    for k in sources]
-            continue
-        if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
-            raise LayoutError(
-                f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
-                f"column, so the pipeline cannot tell its rows apart. Put the column heading "
-                f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
-                f"folder); nothing was written.")
-        cols: dict[str, int] = {}
-        for column in sheet.columns:
-            col = sp.columns.get(norm_header(hdrs[column.key]))
-            if col is None and edit:            # a workbook from an older layout (or a
-                col = pkg.add_header(sp, hdrs[column.key])   # column deleted) gets it back
-            if col is not None:
-                cols[column.key] = col
-        check_col = sp.columns.get(norm_header(spec.check_column))
-        if check_col is None and edit:
-            check_col = pkg.add_header(sp, spec.check_column)
-        key_col = cols.get(sheet.key)
-        formats = {c.key: c.format for c in sheet.columns}
-        index = key_index(pkg, sp, key_col, check_col) if key_col else {}
-        for key in index.keys() - sources.keys():
-            outcome.differences.append(Difference("unknown", path.name, sheet.name, key))
-        for key, src in sources.items():
-            hit = index.get(key)
-            if hit is None:
-                outcome.differences.append(Difference("missing", path.name, sheet.name, key))
-                outcome.appended.append(key)
-                if edit:
-                    cells = [(cols[ck.removeprefix(SEED)], v) for ck, v in src.row.items()
-                             if ck.removeprefix(SEED) in cols]
-                    if check_col:
-                        cells.append((check_col, src.signature))
-                    pkg.append_row(sp, cells, date_fmt, key_col)
-                continue
-            number, row, seen_check = hit
-            if not full and seen_check == src.signature:
-                continue
-            cells = pkg.cells(row)
-            differ = []
-            for ck, value in src.row.items():
-                if ck.startswith(SEED):
-                    continue                        # a seed is written with a new row only
-                col = cols.get(ck)
-                if col is None:
-                    differ.append(ck)
-                    continue
-                have = pkg.column_value(cells, col, formats[ck])
-                if not _same(value, have):
-                    differ.append(ck)
-                    if edit:
-                        pkg.set_cell(sp, row, number, col, value, date_fmt)
-            if edit and check_col and seen_check != src.signature:
-                pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
-            if differ:
-                outcome.differences.append(Difference("differs", path.name, sheet.name, key,
-                                                      differ))
-                outcome.updated.append(key)
-        if edit:                           # drop-downs as tracker.toml has them, values written
-            refresh_validations(pkg, sp, sheet, spec, profile)
+        _reconcile_sheet(outcome, path, sheet, spec, profile, sheets.get(sheet.name, {}),
+                         edit, full)
     return outcome
+
+
+def _reconcile_sheet(outcome: _Reconciliation, path: Path, sheet: SheetSpec, spec: TrackerSpec,
+                     profile: Profile, sources: dict[str, RowSource], edit: bool,
+                     full: bool) -> None:
+    """One sheet of `_reconcile`: its rows appended, compared or corrected, into `outcome`."""
+    pkg = outcome.pkg
+    hdrs = headers(sheet, profile)
+    sp = pkg.sheet(sheet.name, hdrs[sheet.key])
+    if sp is None:
+        outcome.differences += [Difference("missing", path.name, sheet.name, k)
+                                for k in sources]
+        return
+    if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
+        raise LayoutError(
+            f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
+            f"column, so the pipeline cannot tell its rows apart. Put the column heading "
+            f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
+            f"folder); nothing was written.")
+    cols, check_col = _sheet_columns(pkg, sp, sheet, spec, hdrs, edit)
+    key_col = cols.get(sheet.key)
+    formats = {c.key: c.format for c in sheet.columns}
+    index = key_index(pkg, sp, key_col, check_col) if key_col else {}
+    for key in index.keys() - sources.keys():
+        outcome.differences.append(Difference("unknown", path.name, sheet.name, key))
+    for key, src in sources.items():
+        hit = index.get(key)
+        if hit is None:
+            outcome.differences.append(Difference("missing", path.name, sheet.name, key))
+            outcome.appended.append(key)
+            if edit:
+                _append_row(pkg, sp, src, cols, check_col, key_col, spec.date_format)
+            continue
+        differ = _compare_row(pkg, sp, hit, src, cols, check_col, formats, spec.date_format,
+                              edit, full)
+        if differ:
+            outcome.differences.append(Difference("differs", path.name, sheet.name, key,
+                                                  differ))
+            outcome.updated.append(key)
+    if edit:                           # drop-downs as tracker.toml has them, values written
+        refresh_validations(pkg, sp, sheet, spec, profile)
+
+
+def _sheet_columns(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,
+                   hdrs: dict[str, str], edit: bool) -> tuple[dict[str, int], int | None]:
+    """Column key -> column number, and the hidden check column; with `edit`, a column
+    missing from the sheet gets its heading back."""
+    cols: dict[str, int] = {}
+    for column in sheet.columns:
+        col = sp.columns.get(norm_header(hdrs[column.key]))
+        if col is None and edit:            # a workbook from an older layout (or a
+            col = pkg.add_header(sp, hdrs[column.key])   # column deleted) gets it back
+        if col is not None:
+            cols[column.key] = col
+    check_col = sp.columns.get(norm_header(spec.check_column))
+    if check_col is None and edit:
+        check_col = pkg.add_header(sp, spec.check_column)
+    return cols, check_col
+
+
+def _append_row(pkg: Package, sp: SheetPart, src: RowSource, cols: dict[str, int],
+                check_col: int | None, key_col: int | None, date_fmt: str) -> None:
+    """A row the sheet lacks, written with its seeds and its check cell."""
+    cells = [(cols[ck.removeprefix(SEED)], v) for ck, v in src.row.items()
+             if ck.removeprefix(SEED) in cols]
+    if check_col:
+        cells.append((check_col, src.signature))
+    pkg.append_row(sp, cells, date_fmt, key_col)
+
+
+def _compare_row(pkg: Package, sp: SheetPart, hit: tuple, src: RowSource, cols: dict[str, int],
+                 check_col: int | None, formats: dict[str, Any], date_fmt: str, edit: bool,
+                 full: bool) -> list[str]:
+    """The pipeline columns where the row differs from `src` ([] when its check cell matches,
+    unless `full`); with `edit`, those cells and the check cell are corrected."""
+    number, row, seen_check = hit
+    if not full and seen_check == src.signature:
+        return []
+    cells = pkg.cells(row)
+    differ = []
+    for ck, value in src.row.items():
+        if ck.startswith(SEED):
+            continue                        # a seed is written with a new row only
+        col = cols.get(ck)
+        if col is None:
+            differ.append(ck)
+            continue
+        have = pkg.column_value(cells, col, formats[ck])
+        if not _same(value, have):
+            differ.append(ck)
+            if edit:
+                pkg.set_cell(sp, row, number, col, value, date_fmt)
+    if edit and check_col and seen_check != src.signature:
+        pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
+    return differ
 
 
 def _backup(path: Path, data: bytes, keep: int) -> Path:
