@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         report = sync(items, config, profile, acknowledged=acknowledged, full=args.full)
         if proposals and not (report.waiting or report.problems):
             from pipeline.tracker.decisions import write_proposals
-            from pipeline.tracker.sync import _message
+            from pipeline.tracker.books import sync_message
             decided = write_proposals(proposals, config, profile)   # the Decisions sheet too
             report.appended += decided.appended
             report.updated += decided.updated
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             report.workbooks += [w for w in decided.workbooks if w not in report.workbooks]
             report.waiting = report.waiting or decided.waiting
             report.problems += decided.problems
-            report.message = _message(report)
+            report.message = sync_message(report)
         if args.json:
             print(report.model_dump_json())
         else:

@@ -342,6 +342,16 @@ CONTEXTS: dict[str, type[DocumentContext]] = {
                                   CarerSuspensionLetterContext, SocialWorkerNoticeContext)}
 
 
+def submodel(annotation) -> type[BaseModel] | None:
+    """The context model a field holds (directly or as list items), or None: how the checks at
+    start (preflight, wording_check) follow `child.dob` to ChildCtx's fields."""
+    args = getattr(annotation, "__args__", ())
+    for cand in (annotation, *args):
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            return cand
+    return None
+
+
 # ---------------------------------------------------------------- building
 
 def service_context(profile: Profile) -> ServiceCtx:
