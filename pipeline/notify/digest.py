@@ -229,24 +229,26 @@ def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> lis
     """A worker over the service's weekly sessions, from this week's plan (Monday to
     Sunday); nothing when the profile sets no limit."""
     from pipeline.sessions.plan import planned_sessions
+    out: list[Reminder] = []
     most = _setting(profile, "weekly_sessions_max", None)
-    if most is None:
-        return []
-    monday = today - dt.timedelta(days=today.weekday())
-    sunday = monday + dt.timedelta(days=6)
-    per: Counter = Counter()
-    for ref, item in accepted.items():
-        a = allocations.get(ref)
-        if a is None or not a.complete or (a.status or "") == "Closed":
-            continue
-        try:
-            plan = planned_sessions(item, a, profile, until=sunday)
-        except ValueError:
-            continue
-        per[a.supervisor] += sum(1 for s in plan if monday <= s.date <= sunday)
-    return [Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
-                                 f"limit is {most})")
-            for who, n in sorted(per.items()) if n > most]
+    if most is not None:
+        monday = today - dt.timedelta(days=today.weekday())
+        sunday = monday + dt.timedelta(days=6)
+        per: Counter = Counter()
+        for ref, item in accepted.items():
+            a = allocations.get(ref)
+            if a is None or not a.complete or (a.status or "") == "Closed":
+                continue
+            try:
+                plan = planned_sessions(item, a, profile, until=sunday)
+            except ValueError:
+                continue
+            per[a.supervisor] += sum(1 for s in plan if monday <= s.date <= sunday)
+        for who, n in sorted(per.items()):
+            if n > most:
+                out.append(Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
+                                                f"limit is {most})"))
+    return out
 
 
 class DigestEffect(Effect):
