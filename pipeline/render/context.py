@@ -50,22 +50,16 @@ def short_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
 
 
 def clock(t: dt.time | None) -> str:
-    """10:00, or 2:30pm style is avoided: the service's records use 24-hour times."""
-    return "" if t is None else f"{t:%H:%M}"
-
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|–|to)\s*(\d{1,2})[:.](\d{2})\s*$")
+    """dates.clock_time: "14:30" (the service's records use 24-hour times)."""
+    return dates.clock_time(t)
 
 
 def parse_times(text: str | None) -> tuple[dt.time | None, dt.time | None]:
-    """The tracker's "10:00-11:30" as (start, end); (None, None) when it cannot be read."""
-    m = _TIME.match(text or "")
-    if not m:
-        return None, None
+    """The tracker's "10:00-11:30" as (start, end), read by dates.parse_time_range (the one
+    reading of times); (None, None) when it cannot be read."""
     try:
-        return (dt.time(int(m.group(1)), int(m.group(2))),
-                dt.time(int(m.group(3)), int(m.group(4))))
-    except ValueError:
+        return dates.parse_time_range(text)
+    except dates.TimeNotRead:
         return None, None
 
 

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from pipeline.dates import short_date
 from pipeline.models import Item
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
+from pipeline.tracker.typed import read_date
 
 Value = str | dt.date            # what a pipeline cell holds; "" is a blank cell
 SEED = "seed:"                   # a row key for a person's cell filled once, when the row is added
@@ -22,10 +23,6 @@ Row = dict[str, Value]           # column key -> value (a column absent: leave t
 Extras = dict[str, dict[str, Any]]   # extra name ("paperwork") -> reference -> value
 
 EXCEL_MAX_TEXT = 32767
-
-
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def as_text(value: Any) -> str:
@@ -44,21 +41,9 @@ def as_text(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A date from a date, an ISO string or a UK dd/mm/yyyy string; None otherwise."""
-    if isinstance(value, (dt.datetime, dt.date)):
-        return _day(value)
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        try:
-            return dt.datetime.fromisoformat(text).date()
-        except ValueError:
-            return None
-    return None
+    """A date from a cell: the one reading of typed dates (tracker/typed.read_date); None
+    otherwise."""
+    return read_date(value)
 
 
 def cell_value(column: ColumnSpec, value: Any) -> Value:
