@@ -43,7 +43,7 @@ def long_date(value: object, missing: str = "") -> str:
     return f"{weekday_name(d)} {d.day} {month_name(d)} {d.year}"
 
 
-def day_month_year(value: object, missing: str = "") -> str:
+def date_in_words(value: object, missing: str = "") -> str:
     """"4 March 2025": for dates of birth, where the weekday means nothing."""
     d = _as_date(value)
     if d is None:
@@ -56,17 +56,17 @@ def month_year(value: dt.date) -> str:
     return f"{month_name(value)} {value.year}"
 
 
-def short_date(value: object, missing: str = "") -> str:
+def numeric_date(value: object, missing: str = "") -> str:
     """"04/03/2025": the tracker's and the commands' way (columns line up, Excel reads it)."""
     d = _as_date(value)
     return missing if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
-def short_datetime(value: dt.datetime | None, missing: str = "") -> str:
+def numeric_datetime(value: dt.datetime | None, missing: str = "") -> str:
     """"04/03/2025 14:05"."""
     if value is None:
         return missing
-    return f"{short_date(value)} {value.hour:02d}:{value.minute:02d}"
+    return f"{numeric_date(value)} {value.hour:02d}:{value.minute:02d}"
 
 
 def clock_time(value: dt.time | None, missing: str = "") -> str:
@@ -77,6 +77,12 @@ def clock_time(value: dt.time | None, missing: str = "") -> str:
 def times_text(start: dt.time, end: dt.time | None) -> str:
     """"10:00-11:30": the one way the pipeline writes a session's time (a start alone: "10:00")."""
     return clock_time(start) + (f"-{clock_time(end)}" if end else "")
+
+
+# The names these formatters had before (short_date meant "04/03/2025" here but "4 March 2025"
+# in render/context): kept only for modules not yet moved to the names above.
+short_date = numeric_date
+short_datetime = numeric_datetime
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -233,7 +239,7 @@ def _check_weekday(text: str, day: dt.date) -> None:
         named = _INFO.weekday(word)
         if named is not None and named != day.weekday():
             raise DateNotRead(text, "wrong_weekday",
-                              f"{day_month_year(day)} is a {weekday_name(day)}, "
+                              f"{date_in_words(day)} is a {weekday_name(day)}, "
                               f"not a {DAYS[named]}")
 
 

@@ -38,15 +38,16 @@ def settings() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- formatting
 
+# The wording of dates lives in pipeline/dates.py; these only give documents "Not given"
+# where a date is missing.
 def uk_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
-    """Tuesday 4 March 2025 (the way the service's letters write a date), in English
-    whatever the machine's locale."""
+    """dates.long_date: "Tuesday 4 March 2025", the way the service's letters write a date."""
     return dates.long_date(d, missing)
 
 
-def short_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
-    """4 March 2025, for dates of birth where the weekday means nothing."""
-    return dates.day_month_year(d, missing)
+def date_in_words(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
+    """dates.date_in_words: "4 March 2025", for dates of birth where the weekday means nothing."""
+    return dates.date_in_words(d, missing)
 
 
 def clock(t: dt.time | None) -> str:
@@ -482,7 +483,7 @@ def document_context(cls: type[DocumentContext], item: Item, allocation: Allocat
                      full_name=" ".join(x for x in (first, last) if x) or NOT_GIVEN,
                      known_as=known,
                      call_name=known or (first if first != NOT_GIVEN else "your child"),
-                     dob=short_date(values.get("child.dob")
+                     dob=date_in_words(values.get("child.dob")
                                     if isinstance(values.get("child.dob"), dt.date) else None,
                                     text(values.get("child.dob"))),
                      case_id=text(values.get("child.case_id") or item.case_id))

@@ -233,7 +233,7 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     title = w["title"].format(council=profile.name, service=profile.service_name,
                               month=dates.month_year(first))
     return MonthFigures(first, title,
-                        w["intro"].format(made=dates.day_month_year(made)), sections)
+                        w["intro"].format(made=dates.date_in_words(made)), sections)
 
 
 BUCKETS = ["0-5", "6-10", "11-20", "21-40", "over 40"]

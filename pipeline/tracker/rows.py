@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from typing import Any, Iterable
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.models import Item
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
 from pipeline.tracker.typed import read_date
@@ -32,7 +32,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, (dt.datetime, dt.date)):
-        return short_date(value)
+        return numeric_date(value)
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, (list, tuple)):
@@ -96,7 +96,7 @@ class _Context:
         accepted = sorted((i for i in self.group if i.outcome == "accepted"), key=_order)
         for later in accepted[1:]:          # one child, one open referral: updates say so
             text += self.word("flag_separator") + self.word(
-                "updated", date=short_date(later.received_at))
+                "updated", date=numeric_date(later.received_at))
         return text
 
     def _summary_warnings(self) -> str:
@@ -146,7 +146,7 @@ class _Context:
         ref = self._summary_session_reference()
         if not ref or day is None:
             return self._summary_item_key()
-        return f"{ref} {short_date(day)}"
+        return f"{ref} {numeric_date(day)}"
 
     def _summary_lateness(self) -> str:
         from pipeline.sessions.record import late_minutes
@@ -168,7 +168,7 @@ class _Context:
         for i in later:
             word = f"outcome_{i.outcome}"
             outcome = self.word(word) if word in self.words else self.word("outcome_other", outcome=i.outcome)
-            parts.append(self.word("resubmitted", date=short_date(i.received_at), outcome=outcome))
+            parts.append(self.word("resubmitted", date=numeric_date(i.received_at), outcome=outcome))
         return self.word("list_separator").join(parts)
 
 

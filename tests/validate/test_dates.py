@@ -71,9 +71,9 @@ FORMATS = {   # written without strftime: %B and %A follow the machine's locale
     "Wkd d Month yyyy": lambda d: f"{DAYS[d.weekday()][:3]} {d.day} {MONTHS[d.month - 1]} {d.year}",
     "Weekday dth Month yyyy": lambda d: f"{DAYS[d.weekday()]} {_ordinal(d.day)} "
                                         f"{MONTHS[d.month - 1]} {d.year}",
-    "short_date": dates.short_date,
+    "numeric_date": dates.numeric_date,
     "long_date": dates.long_date,
-    "day_month_year": dates.day_month_year,
+    "date_in_words": dates.date_in_words,
 }
 
 
@@ -381,6 +381,23 @@ def test_no_other_module_spells_out_the_week():
     assert found == ["dates.py", "extract/labels.py", "profile.py"]
 
 
-def test_time_formats():
+def test_formatters_say_what_they_produce():
+    assert dates.numeric_date(D) == "04/03/2025"
+    assert dates.numeric_datetime(dt.datetime(2025, 3, 4, 14, 5)) == "04/03/2025 14:05"
+    assert dates.long_date(D) == "Tuesday 4 March 2025"
+    assert dates.date_in_words(D) == "4 March 2025"
     assert dates.clock_time(dt.time(9, 5)) == "09:05"
     assert dates.times_text(dt.time(10), dt.time(11, 30)) == "10:00-11:30"
+
+
+def test_the_old_formatter_names_are_left_only_where_they_could_not_be_changed_yet():
+    """dates.short_date was "04/03/2025" while render/context.short_date was "4 March 2025".
+    The old names stay in dates.py only for process.py and tracker/effect.py (not renamed in
+    the same change); a new use of them fails here."""
+    from pathlib import Path
+    import pipeline
+    root = Path(pipeline.__file__).parent
+    old = re.compile(r"\b(short_date|short_datetime|day_month_year)\b")
+    found = sorted(str(p.relative_to(root)).replace("\\", "/") for p in root.rglob("*.py")
+                   if p.name != "dates.py" and old.search(p.read_text(encoding="utf-8")))
+    assert found == ["process.py", "tracker/effect.py"]
