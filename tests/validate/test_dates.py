@@ -401,3 +401,20 @@ def test_the_old_formatter_names_are_left_only_where_they_could_not_be_changed_y
     found = sorted(str(p.relative_to(root)).replace("\\", "/") for p in root.rglob("*.py")
                    if p.name != "dates.py" and old.search(p.read_text(encoding="utf-8")))
     assert found == ["process.py", "tracker/effect.py"]
+
+
+@pytest.mark.parametrize("typed", ["4 March 2025", "4th March 2025", "04/03/2025", "4/3/25",
+                                   "Tue 4 March 2025", dt.datetime(2025, 3, 4)])
+def test_a_commitment_date_typed_in_the_tracker_is_read_every_way(typed):
+    """Meeting on, Next review and commitment columns: "4 March 2025" was "not a date"."""
+    from pipeline.tracker.met import check_met
+    checked = check_met({"contact": typed}, {"contact": "Contact made on"},
+                        received=dt.date(2025, 3, 1), today=dt.date(2025, 3, 10))
+    assert checked.dates == {"contact": D} and not checked.problems
+
+
+def test_a_tracker_date_that_is_not_a_date_is_still_said_back():
+    from pipeline.tracker.met import check_met
+    checked = check_met({"contact": "March 2025"}, {"contact": "Contact made on"},
+                        received=dt.date(2025, 3, 1), today=dt.date(2025, 3, 10))
+    assert checked.dates == {} and "March 2025" in checked.problems[0]
