@@ -16,11 +16,12 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator)
 
+from pipeline.dates import DAYS
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import PROFILES
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-WEEKDAYS: list[str] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS: list[str] = list(DAYS)   # Weekday spells them out for the type checker
 T = TypeVar("T")
 
 

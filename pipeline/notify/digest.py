@@ -98,8 +98,8 @@ def _significant_events_late(items, profile, today: dt.date) -> list[Reminder]:
             session, written = v.values.get("session.date"), v.values.get("session.written_on")
             out.append(Reminder("significant_late",
                                 f"{i.reference}: the significant event at the session on "
-                                f"{dates.short_date(session)} was recorded on "
-                                f"{dates.short_date(written)}, over "
+                                f"{dates.numeric_date(session)} was recorded on "
+                                f"{dates.numeric_date(written)}, over "
                                 f"{profile.recording.significant_event_hours} hours after it"))
     return out
 
@@ -124,8 +124,8 @@ def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
             if today - dt.timedelta(days=REPORT_LOOKBACK_DAYS) <= s.date < today \
                     and s.date not in have and recording_due(profile, s.date) < today:
                 out.append(Reminder("records_overdue",
-                                    f"{ref}: no session record for {dates.short_date(s.date)} "
-                                    f"(due by {dates.short_date(recording_due(profile, s.date))})"))
+                                    f"{ref}: no session record for {dates.numeric_date(s.date)} "
+                                    f"(due by {dates.numeric_date(recording_due(profile, s.date))})"))
     return out
 
 
@@ -143,7 +143,7 @@ def _not_resubmitted(items, accepted: dict, profile, cal, today: dt.date) -> lis
             if waited >= chase:
                 out.append(Reminder("not_resubmitted",
                                     f"{i.reference}: returned on "
-                                    f"{dates.short_date(i.received_at.date())}, not sent again "
+                                    f"{dates.numeric_date(i.received_at.date())}, not sent again "
                                     f"after {waited} working days"))
     return out
 
@@ -178,11 +178,11 @@ def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
             if today <= day <= tomorrow:
                 when = "today" if day == today else "tomorrow"
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
-                                           f"({dates.short_date(day)})"))
+                                           f"({dates.numeric_date(day)})"))
             elif key in recorded and day < today \
                     and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS:
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} overdue: it was due "
-                                           f"{dates.short_date(day)} and no date is in the "
+                                           f"{dates.numeric_date(day)} and no date is in the "
                                            f"tracker's '{recorded[key]}'"))
         # a first session allocated later than promised: said until it has taken place
         late = (late_first_session(packs[ref]["allocation"], due.get("first_session"))
@@ -220,7 +220,7 @@ def _reviews_coming(ledger, config, profile, accepted: dict, today: dt.date) -> 
     for r in reviews(ledger, config, profile).values():
         if r.date and today <= r.date <= today + dt.timedelta(days=REVIEW_AHEAD_DAYS) \
                 and r.reference in accepted and not ledger.report_made(r.reference, r.date):
-            out.append(Reminder("review", f"{r.reference}: review on {dates.short_date(r.date)}"
+            out.append(Reminder("review", f"{r.reference}: review on {dates.numeric_date(r.date)}"
                                           " and no report made yet"))
     return out
 

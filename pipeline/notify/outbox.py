@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from pipeline.config import Config
-from pipeline.dates import short_datetime
+from pipeline.dates import numeric_datetime
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.notify.addresses import clean_address
@@ -62,7 +62,7 @@ class PendingMail(BaseModel):
     last_error: str | None
 
     def describe(self) -> str:
-        when = short_datetime(self.next_attempt, missing="now")
+        when = numeric_datetime(self.next_attempt, missing="now")
         tried = f"{self.attempts} attempt(s)" if self.attempts else "not tried yet"
         error = f"; last problem: {self.last_error}" if self.last_error else ""
         return f"{self.key}: {tried}, next try {when}{error}"

@@ -109,7 +109,7 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     title = w["title"].format(council=profile.name, service=profile.service_name,
                               month=dates.month_year(first))
     return MonthFigures(first, title,
-                        w["intro"].format(made=dates.day_month_year(made)), sections)
+                        w["intro"].format(made=dates.date_in_words(made)), sections)
 
 
 def _first_sessions_held(sessions) -> dict[str, dt.date]:

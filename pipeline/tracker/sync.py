@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline import clock
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item
@@ -77,7 +77,7 @@ def _same(want: Any, have: Any) -> bool:
     elif isinstance(have, bool):
         have = "Yes" if have else "No"
     elif isinstance(have, dt.date):
-        have = short_date(have)
+        have = numeric_date(have)
     return " ".join(str(have).split()) == " ".join(str(want).split())
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from typing import Any, Iterable
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.tracker.books import workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.create import headers
@@ -49,5 +49,5 @@ def cell_text(value: Any) -> str | None:
             return f"{minutes // 60:02d}:{minutes % 60:02d}"
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, dt.date):
-        return short_date(value)
+        return numeric_date(value)
     return " ".join(str(value).split()) or None
