@@ -9,37 +9,13 @@ backoff, or waiting and why) and in the pass's report; it never raises for a bad
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
+from pipeline.ledger.names import EffectName, Waiting  # noqa: F401  (re-exported)
+
 if TYPE_CHECKING:
     from pipeline.ledger import Ledger
-
-
-class EffectName(enum.StrEnum):
-    """The ledger's effect names (stored as text: the values never change)."""
-    TRACKER = "tracker"
-    MAIL = "mail"
-    PAPERWORK = "paperwork"
-    RULE = "rule"                             # the missed-session rule's letters and notice
-    SIGNIFICANT_EVENT = "significant_event"   # the social worker emailed at once
-    LAC_REPORT = "lac_report"                 # review reports: not owed by items, found by date
-    DIGEST = "digest"                         # the team's daily digest: found by the clock
-    COMMITMENTS_MET = "commitments_met"       # dates typed for commitments kept: found by a save
-
-
-class Waiting(enum.StrEnum):
-    """Why an owed effect is not done (the ledger's `waiting` column, read by `status`).
-
-    NOT_INSTALLED is only read: old ledgers hold it from before every module existed."""
-    WORKBOOK_OPEN = "workbook_open"
-    ALLOCATION = "allocation"
-    SMTP = "smtp"
-    SETUP = "setup"
-    ERROR = "error"
-    WITHHELD = "withheld"            # deliberately not done (e.g. an email not sent): never retried
-    NOT_INSTALLED = "not_installed"
 
 
 @dataclass
