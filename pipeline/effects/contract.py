@@ -17,45 +17,16 @@ each pass.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from pipeline.ledger.names import EffectName, EffectStatus, Waiting
+
 if TYPE_CHECKING:
-    from pipeline.ledger import Effect as OwedEffect, ItemDraft, Ledger
+    from pipeline.ledger import ItemDraft, Ledger, OwedEffect
 
-
-class EffectName(enum.StrEnum):
-    """The ledger's effect names (stored as text: the values never change)."""
-    TRACKER = "tracker"
-    MAIL = "mail"
-    PAPERWORK = "paperwork"
-    RULE = "rule"                             # the missed-session rule's letters and notice
-    SIGNIFICANT_EVENT = "significant_event"   # the social worker emailed at once
-    LAC_REPORT = "lac_report"                 # review reports: not owed by items, found by date
-    DIGEST = "digest"                         # the team's daily digest: found by the clock
-    COMMITMENTS_MET = "commitments_met"       # dates typed for commitments kept: found by a save
-
-
-class EffectStatus(enum.StrEnum):
-    """The statuses the ledger stores for an owed effect (the effects table's `status`)."""
-    PENDING = "pending"          # owed; tried when its next attempt is due (maybe Waiting)
-    DONE = "done"
-    FAILED = "failed"            # tried and failed: retried with backoff
-    WITHHELD = "withheld"        # deliberately not done (the reason kept): never retried
-
-
-class Waiting(enum.StrEnum):
-    """Why an owed effect is not done (the ledger's `waiting` column, read by `status`).
-
-    NOT_INSTALLED is only read: old ledgers hold it from before every module existed."""
-    WORKBOOK_OPEN = "workbook_open"
-    ALLOCATION = "allocation"
-    SMTP = "smtp"
-    SETUP = "setup"
-    ERROR = "error"
-    WITHHELD = "withheld"            # deliberately not done (e.g. an email not sent): never retried
-    NOT_INSTALLED = "not_installed"
+__all__ = ["EffectName", "EffectStatus", "Waiting", "owed_by", "owe", "Due", "Effect",
+           "EffectMemory", "EffectPass", "EffectsReport"]
 
 
 # ---------------------------------------------------------------- what an item owes

@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from pipeline import backoff
 from pipeline.config import Config
 from pipeline.dates import numeric_datetime
 from pipeline.errors import FamilyTimeError
@@ -166,7 +167,7 @@ class MailOutbox:
             refused = self._smtp_send(row["key"], data, json.loads(row["recipients"]))
         except _SendFailed as exc:
             attempts = row["attempts"] + 1
-            delay = min(self.backoff_max, self.backoff_base * 2 ** (attempts - 1))
+            delay = backoff.delay(attempts, self.backoff_base, self.backoff_max)
             with self._db() as db:
                 db.execute("UPDATE mail SET attempts = ?, next_attempt = ?, last_error = ?, "
                            "claimed_until = NULL WHERE key = ?",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.effects.contract import EffectName
 from pipeline.tracker.allocation import paperwork_text
 
@@ -37,7 +37,7 @@ def packs(ledger: "Ledger", items, profile=None) -> dict:
     """reference -> the Paperwork cell: "Pack made dd/mm/yyyy", "Pack remade dd/mm/yyyy (time
     changed)", or what to correct before a pack can be made."""
     made = ledger.done_effects(EffectName.PAPERWORK)
-    out = {i.reference: f"Pack made {short_date(dt.datetime.fromisoformat(made[i.id]))}"
+    out = {i.reference: f"Pack made {numeric_date(dt.datetime.fromisoformat(made[i.id]))}"
            for i in items if i.reference and made.get(i.id)}
     days = profile.notice_days() if profile is not None else None
     promised = first_session_promised(items)
@@ -66,7 +66,7 @@ def statuses(ledger: "Ledger") -> tuple[dict, list[int]]:
         a = sa.action
         if a.kind == "suspension" and a.suspended_until and sa.status_written_at is None \
                 and sa.done_at is not None and a.decision == "Approved":   # decided and made
-            out[a.reference] = f"Suspended until {short_date(a.suspended_until)}"
+            out[a.reference] = f"Suspended until {numeric_date(a.suspended_until)}"
             ids.append(sa.id)
     return out, ids
 
