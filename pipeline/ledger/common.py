@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline import backoff
+from pipeline import backoff, clock
 
 _FS_BYTES = "fs-bytes:"
 RETRY_BASE = 30.0        # seconds before the first retry of an owed effect or report email
@@ -58,12 +58,13 @@ def _retry_in(attempts: int) -> float:
     return backoff.delay(attempts, RETRY_BASE, RETRY_CAP)
 
 
-# The two readings below are the machine's own clock, not pipeline.clock: kept as they were,
-# in one place each, so moving them to the one clock later is a change here only.
-
 def _stamp_now() -> dt.datetime:
-    """When a row was written (a file's recorded_at, an effect's done_at): local wall time."""
-    return dt.datetime.now()
+    """When a row was written (a file's recorded_at, an effect's done_at), on the pipeline's
+    one clock: a demonstration's moved day stamps its rows with that day, as every view says."""
+    return clock.now()
+
+
+# The machine's own clock, kept for retries only: how long to wait is real time passing.
 
 
 def _retry_now() -> float:

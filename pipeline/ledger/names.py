@@ -39,3 +39,34 @@ class Waiting(enum.StrEnum):
     ERROR = "error"
     WITHHELD = "withheld"            # deliberately not done (e.g. an email not sent): never retried
     NOT_INSTALLED = "not_installed"
+
+
+class EventKind(enum.StrEnum):
+    """What can happen to a referral, as the case timeline records it (stored as text).
+
+    Each is written once, when it happens, by the part of the pipeline that made it happen;
+    every view of a case (tracker cells, `status`, `sessions`, the digest, letters, reports) is
+    drawn from these, so a word like "sent" or "suspended" exists only where its event does."""
+    RECEIVED = "received"                    # a submission of the referral arrived
+    RETURNED = "returned"                    # sent back: incomplete, or on an old form
+    ACCEPTED = "accepted"                    # by the pipeline, or by a named person
+    ACKNOWLEDGED = "acknowledged"            # detail.how: sent | written | withheld
+    ALLOCATED = "allocated"                  # one per version of the allocation
+    PACK_MADE = "pack_made"                  # one per pack version
+    PACK_MAILED = "pack_mailed"              # detail.to, detail.how
+    PROPOSAL_RAISED = "proposal_raised"      # the missed-session rule proposes; nobody decided
+    DECIDED = "decided"                      # detail.decision: Approved | Declined, detail.by
+    SUSPENSION_STARTED = "suspension_started"
+    SUSPENSION_ENDED = "suspension_ended"
+    LETTERS_MADE = "letters_made"            # the decision's letters and notice, detail.documents
+    REVIEW_REPORT_MADE = "review_report_made"
+    REVIEW_REPORT_SENT = "review_report_sent"  # detail.how: sent | written, detail.checked_by
+    CLOSED = "closed"
+
+
+class MailHow(enum.StrEnum):
+    """What became of a message: handed to the mail server, or only written to the outbox
+    folder (no mail server set up), or deliberately not sent (the reason is kept)."""
+    SENT = "sent"
+    WRITTEN = "written"
+    WITHHELD = "withheld"

@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.ledger.common import _iso, _path_text, _stamp_now, _text_path, normalise_case_id, \
     shown
 from pipeline.ledger.names import EffectName
+from pipeline.ledger.timeline import intake_events
 from pipeline.models import Item, Outcome, SessionRecord, Verdict
 from pipeline.outcomes import REFERRAL_OUTCOMES, RESUBMITTABLE, email_folder, takes_reference
 
@@ -148,6 +149,10 @@ class _Referrals:
              reference, linked_to, case_id, d.sender, d.subject, int(d.auto_submitted),
              verdict_json, int(d.agreement_attached)))
         item_id = cur.lastrowid
+        if reference:
+            self.record_events(intake_events(item_id, reference, d.outcome,
+                                             d.received_at or received_at,
+                                             update=bool(d.update_of or linked_to)), db)
         if d.session is not None:
             self._insert_session(db, item_id, d)
         for effect in dict.fromkeys(d.effects):

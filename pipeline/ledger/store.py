@@ -167,6 +167,17 @@ CREATE TABLE IF NOT EXISTS met_problems (
     text       TEXT NOT NULL,
     noted_at   TEXT NOT NULL
 );
+-- The case timeline: what happened to each referral, once each (pipeline/ledger/timeline.py).
+CREATE TABLE IF NOT EXISTS events (
+    id            INTEGER PRIMARY KEY,
+    reference     TEXT NOT NULL,
+    kind          TEXT NOT NULL,      -- pipeline.ledger.names.EventKind
+    effective_on  TEXT NOT NULL,      -- the day it happened, on the pipeline's clock
+    written_at    TEXT NOT NULL,      -- when it was written (the pipeline's clock)
+    key           TEXT NOT NULL UNIQUE,
+    detail        TEXT NOT NULL       -- JSON
+);
+CREATE INDEX IF NOT EXISTS events_by_reference ON events (reference, effective_on);
 """
 
 
