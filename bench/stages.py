@@ -65,7 +65,7 @@ def stage_timer():
         _wrap(process, "archive_original", "archive", times),
         _wrap(process, "sha256_of", "hash", times),
     ]
-    patches += [_wrap(e, "run", f"effects: {e.name}", times) for e in effects.EFFECTS
+    patches += [_wrap(e, "run", f"effects: {e.name}", times) for e in effects.ordered()
                 if e.name in ("mail", "tracker", "paperwork")]
     patches += [_wrap(Ledger, m, "ledger", times) for m in LEDGER_METHODS]
     try:

@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:          # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
+if str(HERE) not in sys.path:                 # form_controls.py beside it, however it is loaded
+    sys.path.append(str(HERE))
 
 from docx import Document                      # noqa: E402
 from docx.enum.section import WD_ORIENT        # noqa: E402
@@ -31,24 +33,23 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
 from docx.opc.packuri import PackURI           # noqa: E402
 from docx.opc.part import Part                 # noqa: E402
-from docx.oxml import OxmlElement              # noqa: E402
 from docx.oxml.ns import qn                    # noqa: E402
 from docx.shared import Cm, Pt, RGBColor       # noqa: E402
 
 from pipeline.files import write_private  # noqa: E402
 from pipeline.extract.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue  # noqa: E402
 
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+# The XML parts (content controls, legacy fields, runs) are in form_controls.py; W14 and _el
+# are named here too because the fixture scripts in tests/ reach them as build_forms.<name>.
+from form_controls import (W14, Ids, _el, _run, legacy_checkbox, legacy_text,  # noqa: E402,F401
+                           sdt_checkbox, sdt_date, sdt_dropdown, sdt_text)
 
 # ---- Presentation wording and look. Labels, keys and versions come from the catalogue; this
-# is only the chrome a form builder adds (what Word itself would show in an empty control).
+# is only the chrome a form builder adds (what Word itself shows in an empty control is with
+# the controls, in form_controls.py).
 SUBTITLE = "Children's Services: Family Time (supervised contact for children in care)"
-PLACEHOLDER_TEXT = "Click or tap here to enter text."
-PLACEHOLDER_DATE = "Click or tap to enter a date."
-PLACEHOLDER_CHOICE = "Choose an item."
 YES_CAPTION = "Yes"
 NO_CAPTION = "No"
-BLANK_LEGACY = "\u2002" * 5                     # Word's five en spaces in an empty FORMTEXT
 FIXED_DATE = dt.datetime(2025, 3, 1, 9, 0, 0)   # core properties: no build-time timestamps
 AUTHOR = "Family Time service"
 
@@ -56,7 +57,6 @@ FONT = "Arial"
 BAND_FILL = {"controls": "1F4E79", "plain": "404040", "legacy": "365F91"}
 LABEL_FILL = {"controls": "DEEAF6", "plain": "F2F2F2", "legacy": "DBE5F1"}
 GREY = RGBColor(0x59, 0x59, 0x59)
-PLACEHOLDER_GREY = "808080"
 BORDER = "A6A6A6"
 PAGE_WIDTH_CM = 21.0
 MARGIN_CM = 1.9
@@ -87,174 +87,6 @@ def answer_style(version: VersionSpec) -> str:
 
 def is_long(field: FieldSpec) -> bool:
     return field.type == "text" and field.key.split(".")[-1].endswith(LONG_SUFFIXES)
-
-
-# ---------------------------------------------------------------------------------------
-# Small XML builders
-
-
-def _el(tag: str, **attrs: str):
-    """An OxmlElement with w:-prefixed (or given-prefix) attributes set."""
-    el = OxmlElement(tag)
-    for name, value in attrs.items():
-        el.set(qn(name.replace("__", ":")) if "__" in name else qn(f"w:{name}"), value)
-    return el
-
-
-def _w14(tag: str, **attrs: str):
-    """A w14: element (Word 2010 check box parts), attributes in the w14 namespace."""
-    el = OxmlElement(f"w14:{tag}")
-    for name, value in attrs.items():
-        el.set(f"{{{W14}}}{name}", value)
-    return el
-
-
-def _run(text: str = "", *, style: str | None = None, font: str | None = None,
-         size: float | None = None, bold: bool = False, color: str | None = None):
-    """A w:r with optional formatting; newlines in text become w:br line breaks."""
-    r = _el("w:r")
-    rpr = _el("w:rPr")
-    if style:
-        rpr.append(_el("w:rStyle", val=style))
-    if font:
-        rpr.append(_el("w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font))
-    if bold:
-        rpr.append(_el("w:b"))
-    if color:
-        rpr.append(_el("w:color", val=color))
-    if size:
-        rpr.append(_el("w:sz", val=str(int(size * 2))))
-        rpr.append(_el("w:szCs", val=str(int(size * 2))))
-    if len(rpr):
-        r.append(rpr)
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            r.append(_el("w:br"))
-        if line:
-            t = _el("w:t")
-            t.text = line
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            r.append(t)
-    return r
-
-
-class Ids:
-    """Counted ids for content controls and legacy field names: stable across runs."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self) -> int:
-        self.n += 1
-        return 100000 + self.n
-
-
-def _sdt(key: str, alias: str, ids: Ids, kind_el, content_runs, *, placeholder: bool,
-         rpr=None):
-    """A run-level content control: w:sdt with alias (label), tag (key), id and its type."""
-    sdt = _el("w:sdt")
-    pr = _el("w:sdtPr")
-    if rpr is not None:
-        pr.append(rpr)
-    pr.append(_el("w:alias", val=alias))
-    pr.append(_el("w:tag", val=key))
-    pr.append(_el("w:id", val=str(ids.next())))
-    if placeholder:
-        pr.append(_el("w:showingPlcHdr"))
-    pr.append(kind_el)
-    sdt.append(pr)
-    content = _el("w:sdtContent")
-    for r in content_runs:
-        content.append(r)
-    sdt.append(content)
-    return sdt
-
-
-def sdt_text(key: str, alias: str, ids: Ids, multiline: bool = False):
-    kind = _el("w:text")
-    if multiline:
-        kind.set(qn("w:multiLine"), "1")
-    return _sdt(key, alias, ids, kind, [_run(PLACEHOLDER_TEXT, style="PlaceholderText", color=PLACEHOLDER_GREY)],
-                placeholder=True)
-
-
-def sdt_date(key: str, alias: str, ids: Ids):
-    kind = _el("w:date")
-    kind.append(_el("w:dateFormat", val="dd/MM/yyyy"))
-    kind.append(_el("w:lid", val="en-GB"))
-    kind.append(_el("w:storeMappedDataAs", val="dateTime"))
-    kind.append(_el("w:calendar", val="gregorian"))
-    return _sdt(key, alias, ids, kind, [_run(PLACEHOLDER_DATE, style="PlaceholderText", color=PLACEHOLDER_GREY)],
-                placeholder=True)
-
-
-def sdt_dropdown(key: str, alias: str, choices: list[str], ids: Ids):
-    kind = _el("w:dropDownList")
-    kind.append(_el("w:listItem", displayText=PLACEHOLDER_CHOICE, value=""))
-    for choice in choices:
-        kind.append(_el("w:listItem", displayText=choice, value=choice))
-    return _sdt(key, alias, ids, kind, [_run(PLACEHOLDER_CHOICE, style="PlaceholderText", color=PLACEHOLDER_GREY)],
-                placeholder=True)
-
-
-def sdt_checkbox(key: str, alias: str, ids: Ids, checked: bool = False):
-    """A w14:checkbox control drawn with MS Gothic ballot boxes (☒ checked, ☐ not)."""
-    kind = _w14("checkbox")
-    state = _w14("checked", val="1" if checked else "0")
-    kind.append(state)
-    kind.append(_w14("checkedState", val="2612", font="MS Gothic"))
-    kind.append(_w14("uncheckedState", val="2610", font="MS Gothic"))
-    rpr = _el("w:rPr")
-    rpr.append(_el("w:rFonts", ascii="MS Gothic", hAnsi="MS Gothic", eastAsia="MS Gothic"))
-    return _sdt(key, alias, ids, kind,
-                [_run("\u2612" if checked else "\u2610", font="MS Gothic")],
-                placeholder=False, rpr=rpr)
-
-
-def _field_runs(instr: str, ff_data, result_runs) -> list:
-    """The runs of a legacy form field: begin (with ffData), instruction, separate, result, end."""
-    begin = _el("w:r")
-    fc = _el("w:fldChar", fldCharType="begin")
-    fc.append(ff_data)
-    begin.append(fc)
-    instr_r = _el("w:r")
-    it = _el("w:instrText")
-    it.text = f" {instr} "
-    it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr_r.append(it)
-    runs = [begin, instr_r]
-    if result_runs is not None:
-        sep = _el("w:r")
-        sep.append(_el("w:fldChar", fldCharType="separate"))
-        runs.append(sep)
-        runs.extend(result_runs)
-    end = _el("w:r")
-    end.append(_el("w:fldChar", fldCharType="end"))
-    runs.append(end)
-    return runs
-
-
-def _ff_data(name: str):
-    ff = _el("w:ffData")
-    ff.append(_el("w:name", val=name))
-    ff.append(_el("w:enabled"))
-    ff.append(_el("w:calcOnExit", val="0"))
-    return ff
-
-
-def legacy_text(ids: Ids) -> list:
-    ff = _ff_data(f"Text{ids.next() - 100000}")
-    ff.append(_el("w:textInput"))
-    return _field_runs("FORMTEXT", ff, [_run(BLANK_LEGACY)])
-
-
-def legacy_checkbox(ids: Ids, checked: bool = False) -> list:
-    ff = _ff_data(f"Check{ids.next() - 100000}")
-    cb = _el("w:checkBox")
-    cb.append(_el("w:sizeAuto"))
-    cb.append(_el("w:default", val="1" if checked else "0"))
-    ff.append(cb)
-    return _field_runs("FORMCHECKBOX", ff, None)
 
 
 # ---------------------------------------------------------------------------------------

@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from pipeline import clock
+    try:
+        clock.fixed_today()
+    except clock.ClockError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 2
     if clock.notice() and args.command != "status":     # status says it in its own output
         sys.stdout.flush()             # whatever came before goes first, never glued to it
         print(clock.notice(), file=sys.stderr, flush=True)

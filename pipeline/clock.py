@@ -9,18 +9,27 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from pipeline.errors import FamilyTimeError
+
 VARIABLE = "FAMILY_TIME_TODAY"
 
 
+class ClockError(FamilyTimeError):
+    """FAMILY_TIME_TODAY holds something that is not a date: refused, never the real date
+    used quietly in its place (a demonstration would then stamp the wrong day)."""
+
+
 def fixed_today() -> dt.date | None:
-    """The date set by FAMILY_TIME_TODAY, or None when it is not set (or cannot be read)."""
+    """The date set by FAMILY_TIME_TODAY, or None when it is not set."""
     text = os.environ.get(VARIABLE, "").strip()
     if not text:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        return None
+        raise ClockError(
+            f"{VARIABLE} is set to '{text}', which is not a date. Write it as YYYY-MM-DD "
+            f"(for example 2026-03-02), or remove it to use today's date.") from None
 
 
 def today() -> dt.date:

@@ -16,11 +16,12 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator)
 
+from pipeline.dates import DAYS
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import PROFILES
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-WEEKDAYS: list[str] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS: list[str] = list(DAYS)   # Weekday spells them out for the type checker
 T = TypeVar("T")
 
 
@@ -174,7 +175,7 @@ class FormVersions(_Strict):
 
 class Oversight(_Strict):
     """Reminders and review reports (issue 18). None means "not set": the code's default
-    applies (see pipeline/notify/digest.py and pipeline/render/effects.py)."""
+    applies (see pipeline/notify/digest.py and pipeline/effects/review_report.py)."""
     digest_time: dt.time | None = None              # the team's daily digest, working days
     resubmission_chase_working_days: int | None = None   # a returned referral not sent again
     review_report_lookahead_days: int | None = None  # how far ahead reviews are looked for
@@ -244,6 +245,17 @@ class Profile(_Strict):
         return {"case_system": case_system, "supervisor_role": self.supervisor_role,
                 "coordinator_role": self.coordinator_role,
                 "service_name": self.service_name, "name": self.name}
+
+    def notice_days(self) -> int | None:
+        """Days' notice the service asks before a change after allocation (a week in
+        Northamptonshire), if it says: one answer for the pack's wording and the tracker."""
+        return getattr(self.timescales, "change_notice_days", None)
+
+    def reports_automatically(self) -> bool:
+        """Whether review reports are made unasked: only where the service promises them
+        (review.report, issue 14: "promised" | "on request" | "not stated")."""
+        review = getattr(self, "review", None)
+        return review is None or getattr(review, "report", "promised") == "promised"
 
     def venue(self, name: str) -> Venue | None:
         wanted = " ".join(name.lower().split())

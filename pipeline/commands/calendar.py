@@ -8,8 +8,7 @@ import sys
 
 from pipeline import clock
 from pipeline.commands import folder
-
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from pipeline.dates import DAYS as WEEKDAYS
 
 HELP = "List the service's closed days (bank holidays, training days) and working-day rules."
 

@@ -3,6 +3,10 @@ allocated referral, or for every allocated referral that has no pack yet.
 
 The watcher makes packs on its own once a row is allocated; this command is for a
 co-ordinator who wants one straight away, or again after correcting the tracker row.
+`--pending` goes through the watcher's own path (the paperwork effect's `settle`): the same
+checks (a first session already past is refused, with the same words the Paperwork cell
+shows), the pack recorded in the ledger and mailed to the supervisor, so the watcher never
+makes it a second time.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 
 HELP = "Make the paperwork pack (agreement, letters, session records) for allocated referrals."
 
@@ -107,6 +111,45 @@ def make_pack(config, profile, ledger, allocation, reference: str, pdf: bool) ->
     return 0
 
 
+def settle_pending(config, profile, ledger, allocations, todo: list[str], pdf: bool) -> int:
+    """Each referral's pack through the paperwork effect's path (checks, ledger, mail)."""
+    import time
+
+    from pipeline import clock
+    from pipeline.effects.contract import EffectPass, EffectsReport
+    from pipeline.effects.paperwork import PaperworkEffect
+    from pipeline.tracker.sync import read_staff
+    if pdf:
+        from pipeline.render.pdf import libreoffice_available
+        if not libreoffice_available():
+            print("LibreOffice is not installed, so only the Word copies are made.",
+                  file=sys.stderr)
+            pdf = False
+    effect = PaperworkEffect()
+    p = EffectPass(ledger, config, profile, time.time(), EffectsReport())
+    newest = {i.reference: i for i in ledger.items(outcome="accepted") if i.reference}
+    staff = read_staff(config, profile) or []
+    today = clock.today()
+    worst = 0
+    for ref in todo:
+        item = newest.get(ref)
+        if item is None:
+            worst = max(worst, _err(f"{ref}: no referral with this reference in the ledger."))
+            continue
+        settled = effect.settle(p, item, allocations[ref], staff, today, pdf=pdf)
+        if settled.outcome == "made":
+            print(f"{ref}: {len(settled.documents)} documents in {config.outbox_dir / ref}")
+            for d in settled.documents:
+                print(f"  {d.name}")
+        elif settled.outcome == "unchanged":
+            print(f"{ref}: the pack made from this allocation stands; nothing changed.")
+        elif settled.outcome == "failed":
+            worst = max(worst, _err(f"{ref}: the pack could not be made ({settled.text})."))
+        else:
+            worst = max(worst, _err(f"{ref}: no pack made: {settled.text}"))
+    return worst
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.reference and not args.pending:
         return _err("Give a referral reference (FT-YYYY-NNNNN) or --pending.")
@@ -125,10 +168,6 @@ def run(args: argparse.Namespace) -> int:
         if not todo:
             print("Every allocated referral already has its paperwork.")
             return 0
-        worst = 0
-        for ref in todo:
-            worst = max(worst, make_pack(config, profile, ledger, allocations[ref], ref,
-                                         args.pdf))
-        return worst
+        return settle_pending(config, profile, ledger, allocations, todo, args.pdf)
     finally:
         ledger.close()

@@ -12,12 +12,13 @@ HELP = ("Make a report: 'lac REFERENCE' is the Family Time report for a Looked A
 
 
 def _date(text: str) -> dt.date:
-    from pipeline.dates import parse_date
-    day = parse_date(text)
-    if day is not None:
-        return day
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date (write it as 2027-01-15 or "
-                                     "15/01/2027)")
+    """--from/--to: read as every typed date is (pipeline.dates: day first, 4/3/25 is 2025)."""
+    from pipeline.dates import DateNotRead, parse_date
+    try:
+        return parse_date(text)
+    except DateNotRead as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; write it as 15/01/2027 or 2027-01-15") \
+            from None
 
 
 def _month(text: str) -> dt.date:

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 
 from pipeline import clock
-from pipeline.dates import short_date, weekday_name
+from pipeline.dates import numeric_date, weekday_name
 
 HELP = "Show a referral's session records and where it stands under the missed-session rule."
 
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def gather(ledger, reference: str, profile, config=None, today: dt.date | None = None) -> dict:
     """The facts shown (separate from printing, so tests read them without a terminal)."""
-    from pipeline.sessions.effect import rule_due
+    from pipeline.sessions.actions import rule_due
     from pipeline.tracker import allocations_or_none
     today = today or clock.today()
     allocation = allocations_or_none(config, profile).get(reference) if config is not None \
@@ -67,7 +67,7 @@ def describe(facts: dict, profile) -> list[str]:
     lines = [f"Sessions recorded for {ref}: {len(facts['sessions'])}"]
     for s in facts["sessions"]:
         day = dt.date.fromisoformat(s["date"])
-        parts = [f"  {weekday_name(day)[:3]} {short_date(day)}  {s['outcome']}"]
+        parts = [f"  {weekday_name(day)[:3]} {numeric_date(day)}  {s['outcome']}"]
         if s["valid_reason"] is not None:
             parts.append("valid reason" if s["valid_reason"] else "no valid reason")
         if s["late_minutes"]:
@@ -81,10 +81,10 @@ def describe(facts: dict, profile) -> list[str]:
         lines.append(", ".join(parts))
     lines.append("")
     for a in facts["actions"]:
-        dates = " and ".join(short_date(dt.date.fromisoformat(d)) for d in a["sessions"])
+        dates = " and ".join(numeric_date(dt.date.fromisoformat(d)) for d in a["sessions"])
         if a["kind"] == "suspension":
-            lines.append(f"Suspended from {short_date(dt.date.fromisoformat(a['suspended_from']))} "
-                         f"until {short_date(dt.date.fromisoformat(a['suspended_until']))} after "
+            lines.append(f"Suspended from {numeric_date(dt.date.fromisoformat(a['suspended_from']))} "
+                         f"until {numeric_date(dt.date.fromisoformat(a['suspended_until']))} after "
                          f"missing {dates}.")
         else:
             lines.append(f"Social worker asked to take legal advice after missing {dates}.")
@@ -93,7 +93,7 @@ def describe(facts: dict, profile) -> list[str]:
         now_counted = {s["date"] for s in facts["sessions"] if s["counts_as_missed"]}
         for d in a["sessions"]:
             if d not in now_counted:
-                lines.append(f"  Note: the record of {short_date(dt.date.fromisoformat(d))} was "
+                lines.append(f"  Note: the record of {numeric_date(dt.date.fromisoformat(d))} was "
                              "corrected afterwards and no longer counts as a miss; please "
                              "check whether this decision still stands.")
     if not facts["actions"]:
@@ -104,7 +104,7 @@ def describe(facts: dict, profile) -> list[str]:
     lines.append(f"Missed in a row since then without a valid reason: {len(run)} of {needed} "
                  f"before {what}.")
     if facts["waiting_for_records"]:
-        days = ", ".join(short_date(dt.date.fromisoformat(d)) for d in facts["waiting_for_records"])
+        days = ", ".join(numeric_date(dt.date.fromisoformat(d)) for d in facts["waiting_for_records"])
         lines.append(f"Waiting for the records of the planned sessions on {days} before the "
                      "rule can decide.")
     return lines

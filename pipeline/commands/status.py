@@ -12,7 +12,7 @@ import datetime as dt
 import json
 
 from pipeline import outcomes
-from pipeline.effect import EffectName, Waiting
+from pipeline.effects.contract import EffectName, Waiting
 
 HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
 

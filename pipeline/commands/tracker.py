@@ -32,8 +32,8 @@ def _load(config_path, as_json: bool = False):
         return 2
     config, profile = opened
     from pipeline.ledger import Ledger
-    from pipeline.sessions.effect import proposal_rows
-    from pipeline.tracker.effect import acknowledged as acknowledged_dates
+    from pipeline.sessions.actions import proposal_rows
+    from pipeline.tracker.cells import acknowledged as acknowledged_dates
     if not config.ledger_path.exists():
         print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
               f"nothing to reconcile.", file=sys.stderr)
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         report = sync(items, config, profile, acknowledged=acknowledged, full=args.full)
         if proposals and not (report.waiting or report.problems):
             from pipeline.tracker.decisions import write_proposals
-            from pipeline.tracker.sync import _message
+            from pipeline.tracker.books import sync_message
             decided = write_proposals(proposals, config, profile)   # the Decisions sheet too
             report.appended += decided.appended
             report.updated += decided.updated
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             report.workbooks += [w for w in decided.workbooks if w not in report.workbooks]
             report.waiting = report.waiting or decided.waiting
             report.problems += decided.problems
-            report.message = _message(report)
+            report.message = sync_message(report)
         if args.json:
             print(report.model_dump_json())
         else:

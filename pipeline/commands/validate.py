@@ -68,7 +68,7 @@ def result_dict(path: Path, extraction, verdict) -> dict:
 def _print_readable(path: Path, name: str, verdict, profile) -> None:
     from pipeline.commitments import label
     from pipeline.dates import long_date as uk
-    from pipeline.dates import short_datetime
+    from pipeline.dates import numeric_datetime
     print(f"{name}: {verdict.verdict.upper()} - {verdict.reason}")
     for p in verdict.problems:
         if p.message != verdict.reason:
@@ -78,7 +78,7 @@ def _print_readable(path: Path, name: str, verdict, profile) -> None:
     if verdict.flags:
         print(f"  flags: {', '.join(verdict.flags)}")
     if verdict.due:
-        print(f"  received {short_datetime(verdict.received)}, "
+        print(f"  received {numeric_datetime(verdict.received)}, "
               f"counted from {uk(verdict.counted_from)}")
         for what, day in verdict.due.items():
             print(f"  {label(what, profile)}: by {uk(day)}")

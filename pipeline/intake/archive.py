@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from pipeline import outcomes
-from pipeline.dates import short_datetime
+from pipeline.dates import numeric_datetime
 from pipeline.files import private_dir, write_private
 
 log = logging.getLogger("pipeline.archive")
@@ -99,7 +99,7 @@ def reason_text(outcome: str, items: list) -> str:
         lines.append(f"Outcome: {OUTCOME_WORDS.get(item.outcome, item.outcome)}")
         if item.reference:
             lines.append(f"Reference: {item.reference}")
-        lines.append(f"Received: {short_datetime(item.received_at)}")
+        lines.append(f"Received: {numeric_datetime(item.received_at)}")
         lines.append(f"Why: {item.reason}")
         problems = item.verdict.problems if item.verdict else []
         warnings = item.verdict.warnings if item.verdict else []

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from pipeline import clock
-from pipeline.effect import EffectName
+from pipeline.effects.contract import owe
 from pipeline.extract.reasons import say
 from pipeline.ledger import AlreadyRecorded, ItemDraft, Ledger
 from pipeline.paths import FORM_TEMPLATES
@@ -55,9 +55,8 @@ def set_aside(path: Path, config, profile, ledger: Ledger, kind: str, tries: int
             if not rec.archived:
                 finish_archive(rec, ledger)
             return ledger.items_of_file(rec.id)
-    draft = ItemDraft(original_name=path.name, outcome="unreadable",
-                      reason=reason(kind, tries, profile),
-                      effects=[EffectName.TRACKER, EffectName.MAIL])
+    draft = owe(ItemDraft(original_name=path.name, outcome="unreadable",
+                          reason=reason(kind, tries, profile)))
     try:
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size,

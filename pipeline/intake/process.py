@@ -25,8 +25,8 @@ from pathlib import Path
 import pipeline.extract as extract
 import pipeline.validate as validate
 from pipeline import clock
-from pipeline.dates import short_datetime
-from pipeline.effect import EffectName
+from pipeline.dates import numeric_datetime
+from pipeline.effects.contract import owe, owed_by
 from pipeline.errors import WorkbookUnreadable
 from pipeline.extract.reasons import say
 from pipeline.files import private_dir, scratch_name
@@ -35,7 +35,7 @@ from pipeline.intake.inbox import is_busy_error
 from pipeline.intake.same_child import one_referral_per_child
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.models import Item, Verdict
-from pipeline.outcomes import MAIL_OUTCOMES, outcome_of
+from pipeline.outcomes import outcome_of
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.server.logs import log_fault
 from pipeline.sessions.linking import link_sessions
@@ -140,9 +140,8 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             # reason reaches the reason file, the tracker and the team's email
             log_fault(log, "file %s: could not be processed", digest[:12])
             internal_error = True
-            drafts = [ItemDraft(original_name=path.name, outcome="unreadable",
-                                reason=say("process.fault", profile, root=WORDS),
-                                effects=[EffectName.TRACKER, EffectName.MAIL])]
+            drafts = [owe(ItemDraft(original_name=path.name, outcome="unreadable",
+                                    reason=say("process.fault", profile, root=WORDS)))]
     if not internal_error:
         try:
             drafts = one_referral_per_child(link_sessions(drafts, ledger, profile), ledger,
@@ -312,7 +311,7 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
             # e.g. the signed agreement sent with the referral: kept, no "attention" email
             d.reason = say("process.sent_with_form", profile, root=WORDS,
                            reason=d.reason).strip()
-            d.effects = [EffectName.TRACKER]
+            d.effects = owed_by(d, mail=False)
         drafts.append(d)
     return drafts
 
@@ -377,18 +376,13 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
     case = verdict.values.get(CASE_KEY) or extraction.fields.get(CASE_KEY)
     if isinstance(case, list):
         case = " ".join(case)
-    effects = [EffectName.TRACKER]
-    if outcome in MAIL_OUTCOMES:
-        effects.append(EffectName.MAIL)
-    if outcome == "accepted":
-        effects.append(EffectName.PAPERWORK)
     src = email or extraction
     agreement = bool(email is not None and validate.agreement_in_email(email, extraction))
-    return ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
+    return owe(ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
                      case_id=normalise_case_id(case) if outcome != "not_referral" else None,
                      sender=src.sender, subject=src.subject,
                      auto_submitted=bool(src.auto_submitted), verdict=verdict,
-                     agreement_attached=agreement, effects=effects)
+                     agreement_attached=agreement))
 
 
 def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger,
@@ -396,8 +390,8 @@ def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger,
     first = earlier[0]
     items = ledger.items_of_file(first.id)
     ref = next((i.reference for i in items if i.reference), None)
-    when = short_datetime(first.received_at)
+    when = numeric_datetime(first.received_at)
     reason = (say("process.same_file_reference", profile, root=WORDS, when=when, reference=ref)
               if ref else say("process.same_file", profile, root=WORDS, when=when))
-    return ItemDraft(original_name=name, outcome="duplicate", reason=reason,
-                     linked_to=items[0].id if items else None, effects=[EffectName.TRACKER])
+    return owe(ItemDraft(original_name=name, outcome="duplicate", reason=reason,
+                         linked_to=items[0].id if items else None))

@@ -11,8 +11,8 @@ file waits (pipeline/intake/process.py). The words are form_templates/intake/rea
 
 from __future__ import annotations
 
-from pipeline.dates import short_datetime
-from pipeline.effect import EffectName
+from pipeline.dates import numeric_datetime
+from pipeline.effects.contract import owed_by
 from pipeline.extract.reasons import say
 from pipeline.ledger import ItemDraft, Ledger
 from pipeline.models import Item
@@ -42,7 +42,8 @@ def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, prof
             continue
         if d.case_id in first_of_case:
             first = first_of_case[d.case_id]
-            d.outcome, d.effects = "duplicate", [EffectName.TRACKER]
+            d.outcome = "duplicate"
+            d.effects = owed_by(d)
             d.reason = _words("copy_in_email", profile, name=first.original_name)
             continue
         first_of_case[d.case_id] = d
@@ -78,9 +79,10 @@ def same_answers(d: ItemDraft, earlier: Item) -> bool:
 
 def _copy_of(d: ItemDraft, earlier: Item, profile=None) -> None:
     """One referral, not an update: recorded as a duplicate copy, with no acknowledgement."""
-    d.outcome, d.effects, d.linked_to = "duplicate", [EffectName.TRACKER], earlier.id
+    d.outcome, d.linked_to = "duplicate", earlier.id
+    d.effects = owed_by(d)
     d.reason = _words("copy", profile, reference=earlier.reference, name=earlier.original_name,
-                      received=short_datetime(earlier.received_at))
+                      received=numeric_datetime(earlier.received_at))
 
 
 def _closed_references(config, profile) -> set[str]:

@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from pipeline.files import use_scratch
+from pipeline.effects.contract import EffectMemory
+from pipeline.files import file_stamp, use_scratch
 from pipeline.intake.inbox import (Claims, SettleTracker, choose_mode, failure_kind,
                                    in_ignored_subfolder, inbox_files, is_ignored, scan_config)
 from pipeline.ledger import Ledger
@@ -65,11 +66,9 @@ class WorkbookWatch:
             return False
         self._last_look = now
         for path in self._workbooks():
-            try:
-                st = path.stat()
-            except OSError:
+            stamp = file_stamp(path)                 # the one way a save is noticed
+            if stamp is None:
                 continue
-            stamp = (st.st_mtime_ns, st.st_size)
             if self._stamps.get(path) not in (None, stamp):
                 self._changed.add(path)
             self._stamps[path] = stamp
@@ -126,6 +125,7 @@ class InboxWatcher:
         self._stop = threading.Event()
         self._process = process
         self._effects = effects
+        self.effect_memory = EffectMemory()          # what effects remember between passes
         self._effects_thread_wanted = run_effects_in_thread
         self._effects_due = threading.Event()
         self._tries: dict[Path, int] = {}
@@ -202,7 +202,7 @@ class InboxWatcher:
         from pipeline.effects import run_effects
         ledger = Ledger(self.ledger.path)            # its own connection, its own thread
         try:
-            run_effects(ledger, self.config, self.profile)
+            run_effects(ledger, self.config, self.profile, memory=self.effect_memory)
         finally:
             ledger.close()
 

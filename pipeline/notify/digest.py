@@ -9,7 +9,8 @@ session) today or tomorrow and not met (the service's own commitments), and a co
 planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS,
 once the team records that promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
-weekly sessions.
+weekly sessions. The effect that mails it once a working day is
+pipeline/effects/digest.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline import clock, dates
-from pipeline.effect import Effect, EffectName, EffectPass
 
 log = logging.getLogger("pipeline.effects")
 
@@ -56,26 +56,41 @@ def proposals_waiting(ledger, profile) -> list[Reminder]:
 
 def reminders(ledger, config, profile, today: dt.date | None = None,
               allocations: dict | None = None) -> list[Reminder]:
-    """Everything the team should see to today, in a fixed order."""
-    from pipeline.sessions.plan import planned_sessions
-    from pipeline.sessions.record import recording_due
+    """Everything the team should see to today, in a fixed order: one step per kind of
+    reminder, each given the same day, calendar and accepted referrals, so the order of the
+    digest is the order of the steps here."""
     from pipeline.tracker import allocations_or_none
-    from pipeline.tracker.reviews import reviews
-    from pipeline.validate.calendar import ServiceCalendar, due_dates
+    from pipeline.validate.calendar import ServiceCalendar
     today = today or clock.today()
     cal = ServiceCalendar(profile)
-    tomorrow = cal.next_working_day(today + dt.timedelta(days=1)) \
-        if not cal.is_working_day(today + dt.timedelta(days=1)) else today + dt.timedelta(days=1)
     if allocations is None:
         allocations = allocations_or_none(config, profile)
     items = ledger.items()
+    accepted = _accepted_by_reference(items)
+    return (_significant_events_late(items, profile, today)
+            + _records_overdue(ledger, accepted, allocations, profile, today)
+            + proposals_waiting(ledger, profile)
+            + _not_resubmitted(items, accepted, profile, cal, today)
+            + _due_dates(ledger, accepted, allocations, profile, cal, today)
+            + _dates_to_correct(ledger, accepted)
+            + _reviews_coming(ledger, config, profile, accepted, today)
+            + _workload(accepted, allocations, profile, today))
+
+
+def _accepted_by_reference(items) -> dict:
+    """Each accepted referral's first accepted item, by reference: most reminders are only
+    about referrals the service took on."""
     accepted = {}
     for i in items:
         if i.outcome == "accepted" and i.reference:
             accepted.setdefault(i.reference, i)
-    out: list[Reminder] = []
+    return accepted
 
-    # significant events recorded later than the service's limit (records of the last week)
+
+def _significant_events_late(items, profile, today: dt.date) -> list[Reminder]:
+    """Significant events recorded later than the service's limit, shown for a week after
+    the record arrived (long enough to be seen, not forever)."""
+    out: list[Reminder] = []
     for i in items:
         v = i.verdict
         if i.outcome == "session_record" and v and "significant_event_late" in v.flags \
@@ -83,11 +98,19 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
             session, written = v.values.get("session.date"), v.values.get("session.written_on")
             out.append(Reminder("significant_late",
                                 f"{i.reference}: the significant event at the session on "
-                                f"{dates.short_date(session)} was recorded on "
-                                f"{dates.short_date(written)}, over "
+                                f"{dates.numeric_date(session)} was recorded on "
+                                f"{dates.numeric_date(written)}, over "
                                 f"{profile.recording.significant_event_hours} hours after it"))
+    return out
 
-    # records overdue under the recording deadline
+
+def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
+                     today: dt.date) -> list[Reminder]:
+    """Planned sessions of the last REPORT_LOOKBACK_DAYS with no record once the recording
+    deadline has passed; closed, suspended or half-allocated referrals plan nothing."""
+    from pipeline.sessions.plan import planned_sessions
+    from pipeline.sessions.record import recording_due
+    out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
         if a is None or not a.complete or (a.status or "") in ("Closed", "Suspended"):
@@ -101,13 +124,17 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
             if today - dt.timedelta(days=REPORT_LOOKBACK_DAYS) <= s.date < today \
                     and s.date not in have and recording_due(profile, s.date) < today:
                 out.append(Reminder("records_overdue",
-                                    f"{ref}: no session record for {dates.short_date(s.date)} "
-                                    f"(due by {dates.short_date(recording_due(profile, s.date))})"))
+                                    f"{ref}: no session record for {dates.numeric_date(s.date)} "
+                                    f"(due by {dates.numeric_date(recording_due(profile, s.date))})"))
+    return out
 
-    out += proposals_waiting(ledger, profile)
 
-    # returned referrals not sent again
+def _not_resubmitted(items, accepted: dict, profile, cal, today: dt.date) -> list[Reminder]:
+    """Referrals returned (incomplete or on an old form) and not sent again after the
+    profile's chase working days: the latest submission of a reference is the one that
+    counts, and an accepted reference is never chased."""
     chase = _setting(profile, "resubmission_chase_working_days", RESUBMISSION_CHASE_DAYS)
+    out: list[Reminder] = []
     for i in items:
         if i.outcome in ("incomplete", "old_form") and i.reference \
                 and i.reference not in accepted \
@@ -116,30 +143,34 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
             if waited >= chase:
                 out.append(Reminder("not_resubmitted",
                                     f"{i.reference}: returned on "
-                                    f"{dates.short_date(i.received_at.date())}, not sent again "
+                                    f"{dates.numeric_date(i.received_at.date())}, not sent again "
                                     f"after {waited} working days"))
+    return out
 
-    # due dates today or tomorrow, not met: the service's own commitments, in its words; and
-    # those a co-ordinator records (contact, planning meeting) once overdue, for a while
+
+def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
+               today: dt.date) -> list[Reminder]:
+    """Due dates today or tomorrow (the next working day), not met: the service's own
+    commitments, in its words; those a co-ordinator records (contact, planning meeting) also
+    once overdue, for a while; and a first session allocated later than promised."""
     from pipeline.commitments import label
     from pipeline.tracker.allocation import late_first_session
+    from pipeline.tracker.met import met_headers
+    from pipeline.validate.calendar import due_dates
+    tomorrow = cal.next_working_day(today + dt.timedelta(days=1)) \
+        if not cal.is_working_day(today + dt.timedelta(days=1)) else today + dt.timedelta(days=1)
     packs = ledger.latest_packs()
     kept = ledger.commitments_met()
-    from pipeline.tracker.met import met_headers
     # promise -> the column it is typed in; overdue ones are listed only once the team records
     # that promise (a date is in the ledger): an older ledger, or a team not yet using the
     # column, is not flooded with every past referral
     in_use = {key for typed in kept.values() for key in typed}
     recorded = {k: h for k, h in met_headers(profile).items() if k in in_use}
+    out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
         due = due_dates(item.received_at, profile)
-        typed = kept.get(ref, {})
-        met = {"acknowledgement": True,               # the mail effect's (and status's) business
-               "contact": "contact" in typed,
-               "planning_meeting": "planning_meeting" in typed,
-               "allocation": ref in packs or (a is not None and a.complete),
-               "first_session": bool(ledger.sessions_of(ref))}
+        met = _promises_met(ledger, ref, kept.get(ref, {}), packs, a)
         closed = a is not None and (a.status or "") == "Closed"
         for key, day in due.items():
             if key not in met or met[key] or closed:
@@ -147,34 +178,58 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
             if today <= day <= tomorrow:
                 when = "today" if day == today else "tomorrow"
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
-                                           f"({dates.short_date(day)})"))
+                                           f"({dates.numeric_date(day)})"))
             elif key in recorded and day < today \
                     and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS:
                 out.append(Reminder("due", f"{ref}: {label(key, profile)} overdue: it was due "
-                                           f"{dates.short_date(day)} and no date is in the "
+                                           f"{dates.numeric_date(day)} and no date is in the "
                                            f"tracker's '{recorded[key]}'"))
         # a first session allocated later than promised: said until it has taken place
         late = (late_first_session(packs[ref]["allocation"], due.get("first_session"))
                 if ref in packs else None)
         if late and not met["first_session"]:
             out.append(Reminder("due", f"{ref}: {late}"))
+    return out
 
-    # dates typed in the tracker that cannot be used (commitments kept, the next review): the
-    # row's "Dates to correct" cell, the same words
+
+def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bool]:
+    """Which of a referral's promises are kept: contact and planning meeting when a
+    co-ordinator typed their date, allocation once the pack is made (or the tracker row is
+    complete), the first session once any session is recorded."""
+    return {"acknowledgement": True,               # the mail effect's (and status's) business
+            "contact": "contact" in typed,
+            "planning_meeting": "planning_meeting" in typed,
+            "allocation": ref in packs or (a is not None and a.complete),
+            "first_session": bool(ledger.sessions_of(ref))}
+
+
+def _dates_to_correct(ledger, accepted: dict) -> list[Reminder]:
+    """Dates typed in the tracker that cannot be used (commitments kept, the next review):
+    the row's "Dates to correct" cell, the same words."""
     problems = ledger.met_problems()
-    out += [Reminder("dates_to_correct", f"{ref}: {problems[ref]}")
+    return [Reminder("dates_to_correct", f"{ref}: {problems[ref]}")
             for ref in sorted(problems) if ref in accepted]
 
-    # reviews coming with no report, and reports made whose email has not gone
+
+def _reviews_coming(ledger, config, profile, accepted: dict, today: dt.date) -> list[Reminder]:
+    """Review reports made whose email has not gone, then reviews within REVIEW_AHEAD_DAYS
+    with no report made yet."""
     from pipeline.notify.review import unsent_lines
-    out += [Reminder("review", line) for line in unsent_lines(ledger)]
+    from pipeline.tracker.reviews import reviews
+    out = [Reminder("review", line) for line in unsent_lines(ledger)]
     for r in reviews(ledger, config, profile).values():
         if r.date and today <= r.date <= today + dt.timedelta(days=REVIEW_AHEAD_DAYS) \
                 and r.reference in accepted and not ledger.report_made(r.reference, r.date):
-            out.append(Reminder("review", f"{r.reference}: review on {dates.short_date(r.date)}"
+            out.append(Reminder("review", f"{r.reference}: review on {dates.numeric_date(r.date)}"
                                           " and no report made yet"))
+    return out
 
-    # a worker over the weekly sessions (this week's plan)
+
+def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> list[Reminder]:
+    """A worker over the service's weekly sessions, from this week's plan (Monday to
+    Sunday); nothing when the profile sets no limit."""
+    from pipeline.sessions.plan import planned_sessions
+    out: list[Reminder] = []
     most = _setting(profile, "weekly_sessions_max", None)
     if most is not None:
         monday = today - dt.timedelta(days=today.weekday())
@@ -194,35 +249,6 @@ def reminders(ledger, config, profile, today: dt.date | None = None,
                 out.append(Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
                                                 f"limit is {most})"))
     return out
-
-
-class DigestEffect(Effect):
-    """Found by the clock: once a working day, at or after the profile's digest time, one
-    email to the team inbox (idempotent by the day: its key is digest:<date>)."""
-    name = EffectName.DIGEST
-
-    def __init__(self):
-        self._sent: set[tuple[str, dt.date]] = set()
-
-    def due(self, p: EffectPass) -> list:
-        from pipeline.validate.calendar import ServiceCalendar
-        today = clock.today()
-        key = (str(p.config.state_dir), today)
-        at = _setting(p.profile, "digest_time", DIGEST_TIME)
-        now = dt.datetime.fromtimestamp(p.now).time() if p.now else dt.time(0)
-        if key in self._sent or now < at or not ServiceCalendar(p.profile).is_working_day(today):
-            return []
-        return [today]
-
-    def run(self, due, p: EffectPass) -> None:
-        from pipeline.notify import MailOutbox
-        for today in due:
-            self._sent.add((str(p.config.state_dir), today))
-            lines = reminders(p.ledger, p.config, p.profile, today)
-            if not lines:
-                continue
-            if MailOutbox(p.config, p.profile).deliver(digest_message(lines, p.profile, today)):
-                p.report.count(self.name)
 
 
 def digest_message(lines: list[Reminder], profile, today: dt.date):

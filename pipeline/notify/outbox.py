@@ -26,8 +26,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from pipeline import backoff
 from pipeline.config import Config
-from pipeline.dates import short_datetime
+from pipeline.dates import numeric_datetime
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.notify.addresses import clean_address
@@ -62,7 +63,7 @@ class PendingMail(BaseModel):
     last_error: str | None
 
     def describe(self) -> str:
-        when = short_datetime(self.next_attempt, missing="now")
+        when = numeric_datetime(self.next_attempt, missing="now")
         tried = f"{self.attempts} attempt(s)" if self.attempts else "not tried yet"
         error = f"; last problem: {self.last_error}" if self.last_error else ""
         return f"{self.key}: {tried}, next try {when}{error}"
@@ -166,7 +167,7 @@ class MailOutbox:
             refused = self._smtp_send(row["key"], data, json.loads(row["recipients"]))
         except _SendFailed as exc:
             attempts = row["attempts"] + 1
-            delay = min(self.backoff_max, self.backoff_base * 2 ** (attempts - 1))
+            delay = backoff.delay(attempts, self.backoff_base, self.backoff_max)
             with self._db() as db:
                 db.execute("UPDATE mail SET attempts = ?, next_attempt = ?, last_error = ?, "
                            "claimed_until = NULL WHERE key = ?",

@@ -13,7 +13,7 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any
 
-from pipeline.dates import day_month_year, short_date
+from pipeline.dates import date_in_words, numeric_date
 from pipeline.models import Problem
 from pipeline.notify.templates import MailTemplates
 
@@ -27,9 +27,9 @@ def _matches(key: str, patterns: list[str]) -> bool:
 
 def _date_forms(d: dt.date) -> list[str]:
     """The ways a person may have written a protected date, all looked for in a message."""
-    return [short_date(d), f"{d.day}/{d.month}/{d.year}",
+    return [numeric_date(d), f"{d.day}/{d.month}/{d.year}",
             f"{d.day:02d}/{d.month:02d}/{d.year % 100:02d}", f"{d.day}.{d.month}.{d.year % 100:02d}",
-            d.isoformat(), day_month_year(d)]
+            d.isoformat(), date_in_words(d)]
 
 
 class Protected:

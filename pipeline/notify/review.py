@@ -154,15 +154,15 @@ def send_review_report(config, profile: Profile, referral: Item, review_date: dt
 def report_cells(ledger) -> dict[str, str]:
     """reference -> the tracker's "Review report" cell, for its latest report: made, and sent
     to the IRO on a date, or not sent yet and why."""
-    from pipeline.dates import short_date
+    from pipeline.dates import numeric_date
     w = _words()
     out: dict[str, str] = {}
     for r in ledger.report_states():
-        made = w["made"].format(made=short_date(dt.datetime.fromisoformat(r["made_at"])),
-                                review=short_date(dt.date.fromisoformat(r["review_date"])))
+        made = w["made"].format(made=numeric_date(dt.datetime.fromisoformat(r["made_at"])),
+                                review=numeric_date(dt.date.fromisoformat(r["review_date"])))
         if r["sent_at"]:
             out[r["reference"]] = w["sent"].format(
-                made_text=made, sent=short_date(dt.datetime.fromisoformat(r["sent_at"])))
+                made_text=made, sent=numeric_date(dt.datetime.fromisoformat(r["sent_at"])))
         else:
             out[r["reference"]] = w["not_sent"].format(
                 made_text=made, why=r["last_error"] or "not tried yet")
@@ -171,7 +171,7 @@ def report_cells(ledger) -> dict[str, str]:
 
 def unsent_lines(ledger) -> list[str]:
     """One line per report made and not mailed, for `status` and the digest."""
-    from pipeline.dates import short_date
+    from pipeline.dates import numeric_date
     w = _words()
-    return [w["status"].format(reference=ref, review=short_date(day), why=why or "not tried yet")
+    return [w["status"].format(reference=ref, review=numeric_date(day), why=why or "not tried yet")
             for ref, day, _, why in ledger.reports_unsent()]

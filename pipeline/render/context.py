@@ -38,34 +38,29 @@ def settings() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- formatting
 
+# The wording of dates lives in pipeline/dates.py; these only give documents "Not given"
+# where a date is missing.
 def uk_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
-    """Tuesday 4 March 2025 (the way the service's letters write a date), in English
-    whatever the machine's locale."""
+    """dates.long_date: "Tuesday 4 March 2025", the way the service's letters write a date."""
     return dates.long_date(d, missing)
 
 
-def short_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
-    """4 March 2025, for dates of birth where the weekday means nothing."""
-    return dates.day_month_year(d, missing)
+def date_in_words(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
+    """dates.date_in_words: "4 March 2025", for dates of birth where the weekday means nothing."""
+    return dates.date_in_words(d, missing)
 
 
 def clock(t: dt.time | None) -> str:
-    """10:00, or 2:30pm style is avoided: the service's records use 24-hour times."""
-    return "" if t is None else f"{t:%H:%M}"
-
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|–|to)\s*(\d{1,2})[:.](\d{2})\s*$")
+    """dates.clock_time: "14:30" (the service's records use 24-hour times)."""
+    return dates.clock_time(t)
 
 
 def parse_times(text: str | None) -> tuple[dt.time | None, dt.time | None]:
-    """The tracker's "10:00-11:30" as (start, end); (None, None) when it cannot be read."""
-    m = _TIME.match(text or "")
-    if not m:
-        return None, None
+    """The tracker's "10:00-11:30" as (start, end), read by dates.parse_time_range (the one
+    reading of times); (None, None) when it cannot be read."""
     try:
-        return (dt.time(int(m.group(1)), int(m.group(2))),
-                dt.time(int(m.group(3)), int(m.group(4))))
-    except ValueError:
+        return dates.parse_time_range(text)
+    except dates.TimeNotRead:
         return None, None
 
 
@@ -342,6 +337,16 @@ CONTEXTS: dict[str, type[DocumentContext]] = {
                                   CarerSuspensionLetterContext, SocialWorkerNoticeContext)}
 
 
+def submodel(annotation) -> type[BaseModel] | None:
+    """The context model a field holds (directly or as list items), or None: how the checks at
+    start (preflight, wording_check) follow `child.dob` to ChildCtx's fields."""
+    args = getattr(annotation, "__args__", ())
+    for cand in (annotation, *args):
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            return cand
+    return None
+
+
 # ---------------------------------------------------------------- building
 
 def service_context(profile: Profile) -> ServiceCtx:
@@ -488,7 +493,7 @@ def document_context(cls: type[DocumentContext], item: Item, allocation: Allocat
                      full_name=" ".join(x for x in (first, last) if x) or NOT_GIVEN,
                      known_as=known,
                      call_name=known or (first if first != NOT_GIVEN else "your child"),
-                     dob=short_date(values.get("child.dob")
+                     dob=date_in_words(values.get("child.dob")
                                     if isinstance(values.get("child.dob"), dt.date) else None,
                                     text(values.get("child.dob"))),
                      case_id=text(values.get("child.case_id") or item.case_id))

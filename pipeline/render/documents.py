@@ -329,8 +329,8 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
         shown = [row.get("short", row["label"]) for row in table if row.get("chart", True)]
         png = stacked_by_month(figures.by_month, shown,
                                W.say("notes", "chart_title", profile.id,
-                                     period_from=C.short_date(period_from),
-                                     period_to=C.short_date(period_to)))
+                                     period_from=C.date_in_words(period_from),
+                                     period_to=C.date_in_words(period_to)))
         images["chart"] = (png, 150)
     quotes = _quotes(records, words or {})
     suspensions = _suspensions(actions or [], period_from, period_to)
@@ -342,7 +342,7 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
             notes.append(f"{r.late_minutes} minutes late")
         if r.significant_event:
             notes.append("significant event")
-        appendix.append(C.RecordLineCtx(date=C.short_date(r.date), outcome=r.outcome,
+        appendix.append(C.RecordLineCtx(date=C.date_in_words(r.date), outcome=r.outcome,
                                         counted_as=labels.get(row_of(r, table) or "", ""),
                                         note="; ".join(notes)))
     ctx = C.document_context(
@@ -387,7 +387,7 @@ def _suspensions(actions: list, period_from: dt.date,
         out.append(C.SuspensionCtx(
             start=C.uk_date(a.suspended_from), until=C.uk_date(a.suspended_until),
             meeting=C.uk_date(a.meeting_on) if a.meeting_on else "",
-            missed=[C.short_date(d) for d in a.session_dates], court_directed=a.court_directed,
+            missed=[C.date_in_words(d) for d in a.session_dates], court_directed=a.court_directed,
             approved_by=a.decided_by or "",
             approved_on=C.uk_date(a.decided_on) if a.decided_on else ""))
     return out
@@ -407,7 +407,7 @@ def _quotes(records: list[SessionRecord], words: dict[int, dict]) -> dict[str, l
             said = C.text(values.get(key), "")
             if not said or (section == "worries" and not r.significant_event):
                 continue
-            out[section].append(C.QuoteCtx(date=C.short_date(r.date), text=said))
+            out[section].append(C.QuoteCtx(date=C.date_in_words(r.date), text=said))
     return out
 
 

@@ -17,6 +17,10 @@ from pathlib import Path
 
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import DOCUMENT_TEMPLATES
+from pipeline.render.context import CONTEXTS, settings, submodel
+from pipeline.render.docx_paragraphs import paragraph_texts
+from pipeline.render.wording import FILE, WordingProblem
+from pipeline.render.wording_check import check as check_wording
 
 SMART = "\u2018\u2019\u201c\u201d"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -32,29 +36,6 @@ class TemplateProblem(FamilyTimeError):
             msg += f" (in the paragraph: \"{where}\")"
         msg += f". File: {self.path}"
         super().__init__(msg)
-
-
-W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
-
-
-def _paragraph_texts(path: Path) -> list[str]:
-    """Every paragraph's text: body (tables included), headers and footers. Read straight from
-    the package (no python-docx), so the check stays quick at `watch` start-up."""
-    import zipfile
-
-    from defusedxml import ElementTree
-    with zipfile.ZipFile(path) as z:
-        names = sorted((n for n in z.namelist() if _PARTS.match(n)),
-                       key=lambda n: (n != "word/document.xml", n))
-        if "word/document.xml" not in names:
-            raise KeyError("word/document.xml")
-        out = []
-        for name in names:
-            root = ElementTree.fromstring(z.read(name))
-            for p in root.iter(f"{W_NS}p"):
-                out.append("".join(t.text or "" for t in p.iter(f"{W_NS}t")))
-    return out
 
 
 def _short(s: str, n: int = 120) -> str:
@@ -85,16 +66,6 @@ def _model_fields(model) -> dict:
     return getattr(model, "model_fields", {})
 
 
-def _submodel(annotation):
-    """The pydantic model a field holds (directly or as list items), or None."""
-    from pydantic import BaseModel
-    args = getattr(annotation, "__args__", ())
-    for cand in (annotation, *args):
-        if isinstance(cand, type) and issubclass(cand, BaseModel):
-            return cand
-    return None
-
-
 _DOCXTPL_TAG = re.compile(r"(\{%|\{\{)(?:p|tr|tc|r)\s")
 
 
@@ -119,7 +90,7 @@ def _check_variables(path: Path, model, texts: list[str]) -> None:
     for loop in ast.find_all(nodes.For):
         if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
             f = fields.get(loop.iter.name)
-            sub = _submodel(f.annotation) if f else None
+            sub = submodel(f.annotation) if f else None
             if sub is not None:
                 loop_models[loop.target.name] = sub
     from jinja2 import meta
@@ -134,7 +105,7 @@ def _check_variables(path: Path, model, texts: list[str]) -> None:
         if base in loop_models:
             sub = loop_models[base]
         elif base in fields:
-            sub = _submodel(fields[base].annotation)
+            sub = submodel(fields[base].annotation)
         else:
             continue
         if sub is not None and node.attr not in _model_fields(sub):
@@ -148,7 +119,7 @@ def check_template(path: Path, model) -> None:
     if not path.exists():
         raise TemplateProblem(path, "the file is missing; run form_templates/build_documents.py")
     try:
-        texts = _paragraph_texts(path)
+        texts = paragraph_texts(path)
     except Exception as exc:   # not a zip, no document part, XML damaged
         raise TemplateProblem(path, f"Word cannot open it ({type(exc).__name__})") from None
     _check_paragraphs(path, texts)
@@ -161,7 +132,6 @@ _checked: set[tuple[str, float]] = set()
 def preflight(folder: Path | None = None) -> None:
     """Check every template listed in documents.toml; raise TemplateProblem on the first bad
     one. Called by `watch` at start; cheap to call again (unchanged files are not re-read)."""
-    from pipeline.render.context import CONTEXTS, settings
     folder = Path(folder) if folder else DOCUMENT_TEMPLATES
     for spec in settings()["templates"].values():
         path = folder / spec["file"]
@@ -178,9 +148,8 @@ def preflight(folder: Path | None = None) -> None:
         check_template(path, model)
         if key is not None:
             _checked.add(key)
-    from pipeline.render.wording import FILE, WordingProblem, check
     try:
-        check(folder)          # the sentences the templates take from wording.toml
+        check_wording(folder)          # the sentences the templates take from wording.toml
     except WordingProblem as exc:
         raise TemplateProblem(folder / FILE, str(exc)) from None
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
 from pipeline.extract.catalogue import catalogue
 from pipeline.files import write_private
@@ -105,7 +105,7 @@ def set_control_date(sdt, value: dt.date | str) -> None:
     is picked. Free text typed into a picker (a str that is not dd/mm/yyyy) gets no fullDate."""
     if isinstance(value, dt.date):
         day: dt.date | None = value
-        text = short_date(value)
+        text = numeric_date(value)
     else:
         text = value
         m = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", value.strip())

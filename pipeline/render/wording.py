@@ -40,7 +40,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise WordingProblem(f"The paperwork wording {path} is not valid TOML: {exc}") from None
 
 
-def _merged(root: Path, profile_id: str | None) -> dict[str, dict[str, Any]]:
+def merged(root: Path, profile_id: str | None) -> dict[str, dict[str, Any]]:
     """The shared wording with the service's own entries laid over it, entry by entry. An
     entry the shared file does not have is refused: it would be a typo that changes nothing."""
     data = _read(root / FILE)
@@ -60,7 +60,7 @@ def _merged(root: Path, profile_id: str | None) -> dict[str, dict[str, Any]]:
 
 @lru_cache(maxsize=32)
 def _cached(root: Path, profile_id: str | None, stamp: tuple) -> dict[str, dict[str, Any]]:
-    return _merged(root, profile_id)
+    return merged(root, profile_id)
 
 
 def wording(profile_id: str | None, root: Path | None = None) -> dict[str, dict[str, Any]]:
@@ -77,6 +77,12 @@ _ENV = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
 def source(text: str) -> str:
     """An entry as written, its line breaks read as single spaces."""
     return _BREAK.sub(" ", text.strip("\n"))
+
+
+def parsed(text: str) -> jinja2.nodes.Template:
+    """An entry's Jinja syntax tree, for the check at start (wording_check); raises
+    jinja2.TemplateSyntaxError."""
+    return _ENV.parse(source(text))
 
 
 @lru_cache(maxsize=1024)
@@ -131,103 +137,3 @@ def say(table: str, key: str, profile_id: str | None, root: Path | None = None,
     """One entry filled in with `values` (the short notes the paperwork adds, e.g. a moved
     session's "in place of ...")."""
     return fill(wording(profile_id, root)[table][key], values, f"[{table}] {key}")
-
-
-# ---------------------------------------------------------------- the check at start
-
-_PLACE = re.compile(r"words\.(\w+)\.(\w+)")
-_NOTES = {"replaces": {"date", "closure"}, "substitute_day": {"holiday"},
-          "carer_drop_off": {"start", "drop"},
-          "chart_title": {"period_from", "period_to"}}
-
-
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _names(v)]
-    if isinstance(value, dict):
-        return _names(value.get("text", ""))
-    return []
-
-
-def _check_entry(where: str, value: Any, allowed: set[str], model=None) -> None:
-    """One entry parses and uses only the facts its document has (`allowed`; with `model`,
-    also the fields it reads of them, e.g. child.dob)."""
-    from jinja2 import meta, nodes
-
-    from pipeline.render.preflight import _submodel
-    if isinstance(value, dict):
-        if set(value) - {"each", "as", "text"} or "each" not in value or "text" not in value:
-            raise WordingProblem(f"The paperwork wording {where} must have `each` and `text` "
-                                 "(and may have `as`).")
-        if value["each"] not in allowed:
-            raise WordingProblem(f"The paperwork wording {where} repeats over "
-                                 f"'{value['each']}', which this document does not have.")
-        allowed = allowed | {value.get("as", "item")}
-    for text in _names(value):
-        try:
-            ast = _ENV.parse(source(text))
-        except jinja2.TemplateSyntaxError as exc:
-            raise WordingProblem(f"The paperwork wording {where} cannot be read: "
-                                 f"{exc.message}") from None
-        unknown = sorted(meta.find_undeclared_variables(ast) - allowed)
-        fields = model.model_fields if model is not None else {}
-        for node in ast.find_all(nodes.Getattr):
-            if isinstance(node.node, nodes.Name) and node.node.name in fields:
-                sub = _submodel(fields[node.node.name].annotation)
-                if sub is not None and node.attr not in sub.model_fields:
-                    unknown.append(f"{node.node.name}.{node.attr}")
-        if unknown:
-            raise WordingProblem(f"The paperwork wording {where} uses '{unknown[0]}', which the "
-                                 "paperwork does not provide there.")
-
-
-_checked: set[tuple] = set()
-
-
-def check(root: Path | None = None) -> None:
-    """Raise WordingProblem, naming the file and the entry, when the shared wording or a
-    service's own cannot fill the templates: an entry a template needs is missing, a snippet
-    does not parse, or it uses a fact the document does not have. Called by the template
-    check at `watch` start-up."""
-    from pipeline.render.context import CONTEXTS, DocumentContext, settings
-    from pipeline.render.preflight import _paragraph_texts
-    root = Path(root or ROOT)
-    stamp = tuple((str(f), f.stat().st_mtime_ns) for f in sorted(root.glob(f"**/{FILE}")))
-    stamp += tuple((str(f), f.stat().st_mtime_ns) for f in sorted(root.glob("*.docx")))
-    if stamp in _checked:
-        return
-    models = {key: CONTEXTS[spec["context"]] for key, spec in settings()["templates"].items()}
-    base = set(DocumentContext.model_fields)
-    profiles = [None] + sorted(p.name for p in root.iterdir() if (p / FILE).is_file())
-    for profile_id in profiles:
-        data = _merged(root, profile_id)
-        name = root / profile_id / FILE if profile_id else root / FILE
-        for table, entries in data.items():
-            model = None
-            if table == "notes":
-                allowed_for = dict(_NOTES)
-            elif table == SHARED:
-                model = DocumentContext
-                allowed_for = {k: base - {"words"} for k in entries}
-            elif table in models:
-                model = models[table]
-                allowed_for = {k: set(model.model_fields) for k in entries}
-            else:
-                raise WordingProblem(f"{name}: [{table}] is not a document the paperwork makes.")
-            for key, value in entries.items():
-                _check_entry(f"{name} [{table}] {key}", value, allowed_for.get(key, set()),
-                             model)
-    shared = _merged(root, None)
-    for key, spec in settings()["templates"].items():
-        path = root / spec["file"]
-        if not path.is_file():
-            continue                    # the template check names a missing template
-        for text in _paragraph_texts(path):
-            for table, entry in _PLACE.findall(text):
-                if entry not in shared.get(table, {}) or table not in (SHARED, key):
-                    raise WordingProblem(f"Paperwork template {path.name} uses words.{table}."
-                                         f"{entry}, which {root / FILE} does not have for "
-                                         f"this document.")
-    _checked.add(stamp)

@@ -1,6 +1,6 @@
 """Making one Looked After Child review report: which period, which review, which records.
 
-Shared by the automatic effect (pipeline/render/effects.py) and `family-time report lac`, so
+Shared by the automatic effect (pipeline/effects/review_report.py) and `family-time report lac`, so
 both say the same thing: the period runs from the day the last report was made (or the first
 session) to the next review (or today, when that is sooner for the effect); a referral with no
 review date, or one never accepted, gets no report and the refusal names the fix.

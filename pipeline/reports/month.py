@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import dates
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.validate.calendar import ServiceCalendar, due_dates
 
@@ -84,20 +84,57 @@ def decisions_in(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
 
 def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = None
                   ) -> MonthFigures:
-    """Every figure of the month, from the ledger."""
-    from pipeline.render.context import settings
-    from pipeline.reports.review import current, row_of
+    """Every figure of the month, from the ledger: one step per section of the report, in the
+    report's order, each given only what it counts from."""
+    from pipeline import clock
     w = words()
     first, last = month_bounds(month)
     cal = ServiceCalendar(profile)
     items = ledger.items()
-    by_id = {i.id: i for i in items}
-    sections: list[Section] = []
-
-    # 1. referrals received in the month, counted by reference: a re-submission (an update,
-    # or a copy) is the same referral, said apart as an update
-    s = w["sections"]["referrals"]
     by_ref = submissions_by_reference(items)
+    sessions = ledger.all_sessions()
+    first_held = _first_sessions_held(sessions)
+    recs = _records_of_month(sessions, first, last)
+    referrals, accepted = _referrals_section(w["sections"]["referrals"], by_ref, first, last)
+    sections = [
+        referrals,
+        _commitments_section(w["sections"]["commitments"], ledger, profile, cal, by_ref,
+                             accepted, first_held, first, last),
+        _sessions_section(w["sections"]["sessions"], recs),
+        _suspensions_section(w["sections"]["suspensions"], ledger, first, last),
+        _waiting_section(w["sections"]["waiting"], cal, by_ref, first_held, first, last),
+        _workload_section(w["sections"]["workload"], recs, {i.id: i for i in items}),
+    ]
+    made = made or clock.today()
+    title = w["title"].format(council=profile.name, service=profile.service_name,
+                              month=dates.month_year(first))
+    return MonthFigures(first, title,
+                        w["intro"].format(made=dates.date_in_words(made)), sections)
+
+
+def _first_sessions_held(sessions) -> dict[str, dt.date]:
+    """Each referral's first session that took place (or ended early), from the records still
+    current: what the first-session promise and the wait are measured to."""
+    first_held: dict[str, dt.date] = {}
+    for rec, live in sessions.values():
+        if live and rec.outcome in HELD and (rec.reference not in first_held
+                                            or rec.date < first_held[rec.reference]):
+            first_held[rec.reference] = rec.date
+    return first_held
+
+
+def _records_of_month(sessions, first: dt.date, last: dt.date) -> list:
+    """The current session records whose session date is in the month (the sessions and the
+    workload sections count the same records)."""
+    from pipeline.reports.review import current
+    return [r for r in current([r for r, _ in sessions.values()]) if first <= r.date <= last]
+
+
+def _referrals_section(s: dict, by_ref: dict[str, list], first: dt.date, last: dt.date
+                       ) -> tuple[Section, list[str]]:
+    """1. Referrals received in the month, counted by reference: a re-submission (an update,
+    or a copy) is the same referral, said apart as an update. Also returns the references
+    accepted in the month, which the commitments are measured for."""
     got = [ref for ref, subs in by_ref.items() if first <= subs[0].received_at.date() <= last]
     accepted = sorted(ref for ref, subs in by_ref.items()
                       if (day := _first_day(subs, ("accepted",))) and first <= day <= last)
@@ -117,25 +154,23 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     rows = [(s["received"], len(got)), (s["accepted"], len(accepted)),
             (s["returned"], len(returned["incomplete"])),
             (s["old_forms"], len(returned["old_form"])), (s["updates"], updates)]
-    sections.append(Section("referrals", s["title"], rows,
-                            {label: v for label, v in rows[1:4]}, s["chart"],
-                            {s["reasons"]: top}))
+    section = Section("referrals", s["title"], rows, {label: v for label, v in rows[1:4]},
+                      s["chart"], {s["reasons"]: top})
+    return section, accepted
 
-    # 2. commitments, once per referral accepted in the month, due from its first submission
-    s = w["sections"]["commitments"]
+
+def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted: list[str],
+                        first_held: dict[str, dt.date], last: dt.date
+                        ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """For each commitment, the referrals accepted in the month that met it and those late,
+    due from the referral's first submission and judged at the month's end (so the answer is
+    the same whenever it is run)."""
     acked = ledger.done_effects(EffectName.MAIL)
     packed = ledger.done_effects(EffectName.PAPERWORK)
-    sessions = ledger.all_sessions()
-    first_held: dict[str, dt.date] = {}
-    for rec, live in sessions.values():
-        if live and rec.outcome in HELD and (rec.reference not in first_held
-                                            or rec.date < first_held[rec.reference]):
-            first_held[rec.reference] = rec.date
     kept = ledger.commitments_met()       # dates co-ordinators typed, as the ledger read them
-    today = last          # judged at the month's end: the same answer whenever it is run
+    today = last
     met: dict[str, list[str]] = defaultdict(list)
     late: dict[str, list[str]] = defaultdict(list)
-    promised = set(due_dates(dt.datetime.combine(first, dt.time(9)), profile))
     for ref in accepted:
         subs = by_ref[ref]
         arrived = subs[0].received_at
@@ -154,6 +189,17 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
                 met[key].append(ref)
             elif when is not None or due[key] < today:
                 late[key].append(ref)
+    return met, late
+
+
+def _commitments_section(s: dict, ledger, profile, cal, by_ref: dict[str, list],
+                         accepted: list[str], first_held: dict[str, dt.date],
+                         first: dt.date, last: dt.date) -> Section:
+    """2. Commitments, once per referral accepted in the month: the share met on time, the
+    late references listed; a commitment the service does not make is said to be not
+    promised (a first session without a timescale is left out)."""
+    met, late = _commitments_judged(ledger, profile, cal, by_ref, accepted, first_held, last)
+    promised = set(due_dates(dt.datetime.combine(first, dt.time(9)), profile))
     rows, chart, lists = [], {}, {}
     for key in COMMITMENTS:
         if key in ("contact", "planning_meeting") and key not in promised:
@@ -168,12 +214,15 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
             chart[s[key]] = pct
         if late[key]:
             lists[f"{s['late']}: {s[key]}"] = sorted(set(late[key]))
-    sections.append(Section("commitments", s["title"], rows, chart, s["chart"], lists))
+    return Section("commitments", s["title"], rows, chart, s["chart"], lists)
 
-    # 3. sessions by session date
-    s = w["sections"]["sessions"]
+
+def _sessions_section(s: dict, recs: list) -> Section:
+    """3. Sessions by session date: offered, held, missed, then one row per attendance row
+    of the service's settings (the chart leads with those held)."""
+    from pipeline.render.context import settings
+    from pipeline.reports.review import row_of
     table = settings()["attendance"]
-    recs = [r for r in current([r for r, _ in sessions.values()]) if first <= r.date <= last]
     counted = Counter(row_of(r, table) for r in recs)
     rows = [(s["offered"], len(recs)), (s["held"], sum(1 for r in recs if r.outcome in HELD)),
             (s["missed"], sum(1 for r in recs if r.outcome in MISSED))]
@@ -183,10 +232,12 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
             rows.append((row["label"], counted.get(row["key"], 0)))
             chart[row.get("short", row["label"])] = counted.get(row["key"], 0)
     chart = {s["held"].split(" (")[0]: rows[1][1], **chart}
-    sections.append(Section("sessions", s["title"], rows, chart, s["chart"]))
+    return Section("sessions", s["title"], rows, chart, s["chart"])
 
-    # 4. suspensions
-    s = w["sections"]["suspensions"]
+
+def _suspensions_section(s: dict, ledger, first: dt.date, last: dt.date) -> Section:
+    """4. Suspensions started and legal advice sought in the month, then the suspensions
+    proposed and what people decided (the Decisions sheet)."""
     actions = [a.action for a in ledger.rule_actions()]
     started = sum(1 for a in actions if a.kind == "suspension" and a.suspended_from
                   and first <= a.suspended_from <= last)
@@ -196,11 +247,14 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     decided = decisions_in(ledger, first, last)
     for key in ("proposed", "approved", "declined"):
         rows.append((s[key], decided.get(key, 0)))
-    sections.append(Section("suspensions", s["title"], rows,
-                            {label: v for label, v in rows if isinstance(v, int)}, s["chart"]))
+    return Section("suspensions", s["title"], rows,
+                   {label: v for label, v in rows if isinstance(v, int)}, s["chart"])
 
-    # 5. referral to first session, for first sessions held in the month
-    s = w["sections"]["waiting"]
+
+def _waiting_section(s: dict, cal, by_ref: dict[str, list], first_held: dict[str, dt.date],
+                     first: dt.date, last: dt.date) -> Section:
+    """5. Referral to first session in working days, for first sessions held in the month of
+    referrals ever accepted: count, median, the slowest, and a chart of BUCKETS."""
     received = {ref: subs[0].received_at for ref, subs in by_ref.items()
                 if _first_day(subs, ("accepted",))}
     waits = sorted((cal.working_days_between(cal.counted_from(received[ref]), day), ref)
@@ -210,11 +264,13 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
             (s["slowest"], waits[-1][0] if waits else "none"),
             (s["slowest_ref"], waits[-1][1] if waits else "none")]
     buckets = Counter(_bucket(w_) for w_, _ in waits)
-    sections.append(Section("waiting", s["title"], rows,
-                            {b: buckets.get(b, 0) for b in BUCKETS}, s["chart"]))
+    return Section("waiting", s["title"], rows, {b: buckets.get(b, 0) for b in BUCKETS},
+                   s["chart"])
 
-    # 6. workload: sessions recorded in the month by the worker named on the record
-    s = w["sections"]["workload"]
+
+def _workload_section(s: dict, recs: list, by_id: dict) -> Section:
+    """6. Workload: sessions recorded in the month by the worker named on the record, with
+    each worker's busiest ISO week."""
     per: Counter = Counter()
     weeks: dict[str, Counter] = defaultdict(Counter)
     for r in recs:
@@ -225,15 +281,7 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
         weeks[who][r.date.isocalendar()[:2]] += 1
     rows = [(who, f"{k} ({s['busiest_week']} {max(weeks[who].values())})")
             for who, k in sorted(per.items(), key=lambda x: (-x[1], x[0]))]
-    sections.append(Section("workload", s["title"], rows, dict(per.most_common(15)),
-                            s["chart"]))
-
-    from pipeline import clock
-    made = made or clock.today()
-    title = w["title"].format(council=profile.name, service=profile.service_name,
-                              month=dates.month_year(first))
-    return MonthFigures(first, title,
-                        w["intro"].format(made=dates.day_month_year(made)), sections)
+    return Section("workload", s["title"], rows, dict(per.most_common(15)), s["chart"])
 
 
 BUCKETS = ["0-5", "6-10", "11-20", "21-40", "over 40"]

@@ -4,7 +4,8 @@ missed-session rule decides, from the records sorted by session date, what must 
     session_record(verdict, item_id, reference, profile) -> SessionRecord   (record.py)
     rule_actions(records, previous, profile, today, court_directed) -> list[RuleAction]  (rule.py)
     planned_sessions(item, allocation, profile), rule_plan(...)   (plan.py: the one session plan)
-    RuleEffect, rule_due(ledger, reference, profile, today)       (effect.py: the rule's effect)
+    rule_due(ledger, reference, profile, today), proposal_rows(...)  (actions.py; the effect is
+                                                  pipeline/effects/rule.py)
 """
 
 from pipeline.sessions.record import late_minutes, recording_due, session_record

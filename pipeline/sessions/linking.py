@@ -7,8 +7,8 @@ must never act on a guess. The words are form_templates/intake/reasons.toml's [s
 
 from __future__ import annotations
 
-from pipeline.dates import short_date
-from pipeline.effect import EffectName
+from pipeline.dates import numeric_date
+from pipeline.effects.contract import owed_by
 from pipeline.extract.reasons import say
 from pipeline.ledger import ItemDraft, Ledger
 from pipeline.models import SessionRecord
@@ -52,18 +52,16 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
             continue
         if unanswered_valid_reason(v):
             _to_attention(d, _words("valid_reason_unanswered", profile, reference=ref,
-                                    date=short_date(v.values["session.date"]),
+                                    date=numeric_date(v.values["session.date"]),
                                     outcome=v.values.get("session.outcome")))
             continue
         d.session = session_record(v, 0, ref, profile)
-        d.reason = _words("linked", profile, reference=ref, date=short_date(d.session.date),
+        d.reason = _words("linked", profile, reference=ref, date=numeric_date(d.session.date),
                           outcome=d.session.outcome)
         if d.session.late_recording:
             d.reason += " " + _words("late", profile)
         d.reason += _replacement_note(d.session, ledger, profile)
-        d.effects = [EffectName.RULE, EffectName.TRACKER]
-        if d.session.significant_event:
-            d.effects.insert(0, EffectName.SIGNIFICANT_EVENT)
+        d.effects = owed_by(d)
     return drafts
 
 
@@ -73,7 +71,7 @@ def _replacement_note(record: SessionRecord, ledger: Ledger, profile=None) -> st
     earlier = [r for r in ledger.sessions_of(record.reference) if r.date == record.date]
     if not earlier:
         return ""
-    note = " " + _words("replaces", profile, date=short_date(record.date),
+    note = " " + _words("replaces", profile, date=numeric_date(record.date),
                         item=max(r.item_id for r in earlier))
     acted = next((sa.action for sa in ledger.rule_actions(record.reference)
                   if record.date in sa.action.session_dates), None)
@@ -85,4 +83,4 @@ def _replacement_note(record: SessionRecord, ledger: Ledger, profile=None) -> st
 
 def _to_attention(d: ItemDraft, reason: str) -> None:
     d.outcome, d.reason = "session_attention", reason
-    d.effects = [EffectName.TRACKER, EffectName.MAIL]
+    d.effects = owed_by(d)

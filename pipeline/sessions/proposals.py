@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.models import Item, RuleAction, is_court_directed
 from pipeline.profile import Profile
 
@@ -73,17 +73,17 @@ def why(action: RuleAction, referral: Item | None, profile: Profile) -> str:
     """The sessions and dates it rests on, the legal status and any warning, in words."""
     w = words()["why"]
     values = _values(referral)
-    parts = [w["missed"].format(dates=", ".join(short_date(d) for d in action.session_dates))]
+    parts = [w["missed"].format(dates=", ".join(numeric_date(d) for d in action.session_dates))]
     parts.append(w["legal_status"].format(status=values.get("legal.status") or "not given",
                                           court=w["court"] if action.court_directed else ""))
     if action.kind == "suspension":
         start = action.suspended_from
-        parts.append(w["suspension"].format(start=short_date(start) if start else "",
+        parts.append(w["suspension"].format(start=numeric_date(start) if start else "",
                                             days=suspension_days(action, profile)))
         if action.court_directed and start:
             until = start + dt.timedelta(days=court_limit(profile) - 1)
             parts.append(w["court_limit"].format(days=court_limit(profile),
-                                                 until=short_date(until)))
+                                                 until=numeric_date(until)))
         warning = section_20_warning(referral, profile)
         if warning:
             parts.append(warning)
@@ -137,7 +137,7 @@ def resumes_on(action: RuleAction) -> dt.date | None:
 def status_lines(ledger, profile) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
     from pipeline.clock import today
-    from pipeline.dates import short_date
+    from pipeline.dates import numeric_date
     from pipeline.tracker.decisions import proposal_key
     lines, now = [], today()
     for sa in ledger.rule_actions():
@@ -148,12 +148,12 @@ def status_lines(ledger, profile) -> list[str]:
             late = " OVERDUE" if due < now else ""
             lines.append(f"{key}: '{what(a)}' waits for a decision by "
                          f"{who_decides(ledger.item_by_reference(a.reference), profile)} "
-                         f"(decide by {short_date(due)}){late}.")
+                         f"(decide by {numeric_date(due)}){late}.")
         elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
             lines.append(f"{key}: suspended with no meeting date yet (Decisions sheet, "
                          "Meeting on).")
         elif a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
             resumes = resumes_on(a)
             if resumes and resumes >= now:
-                lines.append(f"{key}: family time resumes on {short_date(resumes)}.")
+                lines.append(f"{key}: family time resumes on {numeric_date(resumes)}.")
     return lines

@@ -69,9 +69,10 @@ def _all_readable(config, profile) -> None:
 def allocations_or_none(config, profile) -> dict[str, Allocation]:
     """The same, or {} when the workbook cannot be read just now (open, damaged): "no
     allocation known yet", which the effects that need one treat as "wait and try again"
-    (render/effects.py, sessions/effect.py), the digest as "nothing overdue to say", and
-    `sessions` shows what the ledger knows. A workbook that cannot be opened is skipped while
-    the others are read. Intake, which must not guess, uses allocations_or_unreadable."""
+    (effects/paperwork.py, effects/rule.py, effects/review_report.py), the digest as "nothing
+    overdue to say", and `sessions` shows what the ledger knows. A workbook that cannot be
+    opened is skipped while the others are read. Intake, which must not guess, uses
+    allocations_or_unreadable."""
     try:
         return allocations_by_reference(config, profile)
     except Exception as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pipeline.dates import short_date, weekday_name
+from pipeline.dates import numeric_date, weekday_name
 from pipeline.models import Allocation, Item
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.profile import Profile
@@ -99,15 +99,15 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
     else:
         kept = previous is not None and previous.get("first_date") == first.isoformat()
         if first < today and not kept:
-            problems.append(_say("problems", "past", date=short_date(first),
-                                 today=short_date(today)))
+            problems.append(_say("problems", "past", date=numeric_date(first),
+                                 today=numeric_date(today)))
         if days and weekday_name(first) not in days:
-            problems.append(_say("problems", "wrong_day", date=short_date(first),
+            problems.append(_say("problems", "wrong_day", date=numeric_date(first),
                                  weekday=weekday_name(first), day=a.day))
         elif not kept:
             why = ServiceCalendar(profile).closure_reason(first)
             if why:
-                problems.append(_say("problems", "closed", date=short_date(first), why=why))
+                problems.append(_say("problems", "closed", date=numeric_date(first), why=why))
     venue = profile.venue(a.venue or "")
     if venue is None:
         problems.append(_say("problems", "venue", text=a.venue))
@@ -151,7 +151,7 @@ def paperwork_text(pack: dict, notice_days: int | None,
     later than the service promised (its profile's first_session timescale): the pack is made,
     and the co-ordinator sees that the promise is not kept."""
     w = wording()["paperwork"]
-    date = short_date(pack["made_at"])
+    date = numeric_date(pack["made_at"])
     if pack["version"] <= 1:
         text = w["made"].format(date=date)
     else:
@@ -172,5 +172,5 @@ def late_first_session(allocation: dict, due: dt.date | None) -> str | None:
     first = dt.date.fromisoformat(first) if isinstance(first, str) else first
     if first <= due:
         return None
-    return wording()["paperwork"]["late_first_session"].format(date=short_date(first),
-                                                              due=short_date(due))
+    return wording()["paperwork"]["late_first_session"].format(date=numeric_date(first),
+                                                              due=numeric_date(due))

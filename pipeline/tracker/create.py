@@ -16,8 +16,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.profile import Profile
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
-
-INITIAL_RANGE_ROWS = 500      # drop-downs and highlighting cover this many rows at first
+from pipeline.tracker.ranges import INITIAL_RANGE_ROWS
+from pipeline.tracker.validations import rule_for
 
 
 def headers(sheet: SheetSpec, profile: Profile) -> dict[str, str]:
@@ -51,7 +51,6 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
     last = get_column_letter(len(sheet.columns))
     ws.auto_filter.ref = f"A1:{last}1"
     end = INITIAL_RANGE_ROWS + 1
-    from pipeline.tracker.validations import rule_for
     for column in sheet.columns:
         rule = rule_for(column, spec, profile)
         if rule is None:
@@ -83,30 +82,6 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
         ws.conditional_formatting.add(rng, FormulaRule(
             formula=[f"AND({open_},${due}2-TODAY()<={h.soon_days})"],
             fill=PatternFill("solid", start_color=h.soon_fill, end_color=h.soon_fill)))
-
-
-LIST_ROWS = 200          # rows of a people-kept sheet (Staff) a drop-down reads
-
-
-def list_formula(column, spec: TrackerSpec) -> str:
-    """Where a column's drop-down takes its list from: the hidden Lists sheet (the profile's
-    venues and days, which may hold commas) or a sheet people keep (Staff)."""
-    src = column.list_from
-    if src == "profile.venues":
-        return f"{_quoted(spec.lists_sheet)}!$A$2:$A${LIST_ROWS}"
-    if src == "profile.session_days":
-        return f"{_quoted(spec.lists_sheet)}!$B$2:$B$8"
-    if src.startswith("sheet."):
-        _, name, key = src.split(".", 2)
-        target = spec.sheet(name)
-        index = [c.key for c in target.columns].index(key) + 1
-        letter = get_column_letter(index)
-        return f"{_quoted(name)}!${letter}$2:${letter}${LIST_ROWS}"
-    return ""
-
-
-def _quoted(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'" if not name.isalnum() else name
 
 
 def _lists_sheet(wb, spec: TrackerSpec, profile: Profile) -> None:

@@ -18,11 +18,12 @@ from typing import Any, Iterable
 from pipeline.profile import Profile
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import cell_value, parse_date
-from pipeline.tracker.sync import SyncReport, _message, _sync_one, workbook_path
+from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
+from pipeline.tracker.sync import sync_one
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 
 log = logging.getLogger("pipeline.tracker")
-SHEET = "Decisions"
+SHEET = DECISIONS_SHEET
 PERSON = ("decision", "decided_by", "decided_on", "meeting_on")
 
 
@@ -66,9 +67,9 @@ def write_proposals(rows: Iterable[ProposalRow], config: Any, profile: Profile) 
     for r in rows:
         by_year.setdefault(r.year, {})[r.key] = r
     for year, sheet_rows in sorted(by_year.items()):
-        _sync_one(workbook_path(config, profile, year, spec), spec, profile,
-                  {SHEET: sheet_rows}, report, False, config)
-    report.message = _message(report)
+        sync_one(workbook_path(config, profile, year, spec), spec, profile,
+                 {SHEET: sheet_rows}, report, False, config)
+    report.message = sync_message(report)
     return report
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.commitments import _wording
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.tracker.columns import SheetSpec, load_spec
 from pipeline.tracker.rows import parse_date
 from pipeline.tracker.typed_rows import cell_text
@@ -76,10 +76,10 @@ def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
             out.problems.append(w["not_a_date"].format(column=column, text=cell_text(value) or ""))
         elif day < received:
             out.problems.append(w["before_referral"].format(
-                column=column, date=short_date(day), received=short_date(received)))
+                column=column, date=numeric_date(day), received=numeric_date(received)))
         elif day > today:
-            out.problems.append(w["future"].format(column=column, date=short_date(day),
-                                                   today=short_date(today)))
+            out.problems.append(w["future"].format(column=column, date=numeric_date(day),
+                                                   today=numeric_date(today)))
         else:
             out.dates[key] = day
     return out

@@ -85,7 +85,7 @@ def review_date_problems(value: Any, column: str, form_date: dt.date | None,
     with no report is said (a service that makes reports unasked, the referral not closed).
     Wording: form_templates/commitments.toml [met]."""
     from pipeline.commitments import _wording
-    from pipeline.dates import short_date
+    from pipeline.dates import numeric_date
     w = _wording()["met"]
     text = cell_text(value) or ""
     if text:
@@ -94,16 +94,16 @@ def review_date_problems(value: Any, column: str, form_date: dt.date | None,
             day = day.date()
         if day is None:
             return [w["review_not_a_date"].format(column=column, text=text)]
-        what = w["review_column"].format(column=column, date=short_date(day))
+        what = w["review_column"].format(column=column, date=numeric_date(day))
     else:
         day = form_date
         if day is None:
             return []
-        what = w["review_form"].format(column=column, date=short_date(day))
+        what = w["review_form"].format(column=column, date=numeric_date(day))
     if day < received:
-        return [w["review_before_referral"].format(what=what, received=short_date(received))]
+        return [w["review_before_referral"].format(what=what, received=numeric_date(received))]
     if past_matters and day < today and not made(day):
-        return [w["review_past"].format(what=what, today=short_date(today))]
+        return [w["review_past"].format(what=what, today=numeric_date(today))]
     return []
 
 

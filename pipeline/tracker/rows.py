@@ -12,9 +12,10 @@ import hashlib
 from collections import defaultdict
 from typing import Any, Iterable
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.models import Item
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
+from pipeline.tracker.typed import read_date
 
 Value = str | dt.date            # what a pipeline cell holds; "" is a blank cell
 SEED = "seed:"                   # a row key for a person's cell filled once, when the row is added
@@ -24,10 +25,6 @@ Extras = dict[str, dict[str, Any]]   # extra name ("paperwork") -> reference -> 
 EXCEL_MAX_TEXT = 32767
 
 
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def as_text(value: Any) -> str:
     """A form answer as the text a person would write in a cell."""
     if value is None:
@@ -35,7 +32,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, (dt.datetime, dt.date)):
-        return short_date(value)
+        return numeric_date(value)
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, (list, tuple)):
@@ -44,21 +41,9 @@ def as_text(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A date from a date, an ISO string or a UK dd/mm/yyyy string; None otherwise."""
-    if isinstance(value, (dt.datetime, dt.date)):
-        return _day(value)
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        try:
-            return dt.datetime.fromisoformat(text).date()
-        except ValueError:
-            return None
-    return None
+    """A date from a cell: the one reading of typed dates (tracker/typed.read_date); None
+    otherwise."""
+    return read_date(value)
 
 
 def cell_value(column: ColumnSpec, value: Any) -> Value:
@@ -111,7 +96,7 @@ class _Context:
         accepted = sorted((i for i in self.group if i.outcome == "accepted"), key=_order)
         for later in accepted[1:]:          # one child, one open referral: updates say so
             text += self.word("flag_separator") + self.word(
-                "updated", date=short_date(later.received_at))
+                "updated", date=numeric_date(later.received_at))
         return text
 
     def _summary_warnings(self) -> str:
@@ -161,7 +146,7 @@ class _Context:
         ref = self._summary_session_reference()
         if not ref or day is None:
             return self._summary_item_key()
-        return f"{ref} {short_date(day)}"
+        return f"{ref} {numeric_date(day)}"
 
     def _summary_lateness(self) -> str:
         from pipeline.sessions.record import late_minutes
@@ -183,7 +168,7 @@ class _Context:
         for i in later:
             word = f"outcome_{i.outcome}"
             outcome = self.word(word) if word in self.words else self.word("outcome_other", outcome=i.outcome)
-            parts.append(self.word("resubmitted", date=short_date(i.received_at), outcome=outcome))
+            parts.append(self.word("resubmitted", date=numeric_date(i.received_at), outcome=outcome))
         return self.word("list_separator").join(parts)
 
 

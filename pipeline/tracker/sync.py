@@ -17,22 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from pydantic import BaseModel, Field
-
 from pipeline import clock
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.models import Allocation, Item
 from pipeline.profile import Profile
 from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
+from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
-from pipeline.tracker.workbook import Package, WorkbookError, key_index, norm_header, read_rows
+from pipeline.tracker.workbook import (Package, SheetPart, WorkbookError, key_index, norm_header,
+                                       read_rows)
 
 log = logging.getLogger("pipeline.tracker")
 BACKUP_DIR = "backups"
@@ -42,18 +42,6 @@ RETRIES = 3
 # has not changed (last year's, most of the time), is then not even opened.
 _written: dict[str, list] = {}
 MEMORY_FILE = "tracker-sync.json"
-
-
-class SyncReport(BaseModel):
-    """What a sync did, for the ledger (which rows are in) and for people (`message`)."""
-    written: list[str] = Field(default_factory=list)   # row keys appended or updated
-    appended: int = 0
-    updated: int = 0
-    waiting: bool = False          # a workbook was open: its rows wait for the next sync
-    message: str = ""
-    writes: int = 0                # workbook files written (one per workbook per sync, at most)
-    workbooks: list[Path] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
 
 
 class LayoutError(FamilyTimeError):
@@ -77,10 +65,6 @@ class Difference:
         return f"{self.sheet}: {self.key} has a row but is not in the ledger"
 
 
-def workbook_path(config: Any, profile: Profile, year: int, spec: TrackerSpec | None = None) -> Path:
-    return config.tracker_dir / workbook_name(spec or load_spec(profile=profile), profile, year)
-
-
 # ---------------------------------------------------------------- comparing cells
 
 def _same(want: Any, have: Any) -> bool:
@@ -93,7 +77,7 @@ def _same(want: Any, have: Any) -> bool:
     elif isinstance(have, bool):
         have = "Yes" if have else "No"
     elif isinstance(have, dt.date):
-        have = short_date(have)
+        have = numeric_date(have)
     return " ".join(str(have).split()) == " ".join(str(want).split())
 
 
@@ -142,76 +126,107 @@ def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
               if s.name in sheets or all_sheets or s.kept_by_people]
     pkg, created = _open(path, spec, profile, wanted if edit else [])
     outcome = _Reconciliation(pkg=pkg, created=created)
-    date_fmt = spec.date_format
     for sheet in spec.enabled_sheets:
         if sheet.name not in wanted or sheet.kept_by_people:
             continue
-        sources = sheets.get(sheet.name, {})
-        hdrs = headers(sheet, profile)
-        sp = pkg.sheet(sheet.name, hdrs[sheet.key])
-        if sp is None:
-            outcome.differences += [Difference("missing", path.name, sheet.name, k)
-                                    for k in sources]
-            continue
-        if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
-            raise LayoutError(
-                f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
-                f"column, so the pipeline cannot tell its rows apart. Put the column heading "
-                f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
-                f"folder); nothing was written.")
-        cols: dict[str, int] = {}
-        for column in sheet.columns:
-            col = sp.columns.get(norm_header(hdrs[column.key]))
-            if col is None and edit:            # a workbook from an older layout (or a
-                col = pkg.add_header(sp, hdrs[column.key])   # column deleted) gets it back
-            if col is not None:
-                cols[column.key] = col
-        check_col = sp.columns.get(norm_header(spec.check_column))
-        if check_col is None and edit:
-            check_col = pkg.add_header(sp, spec.check_column)
-        key_col = cols.get(sheet.key)
-        formats = {c.key: c.format for c in sheet.columns}
-        index = key_index(pkg, sp, key_col, check_col) if key_col else {}
-        for key in index.keys() - sources.keys():
-            outcome.differences.append(Difference("unknown", path.name, sheet.name, key))
-        for key, src in sources.items():
-            hit = index.get(key)
-            if hit is None:
-                outcome.differences.append(Difference("missing", path.name, sheet.name, key))
-                outcome.appended.append(key)
-                if edit:
-                    cells = [(cols[ck.removeprefix(SEED)], v) for ck, v in src.row.items()
-                             if ck.removeprefix(SEED) in cols]
-                    if check_col:
-                        cells.append((check_col, src.signature))
-                    pkg.append_row(sp, cells, date_fmt, key_col)
-                continue
-            number, row, seen_check = hit
-            if not full and seen_check == src.signature:
-                continue
-            cells = pkg.cells(row)
-            differ = []
-            for ck, value in src.row.items():
-                if ck.startswith(SEED):
-                    continue                        # a seed is written with a new row only
-                col = cols.get(ck)
-                if col is None:
-                    differ.append(ck)
-                    continue
-                have = pkg.column_value(cells, col, formats[ck])
-                if not _same(value, have):
-                    differ.append(ck)
-                    if edit:
-                        pkg.set_cell(sp, row, number, col, value, date_fmt)
-            if edit and check_col and seen_check != src.signature:
-                pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
-            if differ:
-                outcome.differences.append(Difference("differs", path.name, sheet.name, key,
-                                                      differ))
-                outcome.updated.append(key)
-        if edit:                           # drop-downs as tracker.toml has them, values written
-            refresh_validations(pkg, sp, sheet, spec, profile)
+        _reconcile_sheet(outcome, path, sheet, spec, profile, sheets.get(sheet.name, {}),
+                         edit, full)
     return outcome
+
+
+def _reconcile_sheet(outcome: _Reconciliation, path: Path, sheet: SheetSpec, spec: TrackerSpec,
+                     profile: Profile, sources: dict[str, RowSource], edit: bool,
+                     full: bool) -> None:
+    """One sheet of `_reconcile`: its rows appended, compared or corrected, into `outcome`."""
+    pkg = outcome.pkg
+    hdrs = headers(sheet, profile)
+    sp = pkg.sheet(sheet.name, hdrs[sheet.key])
+    if sp is None:
+        outcome.differences += [Difference("missing", path.name, sheet.name, k)
+                                for k in sources]
+        return
+    if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
+        raise LayoutError(
+            f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
+            f"column, so the pipeline cannot tell its rows apart. Put the column heading "
+            f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
+            f"folder); nothing was written.")
+    cols, check_col = _sheet_columns(pkg, sp, sheet, spec, hdrs, edit)
+    key_col = cols.get(sheet.key)
+    formats = {c.key: c.format for c in sheet.columns}
+    index = key_index(pkg, sp, key_col, check_col) if key_col else {}
+    for key in index.keys() - sources.keys():
+        outcome.differences.append(Difference("unknown", path.name, sheet.name, key))
+    for key, src in sources.items():
+        hit = index.get(key)
+        if hit is None:
+            outcome.differences.append(Difference("missing", path.name, sheet.name, key))
+            outcome.appended.append(key)
+            if edit:
+                _append_row(pkg, sp, src, cols, check_col, key_col, spec.date_format)
+            continue
+        differ = _compare_row(pkg, sp, hit, src, cols, check_col, formats, spec.date_format,
+                              edit, full)
+        if differ:
+            outcome.differences.append(Difference("differs", path.name, sheet.name, key,
+                                                  differ))
+            outcome.updated.append(key)
+    if edit:                           # drop-downs as tracker.toml has them, values written
+        refresh_validations(pkg, sp, sheet, spec, profile)
+
+
+def _sheet_columns(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,
+                   hdrs: dict[str, str], edit: bool) -> tuple[dict[str, int], int | None]:
+    """Column key -> column number, and the hidden check column; with `edit`, a column
+    missing from the sheet gets its heading back."""
+    cols: dict[str, int] = {}
+    for column in sheet.columns:
+        col = sp.columns.get(norm_header(hdrs[column.key]))
+        if col is None and edit:            # a workbook from an older layout (or a
+            col = pkg.add_header(sp, hdrs[column.key])   # column deleted) gets it back
+        if col is not None:
+            cols[column.key] = col
+    check_col = sp.columns.get(norm_header(spec.check_column))
+    if check_col is None and edit:
+        check_col = pkg.add_header(sp, spec.check_column)
+    return cols, check_col
+
+
+def _append_row(pkg: Package, sp: SheetPart, src: RowSource, cols: dict[str, int],
+                check_col: int | None, key_col: int | None, date_fmt: str) -> None:
+    """A row the sheet lacks, written with its seeds and its check cell."""
+    cells = [(cols[ck.removeprefix(SEED)], v) for ck, v in src.row.items()
+             if ck.removeprefix(SEED) in cols]
+    if check_col:
+        cells.append((check_col, src.signature))
+    pkg.append_row(sp, cells, date_fmt, key_col)
+
+
+def _compare_row(pkg: Package, sp: SheetPart, hit: tuple, src: RowSource, cols: dict[str, int],
+                 check_col: int | None, formats: dict[str, Any], date_fmt: str, edit: bool,
+                 full: bool) -> list[str]:
+    """The pipeline columns where the row differs from `src` ([] when its check cell matches,
+    unless `full`); with `edit`, those cells and the check cell are corrected."""
+    number, row, seen_check = hit
+    if not full and seen_check == src.signature:
+        return []
+    cells = pkg.cells(row)
+    differ = []
+    for ck, value in src.row.items():
+        if ck.startswith(SEED):
+            continue                        # a seed is written with a new row only
+        col = cols.get(ck)
+        if col is None:
+            differ.append(ck)
+            continue
+        have = pkg.column_value(cells, col, formats[ck])
+        if not _same(value, have):
+            differ.append(ck)
+            if edit:
+                pkg.set_cell(sp, row, number, col, value, date_fmt)
+    if edit and check_col and seen_check != src.signature:
+        pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
+    return differ
 
 
 def _backup(path: Path, data: bytes, keep: int) -> Path:
@@ -288,9 +303,12 @@ def _digest(sheets: dict[str, dict[str, RowSource]]) -> str:
     return h.hexdigest()
 
 
-def _sync_one(path: Path, spec: TrackerSpec, profile: Profile,
-              sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool,
-              config: Any = None) -> None:
+def sync_one(path: Path, spec: TrackerSpec, profile: Profile,
+             sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool,
+             config: Any = None) -> None:
+    """Bring one workbook in line with `sheets` and add what was done to `report` (public for
+    the Decisions sheet's write, decisions.py): nothing while it is open, a backup first, and
+    start again if someone saved meanwhile."""
     for _attempt in range(RETRIES):
         held = lock.open_by(path)
         if held:
@@ -391,20 +409,10 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
         report.message = report.problems[-1]
         return report
     for year in sorted(rows_by_year):
-        _sync_one(workbook_path(config, profile, year, spec), spec, profile, rows_by_year[year],
-                  report, full, config)
-    report.message = _message(report)
+        sync_one(workbook_path(config, profile, year, spec), spec, profile, rows_by_year[year],
+                 report, full, config)
+    report.message = sync_message(report)
     return report
-
-
-def _message(report: SyncReport) -> str:
-    if report.problems:
-        return " ".join(dict.fromkeys(report.problems))
-    if not report.writes:
-        return "The tracking workbook is up to date."
-    names = ", ".join(f"'{p.name}'" for p in report.workbooks)
-    return (f"The tracking workbook is up to date: {report.appended} row(s) added and "
-            f"{report.updated} row(s) corrected in {names}.")
 
 
 def check(items: Iterable[Item], config: Any, profile: Profile,
@@ -414,11 +422,10 @@ def check(items: Iterable[Item], config: Any, profile: Profile,
     `proposals` are the Decisions sheet's rows as the ledger knows them
     (`sessions.effect.proposal_rows`): without them every proposal's row would look like one
     the ledger does not have, while sync (which writes them) finds nothing to do."""
-    from pipeline.tracker.decisions import SHEET
     spec = load_spec(profile=profile)
     rows_by_year = row_sources(list(items), spec, None, _layout(spec, profile))
     for row in proposals:
-        rows_by_year.setdefault(row.year, {}).setdefault(SHEET, {})[row.key] = row
+        rows_by_year.setdefault(row.year, {}).setdefault(DECISIONS_SHEET, {})[row.key] = row
     out: list[Difference] = []
     years = set(rows_by_year) | set(_existing_years(config, profile, spec))
     for year in sorted(years):

@@ -1,28 +1,29 @@
 """What co-ordinators type into an allocation, read the way they mean it.
 
 Times: "10:00-11:30", "10am", "10.00", "10 - 11.30am", "2pm for 1.5 hours"; days:
-"Tuesday", "Tues and Thurs". Each reader returns the value, or None when it cannot be read:
-the allocation check (allocation.py) then tells the co-ordinator in plain words.
+"Tuesday", "Tues and Thurs"; dates: "04/03/2025", "4/3/25", "4 March 2025" (dates and times
+are read by pipeline/dates.py, the one reading the forms and the commands use too). Each
+reader returns the value, or None when it cannot be read: the allocation check
+(allocation.py) and the commitment checks (met.py) then tell the co-ordinator in plain words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from pipeline.validate.values import DAY_NAMES, parse_duration, parse_time
+from pipeline import dates
+from pipeline.dates import DAYS, times_text  # noqa: F401  times_text: callers use it from here
+from pipeline.validate.values import parse_duration
 
-_DASH = re.compile(r"\s*(?:-|–|—|\bto\b|\btill\b|\buntil\b)\s*")
 _FOR = re.compile(r"\s+for\s+", re.I)
-_SUFFIX = re.compile(r"(am|pm|a\.m\.|p\.m\.)\s*$", re.I)
 
 
-def _clock(text: str) -> dt.time | None:
-    text = text.strip()
-    if re.fullmatch(r"\d{1,2}", text):               # "11" in "11 - 1pm": an hour
-        text += ":00"
-    value, problem = parse_time(text)
-    return None if problem else value
+def read_date(value: Any) -> dt.date | None:
+    """A date cell (a date, or text typed as 04/03/2025, 4/3/25, "4 March 2025": the one
+    reading in pipeline.dates); None when blank or not a date, and the caller says so."""
+    return dates.date_or_none(value)
 
 
 def _plus(start: dt.time, minutes: int) -> dt.time | None:
@@ -34,14 +35,13 @@ def read_times(text: str | None, default_minutes: int | None = None
                ) -> tuple[dt.time | None, dt.time | None]:
     """(start, end) from what was typed; (None, None) when it cannot be read.
 
-    A range may carry one am/pm at its end ("10 - 11.30am": both morning; "11 - 1pm": 11 in
-    the morning till 1 in the afternoon). A start alone ends `default_minutes` later.
+    The times are read by pipeline.dates.parse_time_range ("10:00-11:30", "10 - 11.30am",
+    "11 - 1pm"); here the tracker's own additions: "2pm for 1.5 hours", a start alone ending
+    `default_minutes` later, and an end that must come after the start.
     """
     s = " ".join(str(text or "").split())
     if not s:
         return None, None
-    if m := re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", s):     # a time cell read as text
-        s = f"{m[1]}:{m[2]}"
     length: int | None = None
     if _FOR.search(s):
         s, rest = _FOR.split(s, maxsplit=1)
@@ -49,33 +49,16 @@ def read_times(text: str | None, default_minutes: int | None = None
         if problem or not minutes:
             return None, None
         length = int(minutes)
-    parts = _DASH.split(s)
-    if len(parts) == 1:
-        start = _clock(parts[0])
-        if start is None:
-            return None, None
+    try:
+        start, end = dates.parse_time_range(s)
+    except dates.TimeNotRead:
+        return None, None
+    if end is None:
         minutes = length or default_minutes
         return start, (_plus(start, minutes) if minutes else None)
-    if len(parts) != 2 or length is not None:
-        return None, None
-    a, b = parts
-    end = _clock(b)
-    start = _clock(a)
-    suffix = _SUFFIX.search(b)
-    if end is not None and suffix and not _SUFFIX.search(a):
-        # one am/pm for both: the start takes the end's half of the day, unless that would
-        # put the start after the end ("11 - 1pm")
-        guess = _clock(a + suffix.group(1))
-        if guess is not None and guess < end:
-            start = guess
-    if start is None or end is None or end <= start:
+    if length is not None or end <= start:
         return None, None
     return start, end
-
-
-def times_text(start: dt.time, end: dt.time | None) -> str:
-    """The one way the pipeline writes a session's time: "10:00-11:30"."""
-    return f"{start:%H:%M}" + (f"-{end:%H:%M}" if end else "")
 
 
 def read_days(text: str | None) -> list[str]:
@@ -83,7 +66,7 @@ def read_days(text: str | None) -> list[str]:
     words = re.findall(r"[a-z]+", str(text or "").lower())
     found = set()
     for w in words:
-        for name in DAY_NAMES:
+        for name in DAYS:
             if len(w) >= 3 and name.lower().startswith(w):
                 found.add(name)
-    return [d for d in DAY_NAMES if d in found]
+    return [d for d in DAYS if d in found]

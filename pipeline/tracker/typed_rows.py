@@ -11,7 +11,8 @@ import datetime as dt
 import logging
 from typing import Any, Iterable
 
-from pipeline.dates import short_date
+from pipeline.dates import numeric_date
+from pipeline.tracker.books import workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.create import headers
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
@@ -22,7 +23,6 @@ log = logging.getLogger("pipeline.tracker")
 def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, years: Iterable[int],
                keys: set[str], what: str) -> dict[str, dict[str, Any]]:
     """Row key -> {column key: value} for `keys`, over the workbooks of `years` (oldest first)."""
-    from pipeline.tracker.sync import workbook_path
     hdrs = headers(sheet, profile)
     out: dict[str, dict[str, Any]] = {}
     for year in sorted(set(years)):
@@ -49,5 +49,5 @@ def cell_text(value: Any) -> str | None:
             return f"{minutes // 60:02d}:{minutes % 60:02d}"
         return str(int(value)) if value.is_integer() else str(value)
     if isinstance(value, dt.date):
-        return short_date(value)
+        return numeric_date(value)
     return " ".join(str(value).split()) or None

@@ -22,6 +22,7 @@ from lxml import etree
 
 from pipeline.profile import Profile
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
+from pipeline.tracker.ranges import INITIAL_RANGE_ROWS, list_formula
 from pipeline.tracker.workbook import NS, Package, SheetPart, col_index, col_letters, norm_header
 
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
@@ -49,7 +50,6 @@ def rule_for(column: ColumnSpec, spec: TrackerSpec, profile: Profile,
              extra: str | None = None) -> Rule | None:
     """The drop-down tracker.toml asks for in this column, or None. `extra`: one more value
     allowed in the list (what the pipeline wrote in this cell)."""
-    from pipeline.tracker.create import list_formula
     title = column.header_for(profile)
     source = list_formula(column, spec)
     if source:
@@ -70,7 +70,6 @@ def refresh(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,
             profile: Profile) -> bool:
     """Bring the sheet's drop-downs up to the layout's; True when something changed."""
     wanted: dict[int, list[tuple[Rule, list[str]]]] = {}
-    from pipeline.tracker.create import INITIAL_RANGE_ROWS
     end = max(sp.header_row + INITIAL_RANGE_ROWS, sp.max_row, _present_end(sp))
     first = sp.header_row + 1
     for column in sheet.columns:

@@ -2,12 +2,12 @@
 
 Each parser returns (value, None) or (None, message). Messages leave out the label: the rules
 module puts the form's own label in front, so "Date of birth: ... is not a real date.".
-Dates are always read day first, as people in England write them.
+Dates and times are read by pipeline/dates.py, the one reading shared with the tracker and the
+commands (day first, as people in England write them).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -15,84 +15,37 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline import dates
+from pipeline.dates import DAYS
 from pipeline.validate.messages import say
 
 Result = tuple[Any, str | None]
-
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
-MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
-MONTHS["sept"] = 9
-DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
-def _year(y: str) -> int:
-    """Two-digit years as Python's strptime reads them: 00-68 are 20xx, 69-99 are 19xx."""
-    n = int(y)
-    if len(y) > 2:
-        return n
-    return 2000 + n if n <= 68 else 1900 + n
-
-
-def _make_date(text: str, y: int, m: int, d: int) -> Result:
-    try:
-        return dt.date(y, m, d), None
-    except ValueError:
-        return None, say("values", "date_not_real", text=text)
-
-
-_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[t ].*)?$")
-_WEEKDAY = r"^(?:[a-z]+,?\s+)?"                   # an optional "Monday" in front
-_DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([a-z]+)\.?,?\s*"
-                        r"(\d{2}|\d{4})$")
-_MONTH_DAY = re.compile(_WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2}|\d{4})$")
+_DATE_MESSAGES = {"unreadable": "date_unreadable", "not_real": "date_not_real",
+                  "incomplete": "date_incomplete", "wrong_weekday": "date_wrong_weekday"}
 
 
 def parse_date(text: str) -> Result:
-    """UK dates, always day first: 03/03/2025, 3.3.25, 3-3-2025, 3rd March 2025,
-    March 3rd 2025, 2025-03-03 (ISO, year first)."""
-    raw = _clean(text)
-    s = raw.lower()
-    if m := _ISO.match(s):
-        return _make_date(raw, int(m[1]), int(m[2]), int(m[3]))
-    if m := _NUMERIC.match(s):
-        return _make_date(raw, _year(m[3]), int(m[2]), int(m[1]))
-    if (m := _DAY_MONTH.match(s)) and m[2] in MONTHS:
-        return _make_date(raw, _year(m[3]), MONTHS[m[2]], int(m[1]))
-    if (m := _MONTH_DAY.match(s)) and m[1] in MONTHS:
-        return _make_date(raw, _year(m[3]), MONTHS[m[1]], int(m[2]))
-    return None, say("values", "date_unreadable", text=raw)
-
-
-_TIME = re.compile(r"^(\d{1,2})(?:\s*[:.]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+    """A date as pipeline.dates reads every typed date (day first; the rules are there), with
+    the form's words for one that cannot be read."""
+    try:
+        return dates.parse_date(_clean(text)), None
+    except dates.DateNotRead as exc:
+        return None, say("values", _DATE_MESSAGES[exc.problem], text=exc.text, why=str(exc))
 
 
 def parse_time(text: str) -> Result:
-    """Clock times: 10:00, 10am, 2.30pm, 14.30, noon."""
-    raw = _clean(text)
-    s = raw.lower().replace(" ", "")
-    if s in {"noon", "midday", "12noon"}:
-        return dt.time(12, 0), None
-    m = _TIME.match(s)
-    if m and (m[2] or m[3]):
-        h, mins = int(m[1]), int(m[2] or 0)
-        suffix = (m[3] or "").replace(".", "")
-        if suffix and not 1 <= h <= 12:
-            return None, say("values", "time_not_real", text=raw)
-        if suffix == "pm" and h != 12:
-            h += 12
-        elif suffix == "am" and h == 12:
-            h = 0
-        if h < 24 and mins < 60:
-            return dt.time(h, mins), None
-        return None, say("values", "time_not_real", text=raw)
-    return None, say("values", "time_unreadable", text=raw)
+    """A clock time as pipeline.dates reads every typed time (10:00, 10am, 2.30pm, 14.30,
+    1430, noon); a number alone is refused here: on a form it may be a length of time."""
+    try:
+        return dates.parse_time(text), None
+    except dates.TimeNotRead as exc:
+        return None, say("values", f"time_{exc.problem}", text=exc.text)
 
 
 _HOURS = r"(?:hours?|hrs?|h)"
@@ -246,9 +199,9 @@ def parse_days(value: str | list[str]) -> Result:
         first, _ = parse_days(m[1])
         last, _ = parse_days(m[2])
         if first and last and len(first) == len(last) == 1:
-            a, b = DAY_NAMES.index(first[0]), DAY_NAMES.index(last[0])
+            a, b = DAYS.index(first[0]), DAYS.index(last[0])
             if a <= b:
-                return DAY_NAMES[a:b + 1], None
+                return list(DAYS[a:b + 1]), None
     items = value if isinstance(value, list) else re.split(r"[,;/&+\n]|\band\b|\s+", str(value))
     days: list[str] = []
     bad: list[str] = []
@@ -257,12 +210,12 @@ def parse_days(value: str | list[str]) -> Result:
         if not word:
             continue
         if word in {"weekdays", "weekday"}:
-            days.extend(DAY_NAMES[:5])
+            days.extend(DAYS[:5])
             continue
         stem = word[:-1] if word.endswith("s") and len(word) > 4 else word
         match = None
         if len(stem) >= 2:
-            match = next((d for d in DAY_NAMES if d.lower().startswith(stem)
+            match = next((d for d in DAYS if d.lower().startswith(stem)
                           or (stem in {"weds", "thur", "thurs", "tues"} and
                               d.lower().startswith(stem[:3]))), None)
         if match is None:
@@ -271,7 +224,7 @@ def parse_days(value: str | list[str]) -> Result:
             days.append(match)
     if bad:
         return None, say("values", "days", text=", ".join(bad))
-    return [d for d in DAY_NAMES if d in days], None
+    return [d for d in DAYS if d in days], None
 
 
 def parse_digits(text: str) -> Result:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -35,9 +36,15 @@ class LedgerLock:
         self.proc = subprocess.Popen([sys.executable, "-c", LOCKER, str(path)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "locked"
+        self._released = False
+        self._once = threading.Lock()
 
     def release(self):
-        if self.proc.poll() is None:
+        """Once, whoever calls first: a timer thread and the test's own `finally` may both."""
+        with self._once:
+            if self._released:
+                return
+            self._released = True
             self.proc.stdin.write("\n")
             self.proc.stdin.flush()
             assert self.proc.stdout.readline().strip() == "released"

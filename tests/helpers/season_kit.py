@@ -25,7 +25,7 @@ import hashlib
 import random
 from pathlib import Path
 
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 from pipeline.ledger import ItemDraft
 from pipeline.models import Allocation, Problem, RuleAction, SessionRecord, Verdict
 

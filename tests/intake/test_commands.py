@@ -72,10 +72,11 @@ def test_the_demos_samples_arrive_on_the_demos_day(work, capsys, monkeypatch):
     assert len(list(work.config.mail_dir.glob("FT-2026-00001_accepted_*.eml"))) == 1
 
 
-def test_demo_goes_round_the_whole_loop(work, capsys):
+def test_demo_goes_round_the_whole_loop(work, capsys, monkeypatch):
     """Allocated by the 'co-ordinator', pack made, two missed sessions sent back by the
     'supervisor': the rule suspends family time and the letters and notice are made."""
     import openpyxl
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")      # the references are of 2026
     assert main(["demo", "--config", str(work.config_path)]) == 0
     out = capsys.readouterr().out
     assert "Acting as the co-ordinator: FT-2026-00001 allocated" in out
@@ -102,7 +103,7 @@ def test_status_counts_files_still_in_the_inbox(work, capsys):
     assert "1 file(s) in the inbox not handled yet" in capsys.readouterr().out
 
 
-def test_the_demos_stamps_follow_its_clock(work, capsys):
+def test_the_demos_stamps_follow_its_clock(work, capsys, monkeypatch):
     """Weeks into the demo (its clock moved on), the proposal is stamped on the demo's day, so
     its "Decide by" is not before it; the emails are dated by the same clock; the Sessions
     sheet gives the child's initials as the emails do."""
@@ -112,6 +113,7 @@ def test_the_demos_stamps_follow_its_clock(work, capsys):
     import re
 
     import openpyxl
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")      # the references are of 2026
     assert main(["demo", "--config", str(work.config_path)]) == 0
     out = capsys.readouterr().out
     today = dt.date.fromisoformat(re.search(r"today is set to (\d{4}-\d\d-\d\d)", out)[1])

@@ -26,6 +26,10 @@ def test_once_leaves_a_growing_file_and_finishes_the_others(work):
     growing = work.inbox / "scan-in-progress.pdf"
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(growing)])
     try:
+        waited_from = time.monotonic()                # the writer has begun (a busy machine
+        while not (growing.exists() and growing.stat().st_size > 0):   # starts it slowly)
+            assert time.monotonic() - waited_from < 20, "the writer never started"
+            time.sleep(0.05)
         time.sleep(0.3)
         watcher = InboxWatcher(work.config, work.profile, work.ledger)
         started = time.monotonic()

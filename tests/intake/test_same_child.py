@@ -105,7 +105,7 @@ def test_a_workbook_not_made_yet_is_a_true_answer_not_a_failed_read(desk):
 
 
 def test_the_effects_keep_their_empty_answer_for_a_failed_read(desk):
-    """render/effects.py and sessions/effect.py read {} as "no allocation yet: wait"."""
+    """The effects (paperwork, rule, review report) read {} as "no allocation yet: wait"."""
     assert allocations_or_unreadable(desk.config, desk.profile)[REF].status == "Closed"
     desk.workbook.write_bytes(b"damaged")
     with pytest.raises(WorkbookUnreadable):

@@ -50,3 +50,14 @@ def test_the_note_is_a_line_of_its_own_in_a_shared_stream(folder):
     lines = done.stdout.splitlines()
     assert [line for line in lines if NOTE in line] == [lines[0]]
     assert lines[0].startswith(NOTE) and done.stdout.endswith("\n")
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "15/12/2026", "tomorrow"])
+def test_a_today_that_is_not_a_date_is_refused_not_replaced_by_the_real_date(
+        folder, capsys, monkeypatch, value):
+    """A mistyped FAMILY_TIME_TODAY must not quietly run the demonstration on the real date."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", value)
+    assert main(["status", "--config", folder]) == 2
+    out, err = capsys.readouterr()
+    assert f"FAMILY_TIME_TODAY is set to '{value}', which is not a date" in err
+    assert "YYYY-MM-DD" in err and out == ""

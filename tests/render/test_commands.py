@@ -18,14 +18,20 @@ from tests.helpers.render_kit import assert_clean, docx_text
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
+#: The pipeline's today for every test here: the allocations below start on 2 December 2026,
+#: so the referral arrives the week before, whatever the machine's clock says.
+TODAY = "2026-11-25"
+
+
 @pytest.fixture
-def folder(tmp_path):
+def folder(tmp_path, monkeypatch):
     import shutil
 
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
     from pipeline.intake.process import process_file
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config_path = init_folder(tmp_path / "work")
     config = load_config(config_path)
     profile = config.load_profile()
@@ -80,11 +86,62 @@ def test_paperwork_unknown_reference(folder, monkeypatch, capsys):
 
 
 def test_paperwork_pending_makes_missing_packs_once(folder, monkeypatch, capsys):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-30")   # the first session still to come
     allocate(monkeypatch, folder.ref)
     assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
     assert "Family Time Agreement.docx" in capsys.readouterr().out
     assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
     assert "already has its paperwork" in capsys.readouterr().out
+
+
+def test_paperwork_pending_refuses_a_past_first_session_as_the_watcher_does(folder, monkeypatch,
+                                                                           capsys):
+    """`--pending` goes through the paperwork effect's path: a first session already past gets
+    no pack (and no past-dated session records), with the words the watcher writes in the
+    Paperwork cell; the watcher then says the same and makes nothing either."""
+    from pipeline.effects import run_effects
+    from pipeline.ledger import Ledger
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-03")   # the day after the first session
+    allocate(monkeypatch, folder.ref)
+    assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 2
+    err = capsys.readouterr().err
+    said = ("the first session (02/12/2026) is before today (03/12/2026): give a date still "
+            "to come")
+    assert said in err
+    assert not (folder.config.outbox_dir / folder.ref).exists()
+    ledger = Ledger(folder.config.ledger_path)
+    try:
+        assert ledger.allocation_problems()[folder.ref] in err   # the Paperwork cell's words
+        monkeypatch.setattr(pipeline.tracker, "sync",
+                            lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+        ledger.reopen_effect(folder.item.id, "paperwork")
+        run_effects(ledger, folder.config, folder.profile, now=time.time() + 600)
+        assert said in ledger.allocation_problems()[folder.ref]
+        [owed] = ledger.pending_effects(effect="paperwork")
+        assert said in owed.last_error and owed.waiting == "allocation"
+    finally:
+        ledger.close()
+    assert not (folder.config.outbox_dir / folder.ref).exists()
+
+
+def test_paperwork_pending_records_the_pack_so_the_watcher_does_not_make_it_again(
+        folder, monkeypatch, capsys):
+    from pipeline.effects import run_effects
+    from pipeline.ledger import Ledger
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-30")
+    allocate(monkeypatch, folder.ref)
+    assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(pipeline.tracker, "sync",
+                        lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+    ledger = Ledger(folder.config.ledger_path)
+    try:
+        assert ledger.latest_pack(folder.ref)["version"] == 1
+        ledger.reopen_effect(folder.item.id, "paperwork")
+        run_effects(ledger, folder.config, folder.profile, now=time.time() + 600)
+        assert ledger.latest_pack(folder.ref)["version"] == 1       # not made again
+    finally:
+        ledger.close()
 
 
 def test_paperwork_needs_a_reference_or_pending(folder, capsys):

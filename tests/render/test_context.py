@@ -14,7 +14,8 @@ from tests.helpers.render_kit import make_allocation, make_item, referral_values
 def test_dates_read_like_a_letter():
     assert C.uk_date(dt.date(2025, 3, 4)) == "Tuesday 4 March 2025"
     assert C.uk_date(None) == "Not given"
-    assert C.short_date(dt.date(2019, 3, 3)) == "3 March 2019"
+    assert C.date_in_words(dt.date(2019, 3, 3)) == "3 March 2019"
+    assert C.date_in_words(None) == "Not given"
 
 
 @pytest.mark.parametrize("typed, expected", [

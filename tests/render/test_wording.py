@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 import pipeline.render.wording as W
+import pipeline.render.wording_check as wording_check
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.render import TemplateProblem, preflight, render_pack
 from tests.helpers.render_kit import assert_clean, docx_text, make_allocation, make_item, referral_values
@@ -73,15 +74,15 @@ def test_a_typo_in_a_service_file_is_refused_at_start(tmp_path, wording_root, nc
     with pytest.raises(TemplateProblem, match="rarely_rearanged"):
         preflight(folder)
     own_wording(folder, nct.id, '[agreement]\nrarely_rearranged = "{{ child.nickname }}"\n')
-    W._checked.clear()
+    wording_check._checked.clear()
     with pytest.raises(TemplateProblem, match="child.nickname|nickname") as exc:
         preflight(folder)
     assert "rarely_rearranged" in str(exc.value)
     own_wording(folder, nct.id, '[agreement]\nrarely_rearranged = "{{ favourite_colour }}"\n')
-    W._checked.clear()
+    wording_check._checked.clear()
     with pytest.raises(TemplateProblem, match="favourite_colour"):
         preflight(folder)
 
 
 def test_shipped_wording_passes_the_check():
-    W.check(DOCUMENT_TEMPLATES)
+    wording_check.check(DOCUMENT_TEMPLATES)

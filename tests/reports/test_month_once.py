@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 
 from pipeline.commands.status import describe, gather
-from pipeline.effect import EffectName
+from pipeline.effects.contract import EffectName
 from pipeline.ledger import ItemDraft
 from pipeline.models import Problem, Verdict
 from pipeline.reports.month import month_figures

@@ -10,8 +10,15 @@ import pytest
 from tests.helpers.sessions_kit import FORMS, REF, Session
 
 
+#: The pipeline's today in these stories (referrals from late October, records through
+#: November 2026): after every record they send, whatever the machine's date. A test that
+#: needs another day sets FAMILY_TIME_TODAY itself.
+STORY_TODAY = "2026-12-04"
+
+
 @pytest.fixture
-def session(tmp_path) -> Session:
+def session(tmp_path, monkeypatch) -> Session:
+    monkeypatch.setenv("FAMILY_TIME_TODAY", STORY_TODAY)
     s = Session(tmp_path / "work")
     yield s
     s.ledger.close()

@@ -15,9 +15,9 @@ import openpyxl
 from aiosmtpd.controller import Controller
 
 import pipeline.notify as notify
-from pipeline.effect import EffectPass, EffectsReport
-from pipeline.effects import EFFECTS, run_effects
-from pipeline.render.effects import ReviewReportEffect
+from pipeline.effects.contract import EffectPass, EffectsReport
+from pipeline.effects import run_effects
+from pipeline.effects.review_report import ReviewReportEffect
 from tests.helpers.notify_kit import Handler, free_port, with_smtp
 from tests.helpers.review_kit import write_recommendation
 
@@ -56,7 +56,7 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
     session.allocate()
     session.record("2026-11-02-took-place-late-written")
     _type(session, IRO="Robin Reviewer-Example", **{"IRO email": ""})
-    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews = ReviewReportEffect()
     report = EffectsReport()
     # Fri 20 Nov: 5 working days before the review: the report is made; no IRO email yet
     reviews.make_due(EffectPass(session.ledger, session.config, profile, time.time(), report),
@@ -127,7 +127,7 @@ def test_the_report_waits_for_the_recommendation_and_a_name(session, monkeypatch
     session.allocate()
     session.record("2026-11-02-took-place-late-written")
     _type(session, IRO="Robin Reviewer-Example", **{"IRO email": "robin.iro@example.org"})
-    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews = ReviewReportEffect()
     reviews.make_due(EffectPass(session.ledger, session.config, profile, time.time(),
                                 EffectsReport()), dt.date(2026, 11, 20))
     path = Path(session.ledger.report_made(REF, REVIEW))

@@ -8,9 +8,9 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from pipeline.effect import EffectPass, EffectsReport
-from pipeline.effects import EFFECTS, run_effects
-from pipeline.render.effects import ReviewReportEffect
+from pipeline.effects.contract import EffectPass, EffectsReport
+from pipeline.effects import run_effects
+from pipeline.effects.review_report import ReviewReportEffect
 from tests.helpers.review_kit import write_recommendation
 from tests.sessions.test_review_mail import REF, RECORDS, REVIEW, _cell, _lines, _review_mails, _type
 
@@ -26,7 +26,7 @@ def _made_with_a_name_left(session, monkeypatch) -> Path:
     # the name typed for the last review's report is still in the row
     _type(session, IRO="Robin Reviewer-Example",
           **{"IRO email": "robin.iro@example.org", CHECKED: LAST})
-    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews = ReviewReportEffect()
     reviews.make_due(EffectPass(session.ledger, session.config, session.profile, time.time(),
                                 EffectsReport()), dt.date(2026, 11, 20))
     assert session.ledger.report_name_left(REF, REVIEW) == LAST    # kept as it was made

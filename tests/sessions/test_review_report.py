@@ -8,9 +8,8 @@ from pathlib import Path
 
 from docx import Document
 
-from pipeline.effect import EffectPass, EffectsReport
-from pipeline.effects import EFFECTS
-from pipeline.render.effects import ReviewReportEffect
+from pipeline.effects.contract import EffectPass, EffectsReport
+from pipeline.effects.review_report import ReviewReportEffect
 
 REF = "FT-2026-00001"
 RECORDS = Path(__file__).resolve().parent / "records"
@@ -26,7 +25,7 @@ def _text(path) -> str:
 
 
 def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
-    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews = ReviewReportEffect()
     monkeypatch.setattr(reviews, "today", lambda: dt.date(2026, 11, 18))
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
@@ -69,7 +68,7 @@ def _type_review(session, review: dt.date | None, iro_email: str) -> None:
 def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monkeypatch):
     import email
     from email import policy
-    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews = ReviewReportEffect()
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
@@ -100,7 +99,7 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
 
 def test_no_automatic_report_where_the_service_does_not_promise_one(session):
     from types import SimpleNamespace
-    [reviews] = [e for e in EFFECTS if isinstance(e, ReviewReportEffect)]
+    reviews = ReviewReportEffect()
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
     session.record("2026-11-02-took-place-late-written")

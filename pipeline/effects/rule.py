@@ -2,127 +2,64 @@
 
 When a session record arrives, the rule is applied (once per run of missed sessions) and what
 it finds is stored as a PROPOSAL and written to the tracker's Decisions sheet; nothing else is
-made. On every pass the Decisions sheet is read back (only when the workbook has changed):
+made. On every pass the Decisions sheet is read back (only when a workbook has been saved
+since the last look, or the proposals changed):
 - Approved, with Decided by filled in: the dates are set from the decision (and the meeting),
   the letters, the re-signed agreement and the notice to the social worker are made and the
   notice is mailed; the tracker's Status then says "Suspended until".
 - Declined: the proposal is closed; nothing is made.
 - A Meeting on date typed later for an approved suspension: family time resumes from it.
+What is worked out from the ledger (the rule's state, the rows, the letters) is in
+pipeline/sessions/actions.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import pipeline.notify as notify
-import pipeline.render as render
 from pipeline import clock
-from pipeline.effect import Effect, EffectName, EffectPass, Waiting
+from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.server.logs import log_fault
-from pipeline.ledger import Ledger
-from pipeline.models import Allocation, is_court_directed
 from pipeline.sessions import proposals as P
-from pipeline.sessions.plan import rule_plan
-from pipeline.sessions.rule import RuleState, rule_state
+from pipeline.sessions.actions import (follow_up, open_proposals, proposal_rows,
+                                      referral_year, rule_due)
 from pipeline.tracker import allocations_or_none
+from pipeline.tracker.saves import every_workbook_stamps
 
 log = logging.getLogger("pipeline.effects")
 
 WORKBOOK_OPEN_RETRY = 30.0       # seconds: the Decisions rows wait while the workbook is open
-_LOOK = "decisions"              # the due-list marker: read the Decisions sheet this pass
+DECISIONS = "decisions"          # found: read the Decisions sheet this pass
 
 
-def rule_due(ledger: Ledger, reference: str, profile, today: dt.date,
-             allocation: Allocation | None = None) -> RuleState:
-    """The rule's state for a referral from the ledger (also what `sessions` shows)."""
-    referral = ledger.item_by_reference(reference)
-    planned, first = rule_plan(referral, allocation, profile) if referral else (None, None)
-    previous = [sa.action for sa in ledger.rule_actions(reference)]
-    return rule_state(ledger.sessions_of(reference), previous, profile.missed_sessions, today,
-                      is_court_directed(referral), reference, planned, first)
-
-
-def follow_up(action, referral, allocation, config, profile):
-    """Letters (and the re-signed agreement) made, the notice mailed; None: mail not yet taken."""
-    allocation = allocation or Allocation(reference=action.reference)
-    out_dir = config.outbox_dir / action.reference
-    written = render.render_suspension_letters(referral, allocation, profile, out_dir, action)
-    files = list(written)
-    msg = notify.rule_notice_message(action, referral, profile, files,
-                                     made=getattr(written, "made", None))
-    if not notify.MailOutbox(config, profile).deliver(msg):
-        return None
-    return files
-
-
-def open_proposals(ledger: Ledger) -> list:
-    """Proposals a person still has to decide, and approved suspensions with no meeting date."""
-    return [sa for sa in ledger.rule_actions()
-            if sa.done_at is None or (sa.action.kind == "suspension"
-                                      and sa.action.decision == "Approved"
-                                      and sa.action.meeting_on is None)]
-
-
-def _year(ledger: Ledger, reference: str, fallback: dt.date) -> int:
-    referral = ledger.item_by_reference(reference)
-    return referral.received_at.year if referral else fallback.year
-
-
-def made_text(documents: list[str], decision: str | None) -> str:
-    if decision == "Declined":
-        return P.words()["made"]["declined"]
-    return "; ".join(Path(d).stem for d in documents)
-
-
-def proposal_rows(ledger: Ledger, profile) -> list:
-    """Every proposal's row of the Decisions sheet, as the ledger knows it."""
-    from pipeline.tracker.decisions import ProposalRow, proposal_key
-    rows = []
-    for sa in ledger.rule_actions():
-        a = sa.action
-        referral = ledger.item_by_reference(a.reference)
-        created = sa.created_at.date()
-        rows.append(ProposalRow(key=proposal_key(sa.id),
-                                year=_year(ledger, a.reference, created), values={
-            "proposal": proposal_key(sa.id), "reference": a.reference, "what": P.what(a),
-            "why": P.why(a, referral, profile), "who_decides": P.who_decides(referral, profile),
-            "decide_by": P.decide_by(created, profile),
-            "done": made_text(sa.documents, a.decision) if sa.done_at else ""}))
-    return rows
+@dataclass
+class _Run:
+    """One run's scratch (never kept): whether a letter failed, so the sheet is read again
+    next pass, saved or not; and the items left as failed."""
+    retry: bool = False
+    failing: set[int] = field(default_factory=set)
 
 
 class RuleEffect(Effect):
     name = EffectName.RULE
 
-    def __init__(self):
-        self._seen: dict[str, tuple] = {}    # working folder -> workbook stamps at the last look
-        self._retry = False
-        self._failing: set[int] = set()
-
-    def due(self, p: EffectPass) -> list:
+    def due(self, p: EffectPass) -> Due[str]:
         owed = list(p.ledger.pending_effects(p.now, self.name))
-        if open_proposals(p.ledger) and self._changed(p):
-            owed.append(_LOOK)
-        return owed
+        look = open_proposals(p.ledger) and p.memory.saved_since(
+            self.name, p.config.state_dir, self._stamps(p))
+        return Due(owed=owed, found=[DECISIONS] if look else [])
 
-    def _stamps(self, p: EffectPass) -> tuple:
-        folder = p.config.tracker_dir
-        out = []
-        for path in sorted(folder.glob("*.xlsx")) if folder.exists() else []:
-            st = path.stat()
-            out.append((path.name, st.st_mtime_ns, st.st_size))
-        return tuple(out) + (len(p.ledger.rule_actions()),)
+    @staticmethod
+    def _stamps(p: EffectPass) -> tuple:
+        """Every workbook's stamps, and how many proposals there are (a new one is looked for
+        in the sheet even before anyone saves)."""
+        return every_workbook_stamps(p.config.tracker_dir) + (len(p.ledger.rule_actions()),)
 
-    def _changed(self, p: EffectPass) -> bool:
-        return self._seen.get(str(p.config.state_dir)) != self._stamps(p)
-
-    def run(self, due, p: EffectPass) -> None:
+    def run(self, due: Due[str], p: EffectPass) -> None:
         ledger = p.ledger
-        self._retry = False              # a failure: look again next pass, changed or not
-        self._failing: set[int] = set()
-        owed = [e for e in due if e != _LOOK]
+        run = _Run()
+        owed = due.owed
         allocations = allocations_or_none(p.config, p.profile) if owed else {}
         for e in owed:
             item = ledger.item(e.item_id)
@@ -133,19 +70,19 @@ class RuleEffect(Effect):
                              allocations.get(record.reference))
             for action in state.new:
                 ledger.add_rule_action(action, item.id)      # a proposal, nothing more
-        self.decide(p)
+        self.decide(p, run)
         waiting = self.publish(p)
         for e in owed:
-            if e.item_id in self._failing:
+            if e.item_id in run.failing:
                 continue                         # still failing: left as _failed marked it
             if waiting:
-                ledger.mark_effect(e.item_id, self.name, "pending", waiting,
+                ledger.mark_effect(e.item_id, self.name, EffectStatus.PENDING, waiting,
                                    retry_in=WORKBOOK_OPEN_RETRY, waiting=Waiting.WORKBOOK_OPEN,
                                    count_attempt=False)
             else:
-                ledger.mark_effect(e.item_id, self.name, "done")
-        if not self._retry:
-            self._seen[str(p.config.state_dir)] = self._stamps(p)
+                ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
+        if not run.retry:                # a failure: look again next pass, saved or not
+            p.memory.seen(self.name, p.config.state_dir, self._stamps(p))
 
     def publish(self, p: EffectPass) -> str:
         """Write the proposals' rows; the reason they wait ('' when written)."""
@@ -160,14 +97,15 @@ class RuleEffect(Effect):
             return report.message or "The tracking workbook is open."
         return ""
 
-    def decide(self, p: EffectPass) -> None:
+    def decide(self, p: EffectPass, run: _Run) -> None:
         """Carry out what people decided in the Decisions sheet."""
         from pipeline.tracker.decisions import proposal_key, read_decisions
         ledger, today = p.ledger, clock.today()
         pending = open_proposals(ledger)
         if not pending:
             return
-        years = {_year(ledger, sa.action.reference, sa.created_at.date()) for sa in pending}
+        years = {referral_year(ledger, sa.action.reference, sa.created_at.date())
+                 for sa in pending}
         decisions = read_decisions(p.config, p.profile, years)
         allocations = None
         for sa in pending:
@@ -200,32 +138,35 @@ class RuleEffect(Effect):
             ledger.update_rule_action(sa.id, action)
             if allocations is None:
                 allocations = allocations_or_none(p.config, p.profile)
-            self._carry_out(sa.id, action, allocations.get(action.reference), sa.item_id, p)
+            self._carry_out(sa.id, action, allocations.get(action.reference), sa.item_id, p,
+                            run)
 
-    def _failed(self, item_id, why: str, p: EffectPass) -> None:
+    def _failed(self, item_id, why: str, p: EffectPass, run: _Run) -> None:
         """Said on `status`; the item owes the effect again, so the next pass retries."""
         p.report.waiting[self.name] = ("the letters for an approved proposal could not all be "
                                        "made or sent; they will be tried again")
         if item_id is not None:
-            self._failing.add(item_id)
-            p.ledger.mark_effect(item_id, self.name, "failed", why, waiting=Waiting.ERROR)
+            run.failing.add(item_id)
+            p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED, why,
+                                 waiting=Waiting.ERROR)
 
     def _retrack(self, sa, p: EffectPass) -> None:
         if sa.item_id is not None:
             p.ledger.reopen_effect(sa.item_id, EffectName.TRACKER)
 
-    def _carry_out(self, action_id: int, action, allocation, item_id, p: EffectPass) -> None:
+    def _carry_out(self, action_id: int, action, allocation, item_id, p: EffectPass,
+                   run: _Run) -> None:
         referral = p.ledger.item_by_reference(action.reference)
         try:
             files = follow_up(action, referral, allocation, p.config, p.profile)
         except Exception as exc:
             log_fault(log, "effects: letters for %s failed", action.reference)
-            self._retry = True
-            self._failed(item_id, self.error_text(exc), p)
+            run.retry = True
+            self._failed(item_id, self.error_text(exc), p, run)
             return
         if files is None:
-            self._retry = True
-            self._failed(item_id, "The mail server has not accepted the notice yet.", p)
+            run.retry = True
+            self._failed(item_id, "The mail server has not accepted the notice yet.", p, run)
             return
         p.ledger.mark_rule_action_done(action_id, [str(f) for f in files])
         if item_id is not None:

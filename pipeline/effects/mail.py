@@ -1,5 +1,5 @@
-"""The mail effects: the acknowledgement (or the team's "attention" email) for each item, and
-the social worker's email when a session record reports a significant event.
+"""The mail effect: the acknowledgement (or the team's "attention" email) for each item; and
+what the two mail effects share (significant_event.py is the other).
 
 The outbox writes and sends each message once by its key, so a retry never doubles a message;
 a message the mail server has not taken yet stays owed until it has. A message deliberately
@@ -10,10 +10,9 @@ the reason, never as done.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pipeline.notify as notify
-from pipeline.effect import Effect, EffectName, EffectPass, Waiting
+from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.effects")
@@ -25,17 +24,17 @@ class _MailEffect(Effect):
     def failed(self, p: EffectPass, item_id: int, exc: Exception) -> None:
         """A message that could not be made or handed over: failed, retried with backoff."""
         log_fault(log, "effects: %s for item %s failed", self.name, item_id)
-        p.ledger.mark_effect(item_id, self.name, "failed", self.error_text(exc),
+        p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED, self.error_text(exc),
                              waiting=Waiting.ERROR)
         p.report.waiting[self.name] = "a message could not be sent; it will be tried again"
 
     def outcome(self, p: EffectPass, item_id: int, sent: bool) -> None:
         """Done, or waiting for the mail server (the outbox retries it; never sent twice)."""
         if sent:
-            p.ledger.mark_effect(item_id, self.name, "done")
+            p.ledger.mark_effect(item_id, self.name, EffectStatus.DONE)
             p.report.count(self.name)
         else:
-            p.ledger.mark_effect(item_id, self.name, "failed",
+            p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED,
                                  "The mail server has not accepted the message yet.",
                                  waiting=Waiting.SMTP)
             p.report.waiting[self.name] = "waiting for the mail server"
@@ -44,9 +43,9 @@ class _MailEffect(Effect):
 class MailEffect(_MailEffect):
     name = EffectName.MAIL
 
-    def run(self, due, p: EffectPass) -> None:
+    def run(self, due: Due, p: EffectPass) -> None:
         outbox = notify.MailOutbox(p.config, p.profile)
-        for e in due:
+        for e in due.owed:
             item = p.ledger.item(e.item_id)
             if item is None:
                 continue
@@ -56,7 +55,7 @@ class MailEffect(_MailEffect):
                     notify.plan_mail(item, p.profile, p.config).withheld
                 delivered = all([outbox.deliver(m) for m in messages])
             except notify.MailNotReady as exc:         # the service's set-up needs fixing
-                p.ledger.mark_effect(e.item_id, self.name, "failed", str(exc)[:500],
+                p.ledger.mark_effect(e.item_id, self.name, EffectStatus.FAILED, str(exc)[:500],
                                      waiting=Waiting.SETUP)
                 p.report.waiting[self.name] = str(exc)
                 continue
@@ -70,29 +69,6 @@ class MailEffect(_MailEffect):
 
     def withheld(self, p: EffectPass, item_id: int, why: str) -> None:
         """Deliberately not sent: recorded as withheld with the reason, never as done."""
-        p.ledger.mark_effect(item_id, self.name, "withheld", why[:500],
+        p.ledger.mark_effect(item_id, self.name, EffectStatus.WITHHELD, why[:500],
                              waiting=Waiting.WITHHELD)
         p.report.waiting[self.name] = why
-
-
-class SignificantEventEffect(_MailEffect):
-    name = EffectName.SIGNIFICANT_EVENT
-
-    def run(self, due, p: EffectPass) -> None:
-        ledger = p.ledger
-        outbox = notify.MailOutbox(p.config, p.profile)
-        for e in due:
-            record = ledger.session_of_item(e.item_id)
-            item = ledger.item(e.item_id)
-            referral = ledger.item_by_reference(record.reference) if record else None
-            if record is None or referral is None:
-                ledger.mark_effect(e.item_id, self.name, "done")
-                continue
-            attachment = Path(item.archive_path) if item and item.archive_path else None
-            try:
-                msg = notify.significant_event_message(record, referral, p.profile, attachment)
-                sent = outbox.deliver(msg)
-            except Exception as exc:
-                self.failed(p, e.item_id, exc)
-                continue
-            self.outcome(p, e.item_id, sent)

@@ -5,8 +5,9 @@ goes back to the row's "Dates to correct" cell instead. The date of the child's 
 ("Next review", or the form's while it is blank) is checked at the same time and said in the
 same cell (pipeline/tracker/reviews.py): it is looked at again each new day too, since a
 review can go by with no report made for it. Not owed by items: found by the
-workbook changing, like a changed allocation. After the tracker (it reads the rows just
-reconciled); the tracker's second run in the same pass writes what is to correct.
+workbook changing (pipeline/tracker/saves.py), like a changed allocation. After the tracker
+(it reads the rows just reconciled); the tracker's second run in the same pass writes what
+is to correct.
 """
 
 from __future__ import annotations
@@ -14,36 +15,31 @@ from __future__ import annotations
 import logging
 
 from pipeline import clock
-from pipeline.effect import Effect, EffectName, EffectPass
-from pipeline.files import file_stamp
+from pipeline.effects.contract import Due, Effect, EffectName, EffectPass
+from pipeline.tracker.saves import workbook_stamps
 
 log = logging.getLogger("pipeline.effects")
-
 
 
 class MetEffect(Effect):
     name = EffectName.COMMITMENTS_MET
 
-    def __init__(self) -> None:
-        self._stamps: dict[str, tuple] = {}          # working folder -> workbook stamps read
+    @staticmethod
+    def _now_stamps(p: EffectPass) -> tuple:
+        """The workbooks' stamps, and the day: a new day looks at the review dates again."""
+        stamps = workbook_stamps(p.config, p.profile)
+        return stamps + (clock.today(),) if any(stamps) else stamps
 
-    def _now_stamps(self, p: EffectPass) -> tuple:
-        from pipeline.tracker import workbook_path
-        today = clock.today()
-        stamps = tuple(file_stamp(workbook_path(p.config, p.profile, y))
-                       for y in (today.year - 1, today.year))
-        return stamps + (today,) if any(stamps) else stamps
-
-    def due(self, p: EffectPass) -> list:
+    def due(self, p: EffectPass) -> Due[tuple]:
         from pipeline.tracker.met import checks_anything
         if not checks_anything(p.profile):
-            return []
+            return Due()
         stamps = self._now_stamps(p)
-        if not any(stamps) or self._stamps.get(str(p.config.state_dir)) == stamps:
-            return []
-        return [stamps]
+        if not any(stamps) or not p.memory.saved_since(self.name, p.config.state_dir, stamps):
+            return Due()
+        return Due(found=[stamps])
 
-    def run(self, due, p: EffectPass) -> None:
+    def run(self, due: Due[tuple], p: EffectPass) -> None:
         from pipeline.tracker.met import REVIEW_COLUMNS, check_met, checks_reviews, read_met
         ledger = p.ledger
         review_check = checks_reviews(p.profile)
@@ -73,7 +69,7 @@ class MetEffect(Effect):
                 ledger.reopen_effect(latest[ref].id, EffectName.TRACKER)
                 if checked.text:
                     log.info("effects: %s a commitment date to correct", ref)
-        self._stamps[str(p.config.state_dir)] = due[-1]
+        p.memory.seen(self.name, p.config.state_dir, due.found[-1])
         if changed:
             p.report.count(self.name, changed)
 
@@ -83,11 +79,10 @@ def _review_problems(p: EffectPass, ledger, item, row: dict, headers: dict, rece
     """What is wrong with the row's next review date (pipeline/tracker/reviews.py). A review
     gone by with no report is said only where reports are made unasked, and not once the
     referral is closed."""
-    from pipeline.render.effects import reports_automatically
     from pipeline.tracker.reviews import form_review_date, review_date_problems
     closed = " ".join(str(row.get("status") or "").split()).casefold() == "closed"
     return review_date_problems(
         row.get("next_review"), headers.get("next_review", "Next review"),
         form_review_date(item), received, today,
         made=lambda day: ledger.report_made(item.reference, day) is not None,
-        past_matters=reports_automatically(p.profile) and not closed)
+        past_matters=p.profile.reports_automatically() and not closed)

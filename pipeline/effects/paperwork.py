@@ -1,0 +1,220 @@
+"""The paperwork effect: the pack for each referral once a co-ordinator has allocated it in
+the tracker. A pack waits (without counting as a failure) until the tracker row says
+everything the documents need, and is made only from an allocation that passes the checks
+(pipeline/tracker/allocation.py). `family-time paperwork --pending` makes packs through the
+same path (`settle_pack`), so it never makes one the watcher would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pipeline.render as render
+import pipeline.tracker.allocation as A
+from pipeline import clock
+from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
+from pipeline.files import private_dir
+from pipeline.server.logs import log_fault
+from pipeline.tracker import allocations_or_none
+from pipeline.tracker.saves import workbook_stamps
+from pipeline.tracker.sync import read_staff
+
+log = logging.getLogger("pipeline.effects")
+
+ALLOCATION_RETRY = 300.0         # seconds: paperwork waits for a co-ordinator to allocate the row
+
+
+@dataclass
+class Settled:
+    """What became of one referral's paperwork: made (the documents), waiting (why: what to
+    correct, or not allocated yet), unchanged (the pack made stands), or failed (why)."""
+    outcome: str                   # made | waiting | unchanged | failed
+    text: str = ""
+    documents: list[Path] = field(default_factory=list)
+
+
+class PaperworkEffect(Effect):
+    """Packs that follow the allocation.
+
+    The pack is made from the allocation as checked (pipeline/tracker/allocation.py) and the
+    ledger keeps the allocation it was made from. Whenever the workbook is saved, rows whose
+    allocation differs from what was last acted on owe their paperwork again: a changed
+    allocation remakes the pack (the old documents move to superseded/<date>/), a mistake is
+    said back in the Paperwork cell, and each new version is mailed once.
+    """
+    name = EffectName.PAPERWORK
+
+    # ---- noticing a saved workbook
+    def due(self, p: EffectPass) -> Due:
+        try:
+            self._follow_workbook(p)
+        except Exception:                     # the allocations are read again next pass
+            log_fault(log, "effects: could not look at the workbook for changed allocations")
+        return Due(owed=list(p.ledger.pending_effects(p.now, self.name)))
+
+    def _follow_workbook(self, p: EffectPass) -> None:
+        key = str(p.config.state_dir)
+        stamps = workbook_stamps(p.config, p.profile)
+        if not p.memory.saved_since(self.name, key, stamps):
+            return
+        p.memory.seen(self.name, key, stamps)
+        allocations = allocations_or_none(p.config, p.profile)
+        acted = p.memory.acted.setdefault(key, {})
+        newest: dict[str, int] = {}
+        for item in p.ledger.items(outcome="accepted"):
+            if item.reference:
+                newest[item.reference] = item.id
+        for ref, a in allocations.items():
+            typed = a.model_dump(mode="json")
+            if ref in newest and acted.get(ref) != typed:
+                p.ledger.reopen_effect(newest[ref], self.name)
+
+    # ---- making (or remaking) packs
+    def run(self, due: Due, p: EffectPass) -> None:
+        ledger = p.ledger
+        allocations = allocations_or_none(p.config, p.profile)
+        staff: list | None = None
+        today = clock.today()
+        acted = p.memory.acted.setdefault(str(p.config.state_dir), {})
+        newest_of: dict[str, int] = {}          # reference -> its newest accepted submission
+        for accepted in ledger.items(outcome="accepted"):
+            if accepted.reference:
+                newest_of[accepted.reference] = accepted.id
+        for e in due.owed:
+            item = ledger.item(e.item_id)
+            if item is None or not item.reference:
+                ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
+                continue
+            ref = item.reference
+            allocation = allocations.get(ref)
+            if allocation is not None:
+                acted[ref] = allocation.model_dump(mode="json")
+            if newest_of.get(ref, item.id) != item.id:            # an update of the referral owes it now
+                ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
+                continue
+            if staff is None and A.is_allocated(allocation):
+                staff = read_staff(p.config, p.profile)
+            self.settle(p, item, allocation, staff or [], today)
+
+    def settle(self, p: EffectPass, item, allocation, staff: list, today: dt.date, *,
+               pdf: bool = False) -> Settled:
+        """Check the allocation and make (or remake) the pack when it passes: the one path
+        for the watcher and `paperwork --pending`. Records the outcome in the ledger (the
+        effect's status, the Paperwork cell's text) and in the pass's report."""
+        ledger, ref = p.ledger, item.reference
+        previous = ledger.latest_pack(ref)
+        if not A.is_allocated(allocation):
+            if ledger.set_allocation_problem(ref, None):
+                ledger.reopen_effect(item.id, EffectName.TRACKER)
+            if previous is not None:          # no longer "Allocated": the pack stands
+                ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
+                return Settled("unchanged")
+            self._wait(ledger, item.id, WAITING_WORDS)
+            return Settled("waiting", WAITING_WORDS)
+        checked = A.check_allocation(allocation, p.profile, staff, today, item,
+                                     previous["allocation"] if previous else None)
+        if checked.problems:
+            if ledger.set_allocation_problem(ref, checked.text):
+                ledger.reopen_effect(item.id, EffectName.TRACKER)
+            log.info("effects: %s allocation to correct (%d problem(s))", ref,
+                     len(checked.problems))
+            self._wait(ledger, item.id, checked.text)
+            return Settled("waiting", checked.text)
+        plain = checked.allocation
+        changed = A.changes(previous["allocation"], plain) if previous else []
+        if previous and previous["item_id"] != item.id:
+            changed.append("referral")
+        if previous and not changed:
+            if ledger.set_allocation_problem(ref, None):
+                ledger.reopen_effect(item.id, EffectName.TRACKER)
+            ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
+            return Settled("unchanged")
+        try:
+            documents = self._make(p, item, plain, previous, changed, staff, today, pdf)
+        except Exception as exc:
+            log_fault(log, "effects: paperwork for %s failed", ref)
+            ledger.mark_effect(item.id, self.name, EffectStatus.FAILED, self.error_text(exc),
+                               waiting=Waiting.ERROR)
+            p.report.waiting[self.name] = "a pack could not be made; it will be tried again"
+            return Settled("failed", self.error_text(exc))
+        ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
+        ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Paperwork column changes
+        p.report.count(self.name)
+        return Settled("made", documents=[Path(d) for d in documents])
+
+    def _wait(self, ledger, item_id: int, why: str) -> None:
+        ledger.mark_effect(item_id, self.name, EffectStatus.PENDING, why, retry_in=ALLOCATION_RETRY,
+                           waiting=Waiting.ALLOCATION, count_attempt=False)
+
+    def _make(self, p: EffectPass, item, plain, previous, changed, staff, today,
+              pdf: bool = False) -> list:
+        ref = item.reference
+        out_dir = p.config.outbox_dir / ref
+        for_pack = plain
+        short = False
+        if previous is not None:
+            upcoming = _next_sessions(item, plain, p.profile, today)
+            if upcoming and plain.first_date and plain.first_date < upcoming:
+                # already running: the remade pack starts from the next session, so every
+                # session record it re-issues is for a session still to come
+                for_pack = plain.model_copy(update={"first_date": upcoming})
+            days = p.profile.notice_days()
+            short = bool(days and upcoming and (upcoming - today).days < days)
+            _supersede(out_dir, previous, today)
+        more = {"pdf": True} if pdf else {}       # the watcher's call stays as it always was
+        documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []
+        version = p.ledger.add_pack(ref, item.id, A.snapshot(plain),
+                                    [str(d) for d in documents], A.changed_words(changed),
+                                    short)
+        log.info("effects: pack %s version %d made", ref, version)
+        self._mail(p, item, version, documents, plain, staff or [], A.changed_words(changed),
+                   p.profile.notice_days() if short else None, for_pack.first_date)
+        return documents
+
+    @staticmethod
+    def _mail(p, item, version, documents, plain, staff, changed, short_days, first) -> None:
+        import pipeline.notify as notify
+        email = next((s.get("email") for s in staff
+                      if A.same_name(s.get("name"), plain.supervisor)), None)
+        try:
+            msg = notify.pack_message(item, p.profile, version, [Path(d) for d in documents],
+                                      email, changed, short_days, first)
+        except notify.MailNotReady as exc:
+            p.report.waiting["pack mail"] = str(exc)
+            return
+        if notify.MailOutbox(p.config, p.profile).deliver(msg):
+            p.ledger.mark_pack_mailed(item.reference, version)
+
+
+WAITING_WORDS = ("Waiting for a co-ordinator to allocate the referral in the tracker (status, "
+                 "supervisor, venue, day, time, first date).")
+
+
+def _next_sessions(item, allocation, profile, today: dt.date) -> dt.date | None:
+    """The first planned session on or after today under `allocation`."""
+    from pipeline.sessions.plan import planned_sessions
+    try:
+        planned = planned_sessions(item, allocation, profile, until=today + dt.timedelta(days=400))
+    except ValueError:
+        return None
+    return next((s.date for s in planned if s.date >= today), None)
+
+
+def _supersede(out_dir: Path, previous: dict, today: dt.date) -> None:
+    """The last pack's documents move to superseded/<date>/ (kept, never deleted)."""
+    folder = out_dir / "superseded" / today.isoformat()
+    for name in previous.get("documents", []):
+        old = Path(name)
+        if not old.is_file():
+            continue
+        private_dir(folder)
+        target = folder / old.name
+        n = 2
+        while target.exists():
+            target = folder / f"{old.stem} ({n}){old.suffix}"
+            n += 1
+        shutil.move(str(old), str(target))
