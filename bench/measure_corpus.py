@@ -163,23 +163,12 @@ def _service_pdfs() -> list[Path]:
 
 
 def _pdfium_text(path: Path) -> str | None:
-    import pypdfium2 as pdfium
+    from pipeline.extract import pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path), password="")
-    except pdfium.PdfiumError:
+        return "\n".join(pdfium.page_texts(path, password="", max_pages=50))
+    except pdfium.PdfUnreadable:
         return None
-    try:
-        out = []
-        for i in range(min(len(pdf), 50)):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            out.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-        return "\n".join(out)
-    finally:
-        pdf.close()
 
 
 def _plumber_text(path: Path) -> str | None:
