@@ -1,8 +1,8 @@
 """Runs the reader over a corpus of real documents, each file under a hard time limit.
 
-    python bench/measure_corpus.py                         # /work/corpus/real, or $FAMILY_TIME_CORPUS
-    python bench/measure_corpus.py --corpus ~/Documents    # any folder of documents
-    python bench/measure_corpus.py --no-corpus             # only the PDF route comparison
+    python bench/measure_corpus.py                       # /work/corpus/real or $FAMILY_TIME_CORPUS
+    python bench/measure_corpus.py --corpus ~/Documents  # any folder of documents
+    python bench/measure_corpus.py --no-corpus           # only the PDF route comparison
 
 Every file is read by `pipeline.extract.extract_file` in a worker process
 (`pipeline.extract.bounded`), so a file that hangs a reader is stopped at the limit and the
@@ -118,7 +118,8 @@ def run_corpus(files: list[Path], root: Path, limit: float, profile) -> list[dic
             "file": path.relative_to(root).as_posix(), "kind": _kind(path),
             "bytes": path.stat().st_size, "status": result.form.status,
             "form": result.form.id, "reason": result.form.reason,
-            "seconds": round(seconds, 4), "wall_s": round(wall, 4), "timed_out": result.form.reason.startswith(too_slow),
+            "seconds": round(seconds, 4), "wall_s": round(wall, 4),
+            "timed_out": result.form.reason.startswith(too_slow),
             "caught": caught, "attachments": attachments,
             "n_fields": len([k for k in fields if not k.startswith("_bench")]),
         })

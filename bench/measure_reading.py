@@ -12,8 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import FIXTURES, ROOT
 from pipeline.extract.labels import CHECKED, UNCHECKED
+
+from bench.corpus import FIXTURES, ROOT
 
 TYPES = {
     "docx (current form)": "forms/referral-complete.docx",

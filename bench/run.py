@@ -8,9 +8,9 @@ split by stage; drop-to-acknowledgement latency under `watch` (events and pollin
 inbox; the tracker batch at 1k/10k/50k rows against naive openpyxl; the paperwork pack render
 time; save -> pack under the watcher; the month report over 1,000 referrals and 20,000 session
 records; reading time per form type (PDFs against the old pdfplumber route); every reader over
-the real-document corpus under the hard time limit; and the batch's peak memory. Prints a table (target, measured, pass/fail, ratio
-against the naive baseline) and writes bench/results.json and bench/RESULTS.md (full run) or
-the paths given by --out / --md.
+the real-document corpus under the hard time limit; and the batch's peak memory. Prints a table
+(target, measured, pass/fail, ratio against the naive baseline) and writes bench/results.json and
+bench/RESULTS.md (full run) or the paths given by --out / --md.
 
 Mutation testing is slow and separate: `python bench/mutation.py` (mutmut over the
 safety-critical modules); it is not run here.
@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 SECTIONS = ("throughput", "latency", "hostile", "tracker", "render", "allocation", "month",
             "reading", "corpus", "memory")
 
-FULL = {"batch": 500, "docx": 200, "docx_runs": 3, "drops": 20, "tracker_sizes": [1000, 10000, 50000],
-        "tracker_batch": 200, "tracker_repeat": 3, "repeat": 5, "saves": 8,
-        "month_referrals": 1000, "month_records": 20000, "corpus": "full"}
+FULL = {"batch": 500, "docx": 200, "docx_runs": 3, "drops": 20,
+        "tracker_sizes": [1000, 10000, 50000], "tracker_batch": 200, "tracker_repeat": 3,
+        "repeat": 5, "saves": 8, "month_referrals": 1000, "month_records": 20000, "corpus": "full"}
 QUICK = {"batch": 30, "docx": 20, "docx_runs": 1, "drops": 2, "tracker_sizes": [1000],
          "tracker_batch": 50, "tracker_repeat": 1, "repeat": 1, "saves": 2,
          "month_referrals": 100, "month_records": 2000, "corpus": "committed"}
@@ -169,9 +169,10 @@ def corpus_section(cfg: dict, work: Path) -> dict:
     selection in tests/corpus/files. Skipped, with its reason, when there is no corpus."""
     import logging
 
-    from bench import measure_corpus as mc
     from pipeline.extract.bounded import close
     from pipeline.profile import load_profile
+
+    from bench import measure_corpus as mc
     folder = mc.corpus_dir() if cfg["corpus"] == "full" else ROOT / "tests" / "corpus" / "files"
     if folder is None or not folder.is_dir():
         return {"skipped": f"no corpus at {mc.DEFAULT_CORPUS} or $FAMILY_TIME_CORPUS "
@@ -469,7 +470,8 @@ NOTES = [
     "caller waited for one file. `--quick` runs the committed selection (tests/corpus/files); "
     "the full run the corpus at /work/corpus/real or $FAMILY_TIME_CORPUS (bench/build_corpus.py), "
     "skipped with a line in the table when there is none.",
-    "- Mutation testing is not part of this run (it takes long): `python bench/mutation.py`; its results are in bench/MUTATION.md.",
+    "- Mutation testing is not part of this run (it takes long): `python bench/mutation.py`; "
+    "its results are in bench/MUTATION.md.",
 ]
 
 

@@ -144,7 +144,8 @@ def _read(path: Path, name: str, profile) -> Extraction:
     lines, images, tables = _lines_and_tables(pages, tables=not answered)
     text = "\n".join(lines)
 
-    if not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS and not _has_form_props(properties):
+    if (not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS
+            and not _has_form_props(properties)):
         return refuse("scanned" if images else "no_text")
 
     return _identify_and_read(name, text, lines, properties, acro, profile,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+
 @dataclass
 class Page:
     """What the reader needs of one page, in pdfplumber's terms."""
