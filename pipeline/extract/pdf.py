@@ -135,7 +135,7 @@ def _read(path: Path, name: str, profile) -> Extraction:
     try:
         from pipeline.extract.pdf_pages import read_document
         pages, widgets = read_document(path, password, widgets=bool(n_fields))
-    except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
+    except Exception:  # noqa: BLE001 - pdfium.PdfUnreadable, or whatever else a broken file raises
         return refuse("damaged")
     acro = {} if n_fields == 0 else _fields_from_widgets(widgets, n_fields)
     if acro is None:                    # not laid out as the service's own forms are
@@ -310,7 +310,7 @@ def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool
 
     try:
         pages = read_pages(path, password)
-    except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
+    except Exception:  # noqa: BLE001 - pdfium.PdfUnreadable, or whatever else a broken file raises
         return None, False, []
     return _lines_and_tables(pages)
 
