@@ -205,7 +205,7 @@ def _todays_inflates_too_far(data: bytes) -> bool:
 
 def _todays_identify_and_read(name, text, lines, properties, acro, profile, tables):
     import pipeline.extract.pdf as pdf_reader
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.identify import identify
     from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
     from pipeline.extract.models import Extraction

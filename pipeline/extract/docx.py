@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from pipeline.extract import reasons, unreadable
-from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
+from pipeline.catalogue import FormSpec, VersionSpec, catalogue
 from pipeline.extract.identify import identify
 from pipeline.extract.labels import (
     MAX_FIELD_CHARS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import reasons
-from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue, version_number
+from pipeline.catalogue import FormSpec, VersionSpec, catalogue, version_number
 from pipeline.extract.labels import count_labels, known_keys
 from pipeline.extract.models import FormMatch
 from pipeline.extract.text import label_key, normalise

@@ -289,7 +289,7 @@ def _answers_form(acro: dict) -> bool:
 
 def _all_keys() -> frozenset[str]:
     """Every contract key of every catalogue form (worked out once per catalogue)."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.labels import known_keys
 
     cat = catalogue()
@@ -500,7 +500,7 @@ def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[
     """The form and its answers. A fillable form's answers are its fields: its page text is
     read for answers only when none of its fields is one of the identified form's. `tables`
     None: not read yet (found on `pages` if they are wanted)."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.identify import identify
     from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
 

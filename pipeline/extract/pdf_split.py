@@ -98,7 +98,7 @@ def _several_titles(path: Path) -> bool:
 def form_starts(page_texts: list[str]) -> list[int]:
     """The pages (from 0) where a form starts: the first, and each page whose first lines
     are a form's title standing as a heading."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.identify import _title_in
     from pipeline.extract.text import normalise
 
@@ -184,7 +184,7 @@ def _told_apart(widgets: list[dict], parts: list[Extraction]) -> bool:
 def _is_whole_form(e: Extraction) -> bool:
     """A part that is a form in its own right: identified, with at least as many answers as
     a document needs to look like the form at all."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
 
     if e.form.status not in ("current", "old") or e.form.id is None:
         return False
