@@ -326,7 +326,7 @@ def recognise_own(extraction, verdict: Verdict, profile, email=None) -> Verdict:
                        form_id=verdict.form_id, form_version=verdict.form_version)
     if verdict.kind == "referral" and verdict.verdict in ("incomplete", "old") and \
             _blank(extraction):
-        from pipeline.extract.catalogue import catalogue
+        from pipeline.catalogue import catalogue
         try:
             title = catalogue().form(verdict.form_id or "").title
         except KeyError:

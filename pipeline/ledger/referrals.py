@@ -283,7 +283,7 @@ def _field_types(form_id: str) -> dict[str, str]:
     if form_id not in _FIELD_TYPES:
         types: dict[str, str] = {}
         try:
-            from pipeline.extract.catalogue import catalogue
+            from pipeline.catalogue import catalogue
             form = catalogue().forms.get(form_id)
             if form is not None:
                 types = {f.key: f.type for f in form.expanded_fields()}

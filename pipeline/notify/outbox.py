@@ -31,6 +31,7 @@ from pipeline.config import Config
 from pipeline.dates import numeric_datetime
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
+from pipeline.ledger.names import MailHow
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.message import OutgoingMessage, eml_name
 from pipeline.profile import Profile
@@ -264,6 +265,17 @@ class MailOutbox:
         if db is not None:
             db.close()
             self._local.db = None
+
+    def how(self, key: str) -> MailHow | None:
+        """What became of the message `key`: handed to the mail server (sent), only written to
+        the outbox folder because no mail server is set up (written), or None while it is
+        still owed. What the case timeline records, so no view says "sent" for a file."""
+        row = self._row(key)
+        if row is None:
+            return None
+        if row["sent_at"]:
+            return MailHow.SENT
+        return MailHow.WRITTEN if row["mode"] == "file" else None
 
     def _row(self, key: str) -> sqlite3.Row | None:
         with self._db() as db:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import dates
-from pipeline.effects.contract import EffectName
+from pipeline.ledger.names import EffectName
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.validate.calendar import ServiceCalendar, due_dates
 

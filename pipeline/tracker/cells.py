@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from pipeline.dates import numeric_date
-from pipeline.effects.contract import EffectName
+from pipeline.ledger.names import EffectName
 from pipeline.tracker.allocation import paperwork_text
 
 if TYPE_CHECKING:
