@@ -45,8 +45,8 @@ def _type(path: Path, values: dict) -> None:
 
 def save_to_pack(work: Path, saves: int = 6) -> dict:
     from pipeline import clock
-    from pipeline.ledger import Ledger
     from pipeline.intake.watcher import InboxWatcher
+    from pipeline.ledger import Ledger
 
     logging.getLogger("pipeline").setLevel(logging.WARNING)
     config, profile, ledger = working_folder(work)

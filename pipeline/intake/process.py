@@ -144,7 +144,7 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
                                     reason=say("process.fault", profile, root=WORDS)))]
     if not internal_error:
         try:
-            drafts = one_referral_per_child(link_sessions(drafts, ledger, profile), ledger,
+            drafts = one_referral_per_child(_linked(drafts, ledger, profile), ledger,
                                             config, profile)
         except sqlite3.OperationalError as exc:
             raise NotYet(f"ledger busy: {exc}") from exc
@@ -383,6 +383,16 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
                      sender=src.sender, subject=src.subject,
                      auto_submitted=bool(src.auto_submitted), verdict=verdict,
                      agreement_attached=agreement))
+
+
+SESSION_OUTCOMES = ("session_record", "session_attention")
+
+
+def _linked(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
+    """Session records linked to their referral or sent to Attention, each owing what it now
+    is (linking sits below the effects' contract, so the effects are set here)."""
+    return [owe(d) if d.outcome in SESSION_OUTCOMES else d
+            for d in link_sessions(drafts, ledger, profile)]
 
 
 def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger,

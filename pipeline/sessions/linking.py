@@ -3,12 +3,13 @@
 A record joins a referral's sessions only when it is complete, names a referral that was
 received, and answers whether a missed session's reason was valid: the missed-session rule
 must never act on a guess. The words are form_templates/intake/reasons.toml's [session_link].
+What a record then owes (the rule, the tracker, mail) is the caller's to say: the effects'
+contract sits above sessions (pipeline/intake/process.py applies owed_by).
 """
 
 from __future__ import annotations
 
 from pipeline.dates import numeric_date
-from pipeline.effects.contract import owed_by
 from pipeline.extract.reasons import say
 from pipeline.ledger import ItemDraft, Ledger
 from pipeline.models import SessionRecord
@@ -32,7 +33,8 @@ def normalise_reference(value) -> str | None:
 
 
 def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
-    """Give each completed session record its referral, or send it to Attention saying why.
+    """Give each completed session record its referral, or send it to Attention saying why
+    (the effects each then owes are set by the caller: owed_by reads outcome and session).
 
     A record the validator found incomplete is not added to the sessions (the missed-session
     rule must not act on a guess); a person asks the supervisor for the missing answers.
@@ -61,7 +63,6 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
         if d.session.late_recording:
             d.reason += " " + _words("late", profile)
         d.reason += _replacement_note(d.session, ledger, profile)
-        d.effects = owed_by(d)
     return drafts
 
 
@@ -83,4 +84,3 @@ def _replacement_note(record: SessionRecord, ledger: Ledger, profile=None) -> st
 
 def _to_attention(d: ItemDraft, reason: str) -> None:
     d.outcome, d.reason = "session_attention", reason
-    d.effects = owed_by(d)

@@ -16,6 +16,7 @@ from pipeline.errors import WorkbookUnreadable
 from pipeline.intake.inbox import failure_kind
 from pipeline.intake.process import NotYet, process_file
 from pipeline.tracker import allocations_or_none, allocations_or_unreadable
+
 from tests.helpers.allocation_kit import FORM, Desk, resent
 
 REF = "FT-2026-00001"

@@ -13,6 +13,7 @@ import pytest
 import pipeline.tracker
 from pipeline.cli import main
 from pipeline.models import Allocation
+
 from tests.helpers.render_kit import assert_clean, docx_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -29,8 +30,8 @@ def folder(tmp_path, monkeypatch):
 
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
-    from pipeline.ledger import Ledger
     from pipeline.intake.process import process_file
+    from pipeline.ledger import Ledger
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config_path = init_folder(tmp_path / "work")
     config = load_config(config_path)

@@ -13,8 +13,8 @@ import pytest
 
 import pipeline.intake.archive as archive
 import pipeline.intake.watcher as watcher_module
-from pipeline.intake.archive import archive_original, choose_destination
 from pipeline.files import use_scratch
+from pipeline.intake.archive import archive_original, choose_destination
 from pipeline.intake.inbox import SettleTracker
 from pipeline.intake.process import NotYet, process_file
 from pipeline.intake.watcher import InboxWatcher

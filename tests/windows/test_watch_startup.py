@@ -21,6 +21,7 @@ from pipeline.intake.watcher import InboxWatcher
 from pipeline.server.service import serve
 from pipeline.server.startup import StartupProblem, wait_for_inbox
 from pipeline.server.watch_lock import WatchLock
+
 from tests.helpers.intake_kit import kill, wait_for
 
 
