@@ -148,7 +148,8 @@ class WatchLock:
             raise StartupProblem(words("already_running", detail=detail)) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(f"process {os.getpid()}, started {time.strftime('%d/%m/%Y %H:%M')}".encode())
+        from pipeline import clock            # the pipeline's day, as every stamp shows
+        fh.write(f"process {os.getpid()}, started {clock.now():%d/%m/%Y %H:%M}".encode())
         fh.flush()
         self._fh = fh
 
