@@ -5,9 +5,10 @@ the status does not).
 What it lists: session records overdue under the recording deadline; proposals waiting for a
 decision (the tracker's Decisions sheet); returned referrals not sent again
 after the profile's working days; due dates (contact, planning meeting, allocation, first
-session) today or tomorrow and not met (the service's own commitments), and a contact or
-planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS,
-once the team records that promise); reviews
+session) from today to the next working day and not met (the service's own commitments;
+worded in form_templates/digest.toml), and a contact or planning meeting overdue with no
+date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS, once the team records that
+promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
 weekly sessions. The effect that mails it once a working day is
 pipeline/effects/digest.py.

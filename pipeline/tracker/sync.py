@@ -38,7 +38,7 @@ BACKUP_DIR = "backups"
 RETRIES = 3
 # path -> [file stamp, digest of its rows' signatures] after the last write or check, also
 # kept in <state>/tracker-sync.json: a workbook nobody has touched since, for a ledger that
-# has not changed (last year's, most of the time), is then not even opened.
+# has not changed, is then not even opened.
 _written: dict[str, list] = {}
 MEMORY_FILE = "tracker-sync.json"
 
