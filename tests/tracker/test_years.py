@@ -10,6 +10,7 @@ import datetime as dt
 import email
 import email.policy
 import shutil
+import time
 
 import openpyxl
 import pytest
@@ -67,8 +68,8 @@ def _january(s: Session, monkeypatch) -> str:
                           ("Time", "10:00-11:30"), ("First session", dt.datetime(2027, 1, 19))):
         ws.cell(row, head[header]).value = value
     wb.save(s.workbook)
-    for n in range(3):
-        run_effects(s.ledger, s.config, s.profile)
+    for n in range(3):             # the watcher's passes (real time moves on between them)
+        run_effects(s.ledger, s.config, s.profile, now=time.time() + 3600 * (n + 1))
     return new.reference
 
 
