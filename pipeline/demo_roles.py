@@ -41,14 +41,14 @@ def first_date_ahead(profile: Profile, today: dt.date, days: int = 7) -> dt.date
     return day
 
 
-def list_staff(config, profile: Profile, year: int) -> None:
+def list_staff(config, profile: Profile) -> None:
     """The co-ordinator puts the supervisor on the Staff sheet (so the drop-down offers them
     and the pack email reaches them)."""
     import openpyxl
 
     from pipeline.tracker.columns import load_spec
     from pipeline.tracker.sync import workbook_path
-    path = workbook_path(config, profile, year, load_spec())
+    path = workbook_path(config, profile, load_spec())
     book = openpyxl.load_workbook(path)
     book["Staff"].append([DEMO_SUPERVISOR, profile.supervisor_role, DEMO_SUPERVISOR_EMAIL, 30])
     book.save(path)
@@ -68,7 +68,7 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
     typed = {"status": "Allocated", "supervisor": DEMO_SUPERVISOR,
              "venue": profile.venues[0].name, "room": "Room 1",
              "day": weekday_name(first_date), "time": DEMO_TIME, "first_date": first_date}
-    path = workbook_path(config, profile, item.received_at.year, spec)
+    path = workbook_path(config, profile, spec)
     book = openpyxl.load_workbook(path)
     ws = book[sheet.name]
     column = {cell.value: cell.column for cell in ws[1]}
@@ -123,7 +123,7 @@ def approve_proposals(config, profile: Profile, item: Item) -> int:
 
     spec = load_spec()
     names = headers(spec.sheet(SHEET), profile)
-    path = workbook_path(config, profile, item.received_at.year, spec)
+    path = workbook_path(config, profile, spec)
     book = openpyxl.load_workbook(path)
     ws = book[SHEET]
     column = {cell.value: cell.column for cell in ws[1]}

@@ -51,7 +51,7 @@ def _story(config, profile, ledger, watcher, item) -> None:
 
     today = clock.today()
     first = first_date_ahead(profile, today)
-    list_staff(config, profile, item.received_at.year)
+    list_staff(config, profile)
     typed = allocate(config, profile, item, first)
     print(f"\nActing as the co-ordinator: {item.reference} allocated in the tracker "
           f"({typed['day']}s {typed['time']} at {typed['venue']}, first session "

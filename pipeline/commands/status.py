@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import json
 
-from pipeline import outcomes
+from pipeline import clock, outcomes
 from pipeline.effects.contract import EffectName, Waiting
 
 HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
@@ -38,7 +38,7 @@ def gather(ledger, config=None, profile=None) -> dict:
         waiting.append({"effect": row["effect"], "count": row["n"],
                         "why": row["last_error"] or "Not tried yet.",
                         "kind": row["waiting"],
-                        "next_try": dt.datetime.fromtimestamp(row["next"]).strftime(
+                        "next_try": clock.at(row["next"]).strftime(   # the pipeline's day
                             "%d/%m/%Y %H:%M") if row["next"] else "now"})
     oldest = ledger.oldest_unacknowledged()
     unmoved = ledger.unarchived()
@@ -201,7 +201,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, profile, ledger = opened
     facts = gather(ledger, config, profile)
-    from pipeline import clock
     if args.json:
         facts["today_set"] = clock.notice()
         print(json.dumps(facts, ensure_ascii=False))

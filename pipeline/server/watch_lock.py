@@ -7,9 +7,9 @@ blocks the next one; the file's text names the holder for the person who is refu
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
+from pipeline import clock
 from pipeline.server.startup import StartupProblem, words
 
 LOCK_NAME = "watch.lock"
@@ -45,7 +45,8 @@ class WatchLock:
             raise StartupProblem(words("already_running", detail=detail)) from None
         fh.seek(0)
         fh.truncate()
-        fh.write(f"process {os.getpid()}, started {time.strftime('%d/%m/%Y %H:%M')}".encode())
+        # the pipeline's day, as every stamp people see
+        fh.write(f"process {os.getpid()}, started {clock.now():%d/%m/%Y %H:%M}".encode())
         fh.flush()
         self._fh = fh
 

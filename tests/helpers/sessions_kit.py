@@ -74,6 +74,11 @@ class Session:
                               ("Venue", self.profile.venues[0].name), ("Day", day),
                               ("Time", "16:00-17:30"), ("First session", first)):
             ws.cell(row, head[header]).value = value
+        staff = wb["Staff"]                 # the supervisor is listed, so the pack reaches them
+        if not any(r[0] == "Dee Example-Supervisor"
+                   for r in staff.iter_rows(min_row=2, values_only=True)):
+            staff.append(["Dee Example-Supervisor", self.profile.supervisor_role,
+                          "dee.supervisor@nct.example.org", 30])
         wb.save(self.workbook)
 
     def mail(self) -> list[Path]:

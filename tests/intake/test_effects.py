@@ -116,6 +116,9 @@ def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
     monkeypatch.setattr(pipeline.render, "render_pack", fake_render.render_pack)
     monkeypatch.setattr(pipeline.tracker, "read_allocations", fake_tracker.read_allocations)
     monkeypatch.setattr(pipeline.tracker, "sync", fake_tracker.sync)
+    import pipeline.effects.paperwork              # S is on the Staff sheet, with an address
+    monkeypatch.setattr(pipeline.effects.paperwork, "read_staff",
+                        lambda c, p: [{"name": "S", "email": "s@nct.example.org"}])
     run_effects(work.ledger, work.config, work.profile)
     assert made == []
     waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}

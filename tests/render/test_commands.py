@@ -4,12 +4,14 @@ referral processed from the fixture form (so the values are typed as validation 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 import types
 from pathlib import Path
 
 import pytest
 
+import pipeline.effects.paperwork
 import pipeline.tracker
 from pipeline.cli import main
 from pipeline.models import Allocation
@@ -55,6 +57,10 @@ def allocate(monkeypatch, ref, **changes):
     data.update(changes)
     monkeypatch.setattr(pipeline.tracker, "read_allocations",
                         lambda config, profile: [Allocation(**data)])
+    listed = lambda config, profile: [{"name": data["supervisor"],            # noqa: E731
+                                       "email": "sam.supervisor@nct.example.org"}]
+    monkeypatch.setattr(sys.modules["pipeline.tracker.sync"], "read_staff", listed)      # on the Staff sheet
+    monkeypatch.setattr(pipeline.effects.paperwork, "read_staff", listed)
 
 
 def test_paperwork_for_one_reference(folder, monkeypatch, capsys):
