@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import FamilyTimeError
 from pipeline.extract.reasons import say
-from pipeline.intake.inbox import is_network_path
+from pipeline.files import is_network_path
 from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.watch")

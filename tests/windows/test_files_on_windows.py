@@ -14,7 +14,9 @@ import pytest
 import pipeline.intake.archive as archive
 import pipeline.intake.watcher as watcher_module
 from pipeline.files import use_scratch
-from pipeline.intake.archive import archive_original, choose_destination
+from pipeline.intake.archive import archive_original
+from pipeline.ledger import archive_paths
+from pipeline.ledger.archive_paths import choose_destination
 from pipeline.intake.inbox import SettleTracker
 from pipeline.intake.process import NotYet, process_file
 from pipeline.intake.watcher import InboxWatcher
@@ -36,7 +38,7 @@ def no_scratch():
 # ---------------------------------------------------------------- long paths
 
 def test_the_whole_archive_path_is_capped_at_260_characters(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "ON_WINDOWS", True)
+    monkeypatch.setattr(archive_paths, "ON_WINDOWS", True)
     folder = tmp_path / ("deep" * 30) / "accepted"
     name = "Referral for " + "a very long family name " * 10 + ".docx"
     assert len(str(folder / name)) > 300
