@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from pipeline.files import is_network_path
+
 IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.partial", "*.crdownload",
                     "*.filepart", "thumbs.db", "desktop.ini", ".ds_store", "._*", ".*")
 BUSY_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY", 26)}
