@@ -167,7 +167,9 @@ def test_the_report_waits_for_the_recommendation_and_a_name(session, monkeypatch
     assert "written by hand" not in body
     assert "is Sam Supervisor-Example's" in body and "Jo Checker-Example checked" in body
     assert session.ledger.report_mailed(REF, REVIEW)["path"] == str(path)
-    assert "sent to the IRO" in _cell(session)
+    # no mail server in this folder: written to outbox/mail, never "sent to the IRO"
+    assert _cell(session).endswith("; written to outbox/mail on 20/11/2026, not sent (no mail "
+                                   "server)")
 
     # `report lac` again for the same review: a new file of its own, the mailed one untouched
     cfg = str(session.config.base / "family-time.toml")
