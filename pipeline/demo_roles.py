@@ -43,7 +43,7 @@ def first_date_ahead(profile: Profile, today: dt.date, days: int = 7) -> dt.date
 
 def list_staff(config, profile: Profile) -> None:
     """The co-ordinator puts the supervisor on the Staff sheet (so the drop-down offers them
-    and the pack email reaches them)."""
+    and the pack email is addressed to them)."""
     import openpyxl
 
     from pipeline.tracker.columns import load_spec
@@ -52,6 +52,31 @@ def list_staff(config, profile: Profile) -> None:
     book = openpyxl.load_workbook(path)
     book["Staff"].append([DEMO_SUPERVISOR, profile.supervisor_role, DEMO_SUPERVISOR_EMAIL, 30])
     book.save(path)
+
+
+def pack_mail_words(config, profile: Profile, ledger, pack: dict, folder: Path) -> str:
+    """What the demo says of the pack's email: emailed only when the mail server took it;
+    with no mail server (a new folder) only written to outbox/mail. The case timeline's
+    `pack_mailed` says how when it is there, else the outbox does (words:
+    pipeline/cases/acknowledgement.toml [demo])."""
+    from pipeline.cases import case_of
+    from pipeline.cases.acknowledgement import words
+    from pipeline.ledger.names import EventKind, MailHow
+    from pipeline.notify import MailOutbox
+    w = words("demo")
+    reference, version = pack["reference"], pack["version"]
+    how = None
+    for e in case_of(ledger, reference).of(EventKind.PACK_MAILED):
+        if e.detail.get("version") in (None, version) and e.detail.get("how"):
+            how = e.detail["how"]
+    if how is None:
+        outbox = MailOutbox(config, profile)
+        try:
+            how = outbox.how(f"{reference}:pack:{version}")    # pipeline/notify/pack.py's key
+        finally:
+            outbox.close()
+    said = {MailHow.SENT: "pack_sent", MailHow.WRITTEN: "pack_written"}.get(how, "pack_waiting")
+    return w[said].format(folder=folder)
 
 
 def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[str, object]:
