@@ -89,9 +89,10 @@ def _acknowledgements(ledger, config, profile) -> dict[str, int]:
     """Accepted referrals by the state of their latest acknowledgement (the case timeline);
     a ledger from before the timeline is brought up to date first."""
     from pipeline.cases import acknowledgement
+    from pipeline.notify.backfill import backfill_acknowledgements
     if config is not None and profile is not None:
         try:
-            acknowledgement.backfill(ledger, config, profile)
+            backfill_acknowledgements(ledger, config, profile)
         except Exception:            # a read must still answer: those count as not done yet
             pass
     return acknowledgement.counts(acknowledgement.acknowledgements(ledger, ledger.items(
