@@ -110,3 +110,38 @@ def mailed_how(case: Case | None, version: int) -> MailHow | None:
         return MailHow.SENT
     return MailHow.WRITTEN if str(MailHow.WRITTEN) in hows else None
 
+
+
+# ---------------------------------------------------------------- ledgers from before the timeline
+
+def backfill(ledger, supervisor_role: str) -> int:
+    """Packs a ledger recorded before the timeline existed, written as their events once: a
+    PACK_MADE per pack row (on the day it was made) and an ALLOCATED per allocation it was
+    made from, for referrals whose timeline has no pack at all (so nothing is ever written
+    twice or beside the effect's own events). Their emails are not guessed at: a pack row
+    says when it was mailed, not whether it went or was only written. The events written."""
+    from pipeline.ledger.paperwork import _pack
+    packed = {e.reference for e in ledger.events(kinds=[EventKind.PACK_MADE])}
+    rows = [_pack(r) for r in ledger._query("SELECT * FROM packs ORDER BY reference, version")]
+    out: list[Event] = []
+    last: dict[str, dict] = {}
+    versions: dict[str, int] = {}
+    for pack in rows:
+        ref = pack["reference"]
+        if ref in packed:
+            continue
+        on = pack["made_at"].date()
+        allocation = {k: pack["allocation"].get(k) or "" for k in ALLOCATION_FIELDS}
+        if last.get(ref) != allocation:
+            versions[ref] = versions.get(ref, 0) + 1
+            out.append(allocated(ref, versions[ref], allocation, supervisor_role, on))
+            last[ref] = allocation
+        made = pack_made(ref, pack["version"], allocation_version=versions[ref],
+                         item_id=pack["item_id"], documents=[str(d).replace("\\", "/")
+                                                             .rsplit("/", 1)[-1]
+                                                             for d in pack["documents"]],
+                         changed=[], change=None, short_notice=pack["short_notice"], on=on)
+        made.detail["backfilled"] = True
+        made.detail["changed_words"] = pack["changed"]
+        out.append(made)
+    return ledger.record_events(out) if out else 0

@@ -58,6 +58,7 @@ class PaperworkEffect(Effect):
         except Exception:                     # the allocations are read again next pass
             log_fault(log, "effects: could not look at the workbook for changed allocations")
         try:
+            PW.backfill(p.ledger, p.profile.supervisor_role)
             self.catch_up_mail(p)
         except Exception:                     # looked at again next pass
             log_fault(log, "effects: could not look at the pack emails owed")

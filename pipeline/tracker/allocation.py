@@ -157,8 +157,9 @@ def paperwork_text(made, allocation: dict | None, notice_days: int | None,
     if int(detail.get("version", 1)) <= 1:
         text = w["made"].format(date=date)
     else:
-        text = w["remade"].format(date=date,
-                                  changed=changed_words(detail.get("changed") or []) or "changed")
+        said = (changed_words(detail.get("changed") or []) or detail.get("changed_words")
+                or "changed")              # changed_words: a pack from before the timeline
+        text = w["remade"].format(date=date, changed=said)
     if detail.get("short_notice") and notice_days:
         text += w["separator"] + w["short_notice"].format(days=notice_days)
     late = late_first_session(allocation or {}, first_session_due)

@@ -472,3 +472,20 @@ def test_the_month_report_times_allocation_by_the_timeline_and_keeps_its_figures
     desk.type_in(REF, Notes="saved again")
     desk.effects(passes=6)
     assert figures() == first
+
+
+def test_packs_made_before_the_timeline_are_written_to_it_once(desk, monkeypatch):
+    """A ledger from before the timeline (its packs recorded, no events): the next pass writes
+    each pack and its allocation as events on the day the pack was made, once."""
+    desk.allocate(REF)
+    desk.effects()
+    with desk.ledger._tx() as db:                  # as an older ledger has it
+        db.execute("DELETE FROM events WHERE kind IN ('allocated', 'pack_made', 'pack_mailed')")
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-03")
+    desk.type_in(REF, Notes="saved again")
+    desk.effects()
+    desk.effects()
+    made = _events(desk, "pack_made")
+    assert [(e.detail["version"], e.on) for e in made] == [(1, dt.date(2026, 12, 1))]
+    assert [e.on for e in _events(desk, "allocated")] == [dt.date(2026, 12, 1)]
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
