@@ -21,7 +21,7 @@ from pipeline.cases import paperwork as PW
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.files import private_dir
 from pipeline.intake import log_fault
-from pipeline.ledger.names import EventKind, MailHow
+from pipeline.ledger.names import EventKind
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
 from pipeline.tracker.sync import read_staff
@@ -48,6 +48,11 @@ class PaperworkEffect(Effect):
     allocation differs from what was last acted on owe their paperwork again: a changed
     allocation remakes the pack (the old documents move to superseded/<date>/), a mistake is
     said back in the Paperwork cell, and each new version is mailed once.
+
+    What happened is written to the case timeline as it happens, on the pipeline's today
+    (pipeline/cases/paperwork.py): a new allocation version, the pack made (what changed and
+    which sessions are off), and its email (to whom, sent or only written). Every view reads
+    those; none reads when this effect last ran.
     """
     name = EffectName.PAPERWORK
 
@@ -235,8 +240,8 @@ class PaperworkEffect(Effect):
             for made in case.of(EventKind.PACK_MADE):
                 version = made.detail.get("version")
                 roles = made.detail.get("mail_to") or []
-                if not roles or PW.mailed_how(case, version) == MailHow.SENT:
-                    continue
+                if not roles or PW.mailed_how(case, version) is not None:
+                    continue                  # recorded (a message only written stays so)
                 outbox = outbox or notify_outbox(p)
                 _record_mailed(p, outbox, ref, version, roles, clock.today())
 

@@ -489,3 +489,22 @@ def test_packs_made_before_the_timeline_are_written_to_it_once(desk, monkeypatch
     assert [(e.detail["version"], e.on) for e in made] == [(1, dt.date(2026, 12, 1))]
     assert [e.on for e in _events(desk, "allocated")] == [dt.date(2026, 12, 1)]
     assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+
+
+def test_a_pack_email_sent_later_is_recorded_the_day_it_went(desk, monkeypatch):
+    """The mail server was down as the pack was made: no PACK_MAILED (nothing says mailed);
+    once the outbox says it went, the timeline says sent, on that day, once."""
+    from pipeline.ledger.names import MailHow
+    from pipeline.notify.outbox import MailOutbox
+    desk.add_staff()
+    monkeypatch.setattr(MailOutbox, "how", lambda self, key: None)       # still owed
+    desk.allocate(REF)
+    desk.effects()
+    assert _events(desk, "pack_mailed") == []
+    assert _events(desk, "pack_made")[0].detail["mail_to"] == ["supervisor", "social worker"]
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-02")
+    monkeypatch.setattr(MailOutbox, "how", lambda self, key: MailHow.SENT)
+    desk.effects()
+    desk.effects()
+    assert [(e.on, e.detail["how"], e.detail["to"]) for e in _events(desk, "pack_mailed")] == [
+        (dt.date(2026, 12, 2), "sent", ["supervisor", "social worker"])]
