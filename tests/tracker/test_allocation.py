@@ -358,7 +358,8 @@ def test_a_changed_allocation_says_what_moved_and_which_sessions_are_off(desk, m
         # Northamptonshire asks a week's notice for a change: the letters say it falls short
         assert "less than the 7 days' notice" in text
         # 24 December stays: it is the new pattern's session in place of Christmas Day
-        assert "Thursday 24 December 2026 (in place of Friday 25 December 2026" in text
+        assert "The next sessions are on:\nFriday 18 December 2026\nThursday 24 December " \
+            "2026 (in place of Friday 25 December 2026" in text
     mails = desk.mails("pack")
     assert len(mails) == 2
     assert "new arrangements" in mails[1]["Subject"]
