@@ -188,8 +188,9 @@ class PaperworkEffect(Effect):
         words = change_text(change, p.profile, short_notice=short,
                             referral_updated=previous is not None and change is None)
         more = {"pdf": True} if pdf else {}       # the watcher's call stays as it always was
-        documents = render.render_pack(item, for_pack, p.profile, out_dir, change=words,
-                                       **more) or []
+        if words:                                   # for a first pack too
+            more["change"] = words
+        documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []
         version = p.ledger.add_pack(ref, item.id, A.snapshot(plain),
                                     [str(d) for d in documents], A.changed_words(changed),
                                     short)

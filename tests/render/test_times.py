@@ -19,8 +19,8 @@ SUSPENSION = RuleAction(kind="suspension", reference="FT-2026-00001",
                         suspended_from=dt.date(2026, 12, 16),
                         suspended_until=dt.date(2026, 12, 22))
 # the arrival time each service's profile asks for ([lateness]); Blackpool states none
-ARRIVE = {"northamptonshire": " (please arrive by 09:50)", "milton-keynes": " (please arrive by 09:45)",
-          "blackpool": ""}
+ARRIVE = {"northamptonshire": " (please arrive by 09:50)",
+          "milton-keynes": " (please arrive by 09:45)", "blackpool": ""}
 
 
 @pytest.mark.parametrize("service", sorted(ARRIVE))
