@@ -23,6 +23,13 @@ def _d(text: str) -> dt.date:
     return dt.datetime.strptime(text, "%d/%m/%Y").date()
 
 
+def _long(text: str) -> dt.date:
+    """'26 November 2026' or '26/11/2026'."""
+    if "/" in text:
+        return _d(text)
+    return dt.datetime.strptime(text, "%d %B %Y").date()
+
+
 class Truth:
     """What the script did, as of a day (the references are the only thing looked up)."""
 
@@ -73,11 +80,16 @@ class Auditor:
         key = (output, re.sub(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", "", text), fact)
         if key not in self._seen:
             self._seen.add(key)
-            self.false.append(f"{self.s.service} {day} {output}: says '{text}' but the script "
-                              f"{fact}")
+            joined = "" if fact.startswith("'s") else " "
+            self.false.append(f"{self.s.service} {day} {output}: says '{text}' but the script"
+                              f"{joined}{fact}")
 
     # ------------------------------------------------------------ the rules
     def run(self) -> list[str]:
+        for key, on in self.t.sent_on.items():
+            if ":review" in key:
+                self.claim(on, "mail server", f"received {key}",
+                           "never had the supervisor write the recommendation")
         for d in self.s.days:
             self.workbook(d)
             self.status(d)
@@ -93,8 +105,8 @@ class Auditor:
             return None
         if not self.t.smtp_by(day):
             return "had no mail server yet (the acknowledgement was only written to a folder)"
-        return ("had its mail server received no acknowledgement for it (written to the "
-                "folder before the server was set up, never sent)")
+        return ("'s mail server never received the acknowledgement (it was written to the "
+                "folder before the server was set up, and never sent)")
 
     def workbook(self, d) -> None:
         for row in d.referrals:
@@ -105,6 +117,10 @@ class Auditor:
                 if fact:
                     self.claim(d.day, f"workbook {ref} 'Acknowledgement sent'", str(sent)[:10],
                                fact)
+            if re.search(r"suspend", str(row.get("Status") or ""), re.I) \
+                    and not self.t.approved(ref, d.day):
+                self.claim(d.day, f"workbook {ref} 'Status'", str(row.get("Status")),
+                           "never approved a suspension")
             review = str(row.get("Review report") or "")
             if re.search(r"\bsent\b", review, re.I) and not re.search(r"not sent", review, re.I) \
                     and not self.t.mail_sent(f"{ref}:review", d.day):
@@ -137,8 +153,10 @@ class Auditor:
                 self.claim(d.day, f"workbook Decisions {row.get('Proposal no.')} 'What was "
                            "made'", str(made)[:80], f"never approved it (decision: {truth})")
 
-    def lines(self, d, text: str, output: str) -> None:
-        """The rules for the lines `status` and the digest share."""
+    def lines(self, d, text: str, output: str, morning: bool = False) -> None:
+        """The rules for the lines `status` and the digest share. The digest goes out with
+        the day's first pass, before anyone types a decision that day (`morning`)."""
+        decided_by = d.day - dt.timedelta(days=1) if morning else d.day
         for m in re.finditer(r"next try " + DATE, text):
             when = _d(m.group(1))
             if not d.day <= when <= d.day + dt.timedelta(days=7):
@@ -148,9 +166,9 @@ class Auditor:
             if self.t.record_sent(m.group(1), _d(m.group(2)), d.day):
                 self.claim(d.day, output, m.group(0), "sent that record back")
         for m in re.finditer(r"(P\d+) (FT-\d{4}-\d{5}): '[^']+' waits for a decision", text):
-            if self.t.decision(m.group(2), d.day):
+            if self.t.decision(m.group(2), decided_by):
                 self.claim(d.day, output, m.group(0),
-                           f"decided it ({self.t.decision(m.group(2), d.day)})")
+                           f"decided it ({self.t.decision(m.group(2), decided_by)})")
         for m in re.finditer(r"(P\d+) (FT-\d{4}-\d{5}): family time resumes on " + DATE, text):
             if not self.t.approved(m.group(2), d.day):
                 self.claim(d.day, output, m.group(0), "never approved a suspension")
@@ -177,6 +195,10 @@ class Auditor:
                        f"has {len(waiting)} referral(s) not allocated yet"
                        + (f" ({', '.join(waiting)})" if waiting else ""))
         self.lines(d, text, "status")
+        for m in re.finditer(r"(FT-\d{4}-\d{5})[^\n]*\bsuspended\b[^\n]*", text):
+            if not self.t.approved(m.group(1), d.day):
+                self.claim(d.day, "status", m.group(0).strip()[:100],
+                           "never approved a suspension")
         j = d.status_json
         if j.get("oldest_unacknowledged") is None:
             late = [self.t.s.refs[c] for c in self.t.referred(d.day)
@@ -211,7 +233,12 @@ class Auditor:
                     self.claim(d.day, f"sessions {ref} --json", said,
                                f"never approved a suspension (decision: "
                                f"{self.t.decision(ref, d.day)})")
-                elif a.get("letters_sent") and not a.get("documents"):
+                elif a.get("suspended_from") and a.get("suspended_until"):
+                    f, u = (dt.date.fromisoformat(a[k]) for k in ("suspended_from",
+                                                                  "suspended_until"))
+                    self.suspension_dates(d, f"sessions {ref} --json", ref,
+                                          f"suspended from {f:%d/%m/%Y} until {u:%d/%m/%Y}")
+                if a.get("letters_sent") and not a.get("documents"):
                     self.claim(d.day, f"sessions {ref} --json", said, "has no letters made")
             if facts.get("phase") in ("suspended", "resumed") and not self.t.approved(ref, d.day):
                 self.claim(d.day, f"sessions {ref} --json", f"phase {facts.get('phase')}",
@@ -224,7 +251,7 @@ class Auditor:
             ref = next(iter(re.findall(r"FT-\d{4}-\d{5}", subject + " " + key)), None)
             if name.startswith("digest_"):
                 from tests.helpers.season_script import mail_text
-                self.lines(d, mail_text(msg), f"digest {name[:17]}")
+                self.lines(d, mail_text(msg), f"digest {name[:17]}", morning=True)
                 continue
             if re.search(r"suspend", subject, re.I) and ref and not self.t.approved(ref, d.day):
                 self.claim(d.day, f"mail {name}", subject, "never approved a suspension")
@@ -237,6 +264,89 @@ class Auditor:
             if re.search(r"allocated, pack", subject, re.I) and ref \
                     and not self.t.done("allocate", d.day, ref):
                 self.claim(d.day, f"mail {name}", subject, "never allocated it")
+            from tests.helpers.season_script import mail_text
+            body = mail_text(msg)
+            if ref and re.search(r"sent before", body) and not any(
+                    k.startswith(f"{ref}:pack:") and on < d.day and k != key
+                    for k, on in self.t.sent_on.items()):
+                self.claim(d.day, f"mail {name}", "the ones sent before",
+                           "'s mail server never received an earlier pack for this referral "
+                           "(it was only written to the folder)")
+            changed = re.search(r"have changed \(([^)]*)\)", body)
+            if ref and changed:
+                self.changes(d, f"mail {name}", ref, changed.group(1))
+            self.suspension_dates(d, f"mail {name}", ref, subject + "\n" + body)
+            said = re.search(r"[^.\n]*\b(is suspended|has been suspended|approved)\b[^.\n]*",
+                             body)
+            if ref and said and not self.t.approved(ref, d.day):
+                self.claim(d.day, f"mail {name}", said.group(0).strip()[:100],
+                           "never approved a suspension")
+
+    def changes(self, d, output: str, ref: str, said: str) -> None:
+        """'(day changed, first session changed)' against what the co-ordinator retyped."""
+        child = self.t.ref_child.get(ref)
+        typed = [e for e in self.t.events if e.child == child and e.day <= d.day
+                 and e.what in ("allocate", "reallocate")]
+        if len(typed) < 2:
+            self.claim(d.day, output, f"have changed ({said})", "never changed the allocation")
+            return
+        before, after = typed[-2], typed[-1]
+        really = {"day": before.get("weekday") != after.get("weekday"),
+                  "first session": before.get("first") != after.get("first")}
+        for part in (p.strip() for p in said.split(",")):
+            what = part.removesuffix(" changed")
+            if not really.get(what, False):
+                self.claim(d.day, output, f"have changed ({said})",
+                           f"did not change the {what}")
+
+    def suspension_dates(self, d, output: str, ref: str | None, text: str) -> None:
+        """A suspension said to run from X until Y: someone approved it by X, and it lasts
+        no longer than the service's suspension (the profile's rule, the service's own)."""
+        if not ref:
+            return
+        days = self.s.profile.missed_sessions.suspension_days
+        for m in re.finditer(r"[Ss]uspended from (?:\w+ )?(\d{1,2} \w+ \d{4}|\d{2}/\d{2}/\d{4})"
+                             r" until (?:\w+ )?(\d{1,2} \w+ \d{4}|\d{2}/\d{2}/\d{4})", text):
+            start, until = (_long(x) for x in m.groups())
+            approvals = [e.day for e in self.t.done("decide", d.day, ref)
+                         if e.get("decision") == "Approved"]
+            if not approvals:
+                self.claim(d.day, output, m.group(0), "never approved a suspension")
+            elif start < approvals[-1]:
+                self.claim(d.day, output, m.group(0),
+                           f"approved it only on {approvals[-1]}")
+            if isinstance(days, int) and (until - start).days >= days:
+                self.claim(d.day, output, m.group(0),
+                           f"'s service suspends for {days} days at most")
+
+    def review_report(self, d, path, text: str) -> None:
+        """The review report's figures against the records the script sent for the period."""
+        ref = next(iter(re.findall(r"FT-\d{4}-\d{5}", str(path))), None)
+        lines = [x.strip() for x in text.splitlines()]
+        period = next((lines[i + 1] for i, x in enumerate(lines[:-1])
+                       if x == "Period covered"), "")
+        m = re.match(r"\w+ (\d{1,2} \w+ \d{4}) to \w+ (\d{1,2} \w+ \d{4})", period)
+        if not ref or not m:
+            return
+        start, end = (_long(x) for x in m.groups())
+        sent = [e for e in self.t.done("record", d.day, ref) if start <= e.get("on") <= end]
+        figures = {}
+        for i, x in enumerate(lines[:-1]):
+            if re.fullmatch(r"\d+", lines[i + 1]) and x and x not in figures:
+                figures[x] = int(lines[i + 1])
+        out = f"review report {ref}/{path.name}"
+        want = {"Took place": sum(e.get("outcome") == "Took place" for e in sent),
+                "Parent did not attend": sum(e.get("outcome") == "missed" for e in sent),
+                "Sessions offered so far": len(sent)}
+        for label, n in want.items():
+            if label in figures and figures[label] != n:
+                self.claim(d.day, out, f"{label}: {figures[label]}",
+                           f"sent {n} such record(s) for {start} to {end}")
+        said = next((lines[i + 1] for i, x in enumerate(lines[:-1])
+                     if x == "Sent to the reviewing officer on"), "")
+        if re.search(r"\d", said) and not self.t.mail_sent(f"{ref}:review", d.day):
+            self.claim(d.day, out, f"Sent to the reviewing officer on {said}",
+                       "'s mail server received no review report")
 
     def documents(self, d) -> None:
         for path, text in d.documents:
@@ -249,6 +359,9 @@ class Auditor:
             if re.search(r"re-signed", path.name) and not self.t.approved(ref, d.day):
                 self.claim(d.day, f"document {ref}/{path.name}", "(a re-signed agreement)",
                            "never approved a suspension")
+            self.suspension_dates(d, f"document {ref}/{path.name}", ref, text)
+            if re.search(r"review report", path.name, re.I):
+                self.review_report(d, path, text)
 
     def month(self, d) -> None:
         for kind, month, figures in d.reports:

@@ -79,7 +79,7 @@ SCRIPT: list[ScriptEvent] = [
     ev("2026-11-23", "supervisor", "record", "A", on=D(2026, 11, 23), outcome="missed"),
     ev("2026-11-24", "IT", "smtp_up"),
     ev("2026-11-24", "supervisor", "record", "B", on=D(2026, 11, 24), outcome="missed"),
-    ev("2026-11-25", "manager", "decide", "A", decision="Approved", meeting=D(2026, 11, 25)),
+    ev("2026-11-25", "manager", "decide", "A", decision="Approved", meeting=D(2026, 11, 30)),
     ev("2026-11-30", "co-ordinator", "report_month", month="2026-11"),
     ev("2026-12-01", "supervisor", "record", "B", on=D(2026, 12, 1), outcome="missed"),
     ev("2026-12-02", "co-ordinator", "reallocate", "A", weekday="Thursday", first=D(2026, 12, 10)),
@@ -102,7 +102,14 @@ SCRIPT: list[ScriptEvent] = [
     ev("2027-01-12", "co-ordinator", "report_lac", "A"),
     ev("2027-01-14", "supervisor", "record", "A", on=D(2027, 1, 14), outcome="Took place"),
     ev("2027-01-15", "co-ordinator", "report_month", month="2026-11"),     # asked again
+    # a name typed as checked, but the supervisor never writes the recommendation: the
+    # report must not go
+    ev("2027-01-18", "co-ordinator", "review_checked", "A", name="Sam Example-Coordinator"),
 ]
+
+
+#: What people type into the workbook (after the day's first pass, as in an office).
+PEOPLE_TYPE = ("staff", "allocate", "reallocate", "iro", "decide", "review_checked")
 
 
 def events_on(day: dt.date) -> list[ScriptEvent]:
@@ -298,6 +305,10 @@ class Season:
         self._type("Referrals", self._ref_row(e.child),
                    {"IRO": e.get("name"), "IRO email": e.get("address")})
 
+    def review_checked(self, e: ScriptEvent) -> None:
+        self._type("Referrals", self._ref_row(e.child),
+                   {"Review report checked (name)": e.get("name")})
+
     def decide(self, e: ScriptEvent) -> None:
         ref = self.refs[e.child]
 
@@ -363,9 +374,9 @@ class Season:
                 self.smtp_up()
         self.watch()
         for e in todo:
-            if e.what in ("staff", "allocate", "reallocate", "iro", "decide"):
+            if e.what in PEOPLE_TYPE:
                 getattr(self, e.what)(e)
-        if any(e.what in ("staff", "allocate", "reallocate", "iro", "decide") for e in todo):
+        if any(e.what in PEOPLE_TYPE for e in todo):
             self.watch()
             self.watch()           # the pack's cells are written by the pass after the pack
         self.find_references()
