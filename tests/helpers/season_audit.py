@@ -90,7 +90,12 @@ class Auditor:
             if ":review" in key:
                 self.claim(on, "mail server", f"received {key}",
                            "never had the supervisor write the recommendation")
+        self.written: dict[str, dt.date] = {}       # every message key written so far
         for d in self.s.days:
+            for _, msg in d.mails:
+                key = str(msg.get("X-Family-Time-Key") or "")
+                if key:
+                    self.written.setdefault(key, d.day)
             self.workbook(d)
             self.status(d)
             self.sessions(d)
@@ -195,6 +200,17 @@ class Auditor:
                        f"has {len(waiting)} referral(s) not allocated yet"
                        + (f" ({', '.join(waiting)})" if waiting else ""))
         self.lines(d, text, "status")
+        unsent = sorted(k for k in getattr(self, "written", {})
+                        if not self.t.mail_sent(k, d.day))
+        if "every tracker row, email and pack is done" in text and unsent:
+            self.claim(d.day, "status", "every tracker row, email and pack is done",
+                       "'s mail server never received messages written to the folder (the "
+                       f"first: {unsent[0]})")
+        if "mail_not_sent" in d.status_json and not d.status_json["mail_not_sent"] and unsent \
+                and self.t.smtp_by(d.day):
+            self.claim(d.day, "status --json", "mail_not_sent: []",
+                       "'s mail server never received messages written to the folder (the "
+                       f"first: {unsent[0]})")
         for m in re.finditer(r"(FT-\d{4}-\d{5})[^\n]*\bsuspended\b[^\n]*", text):
             if not self.t.approved(m.group(1), d.day):
                 self.claim(d.day, "status", m.group(0).strip()[:100],

@@ -266,35 +266,41 @@ class Season:
         self._stamp(dest, e.day)
 
     @property
-    def workbook(self) -> Path:
-        return next((self.folder / "outbox" / "tracker").glob("*.xlsx"))
+    def workbooks(self) -> list[Path]:
+        """Each year's workbook (a referral stays in the book of the year it came in)."""
+        return sorted((self.folder / "outbox" / "tracker").glob("*.xlsx"))
 
-    def _type(self, sheet: str, match, cells: dict) -> None:
-        wb = openpyxl.load_workbook(self.workbook)
-        ws = wb[sheet]
-        head = {c.value: c.column for c in ws[1]}
-        row = next((r for r in range(2, ws.max_row + 1) if match(ws, head, r)), None)
-        if row is None:
-            return False
-        for header, value in cells.items():
-            cell = ws.cell(row, head[header], value)
-            if isinstance(value, dt.date):
-                cell.number_format = "dd/mm/yyyy"
-        wb.save(self.workbook)
-        return True
+    def _type(self, sheet: str, match, cells: dict) -> bool:
+        """Type into the first row `match` finds, in whichever year's workbook holds it."""
+        for book in self.workbooks:
+            wb = openpyxl.load_workbook(book)
+            ws = wb[sheet]
+            head = {c.value: c.column for c in ws[1]}
+            row = next((r for r in range(2, ws.max_row + 1) if match(ws, head, r)), None)
+            if row is None:
+                continue
+            for header, value in cells.items():
+                cell = ws.cell(row, head[header], value)
+                if isinstance(value, dt.date):
+                    cell.number_format = "dd/mm/yyyy"
+            wb.save(book)
+            return True
+        return False
 
     def _ref_row(self, child):
         ref = self.refs[child]
         return lambda ws, head, r: ws.cell(r, head["Reference"]).value == ref
 
     def staff(self, e: ScriptEvent) -> None:
-        wb = openpyxl.load_workbook(self.workbook)
-        wb["Staff"].append([e.get("name"), self.profile.supervisor_role, e.get("address"), 30])
-        wb.save(self.workbook)
+        for book in self.workbooks:
+            wb = openpyxl.load_workbook(book)
+            wb["Staff"].append([e.get("name"), self.profile.supervisor_role, e.get("address"),
+                                30])
+            wb.save(book)
 
     def allocate(self, e: ScriptEvent) -> None:
         first = e.get("first")
-        self._type("Referrals", self._ref_row(e.child), {
+        self._typed(e, "Referrals", self._ref_row(e.child), {
             "Status": "Allocated", f"Allocated {self.profile.supervisor_role}": SUPERVISOR,
             "Venue": self.profile.venues[0].name, "Day": e.get("weekday"), "Time": "16:00-17:30",
             "First session": dt.datetime.combine(first, dt.time())})
@@ -302,12 +308,12 @@ class Season:
     reallocate = allocate
 
     def iro(self, e: ScriptEvent) -> None:
-        self._type("Referrals", self._ref_row(e.child),
-                   {"IRO": e.get("name"), "IRO email": e.get("address")})
+        self._typed(e, "Referrals", self._ref_row(e.child),
+                    {"IRO": e.get("name"), "IRO email": e.get("address")})
 
     def review_checked(self, e: ScriptEvent) -> None:
-        self._type("Referrals", self._ref_row(e.child),
-                   {"Review report checked (name)": e.get("name")})
+        self._typed(e, "Referrals", self._ref_row(e.child),
+                    {"Review report checked (name)": e.get("name")})
 
     def decide(self, e: ScriptEvent) -> None:
         ref = self.refs[e.child]
@@ -320,8 +326,14 @@ class Season:
                  "Decided on": dt.datetime.combine(e.day, dt.time())}
         if e.get("meeting"):
             cells["Meeting on"] = dt.datetime.combine(e.get("meeting"), dt.time())
-        if not self._type("Decisions", match, cells):
-            self.not_done.append((e, "no proposal for this referral in the Decisions sheet"))
+        self._typed(e, "Decisions", match, cells,
+                    "no proposal waiting for this referral in the Decisions sheet")
+
+    def _typed(self, e: ScriptEvent, sheet: str, match, cells: dict,
+               why: str = "no row for this referral in the workbook") -> None:
+        """Type, or note that the person found nowhere to type it (the act did not happen)."""
+        if not self._type(sheet, match, cells):
+            self.not_done.append((e, why))
 
     def report_lac(self, e: ScriptEvent, today: Day) -> None:
         code, out = cli("report", "lac", self.refs[e.child], "--config", str(self.config))
@@ -393,9 +405,23 @@ class Season:
         if self.smtp:
             self.smtp.note(dt.date.fromisoformat(os.environ["FAMILY_TIME_TODAY"]))
 
+    def sheet_rows(self, sheet: str) -> list[dict]:
+        """The rows of one sheet across every year's workbook, as a person would read them."""
+        out = []
+        for book in self.workbooks:
+            ws = openpyxl.load_workbook(book, data_only=True)[sheet]
+            head = [c.value for c in ws[1]]
+            out += [dict(zip(head, r)) for r in ws.iter_rows(min_row=2, values_only=True)
+                    if any(v not in (None, "") for v in r)]
+        return out
+
     def find_references(self) -> None:
-        ws = openpyxl.load_workbook(self.workbook, read_only=True)["Referrals"]
-        rows = list(ws.iter_rows(values_only=True))
+        rows = []
+        for book in self.workbooks:
+            ws = openpyxl.load_workbook(book, read_only=True)["Referrals"]
+            got = list(ws.iter_rows(values_only=True))
+            rows = rows or got[:1]
+            rows += got[1:]
         head = list(rows[0])
         id_col = next(i for i, h in enumerate(head) if h and str(h).endswith(" ID"))
         for r in rows[1:]:
@@ -412,12 +438,8 @@ class Season:
         for child, ref in self.refs.items():
             _, text = cli("sessions", ref, "--json", "--config", cfg)
             today.sessions[ref] = json.loads(text)
-        wb = openpyxl.load_workbook(self.workbook, data_only=True)
-        for sheet, attr in (("Referrals", "referrals"), ("Decisions", "decisions")):
-            ws = wb[sheet]
-            head = [c.value for c in ws[1]]
-            setattr(today, attr, [dict(zip(head, r)) for r in ws.iter_rows(min_row=2,
-                                  values_only=True) if any(v not in (None, "") for v in r)])
+        today.referrals = self.sheet_rows("Referrals")
+        today.decisions = self.sheet_rows("Decisions")
         for p in sorted((self.folder / "outbox" / "mail").glob("*.eml")):
             if p.name not in self._mails_seen:
                 self._mails_seen.add(p.name)
