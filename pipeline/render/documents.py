@@ -351,7 +351,8 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
         from_plan_rows=C.join_words([f"\u201c{label}\u201d" for key, label, _, n
                                      in figures.rows if n and _from_plan(key, table)]),
         has_records=bool(records),
-        counts=[C.CountCtx(label=label, count=n) for _, label, _, n in figures.rows],
+        counts=[C.CountCtx(label=label, count=n) for key, label, _, n in figures.rows
+                if n or key != "not_planned"],     # that row only when it has one
         significant_events=[C.uk_date(d) for d in events],
         appendix=_appendix(figures, table, profile.id),
         suspensions=_suspensions(actions or [], period_from, period_to, suspensions),
