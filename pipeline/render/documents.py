@@ -456,7 +456,7 @@ def _suspensions(actions: list, period_from: dt.date, period_to: dt.date,
             if not held:
                 continue
             until = held[-1][1] or until
-        if start > period_to or until < period_from:
+        if start > period_to or until < period_from or until < start:
             continue
         out.append(C.SuspensionCtx(
             start=C.uk_date(start), until=C.uk_date(until),
