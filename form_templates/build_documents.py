@@ -196,7 +196,15 @@ def lac_report() -> Document:
     quotes(doc, "child_views", "lac_report.child_views_heading", "lac_report.none_recorded")
     quotes(doc, "parenting", "lac_report.parenting_heading", "lac_report.none_recorded")
     quotes(doc, "went_well", "lac_report.went_well_heading", "lac_report.none_recorded")
-    quotes(doc, "worries", "lac_report.worries_heading", "lac_report.no_worries")
+    heading(doc, w("lac_report.worries_heading"), 2)     # ended early, or a concern
+    w("lac_report.concerns")
+    tag(doc, "{%p if words.lac_report.concerns %}")
+    tag(doc, "{%p for c in words.lac_report.concerns %}")
+    doc.add_paragraph("{{ c }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, w("lac_report.no_worries"))
+    tag(doc, "{%p endif %}")
     for i, lines in enumerate((8,)):
         box(doc, "lac_report.boxes", i, lines)
     heading(doc, w("lac_report.sign_off_heading"))

@@ -295,21 +295,32 @@ class SuspensionCtx(BaseModel):
 
 
 class RecordLineCtx(BaseModel):
-    """One session record in the review report's appendix (every count traceable)."""
+    """One date in the review report's appendix: its record, or what the plan says of it."""
     date: str
     outcome: str
     counted_as: str = ""
     note: str = ""                      # reason given, lateness, significant event
 
 
+class ConcernCtx(BaseModel):
+    """A session whose record says it ended early or raised a concern (never "went well")."""
+    date: str
+    ended_early: bool = False
+    reason: str = ""                    # the record's "Reason given"
+    significant: bool = False           # "Significant event or concern": Yes
+    details: str = ""                   # "Details, action taken, who was told"
+    summary: str = ""                   # the record's summary of the session
+
+
 class LacReportContext(DocumentContext):
     review_date: str = NOT_GIVEN
     period_from: str = NOT_GIVEN
     period_to: str = NOT_GIVEN
-    planned_count: int = 0
-    offered_count: int = 0
-    to_come_count: int = 0
-    suspended_count: int = 0
+    planned_count: int = 0              # planned dates of the period (the rows add up to it)
+    not_planned_count: int = 0          # sessions recorded on a date the plan did not have
+    attendance_said: str = ""           # "4 took place, ... and 2 are still to come"
+    from_plan_rows: str = ""            # the rows worked out from the plan, not a record
+    day_and_time: str = NOT_GIVEN       # "Wednesdays 16:00-17:30"
     has_records: bool = False
     counts: list[CountCtx] = Field(default_factory=list)
     chart: Any = ""                     # docxtpl InlineImage, or "" when there is no chart
@@ -317,7 +328,7 @@ class LacReportContext(DocumentContext):
     child_views: list[QuoteCtx] = Field(default_factory=list)
     parenting: list[QuoteCtx] = Field(default_factory=list)
     went_well: list[QuoteCtx] = Field(default_factory=list)
-    worries: list[QuoteCtx] = Field(default_factory=list)
+    concerns: list[ConcernCtx] = Field(default_factory=list)
     appendix: list[RecordLineCtx] = Field(default_factory=list)
     suspensions: list[SuspensionCtx] = Field(default_factory=list)
 
