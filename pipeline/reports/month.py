@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import dates
-from pipeline.ledger.names import EffectName
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.validate.calendar import ServiceCalendar, due_dates
 
@@ -170,7 +169,7 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
     from pipeline.cases import cases_of
     from pipeline.cases import paperwork as PW
     from pipeline.ledger.names import EventKind
-    acked = ledger.done_effects(EffectName.MAIL)
+    acks = cases_of(ledger, accepted, kinds=(EventKind.ACKNOWLEDGED,))
     allocations = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE))
     kept = ledger.commitments_met()       # dates co-ordinators typed, as the ledger read them
     today = last
@@ -183,7 +182,7 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
         due.setdefault("acknowledge", cal.counted_from(arrived))
         typed = kept.get(ref, {})
         held = first_held.get(ref)
-        done = {"acknowledge": _earliest(acked, subs),
+        done = {"acknowledge": _first_sent(acks.get(ref), last),
                 "allocation": PW.allocated_on(allocations.get(ref), by=last),
                 "first_session": held if held is not None and held <= last else None,
                 "contact": typed.get("contact"),
@@ -320,10 +319,14 @@ def _first_day(subs, outcomes) -> dt.date | None:
     return next((i.received_at.date() for i in subs if i.outcome in outcomes), None)
 
 
-def _earliest(done: dict[int, str], subs) -> dt.date | None:
-    """The first day an effect was done for any submission of the referral."""
-    days = [_day(done[i.id]) for i in subs if done.get(i.id)]
-    return min(days) if days else None
+def _first_sent(case, by: dt.date) -> dt.date | None:
+    """The day the referral's first acknowledgement reached the mail server, by `by` (the
+    timeline): one only written to the folder, or withheld, acknowledged nobody."""
+    from pipeline.ledger.names import MailHow
+    if case is None:
+        return None
+    sent = [e.on for e in case.of(by=by) if e.detail.get("how") == MailHow.SENT]
+    return min(sent) if sent else None
 
 
 # ---------------------------------------------------------------- writing
