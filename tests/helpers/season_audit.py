@@ -117,7 +117,9 @@ class Auditor:
         for row in d.referrals:
             ref = row.get("Reference")
             sent = row.get("Acknowledgement sent")
-            if ref and sent not in (None, ""):
+            # a cell that says it was only written, or not sent, claims no sending
+            says_not_sent = re.match(r"\s*(Written to|Not sent)", str(sent or ""), re.I)
+            if ref and sent not in (None, "") and not says_not_sent:
                 fact = self.ack_fact(ref, d.day)
                 if fact:
                     self.claim(d.day, f"workbook {ref} 'Acknowledgement sent'", str(sent)[:10],
