@@ -26,9 +26,12 @@ def rule_due(ledger: "Ledger", reference: str, profile, today: dt.date,
     """The rule's state for a referral from the ledger (also what `sessions` shows)."""
     referral = ledger.item_by_reference(reference)
     planned, first = rule_plan(referral, allocation, profile) if referral else (None, None)
+    from pipeline.cases import case_of
+    from pipeline.cases.suspension import cancelled_spans
     previous = [sa.action for sa in ledger.rule_actions(reference)]
     return rule_state(ledger.sessions_of(reference), previous, profile.missed_sessions, today,
-                      is_court_directed(referral), reference, planned, first)
+                      is_court_directed(referral), reference, planned, first,
+                      cancelled=cancelled_spans(case_of(ledger, reference)))
 
 
 def follow_up(action, referral, allocation, config, profile):

@@ -63,8 +63,11 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
                rules: MissedSessions | None,
                today: dt.date, court_directed: bool = False,
                reference: str | None = None, planned: Planned | None = None,
-               first_planned: dt.date | None = None) -> RuleState:
-    """Walk the records by session date; return the state and the actions newly due."""
+               first_planned: dt.date | None = None,
+               cancelled: Iterable[tuple[dt.date, dt.date]] = ()) -> RuleState:
+    """Walk the records by session date; return the state and the actions newly due.
+    `cancelled`: the days approved suspensions' letters took out of the plan (the case
+    timeline's); a session there is never waited for."""
     state = RuleState(actions=list(previous))
     if rules is None:                          # the service states no missed-session rule
         return state
@@ -75,11 +78,15 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
     ordered = current_records(records)
     recorded = {r.date for r in ordered}
 
+    spans = list(cancelled) + [(x.suspended_from, x.suspended_until) for x in previous
+                               if x.decision == "Approved" and x.suspended_from
+                               and x.suspended_until]
+
     def unrecorded(a: dt.date, b: dt.date) -> list[dt.date]:
-        """Planned sessions between a and b with no record (none are held while suspended)."""
-        return [day for day in planned(a, b) if day not in recorded and not any(
-            x.suspended_from and x.suspended_until and x.suspended_from <= day
-            <= x.suspended_until for x in state.actions)]
+        """Planned sessions between a and b with no record; none are held while an approved
+        suspension's letters cancel them (a proposal nobody decided cancels nothing)."""
+        return [day for day in planned(a, b) if day not in recorded
+                and not any(f <= day <= u for f, u in spans)]
     for rec in ordered:
         if rec.date in used:
             action = used[rec.date]

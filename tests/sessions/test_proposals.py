@@ -106,9 +106,11 @@ def test_a_meeting_date_ends_the_suspension_and_status_lists_one_without(tmp_pat
            proposal="P1")
     [done] = s.ledger.rule_actions(REF)
     assert done.action.meeting_on == dt.date(2026, 11, 16)
-    assert done.action.suspended_until == dt.date(2026, 11, 15)
+    # the service's agreement: "on hold for a minimum of 7 days" (11 to 17 November), so a
+    # meeting on the 16th does not cut it shorter
+    assert done.action.suspended_until == dt.date(2026, 11, 17)
     [referral] = s.rows("Referrals")
-    assert referral["Status"] == "Suspended until 15/11/2026"
+    assert referral["Status"] == "Suspended until 17/11/2026"
 
 
 def test_an_overdue_proposal_is_said_on_status(tmp_path, monkeypatch):
