@@ -96,7 +96,11 @@ def why(action: RuleAction, referral: Item | None, profile: Profile) -> str:
 
 
 def what(action: RuleAction) -> str:
-    return words()["what"][action.kind]
+    return what_kind(action.kind)
+
+
+def what_kind(kind: str) -> str:
+    return words()["what"][kind]
 
 
 def decide_by(created: dt.date, profile: Profile) -> dt.date:

@@ -16,6 +16,13 @@ ROLES = {"northamptonshire": "the Family Time team manager, with the social work
          "milton-keynes": "the Family Time team manager"}
 
 
+@pytest.fixture(autouse=True)
+def _during_the_suspension(monkeypatch):
+    """The pipeline's today: 12 November 2026, after the misses of 4 and 9 November and inside
+    the suspension they lead to (not the machine's date)."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-12")
+
+
 def _docx_text(path) -> str:
     from docx import Document
     doc = Document(str(path))
@@ -71,7 +78,10 @@ def test_two_misses_propose_and_only_an_approval_makes_letters(tmp_path, service
     notice = _docx_text(next(p for p in done.documents if "Notice" in p))
     assert "has gone to each parent" not in notice and "has not posted" in notice
     [referral] = s.rows("Referrals")
-    assert referral["Status"] == "Suspended until 18/11/2026"
+    # Northamptonshire holds family time until the review meeting (7 days at least)
+    assert referral["Status"] == ("Suspended until the review meeting (at least 18/11/2026)"
+                                  if service == "northamptonshire"
+                                  else "Suspended until 18/11/2026")
     [row] = s.rows("Decisions")
     assert "Suspension letter to parent 1" in row["What was made"]
 
