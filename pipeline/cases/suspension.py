@@ -191,6 +191,8 @@ class Proposal:
     decided_by: str | None = None
     decided_on: dt.date | None = None
     decisions: list[dict] = field(default_factory=list)
+    approved_by: str | None = None              # the approval the suspension rests on
+    approved_on: dt.date | None = None
     documents: list[str] | None = None          # None: no letters made
     start: dt.date | None = None
     until: dt.date | None = None
@@ -245,6 +247,8 @@ def proposals(case: Case | None) -> list[Proposal]:
         if e.kind == EventKind.DECIDED:
             p.decision, p.decided_by, p.decided_on = d["decision"], d.get("by"), _day(d["on"])
             p.decisions.append(d)
+            if p.decision == "Approved":
+                p.approved_by, p.approved_on = p.decided_by, p.decided_on
         elif e.kind == EventKind.LETTERS_MADE:
             p.documents = list(d.get("documents") or [])
         elif e.kind in (EventKind.SUSPENSION_STARTED, EventKind.SUSPENSION_CHANGED):
@@ -295,7 +299,7 @@ def why_ended(p: Proposal, rules=None) -> str:
     return w.get(p.ended_why, w["end_date"]).format(
         meeting=numeric_date(p.meeting_on) if p.meeting_on else "",
         days=days.get(p.ended_why) or "", by=p.ended_by or "",
-        on=numeric_date(p.ended_on - dt.timedelta(days=1)) if p.ended_on else "")
+        on=numeric_date(p.decided_on) if p.decided_on else "")
 
 
 def sessions_lines(p: Proposal, who: str, what: str, rules=None) -> list[str]:
@@ -310,6 +314,8 @@ def sessions_lines(p: Proposal, who: str, what: str, rules=None) -> list[str]:
     if state == "declined":
         return [w["declined"].format(**common), w["no_letters"]]
     lines = []
+    if p.approved_by is not None:
+        common.update(by=p.approved_by, on=numeric_date(p.approved_on))
     if p.kind == "legal_advice":
         lines.append(w["legal_advice"].format(**common))
     elif state == "approved":

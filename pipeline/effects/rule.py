@@ -19,6 +19,7 @@ pipeline/sessions/actions.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -130,7 +131,9 @@ class RuleEffect(Effect):
                 continue                            # an empty cell is not an answer
             case = case_of(ledger, sa.action.reference)
             if sa.done_at is not None:               # approved earlier: a meeting date now?
-                if d.meeting_on is not None:
+                if d.decision == "Declined" and d.decided_by:
+                    self._withdrawn(sa, d, case, p, today)
+                elif d.meeting_on is not None:
                     self._meeting(sa, d.meeting_on, case, p, today)
                 continue
             if d.decision == "Declined":
@@ -213,6 +216,23 @@ class RuleEffect(Effect):
         if pr is not None and pr.start is not None and pr.state == "suspended":
             p.ledger.record_event(S.suspension_changed(a.reference, sa.id, s, today))
         p.ledger.update_rule_action(sa.id, settled)
+        p.ledger.clear_status_written(sa.id)
+        self._retrack(sa, p)
+
+    def _withdrawn(self, sa, d, case, p: EffectPass, today) -> None:
+        """Approved, then changed to Declined by a named person: a new decision, and the
+        suspension under way ends that day (the letters already made stay on the timeline)."""
+        action = P.settle(sa.action, "Declined", d.decided_by, d.decided_on or today, None,
+                          p.profile, today)
+        self._decided(p.ledger, case, sa.id, action)
+        pr = S.of_action(case, sa.id)
+        if pr is not None and pr.state == "suspended":
+            last = max(pr.start, action.decided_on) - dt.timedelta(days=1)
+            p.ledger.record_event(S.suspension_ended(sa.action.reference, sa.id, last,
+                                                     "withdrawn", d.decided_by))
+        p.ledger.update_rule_action(sa.id, action.model_copy(update={
+            "suspended_from": sa.action.suspended_from,
+            "suspended_until": sa.action.suspended_until}))
         p.ledger.clear_status_written(sa.id)
         self._retrack(sa, p)
 
