@@ -198,6 +198,10 @@ class RuleEffect(Effect):
                                                    meeting_on=a.meeting_on,
                                                    why="meeting" if a.meeting_on else "end_date"),
                         a.decided_by, a.decided_on or on))
+                    if a.suspended_until < clock.today():   # over before the timeline began:
+                        events.append(S.suspension_ended(    # its Status was written then
+                            a.reference, sa.id, a.suspended_until,
+                            "meeting" if a.meeting_on else "end_date"))
             ledger.record_events(events)
 
     def _meeting(self, sa, meeting_on, case, p: EffectPass, today) -> None:

@@ -310,3 +310,32 @@ def test_an_approval_changed_to_declined_ends_the_suspension_that_day(northants,
     st.pass_on(D(18))
     from pipeline.ledger.names import EventKind
     assert len(st.s.ledger.events(REF, kinds=[EventKind.DECIDED])) == 2
+
+
+def test_a_suspension_carried_out_before_the_timeline_is_told_without_rewriting_status(
+        referred, monkeypatch, capsys):
+    """A ledger from before the case timeline: its proposals, decisions and letters are put on
+    the timeline on the next pass, a suspension long over as ended, and the Status cell (the
+    co-ordinator's since) is not written again."""
+    from pipeline.effects import run_effects
+    from pipeline.models import RuleAction
+    ledger = referred.ledger
+    ledger.add_rule_action(RuleAction(
+        reference=REF, kind="suspension", session_dates=[D(4, 11), D(9, 11)],
+        suspended_from=D(11, 11), suspended_until=D(17, 11), decision="Approved",
+        decided_by=MANAGER, decided_on=D(10, 11)))
+    [sa] = ledger.rule_actions(REF)
+    ledger.mark_rule_action_done(sa.id, ["Suspension letter to parent 1 2026-11-11.docx"])
+    ledger.mark_status_written([sa.id])
+    run_effects(ledger, referred.config, referred.profile)
+    code = main(["sessions", REF, "--json", "--config",
+                 str(referred.config.base / "family-time.toml")])
+    out = capsys.readouterr().out
+    p1 = _action(json.loads(out[out.index("{"):]), "P1")
+    assert (p1["state"], p1["suspended_from"], p1["resumed_on"], p1["letters_sent"]) == (
+        "ended", "2026-11-11", "2026-11-18", True)
+    from pipeline.tracker.cells import statuses
+    assert statuses(ledger) == ({}, [])          # nothing to write over the co-ordinator's
+    before = len(ledger.events(REF))
+    run_effects(ledger, referred.config, referred.profile)
+    assert len(ledger.events(REF)) == before
