@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import shutil
 import zipfile
 from pathlib import Path
 

@@ -1,8 +1,8 @@
 """Runs the reader over a corpus of real documents, each file under a hard time limit.
 
-    python bench/measure_corpus.py                         # /work/corpus/real, or $FAMILY_TIME_CORPUS
-    python bench/measure_corpus.py --corpus ~/Documents    # any folder of documents
-    python bench/measure_corpus.py --no-corpus             # only the PDF route comparison
+    python bench/measure_corpus.py                       # /work/corpus/real or $FAMILY_TIME_CORPUS
+    python bench/measure_corpus.py --corpus ~/Documents  # any folder of documents
+    python bench/measure_corpus.py --no-corpus           # only the PDF route comparison
 
 Every file is read by `pipeline.extract.extract_file` in a worker process
 (`pipeline.extract.bounded`), so a file that hangs a reader is stopped at the limit and the
@@ -118,7 +118,8 @@ def run_corpus(files: list[Path], root: Path, limit: float, profile) -> list[dic
             "file": path.relative_to(root).as_posix(), "kind": _kind(path),
             "bytes": path.stat().st_size, "status": result.form.status,
             "form": result.form.id, "reason": result.form.reason,
-            "seconds": round(seconds, 4), "wall_s": round(wall, 4), "timed_out": result.form.reason.startswith(too_slow),
+            "seconds": round(seconds, 4), "wall_s": round(wall, 4),
+            "timed_out": result.form.reason.startswith(too_slow),
             "caught": caught, "attachments": attachments,
             "n_fields": len([k for k in fields if not k.startswith("_bench")]),
         })
@@ -163,23 +164,12 @@ def _service_pdfs() -> list[Path]:
 
 
 def _pdfium_text(path: Path) -> str | None:
-    import pypdfium2 as pdfium
+    from pipeline.extract import pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path), password="")
-    except pdfium.PdfiumError:
+        return "\n".join(pdfium.page_texts(path, password="", max_pages=50))
+    except pdfium.PdfUnreadable:
         return None
-    try:
-        out = []
-        for i in range(min(len(pdf), 50)):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            out.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-        return "\n".join(out)
-    finally:
-        pdf.close()
 
 
 def _plumber_text(path: Path) -> str | None:

@@ -29,6 +29,7 @@ def measure(referrals: int = 1000, records: int = 20000, month=dt.date(2026, 6, 
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
     from pipeline.reports.month import month_figures, write_month_report
+
     from tests.helpers.season_kit import build_bulk
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -12,8 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import FIXTURES, ROOT
 from pipeline.extract.labels import CHECKED, UNCHECKED
+
+from bench.corpus import FIXTURES, ROOT
 
 TYPES = {
     "docx (current form)": "forms/referral-complete.docx",
@@ -204,7 +205,7 @@ def _todays_inflates_too_far(data: bytes) -> bool:
 
 def _todays_identify_and_read(name, text, lines, properties, acro, profile, tables):
     import pipeline.extract.pdf as pdf_reader
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.identify import identify
     from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
     from pipeline.extract.models import Extraction
@@ -324,7 +325,6 @@ def _fast_page_class():
     None (pdfplumber's own pages) if its internals are not as expected.
     """
     try:
-        from types import SimpleNamespace
         from unicodedata import normalize
 
         from pdfminer.layout import LTChar
@@ -333,6 +333,19 @@ def _fast_page_class():
         from pdfplumber.utils import resolve_all, resolve_and_decode
     except ImportError:
         return None
+
+    class FastPage(Page):
+        process_object = _fast_process_object(Page, LTChar, ALL_ATTRS, fix_fontname_bytes,
+                                              resolve_all, resolve_and_decode, normalize)
+        extract_tables = _fast_extract_tables(TableSettings)
+
+    return FastPage
+
+
+def _fast_process_object(page_class, lt_char, all_attrs, fix_fontname_bytes, resolve_all,
+                         resolve_and_decode, normalize):
+    """FastPage.process_object: a character's dict built directly (split out of
+    _fast_page_class as it was; the names are pdfplumber's and pdfminer's, imported there)."""
     plain = {int, float, str, bool, type(None)}
     names: dict = {}                      # colour space name -> its decoded text
 
@@ -343,59 +356,65 @@ def _fast_page_class():
             return v                      # resolve_all would return an equal tuple
         return resolve_all(v)
 
+    def process_object(self, obj):
+        if type(obj) is not lt_char:
+            return page_class.process_object(self, obj)
+        attr = {k: value(v) for k, v in obj.__dict__.items() if k in all_attrs}
+        attr["object_type"] = "char"
+        attr["page_number"] = self.page_number
+        for cs in ("ncs", "scs"):
+            if hasattr(obj, cs):
+                name = getattr(obj, cs).name
+                key = (type(name), name)
+                if key not in names:
+                    names[key] = resolve_and_decode(name)
+                attr[cs] = names[key]
+        text = obj.get_text()
+        norm = self.pdf.unicode_norm
+        attr["text"] = normalize(norm, text) if norm is not None else text
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = (gs.ncolor if isinstance(gs.ncolor, tuple)
+                                      else (gs.ncolor,))
+        if isinstance(attr.get("fontname"), bytes):
+            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
+        mb_x0, mb_top = self.mediabox[:2]
+        if "y0" in attr:
+            height = self.height
+            attr["top"] = (height - attr["y1"]) + mb_top
+            attr["bottom"] = (height - attr["y0"]) + mb_top
+            attr["doctop"] = self.initial_doctop + attr["top"]
+        if "x0" in attr and mb_x0 != 0:
+            attr["x0"] = attr["x0"] + mb_x0
+            attr["x1"] = attr["x1"] + mb_x0
+        return attr
+
+    return process_object
+
+
+def _fast_extract_tables(table_settings_class):
+    """FastPage.extract_tables: each table given only the characters inside it (split out of
+    _fast_page_class as it was)."""
+    from types import SimpleNamespace
+
     def inside(char, bbox) -> bool:      # pdfplumber's own test (Table.extract)
         v_mid = (char["top"] + char["bottom"]) / 2
         h_mid = (char["x0"] + char["x1"]) / 2
         x0, top, x1, bottom = bbox
         return (h_mid >= x0) and (h_mid < x1) and (v_mid >= top) and (v_mid < bottom)
 
-    class FastPage(Page):
-        def process_object(self, obj):
-            if type(obj) is not LTChar:
-                return super().process_object(obj)
-            attr = {k: value(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
-            attr["object_type"] = "char"
-            attr["page_number"] = self.page_number
-            for cs in ("ncs", "scs"):
-                if hasattr(obj, cs):
-                    name = getattr(obj, cs).name
-                    key = (type(name), name)
-                    if key not in names:
-                        names[key] = resolve_and_decode(name)
-                    attr[cs] = names[key]
-            text = obj.get_text()
-            norm = self.pdf.unicode_norm
-            attr["text"] = normalize(norm, text) if norm is not None else text
-            gs = obj.graphicstate
-            attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-            attr["non_stroking_color"] = (gs.ncolor if isinstance(gs.ncolor, tuple)
-                                          else (gs.ncolor,))
-            if isinstance(attr.get("fontname"), bytes):
-                attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-            mb_x0, mb_top = self.mediabox[:2]
-            if "y0" in attr:
-                height = self.height
-                attr["top"] = (height - attr["y1"]) + mb_top
-                attr["bottom"] = (height - attr["y0"]) + mb_top
-                attr["doctop"] = self.initial_doctop + attr["top"]
-            if "x0" in attr and mb_x0 != 0:
-                attr["x0"] = attr["x0"] + mb_x0
-                attr["x1"] = attr["x1"] + mb_x0
-            return attr
+    def extract_tables(self, table_settings=None):
+        tset = table_settings_class.resolve(table_settings)
+        out = []
+        chars = self.chars
+        for table in self.find_tables(tset):
+            # every row lies inside the table, so its characters are among these
+            bbox = table.bbox                  # a property: worked out on each use
+            table.page = SimpleNamespace(chars=[c for c in chars if inside(c, bbox)])
+            out.append(table.extract(**(tset.text_settings or {})))
+        return out
 
-        def extract_tables(self, table_settings=None):
-            tset = TableSettings.resolve(table_settings)
-            out = []
-            chars = self.chars
-            for table in self.find_tables(tset):
-                # every row lies inside the table, so its characters are among these
-                bbox = table.bbox                  # a property: worked out on each use
-                table.page = SimpleNamespace(chars=[c for c in chars if inside(c, bbox)])
-                out.append(table.extract(**(tset.text_settings or {})))
-            return out
-
-    return FastPage
-
+    return extract_tables
 
 
 def _render_commits() -> list[str]:

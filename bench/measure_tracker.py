@@ -77,7 +77,7 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
             to_shared_strings(book)
         pristine = book.read_bytes()
 
-        def one_batch():
+        def one_batch(pristine=pristine):    # this variant's copy, bound now
             book.write_bytes(pristine)
             return sync(all_items, config, profile)
         cpu: list = []
@@ -117,8 +117,9 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
 
 
 def run(work: Path, sizes: list[int], batch: int, repeat: int = 3, quick: bool = False) -> dict:
-    from pipeline.profile import load_profile
     import openpyxl
+
+    from pipeline.profile import load_profile
 
     profile = load_profile("northamptonshire")
     results = []

@@ -104,11 +104,20 @@ def agreement() -> Document:
     return doc
 
 
+def changed_arrangements(doc) -> None:
+    """A remade pack's letters say first what changed and which sessions are off (the
+    paragraph vanishes for a first pack)."""
+    tag(doc, "{%p if change %}")
+    para(doc, "{{ change }}", bold=True)
+    tag(doc, "{%p endif %}")
+
+
 def letter_parent() -> Document:
     doc = new_document("letter_parent")
     letter_top(doc, "{{ parent.name }}", "{{ parent.address }}", "letter_parent.subject")
     para(doc, w("letter_parent.dear"))
     para(doc, w("letter_parent.intro"))
+    changed_arrangements(doc)
     facts(doc, "letter_parent.facts")
     sessions_list(doc)
     heading(doc, w("letter_parent.arriving_heading"), 2)
@@ -134,6 +143,7 @@ def letter_carer() -> Document:
                "letter_carer.subject")
     para(doc, w("letter_carer.dear"))
     para(doc, w("letter_carer.intro"))
+    changed_arrangements(doc)
     facts(doc, "letter_carer.facts")
     sessions_list(doc)
     heading(doc, w("letter_carer.handover_heading"), 2)

@@ -37,7 +37,7 @@ from docx.oxml.ns import qn                    # noqa: E402
 from docx.shared import Cm, Pt, RGBColor       # noqa: E402
 
 from pipeline.files import write_private  # noqa: E402
-from pipeline.extract.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue  # noqa: E402
+from pipeline.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue  # noqa: E402
 
 # The XML parts (content controls, legacy fields, runs) are in form_controls.py; W14 and _el
 # are named here too because the fixture scripts in tests/ reach them as build_forms.<name>.

@@ -27,7 +27,7 @@ from pipeline import clock
 from pipeline.cases import Case, case_of, cases_of
 from pipeline.cases import suspension as S
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.sessions import proposals as P
 from pipeline.sessions.actions import (follow_up, open_proposals, proposal_rows,
                                       referral_year, rule_due)

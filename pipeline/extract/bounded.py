@@ -47,7 +47,7 @@ def _serve(conn) -> None:
         import pipeline.extract.docx  # noqa: F401
         import pipeline.extract.email  # noqa: F401
         import pipeline.extract.pdf  # noqa: F401
-        from pipeline.extract.catalogue import catalogue
+        from pipeline.catalogue import catalogue
         catalogue()
         import pdfplumber  # noqa: F401
     except Exception:  # noqa: BLE001 - a reader that cannot import will say so when used

@@ -18,11 +18,16 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from pipeline.extract import reasons, unreadable
-from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue
+from pipeline.catalogue import FormSpec, VersionSpec, catalogue
 from pipeline.extract.identify import identify
-from pipeline.extract.labels import (MAX_FIELD_CHARS, clean_answer,
-                                     fields_from_label_pairs, fields_from_text, key_for_label,
-                                     known_keys)
+from pipeline.extract.labels import (
+    MAX_FIELD_CHARS,
+    clean_answer,
+    fields_from_label_pairs,
+    fields_from_text,
+    key_for_label,
+    known_keys,
+)
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.extract.safety import UnsafeFile, open_zip_safely, parse_xml, read_member
 from pipeline.extract.text import is_placeholder, label_key, normalise
@@ -40,8 +45,9 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 # Tick boxes people insert as symbols (Insert > Symbol) on old forms: (font, code) -> glyph.
 _SYMBOLS = {("wingdings", "f0fe"): "☒", ("wingdings", "f078"): "☒", ("wingdings", "f0fc"): "☒",
             ("wingdings", "f0a8"): "☐", ("wingdings", "f06f"): "☐", ("wingdings", "f071"): "☐",
-            ("wingdings 2", "f054"): "☒", ("wingdings 2", "f052"): "☒", ("wingdings 2", "f050"): "☒",
-            ("wingdings 2", "f0a3"): "☐", ("wingdings 2", "f0a2"): "☐", ("wingdings 2", "f02a"): "☐"}
+            ("wingdings 2", "f054"): "☒", ("wingdings 2", "f052"): "☒",
+            ("wingdings 2", "f050"): "☒", ("wingdings 2", "f0a3"): "☐",
+            ("wingdings 2", "f0a2"): "☐", ("wingdings 2", "f02a"): "☐"}
 _OPTION_TAG = re.compile(r"^(?P<key>[\w.\[\]]+?)\s*[:|]\s*(?P<option>.+)$")
 
 _Q = ("p", "r", "t", "tab", "br", "cr", "sdt", "sdtPr", "sdtContent", "tag", "alias",
@@ -367,7 +373,8 @@ def _name_to_key(name: str, keys: set[str]) -> str | None:
 
 # ---------------------------------------------------------------- tables (label fallback)
 
-def _table_pairs(root, n: _Names, form: FormSpec, version: VersionSpec | None) -> list[tuple[str, str]]:
+def _table_pairs(root, n: _Names, form: FormSpec, version: VersionSpec | None
+                 ) -> list[tuple[str, str]]:
     """(label, answer) pairs from every table: label cell then answer cell, and family
     tables read by their header row (or with one column per person)."""
     pairs: list[tuple[str, str]] = []

@@ -189,9 +189,9 @@ def _take_part(part: EmailMessage, mail: _Mail, depth: int) -> None:
         disposition, filename = None, None
     ctype = part.get_content_type()
     maintype = part.get_content_maintype()
-    if disposition != "attachment" and not filename:
-        if maintype in ("text", "multipart") or disposition == "inline" or maintype == "image":
-            return                      # the message body, or a signature picture
+    if disposition != "attachment" and not filename and (
+            maintype in ("text", "multipart") or disposition == "inline" or maintype == "image"):
+        return                          # the message body, or a signature picture
     if disposition == "inline" and maintype == "image" and part.get("Content-ID"):
         return                          # a logo in the signature, not something sent to us
     try:
@@ -208,7 +208,8 @@ def _take_part(part: EmailMessage, mail: _Mail, depth: int) -> None:
         except Exception:  # noqa: BLE001
             mail.unreadable_parts.append(display)
         return
-    if _safe_suffix(display) == ".msg" or data[:8] == OLE_MAGIC and ctype == "application/vnd.ms-outlook":
+    if (_safe_suffix(display) == ".msg"
+            or data[:8] == OLE_MAGIC and ctype == "application/vnd.ms-outlook"):
         if depth + 1 > MAX_DEPTH:
             mail.too_deep = True
             return
@@ -288,7 +289,8 @@ def _msg_walk(msg, mail: _Mail, depth: int) -> None:
                 continue
             except Exception:  # noqa: BLE001
                 pass
-        if suffix == ".msg" and depth + 1 <= MAX_DEPTH and _msg_bytes_into(bytes(data), mail, depth + 1):
+        if (suffix == ".msg" and depth + 1 <= MAX_DEPTH
+                and _msg_bytes_into(bytes(data), mail, depth + 1)):
             continue
         mail.add(display, bytes(data))
 
@@ -301,7 +303,8 @@ def _msg_inline_picture(msg, att, name, html: list[bytes]) -> bool:
     image with a Content-ID: Outlook marks it hidden, or the HTML body shows it by "cid:"."""
     try:
         mime = str(getattr(att, "mimetype", None) or "").lower()
-        picture = mime.startswith("image/") or _safe_suffix(safe_display_name(name)) in _PICTURE_SUFFIXES
+        picture = (mime.startswith("image/")
+                   or _safe_suffix(safe_display_name(name)) in _PICTURE_SUFFIXES)
         if not picture:
             return False
         if getattr(att, "hidden", False) is True:
@@ -431,7 +434,7 @@ def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
     out: list[Extraction] = []
     if not mail.attachments:
         return out
-    from pipeline.files import scratch_root      # state/scratch, never %TEMP% (cleared at start)
+    from pipeline.files import scratch_root  # state/scratch, never %TEMP% (cleared at start)
     with tempfile.TemporaryDirectory(prefix="ft-mail-", ignore_cleanup_errors=True,
                                      dir=scratch_root()) as tmp:
         folder = private_dir(Path(tmp))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import reasons
-from pipeline.extract.catalogue import FormSpec, VersionSpec, catalogue, version_number
+from pipeline.catalogue import FormSpec, VersionSpec, catalogue, version_number
 from pipeline.extract.labels import count_labels, known_keys
 from pipeline.extract.models import FormMatch
 from pipeline.extract.text import label_key, normalise
@@ -106,10 +106,39 @@ def identify(text: str, properties: dict[str, str] | None = None,
     tagged_keys = tagged_keys or set()
     cat = catalogue()
     forms = list(cat.forms.values())
-
-    # 1. Custom document properties naming a catalogue version.
     form_id = normalise(properties.get("FormId", ""))
     version_id = normalise(properties.get("FormVersion", ""))
+
+    # 1. Custom document properties naming a catalogue version.
+    found = _by_properties(cat, form_id, version_id, text, profile)
+    if found is not None:
+        return found
+
+    lines = [ln for ln in normalise(text, keep_lines=True).split("\n") if ln.strip()]
+    # 2. A version marker in the text (footer, title); 2b. a version number in the footer
+    # later than any the catalogue lists.
+    found = _by_marker(forms, lines, text, profile)
+    if found is None:
+        found = _newer_in_footer(forms, text, profile)
+    if found is not None:
+        return found
+
+    # 3. Looks like a form (title, labels or tags) but carries no current marker: an old form.
+    counts = _label_counts(forms, text, tagged_keys, labels_found)
+    found = _old_form(forms, lines, counts, form_id, version_id, profile)
+    if found is not None:
+        return found
+
+    # 4. Not a referral (nor a session record).
+    referral = next((f for f in forms if f.kind == "referral"), forms[0])
+    n = counts[referral.id]
+    return FormMatch(status="not_referral",
+                     reason=reasons.say("identify.not_referral", profile, count=n))
+
+
+def _by_properties(cat, form_id: str, version_id: str, text: str, profile) -> FormMatch | None:
+    """The version the Word custom properties name (a newer one than the catalogue lists is
+    for the team); None when they name none the catalogue knows."""
     if form_id in cat.forms and version_id:
         form = cat.forms[form_id]
         version = form.version(version_id)
@@ -123,10 +152,13 @@ def identify(text: str, properties: dict[str, str] | None = None,
 
     if form_id in cat.forms and version_id and is_newer(cat.forms[form_id], version_id):
         return _newer(cat.forms[form_id], version_id, profile)
+    return None
 
-    lines = [ln for ln in normalise(text, keep_lines=True).split("\n") if ln.strip()]
 
-    # 2. A version marker in the text (footer, title).
+def _by_marker(forms: list[FormSpec], lines: list[str], text: str,
+               profile) -> FormMatch | None:
+    """The best version marker found: a form whose title is there first, then current
+    before old."""
     hits: list[tuple[int, FormSpec, VersionSpec, str]] = []
     for form in forms:
         has_title = _title_in(lines, form) is not None
@@ -136,22 +168,29 @@ def identify(text: str, properties: dict[str, str] | None = None,
                 status = version_status(form, version, profile)
                 rank = (0 if has_title else 2) + (0 if status == "current" else 1)
                 hits.append((rank, form, version, hit))
-    if hits:
-        hits.sort(key=lambda h: h[0])
-        _, form, version, hit = hits[0]
-        status = version_status(form, version, profile)
-        code = "identify.by_marker" if status == "current" else "identify.old_marker"
-        return _match(form, version, status,
-                      reasons.say(code, profile, what=_describe(form, status, profile),
-                                  marker=hit))
+    if not hits:
+        return None
+    hits.sort(key=lambda h: h[0])
+    _, form, version, hit = hits[0]
+    status = version_status(form, version, profile)
+    code = "identify.by_marker" if status == "current" else "identify.old_marker"
+    return _match(form, version, status,
+                  reasons.say(code, profile, what=_describe(form, status, profile),
+                              marker=hit))
 
-    # 2b. A version number in the footer later than any the catalogue lists.
+
+def _newer_in_footer(forms: list[FormSpec], text: str, profile) -> FormMatch | None:
     for form in forms:
         stated = _stated_version(form, text)
         if stated and is_newer(form, stated):
             return _newer(form, stated, profile)
+    return None
 
-    # 3. Looks like a form (title, labels or tags) but carries no current marker: an old form.
+
+def _label_counts(forms: list[FormSpec], text: str, tagged_keys: set[str],
+                  labels_found: int) -> dict[str, int]:
+    """Each form's labels found in the text (or its tags found, if more); the caller's own
+    count goes to the form that matched best, when higher."""
     best: tuple[int, FormSpec] | None = None
     counts: dict[str, int] = {}
     for form in forms:
@@ -162,6 +201,13 @@ def identify(text: str, properties: dict[str, str] | None = None,
             best = (n, form)
     if best is not None and labels_found > best[0]:
         counts[best[1].id] = labels_found
+    return counts
+
+
+def _old_form(forms: list[FormSpec], lines: list[str], counts: dict[str, int], form_id: str,
+              version_id: str, profile) -> FormMatch | None:
+    """An old form: properties naming a version the catalogue does not list, or the form's
+    title or enough of its labels without any marker."""
     for form in forms:
         title = _title_in(lines, form)
         n = counts[form.id]
@@ -175,9 +221,4 @@ def identify(text: str, properties: dict[str, str] | None = None,
             return _match(form, None, "old",
                           reasons.say("identify.old_no_marker", profile,
                                       noun=_noun(form, profile), seen=seen))
-
-    # 4. Not a referral (nor a session record).
-    referral = next((f for f in forms if f.kind == "referral"), forms[0])
-    n = counts[referral.id]
-    return FormMatch(status="not_referral",
-                     reason=reasons.say("identify.not_referral", profile, count=n))
+    return None

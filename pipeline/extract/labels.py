@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.extract.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue
+from pipeline.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue
 from pipeline.extract.text import is_placeholder, label_key, normalise
 
 MAX_FIELD_CHARS = 20_000

@@ -30,7 +30,7 @@ class Extraction(BaseModel):
     subject: str | None = None
     date: str | None = None          # ISO 8601
     auto_submitted: bool = False     # the message is itself automatic / bulk / no-reply
-    attachments: list["Extraction"] = Field(default_factory=list)
+    attachments: list[Extraction] = Field(default_factory=list)
 
     @property
     def is_email(self) -> bool:

@@ -135,7 +135,7 @@ def _read(path: Path, name: str, profile) -> Extraction:
     try:
         from pipeline.extract.pdf_pages import read_document
         pages, widgets = read_document(path, password, widgets=bool(n_fields))
-    except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
+    except Exception:  # noqa: BLE001 - pdfium.PdfUnreadable, or whatever else a broken file raises
         return refuse("damaged")
     acro = {} if n_fields == 0 else _fields_from_widgets(widgets, n_fields)
     if acro is None:                    # not laid out as the service's own forms are
@@ -144,7 +144,8 @@ def _read(path: Path, name: str, profile) -> Extraction:
     lines, images, tables = _lines_and_tables(pages, tables=not answered)
     text = "\n".join(lines)
 
-    if not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS and not _has_form_props(properties):
+    if (not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS
+            and not _has_form_props(properties)):
         return refuse("scanned" if images else "no_text")
 
     return _identify_and_read(name, text, lines, properties, acro, profile,
@@ -288,7 +289,7 @@ def _answers_form(acro: dict) -> bool:
 
 def _all_keys() -> frozenset[str]:
     """Every contract key of every catalogue form (worked out once per catalogue)."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.labels import known_keys
 
     cat = catalogue()
@@ -309,7 +310,7 @@ def _page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool
 
     try:
         pages = read_pages(path, password)
-    except Exception:  # noqa: BLE001 - pdfium raises its own error for any broken file
+    except Exception:  # noqa: BLE001 - pdfium.PdfUnreadable, or whatever else a broken file raises
         return None, False, []
     return _lines_and_tables(pages)
 
@@ -499,7 +500,7 @@ def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[
     """The form and its answers. A fillable form's answers are its fields: its page text is
     read for answers only when none of its fields is one of the identified form's. `tables`
     None: not read yet (found on `pages` if they are wanted)."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.identify import identify
     from pipeline.extract.labels import fields_from_label_pairs, fields_from_text, known_keys
 

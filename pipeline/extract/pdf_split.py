@@ -89,29 +89,16 @@ def _several_titles(path: Path) -> bool:
     """A quick look first (pdfium's plain text of each page, one call a page; no characters,
     drawn boxes or pypdf): almost every PDF holds one form, and reading it again in full to
     find that out doubled its cost."""
-    import pypdfium2 as pdfium
-    try:
-        doc = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:       # encrypted: the empty password, as the full route opens it
-        doc = pdfium.PdfDocument(str(path), password="")
-    try:
-        if len(doc) < 2:
-            return False
-        texts = []
-        for page in doc:
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range().replace("\r\n", "\n"))
-            textpage.close()
-            page.close()
-        return len(form_starts(texts)) > 1
-    finally:
-        doc.close()
+    from pipeline.extract import pdfium
+
+    texts = pdfium.page_texts(path, min_pages=2)
+    return len(texts) > 1 and len(form_starts(texts)) > 1
 
 
 def form_starts(page_texts: list[str]) -> list[int]:
     """The pages (from 0) where a form starts: the first, and each page whose first lines
     are a form's title standing as a heading."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     from pipeline.extract.identify import _title_in
     from pipeline.extract.text import normalise
 
@@ -197,7 +184,7 @@ def _told_apart(widgets: list[dict], parts: list[Extraction]) -> bool:
 def _is_whole_form(e: Extraction) -> bool:
     """A part that is a form in its own right: identified, with at least as many answers as
     a document needs to look like the form at all."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
 
     if e.form.status not in ("current", "old") or e.form.id is None:
         return False

@@ -12,8 +12,13 @@ from __future__ import annotations
 
 def find_tables(page) -> list:
     """pdfplumber's TableFinder(page).tables with its default settings."""
-    from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables,
-                                  edges_to_intersections)
+    from pdfplumber.table import (
+        Table,
+        TableFinder,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+    )
 
     finder = TableFinder.__new__(TableFinder)     # its steps, not its __init__
     finder.page = page

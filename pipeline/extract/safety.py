@@ -60,7 +60,8 @@ def open_zip_safely(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED) -> bytes | None:
+def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED
+                ) -> bytes | None:
     """One part of the zip, read with a hard cap whatever the directory claims; None if absent."""
     try:
         info = zf.getinfo(name)

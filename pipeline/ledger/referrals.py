@@ -78,7 +78,7 @@ class _Referrals:
         moves still owed), so a move finished after a crash goes to the same place; a file
         from a sub-folder of the inbox keeps that sub-folder's name under its outcome folder.
         """
-        from pipeline.archive import choose_destination
+        from pipeline.ledger.archive_paths import choose_destination
         if not drafts:
             raise ValueError("a file needs at least one item")
         raw_name, original_name = original_name, shown(original_name)
@@ -283,7 +283,7 @@ def _field_types(form_id: str) -> dict[str, str]:
     if form_id not in _FIELD_TYPES:
         types: dict[str, str] = {}
         try:
-            from pipeline.extract.catalogue import catalogue
+            from pipeline.catalogue import catalogue
             form = catalogue().forms.get(form_id)
             if form is not None:
                 types = {f.key: f.type for f in form.expanded_fields()}

@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline import paths
 from pipeline.config import Config
 from pipeline.errors import FamilyTimeError
-from pipeline.extract.catalogue import VersionSpec, catalogue
+from pipeline.catalogue import VersionSpec, catalogue
 from pipeline.initials import child_initials
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address

@@ -64,6 +64,17 @@ def parse_times(text: str | None) -> tuple[dt.time | None, dt.time | None]:
         return None, None
 
 
+def session_times(text: str | None, item: Item | None = None
+                  ) -> tuple[dt.time | None, dt.time | None]:
+    """A session's (start, end) from the allocation's time as typed, read the way the
+    allocation check reads it (pipeline/tracker/typed.py): a start alone ("10am") ends the
+    referral's session length later, so every document gives the end time (and the
+    arrival time from the start), not "10am" alone. (None, None) when it cannot be read."""
+    from pipeline.tracker.allocation import session_minutes
+    from pipeline.tracker.typed import read_times
+    return read_times(text, session_minutes(item))
+
+
 def minutes_before(t: dt.time | None, minutes: int) -> dt.time | None:
     if t is None:
         return None
@@ -242,6 +253,9 @@ class DocumentContext(BaseModel):
     training_days_unknown: str = ""     # "2027": years in the period whose training days the
                                         # service has not set yet (it lists other years')
     photos_consent: str = NOT_GIVEN
+    # A remade pack's letters: what changed, from when, which sessions are off (the
+    # service's [changes] wording, filled in by pipeline/render/change.py); "" otherwise.
+    change: str = ""
     # The document's sentences (form_templates/documents/wording.toml), filled in with the
     # fields above just before rendering: {{ words.<table>.<key> }} in the templates.
     words: dict[str, Any] = Field(default_factory=dict)
@@ -407,7 +421,7 @@ def arrangement_context(item: Item, allocation: Allocation | None,
                         profile: Profile) -> ArrangementCtx:
     values = item.verdict.values if item.verdict else {}
     a = allocation or Allocation(reference=item.reference or "")
-    start, end = parse_times(a.time)
+    start, end = session_times(a.time, item)
     venue = profile.venue(a.venue) if a.venue else None
     venue_address = (f"{venue.address}, {venue.postcode}" if venue and venue.address_known
                      else ADDRESS_TO_FOLLOW if venue else text(a.venue))

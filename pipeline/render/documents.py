@@ -183,12 +183,13 @@ def render_agreement(item: Item, allocation: Allocation | None, profile: Profile
 
 def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: Path,
                 sessions: list[SessionRecord] | None = None, *, today: dt.date | None = None,
-                pdf: bool = False) -> list[Path]:
+                pdf: bool = False, change: str = "") -> list[Path]:
     """The whole pack for an allocated referral, written into out_dir (the caller picks
     outbox/<reference>/): the agreement, a letter to each parent, a letter to the carer and
     pre-filled Family Time Records for the first sessions; with `sessions` (records received)
     and a review date on the referral, the review report too. `pdf`: add LibreOffice PDF
-    copies when LibreOffice is installed."""
+    copies when LibreOffice is installed. `change`: for a remade pack, what changed and which
+    sessions are off (pipeline/render/change.py), said at the top of the letters."""
     _check(item, allocation)
     if allocation is None:
         raise PaperworkProblem(f"{item.reference} has not been allocated in the tracker yet, so "
@@ -204,15 +205,15 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
     for parent in C.parents_to_write_to(family):
         ctx = C.document_context(C.ParentLetterContext, item, allocation, profile, today=today,
                                  planned=letter_sessions, title=_title("letter_parent"),
-                                 parent=parent)
+                                 parent=parent, change=change)
         written.append(_render("letter_parent", ctx,
                                out_dir / _name("letter_parent", n=parent.n), profile))
 
-    start, end = C.parse_times(allocation.time)
+    start, end = C.session_times(allocation.time, item)
     drop = C.minutes_before(start, int(pack["carer_arrive_minutes_before"]))
     ctx = C.document_context(
         C.CarerLetterContext, item, allocation, profile, today=today, planned=letter_sessions,
-        title=_title("letter_carer"),
+        title=_title("letter_carer"), change=change,
         drop_off=(W.say("notes", "carer_drop_off", profile.id, start=C.clock(start),
                         drop=C.clock(drop)) if start else C.NOT_GIVEN))
     written.append(_render("letter_carer", ctx, out_dir / _name("letter_carer"), profile))
@@ -237,7 +238,7 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
     from pipeline.render.record_form import prefill_record
     values = item.verdict.values
     ctx = C.document_context(C.DocumentContext, item, allocation, profile, today=None)
-    start, end = C.parse_times(allocation.time)
+    start, end = C.session_times(allocation.time, item)
     child = " ".join(x for x in (C.text(values.get("child.first_name"), ""),
                                  C.text(values.get("child.last_name"), "")) if x)
     venue = ctx.arrangement.venue + (f", {ctx.arrangement.room}" if ctx.arrangement.room else "")

@@ -22,7 +22,7 @@ from lxml import etree
 
 from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from pipeline.files import write_private
 from pipeline.paths import FORM_TEMPLATES
 
@@ -199,7 +199,7 @@ def _time_text(t: dt.time | None) -> str:
 def _service_labels(root, words: dict[str, str]) -> None:
     """Labels that follow the service ("Family Time Supervisor" reads "Together Worker" for
     Blackpool): the blank form carries the catalogue's default, replaced where it stands."""
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     form = catalogue().by_kind("session_record")
     swaps = {f.label: f.display_label(**words) for f in form.expanded_fields()
              if f.label_template and f.display_label(**words) != f.label}

@@ -112,12 +112,11 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
     if venue is None:
         problems.append(_say("problems", "venue", text=a.venue))
     supervisor = a.supervisor
-    names = [p.get("name", "") for p in staff if p.get("name")]
-    if names:
-        listed = next((n for n in names if _same(n, a.supervisor)), None)
-        if listed is None:
-            problems.append(_say("problems", "supervisor", text=a.supervisor))
-        supervisor = listed or supervisor
+    problem = supervisor_problem(a.supervisor, staff)
+    if problem:
+        problems.append(problem)
+    else:
+        supervisor = next(p["name"] for p in staff if _same(p.get("name"), a.supervisor))
     if problems:
         return Checked(problems=problems)
     plain = Allocation(**{k: getattr(a, k) for k in Allocation.model_fields})
@@ -125,6 +124,21 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
         "status": "Allocated", "time": times_text(start, end), "venue": venue.name,
         "supervisor": supervisor, "day": " and ".join(days)})
     return Checked(allocation=plain)
+
+
+def supervisor_problem(name: str | None, staff: list[dict]) -> str | None:
+    """What stops the pack reaching the allocated supervisor, or None. The pack email finds
+    their address on the Staff sheet; without it the pack would go to the social worker alone,
+    and nobody would know the supervisor never had it. So the pack waits and the Paperwork
+    cell says what to add (an empty Staff sheet too: nobody can be found on it)."""
+    from pipeline.notify.addresses import clean_address
+    names = [p.get("name", "") for p in staff if p.get("name")]
+    listed = next((p for p in staff if p.get("name") and _same(p.get("name"), name)), None)
+    if listed is None:
+        return _say("problems", "supervisor" if names else "no_supervisor", text=name)
+    if not clean_address(listed.get("email")):
+        return _say("problems", "supervisor_email", text=listed["name"])
+    return None
 
 
 def snapshot(a: Allocation) -> dict[str, str]:
@@ -144,21 +158,25 @@ def changed_words(keys: list[str]) -> str:
     return ", ".join(names.get(k, k) for k in keys)
 
 
-def paperwork_text(pack: dict, notice_days: int | None,
+def paperwork_text(made, allocation: dict | None, notice_days: int | None,
                    first_session_due: dt.date | None = None) -> str:
     """"Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
-    notice: ..." for the tracker's Paperwork cell; with a warning when the first session is
-    later than the service promised (its profile's first_session timescale): the pack is made,
-    and the co-ordinator sees that the promise is not kept."""
+    notice: ..." for the tracker's Paperwork cell, from the pack's PACK_MADE event (`made`,
+    its day the day it was made) and the allocation it was made from; with a warning when the
+    first session is later than the service promised (its profile's first_session
+    timescale): the pack is made, and the co-ordinator sees that the promise is not kept."""
     w = wording()["paperwork"]
-    date = numeric_date(pack["made_at"])
-    if pack["version"] <= 1:
+    detail = made.detail
+    date = numeric_date(made.on)
+    if int(detail.get("version", 1)) <= 1:
         text = w["made"].format(date=date)
     else:
-        text = w["remade"].format(date=date, changed=pack["changed"] or "changed")
-    if pack.get("short_notice") and notice_days:
+        said = (changed_words(detail.get("changed") or []) or detail.get("changed_words")
+                or "changed")              # changed_words: a pack from before the timeline
+        text = w["remade"].format(date=date, changed=said)
+    if detail.get("short_notice") and notice_days:
         text += w["separator"] + w["short_notice"].format(days=notice_days)
-    late = late_first_session(pack.get("allocation") or {}, first_session_due)
+    late = late_first_session(allocation or {}, first_session_due)
     if late:
         text += w["separator"] + late
     return text

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from pipeline.dates import numeric_date
-from pipeline.effects.contract import EffectName
+from pipeline.ledger.names import EffectName
 from pipeline.tracker.allocation import paperwork_text
 
 if TYPE_CHECKING:
@@ -18,31 +18,42 @@ if TYPE_CHECKING:
 
 
 def acknowledged(ledger: "Ledger", items) -> dict:
-    """reference -> the date its acknowledgement went, or "Not sent: <why>" when it was
-    withheld (for the tracker's column: it never shows a date for a message not sent)."""
-    sent = ledger.done_effects(EffectName.MAIL)
-    withheld = ledger.withheld_effects(EffectName.MAIL)
+    """reference -> the "Acknowledgement sent" cell of its latest accepted submission, from the
+    case's timeline: the date only when the mail server took it; when it was only written to
+    outbox/mail (no mail server), or withheld, words saying so (tracker.toml [words]); blank
+    while it waits for the mail server. Never a date for a message that went nowhere."""
+    from pipeline.cases.acknowledgement import acknowledgements
+    from pipeline.ledger.names import MailHow
+    from pipeline.tracker.columns import load_spec
+    words = load_spec().words
     out: dict = {}
-    for item in items:
-        if not item.reference or item.outcome != "accepted":
-            continue
-        if sent.get(item.id):
-            out[item.reference] = dt.datetime.fromisoformat(sent[item.id]).date()
-        elif item.id in withheld:
-            out[item.reference] = withheld[item.id]
+    for ref, ack in acknowledgements(ledger, items).items():
+        if ack.state == MailHow.SENT:
+            out[ref] = ack.on
+        elif ack.state == MailHow.WRITTEN:
+            out[ref] = words["acknowledgement_written"].format(date=numeric_date(ack.on))
+        elif ack.state == MailHow.WITHHELD:
+            out[ref] = words["acknowledgement_withheld"].format(why=ack.why)
     return out
 
 
 def packs(ledger: "Ledger", items, profile=None) -> dict:
     """reference -> the Paperwork cell: "Pack made dd/mm/yyyy", "Pack remade dd/mm/yyyy (time
-    changed)", or what to correct before a pack can be made."""
-    made = ledger.done_effects(EffectName.PAPERWORK)
-    out = {i.reference: f"Pack made {numeric_date(dt.datetime.fromisoformat(made[i.id]))}"
-           for i in items if i.reference and made.get(i.id)}
+    changed)", or what to correct before a pack can be made. Drawn from the timeline's
+    PACK_MADE events alone: a referral with none (an update that arrived before anyone
+    allocated it, say) has no pack, so the cell says nothing of one."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import paperwork as PW
+    from pipeline.ledger.names import EventKind
     days = profile.notice_days() if profile is not None else None
     promised = first_session_promised(items)
-    for ref, pack in ledger.latest_packs().items():
-        out[ref] = paperwork_text(pack, days, promised.get(ref))
+    out: dict = {}
+    for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED,
+                                             EventKind.PACK_MADE)).items():
+        made = PW.latest_pack(case)
+        if made is not None:
+            out[ref] = paperwork_text(made, PW.current_allocation(case), days,
+                                      promised.get(ref))
     out.update(ledger.allocation_problems())
     return out
 

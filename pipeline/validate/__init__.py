@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from pipeline.extract.models import Extraction
 from pipeline.models import Problem, Verdict
 from pipeline.profile import Profile

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, create_model
 
-from pipeline.extract.catalogue import FieldSpec, catalogue
+from pipeline.catalogue import FieldSpec, catalogue
 
 PY_TYPES: dict[str, Any] = {"date": dt.date, "time": dt.time, "yesno": bool, "duration": int,
                             "days": list[str]}

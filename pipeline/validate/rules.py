@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from pipeline.dates import add_months, long_date
-from pipeline.extract.catalogue import FieldSpec, FormSpec
+from pipeline.catalogue import FieldSpec, FormSpec
 from pipeline.profile import Profile
 from pipeline.validate import values as V
 from pipeline.validate.calendar import ServiceCalendar

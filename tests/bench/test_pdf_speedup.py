@@ -77,33 +77,3 @@ def test_cells_from_crossings_match_pdfplumber():
             assert crossings_to_cells(crossings) == intersections_to_cells(crossings)
             seen += len(crossings)
     assert seen > 100
-
-
-def test_characters_outside_the_basic_plane_are_read_one_by_one(tmp_path):
-    """pdfium's one-call text gives such a character as two halves; the reader then asks
-    character by character, so nothing after it shifts."""
-    import pypdfium2 as pdfium
-
-    from pipeline.extract.pdf_pages import _chars
-    doc = pdfium.PdfDocument(str(FIXTURES / "forms/referral-complete.pdf"))
-    page = doc[0]
-    textpage = page.get_textpage()
-    try:
-        want = _chars(textpage, 0, page.get_mediabox()[3], 0)
-        import pypdfium2.raw as raw
-        real = raw.FPDFText_GetText
-
-        def with_a_half(handle, start, count, buf):
-            n = real(handle, start, count, buf)
-            buf[0] = 0xD83D                         # as if the first were outside the BMP
-            return n
-        raw.FPDFText_GetText = with_a_half
-        try:
-            got = _chars(textpage, 0, page.get_mediabox()[3], 0)
-        finally:
-            raw.FPDFText_GetText = real
-    finally:
-        textpage.close()
-        page.close()
-        doc.close()
-    assert got == want and len(got) > 100

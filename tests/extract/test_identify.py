@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from pipeline.extract.identify import identify
 from pipeline.profile import load_profile
 

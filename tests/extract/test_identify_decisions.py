@@ -27,7 +27,7 @@ def with_lists(current, old):
 
 
 def labels(n: int) -> str:
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     form = catalogue().form(REFERRAL)
     return "\n".join([f.label for f in form.fields
                       if not f.repeating and len(f.label.split()) >= 2][:n])

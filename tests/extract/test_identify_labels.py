@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from pipeline.extract.labels import count_labels, fields_from_label_pairs, fields_from_text
 from pipeline.extract.text import is_placeholder, normalise
 

@@ -131,20 +131,3 @@ def test_long_and_accented_answers_read_whole(tmp_path, profile, monkeypatch):
     assert result.fields["child.needs"] == values["child.needs"].strip()
     assert result.fields["child.first_name"] == "Zoë Test-Child"
     assert result.to_json_dict() == _full_route(pdf, profile, monkeypatch)
-
-
-@pytest.mark.parametrize("name", ["pdf/acroform-referral.pdf", "forms/old-contact-referral.pdf"])
-def test_unchecked_pdfium_calls_read_as_the_checked_ones(name, monkeypatch):
-    """The per-character calls made without ctypes' argument checks read the same pages and
-    widgets as pypdfium2's checked functions (used if its library object moves)."""
-    import pypdfium2.raw as raw
-
-    from pipeline.extract import pdf_pages
-
-    quick = read_document(FIXTURES / name, None, widgets=True)
-    monkeypatch.setattr(pdf_pages, "_UNTYPED", {})
-    monkeypatch.setattr(pdf_pages, "_untyped", lambda fn, restype: getattr(raw, fn))
-    checked = read_document(FIXTURES / name, None, widgets=True)
-    assert [p.objects for p in quick[0]] == [p.objects for p in checked[0]]
-    assert quick[1] == checked[1]
-    assert sum(len(p.chars) for p in quick[0]) > 500

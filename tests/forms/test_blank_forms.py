@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from tests.helpers.forms_kit import (NS, W, W14, build_forms, footer_paragraphs, names, part,
                                      sdt_by_tag, tags, text_of)
 from tests.helpers.paths import TEMPLATES

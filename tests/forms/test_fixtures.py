@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from tests.fixtures import make_fixtures as MF
 from tests.helpers.forms_kit import FIXTURE_FORMS, NS, W, W14, part, sdt_by_tag, tags, text_of
 from tests.helpers.paths import TEMPLATES

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.catalogue import catalogue
+from pipeline.catalogue import catalogue
 from pipeline.profile import load_profile
 from pipeline.render.schedule import (PATTERNS, PlannedSession, closures_in, parse_session_days,
                                       session_dates)

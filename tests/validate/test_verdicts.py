@@ -105,7 +105,7 @@ def test_typed_referral_json(nct):
 
 
 def test_typed_models_follow_the_catalogue():
-    from pipeline.extract.catalogue import catalogue
+    from pipeline.catalogue import catalogue
     model = typed_model("referral")
     prefixes = {f.key.split(".")[0].split("[")[0] for f in catalogue().by_kind("referral").fields}
     assert prefixes <= set(model.model_fields) | {"family"}
@@ -116,7 +116,7 @@ def test_typed_models_follow_the_catalogue():
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from pipeline.extract.catalogue import catalogue  # noqa: E402
+from pipeline.catalogue import catalogue  # noqa: E402
 
 KEYS = [f.key for f in catalogue().by_kind("referral").expanded_fields()]
 REC_KEYS = [f.key for f in catalogue().by_kind("session_record").expanded_fields()]

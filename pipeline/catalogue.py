@@ -41,7 +41,7 @@ class FieldSpec(BaseModel):
     def repeating(self) -> bool:
         return "[n]" in self.key
 
-    def for_row(self, n: int) -> "FieldSpec":
+    def for_row(self, n: int) -> FieldSpec:
         """The same field for row n of a repeating table (family[n].name -> family[2].name)."""
         when = self.when.replace("[n]", f"[{n}]") if self.when else None
         if when == "row is 1":
