@@ -217,11 +217,13 @@ class Proposal:
             return "suspended"
         return "approved"
 
-    def cancelled(self) -> tuple[dt.date, dt.date] | None:
-        """The days the letters took out of the plan (never awaited as missing records)."""
+    def cancelled(self, dated: bool = False) -> tuple[dt.date, dt.date] | None:
+        """The days the suspension took out of the plan (never awaited as missing records):
+        while it is held until a meeting not yet dated, every day from its start; `dated`:
+        only the days the letters named (a record there is not a miss)."""
         if self.start is None:
             return None
-        if self.ended_on is None and self.to_meeting:
+        if self.ended_on is None and self.to_meeting and not dated:
             return self.start, OPEN
         return self.start, self.letters_until or self.until or self.start
 
@@ -269,9 +271,10 @@ def of_action(case: Case | None, action_id: int) -> Proposal | None:
     return next((p for p in proposals(case) if p.id == pid), None)
 
 
-def cancelled_spans(case: Case | None) -> list[tuple[dt.date, dt.date]]:
-    """The days approved suspensions' letters cancelled, for every proposal of the referral."""
-    return [c for p in proposals(case) if (c := p.cancelled()) is not None]
+def cancelled_spans(case: Case | None, dated: bool = False) -> list[tuple[dt.date, dt.date]]:
+    """The days approved suspensions cancelled, for every proposal of the referral (`dated`:
+    only the days their letters named)."""
+    return [c for p in proposals(case) if (c := p.cancelled(dated)) is not None]
 
 
 def suspended_on(case: Case | None, day: dt.date) -> bool:

@@ -29,9 +29,10 @@ def rule_due(ledger: "Ledger", reference: str, profile, today: dt.date,
     from pipeline.cases import case_of
     from pipeline.cases.suspension import cancelled_spans
     previous = [sa.action for sa in ledger.rule_actions(reference)]
+    case = case_of(ledger, reference)
     return rule_state(ledger.sessions_of(reference), previous, profile.missed_sessions, today,
                       is_court_directed(referral), reference, planned, first,
-                      cancelled=cancelled_spans(case_of(ledger, reference)))
+                      cancelled=cancelled_spans(case), named=cancelled_spans(case, dated=True))
 
 
 def follow_up(action, referral, allocation, config, profile):

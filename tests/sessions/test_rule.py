@@ -218,3 +218,16 @@ def test_sessions_during_a_suspension_nobody_approved_are_still_awaited():
                      rec(18, DNA, False)], fired, RULES, d(4), reference=REF,
                     planned=MON_WED, first_planned=d(2))
     assert st.waiting_for == [d(9), d(11)]
+
+
+def test_a_record_of_a_session_the_letters_cancelled_neither_counts_nor_breaks_the_run():
+    """Suspended 5 to 11 November (approved): a "did not attend" written for the cancelled
+    9 November is not a miss, so 16 alone does not ask for legal advice; 16 and 18 do."""
+    fired = arrive([rec(2, DNA, False), rec(4, DNA, False)], today=d(4), decide="Approved")
+    st = rule_state([rec(2, DNA, False), rec(4, DNA, False), rec(9, DNA, False),
+                     rec(16, DNA, False)], fired, RULES, d(4), reference=REF)
+    assert st.new == [] and st.run == [d(16)]
+    st = rule_state([rec(2, DNA, False), rec(4, DNA, False), rec(9, DNA, False),
+                     rec(16, DNA, False), rec(18, DNA, False)], fired, RULES, d(4),
+                    reference=REF)
+    assert [(a.kind, a.session_dates) for a in st.new] == [("legal_advice", [d(16), d(18)])]
