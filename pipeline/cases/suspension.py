@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline.cases.case import Case
 from pipeline.dates import numeric_date
@@ -56,7 +57,8 @@ def _day(text: str | None) -> dt.date | None:
 @dataclass
 class Span:
     """An approved suspension's days: from `start` to `until` (inclusive); `to_meeting`: held
-    until a review meeting not yet dated (`until` is then the least it runs); `why`: what ends it."""
+    until a review meeting not yet dated (`until` is then the least it runs); `why`: what
+    ends it."""
     start: dt.date
     until: dt.date
     why: str = "end_date"

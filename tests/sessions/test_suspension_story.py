@@ -328,8 +328,8 @@ def test_a_suspension_carried_out_before_the_timeline_is_told_without_rewriting_
     ledger.mark_rule_action_done(sa.id, ["Suspension letter to parent 1 2026-11-11.docx"])
     ledger.mark_status_written([sa.id])
     run_effects(ledger, referred.config, referred.profile)
-    code = main(["sessions", REF, "--json", "--config",
-                 str(referred.config.base / "family-time.toml")])
+    assert main(["sessions", REF, "--json", "--config",
+                 str(referred.config.base / "family-time.toml")]) == 0
     out = capsys.readouterr().out
     p1 = _action(json.loads(out[out.index("{"):]), "P1")
     assert (p1["state"], p1["suspended_from"], p1["resumed_on"], p1["letters_sent"]) == (
