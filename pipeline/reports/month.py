@@ -242,17 +242,30 @@ def _sessions_section(s: dict, recs: list) -> Section:
 
 
 def _suspensions_section(s: dict, ledger, first: dt.date, last: dt.date) -> Section:
-    """4. Suspensions started and legal advice sought in the month, then the suspensions
-    proposed and what people decided (the Decisions sheet)."""
-    actions = [a.action for a in ledger.rule_actions()]
-    started = sum(1 for a in actions if a.kind == "suspension" and a.suspended_from
-                  and first <= a.suspended_from <= last)
-    legal = sum(1 for a in actions if a.kind == "legal_advice" and a.session_dates
-                and first <= max(a.session_dates) <= last)
-    rows = [(s["started"], started), (s["legal_advice"], legal)]
-    decided = decisions_in(ledger, first, last)
-    for key in ("proposed", "approved", "declined"):
-        rows.append((s[key], decided.get(key, 0)))
+    """4. Suspensions started in the month (approved, letters made: the case timeline's
+    SUSPENSION_STARTED) and legal advice approved, then the suspensions proposed in the month
+    and what had become of them by its last day: approved, declined, undecided, counted apart.
+    From events alone, and only those written by the month's end, so the same month gives the
+    same figures when run again later."""
+    from pipeline.cases import Case, cases_of
+    from pipeline.cases import suspension as S
+
+    def by_end(e) -> bool:
+        return e.on <= last and (e.written_at is None or e.written_at.date() <= last)
+    counts: Counter = Counter()
+    for case in cases_of(ledger, kinds=S.KINDS).values():
+        known = [e for e in case.events if by_end(e)]
+        for p in S.proposals(Case(case.reference, known)):
+            if p.start is not None and first <= p.start <= last:
+                counts["started"] += 1
+            if p.kind == "legal_advice" and p.decision == "Approved" \
+                    and first <= p.decided_on <= last:
+                counts["legal_advice"] += 1
+            if p.kind == "suspension" and first <= p.raised_on <= last:
+                counts["proposed"] += 1
+                counts[(p.decision or "undecided").lower()] += 1
+    rows = [(s[key], counts.get(key, 0)) for key in
+            ("started", "legal_advice", "proposed", "approved", "declined", "undecided")]
     return Section("suspensions", s["title"], rows,
                    {label: v for label, v in rows if isinstance(v, int)}, s["chart"])
 

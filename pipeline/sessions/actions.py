@@ -26,9 +26,13 @@ def rule_due(ledger: "Ledger", reference: str, profile, today: dt.date,
     """The rule's state for a referral from the ledger (also what `sessions` shows)."""
     referral = ledger.item_by_reference(reference)
     planned, first = rule_plan(referral, allocation, profile) if referral else (None, None)
+    from pipeline.cases import case_of
+    from pipeline.cases.suspension import cancelled_spans
     previous = [sa.action for sa in ledger.rule_actions(reference)]
+    case = case_of(ledger, reference)
     return rule_state(ledger.sessions_of(reference), previous, profile.missed_sessions, today,
-                      is_court_directed(referral), reference, planned, first)
+                      is_court_directed(referral), reference, planned, first,
+                      cancelled=cancelled_spans(case), named=cancelled_spans(case, dated=True))
 
 
 def follow_up(action, referral, allocation, config, profile):
@@ -67,15 +71,21 @@ def made_text(documents: list[str], decision: str | None) -> str:
 
 def proposal_rows(ledger: "Ledger", profile) -> list:
     """Every proposal's row of the Decisions sheet, as the ledger knows it."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import suspension as S
     from pipeline.tracker.decisions import ProposalRow, proposal_key
+    cases = cases_of(ledger, kinds=S.KINDS)
     rows = []
     for sa in ledger.rule_actions():
         a = sa.action
+        told = S.of_action(cases.get(a.reference), sa.id)
+        notes = [S.note_text(n) for n in told.notes] if told is not None else []
         referral = ledger.item_by_reference(a.reference)
         created = sa.created_at.date()
         rows.append(ProposalRow(key=proposal_key(sa.id), values={
             "proposal": proposal_key(sa.id), "reference": a.reference, "what": P.what(a),
             "why": P.why(a, referral, profile), "who_decides": P.who_decides(referral, profile),
             "decide_by": P.decide_by(created, profile),
-            "done": made_text(sa.documents, a.decision) if sa.done_at else ""}))
+            "done": " ".join([made_text(sa.documents, a.decision)] + notes)
+            if sa.done_at else ""}))
     return rows
