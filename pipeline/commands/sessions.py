@@ -42,7 +42,9 @@ def gather(ledger, reference: str, profile, config=None, today: dt.date | None =
                       "replaces": r.replaces, "counts_as_missed": r.missed_by_parent}
                      for r in records],
         "replaced_records": sorted(replaced),
-        "phase": state.phase,
+        # what the next misses in a row count towards (the rule's own counter: after a
+        # proposal, decided or not, further misses lead to the legal-advice step)
+        "counting_towards": "suspension" if state.phase == "normal" else "legal_advice",
         "misses_in_a_row": [d.isoformat() for d in state.run],
         "waiting_for_records": [d.isoformat() for d in state.waiting_for],
         "actions": actions_of(ledger, reference, profile),
@@ -114,8 +116,9 @@ def describe(facts: dict, profile) -> list[str]:
     if not facts["actions"]:
         lines.append("The missed-session rule has not been used for this referral.")
     run = facts["misses_in_a_row"]
-    needed = rules.count if facts["phase"] == "normal" else rules.legal_advice_after
-    what = "a suspension" if facts["phase"] == "normal" else "asking for legal advice"
+    towards_suspension = facts["counting_towards"] == "suspension"
+    needed = rules.count if towards_suspension else rules.legal_advice_after
+    what = "a suspension" if towards_suspension else "asking for legal advice"
     if needed:
         lines.append(f"Missed in a row since then without a valid reason: {len(run)} of "
                      f"{needed} before {what}.")
