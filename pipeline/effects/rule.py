@@ -23,15 +23,18 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+import pipeline.notify as notify
+import pipeline.render as render
 from pipeline import clock
 from pipeline.cases import Case, case_of, cases_of
 from pipeline.cases import suspension as S
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
+from pipeline.models import Allocation
 from pipeline.server.logs import log_fault
 from pipeline.sessions import proposals as P
-from pipeline.sessions.actions import (follow_up, open_proposals, proposal_rows,
-                                      referral_year, rule_due)
+from pipeline.sessions.actions import open_proposals, rule_due
 from pipeline.tracker import allocations_or_none
+from pipeline.tracker.proposal_rows import proposal_rows
 from pipeline.tracker.saves import every_workbook_stamps
 
 log = logging.getLogger("pipeline.effects")
@@ -116,14 +119,13 @@ class RuleEffect(Effect):
 
     def decide(self, p: EffectPass, run: _Run) -> None:
         """Carry out what people decided in the Decisions sheet."""
-        from pipeline.tracker.decisions import proposal_key, read_decisions
+        from pipeline.sessions.proposals import proposal_key
+        from pipeline.tracker.decisions import read_decisions
         ledger, today = p.ledger, clock.today()
         pending = open_proposals(ledger)
         if not pending:
             return
-        years = {referral_year(ledger, sa.action.reference, sa.created_at.date())
-                 for sa in pending}
-        decisions = read_decisions(p.config, p.profile, years)
+        decisions = read_decisions(p.config, p.profile)
         allocations = None
         for sa in pending:
             d = decisions.get(proposal_key(sa.id))
@@ -294,3 +296,16 @@ class RuleEffect(Effect):
         if item_id is not None:
             p.ledger.reopen_effect(item_id, EffectName.TRACKER)   # "Suspended until" in Status
         p.report.count(self.name)
+
+
+def follow_up(action, referral, allocation, config, profile):
+    """Letters (and the re-signed agreement) made, the notice mailed; None: mail not yet taken."""
+    allocation = allocation or Allocation(reference=action.reference)
+    out_dir = config.outbox_dir / action.reference
+    written = render.render_suspension_letters(referral, allocation, profile, out_dir, action)
+    files = list(written)
+    msg = notify.rule_notice_message(action, referral, profile, files,
+                                     made=getattr(written, "made", None))
+    if not notify.MailOutbox(config, profile).deliver(msg):
+        return None
+    return files

@@ -23,6 +23,11 @@ DEFAULT_OVERDUE_WORKING_DAYS = 2
 SECTION_20 = "Section 20 (accommodated)"
 
 
+def proposal_key(action_id: int) -> str:
+    """A proposal's name, the ledger's number ("P12"): the key of its Decisions row."""
+    return f"P{action_id}"
+
+
 @lru_cache(maxsize=1)
 def words() -> dict[str, Any]:
     with open(Path(__file__).with_name("proposals.toml"), "rb") as fh:
@@ -138,7 +143,6 @@ def status_lines(ledger, profile) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
     from pipeline.clock import today
     from pipeline.dates import numeric_date
-    from pipeline.tracker.decisions import proposal_key
     lines, now = [], today()
     for sa in ledger.rule_actions():
         a = sa.action
