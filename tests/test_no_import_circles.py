@@ -16,15 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "pipeline"
 
-# Circles that other work in progress breaks; each is listed as its modules (any order). Empty
-# this list as each is fixed: a listed circle that no longer exists fails the test too, so the
-# list cannot go stale.
-KNOWN: list[frozenset[str]] = [
-    # extract/__init__.py calls its readers (docx, email, pdf_split, pdf) from inside functions,
-    # and they take `unreadable` and friends from extract/__init__.py: not part of this change.
-    frozenset({"pipeline.extract", "pipeline.extract.docx", "pipeline.extract.email",
-               "pipeline.extract.pdf", "pipeline.extract.pdf_split"}),
-]
+# Circles known and tolerated, each as its modules (any order): none. A listed circle that no
+# longer exists fails the test too, so the list cannot go stale.
+KNOWN: list[frozenset[str]] = []
 
 
 def _modules() -> dict[str, Path]:

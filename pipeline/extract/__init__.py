@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from pipeline.extract import reasons
+from pipeline.extract.results import part_name, unreadable
 from pipeline.extract.models import Extraction, FormMatch
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,6 @@ PDF_MAGIC = b"%PDF"
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"   # winmail.dat: Outlook's rich-text wrapper
 EMAIL_SUFFIXES = {".eml", ".msg"}
 MAX_FILE_BYTES = 100 * 1024 * 1024
-
-
-def unreadable(path: Path, reason: str) -> Extraction:
-    """The verdict for a file we cannot or will not read (every reader's one way to say so)."""
-    return Extraction(file=path.name, form=FormMatch(status="unreadable", reason=reason))
 
 
 def _sniff(path: Path) -> bytes:
@@ -91,12 +87,6 @@ def extract_all(path: Path, profile=None) -> list[Extraction]:
         return [unreadable(path, reasons.say("file.reader_fault", profile))]
 
 
-def part_name(name: str, index: int, total: int) -> str:
-    """How one of several forms in a file is named: "referrals.docx (form 2 of 2)"."""
-    return name if total <= 1 else reasons.say("file.part_name", None, name=name,
-                                                index=index, total=total)
-
-
 def _not_referral(path: Path, reason: str) -> Extraction:
     return Extraction(file=path.name, form=FormMatch(status="not_referral", reason=reason))
 
@@ -122,7 +112,7 @@ def _extract(path: Path, profile) -> list[Extraction]:
             return refuse("password")
         if suffix == ".msg" or _is_outlook_message(path):
             from pipeline.extract.email import read_email
-            return [read_email(path, profile=profile)]
+            return [read_email(path, profile=profile, read_attachment=extract_all)]
         if suffix in {".xls", ".xlsx", ".ppt"}:
             return [_not_referral(path, reasons.say("file.old_office", profile))]
         return refuse("word_97")
@@ -136,7 +126,7 @@ def _extract(path: Path, profile) -> list[Extraction]:
         return refuse("winmail")
     if _looks_like_email(path):
         from pipeline.extract.email import read_email
-        return [read_email(path, profile=profile)]
+        return [read_email(path, profile=profile, read_attachment=extract_all)]
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
         return refuse("not_word")
     if suffix == ".pdf":

@@ -20,7 +20,8 @@ import os
 import threading
 from pathlib import Path
 
-from pipeline.extract import reasons, unreadable
+from pipeline.extract import reasons
+from pipeline.extract.results import unreadable
 from pipeline.extract.models import Extraction
 
 log = logging.getLogger(__name__)

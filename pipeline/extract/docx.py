@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from pipeline.extract import reasons, unreadable
+from pipeline.extract import reasons
+from pipeline.extract.results import unreadable
 from pipeline.catalogue import FormSpec, VersionSpec, catalogue
 from pipeline.extract.identify import identify
 from pipeline.extract.labels import (

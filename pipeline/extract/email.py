@@ -20,7 +20,8 @@ from email.parser import BytesParser
 from email.utils import parseaddr
 from pathlib import Path
 
-from pipeline.extract import part_name, reasons
+from pipeline.extract import reasons
+from pipeline.extract.results import part_name
 from pipeline.extract.models import Extraction, FormMatch
 from pipeline.files import private_dir, write_private
 
@@ -370,10 +371,12 @@ def _read_msg(path: Path) -> _Mail:
 # The wrapper
 
 
-def read_email(path: Path, profile=None) -> Extraction:
+def read_email(path: Path, profile=None, *, read_attachment) -> Extraction:
     """The email's sender, subject, date and automatic flag, and one Extraction per attachment
     (forwarded messages followed); the wrapper's `form` mirrors the first form attached.
-    `profile` is passed on to the attachment readers (which form versions are current)."""
+    `profile` is passed on to the attachment readers (which form versions are current);
+    `read_attachment(path, profile=...)` is the room's own reader of any file (given by the
+    room's front door, so this reader never imports the door that calls it)."""
     path = Path(path)
     name = path.name
     depth = _depth.get()
@@ -381,7 +384,7 @@ def read_email(path: Path, profile=None) -> Extraction:
         return _wrapper(name, _Mail(), "unreadable", reasons.say("email.too_deep", profile))
     token = _depth.set(depth + 1)
     try:
-        return _read(path, name, profile)
+        return _read(path, name, profile, read_attachment)
     except Exception:  # noqa: BLE001 - never let one hostile email stop the pipeline
         log.warning("email: unexpected failure reading a message; treated as damaged",
                     exc_info=True)
@@ -396,7 +399,7 @@ def _damaged(path: Path, profile=None) -> str:
     return reasons.say("email.damaged", profile, kind=kind)
 
 
-def _read(path: Path, name: str, profile) -> Extraction:
+def _read(path: Path, name: str, profile, read_attachment) -> Extraction:
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
@@ -422,15 +425,13 @@ def _read(path: Path, name: str, profile) -> Extraction:
         log.info("email: message could not be parsed", exc_info=True)
         return _wrapper(name, _Mail(), "unreadable", _damaged(path, profile))
 
-    results = _read_attachments(mail, profile)
+    results = _read_attachments(mail, profile, read_attachment)
     return _summarise(name, mail, results, profile)
 
 
-def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
+def _read_attachments(mail: _Mail, profile, read_attachment) -> list[Extraction]:
     """Each attachment read by the ordinary reader, from a generated name in a private folder;
     an attachment holding several forms (two children's) gives one entry per form."""
-    from pipeline.extract import extract_all
-
     out: list[Extraction] = []
     if not mail.attachments:
         return out
@@ -442,7 +443,7 @@ def _read_attachments(mail: _Mail, profile=None) -> list[Extraction]:
             target = folder / f"attachment-{i:03d}{_safe_suffix(att.name)}"
             try:
                 write_private(target, att.data)
-                results = extract_all(target, profile=profile)
+                results = read_attachment(target, profile=profile)
             except Exception:  # noqa: BLE001 - one bad attachment must not hide the others
                 log.warning("email: attachment %d could not be read", i, exc_info=True)
                 results = [Extraction(file=att.name, form=FormMatch(

@@ -16,7 +16,8 @@ import re
 import zlib
 from pathlib import Path
 
-from pipeline.extract import reasons, unreadable
+from pipeline.extract import reasons
+from pipeline.extract.results import unreadable
 from pipeline.extract.labels import CHECKED, UNCHECKED
 from pipeline.extract.models import Extraction
 

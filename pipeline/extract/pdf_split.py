@@ -17,7 +17,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.extract import reasons, unreadable
+from pipeline.extract import reasons
+from pipeline.extract.results import unreadable
 from pipeline.extract.models import Extraction
 
 log = logging.getLogger(__name__)
