@@ -6,22 +6,20 @@ called is data, so the mail, the tracker, `validate`, `calendar` and `status` sa
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
+from pipeline import words
 
-from pipeline.paths import FORM_TEMPLATES
+WORDING = "commitments.toml"
 
 
-@lru_cache(maxsize=1)
 def _wording() -> dict:
-    with open(FORM_TEMPLATES / "commitments.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return words.load(WORDING)
 
 
 def label(key: str, profile, short: bool = False) -> str:
     """"Planning meeting"; short: the tracker's header ("Planning meeting by")."""
-    table = _wording()["short" if short else "labels"]
-    return table.get(key, key.replace("_", " ").capitalize()).format(**profile.words)
+    table = "short" if short else "labels"
+    text = _wording()[table].get(key, key.replace("_", " ").capitalize())
+    return words.fill(text, f"{WORDING} [{table}] {key}", **profile.words)
 
 
 def describe_timescales(profile) -> list[str]:
