@@ -142,7 +142,8 @@ def test_an_unreadable_wording_file_is_named(tmp_path):
 
 def test_the_month_chart_follows_the_held_row_however_it_is_worded():
     """A service that rewords "Held (...)" still gets its chart bar, labelled as it says."""
-    from pipeline.reports.month import _sessions_section, words as month_words
+    from pipeline.reports.month import _sessions_section
+    from pipeline.reports.month import words as month_words
     s = dict(month_words()["sections"]["sessions"], held="Sessions that happened",
              held_short="Happened")
     section = _sessions_section(s, [])

@@ -163,7 +163,7 @@ def _for_service(path: str, promised: frozenset[str],
 @lru_cache(maxsize=8)
 def _load(path: str) -> TrackerSpec:
     try:
-        raw = words.load(Path(path))
+        raw = words.load(Path(path).resolve())   # a relative path is from the working folder
     except words.WordsProblem as exc:
         raise TrackerSpecError(f"{path}: cannot read the tracker layout: {exc}") from exc
     try:
