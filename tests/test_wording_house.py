@@ -204,3 +204,53 @@ def test_the_drop_downs_say_what_tracker_toml_says():
     assert said & plain
     assert all(any(s.startswith(v.split("{")[0]) for v in shared["drop_downs"].values())
                for s in said)
+
+
+def _calls(py: Path, names: set[str]):
+    for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            fn = (node.func.attr if isinstance(node.func, ast.Attribute)
+                  else getattr(node.func, "id", None))
+            if fn in names:
+                yield node
+
+
+def _entry_of(node, data: dict, dotted: bool):
+    consts = [a.value for a in node.args
+              if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if dotted and consts:
+        table, _, key = consts[0].partition(".")
+    elif not dotted and len(consts) >= 2:
+        table, key = consts[:2]
+    else:
+        return None
+    text = data.get(table, {}).get(key) if isinstance(data.get(table), dict) else None
+    return (f"{table}.{key}", text) if isinstance(text, str) else None
+
+
+def test_the_callers_give_every_placeholder_their_entry_names():
+    """Each call that names its entry outright (validation's messages, the reader's reasons,
+    the allocation's problems) passes a value for every {name} in that entry, so no message
+    fails in front of a person for want of a value."""
+    houses = [  # (wording file, the helper that fills it, the helper's entry is "table.key")
+        ("validate/messages.toml", {"say"}, False, sorted((PIPELINE / "validate").glob("*.py"))),
+        ("reader/reasons.toml", {"say", "reason"}, True, sorted(PIPELINE.rglob("*.py"))),
+        ("allocation.toml", {"_say"}, False, [PIPELINE / "tracker" / "allocation.py"]),
+    ]
+    checked, missing = 0, []
+    for rel, names, dotted, files in houses:
+        data = words.load(rel)
+        for py in files:
+            for node in _calls(py, names):
+                found = _entry_of(node, data, dotted)
+                if found is None:
+                    continue
+                given = {k.arg for k in node.keywords}
+                if None in given:           # **values: checked where they are built
+                    continue
+                checked += 1
+                lacking = set(words.placeholders(found[1])) - given
+                if lacking:
+                    missing.append(f"{py.relative_to(paths.ROOT)}:{node.lineno} {rel} "
+                                   f"{found[0]} lacks {sorted(lacking)}")
+    assert checked > 80 and missing == []
