@@ -1,6 +1,6 @@
 """Save -> pack: seconds from a co-ordinator saving an allocation in the tracking workbook to
 the pack being made (its version recorded in the ledger), under the real watcher
-(pipeline.watcher.InboxWatcher.run in a thread) with the shipped settle time (1 s).
+(pipeline.intake.watcher.InboxWatcher.run in a thread) with the shipped settle time (1 s).
 
 One referral is received and allocated; then the allocation is changed and saved again and
 again (a new time each save), as a co-ordinator would, each after the previous pack.
@@ -45,8 +45,8 @@ def _type(path: Path, values: dict) -> None:
 
 def save_to_pack(work: Path, saves: int = 6) -> dict:
     from pipeline import clock
+    from pipeline.intake.watcher import InboxWatcher
     from pipeline.ledger import Ledger
-    from pipeline.watcher import InboxWatcher
 
     logging.getLogger("pipeline").setLevel(logging.WARNING)
     config, profile, ledger = working_folder(work)

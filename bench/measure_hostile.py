@@ -32,8 +32,8 @@ class _Watching:
     """InboxWatcher.run in a thread, timing how long each file holds it."""
 
     def __init__(self, config, profile):
-        from pipeline.process import process_file
-        from pipeline.watcher import InboxWatcher
+        from pipeline.intake.process import process_file
+        from pipeline.intake.watcher import InboxWatcher
         self.held: dict[str, float] = {}
 
         def timed(path, config, profile, ledger):

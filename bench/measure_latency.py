@@ -1,5 +1,5 @@
 """Latency from a form landing in the inbox to its acknowledgement .eml existing, under the
-real watcher (pipeline.watcher.InboxWatcher.run in a thread), with the shipped watch settings
+real watcher (pipeline.intake.watcher.InboxWatcher.run in a thread), with the shipped watch settings
 (settle 1 s, poll every 2 s).
 
 Files are dropped one at a time (a copy written straight into the inbox, as Outlook's "Save
@@ -41,7 +41,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def drop_to_ack(work: Path, mode: str, drops: int, seed: int = 3) -> dict:
     """Median and p95 seconds from drop to the first new .eml, in `mode` (events|polling)."""
-    from pipeline.watcher import InboxWatcher
+    from pipeline.intake.watcher import InboxWatcher
 
     logging.getLogger("pipeline").setLevel(logging.WARNING)
     config, profile, ledger = working_folder(work)

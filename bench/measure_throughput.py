@@ -42,7 +42,7 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
     import pipeline.tracker  # noqa: F401
     import pipeline.validate  # noqa: F401
     from pipeline.effects import run_effects
-    from pipeline.process import NotYet, process_file
+    from pipeline.intake.process import NotYet, process_file
 
     from bench.stages import stage_timer
 

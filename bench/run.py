@@ -207,14 +207,14 @@ RUNNERS = {"throughput": throughput, "latency": latency, "hostile": hostile, "tr
 
 NOTES = [
     "Notes:",
-    "- Throughput: every file goes through `pipeline.process.process_file` into a fresh "
+    "- Throughput: every file goes through `pipeline.intake.process.process_file` into a fresh "
     "working folder made by the `init` logic, then `pipeline.effects.run_effects` once (as "
     "`family-time process` does): mail to the .eml outbox, tracker written locally. Paperwork "
     "waits for a co-ordinator's allocation, so it is not part of the batch.",
     "- 'vs baseline' for throughput: the same batch with the tracker written the naive way "
     "(openpyxl load, append, save per item, at the per-referral cost measured at 1,000 rows "
     "in the same run) instead of one sync per batch.",
-    "- Latency: the real watcher (`pipeline.watcher.InboxWatcher.run`) in a thread with the "
+    "- Latency: the real watcher (`pipeline.intake.watcher.InboxWatcher.run`) in a thread with the "
     "shipped settings (settle 1 s, poll every 2 s); a .docx referral copied into the inbox; "
     "timed until its first .eml exists in the mail folder.",
     "- Tracker: a whole `pipeline.tracker.sync` of every item in a fresh process (worst case), "

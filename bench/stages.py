@@ -13,7 +13,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 import pipeline.effects as effects
-import pipeline.process as process
+import pipeline.intake.process as process
 import pipeline.validate as validate
 from pipeline.ledger import Ledger
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 from pipeline.errors import FamilyTimeError
 
@@ -41,6 +42,13 @@ def now() -> dt.datetime:
     real = dt.datetime.now()
     fixed = fixed_today()
     return real if fixed is None else dt.datetime.combine(fixed, real.time())
+
+
+def at(moment: float) -> dt.datetime:
+    """A moment counted on the machine's clock (seconds since the epoch: retries and waits,
+    which are real time passing) as people are shown it: the pipeline's now plus the real
+    time from now until then, so "next try" falls on the same day as every other stamp."""
+    return now() + dt.timedelta(seconds=moment - time.time())
 
 
 def notice() -> str | None:

@@ -41,17 +41,42 @@ def first_date_ahead(profile: Profile, today: dt.date, days: int = 7) -> dt.date
     return day
 
 
-def list_staff(config, profile: Profile, year: int) -> None:
+def list_staff(config, profile: Profile) -> None:
     """The co-ordinator puts the supervisor on the Staff sheet (so the drop-down offers them
-    and the pack email reaches them)."""
+    and the pack email is addressed to them)."""
     import openpyxl
 
     from pipeline.tracker.columns import load_spec
     from pipeline.tracker.sync import workbook_path
-    path = workbook_path(config, profile, year, load_spec())
+    path = workbook_path(config, profile, load_spec())
     book = openpyxl.load_workbook(path)
     book["Staff"].append([DEMO_SUPERVISOR, profile.supervisor_role, DEMO_SUPERVISOR_EMAIL, 30])
     book.save(path)
+
+
+def pack_mail_words(config, profile: Profile, ledger, pack: dict, folder: Path) -> str:
+    """What the demo says of the pack's email: emailed only when the mail server took it;
+    with no mail server (a new folder) only written to outbox/mail. The case timeline's
+    `pack_mailed` says how when it is there, else the outbox does (words:
+    pipeline/cases/acknowledgement.toml [demo])."""
+    from pipeline.cases import case_of
+    from pipeline.cases.acknowledgement import words
+    from pipeline.ledger.names import EventKind, MailHow
+    from pipeline.notify import MailOutbox
+    w = words("demo")
+    reference, version = pack["reference"], pack["version"]
+    how = None
+    for e in case_of(ledger, reference).of(EventKind.PACK_MAILED):
+        if e.detail.get("version") in (None, version) and e.detail.get("how"):
+            how = e.detail["how"]
+    if how is None:
+        outbox = MailOutbox(config, profile)
+        try:
+            how = outbox.how(f"{reference}:pack:{version}")    # pipeline/notify/pack.py's key
+        finally:
+            outbox.close()
+    said = {MailHow.SENT: "pack_sent", MailHow.WRITTEN: "pack_written"}.get(how, "pack_waiting")
+    return w[said].format(folder=folder)
 
 
 def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[str, object]:
@@ -68,7 +93,7 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
     typed = {"status": "Allocated", "supervisor": DEMO_SUPERVISOR,
              "venue": profile.venues[0].name, "room": "Room 1",
              "day": weekday_name(first_date), "time": DEMO_TIME, "first_date": first_date}
-    path = workbook_path(config, profile, item.received_at.year, spec)
+    path = workbook_path(config, profile, spec)
     book = openpyxl.load_workbook(path)
     ws = book[sheet.name]
     column = {cell.value: cell.column for cell in ws[1]}
@@ -123,7 +148,7 @@ def approve_proposals(config, profile: Profile, item: Item) -> int:
 
     spec = load_spec()
     names = headers(spec.sheet(SHEET), profile)
-    path = workbook_path(config, profile, item.received_at.year, spec)
+    path = workbook_path(config, profile, spec)
     book = openpyxl.load_workbook(path)
     ws = book[SHEET]
     column = {cell.value: cell.column for cell in ws[1]}

@@ -128,8 +128,8 @@ def _team_settings(profile_file: Path) -> list[Finding]:
 
 def _state_and_owners(config) -> list[Finding]:
     """The ledger's folder on a share (unsafe), and Word/Excel owner files left behind."""
-    from pipeline.owners import stale_owner_files
-    from pipeline.startup import state_on_network
+    from pipeline.intake.owners import stale_owner_files
+    from pipeline.server.startup import state_on_network
     out = []
     if (why := state_on_network(config)) is not None:
         out.append(Finding(FIX, why))

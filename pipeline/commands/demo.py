@@ -3,7 +3,9 @@
 1. The sample forms and emails go into the inbox and are processed as `watch --once` does.
 2. Acting as a co-ordinator, the demo lists the supervisor on the Staff sheet and allocates
    the first accepted referral in the tracker, with a first session a week ahead; the pack is
-   made and mailed to the supervisor and the social worker.
+   made and its email to the supervisor and the social worker is sent, or, with no mail server
+   set up (a new folder), only written to outbox/mail: the demo says which, never "emailed"
+   for a message that went nowhere.
 3. Weeks later (the pipeline's clock is moved on, FAMILY_TIME_TODAY), acting as the
    supervisor, it sends back two completed session records (the parent did not come): the
    missed-session rule suspends family time and the letters are made.
@@ -43,14 +45,14 @@ def _story(config, profile, ledger, watcher, item) -> None:
     import os
 
     from pipeline import clock
-    from pipeline.demo_roles import (allocate, first_date_ahead, list_staff,
+    from pipeline.demo_roles import (allocate, first_date_ahead, list_staff, pack_mail_words,
                                      send_back_missed_records)
     from pipeline.sessions.plan import planned_sessions
     from pipeline.tracker import allocations_by_reference
 
     today = clock.today()
     first = first_date_ahead(profile, today)
-    list_staff(config, profile, item.received_at.year)
+    list_staff(config, profile)
     typed = allocate(config, profile, item, first)
     print(f"\nActing as the co-ordinator: {item.reference} allocated in the tracker "
           f"({typed['day']}s {typed['time']} at {typed['venue']}, first session "
@@ -61,8 +63,7 @@ def _story(config, profile, ledger, watcher, item) -> None:
     if pack is None:
         print("  No pack was made: see the Paperwork cell of the row.")
         return
-    print(f"  Pack made and emailed to the supervisor and the social worker: "
-          f"{config.outbox_dir / item.reference}")
+    print(f"  {pack_mail_words(config, profile, ledger, pack, config.outbox_dir / item.reference)}")
     allocation = allocations_by_reference(config, profile)[item.reference]
     second = [s.date for s in planned_sessions(item, allocation.model_copy(
         update={"time": None}), profile, count=2)][-1]
@@ -92,7 +93,7 @@ def _story(config, profile, ledger, watcher, item) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.status import describe, gather
     from pipeline.commands.watch import open_working_folder
-    from pipeline.watcher import InboxWatcher
+    from pipeline.intake.watcher import InboxWatcher
     opened = open_working_folder(args.config)
     if opened is None:
         return 2

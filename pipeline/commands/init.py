@@ -113,13 +113,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _refuse_network(folder: Path) -> str | None:
     """Why not to create a working folder here (its ledger would be on a share), or None."""
-    from pipeline.startup import init_on_network
+    from pipeline.server.startup import init_on_network
     return init_on_network(folder)
 
 
 def _secure(config) -> None:
-    """On Windows, set the folders' ACLs (pipeline/access.py); say so if icacls refused."""
-    from pipeline.access import secure_working_folder
+    """On Windows, set the folders' ACLs (pipeline/server/access.py); say so if icacls refused."""
+    from pipeline.server.access import secure_working_folder
     for problem in secure_working_folder(config):
         print(f"Warning: {problem}. Set the folder's access by hand (see the README's "
               f"Windows section).", file=sys.stderr)

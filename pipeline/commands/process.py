@@ -34,7 +34,7 @@ def _line(path: Path, items) -> dict:
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
     from pipeline.effects import run_effects
-    from pipeline.process import NotYet, process_file
+    from pipeline.intake.process import NotYet, WaitingForWorkbook, process_file
 
     opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
     if opened is None:
@@ -55,6 +55,11 @@ def run(args: argparse.Namespace) -> int:
             else:
                 try:
                     results.append((path, process_file(path, config, profile, ledger), None))
+                except WaitingForWorkbook:
+                    results.append((path, None, "the tracking workbook cannot be read just now "
+                                                "(open, locked or damaged), so whether this "
+                                                "child's earlier referral was closed is not "
+                                                "known; try again when it can be read"))
                 except NotYet as exc:
                     results.append((path, None, "the file is open in another program or "
                                                 "locked; try again when it is closed"))

@@ -112,7 +112,7 @@ def describe(facts: dict, profile) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
-    from pipeline.process import normalise_reference
+    from pipeline.sessions.linking import normalise_reference
     opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
     if opened is None:
         return 2

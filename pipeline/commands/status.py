@@ -1,8 +1,11 @@
 """`family-time status`: where things stand, in words business support can act on.
 
-Counts by outcome, side effects still waiting and why, the oldest referral not yet
+Counts by outcome, side effects still waiting and why, the acknowledgements of accepted
+referrals by what became of them (sent, only written to outbox/mail, withheld, not done yet:
+from the case timeline, pipeline/cases/acknowledgement.py), the oldest referral not yet
 acknowledged, tracker rows waiting because the workbook is open, and files whose move out
-of the inbox is still owed.
+of the inbox is still owed. "Every referral has been acknowledged" only when every one was
+sent; with no mail server it says plainly that mail only goes to the outbox folder.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import argparse
 import datetime as dt
 import json
 
-from pipeline import outcomes
+from pipeline import clock, outcomes
 from pipeline.effects.contract import EffectName, Waiting
 
 HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
@@ -38,14 +41,15 @@ def gather(ledger, config=None, profile=None) -> dict:
         waiting.append({"effect": row["effect"], "count": row["n"],
                         "why": row["last_error"] or "Not tried yet.",
                         "kind": row["waiting"],
-                        "next_try": dt.datetime.fromtimestamp(row["next"]).strftime(
+                        "next_try": clock.at(row["next"]).strftime(   # the pipeline's day
                             "%d/%m/%Y %H:%M") if row["next"] else "now"})
     oldest = ledger.oldest_unacknowledged()
+    acks = _acknowledgements(ledger, config, profile)
     unmoved = ledger.unarchived()
     in_inbox = 0
     ignored: list[str] = []
     if config is not None:
-        from pipeline.intake import scan_config, walk_inbox
+        from pipeline.intake.inbox import scan_config, walk_inbox
         owed = {r.source_path for r in unmoved}
         found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
         in_inbox = sum(1 for p in found if str(p) not in owed)
@@ -71,10 +75,27 @@ def gather(ledger, config=None, profile=None) -> dict:
             "in_inbox": in_inbox,
             "ignored": ignored,
             "mail_not_sent": mail_pending,
+            "acknowledgements": acks,
+            "mail_server": None if profile is None else bool(profile.mail.smtp),
+            "mail_dir": None if config is None else str(config.mail_dir),
+            "profile": None if config is None else str(config.profile_reference()),
             "stale_owner_files": _stale_owners(config),
             "proposals": _proposal_lines(ledger, profile),
             "copies": _copies(ledger),
             "reminders": _reminders(ledger, config, profile)}
+
+
+def _acknowledgements(ledger, config, profile) -> dict[str, int]:
+    """Accepted referrals by the state of their latest acknowledgement (the case timeline);
+    a ledger from before the timeline is brought up to date first."""
+    from pipeline.cases import acknowledgement
+    if config is not None and profile is not None:
+        try:
+            acknowledgement.backfill(ledger, config, profile)
+        except Exception:            # a read must still answer: those count as not done yet
+            pass
+    return acknowledgement.counts(acknowledgement.acknowledgements(ledger, ledger.items(
+        outcome=acknowledgement.ACKNOWLEDGED_OUTCOME)).values())
 
 
 def referral_counts(ledger, recorded: dict[str, int]) -> tuple[dict[str, int], int]:
@@ -110,7 +131,7 @@ def _stale_owners(config) -> list[dict]:
     every tracker write until someone deletes it."""
     if config is None:
         return []
-    from pipeline.owners import stale_owner_files
+    from pipeline.intake.owners import stale_owner_files
     return [{"owner_file": str(owner), "document": doc.name}
             for owner, doc in stale_owner_files(config)]
 
@@ -152,18 +173,13 @@ def describe(facts: dict) -> list[str]:
             lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
                          f"{w['why']} (next try {w['next_try']})")
     elif not withheld:
-        lines.append("Nothing is waiting: every tracker row, email and pack is done.")
+        from pipeline.cases.acknowledgement import words
+        lines.append(words("status")["nothing_waiting_no_server" if facts.get("mail_server")
+                                     is False else "nothing_waiting"])
     if facts["workbook_open"]:
         lines.append(f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
                      "workbook is open. Close it in Excel and they will be written.")
-    oldest = facts["oldest_unacknowledged"]
-    if oldest:
-        when = dt.datetime.fromisoformat(oldest["received"])
-        lines.append(f"Oldest referral not yet acknowledged: "
-                     f"{oldest['reference'] or 'item ' + str(oldest['item'])} "
-                     f"(received {when:%d/%m/%Y %H:%M}).")
-    else:
-        lines.append("Every referral has been acknowledged.")
+    lines += _acknowledgement_lines(facts)
     if facts["moves_owed"]:
         lines.append(f"{facts['moves_owed']} file(s) are recorded but still in the inbox "
                      "(probably open in another program); they will be moved automatically.")
@@ -194,6 +210,30 @@ def describe(facts: dict) -> list[str]:
     return lines
 
 
+def _acknowledgement_lines(facts: dict) -> list[str]:
+    """What became of the acknowledgements; "every referral acknowledged" only when every
+    one was sent, and never without a mail server (then mail only reaches the folder)."""
+    from pipeline.cases.acknowledgement import words
+    w = words("status")
+    acks = facts.get("acknowledgements") or {}
+    lines = []
+    if any(acks.values()):
+        lines.append(w["counts"].format(**acks))
+    oldest = facts["oldest_unacknowledged"]
+    if oldest:
+        when = dt.datetime.fromisoformat(oldest["received"])
+        lines.append(w["oldest"].format(
+            reference=oldest["reference"] or f"item {oldest['item']}",
+            received=f"{when:%d/%m/%Y %H:%M}"))
+    elif facts.get("mail_server") is not False and acks.get("sent") and \
+            not any(n for state, n in acks.items() if state != "sent"):
+        lines.append(w["all_sent"])
+    if facts.get("mail_server") is False:
+        lines.append(w["no_server"].format(mail_dir=facts.get("mail_dir") or "outbox/mail",
+                                           profile=facts.get("profile") or ""))
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
     opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
@@ -201,7 +241,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, profile, ledger = opened
     facts = gather(ledger, config, profile)
-    from pipeline import clock
     if args.json:
         facts["today_set"] = clock.notice()
         print(json.dumps(facts, ensure_ascii=False))

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline import clock
 from pipeline.commands import folder
 
 HELP = "Check filled forms: complete, incomplete (and what to put right), old or unreadable."
@@ -104,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: no such file.", file=sys.stderr)
             all_complete = False
             continue
-        received = fixed_received or dt.datetime.fromtimestamp(path.stat().st_mtime)
+        # the file's time, never after the pipeline's now: the rule intake uses for received
+        received = fixed_received or min(clock.now(), dt.datetime.fromtimestamp(
+            path.stat().st_mtime)).replace(microsecond=0)
         extraction = extract.extract_file(path, profile)
         if extraction.is_email and extraction.attachments:
             pairs = validate_email(extraction, profile, received)

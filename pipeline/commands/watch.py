@@ -4,16 +4,16 @@ Watches the inbox (events, or polling on network shares), handles every file exa
 and runs the owed side effects. --once handles the backlog and exits (for a scheduled task).
 
 Before anything is touched: the state folder must be local, the outbox and tracker folders
-must exist, only one `watch` may run per working folder (pipeline/startup.py), and a long-
-running watch waits for an inbox share that is not mounted yet (--once refuses at once).
-Ctrl+C, Ctrl+Break or a service stop ends it within a second; the log also goes to a
-rotating UTF-8 file (--log-file, or [watch] log_file in family-time.toml).
+must exist (pipeline/server/startup.py), only one `watch` may run per working folder
+(pipeline/server/watch_lock.py), and a long-running watch waits for an inbox share that is
+not mounted yet (--once refuses at once). Ctrl+C, Ctrl+Break or a service stop ends it within
+a second (pipeline/server/service.py); the log also goes to a rotating UTF-8 file (--log-file,
+or [watch] log_file in family-time.toml; pipeline/server/logs.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 from pathlib import Path
@@ -46,7 +46,7 @@ def open_working_folder(config_path=None, create: bool = True, as_json: bool = F
         print(exc, file=sys.stderr)
         return None
     if not create:
-        from pipeline.startup import state_on_network
+        from pipeline.server.startup import state_on_network
         network = state_on_network(config)
         if network:
             print(f"Cannot start: {network}", file=sys.stderr)
@@ -79,8 +79,9 @@ def templates_ready() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.config import ConfigError, load_config
-    from pipeline.console import setup_logging
-    from pipeline.startup import StartupProblem, WatchLock, check
+    from pipeline.server.logs import setup_logging
+    from pipeline.server.startup import StartupProblem, check
+    from pipeline.server.watch_lock import WatchLock
     try:
         log_file = args.log_file or load_config(args.config).log_path
     except ConfigError as exc:
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _watch(args, config, profile, ledger) -> int:
-    from pipeline.watcher import InboxWatcher
+    from pipeline.intake.watcher import InboxWatcher
     watcher = InboxWatcher(config, profile, ledger)
     if args.once:
         n = watcher.run_once()
@@ -122,31 +123,10 @@ def _watch(args, config, profile, ledger) -> int:
             print(f"{len(watcher.left_for_next_run)} file(s) still being written were left in "
                   "the inbox for the next run.")
         return 0
+    from pipeline.server.service import serve, stop_on_signals
     stop = threading.Event()
-
-    def _stop(*_):
-        stop.set()
-    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
-        sig = getattr(signal, name, None)
-        if sig is not None:
-            try:
-                signal.signal(sig, _stop)
-            except (ValueError, OSError):
-                pass
+    stop_on_signals(stop)
     print(f"Watching {config.inbox_dir} ({watcher.mode} mode). Press Ctrl+C to stop.",
           file=sys.stderr)
     serve(watcher, stop)
     return 0
-
-
-def serve(watcher, stop: threading.Event, grace: float = 0.8) -> bool:
-    """Run the watcher until `stop` is set, then give it `grace` seconds to finish; True when
-    it finished. A file being read or an effect half-way is left to the ledger (the next start
-    picks it up), so a stop never waits for slow work: NSSM kills 1.5 s after Ctrl+C."""
-    worker = threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True)
-    worker.start()
-    while worker.is_alive() and not stop.wait(0.2):
-        pass
-    stop.set()
-    worker.join(timeout=grace)
-    return not worker.is_alive()

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.effects.contract import (Effect, EffectMemory, EffectName, EffectPass,
                                        EffectsReport)
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 
 if TYPE_CHECKING:
     from pipeline.ledger import Ledger

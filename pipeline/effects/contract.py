@@ -88,6 +88,8 @@ class EffectMemory:
     """Review reports: working folder -> when reviews were last looked for."""
     digest_sent: set[tuple[str, dt.date]] = field(default_factory=set)
     """The digest: (working folder, day) already sent."""
+    backfilled: set[tuple[str, str]] = field(default_factory=set)
+    """(what, working folder): events from before the timeline already written this process."""
 
     def saved_since(self, effect: str, folder: Any, stamps: tuple) -> bool:
         """Whether the workbook stamps differ from `effect`'s last look in `folder`."""

@@ -21,6 +21,8 @@ class DigestEffect(Effect):
         today = clock.today()
         key = (str(p.config.state_dir), today)
         at = lines_of._setting(p.profile, "digest_time", lines_of.DIGEST_TIME)
+        # The pipeline's clock: its day (today, above) and the real time of day, which is the
+        # pass's own (p.now is the moment the pass was made; a test gives it to pin the hour).
         now = dt.datetime.fromtimestamp(p.now).time() if p.now else dt.time(0)
         if key in p.memory.digest_sent or now < at \
                 or not ServiceCalendar(p.profile).is_working_day(today):

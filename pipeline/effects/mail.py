@@ -5,6 +5,12 @@ The outbox writes and sends each message once by its key, so a retry never doubl
 a message the mail server has not taken yet stays owed until it has. A message deliberately
 not sent (an automatic sender and no social worker to write to) is recorded as withheld, with
 the reason, never as done.
+
+The acknowledgement of an accepted referral is also written to the case's timeline, once, when
+its mail is done (how: sent, or only written to outbox/mail when no mail server is set up) or
+withheld (why), on the pipeline's today: the tracker, `status` and the demo say only that
+(pipeline/cases/acknowledgement.py). A message still waiting for the mail server is not
+acknowledged. Ledgers from before the event are brought up to date once per process.
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ from __future__ import annotations
 import logging
 
 import pipeline.notify as notify
+from pipeline import clock
+from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
-from pipeline.intake import log_fault
+from pipeline.ledger.names import MailHow
+from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.effects")
 
@@ -43,6 +52,18 @@ class _MailEffect(Effect):
 class MailEffect(_MailEffect):
     name = EffectName.MAIL
 
+    def due(self, p: EffectPass) -> Due:
+        """What is owed; first, once per process and working folder, the acknowledgements of
+        a ledger from before the timeline are written to it (a backfill)."""
+        folder = ("acknowledged", str(p.config.state_dir))
+        if folder not in p.memory.backfilled:
+            try:
+                acknowledgement.backfill(p.ledger, p.config, p.profile)
+                p.memory.backfilled.add(folder)
+            except Exception:                      # tried again by the next pass
+                log_fault(log, "effects: acknowledgements from before the timeline not written")
+        return super().due(p)
+
     def run(self, due: Due, p: EffectPass) -> None:
         outbox = notify.MailOutbox(p.config, p.profile)
         for e in due.owed:
@@ -63,9 +84,25 @@ class MailEffect(_MailEffect):
                 self.failed(p, e.item_id, exc)
                 continue
             if withheld:
+                self.acknowledged(p, item, MailHow.WITHHELD, why=withheld)
                 self.withheld(p, e.item_id, withheld)
                 continue
+            if delivered:
+                for m in messages:
+                    how = outbox.how(m.key)
+                    if how is not None:
+                        self.acknowledged(p, item, how, message=m.key)
             self.outcome(p, e.item_id, delivered)
+
+    @staticmethod
+    def acknowledged(p: EffectPass, item, how: MailHow, *, why: str | None = None,
+                     message: str | None = None) -> None:
+        """The case's timeline: an accepted referral's acknowledgement, sent, only written,
+        or withheld, today (written once: a retried pass adds nothing)."""
+        if item.outcome != acknowledgement.ACKNOWLEDGED_OUTCOME or not item.reference:
+            return
+        p.ledger.record_event(acknowledgement.acknowledged_event(
+            item.reference, item.id, how, clock.today(), why=why, message=message))
 
     def withheld(self, p: EffectPass, item_id: int, why: str) -> None:
         """Deliberately not sent: recorded as withheld with the reason, never as done."""

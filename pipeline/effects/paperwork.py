@@ -18,7 +18,7 @@ import pipeline.tracker.allocation as A
 from pipeline import clock
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.files import private_dir
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
 from pipeline.tracker.sync import read_staff

@@ -1,6 +1,11 @@
 """The review-report effect: the Looked After Child review report when a review comes near,
 made once per referral and review date, when the date is within the profile's review-report
 timescale (working days before the review), and mailed once people have let it go.
+
+When its mail is done, the case's timeline gets `review_report_sent` (how: sent, or only
+written to outbox/mail when no mail server is set up; who checked it), on the pipeline's today:
+the tracker's "Review report" cell says "sent to the IRO" only from that. Reports mailed before
+the event are brought up to date once per process (`backfill_sent`).
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import clock
+from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.validate.calendar import ServiceCalendar
 
@@ -57,6 +63,7 @@ class ReviewReportEffect(Effect):
         self.every = every
 
     def due(self, p: EffectPass) -> Due:
+        self.backfill_once(p)
         # reports made whose email has not gone yet: tried again every pass (with back-off)
         unsent = [Unsent(ref, day, path) for ref, day, path, _ in
                   p.ledger.reports_unsent(now=p.now)]
@@ -126,6 +133,8 @@ class ReviewReportEffect(Effect):
             log_fault(log, "effects: review report mail for %s failed", item.reference)
             why = str(exc)[:300] or type(exc).__name__
         before = p.ledger.report_mail(item.reference, review_date)
+        if why is None:
+            ReviewReportEffect.mailed(p, item.reference, review_date, checked_by)
         p.ledger.mark_report_mail(item.reference, review_date, why is None, why, now=p.now)
         if why is None:
             p.ledger.add_report_mailed(item.reference, review_date, path, checked_by)
@@ -135,6 +144,36 @@ class ReviewReportEffect(Effect):
             p.report.waiting[EffectName.LAC_REPORT] = (
                 f"the review report for {item.reference} is made but not sent: {why}")[:300]
         return why is None
+
+    @staticmethod
+    def mailed(p: EffectPass, reference: str, review_date: dt.date, checked_by: str) -> None:
+        """The case's timeline: the report's email sent to the IRO, or only written to
+        outbox/mail (no mail server), today; once per report."""
+        import pipeline.notify as notify
+        from pipeline.notify.review import report_key
+        key = report_key(reference, review_date)
+        outbox = notify.MailOutbox(p.config, p.profile)
+        try:
+            how = outbox.how(key)
+        finally:
+            outbox.close()
+        if how is None:          # not expected once delivered: then nothing is claimed
+            return
+        p.ledger.record_event(acknowledgement.report_sent_event(
+            reference, review_date, how, clock.today(), checked_by=" ".join(checked_by.split()),
+            message=key))
+
+    @staticmethod
+    def backfill_once(p: EffectPass) -> None:
+        """Once per process and working folder: the reports mailed before the timeline."""
+        folder = ("review_report_sent", str(p.config.state_dir))
+        if folder in p.memory.backfilled:
+            return
+        try:
+            backfill_sent(p)
+            p.memory.backfilled.add(folder)
+        except Exception:                      # tried again by the next pass
+            log_fault(log, "effects: review report emails from before the timeline not written")
 
     def make_due(self, p: EffectPass, today: dt.date) -> None:
         """Look now, whatever the hour (for a test or a command that names the day)."""
@@ -176,3 +215,38 @@ class ReviewReportEffect(Effect):
             p.report.count(self.name)
             self.send(p, plan.item, review.date, review.iro_email, Path(path),
                       review.checked_by)
+
+
+def backfill_sent(p: EffectPass) -> int:
+    """Reports mailed before the timeline: `review_report_sent` with what the outbox says
+    became of the email (sent, or only written) and the day it was marked mailed; the tracker
+    is owed again for their rows. A report the outbox does not know gets none."""
+    import pipeline.notify as notify
+    from pipeline.cases.acknowledgement import report_sent_key
+    from pipeline.notify.review import report_key
+    todo = [r for r in p.ledger.report_states() if r["sent_at"] and not p.ledger.has_event(
+        report_sent_key(r["reference"], dt.date.fromisoformat(r["review_date"])))]
+    if not todo:
+        return 0
+    outbox = notify.MailOutbox(p.config, p.profile)
+    events = []
+    try:
+        for r in todo:
+            review_date = dt.date.fromisoformat(r["review_date"])
+            key = report_key(r["reference"], review_date)
+            how = outbox.how(key)
+            if how is None:
+                continue
+            mailed = p.ledger.report_mailed(r["reference"], review_date) or {}
+            events.append(acknowledgement.report_sent_event(
+                r["reference"], review_date, how,
+                dt.datetime.fromisoformat(r["sent_at"]).date(),
+                checked_by=mailed.get("checked_by") or "", message=key))
+    finally:
+        outbox.close()
+    written = p.ledger.record_events(events)
+    for e in events:
+        item = _newest_accepted(p.ledger, e.reference)
+        if item is not None:
+            p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
+    return written

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pipeline import clock
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
-from pipeline.intake import log_fault
+from pipeline.server.logs import log_fault
 from pipeline.sessions import proposals as P
 from pipeline.sessions.actions import (follow_up, open_proposals, proposal_rows,
                                       referral_year, rule_due)

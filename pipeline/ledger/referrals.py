@@ -78,7 +78,7 @@ class _Referrals:
         moves still owed), so a move finished after a crash goes to the same place; a file
         from a sub-folder of the inbox keeps that sub-folder's name under its outcome folder.
         """
-        from pipeline.archive import choose_destination
+        from pipeline.ledger.archive_paths import choose_destination
         if not drafts:
             raise ValueError("a file needs at least one item")
         raw_name, original_name = original_name, shown(original_name)

@@ -5,9 +5,10 @@ the status does not).
 What it lists: session records overdue under the recording deadline; proposals waiting for a
 decision (the tracker's Decisions sheet); returned referrals not sent again
 after the profile's working days; due dates (contact, planning meeting, allocation, first
-session) today or tomorrow and not met (the service's own commitments), and a contact or
-planning meeting overdue with no date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS,
-once the team records that promise); reviews
+session) from today to the next working day and not met (the service's own commitments;
+worded in form_templates/digest.toml), and a contact or planning meeting overdue with no
+date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS, once the team records that
+promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
 weekly sessions. The effect that mails it once a working day is
 pipeline/effects/digest.py.
@@ -21,9 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline import clock, dates
+from pipeline import words as house
+from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.effects")
 
+WORDING = FORM_TEMPLATES / "digest.toml"   # the due-date lines' words
 DIGEST_TIME = dt.time(8, 0)          # when Oversight.digest_time is not set
 RESUBMISSION_CHASE_DAYS = 5          # when Oversight.resubmission_chase_working_days is not set
 REVIEW_AHEAD_DAYS = 21               # reviews this close with no report are listed
@@ -166,7 +170,7 @@ def _not_resubmitted(items, accepted: dict, profile, cal, today: dt.date) -> lis
 
 def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
                today: dt.date) -> list[Reminder]:
-    """Due dates today or tomorrow (the next working day), not met: the service's own
+    """Due dates from today to the next working day, not met: the service's own
     commitments, in its words; those a co-ordinator records (contact, planning meeting) also
     once overdue, for a while; and a first session allocated later than promised."""
     from pipeline.commitments import label
@@ -192,20 +196,36 @@ def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
             if key not in met or met[key] or closed:
                 continue
             if today <= day <= tomorrow:
-                when = "today" if day == today else "tomorrow"
-                out.append(Reminder("due", f"{ref}: {label(key, profile)} due {when} "
-                                           f"({dates.numeric_date(day)})"))
+                out.append(Reminder("due", _due_words(ref, label(key, profile), day, today)))
             elif key in recorded and day < today \
                     and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS:
-                out.append(Reminder("due", f"{ref}: {label(key, profile)} overdue: it was due "
-                                           f"{dates.numeric_date(day)} and no date is in the "
-                                           f"tracker's '{recorded[key]}'"))
+                out.append(Reminder("due", _words()["due"]["overdue"].format(
+                    ref=ref, what=label(key, profile), date=dates.numeric_date(day),
+                    column=recorded[key])))
         # a first session allocated later than promised: said until it has taken place
         late = (late_first_session(packs[ref]["allocation"], due.get("first_session"))
                 if ref in packs else None)
         if late and not met["first_session"]:
             out.append(Reminder("due", f"{ref}: {late}"))
     return out
+
+
+def _due_words(ref: str, what: str, day: dt.date, today: dt.date) -> str:
+    """"due today", "due tomorrow", or the day named when it is further off (a Friday's or a
+    Saturday's list looks to Monday: "due Monday 7 December", never "tomorrow")."""
+    words = _words()["due"]
+    if day == today:
+        form = words["today"]
+    elif day == today + dt.timedelta(days=1):
+        form = words["tomorrow"]
+    else:
+        form = words["on_day"]
+    return form.format(ref=ref, what=what, date=dates.numeric_date(day),
+                       weekday=dates.weekday_name(day), day=day.day, month=dates.month_name(day))
+
+
+def _words() -> dict:
+    return house.load(WORDING)
 
 
 def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bool]:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from pipeline import backoff
+from pipeline import clock as pipeline_clock
 from pipeline.config import Config
 from pipeline.dates import numeric_datetime
 from pipeline.errors import FamilyTimeError
@@ -55,7 +56,8 @@ CREATE TABLE IF NOT EXISTS mail (
 
 
 class PendingMail(BaseModel):
-    """One message still waiting for the mail server, for `status`."""
+    """One message still waiting for the mail server, for `status`: its next try is on the
+    pipeline's clock (MailOutbox.pending_report), like every other time `status` shows."""
     key: str
     file: str
     attempts: int
@@ -142,7 +144,7 @@ class MailOutbox:
                               "ORDER BY written_at").fetchall()
         return [PendingMail(key=r["key"], file=r["file"], attempts=r["attempts"],
                             written_at=r["written_at"], last_error=r["last_error"],
-                            next_attempt=dt.datetime.fromtimestamp(r["next_attempt"])
+                            next_attempt=self._on_clock(r["next_attempt"])
                             if r["next_attempt"] else None)
                 for r in rows]
 
@@ -282,7 +284,14 @@ class MailOutbox:
             return db.execute("SELECT * FROM mail WHERE key = ?", (key,)).fetchone()
 
     def _stamp(self) -> str:
-        return dt.datetime.fromtimestamp(self.clock()).astimezone().isoformat(timespec="seconds")
+        """written_at and sent_at: when it happened on the pipeline's clock, the day every
+        other stamp and the message's own Date header show (a demonstration's moved day)."""
+        return pipeline_clock.now().astimezone().isoformat(timespec="seconds")
+
+    def _on_clock(self, moment: float) -> dt.datetime:
+        """A retry time (on the machine's clock, which the waiting counts in) as people are
+        shown it: the pipeline's now plus the real seconds still to wait."""
+        return pipeline_clock.now() + dt.timedelta(seconds=moment - self.clock())
 
 
 def _close(conn: smtplib.SMTP, polite: bool = False) -> None:

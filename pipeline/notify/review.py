@@ -9,7 +9,10 @@ name left there from the last report, or a recommendation still blank, is not an
 nothing is sent). The file is mailed as
 saved. With no IRO email yet, or the mail server down, the same report waits and is tried
 again (`send_review_report`); the tracker's "Review report" cell, `status` and the digest say
-whether it went and why not (form_templates/reports/review_mail.toml)."""
+whether it went and why not (form_templates/reports/review_mail.toml). "sent to the IRO" is said
+only where the case's timeline has the report's mail as sent (the mail server took it); with no
+mail server it was only written to outbox/mail, and the cell says that
+(pipeline/cases/acknowledgement.py)."""
 
 from __future__ import annotations
 
@@ -27,13 +30,18 @@ from pipeline.notify.templates import templates_for
 from pipeline.profile import Profile
 
 
+def report_key(reference: str, review_date: dt.date) -> str:
+    """The outbox's key of the report's email: one per referral and review date."""
+    return f"{reference}:review_report:{review_date.isoformat()}"
+
+
 def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
                           report: Path, profile: Profile,
                           now: dt.datetime | None = None, written_by: str = "",
                           checked_by: str = "") -> OutgoingMessage:
     """The report for the review on `review_date`, mailed once (keyed by reference and date)."""
     kind = "review_report"
-    key = f"{referral.reference}:{kind}:{review_date.isoformat()}"
+    key = report_key(referral.reference, review_date)
     templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
     team, sender = our_addresses(profile)
     values = dict(referral.verdict.values) if referral.verdict else {}
@@ -150,19 +158,29 @@ def send_review_report(config, profile: Profile, referral: Item, review_date: dt
 
 def report_cells(ledger) -> dict[str, str]:
     """reference -> the tracker's "Review report" cell, for its latest report: made, and sent
-    to the IRO on a date, or not sent yet and why."""
+    to the IRO on a date (only when the case's timeline says the mail server took it), only
+    written to outbox/mail (no mail server), or not sent yet and why."""
+    from pipeline.cases.acknowledgement import reports_sent
     from pipeline.dates import numeric_date
+    from pipeline.ledger.names import MailHow
     w = _words()
+    mailed = reports_sent(ledger)
     out: dict[str, str] = {}
     for r in ledger.report_states():
         made = w["made"].format(made=numeric_date(dt.datetime.fromisoformat(r["made_at"])),
                                 review=numeric_date(dt.date.fromisoformat(r["review_date"])))
-        if r["sent_at"]:
-            out[r["reference"]] = w["sent"].format(
-                made_text=made, sent=numeric_date(dt.datetime.fromisoformat(r["sent_at"])))
-        else:
+        event = mailed.get((r["reference"], r["review_date"]))
+        if not r["sent_at"]:
             out[r["reference"]] = w["not_sent"].format(
                 made_text=made, why=r["last_error"] or "not tried yet")
+        elif event is not None and event.detail.get("how") == MailHow.SENT:
+            out[r["reference"]] = w["sent"].format(made_text=made, sent=numeric_date(event.on))
+        elif event is not None and event.detail.get("how") == MailHow.WRITTEN:
+            out[r["reference"]] = w["written"].format(made_text=made,
+                                                      written=numeric_date(event.on))
+        else:                       # mailed before the timeline, and the outbox cannot tell
+            out[r["reference"]] = w["unrecorded"].format(
+                made_text=made, written=numeric_date(dt.datetime.fromisoformat(r["sent_at"])))
     return out
 
 

@@ -53,7 +53,8 @@ def open_proposals(ledger: "Ledger") -> list:
 
 
 def referral_year(ledger: "Ledger", reference: str, fallback: dt.date) -> int:
-    """The year of the workbook a referral's rows (and its proposals') are in."""
+    """The year a referral was received. No longer where its rows are: there is one workbook
+    for every year (the rule effect still asks, for read_decisions, which does not use it)."""
     referral = ledger.item_by_reference(reference)
     return referral.received_at.year if referral else fallback.year
 
@@ -72,8 +73,7 @@ def proposal_rows(ledger: "Ledger", profile) -> list:
         a = sa.action
         referral = ledger.item_by_reference(a.reference)
         created = sa.created_at.date()
-        rows.append(ProposalRow(key=proposal_key(sa.id),
-                                year=referral_year(ledger, a.reference, created), values={
+        rows.append(ProposalRow(key=proposal_key(sa.id), values={
             "proposal": proposal_key(sa.id), "reference": a.reference, "what": P.what(a),
             "why": P.why(a, referral, profile), "who_decides": P.who_decides(referral, profile),
             "decide_by": P.decide_by(created, profile),

@@ -109,12 +109,11 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
     if venue is None:
         problems.append(_say("problems", "venue", text=a.venue))
     supervisor = a.supervisor
-    names = [p.get("name", "") for p in staff if p.get("name")]
-    if names:
-        listed = next((n for n in names if _same(n, a.supervisor)), None)
-        if listed is None:
-            problems.append(_say("problems", "supervisor", text=a.supervisor))
-        supervisor = listed or supervisor
+    problem = supervisor_problem(a.supervisor, staff)
+    if problem:
+        problems.append(problem)
+    else:
+        supervisor = next(p["name"] for p in staff if _same(p.get("name"), a.supervisor))
     if problems:
         return Checked(problems=problems)
     plain = Allocation(**{k: getattr(a, k) for k in Allocation.model_fields})
@@ -122,6 +121,21 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
         "status": "Allocated", "time": times_text(start, end), "venue": venue.name,
         "supervisor": supervisor, "day": " and ".join(days)})
     return Checked(allocation=plain)
+
+
+def supervisor_problem(name: str | None, staff: list[dict]) -> str | None:
+    """What stops the pack reaching the allocated supervisor, or None. The pack email finds
+    their address on the Staff sheet; without it the pack would go to the social worker alone,
+    and nobody would know the supervisor never had it. So the pack waits and the Paperwork
+    cell says what to add (an empty Staff sheet too: nobody can be found on it)."""
+    from pipeline.notify.addresses import clean_address
+    names = [p.get("name", "") for p in staff if p.get("name")]
+    listed = next((p for p in staff if p.get("name") and _same(p.get("name"), name)), None)
+    if listed is None:
+        return _say("problems", "supervisor" if names else "no_supervisor", text=name)
+    if not clean_address(listed.get("email")):
+        return _say("problems", "supervisor_email", text=listed["name"])
+    return None
 
 
 def snapshot(a: Allocation) -> dict[str, str]:

@@ -1,5 +1,9 @@
-"""What the sync, the Decisions sheet and the sheet readers share about the workbooks: where
-each year's workbook is, the Decisions sheet's name, and what a write reports.
+"""What the sync, the Decisions sheet and the sheet readers share about the workbook: where
+the one workbook for every year is, the Decisions sheet's name, and what a write reports.
+
+One workbook, not one per year: a referral received in December has its sessions, proposals
+and pack in January, and its rows must never be split between two files (a new year's file
+also started with an empty Staff sheet, so no supervisor could be found for a pack).
 
 Kept below all three so that none of them imports another to reach these (sync.py once
 imported decisions.py for the sheet's name while decisions.py imported sync.py to write).
@@ -13,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from pipeline.profile import Profile
-from pipeline.tracker.columns import TrackerSpec, load_spec, workbook_name
+from pipeline.tracker.columns import TrackerSpec, load_spec, workbook_name, year_of_workbook
 
 DECISIONS_SHEET = "Decisions"      # one row per proposal (decisions.py); `tracker check` reads it
 
@@ -30,8 +34,38 @@ class SyncReport(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
-def workbook_path(config: Any, profile: Profile, year: int, spec: TrackerSpec | None = None) -> Path:
-    return config.tracker_dir / workbook_name(spec or load_spec(profile=profile), profile, year)
+def workbook_path(config: Any, profile: Profile, spec: TrackerSpec | None = None) -> Path:
+    """The one workbook the pipeline writes, for every year: 'Family Time referrals -
+    <Service>.xlsx' when it exists or nothing else does; in a folder an earlier version set up
+    (one workbook per year), the latest year's, which people already keep open all day and
+    whose Staff sheet they filled in. The name is never changed by the pipeline."""
+    spec = spec or load_spec(profile=profile)
+    one = config.tracker_dir / workbook_name(spec, profile)
+    if one.exists():
+        return one
+    earlier = year_workbooks(config, profile, spec)
+    return earlier[-1] if earlier else one
+
+
+def year_workbooks(config: Any, profile: Profile, spec: TrackerSpec | None = None) -> list[Path]:
+    """The workbooks an earlier version made, one per year ('... 2026 - <Service>.xlsx'),
+    oldest first."""
+    spec = spec or load_spec(profile=profile)
+    folder = config.tracker_dir
+    if not folder.is_dir():
+        return []
+    found = [(year, p) for p in folder.glob("*.xlsx")
+             if (year := year_of_workbook(spec, profile, p.name)) is not None]
+    return [p for _, p in sorted(found)]
+
+
+def read_workbooks(config: Any, profile: Profile, spec: TrackerSpec | None = None) -> list[Path]:
+    """Where what people typed is read from, the one workbook last (it wins): an earlier
+    year's workbook is still read, so a row typed there before the one workbook was in use
+    (an allocation, a decision) is not lost. Only the one workbook is written."""
+    spec = spec or load_spec(profile=profile)
+    one = workbook_path(config, profile, spec)
+    return [p for p in year_workbooks(config, profile, spec) if p != one] + [one]
 
 
 def sync_message(report: SyncReport) -> str:

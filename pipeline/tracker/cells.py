@@ -18,18 +18,22 @@ if TYPE_CHECKING:
 
 
 def acknowledged(ledger: "Ledger", items) -> dict:
-    """reference -> the date its acknowledgement went, or "Not sent: <why>" when it was
-    withheld (for the tracker's column: it never shows a date for a message not sent)."""
-    sent = ledger.done_effects(EffectName.MAIL)
-    withheld = ledger.withheld_effects(EffectName.MAIL)
+    """reference -> the "Acknowledgement sent" cell of its latest accepted submission, from the
+    case's timeline: the date only when the mail server took it; when it was only written to
+    outbox/mail (no mail server), or withheld, words saying so (tracker.toml [words]); blank
+    while it waits for the mail server. Never a date for a message that went nowhere."""
+    from pipeline.cases.acknowledgement import acknowledgements
+    from pipeline.ledger.names import MailHow
+    from pipeline.tracker.columns import load_spec
+    words = load_spec().words
     out: dict = {}
-    for item in items:
-        if not item.reference or item.outcome != "accepted":
-            continue
-        if sent.get(item.id):
-            out[item.reference] = dt.datetime.fromisoformat(sent[item.id]).date()
-        elif item.id in withheld:
-            out[item.reference] = withheld[item.id]
+    for ref, ack in acknowledgements(ledger, items).items():
+        if ack.state == MailHow.SENT:
+            out[ref] = ack.on
+        elif ack.state == MailHow.WRITTEN:
+            out[ref] = words["acknowledgement_written"].format(date=numeric_date(ack.on))
+        elif ack.state == MailHow.WITHHELD:
+            out[ref] = words["acknowledgement_withheld"].format(why=ack.why)
     return out
 
 

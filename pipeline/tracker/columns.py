@@ -6,6 +6,7 @@ sheet without touching code; this module only checks the file and fills in profi
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -100,6 +101,7 @@ class SheetSpec(_Strict):
 
 class TrackerSpec(_Strict):
     file_name: str
+    year_file_name: str = ""       # the name an earlier version gave each year's workbook
     backups: int = 10
     date_format: str = "dd/mm/yyyy"
     header_fill_pipeline: str = "1F4E78"
@@ -197,7 +199,23 @@ def _load(path: str) -> TrackerSpec:
     return spec
 
 
-def workbook_name(spec: TrackerSpec, profile: Profile, year: int) -> str:
-    """The file name of one year's workbook, e.g. 'Family Time referrals 2026 - Northamptonshire.xlsx'."""
-    service = profile.id.replace("-", " ").replace("_", " ").title()
-    return spec.file_name.format(year=year, service=service)
+def _service(profile: Profile) -> str:
+    return profile.id.replace("-", " ").replace("_", " ").title()
+
+
+def workbook_name(spec: TrackerSpec, profile: Profile) -> str:
+    """The file name of the one workbook for every year, e.g. 'Family Time referrals -
+    Northamptonshire.xlsx'."""
+    return spec.file_name.format(service=_service(profile))
+
+
+def year_of_workbook(spec: TrackerSpec, profile: Profile, name: str) -> int | None:
+    """The year in a workbook name an earlier version gave ('Family Time referrals 2026 -
+    Northamptonshire.xlsx' -> 2026), or None for any other name."""
+    if not spec.year_file_name:
+        return None
+    before, _, after = spec.year_file_name.partition("{year}")
+    pattern = (re.escape(before.format(service=_service(profile))) + r"(\d{4})"
+               + re.escape(after.format(service=_service(profile))))
+    found = re.fullmatch(pattern, name, flags=re.IGNORECASE)
+    return int(found.group(1)) if found else None

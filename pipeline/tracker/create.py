@@ -1,7 +1,8 @@
 """A new, empty tracking workbook with the features people expect of an Excel tracker.
 
-Made once a year with openpyxl (styles, frozen header, filter, drop-downs, highlighting);
-every later write edits the XML directly (workbook.py), which keeps all of this intact.
+Made once, when the folder has no workbook, with openpyxl (styles, frozen header, filter,
+drop-downs, highlighting); every later write edits the XML directly (workbook.py), which keeps
+all of this intact.
 """
 
 from __future__ import annotations

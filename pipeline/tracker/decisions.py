@@ -36,7 +36,6 @@ def proposal_key(action_id: int) -> str:
 class ProposalRow:
     """One row's pipeline cells (column key -> value); quacks like tracker.rows.RowSource."""
     key: str
-    year: int
     values: dict[str, Any]
 
     @property
@@ -60,14 +59,12 @@ class Decision:
 
 
 def write_proposals(rows: Iterable[ProposalRow], config: Any, profile: Profile) -> SyncReport:
-    """Append or correct the proposals' rows, one write per workbook (nothing while open)."""
+    """Append or correct the proposals' rows in the one workbook (nothing while it is open)."""
     spec = load_spec()
     report = SyncReport()
-    by_year: dict[int, dict[str, ProposalRow]] = {}
-    for r in rows:
-        by_year.setdefault(r.year, {})[r.key] = r
-    for year, sheet_rows in sorted(by_year.items()):
-        sync_one(workbook_path(config, profile, year, spec), spec, profile,
+    sheet_rows = {r.key: r for r in rows}
+    if sheet_rows:
+        sync_one(workbook_path(config, profile, spec), spec, profile,
                  {SHEET: sheet_rows}, report, False, config)
     report.message = sync_message(report)
     return report
@@ -78,8 +75,10 @@ def _choice(value: Any, choices: list[str]) -> str | None:
     return next((c for c in choices if c.casefold() == text.casefold()), None)
 
 
-def read_decisions(config: Any, profile: Profile, years: Iterable[int]) -> dict[str, Decision]:
-    """Proposal key -> what a person wrote; a workbook that cannot be read is skipped."""
+def read_decisions(config: Any, profile: Profile, years: Iterable[int] = ()) -> dict[str, Decision]:
+    """Proposal key -> what a person wrote; a workbook that cannot be read is skipped.
+    `years` is not used (there is one workbook for every year): the rule effect still
+    passes it."""
     spec = load_spec()
     sheet = spec.sheet(SHEET)
     choices = sheet.column("decision").choices
@@ -87,5 +86,5 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int]) -> dict[
                           decided_by=cell_text(v.get("decided_by")),
                           decided_on=parse_date(v.get("decided_on")),
                           meeting_on=parse_date(v.get("meeting_on")))
-            for key, v in typed_rows(config, profile, spec, sheet, years, set(PERSON),
+            for key, v in typed_rows(config, profile, spec, sheet, set(PERSON),
                                      "decisions").items()}

@@ -100,12 +100,11 @@ def checks_anything(profile) -> bool:
     return bool(promised_met(profile)) or checks_reviews(profile)
 
 
-def read_met(config, profile, years=None, also: tuple[str, ...] = ()
+def read_met(config, profile, also: tuple[str, ...] = ()
              ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """(reference -> {promise: the cell's value}, promise -> header) from the workbooks of
-    this year and last (a workbook that cannot be read is skipped). `also`: other columns of
-    the row read at the same time, by column key (e.g. "next_review")."""
-    from pipeline import clock
+    """(reference -> {promise: the cell's value}, promise -> header) from the workbook (one
+    that cannot be read is skipped). `also`: other columns of the row read at the same time,
+    by column key (e.g. "next_review")."""
     from pipeline.tracker.create import headers
     from pipeline.tracker.typed_rows import typed_rows
     sheet = _sheet(profile)
@@ -115,11 +114,8 @@ def read_met(config, profile, years=None, also: tuple[str, ...] = ()
     if not columns and not also:
         return {}, {}
     spec = load_spec(profile=profile)
-    if years is None:
-        this = clock.today().year
-        years = [this - 1, this]
     hdrs = headers(sheet, profile)
-    rows = typed_rows(config, profile, spec, sheet, years, set(columns) | set(also),
+    rows = typed_rows(config, profile, spec, sheet, set(columns) | set(also),
                       "commitments kept")
     names = {**columns, **{k: k for k in also}}
     typed = {ref: {names[k]: v for k, v in values.items() if k in names}

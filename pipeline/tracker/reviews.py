@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import clock
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import parse_date
 from pipeline.tracker.typed_rows import cell_text, typed_rows
@@ -31,18 +30,15 @@ class Review:
     checked_by: str = ""              # who checked the report (blank: it is not sent)
 
 
-def tracker_reviews(config, profile, years=None) -> dict[str, dict[str, Any]]:
+def tracker_reviews(config, profile) -> dict[str, dict[str, Any]]:
     """reference -> {"next_review", "iro_name", "iro_email"} typed in the tracker ({} when the
     workbook cannot be read)."""
     spec = load_spec()
     sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
     if sheet is None or not COLUMNS <= {c.key for c in sheet.columns}:
         return {}
-    if years is None:
-        this = clock.today().year
-        years = [this - 1, this]
     out: dict[str, dict[str, Any]] = {}
-    for ref, values in typed_rows(config, profile, spec, sheet, years, COLUMNS,
+    for ref, values in typed_rows(config, profile, spec, sheet, COLUMNS,
                                   "reviews").items():
         day = values.get("next_review")
         out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),

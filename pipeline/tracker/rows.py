@@ -227,10 +227,6 @@ def row_key(item: Item, sheet: SheetSpec, spec: TrackerSpec) -> str:
     return fallback
 
 
-def item_year(item: Item) -> int:
-    return item.received_at.year
-
-
 class RowSource:
     """What one row is made from; the values themselves are worked out only when needed.
 
@@ -266,11 +262,11 @@ class RowSource:
 
 
 def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None,
-                layout: str = "") -> dict[int, dict[str, dict[str, RowSource]]]:
-    """year -> sheet name -> row key -> what that row is made from.
+                layout: str = "") -> dict[str, dict[str, RowSource]]:
+    """sheet name -> row key -> what that row is made from, for the one workbook.
 
-    A referral lives in the workbook of the year its first submission arrived, so its
-    re-submissions update the same row even across a new year.
+    A referral's rows are all in the one workbook, so its re-submissions, sessions and
+    proposals update the same file across a new year.
     """
     extras = extras or {}
     items = sorted(items, key=_order)
@@ -278,7 +274,7 @@ def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None 
     for item in items:
         if item.reference:
             groups[item.reference].append(item)
-    out: dict[int, dict[str, dict[str, RowSource]]] = {}
+    out: dict[str, dict[str, RowSource]] = {}
     for sheet in spec.enabled_sheets:
         latest: dict[str, Item] = {}
         for item in items:
@@ -286,14 +282,13 @@ def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None 
                 latest[row_key(item, sheet, spec)] = item       # later items win
         for key, item in latest.items():
             group = groups[item.reference] if item.reference else [item]
-            year = item_year(group[0])
-            out.setdefault(year, {}).setdefault(sheet.name, {})[key] = RowSource(
+            out.setdefault(sheet.name, {})[key] = RowSource(
                 key, item, group, sheet, spec, extras, layout)
     return out
 
 
 def desired_rows(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None,
-                 ) -> dict[int, dict[str, dict[str, Row]]]:
-    """year -> sheet name -> row key -> the pipeline values that row must hold."""
-    return {year: {name: {k: src.row for k, src in rows.items()} for name, rows in sheets.items()}
-            for year, sheets in row_sources(items, spec, extras).items()}
+                 ) -> dict[str, dict[str, Row]]:
+    """sheet name -> row key -> the pipeline values that row must hold."""
+    return {name: {k: src.row for k, src in rows.items()}
+            for name, rows in row_sources(items, spec, extras).items()}

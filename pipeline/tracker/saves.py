@@ -8,16 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline import clock
 from pipeline.files import file_stamp
 
 
 def workbook_stamps(config: Any, profile: Any) -> tuple:
-    """The stamps (files.file_stamp) of last year's and this year's workbooks: where rows
-    being allocated and kept up to date live."""
-    from pipeline.tracker import workbook_path
-    this = clock.today().year
-    return tuple(file_stamp(workbook_path(config, profile, y)) for y in (this - 1, this))
+    """The stamps (files.file_stamp) of the workbooks people type in: the one workbook, and
+    any earlier year's workbook still read (books.read_workbooks)."""
+    from pipeline.tracker.books import read_workbooks
+    return tuple(file_stamp(path) for path in read_workbooks(config, profile))
 
 
 def every_workbook_stamps(folder: Path) -> tuple:

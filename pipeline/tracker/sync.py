@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from pipeline import clock
 from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
@@ -26,7 +25,7 @@ from pipeline.profile import Profile
 from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
-from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, workbook_name
+from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
@@ -39,7 +38,7 @@ BACKUP_DIR = "backups"
 RETRIES = 3
 # path -> [file stamp, digest of its rows' signatures] after the last write or check, also
 # kept in <state>/tracker-sync.json: a workbook nobody has touched since, for a ledger that
-# has not changed (last year's, most of the time), is then not even opened.
+# has not changed, is then not even opened.
 _written: dict[str, list] = {}
 MEMORY_FILE = "tracker-sync.json"
 
@@ -231,6 +230,8 @@ def _compare_row(pkg: Package, sp: SheetPart, hit: tuple, src: RowSource, cols: 
 
 def _backup(path: Path, data: bytes, keep: int) -> Path:
     folder = private_dir(path.parent / BACKUP_DIR)
+    # The machine's clock, not the pipeline's: the names order the backups, and pruning keeps
+    # the last ones by name, so a demonstration's moved day must not make a new one "oldest".
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     return write_private(folder / f"{path.stem} {stamp}{path.suffix}", data)
 
@@ -402,15 +403,13 @@ def sync(items: Iterable[Item], config: Any, profile: Profile,
 def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
         spec = load_spec(profile=profile)
-        rows_by_year = row_sources(list(items), spec, extras, _layout(spec, profile))
+        sheets = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:      # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
         report.problems.append(f"The tracker could not be updated: {exc}")
         report.message = report.problems[-1]
         return report
-    for year in sorted(rows_by_year):
-        sync_one(workbook_path(config, profile, year, spec), spec, profile, rows_by_year[year],
-                 report, full, config)
+    sync_one(workbook_path(config, profile, spec), spec, profile, sheets, report, full, config)
     report.message = sync_message(report)
     return report
 
@@ -423,43 +422,24 @@ def check(items: Iterable[Item], config: Any, profile: Profile,
     (`sessions.effect.proposal_rows`): without them every proposal's row would look like one
     the ledger does not have, while sync (which writes them) finds nothing to do."""
     spec = load_spec(profile=profile)
-    rows_by_year = row_sources(list(items), spec, None, _layout(spec, profile))
+    sheets = row_sources(list(items), spec, None, _layout(spec, profile))
     for row in proposals:
-        rows_by_year.setdefault(row.year, {}).setdefault(DECISIONS_SHEET, {})[row.key] = row
-    out: list[Difference] = []
-    years = set(rows_by_year) | set(_existing_years(config, profile, spec))
-    for year in sorted(years):
-        path = workbook_path(config, profile, year, spec)
-        sheets = rows_by_year.get(year, {})
-        if not path.exists():
-            out += [Difference("missing", path.name, s, k) for s, rows in sheets.items() for k in rows]
-            continue
-        out += _reconcile(path, spec, profile, sheets, edit=False, full=True,
-                          all_sheets=True).differences
-    return out
+        sheets.setdefault(DECISIONS_SHEET, {})[row.key] = row
+    path = workbook_path(config, profile, spec)
+    if not path.exists():
+        return [Difference("missing", path.name, s, k) for s, rows in sheets.items() for k in rows]
+    return _reconcile(path, spec, profile, sheets, edit=False, full=True,
+                      all_sheets=True).differences
 
 
-def _existing_years(config: Any, profile: Profile, spec: TrackerSpec) -> list[int]:
-    folder = config.tracker_dir
-    if not folder.exists():
-        return []
-    years = []
-    for p in folder.glob("*.xlsx"):
-        for year in range(2000, 2101):
-            if p.name == workbook_name(spec, profile, year):
-                years.append(year)
-                break
-    return years
-
-
-def read_staff(config: Any, profile: Profile, year: int | None = None) -> list[dict[str, str]]:
-    """The people co-ordinators list on the Staff sheet (name, role, email, hours), from this
-    year's workbook; [] when there is no such sheet or nobody is on it."""
+def read_staff(config: Any, profile: Profile) -> list[dict[str, str]]:
+    """The people co-ordinators list on the Staff sheet (name, role, email, hours), from the
+    one workbook; [] when there is no such sheet or nobody is on it."""
     spec = load_spec()
     sheet = next((s for s in spec.enabled_sheets if s.kept_by_people), None)
     if sheet is None:
         return []
-    path = workbook_path(config, profile, year or clock.today().year, spec)
+    path = workbook_path(config, profile, spec)
     if not path.exists():
         return []
     try:
@@ -475,8 +455,8 @@ def read_staff(config: Any, profile: Profile, year: int | None = None) -> list[d
     return out
 
 
-def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None = None) -> list[Allocation]:
-    """Rows where a co-ordinator has typed something: this year's and last year's workbooks.
+def read_allocations(config: Any, profile: Profile) -> list[Allocation]:
+    """Rows where a co-ordinator has typed something (books.read_workbooks).
 
     Reading is allowed while the workbook is open. A workbook that cannot be read is
     logged and skipped, so paperwork for other rows still goes out.
@@ -485,13 +465,10 @@ def read_allocations(config: Any, profile: Profile, years: Iterable[int] | None 
     sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
     if sheet is None:
         return []
-    if years is None:
-        this = clock.today().year
-        years = [this - 1, this]
     person = {c.key for c in sheet.columns if not c.pipeline}
     choices = {c.key: c.choices for c in sheet.columns if c.choices}
     found: dict[str, Allocation] = {}
-    for ref, values in typed_rows(config, profile, spec, sheet, years, person,
+    for ref, values in typed_rows(config, profile, spec, sheet, person,
                                   "allocations").items():
         fields: dict[str, Any] = {}
         for key in person & set(Allocation.model_fields):

@@ -1,18 +1,19 @@
-"""What people typed on one sheet, read from each year's workbook: the one reader behind
+"""What people typed on one sheet, read from the workbook: the one reader behind
 allocations, decisions and reviews.
 
-Reading is allowed while a workbook is open in Excel. A workbook that cannot be read is logged
-and skipped, so the rows of other years still count; a later year's row wins.
+Reading is allowed while a workbook is open in Excel. Where an earlier version left one
+workbook per year, those are read first and the one workbook last: its row wins once anything
+is typed in it. A workbook that cannot be read is logged and skipped, so the others still count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline.dates import numeric_date
-from pipeline.tracker.books import workbook_path
+from pipeline.tracker.books import read_workbooks
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.create import headers
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
@@ -20,13 +21,14 @@ from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 log = logging.getLogger("pipeline.tracker")
 
 
-def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, years: Iterable[int],
+def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec,
                keys: set[str], what: str) -> dict[str, dict[str, Any]]:
-    """Row key -> {column key: value} for `keys`, over the workbooks of `years` (oldest first)."""
+    """Row key -> {column key: value} for `keys`. A row the pipeline added to the one workbook
+    for a referral of an earlier year's workbook is empty until someone types in it: the row
+    typed in the earlier workbook counts until then."""
     hdrs = headers(sheet, profile)
     out: dict[str, dict[str, Any]] = {}
-    for year in sorted(set(years)):
-        path = workbook_path(config, profile, year, spec)
+    for path in read_workbooks(config, profile, spec):
         if not path.exists():
             continue
         try:
@@ -34,7 +36,9 @@ def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, years:
         except (WorkbookError, OSError) as exc:
             log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
             continue
-        out.update(read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}))
+        for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
+            if key not in out or any(cell_text(v) for k, v in values.items() if k != sheet.key):
+                out[key] = values
     return out
 
 

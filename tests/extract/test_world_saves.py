@@ -11,7 +11,7 @@ import pytest
 from pipeline.effects import run_effects
 from pipeline.extract import extract_all, extract_file
 from pipeline.extract.identify import identify
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.hostile_kit import mail_body, mails_by_item
 from tests.helpers.paths import FIXTURES
 from tests.helpers.mailbox import referral_mail

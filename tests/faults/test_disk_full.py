@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import errno
 
-from pipeline import archive
+from pipeline.intake import archive
 from pipeline.effects import run_effects
-from pipeline.process import NotYet, process_file, recover
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.process import NotYet, process_file, recover
+from pipeline.intake.watcher import InboxWatcher
 from tests.helpers.faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 from tests.helpers.mailbox import referral_mail
 

@@ -13,8 +13,8 @@ import pytest
 
 from pipeline.effects import run_effects
 from pipeline.ledger import Ledger
-from pipeline.process import NotYet, process_file
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.process import NotYet, process_file
+from pipeline.intake.watcher import InboxWatcher
 from tests.helpers.faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 
 LOCKER = r"""

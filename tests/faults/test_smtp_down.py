@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 
 import pipeline.notify as notify
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.faults_kit import (assert_nothing_lost_nothing_doubled, drop_mixed,
                                       drop_referrals, recount)
 from tests.helpers.notify_kit import Handler as SmtpHandler, free_port, with_smtp

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.faults_kit import (assert_nothing_lost_nothing_doubled, drop_mixed,
                                       drop_referrals, recount)
 

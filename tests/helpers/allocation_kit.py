@@ -32,7 +32,7 @@ class Desk:
 
     def receive(self, src: Path = FORM, name: str | None = None,
                 arrived: dt.datetime = dt.datetime(2026, 11, 2, 9, 0)):
-        from pipeline.process import process_file
+        from pipeline.intake.process import process_file
         dest = self.config.inbox_dir / (name or src.name)
         shutil.copyfile(src, dest)
         os.utime(dest, (arrived.timestamp(), arrived.timestamp()))
@@ -66,13 +66,21 @@ class Desk:
                 cell.number_format = "dd/mm/yyyy"
         wb.save(self.workbook)
 
+    def staff(self) -> list[str]:
+        ws = openpyxl.load_workbook(self.workbook)["Staff"]
+        return [r[0] for r in ws.iter_rows(min_row=2, values_only=True) if r and r[0]]
+
     def add_staff(self, name: str = SUPERVISOR, email_address: str = SUPERVISOR_EMAIL) -> None:
         wb = openpyxl.load_workbook(self.workbook)
         ws = wb["Staff"]
         ws.append([name, "Family Time Supervisor", email_address, 30])
         wb.save(self.workbook)
 
-    def allocate(self, reference: str, **changes) -> None:
+    def allocate(self, reference: str, staff: bool = True, **changes) -> None:
+        """Type an allocation; with `staff`, the usual supervisor is first put on an empty
+        Staff sheet, as a co-ordinator does before the drop-down offers them."""
+        if staff and not self.staff():
+            self.add_staff()
         typed = {"Status": "Allocated", "Allocated Family Time Supervisor": SUPERVISOR,
                  "Venue": self.profile.venues[0].name, "Day": "Tuesday", "Time": "10:00-11:30",
                  "First session": dt.date(2026, 12, 8)}

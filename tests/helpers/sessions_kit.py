@@ -37,7 +37,7 @@ class Session:
 
     def process(self, src: Path, arrived: dt.datetime, name: str | None = None):
         from pipeline.effects import run_effects
-        from pipeline.process import process_file
+        from pipeline.intake.process import process_file
         items = process_file(self.drop(src, arrived, name), self.config, self.profile,
                              self.ledger)
         report = run_effects(self.ledger, self.config, self.profile)
@@ -74,6 +74,11 @@ class Session:
                               ("Venue", self.profile.venues[0].name), ("Day", day),
                               ("Time", "16:00-17:30"), ("First session", first)):
             ws.cell(row, head[header]).value = value
+        staff = wb["Staff"]                 # the supervisor is listed, so the pack reaches them
+        if not any(r[0] == "Dee Example-Supervisor"
+                   for r in staff.iter_rows(min_row=2, values_only=True)):
+            staff.append(["Dee Example-Supervisor", self.profile.supervisor_role,
+                          "dee.supervisor@nct.example.org", 30])
         wb.save(self.workbook)
 
     def mail(self) -> list[Path]:

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.effects import run_effects
-from pipeline.intake import inbox_files, is_ignored
-from pipeline.process import process_file
+from pipeline.intake.inbox import inbox_files, is_ignored
+from pipeline.intake.process import process_file
 from tests.fixtures import make_hostile
 from tests.helpers.hostile_kit import ACTION, CONTROL, assert_plain, mail_body, mails_by_item
 from tests.helpers.mailbox import referral_mail

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.fixtures import make_hostile
 from tests.helpers.hostile_kit import assert_plain, mail_body, mails_by_item
 
@@ -21,7 +21,7 @@ def test_a_reader_bug_is_reported_in_plain_words(make_work, monkeypatch):
     def broken(*a, **k):
         raise KeyError(f"w:sdt for {CHILD}")
     monkeypatch.setattr("pipeline.extract.docx.read_docx_all", broken)
-    monkeypatch.setattr("pipeline.process.READ_LIMIT_SECONDS", None)   # read here, patched
+    monkeypatch.setattr("pipeline.intake.process.READ_LIMIT_SECONDS", None)   # read here, patched
     path = make_hostile.one("referral.docx", make_hostile.referral_bytes)(work.inbox)[0]
     items = process_file(path, work.config, work.profile, work.ledger)
     assert [i.outcome for i in items] == ["unreadable"]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import archive_name
+from pipeline.intake.archive import archive_name
 from pipeline.ledger import Ledger, shown
-from pipeline.process import process_file
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.process import process_file
+from pipeline.intake.watcher import InboxWatcher
 from tests.fixtures import make_hostile
 from tests.helpers.intake_kit import wait_for
 from tests.helpers.mailbox import referral_mail

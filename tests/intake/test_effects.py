@@ -11,7 +11,7 @@ from pipeline import clock
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
 from pipeline.models import Allocation
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.intake_kit import with_review_on
 from tests.helpers.mailbox import referral_mail
 from tests.helpers.paths import FIXTURES
@@ -116,6 +116,9 @@ def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
     monkeypatch.setattr(pipeline.render, "render_pack", fake_render.render_pack)
     monkeypatch.setattr(pipeline.tracker, "read_allocations", fake_tracker.read_allocations)
     monkeypatch.setattr(pipeline.tracker, "sync", fake_tracker.sync)
+    import pipeline.effects.paperwork              # S is on the Staff sheet, with an address
+    monkeypatch.setattr(pipeline.effects.paperwork, "read_staff",
+                        lambda c, p: [{"name": "S", "email": "s@nct.example.org"}])
     run_effects(work.ledger, work.config, work.profile)
     assert made == []
     waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}

@@ -8,7 +8,7 @@ import email.policy
 
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.mailbox import referral_mail
 
 SW = "sam.fictional-worker@example.gov.uk"          # in forms/old-2022-referral.docx

@@ -8,7 +8,7 @@ import sys
 import time
 
 from pipeline.commands.status import describe, gather
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.watcher import InboxWatcher
 from tests.helpers.intake_kit import kill
 from tests.helpers.mailbox import referral_mail
 

@@ -10,7 +10,7 @@ import openpyxl
 from pipeline import paths
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 from tests.helpers.mime_kit import referral_email
 from tests.helpers.mailbox import referral_mail
 

@@ -9,9 +9,9 @@ import pytest
 
 from pathlib import Path
 
-from pipeline import process as proc
+from pipeline.intake import process as proc
 from pipeline.effects import run_effects
-from pipeline.process import NotYet, process_file, recover
+from pipeline.intake.process import NotYet, process_file, recover
 from tests.helpers.mailbox import referral_mail
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

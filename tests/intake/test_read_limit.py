@@ -7,11 +7,12 @@ import time
 
 from pipeline.commands.status import gather
 from pipeline.effects import run_effects
-from pipeline.process import process_file
+from pipeline.intake.process import process_file
 
 
 def test_a_file_past_the_read_limit_is_unreadable_and_the_next_reads(work, monkeypatch):
-    monkeypatch.setattr("pipeline.process.READ_LIMIT_SECONDS", 0.01)   # any real read is slower
+    # any real read is slower
+    monkeypatch.setattr("pipeline.intake.process.READ_LIMIT_SECONDS", 0.01)
     started = time.monotonic()
     [slow] = process_file(work.drop("forms/referral-complete.pdf"), work.config, work.profile,
                           work.ledger)
@@ -20,7 +21,7 @@ def test_a_file_past_the_read_limit_is_unreadable_and_the_next_reads(work, monke
     assert slow.reason.startswith("This file took too long to read (over 0.01 seconds)")
     assert (work.config.archive_dir / "unreadable" / "referral-complete.pdf").is_file()
 
-    monkeypatch.setattr("pipeline.process.READ_LIMIT_SECONDS", 10.0)
+    monkeypatch.setattr("pipeline.intake.process.READ_LIMIT_SECONDS", 10.0)
     [good] = process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
                           work.ledger)
     assert good.outcome == "accepted"

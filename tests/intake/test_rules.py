@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import intake
-from pipeline.intake import Claims, SettleTracker, choose_mode, is_ignored, mount_fstype
+from pipeline import files
+from pipeline.intake import inbox as intake
+from pipeline.files import mount_fstype
+from pipeline.intake.inbox import Claims, SettleTracker, choose_mode, is_ignored
 
 
 @pytest.mark.parametrize("name", ["~$ferral.docx", ".~lock.referral.docx#", "x.tmp", "a.part",
@@ -55,7 +57,7 @@ def test_auto_mode_polls_on_network_shares(monkeypatch, tmp_path):
 
 
 def test_unc_paths_count_as_network_paths():
-    assert intake._windows_network(r"\\server\share\inbox")
+    assert files._windows_network(r"\\server\share\inbox")
 
 
 class Clock:
@@ -131,5 +133,5 @@ def test_a_file_with_the_windows_hidden_attribute_is_ignored(tmp_path):
 def test_an_inbox_on_a_cifs_mount_is_a_network_path(tmp_path):
     mounts = tmp_path / "mounts"
     mounts.write_text(f"//server/team {tmp_path} cifs rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")
-    assert intake._posix_network(tmp_path / "inbox", mounts)
-    assert not intake._posix_network(tmp_path / "inbox", tmp_path / "no-such-mounts")
+    assert files._posix_network(tmp_path / "inbox", mounts)
+    assert not files._posix_network(tmp_path / "inbox", tmp_path / "no-such-mounts")

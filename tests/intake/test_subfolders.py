@@ -14,7 +14,7 @@ import pytest
 from pipeline.commands.status import describe, gather
 from pipeline.config import load_config
 from pipeline.ledger import Ledger
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.watcher import InboxWatcher
 from tests.helpers.intake_kit import Work, wait_for
 from tests.helpers.paths import FIXTURES
 

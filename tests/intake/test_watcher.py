@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import intake
-from pipeline.watcher import InboxWatcher
+from pipeline.intake import inbox as intake
+from pipeline.intake.watcher import InboxWatcher
 from tests.helpers.intake_kit import wait_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -154,7 +154,7 @@ def test_the_backlog_is_handled_at_start(work):
 
 
 def test_the_watcher_survives_a_file_whose_handling_blows_up(work, monkeypatch):
-    import pipeline.process as proc
+    import pipeline.intake.process as proc
     real = proc.process_file
     calls = []
 
@@ -164,7 +164,7 @@ def test_the_watcher_survives_a_file_whose_handling_blows_up(work, monkeypatch):
             raise OSError(5, "Input/output error")          # e.g. the share dropped
         return real(path, *a, **k)
     monkeypatch.setattr(proc, "process_file", flaky)
-    monkeypatch.setattr("pipeline.watcher.RETRY_NOT_YET", 0.2)
+    monkeypatch.setattr("pipeline.intake.watcher.RETRY_NOT_YET", 0.2)
     with Running(work) as watcher:
         watcher.settings.rescan_seconds = 2
         work.drop("forms/referral-complete.docx", "bad.docx")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from pipeline.watcher import WorkbookWatch
+from pipeline.intake.watcher import WorkbookWatch
 
 
 class Clock:

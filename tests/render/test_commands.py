@@ -4,15 +4,18 @@ referral processed from the fixture form (so the values are typed as validation 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 import types
 from pathlib import Path
 
 import pytest
 
+import pipeline.effects.paperwork
 import pipeline.tracker
 from pipeline.cli import main
 from pipeline.models import Allocation
+
 from tests.helpers.render_kit import assert_clean, docx_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -29,8 +32,8 @@ def folder(tmp_path, monkeypatch):
 
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
+    from pipeline.intake.process import process_file
     from pipeline.ledger import Ledger
-    from pipeline.process import process_file
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config_path = init_folder(tmp_path / "work")
     config = load_config(config_path)
@@ -54,6 +57,10 @@ def allocate(monkeypatch, ref, **changes):
     data.update(changes)
     monkeypatch.setattr(pipeline.tracker, "read_allocations",
                         lambda config, profile: [Allocation(**data)])
+    listed = lambda config, profile: [{"name": data["supervisor"],            # noqa: E731
+                                       "email": "sam.supervisor@nct.example.org"}]
+    monkeypatch.setattr(sys.modules["pipeline.tracker.sync"], "read_staff", listed)      # on the Staff sheet
+    monkeypatch.setattr(pipeline.effects.paperwork, "read_staff", listed)
 
 
 def test_paperwork_for_one_reference(folder, monkeypatch, capsys):

@@ -18,6 +18,7 @@ import pipeline.notify as notify
 from pipeline.effects.contract import EffectPass, EffectsReport
 from pipeline.effects import run_effects
 from pipeline.effects.review_report import ReviewReportEffect
+from pipeline.ledger.names import EventKind
 from tests.helpers.notify_kit import Handler, free_port, with_smtp
 from tests.helpers.review_kit import write_recommendation
 
@@ -111,6 +112,9 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
     assert _cell(session).startswith("Made 20/11/2026 for the review on 27/11/2026; sent to "
                                      "the IRO 20/11/2026")
     assert not any("made but not sent" in t for t in _lines(session, profile))
+    [sent] = session.ledger.events(REF, [EventKind.REVIEW_REPORT_SENT])   # once, as it went
+    assert sent.on == dt.date(2026, 11, 20) and sent.detail["how"] == "sent"
+    assert sent.detail["checked_by"] == "Jo Checker-Example"
 
 
 def _review_mails(session) -> list:
@@ -167,7 +171,23 @@ def test_the_report_waits_for_the_recommendation_and_a_name(session, monkeypatch
     assert "written by hand" not in body
     assert "is Sam Supervisor-Example's" in body and "Jo Checker-Example checked" in body
     assert session.ledger.report_mailed(REF, REVIEW)["path"] == str(path)
-    assert "sent to the IRO" in _cell(session)
+    # no mail server in this folder: written to outbox/mail, never "sent to the IRO"
+    assert _cell(session).endswith("; written to outbox/mail on 20/11/2026, not sent (no mail "
+                                   "server)")
+    [written] = session.ledger.events(REF, [EventKind.REVIEW_REPORT_SENT])
+    assert written.detail["how"] == "written"
+
+    # a ledger from before the timeline: the event is written again from the outbox, once,
+    # on the day the mail was marked done, by a new process's first pass
+    import sqlite3
+    with sqlite3.connect(session.config.ledger_path) as db:
+        db.execute("DELETE FROM events WHERE kind = 'review_report_sent'")
+    from pipeline.effects.contract import EffectMemory
+    run_effects(session.ledger, session.config, profile, now=time.time() + 7200,
+                memory=EffectMemory())
+    [again] = session.ledger.events(REF, [EventKind.REVIEW_REPORT_SENT])
+    assert (again.on, again.detail["how"], again.detail["checked_by"]) == (
+        dt.date(2026, 11, 20), "written", "Jo Checker-Example")
 
     # `report lac` again for the same review: a new file of its own, the mailed one untouched
     cfg = str(session.config.base / "family-time.toml")

@@ -45,7 +45,7 @@ def test_an_updated_row_writes_formula_like_text_as_text(config, profile):
                   acknowledged={item.reference: "+1+1"}, extras={"status": {item.reference:
                                                                             "@SUM(A1)"}})
     assert report.updated == 1 and report.appended == 0
-    path = workbook_path(config, profile, 2026)
+    path = workbook_path(config, profile)
     _no_formulas(path)
     texts = {c.value for c in _cells(path, "Referrals")}
     assert {FORMULA, "+1+1", "@SUM(A1)"} <= texts
@@ -60,7 +60,7 @@ def test_every_sheet_writes_formula_like_text_as_text(config, profile):
     att = attention(3).model_copy(update={"reason": FORMULA, "original_name": "=cmd|x.docx",
                                           "sender": "=1+1@example.org"})
     sync([accepted(1, **{"social_worker.name": FORMULA}), ret, att], config, profile)
-    path = workbook_path(config, profile, 2026)
+    path = workbook_path(config, profile)
     _no_formulas(path)
     for sheet in ("Referrals", "Returned", "Attention"):
         cells = _cells(path, sheet)

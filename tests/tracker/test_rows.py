@@ -21,7 +21,7 @@ def rows(*items):
 
 
 def referral_row(item):
-    return rows(item)[item.received_at.year]["Referrals"][item.reference]
+    return rows(item)["Referrals"][item.reference]
 
 
 def record(n=9, reference=REF, flags=(), **values) -> Item:
@@ -35,7 +35,7 @@ def record(n=9, reference=REF, flags=(), **values) -> Item:
 
 
 def session_row(item):
-    [row] = rows(item)[2026]["Sessions"].values()
+    [row] = rows(item)["Sessions"].values()
     return row
 
 
@@ -95,7 +95,7 @@ def test_the_check_column_says_accepted_and_every_flag():
 def test_an_updated_referral_says_when_it_arrived():
     first = accepted(1, reference=REF)
     later = accepted(2, reference=REF, received=dt.datetime(2026, 11, 20, 9))
-    row = rows(first, later)[2026]["Referrals"][REF]
+    row = rows(first, later)["Referrals"][REF]
     assert row["verdict"] == "Accepted; updated referral received 20/11/2026"
 
 
@@ -122,20 +122,20 @@ def test_a_person_column_with_nothing_new_is_left_alone_and_a_seed_is_set_once()
 def test_extra_text_reaches_its_referral_only():
     item, other = accepted(1), accepted(2)
     out = desired_rows([item, other], SPEC, {"paperwork": {item.reference: "Pack sent"}})
-    assert out[2026]["Referrals"][item.reference]["paperwork"] == "Pack sent"
-    assert "paperwork" not in out[2026]["Referrals"][other.reference]
+    assert out["Referrals"][item.reference]["paperwork"] == "Pack sent"
+    assert "paperwork" not in out["Referrals"][other.reference]
 
 
 # -- the Returned sheet ------------------------------------------------------------------
 
 def test_a_returned_form_says_why_and_what_was_asked_for():
     old = returned(2, "FT-2026-00009", outcome="old_form")
-    row = rows(old)[2026]["Returned"]["FT-2026-00009"]
+    row = rows(old)["Returned"]["FT-2026-00009"]
     assert row["why"] == "Old version of the form"
     assert row["asked_for"] == "This is an old version of the form: please use the current one"
     inc = returned(3, "FT-2026-00010")
     inc.verdict.problems.append(Problem(key="x", label="X", message="Case ID is missing"))
-    row = rows(inc)[2026]["Returned"]["FT-2026-00010"]
+    row = rows(inc)["Returned"]["FT-2026-00010"]
     assert row["why"] == "Information missing"
     assert row["asked_for"] == ("Date of birth is missing: give the child's date of birth; "
                                 "Case ID is missing")
@@ -144,7 +144,7 @@ def test_a_returned_form_says_why_and_what_was_asked_for():
 def test_the_returned_row_names_the_child_by_initials_only():
     item = returned(2, "FT-2026-00009")
     item.verdict.values.update({"child.first_name": " amy", "child.last_name": "smith-jones"})
-    assert rows(item)[2026]["Returned"]["FT-2026-00009"]["initials"] == "AS-J"   # as in mail
+    assert rows(item)["Returned"]["FT-2026-00009"]["initials"] == "AS-J"   # as in mail
 
 
 def test_resubmissions_are_listed_oldest_first_in_words():
@@ -152,7 +152,7 @@ def test_resubmissions_are_listed_oldest_first_in_words():
     again = returned(3, REF, received=dt.datetime(2026, 11, 4, 9))
     other = returned(4, REF, outcome="unreadable", received=dt.datetime(2026, 11, 5, 9))
     done = accepted(5, reference=REF, received=dt.datetime(2026, 11, 6, 9))
-    row = rows(done, other, again, first)[2026]["Returned"][REF]
+    row = rows(done, other, again, first)["Returned"][REF]
     assert row["received"] == dt.date(2026, 11, 2)               # the first submission's day
     assert row["resubmission"] == ("Re-submitted on 04/11/2026: still incomplete; "
                                    "Re-submitted on 05/11/2026: unreadable; "
@@ -163,17 +163,17 @@ def test_resubmissions_are_listed_oldest_first_in_words():
 
 def test_a_session_row_is_keyed_by_referral_and_session_date():
     out = rows(record(reference=None, **{"session.reference": " ft-2026- 00001 "}))
-    [key] = out[2026]["Sessions"]
+    [key] = out["Sessions"]
     assert key == "FT-2026-00001 19/11/2026"
-    assert out[2026]["Sessions"][key]["reference"] == "FT-2026-00001"
+    assert out["Sessions"][key]["reference"] == "FT-2026-00001"
 
 
 def test_a_record_without_a_date_or_referral_gets_its_own_row():
     out = rows(record(9, reference=None, **{"session.date": "no idea"}))
-    assert list(out[2026]["Sessions"]) == ["Item 9"]
-    assert out[2026]["Sessions"]["Item 9"]["reference"] == ""
+    assert list(out["Sessions"]) == ["Item 9"]
+    assert out["Sessions"]["Item 9"]["reference"] == ""
     out = rows(record(9, **{"session.date": "no idea"}))
-    assert list(out[2026]["Sessions"]) == ["Item 9"]
+    assert list(out["Sessions"]) == ["Item 9"]
 
 
 @pytest.mark.parametrize("arrival, lateness", [("On time", "On time"),
@@ -207,28 +207,28 @@ def test_a_session_row_gives_the_childs_initials_from_the_names_on_the_record():
     assert session_row(record(**{"session.child_names": "amy,ben"}))["initials"] == "A, B"
     blank_first = returned(2, "FT-2026-00009")
     blank_first.verdict.values.update({"child.first_name": "  ", "child.last_name": "Smith"})
-    assert rows(blank_first)[2026]["Returned"]["FT-2026-00009"]["initials"] == "S"
+    assert rows(blank_first)["Returned"]["FT-2026-00009"]["initials"] == "S"
     assert session_row(record())["initials"] == ""
 
 
 # -- which row and which workbook ---------------------------------------------------------
 
-def test_a_referral_stays_in_the_workbook_of_the_year_it_first_arrived():
+def test_a_referral_keeps_one_row_across_the_new_year():
     first = returned(2, REF, received=dt.datetime(2026, 12, 30, 9))
     done = accepted(3, reference=REF, received=dt.datetime(2027, 1, 4, 9))
     out = rows(done, first)
-    assert list(out) == [2026] and REF in out[2026]["Referrals"]
+    assert list(out["Referrals"]) == [REF]
 
 
 def test_the_latest_submission_is_the_one_shown():
     first = returned(2, REF)
     again = returned(3, REF, outcome="old_form", received=dt.datetime(2026, 11, 4, 9))
-    assert rows(again, first)[2026]["Returned"][REF]["why"] == "Old version of the form"
+    assert rows(again, first)["Returned"][REF]["why"] == "Old version of the form"
 
 
 def test_a_file_needing_attention_has_a_row_of_its_own():
     out = row_sources([attention(3), attention(4)], SPEC)
-    assert sorted(out[2026]["Attention"]) == ["Item 3", "Item 4"]
+    assert sorted(out["Attention"]) == ["Item 3", "Item 4"]
 
 
 # -- blanks never overwrite, and a blank answer falls back -------------------------------
@@ -242,16 +242,16 @@ def test_blank_text_never_fills_a_persons_cell():
     assert "seed:next_review" not in referral_row(accepted(1, **{"review.next_date": ""}))
     item = accepted(1)
     out = desired_rows([item], SPEC, {"status": {item.reference: ""}})
-    assert "status" not in out[2026]["Referrals"][item.reference]
+    assert "status" not in out["Referrals"][item.reference]
     out = desired_rows([item], SPEC, {"status": {item.reference: "On hold"}})
-    assert out[2026]["Referrals"][item.reference]["status"] == "On hold"
+    assert out["Referrals"][item.reference]["status"] == "On hold"
 
 
 def test_submissions_with_and_without_a_time_zone_are_put_in_order():
     first = returned(2, REF, received=dt.datetime(2026, 11, 2, 9, 0))
     later = returned(3, REF, outcome="old_form", received=dt.datetime(
         2026, 11, 2, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))))   # 09:30 UTC
-    row = rows(later, first)[2026]["Returned"][REF]
+    row = rows(later, first)["Returned"][REF]
     assert row["why"] == "Old version of the form"
     assert row["resubmission"] == "Re-submitted on 02/11/2026: old form again"
 

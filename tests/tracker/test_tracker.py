@@ -19,8 +19,8 @@ from tests.helpers.tracker_kit import accepted, attention, returned
 sync_module = sys.modules["pipeline.tracker.sync"]
 
 
-def book(config, profile, year=2026) -> Path:
-    return workbook_path(config, profile, year)
+def book(config, profile) -> Path:
+    return workbook_path(config, profile)
 
 
 def rows_by_ref(ws) -> dict[str, dict]:
@@ -46,7 +46,7 @@ def test_new_workbook_has_headers_formats_dropdown_filter_and_highlighting(confi
     report = sync([accepted(1)], config, profile)
     assert report.writes == 1 and not report.waiting
     path = book(config, profile)
-    assert path.name == "Family Time referrals 2026 - Northamptonshire.xlsx"
+    assert path.name == "Family Time referrals - Northamptonshire.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:6] == ["Referrals", "Returned", "Attention", "Sessions", "Decisions",
                                  "Staff"]
@@ -78,7 +78,7 @@ def test_headers_follow_the_service_profile(config):
     # Milton Keynes names no case system and promises no due date: none is shown
     assert "Case record ID" in headers and "Allocated Family Time Worker" in headers
     assert not [h for h in headers if h and h.endswith(" by")]
-    assert book(config, mk).name.endswith("2026 - Milton Keynes.xlsx")
+    assert book(config, mk).name == "Family Time referrals - Milton Keynes.xlsx"
 
 
 def test_due_date_columns_are_the_services_own(config):
@@ -329,13 +329,14 @@ def test_attention_rows_name_the_file_and_the_reason(config, profile):
     assert set(rows) == {"Item 5", "Item 6"}
 
 
-def test_each_year_has_its_own_workbook(config, profile):
+def test_every_year_is_in_the_one_workbook(config, profile):
     old = accepted(1, received=dt.datetime(2025, 12, 30, 9))
     new = accepted(2, received=dt.datetime(2026, 1, 5, 9))
     report = sync([old, new], config, profile)
-    assert report.writes == 2
-    assert list(rows_by_ref(openpyxl.load_workbook(book(config, profile, 2025))["Referrals"])) \
-        == [old.reference]
+    assert report.writes == 1
+    assert book(config, profile).name == "Family Time referrals - Northamptonshire.xlsx"
+    assert list(rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])) \
+        == [old.reference, new.reference]
 
 
 # ---------------------------------------------------------------- allocations
@@ -344,7 +345,7 @@ def test_allocations_are_read_from_what_the_coordinator_typed(config, profile):
     items = [accepted(n, received=dt.datetime(dt.date.today().year, 1, 5, 9) + dt.timedelta(hours=n))
              for n in range(1, 4)]
     sync(items, config, profile)
-    path = workbook_path(config, profile, dt.date.today().year)
+    path = workbook_path(config, profile)
     wb = openpyxl.load_workbook(path)
     ws = wb["Referrals"]
     col = {c.value: i + 1 for i, c in enumerate(ws[1])}
@@ -420,7 +421,7 @@ def test_the_sessions_sheet_has_one_row_per_referral_and_session_date(profile):
                   verdict=Verdict(verdict="complete", kind="session_record",
                                   values={"session.date": dt.date(2026, 11, 19),
                                           "session.outcome": "Took place"}))
-    row = desired_rows([record], spec)[2026]["Sessions"]["FT-2026-00001 19/11/2026"]
+    row = desired_rows([record], spec)["Sessions"]["FT-2026-00001 19/11/2026"]
     assert row["session_date"] == dt.date(2026, 11, 19) and row["outcome"] == "Took place"
     assert row["reference"] == "FT-2026-00001" and row["item"] == "Item 9"
 

@@ -54,7 +54,7 @@ def test_cli_sync_then_check_from_the_ledger(tmp_path, capsys):
     assert "2 row(s) added" in capsys.readouterr().out
     assert main(["tracker", "check", "--config", str(cfg)]) == 0
     assert "matches the ledger" in capsys.readouterr().out
-    path = workbook_path(config, config.load_profile(), 2026)
+    path = workbook_path(config, config.load_profile())
     ws = openpyxl.load_workbook(path)["Referrals"]
     assert ws["C2"].value.startswith("Test Child Example")
     assert ws["D2"].value == dt.datetime(2019, 5, 4)          # a date after the JSON round trip
@@ -73,7 +73,7 @@ def test_workbook_opens_in_libreoffice_and_cells_read_back(config, profile, tmp_
         pytest.skip("LibreOffice (soffice) is not installed, so the workbook cannot be opened in it")
     item = accepted(1, first="=SUM(1,2)")
     sync([item, accepted(2)], config, profile)
-    path = workbook_path(config, profile, 2026)
+    path = workbook_path(config, profile)
     out = tmp_path / "csv"
     profile_dir = (tmp_path / "lo-profile").as_uri()
     result = subprocess.run([soffice, f"-env:UserInstallation={profile_dir}", "--headless",

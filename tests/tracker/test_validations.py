@@ -64,7 +64,7 @@ def old_desk(tmp_path, monkeypatch):
     from pipeline.config import load_config
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config = load_config(init_folder(tmp_path / "work"))
-    older_workbook(workbook_path(config, config.load_profile(), 2026), config.load_profile())
+    older_workbook(workbook_path(config, config.load_profile()), config.load_profile())
     return Desk(tmp_path / "work")
 
 
@@ -136,7 +136,7 @@ def test_an_older_workbook_gets_the_columns_people_now_fill(tmp_path, monkeypatc
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config = load_config(init_folder(tmp_path / "work"))
     profile = config.load_profile()
-    path = workbook_path(config, profile, 2026)
+    path = workbook_path(config, profile)
     older_workbook(path, profile)
     newer = ("Contact made on", "Next review", "IRO", "IRO email")
     wb = openpyxl.load_workbook(path)

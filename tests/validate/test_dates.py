@@ -392,15 +392,15 @@ def test_formatters_say_what_they_produce():
 
 def test_the_old_formatter_names_are_left_only_where_they_could_not_be_changed_yet():
     """dates.short_date was "04/03/2025" while render/context.short_date was "4 March 2025".
-    The old names stay in dates.py only for process.py and tracker/effect.py (not renamed in
-    the same change); a new use of them fails here."""
+    The old names stay in dates.py, but nothing uses them any more (intake/process.py and the
+    tracker effect were renamed after that change); a new use of them fails here."""
     from pathlib import Path
     import pipeline
     root = Path(pipeline.__file__).parent
     old = re.compile(r"\b(short_date|short_datetime|day_month_year)\b")
     found = sorted(str(p.relative_to(root)).replace("\\", "/") for p in root.rglob("*.py")
                    if p.name != "dates.py" and old.search(p.read_text(encoding="utf-8")))
-    assert found == ["process.py", "tracker/effect.py"]
+    assert found == []
 
 
 @pytest.mark.parametrize("typed", ["4 March 2025", "4th March 2025", "04/03/2025", "4/3/25",

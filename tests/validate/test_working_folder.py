@@ -82,7 +82,7 @@ def test_doctor_lists_what_must_be_fixed(blackpool_folder, capsys):
 
 
 def test_doctor_refuses_a_ledger_on_a_share(blackpool_folder, capsys, monkeypatch):
-    import pipeline.startup as startup
+    import pipeline.server.startup as startup
     monkeypatch.setattr(startup, "state_on_network",
                         lambda config: "The state folder is on a network share; use a local one.")
     capsys.readouterr()

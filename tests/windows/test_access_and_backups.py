@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.access as access
+import pipeline.server.access as access
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.startup import state_on_network
+from pipeline.server.startup import state_on_network
 from pipeline.tracker import sync, workbook_path
 from tests.helpers.tracker_kit import accepted
 
@@ -81,7 +81,7 @@ def test_a_backup_open_in_excel_does_not_stop_the_write(config, profile, monkeyp
     sync_module._written.clear()
     for n in range(1, 12):                        # fill the backups to the limit
         sync([accepted(i) for i in range(1, n + 1)], config, profile)
-    path = workbook_path(config, profile, 2026)
+    path = workbook_path(config, profile)
     oldest = sorted((path.parent / "backups").glob("*.xlsx"))[0]
     real_unlink = Path.unlink
 

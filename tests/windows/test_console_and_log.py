@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.console import close_log_files
+from pipeline.server.logs import close_log_files
 from tests.helpers.paths import FIXTURES
 
 STALE = 3 * 24 * 3600

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.archive as archive
-import pipeline.watcher as watcher_module
-from pipeline.archive import archive_original, choose_destination
+import pipeline.intake.archive as archive
+import pipeline.intake.watcher as watcher_module
 from pipeline.files import use_scratch
-from pipeline.intake import SettleTracker
-from pipeline.process import NotYet, process_file
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.archive import archive_original
+from pipeline.ledger import archive_paths
+from pipeline.ledger.archive_paths import choose_destination
+from pipeline.intake.inbox import SettleTracker
+from pipeline.intake.process import NotYet, process_file
+from pipeline.intake.watcher import InboxWatcher
 
 
 def winerror(number: int, cls=OSError, err=errno.EACCES) -> OSError:
@@ -36,7 +38,7 @@ def no_scratch():
 # ---------------------------------------------------------------- long paths
 
 def test_the_whole_archive_path_is_capped_at_260_characters(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "ON_WINDOWS", True)
+    monkeypatch.setattr(archive_paths, "ON_WINDOWS", True)
     folder = tmp_path / ("deep" * 30) / "accepted"
     name = "Referral for " + "a very long family name " * 10 + ".docx"
     assert len(str(folder / name)) > 300
@@ -46,7 +48,7 @@ def test_the_whole_archive_path_is_capped_at_260_characters(tmp_path, monkeypatc
 
 
 def test_the_scratch_copy_has_a_short_generated_name(work, monkeypatch):
-    import pipeline.process as process
+    import pipeline.intake.process as process
     seen = []
     real = process.read_file
 
@@ -112,7 +114,7 @@ def test_a_file_the_service_may_not_read_is_set_aside_once(work, monkeypatch):
 
     def refuse(path):                           # cannot even be hashed, nor moved
         raise winerror(5, PermissionError)
-    monkeypatch.setattr("pipeline.process.sha256_of", refuse)
+    monkeypatch.setattr("pipeline.intake.process.sha256_of", refuse)
     monkeypatch.setattr(archive.os, "replace", lambda *a: (_ for _ in ()).throw(
         winerror(5, PermissionError)))
     w = _watcher(work, denied, give_up_after=2)

@@ -15,11 +15,13 @@ import time
 
 import pytest
 
-import pipeline.startup as startup
+import pipeline.server.startup as startup
 from pipeline.cli import main
-from pipeline.commands.watch import serve
-from pipeline.startup import StartupProblem, WatchLock, wait_for_inbox
-from pipeline.watcher import InboxWatcher
+from pipeline.intake.watcher import InboxWatcher
+from pipeline.server.service import serve
+from pipeline.server.startup import StartupProblem, wait_for_inbox
+from pipeline.server.watch_lock import WatchLock
+
 from tests.helpers.intake_kit import kill, wait_for
 
 
@@ -107,7 +109,8 @@ def test_a_second_watch_on_the_same_folder_is_refused_with_a_clear_message(work,
 def test_the_lock_survives_a_killed_watcher(work):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from pipeline.startup import WatchLock; held = WatchLock(Path(sys.argv[1])); held.acquire(); "
+         "from pipeline.server.watch_lock import WatchLock; "
+         "held = WatchLock(Path(sys.argv[1])); held.acquire(); "
          "print('held', flush=True); time.sleep(60)", str(work.config.state_dir)],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -5,7 +5,7 @@ config.watch.settle_seconds (five times that while it is empty, as a file being
 created often is) AND it opens for reading. A sharing violation, permission error
 or EBUSY means "not yet", never a failure (paperless-ngx #432, #9698 never retried those).
 Word lets others read a document it has open, so a document with a live Office owner file
-(`~$...`, pipeline/owners.py) waits too: moving it would fail on Windows.
+(`~$...`, pipeline/intake/owners.py) waits too: moving it would fail on Windows.
 An in-flight set stops the same path being handled twice at once (paperless #13511).
 """
 
@@ -14,30 +14,20 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Iterable
+
+from pipeline.files import is_network_path
 
 IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.partial", "*.crdownload",
                     "*.filepart", "thumbs.db", "desktop.ini", ".ds_store", "._*", ".*")
-NETWORK_FSTYPES = {"cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "sshfs",
-                   "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
 BUSY_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY", 26)}
 WINDOWS_SHARING = {32, 33}           # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 FILE_ATTRIBUTE_HIDDEN = 0x2
 EMPTY_SETTLE_FACTOR = 5              # an empty file is usually one still being created: wait longer
-
-
-def log_fault(logger, message: str, *args) -> None:
-    """Log an unexpected fault without its text: exception messages can hold file names
-    (often a child's name), so the error line has the type only; the detail is at DEBUG."""
-    import sys as _sys
-    exc = _sys.exc_info()[1]
-    logger.error(message + " (%s)", *args, type(exc).__name__ if exc else "error")
-    logger.debug("detail", exc_info=True)
 
 
 def is_ignored(path: Path) -> bool:
@@ -152,7 +142,7 @@ class SettleTracker:
                 self.last_busy[path] = type(exc).__name__
                 return "wait"
             raise
-        from pipeline.owners import open_in_office
+        from pipeline.intake.owners import open_in_office
         if open_in_office(path):
             self.last_busy[path] = "open in Word or Excel"
             return "wait"
@@ -192,53 +182,6 @@ class Claims:
     def __contains__(self, path: Path) -> bool:
         with self._lock:
             return self._key(path) in self._paths
-
-
-# ---------------------------------------------------------------- network paths
-
-def is_network_path(path: Path) -> bool:
-    """Whether `path` is on a network share, where file events are not delivered reliably."""
-    text = str(path)
-    if sys.platform == "win32" or text.startswith("\\\\"):
-        return _windows_network(text)
-    return _posix_network(path)
-
-
-def _windows_network(text: str) -> bool:
-    if text.startswith("\\\\") or text.startswith("//"):
-        return True
-    drive = PureWindowsPath(os.path.abspath(text)).drive
-    if not drive:
-        return False
-    try:
-        import ctypes
-        DRIVE_REMOTE = 4
-        return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
-    except (AttributeError, OSError, ImportError):
-        return False
-
-
-def _posix_network(path: Path, mounts_file: Path = Path("/proc/mounts")) -> bool:
-    try:
-        text = mounts_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False            # macOS and others: no /proc; events mode unless configured
-    return mount_fstype(path, text) in NETWORK_FSTYPES
-
-
-def mount_fstype(path: Path, mounts_text: str) -> str | None:
-    """The file-system type of the longest mount point holding `path` (from /proc/mounts)."""
-    target = os.path.abspath(path)
-    best, fstype = "", None
-    for line in mounts_text.splitlines():
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        point = parts[1].replace("\\040", " ")
-        inside = target == point or target.startswith(point.rstrip("/") + "/")
-        if inside and len(point) >= len(best):
-            best, fstype = point, parts[2].lower()
-    return fstype
 
 
 def choose_mode(configured: str, inbox: Path) -> str:

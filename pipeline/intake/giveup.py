@@ -33,7 +33,7 @@ def reason(kind: str, tries: int, profile=None) -> str:
 
 def _digest(path: Path) -> tuple[str, int]:
     """The content's hash, or (for a file that cannot be read) one of its place and size."""
-    from pipeline.process import sha256_of
+    from pipeline.intake.process import sha256_of
     try:
         return sha256_of(path), path.stat().st_size
     except OSError:
@@ -48,7 +48,7 @@ def _digest(path: Path) -> tuple[str, int]:
 
 def set_aside(path: Path, config, profile, ledger: Ledger, kind: str, tries: int) -> list:
     """Record `path` as unreadable (kind of failure, how many tries) and try to archive it."""
-    from pipeline.process import finish_archive
+    from pipeline.intake.process import finish_archive
     digest, size = _digest(path)
     for rec in ledger.files_with_hash(digest):
         if Path(rec.source_path) == path:        # set aside already: only the move may be owed

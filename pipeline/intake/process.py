@@ -4,7 +4,12 @@ Order matters for never losing or doubling a referral: the ledger commits first 
 transaction per file, with the effects it owes), and only then is the original moved out of
 the inbox. A file whose row committed but was not moved (a crash, a locked file) is moved at
 the next look, never processed twice. A transient problem (the file is locked, the ledger is
-busy) leaves the file where it is for the next try; anything else gets an outcome.
+busy, the tracking workbook cannot be read to tell a new referral from an update) leaves the
+file where it is for the next try; anything else gets an outcome.
+
+The rules it applies live beside it: one referral per child (same_child.py), which referral
+a session record belongs to (pipeline/sessions/linking.py); the words are data
+(form_templates/intake/reasons.toml).
 """
 
 from __future__ import annotations
@@ -20,19 +25,26 @@ from pathlib import Path
 import pipeline.extract as extract
 import pipeline.validate as validate
 from pipeline import clock
-from pipeline.archive import archive_name, archive_original, reason_text
-from pipeline.dates import short_date, short_datetime
+from pipeline.dates import numeric_datetime
 from pipeline.effects.contract import owe, owed_by
+from pipeline.errors import WorkbookUnreadable
+from pipeline.extract.reasons import say
 from pipeline.files import private_dir, scratch_name
-from pipeline.intake import is_busy_error, log_fault
+from pipeline.intake.archive import archive_name, archive_original, reason_text
+from pipeline.intake.inbox import is_busy_error
+from pipeline.intake.same_child import one_referral_per_child
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
-from pipeline.models import Item, SessionRecord, Verdict
-from pipeline.outcomes import REFERRAL_OUTCOMES, outcome_of
-from pipeline.sessions.record import session_record, unanswered_valid_reason
+from pipeline.models import Item, Verdict
+from pipeline.outcomes import outcome_of
+from pipeline.paths import FORM_TEMPLATES
+from pipeline.server.logs import log_fault
+from pipeline.sessions.linking import link_sessions
 
 log = logging.getLogger("pipeline.process")
 
+WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
 CASE_KEY = "child.case_id"
+
 # No file holds the watcher longer than this: reading runs in a worker process that is stopped
 # past the limit, and the file is recorded as unreadable with a plain reason
 # (pipeline/extract/bounded.py). None reads in this process (a test replacing a reader here).
@@ -50,6 +62,11 @@ def read_file(path: Path, profile) -> list:
 
 class NotYet(Exception):
     """The file cannot be handled right now (locked, still being written): try again later."""
+
+
+class WaitingForWorkbook(NotYet):
+    """The tracking workbook cannot be read, so a new referral cannot yet be told from an
+    update of a closed one: the file waits rather than be recorded on a guess."""
 
 
 def sha256_of(path: Path) -> str:
@@ -110,7 +127,7 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
     received = _received(path)
     internal_error = False
     if earlier:
-        drafts = [_duplicate_draft(path.name, earlier, ledger)]
+        drafts = [_duplicate_draft(path.name, earlier, ledger, profile)]
     else:
         try:
             drafts = _read_and_validate(path, config, profile, received)
@@ -124,17 +141,20 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             log_fault(log, "file %s: could not be processed", digest[:12])
             internal_error = True
             drafts = [owe(ItemDraft(original_name=path.name, outcome="unreadable",
-                                reason="This file could not be processed because of a fault in "
-                                       "the Family Time pipeline, not in the form. It is kept "
-                                       "in archive/failed; please ask IT to look at the "
-                                       "pipeline's log, and process the form by hand "
-                                       "meanwhile."))]
+                                    reason=say("process.fault", profile, root=WORDS)))]
     if not internal_error:
         try:
-            drafts = one_referral_per_child(link_sessions(drafts, ledger, profile), ledger,
+            drafts = one_referral_per_child(_linked(drafts, ledger, profile), ledger,
                                             config, profile)
         except sqlite3.OperationalError as exc:
             raise NotYet(f"ledger busy: {exc}") from exc
+        except WorkbookUnreadable:
+            # whether the child's earlier referral was closed cannot be read: never guess
+            # (an update of a closed referral would be recorded for ever); no OSError cause,
+            # so waiting on the workbook never counts towards setting the file aside
+            log.warning("file %s: waits until the tracking workbook can be read",
+                        digest[:12])
+            raise WaitingForWorkbook("the tracking workbook cannot be read") from None
     try:
         record, items = ledger.record_file(
             sha256=digest, original_name=path.name, size=size, received_at=received,
@@ -289,7 +309,8 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
         d.received_at = when
         if has_form and d.outcome == "not_referral":
             # e.g. the signed agreement sent with the referral: kept, no "attention" email
-            d.reason = f"Sent with a form in the same email; kept with it. {d.reason}".strip()
+            d.reason = say("process.sent_with_form", profile, root=WORDS,
+                           reason=d.reason).strip()
             d.effects = owed_by(d, mail=False)
         drafts.append(d)
     return drafts
@@ -364,160 +385,23 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
                      agreement_attached=agreement))
 
 
-# ---------------------------------------------------------------- session records
-
-REFERENCE_KEY = "session.reference"
+SESSION_OUTCOMES = ("session_record", "session_attention")
 
 
-def normalise_reference(value) -> str | None:
-    """"ft-2026-00001 " is FT-2026-00001."""
-    if value in (None, ""):
-        return None
-    return "".join(str(value).split()).upper() or None
+def _linked(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
+    """Session records linked to their referral or sent to Attention, each owing what it now
+    is (linking sits below the effects' contract, so the effects are set here)."""
+    return [owe(d) if d.outcome in SESSION_OUTCOMES else d
+            for d in link_sessions(drafts, ledger, profile)]
 
 
-def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
-    """Give each completed session record its referral, or send it to Attention saying why.
-
-    A record the validator found incomplete is not added to the sessions (the missed-session
-    rule must not act on a guess); a person asks the supervisor for the missing answers.
-    """
-    for d in drafts:
-        v = d.verdict
-        if d.outcome != "session_record" or v is None:
-            continue
-        ref = normalise_reference(v.values.get(REFERENCE_KEY))
-        if v.verdict != "complete":
-            missing = "; ".join(p.message for p in v.problems[:6]) or v.reason
-            _to_attention(d, "This Family Time Record was not added to the referral's sessions "
-                             f"because answers are missing or wrong: {missing} Please ask the "
-                             "supervisor to correct the record and send it again.")
-            continue
-        referral = ledger.item_by_reference(ref) if ref else None
-        if referral is None or referral.outcome not in REFERRAL_OUTCOMES:
-            _to_attention(d, f"This Family Time Record gives the referral reference "
-                             f"'{ref or 'none'}', but no referral with that reference has been "
-                             "received, so it could not be added to anyone's sessions. Please "
-                             "check the reference with the supervisor and send it again.")
-            continue
-        if unanswered_valid_reason(v):
-            _to_attention(d, f"This Family Time Record for {ref}, session on "
-                             f"{short_date(v.values['session.date'])} "
-                             f"({v.values.get('session.outcome')}), does not say whether the "
-                             "reason was accepted as valid, so it was not added to the "
-                             "referral's sessions and counts towards nothing yet. Please ask "
-                             "the supervisor to answer 'Reason accepted as valid?' (Yes or "
-                             "No) and send the record again.")
-            continue
-        d.session = session_record(v, 0, ref, profile)
-        d.reason = (f"Session record for {ref}, session on {short_date(d.session.date)}: "
-                    f"{d.session.outcome}.")
-        if d.session.late_recording:
-            d.reason += " Written later than the recording deadline."
-        d.reason += _replacement_note(d.session, ledger)
-        d.effects = owed_by(d)
-    return drafts
-
-
-def _replacement_note(record: SessionRecord, ledger: Ledger) -> str:
-    """A second record for the same session replaces the first (the ledger keeps both); say so,
-    and when the rule already acted on the first, ask a person to check the decision."""
-    earlier = [r for r in ledger.sessions_of(record.reference) if r.date == record.date]
-    if not earlier:
-        return ""
-    note = (f" It replaces the record for the session on {short_date(record.date)} received "
-            f"earlier (item {max(r.item_id for r in earlier)}).")
-    acted = next((sa.action for sa in ledger.rule_actions(record.reference)
-                  if record.date in sa.action.session_dates), None)
-    if acted is not None and not record.missed_by_parent:
-        words = "suspension" if acted.kind == "suspension" else "legal advice"
-        note += (f" The {words} decided on the earlier record counted this session as "
-                 "missed; please check whether it still stands.")
-    return note
-
-
-def _to_attention(d: ItemDraft, reason: str) -> None:
-    d.outcome, d.reason = "session_attention", reason
-    d.effects = owed_by(d)
-
-
-# ---------------------------------------------------------------- one child, one referral
-
-UPDATED_FLAG = "updated_referral"
-
-
-def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, profile
-                           ) -> list[ItemDraft]:
-    """A child (CareFirst ID) has one open referral: a copy of the same form in the same email
-    is kept with the first; a new referral for a child already referred updates the open one
-    (same reference); one for a child whose referral was closed names the old reference."""
-    first_of_case: dict[str, ItemDraft] = {}
-    closed: set[str] | None = None
-    for d in drafts:
-        if d.outcome not in REFERRAL_OUTCOMES or not d.case_id:
-            continue
-        if d.case_id in first_of_case:
-            first = first_of_case[d.case_id]
-            d.outcome = "duplicate"
-            d.effects = owed_by(d)
-            d.reason = (f"A copy of the form '{first.original_name}' sent in the same email; "
-                        "kept with it as one referral.")
-            continue
-        first_of_case[d.case_id] = d
-        if d.outcome != "accepted":
-            continue
-        open_ = ledger.open_referral_of_case(d.case_id)
-        if open_ is None:
-            continue
-        if closed is None:
-            closed = _closed_references(config, profile)
-        if open_.reference in closed:
-            d.previous_reference = open_.reference
-            d.reason = (f"{d.reason} This child's earlier referral {open_.reference} was "
-                        "closed, so this is a new referral.").strip()
-            continue
-        if same_answers(d, open_):
-            _copy_of(d, open_)
-            continue
-        d.update_of = open_.reference
-        d.reason = (f"Updated referral for {open_.reference} (the child already has an open "
-                    f"referral): {d.reason}").strip()
-        if d.verdict is not None and UPDATED_FLAG not in d.verdict.flags:
-            d.verdict = d.verdict.model_copy(update={"flags": [*d.verdict.flags, UPDATED_FLAG]})
-    return drafts
-
-
-def same_answers(d: ItemDraft, earlier: Item) -> bool:
-    """The same referral sent again (as Word and as PDF, or the same form twice): every answer
-    reads the same as the open referral's latest version. Anything changed is an update."""
-    if d.verdict is None or earlier.verdict is None:
-        return False
-    return d.verdict.values == earlier.verdict.values
-
-
-def _copy_of(d: ItemDraft, earlier: Item) -> None:
-    """One referral, not an update: recorded as a duplicate copy, with no acknowledgement."""
-    d.outcome, d.linked_to = "duplicate", earlier.id
-    d.effects = owed_by(d)
-    d.reason = (f"A copy of referral {earlier.reference} with the same answers (received as "
-                f"'{earlier.original_name}' on {short_datetime(earlier.received_at)}); it is "
-                "the same referral, so no acknowledgement was sent.")
-
-
-def _closed_references(config, profile) -> set[str]:
-    """References whose Status a co-ordinator set to Closed in the tracker."""
-    from pipeline.tracker import allocations_or_none
-    return {ref for ref, a in allocations_or_none(config, profile).items()
-            if (a.status or "").strip().casefold() == "closed"}
-
-
-def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger) -> ItemDraft:
+def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger,
+                     profile=None) -> ItemDraft:
     first = earlier[0]
     items = ledger.items_of_file(first.id)
     ref = next((i.reference for i in items if i.reference), None)
-    when = short_datetime(first.received_at)
-    reason = (f"The same file was already received on {when}"
-              + (f" (reference {ref})" if ref else "")
-              + "; it was not processed again and no email was sent.")
+    when = numeric_datetime(first.received_at)
+    reason = (say("process.same_file_reference", profile, root=WORDS, when=when, reference=ref)
+              if ref else say("process.same_file", profile, root=WORDS, when=when))
     return owe(ItemDraft(original_name=name, outcome="duplicate", reason=reason,
                          linked_to=items[0].id if items else None))

@@ -1,4 +1,4 @@
-"""What `watch` checks before it touches anything, and the lock that keeps it single.
+"""What `watch` checks before it touches anything.
 
 - the ledger (state/) must be on a local disk: SQLite's WAL mode is unsafe on a network share
   (`init` refuses to create such a folder, `watch` refuses to start; state_on_network is
@@ -7,8 +7,7 @@
   wrong path, not something to paper over);
 - the inbox may be a share that is not mounted yet at boot: a long-running `watch` waits for
   it, logging each minute; `watch --once` refuses at once. `watch` never creates the inbox;
-- one `watch` per working folder: an OS lock on state/watch.lock, which the OS releases when
-  the process dies, however it dies (a killed watcher never blocks the next one).
+- one `watch` per working folder: pipeline/server/watch_lock.py.
 """
 
 from __future__ import annotations
@@ -22,14 +21,12 @@ from pathlib import Path
 
 from pipeline.errors import FamilyTimeError
 from pipeline.extract.reasons import say
-from pipeline.intake import is_network_path
+from pipeline.files import is_network_path
 from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.watch")
 
 WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
-LOCK_NAME = "watch.lock"
-LOCK_OFFSET = 1 << 20                    # Windows locks a byte range; ours is past the text
 INBOX_RETRY = 5.0                        # seconds between looks for a missing inbox
 INBOX_LOG_EVERY = 60.0                   # one log line a minute while waiting
 
@@ -117,73 +114,3 @@ def wait_for_inbox(inbox: Path, stop: threading.Event, *, every: float = INBOX_R
             last = now
             log.warning(words("inbox_waiting", folder=inbox, minutes=int((now - started) // 60)))
     return False
-
-
-class WatchLock:
-    """One `watch` per working folder: an exclusive OS lock on state/watch.lock.
-
-    The lock belongs to the open file, so the OS drops it when the process ends, even when it
-    is killed; a lock file left behind therefore never stops the next start.
-    """
-
-    def __init__(self, state_dir: Path):
-        self.path = Path(state_dir) / LOCK_NAME
-        self._fh = None
-
-    def acquire(self) -> None:
-        """Take the lock or raise StartupProblem naming the other watcher's process."""
-        from pipeline.files import private_dir
-        private_dir(self.path.parent)
-        fh = open(self.path, "a+b")
-        try:
-            _lock(fh)
-        except OSError:
-            try:
-                fh.seek(0)
-                detail = fh.read(200).decode("utf-8", "replace").strip()
-            except OSError:
-                detail = ""
-            fh.close()
-            detail = detail or "process unknown"
-            raise StartupProblem(words("already_running", detail=detail)) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"process {os.getpid()}, started {time.strftime('%d/%m/%Y %H:%M')}".encode())
-        fh.flush()
-        self._fh = fh
-
-    def release(self) -> None:
-        if self._fh is not None:
-            try:
-                _unlock(self._fh)
-            except OSError:
-                pass
-            self._fh.close()
-            self._fh = None
-
-    def __enter__(self):
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc):
-        self.release()
-
-
-def _lock(fh) -> None:
-    if os.name == "nt":
-        import msvcrt
-        fh.seek(LOCK_OFFSET)             # a byte past the text, so the text stays readable
-        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock(fh) -> None:
-    if os.name == "nt":
-        import msvcrt
-        fh.seek(LOCK_OFFSET)
-        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

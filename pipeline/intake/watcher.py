@@ -1,14 +1,14 @@
 """The long-lived inbox watcher: events or polling, a backlog scan, a periodic full rescan.
 
 Events (watchdog) only say "look at this path"; whether and when a file is handled is
-decided by the settle check and the in-flight claims in intake.py. Polling is the default on
+decided by the settle check and the in-flight claims in inbox.py. Polling is the default on
 network shares, where events from other machines never arrive (paperless-ngx asked for this
 fall-back in paperless-ng #351 and never got it). The full rescan every rescan_seconds
 catches anything the watcher never reported. Files are handled one at a time in this
 thread; side effects run in their own thread so a slow workbook never holds up intake.
 
 Retries back off (2 s, 4 s ... 2 min), a move still owed too; a file that fails the same way
-give_up_after times is set aside as unreadable (pipeline/giveup.py). The inbox is never
+give_up_after times is set aside as unreadable (pipeline/intake/giveup.py). The inbox is never
 created here: at start a long-running watcher waits for it (a share not mounted yet).
 """
 
@@ -22,9 +22,10 @@ from typing import Callable
 
 from pipeline.effects.contract import EffectMemory
 from pipeline.files import file_stamp, use_scratch
-from pipeline.intake import (Claims, SettleTracker, choose_mode, failure_kind,
-                             in_ignored_subfolder, inbox_files, is_ignored, log_fault, scan_config)
+from pipeline.intake.inbox import (Claims, SettleTracker, choose_mode, failure_kind,
+                                   in_ignored_subfolder, inbox_files, is_ignored, scan_config)
 from pipeline.ledger import Ledger
+from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.watcher")
 
@@ -217,7 +218,7 @@ class InboxWatcher:
 
     def _handle(self, path: Path) -> str:
         """Process one settled file; 'done', 'retry' or 'gone'."""
-        from pipeline.process import NotYet, process_file
+        from pipeline.intake.process import NotYet, process_file
         if not self.claims.claim(path):
             return "retry"
         try:
@@ -290,8 +291,8 @@ class InboxWatcher:
         return self._failures.get(path, ("", 0))[1] >= self.settings.give_up_after
 
     def _set_aside(self, path: Path) -> int:
-        """Record a file that keeps failing the same way as unreadable (pipeline/giveup.py)."""
-        from pipeline.giveup import set_aside
+        """Record a file that keeps failing the same way as unreadable (giveup.py)."""
+        from pipeline.intake.giveup import set_aside
         kind, tries = self._failures.pop(path)
         try:
             items = set_aside(path, self.config, self.profile, self.ledger, kind, tries)
@@ -322,8 +323,8 @@ class InboxWatcher:
     def start_up(self, wait: bool = False) -> bool:
         """Finish what a crash left owed, then queue the backlog. With `wait`, first wait for
         an unreachable inbox (False when stopped while waiting); the inbox is never created."""
-        from pipeline.process import recover
-        from pipeline.startup import wait_for_inbox
+        from pipeline.intake.process import recover
+        from pipeline.server.startup import wait_for_inbox
         if wait and not wait_for_inbox(self.inbox, self._stop):
             return False
         finished = recover(self.ledger, self.config)

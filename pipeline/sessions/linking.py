@@ -1,0 +1,86 @@
+"""Which referral a returned Family Time Record belongs to, or why it goes to Attention.
+
+A record joins a referral's sessions only when it is complete, names a referral that was
+received, and answers whether a missed session's reason was valid: the missed-session rule
+must never act on a guess. The words are form_templates/intake/reasons.toml's [session_link].
+What a record then owes (the rule, the tracker, mail) is the caller's to say: the effects'
+contract sits above sessions (pipeline/intake/process.py applies owed_by).
+"""
+
+from __future__ import annotations
+
+from pipeline.dates import numeric_date
+from pipeline.extract.reasons import say
+from pipeline.ledger import ItemDraft, Ledger
+from pipeline.models import SessionRecord
+from pipeline.outcomes import REFERRAL_OUTCOMES
+from pipeline.paths import FORM_TEMPLATES
+from pipeline.sessions.record import session_record, unanswered_valid_reason
+
+WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
+REFERENCE_KEY = "session.reference"
+
+
+def _words(key: str, profile, **values) -> str:
+    return say(f"session_link.{key}", profile, root=WORDS, **values)
+
+
+def normalise_reference(value) -> str | None:
+    """"ft-2026-00001 " is FT-2026-00001."""
+    if value in (None, ""):
+        return None
+    return "".join(str(value).split()).upper() or None
+
+
+def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
+    """Give each completed session record its referral, or send it to Attention saying why
+    (the effects each then owes are set by the caller: owed_by reads outcome and session).
+
+    A record the validator found incomplete is not added to the sessions (the missed-session
+    rule must not act on a guess); a person asks the supervisor for the missing answers.
+    """
+    for d in drafts:
+        v = d.verdict
+        if d.outcome != "session_record" or v is None:
+            continue
+        ref = normalise_reference(v.values.get(REFERENCE_KEY))
+        if v.verdict != "complete":
+            missing = "; ".join(p.message for p in v.problems[:6]) or v.reason
+            _to_attention(d, _words("incomplete", profile, missing=missing))
+            continue
+        referral = ledger.item_by_reference(ref) if ref else None
+        if referral is None or referral.outcome not in REFERRAL_OUTCOMES:
+            _to_attention(d, _words("no_referral", profile, reference=ref or "none"))
+            continue
+        if unanswered_valid_reason(v):
+            _to_attention(d, _words("valid_reason_unanswered", profile, reference=ref,
+                                    date=numeric_date(v.values["session.date"]),
+                                    outcome=v.values.get("session.outcome")))
+            continue
+        d.session = session_record(v, 0, ref, profile)
+        d.reason = _words("linked", profile, reference=ref, date=numeric_date(d.session.date),
+                          outcome=d.session.outcome)
+        if d.session.late_recording:
+            d.reason += " " + _words("late", profile)
+        d.reason += _replacement_note(d.session, ledger, profile)
+    return drafts
+
+
+def _replacement_note(record: SessionRecord, ledger: Ledger, profile=None) -> str:
+    """A second record for the same session replaces the first (the ledger keeps both); say so,
+    and when the rule already acted on the first, ask a person to check the decision."""
+    earlier = [r for r in ledger.sessions_of(record.reference) if r.date == record.date]
+    if not earlier:
+        return ""
+    note = " " + _words("replaces", profile, date=numeric_date(record.date),
+                        item=max(r.item_id for r in earlier))
+    acted = next((sa.action for sa in ledger.rule_actions(record.reference)
+                  if record.date in sa.action.session_dates), None)
+    if acted is not None and not record.missed_by_parent:
+        words = _words("suspension" if acted.kind == "suspension" else "legal_advice", profile)
+        note += " " + _words("rule_acted", profile, decision=words)
+    return note
+
+
+def _to_attention(d: ItemDraft, reason: str) -> None:
+    d.outcome, d.reason = "session_attention", reason
