@@ -104,11 +104,20 @@ def agreement() -> Document:
     return doc
 
 
+def changed_arrangements(doc) -> None:
+    """A remade pack's letters say first what changed and which sessions are off (the
+    paragraph vanishes for a first pack)."""
+    tag(doc, "{%p if change %}")
+    para(doc, "{{ change }}", bold=True)
+    tag(doc, "{%p endif %}")
+
+
 def letter_parent() -> Document:
     doc = new_document("letter_parent")
     letter_top(doc, "{{ parent.name }}", "{{ parent.address }}", "letter_parent.subject")
     para(doc, w("letter_parent.dear"))
     para(doc, w("letter_parent.intro"))
+    changed_arrangements(doc)
     facts(doc, "letter_parent.facts")
     sessions_list(doc)
     heading(doc, w("letter_parent.arriving_heading"), 2)
@@ -134,6 +143,7 @@ def letter_carer() -> Document:
                "letter_carer.subject")
     para(doc, w("letter_carer.dear"))
     para(doc, w("letter_carer.intro"))
+    changed_arrangements(doc)
     facts(doc, "letter_carer.facts")
     sessions_list(doc)
     heading(doc, w("letter_carer.handover_heading"), 2)
@@ -186,7 +196,15 @@ def lac_report() -> Document:
     quotes(doc, "child_views", "lac_report.child_views_heading", "lac_report.none_recorded")
     quotes(doc, "parenting", "lac_report.parenting_heading", "lac_report.none_recorded")
     quotes(doc, "went_well", "lac_report.went_well_heading", "lac_report.none_recorded")
-    quotes(doc, "worries", "lac_report.worries_heading", "lac_report.no_worries")
+    heading(doc, w("lac_report.worries_heading"), 2)     # ended early, or a concern
+    w("lac_report.concerns")
+    tag(doc, "{%p if words.lac_report.concerns %}")
+    tag(doc, "{%p for c in words.lac_report.concerns %}")
+    doc.add_paragraph("{{ c }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, w("lac_report.no_worries"))
+    tag(doc, "{%p endif %}")
     for i, lines in enumerate((8,)):
         box(doc, "lac_report.boxes", i, lines)
     heading(doc, w("lac_report.sign_off_heading"))

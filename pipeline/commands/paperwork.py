@@ -2,11 +2,11 @@
 allocated referral, or for every allocated referral that has no pack yet.
 
 The watcher makes packs on its own once a row is allocated; this command is for a
-co-ordinator who wants one straight away, or again after correcting the tracker row.
-`--pending` goes through the watcher's own path (the paperwork effect's `settle`): the same
-checks (a first session already past is refused, with the same words the Paperwork cell
-shows), the pack recorded in the ledger and mailed to the supervisor, so the watcher never
-makes it a second time.
+co-ordinator who wants one straight away, or again after correcting the tracker row. Both
+forms go through the watcher's own path (the paperwork effect's `settle`): the same checks (a
+first session already past is refused, with the same words the Paperwork cell shows), the
+pack recorded in the ledger and on the case's timeline and mailed to the supervisor, so the
+watcher never makes it a second time and every view knows it was made.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-from pipeline.effects.contract import EffectName
 
 HELP = "Make the paperwork pack (agreement, letters, session records) for allocated referrals."
 
@@ -60,55 +58,11 @@ def open_sources(config_path):
     return config, profile, Ledger(config.ledger_path), allocations
 
 
-MISSING = {"status": "status 'Allocated'", "supervisor": "supervisor", "venue": "venue",
-           "day": "day", "time": "time", "first_date": "first date"}
-
-
-def missing_parts(allocation) -> list[str]:
-    out = []
-    for field, words in MISSING.items():
-        value = getattr(allocation, field)
-        if (field == "status" and value != "Allocated") or (field != "status" and not value):
-            out.append(words)
-    return out
-
-
 def pack_exists(config, reference: str, profile) -> bool:
     from pipeline.render.context import settings
     name = settings()["names"]["agreement"].format(
         reference=reference, agreement=profile.agreement.title)
     return (config.outbox_dir / reference / name).exists()
-
-
-def make_pack(config, profile, ledger, allocation, reference: str, pdf: bool) -> int:
-    from pipeline.render import PaperworkProblem, render_pack
-    item = ledger.item_by_reference(reference)
-    if item is None:
-        return _err(f"{reference}: no referral with this reference in the ledger.")
-    if allocation is None:
-        return _err(f"{reference}: the tracker has no row for this referral yet.")
-    if not allocation.complete:
-        return _err(f"{reference}: not allocated yet in the tracker; missing: "
-                    f"{', '.join(missing_parts(allocation))}.")
-    if pdf:
-        from pipeline.render.pdf import libreoffice_available
-        if not libreoffice_available():
-            print("LibreOffice is not installed, so only the Word copies are made.",
-                  file=sys.stderr)
-            pdf = False
-    out_dir: Path = config.outbox_dir / reference
-    try:
-        paths = render_pack(item, allocation, profile, out_dir, pdf=pdf)
-    except PaperworkProblem as exc:
-        return _err(f"{reference}: {exc}")
-    except Exception as exc:   # noqa: BLE001 - a sentence for the person, not a traceback
-        return _err(f"{reference}: the pack could not be made ({type(exc).__name__}: {exc}).")
-    ledger.mark_effect_done(item.id, EffectName.PAPERWORK)   # nothing, if it was not owed
-    ledger.reopen_effect(item.id, EffectName.TRACKER)        # the Paperwork column changes
-    print(f"{reference}: {len(paths)} documents in {out_dir}")
-    for p in paths:
-        print(f"  {p.name}")
-    return 0
 
 
 def settle_pending(config, profile, ledger, allocations, todo: list[str], pdf: bool) -> int:
@@ -162,7 +116,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.reference:
             ref = args.reference.strip().upper()
-            return make_pack(config, profile, ledger, allocations.get(ref), ref, args.pdf)
+            if ledger.item_by_reference(ref) is None:
+                return _err(f"{ref}: no referral with this reference in the ledger.")
+            if ref not in allocations:
+                return _err(f"{ref}: the tracker has no row for this referral yet.")
+            return settle_pending(config, profile, ledger, allocations, [ref], args.pdf)
         todo = [ref for ref, a in sorted(allocations.items())
                 if a.complete and not pack_exists(config, ref, profile)]
         if not todo:

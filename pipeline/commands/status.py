@@ -43,8 +43,9 @@ def gather(ledger, config=None, profile=None) -> dict:
                         "kind": row["waiting"],
                         "next_try": clock.at(row["next"]).strftime(   # the pipeline's day
                             "%d/%m/%Y %H:%M") if row["next"] else "now"})
-    oldest = ledger.oldest_unacknowledged()
-    acks = _acknowledgements(ledger, config, profile)
+    acks_by_ref = _acknowledgements(ledger, config, profile)
+    acks = _counts(acks_by_ref)
+    oldest = _oldest_not_acknowledged(ledger, acks_by_ref)
     unmoved = ledger.unarchived()
     in_inbox = 0
     ignored: list[str] = []
@@ -54,11 +55,14 @@ def gather(ledger, config=None, profile=None) -> dict:
         found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
         in_inbox = sum(1 for p in found if str(p) not in owed)
         ignored = [p.relative_to(config.inbox_dir).as_posix() for p in skipped]
-    mail_pending = []
-    if config is not None and profile is not None and profile.mail.smtp:
+    mail_pending, written_only = [], []
+    if config is not None and profile is not None:
         try:
             from pipeline.notify import MailOutbox
-            mail_pending = [p.describe() for p in MailOutbox(config, profile).pending_report()]
+            outbox = MailOutbox(config, profile)
+            written_only = outbox.written_only()
+            if profile.mail.smtp:
+                mail_pending = [p.describe() for p in outbox.pending_report()]
         except Exception:
             pass
     return {"counts": counts, "total_items": sum(recorded.values()),
@@ -75,6 +79,8 @@ def gather(ledger, config=None, profile=None) -> dict:
             "in_inbox": in_inbox,
             "ignored": ignored,
             "mail_not_sent": mail_pending,
+            # written to outbox/mail only (no mail server when they were made): never sent
+            "mail_written_not_sent": written_only,
             "acknowledgements": acks,
             "mail_server": None if profile is None else bool(profile.mail.smtp),
             "mail_dir": None if config is None else str(config.mail_dir),
@@ -85,17 +91,33 @@ def gather(ledger, config=None, profile=None) -> dict:
             "reminders": _reminders(ledger, config, profile)}
 
 
-def _acknowledgements(ledger, config, profile) -> dict[str, int]:
-    """Accepted referrals by the state of their latest acknowledgement (the case timeline);
-    a ledger from before the timeline is brought up to date first."""
+def _counts(acks_by_ref: dict) -> dict[str, int]:
     from pipeline.cases import acknowledgement
+    return acknowledgement.counts(acks_by_ref.values())
+
+
+def _oldest_not_acknowledged(ledger, acks_by_ref: dict):
+    """The oldest referral the social worker has not heard from us about: its email not done
+    yet (the ledger), or only written to the folder (the timeline): "acknowledged" means sent."""
+    candidates = [ledger.oldest_unacknowledged()]
+    written = {a.item for a in acks_by_ref.values() if a.state == "written"}
+    candidates += [ledger.item(i) for i in written]
+    candidates = [c for c in candidates if c is not None]
+    return min(candidates, key=lambda i: (i.received_at, i.id)) if candidates else None
+
+
+def _acknowledgements(ledger, config, profile) -> dict:
+    """reference -> the state of its latest acknowledgement (the case timeline); a ledger
+    from before the timeline is brought up to date first."""
+    from pipeline.cases import acknowledgement
+    from pipeline.notify.backfill import backfill_acknowledgements
     if config is not None and profile is not None:
         try:
-            acknowledgement.backfill(ledger, config, profile)
+            backfill_acknowledgements(ledger, config, profile)
         except Exception:            # a read must still answer: those count as not done yet
             pass
-    return acknowledgement.counts(acknowledgement.acknowledgements(ledger, ledger.items(
-        outcome=acknowledgement.ACKNOWLEDGED_OUTCOME)).values())
+    return acknowledgement.acknowledgements(ledger, ledger.items(
+        outcome=acknowledgement.ACKNOWLEDGED_OUTCOME))
 
 
 def referral_counts(ledger, recorded: dict[str, int]) -> tuple[dict[str, int], int]:
@@ -175,7 +197,8 @@ def describe(facts: dict) -> list[str]:
     elif not withheld:
         from pipeline.cases.acknowledgement import words
         lines.append(words("status")["nothing_waiting_no_server" if facts.get("mail_server")
-                                     is False else "nothing_waiting"])
+                                     is False or facts.get("mail_written_not_sent")
+                                     else "nothing_waiting"])
     if facts["workbook_open"]:
         lines.append(f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
                      "workbook is open. Close it in Excel and they will be written.")
@@ -204,6 +227,12 @@ def describe(facts: dict) -> list[str]:
             lines.append(f"  ... and {len(facts['ignored']) - 20} more")
     for m in facts["mail_not_sent"]:
         lines.append(f"  email waiting for the mail server: {m}")
+    if facts.get("mail_server") and facts.get("mail_written_not_sent"):
+        from pipeline.cases.acknowledgement import words
+        keys = facts["mail_written_not_sent"]
+        lines.append(words("status")["written_before_server"].format(
+            count=len(keys), mail_dir=facts.get("mail_dir") or "outbox/mail"))
+        lines.extend(f"  {k}" for k in keys[:20])
     if facts.get("reminders"):
         lines.append("To see to today (the team's daily digest):")
         lines += [f"  {r['text']}" for r in facts["reminders"]]

@@ -38,8 +38,10 @@ def _load(config_path, as_json: bool = False):
         print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
               f"nothing to reconcile.", file=sys.stderr)
         return 2
+    from pipeline.notify.backfill import backfill_acknowledgements
     ledger = Ledger(config.ledger_path)
     try:
+        backfill_acknowledgements(ledger, config, profile)   # a ledger from before the timeline
         items = ledger.items()
         acknowledged = acknowledged_dates(ledger, items)
         proposals = proposal_rows(ledger, profile)

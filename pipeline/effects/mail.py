@@ -22,6 +22,7 @@ from pipeline import clock
 from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.ledger.names import MailHow
+from pipeline.notify.backfill import backfill_acknowledgements
 from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.effects")
@@ -58,7 +59,7 @@ class MailEffect(_MailEffect):
         folder = ("acknowledged", str(p.config.state_dir))
         if folder not in p.memory.backfilled:
             try:
-                acknowledgement.backfill(p.ledger, p.config, p.profile)
+                backfill_acknowledgements(p.ledger, p.config, p.profile)
                 p.memory.backfilled.add(folder)
             except Exception:                      # tried again by the next pass
                 log_fault(log, "effects: acknowledgements from before the timeline not written")

@@ -16,8 +16,11 @@ from pathlib import Path
 import pipeline.render as render
 import pipeline.tracker.allocation as A
 from pipeline import clock
+from pipeline.cases import case_of, cases_of
+from pipeline.cases import paperwork as PW
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.files import private_dir
+from pipeline.ledger.names import EventKind
 from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
@@ -45,6 +48,11 @@ class PaperworkEffect(Effect):
     allocation differs from what was last acted on owe their paperwork again: a changed
     allocation remakes the pack (the old documents move to superseded/<date>/), a mistake is
     said back in the Paperwork cell, and each new version is mailed once.
+
+    What happened is written to the case timeline as it happens, on the pipeline's today
+    (pipeline/cases/paperwork.py): a new allocation version, the pack made (what changed and
+    which sessions are off), and its email (to whom, sent or only written). Every view reads
+    those; none reads when this effect last ran.
     """
     name = EffectName.PAPERWORK
 
@@ -54,6 +62,11 @@ class PaperworkEffect(Effect):
             self._follow_workbook(p)
         except Exception:                     # the allocations are read again next pass
             log_fault(log, "effects: could not look at the workbook for changed allocations")
+        try:
+            PW.backfill(p.ledger, p.profile.supervisor_role)
+            self.catch_up_mail(p)
+        except Exception:                     # looked at again next pass
+            log_fault(log, "effects: could not look at the pack emails owed")
         return Due(owed=list(p.ledger.pending_effects(p.now, self.name)))
 
     def _follow_workbook(self, p: EffectPass) -> None:
@@ -152,42 +165,86 @@ class PaperworkEffect(Effect):
 
     def _make(self, p: EffectPass, item, plain, previous, changed, staff, today,
               pdf: bool = False) -> list:
+        from pipeline.render.change import change_facts, change_text
         ref = item.reference
         out_dir = p.config.outbox_dir / ref
         for_pack = plain
         short = False
+        change = None
         if previous is not None:
             upcoming = _next_sessions(item, plain, p.profile, today)
             if upcoming and plain.first_date and plain.first_date < upcoming:
                 # already running: the remade pack starts from the next session, so every
                 # session record it re-issues is for a session still to come
                 for_pack = plain.model_copy(update={"first_date": upcoming})
+            change = change_facts(item, previous["allocation"], plain, changed,
+                                  for_pack.first_date, p.profile, today,
+                                  _listed_before(item, previous, p.profile))
             days = p.profile.notice_days()
-            short = bool(days and upcoming and (upcoming - today).days < days)
+            # notice is owed for a change people see, never for a pack made again because
+            # the referral was updated
+            short = bool(change and days and upcoming and (upcoming - today).days < days)
             _supersede(out_dir, previous, today)
+        words = change_text(change, p.profile, short_notice=short,
+                            referral_updated=previous is not None and change is None)
         more = {"pdf": True} if pdf else {}       # the watcher's call stays as it always was
+        if words:                                   # for a first pack too
+            more["change"] = words
         documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []
         version = p.ledger.add_pack(ref, item.id, A.snapshot(plain),
                                     [str(d) for d in documents], A.changed_words(changed),
                                     short)
         log.info("effects: pack %s version %d made", ref, version)
-        self._mail(p, item, version, documents, plain, staff or [], A.changed_words(changed),
-                   p.profile.notice_days() if short else None, for_pack.first_date)
+        allocation_version = _allocation_version(p, case_of(p.ledger, ref), ref, plain, today)
+        # the email to the supervisor and social worker says the move; its own sentence
+        # asks them to make sure the family knows in time (the letters carry the apology)
+        to_staff = change_text(change, p.profile, short_notice=False,
+                               referral_updated=previous is not None and change is None)
+        message = self._message(p, item, version, documents, plain, staff or [],
+                                A.changed_words(changed), to_staff, change is not None,
+                                p.profile.notice_days() if short else None,
+                                for_pack.first_date)
+        roles = _roles(message, item, staff or [], plain) if message is not None else []
+        made = PW.pack_made(ref, version, allocation_version=allocation_version,
+                            item_id=item.id, documents=[Path(d).name for d in documents],
+                            changed=changed, change=change, short_notice=short, on=today,
+                            mail_to=roles)
+        p.ledger.record_event(made)
+        if message is not None:
+            outbox = notify_outbox(p)
+            if outbox.deliver(message):
+                p.ledger.mark_pack_mailed(ref, version)
+            _record_mailed(p, outbox, ref, version, roles, today)
         return documents
 
     @staticmethod
-    def _mail(p, item, version, documents, plain, staff, changed, short_days, first) -> None:
+    def _message(p, item, version, documents, plain, staff, changed, words, moved,
+                 short_days, first):
+        """The pack's email, or None when mail is not set up (said in the pass's report)."""
         import pipeline.notify as notify
         email = next((s.get("email") for s in staff
                       if A.same_name(s.get("name"), plain.supervisor)), None)
         try:
-            msg = notify.pack_message(item, p.profile, version, [Path(d) for d in documents],
-                                      email, changed, short_days, first)
+            return notify.pack_message(item, p.profile, version, [Path(d) for d in documents],
+                                       email, changed, short_days, first,
+                                       change_text=words, moved=moved)
         except notify.MailNotReady as exc:
             p.report.waiting["pack mail"] = str(exc)
-            return
-        if notify.MailOutbox(p.config, p.profile).deliver(msg):
-            p.ledger.mark_pack_mailed(item.reference, version)
+            return None
+
+    def catch_up_mail(self, p: EffectPass) -> None:
+        """A pack email still owed at an earlier pass (the mail server was down) and sent
+        since: its PACK_MAILED event, written the day it is seen to have gone."""
+        outbox = None
+        for ref, case in cases_of(p.ledger, kinds=(EventKind.PACK_MADE,
+                                                    EventKind.PACK_MAILED)).items():
+            for made in case.of(EventKind.PACK_MADE):
+                version = made.detail.get("version")
+                roles = made.detail.get("mail_to") or []
+                if not roles or PW.mailed_how(case, version) is not None:
+                    continue                  # recorded (a message only written stays so)
+                outbox = outbox or notify_outbox(p)
+                _record_mailed(p, outbox, ref, version, roles, clock.today())
 
 
 WAITING_WORDS = ("Waiting for a co-ordinator to allocate the referral in the tracker (status, "
@@ -218,3 +275,63 @@ def _supersede(out_dir: Path, previous: dict, today: dt.date) -> None:
             target = folder / f"{old.stem} ({n}){old.suffix}"
             n += 1
         shutil.move(str(old), str(target))
+
+
+def notify_outbox(p: EffectPass):
+    import pipeline.notify as notify
+    return notify.MailOutbox(p.config, p.profile)
+
+
+def _listed_before(item, previous: dict, profile) -> list[dt.date]:
+    """The sessions the previous pack's letters named: the first of its allocation's pattern
+    from the day it was made (a remade pack lists from its next session)."""
+    from pipeline.models import Allocation
+    from pipeline.render.context import settings
+    from pipeline.sessions.plan import planned_sessions
+    a = previous.get("allocation") or {}
+    first = a.get("first_date")
+    if not first or not a.get("day"):
+        return []
+    old = Allocation(reference=item.reference or "", status="Allocated", day=a.get("day"),
+                     first_date=dt.date.fromisoformat(first))
+    made = previous["made_at"].date() if previous.get("made_at") else old.first_date
+    try:
+        planned = planned_sessions(item, old, profile,
+                                   until=max(made, old.first_date) + dt.timedelta(days=400))
+    except ValueError:
+        return []
+    listed = int(settings()["pack"]["letter_sessions"])
+    return [s.date for s in planned if s.date >= made][:listed]
+
+
+def _allocation_version(p: EffectPass, case, ref: str, plain, today: dt.date) -> int:
+    """The allocation version a pack is made from: a new ALLOCATED event only when the
+    allocation differs from the latest one on the timeline."""
+    latest = PW.current_allocation(case)
+    if latest is not None and not A.changes(latest, plain):
+        return int(latest["version"])
+    version = len(PW.allocations(case)) + 1
+    p.ledger.record_event(PW.allocated(ref, version, A.snapshot(plain),
+                                       p.profile.supervisor_role, today))
+    return version
+
+
+def _roles(message, item, staff: list, plain) -> list[str]:
+    """Who the pack email is addressed to, by role (the team alone when neither is known)."""
+    from pipeline.notify.addresses import clean_address
+    got = {a.lower() for a in message.recipients}
+    values = item.verdict.values if item.verdict else {}
+    social = clean_address(values.get("social_worker.email"))
+    supervisor = next((s.get("email") for s in staff
+                       if A.same_name(s.get("name"), plain.supervisor) and s.get("email")), None)
+    roles = [role for role, address in (("supervisor", supervisor), ("social worker", social))
+             if address and address.lower() in got]
+    return roles or ["team"]
+
+
+def _record_mailed(p: EffectPass, outbox, ref: str, version: int, roles: list[str],
+                   today: dt.date) -> None:
+    """PACK_MAILED as the outbox says it went: sent, or only written to outbox/mail."""
+    how = outbox.how(PW.mail_key(ref, version))
+    if how is not None:
+        p.ledger.record_event(PW.pack_mailed(ref, version, roles, how, today))

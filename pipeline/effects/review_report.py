@@ -210,6 +210,8 @@ class ReviewReportEffect(Effect):
                 p.report.waiting[self.name] = f"a review report could not be made: {exc}"[:300]
                 continue
             p.ledger.add_report(ref, review.date, path, made_on=today)
+            from pipeline.cases.review import report_made     # the timeline: made, once
+            p.ledger.record_event(report_made(ref, review.date, path, today))
             # a name in "Review report checked (name)" now was typed for an earlier report
             p.ledger.note_report_name_left(ref, review.date, review.checked_by)
             p.report.count(self.name)

@@ -148,6 +148,14 @@ class MailOutbox:
                             if r["next_attempt"] else None)
                 for r in rows]
 
+    def written_only(self) -> list[str]:
+        """Keys of messages only written to the folder (no mail server when they were made),
+        oldest first: nobody received them unless someone sent them by hand."""
+        with self._db() as db:
+            rows = db.execute("SELECT key FROM mail WHERE mode = 'file' AND sent_at IS NULL "
+                              "ORDER BY written_at").fetchall()
+        return [r["key"] for r in rows]
+
     def is_sent(self, key: str) -> bool:
         row = self._row(key)
         return bool(row and row["sent_at"])

@@ -22,8 +22,12 @@ from pipeline.profile import Profile
 def pack_message(item: Item, profile: Profile, version: int, documents: list[Path],
                  supervisor_email: str | None = None, changed: str = "",
                  short_notice_days: int | None = None, first_date: dt.date | None = None,
-                 now: dt.datetime | None = None) -> OutgoingMessage:
-    """The email carrying pack `version` of `item`'s referral."""
+                 now: dt.datetime | None = None, change_text: str = "",
+                 moved: bool | None = None) -> OutgoingMessage:
+    """The email carrying pack `version` of `item`'s referral. `change_text`: what changed,
+    from when and which sessions are off, in the service's words (pipeline/render/change.py);
+    `moved`: whether the arrangements changed (False: made again for an updated referral,
+    so never worded as changed arrangements)."""
     kind = "pack"
     key = f"{item.reference}:pack:{version}"
     templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
@@ -39,6 +43,8 @@ def pack_message(item: Item, profile: Profile, version: int, documents: list[Pat
     context = {"kind": kind, "reference": item.reference, "item_id": item.id,
                "initials": child_initials(values),
                "version": version, "remade": version > 1,
+               "moved": (version > 1) if moved is None else bool(moved),
+               "change_text": change_text,
                "changed": changed, "short_notice_days": short_notice_days,
                "first_date": first_date, "documents": [p.name for p in files],
                "supervisor_told": bool(supervisor), "fallback": fallback,

@@ -61,6 +61,17 @@ def parse_times(text: str | None) -> tuple[dt.time | None, dt.time | None]:
         return None, None
 
 
+def session_times(text: str | None, item: Item | None = None
+                  ) -> tuple[dt.time | None, dt.time | None]:
+    """A session's (start, end) from the allocation's time as typed, read the way the
+    allocation check reads it (pipeline/tracker/typed.py): a start alone ("10am") ends the
+    referral's session length later, so every document gives the end time (and the
+    arrival time from the start), not "10am" alone. (None, None) when it cannot be read."""
+    from pipeline.tracker.allocation import session_minutes
+    from pipeline.tracker.typed import read_times
+    return read_times(text, session_minutes(item))
+
+
 def minutes_before(t: dt.time | None, minutes: int) -> dt.time | None:
     if t is None:
         return None
@@ -239,6 +250,9 @@ class DocumentContext(BaseModel):
     training_days_unknown: str = ""     # "2027": years in the period whose training days the
                                         # service has not set yet (it lists other years')
     photos_consent: str = NOT_GIVEN
+    # A remade pack's letters: what changed, from when, which sessions are off (the
+    # service's [changes] wording, filled in by pipeline/render/change.py); "" otherwise.
+    change: str = ""
     # The document's sentences (form_templates/documents/wording.toml), filled in with the
     # fields above just before rendering: {{ words.<table>.<key> }} in the templates.
     words: dict[str, Any] = Field(default_factory=dict)
@@ -278,21 +292,32 @@ class SuspensionCtx(BaseModel):
 
 
 class RecordLineCtx(BaseModel):
-    """One session record in the review report's appendix (every count traceable)."""
+    """One date in the review report's appendix: its record, or what the plan says of it."""
     date: str
     outcome: str
     counted_as: str = ""
     note: str = ""                      # reason given, lateness, significant event
 
 
+class ConcernCtx(BaseModel):
+    """A session whose record says it ended early or raised a concern (never "went well")."""
+    date: str
+    ended_early: bool = False
+    reason: str = ""                    # the record's "Reason given"
+    significant: bool = False           # "Significant event or concern": Yes
+    details: str = ""                   # "Details, action taken, who was told"
+    summary: str = ""                   # the record's summary of the session
+
+
 class LacReportContext(DocumentContext):
     review_date: str = NOT_GIVEN
     period_from: str = NOT_GIVEN
     period_to: str = NOT_GIVEN
-    planned_count: int = 0
-    offered_count: int = 0
-    to_come_count: int = 0
-    suspended_count: int = 0
+    planned_count: int = 0              # planned dates of the period (the rows add up to it)
+    not_planned_count: int = 0          # sessions recorded on a date the plan did not have
+    attendance_said: str = ""           # "4 took place, ... and 2 are still to come"
+    from_plan_rows: str = ""            # the rows worked out from the plan, not a record
+    day_and_time: str = NOT_GIVEN       # "Wednesdays 16:00-17:30"
     has_records: bool = False
     counts: list[CountCtx] = Field(default_factory=list)
     chart: Any = ""                     # docxtpl InlineImage, or "" when there is no chart
@@ -300,7 +325,7 @@ class LacReportContext(DocumentContext):
     child_views: list[QuoteCtx] = Field(default_factory=list)
     parenting: list[QuoteCtx] = Field(default_factory=list)
     went_well: list[QuoteCtx] = Field(default_factory=list)
-    worries: list[QuoteCtx] = Field(default_factory=list)
+    concerns: list[ConcernCtx] = Field(default_factory=list)
     appendix: list[RecordLineCtx] = Field(default_factory=list)
     suspensions: list[SuspensionCtx] = Field(default_factory=list)
 
@@ -404,7 +429,7 @@ def arrangement_context(item: Item, allocation: Allocation | None,
                         profile: Profile) -> ArrangementCtx:
     values = item.verdict.values if item.verdict else {}
     a = allocation or Allocation(reference=item.reference or "")
-    start, end = parse_times(a.time)
+    start, end = session_times(a.time, item)
     venue = profile.venue(a.venue) if a.venue else None
     venue_address = (f"{venue.address}, {venue.postcode}" if venue and venue.address_known
                      else ADDRESS_TO_FOLLOW if venue else text(a.venue))

@@ -183,12 +183,13 @@ def render_agreement(item: Item, allocation: Allocation | None, profile: Profile
 
 def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: Path,
                 sessions: list[SessionRecord] | None = None, *, today: dt.date | None = None,
-                pdf: bool = False) -> list[Path]:
+                pdf: bool = False, change: str = "") -> list[Path]:
     """The whole pack for an allocated referral, written into out_dir (the caller picks
     outbox/<reference>/): the agreement, a letter to each parent, a letter to the carer and
     pre-filled Family Time Records for the first sessions; with `sessions` (records received)
     and a review date on the referral, the review report too. `pdf`: add LibreOffice PDF
-    copies when LibreOffice is installed."""
+    copies when LibreOffice is installed. `change`: for a remade pack, what changed and which
+    sessions are off (pipeline/render/change.py), said at the top of the letters."""
     _check(item, allocation)
     if allocation is None:
         raise PaperworkProblem(f"{item.reference} has not been allocated in the tracker yet, so "
@@ -204,15 +205,15 @@ def render_pack(item: Item, allocation: Allocation, profile: Profile, out_dir: P
     for parent in C.parents_to_write_to(family):
         ctx = C.document_context(C.ParentLetterContext, item, allocation, profile, today=today,
                                  planned=letter_sessions, title=_title("letter_parent"),
-                                 parent=parent)
+                                 parent=parent, change=change)
         written.append(_render("letter_parent", ctx,
                                out_dir / _name("letter_parent", n=parent.n), profile))
 
-    start, end = C.parse_times(allocation.time)
+    start, end = C.session_times(allocation.time, item)
     drop = C.minutes_before(start, int(pack["carer_arrive_minutes_before"]))
     ctx = C.document_context(
         C.CarerLetterContext, item, allocation, profile, today=today, planned=letter_sessions,
-        title=_title("letter_carer"),
+        title=_title("letter_carer"), change=change,
         drop_off=(W.say("notes", "carer_drop_off", profile.id, start=C.clock(start),
                         drop=C.clock(drop)) if start else C.NOT_GIVEN))
     written.append(_render("letter_carer", ctx, out_dir / _name("letter_carer"), profile))
@@ -237,7 +238,7 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
     from pipeline.render.record_form import prefill_record
     values = item.verdict.values
     ctx = C.document_context(C.DocumentContext, item, allocation, profile, today=None)
-    start, end = C.parse_times(allocation.time)
+    start, end = C.session_times(allocation.time, item)
     child = " ".join(x for x in (C.text(values.get("child.first_name"), ""),
                                  C.text(values.get("child.last_name"), "")) if x)
     venue = ctx.arrangement.venue + (f", {ctx.arrangement.room}" if ctx.arrangement.room else "")
@@ -297,15 +298,19 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
                       significant_events: list[SessionRecord] | None = None, *,
                       today: dt.date | None = None, review: dt.date | None = None,
                       actions: list | None = None, words: dict[int, dict] | None = None,
-                      iro_name: str | None = None) -> Path:
+                      iro_name: str | None = None, suspensions: list | None = None) -> Path:
     """The Family Time report for the Looked After Child review (to the IRO, copy to the
-    social worker): arrangements; attendance for the period (offered, held, cancelled by whom,
-    inside a suspension, still to come apart) with a chart by month; significant events; the
-    child's views, parents' engagement, what went well and what worried the supervisor quoted
-    from the records (`words`: item id -> the record's answers); the recommendation box; and
-    an appendix listing every record counted. `actions`: the referral's rule actions (for
-    suspensions); `review`: the review date (default: the referral form's)."""
-    from pipeline.reports.review import review_figures, row_of
+    social worker): arrangements; attendance for the period, every planned date counted once
+    (by its record, else inside a suspension, a closed day, still to come or no record yet)
+    with a chart by month; significant events; the child's views, parents' engagement, what
+    went well (sessions that went ahead without concern) and what worried the supervisor
+    quoted from the records (`words`: item id -> the record's answers); the recommendation
+    box; and an appendix listing every date counted and what it is counted from.
+    `suspensions`: the periods suspended (the case timeline's, pipeline/cases/review.py); when
+    None, those of the approved decisions in `actions`; `review`: the review date (default:
+    the referral form's)."""
+    from pipeline.cases.review import approved_suspensions
+    from pipeline.reports.review import closed_agreed_days, review_figures
     _check(item, allocation)
     if period_to < period_from:
         raise PaperworkProblem(f"The report period ends ({C.uk_date(period_to)}) before it "
@@ -313,9 +318,14 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
     today = today or clock_today()
     out_dir = private_dir(Path(out_dir))
     own = [s for s in (sessions or []) if s.reference == item.reference]
-    planned = [s.date for s in _planned(item, allocation, profile, until=period_to)]
+    schedule = _planned(item, allocation, profile, until=period_to)
+    planned = [s.date for s in schedule]
+    closed = closed_agreed_days(item, allocation, profile, schedule, until=period_to)
     table = C.settings()["attendance"]
-    figures = review_figures(own, planned, actions or [], period_from, period_to, today, table)
+    if suspensions is None:
+        suspensions = approved_suspensions(actions or [])
+    figures = review_figures(own, planned, suspensions, period_from, period_to, today, table,
+                             closed=closed)
     records = figures.records
     if significant_events is None:
         significant_events = [r for r in records if r.significant_event]
@@ -333,34 +343,90 @@ def render_lac_report(item: Item, allocation: Allocation | None, profile: Profil
                                      period_to=C.date_in_words(period_to)))
         images["chart"] = (png, 150)
     quotes = _quotes(records, words or {})
-    suspensions = _suspensions(actions or [], period_from, period_to)
-    labels = {row["key"]: row["label"] for row in table}
-    appendix = []
-    for r in records:
-        notes = [r.reason] if r.reason else []
-        if (r.late_minutes or 0) > 0:
-            notes.append(f"{r.late_minutes} minutes late")
-        if r.significant_event:
-            notes.append("significant event")
-        appendix.append(C.RecordLineCtx(date=C.date_in_words(r.date), outcome=r.outcome,
-                                        counted_as=labels.get(row_of(r, table) or "", ""),
-                                        note="; ".join(notes)))
     ctx = C.document_context(
         C.LacReportContext, item, allocation, profile, today=today, title=_title("lac_report"),
         review_date=C.uk_date(review), period_from=C.uk_date(period_from),
-        period_to=C.uk_date(period_to), planned_count=len(figures.planned),
-        offered_count=len(figures.offered),
-        to_come_count=len(figures.to_come), suspended_count=len(figures.suspended),
+        period_to=C.uk_date(period_to), planned_count=figures.count("planned"),
+        not_planned_count=figures.count("not_planned"),
+        attendance_said=_attendance_said(figures, table),
+        from_plan_rows=C.join_words([f"\u201c{label}\u201d" for key, label, _, n
+                                     in figures.rows if n and _from_plan(key, table)]),
         has_records=bool(records),
-        counts=[C.CountCtx(label=label, count=n) for _, label, _, n in figures.rows],
-        significant_events=[C.uk_date(d) for d in events], appendix=appendix,
-        suspensions=suspensions, **quotes)
+        counts=[C.CountCtx(label=label, count=n) for key, label, _, n in figures.rows
+                if n or key != "not_planned"],     # that row only when it has one
+        significant_events=[C.uk_date(d) for d in events],
+        appendix=_appendix(figures, table, profile.id),
+        suspensions=_suspensions(actions or [], period_from, period_to, suspensions),
+        day_and_time=_day_and_time(item, allocation), **quotes)
     if iro_name:
         ctx.iro = C.ProfessionalCtx(name=iro_name)
     name = _name("lac_report", date=(review or period_to).isoformat())
     path = _render("lac_report", ctx, _unused(out_dir / name), profile, images)
     log.info("paperwork: review report written for %s", item.reference)
     return path
+
+
+def _from_plan(key: str, table: list[dict]) -> bool:
+    return any(row["key"] == key and row.get("from") == "plan" for row in table)
+
+
+def _attendance_said(figures, table: list[dict]) -> str:
+    """The rows with a count, each said as its [[attendance]] `said` words (one or many), in
+    the table's order: "4 took place, 1 was cancelled by the carer and 2 are still to come"."""
+    parts = []
+    for row in table:
+        n = figures.count(row["key"])
+        if n and row.get("said"):
+            one, many = row["said"]
+            parts.append((one if n == 1 else many).format(n=n))
+    return C.join_words(parts)
+
+
+def _appendix(figures, table: list[dict], profile_id: str) -> list[C.RecordLineCtx]:
+    """One line per date counted: a record's outcome and notes, or, with no record, what the
+    plan and the calendar say of the date (the words: [notes] of wording.toml)."""
+    labels = {row["key"]: row.get("short", row["label"]) if row.get("from") == "plan"
+              else row["label"] for row in table}
+    out = []
+    for ln in figures.lines:
+        r = ln.record
+        if r is not None:
+            notes = [r.reason] if r.reason else []
+            if (r.late_minutes or 0) > 0:
+                notes.append(f"{r.late_minutes} minutes late")
+            if r.significant_event:
+                notes.append("significant event")
+            if not ln.planned:
+                notes.append(W.say("notes", "review_not_planned", profile_id))
+            outcome = r.outcome
+        else:
+            notes = [ln.closure] if ln.closure else []
+            outcome = W.say("notes", "review_no_record", profile_id)
+        out.append(C.RecordLineCtx(date=C.date_in_words(ln.date), outcome=outcome,
+                                   counted_as=labels.get(ln.key, ""), note="; ".join(notes)))
+    return out
+
+
+def _day_and_time(item: Item, allocation: Allocation | None) -> str:
+    """"Wednesdays 16:00-17:30": the agreed days and the session's start and end (the end
+    from the referral's length when the tracker gives a start alone)."""
+    from pipeline.dates import times_text
+    from pipeline.render.schedule import parse_session_days
+    if allocation is None or not allocation.day:
+        return C.NOT_GIVEN
+    try:
+        days = C.join_words([f"{d}s" for d in parse_session_days(allocation.day)])
+    except ValueError:
+        days = C.text(allocation.day)
+    start, end = C.parse_times(allocation.time)
+    if start is None:
+        return f"{days}, {C.text(allocation.time)}" if allocation.time else days
+    if end is None:
+        minutes = item.verdict.values.get("request.duration") if item.verdict else None
+        if isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and minutes > 0:
+            end = (dt.datetime.combine(dt.date(2000, 1, 3), start)
+                   + dt.timedelta(minutes=int(minutes))).time()
+    return f"{days} {times_text(start, end)}"
 
 
 def _unused(path: Path) -> Path:
@@ -375,17 +441,26 @@ def _unused(path: Path) -> Path:
     return target
 
 
-def _suspensions(actions: list, period_from: dt.date,
-                 period_to: dt.date) -> list[C.SuspensionCtx]:
+def _suspensions(actions: list, period_from: dt.date, period_to: dt.date,
+                 periods: list | None = None) -> list[C.SuspensionCtx]:
     """The suspensions approved (a person's decision, not a proposal) that touched the
-    period, oldest first, for the report to say plainly."""
+    period, oldest first, for the report to say plainly; with `periods` (the timeline's),
+    only those the timeline holds, with the days it gives (a suspension ended early says
+    so), so this section and the attendance figures never disagree."""
     out = []
     for a in sorted((a for a in actions if a.kind == "suspension" and a.decision == "Approved"
-                     and a.suspended_from and a.suspended_until
-                     and a.suspended_from <= period_to and a.suspended_until >= period_from),
+                     and a.suspended_from and a.suspended_until),
                     key=lambda a: a.suspended_from):
+        start, until = a.suspended_from, a.suspended_until
+        if periods is not None:
+            held = [p for p in periods if p[0] == start]
+            if not held:
+                continue
+            until = held[-1][1] or until
+        if start > period_to or until < period_from or until < start:
+            continue
         out.append(C.SuspensionCtx(
-            start=C.uk_date(a.suspended_from), until=C.uk_date(a.suspended_until),
+            start=C.uk_date(start), until=C.uk_date(until),
             meeting=C.uk_date(a.meeting_on) if a.meeting_on else "",
             missed=[C.date_in_words(d) for d in a.session_dates], court_directed=a.court_directed,
             approved_by=a.decided_by or "",
@@ -393,21 +468,31 @@ def _suspensions(actions: list, period_from: dt.date,
     return out
 
 
-# The record's answer each quoted section of the review report carries (catalogue keys);
-# "worries" are quoted only from records that flag a significant event or concern.
+# The record's answer each quoted section of the review report carries (catalogue keys).
+# "What went well" is quoted only from sessions that went ahead without concern; a session that
+# ended early or raised a concern is said under "What worried the supervisor" (`concerns`).
 QUOTED = {"child_views": "session.child_views", "parenting": "session.parenting",
-          "went_well": "session.summary", "worries": "session.significant_details"}
+          "went_well": "session.summary"}
 
 
 def _quotes(records: list[SessionRecord], words: dict[int, dict]) -> dict[str, list]:
+    from pipeline.reports.review import concern
     out: dict[str, list] = {k: [] for k in QUOTED}
+    out["concerns"] = []
     for r in records:
         values = words.get(r.item_id) or {}
         for section, key in QUOTED.items():
             said = C.text(values.get(key), "")
-            if not said or (section == "worries" and not r.significant_event):
+            if not said or (section == "went_well" and (r.outcome != "Took place"
+                                                         or concern(r))):
                 continue
             out[section].append(C.QuoteCtx(date=C.date_in_words(r.date), text=said))
+        if concern(r):
+            out["concerns"].append(C.ConcernCtx(
+                date=C.date_in_words(r.date), ended_early=r.outcome == "Ended early",
+                reason=C.text(r.reason, ""), significant=r.significant_event,
+                details=C.text(values.get("session.significant_details"), ""),
+                summary=C.text(values.get("session.summary"), "")))
     return out
 
 

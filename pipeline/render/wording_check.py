@@ -24,6 +24,11 @@ _PLACE = re.compile(r"words\.(\w+)\.(\w+)")
 _NOTES = {"replaces": {"date", "closure"}, "substitute_day": {"holiday"},
           "carer_drop_off": {"start", "drop"},
           "chart_title": {"period_from", "period_to"}}
+# A changed allocation's sentences (pipeline/render/change.py fills them in)
+_CHANGES = {"pattern": {"days", "venue", "time", "room"},
+            "moved": {"starts", "was", "now", "off", "off_count", "only_first_date"},
+            "supervisor": {"starts", "supervisor", "was_supervisor", "supervisor_role"},
+            "notice": {"days"}, "referral_updated": set()}
 
 
 def _names(value: Any) -> list[str]:
@@ -88,6 +93,8 @@ def check(root: Path | None = None) -> None:
             model = None
             if table == "notes":
                 allowed_for = dict(_NOTES)
+            elif table == "changes":
+                allowed_for = dict(_CHANGES)
             elif table == SHARED:
                 model = DocumentContext
                 allowed_for = {k: base - {"words"} for k in entries}

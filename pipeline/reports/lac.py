@@ -62,7 +62,11 @@ def plan(ledger, reference: str, review: Review | None, allocation, *,
 
 
 def make(ledger, profile, p: ReportPlan, out_dir: Path, *, today: dt.date) -> Path:
-    """Render the planned report with the records' words and the referral's suspensions."""
+    """Render the planned report with the records' words and the referral's suspensions: the
+    case timeline's (pipeline/cases/review.py), else, before the timeline held any, those a
+    person approved."""
+    from pipeline.cases import case_of
+    from pipeline.cases.review import suspensions_of
     from pipeline.render import render_lac_report
     ref = p.item.reference
     sessions = ledger.sessions_of(ref)
@@ -72,6 +76,8 @@ def make(ledger, profile, p: ReportPlan, out_dir: Path, *, today: dt.date) -> Pa
             rec = ledger.item(s.item_id)
             words[s.item_id] = rec.verdict.values if rec is not None and rec.verdict else {}
     actions = [a.action for a in ledger.rule_actions(ref)]
+    suspended = suspensions_of(case_of(ledger, ref), by=today)
     return render_lac_report(p.item, p.allocation, profile, out_dir, sessions,
                              p.period_from, p.period_to, today=today, review=p.review.date,
-                             actions=actions, words=words, iro_name=p.review.iro_name or None)
+                             actions=actions, words=words, iro_name=p.review.iro_name or None,
+                             suspensions=suspended)

@@ -160,9 +160,14 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
                         ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """For each commitment, the referrals accepted in the month that met it and those late,
     due from the referral's first submission and judged at the month's end (so the answer is
-    the same whenever it is run)."""
+    the same whenever it is run). Allocation is the day the timeline first says the referral
+    was allocated (its first ALLOCATED or PACK_MADE event, as it was by the month's end),
+    never when an effect last ran; the first session, one held by the month's end."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import paperwork as PW
+    from pipeline.ledger.names import EventKind
     acked = ledger.done_effects(EffectName.MAIL)
-    packed = ledger.done_effects(EffectName.PAPERWORK)
+    allocations = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE))
     kept = ledger.commitments_met()       # dates co-ordinators typed, as the ledger read them
     today = last
     met: dict[str, list[str]] = defaultdict(list)
@@ -173,8 +178,10 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
         due = due_dates(arrived, profile)
         due.setdefault("acknowledge", cal.counted_from(arrived))
         typed = kept.get(ref, {})
-        done = {"acknowledge": _earliest(acked, subs), "allocation": _earliest(packed, subs),
-                "first_session": first_held.get(ref),
+        held = first_held.get(ref)
+        done = {"acknowledge": _earliest(acked, subs),
+                "allocation": PW.allocated_on(allocations.get(ref), by=last),
+                "first_session": held if held is not None and held <= last else None,
                 "contact": typed.get("contact"),
                 "planning_meeting": typed.get("planning_meeting")}
         for key in COMMITMENTS:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from pipeline import clock
 from pipeline.errors import WorkbookUnreadable
 from pipeline.models import Allocation
 from pipeline.tracker.sync import (Difference, SyncReport, check, read_allocations, sync,
@@ -50,12 +49,11 @@ def allocations_or_unreadable(config, profile) -> dict[str, Allocation]:
 
 
 def _all_readable(config, profile) -> None:
-    """Raise WorkbookUnreadable for a workbook (this year's, last year's: the years the
-    allocations are read from) that exists but cannot be opened."""
+    """Raise WorkbookUnreadable for a workbook the allocations are read from (the one
+    workbook, and any older year's still read) that exists but cannot be opened."""
+    from pipeline.tracker.books import read_workbooks
     from pipeline.tracker.workbook import Package, WorkbookError
-    this = clock.today().year
-    for year in (this - 1, this):
-        path = workbook_path(config, profile, year)
+    for path in read_workbooks(config, profile):
         if not path.exists():
             continue                     # no workbook yet: nothing typed, a true answer
         try:

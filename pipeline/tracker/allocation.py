@@ -155,21 +155,25 @@ def changed_words(keys: list[str]) -> str:
     return ", ".join(names.get(k, k) for k in keys)
 
 
-def paperwork_text(pack: dict, notice_days: int | None,
+def paperwork_text(made, allocation: dict | None, notice_days: int | None,
                    first_session_due: dt.date | None = None) -> str:
     """"Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
-    notice: ..." for the tracker's Paperwork cell; with a warning when the first session is
-    later than the service promised (its profile's first_session timescale): the pack is made,
-    and the co-ordinator sees that the promise is not kept."""
+    notice: ..." for the tracker's Paperwork cell, from the pack's PACK_MADE event (`made`,
+    its day the day it was made) and the allocation it was made from; with a warning when the
+    first session is later than the service promised (its profile's first_session
+    timescale): the pack is made, and the co-ordinator sees that the promise is not kept."""
     w = wording()["paperwork"]
-    date = numeric_date(pack["made_at"])
-    if pack["version"] <= 1:
+    detail = made.detail
+    date = numeric_date(made.on)
+    if int(detail.get("version", 1)) <= 1:
         text = w["made"].format(date=date)
     else:
-        text = w["remade"].format(date=date, changed=pack["changed"] or "changed")
-    if pack.get("short_notice") and notice_days:
+        said = (changed_words(detail.get("changed") or []) or detail.get("changed_words")
+                or "changed")              # changed_words: a pack from before the timeline
+        text = w["remade"].format(date=date, changed=said)
+    if detail.get("short_notice") and notice_days:
         text += w["separator"] + w["short_notice"].format(days=notice_days)
-    late = late_first_session(pack.get("allocation") or {}, first_session_due)
+    late = late_first_session(allocation or {}, first_session_due)
     if late:
         text += w["separator"] + late
     return text

@@ -39,14 +39,21 @@ def acknowledged(ledger: "Ledger", items) -> dict:
 
 def packs(ledger: "Ledger", items, profile=None) -> dict:
     """reference -> the Paperwork cell: "Pack made dd/mm/yyyy", "Pack remade dd/mm/yyyy (time
-    changed)", or what to correct before a pack can be made."""
-    made = ledger.done_effects(EffectName.PAPERWORK)
-    out = {i.reference: f"Pack made {numeric_date(dt.datetime.fromisoformat(made[i.id]))}"
-           for i in items if i.reference and made.get(i.id)}
+    changed)", or what to correct before a pack can be made. Drawn from the timeline's
+    PACK_MADE events alone: a referral with none (an update that arrived before anyone
+    allocated it, say) has no pack, so the cell says nothing of one."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import paperwork as PW
+    from pipeline.ledger.names import EventKind
     days = profile.notice_days() if profile is not None else None
     promised = first_session_promised(items)
-    for ref, pack in ledger.latest_packs().items():
-        out[ref] = paperwork_text(pack, days, promised.get(ref))
+    out: dict = {}
+    for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED,
+                                             EventKind.PACK_MADE)).items():
+        made = PW.latest_pack(case)
+        if made is not None:
+            out[ref] = paperwork_text(made, PW.current_allocation(case), days,
+                                      promised.get(ref))
     out.update(ledger.allocation_problems())
     return out
 

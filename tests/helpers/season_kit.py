@@ -125,6 +125,18 @@ def _done(ledger, item_id: int, effect: str, when: dt.datetime) -> None:
                    "effect = ?", (when.isoformat(timespec="seconds"), item_id, effect))
 
 
+def _packed(ledger, item, day: dt.date) -> None:
+    """The referral allocated and its pack made on `day`, as the paperwork effect records it
+    on the case timeline (what the month report's allocation figure is drawn from)."""
+    from pipeline.cases import paperwork as PW
+    allocation = {"supervisor": "Sam Example", "venue": "Penfold Centre", "day": "Tuesday",
+                  "time": "10:00-11:30", "first_date": "2026-10-20"}
+    ledger.record_event(PW.allocated(item.reference, 1, allocation, "Family Time Supervisor", day))
+    ledger.record_event(PW.pack_made(item.reference, 1, allocation_version=1, item_id=item.id,
+                                     documents=[], changed=[], change=None, short_notice=False,
+                                     on=day))
+
+
 def build_season(ledger, root: Path) -> dict:
     """The season above; returns {reference: accepted Item}."""
     w = _Writer(ledger, root)
@@ -143,6 +155,7 @@ def build_season(ledger, root: Path) -> dict:
         out[r.reference] = r
     _done(ledger, r5.id, EffectName.MAIL, dt.datetime(2026, 10, 5, 10, 5))
     _done(ledger, r5.id, EffectName.PAPERWORK, dt.datetime(2026, 10, 12, 9))
+    _packed(ledger, r5, D(2026, 10, 12))
     for ref, rows in SEASON_RECORDS.items():
         for day, outcome, kw in rows:
             w.record(ref, day, outcome, SUPERVISORS[ref], **kw)

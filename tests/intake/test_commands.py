@@ -39,7 +39,11 @@ def test_watch_once_then_status_json(work, capsys):
     assert main(["status", "--json", "--config", str(work.config_path)]) == 0
     facts = json.loads(capsys.readouterr().out)
     assert facts["counts"] == {"accepted": 1, "not_referral": 1}
-    assert facts["moves_owed"] == 0 and facts["oldest_unacknowledged"] is None
+    assert facts["moves_owed"] == 0
+    # no mail server: the acknowledgement was only written to the folder, so the social
+    # worker has not heard from us and the referral is not acknowledged
+    assert facts["oldest_unacknowledged"]["reference"].startswith("FT-")
+    assert any(k.endswith(":accepted:1") for k in facts["mail_written_not_sent"])
 
 
 def test_a_broken_config_is_a_message_not_a_crash(tmp_path, capsys):

@@ -82,7 +82,8 @@ def test_paperwork_refuses_an_unallocated_row(folder, monkeypatch, capsys):
     allocate(monkeypatch, folder.ref, status="Waiting", supervisor=None)
     assert main(["paperwork", folder.ref, "--config", str(folder.config_path)]) == 2
     err = capsys.readouterr().err
-    assert "not allocated yet" in err and "supervisor" in err
+    # the Paperwork cell's own words: one path, one set of checks
+    assert "no pack made" in err and "allocate the referral in the tracker" in err
     assert not (folder.config.outbox_dir / folder.ref).exists()
 
 

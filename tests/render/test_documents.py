@@ -361,8 +361,9 @@ def test_christmas_day_session_replaced_in_the_letters(tmp_path, nct):
 
 
 def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_to_come(tmp_path, nct):
-    """Offered + suspended + still to come = planned, in the sentence and the table, worded
-    singular or plural; the approved suspension is said: when, why, who approved it."""
+    """Every planned date counted once (by its record, inside the suspension, still to come):
+    the counts add up to the planned, worded singular or plural; the approved suspension is
+    said: when, why, who approved it."""
     import re
     d = [dt.date(2026, 12, 1) + dt.timedelta(days=7 * i) for i in range(7)]
     recs = [record(d[0], "Took place", 1), record(d[1], "Parent did not attend", 2)]
@@ -374,13 +375,13 @@ def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_to_come(tm
                              dt.date(2027, 1, 15), today=dt.date(2026, 12, 16),
                              actions=[approved])
     text = " ".join(docx_text(path).split())
-    m = re.search(r"Of (\d+) sessions planned in this period, (\d+) have been offered so far, "
-                  r"(\d+) fell while family time was suspended and was not offered, and (\d+) "
-                  r"are still to come", text)
+    m = re.search(r"Of (\d+) sessions planned in this period, (\d+) took place, (\d+) was "
+                  r"missed because the parent did not attend, (\d+) fell while family time was "
+                  r"suspended and was not offered and (\d+) are still to come", text)
     assert m, text
-    planned, offered, suspended, to_come = map(int, m.groups())
-    assert (planned, offered, suspended, to_come) == (7, 2, 1, 4)
-    assert offered + suspended + to_come == planned
+    planned, held, missed, suspended, to_come = map(int, m.groups())
+    assert (planned, held, missed, suspended, to_come) == (7, 1, 1, 1, 4)
+    assert held + missed + suspended + to_come == planned
     assert "dates fell" not in text
     assert ("Family time was suspended from Monday 14 December 2026 until Sunday 20 December "
             "2026 (no meeting date yet)") in text

@@ -31,22 +31,103 @@ def _report(season, tmp_path, **kw):
     return plan, lac.make(ledger, profile, plan, tmp_path / "out", today=TODAY)
 
 
+def _approve_the_suspension(ledger):
+    """What the person deciding does in the Decisions sheet: the season's proposal approved."""
+    stored = ledger.rule_actions(REF)[0]
+    ledger.update_rule_action(stored.id, stored.action.model_copy(update=dict(
+        decision="Approved", decided_by="Jo Manager-Example", decided_on=dt.date(2026, 10, 7))))
+
+
+def _rows(text: str) -> dict[str, int]:
+    out = {}
+    for line in text.splitlines():
+        label, sep, n = line.rpartition(" | ")
+        if sep and n.isdigit() and label.count(" | ") == 0:
+            out[label] = int(n)
+    return out
+
+
+def _said(text: str) -> str:
+    return " ".join(text.split())
+
+
 def test_the_figures_match_the_season_worked_by_hand(season, tmp_path):
+    _approve_the_suspension(season[2])
     plan, path = _report(season, tmp_path)
     assert (plan.period_from, plan.period_to) == (dt.date(2026, 9, 15), dt.date(2026, 12, 1))
     text = _text(path)
-    # Tuesdays 15 Sep .. 1 Dec: 12 planned = 9 offered (9 records) + 1 inside the suspension
-    # (13 Oct) + 2 still to come (24 Nov and 1 Dec have no record): every date in one of three.
-    expected = {"Sessions planned": 12, "Sessions offered so far": 9, "Took place": 3 + 1,
+    # Tuesdays 15 Sep .. 1 Dec: 12 planned = 9 with a record + 1 inside the approved
+    # suspension (13 Oct) + 2 still to come (24 Nov and 1 Dec have no record).
+    expected = {"Sessions planned": 12, "Took place": 3 + 1,
                 "Parent did not attend": 2, "Cancelled for a court day": 1,
                 "Cancelled by carer": 1, "Service closed": 1, "Cancelled by the service": 0,
                 "Family arrived late (session went ahead)": 1,
                 "Planned dates inside a suspension (not offered)": 1,
-                "Still to come in this period (not counted above)": 2}
+                "Date passed, no session record received yet": 0,
+                "Still to come in this period (not counted as held or missed)": 2}
+    rows = _rows(text)
     for label, n in expected.items():
-        assert f"{label} | {n}" in text, label
-    assert ("Of 12 sessions planned in this period, 9 have been offered so far, 1 fell while "
-            "family time was suspended and was not offered, and 2 are still to come") in text
+        assert rows.get(label) == n, label
+    # every planned date is in exactly one row below "Sessions planned"
+    counted = sum(n for label, n in rows.items() if label not in (
+        "Sessions planned", "Family arrived late (session went ahead)",
+        "Sessions recorded on a date not in the plan (counted below by outcome)"))
+    assert counted == rows["Sessions planned"] == 12
+    said = _said(text)
+    assert ("Of 12 sessions planned in this period, 4 took place, 1 was cancelled for a court "
+            "day, 1 was cancelled by the carer, 2 were missed because the parent did not "
+            "attend, the service was closed for 1 (the session record says why), 1 fell while "
+            "family time was suspended and was not offered and 2 are still to come.") in said
+    assert "offered so far" not in said
+    # the claim is made only of the figures a record stands behind
+    assert "Every figure can be traced to a session record" not in said
+    assert ("The figures for \u201cPlanned dates inside a suspension (not offered)\u201d and "
+            "\u201cStill to come in this period (not counted as held or missed)\u201d come from "
+            "the session plan") in said
+    assert "Day and time | Tuesdays 16:00-17:30" in text
+
+
+def test_a_proposal_nobody_approved_suspends_nothing(season, tmp_path):
+    """The season's rule proposed a suspension but nobody decided: 13 Oct is a date with no
+    record, never "suspended"."""
+    _, path = _report(season, tmp_path)
+    text = _text(path)
+    rows = _rows(text)
+    assert rows["Planned dates inside a suspension (not offered)"] == 0
+    assert rows["Date passed, no session record received yet"] == 1
+    assert "1 has no session record yet" in _said(text)
+    assert "13 October 2026 | No session record | No record yet" in text
+    assert "Family time was suspended" not in text
+
+
+def test_the_timeline_says_which_days_were_suspended(season, tmp_path):
+    """With suspension events on the case timeline, they decide: a suspension started (from,
+    until) and ended sooner than planned covers only the days it really ran."""
+    from pipeline.ledger.names import EventKind
+    from pipeline.ledger.timeline import Event
+    ledger = season[2]
+    _approve_the_suspension(ledger)
+    ledger.record_event(Event(REF, EventKind.SUSPENSION_STARTED, dt.date(2026, 10, 7),
+                              "t:started", {"from": "2026-10-07", "until": "2026-10-27"}))
+    ledger.record_event(Event(REF, EventKind.SUSPENSION_ENDED, dt.date(2026, 10, 14),
+                              "t:ended", {"from": "2026-10-07", "until": "2026-10-13"}))
+    _, path = _report(season, tmp_path)
+    text = _text(path)
+    assert _rows(text)["Planned dates inside a suspension (not offered)"] == 1
+    assert "13 October 2026 | No session record | Inside a suspension" in text
+    # 20 Oct had a record: it counts as held, whatever the first end date said
+    assert "20 October 2026 | Took place | Took place" in text
+    assert ("Family time was suspended from Wednesday 7 October 2026 until Tuesday 13 October "
+            "2026") in _said(text)
+
+
+def test_the_timeline_suspension_counts_without_the_old_decision(season, tmp_path):
+    from pipeline.ledger.names import EventKind
+    from pipeline.ledger.timeline import Event
+    season[2].record_event(Event(REF, EventKind.SUSPENSION_STARTED, dt.date(2026, 10, 7),
+                                 "t:started", {"from": "2026-10-07", "until": "2026-10-13"}))
+    _, path = _report(season, tmp_path)
+    assert _rows(_text(path))["Planned dates inside a suspension (not offered)"] == 1
 
 
 def test_words_come_from_the_records_with_their_dates(season, tmp_path):
@@ -54,18 +135,32 @@ def test_words_come_from_the_records_with_their_dates(season, tmp_path):
     text = _text(path)
     assert "20 October 2026: \u201cI like it when Mum reads to me.\u201d" in text
     assert "Mother planned the session and brought a book." in text
-    assert "10 November 2026: \u201cThe child said something worrying" in text
+    assert "The child said something worrying" in text
     assert "The supervisor's recommendation" in text
     # the old empty boxes for views are gone: the recommendation is the one box to write
     assert "The child's wishes and feelings, in their own words" not in text
     assert "Robin Reviewer-Example" in text
 
 
-def test_every_record_counted_is_in_the_appendix(season, tmp_path):
+def test_a_session_with_a_concern_is_not_what_went_well(season, tmp_path):
+    """10 Nov went ahead with a significant event: its summary is said with the concern,
+    never under "What went well"."""
+    _, path = _report(season, tmp_path)
+    text = _text(path)
+    well = text[text.index("What went well"):text.index("What worried the supervisor")]
+    worried = text[text.index("What worried the supervisor"):]
+    assert "A warm session" in well
+    assert "Started well" not in well
+    assert "10 November 2026: a significant event or concern was recorded" in worried
+    assert "Started well; the child was settled." in worried
+
+
+def test_every_date_counted_is_in_the_appendix(season, tmp_path):
     _, path = _report(season, tmp_path)
     rows = [line for line in _text(path).splitlines() if line.count(" | ") == 3
             and line[:2].strip().isdigit()]
-    assert len(rows) == 9
+    assert len(rows) == 12                  # 9 records and 3 planned dates with none
+    assert sum("No session record" in r for r in rows) == 3
     assert "27 October 2026 | Cancelled by service | Cancelled for a court day | Court hearing" in rows
     assert any(r.startswith("22 September 2026 | Took place | Took place | 20 minutes late")
                for r in rows)
@@ -114,4 +209,4 @@ def test_the_report_reads_as_pages(season, tmp_path):
     pages = PdfReader(str(pdf)).pages
     assert 2 <= len(pages) <= 8
     whole = " ".join(p.extract_text() for p in pages)
-    assert "Appendix" in whole and "Sessions offered so far" in whole
+    assert "Appendix" in whole and "Sessions planned" in whole

@@ -127,7 +127,11 @@ def test_a_changed_time_remakes_the_pack_and_mails_it_once(desk):
     assert len(desk.mails("pack")) == 2
     from tests.helpers.render_kit import docx_text
     carer = next(p for p in desk.pack(REF) if "carer" in p.name.lower())
-    assert "14:00" in docx_text(carer) and "10:00" not in docx_text(carer)
+    text = docx_text(carer)
+    # the old time is said only as what changed; the arrangements are the new ones
+    assert "From Tuesday 8 December 2026 sessions move from Tuesdays, 10:00 to 11:30 to " \
+        "Tuesdays, 14:00 to 15:30." in text
+    assert text.count("10:00") == 1 and "14:00" in text.split("15:30.", 1)[1]
     records = [p for p in desk.pack(REF) if p.name.startswith("Session record ")]
     assert records and all(dt.date.fromisoformat(p.stem.rsplit(" ", 1)[-1]) >= dt.date(2026, 12, 1)
                            for p in records)
@@ -319,3 +323,189 @@ def test_a_first_session_within_the_promise_is_not_flagged(tmp_path, monkeypatch
     desk.allocate(REF, **BLACKPOOL)
     desk.effects()
     assert desk.row(REF)["Paperwork"] == "Pack made 04/12/2026"
+
+
+# ---------------------------------------------------------------- the timeline of a pack
+
+def _events(desk, kind):
+    from pipeline.ledger.names import EventKind
+    return desk.ledger.events(REF, kinds=[EventKind(kind)])
+
+
+def test_a_changed_allocation_says_what_moved_and_which_sessions_are_off(desk, monkeypatch):
+    """Thursdays at The Forum, then Fridays at Penfold from 18 December: the new letters and
+    the email say what changed, from when, and which Thursdays will not take place; the
+    timeline holds each allocation and pack once; a save with nothing changed does nothing."""
+    from tests.helpers.render_kit import docx_text
+    desk.add_staff()
+    forum, penfold = desk.profile.venues[0].name, desk.profile.venues[1].name
+    desk.allocate(REF, Day="Thursday", Venue=forum, First_session=dt.date(2026, 12, 10))
+    desk.effects()
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-14")        # four days before the move
+    desk.allocate(REF, Day="Friday", Venue=penfold, First_session=dt.date(2026, 12, 18))
+    desk.effects()
+    cell = desk.row(REF)["Paperwork"]
+    assert cell.startswith("Pack remade 14/12/2026 (venue changed, day changed, first session "
+                           "changed)"), cell
+    moved = ("From Friday 18 December 2026 sessions move from Thursdays at " + forum +
+             " to Fridays at Penfold Centre; the sessions on Thursday 17 December 2026 and "
+             "Thursday 31 December 2026 will not take place.")
+    for letter in [p for p in desk.pack(REF) if p.name.startswith("Letter to")]:
+        text = docx_text(letter)
+        assert moved in text, letter.name
+        # Northamptonshire asks a week's notice for a change: the letters say it falls short
+        assert "less than the 7 days' notice" in text
+        # 24 December stays: it is the new pattern's session in place of Christmas Day
+        assert "The next sessions are on:\nFriday 18 December 2026\nThursday 24 December " \
+            "2026 (in place of Friday 25 December 2026" in text
+    mails = desk.mails("pack")
+    assert len(mails) == 2
+    assert "new arrangements" in mails[1]["Subject"]
+    body = mails[1].get_body(("plain",)).get_content()
+    assert moved in body and "less than 7 days' notice" in body
+
+    allocated, made, mailed = (_events(desk, k) for k in ("allocated", "pack_made",
+                                                          "pack_mailed"))
+    assert [(e.detail["version"], e.on, e.detail["day"], e.detail["venue"]) for e in allocated] \
+        == [(1, dt.date(2026, 12, 1), "Thursday", forum),
+            (2, dt.date(2026, 12, 14), "Friday", penfold)]
+    assert allocated[0].detail["supervisor_role"] == "Family Time Supervisor"
+    assert [(e.detail["version"], e.on) for e in made] == [(1, dt.date(2026, 12, 1)),
+                                                         (2, dt.date(2026, 12, 14))]
+    assert made[1].detail["change"]["off"] == ["2026-12-17", "2026-12-31"]
+    assert made[1].detail["short_notice"] is True
+    # no mail server in a test folder: the email was only written to outbox/mail
+    assert [(e.detail["version"], e.detail["how"], e.detail["to"]) for e in mailed] == [
+        (1, "written", ["supervisor", "social worker"]),
+        (2, "written", ["supervisor", "social worker"])]
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-15")
+    desk.type_in(REF, Notes="Dad prefers mornings")               # saved, nothing changed
+    desk.effects()
+    assert len(desk.mails("pack")) == 2
+    assert len(_events(desk, "pack_made")) == 2 and len(_events(desk, "allocated")) == 2
+    assert len(_events(desk, "pack_mailed")) == 2
+    assert desk.row(REF)["Paperwork"] == cell
+
+
+def test_a_service_without_a_notice_rule_says_nothing_of_notice(tmp_path, monkeypatch):
+    """Blackpool states no notice for changes: its changed letters say the move, no notice."""
+    from tests.helpers.render_kit import docx_text
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-04")
+    desk = _blackpool_desk(tmp_path / "work", dt.datetime(2026, 12, 4, 9, 0))
+    desk.allocate(REF, **BLACKPOOL)
+    desk.effects()
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")
+    desk.allocate(REF, **BLACKPOOL, Time="2pm for 1.5 hours")
+    desk.effects()
+    letter = next(p for p in desk.pack(REF) if p.name.startswith("Letter to carer"))
+    text = docx_text(letter)
+    assert ("From Tuesday 8 December 2026 sessions move from Tuesdays, 10:00 to 11:30 to "
+            "Tuesdays, 14:00 to 15:30.") in text
+    assert "notice" not in text.split("sessions move", 1)[1].split("\n", 1)[0]
+    body = desk.mails("pack")[-1].get_body(("plain",)).get_content()
+    assert "sessions move from" in body and "days' notice" not in body
+
+
+def test_an_update_before_allocation_says_nothing_of_a_pack(desk):
+    """An update of the referral arriving before anyone allocated it: no pack exists, so the
+    Paperwork cell says nothing of one (it used to say "Pack made")."""
+    from tests.helpers.allocation_kit import FORM, resent
+    again = resent(FORM, desk.config.state_dir / "referral again.docx")
+    desk.receive(again, arrived=dt.datetime(2026, 11, 20, 10, 0))
+    desk.effects()
+    assert not (desk.row(REF)["Paperwork"] or "").startswith("Pack")
+    assert _events(desk, "pack_made") == [] and desk.mails("pack") == []
+    desk.allocate(REF)
+    desk.effects()
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+
+
+def test_a_pack_made_again_for_an_updated_referral_is_not_called_a_change(desk, monkeypatch):
+    from tests.helpers.allocation_kit import FORM, resent
+    from tests.helpers.render_kit import docx_text
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-02")
+    desk.allocate(REF)
+    desk.effects()
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-03")         # five days before: short
+    again = resent(FORM, desk.config.state_dir / "referral again.docx")
+    desk.receive(again, arrived=dt.datetime(2026, 12, 3, 10, 0))
+    desk.effects()
+    mails = desk.mails("pack")
+    assert len(mails) == 2
+    body = mails[1].get_body(("plain",)).get_content()
+    assert "have changed" not in body and "notice" not in body
+    assert "referral was updated" in body and "new arrangements" not in mails[1]["Subject"]
+    letter = next(p for p in desk.pack(REF) if p.name.startswith("Letter to carer"))
+    assert "arrangements have changed" not in docx_text(letter)
+    assert "notice we aim" not in docx_text(letter)
+    made = _events(desk, "pack_made")
+    assert made[1].detail["change"] is None and made[1].detail["short_notice"] is False
+    assert len(_events(desk, "allocated")) == 1               # the allocation did not change
+    assert "notice" not in desk.row(REF)["Paperwork"]
+
+
+def test_the_month_report_times_allocation_by_the_timeline_and_keeps_its_figures(
+        tmp_path, monkeypatch):
+    """November's "Allocated" figure is the day the pack was first made, on the pipeline's
+    clock; passes, a changed allocation and a month later give the same figures."""
+    from pipeline.reports.month import month_figures
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-12")
+    desk = Desk(tmp_path / "work")
+    desk.receive()                                        # 2 November: allocate by the 16th
+    desk.allocate(REF)
+    desk.effects()
+    november = dt.date(2026, 11, 1)
+
+    def figures():
+        f = month_figures(desk.ledger, desk.profile, november, made=dt.date(2026, 12, 1))
+        return [(s.key, s.rows, s.lists) for s in f.sections]
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    first = figures()
+    assert dict(first[1][1])["Allocated (pack made)"] == "100% (1 of 1)"
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-02")
+    desk.allocate(REF, Time="2pm for 1.5 hours")          # remade, a new allocation version
+    desk.effects(passes=6)
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2027-01-02")
+    desk.type_in(REF, Notes="saved again")
+    desk.effects(passes=6)
+    assert figures() == first
+
+
+def test_packs_made_before_the_timeline_are_written_to_it_once(desk, monkeypatch):
+    """A ledger from before the timeline (its packs recorded, no events): the next pass writes
+    each pack and its allocation as events on the day the pack was made, once."""
+    desk.allocate(REF)
+    desk.effects()
+    with desk.ledger._tx() as db:                  # as an older ledger has it
+        db.execute("DELETE FROM events WHERE kind IN ('allocated', 'pack_made', 'pack_mailed')")
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-03")
+    desk.type_in(REF, Notes="saved again")
+    desk.effects()
+    desk.effects()
+    made = _events(desk, "pack_made")
+    assert [(e.detail["version"], e.on) for e in made] == [(1, dt.date(2026, 12, 1))]
+    assert [e.on for e in _events(desk, "allocated")] == [dt.date(2026, 12, 1)]
+    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+
+
+def test_a_pack_email_sent_later_is_recorded_the_day_it_went(desk, monkeypatch):
+    """The mail server was down as the pack was made: no PACK_MAILED (nothing says mailed);
+    once the outbox says it went, the timeline says sent, on that day, once."""
+    from pipeline.ledger.names import MailHow
+    from pipeline.notify.outbox import MailOutbox
+    desk.add_staff()
+    monkeypatch.setattr(MailOutbox, "how", lambda self, key: None)       # still owed
+    desk.allocate(REF)
+    desk.effects()
+    assert _events(desk, "pack_mailed") == []
+    assert _events(desk, "pack_made")[0].detail["mail_to"] == ["supervisor", "social worker"]
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-02")
+    monkeypatch.setattr(MailOutbox, "how", lambda self, key: MailHow.SENT)
+    desk.effects()
+    desk.effects()
+    assert [(e.on, e.detail["how"], e.detail["to"]) for e in _events(desk, "pack_mailed")] == [
+        (dt.date(2026, 12, 2), "sent", ["supervisor", "social worker"])]
