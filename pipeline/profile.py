@@ -115,6 +115,13 @@ class MissedSessions(_Strict):
     legal_advice_after: Stated[int]     # further misses in a row after resuming
     court_directed_max_suspension_days: int
     resign_agreement: bool = False      # the agreement is signed again at the meeting
+    # What the service's documents say of an approved suspension's length: "not stated" is no
+    # limit (and nothing said about one). A meeting never cuts it below the minimum.
+    minimum_suspension_days: Stated[int] = None
+    maximum_suspension_days: Stated[int] = None
+    # What ends it: "the meeting" (no sessions until the meeting is held, however long),
+    # "the end date" (it ends after `suspension_days` unless a meeting date is typed).
+    suspension_ends: Literal["the meeting", "the end date", "not stated"] = "not stated"
 
 
 class Recording(_Strict):

@@ -28,6 +28,10 @@ log = logging.getLogger("pipeline.cases")
 
 WORDS = "cases/acknowledgement.toml"
 ACKNOWLEDGED_OUTCOME = "accepted"       # the outcome whose mail is the acknowledgement
+# every submission whose email tells the social worker we have the referral (accepted, or
+# returned to be put right): each is on the timeline, and the month report's "acknowledged"
+# is the first of them that reached the mail server
+ANSWERED_OUTCOMES = ("accepted", "incomplete", "old_form")
 
 WAITING = "waiting"                     # the state of an acknowledgement with no event yet
 STATES = (str(MailHow.SENT), str(MailHow.WRITTEN), str(MailHow.WITHHELD), WAITING)

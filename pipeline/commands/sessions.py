@@ -31,7 +31,6 @@ def gather(ledger, reference: str, profile, config=None, today: dt.date | None =
     everything = ledger.sessions_of(reference, include_replaced=True)
     replaced = {r.item_id for r in everything} - {r.item_id for r in records}
     state = rule_due(ledger, reference, profile, today, allocation)
-    stored = ledger.rule_actions(reference)
     return {
         "reference": reference,
         "known": ledger.item_by_reference(reference) is not None,
@@ -43,20 +42,46 @@ def gather(ledger, reference: str, profile, config=None, today: dt.date | None =
                       "replaces": r.replaces, "counts_as_missed": r.missed_by_parent}
                      for r in records],
         "replaced_records": sorted(replaced),
-        "phase": state.phase,
+        # what the next misses in a row count towards (the rule's own counter: after a
+        # proposal, decided or not, further misses lead to the legal-advice step)
+        "counting_towards": "suspension" if state.phase == "normal" else "legal_advice",
         "misses_in_a_row": [d.isoformat() for d in state.run],
         "waiting_for_records": [d.isoformat() for d in state.waiting_for],
-        "actions": [{"kind": s.action.kind,
-                     "sessions": [d.isoformat() for d in s.action.session_dates],
-                     "suspended_from": s.action.suspended_from.isoformat()
-                     if s.action.suspended_from else None,
-                     "suspended_until": s.action.suspended_until.isoformat()
-                     if s.action.suspended_until else None,
-                     "letters_sent": s.done_at is not None, "documents": s.documents}
-                    for s in stored],
+        "actions": actions_of(ledger, reference, profile),
         "due_now": [{"kind": a.kind, "sessions": [d.isoformat() for d in a.session_dates]}
                     for a in state.new],
     }
+
+
+def actions_of(ledger, reference: str, profile) -> list[dict]:
+    """Each proposal as the case timeline tells it: proposed (waiting for whom), declined,
+    approved, suspended (from, until), ended; letters only where they were made."""
+    from pipeline.cases import case_of
+    from pipeline.cases import suspension as S
+    from pipeline.sessions import proposals as P
+    referral = ledger.item_by_reference(reference)
+    who = P.who_decides(referral, profile)
+    out = []
+    for pr in S.proposals(case_of(ledger, reference)):
+        started = pr.start is not None
+        out.append({
+            "proposal": pr.id, "kind": pr.kind, "state": pr.state,
+            "sessions": [d.isoformat() for d in pr.sessions],
+            "raised_on": pr.raised_on.isoformat(),
+            "waiting_for_decision_by": who if pr.state == "proposed" else None,
+            "decision": pr.decision, "decided_by": pr.decided_by,
+            "decided_on": pr.decided_on.isoformat() if pr.decided_on else None,
+            "suspended_from": pr.start.isoformat() if started else None,
+            "suspended_until": pr.until.isoformat() if started and pr.until else None,
+            "until_the_meeting": pr.to_meeting if started else False,
+            "meeting_on": pr.meeting_on.isoformat() if pr.meeting_on else None,
+            "resumed_on": pr.ended_on.isoformat() if pr.ended_on else None,
+            "ended_by": pr.ended_why or None,
+            "letters_sent": pr.documents is not None,
+            "documents": list(pr.documents or []),
+            "notes": [S.note_text(n) for n in pr.notes],
+            "lines": S.sessions_lines(pr, who, P.what_kind(pr.kind), profile.missed_sessions)})
+    return out
 
 
 def describe(facts: dict, profile) -> list[str]:
@@ -81,15 +106,7 @@ def describe(facts: dict, profile) -> list[str]:
         lines.append(", ".join(parts))
     lines.append("")
     for a in facts["actions"]:
-        dates = " and ".join(numeric_date(dt.date.fromisoformat(d)) for d in a["sessions"])
-        if a["kind"] == "suspension":
-            lines.append(f"Suspended from {numeric_date(dt.date.fromisoformat(a['suspended_from']))} "
-                         f"until {numeric_date(dt.date.fromisoformat(a['suspended_until']))} after "
-                         f"missing {dates}.")
-        else:
-            lines.append(f"Social worker asked to take legal advice after missing {dates}.")
-        lines.append("  letters and notice sent" if a["letters_sent"]
-                     else "  letters and notice still to go (see `family-time status`)")
+        lines += a["lines"]
         now_counted = {s["date"] for s in facts["sessions"] if s["counts_as_missed"]}
         for d in a["sessions"]:
             if d not in now_counted:
@@ -99,10 +116,15 @@ def describe(facts: dict, profile) -> list[str]:
     if not facts["actions"]:
         lines.append("The missed-session rule has not been used for this referral.")
     run = facts["misses_in_a_row"]
-    needed = rules.count if facts["phase"] == "normal" else rules.legal_advice_after
-    what = "a suspension" if facts["phase"] == "normal" else "asking for legal advice"
-    lines.append(f"Missed in a row since then without a valid reason: {len(run)} of {needed} "
-                 f"before {what}.")
+    towards_suspension = facts["counting_towards"] == "suspension"
+    needed = rules.count if towards_suspension else rules.legal_advice_after
+    what = "a suspension" if towards_suspension else "asking for legal advice"
+    if needed:
+        lines.append(f"Missed in a row since then without a valid reason: {len(run)} of "
+                     f"{needed} before {what}.")
+    else:
+        lines.append(f"Missed in a row since then without a valid reason: {len(run)}; the "
+                     "service states no further step after a suspension.")
     if facts["waiting_for_records"]:
         days = ", ".join(numeric_date(dt.date.fromisoformat(d)) for d in facts["waiting_for_records"])
         lines.append(f"Waiting for the records of the planned sessions on {days} before the "

@@ -78,8 +78,11 @@ def gather(ledger, config=None, profile=None) -> dict:
             "moves_owed": len(unmoved),
             "in_inbox": in_inbox,
             "ignored": ignored,
-            "mail_not_sent": mail_pending,
-            # written to outbox/mail only (no mail server when they were made): never sent
+            # every email nobody has received: waiting for the mail server, and those only
+            # written to outbox/mail (no mail server when they were made)
+            "mail_not_sent": mail_pending + [f"{k}: written to the outbox folder only, never "
+                                             "sent" for k in written_only],
+            "mail_waiting": mail_pending,
             "mail_written_not_sent": written_only,
             "acknowledgements": acks,
             "mail_server": None if profile is None else bool(profile.mail.smtp),
@@ -225,7 +228,7 @@ def describe(facts: dict) -> list[str]:
         lines.extend(f"  {name}" for name in facts["ignored"][:20])
         if len(facts["ignored"]) > 20:
             lines.append(f"  ... and {len(facts['ignored']) - 20} more")
-    for m in facts["mail_not_sent"]:
+    for m in facts.get("mail_waiting", []):
         lines.append(f"  email waiting for the mail server: {m}")
     if facts.get("mail_server") and facts.get("mail_written_not_sent"):
         from pipeline.cases.acknowledgement import words

@@ -32,7 +32,7 @@ def _load(config_path, as_json: bool = False):
         return 2
     config, profile = opened
     from pipeline.ledger import Ledger
-    from pipeline.sessions.actions import proposal_rows
+    from pipeline.tracker.proposal_rows import proposal_rows
     from pipeline.tracker.cells import acknowledged as acknowledged_dates
     if not config.ledger_path.exists():
         print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "

@@ -98,9 +98,10 @@ class MailEffect(_MailEffect):
     @staticmethod
     def acknowledged(p: EffectPass, item, how: MailHow, *, why: str | None = None,
                      message: str | None = None) -> None:
-        """The case's timeline: an accepted referral's acknowledgement, sent, only written,
-        or withheld, today (written once: a retried pass adds nothing)."""
-        if item.outcome != acknowledgement.ACKNOWLEDGED_OUTCOME or not item.reference:
+        """The case's timeline: the email answering a referral (accepted, or returned to be
+        put right), sent, only written, or withheld, today (written once: a retried pass adds
+        nothing)."""
+        if item.outcome not in acknowledgement.ANSWERED_OUTCOMES or not item.reference:
             return
         p.ledger.record_event(acknowledgement.acknowledged_event(
             item.reference, item.id, how, clock.today(), why=why, message=message))

@@ -8,23 +8,33 @@ since the last look, or the proposals changed):
   the letters, the re-signed agreement and the notice to the social worker are made and the
   notice is mailed; the tracker's Status then says "Suspended until".
 - Declined: the proposal is closed; nothing is made.
-- A Meeting on date typed later for an approved suspension: family time resumes from it.
+- A Meeting on date typed later for an approved suspension: family time resumes from it (never
+  before the service's minimum; a meeting after the proposed end is flagged).
+Each step is written to the case timeline (pipeline/cases/suspension.py): the proposal, the
+decision as read, the letters with the suspension they start, a change of its end, and its end
+once the last day has passed; every view of a suspension is drawn from those events.
 What is worked out from the ledger (the rule's state, the rows, the letters) is in
 pipeline/sessions/actions.py.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+import pipeline.notify as notify
+import pipeline.render as render
 from pipeline import clock
+from pipeline.cases import Case, case_of, cases_of
+from pipeline.cases import suspension as S
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
+from pipeline.models import Allocation
 from pipeline.server.logs import log_fault
 from pipeline.sessions import proposals as P
-from pipeline.sessions.actions import (follow_up, open_proposals, proposal_rows,
-                                      referral_year, rule_due)
+from pipeline.sessions.actions import open_proposals, rule_due
 from pipeline.tracker import allocations_or_none
+from pipeline.tracker.proposal_rows import proposal_rows
 from pipeline.tracker.saves import every_workbook_stamps
 
 log = logging.getLogger("pipeline.effects")
@@ -48,7 +58,15 @@ class RuleEffect(Effect):
         owed = list(p.ledger.pending_effects(p.now, self.name))
         look = open_proposals(p.ledger) and p.memory.saved_since(
             self.name, p.config.state_dir, self._stamps(p))
+        look = look or bool(self._ends_due(p))
         return Due(owed=owed, found=[DECISIONS] if look else [])
+
+    @staticmethod
+    def _ends_due(p: EffectPass) -> list:
+        """Suspensions whose last day has passed with no end written yet."""
+        today = clock.today()
+        return [pr for c in cases_of(p.ledger, kinds=S.KINDS).values()
+                for pr in S.proposals(c) if S.end_due(pr, today)]
 
     @staticmethod
     def _stamps(p: EffectPass) -> tuple:
@@ -70,7 +88,9 @@ class RuleEffect(Effect):
                              allocations.get(record.reference))
             for action in state.new:
                 ledger.add_rule_action(action, item.id)      # a proposal, nothing more
+        self.raised(p)
         self.decide(p, run)
+        self.end(p)
         waiting = self.publish(p)
         for e in owed:
             if e.item_id in run.failing:
@@ -99,47 +119,142 @@ class RuleEffect(Effect):
 
     def decide(self, p: EffectPass, run: _Run) -> None:
         """Carry out what people decided in the Decisions sheet."""
-        from pipeline.tracker.decisions import proposal_key, read_decisions
+        from pipeline.sessions.proposals import proposal_key
+        from pipeline.tracker.decisions import read_decisions
         ledger, today = p.ledger, clock.today()
         pending = open_proposals(ledger)
         if not pending:
             return
-        years = {referral_year(ledger, sa.action.reference, sa.created_at.date())
-                 for sa in pending}
-        decisions = read_decisions(p.config, p.profile, years)
+        decisions = read_decisions(p.config, p.profile)
         allocations = None
         for sa in pending:
             d = decisions.get(proposal_key(sa.id))
             if d is None or d.decision is None:
                 continue                            # an empty cell is not an answer
+            case = case_of(ledger, sa.action.reference)
             if sa.done_at is not None:               # approved earlier: a meeting date now?
-                if d.meeting_on is not None:
-                    settled = P.settle(sa.action, "Approved", sa.action.decided_by,
-                                       sa.action.decided_on, d.meeting_on, p.profile, today)
-                    settled = settled.model_copy(update={
-                        "suspended_from": sa.action.suspended_from,
-                        "suspended_until": max(sa.action.suspended_from or d.meeting_on,
-                                               settled.suspended_until)})
-                    ledger.update_rule_action(sa.id, settled)
-                    ledger.clear_status_written(sa.id)
-                    self._retrack(sa, p)
+                if d.decision == "Declined" and d.decided_by:
+                    self._withdrawn(sa, d, case, p, today)
+                elif d.meeting_on is not None:
+                    self._meeting(sa, d.meeting_on, case, p, today)
                 continue
             if d.decision == "Declined":
-                ledger.update_rule_action(sa.id, P.settle(sa.action, "Declined", d.decided_by,
-                                                          d.decided_on, None, p.profile, today))
+                action = P.settle(sa.action, "Declined", d.decided_by,
+                                  d.decided_on or self._read_on(case, sa.id, d), None,
+                                  p.profile, today)
+                self._decided(ledger, case, sa.id, action)
+                ledger.update_rule_action(sa.id, action)
                 ledger.mark_rule_action_done(sa.id, [])
                 ledger.mark_status_written([sa.id])  # nothing to say in the Status cell
                 log.info("%s: proposal %s declined", sa.action.reference, sa.id)
                 continue
             if not d.decided_by:
                 continue                            # Approved needs a name: who decided
-            action = P.settle(sa.action, "Approved", d.decided_by, d.decided_on, d.meeting_on,
+            action = P.settle(sa.action, "Approved", d.decided_by,
+                              d.decided_on or self._read_on(case, sa.id, d), d.meeting_on,
                               p.profile, today)
             ledger.update_rule_action(sa.id, action)
+            self._decided(ledger, case, sa.id, action)
             if allocations is None:
                 allocations = allocations_or_none(p.config, p.profile)
             self._carry_out(sa.id, action, allocations.get(action.reference), sa.item_id, p,
                             run)
+
+    @staticmethod
+    def _read_on(case, action_id: int, d):
+        """With no Decided on typed: the day the same decision was first read (None: today),
+        so reading it again on a later day is not a new decision."""
+        pr = S.of_action(case, action_id)
+        if pr is not None and pr.decision == d.decision and pr.decided_by == d.decided_by:
+            return pr.decided_on
+        return None
+
+    @staticmethod
+    def _decided(ledger, case, action_id: int, action) -> None:
+        """The decision as read from the sheet, once (a changed one is a new event)."""
+        event = S.decided(case, action_id, action.decision, action.decided_by,
+                          action.decided_on)
+        if event is not None:
+            ledger.record_event(event)
+
+    def raised(self, p: EffectPass) -> None:
+        """Every proposal on the timeline once (those made before the timeline included, with
+        what was decided and made for them then)."""
+        ledger = p.ledger
+        cases = cases_of(ledger, kinds=S.KINDS)
+        for sa in ledger.rule_actions():
+            a = sa.action
+            case = cases.get(a.reference) or Case(a.reference)
+            if S.of_action(case, sa.id) is not None:
+                continue
+            events = [S.proposal_raised(sa.id, a, sa.created_at.date())]
+            if a.decision and (a.decision == "Declined" or sa.done_at is not None):
+                events.append(S.decided(Case(a.reference), sa.id, a.decision, a.decided_by,
+                                        a.decided_on or sa.created_at.date()))
+            if a.decision == "Approved" and sa.done_at is not None:
+                on = sa.done_at.date()
+                events.append(S.letters_made(a.reference, sa.id, sa.documents, on))
+                if a.kind == "suspension" and a.suspended_from and a.suspended_until:
+                    events.append(S.suspension_started(
+                        a.reference, sa.id, S.Span(a.suspended_from, a.suspended_until,
+                                                   meeting_on=a.meeting_on,
+                                                   why="meeting" if a.meeting_on else "end_date"),
+                        a.decided_by, a.decided_on or on))
+                    if a.suspended_until < clock.today():   # over before the timeline began:
+                        events.append(S.suspension_ended(    # its Status was written then
+                            a.reference, sa.id, a.suspended_until,
+                            "meeting" if a.meeting_on else "end_date"))
+            ledger.record_events(events)
+
+    def _meeting(self, sa, meeting_on, case, p: EffectPass, today) -> None:
+        """A meeting date typed for a suspension already under way: its end moves (never
+        below the service's minimum, never past a stated maximum or the court's limit)."""
+        a = sa.action
+        rules = p.profile.missed_sessions
+        if rules is None or a.decided_on is None:
+            return
+        s = S.span(a.session_dates, a.decided_on, meeting_on, rules, a.court_directed)
+        s.start = a.suspended_from or s.start
+        s.until = max(s.start, s.until)
+        settled = a.model_copy(update={"meeting_on": meeting_on, "suspended_from": s.start,
+                                       "suspended_until": s.until})
+        pr = S.of_action(case, sa.id)
+        if pr is not None and pr.start is not None and pr.state == "suspended":
+            p.ledger.record_event(S.suspension_changed(a.reference, sa.id, s, today))
+        p.ledger.update_rule_action(sa.id, settled)
+        p.ledger.clear_status_written(sa.id)
+        self._retrack(sa, p)
+
+    def _withdrawn(self, sa, d, case, p: EffectPass, today) -> None:
+        """Approved, then changed to Declined by a named person: a new decision, and the
+        suspension under way ends that day (the letters already made stay on the timeline)."""
+        action = P.settle(sa.action, "Declined", d.decided_by, d.decided_on or today, None,
+                          p.profile, today)
+        self._decided(p.ledger, case, sa.id, action)
+        pr = S.of_action(case, sa.id)
+        if pr is not None and pr.state == "suspended":
+            last = max(pr.start, action.decided_on) - dt.timedelta(days=1)
+            p.ledger.record_event(S.suspension_ended(sa.action.reference, sa.id, last,
+                                                     "withdrawn", d.decided_by))
+        p.ledger.update_rule_action(sa.id, action.model_copy(update={
+            "suspended_from": sa.action.suspended_from,
+            "suspended_until": sa.action.suspended_until}))
+        p.ledger.clear_status_written(sa.id)
+        self._retrack(sa, p)
+
+    def end(self, p: EffectPass) -> None:
+        """Suspensions whose last day has passed end (the Status cell then changes)."""
+        ends = self._ends_due(p)
+        if not ends:
+            return
+        by_id = {S.proposal_id(sa.id): sa for sa in p.ledger.rule_actions()}
+        for pr in ends:
+            p.ledger.record_event(S.suspension_ended(pr.reference, int(pr.id[1:]), pr.until,
+                                                     pr.why_end or "end_date"))
+            sa = by_id.get(pr.id)
+            if sa is not None:
+                p.ledger.clear_status_written(sa.id)
+                self._retrack(sa, p)
 
     def _failed(self, item_id, why: str, p: EffectPass, run: _Run) -> None:
         """Said on `status`; the item owes the effect again, so the next pass retries."""
@@ -168,7 +283,29 @@ class RuleEffect(Effect):
             run.retry = True
             self._failed(item_id, "The mail server has not accepted the notice yet.", p, run)
             return
-        p.ledger.mark_rule_action_done(action_id, [str(f) for f in files])
+        documents = [str(f) for f in files]
+        events = [S.letters_made(action.reference, action_id, documents, clock.today())]
+        rules = p.profile.missed_sessions
+        if action.kind == "suspension" and rules is not None:
+            events.append(S.suspension_started(
+                action.reference, action_id,
+                S.span(action.session_dates, action.decided_on, action.meeting_on, rules,
+                       action.court_directed), action.decided_by, action.decided_on))
+        p.ledger.record_events(events)
+        p.ledger.mark_rule_action_done(action_id, documents)
         if item_id is not None:
             p.ledger.reopen_effect(item_id, EffectName.TRACKER)   # "Suspended until" in Status
         p.report.count(self.name)
+
+
+def follow_up(action, referral, allocation, config, profile):
+    """Letters (and the re-signed agreement) made, the notice mailed; None: mail not yet taken."""
+    allocation = allocation or Allocation(reference=action.reference)
+    out_dir = config.outbox_dir / action.reference
+    written = render.render_suspension_letters(referral, allocation, profile, out_dir, action)
+    files = list(written)
+    msg = notify.rule_notice_message(action, referral, profile, files,
+                                     made=getattr(written, "made", None))
+    if not notify.MailOutbox(config, profile).deliver(msg):
+        return None
+    return files

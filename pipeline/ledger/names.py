@@ -62,6 +62,7 @@ class EventKind(enum.StrEnum):
     REVIEW_REPORT_MADE = "review_report_made"
     REVIEW_REPORT_SENT = "review_report_sent"  # detail.how: sent | written, detail.checked_by
     CLOSED = "closed"
+    SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
 
 
 class MailHow(enum.StrEnum):

@@ -126,14 +126,27 @@ def _significant_events_late(items, profile, today: dt.date) -> list[Reminder]:
 
 def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
                      today: dt.date) -> list[Reminder]:
-    """Planned sessions of the last REPORT_LOOKBACK_DAYS with no record once the recording
-    deadline has passed; closed, suspended or half-allocated referrals plan nothing."""
+    """Planned sessions with no record once the recording deadline has passed, asked for until
+    the record arrives or the referral is closed. Only the sessions an approved suspension's
+    letters cancelled (the case timeline) are not asked for: those after it are, whatever the
+    Status cell begins with. A referral a person marked "Suspended" with no suspension on the
+    timeline, or half-allocated, plans nothing."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import suspension as S
+    from pipeline.ledger.names import EventKind
     from pipeline.sessions.plan import planned_sessions
     from pipeline.sessions.record import recording_due
+    cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED,))
     out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
-        if a is None or not a.complete or (a.status or "") in ("Closed", "Suspended"):
+        if a is None or not a.complete:
+            continue
+        case = cases.get(ref)
+        status = (a.status or "").strip()
+        cancelled = S.cancelled_spans(case)
+        if status == "Closed" or (case is not None and case.has(EventKind.CLOSED)) \
+                or (status.startswith("Suspended") and not cancelled):
             continue
         try:
             plan = planned_sessions(item, a, profile, until=today)
@@ -141,8 +154,8 @@ def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
             continue
         have = {s.date for s in ledger.sessions_of(ref)}
         for s in plan:
-            if today - dt.timedelta(days=REPORT_LOOKBACK_DAYS) <= s.date < today \
-                    and s.date not in have and recording_due(profile, s.date) < today:
+            if s.date < today and s.date not in have and recording_due(profile, s.date) < today \
+                    and not any(f <= s.date <= u for f, u in cancelled):
                 out.append(Reminder("records_overdue",
                                     f"{ref}: no session record for {dates.numeric_date(s.date)} "
                                     f"(due by {dates.numeric_date(recording_due(profile, s.date))})"))

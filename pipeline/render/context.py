@@ -457,7 +457,7 @@ def arrangement_context(item: Item, allocation: Allocation | None,
 
 def how_often(a: Allocation, requested) -> str:
     """The allocated frequency (the tracker's days win over the referral's request)."""
-    from pipeline.render.schedule import agreed_frequency
+    from pipeline.sessions.schedule import agreed_frequency
     requested = requested if isinstance(requested, str) else None
     if a.day:
         try:

@@ -77,7 +77,7 @@ def warm_templates() -> None:
     from docxtpl import DocxTemplate
 
     import pipeline.render.record_form    # noqa: F401  (imported now rather than mid-pack)
-    import pipeline.render.schedule  # noqa: F401
+    import pipeline.sessions.schedule  # noqa: F401
     env = _CachingEnvironment.get()
     env.autoescape = True
     for spec in C.settings()["templates"].values():
@@ -411,7 +411,7 @@ def _day_and_time(item: Item, allocation: Allocation | None) -> str:
     """"Wednesdays 16:00-17:30": the agreed days and the session's start and end (the end
     from the referral's length when the tracker gives a start alone)."""
     from pipeline.dates import times_text
-    from pipeline.render.schedule import parse_session_days
+    from pipeline.sessions.schedule import parse_session_days
     if allocation is None or not allocation.day:
         return C.NOT_GIVEN
     try:

@@ -21,7 +21,6 @@ from typing import Any
 
 from pipeline import dates
 from pipeline import words as house
-from pipeline.ledger.names import EffectName
 from pipeline.validate.calendar import ServiceCalendar, due_dates
 
 HELD = ("Took place", "Ended early")
@@ -166,7 +165,7 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
     from pipeline.cases import cases_of
     from pipeline.cases import paperwork as PW
     from pipeline.ledger.names import EventKind
-    acked = ledger.done_effects(EffectName.MAIL)
+    acks = cases_of(ledger, accepted, kinds=(EventKind.ACKNOWLEDGED,))
     allocations = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE))
     kept = ledger.commitments_met()       # dates co-ordinators typed, as the ledger read them
     today = last
@@ -179,7 +178,7 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
         due.setdefault("acknowledge", cal.counted_from(arrived))
         typed = kept.get(ref, {})
         held = first_held.get(ref)
-        done = {"acknowledge": _earliest(acked, subs),
+        done = {"acknowledge": _first_sent(acks.get(ref), last),
                 "allocation": PW.allocated_on(allocations.get(ref), by=last),
                 "first_session": held if held is not None and held <= last else None,
                 "contact": typed.get("contact"),
@@ -239,17 +238,30 @@ def _sessions_section(s: dict, recs: list) -> Section:
 
 
 def _suspensions_section(s: dict, ledger, first: dt.date, last: dt.date) -> Section:
-    """4. Suspensions started and legal advice sought in the month, then the suspensions
-    proposed and what people decided (the Decisions sheet)."""
-    actions = [a.action for a in ledger.rule_actions()]
-    started = sum(1 for a in actions if a.kind == "suspension" and a.suspended_from
-                  and first <= a.suspended_from <= last)
-    legal = sum(1 for a in actions if a.kind == "legal_advice" and a.session_dates
-                and first <= max(a.session_dates) <= last)
-    rows = [(s["started"], started), (s["legal_advice"], legal)]
-    decided = decisions_in(ledger, first, last)
-    for key in ("proposed", "approved", "declined"):
-        rows.append((s[key], decided.get(key, 0)))
+    """4. Suspensions started in the month (approved, letters made: the case timeline's
+    SUSPENSION_STARTED) and legal advice approved, then the suspensions proposed in the month
+    and what had become of them by its last day: approved, declined, undecided, counted apart.
+    From events alone, and only those written by the month's end, so the same month gives the
+    same figures when run again later."""
+    from pipeline.cases import Case, cases_of
+    from pipeline.cases import suspension as S
+
+    def by_end(e) -> bool:
+        return e.on <= last and (e.written_at is None or e.written_at.date() <= last)
+    counts: Counter = Counter()
+    for case in cases_of(ledger, kinds=S.KINDS).values():
+        known = [e for e in case.events if by_end(e)]
+        for p in S.proposals(Case(case.reference, known)):
+            if p.start is not None and first <= p.start <= last:
+                counts["started"] += 1
+            if p.kind == "legal_advice" and p.decision == "Approved" \
+                    and first <= p.decided_on <= last:
+                counts["legal_advice"] += 1
+            if p.kind == "suspension" and first <= p.raised_on <= last:
+                counts["proposed"] += 1
+                counts[(p.decision or "undecided").lower()] += 1
+    rows = [(s[key], counts.get(key, 0)) for key in
+            ("started", "legal_advice", "proposed", "approved", "declined", "undecided")]
     return Section("suspensions", s["title"], rows,
                    {label: v for label, v in rows if isinstance(v, int)}, s["chart"])
 
@@ -316,10 +328,14 @@ def _first_day(subs, outcomes) -> dt.date | None:
     return next((i.received_at.date() for i in subs if i.outcome in outcomes), None)
 
 
-def _earliest(done: dict[int, str], subs) -> dt.date | None:
-    """The first day an effect was done for any submission of the referral."""
-    days = [_day(done[i.id]) for i in subs if done.get(i.id)]
-    return min(days) if days else None
+def _first_sent(case, by: dt.date) -> dt.date | None:
+    """The day the referral's first acknowledgement reached the mail server, by `by` (the
+    timeline): one only written to the folder, or withheld, acknowledged nobody."""
+    from pipeline.ledger.names import MailHow
+    if case is None:
+        return None
+    sent = [e.on for e in case.of(by=by) if e.detail.get("how") == MailHow.SENT]
+    return min(sent) if sent else None
 
 
 # ---------------------------------------------------------------- writing

@@ -162,7 +162,7 @@ def closed_agreed_days(item, allocation, profile, schedule, until: dt.date
     replacement took (date -> why: "Christmas Day", "Team training day"). `schedule`: the
     planned sessions (pipeline/sessions/plan.py), whose replacements say which day they
     replace. Empty when the plan cannot be worked out."""
-    from pipeline.render.schedule import session_dates
+    from pipeline.sessions.schedule import session_dates
     from pipeline.sessions.plan import frequency_of
     from pipeline.validate.calendar import ServiceCalendar
     if allocation is None or allocation.first_date is None or not allocation.day:

@@ -1,6 +1,6 @@
 """A family's planned sessions: the one place the pipeline works them out.
 
-The schedule (pipeline/render/schedule.py) turns the allocation's first date, agreed day(s)
+The schedule (pipeline/sessions/schedule.py) turns the allocation's first date, agreed day(s)
 and the referral's frequency into dates, closures left out or replaced. The letters quote
 those dates, and the missed-session rule needs the same ones to know whether two misses
 were "in a row" (a planned session with no record yet stands between them).
@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Callable
 
 from pipeline.models import Allocation, Item
-from pipeline.render.schedule import PlannedSession, session_dates
+from pipeline.sessions.schedule import PlannedSession, session_dates
 from pipeline.profile import WEEKDAYS
 from pipeline.sessions.rule import Planned
 from pipeline.validate.calendar import ServiceCalendar

@@ -21,6 +21,11 @@ DEFAULT_OVERDUE_WORKING_DAYS = 2
 SECTION_20 = "Section 20 (accommodated)"
 
 
+def proposal_key(action_id: int) -> str:
+    """A proposal's name, the ledger's number ("P12"): the key of its Decisions row."""
+    return f"P{action_id}"
+
+
 def words() -> dict[str, Any]:
     return house.load("sessions/proposals.toml")
 
@@ -92,7 +97,11 @@ def why(action: RuleAction, referral: Item | None, profile: Profile) -> str:
 
 
 def what(action: RuleAction) -> str:
-    return words()["what"][action.kind]
+    return what_kind(action.kind)
+
+
+def what_kind(kind: str) -> str:
+    return words()["what"][kind]
 
 
 def decide_by(created: dt.date, profile: Profile) -> dt.date:
@@ -111,15 +120,11 @@ def settle(action: RuleAction, decision: str, decided_by: str | None,
     decided_on = decided_on or today
     update: dict[str, Any] = dict(decision=decision, decided_by=decided_by,
                                   decided_on=decided_on, meeting_on=meeting_on)
-    if action.kind == "suspension" and decision == "Approved":
-        last = max(action.session_dates) if action.session_dates else decided_on
-        start = max(last, decided_on) + dt.timedelta(days=1)
-        until = start + dt.timedelta(days=suspension_days(action, profile) - 1)
-        if meeting_on is not None:
-            until = max(start, meeting_on - dt.timedelta(days=1))
-        if action.court_directed:
-            until = min(until, start + dt.timedelta(days=court_limit(profile) - 1))
-        update.update(suspended_from=start, suspended_until=until)
+    if action.kind == "suspension" and decision == "Approved" and profile.missed_sessions:
+        from pipeline.cases.suspension import span
+        s = span(action.session_dates, decided_on, meeting_on, profile.missed_sessions,
+                 action.court_directed)
+        update.update(suspended_from=s.start, suspended_until=s.until)
     return action.model_copy(update=update)
 
 
@@ -134,7 +139,6 @@ def status_lines(ledger, profile) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
     from pipeline.clock import today
     from pipeline.dates import numeric_date
-    from pipeline.tracker.decisions import proposal_key
     lines, now = [], today()
     for sa in ledger.rule_actions():
         a = sa.action

@@ -63,8 +63,13 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
                rules: MissedSessions | None,
                today: dt.date, court_directed: bool = False,
                reference: str | None = None, planned: Planned | None = None,
-               first_planned: dt.date | None = None) -> RuleState:
-    """Walk the records by session date; return the state and the actions newly due."""
+               first_planned: dt.date | None = None,
+               cancelled: Iterable[tuple[dt.date, dt.date]] = (),
+               named: Iterable[tuple[dt.date, dt.date]] | None = None) -> RuleState:
+    """Walk the records by session date; return the state and the actions newly due.
+    `cancelled`: the days approved suspensions took out of the plan (the case timeline's); a
+    session there is never waited for. `named`: the days their letters named (default: the
+    same); a record of a session there is not a miss."""
     state = RuleState(actions=list(previous))
     if rules is None:                          # the service states no missed-session rule
         return state
@@ -75,11 +80,16 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
     ordered = current_records(records)
     recorded = {r.date for r in ordered}
 
+    approved = [(x.suspended_from, x.suspended_until) for x in previous
+                if x.decision == "Approved" and x.suspended_from and x.suspended_until]
+    spans = list(cancelled) + approved
+    lettered = (list(cancelled) if named is None else list(named)) + approved
+
     def unrecorded(a: dt.date, b: dt.date) -> list[dt.date]:
-        """Planned sessions between a and b with no record (none are held while suspended)."""
-        return [day for day in planned(a, b) if day not in recorded and not any(
-            x.suspended_from and x.suspended_until and x.suspended_from <= day
-            <= x.suspended_until for x in state.actions)]
+        """Planned sessions between a and b with no record; none are held while an approved
+        suspension's letters cancel them (a proposal nobody decided cancels nothing)."""
+        return [day for day in planned(a, b) if day not in recorded
+                and not any(f <= day <= u for f, u in spans)]
     for rec in ordered:
         if rec.date in used:
             action = used[rec.date]
@@ -88,6 +98,8 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
                 # a declined proposal leaves family time as it was
                 state.phase = "normal" if action.decision == "Declined" else "resumed"
             continue
+        if any(f <= rec.date <= u for f, u in lettered):
+            continue                           # a session the letters cancelled: not missed
         if rec.missed_by_parent:
             if state.run and planned is not None and unrecorded(state.run[-1], rec.date):
                 state.run = []                 # a planned session not recorded yet between

@@ -70,15 +70,27 @@ def first_session_promised(items) -> dict:
 
 
 def statuses(ledger: "Ledger") -> tuple[dict, list[int]]:
-    """reference -> "Suspended until dd/mm/yyyy", for suspensions not yet written (once each)."""
+    """reference -> what the Status cell says of a suspension's latest step not yet written:
+    "Suspended until dd/mm/yyyy" once its letters started it, the new end when a meeting moves
+    it, and family time running again once it ended. Drawn from the case timeline (nothing
+    before a person approved and the letters were made); each step written once, so the cell
+    is the co-ordinator's in between. Returns the proposals' ids to mark written."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import suspension as S
+    from pipeline.ledger.names import EventKind
+    cases = cases_of(ledger, kinds=S.KINDS + (EventKind.CLOSED,))
     out: dict[str, str] = {}
     ids: list[int] = []
-    for sa in ledger.rule_actions():
-        a = sa.action
-        if a.kind == "suspension" and a.suspended_until and sa.status_written_at is None \
-                and sa.done_at is not None and a.decision == "Approved":   # decided and made
-            out[a.reference] = f"Suspended until {numeric_date(a.suspended_until)}"
-            ids.append(sa.id)
+    for sa in sorted(ledger.rule_actions(), key=lambda x: x.id):
+        if sa.status_written_at is not None:
+            continue
+        case = cases.get(sa.action.reference)
+        proposal = S.of_action(case, sa.id)
+        text = S.status_text(proposal) if proposal is not None else None
+        if text is None or (proposal.state == "ended" and case.has(EventKind.CLOSED)):
+            continue                     # nothing started; or closed: the person's word stands
+        out[sa.action.reference] = text
+        ids.append(sa.id)
     return out, ids
 
 

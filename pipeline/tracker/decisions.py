@@ -16,20 +16,15 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from pipeline.profile import Profile
+from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import cell_value, parse_date
-from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.sync import sync_one
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 
 log = logging.getLogger("pipeline.tracker")
 SHEET = DECISIONS_SHEET
 PERSON = ("decision", "decided_by", "decided_on", "meeting_on")
-
-
-def proposal_key(action_id: int) -> str:
-    """The row's key: the ledger's proposal number ("P12")."""
-    return f"P{action_id}"
 
 
 @dataclass

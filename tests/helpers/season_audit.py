@@ -117,7 +117,9 @@ class Auditor:
         for row in d.referrals:
             ref = row.get("Reference")
             sent = row.get("Acknowledgement sent")
-            if ref and sent not in (None, ""):
+            # a cell that says it was only written, or not sent, claims no sending
+            says_not_sent = re.match(r"\s*(Written to|Not sent)", str(sent or ""), re.I)
+            if ref and sent not in (None, "") and not says_not_sent:
                 fact = self.ack_fact(ref, d.day)
                 if fact:
                     self.claim(d.day, f"workbook {ref} 'Acknowledgement sent'", str(sent)[:10],
@@ -244,8 +246,10 @@ class Auditor:
                 if a.get("kind") != "suspension":
                     continue
                 said = (f"suspension {a.get('suspended_from')} to {a.get('suspended_until')}"
-                        f", letters_sent {a.get('letters_sent')}")
-                if not self.t.approved(ref, d.day):
+                        f", letters_sent {a.get('letters_sent')}, state {a.get('state')}")
+                claims_it = a.get("state") not in ("proposed", "declined") \
+                    or a.get("suspended_from") or a.get("letters_sent")
+                if claims_it and not self.t.approved(ref, d.day):
                     self.claim(d.day, f"sessions {ref} --json", said,
                                f"never approved a suspension (decision: "
                                f"{self.t.decision(ref, d.day)})")

@@ -25,7 +25,9 @@ import hashlib
 import random
 from pathlib import Path
 
+from pipeline.cases import acknowledgement
 from pipeline.effects.contract import EffectName
+from pipeline.ledger import MailHow
 from pipeline.ledger import ItemDraft
 from pipeline.models import Allocation, Problem, RuleAction, SessionRecord, Verdict
 
@@ -119,10 +121,17 @@ class _Writer:
 
 
 def _done(ledger, item_id: int, effect: str, when: dt.datetime) -> None:
+    """The effect done on `when`; an email is sent then (this season has a mail server), and
+    so on the case's timeline as the mail effect writes it."""
     ledger.add_effect(item_id, effect, f"{effect}:season:{item_id}")
     with ledger._tx() as db:        # a test kit may set the day an effect was done
         db.execute("UPDATE effects SET status = 'done', done_at = ? WHERE item_id = ? AND "
                    "effect = ?", (when.isoformat(timespec="seconds"), item_id, effect))
+    item = ledger.item(item_id)
+    if effect == EffectName.MAIL and item.reference \
+            and item.outcome in acknowledgement.ANSWERED_OUTCOMES:
+        ledger.record_event(acknowledgement.acknowledged_event(
+            item.reference, item.id, MailHow.SENT, when.date(), message=f"season:{item_id}"))
 
 
 def _packed(ledger, item, day: dt.date) -> None:

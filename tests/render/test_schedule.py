@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.catalogue import catalogue
 from pipeline.profile import load_profile
-from pipeline.render.schedule import (PATTERNS, PlannedSession, closures_in, parse_session_days,
+from pipeline.sessions.schedule import (PATTERNS, PlannedSession, closures_in, parse_session_days,
                                       session_dates)
 from pipeline.validate.calendar import ServiceCalendar
 

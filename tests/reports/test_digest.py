@@ -54,8 +54,9 @@ def test_one_email_a_working_day_at_the_set_time(season, monkeypatch):
     mails = list(config.mail_dir.glob("digest*.eml"))
     assert len(mails) == 1
     body = mails[0].read_text(errors="replace")
-    # the five the season leaves, and the suspension proposal nobody has decided yet
-    assert "Subject: Family Time: 6 things to see to today, 27/11/2026" in body
+    # the five the season leaves, the suspension proposal nobody has decided yet, and the
+    # record of 13/10/2026 still missing (asked for until it arrives, not only for 14 days)
+    assert "Subject: Family Time: 7 things to see to today, 27/11/2026" in body
     assert "FT-2026-00003" in body and "Ava" not in body       # references, not children's names
 
 

@@ -105,9 +105,10 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     assert "FT-2026-00001" in notice and "until Tuesday 17 November 2026" in notice
     agreement = _docx_text(docs["FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx"])
     assert "signed again" in agreement and "Monday 9 November 2026" in agreement
-    # the co-ordinator's Status cell says so, once
+    # the co-ordinator's Status cell says so, once: Northamptonshire holds family time until
+    # the review meeting, 7 days at least
     [ref_row] = referred.rows("Referrals")
-    assert ref_row["Status"] == "Suspended until 17/11/2026"
+    assert ref_row["Status"] == "Suspended until the review meeting (at least 17/11/2026)"
     # the social worker's notice: reference and dates only, the letters attached
     [notice] = [p for p in referred.mail() if "suspension" in p.name]
     msg = _eml(notice)

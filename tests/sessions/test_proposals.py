@@ -16,6 +16,13 @@ ROLES = {"northamptonshire": "the Family Time team manager, with the social work
          "milton-keynes": "the Family Time team manager"}
 
 
+@pytest.fixture(autouse=True)
+def _during_the_suspension(monkeypatch):
+    """The pipeline's today: 12 November 2026, after the misses of 4 and 9 November and inside
+    the suspension they lead to (not the machine's date)."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-12")
+
+
 def _docx_text(path) -> str:
     from docx import Document
     doc = Document(str(path))
@@ -71,7 +78,10 @@ def test_two_misses_propose_and_only_an_approval_makes_letters(tmp_path, service
     notice = _docx_text(next(p for p in done.documents if "Notice" in p))
     assert "has gone to each parent" not in notice and "has not posted" in notice
     [referral] = s.rows("Referrals")
-    assert referral["Status"] == "Suspended until 18/11/2026"
+    # Northamptonshire holds family time until the review meeting (7 days at least)
+    assert referral["Status"] == ("Suspended until the review meeting (at least 18/11/2026)"
+                                  if service == "northamptonshire"
+                                  else "Suspended until 18/11/2026")
     [row] = s.rows("Decisions")
     assert "Suspension letter to parent 1" in row["What was made"]
 
@@ -106,9 +116,11 @@ def test_a_meeting_date_ends_the_suspension_and_status_lists_one_without(tmp_pat
            proposal="P1")
     [done] = s.ledger.rule_actions(REF)
     assert done.action.meeting_on == dt.date(2026, 11, 16)
-    assert done.action.suspended_until == dt.date(2026, 11, 15)
+    # the service's agreement: "on hold for a minimum of 7 days" (11 to 17 November), so a
+    # meeting on the 16th does not cut it shorter
+    assert done.action.suspended_until == dt.date(2026, 11, 17)
     [referral] = s.rows("Referrals")
-    assert referral["Status"] == "Suspended until 15/11/2026"
+    assert referral["Status"] == "Suspended until 17/11/2026"
 
 
 def test_an_overdue_proposal_is_said_on_status(tmp_path, monkeypatch):

@@ -32,12 +32,15 @@ def rec(day, outcome="Took place", valid=None, item_id=None) -> SessionRecord:
                          valid_reason=valid)
 
 
-def arrive(records, rules=RULES, today=TODAY, court=False, planned=None, first=None):
-    """Records arriving one at a time, as the pipeline sees them; every action fired."""
+def arrive(records, rules=RULES, today=TODAY, court=False, planned=None, first=None,
+           decide=None):
+    """Records arriving one at a time, as the pipeline sees them; every action fired (with
+    `decide`, each proposal decided so as it fires)."""
     seen, fired = [], []
     for r in records:
         seen.append(r)
-        fired += rule_actions(seen, fired, rules, today, court, REF, planned, first)
+        new = rule_actions(seen, fired, rules, today, court, REF, planned, first)
+        fired += [a.model_copy(update={"decision": decide}) if decide else a for a in new]
     return fired
 
 
@@ -179,9 +182,11 @@ def test_previous_actions_survive_a_json_round_trip():
 
 
 def test_planned_sessions_during_a_suspension_need_no_record():
-    # suspended 5 to 11 November: the planned 9 and 11 have no record, and nothing waits for them
+    # suspended 5 to 11 November (approved): the planned 9 and 11 have no record, and nothing
+    # waits for them
     fired = arrive([rec(2, DNA, False), rec(4, DNA, False), rec(16, DNA, False),
-                    rec(18, DNA, False)], today=d(4), planned=MON_WED, first=d(2))
+                    rec(18, DNA, False)], today=d(4), planned=MON_WED, first=d(2),
+                   decide="Approved")
     assert [(a.kind, a.session_dates) for a in fired] == [
         ("suspension", [d(2), d(4)]), ("legal_advice", [d(16), d(18)])]
     assert fired[0].suspended_until == d(11)
@@ -201,3 +206,28 @@ def test_a_team_setting_proposes_but_is_not_published():
         rules = load_profile(service).missed_sessions
         assert rules is not None and rules.published is False
         assert len(arrive([rec(4, DNA, False), rec(6, DNA, False)], rules=rules)) == 1
+
+
+def test_sessions_during_a_suspension_nobody_approved_are_still_awaited():
+    """A proposal cancels nothing: while nobody has decided, the planned 9 and 11 go ahead,
+    so the rule waits for their records before it weighs 16 and 18."""
+    fired = arrive([rec(2, DNA, False), rec(4, DNA, False), rec(16, DNA, False),
+                    rec(18, DNA, False)], today=d(4), planned=MON_WED, first=d(2))
+    assert [a.kind for a in fired] == ["suspension"]
+    st = rule_state([rec(2, DNA, False), rec(4, DNA, False), rec(16, DNA, False),
+                     rec(18, DNA, False)], fired, RULES, d(4), reference=REF,
+                    planned=MON_WED, first_planned=d(2))
+    assert st.waiting_for == [d(9), d(11)]
+
+
+def test_a_record_of_a_session_the_letters_cancelled_neither_counts_nor_breaks_the_run():
+    """Suspended 5 to 11 November (approved): a "did not attend" written for the cancelled
+    9 November is not a miss, so 16 alone does not ask for legal advice; 16 and 18 do."""
+    fired = arrive([rec(2, DNA, False), rec(4, DNA, False)], today=d(4), decide="Approved")
+    st = rule_state([rec(2, DNA, False), rec(4, DNA, False), rec(9, DNA, False),
+                     rec(16, DNA, False)], fired, RULES, d(4), reference=REF)
+    assert st.new == [] and st.run == [d(16)]
+    st = rule_state([rec(2, DNA, False), rec(4, DNA, False), rec(9, DNA, False),
+                     rec(16, DNA, False), rec(18, DNA, False)], fired, RULES, d(4),
+                    reference=REF)
+    assert [(a.kind, a.session_dates) for a in st.new] == [("legal_advice", [d(16), d(18)])]

@@ -88,7 +88,7 @@ def test_a_service_stating_no_legal_advice_number_never_proposes_legal_advice(se
 def test_a_service_where_one_miss_suspends_then_one_more_asks_for_legal_advice():
     one = rules(count=1, legal=1)
     fired = arrive([came(2), miss(4), came(16), miss(18)], rules=one, planned=MON_WED,
-                   first=d(2), today=d(4))
+                   first=d(2), today=d(4), decide="Approved")
     assert kinds(fired) == [("suspension", [d(4)]), ("legal_advice", [d(18)])]
     assert (fired[0].suspended_from, fired[0].suspended_until) == (d(5), d(11))
 
@@ -128,7 +128,7 @@ def test_a_referral_with_no_records_yet_stands_where_it_started():
 def test_a_planned_session_on_the_first_day_of_a_suspension_needs_no_record():
     # decided on Sunday 8: suspended Monday 9 to Sunday 15; the planned 9 and 11 are not held
     fired = arrive([miss(2), miss(4), miss(16), miss(18)], today=d(8), planned=MON_WED,
-                   first=d(2))
+                   first=d(2), decide="Approved")
     assert fired[0].suspended_from == d(9)
     assert kinds(fired) == [("suspension", [d(2), d(4)]), ("legal_advice", [d(16), d(18)])]
 
@@ -145,7 +145,7 @@ def test_after_a_suspension_a_planned_session_with_no_record_still_keeps_the_run
 
 def test_misses_after_legal_advice_are_still_weighed_against_the_plan():
     fired = arrive([miss(2), miss(4), miss(16), miss(18), miss(23), miss(25)], today=d(4),
-                   planned=MON_WED, first=d(2))
+                   planned=MON_WED, first=d(2), decide="Approved")
     assert [a.kind for a in fired] == ["suspension", "legal_advice", "legal_advice"]
 
 

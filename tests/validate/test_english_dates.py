@@ -85,7 +85,7 @@ def non_english_locale():
 
 def test_dates_stay_english_under_another_locale(non_english_locale, nct):
     from pipeline.notify.templates import templates_for
-    from pipeline.render.schedule import session_dates
+    from pipeline.sessions.schedule import session_dates
     from pipeline.validate.calendar import ServiceCalendar
 
     tuesday = dt.date(2025, 3, 4)

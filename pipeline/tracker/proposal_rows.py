@@ -1,0 +1,43 @@
+"""The Decisions sheet's rows, from the ledger and the case timeline: each proposal the
+missed-session rule made, worded for the person who decides (what, why, who, by when) and,
+once decided, what was made. The tracker writes them; `tracker sync` and the rule effect ask
+here, so the sheet is worded one way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.cases import cases_of
+from pipeline.cases import suspension as S
+from pipeline.sessions import proposals as P
+from pipeline.sessions.proposals import proposal_key
+from pipeline.tracker.decisions import ProposalRow
+
+if TYPE_CHECKING:
+    from pipeline.ledger import Ledger
+
+
+def made_text(documents: list[str], decision: str | None) -> str:
+    if decision == "Declined":
+        return P.words()["made"]["declined"]
+    return "; ".join(Path(d).stem for d in documents)
+
+
+def proposal_rows(ledger: "Ledger", profile) -> list:
+    """Every proposal's row of the Decisions sheet, as the ledger knows it."""
+    cases = cases_of(ledger, kinds=S.KINDS)
+    rows = []
+    for sa in ledger.rule_actions():
+        a = sa.action
+        told = S.of_action(cases.get(a.reference), sa.id)
+        notes = [S.note_text(n) for n in told.notes] if told is not None else []
+        referral = ledger.item_by_reference(a.reference)
+        created = sa.created_at.date()
+        rows.append(ProposalRow(key=proposal_key(sa.id), values={
+            "proposal": proposal_key(sa.id), "reference": a.reference, "what": P.what(a),
+            "why": P.why(a, referral, profile), "who_decides": P.who_decides(referral, profile),
+            "decide_by": P.decide_by(created, profile),
+            "done": " ".join([made_text(sa.documents, a.decision)] + notes)
+            if sa.done_at else ""}))
+    return rows
