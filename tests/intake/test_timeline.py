@@ -56,7 +56,10 @@ def test_a_referral_returned_then_sent_again_is_on_its_timeline(work, capsys):
     assert main(["watch", "--once", "--config", str(work.config_path)]) == 0
     cases = cases_of(work.ledger)
     [returned] = [c for c in cases.values() if c.has(EventKind.RETURNED)]
-    assert [e.kind for e in returned.events] == [EventKind.RECEIVED, EventKind.RETURNED]
+    assert [e.kind for e in returned.of(EventKind.RECEIVED, EventKind.RETURNED)] == [
+        EventKind.RECEIVED, EventKind.RETURNED]
+    # the return email, only written to the folder (no mail server): on the timeline as such
+    assert returned.latest(EventKind.ACKNOWLEDGED).detail["how"] == "written"
     assert returned.first(EventKind.RECEIVED).detail["outcome"] == "incomplete"
     assert {e.detail["outcome"] for c in cases.values() for e in c.of(EventKind.RECEIVED)} == \
         {"incomplete", "accepted"}
