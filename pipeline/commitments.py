@@ -6,40 +6,38 @@ called is data, so the mail, the tracker, `validate`, `calendar` and `status` sa
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
+from pipeline import words
 
-from pipeline.paths import FORM_TEMPLATES
+WORDING = "commitments.toml"
 
 
-@lru_cache(maxsize=1)
 def _wording() -> dict:
-    with open(FORM_TEMPLATES / "commitments.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return words.load(WORDING)
 
 
 def label(key: str, profile, short: bool = False) -> str:
     """"Planning meeting"; short: the tracker's header ("Planning meeting by")."""
-    table = _wording()["short" if short else "labels"]
-    return table.get(key, key.replace("_", " ").capitalize()).format(**profile.words)
+    table = "short" if short else "labels"
+    text = _wording()[table].get(key, key.replace("_", " ").capitalize())
+    return words.fill(text, f"{WORDING} [{table}] {key}", **profile.words)
 
 
 def describe_timescales(profile) -> list[str]:
     """One line per promise, in the service's order ("Planning meeting: within 2 working days")."""
     t = profile.timescales
+
+    def line(entry: str, key: str, **values) -> str:
+        return words.fill(_wording()["timescales"][entry], f"{WORDING} [timescales] {entry}",
+                          label=label(key, profile), **values)
+
     lines = []
     for key in ("acknowledgement", "contact", "planning_meeting", "allocation", "first_session"):
         n = getattr(t, key)
-        if n is None:
-            lines.append(f"{label(key, profile)}: not stated by the service (no date promised)")
-        elif n == 0:
-            lines.append(f"{label(key, profile)}: on the day it arrives")
-        else:
-            lines.append(f"{label(key, profile)}: within {n} working day{'s' if n != 1 else ''}")
+        entry = ("not_stated" if n is None else "same_day" if n == 0
+                 else "one_day" if n == 1 else "days")
+        lines.append(line(entry, key, n=n))
     if profile.review.report == "promised" and t.review_report is not None:
-        lines.append(f"{label('review_report', profile)}: {t.review_report} working days before "
-                     "the review")
+        lines.append(line("review_report", "review_report", n=t.review_report))
     else:
-        lines.append(f"{label('review_report', profile)}: {profile.review.report} "
-                     "(not made automatically)")
+        lines.append(line("review_not_promised", "review_report", how=profile.review.report))
     return lines

@@ -58,7 +58,7 @@ def pack_mail_words(config, profile: Profile, ledger, pack: dict, folder: Path) 
     """What the demo says of the pack's email: emailed only when the mail server took it;
     with no mail server (a new folder) only written to outbox/mail. The case timeline's
     `pack_mailed` says how when it is there, else the outbox does (words:
-    pipeline/cases/acknowledgement.toml [demo])."""
+    form_templates/cases/acknowledgement.toml [demo])."""
     from pipeline.cases import case_of
     from pipeline.cases.acknowledgement import words
     from pipeline.ledger.names import EventKind, MailHow

@@ -1,26 +1,24 @@
-"""Outcomes: what became of a submission, worded once (outcomes.toml) for every place that
+"""Outcomes: what became of a submission, worded once (form_templates/intake/outcomes.toml)
+for every place that
 shows one (the archive's reason file, `status`), with the rules that follow from it: which
 outcomes are referrals, which a re-submission replaces, which owe an email.
 """
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from pathlib import Path
 from typing import get_args
 
+from pipeline import words as wording
 from pipeline.models import Outcome, Verdict
 
-DATA = Path(__file__).with_name("outcomes.toml")
+DATA = wording.path_of("intake/outcomes.toml")
 
 
-@functools.cache
 def _data() -> dict:
-    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    data = wording.load(DATA)
     missing = set(get_args(Outcome)) - set(data["outcomes"])
     if missing:
-        raise ValueError(f"{DATA.name} has no words for the outcome(s) {sorted(missing)}")
+        raise ValueError(f"{DATA} has no words for the outcome(s) {sorted(missing)}")
     return data
 
 

@@ -1,6 +1,6 @@
 """What became of a case's mail: the acknowledgement of an accepted referral, and the review
 report's email to the IRO. Written here (the events' keys), read here (the states), worded in
-acknowledgement.toml beside this file, so the mail effects that write them and the tracker,
+form_templates/cases/acknowledgement.toml, so the mail effects that write them and the tracker,
 `status` and the demo that say them agree.
 
 "sent" exists only where the mail server took the message (MailHow.SENT). A message only
@@ -11,14 +11,12 @@ every view says so. A message still waiting for the mail server has no event at 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import words as house
 from pipeline.cases.case import Case, cases_of
 from pipeline.ledger.names import EventKind, MailHow
 from pipeline.ledger.timeline import Event
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pipeline.cases")
 
-WORDS = Path(__file__).with_name("acknowledgement.toml")
+WORDS = "cases/acknowledgement.toml"
 ACKNOWLEDGED_OUTCOME = "accepted"       # the outcome whose mail is the acknowledgement
 # every submission whose email tells the social worker we have the referral (accepted, or
 # returned to be put right): each is on the timeline, and the month report's "acknowledged"
@@ -39,9 +37,8 @@ WAITING = "waiting"                     # the state of an acknowledgement with n
 STATES = (str(MailHow.SENT), str(MailHow.WRITTEN), str(MailHow.WITHHELD), WAITING)
 
 
-@functools.cache
 def _words() -> dict:
-    return tomllib.loads(WORDS.read_text(encoding="utf-8"))
+    return house.load(WORDS)
 
 
 def words(section: str) -> dict[str, str]:

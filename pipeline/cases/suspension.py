@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline import words as house
 from pipeline.cases.case import Case
 from pipeline.dates import numeric_date
 from pipeline.ledger.names import EventKind
@@ -33,10 +32,9 @@ KINDS = (EventKind.PROPOSAL_RAISED, EventKind.DECIDED, EventKind.SUSPENSION_STAR
 OPEN = dt.date.max                      # a suspension held until a meeting not yet dated
 
 
-@lru_cache(maxsize=1)
 def words() -> dict[str, Any]:
-    with open(Path(__file__).with_name("suspension.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    """form_templates/cases/suspension.toml, read by the wording house."""
+    return house.load("cases/suspension.toml")
 
 
 def proposal_id(action_id: int) -> str:

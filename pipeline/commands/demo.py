@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 
 HELP = ("Try it out on sample forms: process them, allocate one referral, send back two missed "
         "session records, then show the status.")
@@ -28,9 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def sample_files():
-    from pipeline.paths import FORM_TEMPLATES, ROOT
-    with open(FORM_TEMPLATES / "samples.toml", "rb") as fh:
-        listed = tomllib.load(fh).get("files", [])
+    from pipeline import words
+    from pipeline.paths import ROOT
+    listed = words.load("samples.toml").get("files", [])
     return [ROOT / p for p in listed if (ROOT / p).is_file()]
 
 

@@ -57,31 +57,31 @@ def init_folder(folder: Path, profile: str | None = None, force: bool = False) -
             lines = [f'profile = "{profile}"' if line.startswith("profile =") else line
                      for line in text.splitlines()]
             text = "\n".join(lines) + "\n"
-        write_private(config, _with_header(text, folder).encode("utf-8"))
+        write_private(config, _with_header(text, folder, profile).encode("utf-8"))
     return config
 
 
-HEADER = Path(__file__).resolve().parents[2] / "form_templates" / "init" / "header.toml"
+HEADER = "init/header.toml"
 
 
-def _with_header(text: str, folder: Path) -> str:
+def _with_header(text: str, folder: Path, profile_id: str | None = None) -> str:
     """The settings with a first comment about this folder and its service, in place of the
     embedded default's (or an earlier init's) comment; a person's own comment is kept."""
-    import tomllib
-
+    from pipeline import words as house
     from pipeline.config import load_config
     from pipeline.paths import DEFAULT_CONFIG
     from pipeline.profile import load_profile
-    words = tomllib.loads(HEADER.read_text(encoding="utf-8"))["header"]
+    words = house.load(HEADER)["header"]
     lines = text.splitlines()
     start = next((k for k, line in enumerate(lines) if not line.startswith("#")), len(lines))
     ours = (DEFAULT_CONFIG.read_text(encoding="utf-8").splitlines()[:start] == lines[:start]
             or (lines and lines[0].startswith(words.splitlines()[0].split("{")[0])))
     if not ours:
         return text
-    profile = load_profile(tomllib.loads(text).get("profile") or load_config(None).profile)
-    head = words.format(council=profile.name, service=profile.service_name,
-                        folder=folder.resolve().name)
+    # the profile the settings name: the one given, else the embedded default's
+    profile = load_profile(profile_id or load_config(DEFAULT_CONFIG).profile)
+    head = house.fill(words, f"{HEADER} header", council=profile.name,
+                      service=profile.service_name, folder=folder.resolve().name)
     return "\n".join([head, *lines[start:]]) + "\n"
 
 

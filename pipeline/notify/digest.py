@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pipeline import clock, dates
+from pipeline import words as house
 from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.effects")
@@ -55,8 +54,24 @@ def proposals_waiting(ledger, profile) -> list[Reminder]:
     """Proposals waiting for a person's decision, and suspensions with no meeting date: the
     same lines `status` shows (pipeline/sessions/proposals.py)."""
     from pipeline.sessions.proposals import status_lines
-    return [Reminder("proposals", line) for line in status_lines(ledger, profile)
-            if "resumes on" not in line]
+    return [Reminder("proposals", line) for line in status_lines(_NeedingPeople(ledger), profile)]
+
+
+class _NeedingPeople:
+    """The ledger with only the proposals that wait for a person: an approved suspension with
+    its meeting date set waits for nobody (`status` says when it resumes; the digest does not),
+    told by the proposal's own fields, not by the words of its line."""
+
+    def __init__(self, ledger):
+        self._ledger = ledger
+
+    def __getattr__(self, name):
+        return getattr(self._ledger, name)
+
+    def rule_actions(self):
+        return [sa for sa in self._ledger.rule_actions()
+                if not (sa.action.kind == "suspension" and sa.action.decision == "Approved"
+                        and sa.action.meeting_on is not None)]
 
 
 def reminders(ledger, config, profile, today: dt.date | None = None,
@@ -222,10 +237,8 @@ def _due_words(ref: str, what: str, day: dt.date, today: dt.date) -> str:
                        weekday=dates.weekday_name(day), day=day.day, month=dates.month_name(day))
 
 
-@lru_cache(maxsize=1)
 def _words() -> dict:
-    with open(WORDING, "rb") as fh:
-        return tomllib.load(fh)
+    return house.load(WORDING)
 
 
 def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bool]:

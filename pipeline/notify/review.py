@@ -17,11 +17,10 @@ mail server it was only written to outbox/mail, and the cell says that
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from functools import lru_cache
 from pathlib import Path
 
 from pipeline import paths
+from pipeline import words as house
 from pipeline.initials import child_initials
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
@@ -60,10 +59,8 @@ def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
 
 # ---------------------------------------------------------------- sending, and saying so
 
-@lru_cache(maxsize=1)
 def _words() -> dict:
-    with open(paths.FORM_TEMPLATES / "reports" / "review_mail.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return house.load("reports/review_mail.toml")
 
 
 def _flat(text: str) -> str:

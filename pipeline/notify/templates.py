@@ -7,12 +7,12 @@ replaces single settings of mail/mail.toml.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
+from pipeline import words as house
 from pipeline.dates import long_date
 from pipeline.paths import MAIL_TEMPLATES
 
@@ -40,7 +40,7 @@ class MailTemplates:
         self.env.filters["long_date"] = long_date
         self.env.filters["working_days"] = working_days
         self.env.filters["capitalize_first"] = lambda s: (s[:1].upper() + s[1:]) if s else s
-        self.settings = _merged(root / "mail.toml", own / "mail.toml")
+        self.settings = house.for_service(root / "mail.toml", profile_id, known_only=False)
         self._subjects: dict[str, jinja2.Template] = {}
 
     @property
@@ -71,20 +71,6 @@ class MailTemplates:
     def body(self, kind: str, part: str, context: dict) -> str:
         """The text ("txt") or HTML ("html") part of the message for `kind`."""
         return self.env.get_template(f"{kind}.{part}").render(**context)
-
-
-def _merged(base: Path, own: Path) -> dict:
-    """mail.toml with the service's own settings laid over it, table by table."""
-    with open(base, "rb") as fh:
-        data = tomllib.load(fh)
-    if own.is_file():
-        with open(own, "rb") as fh:
-            for table, values in tomllib.load(fh).items():
-                if isinstance(values, dict):
-                    data.setdefault(table, {}).update(values)
-                else:
-                    data[table] = values
-    return data
 
 
 @lru_cache(maxsize=16)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from pipeline import dates
+from pipeline import words as house
 from pipeline.clock import today as clock_today
 from pipeline.dates import add_months  # also re-exported: callers used it from here
 from pipeline.interpreters import interpreter_needs
@@ -29,11 +28,9 @@ NOT_GIVEN = "Not given"
 ADDRESS_TO_FOLLOW = "address to follow"  # a venue whose address the profile does not state
 
 
-@lru_cache(maxsize=1)
 def settings() -> dict[str, Any]:
     """form_templates/documents/documents.toml: templates, file names, attendance labels."""
-    with open(DOCUMENT_TEMPLATES / "documents.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return house.load(DOCUMENT_TEMPLATES / "documents.toml")
 
 
 # ---------------------------------------------------------------- formatting

@@ -10,13 +10,13 @@ result is plain text that docxtpl then escapes, so "Jo & Sam <Smith>" prints as 
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from pipeline import words as house
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import DOCUMENT_TEMPLATES
 
@@ -30,45 +30,19 @@ class WordingProblem(FamilyTimeError):
     """A wording file that cannot be used; the message names the file and the entry."""
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError:
-        raise WordingProblem(f"The paperwork wording {path} cannot be read.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise WordingProblem(f"The paperwork wording {path} is not valid TOML: {exc}") from None
-
-
 def merged(root: Path, profile_id: str | None) -> dict[str, dict[str, Any]]:
-    """The shared wording with the service's own entries laid over it, entry by entry. An
-    entry the shared file does not have is refused: it would be a typo that changes nothing."""
-    data = _read(root / FILE)
-    own = root / profile_id / FILE if profile_id else None
-    if own is not None and own.is_file():
-        for table, entries in _read(own).items():
-            if table not in data or not isinstance(entries, dict):
-                raise WordingProblem(f"{own}: [{table}] is not a part of the paperwork's "
-                                     f"wording (see {root / FILE}).")
-            for key, value in entries.items():
-                if key not in data[table]:
-                    raise WordingProblem(f"{own}: [{table}] {key} is not an entry of the "
-                                         f"shared wording, so it would change nothing.")
-                data[table][key] = value
-    return data
-
-
-@lru_cache(maxsize=32)
-def _cached(root: Path, profile_id: str | None, stamp: tuple) -> dict[str, dict[str, Any]]:
-    return merged(root, profile_id)
+    """The shared wording with the service's own entries laid over it, entry by entry
+    (pipeline/words.py). An entry the shared file does not have is refused: it would be a
+    typo that changes nothing."""
+    try:
+        return house.for_service(Path(root) / FILE, profile_id)
+    except house.WordsProblem as exc:
+        raise WordingProblem(f"The paperwork wording: {exc}") from None
 
 
 def wording(profile_id: str | None, root: Path | None = None) -> dict[str, dict[str, Any]]:
     """Shared + the service's wording; read again only when a file changed."""
-    root = Path(root or ROOT)
-    files = [root / FILE] + ([root / profile_id / FILE] if profile_id else [])
-    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else 0 for f in files)
-    return _cached(root, profile_id, stamp)
+    return merged(Path(root or ROOT), profile_id)
 
 
 _ENV = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)

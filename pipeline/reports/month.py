@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pipeline import dates
-from pipeline.paths import FORM_TEMPLATES
+from pipeline import words as house
 from pipeline.validate.calendar import ServiceCalendar, due_dates
 
 HELD = ("Took place", "Ended early")
@@ -32,10 +30,8 @@ REFERRAL_OUTCOMES = ("accepted", "incomplete", "old_form")
 COMMITMENTS = ("acknowledge", "contact", "planning_meeting", "allocation", "first_session")
 
 
-@lru_cache(maxsize=1)
 def words() -> dict[str, Any]:
-    with open(FORM_TEMPLATES / "reports" / "month.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return house.load("reports/month.toml")
 
 
 @dataclass
@@ -237,7 +233,7 @@ def _sessions_section(s: dict, recs: list) -> Section:
         if row.get("outcomes") and row["key"] not in ("took_place", "ended_early"):
             rows.append((row["label"], counted.get(row["key"], 0)))
             chart[row.get("short", row["label"])] = counted.get(row["key"], 0)
-    chart = {s["held"].split(" (")[0]: rows[1][1], **chart}
+    chart = {s["held_short"]: rows[1][1], **chart}
     return Section("sessions", s["title"], rows, chart, s["chart"])
 
 

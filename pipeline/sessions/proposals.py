@@ -10,11 +10,9 @@ before the meeting; court-directed family time at most the court limit.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from pipeline import words as house
 from pipeline.dates import numeric_date
 from pipeline.models import Item, RuleAction, is_court_directed
 from pipeline.profile import Profile
@@ -28,10 +26,8 @@ def proposal_key(action_id: int) -> str:
     return f"P{action_id}"
 
 
-@lru_cache(maxsize=1)
 def words() -> dict[str, Any]:
-    with open(Path(__file__).with_name("proposals.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    return house.load("sessions/proposals.toml")
 
 
 def _values(referral: Item | None) -> dict[str, Any]:

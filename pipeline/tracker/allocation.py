@@ -10,11 +10,10 @@ stops the pack and is said back in the row's Paperwork cell. Wording: form_templ
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from pipeline import words as house
 from pipeline.dates import numeric_date, weekday_name
 from pipeline.models import Allocation, Item
 from pipeline.paths import FORM_TEMPLATES
@@ -32,10 +31,8 @@ class TypedAllocation(Allocation):
     first_date_text: str | None = None
 
 
-@lru_cache(maxsize=1)
 def wording() -> dict[str, Any]:
-    with open(WORDING, "rb") as fh:
-        return tomllib.load(fh)
+    return house.load(WORDING)
 
 
 def _say(table: str, key: str, **kw: Any) -> str:

@@ -7,13 +7,13 @@ sheet without touching code; this module only checks the file and fills in profi
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline import words
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.profile import Profile
@@ -111,6 +111,7 @@ class TrackerSpec(_Strict):
     check_column: str = "Pipeline check (do not edit)"
     lists_sheet: str = "Lists"       # hidden: the service's venues and days for drop-downs
     words: dict[str, str] = Field(default_factory=dict)
+    drop_downs: dict[str, str] = Field(default_factory=dict)   # what a drop-down says back
     sheets: list[SheetSpec]
 
     @property
@@ -164,9 +165,8 @@ def _for_service(path: str, promised: frozenset[str],
 @lru_cache(maxsize=8)
 def _load(path: str) -> TrackerSpec:
     try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = words.load(Path(path).resolve())   # a relative path is from the working folder
+    except words.WordsProblem as exc:
         raise TrackerSpecError(f"{path}: cannot read the tracker layout: {exc}") from exc
     try:
         spec = TrackerSpec(**raw)

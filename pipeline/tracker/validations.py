@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from pipeline import words
 from pipeline.profile import Profile
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
 from pipeline.tracker.ranges import INITIAL_RANGE_ROWS, list_formula
@@ -54,16 +55,20 @@ def rule_for(column: ColumnSpec, spec: TrackerSpec, profile: Profile,
     source = list_formula(column, spec)
     if source:
         if column.list_strict:
-            error = ("Choose one from the list (add people on the Staff sheet)."
-                     if column.list_from.startswith("sheet.") else "Choose one from the list.")
+            key = "strict_staff" if column.list_from.startswith("sheet.") else "strict"
         else:
-            error = "Not one of the list: keep it only if it is right."
-        return Rule(source, column.list_strict, title, error)
+            key = "loose"
+        return Rule(source, column.list_strict, title, _say(spec, key))
     if column.choices:
         choices = ([extra] if extra else []) + list(column.choices)
         return Rule('"' + ",".join(choices) + '"', True, title,
-                    "Choose one of: " + ", ".join(column.choices))
+                    _say(spec, "choices", choices=", ".join(column.choices)))
     return None
+
+
+def _say(spec: TrackerSpec, key: str, **values: str) -> str:
+    """A drop-down's message, worded in tracker.toml [drop_downs]."""
+    return words.fill(spec.drop_downs[key], f"tracker.toml [drop_downs] {key}", **values)
 
 
 def refresh(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,

@@ -1,18 +1,15 @@
-"""The words validation uses, read from messages.toml so they can be edited without code."""
+"""The words validation uses, read from form_templates/validate/messages.toml so they can be
+edited without code."""
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
-from pathlib import Path
+from pipeline import words
 
-MESSAGES = Path(__file__).with_name("messages.toml")
+MESSAGES = "validate/messages.toml"
 
 
-@lru_cache(maxsize=1)
 def _messages() -> dict[str, dict[str, str]]:
-    with open(MESSAGES, "rb") as fh:
-        return tomllib.load(fh)
+    return words.load(MESSAGES)
 
 
 def has(section: str, name: str) -> bool:
@@ -21,4 +18,4 @@ def has(section: str, name: str) -> bool:
 
 def say(section: str, name: str, **values: object) -> str:
     """One message with its placeholders filled in."""
-    return _messages()[section][name].format(**values)
+    return words.fill(_messages()[section][name], f"{MESSAGES} [{section}] {name}", **values)

@@ -9,13 +9,10 @@ commands (day first, as people in England write them).
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from pipeline import dates
+from pipeline import dates, words
 from pipeline.dates import DAYS
 from pipeline.validate.messages import say
 
@@ -166,11 +163,10 @@ def _squash(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", _clean(s).lower().replace("&", "and"))
 
 
-@lru_cache(maxsize=1)
 def choice_variants() -> dict[str, str]:
-    """Obvious other ways of writing a choice (S20, ICO, weekly ...), from choice_variants.toml."""
-    with open(Path(__file__).with_name("choice_variants.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    """Obvious other ways of writing a choice (S20, ICO, weekly ...), from
+    form_templates/validate/choice_variants.toml."""
+    return words.load("validate/choice_variants.toml")
 
 
 def parse_choice(text: str, choices: list[str]) -> Result:

@@ -76,12 +76,8 @@ def test_the_dispatcher_s_refusals_are_data_too(tmp_path, reasons_root):
                 '[file]\npicture = "A photo: please ask the Together Worker for the form."\n')
     photo = tmp_path / "form.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
-    R._reasons.cache_clear()
-    try:
-        theirs = extract_file(photo, load_profile("blackpool")).form.reason
-        ours = extract_file(photo, load_profile("northamptonshire")).form.reason
-    finally:
-        R._reasons.cache_clear()
+    theirs = extract_file(photo, load_profile("blackpool")).form.reason
+    ours = extract_file(photo, load_profile("northamptonshire")).form.reason
     assert theirs == "A photo: please ask the Together Worker for the form."
     assert ours == R.say("file.picture") and "picture" in ours
 
