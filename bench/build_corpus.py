@@ -34,8 +34,11 @@ from pathlib import Path
 DEFAULT_OUT = Path("/work/corpus/real")
 KINDS = ("docx", "docm", "dotx", "doc", "pdf", "eml", "msg", "xlsx", "odt", "rtf")
 MAX_FILE_BYTES = 60 * 1024 * 1024
-_MAIL_START = re.compile(rb"^(?:Received|Return-Path|From|MIME-Version|Delivered-To|"
-                         rb"Message-ID|Date|Subject|X-[A-Za-z0-9-]+)\s*:", re.IGNORECASE)
+_MAIL_START = re.compile(
+    rb"^(?:Received|Return-Path|From|MIME-Version|Delivered-To|"
+    rb"Message-ID|Date|Subject|X-[A-Za-z0-9-]+)\s*:",
+    re.IGNORECASE,
+)
 
 
 def _kind(name: str, head: bytes | None) -> str | None:
@@ -63,8 +66,11 @@ class _Folder:
         self.root = root
 
     def files(self) -> list[tuple[str, int]]:
-        return sorted((p.relative_to(self.root).as_posix(), p.stat().st_size)
-                      for p in self.root.rglob("*") if p.is_file() and ".git" not in p.parts)
+        return sorted(
+            (p.relative_to(self.root).as_posix(), p.stat().st_size)
+            for p in self.root.rglob("*")
+            if p.is_file() and ".git" not in p.parts
+        )
 
     def head(self, rel: str) -> bytes:
         with open(self.root / rel, "rb") as fh:
@@ -81,8 +87,9 @@ class _BareGit:
         self.root = root
 
     def _git(self, *args: str) -> bytes:
-        return subprocess.run(["git", f"--git-dir={self.root}", *args], check=True,
-                              capture_output=True).stdout
+        return subprocess.run(
+            ["git", f"--git-dir={self.root}", *args], check=True, capture_output=True
+        ).stdout
 
     def files(self) -> list[tuple[str, int]]:
         out = []
@@ -91,7 +98,7 @@ class _BareGit:
                 continue
             meta, path = line.split(b"\t", 1)
             mode, otype, _, size = meta.split()
-            if otype == b"blob" and size.isdigit():   # absent objects list as BAD
+            if otype == b"blob" and size.isdigit():  # absent objects list as BAD
                 out.append((path.decode("utf-8", "replace"), int(size)))
         return sorted(out)
 
@@ -135,25 +142,47 @@ def build(sources: list[Path], out: Path, max_per_kind: int, kinds: tuple[str, .
                 dest = out / name / rel.replace("/", "__")
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(data)
-                manifest.append({"file": dest.relative_to(out).as_posix(), "kind": kind,
-                                 "source": name, "origin": rel, "bytes": len(data),
-                                 "sha256": digest})
-        print(f"{name}: " + ", ".join(f"{k} {min(len(v), max_per_kind)}"
-                                      for k, v in sorted(by_kind.items())), file=sys.stderr)
+                manifest.append(
+                    {
+                        "file": dest.relative_to(out).as_posix(),
+                        "kind": kind,
+                        "source": name,
+                        "origin": rel,
+                        "bytes": len(data),
+                        "sha256": digest,
+                    }
+                )
+        print(
+            f"{name}: "
+            + ", ".join(f"{k} {min(len(v), max_per_kind)}" for k, v in sorted(by_kind.items())),
+            file=sys.stderr,
+        )
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sources", nargs="+", type=Path,
-                    help="folders of documents, or bare git repositories")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                    help=f"where the corpus goes (default {DEFAULT_OUT}); emptied first")
-    ap.add_argument("--max-per-kind", type=int, default=60,
-                    help="at most this many files of one extension from one source")
-    ap.add_argument("--kinds", default=",".join(KINDS),
-                    help="extensions to take, comma-separated (default: %(default)s)")
+    ap.add_argument(
+        "sources", nargs="+", type=Path, help="folders of documents, or bare git repositories"
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"where the corpus goes (default {DEFAULT_OUT}); emptied first",
+    )
+    ap.add_argument(
+        "--max-per-kind",
+        type=int,
+        default=60,
+        help="at most this many files of one extension from one source",
+    )
+    ap.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help="extensions to take, comma-separated (default: %(default)s)",
+    )
     args = ap.parse_args(argv)
     if args.out.exists():
         shutil.rmtree(args.out)

@@ -33,6 +33,7 @@ TIMES = ["10:00-11:30", "2pm for 1.5 hours", "10am", "13:00-14:30", "10 - 11.30a
 
 def _type(path: Path, values: dict) -> None:
     import openpyxl
+
     wb = openpyxl.load_workbook(path)
     ws = wb["Referrals"]
     head = {c.value: c.column for c in ws[1]}
@@ -69,6 +70,7 @@ def save_to_pack(work: Path, saves: int = 6) -> dict:
     book = next(config.tracker_dir.glob("*.xlsx"))
     ref = ledger.items(outcome="accepted")[0].reference
     import openpyxl
+
     wb = openpyxl.load_workbook(book)
     wb["Staff"].append(["Robin Supervisor-Example", "Supervisor", "robin@example.org", 30])
     wb.save(book)
@@ -77,14 +79,20 @@ def save_to_pack(work: Path, saves: int = 6) -> dict:
         first += dt.timedelta(days=1)
     took, missed = [], 0
     try:
-        time.sleep(2.0)                               # the first passes are over
+        time.sleep(2.0)  # the first passes are over
         for i in range(saves):
             version = (ledger.latest_pack(ref) or {}).get("version", 0)
             values = {"Time": TIMES[i % len(TIMES)]}
             if i == 0:
-                values.update({"Status": "Allocated", "Venue": profile.venues[0].name,
-                               "Allocated Family Time Supervisor": "Robin Supervisor-Example",
-                               "Day": "Tuesday", "First session": first})
+                values.update(
+                    {
+                        "Status": "Allocated",
+                        "Venue": profile.venues[0].name,
+                        "Allocated Family Time Supervisor": "Robin Supervisor-Example",
+                        "Day": "Tuesday",
+                        "First session": first,
+                    }
+                )
             _type(book, values)
             saved = time.perf_counter()
             while time.perf_counter() - saved < TIMEOUT:
@@ -104,10 +112,16 @@ def save_to_pack(work: Path, saves: int = 6) -> dict:
         thread.join(timeout=40)
     out = {"saves": saves, "missed": missed, "settle_s": config.watch.settle_seconds}
     if took:
-        out.update({"median_s": round(statistics.median(took), 3),
-                    "p95_s": round(percentile(took, 95), 3),
-                    "min_s": round(min(took), 3), "max_s": round(max(took), 3),
-                    "target_median_s": 10.0, "ok": statistics.median(took) < 10.0})
+        out.update(
+            {
+                "median_s": round(statistics.median(took), 3),
+                "p95_s": round(percentile(took, 95), 3),
+                "min_s": round(min(took), 3),
+                "max_s": round(max(took), 3),
+                "target_median_s": 10.0,
+                "ok": statistics.median(took) < 10.0,
+            }
+        )
     return out
 
 

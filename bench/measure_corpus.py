@@ -29,13 +29,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
-    sys.path.pop(0)                       # bench/ itself must not shadow top-level modules
+    sys.path.pop(0)  # bench/ itself must not shadow top-level modules
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_CORPUS = Path("/work/corpus/real")
 DEFAULT_JSON = ROOT / "bench" / "corpus_results.json"
-CRASH_KEY = "_bench_caught"               # carried back from the worker inside `fields`
+CRASH_KEY = "_bench_caught"  # carried back from the worker inside `fields`
 SECONDS_KEY = "_bench_seconds"
 SKIP_NAMES = {"manifest.json", "results.json"}
 
@@ -64,11 +64,19 @@ class _Caught(logging.Handler):
             return
         etype, exc, tb = record.exc_info
         frames = traceback.extract_tb(tb)
-        where = next((f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames)
-                      if "/pipeline/" in f.filename.replace("\\", "/")), "")
+        where = next(
+            (
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in reversed(frames)
+                if "/pipeline/" in f.filename.replace("\\", "/")
+            ),
+            "",
+        )
         last = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-        self.items.append(f"{record.levelname} {record.name}: {etype.__name__}: "
-                          f"{str(exc)[:160]} [pipeline at {where}; raised at {last}]")
+        self.items.append(
+            f"{record.levelname} {record.name}: {etype.__name__}: "
+            f"{str(exc)[:160]} [pipeline at {where}; raised at {last}]"
+        )
 
 
 def read_with_report(path: Path, profile=None):
@@ -81,7 +89,7 @@ def read_with_report(path: Path, profile=None):
     root.addHandler(handler)
     old_level = root.level
     root.setLevel(logging.DEBUG)
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)   # its per-object chatter
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its per-object chatter
     try:
         start = time.perf_counter()
         result = extract_file(path, profile)
@@ -107,22 +115,30 @@ def run_corpus(files: list[Path], root: Path, limit: float, profile) -> list[dic
     rows = []
     for i, path in enumerate(files, 1):
         start = time.perf_counter()
-        result = extract_bounded(path, profile, limit=limit,
-                                 reader="bench.measure_corpus:read_with_report")
+        result = extract_bounded(
+            path, profile, limit=limit, reader="bench.measure_corpus:read_with_report"
+        )
         wall = time.perf_counter() - start
         fields = result.fields
         caught = fields.get(CRASH_KEY, [])
         seconds = float(fields[SECONDS_KEY]) if SECONDS_KEY in fields else wall
         attachments = [f"{a.form.status}: {a.form.reason[:80]}" for a in result.attachments]
-        rows.append({
-            "file": path.relative_to(root).as_posix(), "kind": _kind(path),
-            "bytes": path.stat().st_size, "status": result.form.status,
-            "form": result.form.id, "reason": result.form.reason,
-            "seconds": round(seconds, 4), "wall_s": round(wall, 4),
-            "timed_out": result.form.reason.startswith(too_slow),
-            "caught": caught, "attachments": attachments,
-            "n_fields": len([k for k in fields if not k.startswith("_bench")]),
-        })
+        rows.append(
+            {
+                "file": path.relative_to(root).as_posix(),
+                "kind": _kind(path),
+                "bytes": path.stat().st_size,
+                "status": result.form.status,
+                "form": result.form.id,
+                "reason": result.form.reason,
+                "seconds": round(seconds, 4),
+                "wall_s": round(wall, 4),
+                "timed_out": result.form.reason.startswith(too_slow),
+                "caught": caught,
+                "attachments": attachments,
+                "n_fields": len([k for k in fields if not k.startswith("_bench")]),
+            }
+        )
         mark = "T" if rows[-1]["timed_out"] else ("!" if caught else ".")
         print(mark, end="" if i % 80 else "\n", flush=True, file=sys.stderr)
     print(file=sys.stderr)
@@ -137,8 +153,10 @@ def summarise(rows: list[dict], slow: float) -> dict:
     for kind, rs in sorted(by_kind.items()):
         secs = [r["seconds"] for r in rs]
         table[kind] = {
-            "files": len(rs), **{s: c for s, c in Counter(r["status"] for r in rs).items()},
-            "median_s": round(statistics.median(secs), 3), "max_s": round(max(secs), 2),
+            "files": len(rs),
+            **{s: c for s, c in Counter(r["status"] for r in rs).items()},
+            "median_s": round(statistics.median(secs), 3),
+            "max_s": round(max(secs), 2),
             f"over_{slow:g}s": sum(s > slow for s in secs),
             "timed_out": sum(r["timed_out"] for r in rs),
             "caught": sum(bool(r["caught"]) for r in rs),
@@ -147,8 +165,18 @@ def summarise(rows: list[dict], slow: float) -> dict:
 
 
 def print_table(table: dict, slow: float) -> None:
-    cols = ["files", "current", "old", "not_referral", "unreadable", "median_s", "max_s",
-            f"over_{slow:g}s", "timed_out", "caught"]
+    cols = [
+        "files",
+        "current",
+        "old",
+        "not_referral",
+        "unreadable",
+        "median_s",
+        "max_s",
+        f"over_{slow:g}s",
+        "timed_out",
+        "caught",
+    ]
     print(f"{'kind':8}" + "".join(f"{c:>13}" for c in cols))
     for kind, row in table.items():
         print(f"{kind:8}" + "".join(f"{row.get(c, 0):>13}" for c in cols))
@@ -194,8 +222,11 @@ def compare_pdf_routes(repeat: int = 3) -> dict:
     drawn boxes and tables: what read_pdf does), pdfplumber's plain extract_text, and
     pypdfium2's text; and the characters each found (spaces aside). The 1000-page file is
     left out: the reader refuses it by its page count before reading any text."""
-    routes = {"reader route": _route_text, "pdfplumber text": _plumber_text,
-              "pypdfium2 text": _pdfium_text}
+    routes = {
+        "reader route": _route_text,
+        "pdfplumber text": _plumber_text,
+        "pypdfium2 text": _pdfium_text,
+    }
     out = {}
     for path in _service_pdfs():
         if "1000" in path.name:
@@ -207,30 +238,40 @@ def compare_pdf_routes(repeat: int = 3) -> dict:
                 t = time.perf_counter()
                 text = fn(path)
                 times.append(time.perf_counter() - t)
-            row[name] = {"ms": round(statistics.median(times) * 1000, 1),
-                         "chars": None if text is None else len("".join(text.split()))}
-        row["ratio route/pdfium"] = round(row["reader route"]["ms"]
-                                          / max(row["pypdfium2 text"]["ms"], 0.01), 1)
+            row[name] = {
+                "ms": round(statistics.median(times) * 1000, 1),
+                "chars": None if text is None else len("".join(text.split())),
+            }
+        row["ratio route/pdfium"] = round(
+            row["reader route"]["ms"] / max(row["pypdfium2 text"]["ms"], 0.01), 1
+        )
         out[path.relative_to(ROOT / "tests" / "fixtures").as_posix()] = row
     return out
 
 
 def print_pdf_routes(rows: dict) -> None:
     names = ["reader route", "pdfplumber text", "pypdfium2 text"]
-    print(f"\n{'PDF (service fixtures)':40}" + "".join(f"{n + ' ms (chars)':>28}" for n in names)
-          + f"{'route/pdfium':>14}")
+    print(
+        f"\n{'PDF (service fixtures)':40}"
+        + "".join(f"{n + ' ms (chars)':>28}" for n in names)
+        + f"{'route/pdfium':>14}"
+    )
     for name, row in rows.items():
         cells = "".join(f"{row[n]['ms']:>18} ({row[n]['chars']})".rjust(28) for n in names)
         print(f"{name:40}{cells}{row['ratio route/pdfium']:>14}")
     total = {n: sum(r[n]["ms"] for r in rows.values()) for n in names}
-    print(f"{'total':40}" + "".join(f"{total[n]:>28.1f}" for n in names)
-          + f"{total['reader route'] / max(total['pypdfium2 text'], 0.01):>14.1f}")
+    print(
+        f"{'total':40}"
+        + "".join(f"{total[n]:>28.1f}" for n in names)
+        + f"{total['reader route'] / max(total['pypdfium2 text'], 0.01):>14.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", help="folder of documents (default: $FAMILY_TIME_CORPUS or "
-                                     f"{DEFAULT_CORPUS})")
+    ap.add_argument(
+        "--corpus", help=f"folder of documents (default: $FAMILY_TIME_CORPUS or {DEFAULT_CORPUS})"
+    )
     ap.add_argument("--no-corpus", action="store_true", help="only the PDF route comparison")
     ap.add_argument("--limit", type=float, default=10.0, help="seconds per file (hard limit)")
     ap.add_argument("--slow", type=float, default=2.0, help="report files slower than this")
@@ -245,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_corpus:
         folder = corpus_dir(args.corpus)
         if folder is None:
-            print("No corpus folder: build one with bench/build_corpus.py, or pass --corpus.",
-                  file=sys.stderr)
+            print(
+                "No corpus folder: build one with bench/build_corpus.py, or pass --corpus.",
+                file=sys.stderr,
+            )
             return 2
         files = corpus_files(folder)
         print(f"{len(files)} files in {folder}, limit {args.limit:g}s each", file=sys.stderr)
@@ -254,12 +297,20 @@ def main(argv: list[str] | None = None) -> int:
         rows = run_corpus(files, folder, args.limit, load_profile(args.profile))
         close()
         table = summarise(rows, args.slow)
-        report.update({"corpus": str(folder), "files": len(rows),
-                       "total_s": round(time.perf_counter() - started, 1), "by_kind": table,
-                       "results": rows})
+        report.update(
+            {
+                "corpus": str(folder),
+                "files": len(rows),
+                "total_s": round(time.perf_counter() - started, 1),
+                "by_kind": table,
+                "results": rows,
+            }
+        )
         print_table(table, args.slow)
-        slow = sorted((r for r in rows if r["seconds"] > args.slow or r["timed_out"]),
-                      key=lambda r: -r["seconds"])
+        slow = sorted(
+            (r for r in rows if r["seconds"] > args.slow or r["timed_out"]),
+            key=lambda r: -r["seconds"],
+        )
         print(f"\nSlower than {args.slow:g}s or stopped at the limit ({len(slow)}):")
         for r in slow:
             print(f"  {r['seconds']:7.2f}s  {r['file']}  -> {r['status']}: {r['reason'][:90]}")

@@ -25,6 +25,7 @@ DELAY_TARGET_S = 1.0
 def _cases():
     """The hostile suite's case table (tests/fixtures/make_hostile.py: no pytest needed)."""
     from tests.fixtures import make_hostile
+
     return make_hostile
 
 
@@ -34,6 +35,7 @@ class _Watching:
     def __init__(self, config, profile):
         from pipeline.intake.process import process_file
         from pipeline.intake.watcher import InboxWatcher
+
         self.held: dict[str, float] = {}
 
         def timed(path, config, profile, ledger):
@@ -41,8 +43,10 @@ class _Watching:
             try:
                 return process_file(path, config, profile, ledger)
             finally:
-                self.held[path.name] = max(self.held.get(path.name, 0.0),
-                                           time.perf_counter() - start)
+                self.held[path.name] = max(
+                    self.held.get(path.name, 0.0), time.perf_counter() - start
+                )
+
         self.watcher = InboxWatcher(config, profile, mode="events", process=timed)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.watcher.run, args=(self.stop,), daemon=True)
@@ -74,6 +78,7 @@ def _settled(watching: _Watching, config, timeout: float) -> bool:
     """Every hostile file handled (the inbox holds only what must be ignored or retried) and
     no mail or tracker effect owed."""
     from pipeline.ledger import Ledger
+
     end = time.perf_counter() + timeout
     last = -1
     while time.perf_counter() < end:
@@ -102,8 +107,11 @@ def run(work: Path, repeat: int = 3) -> dict:
     import pipeline.extract.pdf  # noqa: F401
 
     make_hostile = _cases()
-    cases = [c for c in make_hostile.CASES
-             if not (getattr(c, "posix_only", False) and sys.platform == "win32")]
+    cases = [
+        c
+        for c in make_hostile.CASES
+        if not (getattr(c, "posix_only", False) and sys.platform == "win32")
+    ]
     good = corpus.FIXTURES / "forms" / "referral-complete.docx"
 
     def staged(folder: Path, tag: str) -> Path:
@@ -146,18 +154,26 @@ def run(work: Path, repeat: int = 3) -> dict:
         alive = w.thread.is_alive()
         held = dict(w.held)
     shutil.rmtree(stage, ignore_errors=True)
-    slow = {name: round(s, 3) for name, s in sorted(held.items(), key=lambda kv: -kv[1])
-            if s >= HOLD_TARGET_S}
+    slow = {
+        name: round(s, 3)
+        for name, s in sorted(held.items(), key=lambda kv: -kv[1])
+        if s >= HOLD_TARGET_S
+    }
     q = [x for x in quiet if x is not None]
     b = [x for x in busy if x is not None]
     delay = (statistics.median(b) - statistics.median(q)) if q and b else None
-    return {"cases": len(cases), "files_placed": placed, "files_handled": len(held),
-            "all_handled_s": round(clear_s, 2), "settled": settled, "watcher_alive": alive,
-            "left_in_inbox": len(_left(config)),
-            "quiet_ack_s": [round(x, 3) if x is not None else None for x in quiet],
-            "busy_ack_s": [round(x, 3) if x is not None else None for x in busy],
-            "good_referral_delay_s": round(delay, 3) if delay is not None else None,
-            "max_hold_s": round(max(held.values()), 3) if held else None,
-            "slowest": {n: round(s, 3) for n, s in
-                        sorted(held.items(), key=lambda kv: -kv[1])[:5]},
-            "held_1s_or_more": slow}
+    return {
+        "cases": len(cases),
+        "files_placed": placed,
+        "files_handled": len(held),
+        "all_handled_s": round(clear_s, 2),
+        "settled": settled,
+        "watcher_alive": alive,
+        "left_in_inbox": len(_left(config)),
+        "quiet_ack_s": [round(x, 3) if x is not None else None for x in quiet],
+        "busy_ack_s": [round(x, 3) if x is not None else None for x in busy],
+        "good_referral_delay_s": round(delay, 3) if delay is not None else None,
+        "max_hold_s": round(max(held.values()), 3) if held else None,
+        "slowest": {n: round(s, 3) for n, s in sorted(held.items(), key=lambda kv: -kv[1])[:5]},
+        "held_1s_or_more": slow,
+    }

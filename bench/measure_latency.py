@@ -59,7 +59,7 @@ def drop_to_ack(work: Path, mode: str, drops: int, seed: int = 3) -> dict:
     thread = threading.Thread(target=serve, name=f"watch-{mode}", daemon=True)
     thread.start()
     started.wait(10)
-    time.sleep(0.5)                       # observer running, first effects pass done
+    time.sleep(0.5)  # observer running, first effects pass done
     rng = random.Random(seed)
     staging = work / "staging"
     staging.mkdir()
@@ -80,7 +80,7 @@ def drop_to_ack(work: Path, mode: str, drops: int, seed: int = 3) -> dict:
                 missed += 1
                 continue
             latencies.append(time.perf_counter() - landed)
-            parts = sorted(new)[0].split("_")          # FT-2026-00001_accepted_7-<hash>.eml
+            parts = sorted(new)[0].split("_")  # FT-2026-00001_accepted_7-<hash>.eml
             kinds.append(parts[1] if len(parts) >= 3 else "?")
             time.sleep(0.2 + rng.random() * 0.8)
     finally:
@@ -89,10 +89,19 @@ def drop_to_ack(work: Path, mode: str, drops: int, seed: int = 3) -> dict:
         if watcher is not None:
             watcher.stop()
         thread.join(timeout=40)
-    out = {"mode": box["watcher"].mode if "watcher" in box else mode, "drops": drops,
-           "missed": missed, "email_kinds": sorted(set(kinds))}
+    out = {
+        "mode": box["watcher"].mode if "watcher" in box else mode,
+        "drops": drops,
+        "missed": missed,
+        "email_kinds": sorted(set(kinds)),
+    }
     if latencies:
-        out.update({"median_s": round(statistics.median(latencies), 3),
-                    "p95_s": round(percentile(latencies, 95), 3),
-                    "min_s": round(min(latencies), 3), "max_s": round(max(latencies), 3)})
+        out.update(
+            {
+                "median_s": round(statistics.median(latencies), 3),
+                "p95_s": round(percentile(latencies, 95), 3),
+                "min_s": round(min(latencies), 3),
+                "max_s": round(max(latencies), 3),
+            }
+        )
     return out

@@ -37,6 +37,7 @@ def _timed_read(path, profile) -> tuple[float, float, object]:
     The garbage of the read before (pdfminer leaves many cycles) is collected first, so each
     route is charged for its own work, not for the other's."""
     from pipeline.extract import extract_file
+
     gc.collect()
     w, c = time.perf_counter(), time.process_time()
     result = extract_file(path, profile)
@@ -73,22 +74,32 @@ def reading(repeat: int = 5) -> dict:
                 finally:
                     pdf_reader.read_pdf = pdfium_route
                 if _TODAYS_CALLS[0] == calls:
-                    raise RuntimeError("the old route was not used: extract_file no longer "
-                                       "reads PDFs through pipeline.extract.pdf.read_pdf")
+                    raise RuntimeError(
+                        "the old route was not used: extract_file no longer "
+                        "reads PDFs through pipeline.extract.pdf.read_pdf"
+                    )
                 base_wall.append(w)
                 base_cpu.append(c)
                 same = same and before.to_json_dict() == got.to_json_dict()
         ms = lambda xs: round(statistics.median(xs) * 1000, 1)  # noqa: E731
-        out[label] = {"file": rel, "status": first.form.status,
-                      "fields": len(first.fields) + sum(len(a.fields) for a in first.attachments),
-                      "first_ms": round(cold * 1000, 1), "median_ms": ms(wall),
-                      "median_cpu_ms": ms(cpu)}
+        out[label] = {
+            "file": rel,
+            "status": first.form.status,
+            "fields": len(first.fields) + sum(len(a.fields) for a in first.attachments),
+            "first_ms": round(cold * 1000, 1),
+            "median_ms": ms(wall),
+            "median_cpu_ms": ms(cpu),
+        }
         if base_wall:
-            out[label].update({"group": "fillable" if "fillable" in label else "flat",
-                               "pdfplumber_route_median_ms": ms(base_wall),
-                               "pdfplumber_route_median_cpu_ms": ms(base_cpu),
-                               "speedup": round(ms(base_cpu) / max(ms(cpu), 0.1), 2),
-                               "same_answers_both_routes": same})
+            out[label].update(
+                {
+                    "group": "fillable" if "fillable" in label else "flat",
+                    "pdfplumber_route_median_ms": ms(base_wall),
+                    "pdfplumber_route_median_cpu_ms": ms(base_cpu),
+                    "speedup": round(ms(base_cpu) / max(ms(cpu), 0.1), 2),
+                    "same_answers_both_routes": same,
+                }
+            )
     return out
 
 
@@ -165,8 +176,16 @@ def _todays_read(path: Path, name: str, profile):
                 return refuse("password")
             password = ""
         n_pages = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError):
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+    ):
         return refuse("damaged")
     if n_pages == 0:
         return refuse("damaged")
@@ -182,8 +201,11 @@ def _todays_read(path: Path, name: str, profile):
     if lines is None:
         return refuse("damaged")
     text = "\n".join(lines)
-    if (not acro and len(re.sub(r"\s", "", text)) < pdf_reader.MIN_TEXT_CHARS
-            and not properties.get("FormId")):
+    if (
+        not acro
+        and len(re.sub(r"\s", "", text)) < pdf_reader.MIN_TEXT_CHARS
+        and not properties.get("FormId")
+    ):
         return refuse("scanned" if images else "no_text")
     return _todays_identify_and_read(name, text, lines, properties, acro, profile, tables)
 
@@ -196,7 +218,7 @@ def _todays_inflates_too_far(data: bytes) -> bool:
         end = data.find(b"endstream", m.end())
         if end < 0:
             break
-        size = pdf_reader._inflated_size(data[m.end():end], pdf_reader.MAX_INFLATED_STREAM)
+        size = pdf_reader._inflated_size(data[m.end() : end], pdf_reader.MAX_INFLATED_STREAM)
         total += size
         if size >= pdf_reader.MAX_INFLATED_STREAM or total >= pdf_reader.MAX_INFLATED_TOTAL:
             return True
@@ -222,11 +244,11 @@ def _todays_identify_and_read(name, text, lines, properties, acro, profile, tabl
         version = form.version(match.version) if match.version else None
         form_keys = known_keys(form)
         if tables:
-            fields = fields_from_label_pairs(pdf_reader._pairs_from_tables(tables, form, version),
-                                             form, version)
+            fields = fields_from_label_pairs(
+                pdf_reader._pairs_from_tables(tables, form, version), form, version
+            )
         if len(fields) < form.min_labels and text.strip():
-            body = [pdf_reader._lone_box(ln) for ln in lines
-                    if not pdf_reader._PAGE_LINE.match(ln)]
+            body = [pdf_reader._lone_box(ln) for ln in lines if not pdf_reader._PAGE_LINE.match(ln)]
             for k, v in fields_from_text(body, form, version).items():
                 spec = form.field(k)
                 if spec is not None and spec.type == "yesno" and isinstance(v, str):
@@ -245,6 +267,7 @@ def _todays_identify_and_read(name, text, lines, properties, acro, profile, tabl
 # ---------------------------------------------------------------- today's PDF pages (baseline)
 # The reader's PDF pages before pdfium (kept here only to measure against): pdfplumber's pages,
 # parsed by pdfminer, with two shortcuts that gave pdfplumber's own results faster.
+
 
 def todays_page_text(path: Path, password: str | None) -> tuple[list[str] | None, bool, list[list]]:
     """Every line of text, page by page; whether any page carries an image; and the tables
@@ -282,9 +305,11 @@ def todays_add_drawn_boxes(page) -> None:
     cross of two lines when ticked, not as a character: add the matching box character so the
     answer reads "☒ Tuesday" like a content control's would."""
     objects = page.objects
-    rects = [r for r in objects.get("rect", [])
-             if 5 <= r["width"] <= 16 and 5 <= r["height"] <= 16
-             and abs(r["width"] - r["height"]) < 3]
+    rects = [
+        r
+        for r in objects.get("rect", [])
+        if 5 <= r["width"] <= 16 and 5 <= r["height"] <= 16 and abs(r["width"] - r["height"]) < 3
+    ]
     if not rects:
         return
     chars = objects.get("char", [])
@@ -294,18 +319,40 @@ def todays_add_drawn_boxes(page) -> None:
     boxes = set(CHECKED + UNCHECKED)
     added = []
     for r in rects:
-        if any(c["text"] in boxes and c["x0"] < r["x1"] and c["x1"] > r["x0"]
-               and c["top"] < r["bottom"] and c["bottom"] > r["top"] for c in chars):
+        if any(
+            c["text"] in boxes
+            and c["x0"] < r["x1"]
+            and c["x1"] > r["x0"]
+            and c["top"] < r["bottom"]
+            and c["bottom"] > r["top"]
+            for c in chars
+        ):
             continue
-        inside = [ln for ln in lines
-                  if ln["x0"] >= r["x0"] - 1 and ln["x1"] <= r["x1"] + 1
-                  and ln["top"] >= r["top"] - 1 and ln["bottom"] <= r["bottom"] + 1
-                  and ln["width"] > r["width"] / 2 and ln["height"] > r["height"] / 2]
+        inside = [
+            ln
+            for ln in lines
+            if ln["x0"] >= r["x0"] - 1
+            and ln["x1"] <= r["x1"] + 1
+            and ln["top"] >= r["top"] - 1
+            and ln["bottom"] <= r["bottom"] + 1
+            and ln["width"] > r["width"] / 2
+            and ln["height"] > r["height"] / 2
+        ]
         template = min(chars, key=lambda c: abs(c["top"] - r["top"]) + abs(c["x0"] - r["x1"]))
         ch = dict(template)
-        ch.update({"text": "☒" if len(inside) >= 2 else "☐", "x0": r["x0"], "x1": r["x1"],
-                   "width": r["width"], "top": r["top"], "bottom": r["bottom"],
-                   "y0": r["y0"], "y1": r["y1"], "doctop": r["doctop"]})
+        ch.update(
+            {
+                "text": "☒" if len(inside) >= 2 else "☐",
+                "x0": r["x0"],
+                "x1": r["x1"],
+                "width": r["width"],
+                "top": r["top"],
+                "bottom": r["bottom"],
+                "y0": r["y0"],
+                "y1": r["y1"],
+                "doctop": r["doctop"],
+            }
+        )
         added.append(ch)
     if added:
         chars.extend(added)
@@ -335,25 +382,27 @@ def _fast_page_class():
         return None
 
     class FastPage(Page):
-        process_object = _fast_process_object(Page, LTChar, ALL_ATTRS, fix_fontname_bytes,
-                                              resolve_all, resolve_and_decode, normalize)
+        process_object = _fast_process_object(
+            Page, LTChar, ALL_ATTRS, fix_fontname_bytes, resolve_all, resolve_and_decode, normalize
+        )
         extract_tables = _fast_extract_tables(TableSettings)
 
     return FastPage
 
 
-def _fast_process_object(page_class, lt_char, all_attrs, fix_fontname_bytes, resolve_all,
-                         resolve_and_decode, normalize):
+def _fast_process_object(
+    page_class, lt_char, all_attrs, fix_fontname_bytes, resolve_all, resolve_and_decode, normalize
+):
     """FastPage.process_object: a character's dict built directly (split out of
     _fast_page_class as it was; the names are pdfplumber's and pdfminer's, imported there)."""
     plain = {int, float, str, bool, type(None)}
-    names: dict = {}                      # colour space name -> its decoded text
+    names: dict = {}  # colour space name -> its decoded text
 
     def value(v):
         if type(v) in plain:
             return v
         if type(v) is tuple and all(type(e) in plain for e in v):
-            return v                      # resolve_all would return an equal tuple
+            return v  # resolve_all would return an equal tuple
         return resolve_all(v)
 
     def process_object(self, obj):
@@ -374,8 +423,7 @@ def _fast_process_object(page_class, lt_char, all_attrs, fix_fontname_bytes, res
         attr["text"] = normalize(norm, text) if norm is not None else text
         gs = obj.graphicstate
         attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-        attr["non_stroking_color"] = (gs.ncolor if isinstance(gs.ncolor, tuple)
-                                      else (gs.ncolor,))
+        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
         if isinstance(attr.get("fontname"), bytes):
             attr["fontname"] = fix_fontname_bytes(attr["fontname"])
         mb_x0, mb_top = self.mediabox[:2]
@@ -397,7 +445,7 @@ def _fast_extract_tables(table_settings_class):
     _fast_page_class as it was)."""
     from types import SimpleNamespace
 
-    def inside(char, bbox) -> bool:      # pdfplumber's own test (Table.extract)
+    def inside(char, bbox) -> bool:  # pdfplumber's own test (Table.extract)
         v_mid = (char["top"] + char["bottom"]) / 2
         h_mid = (char["x0"] + char["x1"]) / 2
         x0, top, x1, bottom = bbox
@@ -409,7 +457,7 @@ def _fast_extract_tables(table_settings_class):
         chars = self.chars
         for table in self.find_tables(tset):
             # every row lies inside the table, so its characters are among these
-            bbox = table.bbox                  # a property: worked out on each use
+            bbox = table.bbox  # a property: worked out on each use
             table.page = SimpleNamespace(chars=[c for c in chars if inside(c, bbox)])
             out.append(table.extract(**(tset.text_settings or {})))
         return out
@@ -419,8 +467,13 @@ def _fast_extract_tables(table_settings_class):
 
 def _render_commits() -> list[str]:
     try:
-        log = subprocess.run(["git", "log", "--oneline", "--", "pipeline/render"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=20).stdout
+        log = subprocess.run(
+            ["git", "log", "--oneline", "--", "pipeline/render"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     return [ln for ln in log.splitlines() if ln.strip()]
@@ -431,20 +484,32 @@ def render(repeat: int = 5) -> dict:
     commits = _render_commits()
     try:
         import pipeline.render as render_module
+
         render_pack = render_module.render_pack
     except (ImportError, AttributeError):
-        return {"available": False, "why": "pipeline.render.render_pack is not there yet",
-                "render_commits": len(commits)}
+        return {
+            "available": False,
+            "why": "pipeline.render.render_pack is not there yet",
+            "render_commits": len(commits),
+        }
     from pipeline.models import Allocation
     from pipeline.profile import load_profile
 
     from tests.helpers.tracker_kit import accepted
+
     profile = load_profile("northamptonshire")
     item = accepted(1, received=dt.datetime(2026, 11, 2, 9, 30))
     venue = profile.venues[0].name if getattr(profile, "venues", None) else "Test Venue"
-    allocation = Allocation(reference=item.reference, status="Allocated",
-                            supervisor="Sam Example-Supervisor", venue=venue, room="Room 1",
-                            day="Tuesday", time="10:00-11:30", first_date=dt.date(2026, 11, 10))
+    allocation = Allocation(
+        reference=item.reference,
+        status="Allocated",
+        supervisor="Sam Example-Supervisor",
+        venue=venue,
+        room="Room 1",
+        day="Tuesday",
+        time="10:00-11:30",
+        first_date=dt.date(2026, 11, 10),
+    )
     times, files = [], []
     try:
         with tempfile.TemporaryDirectory(prefix="ft-bench-render-") as tmp:
@@ -454,9 +519,16 @@ def render(repeat: int = 5) -> dict:
                 files = render_pack(item, allocation, profile, out_dir)
                 times.append(time.perf_counter() - t)
     except Exception as exc:  # noqa: BLE001 - a module still being written: say so, carry on
-        return {"available": False, "why": f"render_pack failed: {type(exc).__name__}: {exc}"[:300],
-                "render_commits": len(commits)}
-    return {"available": True, "documents": len(files or []),
-            "first_ms": round(times[0] * 1000, 1),
-            "median_ms": round(statistics.median(times[1:]) * 1000, 1),
-            "render_commits": len(commits), "latest_render_commit": commits[0] if commits else None}
+        return {
+            "available": False,
+            "why": f"render_pack failed: {type(exc).__name__}: {exc}"[:300],
+            "render_commits": len(commits),
+        }
+    return {
+        "available": True,
+        "documents": len(files or []),
+        "first_ms": round(times[0] * 1000, 1),
+        "median_ms": round(statistics.median(times[1:]) * 1000, 1),
+        "render_commits": len(commits),
+        "latest_render_commit": commits[0] if commits else None,
+    }

@@ -19,7 +19,7 @@ def peak_rss_mb() -> float | None:
     """The process's peak resident memory so far (None where the OS does not say)."""
     try:
         import resource
-    except ImportError:                       # Windows: run.py falls back to tracemalloc
+    except ImportError:  # Windows: run.py falls back to tracemalloc
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
@@ -30,12 +30,14 @@ def working_folder(base: Path):
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
+
     config = load_config(init_folder(base))
     return config, config.load_profile(), Ledger(config.ledger_path)
 
 
-def run_batch(work: Path, n: int, groups: list[str] | None = None,
-              trace_memory: bool = False) -> dict:
+def run_batch(
+    work: Path, n: int, groups: list[str] | None = None, trace_memory: bool = False
+) -> dict:
     """Process n files of the mix (or only `groups`) and time every stage."""
     import pipeline.extract  # noqa: F401  (imports outside the timed part, as a warm process)
     import pipeline.notify  # noqa: F401
@@ -52,6 +54,7 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
     rss_before = peak_rss_mb()
     if trace_memory:
         import tracemalloc
+
         tracemalloc.start()
     outcomes: collections.Counter = collections.Counter()
     not_yet = 0
@@ -71,6 +74,7 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
     traced_peak = None
     if trace_memory:
         import tracemalloc
+
         traced_peak = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
         tracemalloc.stop()
     total = t2 - t1 + (t1 - t0)
@@ -84,16 +88,27 @@ def run_batch(work: Path, n: int, groups: list[str] | None = None,
     mails = len(list(config.mail_dir.glob("*.eml")))
     left = [p for p in config.inbox_dir.iterdir() if p.is_file()]
     return {
-        "files": len(files), "items": sum(outcomes.values()), "outcomes": dict(outcomes),
-        "not_yet": not_yet, "left_in_inbox": len(left), "emails_written": mails,
-        "process_s": round(t1 - t0, 3), "effects_s": round(t2 - t1, 3), "total_s": round(total, 3),
-        "files_per_s": round(len(files) / total, 1), "cpu_s": round(cpu, 3),
+        "files": len(files),
+        "items": sum(outcomes.values()),
+        "outcomes": dict(outcomes),
+        "not_yet": not_yet,
+        "left_in_inbox": len(left),
+        "emails_written": mails,
+        "process_s": round(t1 - t0, 3),
+        "effects_s": round(t2 - t1, 3),
+        "total_s": round(total, 3),
+        "files_per_s": round(len(files) / total, 1),
+        "cpu_s": round(cpu, 3),
         "files_per_cpu_s": round(len(files) / cpu, 1) if cpu else None,
         "stages_s": dict(sorted(stages.items(), key=lambda kv: -kv[1])),
-        "effects_done": report.done, "effects_waiting": report.waiting,
-        "read_ms_by_group": {g: round(1000 * sum(v) / len(v), 1)
-                             for g, v in sorted(read_by_group.items())},
+        "effects_done": report.done,
+        "effects_waiting": report.waiting,
+        "read_ms_by_group": {
+            g: round(1000 * sum(v) / len(v), 1) for g, v in sorted(read_by_group.items())
+        },
         "mix": dict(collections.Counter(g for g, _ in files)),
-        "peak_rss_mb": peak_rss_mb(), "rss_before_batch_mb": rss_before,
-        "tracemalloc_peak_mb": traced_peak, "pid": os.getpid(),
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_batch_mb": rss_before,
+        "tracemalloc_peak_mb": traced_peak,
+        "pid": os.getpid(),
     }

@@ -26,6 +26,7 @@ def _helpers():
     do not need pytest)."""
     from tests.helpers.excel_like import to_shared_strings
     from tests.helpers.tracker_kit import accepted
+
     return accepted, to_shared_strings
 
 
@@ -54,8 +55,7 @@ def _timed(fn, config, repeat: int, cpu: list | None = None) -> tuple[float, obj
     return statistics.median(times), result
 
 
-def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repeat: int = 3
-               ) -> dict:
+def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repeat: int = 3) -> dict:
     import openpyxl
 
     from pipeline.config import Config
@@ -67,19 +67,24 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
     t = time.perf_counter()
     sync(history, config, profile)
     build_s = time.perf_counter() - t
-    book = workbook_path(config, profile, 2026)
+    book = workbook_path(config, profile)
     all_items = history + _items(accepted, n + 1, n + batch)
-    out: dict = {"rows": n, "batch": batch, "build_s": round(build_s, 2),
-                 "file_mb": round(book.stat().st_size / 1e6, 2)}
+    out: dict = {
+        "rows": n,
+        "batch": batch,
+        "build_s": round(build_s, 2),
+        "file_mb": round(book.stat().st_size / 1e6, 2),
+    }
 
     for variant in ("inline", "shared"):
         if variant == "shared":
             to_shared_strings(book)
         pristine = book.read_bytes()
 
-        def one_batch(pristine=pristine):    # this variant's copy, bound now
+        def one_batch(pristine=pristine):  # this variant's copy, bound now
             book.write_bytes(pristine)
             return sync(all_items, config, profile)
+
         cpu: list = []
         secs, report = _timed(one_batch, config, repeat if variant == "shared" else 1, cpu)
         assert report.appended == batch and report.writes == 1, report
@@ -91,13 +96,18 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
             assert report.writes == 0
             sync(history, config, profile)
             t = time.perf_counter()
-            sync(history, config, profile)        # remembered: the workbook is not opened
+            sync(history, config, profile)  # remembered: the workbook is not opened
             remembered = time.perf_counter() - t
-            reading, _ = _timed(lambda: read_allocations(config, profile, years=[2026]),
-                                config, repeat)
-            out[variant].update({"noop_s": round(noop, 3),
-                                 "noop_remembered_s": round(remembered, 3),
-                                 "read_allocations_s": round(reading, 3)})
+            reading, _ = _timed(
+                lambda: read_allocations(config, profile, years=[2026]), config, repeat
+            )
+            out[variant].update(
+                {
+                    "noop_s": round(noop, 3),
+                    "noop_remembered_s": round(remembered, 3),
+                    "read_allocations_s": round(reading, 3),
+                }
+            )
         book.write_bytes(pristine)
 
     per = []
@@ -108,9 +118,11 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
         wb.save(book)
         per.append(time.perf_counter() - t)
     naive_batch = statistics.mean(per) * batch
-    out["naive"] = {"per_referral_s": round(statistics.mean(per), 3),
-                    "measured_writes": naive_writes,
-                    "batch_s_extrapolated": round(naive_batch, 1)}
+    out["naive"] = {
+        "per_referral_s": round(statistics.mean(per), 3),
+        "measured_writes": naive_writes,
+        "batch_s_extrapolated": round(naive_batch, 1),
+    }
     out["ratio"] = round(naive_batch / out["shared"]["batch_s"], 1)
     shutil.rmtree(config.base, ignore_errors=True)
     return out
@@ -127,7 +139,11 @@ def run(work: Path, sizes: list[int], batch: int, repeat: int = 3, quick: bool =
         print(f"  tracker: {n} rows", file=sys.stderr, flush=True)
         naive_writes = 1 if quick else (5 if n <= 1000 else (2 if n <= 10000 else 1))
         results.append(bench_size(n, batch, naive_writes, work, profile, repeat))
-    return {"batch": batch, "openpyxl": openpyxl.__version__, "sizes": results,
-            "note": "batch_s: median of a whole sync in a fresh process; naive batch = measured "
-                    "per-referral openpyxl load-append-save x batch; ratio = naive / ours "
-                    "(shared strings, as Excel saves it)"}
+    return {
+        "batch": batch,
+        "openpyxl": openpyxl.__version__,
+        "sizes": results,
+        "note": "batch_s: median of a whole sync in a fresh process; naive batch = measured "
+        "per-referral openpyxl load-append-save x batch; ratio = naive / ours "
+        "(shared strings, as Excel saves it)",
+    }

@@ -26,25 +26,47 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # module -> (file to mutate, tests that guard it)
 TARGETS = {
-    "calendar": ("pipeline/validate/calendar.py", ["tests/validate/test_calendar.py",
-                                                   "tests/validate/test_calendar_edges.py",
-                                                   "tests/validate/test_service_due_dates.py"]),
-    "rule": ("pipeline/sessions/rule.py", ["tests/sessions/test_rule.py",
-                                           "tests/sessions/test_rule_decisions.py"]),
-    "cells": ("pipeline/tracker/rows.py", ["tests/tracker/test_tracker.py",
-                                           "tests/tracker/test_cells.py",
-                                           "tests/tracker/test_rows.py"]),
+    "calendar": (
+        "pipeline/validate/calendar.py",
+        [
+            "tests/validate/test_calendar.py",
+            "tests/validate/test_calendar_edges.py",
+            "tests/validate/test_service_due_dates.py",
+        ],
+    ),
+    "rule": (
+        "pipeline/sessions/rule.py",
+        ["tests/sessions/test_rule.py", "tests/sessions/test_rule_decisions.py"],
+    ),
+    "cells": (
+        "pipeline/tracker/rows.py",
+        [
+            "tests/tracker/test_tracker.py",
+            "tests/tracker/test_cells.py",
+            "tests/tracker/test_rows.py",
+        ],
+    ),
     "message": ("pipeline/notify/message.py", ["tests/notify"]),
     "guard": ("pipeline/notify/guard.py", ["tests/notify"]),
-    "identify": ("pipeline/extract/identify.py", ["tests/extract/test_identify.py",
-                                                  "tests/extract/test_identify_labels.py",
-                                                  "tests/extract/test_identify_decisions.py"]),
+    "identify": (
+        "pipeline/extract/identify.py",
+        [
+            "tests/extract/test_identify.py",
+            "tests/extract/test_identify_labels.py",
+            "tests/extract/test_identify_decisions.py",
+        ],
+    ),
 }
 
 
 def _copy_repo(dest: Path) -> None:
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split("\n")
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
     for name in filter(None, files):
         src = ROOT / name
         if src.is_file():
@@ -54,11 +76,13 @@ def _copy_repo(dest: Path) -> None:
 
 def _setup_cfg(module: str, tests: list[str]) -> str:
     existing = [t for t in tests if (ROOT / t).exists()]
-    return ("[mutmut]\nsource_paths=pipeline/\n"
-            f"only_mutate={module}\n"
-            "also_copy=\n  form_templates/\n  family-time.toml\n  bench/\n"
-            "pytest_add_cli_args_test_selection=\n  " + "\n  ".join(existing) + "\n"
-            "pytest_add_cli_args=\n  -x\n  -q\n  -p\n  no:cacheprovider\n")
+    return (
+        "[mutmut]\nsource_paths=pipeline/\n"
+        f"only_mutate={module}\n"
+        "also_copy=\n  form_templates/\n  family-time.toml\n  bench/\n"
+        "pytest_add_cli_args_test_selection=\n  " + "\n  ".join(existing) + "\n"
+        "pytest_add_cli_args=\n  -x\n  -q\n  -p\n  no:cacheprovider\n"
+    )
 
 
 def run_one(name: str, work: Path) -> dict:
@@ -66,10 +90,12 @@ def run_one(name: str, work: Path) -> dict:
     (work / "setup.cfg").write_text(_setup_cfg(module, tests), encoding="utf-8")
     shutil.rmtree(work / "mutants", ignore_errors=True)
     mutmut = [sys.executable, "-m", "mutmut"]
-    subprocess.run([*mutmut, "run", "--max-children", "2"], cwd=work,
-                   capture_output=True, text=True)
-    out = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work,
-                         capture_output=True, text=True).stdout
+    subprocess.run(
+        [*mutmut, "run", "--max-children", "2"], cwd=work, capture_output=True, text=True
+    )
+    out = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True
+    ).stdout
     counts: dict[str, int] = {}
     survivors = []
     for line in out.splitlines():
@@ -94,8 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for name in names:
         r = results[name] = run_one(name, work)
-        print(f"{name:<9} {r['module']:<36} " +
-              ", ".join(f"{k} {v}" for k, v in sorted(r["counts"].items())), flush=True)
+        print(
+            f"{name:<9} {r['module']:<36} "
+            + ", ".join(f"{k} {v}" for k, v in sorted(r["counts"].items())),
+            flush=True,
+        )
         for s in r["survivors"]:
             print(f"    survived: {s}")
     if args.json:

@@ -32,29 +32,66 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
-    sys.path.pop(0)                       # bench/ itself must not shadow top-level modules
+    sys.path.pop(0)  # bench/ itself must not shadow top-level modules
 sys.path.insert(0, str(ROOT))
 
 # the verdict table (targets, rows, printing, Markdown): bench/table.py
 from bench.table import TARGETS, compare, markdown, print_table, rows  # noqa: E402
 
-SECTIONS = ("throughput", "latency", "hostile", "tracker", "render", "allocation", "month",
-            "reading", "corpus", "memory")
+SECTIONS = (
+    "throughput",
+    "latency",
+    "hostile",
+    "tracker",
+    "render",
+    "allocation",
+    "month",
+    "reading",
+    "corpus",
+    "memory",
+)
 
-FULL = {"batch": 500, "docx": 200, "docx_runs": 3, "drops": 20,
-        "tracker_sizes": [1000, 10000, 50000], "tracker_batch": 200, "tracker_repeat": 3,
-        "repeat": 5, "saves": 8, "month_referrals": 1000, "month_records": 20000, "corpus": "full"}
-QUICK = {"batch": 30, "docx": 20, "docx_runs": 1, "drops": 2, "tracker_sizes": [1000],
-         "tracker_batch": 50, "tracker_repeat": 1, "repeat": 1, "saves": 2,
-         "month_referrals": 100, "month_records": 2000, "corpus": "committed"}
+FULL = {
+    "batch": 500,
+    "docx": 200,
+    "docx_runs": 3,
+    "drops": 20,
+    "tracker_sizes": [1000, 10000, 50000],
+    "tracker_batch": 200,
+    "tracker_repeat": 3,
+    "repeat": 5,
+    "saves": 8,
+    "month_referrals": 1000,
+    "month_records": 20000,
+    "corpus": "full",
+}
+QUICK = {
+    "batch": 30,
+    "docx": 20,
+    "docx_runs": 1,
+    "drops": 2,
+    "tracker_sizes": [1000],
+    "tracker_batch": 50,
+    "tracker_repeat": 1,
+    "repeat": 1,
+    "saves": 2,
+    "month_referrals": 100,
+    "month_records": 2000,
+    "corpus": "committed",
+}
 
 
 # ---------------------------------------------------------------- machine
 
+
 def machine() -> dict:
-    info = {"platform": platform.platform(), "machine": platform.machine(),
-            "processor": platform.processor() or None, "cpus": os.cpu_count(),
-            "python": platform.python_version()}
+    info = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -69,9 +106,16 @@ def machine() -> dict:
     if hasattr(os, "getloadavg"):
         info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
     try:
-        info["git_commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-            timeout=20).stdout.strip() or None
+        info["git_commit"] = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=20,
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         info["git_commit"] = None
     return info
@@ -79,12 +123,19 @@ def machine() -> dict:
 
 # ---------------------------------------------------------------- sections
 
+
 def _child_batch(n: int, groups: list[str] | None, work: Path) -> dict:
     """A batch in a fresh child process, so its peak memory is the batch's alone."""
     work.mkdir(parents=True, exist_ok=True)
     out = work / f"batch-{n}-{'all' if not groups else len(groups)}.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child-batch", str(n),
-           "--child-out", str(out)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child-batch",
+        str(n),
+        "--child-out",
+        str(out),
+    ]
     for g in groups or []:
         cmd += ["--child-group", g]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
@@ -95,22 +146,36 @@ def _child_batch(n: int, groups: list[str] | None, work: Path) -> dict:
 
 def throughput(cfg: dict, work: Path) -> dict:
     from bench import corpus
+
     print(f"  throughput: {cfg['batch']} mixed files", file=sys.stderr, flush=True)
     mixed = _child_batch(cfg["batch"], None, work)
     runs = []
-    for k in range(cfg["docx_runs"]):          # each in a fresh process and working folder
-        print(f"  throughput: {cfg['docx']} .docx referrals ({k + 1}/{cfg['docx_runs']})",
-              file=sys.stderr, flush=True)
-        runs.append(_child_batch(cfg["docx"], ["docx current referral", "docx incomplete"],
-                                 work / f"docx-{k}"))
+    for k in range(cfg["docx_runs"]):  # each in a fresh process and working folder
+        print(
+            f"  throughput: {cfg['docx']} .docx referrals ({k + 1}/{cfg['docx_runs']})",
+            file=sys.stderr,
+            flush=True,
+        )
+        runs.append(
+            _child_batch(
+                cfg["docx"], ["docx current referral", "docx incomplete"], work / f"docx-{k}"
+            )
+        )
     runs.sort(key=lambda r: r["files_per_s"])
     docx = dict(runs[len(runs) // 2], runs_files_per_s=[r["files_per_s"] for r in runs])
-    return {"mixed": mixed, "docx_only": docx, "mix_definition": {
-        g: {"share_percent": share, "fixtures": files} for g, (share, files) in corpus.MIX.items()}}
+    return {
+        "mixed": mixed,
+        "docx_only": docx,
+        "mix_definition": {
+            g: {"share_percent": share, "fixtures": files}
+            for g, (share, files) in corpus.MIX.items()
+        },
+    }
 
 
 def latency(cfg: dict, work: Path) -> dict:
     from bench.measure_latency import drop_to_ack
+
     out = {}
     for mode in ("events", "polling"):
         print(f"  latency: {mode}, {cfg['drops']} drops", file=sys.stderr, flush=True)
@@ -124,41 +189,56 @@ def hostile(cfg: dict, work: Path) -> dict:
     import logging
 
     from bench import measure_hostile
-    logging.disable(logging.WARNING)           # the hostile files' warnings are expected
+
+    logging.disable(logging.WARNING)  # the hostile files' warnings are expected
     print("  hostile inbox", file=sys.stderr, flush=True)
     return measure_hostile.run(work, repeat=max(1, min(3, cfg["drops"])))
 
 
 def tracker(cfg: dict, work: Path) -> dict:
     from bench import measure_tracker
+
     folder = work / "tracker"
     folder.mkdir()
-    return measure_tracker.run(folder, cfg["tracker_sizes"], cfg["tracker_batch"],
-                               cfg["tracker_repeat"], quick=cfg is QUICK)
+    return measure_tracker.run(
+        folder,
+        cfg["tracker_sizes"],
+        cfg["tracker_batch"],
+        cfg["tracker_repeat"],
+        quick=cfg is QUICK,
+    )
 
 
 def render(cfg: dict, work: Path) -> dict:
     from bench.measure_reading import render as measure
+
     print("  paperwork pack", file=sys.stderr, flush=True)
     return measure(cfg["repeat"])
 
 
 def reading(cfg: dict, work: Path) -> dict:
     from bench.measure_reading import reading as measure
+
     print("  reading per form type", file=sys.stderr, flush=True)
     return measure(cfg["repeat"])
 
 
 def allocation(cfg: dict, work: Path) -> dict:
     from bench.measure_allocation import save_to_pack
+
     print(f"  save -> pack under the watcher, {cfg['saves']} saves", file=sys.stderr, flush=True)
     return save_to_pack(work, cfg["saves"])
 
 
 def month(cfg: dict, work: Path) -> dict:
     from bench.measure_month import measure
-    print(f"  month report, {cfg['month_referrals']} referrals and {cfg['month_records']} "
-          "session records", file=sys.stderr, flush=True)
+
+    print(
+        f"  month report, {cfg['month_referrals']} referrals and {cfg['month_records']} "
+        "session records",
+        file=sys.stderr,
+        flush=True,
+    )
     return measure(cfg["month_referrals"], cfg["month_records"])
 
 
@@ -172,37 +252,55 @@ def corpus_section(cfg: dict, work: Path) -> dict:
     from pipeline.profile import load_profile
 
     from bench import measure_corpus as mc
+
     folder = mc.corpus_dir() if cfg["corpus"] == "full" else ROOT / "tests" / "corpus" / "files"
     if folder is None or not folder.is_dir():
-        return {"skipped": f"no corpus at {mc.DEFAULT_CORPUS} or $FAMILY_TIME_CORPUS "
-                           "(build one with bench/build_corpus.py)"}
-    logging.disable(logging.WARNING)           # the broken documents' warnings are expected
+        return {
+            "skipped": f"no corpus at {mc.DEFAULT_CORPUS} or $FAMILY_TIME_CORPUS "
+            "(build one with bench/build_corpus.py)"
+        }
+    logging.disable(logging.WARNING)  # the broken documents' warnings are expected
     files = mc.corpus_files(folder)
     limit = TARGETS["corpus_file_s"]
-    print(f"  corpus: {len(files)} files in {folder}, limit {limit:g} s each", file=sys.stderr,
-          flush=True)
+    print(
+        f"  corpus: {len(files)} files in {folder}, limit {limit:g} s each",
+        file=sys.stderr,
+        flush=True,
+    )
     started = time.perf_counter()
     try:
         results = mc.run_corpus(files, folder, limit, load_profile("northamptonshire"))
     finally:
         close()
     slow = sorted(results, key=lambda r: -r["wall_s"])[:5]
-    return {"corpus": str(folder), "selection": cfg["corpus"], "files": len(results),
-            "limit_s": limit, "total_s": round(time.perf_counter() - started, 1),
-            "median_s": round(statistics.median(r["seconds"] for r in results), 3)
-            if results else None,
-            "max_s": max((r["seconds"] for r in results), default=None),
-            "max_wall_s": max((r["wall_s"] for r in results), default=None),
-            "timed_out": [r["file"] for r in results if r["timed_out"]],
-            "over_2s": sum(r["seconds"] > 2 for r in results),
-            "caught": sum(bool(r["caught"]) for r in results),
-            "slowest": [{k: r[k] for k in ("file", "seconds", "wall_s", "status")} for r in slow],
-            "by_kind": mc.summarise(results, 2.0)}
+    return {
+        "corpus": str(folder),
+        "selection": cfg["corpus"],
+        "files": len(results),
+        "limit_s": limit,
+        "total_s": round(time.perf_counter() - started, 1),
+        "median_s": round(statistics.median(r["seconds"] for r in results), 3) if results else None,
+        "max_s": max((r["seconds"] for r in results), default=None),
+        "max_wall_s": max((r["wall_s"] for r in results), default=None),
+        "timed_out": [r["file"] for r in results if r["timed_out"]],
+        "over_2s": sum(r["seconds"] > 2 for r in results),
+        "caught": sum(bool(r["caught"]) for r in results),
+        "slowest": [{k: r[k] for k in ("file", "seconds", "wall_s", "status")} for r in slow],
+        "by_kind": mc.summarise(results, 2.0),
+    }
 
 
-RUNNERS = {"throughput": throughput, "latency": latency, "hostile": hostile, "tracker": tracker,
-           "render": render, "allocation": allocation, "month": month, "reading": reading,
-           "corpus": corpus_section}
+RUNNERS = {
+    "throughput": throughput,
+    "latency": latency,
+    "hostile": hostile,
+    "tracker": tracker,
+    "render": render,
+    "allocation": allocation,
+    "month": month,
+    "reading": reading,
+    "corpus": corpus_section,
+}
 
 
 NOTES = [
@@ -249,11 +347,17 @@ NOTES = [
 
 # ---------------------------------------------------------------- main
 
+
 def run_child(args) -> int:
     from bench.measure_throughput import peak_rss_mb, run_batch
+
     with tempfile.TemporaryDirectory(prefix="ft-bench-batch-") as tmp:
-        result = run_batch(Path(tmp), args.child_batch, args.child_group or None,
-                           trace_memory=peak_rss_mb() is None)
+        result = run_batch(
+            Path(tmp),
+            args.child_batch,
+            args.child_group or None,
+            trace_memory=peak_rss_mb() is None,
+        )
     args.child_out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
 
@@ -269,10 +373,17 @@ def run_section_child(args) -> int:
 def in_child(name: str, quick: bool, work: Path) -> dict:
     """One section in a fresh process: no section's threads, memory or garbage slow the next."""
     out = work / f"{name}.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child-section", name,
-           "--child-out", str(out)] + (["--quick"] if quick else [])
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          timeout=3600)
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child-section",
+        name,
+        "--child-out",
+        str(out),
+    ] + (["--quick"] if quick else [])
+    proc = subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=3600
+    )
     sys.stderr.write(proc.stderr if proc.returncode == 0 else "")
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"section child failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -300,11 +411,18 @@ def main(argv=None) -> int:
     md = args.md or (None if args.quick or args.out else ROOT / "bench" / "RESULTS.md")
     wanted = set(args.only or SECTIONS)
     if "memory" in wanted:
-        wanted.add("throughput")               # memory is measured on the throughput batch
+        wanted.add("throughput")  # memory is measured on the throughput batch
     started = time.perf_counter()
-    results = {"benchmark": "family-time pipeline", "mode": "quick" if args.quick else "full",
-               "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
-               "config": cfg, "targets": TARGETS, "sections": {}, "errors": {}}
+    results = {
+        "benchmark": "family-time pipeline",
+        "mode": "quick" if args.quick else "full",
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "config": cfg,
+        "targets": TARGETS,
+        "sections": {},
+        "errors": {},
+    }
     with tempfile.TemporaryDirectory(prefix="ft-bench-") as tmp:
         for name in SECTIONS:
             if name not in wanted or name not in RUNNERS:
@@ -319,9 +437,11 @@ def main(argv=None) -> int:
     if "throughput" in results["sections"]:
         m = results["sections"]["throughput"]["mixed"]
         results["sections"]["memory"] = {
-            "batch_files": m["files"], "peak_rss_mb": m.get("peak_rss_mb"),
+            "batch_files": m["files"],
+            "peak_rss_mb": m.get("peak_rss_mb"),
             "rss_before_batch_mb": m.get("rss_before_batch_mb"),
-            "tracemalloc_peak_mb": m.get("tracemalloc_peak_mb")}
+            "tracemalloc_peak_mb": m.get("tracemalloc_peak_mb"),
+        }
     results["seconds"] = round(time.perf_counter() - started, 1)
     if hasattr(os, "getloadavg"):
         results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -331,11 +451,13 @@ def main(argv=None) -> int:
     if previous:
         try:
             results["compared_with"] = compare(
-                json.loads(previous.read_text(encoding="utf-8")), results["table"])
+                json.loads(previous.read_text(encoding="utf-8")), results["table"]
+            )
         except (ValueError, KeyError) as exc:
             print(f"  no comparison with {previous}: {exc}", file=sys.stderr)
-    results["all_targets_met"] = all(r["result"] != "FAIL" for r in results["table"]) \
-        and not results["errors"]
+    results["all_targets_met"] = (
+        all(r["result"] != "FAIL" for r in results["table"]) and not results["errors"]
+    )
     print_table(results)
     if out:
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

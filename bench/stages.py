@@ -24,8 +24,8 @@ class StageTimes:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
-        self.read_by_file: dict[str, float] = {}       # file name -> reading seconds
-        self.depth: dict[str, int] = defaultdict(int)   # a stage calling itself counts once
+        self.read_by_file: dict[str, float] = {}  # file name -> reading seconds
+        self.depth: dict[str, int] = defaultdict(int)  # a stage calling itself counts once
 
     def add(self, stage: str, secs: float) -> None:
         self.seconds[stage] += secs
@@ -65,8 +65,11 @@ def stage_timer():
         _wrap(process, "archive_original", "archive", times),
         _wrap(process, "sha256_of", "hash", times),
     ]
-    patches += [_wrap(e, "run", f"effects: {e.name}", times) for e in effects.ordered()
-                if e.name in ("mail", "tracker", "paperwork")]
+    patches += [
+        _wrap(e, "run", f"effects: {e.name}", times)
+        for e in effects.ordered()
+        if e.name in ("mail", "tracker", "paperwork")
+    ]
     patches += [_wrap(Ledger, m, "ledger", times) for m in LEDGER_METHODS]
     try:
         yield times

@@ -26,15 +26,32 @@ from docx.oxml.ns import qn
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "documents"
-if str(HERE) not in sys.path:                 # document_blocks.py beside it, however it is loaded
+if str(HERE) not in sys.path:  # document_blocks.py beside it, however it is loaded
     sys.path.append(str(HERE))
 
 # The wording lookup, page furniture and repeated blocks (document_blocks.py): WORDING, w and
 # new_document stay reachable as build_documents.<name>, as before the split.
-from document_blocks import (WORDING, bullets, box, closures_list, court_limit,  # noqa: E402,F401
-                             dated_list, facts, heading, letter_top, loop_table,
-                             new_document, para, quotes, sessions_list, sign_off,
-                             signature_table, tag, title, w)
+from document_blocks import (  # noqa: E402,F401
+    WORDING,
+    box,
+    bullets,
+    closures_list,
+    court_limit,
+    dated_list,
+    facts,
+    heading,
+    letter_top,
+    loop_table,
+    new_document,
+    para,
+    quotes,
+    sessions_list,
+    sign_off,
+    signature_table,
+    tag,
+    title,
+    w,
+)
 
 # docassemble-style mending: quotes Word "smartens" inside a tag break Jinja.
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})", re.S)
@@ -46,6 +63,7 @@ def fix_quotes(s: str) -> str:
 
 
 # ---------------------------------------------------------------- the documents
+
 
 def agreement() -> Document:
     doc = new_document("agreement")
@@ -59,9 +77,13 @@ def agreement() -> Document:
     heading(doc, w("agreement.family_time_heading"))
     facts(doc, "agreement.facts")
     para(doc, w("agreement.family_intro"), bold=True)
-    loop_table(doc, "agreement.family_headings", "for p in family",
-               ["{{ p.name }}", "{{ p.relationship }}", "{{ p.parental_responsibility }}"],
-               [7.0, 6.0, 4.0])
+    loop_table(
+        doc,
+        "agreement.family_headings",
+        "for p in family",
+        ["{{ p.name }}", "{{ p.relationship }}", "{{ p.parental_responsibility }}"],
+        [7.0, 6.0, 4.0],
+    )
     para(doc, w("agreement.nobody_else"))
 
     heading(doc, w("agreement.service_heading"))
@@ -91,16 +113,19 @@ def agreement() -> Document:
     heading(doc, w("agreement.photos_heading"))
     para(doc, w("agreement.photos_recorded"))
     para(doc, w("agreement.photos_agree"))
-    signature_table(doc, [("for p in family", w("agreement.photos_signing_as"),
-                           "{{ p.name }}")])
+    signature_table(doc, [("for p in family", w("agreement.photos_signing_as"), "{{ p.name }}")])
 
     heading(doc, w("agreement.signatures_heading"))
     para(doc, w("agreement.worries"))
     para(doc, w("agreement.understood"), bold=True)
     w("agreement.signatories")
-    signature_table(doc, [("for p in family", "{{ p.relationship }}", "{{ p.name }}"),
-                          ("for s in words.agreement.signatories", "{{ s[0] }}",
-                           "{{ s[1] }}")])
+    signature_table(
+        doc,
+        [
+            ("for p in family", "{{ p.relationship }}", "{{ p.name }}"),
+            ("for s in words.agreement.signatories", "{{ s[0] }}", "{{ s[1] }}"),
+        ],
+    )
     return doc
 
 
@@ -134,13 +159,13 @@ def letter_parent() -> Document:
     return doc
 
 
-CARER_ADDRESS = "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}"   # the carer's letters' address line
+# the carer's letters' address line
+CARER_ADDRESS = "{{ carer.address }}{% if carer.postcode %} {{ carer.postcode }}{% endif %}"
 
 
 def letter_carer() -> Document:
     doc = new_document("letter_carer")
-    letter_top(doc, "{{ carer.name }}", CARER_ADDRESS,
-               "letter_carer.subject")
+    letter_top(doc, "{{ carer.name }}", CARER_ADDRESS, "letter_carer.subject")
     para(doc, w("letter_carer.dear"))
     para(doc, w("letter_carer.intro"))
     changed_arrangements(doc)
@@ -171,8 +196,13 @@ def lac_report() -> Document:
     heading(doc, w("lac_report.attendance_heading"))
     tag(doc, "{%p if has_records %}")
     para(doc, w("lac_report.attendance_intro"))
-    loop_table(doc, "lac_report.attendance_headings", "for c in counts",
-               ["{{ c.label }}", "{{ c.count }}"], [12.0, 5.0])
+    loop_table(
+        doc,
+        "lac_report.attendance_headings",
+        "for c in counts",
+        ["{{ c.label }}", "{{ c.count }}"],
+        [12.0, 5.0],
+    )
     p = para(doc, "{{ chart }}")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     tag(doc, "{%p else %}")
@@ -196,7 +226,7 @@ def lac_report() -> Document:
     quotes(doc, "child_views", "lac_report.child_views_heading", "lac_report.none_recorded")
     quotes(doc, "parenting", "lac_report.parenting_heading", "lac_report.none_recorded")
     quotes(doc, "went_well", "lac_report.went_well_heading", "lac_report.none_recorded")
-    heading(doc, w("lac_report.worries_heading"), 2)     # ended early, or a concern
+    heading(doc, w("lac_report.worries_heading"), 2)  # ended early, or a concern
     w("lac_report.concerns")
     tag(doc, "{%p if words.lac_report.concerns %}")
     tag(doc, "{%p for c in words.lac_report.concerns %}")
@@ -212,9 +242,13 @@ def lac_report() -> Document:
     heading(doc, w("lac_report.appendix_heading"))
     para(doc, w("lac_report.appendix_intro"), size=9.5)
     tag(doc, "{%p if appendix %}")
-    loop_table(doc, "lac_report.appendix_headings", "for a in appendix",
-               ["{{ a.date }}", "{{ a.outcome }}", "{{ a.counted_as }}", "{{ a.note }}"],
-               [3.6, 4.6, 3.6, 5.2])
+    loop_table(
+        doc,
+        "lac_report.appendix_headings",
+        "for a in appendix",
+        ["{{ a.date }}", "{{ a.outcome }}", "{{ a.counted_as }}", "{{ a.note }}"],
+        [3.6, 4.6, 3.6, 5.2],
+    )
     tag(doc, "{%p else %}")
     para(doc, w("lac_report.no_appendix"))
     tag(doc, "{%p endif %}")
@@ -224,9 +258,13 @@ def lac_report() -> Document:
 def suspension_letter() -> Document:
     doc = new_document("suspension_letter")
     w("suspension_letter.no_address")
-    letter_top(doc, "{{ parent.name }}",
-               "{% if by_hand %}{{ words.suspension_letter.no_address }}{% else %}"
-               "{{ parent.address }}{% endif %}", "suspension_letter.subject")
+    letter_top(
+        doc,
+        "{{ parent.name }}",
+        "{% if by_hand %}{{ words.suspension_letter.no_address }}{% else %}"
+        "{{ parent.address }}{% endif %}",
+        "suspension_letter.subject",
+    )
     para(doc, w("suspension_letter.dear"))
     para(doc, w("suspension_letter.missed"))
     dated_list(doc)
@@ -246,8 +284,7 @@ def suspension_letter_carer() -> Document:
     """The carer's short letter: paused from/until, the sessions not taking place, and the
     social worker confirms when family time resumes."""
     doc = new_document("suspension_letter_carer")
-    letter_top(doc, "{{ carer.name }}", CARER_ADDRESS,
-               "suspension_letter_carer.subject")
+    letter_top(doc, "{{ carer.name }}", CARER_ADDRESS, "suspension_letter_carer.subject")
     para(doc, w("suspension_letter_carer.dear"))
     para(doc, w("suspension_letter_carer.paused"))
     tag(doc, "{%p if paused_sessions %}")
@@ -282,8 +319,13 @@ def notice_social_worker() -> Document:
     tag(doc, "{%p if made %}")
     heading(doc, w("notice_social_worker.made_heading"), 2)
     para(doc, w("notice_social_worker.made_intro"))
-    loop_table(doc, "notice_social_worker.made_headings", "for m in made",
-               ["{{ m.document }}", "{{ m.recipient }}", "{{ m.how }}"], [7.0, 5.5, 4.5])
+    loop_table(
+        doc,
+        "notice_social_worker.made_headings",
+        "for m in made",
+        ["{{ m.document }}", "{{ m.recipient }}", "{{ m.how }}"],
+        [7.0, 5.5, 4.5],
+    )
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if guardian %}")
     para(doc, w("notice_social_worker.guardian"))
@@ -305,8 +347,11 @@ BUILDERS = {
 
 def mend(doc: Document) -> None:
     """Straighten quotes inside every tag (also in tables, headers and footers)."""
-    parts = [doc.element.body] + [s.header._element for s in doc.sections] + \
-            [s.footer._element for s in doc.sections]
+    parts = (
+        [doc.element.body]
+        + [s.header._element for s in doc.sections]
+        + [s.footer._element for s in doc.sections]
+    )
     for part in parts:
         for t in part.iter(qn("w:t")):
             if t.text and ("{" in t.text):
@@ -328,8 +373,11 @@ def slim(doc: Document) -> None:
     for latent in styles.findall(qn("w:latentStyles")):
         styles.remove(latent)
     used = set()
-    parts = [doc.element] + [s.header._element for s in doc.sections] + \
-        [s.footer._element for s in doc.sections]
+    parts = (
+        [doc.element]
+        + [s.header._element for s in doc.sections]
+        + [s.footer._element for s in doc.sections]
+    )
     for part in parts:
         for tag_name in ("w:pStyle", "w:rStyle", "w:tblStyle"):
             used |= {e.get(qn("w:val")) for e in part.iter(qn(tag_name))}

@@ -20,29 +20,39 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
-if str(HERE.parent) not in sys.path:          # run as a script from anywhere
+if str(HERE.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
-if str(HERE) not in sys.path:                 # form_controls.py beside it, however it is loaded
+if str(HERE) not in sys.path:  # form_controls.py beside it, however it is loaded
     sys.path.append(str(HERE))
 
-from docx import Document                      # noqa: E402
-from docx.enum.section import WD_ORIENT        # noqa: E402
-from docx.enum.style import WD_STYLE_TYPE      # noqa: E402
+from docx import Document  # noqa: E402
+from docx.enum.section import WD_ORIENT  # noqa: E402
+from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
 from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
-from docx.opc.packuri import PackURI           # noqa: E402
-from docx.opc.part import Part                 # noqa: E402
-from docx.oxml.ns import qn                    # noqa: E402
-from docx.shared import Cm, Pt, RGBColor       # noqa: E402
-
-from pipeline.files import write_private  # noqa: E402
-from pipeline.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue  # noqa: E402
+from docx.opc.packuri import PackURI  # noqa: E402
+from docx.opc.part import Part  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
+from docx.shared import Cm, Pt, RGBColor  # noqa: E402
 
 # The XML parts (content controls, legacy fields, runs) are in form_controls.py; W14 and _el
 # are named here too because the fixture scripts in tests/ reach them as build_forms.<name>.
-from form_controls import (W14, Ids, _el, _run, legacy_checkbox, legacy_text,  # noqa: E402,F401
-                           sdt_checkbox, sdt_date, sdt_dropdown, sdt_text)
+from form_controls import (  # noqa: E402,F401
+    W14,
+    Ids,
+    _el,
+    _run,
+    legacy_checkbox,
+    legacy_text,
+    sdt_checkbox,
+    sdt_date,
+    sdt_dropdown,
+    sdt_text,
+)
+
+from pipeline.catalogue import FieldSpec, FormSpec, VersionSpec, catalogue  # noqa: E402
+from pipeline.files import write_private  # noqa: E402
 
 # ---- Presentation wording and look. Labels, keys and versions come from the catalogue; this
 # is only the chrome a form builder adds (what Word itself shows in an empty control is with
@@ -50,7 +60,7 @@ from form_controls import (W14, Ids, _el, _run, legacy_checkbox, legacy_text,  #
 SUBTITLE = "Children's Services: Family Time (supervised contact for children in care)"
 YES_CAPTION = "Yes"
 NO_CAPTION = "No"
-FIXED_DATE = dt.datetime(2025, 3, 1, 9, 0, 0)   # core properties: no build-time timestamps
+FIXED_DATE = dt.datetime(2025, 3, 1, 9, 0, 0)  # core properties: no build-time timestamps
 AUTHOR = "Family Time service"
 
 FONT = "Arial"
@@ -64,13 +74,34 @@ TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
 LABEL_SHARE = 0.40
 
 # Relative column widths of the family members table.
-ROW_WEIGHTS = {"name": 3.2, "relationship": 2.6, "parental_responsibility": 2.6, "phone": 2.4,
-               "address": 3.6, "interpreter": 2.8}
+ROW_WEIGHTS = {
+    "name": 3.2,
+    "relationship": 2.6,
+    "parental_responsibility": 2.6,
+    "phone": 2.4,
+    "address": 3.6,
+    "interpreter": 2.8,
+}
 
 # Answers that usually run to several lines get a multi-line control.
-LONG_SUFFIXES = ("address", "needs", "purpose", "directions", "not_to_attend", "to_child",
-                 "to_staff", "supervision_notes", "arrival", "summary", "child_views",
-                 "parenting", "significant_details", "school", "transport", "reason")
+LONG_SUFFIXES = (
+    "address",
+    "needs",
+    "purpose",
+    "directions",
+    "not_to_attend",
+    "to_child",
+    "to_staff",
+    "supervision_notes",
+    "arrival",
+    "summary",
+    "child_views",
+    "parenting",
+    "significant_details",
+    "school",
+    "transport",
+    "reason",
+)
 
 # How each shipped template records its answers (the catalogue's `style` says controls or
 # label table; the old label-table forms differ in whether they used legacy form fields).
@@ -93,18 +124,78 @@ def is_long(field: FieldSpec) -> bool:
 # Layout helpers
 
 # Word rejects property elements out of schema order, so they are inserted in place.
-TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
-               "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"]
-TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
-              "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
-PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
-             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
-             "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
-             "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-             "sectPr", "pPrChange"]
+TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+TCPR_ORDER = [
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+]
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
 
 
 def _put(parent, el, order: list[str]) -> None:
@@ -120,7 +211,6 @@ def _put(parent, el, order: list[str]) -> None:
             parent.insert(i, el)
             return
     parent.append(el)
-
 
 
 def _shade(cell, fill: str) -> None:
@@ -151,8 +241,11 @@ def _fixed_table(doc, rows: int, widths_cm: list[float]):
     table.autofit = False
     tblpr = table._tbl.tblPr
     _put(tblpr, _el("w:tblLayout", type="fixed"), TBLPR_ORDER)
-    _put(tblpr, _el("w:tblW", w=str(sum(int(Cm(w).twips) for w in widths_cm)), type="dxa"),
-         TBLPR_ORDER)
+    _put(
+        tblpr,
+        _el("w:tblW", w=str(sum(int(Cm(w).twips) for w in widths_cm)), type="dxa"),
+        TBLPR_ORDER,
+    )
     _borders(table)
     _cell_margins(table)
     grid = table._tbl.tblGrid
@@ -184,17 +277,20 @@ def _label_cell(cell, field: FieldSpec, label: str, fill: str) -> None:
         r.font.color.rgb = GREY
 
 
-def _answer_runs(field: FieldSpec, label: str, style: str, ids: Ids,
-                 yes_no_boxes: bool = False) -> list:
+def _answer_runs(
+    field: FieldSpec, label: str, style: str, ids: Ids, yes_no_boxes: bool = False
+) -> list:
     """The XML put in an answer cell for one field, in the form's answer style."""
     if style == "plain":
         return []
     if yes_no_boxes and style == "controls":
         # two boxes, neither ticked: "not answered" stays different from "No"
-        return [sdt_checkbox(f"{field.key}:{YES_CAPTION}", f"{label}: {YES_CAPTION}", ids),
-                _run(f" {YES_CAPTION}     "),
-                sdt_checkbox(f"{field.key}:{NO_CAPTION}", f"{label}: {NO_CAPTION}", ids),
-                _run(f" {NO_CAPTION}")]
+        return [
+            sdt_checkbox(f"{field.key}:{YES_CAPTION}", f"{label}: {YES_CAPTION}", ids),
+            _run(f" {YES_CAPTION}     "),
+            sdt_checkbox(f"{field.key}:{NO_CAPTION}", f"{label}: {NO_CAPTION}", ids),
+            _run(f" {NO_CAPTION}"),
+        ]
     if style == "legacy":
         if field.type == "yesno":
             return legacy_checkbox(ids) + [_run(" " + YES_CAPTION)]
@@ -216,7 +312,7 @@ def _days_runs(field: FieldSpec, label: str, style: str, ids: Ids) -> list:
     half = (len(field.choices) + 1) // 2
     for i, day in enumerate(field.choices):
         if i == half:
-            runs.append(_run("\n"))            # two lines of days: fits the answer cell
+            runs.append(_run("\n"))  # two lines of days: fits the answer cell
         elif i:
             runs.append(_run("   "))
         if style == "legacy":
@@ -295,8 +391,14 @@ def _band(doc, title: str, guidance: str, style: str) -> None:
         gr.font.color.rgb = GREY
 
 
-def _pair_table(doc, fields: list[FieldSpec], labels: dict[str, str], style: str,
-                ids: Ids, yes_no_boxes: frozenset[str] = frozenset()) -> None:
+def _pair_table(
+    doc,
+    fields: list[FieldSpec],
+    labels: dict[str, str],
+    style: str,
+    ids: Ids,
+    yes_no_boxes: frozenset[str] = frozenset(),
+) -> None:
     """Two-column label/answer rows, label cell shaded."""
     label_w = TEXT_WIDTH_CM * LABEL_SHARE
     table = _fixed_table(doc, len(fields), [label_w, TEXT_WIDTH_CM - label_w])
@@ -310,8 +412,9 @@ def _pair_table(doc, fields: list[FieldSpec], labels: dict[str, str], style: str
         _fill_answer_cell(row.cells[1], runs)
 
 
-def _rows_table(doc, form: FormSpec, fields: list[FieldSpec], labels: dict[str, str],
-                style: str, ids: Ids) -> None:
+def _rows_table(
+    doc, form: FormSpec, fields: list[FieldSpec], labels: dict[str, str], style: str, ids: Ids
+) -> None:
     """The repeating rows (family members): a header of labels, then `rows` rows."""
     weights = [ROW_WEIGHTS.get(f.key.split(".")[-1], 2.5) for f in fields]
     widths = [TEXT_WIDTH_CM * w / sum(weights) for w in weights]
@@ -379,18 +482,24 @@ def custom_properties_xml(props: dict[str, str]) -> bytes:
     items = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
         f'name="{escape(name)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
-        for i, (name, value) in enumerate(props.items(), start=2))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-            f'2006/docPropsVTypes">{items}</Properties>').encode("utf-8")
+        for i, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/docPropsVTypes">{items}</Properties>'
+    ).encode()
 
 
 def _add_custom_properties(doc, props: dict[str, str]) -> None:
     package = doc.part.package
-    part = Part(PackURI("/docProps/custom.xml"),
-                "application/vnd.openxmlformats-officedocument.custom-properties+xml",
-                custom_properties_xml(props), package)
+    part = Part(
+        PackURI("/docProps/custom.xml"),
+        "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+        custom_properties_xml(props),
+        package,
+    )
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
@@ -426,8 +535,10 @@ def deterministic_bytes(doc) -> bytes:
 def normalise_zip(data: bytes) -> bytes:
     """Re-pack a .docx zip with fixed member timestamps and attributes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED

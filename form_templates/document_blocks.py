@@ -41,6 +41,7 @@ def w(key: str) -> str:
 
 # ---------------------------------------------------------------- page furniture
 
+
 def new_document(table: str) -> Document:
     """An A4 document with the service's name, address and phone in the header, and the
     document's own footer ([table] footer_title of the wording)."""
@@ -115,8 +116,13 @@ def _bottom_border(paragraph) -> None:
 
 def _page_field(paragraph) -> None:
     """A PAGE field, one run per part so every part keeps the footer's small size."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("t", "1"),
-                       ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        ("t", "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         run.font.size = Pt(8)
         if kind == "t":
@@ -162,6 +168,7 @@ def _widths(table, cms: list[float]) -> None:
 
 # ---------------------------------------------------------------- building blocks
 
+
 def title(doc, text: str) -> None:
     doc.add_paragraph(text, style="Title")
 
@@ -170,8 +177,15 @@ def heading(doc, text: str, level: int = 1) -> None:
     doc.add_paragraph(text, style=f"Heading {level}")
 
 
-def para(doc, text: str = "", *, bold: bool = False, style: str | None = None,
-         align=None, size: float | None = None):
+def para(
+    doc,
+    text: str = "",
+    *,
+    bold: bool = False,
+    style: str | None = None,
+    align=None,
+    size: float | None = None,
+):
     p = doc.add_paragraph(style=style)
     if text:
         r = p.add_run(text)
@@ -214,8 +228,9 @@ def facts(doc, key: str, widths=(5.2, 11.8)) -> None:
     doc.add_paragraph()
 
 
-def loop_table(doc, headings: str, loop: str, cells: list[str], widths: list[float],
-               end: str = "endfor") -> None:
+def loop_table(
+    doc, headings: str, loop: str, cells: list[str], widths: list[float], end: str = "endfor"
+) -> None:
     """A table with a heading row (the wording list `headings`) and one row per item
     ({%tr for ... %})."""
     w(headings)
@@ -313,8 +328,7 @@ def sessions_list(doc) -> None:
     tag(doc, "{%p if sessions %}")
     para(doc, w("shared.first_sessions"))
     tag(doc, "{%p for s in sessions %}")
-    doc.add_paragraph("{{ s.date }}{% if s.note %} ({{ s.note }}){% endif %}",
-                      style="List Bullet")
+    doc.add_paragraph("{{ s.date }}{% if s.note %} ({{ s.note }}){% endif %}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
     para(doc, w("shared.first_session"))

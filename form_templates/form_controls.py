@@ -16,7 +16,7 @@ PLACEHOLDER_TEXT = "Click or tap here to enter text."
 PLACEHOLDER_DATE = "Click or tap to enter a date."
 PLACEHOLDER_CHOICE = "Choose an item."
 PLACEHOLDER_GREY = "808080"
-BLANK_LEGACY = "\u2002" * 5                     # Word's five en spaces in an empty FORMTEXT
+BLANK_LEGACY = "\u2002" * 5  # Word's five en spaces in an empty FORMTEXT
 
 
 def _el(tag: str, **attrs: str):
@@ -35,8 +35,15 @@ def _w14(tag: str, **attrs: str):
     return el
 
 
-def _run(text: str = "", *, style: str | None = None, font: str | None = None,
-         size: float | None = None, bold: bool = False, color: str | None = None):
+def _run(
+    text: str = "",
+    *,
+    style: str | None = None,
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool = False,
+    color: str | None = None,
+):
     """A w:r with optional formatting; newlines in text become w:br line breaks."""
     r = _el("w:r")
     rpr = _el("w:rPr")
@@ -75,8 +82,7 @@ class Ids:
         return 100000 + self.n
 
 
-def _sdt(key: str, alias: str, ids: Ids, kind_el, content_runs, *, placeholder: bool,
-         rpr=None):
+def _sdt(key: str, alias: str, ids: Ids, kind_el, content_runs, *, placeholder: bool, rpr=None):
     """A run-level content control: w:sdt with alias (label), tag (key), id and its type."""
     sdt = _el("w:sdt")
     pr = _el("w:sdtPr")
@@ -100,8 +106,14 @@ def sdt_text(key: str, alias: str, ids: Ids, multiline: bool = False):
     kind = _el("w:text")
     if multiline:
         kind.set(qn("w:multiLine"), "1")
-    return _sdt(key, alias, ids, kind, [_run(PLACEHOLDER_TEXT, style="PlaceholderText", color=PLACEHOLDER_GREY)],
-                placeholder=True)
+    return _sdt(
+        key,
+        alias,
+        ids,
+        kind,
+        [_run(PLACEHOLDER_TEXT, style="PlaceholderText", color=PLACEHOLDER_GREY)],
+        placeholder=True,
+    )
 
 
 def sdt_date(key: str, alias: str, ids: Ids):
@@ -110,8 +122,14 @@ def sdt_date(key: str, alias: str, ids: Ids):
     kind.append(_el("w:lid", val="en-GB"))
     kind.append(_el("w:storeMappedDataAs", val="dateTime"))
     kind.append(_el("w:calendar", val="gregorian"))
-    return _sdt(key, alias, ids, kind, [_run(PLACEHOLDER_DATE, style="PlaceholderText", color=PLACEHOLDER_GREY)],
-                placeholder=True)
+    return _sdt(
+        key,
+        alias,
+        ids,
+        kind,
+        [_run(PLACEHOLDER_DATE, style="PlaceholderText", color=PLACEHOLDER_GREY)],
+        placeholder=True,
+    )
 
 
 def sdt_dropdown(key: str, alias: str, choices: list[str], ids: Ids):
@@ -119,8 +137,14 @@ def sdt_dropdown(key: str, alias: str, choices: list[str], ids: Ids):
     kind.append(_el("w:listItem", displayText=PLACEHOLDER_CHOICE, value=""))
     for choice in choices:
         kind.append(_el("w:listItem", displayText=choice, value=choice))
-    return _sdt(key, alias, ids, kind, [_run(PLACEHOLDER_CHOICE, style="PlaceholderText", color=PLACEHOLDER_GREY)],
-                placeholder=True)
+    return _sdt(
+        key,
+        alias,
+        ids,
+        kind,
+        [_run(PLACEHOLDER_CHOICE, style="PlaceholderText", color=PLACEHOLDER_GREY)],
+        placeholder=True,
+    )
 
 
 def sdt_checkbox(key: str, alias: str, ids: Ids, checked: bool = False):
@@ -132,9 +156,15 @@ def sdt_checkbox(key: str, alias: str, ids: Ids, checked: bool = False):
     kind.append(_w14("uncheckedState", val="2610", font="MS Gothic"))
     rpr = _el("w:rPr")
     rpr.append(_el("w:rFonts", ascii="MS Gothic", hAnsi="MS Gothic", eastAsia="MS Gothic"))
-    return _sdt(key, alias, ids, kind,
-                [_run("\u2612" if checked else "\u2610", font="MS Gothic")],
-                placeholder=False, rpr=rpr)
+    return _sdt(
+        key,
+        alias,
+        ids,
+        kind,
+        [_run("\u2612" if checked else "\u2610", font="MS Gothic")],
+        placeholder=False,
+        rpr=rpr,
+    )
 
 
 def _field_runs(instr: str, ff_data, result_runs) -> list:

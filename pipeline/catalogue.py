@@ -17,8 +17,17 @@ from pydantic import BaseModel, Field
 from pipeline.paths import CATALOGUE
 
 FieldType = Literal[
-    "text", "digits", "date", "time", "yesno", "choice", "days", "duration",
-    "postcode", "phone", "email",
+    "text",
+    "digits",
+    "date",
+    "time",
+    "yesno",
+    "choice",
+    "days",
+    "duration",
+    "postcode",
+    "phone",
+    "email",
 ]
 
 
@@ -49,8 +58,9 @@ class FieldSpec(BaseModel):
         required = self.required
         if self.when == "row is 1":
             required = "M" if n == 1 else "O"
-        return self.model_copy(update={"key": self.key.replace("[n]", f"[{n}]"), "when": when,
-                                       "required": required})
+        return self.model_copy(
+            update={"key": self.key.replace("[n]", f"[{n}]"), "when": when, "required": required}
+        )
 
     def display_label(self, **profile_words: str) -> str:
         """The label a person sees, following the profile where the label does."""
@@ -109,8 +119,14 @@ class FormSpec(BaseModel):
         if exact is not None:
             return exact
         number = version_number(version)
-        return next((v for v in self.versions
-                     if number is not None and version_number(v.version) == number), None)
+        return next(
+            (
+                v
+                for v in self.versions
+                if number is not None and version_number(v.version) == number
+            ),
+            None,
+        )
 
     @property
     def current_versions(self) -> list[VersionSpec]:
@@ -165,7 +181,7 @@ def catalogue() -> Catalogue:
 
 
 def version_number(version: str) -> tuple[int, ...] | None:
-    """"2025.1" as (2025, 1), trailing zero parts dropped ("2025.1.0" is 2025.1); None for a
+    """ "2025.1" as (2025, 1), trailing zero parts dropped ("2025.1.0" is 2025.1); None for a
     version that is not a number ("contact-referral")."""
     parts = version.strip().split(".")
     if not all(x.isdigit() for x in parts):

@@ -29,8 +29,8 @@ COMMANDS: dict[str, str] = {
 
 def build_parser(load: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="family-time",
-        description="Referral intake and paperwork for a Family Time service.")
+        prog="family-time", description="Referral intake and paperwork for a Family Time service."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
@@ -42,20 +42,22 @@ def build_parser(load: bool = True) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from pipeline.console import utf8_streams
-    utf8_streams()                      # a cp1252 console or redirected file must not crash us
+
+    utf8_streams()  # a cp1252 console or redirected file must not crash us
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
     from pipeline import clock
+
     try:
         clock.fixed_today()
     except clock.ClockError as exc:
         print(exc, file=sys.stderr, flush=True)
         return 2
-    if clock.notice() and args.command != "status":     # status says it in its own output
-        sys.stdout.flush()             # whatever came before goes first, never glued to it
+    if clock.notice() and args.command != "status":  # status says it in its own output
+        sys.stdout.flush()  # whatever came before goes first, never glued to it
         print(clock.notice(), file=sys.stderr, flush=True)
     out = sys.stdout = _EndsLines(sys.stdout)
     try:

@@ -30,7 +30,8 @@ def fixed_today() -> dt.date | None:
     except ValueError:
         raise ClockError(
             f"{VARIABLE} is set to '{text}', which is not a date. Write it as YYYY-MM-DD "
-            f"(for example 2026-03-02), or remove it to use today's date.") from None
+            f"(for example 2026-03-02), or remove it to use today's date."
+        ) from None
 
 
 def today() -> dt.date:
@@ -56,5 +57,7 @@ def notice() -> str | None:
     fixed = fixed_today()
     if fixed is None:
         return None
-    return (f"Note: today is set to {fixed.isoformat()} by {VARIABLE} (for demonstrations and "
-            "tests only).")
+    return (
+        f"Note: today is set to {fixed.isoformat()} by {VARIABLE} (for demonstrations and "
+        "tests only)."
+    )

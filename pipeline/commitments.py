@@ -16,7 +16,7 @@ def _wording() -> dict:
 
 
 def label(key: str, profile, short: bool = False) -> str:
-    """"Planning meeting"; short: the tracker's header ("Planning meeting by")."""
+    """ "Planning meeting"; short: the tracker's header ("Planning meeting by")."""
     table = "short" if short else "labels"
     text = _wording()[table].get(key, key.replace("_", " ").capitalize())
     return words.fill(text, f"{WORDING} [{table}] {key}", **profile.words)
@@ -27,14 +27,19 @@ def describe_timescales(profile) -> list[str]:
     t = profile.timescales
 
     def line(entry: str, key: str, **values) -> str:
-        return words.fill(_wording()["timescales"][entry], f"{WORDING} [timescales] {entry}",
-                          label=label(key, profile), **values)
+        return words.fill(
+            _wording()["timescales"][entry],
+            f"{WORDING} [timescales] {entry}",
+            label=label(key, profile),
+            **values,
+        )
 
     lines = []
     for key in ("acknowledgement", "contact", "planning_meeting", "allocation", "first_session"):
         n = getattr(t, key)
-        entry = ("not_stated" if n is None else "same_day" if n == 0
-                 else "one_day" if n == 1 else "days")
+        entry = (
+            "not_stated" if n is None else "same_day" if n == 0 else "one_day" if n == 1 else "days"
+        )
         lines.append(line(entry, key, n=n))
     if profile.review.report == "promised" and t.review_report is not None:
         lines.append(line("review_report", "review_report", n=t.review_report))

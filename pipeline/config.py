@@ -25,22 +25,23 @@ from pipeline.profile import Profile, load_profile
 
 class WatchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    mode: Literal["auto", "events", "polling"] = "auto"   # auto: polling on network paths
+    mode: Literal["auto", "events", "polling"] = "auto"  # auto: polling on network paths
     poll_seconds: float = 2.0
-    settle_seconds: float = 1.0       # size and mtime unchanged this long before touching a file
-    rescan_seconds: float = 300.0     # full rescan as a safety net
+    settle_seconds: float = 1.0  # size and mtime unchanged this long before touching a file
+    rescan_seconds: float = 300.0  # full rescan as a safety net
     # sub-folders of the inbox (names, at any depth) IT keeps for other things: never read,
     # listed by `status` as ignored. Every other sub-folder's files are processed.
     ignore_subfolders: list[str] = Field(default_factory=list)
-    log_file: Path | None = None      # a rotating UTF-8 log (Task Scheduler discards stderr)
-    give_up_after: int = Field(default=5, ge=1)   # same failure this often: set aside as unreadable
+    log_file: Path | None = None  # a rotating UTF-8 log (Task Scheduler discards stderr)
+    give_up_after: int = Field(default=5, ge=1)  # same failure this often: set aside as unreadable
 
 
 class AccessSettings(BaseModel):
     """Who may open the working folder's folders on Windows (`init` sets them with icacls)."""
+
     model_config = ConfigDict(extra="forbid")
-    service_account: str | None = None    # default: the account running `init`
-    groups: list[str] = Field(default_factory=list)   # e.g. 'COUNCIL\\Family Time support'
+    service_account: str | None = None  # default: the account running `init`
+    groups: list[str] = Field(default_factory=list)  # e.g. 'COUNCIL\\Family Time support'
 
 
 class Config(BaseModel):
@@ -50,9 +51,9 @@ class Config(BaseModel):
     inbox: Path = Path("inbox")
     outbox: Path = Path("outbox")
     archive: Path = Path("archive")
-    state: Path = Path("state")               # the ledger lives here
-    tracker: Path = Path("outbox/tracker")    # the tracking workbook(s)
-    mail: Path = Path("outbox/mail")          # every message is written here as .eml
+    state: Path = Path("state")  # the ledger lives here
+    tracker: Path = Path("outbox/tracker")  # the tracking workbook(s)
+    mail: Path = Path("outbox/mail")  # every message is written here as .eml
     watch: WatchSettings = Field(default_factory=WatchSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
 
@@ -60,21 +61,37 @@ class Config(BaseModel):
         return p if p.is_absolute() else (self.base / p)
 
     @property
-    def inbox_dir(self) -> Path: return self.path(self.inbox)
+    def inbox_dir(self) -> Path:
+        return self.path(self.inbox)
+
     @property
-    def outbox_dir(self) -> Path: return self.path(self.outbox)
+    def outbox_dir(self) -> Path:
+        return self.path(self.outbox)
+
     @property
-    def archive_dir(self) -> Path: return self.path(self.archive)
+    def archive_dir(self) -> Path:
+        return self.path(self.archive)
+
     @property
-    def state_dir(self) -> Path: return self.path(self.state)
+    def state_dir(self) -> Path:
+        return self.path(self.state)
+
     @property
-    def tracker_dir(self) -> Path: return self.path(self.tracker)
+    def tracker_dir(self) -> Path:
+        return self.path(self.tracker)
+
     @property
-    def mail_dir(self) -> Path: return self.path(self.mail)
+    def mail_dir(self) -> Path:
+        return self.path(self.mail)
+
     @property
-    def ledger_path(self) -> Path: return self.state_dir / "ledger.sqlite"
+    def ledger_path(self) -> Path:
+        return self.state_dir / "ledger.sqlite"
+
     @property
-    def scratch_dir(self) -> Path: return self.state_dir / "scratch"
+    def scratch_dir(self) -> Path:
+        return self.state_dir / "scratch"
+
     @property
     def log_path(self) -> Path | None:
         return None if self.watch.log_file is None else self.path(self.watch.log_file)
@@ -117,7 +134,8 @@ def _text(path: Path, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{path}: not saved as UTF-8 (byte {exc.start + 1} cannot be read). In Notepad "
-            f"use File > Save As and choose Encoding: UTF-8.") from None
+            f"use File > Save As and choose Encoding: UTF-8."
+        ) from None
 
 
 def _paths_with_control(raw: dict, where: str = "") -> list[str]:
@@ -138,15 +156,19 @@ def load_config(explicit: str | Path | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     except tomllib.TOMLDecodeError as exc:
-        hint = (" Write Windows paths in single quotes, e.g. inbox = 'D:\\inbox'."
-                if "\\" in str(exc) else "")
+        hint = (
+            " Write Windows paths in single quotes, e.g. inbox = 'D:\\inbox'."
+            if "\\" in str(exc)
+            else ""
+        )
         raise ConfigError(f"{path}: not valid TOML: {exc}.{hint}") from exc
     bad = _paths_with_control(raw)
     if bad:
         raise ConfigError(
             f"{path}: {', '.join(bad)} holds a control character (a backslash in double quotes "
-            f"is read as an escape: \"D:\\new\" becomes a new line). Write Windows paths in "
-            f"single quotes, e.g. inbox = 'D:\\new\\inbox', or with forward slashes.")
+            f'is read as an escape: "D:\\new" becomes a new line). Write Windows paths in '
+            f"single quotes, e.g. inbox = 'D:\\new\\inbox', or with forward slashes."
+        )
     try:
         return Config(base=path.resolve().parent, **raw)
     except ValidationError as exc:

@@ -18,4 +18,4 @@ def utf8_streams() -> None:
         try:
             stream.reconfigure(encoding="utf-8", errors="replace")
         except (AttributeError, ValueError, io.UnsupportedOperation):
-            pass                  # not a text stream we can change (a test's capture, None)
+            pass  # not a text stream we can change (a test's capture, None)

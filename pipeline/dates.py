@@ -14,8 +14,20 @@ import unicodedata
 
 from dateutil import parser as _dateutil_parser
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -26,17 +38,17 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def weekday_name(value: dt.date) -> str:
-    """"Tuesday"."""
+    """ "Tuesday"."""
     return DAYS[value.weekday()]
 
 
 def month_name(value: dt.date) -> str:
-    """"March"."""
+    """ "March"."""
     return MONTHS[value.month - 1]
 
 
 def long_date(value: object, missing: str = "") -> str:
-    """"Tuesday 4 March 2025": the way letters and mail write a date."""
+    """ "Tuesday 4 March 2025": the way letters and mail write a date."""
     d = _as_date(value)
     if d is None:
         return missing if value is None else str(value)
@@ -44,7 +56,7 @@ def long_date(value: object, missing: str = "") -> str:
 
 
 def date_in_words(value: object, missing: str = "") -> str:
-    """"4 March 2025": for dates of birth, where the weekday means nothing."""
+    """ "4 March 2025": for dates of birth, where the weekday means nothing."""
     d = _as_date(value)
     if d is None:
         return missing if value is None else str(value)
@@ -52,30 +64,30 @@ def date_in_words(value: object, missing: str = "") -> str:
 
 
 def month_year(value: dt.date) -> str:
-    """"March 2025"."""
+    """ "March 2025"."""
     return f"{month_name(value)} {value.year}"
 
 
 def numeric_date(value: object, missing: str = "") -> str:
-    """"04/03/2025": the tracker's and the commands' way (columns line up, Excel reads it)."""
+    """ "04/03/2025": the tracker's and the commands' way (columns line up, Excel reads it)."""
     d = _as_date(value)
     return missing if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
 def numeric_datetime(value: dt.datetime | None, missing: str = "") -> str:
-    """"04/03/2025 14:05"."""
+    """ "04/03/2025 14:05"."""
     if value is None:
         return missing
     return f"{numeric_date(value)} {value.hour:02d}:{value.minute:02d}"
 
 
 def clock_time(value: dt.time | None, missing: str = "") -> str:
-    """"14:05": the service's records use 24-hour times."""
+    """ "14:05": the service's records use 24-hour times."""
     return missing if value is None else f"{value.hour:02d}:{value.minute:02d}"
 
 
 def times_text(start: dt.time, end: dt.time | None) -> str:
-    """"10:00-11:30": the one way the pipeline writes a session's time (a start alone: "10:00")."""
+    """ "10:00-11:30": the one way the pipeline writes a session's time (a start alone: "10:00")."""
     return clock_time(start) + (f"-{clock_time(end)}" if end else "")
 
 
@@ -137,9 +149,15 @@ class _EnglishDates(_dateutil_parser.parserinfo):
     two-digit years in this century whatever today is (dateutil's own rule moves with the
     clock: a year within 50 years of today)."""
 
-    WEEKDAYS = [("Mon", "Monday"), ("Tue", "Tues", "Tuesday"), ("Wed", "Weds", "Wednesday"),
-                ("Thu", "Thur", "Thurs", "Thursday"), ("Fri", "Friday"),
-                ("Sat", "Saturday"), ("Sun", "Sunday")]
+    WEEKDAYS = [
+        ("Mon", "Monday"),
+        ("Tue", "Tues", "Tuesday"),
+        ("Wed", "Weds", "Wednesday"),
+        ("Thu", "Thur", "Thurs", "Thursday"),
+        ("Fri", "Friday"),
+        ("Sat", "Saturday"),
+        ("Sun", "Sunday"),
+    ]
 
     def convertyear(self, year: int, century_specified: bool = False) -> int:
         return 2000 + year if year < 100 and not century_specified else year
@@ -162,8 +180,9 @@ def _normal(text: str) -> str:
 
 def _dateutil(text: str, year_first: bool, default: dt.datetime) -> dt.datetime:
     # never fuzzy: fuzzy parsing finds a date in almost any sentence
-    return _dateutil_parser.parse(text, parserinfo=_INFO, default=default,
-                                  dayfirst=not year_first, yearfirst=year_first)
+    return _dateutil_parser.parse(
+        text, parserinfo=_INFO, default=default, dayfirst=not year_first, yearfirst=year_first
+    )
 
 
 def parse_date(value: object) -> dt.date:
@@ -180,11 +199,11 @@ def parse_date(value: object) -> dt.date:
         raise DateNotRead(text, "unreadable")
     year_first = bool(_YEAR_FIRST.match(text))
     if year_first:
-        try:                            # ISO as machines and the ledger write it
+        try:  # ISO as machines and the ledger write it
             return _in_range(text, dt.datetime.fromisoformat(text).date())
         except ValueError:
             pass
-    if text.isdigit():                  # 04032025: day first or month first? not said
+    if text.isdigit():  # 04032025: day first or month first? not said
         raise DateNotRead(text, "incomplete" if len(text) <= 4 else "unreadable")
     try:
         a, b = (_dateutil(text, year_first, d) for d in _DEFAULTS)
@@ -226,10 +245,9 @@ def _check_numbers(text: str, day: dt.date, year_first: bool) -> None:
             year_text, month_text, day_text = numbers[:3]
         else:
             day_text, month_text, year_text = numbers[:3]
-        ok = (int(day_text), int(month_text)) == (day.day, day.month) \
-            and len(year_text) in (2, 4)
+        ok = (int(day_text), int(month_text)) == (day.day, day.month) and len(year_text) in (2, 4)
         if not ok and len(year_text) in (2, 4):
-            raise DateNotRead(text, "not_real")     # day first, the month is not 1-12
+            raise DateNotRead(text, "not_real")  # day first, the month is not 1-12
     if not ok:
         raise DateNotRead(text, "unreadable")
 
@@ -238,9 +256,11 @@ def _check_weekday(text: str, day: dt.date) -> None:
     for word in _WORD.findall(text):
         named = _INFO.weekday(word)
         if named is not None and named != day.weekday():
-            raise DateNotRead(text, "wrong_weekday",
-                              f"{date_in_words(day)} is a {weekday_name(day)}, "
-                              f"not a {DAYS[named]}")
+            raise DateNotRead(
+                text,
+                "wrong_weekday",
+                f"{date_in_words(day)} is a {weekday_name(day)}, not a {DAYS[named]}",
+            )
 
 
 def date_or_none(value: object) -> dt.date | None:
@@ -269,8 +289,11 @@ class TimeNotRead(ValueError):
 
     def __init__(self, text: str, problem: str):
         self.text, self.problem = text, problem
-        super().__init__(f"'{text}' could not be read as a time" if problem == "unreadable"
-                         else f"'{text}' is not a real time")
+        super().__init__(
+            f"'{text}' could not be read as a time"
+            if problem == "unreadable"
+            else f"'{text}' is not a real time"
+        )
 
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2})(?::(00))?)?(am|pm|a\.m\.|p\.m\.)?$")

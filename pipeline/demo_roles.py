@@ -16,14 +16,15 @@ from pipeline.dates import weekday_name
 from pipeline.models import Item
 from pipeline.profile import Profile
 
-DEMO_SUPERVISOR = "Robin Supervisor-Example"      # fictional, like everyone in the samples
+DEMO_SUPERVISOR = "Robin Supervisor-Example"  # fictional, like everyone in the samples
 DEMO_SUPERVISOR_EMAIL = "robin.supervisor@example.org"
-DEMO_TIME = "10am"                                  # typed as people type it
+DEMO_TIME = "10am"  # typed as people type it
 
 
 def first_date_weeks_ago(profile: Profile, today: dt.date, weeks: int = 2) -> dt.date:
     """A session day about `weeks` ago, so the first sessions have already happened."""
     from pipeline.validate.calendar import ServiceCalendar
+
     calendar = ServiceCalendar(profile)
     day = today - dt.timedelta(weeks=weeks)
     while not calendar.is_session_day(day):
@@ -34,6 +35,7 @@ def first_date_weeks_ago(profile: Profile, today: dt.date, weeks: int = 2) -> dt
 def first_date_ahead(profile: Profile, today: dt.date, days: int = 7) -> dt.date:
     """A weekday session day at least `days` ahead: the family and carer get notice."""
     from pipeline.validate.calendar import ServiceCalendar
+
     calendar = ServiceCalendar(profile)
     day = today + dt.timedelta(days=days)
     while not calendar.is_session_day(day) or day.weekday() >= 5:
@@ -48,6 +50,7 @@ def list_staff(config, profile: Profile) -> None:
 
     from pipeline.tracker.columns import load_spec
     from pipeline.tracker.sync import workbook_path
+
     path = workbook_path(config, profile, load_spec())
     book = openpyxl.load_workbook(path)
     book["Staff"].append([DEMO_SUPERVISOR, profile.supervisor_role, DEMO_SUPERVISOR_EMAIL, 30])
@@ -63,6 +66,7 @@ def pack_mail_words(config, profile: Profile, ledger, pack: dict, folder: Path) 
     from pipeline.cases.acknowledgement import words
     from pipeline.ledger.names import EventKind, MailHow
     from pipeline.notify import MailOutbox
+
     w = words("demo")
     reference, version = pack["reference"], pack["version"]
     how = None
@@ -72,7 +76,7 @@ def pack_mail_words(config, profile: Profile, ledger, pack: dict, folder: Path) 
     if how is None:
         outbox = MailOutbox(config, profile)
         try:
-            how = outbox.how(f"{reference}:pack:{version}")    # pipeline/notify/pack.py's key
+            how = outbox.how(f"{reference}:pack:{version}")  # pipeline/notify/pack.py's key
         finally:
             outbox.close()
     said = {MailHow.SENT: "pack_sent", MailHow.WRITTEN: "pack_written"}.get(how, "pack_waiting")
@@ -90,16 +94,21 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
     spec = load_spec()
     sheet = next(s for s in spec.enabled_sheets if "accepted" in s.outcomes)
     names = headers(sheet, profile)
-    typed = {"status": "Allocated", "supervisor": DEMO_SUPERVISOR,
-             "venue": profile.venues[0].name, "room": "Room 1",
-             "day": weekday_name(first_date), "time": DEMO_TIME, "first_date": first_date}
+    typed = {
+        "status": "Allocated",
+        "supervisor": DEMO_SUPERVISOR,
+        "venue": profile.venues[0].name,
+        "room": "Room 1",
+        "day": weekday_name(first_date),
+        "time": DEMO_TIME,
+        "first_date": first_date,
+    }
     path = workbook_path(config, profile, spec)
     book = openpyxl.load_workbook(path)
     ws = book[sheet.name]
     column = {cell.value: cell.column for cell in ws[1]}
     key_col = column[names[sheet.key]]
-    row = next(r for r in range(2, ws.max_row + 1)
-               if ws.cell(r, key_col).value == item.reference)
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, key_col).value == item.reference)
     for key, value in typed.items():
         cell = ws.cell(row, column[names[key]], value)
         if isinstance(value, dt.date):
@@ -108,26 +117,35 @@ def allocate(config, profile: Profile, item: Item, first_date: dt.date) -> dict[
     return typed
 
 
-def send_back_missed_records(pack_dir: Path, inbox: Path, how_many: int = 2,
-                             sent_on: dt.date | None = None) -> list[Path]:
+def send_back_missed_records(
+    pack_dir: Path, inbox: Path, how_many: int = 2, sent_on: dt.date | None = None
+) -> list[Path]:
     """The supervisor's first records: the parent did not come and gave no reason (sent on
     `sent_on`, the demo's "weeks later")."""
     from pipeline.render.record_form import fill_controls
+
     records = sorted(pack_dir.glob("Session record *.docx"))[:how_many]
     sent = []
     for record in records:
         day = dt.date.fromisoformat(record.stem.rsplit(" ", 1)[-1])
-        sent.append(fill_controls(record, inbox / f"Completed {record.name}", {
-            "session.outcome": "Parent did not attend",
-            "session.family_present": "None",
-            "session.reason": "No contact from the parent before or after the session",
-            "session.valid_reason": False,
-            "session.significant_event": False,
-            "session.author": DEMO_SUPERVISOR,
-            "session.written_on": day,
-        }))
+        sent.append(
+            fill_controls(
+                record,
+                inbox / f"Completed {record.name}",
+                {
+                    "session.outcome": "Parent did not attend",
+                    "session.family_present": "None",
+                    "session.reason": "No contact from the parent before or after the session",
+                    "session.valid_reason": False,
+                    "session.significant_event": False,
+                    "session.author": DEMO_SUPERVISOR,
+                    "session.written_on": day,
+                },
+            )
+        )
         if sent_on is not None:
             import os
+
             stamp = dt.datetime.combine(sent_on, dt.time(9, 0)).timestamp()
             os.utime(sent[-1], (stamp, stamp))
     return sent
@@ -154,8 +172,10 @@ def approve_proposals(config, profile: Profile, item: Item) -> int:
     column = {cell.value: cell.column for cell in ws[1]}
     approved = 0
     for r in range(2, ws.max_row + 1):
-        if ws.cell(r, column[names["proposal"]]).value and \
-                not ws.cell(r, column[names["decision"]]).value:
+        if (
+            ws.cell(r, column[names["proposal"]]).value
+            and not ws.cell(r, column[names["decision"]]).value
+        ):
             ws.cell(r, column[names["decision"]], "Approved")
             ws.cell(r, column[names["decided_by"]], DEMO_DECIDER)
             approved += 1

@@ -16,7 +16,6 @@ import sys
 import tempfile
 from pathlib import Path, PureWindowsPath
 
-
 _scratch: Path | None = None
 
 
@@ -83,11 +82,26 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
         return None
 
 
-NETWORK_FSTYPES = {"cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "sshfs",
-                   "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
+NETWORK_FSTYPES = {
+    "cifs",
+    "smb",
+    "smb2",
+    "smb3",
+    "smbfs",
+    "nfs",
+    "nfs4",
+    "sshfs",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "ncpfs",
+    "davfs",
+    "fuse.davfs2",
+}
 
 
 # ---------------------------------------------------------------- network paths
+
 
 def is_network_path(path: Path) -> bool:
     """Whether `path` is on a network share, where file events are not delivered reliably."""
@@ -105,6 +119,7 @@ def _windows_network(text: str) -> bool:
         return False
     try:
         import ctypes
+
         DRIVE_REMOTE = 4
         return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
     except (AttributeError, OSError, ImportError):
@@ -115,7 +130,7 @@ def _posix_network(path: Path, mounts_file: Path = Path("/proc/mounts")) -> bool
     try:
         text = mounts_file.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False            # macOS and others: no /proc; events mode unless configured
+        return False  # macOS and others: no /proc; events mode unless configured
     return mount_fstype(path, text) in NETWORK_FSTYPES
 
 

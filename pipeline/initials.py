@@ -12,7 +12,7 @@ import re
 
 
 def initials(first_names: object, last_name: object) -> str | None:
-    """"Test Child" + "Sample-Example" -> "TCS-E"; None when neither name is given."""
+    """ "Test Child" + "Sample-Example" -> "TCS-E"; None when neither name is given."""
     text = _letters(first_names, False) + _letters(last_name, True)
     return text or None
 
@@ -23,8 +23,11 @@ def child_initials(values: dict) -> str | None:
     first, last = values.get("child.first_name"), values.get("child.last_name")
     if any(isinstance(n, str) and n.strip() for n in (first, last)):
         return initials(first, last)
-    names = [n.split() for n in re.split(r",|;|\band\b|&", str(values.get("session.child_names")
-                                                                 or "")) if n.strip()]
+    names = [
+        n.split()
+        for n in re.split(r",|;|\band\b|&", str(values.get("session.child_names") or ""))
+        if n.strip()
+    ]
     found = [initials(" ".join(words[:-1]), words[-1]) for words in names]
     return ", ".join(f for f in found if f) or None
 

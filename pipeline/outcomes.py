@@ -57,5 +57,6 @@ def takes_reference(outcome: str, verdict: Verdict | None) -> bool:
 
 def email_folder(outcomes: set[str]) -> str:
     """An email with several forms is archived under its most important outcome."""
-    return next((o for o in _data()["archive"]["email_folder_order"] if o in outcomes),
-                "unreadable")
+    return next(
+        (o for o in _data()["archive"]["email_folder_order"] if o in outcomes), "unreadable"
+    )

@@ -13,15 +13,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      field_validator)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.dates import DAYS
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import PROFILES
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-WEEKDAYS: list[str] = list(DAYS)   # Weekday spells them out for the type checker
+WEEKDAYS: list[str] = list(DAYS)  # Weekday spells them out for the type checker
 T = TypeVar("T")
 
 
@@ -35,7 +34,7 @@ class Venue(_Strict):
     postcode: str
     phone: str | None = None
     rooms: int | None = None
-    arrival_note: str | None = None     # how carers and parents come in (printed in letters)
+    arrival_note: str | None = None  # how carers and parents come in (printed in letters)
 
     @property
     def address_known(self) -> bool:
@@ -60,22 +59,32 @@ Stated = Annotated[T | None, BeforeValidator(_not_stated)]
 class Timescales(_Strict):
     """Working days counted from the day a referral is received (day 0); each is required, and
     "not stated" where the service's documents give none (no due date is then promised)."""
-    acknowledgement: Stated[int]        # 0: the automatic reply on the day it arrives
-    contact: Stated[int]                # co-ordinator talks the referral through with the SW
-    planning_meeting: Stated[int]       # a planning meeting with the family and the SW
+
+    acknowledgement: Stated[int]  # 0: the automatic reply on the day it arrives
+    contact: Stated[int]  # co-ordinator talks the referral through with the SW
+    planning_meeting: Stated[int]  # a planning meeting with the family and the SW
     planning_meeting_chase: Stated[int]  # chase a planning meeting not answered within this
-    allocation: Stated[int]             # allocated to a supervisor
-    first_session: Stated[int]          # family time takes place
-    review_report: Stated[int]          # report reaches the IRO this many days BEFORE the review
-    unborn_notice_days: Stated[int]     # calendar days: refer this long before the expected birth
-    change_notice_days: Stated[int]     # calendar days' notice for changes after allocation
+    allocation: Stated[int]  # allocated to a supervisor
+    first_session: Stated[int]  # family time takes place
+    review_report: Stated[int]  # report reaches the IRO this many days BEFORE the review
+    unborn_notice_days: Stated[int]  # calendar days: refer this long before the expected birth
+    change_notice_days: Stated[int]  # calendar days' notice for changes after allocation
 
     def due_keys(self) -> list[str]:
         """The due dates this service commits to, in the order it makes them."""
-        keys = [k for k in ("acknowledgement", "contact", "planning_meeting", "allocation",
-                            "first_session") if getattr(self, k) is not None]
+        keys = [
+            k
+            for k in (
+                "acknowledgement",
+                "contact",
+                "planning_meeting",
+                "allocation",
+                "first_session",
+            )
+            if getattr(self, k) is not None
+        ]
         if self.acknowledgement == 0:
-            keys.remove("acknowledgement")       # automatic on arrival: nothing falls due
+            keys.remove("acknowledgement")  # automatic on arrival: nothing falls due
         return keys
 
 
@@ -86,35 +95,38 @@ class OpeningHours(_Strict):
 
 class Hours(_Strict):
     """When the office works and when sessions can happen."""
+
     working_days: list[Weekday]
     session_days: list[Weekday]
-    closing_time: dt.time                    # a form received later counts from the next working day
+    closing_time: dt.time  # a form received later counts from the next working day
     opening: dict[Weekday, OpeningHours] = Field(default_factory=dict)  # by day, where stated
 
 
 class Closures(_Strict):
     """Days with no sessions and no office work, beyond Sundays and bank holidays."""
-    bank_holidays: bool                 # England and Wales bank holidays, substitute days included
-    training_days: list[dt.date]        # the years listed are the years known
+
+    bank_holidays: bool  # England and Wales bank holidays, substitute days included
+    training_days: list[dt.date]  # the years listed are the years known
     other: list[dt.date] = Field(default_factory=list)
-    replacement_for_single_weekly_session: bool   # false where the service promises none
+    replacement_for_single_weekly_session: bool  # false where the service promises none
 
 
 class Lateness(_Strict):
     arrive_minutes_before: int
-    max_late_minutes: int               # 0: late for any reason cancels the session
+    max_late_minutes: int  # 0: late for any reason cancels the session
 
 
 class MissedSessions(_Strict):
     """When the pipeline proposes a suspension (a person always decides). `published`: the
     service's own documents state this rule, so letters and the agreement print it; false: a
     team setting used only to propose a decision, and no document states it as a rule."""
+
     published: bool
-    count: int                          # in a row, without a valid reason
+    count: int  # in a row, without a valid reason
     suspension_days: int
-    legal_advice_after: Stated[int]     # further misses in a row after resuming
+    legal_advice_after: Stated[int]  # further misses in a row after resuming
     court_directed_max_suspension_days: int
-    resign_agreement: bool = False      # the agreement is signed again at the meeting
+    resign_agreement: bool = False  # the agreement is signed again at the meeting
     # What the service's documents say of an approved suspension's length: "not stated" is no
     # limit (and nothing said about one). A meeting never cuts it below the minimum.
     minimum_suspension_days: Stated[int] = None
@@ -128,33 +140,37 @@ class Recording(_Strict):
     deadline_working_days: Stated[int]
     deadline_hours: Stated[int]
     significant_event_hours: Stated[int]
-    case_note_heading: Stated[str]      # how records are headed in the case system
+    case_note_heading: Stated[str]  # how records are headed in the case system
 
 
 class Decisions(_Strict):
-    """Who decides what the pipeline may only propose (roles, as the service's policy names them)."""
+    """Who decides what the pipeline may only propose (roles, as the service's policy names
+    them)."""
+
     suspend_or_cease: Stated[str]
     adoption_or_special_guardianship: Stated[str]
-    section_20_warning: bool            # the policy warns suspension may end Section 20 consent
-    decision_overdue_working_days: Stated[int]   # a proposal waits this long for a person
+    section_20_warning: bool  # the policy warns suspension may end Section 20 consent
+    decision_overdue_working_days: Stated[int]  # a proposal waits this long for a person
 
 
 class Review(_Strict):
     """Reports for a child's review (Looked After Child review, statutory review)."""
+
     report: Literal["promised", "on request", "not stated"]
     meeting_name: str = "Looked After Child review"
 
 
 class Acceptance(_Strict):
     """How a referral becomes accepted: on receipt, or after a person's risk assessment."""
+
     automatic: bool
-    by: Stated[str]                     # who accepts, where a person does
+    by: Stated[str]  # who accepts, where a person does
 
 
 class Agreement(_Strict):
-    name: str                           # what the service calls the written agreement
-    required_with_referral: bool        # the signed agreement must come with the referral
-    signed_at: Stated[str]              # "the planning meeting", where the service says so
+    name: str  # what the service calls the written agreement
+    required_with_referral: bool  # the signed agreement must come with the referral
+    signed_at: Stated[str]  # "the planning meeting", where the service says so
 
     @property
     def title(self) -> str:
@@ -169,31 +185,36 @@ class Allocation(_Strict):
 
 class Limits(_Strict):
     """How long time-limited family time lasts (as the service words it)."""
-    child_protection_supported: Stated[str]       # "up to 3 months", "the first 2 weeks of the plan"
+
+    child_protection_supported: Stated[str]  # "up to 3 months", "the first 2 weeks of the plan"
     special_guardianship_supervised: Stated[str]
-    sessions_per_week_full_time: Stated[str]      # a full-time worker's usual load, "20 to 24"
+    sessions_per_week_full_time: Stated[str]  # a full-time worker's usual load, "20 to 24"
+
 
 class FormVersions(_Strict):
     """Which form versions this service accepts; overrides the catalogue's status."""
-    current: list[str] = Field(default_factory=lambda: ["family-time-referral 2025.1",
-                                                         "family-time-record 2025.1"])
+
+    current: list[str] = Field(
+        default_factory=lambda: ["family-time-referral 2025.1", "family-time-record 2025.1"]
+    )
     old: list[str] = Field(default_factory=list)
 
 
 class Oversight(_Strict):
     """Reminders and review reports (issue 18). None means "not set": the code's default
     applies (see pipeline/notify/digest.py and pipeline/effects/review_report.py)."""
-    digest_time: dt.time | None = None              # the team's daily digest, working days
-    resubmission_chase_working_days: int | None = None   # a returned referral not sent again
+
+    digest_time: dt.time | None = None  # the team's daily digest, working days
+    resubmission_chase_working_days: int | None = None  # a returned referral not sent again
     review_report_lookahead_days: int | None = None  # how far ahead reviews are looked for
-    weekly_sessions_max: int | None = None          # one worker's sessions in a week (Blackpool 24)
+    weekly_sessions_max: int | None = None  # one worker's sessions in a week (Blackpool 24)
 
 
 class Smtp(_Strict):
     host: str
     port: int = 587
     starttls: bool = True
-    username_env: str | None = None     # credentials come from the environment, never the file
+    username_env: str | None = None  # credentials come from the environment, never the file
     password_env: str | None = None
     timeout_seconds: float = 20.0
 
@@ -207,17 +228,18 @@ class Mail(_Strict):
 class Profile(_Strict):
     """Everything that differs between services. Every rule is written out (or "not stated"):
     nothing falls back to another service's value."""
+
     id: str
-    name: str                           # "Northamptonshire Children's Trust"
+    name: str  # "Northamptonshire Children's Trust"
     service_name: str
     address: str
     phone: str
-    contact_email: str                  # printed in letters for people to write to
-    team_inbox: str                     # where the team's copies and notices go
+    contact_email: str  # printed in letters for people to write to
+    team_inbox: str  # where the team's copies and notices go
     case_system: Literal["CareFirst", "Mosaic", "Liquidlogic", "Other", "not stated"]
-    supervisor_role: str                # who supervises sessions ("Together Worker")
-    coordinator_role: str               # who allocates
-    senior_role: Stated[str] = None     # who risk assesses, where the service names one
+    supervisor_role: str  # who supervises sessions ("Together Worker")
+    coordinator_role: str  # who allocates
+    senior_role: Stated[str] = None  # who risk assesses, where the service names one
     out_of_hours_phone: Stated[str]
     out_of_hours_name: Stated[str] = None
     timescales: Timescales
@@ -236,7 +258,7 @@ class Profile(_Strict):
     oversight: Oversight = Field(default_factory=Oversight)
     mail: Mail
     venues: list[Venue]
-    forbidden_words: list[str] = Field(default_factory=list)   # other services' words, checked
+    forbidden_words: list[str] = Field(default_factory=list)  # other services' words, checked
 
     @field_validator("venues")
     @classmethod
@@ -249,9 +271,13 @@ class Profile(_Strict):
     def words(self) -> dict[str, str]:
         """The words labels and templates may follow ({case_system}, {supervisor_role})."""
         case_system = "Case record" if self.case_system == NOT_STATED else self.case_system
-        return {"case_system": case_system, "supervisor_role": self.supervisor_role,
-                "coordinator_role": self.coordinator_role,
-                "service_name": self.service_name, "name": self.name}
+        return {
+            "case_system": case_system,
+            "supervisor_role": self.supervisor_role,
+            "coordinator_role": self.coordinator_role,
+            "service_name": self.service_name,
+            "name": self.name,
+        }
 
     def notice_days(self) -> int | None:
         """Days' notice the service asks before a change after allocation (a week in
@@ -285,8 +311,9 @@ def load_profile(name_or_file: str | Path = "northamptonshire") -> Profile:
     path = profile_path(name_or_file)
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in PROFILES.glob("*.toml")))
-        raise ProfileError(f"No service profile '{name_or_file}' (looked for {path}). "
-                           f"Shipped profiles: {known}.")
+        raise ProfileError(
+            f"No service profile '{name_or_file}' (looked for {path}). Shipped profiles: {known}."
+        )
     try:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
@@ -300,7 +327,9 @@ def load_profile(name_or_file: str | Path = "northamptonshire") -> Profile:
             where = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
             msg = err["msg"]
             if err["type"] == "missing":
-                msg = ('missing: write the service\'s value, or "not stated" where its own '
-                       'documents say nothing (no value is taken from another service)')
+                msg = (
+                    'missing: write the service\'s value, or "not stated" where its own '
+                    "documents say nothing (no value is taken from another service)"
+                )
             lines.append(f"  - {where}: {msg}")
         raise ProfileError("\n".join(lines)) from exc

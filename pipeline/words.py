@@ -76,8 +76,9 @@ def own_path(relative_path: str | Path, profile_id: str) -> Path:
     return path.parent / profile_id / path.name
 
 
-def for_service(relative_path: str | Path, profile_id: str | None,
-                known_only: bool = True) -> dict[str, Any]:
+def for_service(
+    relative_path: str | Path, profile_id: str | None, known_only: bool = True
+) -> dict[str, Any]:
     """The shared file with the service's own file laid over it, entry by entry (a table's
     entries one by one; a value outside a table replaced whole). `known_only`: an entry or a
     table the shared file does not have is refused (UnknownEntry), as it would change nothing;
@@ -88,25 +89,33 @@ def for_service(relative_path: str | Path, profile_id: str | None,
 
 
 @lru_cache(maxsize=64)
-def _merged(path: Path, own: Path | None, known_only: bool, stamp: tuple[int, int],
-            own_stamp: tuple[int, int]) -> dict[str, Any]:
+def _merged(
+    path: Path,
+    own: Path | None,
+    known_only: bool,
+    stamp: tuple[int, int],
+    own_stamp: tuple[int, int],
+) -> dict[str, Any]:
     data = copy.deepcopy(_read(path, stamp))
     if own is None or not own.is_file():
         return data
     for table, entries in _read(own, own_stamp).items():
         if not isinstance(entries, dict):
             if known_only and table not in data:
-                raise UnknownEntry(f"{own}: {table} is not an entry of {path}, so it would "
-                                   "change nothing.")
+                raise UnknownEntry(
+                    f"{own}: {table} is not an entry of {path}, so it would change nothing."
+                )
             data[table] = entries
             continue
         if known_only and not isinstance(data.get(table), dict):
-            raise UnknownEntry(f"{own}: [{table}] is not a part of {path}, so it would change "
-                               "nothing.")
+            raise UnknownEntry(
+                f"{own}: [{table}] is not a part of {path}, so it would change nothing."
+            )
         for key, value in entries.items():
             if known_only and key not in data[table]:
-                raise UnknownEntry(f"{own}: [{table}] {key} is not an entry of {path}, so it "
-                                   "would change nothing.")
+                raise UnknownEntry(
+                    f"{own}: [{table}] {key} is not an entry of {path}, so it would change nothing."
+                )
             data.setdefault(table, {})[key] = value
     return data
 
@@ -128,15 +137,19 @@ def fill(template: str, where: str = "", /, **values: Any) -> str:
     try:
         return str(template).format(**values)
     except KeyError as exc:
-        raise WordsProblem(f"The wording {where or repr(template)} needs a value for "
-                           f"{{{exc.args[0]}}}, which was not given.") from None
+        raise WordsProblem(
+            f"The wording {where or repr(template)} needs a value for "
+            f"{{{exc.args[0]}}}, which was not given."
+        ) from None
     except (IndexError, ValueError) as exc:
-        raise WordsProblem(f"The wording {where or repr(template)} cannot be filled in: "
-                           f"{exc}") from None
+        raise WordsProblem(
+            f"The wording {where or repr(template)} cannot be filled in: {exc}"
+        ) from None
 
 
-def entry(relative_path: str | Path, table: str, key: str, profile_id: str | None = None,
-          /, **values: Any) -> str:
+def entry(
+    relative_path: str | Path, table: str, key: str, profile_id: str | None = None, /, **values: Any
+) -> str:
     """One entry ("[table] key" of the file, the service's own where it has one), filled."""
     data = for_service(relative_path, profile_id) if profile_id else load(relative_path)
     return fill(data[table][key], f"{relative_path} [{table}] {key}", **values)

@@ -30,6 +30,7 @@ def make_work(tmp_path):
         w = Work(make_workdir(tmp_path / f"work{len(made)}", **settings))
         made.append(w)
         return w
+
     yield make
     for w in made:
         w.ledger.close()

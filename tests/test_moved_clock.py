@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not TARGET, reason="only in the moved-clock runs
 def test_the_wall_clock_and_new_files_are_on_the_moved_date(tmp_path):
     target = dt.datetime.fromisoformat(TARGET).date()
     assert dt.date.today() >= target
-    assert dt.date.today() - target < dt.timedelta(days=1)   # the whole suite, not a day
+    assert dt.date.today() - target < dt.timedelta(days=1)  # the whole suite, not a day
     made = tmp_path / "new.txt"
     made.write_text("x")
     stamped = dt.date.fromtimestamp(made.stat().st_mtime)
@@ -25,6 +25,10 @@ def test_the_wall_clock_and_new_files_are_on_the_moved_date(tmp_path):
 
 
 def test_a_command_the_tests_start_is_on_the_same_clock():
-    child = subprocess.run([sys.executable, "-c", "import datetime; print(datetime.date.today())"],
-                           capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", "import datetime; print(datetime.date.today())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert child.stdout.strip() == dt.date.today().isoformat()

@@ -67,7 +67,7 @@ def circles(graph: dict[str, set[str]]) -> list[tuple[frozenset[str], list[str]]
     on_stack: set[str] = set()
     groups: list[set[str]] = []
 
-    def visit(start: str) -> None:          # Tarjan's algorithm, without recursion
+    def visit(start: str) -> None:  # Tarjan's algorithm, without recursion
         work = [(start, iter(sorted(graph[start])))]
         index[start] = low[start] = len(index)
         stack.append(start)
@@ -120,7 +120,7 @@ def _path_through(group: set[str], graph: dict[str, set[str]]) -> list[str]:
             if child not in back:
                 back[child] = node
                 queue.append(child)
-    raise AssertionError(f"no circle through {first}")      # not reached for a real group
+    raise AssertionError(f"no circle through {first}")  # not reached for a real group
 
 
 def test_the_graph_sees_function_level_imports(tmp_path):
@@ -136,8 +136,9 @@ def test_no_import_circles():
     found = circles(import_graph())
     new = [(group, path) for group, path in found if group not in KNOWN]
     assert not new, "import circles in pipeline/:\n" + "\n".join(
-        " -> ".join(path) + (f"  (all of: {', '.join(sorted(group))})"
-                             if len(group) > len(path) - 1 else "")
-        for group, path in new)
+        " -> ".join(path)
+        + (f"  (all of: {', '.join(sorted(group))})" if len(group) > len(path) - 1 else "")
+        for group, path in new
+    )
     gone = [sorted(k) for k in KNOWN if k not in {group for group, _ in found}]
     assert not gone, f"no longer circles, take them out of KNOWN: {gone}"

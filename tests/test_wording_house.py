@@ -37,9 +37,9 @@ def _is_jinja(path: Path, where: str) -> bool:
     """The paperwork's wording and the emails' subject lines choose and repeat text, so they
     are Jinja; every other entry is a sentence with {name} placeholders."""
     rel = path.relative_to(paths.FORM_TEMPLATES).as_posix()
-    return ((rel.startswith("documents/") and path.name == "wording.toml")
-            or (rel.startswith("mail/") and path.name == "mail.toml"
-                and where.startswith("subjects.")))
+    return (rel.startswith("documents/") and path.name == "wording.toml") or (
+        rel.startswith("mail/") and path.name == "mail.toml" and where.startswith("subjects.")
+    )
 
 
 def _strings(value, where=""):
@@ -64,8 +64,13 @@ def test_only_the_wording_house_and_the_configuration_loaders_read_toml():
         if py.relative_to(PIPELINE).as_posix() in CONFIG_LOADERS:
             continue
         for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             if "tomllib" in names:
                 readers.append(py.relative_to(paths.ROOT).as_posix())
     assert readers == []
@@ -104,6 +109,7 @@ def test_every_wording_entry_reads_in_its_one_syntax():
 def test_a_missing_value_is_an_error_naming_the_entry_never_a_blank():
     with pytest.raises(words.WordsProblem, match=r"validate/messages.toml \[values\] yesno"):
         from pipeline.validate.messages import say
+
         say("values", "yesno")
     with pytest.raises(words.WordsProblem, match="needs a value for {who}"):
         words.fill("Ask {who} today.", "test [x] y")
@@ -116,7 +122,8 @@ def test_a_service_rewords_single_entries_and_a_typo_is_refused(tmp_path):
     (area / "w.toml").write_text('[t]\na = "Shared A"\nb = "Shared B {n}"\n', encoding="utf-8")
     (area / "blackpool" / "w.toml").write_text('[t]\nb = "Own B {n}"\n', encoding="utf-8")
     assert words.for_service(area / "w.toml", "blackpool") == {
-        "t": {"a": "Shared A", "b": "Own B {n}"}}
+        "t": {"a": "Shared A", "b": "Own B {n}"}
+    }
     assert words.for_service(area / "w.toml", "milton-keynes")["t"]["b"] == "Shared B {n}"
     assert words.entry(area / "w.toml", "t", "b", "blackpool", n=3) == "Own B 3"
     (area / "blackpool" / "w.toml").write_text('[t]\nbb = "typo"\n', encoding="utf-8")
@@ -144,8 +151,10 @@ def test_the_month_chart_follows_the_held_row_however_it_is_worded():
     """A service that rewords "Held (...)" still gets its chart bar, labelled as it says."""
     from pipeline.reports.month import _sessions_section
     from pipeline.reports.month import words as month_words
-    s = dict(month_words()["sections"]["sessions"], held="Sessions that happened",
-             held_short="Happened")
+
+    s = dict(
+        month_words()["sections"]["sessions"], held="Sessions that happened", held_short="Happened"
+    )
     section = _sessions_section(s, [])
     assert list(section.chart)[0] == "Happened"
     assert ("Sessions that happened", 0) in section.rows
@@ -163,8 +172,12 @@ class _Ledger:
 
 
 def _stored(n, action, created=dt.datetime(2026, 3, 2, 9, 0)):
-    return SimpleNamespace(id=n, action=action, done_at=None if action.decision is None
-                           else created, created_at=created)
+    return SimpleNamespace(
+        id=n,
+        action=action,
+        done_at=None if action.decision is None else created,
+        created_at=created,
+    )
 
 
 def test_the_digest_leaves_out_a_suspension_that_waits_for_nobody(monkeypatch):
@@ -173,21 +186,44 @@ def test_the_digest_leaves_out_a_suspension_that_waits_for_nobody(monkeypatch):
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-03-10")
     from pipeline.notify.digest import proposals_waiting
     from pipeline.sessions.proposals import status_lines
+
     profile = load_profile("northamptonshire")
     misses = [dt.date(2026, 2, 23), dt.date(2026, 3, 2)]
-    ledger = _Ledger([
-        _stored(1, RuleAction(reference="FT-1", kind="suspension", session_dates=misses)),
-        _stored(2, RuleAction(reference="FT-2", kind="suspension", session_dates=misses,
-                              decision="Approved", decided_by="A Manager",
-                              decided_on=dt.date(2026, 3, 3))),
-        _stored(3, RuleAction(reference="FT-3", kind="suspension", session_dates=misses,
-                              decision="Approved", decided_by="A Manager",
-                              decided_on=dt.date(2026, 3, 3), meeting_on=dt.date(2026, 3, 20),
-                              suspended_from=dt.date(2026, 3, 4),
-                              suspended_until=dt.date(2026, 3, 19))),
-    ])
+    ledger = _Ledger(
+        [
+            _stored(1, RuleAction(reference="FT-1", kind="suspension", session_dates=misses)),
+            _stored(
+                2,
+                RuleAction(
+                    reference="FT-2",
+                    kind="suspension",
+                    session_dates=misses,
+                    decision="Approved",
+                    decided_by="A Manager",
+                    decided_on=dt.date(2026, 3, 3),
+                ),
+            ),
+            _stored(
+                3,
+                RuleAction(
+                    reference="FT-3",
+                    kind="suspension",
+                    session_dates=misses,
+                    decision="Approved",
+                    decided_by="A Manager",
+                    decided_on=dt.date(2026, 3, 3),
+                    meeting_on=dt.date(2026, 3, 20),
+                    suspended_from=dt.date(2026, 3, 4),
+                    suspended_until=dt.date(2026, 3, 19),
+                ),
+            ),
+        ]
+    )
     assert [line.split(":")[0].split()[-1] for line in status_lines(ledger, profile)] == [
-        "FT-1", "FT-2", "FT-3"]
+        "FT-1",
+        "FT-2",
+        "FT-3",
+    ]
     waiting = proposals_waiting(ledger, profile)
     assert [r.text for r in waiting] == status_lines(ledger, profile)[:2]
 
@@ -195,29 +231,39 @@ def test_the_digest_leaves_out_a_suspension_that_waits_for_nobody(monkeypatch):
 def test_the_drop_downs_say_what_tracker_toml_says():
     from pipeline.tracker.columns import load_spec
     from pipeline.tracker.validations import rule_for
+
     profile = load_profile("northamptonshire")
     spec = load_spec(profile=profile)
-    said = {rule.error for sheet in spec.sheets for column in sheet.columns
-            if (rule := rule_for(column, spec, profile)) is not None}
+    said = {
+        rule.error
+        for sheet in spec.sheets
+        for column in sheet.columns
+        if (rule := rule_for(column, spec, profile)) is not None
+    }
     shared = tomllib.loads((paths.FORM_TEMPLATES / "tracker.toml").read_text(encoding="utf-8"))
     plain = {v for k, v in shared["drop_downs"].items() if "{" not in v}
     assert said & plain
-    assert all(any(s.startswith(v.split("{")[0]) for v in shared["drop_downs"].values())
-               for s in said)
+    assert all(
+        any(s.startswith(v.split("{")[0]) for v in shared["drop_downs"].values()) for s in said
+    )
 
 
 def _calls(py: Path, names: set[str]):
     for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
-            fn = (node.func.attr if isinstance(node.func, ast.Attribute)
-                  else getattr(node.func, "id", None))
+            fn = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", None)
+            )
             if fn in names:
                 yield node
 
 
 def _entry_of(node, data: dict, dotted: bool):
-    consts = [a.value for a in node.args
-              if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    consts = [
+        a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+    ]
     if dotted and consts:
         table, _, key = consts[0].partition(".")
     elif not dotted and len(consts) >= 2:
@@ -246,11 +292,13 @@ def test_the_callers_give_every_placeholder_their_entry_names():
                 if found is None:
                     continue
                 given = {k.arg for k in node.keywords}
-                if None in given:           # **values: checked where they are built
+                if None in given:  # **values: checked where they are built
                     continue
                 checked += 1
                 lacking = set(words.placeholders(found[1])) - given
                 if lacking:
-                    missing.append(f"{py.relative_to(paths.ROOT)}:{node.lineno} {rel} "
-                                   f"{found[0]} lacks {sorted(lacking)}")
+                    missing.append(
+                        f"{py.relative_to(paths.ROOT)}:{node.lineno} {rel} "
+                        f"{found[0]} lacks {sorted(lacking)}"
+                    )
     assert checked > 80 and missing == []

@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("pipeline.cases")
 
 WORDS = "cases/acknowledgement.toml"
-ACKNOWLEDGED_OUTCOME = "accepted"       # the outcome whose mail is the acknowledgement
+ACKNOWLEDGED_OUTCOME = "accepted"  # the outcome whose mail is the acknowledgement
 # every submission whose email tells the social worker we have the referral (accepted, or
 # returned to be put right): each is on the timeline, and the month report's "acknowledged"
 # is the first of them that reached the mail server
 ANSWERED_OUTCOMES = ("accepted", "incomplete", "old_form")
 
-WAITING = "waiting"                     # the state of an acknowledgement with no event yet
+WAITING = "waiting"  # the state of an acknowledgement with no event yet
 STATES = (str(MailHow.SENT), str(MailHow.WRITTEN), str(MailHow.WITHHELD), WAITING)
 
 
@@ -48,12 +48,20 @@ def words(section: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- writing
 
+
 def acknowledged_key(item_id: int) -> str:
     return f"acknowledged:item={item_id}"
 
 
-def acknowledged_event(reference: str, item_id: int, how: MailHow, on: dt.date, *,
-                       why: str | None = None, message: str | None = None) -> Event:
+def acknowledged_event(
+    reference: str,
+    item_id: int,
+    how: MailHow,
+    on: dt.date,
+    *,
+    why: str | None = None,
+    message: str | None = None,
+) -> Event:
     """The acknowledgement of submission `item_id`: sent, only written to outbox/mail, or
     withheld (`why` says why). Once per submission."""
     detail: dict = {"item": item_id, "how": str(how)}
@@ -68,26 +76,39 @@ def report_sent_key(reference: str, review_date: dt.date) -> str:
     return f"review_report_sent:{reference}:{review_date.isoformat()}"
 
 
-def report_sent_event(reference: str, review_date: dt.date, how: MailHow, on: dt.date, *,
-                      checked_by: str = "", message: str | None = None) -> Event:
+def report_sent_event(
+    reference: str,
+    review_date: dt.date,
+    how: MailHow,
+    on: dt.date,
+    *,
+    checked_by: str = "",
+    message: str | None = None,
+) -> Event:
     """The review report's email for the review on `review_date`: sent to the IRO, or only
     written to outbox/mail. Once per report (a report is made once per review date)."""
-    detail: dict = {"review_date": review_date.isoformat(), "how": str(how),
-                    "checked_by": checked_by}
+    detail: dict = {
+        "review_date": review_date.isoformat(),
+        "how": str(how),
+        "checked_by": checked_by,
+    }
     if message:
         detail["message"] = message
-    return Event(reference, EventKind.REVIEW_REPORT_SENT, on,
-                 report_sent_key(reference, review_date), detail)
+    return Event(
+        reference, EventKind.REVIEW_REPORT_SENT, on, report_sent_key(reference, review_date), detail
+    )
 
 
 # ---------------------------------------------------------------- reading
 
+
 @dataclass(frozen=True)
 class Acknowledgement:
     """The acknowledgement of one submission: its state and, once it has one, the day."""
+
     reference: str
     item: int
-    state: str                       # sent | written | withheld | waiting
+    state: str  # sent | written | withheld | waiting
     on: dt.date | None = None
     why: str = ""
 
@@ -100,8 +121,9 @@ def acknowledgement_of(case: Case, item_id: int) -> Acknowledgement:
     """The acknowledgement of submission `item_id` as its case's timeline tells it."""
     for e in reversed(case.of(EventKind.ACKNOWLEDGED)):
         if e.detail.get("item") == item_id:
-            return Acknowledgement(case.reference, item_id, str(e.detail.get("how")), e.on,
-                                   e.detail.get("why") or "")
+            return Acknowledgement(
+                case.reference, item_id, str(e.detail.get("how")), e.on, e.detail.get("why") or ""
+            )
     return Acknowledgement(case.reference, item_id, WAITING)
 
 
@@ -119,8 +141,10 @@ def acknowledgements(ledger: Ledger, items: Iterable) -> dict[str, Acknowledgeme
     """reference -> the acknowledgement of its latest accepted submission."""
     latest = latest_submissions(items)
     cases = cases_of(ledger, latest, kinds=[EventKind.ACKNOWLEDGED])
-    return {ref: acknowledgement_of(cases.get(ref) or Case(ref), item_id)
-            for ref, item_id in latest.items()}
+    return {
+        ref: acknowledgement_of(cases.get(ref) or Case(ref), item_id)
+        for ref, item_id in latest.items()
+    }
 
 
 def counts(acks: Iterable[Acknowledgement]) -> dict[str, int]:
@@ -133,5 +157,7 @@ def counts(acks: Iterable[Acknowledgement]) -> dict[str, int]:
 
 def reports_sent(ledger: Ledger) -> dict[tuple[str, str], Event]:
     """(reference, review date as ISO) -> the review report's mail event."""
-    return {(e.reference, e.detail.get("review_date", "")): e
-            for e in ledger.events(kinds=[EventKind.REVIEW_REPORT_SENT])}
+    return {
+        (e.reference, e.detail.get("review_date", "")): e
+        for e in ledger.events(kinds=[EventKind.REVIEW_REPORT_SENT])
+    }

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from pipeline.ledger.names import EventKind
 from pipeline.ledger.timeline import Event
@@ -26,8 +27,9 @@ class Case:
 
     def of(self, *kinds: EventKind, by: dt.date | None = None) -> list[Event]:
         """Every event of these kinds (all kinds when none are named), up to `by` if given."""
-        return [e for e in self.events
-                if (not kinds or e.kind in kinds) and (by is None or e.on <= by)]
+        return [
+            e for e in self.events if (not kinds or e.kind in kinds) and (by is None or e.on <= by)
+        ]
 
     def latest(self, *kinds: EventKind, by: dt.date | None = None) -> Event | None:
         found = self.of(*kinds, by=by)
@@ -41,12 +43,15 @@ class Case:
         return bool(self.of(*kinds, by=by))
 
 
-def case_of(ledger: "Ledger", reference: str) -> Case:
+def case_of(ledger: Ledger, reference: str) -> Case:
     return Case(reference, ledger.events(reference))
 
 
-def cases_of(ledger: "Ledger", references: Iterable[str] | None = None,
-             kinds: Iterable[EventKind] | None = None) -> dict[str, Case]:
+def cases_of(
+    ledger: Ledger,
+    references: Iterable[str] | None = None,
+    kinds: Iterable[EventKind] | None = None,
+) -> dict[str, Case]:
     """reference -> Case for every referral with events (or those named), in one query."""
     wanted = set(references) if references is not None else None
     out: dict[str, Case] = defaultdict(lambda: Case(""))

@@ -29,6 +29,7 @@ ALLOCATION_FIELDS = ("supervisor", "venue", "room", "day", "time", "first_date")
 
 # ---------------------------------------------------------------- keys and constructors
 
+
 def allocated_key(reference: str, version: int) -> str:
     return f"allocated:{reference}:{version}"
 
@@ -46,36 +47,58 @@ def mail_key(reference: str, version: int) -> str:
     return f"{reference}:pack:{version}"
 
 
-def allocated(reference: str, version: int, allocation: dict[str, Any], supervisor_role: str,
-              on: dt.date) -> Event:
+def allocated(
+    reference: str, version: int, allocation: dict[str, Any], supervisor_role: str, on: dt.date
+) -> Event:
     """Allocation `version` (a snapshot: ISO first_date, plain text for the rest)."""
     detail = {k: allocation.get(k) or "" for k in ALLOCATION_FIELDS}
     detail.update(version=version, supervisor_role=supervisor_role)
     return Event(reference, EventKind.ALLOCATED, on, allocated_key(reference, version), detail)
 
 
-def pack_made(reference: str, version: int, *, allocation_version: int, item_id: int,
-              documents: list[str], changed: list[str], change: dict[str, Any] | None,
-              short_notice: bool, on: dt.date, mail_to: list[str] | None = None) -> Event:
+def pack_made(
+    reference: str,
+    version: int,
+    *,
+    allocation_version: int,
+    item_id: int,
+    documents: list[str],
+    changed: list[str],
+    change: dict[str, Any] | None,
+    short_notice: bool,
+    on: dt.date,
+    mail_to: list[str] | None = None,
+) -> Event:
     """Pack `version`; `changed`: the allocation's fields that differ from the previous
     version's ("referral": made again for an updated referral, the arrangements the same);
     `change`: the move in plain facts (from, was, now, off), None when nothing moved;
     `mail_to`: the roles its email is addressed to ([] when no email could be made)."""
-    detail = {"version": version, "allocation_version": allocation_version, "item": item_id,
-              "documents": [str(d) for d in documents], "changed": list(changed),
-              "change": change, "short_notice": bool(short_notice),
-              "mail_to": list(mail_to or [])}
+    detail = {
+        "version": version,
+        "allocation_version": allocation_version,
+        "item": item_id,
+        "documents": [str(d) for d in documents],
+        "changed": list(changed),
+        "change": change,
+        "short_notice": bool(short_notice),
+        "mail_to": list(mail_to or []),
+    }
     return Event(reference, EventKind.PACK_MADE, on, pack_made_key(reference, version), detail)
 
 
-def pack_mailed(reference: str, version: int, to: list[str], how: MailHow,
-                on: dt.date) -> Event:
+def pack_mailed(reference: str, version: int, to: list[str], how: MailHow, on: dt.date) -> Event:
     """Pack `version`'s email: `to` by role ("supervisor", "social worker"), and how."""
-    return Event(reference, EventKind.PACK_MAILED, on, pack_mailed_key(reference, version, how),
-                 {"version": version, "to": list(to), "how": str(how)})
+    return Event(
+        reference,
+        EventKind.PACK_MAILED,
+        on,
+        pack_mailed_key(reference, version, how),
+        {"version": version, "to": list(to), "how": str(how)},
+    )
 
 
 # ---------------------------------------------------------------- reading
+
 
 def allocations(case: Case | None, by: dt.date | None = None) -> list[Event]:
     return case.of(EventKind.ALLOCATED, by=by) if case else []
@@ -99,8 +122,11 @@ def latest_pack(case: Case | None) -> Event | None:
 
 
 def pack_mails(case: Case | None, version: int) -> list[Event]:
-    return [e for e in (case.of(EventKind.PACK_MAILED) if case else [])
-            if e.detail.get("version") == version]
+    return [
+        e
+        for e in (case.of(EventKind.PACK_MAILED) if case else [])
+        if e.detail.get("version") == version
+    ]
 
 
 def mailed_how(case: Case | None, version: int) -> MailHow | None:
@@ -111,8 +137,8 @@ def mailed_how(case: Case | None, version: int) -> MailHow | None:
     return MailHow.WRITTEN if str(MailHow.WRITTEN) in hows else None
 
 
-
 # ---------------------------------------------------------------- ledgers from before the timeline
+
 
 def backfill(ledger, supervisor_role: str) -> int:
     """Packs a ledger recorded before the timeline existed, written as their events once: a
@@ -121,6 +147,7 @@ def backfill(ledger, supervisor_role: str) -> int:
     twice or beside the effect's own events). Their emails are not guessed at: a pack row
     says when it was mailed, not whether it went or was only written. The events written."""
     from pipeline.ledger.paperwork import _pack
+
     packed = {e.reference for e in ledger.events(kinds=[EventKind.PACK_MADE])}
     rows = [_pack(r) for r in ledger._query("SELECT * FROM packs ORDER BY reference, version")]
     out: list[Event] = []
@@ -136,11 +163,17 @@ def backfill(ledger, supervisor_role: str) -> int:
             versions[ref] = versions.get(ref, 0) + 1
             out.append(allocated(ref, versions[ref], allocation, supervisor_role, on))
             last[ref] = allocation
-        made = pack_made(ref, pack["version"], allocation_version=versions[ref],
-                         item_id=pack["item_id"], documents=[str(d).replace("\\", "/")
-                                                             .rsplit("/", 1)[-1]
-                                                             for d in pack["documents"]],
-                         changed=[], change=None, short_notice=pack["short_notice"], on=on)
+        made = pack_made(
+            ref,
+            pack["version"],
+            allocation_version=versions[ref],
+            item_id=pack["item_id"],
+            documents=[str(d).replace("\\", "/").rsplit("/", 1)[-1] for d in pack["documents"]],
+            changed=[],
+            change=None,
+            short_notice=pack["short_notice"],
+            on=on,
+        )
         made.detail["backfilled"] = True
         made.detail["changed_words"] = pack["changed"]
         out.append(made)

@@ -13,8 +13,8 @@ the day before the event's date), "from": ISO date (optional: which suspension i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.ledger.names import EventKind
 from pipeline.ledger.timeline import Event
@@ -22,7 +22,7 @@ from pipeline.ledger.timeline import Event
 ONE_DAY = dt.timedelta(days=1)
 SUSPENSION_KINDS = (EventKind.SUSPENSION_STARTED, EventKind.SUSPENSION_ENDED)
 
-Period = tuple[dt.date, dt.date | None]     # first and last day suspended (None: not ended)
+Period = tuple[dt.date, dt.date | None]  # first and last day suspended (None: not ended)
 
 
 def _day(value) -> dt.date | None:
@@ -58,9 +58,13 @@ def suspensions_of(case, by: dt.date | None = None) -> list[Period] | None:
 def approved_suspensions(actions: Iterable) -> list[Period]:
     """Before suspension events existed: the suspensions a person approved (a proposal nobody
     decided, or one declined, suspended nothing)."""
-    return [(a.suspended_from, a.suspended_until) for a in actions
-            if getattr(a, "kind", "") == "suspension" and getattr(a, "decision", None) == "Approved"
-            and a.suspended_from]
+    return [
+        (a.suspended_from, a.suspended_until)
+        for a in actions
+        if getattr(a, "kind", "") == "suspension"
+        and getattr(a, "decision", None) == "Approved"
+        and a.suspended_from
+    ]
 
 
 def suspended_on(day: dt.date, periods: Iterable[Period]) -> bool:
@@ -71,6 +75,10 @@ def report_made(reference: str, review_date: dt.date, path: Path | str, on: dt.d
     """The review report for `review_date` was made, as the file `path` (one event per file:
     a second report for the same review is a new file, so a new event)."""
     name = Path(path).name
-    return Event(reference, EventKind.REVIEW_REPORT_MADE, on,
-                 f"review_report_made:{reference}:{review_date.isoformat()}:{name}",
-                 {"review_date": review_date.isoformat(), "file": name})
+    return Event(
+        reference,
+        EventKind.REVIEW_REPORT_MADE,
+        on,
+        f"review_report_made:{reference}:{review_date.isoformat()}:{name}",
+        {"review_date": review_date.isoformat(), "file": name},
+    )

@@ -27,9 +27,15 @@ from pipeline.dates import numeric_date
 from pipeline.ledger.names import EventKind
 from pipeline.ledger.timeline import Event
 
-KINDS = (EventKind.PROPOSAL_RAISED, EventKind.DECIDED, EventKind.SUSPENSION_STARTED,
-         EventKind.SUSPENSION_CHANGED, EventKind.SUSPENSION_ENDED, EventKind.LETTERS_MADE)
-OPEN = dt.date.max                      # a suspension held until a meeting not yet dated
+KINDS = (
+    EventKind.PROPOSAL_RAISED,
+    EventKind.DECIDED,
+    EventKind.SUSPENSION_STARTED,
+    EventKind.SUSPENSION_CHANGED,
+    EventKind.SUSPENSION_ENDED,
+    EventKind.LETTERS_MADE,
+)
+OPEN = dt.date.max  # a suspension held until a meeting not yet dated
 
 
 def words() -> dict[str, Any]:
@@ -52,11 +58,13 @@ def _day(text: str | None) -> dt.date | None:
 
 # --- the state machine: the dates a decision and a meeting set -------------------------------
 
+
 @dataclass
 class Span:
     """An approved suspension's days: from `start` to `until` (inclusive); `to_meeting`: held
     until a review meeting not yet dated (`until` is then the least it runs); `why`: what
     ends it."""
+
     start: dt.date
     until: dt.date
     why: str = "end_date"
@@ -65,13 +73,23 @@ class Span:
     notes: list[dict] = field(default_factory=list)
 
     def detail(self) -> dict:
-        return {"from": _iso(self.start), "until": _iso(self.until), "why": self.why,
-                "to_meeting": self.to_meeting, "meeting_on": _iso(self.meeting_on),
-                "notes": self.notes}
+        return {
+            "from": _iso(self.start),
+            "until": _iso(self.until),
+            "why": self.why,
+            "to_meeting": self.to_meeting,
+            "meeting_on": _iso(self.meeting_on),
+            "notes": self.notes,
+        }
 
 
-def span(sessions: list[dt.date], decided_on: dt.date, meeting_on: dt.date | None, rules,
-         court_directed: bool) -> Span:
+def span(
+    sessions: list[dt.date],
+    decided_on: dt.date,
+    meeting_on: dt.date | None,
+    rules,
+    court_directed: bool,
+) -> Span:
     """The days an approved suspension holds family time, by the service's rules: from the day
     after the decision (or the last miss); `suspension_days` unless a meeting is dated; never
     below the stated minimum (a meeting earlier does not cut it), never above the stated
@@ -81,6 +99,7 @@ def span(sessions: list[dt.date], decided_on: dt.date, meeting_on: dt.date | Non
 
     def end(days: int) -> dt.date:
         return start + dt.timedelta(days=max(1, days) - 1)
+
     proposed = end(rules.suspension_days)
     minimum = rules.minimum_suspension_days
     maximum = rules.maximum_suspension_days
@@ -95,11 +114,22 @@ def span(sessions: list[dt.date], decided_on: dt.date, meeting_on: dt.date | Non
         s.until, s.why = max(start, meeting_on - dt.timedelta(days=1)), "meeting"
         if minimum and s.until < end(minimum):
             s.until, s.why = end(minimum), "minimum"
-            s.notes.append({"note": "meeting_before_minimum", "meeting": numeric_date(meeting_on),
-                            "days": minimum, "until": numeric_date(s.until)})
+            s.notes.append(
+                {
+                    "note": "meeting_before_minimum",
+                    "meeting": numeric_date(meeting_on),
+                    "days": minimum,
+                    "until": numeric_date(s.until),
+                }
+            )
         elif s.until > proposed:
-            s.notes.append({"note": "late_meeting", "meeting": numeric_date(meeting_on),
-                            "days": rules.suspension_days})
+            s.notes.append(
+                {
+                    "note": "late_meeting",
+                    "meeting": numeric_date(meeting_on),
+                    "days": rules.suspension_days,
+                }
+            )
     if maximum and s.until > end(maximum):
         s.until, s.why, s.to_meeting = end(maximum), "maximum", False
         s.notes.append({"note": "maximum", "days": maximum, "until": numeric_date(s.until)})
@@ -116,21 +146,28 @@ def note_text(note: dict) -> str:
 
 # --- the events (the writers' side) ----------------------------------------------------------
 
+
 def proposal_raised(action_id: int, action, on: dt.date) -> Event:
     """The rule proposed; nobody has decided."""
     pid = proposal_id(action_id)
     dates = ",".join(d.isoformat() for d in action.session_dates)
-    return Event(action.reference, EventKind.PROPOSAL_RAISED, on,
-                 f"proposal_raised:{action.reference}:{pid}:{action.kind}:{dates}",
-                 {"proposal": pid, "kind": action.kind,
-                  "sessions": [d.isoformat() for d in action.session_dates],
-                  "court_directed": bool(action.court_directed),
-                  "proposed_from": _iso(action.suspended_from),
-                  "proposed_until": _iso(action.suspended_until)})
+    return Event(
+        action.reference,
+        EventKind.PROPOSAL_RAISED,
+        on,
+        f"proposal_raised:{action.reference}:{pid}:{action.kind}:{dates}",
+        {
+            "proposal": pid,
+            "kind": action.kind,
+            "sessions": [d.isoformat() for d in action.session_dates],
+            "court_directed": bool(action.court_directed),
+            "proposed_from": _iso(action.suspended_from),
+            "proposed_until": _iso(action.suspended_until),
+        },
+    )
 
 
-def decided(case: Case, action_id: int, decision: str, by: str | None,
-            on: dt.date) -> Event | None:
+def decided(case: Case, action_id: int, decision: str, by: str | None, on: dt.date) -> Event | None:
     """A person's decision as read from the Decisions sheet; None when it is what the timeline
     already holds (reading the sheet again writes nothing)."""
     pid = proposal_id(action_id)
@@ -139,48 +176,73 @@ def decided(case: Case, action_id: int, decision: str, by: str | None,
     if before and {k: before[-1].detail.get(k) for k in content} == content:
         return None
     digest = hashlib.blake2b(repr(sorted(content.items())).encode(), digest_size=6).hexdigest()
-    return Event(case.reference, EventKind.DECIDED, on,
-                 f"decided:{case.reference}:{pid}:{len(before) + 1}:{digest}", content)
+    return Event(
+        case.reference,
+        EventKind.DECIDED,
+        on,
+        f"decided:{case.reference}:{pid}:{len(before) + 1}:{digest}",
+        content,
+    )
 
 
-def letters_made(reference: str, action_id: int, documents: Iterable[str],
-                 on: dt.date) -> Event:
+def letters_made(reference: str, action_id: int, documents: Iterable[str], on: dt.date) -> Event:
     pid = proposal_id(action_id)
-    return Event(reference, EventKind.LETTERS_MADE, on, f"letters_made:{reference}:{pid}",
-                 {"proposal": pid, "documents": [str(d) for d in documents]})
+    return Event(
+        reference,
+        EventKind.LETTERS_MADE,
+        on,
+        f"letters_made:{reference}:{pid}",
+        {"proposal": pid, "documents": [str(d) for d in documents]},
+    )
 
 
-def suspension_started(reference: str, action_id: int, s: Span, by: str | None,
-                       decided_on: dt.date) -> Event:
+def suspension_started(
+    reference: str, action_id: int, s: Span, by: str | None, decided_on: dt.date
+) -> Event:
     """Written with the letters: they are what cancel the sessions in the span."""
     pid = proposal_id(action_id)
-    return Event(reference, EventKind.SUSPENSION_STARTED, s.start,
-                 f"suspension_started:{reference}:{pid}",
-                 {"proposal": pid, "by": by, "decided_on": decided_on.isoformat(), **s.detail()})
+    return Event(
+        reference,
+        EventKind.SUSPENSION_STARTED,
+        s.start,
+        f"suspension_started:{reference}:{pid}",
+        {"proposal": pid, "by": by, "decided_on": decided_on.isoformat(), **s.detail()},
+    )
 
 
 def suspension_changed(reference: str, action_id: int, s: Span, on: dt.date) -> Event:
     """A meeting date typed (or changed) after the start moves the end."""
     pid = proposal_id(action_id)
-    return Event(reference, EventKind.SUSPENSION_CHANGED, on,
-                 f"suspension_changed:{reference}:{pid}:{s.until}:{s.meeting_on}:{s.to_meeting}",
-                 {"proposal": pid, **s.detail()})
+    return Event(
+        reference,
+        EventKind.SUSPENSION_CHANGED,
+        on,
+        f"suspension_changed:{reference}:{pid}:{s.until}:{s.meeting_on}:{s.to_meeting}",
+        {"proposal": pid, **s.detail()},
+    )
 
 
-def suspension_ended(reference: str, action_id: int, last_day: dt.date, why: str,
-                     by: str | None = None) -> Event:
+def suspension_ended(
+    reference: str, action_id: int, last_day: dt.date, why: str, by: str | None = None
+) -> Event:
     """Family time resumes the day after `last_day`."""
     pid = proposal_id(action_id)
-    return Event(reference, EventKind.SUSPENSION_ENDED, last_day + dt.timedelta(days=1),
-                 f"suspension_ended:{reference}:{pid}",
-                 {"proposal": pid, "until": last_day.isoformat(), "why": why, "by": by})
+    return Event(
+        reference,
+        EventKind.SUSPENSION_ENDED,
+        last_day + dt.timedelta(days=1),
+        f"suspension_ended:{reference}:{pid}",
+        {"proposal": pid, "until": last_day.isoformat(), "why": why, "by": by},
+    )
 
 
 # --- the reading -----------------------------------------------------------------------------
 
+
 @dataclass
 class Proposal:
     """One proposal's story, folded from its events in the order they were written."""
+
     id: str
     reference: str
     kind: str
@@ -191,17 +253,17 @@ class Proposal:
     decided_by: str | None = None
     decided_on: dt.date | None = None
     decisions: list[dict] = field(default_factory=list)
-    approved_by: str | None = None              # the approval the suspension rests on
+    approved_by: str | None = None  # the approval the suspension rests on
     approved_on: dt.date | None = None
-    documents: list[str] | None = None          # None: no letters made
+    documents: list[str] | None = None  # None: no letters made
     start: dt.date | None = None
     until: dt.date | None = None
     to_meeting: bool = False
     meeting_on: dt.date | None = None
     why_end: str = ""
     notes: list[dict] = field(default_factory=list)
-    letters_until: dt.date | None = None        # the furthest day the letters cancelled
-    ended_on: dt.date | None = None             # the first day of family time again
+    letters_until: dt.date | None = None  # the furthest day the letters cancelled
+    ended_on: dt.date | None = None  # the first day of family time again
     ended_why: str = ""
     ended_by: str | None = None
 
@@ -240,8 +302,14 @@ def proposals(case: Case | None) -> list[Proposal]:
     for e in sorted(case.of(*KINDS), key=lambda e: (e.id or 0, e.on)):
         d, pid = e.detail, e.detail.get("proposal")
         if e.kind == EventKind.PROPOSAL_RAISED:
-            out[pid] = Proposal(pid, e.reference, d["kind"], [_day(x) for x in d["sessions"]],
-                                e.on, bool(d.get("court_directed")))
+            out[pid] = Proposal(
+                pid,
+                e.reference,
+                d["kind"],
+                [_day(x) for x in d["sessions"]],
+                e.on,
+                bool(d.get("court_directed")),
+            )
             continue
         p = out.get(pid)
         if p is None:
@@ -257,8 +325,11 @@ def proposals(case: Case | None) -> list[Proposal]:
             if e.kind == EventKind.SUSPENSION_STARTED:
                 p.start = _day(d["from"])
             p.until, p.to_meeting = _day(d["until"]), bool(d.get("to_meeting"))
-            p.meeting_on, p.why_end, p.notes = _day(d.get("meeting_on")), d.get("why", ""), \
-                list(d.get("notes") or [])
+            p.meeting_on, p.why_end, p.notes = (
+                _day(d.get("meeting_on")),
+                d.get("why", ""),
+                list(d.get("notes") or []),
+            )
             p.letters_until = max(filter(None, [p.letters_until, p.until]))
         elif e.kind == EventKind.SUSPENSION_ENDED:
             p.ended_on, p.ended_why, p.ended_by = e.on, d.get("why", ""), d.get("by")
@@ -284,11 +355,11 @@ def suspended_on(case: Case | None, day: dt.date) -> bool:
 
 def end_due(p: Proposal, today: dt.date) -> bool:
     """A suspension whose last day has passed and whose end is not yet written."""
-    return p.state == "suspended" and not p.to_meeting and p.until is not None \
-        and p.until < today
+    return p.state == "suspended" and not p.to_meeting and p.until is not None and p.until < today
 
 
 # --- the words -------------------------------------------------------------------------------
+
 
 def _dates(days: Iterable[dt.date]) -> str:
     return " and ".join(numeric_date(d) for d in days)
@@ -296,21 +367,31 @@ def _dates(days: Iterable[dt.date]) -> str:
 
 def why_ended(p: Proposal, rules=None) -> str:
     w = words()["why_ended"]
-    days = {"minimum": getattr(rules, "minimum_suspension_days", None),
-            "maximum": getattr(rules, "maximum_suspension_days", None),
-            "court_limit": getattr(rules, "court_directed_max_suspension_days", None)}
+    days = {
+        "minimum": getattr(rules, "minimum_suspension_days", None),
+        "maximum": getattr(rules, "maximum_suspension_days", None),
+        "court_limit": getattr(rules, "court_directed_max_suspension_days", None),
+    }
     return w.get(p.ended_why, w["end_date"]).format(
         meeting=numeric_date(p.meeting_on) if p.meeting_on else "",
-        days=days.get(p.ended_why) or "", by=p.ended_by or "",
-        on=numeric_date(p.decided_on) if p.decided_on else "")
+        days=days.get(p.ended_why) or "",
+        by=p.ended_by or "",
+        on=numeric_date(p.decided_on) if p.decided_on else "",
+    )
 
 
 def sessions_lines(p: Proposal, who: str, what: str, rules=None) -> list[str]:
     """What `family-time sessions` says of a proposal, in its state."""
     w = words()["sessions"]
-    common = dict(proposal=p.id, dates=_dates(p.sessions), raised=numeric_date(p.raised_on),
-                  who=who, what=what, by=p.decided_by or "",
-                  on=numeric_date(p.decided_on) if p.decided_on else "")
+    common = dict(
+        proposal=p.id,
+        dates=_dates(p.sessions),
+        raised=numeric_date(p.raised_on),
+        who=who,
+        what=what,
+        by=p.decided_by or "",
+        on=numeric_date(p.decided_on) if p.decided_on else "",
+    )
     state = p.state
     if state == "proposed":
         return [w[f"proposed_{p.kind}"].format(**common)]
@@ -325,15 +406,20 @@ def sessions_lines(p: Proposal, who: str, what: str, rules=None) -> list[str]:
         lines.append(w["approved_no_letters"].format(**common))
     else:
         key = "suspended_to_meeting" if p.to_meeting and state == "suspended" else "suspended"
-        lines.append(w[key].format(start=numeric_date(p.start), until=numeric_date(p.until),
-                                   **common))
+        lines.append(
+            w[key].format(start=numeric_date(p.start), until=numeric_date(p.until), **common)
+        )
         lines += ["  " + note_text(n) for n in p.notes]
         if state == "ended":
-            lines.append(w["ended"].format(until=numeric_date(p.until), why=why_ended(p, rules),
-                                           resumed=numeric_date(p.ended_on)))
+            lines.append(
+                w["ended"].format(
+                    until=numeric_date(p.until),
+                    why=why_ended(p, rules),
+                    resumed=numeric_date(p.ended_on),
+                )
+            )
     if p.documents is not None:
-        lines.append(w["letters"].format(documents="; ".join(Path(d).stem
-                                                              for d in p.documents)))
+        lines.append(w["letters"].format(documents="; ".join(Path(d).stem for d in p.documents)))
     elif p.kind == "legal_advice" or state == "approved":
         lines.append(w["pending_letters"])
     return lines

@@ -20,35 +20,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def describe(profile, year: int) -> list[str]:
     """The lines the command prints (kept separate so tests read them without a terminal)."""
-    from pipeline.validate.calendar import ServiceCalendar
     from pipeline.commitments import describe_timescales
     from pipeline.dates import long_date as uk
+    from pipeline.validate.calendar import ServiceCalendar
+
     cal = ServiceCalendar(profile)
     h, r = profile.hours, profile.recording
-    lines = [f"{profile.name}, {profile.service_name}: calendar for {year}", "",
-             f"Office working days: {', '.join(h.working_days)}.",
-             f"Session days: {', '.join(h.session_days)}.",
-             f"A form received after {h.closing_time:%H:%M}, or on a day the office is closed, "
-             "counts as received on the next working day.",
-             "The service's commitments, in working days from that day:"]
+    lines = [
+        f"{profile.name}, {profile.service_name}: calendar for {year}",
+        "",
+        f"Office working days: {', '.join(h.working_days)}.",
+        f"Session days: {', '.join(h.session_days)}.",
+        f"A form received after {h.closing_time:%H:%M}, or on a day the office is closed, "
+        "counts as received on the next working day.",
+        "The service's commitments, in working days from that day:",
+    ]
     lines += [f"  {line}" for line in describe_timescales(profile)]
-    lines += [f"Session records are due within {_recording(r)} of the session." if _recording(r)
-              else "Session records: the service has not stated a deadline.", ""]
+    lines += [
+        f"Session records are due within {_recording(r)} of the session."
+        if _recording(r)
+        else "Session records: the service has not stated a deadline.",
+        "",
+    ]
     no_sessions = [d for d in WEEKDAYS if d not in h.session_days]
     if no_sessions:
         lines.insert(4, f"No sessions on {', '.join(no_sessions)} (every week).")
     closed = cal.closed_days(year)
-    lines.append(f"Closed days in {year} ({len(closed)}):" if closed else
-                 f"No closed days in {year} apart from the weekly pattern above.")
+    lines.append(
+        f"Closed days in {year} ({len(closed)}):"
+        if closed
+        else f"No closed days in {year} apart from the weekly pattern above."
+    )
     for day, reason in closed:
         shown = reason if day not in cal.closures else reason[0].lower() + reason[1:]
         lines.append(f"  {uk(day)} — {shown}")
     if not profile.closures.bank_holidays:
         lines.append("Bank holidays are NOT treated as closed days for this service.")
     if not any(d.year == year for d in profile.closures.training_days):
-        lines += ["", f"No training days are listed for {year}. If the team has any, add them "
-                      f"to training_days in the profile ({profile.id}.toml), or sessions will "
-                      "be booked on them."]
+        lines += [
+            "",
+            f"No training days are listed for {year}. If the team has any, add them "
+            f"to training_days in the profile ({profile.id}.toml), or sessions will "
+            "be booked on them.",
+        ]
     return lines
 
 
@@ -74,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
     config, profile = opened
     year = args.year or clock.today().year
     if not 1900 <= year <= 2200:
-        print(f"--year: {year} is not a year the calendar can show (1900 to 2200).",
-              file=sys.stderr)
+        print(
+            f"--year: {year} is not a year the calendar can show (1900 to 2200).", file=sys.stderr
+        )
         return 2
     print("\n".join(describe(profile, year)))
     return 0

@@ -16,19 +16,25 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = ("Try it out on sample forms: process them, allocate one referral, send back two missed "
-        "session records, then show the status.")
+HELP = (
+    "Try it out on sample forms: process them, allocate one referral, send back two missed "
+    "session records, then show the status."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", help="the working folder's family-time.toml")
-    parser.add_argument("--forms-only", action="store_true",
-                        help="only process the sample forms (no allocation, no session records)")
+    parser.add_argument(
+        "--forms-only",
+        action="store_true",
+        help="only process the sample forms (no allocation, no session records)",
+    )
 
 
 def sample_files():
     from pipeline import words
     from pipeline.paths import ROOT
+
     listed = words.load("samples.toml").get("files", [])
     return [ROOT / p for p in listed if (ROOT / p).is_file()]
 
@@ -45,8 +51,13 @@ def _story(config, profile, ledger, watcher, item) -> None:
     import os
 
     from pipeline import clock
-    from pipeline.demo_roles import (allocate, first_date_ahead, list_staff, pack_mail_words,
-                                     send_back_missed_records)
+    from pipeline.demo_roles import (
+        allocate,
+        first_date_ahead,
+        list_staff,
+        pack_mail_words,
+        send_back_missed_records,
+    )
     from pipeline.sessions.plan import planned_sessions
     from pipeline.tracker import allocations_by_reference
 
@@ -54,57 +65,75 @@ def _story(config, profile, ledger, watcher, item) -> None:
     first = first_date_ahead(profile, today)
     list_staff(config, profile)
     typed = allocate(config, profile, item, first)
-    print(f"\nActing as the co-ordinator: {item.reference} allocated in the tracker "
-          f"({typed['day']}s {typed['time']} at {typed['venue']}, first session "
-          f"{first:%d/%m/%Y}).")
-    watcher._run_effects_safely()              # the pack, as the watcher makes it
-    watcher._run_effects_safely()              # and its "Pack made" in the tracker
+    print(
+        f"\nActing as the co-ordinator: {item.reference} allocated in the tracker "
+        f"({typed['day']}s {typed['time']} at {typed['venue']}, first session "
+        f"{first:%d/%m/%Y})."
+    )
+    watcher._run_effects_safely()  # the pack, as the watcher makes it
+    watcher._run_effects_safely()  # and its "Pack made" in the tracker
     pack = ledger.latest_pack(item.reference)
     if pack is None:
         print("  No pack was made: see the Paperwork cell of the row.")
         return
     print(f"  {pack_mail_words(config, profile, ledger, pack, config.outbox_dir / item.reference)}")
     allocation = allocations_by_reference(config, profile)[item.reference]
-    second = [s.date for s in planned_sessions(item, allocation.model_copy(
-        update={"time": None}), profile, count=2)][-1]
+    second = [
+        s.date
+        for s in planned_sessions(
+            item, allocation.model_copy(update={"time": None}), profile, count=2
+        )
+    ][-1]
     later = second + dt.timedelta(days=1)
     os.environ[clock.VARIABLE] = later.isoformat()
     print(f"\n{clock.notice()}")
-    sent = send_back_missed_records(config.outbox_dir / item.reference, config.inbox_dir,
-                                    sent_on=later)
-    print(f"Acting as the supervisor: {len(sent)} completed session records sent back "
-          "(the parent did not come, no reason given).")
+    sent = send_back_missed_records(
+        config.outbox_dir / item.reference, config.inbox_dir, sent_on=later
+    )
+    print(
+        f"Acting as the supervisor: {len(sent)} completed session records sent back "
+        "(the parent did not come, no reason given)."
+    )
     watcher.handled.clear()
     watcher.run_once()
     _show(watcher.handled)
     from pipeline.demo_roles import DEMO_DECIDER, approve_proposals
     from pipeline.effects import run_effects
+
     if approve_proposals(config, profile, item):
-        print(f"\nActing as the person who decides: the proposal approved by {DEMO_DECIDER} "
-              "in the tracker's Decisions sheet.")
+        print(
+            f"\nActing as the person who decides: the proposal approved by {DEMO_DECIDER} "
+            "in the tracker's Decisions sheet."
+        )
         run_effects(ledger, config, profile)
     for stored in ledger.rule_actions(item.reference):
         action = stored.action
         until = f" until {action.suspended_until:%d/%m/%Y}" if action.suspended_until else ""
-        print(f"  Missed-session rule: {action.kind.replace('_', ' ')}{until}; letters in "
-              f"{config.outbox_dir / item.reference}")
+        print(
+            f"  Missed-session rule: {action.kind.replace('_', ' ')}{until}; letters in "
+            f"{config.outbox_dir / item.reference}"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.status import describe, gather
     from pipeline.commands.watch import open_working_folder
     from pipeline.intake.watcher import InboxWatcher
+
     opened = open_working_folder(args.config)
     if opened is None:
         return 2
     config, profile, ledger = opened
     samples = sample_files()
     if not samples:
-        print("No sample forms found (they are in tests/fixtures/ of the repository).",
-              file=sys.stderr)
+        print(
+            "No sample forms found (they are in tests/fixtures/ of the repository).",
+            file=sys.stderr,
+        )
         return 2
     from pipeline import clock
     from pipeline.demo_samples import put_in_inbox
+
     put_in_inbox(samples, config.inbox_dir, clock.now())
     print(f"Copied {len(samples)} sample file(s) into {config.inbox_dir}.")
     watcher = InboxWatcher(config, profile, ledger)
@@ -120,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         print()
         lines = describe(gather(ledger, config, profile))
         print("\n".join([clock.notice(), *lines] if clock.notice() else lines))
-    finally:                               # the demo's clock ends with the demo
+    finally:  # the demo's clock ends with the demo
         if before is None:
             os.environ.pop(clock.VARIABLE, None)
         else:

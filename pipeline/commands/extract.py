@@ -18,11 +18,17 @@ HELP = "Show which form each file is (form, version, status, reason) and every a
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", type=Path,
-                        help="files to read (.docx, .pdf, .eml, .msg), or a folder of them")
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per file per line, for scripts")
-    folder.add_arguments(parser, profile=True)   # the profile decides which versions are current
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        type=Path,
+        help="files to read (.docx, .pdf, .eml, .msg), or a folder of them",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per file per line, for scripts"
+    )
+    folder.add_arguments(parser, profile=True)  # the profile decides which versions are current
 
 
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -52,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     console = None
     if not args.json:
         from rich.console import Console
+
         console = Console(highlight=False)
     for path in files:
         extraction = extract_file(path, profile=profile)
@@ -64,10 +71,18 @@ def run(args: argparse.Namespace) -> int:
     return 2 if missing else 0
 
 
-_STATUS_STYLE = {"current": "green", "old": "yellow", "not_referral": "magenta",
-                 "unreadable": "red"}
-_STATUS_WORDS = {"current": "current form", "old": "OLD form", "not_referral": "not a referral",
-                 "unreadable": "UNREADABLE"}
+_STATUS_STYLE = {
+    "current": "green",
+    "old": "yellow",
+    "not_referral": "magenta",
+    "unreadable": "red",
+}
+_STATUS_WORDS = {
+    "current": "current form",
+    "old": "OLD form",
+    "not_referral": "not a referral",
+    "unreadable": "UNREADABLE",
+}
 
 
 def _show(console, path: Path, extraction, indent: str = "") -> None:
@@ -79,8 +94,10 @@ def _show(console, path: Path, extraction, indent: str = "") -> None:
     style = _STATUS_STYLE.get(form.status, "white")
     what = _STATUS_WORDS.get(form.status, form.status)
     ident = " ".join(x for x in (form.id, form.version) if x)
-    console.print(f"{indent}[bold]{escape(extraction.file or path.name)}[/bold]: "
-                  f"[{style}]{what}[/{style}]" + (f" ({escape(ident)})" if ident else ""))
+    console.print(
+        f"{indent}[bold]{escape(extraction.file or path.name)}[/bold]: "
+        f"[{style}]{what}[/{style}]" + (f" ({escape(ident)})" if ident else "")
+    )
     console.print(f"{indent}  {escape(form.reason)}")
     if extraction.is_email:
         console.print(f"{indent}  From: {escape(extraction.sender or '')}")

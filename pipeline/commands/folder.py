@@ -12,18 +12,24 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser, profile: bool = False) -> None:
-    parser.add_argument("--config", help="the working folder's family-time.toml (default: the "
-                                         "one in this folder, else the embedded default)")
+    parser.add_argument(
+        "--config",
+        help="the working folder's family-time.toml (default: the "
+        "one in this folder, else the embedded default)",
+    )
     if profile:
-        parser.add_argument("--profile", default=None,
-                            help="a service profile name or .toml file, instead of the working "
-                                 "folder's")
+        parser.add_argument(
+            "--profile",
+            default=None,
+            help="a service profile name or .toml file, instead of the working folder's",
+        )
 
 
 def load(args: argparse.Namespace):
     """(config, profile). Raises ConfigError or ProfileError with a message for people."""
     from pipeline.config import load_config
     from pipeline.profile import load_profile
+
     config = load_config(getattr(args, "config", None))
     chosen = getattr(args, "profile", None)
     profile = load_profile(chosen) if chosen else config.load_profile()
@@ -31,10 +37,15 @@ def load(args: argparse.Namespace):
 
 
 def banner(config, profile) -> str:
-    """"Working folder /srv/ft (family-time.toml), service profile blackpool (Blackpool Council)"."""
+    """The first line of every command, e.g. "Working folder /srv/ft (family-time.toml),
+    service profile blackpool (Blackpool Council)"."""
     from pipeline.paths import DEFAULT_CONFIG
-    where = ("the embedded default" if config.base.resolve() == DEFAULT_CONFIG.parent.resolve()
-             else str(config.base))
+
+    where = (
+        "the embedded default"
+        if config.base.resolve() == DEFAULT_CONFIG.parent.resolve()
+        else str(config.base)
+    )
     return f"Working folder {where}, service profile {profile.id} ({profile.name})."
 
 
@@ -42,7 +53,7 @@ def announce(config, profile, as_json: bool = False) -> None:
     """The first line of human output (nothing in --json, which must stay valid JSON)."""
     if as_json:
         return
-    print(banner(config, profile))     # (the clock's note, when set, is said by the cli)
+    print(banner(config, profile))  # (the clock's note, when set, is said by the cli)
 
 
 def open_for(args: argparse.Namespace, as_json: bool = False, prefix: str = ""):
@@ -51,6 +62,7 @@ def open_for(args: argparse.Namespace, as_json: bool = False, prefix: str = ""):
     import sys
 
     from pipeline.errors import FamilyTimeError
+
     try:
         config, profile = load(args)
     except FamilyTimeError as exc:

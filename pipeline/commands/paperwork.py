@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 HELP = "Make the paperwork pack (agreement, letters, session records) for allocated referrals."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("reference", nargs="?", help="the referral reference, FT-YYYY-NNNNN")
-    parser.add_argument("--pending", action="store_true",
-                        help="every allocated referral that has no pack yet")
-    parser.add_argument("--pdf", action="store_true",
-                        help="also save PDF copies (needs LibreOffice)")
+    parser.add_argument(
+        "--pending", action="store_true", help="every allocated referral that has no pack yet"
+    )
+    parser.add_argument(
+        "--pdf", action="store_true", help="also save PDF copies (needs LibreOffice)"
+    )
     parser.add_argument("--config", help="the working folder's family-time.toml")
 
 
@@ -37,31 +38,38 @@ def open_sources(config_path):
     from types import SimpleNamespace
 
     from pipeline.commands import folder
+
     opened = folder.open_for(SimpleNamespace(config=config_path), False)
     if opened is None:
         return 2
     config, profile = opened
     try:
         from pipeline.render import TemplateProblem, preflight
+
         preflight()
     except TemplateProblem as exc:
         return _err(str(exc))
     from pipeline.ledger import Ledger
     from pipeline.tracker import allocations_by_reference
+
     if not config.ledger_path.exists():
         return _err(f"No ledger yet ({config.ledger_path}): no referral has been processed.")
     try:
         allocations = allocations_by_reference(config, profile)
-    except Exception as exc:   # a locked or damaged workbook: say so, never a traceback
-        return _err(f"The tracking workbook could not be read ({type(exc).__name__}). If it is "
-                    "open in Excel, close it and try again.")
+    except Exception as exc:  # a locked or damaged workbook: say so, never a traceback
+        return _err(
+            f"The tracking workbook could not be read ({type(exc).__name__}). If it is "
+            "open in Excel, close it and try again."
+        )
     return config, profile, Ledger(config.ledger_path), allocations
 
 
 def pack_exists(config, reference: str, profile) -> bool:
     from pipeline.render.context import settings
+
     name = settings()["names"]["agreement"].format(
-        reference=reference, agreement=profile.agreement.title)
+        reference=reference, agreement=profile.agreement.title
+    )
     return (config.outbox_dir / reference / name).exists()
 
 
@@ -73,11 +81,14 @@ def settle_pending(config, profile, ledger, allocations, todo: list[str], pdf: b
     from pipeline.effects.contract import EffectPass, EffectsReport
     from pipeline.effects.paperwork import PaperworkEffect
     from pipeline.tracker.sync import read_staff
+
     if pdf:
         from pipeline.render.pdf import libreoffice_available
+
         if not libreoffice_available():
-            print("LibreOffice is not installed, so only the Word copies are made.",
-                  file=sys.stderr)
+            print(
+                "LibreOffice is not installed, so only the Word copies are made.", file=sys.stderr
+            )
             pdf = False
     effect = PaperworkEffect()
     p = EffectPass(ledger, config, profile, time.time(), EffectsReport())
@@ -121,8 +132,11 @@ def run(args: argparse.Namespace) -> int:
             if ref not in allocations:
                 return _err(f"{ref}: the tracker has no row for this referral yet.")
             return settle_pending(config, profile, ledger, allocations, [ref], args.pdf)
-        todo = [ref for ref, a in sorted(allocations.items())
-                if a.complete and not pack_exists(config, ref, profile)]
+        todo = [
+            ref
+            for ref, a in sorted(allocations.items())
+            if a.complete and not pack_exists(config, ref, profile)
+        ]
         if not todo:
             print("Every allocated referral already has its paperwork.")
             return 0

@@ -15,10 +15,18 @@ HELP = "Process the given files once: read, check, record, archive, then send wh
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", type=Path,
-                        help="referral forms or saved emails (.docx, .pdf, .eml, .msg)")
-    parser.add_argument("--json", action="store_true",
-                        help='one JSON line per file: {"file","outcome","reference","problems"}')
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        type=Path,
+        help="referral forms or saved emails (.docx, .pdf, .eml, .msg)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON line per file: {"file","outcome","reference","problems"}',
+    )
     parser.add_argument("--config", help="the working folder's family-time.toml")
 
 
@@ -26,9 +34,12 @@ def _line(path: Path, items) -> dict:
     outcomes = list(dict.fromkeys(i.outcome for i in items))
     refs = list(dict.fromkeys(i.reference for i in items if i.reference))
     problems = [p.message for i in items if i.verdict for p in i.verdict.problems]
-    return {"file": path.name, "outcome": outcomes[0] if len(outcomes) == 1 else outcomes,
-            "reference": refs[0] if len(refs) == 1 else (refs or None),
-            "problems": problems}
+    return {
+        "file": path.name,
+        "outcome": outcomes[0] if len(outcomes) == 1 else outcomes,
+        "reference": refs[0] if len(refs) == 1 else (refs or None),
+        "problems": problems,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,15 +47,16 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.effects import run_effects
     from pipeline.intake.process import NotYet, WaitingForWorkbook, process_file
 
-    opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
+    opened = open_working_folder(args.config, as_json=getattr(args, "json", False))
     if opened is None:
         return 2
     config, profile, ledger = opened
     results: list[tuple[Path, list | None, str | None]] = []
     progress = None
     if len(args.files) > 3 and sys.stderr.isatty():
-        from rich.progress import Progress
         from rich.console import Console
+        from rich.progress import Progress
+
         progress = Progress(console=Console(stderr=True), transient=True)
         progress.start()
         task = progress.add_task("Processing", total=len(args.files))
@@ -56,13 +68,25 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     results.append((path, process_file(path, config, profile, ledger), None))
                 except WaitingForWorkbook:
-                    results.append((path, None, "the tracking workbook cannot be read just now "
-                                                "(open, locked or damaged), so whether this "
-                                                "child's earlier referral was closed is not "
-                                                "known; try again when it can be read"))
-                except NotYet as exc:
-                    results.append((path, None, "the file is open in another program or "
-                                                "locked; try again when it is closed"))
+                    results.append(
+                        (
+                            path,
+                            None,
+                            "the tracking workbook cannot be read just now "
+                            "(open, locked or damaged), so whether this "
+                            "child's earlier referral was closed is not "
+                            "known; try again when it can be read",
+                        )
+                    )
+                except NotYet:
+                    results.append(
+                        (
+                            path,
+                            None,
+                            "the file is open in another program or "
+                            "locked; try again when it is closed",
+                        )
+                    )
             if progress:
                 progress.advance(task)
     finally:
@@ -74,8 +98,17 @@ def run(args: argparse.Namespace) -> int:
         if error:
             failed = True
             if args.json:
-                print(json.dumps({"file": path.name, "outcome": None, "reference": None,
-                                  "problems": [error]}, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {
+                            "file": path.name,
+                            "outcome": None,
+                            "reference": None,
+                            "problems": [error],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
             else:
                 print(f"{path}: {error}", file=sys.stderr)
             continue
@@ -84,8 +117,10 @@ def run(args: argparse.Namespace) -> int:
             continue
         for item in items:
             ref = f" [{item.reference}]" if item.reference else ""
-            print(f"{item.original_name}: {item.outcome.replace('_', ' ').upper()}{ref} - "
-                  f"{item.reason}")
-            for p in (item.verdict.problems if item.verdict else []):
+            print(
+                f"{item.original_name}: {item.outcome.replace('_', ' ').upper()}{ref} - "
+                f"{item.reason}"
+            )
+            for p in item.verdict.problems if item.verdict else []:
                 print(f"  ✗ {p.message}")
     return 1 if failed else 0

@@ -7,39 +7,52 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-HELP = ("Make a report: 'lac REFERENCE' is the Family Time report for a Looked After Child "
-        "review; 'month' the service's figures for a month.")
+HELP = (
+    "Make a report: 'lac REFERENCE' is the Family Time report for a Looked After Child "
+    "review; 'month' the service's figures for a month."
+)
 
 
 def _date(text: str) -> dt.date:
     """--from/--to: read as every typed date is (pipeline.dates: day first, 4/3/25 is 2025)."""
     from pipeline.dates import DateNotRead, parse_date
+
     try:
         return parse_date(text)
     except DateNotRead as exc:
-        raise argparse.ArgumentTypeError(f"{exc}; write it as 15/01/2027 or 2027-01-15") \
-            from None
+        raise argparse.ArgumentTypeError(f"{exc}; write it as 15/01/2027 or 2027-01-15") from None
 
 
 def _month(text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a month (write it as 2026-11)") \
-            from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month (write it as 2026-11)") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=["lac", "month"],
-                        help="lac: Looked After Child review report; month: the month's figures")
+    parser.add_argument(
+        "kind",
+        choices=["lac", "month"],
+        help="lac: Looked After Child review report; month: the month's figures",
+    )
     parser.add_argument("reference", nargs="?", help="lac: the referral reference, FT-YYYY-NNNNN")
-    parser.add_argument("--from", dest="period_from", type=_date,
-                        help="lac: start of the period (default: the day the last report was "
-                             "made, else the first session)")
-    parser.add_argument("--to", dest="period_to", type=_date,
-                        help="lac: end of the period (default: the next review)")
-    parser.add_argument("--month", type=_month,
-                        help="month: which month, YYYY-MM (default: last month)")
+    parser.add_argument(
+        "--from",
+        dest="period_from",
+        type=_date,
+        help="lac: start of the period (default: the day the last report was "
+        "made, else the first session)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="period_to",
+        type=_date,
+        help="lac: end of the period (default: the next review)",
+    )
+    parser.add_argument(
+        "--month", type=_month, help="month: which month, YYYY-MM (default: last month)"
+    )
     parser.add_argument("--config", help="the working folder's family-time.toml")
 
 
@@ -47,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.kind == "month":
         return _month_report(args)
     from pipeline.commands.paperwork import _err, open_sources
+
     if not args.reference:
         return _err("Say which referral: family-time report lac FT-YYYY-NNNNN")
     opened = open_sources(args.config)
@@ -57,13 +71,21 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.render import PaperworkProblem
     from pipeline.reports import lac
     from pipeline.tracker.reviews import review_of, tracker_reviews
+
     ref = args.reference.strip().upper()
     today = clock.today()
     try:
         item = ledger.item_by_reference(ref)
         review = review_of(item, tracker_reviews(config, profile).get(ref)) if item else None
-        plan = lac.plan(ledger, ref, review, allocations.get(ref), today=today,
-                        period_from=args.period_from, period_to=args.period_to)
+        plan = lac.plan(
+            ledger,
+            ref,
+            review,
+            allocations.get(ref),
+            today=today,
+            period_from=args.period_from,
+            period_to=args.period_to,
+        )
         path = lac.make(ledger, profile, plan, config.outbox_dir / ref, today=today)
         sessions = ledger.sessions_of(ref)
     except lac.ReportRefused as exc:
@@ -72,20 +94,22 @@ def run(args: argparse.Namespace) -> int:
         return _err(f"{ref}: {exc}")
     finally:
         ledger.close()
-    print(f"{ref}: review report written for {plan.period_from:%d/%m/%Y} to "
-          f"{plan.period_to:%d/%m/%Y}: {path}")
+    print(
+        f"{ref}: review report written for {plan.period_from:%d/%m/%Y} to "
+        f"{plan.period_to:%d/%m/%Y}: {path}"
+    )
     if not sessions:
-        print("No session records have been received for this referral yet; the report says "
-              "so.")
+        print("No session records have been received for this referral yet; the report says so.")
     return 0
 
 
 def _month_report(args) -> int:
     from pipeline import clock
-    from pipeline.commands.paperwork import _err
     from pipeline.commands import folder
+    from pipeline.commands.paperwork import _err
     from pipeline.ledger import Ledger
     from pipeline.reports.month import month_figures, write_month_report
+
     opened = folder.open_for(args)
     if opened is None:
         return 2

@@ -24,9 +24,9 @@ def gather(ledger, reference: str, profile, config=None, today: dt.date | None =
     """The facts shown (separate from printing, so tests read them without a terminal)."""
     from pipeline.sessions.actions import rule_due
     from pipeline.tracker import allocations_or_none
+
     today = today or clock.today()
-    allocation = allocations_or_none(config, profile).get(reference) if config is not None \
-        else None
+    allocation = allocations_or_none(config, profile).get(reference) if config is not None else None
     records = ledger.sessions_of(reference)
     everything = ledger.sessions_of(reference, include_replaced=True)
     replaced = {r.item_id for r in everything} - {r.item_id for r in records}
@@ -34,13 +34,22 @@ def gather(ledger, reference: str, profile, config=None, today: dt.date | None =
     return {
         "reference": reference,
         "known": ledger.item_by_reference(reference) is not None,
-        "sessions": [{"date": r.date.isoformat(), "outcome": r.outcome, "reason": r.reason,
-                      "valid_reason": r.valid_reason, "late_minutes": r.late_minutes,
-                      "significant_event": r.significant_event,
-                      "written_on": r.written_on.isoformat() if r.written_on else None,
-                      "late_recording": r.late_recording, "item": r.item_id,
-                      "replaces": r.replaces, "counts_as_missed": r.missed_by_parent}
-                     for r in records],
+        "sessions": [
+            {
+                "date": r.date.isoformat(),
+                "outcome": r.outcome,
+                "reason": r.reason,
+                "valid_reason": r.valid_reason,
+                "late_minutes": r.late_minutes,
+                "significant_event": r.significant_event,
+                "written_on": r.written_on.isoformat() if r.written_on else None,
+                "late_recording": r.late_recording,
+                "item": r.item_id,
+                "replaces": r.replaces,
+                "counts_as_missed": r.missed_by_parent,
+            }
+            for r in records
+        ],
         "replaced_records": sorted(replaced),
         # what the next misses in a row count towards (the rule's own counter: after a
         # proposal, decided or not, further misses lead to the legal-advice step)
@@ -48,8 +57,10 @@ def gather(ledger, reference: str, profile, config=None, today: dt.date | None =
         "misses_in_a_row": [d.isoformat() for d in state.run],
         "waiting_for_records": [d.isoformat() for d in state.waiting_for],
         "actions": actions_of(ledger, reference, profile),
-        "due_now": [{"kind": a.kind, "sessions": [d.isoformat() for d in a.session_dates]}
-                    for a in state.new],
+        "due_now": [
+            {"kind": a.kind, "sessions": [d.isoformat() for d in a.session_dates]}
+            for a in state.new
+        ],
     }
 
 
@@ -59,28 +70,35 @@ def actions_of(ledger, reference: str, profile) -> list[dict]:
     from pipeline.cases import case_of
     from pipeline.cases import suspension as S
     from pipeline.sessions import proposals as P
+
     referral = ledger.item_by_reference(reference)
     who = P.who_decides(referral, profile)
     out = []
     for pr in S.proposals(case_of(ledger, reference)):
         started = pr.start is not None
-        out.append({
-            "proposal": pr.id, "kind": pr.kind, "state": pr.state,
-            "sessions": [d.isoformat() for d in pr.sessions],
-            "raised_on": pr.raised_on.isoformat(),
-            "waiting_for_decision_by": who if pr.state == "proposed" else None,
-            "decision": pr.decision, "decided_by": pr.decided_by,
-            "decided_on": pr.decided_on.isoformat() if pr.decided_on else None,
-            "suspended_from": pr.start.isoformat() if started else None,
-            "suspended_until": pr.until.isoformat() if started and pr.until else None,
-            "until_the_meeting": pr.to_meeting if started else False,
-            "meeting_on": pr.meeting_on.isoformat() if pr.meeting_on else None,
-            "resumed_on": pr.ended_on.isoformat() if pr.ended_on else None,
-            "ended_by": pr.ended_why or None,
-            "letters_sent": pr.documents is not None,
-            "documents": list(pr.documents or []),
-            "notes": [S.note_text(n) for n in pr.notes],
-            "lines": S.sessions_lines(pr, who, P.what_kind(pr.kind), profile.missed_sessions)})
+        out.append(
+            {
+                "proposal": pr.id,
+                "kind": pr.kind,
+                "state": pr.state,
+                "sessions": [d.isoformat() for d in pr.sessions],
+                "raised_on": pr.raised_on.isoformat(),
+                "waiting_for_decision_by": who if pr.state == "proposed" else None,
+                "decision": pr.decision,
+                "decided_by": pr.decided_by,
+                "decided_on": pr.decided_on.isoformat() if pr.decided_on else None,
+                "suspended_from": pr.start.isoformat() if started else None,
+                "suspended_until": pr.until.isoformat() if started and pr.until else None,
+                "until_the_meeting": pr.to_meeting if started else False,
+                "meeting_on": pr.meeting_on.isoformat() if pr.meeting_on else None,
+                "resumed_on": pr.ended_on.isoformat() if pr.ended_on else None,
+                "ended_by": pr.ended_why or None,
+                "letters_sent": pr.documents is not None,
+                "documents": list(pr.documents or []),
+                "notes": [S.note_text(n) for n in pr.notes],
+                "lines": S.sessions_lines(pr, who, P.what_kind(pr.kind), profile.missed_sessions),
+            }
+        )
     return out
 
 
@@ -110,9 +128,11 @@ def describe(facts: dict, profile) -> list[str]:
         now_counted = {s["date"] for s in facts["sessions"] if s["counts_as_missed"]}
         for d in a["sessions"]:
             if d not in now_counted:
-                lines.append(f"  Note: the record of {numeric_date(dt.date.fromisoformat(d))} was "
-                             "corrected afterwards and no longer counts as a miss; please "
-                             "check whether this decision still stands.")
+                lines.append(
+                    f"  Note: the record of {numeric_date(dt.date.fromisoformat(d))} was "
+                    "corrected afterwards and no longer counts as a miss; please "
+                    "check whether this decision still stands."
+                )
     if not facts["actions"]:
         lines.append("The missed-session rule has not been used for this referral.")
     run = facts["misses_in_a_row"]
@@ -120,22 +140,30 @@ def describe(facts: dict, profile) -> list[str]:
     needed = rules.count if towards_suspension else rules.legal_advice_after
     what = "a suspension" if towards_suspension else "asking for legal advice"
     if needed:
-        lines.append(f"Missed in a row since then without a valid reason: {len(run)} of "
-                     f"{needed} before {what}.")
+        lines.append(
+            f"Missed in a row since then without a valid reason: {len(run)} of "
+            f"{needed} before {what}."
+        )
     else:
-        lines.append(f"Missed in a row since then without a valid reason: {len(run)}; the "
-                     "service states no further step after a suspension.")
+        lines.append(
+            f"Missed in a row since then without a valid reason: {len(run)}; the "
+            "service states no further step after a suspension."
+        )
     if facts["waiting_for_records"]:
-        days = ", ".join(numeric_date(dt.date.fromisoformat(d)) for d in facts["waiting_for_records"])
-        lines.append(f"Waiting for the records of the planned sessions on {days} before the "
-                     "rule can decide.")
+        days = ", ".join(
+            numeric_date(dt.date.fromisoformat(d)) for d in facts["waiting_for_records"]
+        )
+        lines.append(
+            f"Waiting for the records of the planned sessions on {days} before the rule can decide."
+        )
     return lines
 
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
     from pipeline.sessions.linking import normalise_reference
-    opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
+
+    opened = open_working_folder(args.config, as_json=getattr(args, "json", False))
     if opened is None:
         return 2
     config, profile, ledger = opened

@@ -17,14 +17,20 @@ import json
 from pipeline import clock, outcomes
 from pipeline.effects.contract import EffectName, Waiting
 
-HELP = "Show counts by outcome, what is still waiting (and why) and the oldest unacknowledged referral."
+HELP = (
+    "Show counts by outcome, what is still waiting (and why) and the oldest "
+    "unacknowledged referral."
+)
 
-OUTCOME_LABELS = outcomes.words("status")     # pipeline/outcomes.toml
+OUTCOME_LABELS = outcomes.words("status")  # pipeline/outcomes.toml
 STATUS_WORDS = outcomes.status_words()
-EFFECT_LABELS = {EffectName.TRACKER: "Tracker rows", EffectName.MAIL: "Emails",
-                 EffectName.PAPERWORK: "Paperwork packs",
-                 EffectName.RULE: "Missed-session letters",
-                 EffectName.SIGNIFICANT_EVENT: "Significant-event emails"}
+EFFECT_LABELS = {
+    EffectName.TRACKER: "Tracker rows",
+    EffectName.MAIL: "Emails",
+    EffectName.PAPERWORK: "Paperwork packs",
+    EffectName.RULE: "Missed-session letters",
+    EffectName.SIGNIFICANT_EVENT: "Significant-event emails",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,11 +44,19 @@ def gather(ledger, config=None, profile=None) -> dict:
     counts, updates = referral_counts(ledger, recorded)
     waiting = []
     for row in ledger.effect_summary():
-        waiting.append({"effect": row["effect"], "count": row["n"],
-                        "why": row["last_error"] or "Not tried yet.",
-                        "kind": row["waiting"],
-                        "next_try": clock.at(row["next"]).strftime(   # the pipeline's day
-                            "%d/%m/%Y %H:%M") if row["next"] else "now"})
+        waiting.append(
+            {
+                "effect": row["effect"],
+                "count": row["n"],
+                "why": row["last_error"] or "Not tried yet.",
+                "kind": row["waiting"],
+                "next_try": clock.at(row["next"]).strftime(  # the pipeline's day
+                    "%d/%m/%Y %H:%M"
+                )
+                if row["next"]
+                else "now",
+            }
+        )
     acks_by_ref = _acknowledgements(ledger, config, profile)
     acks = _counts(acks_by_ref)
     oldest = _oldest_not_acknowledged(ledger, acks_by_ref)
@@ -51,6 +65,7 @@ def gather(ledger, config=None, profile=None) -> dict:
     ignored: list[str] = []
     if config is not None:
         from pipeline.intake.inbox import scan_config, walk_inbox
+
         owed = {r.source_path for r in unmoved}
         found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
         in_inbox = sum(1 for p in found if str(p) not in owed)
@@ -59,43 +74,55 @@ def gather(ledger, config=None, profile=None) -> dict:
     if config is not None and profile is not None:
         try:
             from pipeline.notify import MailOutbox
+
             outbox = MailOutbox(config, profile)
             written_only = outbox.written_only()
             if profile.mail.smtp:
                 mail_pending = [p.describe() for p in outbox.pending_report()]
         except Exception:
             pass
-    return {"counts": counts, "total_items": sum(recorded.values()),
-            "updates": updates,
-            "files": ledger.file_count(),
-            "waiting": waiting,
-            "workbook_open": sum(w["count"] for w in waiting
-                                 if w["effect"] == EffectName.TRACKER
-                                 and w["kind"] == Waiting.WORKBOOK_OPEN),
-            "oldest_unacknowledged": None if oldest is None else {
-                "reference": oldest.reference, "item": oldest.id, "outcome": oldest.outcome,
-                "received": oldest.received_at.isoformat()},
-            "moves_owed": len(unmoved),
-            "in_inbox": in_inbox,
-            "ignored": ignored,
-            # every email nobody has received: waiting for the mail server, and those only
-            # written to outbox/mail (no mail server when they were made)
-            "mail_not_sent": mail_pending + [f"{k}: written to the outbox folder only, never "
-                                             "sent" for k in written_only],
-            "mail_waiting": mail_pending,
-            "mail_written_not_sent": written_only,
-            "acknowledgements": acks,
-            "mail_server": None if profile is None else bool(profile.mail.smtp),
-            "mail_dir": None if config is None else str(config.mail_dir),
-            "profile": None if config is None else str(config.profile_reference()),
-            "stale_owner_files": _stale_owners(config),
-            "proposals": _proposal_lines(ledger, profile),
-            "copies": _copies(ledger),
-            "reminders": _reminders(ledger, config, profile)}
+    return {
+        "counts": counts,
+        "total_items": sum(recorded.values()),
+        "updates": updates,
+        "files": ledger.file_count(),
+        "waiting": waiting,
+        "workbook_open": sum(
+            w["count"]
+            for w in waiting
+            if w["effect"] == EffectName.TRACKER and w["kind"] == Waiting.WORKBOOK_OPEN
+        ),
+        "oldest_unacknowledged": None
+        if oldest is None
+        else {
+            "reference": oldest.reference,
+            "item": oldest.id,
+            "outcome": oldest.outcome,
+            "received": oldest.received_at.isoformat(),
+        },
+        "moves_owed": len(unmoved),
+        "in_inbox": in_inbox,
+        "ignored": ignored,
+        # every email nobody has received: waiting for the mail server, and those only
+        # written to outbox/mail (no mail server when they were made)
+        "mail_not_sent": mail_pending
+        + [f"{k}: written to the outbox folder only, never sent" for k in written_only],
+        "mail_waiting": mail_pending,
+        "mail_written_not_sent": written_only,
+        "acknowledgements": acks,
+        "mail_server": None if profile is None else bool(profile.mail.smtp),
+        "mail_dir": None if config is None else str(config.mail_dir),
+        "profile": None if config is None else str(config.profile_reference()),
+        "stale_owner_files": _stale_owners(config),
+        "proposals": _proposal_lines(ledger, profile),
+        "copies": _copies(ledger),
+        "reminders": _reminders(ledger, config, profile),
+    }
 
 
 def _counts(acks_by_ref: dict) -> dict[str, int]:
     from pipeline.cases import acknowledgement
+
     return acknowledgement.counts(acks_by_ref.values())
 
 
@@ -114,13 +141,15 @@ def _acknowledgements(ledger, config, profile) -> dict:
     from before the timeline is brought up to date first."""
     from pipeline.cases import acknowledgement
     from pipeline.notify.backfill import backfill_acknowledgements
+
     if config is not None and profile is not None:
         try:
             backfill_acknowledgements(ledger, config, profile)
-        except Exception:            # a read must still answer: those count as not done yet
+        except Exception:  # a read must still answer: those count as not done yet
             pass
-    return acknowledgement.acknowledgements(ledger, ledger.items(
-        outcome=acknowledgement.ACKNOWLEDGED_OUTCOME))
+    return acknowledgement.acknowledgements(
+        ledger, ledger.items(outcome=acknowledgement.ACKNOWLEDGED_OUTCOME)
+    )
 
 
 def referral_counts(ledger, recorded: dict[str, int]) -> tuple[dict[str, int], int]:
@@ -129,7 +158,7 @@ def referral_counts(ledger, recorded: dict[str, int]) -> tuple[dict[str, int], i
     latest: dict[str, str] = {}
     sent = 0
     for reference, outcome in ledger.referral_submissions():
-        latest[reference] = outcome                     # in the order recorded: the latest wins
+        latest[reference] = outcome  # in the order recorded: the latest wins
         sent += 1
     counts = {k: n for k, n in recorded.items() if k not in outcomes.REFERRAL_OUTCOMES}
     for outcome in latest.values():
@@ -146,8 +175,10 @@ def _copies(ledger) -> list[str]:
             continue
         earlier = ledger.item(item.linked_to)
         if earlier is not None and earlier.reference and earlier.outcome == "accepted":
-            out.append(f"{item.original_name}: a copy of {earlier.reference} with the same "
-                       "answers (no acknowledgement sent)")
+            out.append(
+                f"{item.original_name}: a copy of {earlier.reference} with the same "
+                "answers (no acknowledgement sent)"
+            )
     return out
 
 
@@ -157,15 +188,17 @@ def _stale_owners(config) -> list[dict]:
     if config is None:
         return []
     from pipeline.intake.owners import stale_owner_files
-    return [{"owner_file": str(owner), "document": doc.name}
-            for owner, doc in stale_owner_files(config)]
 
+    return [
+        {"owner_file": str(owner), "document": doc.name} for owner, doc in stale_owner_files(config)
+    ]
 
 
 def _proposal_lines(ledger, profile) -> list[str]:
     if profile is None:
         return []
     from pipeline.sessions.proposals import status_lines
+
     return status_lines(ledger, profile)
 
 
@@ -174,12 +207,14 @@ def _reminders(ledger, config, profile) -> list[dict]:
     if config is None or profile is None:
         return []
     from pipeline.notify.digest import reminders
+
     return [{"kind": r.kind, "text": r.text} for r in reminders(ledger, config, profile)]
 
 
 def describe(facts: dict) -> list[str]:
-    lines = [f"Files received: {facts['files']}  (forms and emails recorded: "
-             f"{facts['total_items']})"]
+    lines = [
+        f"Files received: {facts['files']}  (forms and emails recorded: {facts['total_items']})"
+    ]
     for key, label in OUTCOME_LABELS.items():
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
         if key == outcomes.REFERRAL_OUTCOMES[-1]:
@@ -190,32 +225,48 @@ def describe(facts: dict) -> list[str]:
     if withheld:
         lines.append("Not sent on purpose (a person must act):")
         for w in withheld:
-            lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
-                         f"{w['why']}")
+            lines.append(
+                f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - {w['why']}"
+            )
     if waiting:
         lines.append("Still waiting:")
         for w in waiting:
-            lines.append(f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
-                         f"{w['why']} (next try {w['next_try']})")
+            lines.append(
+                f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
+                f"{w['why']} (next try {w['next_try']})"
+            )
     elif not withheld:
         from pipeline.cases.acknowledgement import words
-        lines.append(words("status")["nothing_waiting_no_server" if facts.get("mail_server")
-                                     is False or facts.get("mail_written_not_sent")
-                                     else "nothing_waiting"])
+
+        lines.append(
+            words("status")[
+                "nothing_waiting_no_server"
+                if facts.get("mail_server") is False or facts.get("mail_written_not_sent")
+                else "nothing_waiting"
+            ]
+        )
     if facts["workbook_open"]:
-        lines.append(f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
-                     "workbook is open. Close it in Excel and they will be written.")
+        lines.append(
+            f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
+            "workbook is open. Close it in Excel and they will be written."
+        )
     lines += _acknowledgement_lines(facts)
     if facts["moves_owed"]:
-        lines.append(f"{facts['moves_owed']} file(s) are recorded but still in the inbox "
-                     "(probably open in another program); they will be moved automatically.")
+        lines.append(
+            f"{facts['moves_owed']} file(s) are recorded but still in the inbox "
+            "(probably open in another program); they will be moved automatically."
+        )
     if facts.get("in_inbox"):
-        lines.append(f"{facts['in_inbox']} file(s) in the inbox not handled yet (arriving, "
-                     "open in another program, or the watcher is not running).")
+        lines.append(
+            f"{facts['in_inbox']} file(s) in the inbox not handled yet (arriving, "
+            "open in another program, or the watcher is not running)."
+        )
     for s in facts.get("stale_owner_files", []):
-        lines.append(f"The owner file {s['owner_file']} is older than the last save of "
-                     f"'{s['document']}' by more than a day: probably left behind when Word or "
-                     "Excel closed unexpectedly. If nobody has it open, delete the owner file.")
+        lines.append(
+            f"The owner file {s['owner_file']} is older than the last save of "
+            f"'{s['document']}' by more than a day: probably left behind when Word or "
+            "Excel closed unexpectedly. If nobody has it open, delete the owner file."
+        )
     if facts.get("proposals"):
         lines.append("Missed-session proposals (tracker, Decisions sheet):")
         lines.extend(f"  {line}" for line in facts["proposals"])
@@ -223,8 +274,10 @@ def describe(facts: dict) -> list[str]:
         lines.append("Copies of a referral already received (the same referral, not an update):")
         lines.extend(f"  {line}" for line in facts["copies"][:20])
     if facts.get("ignored"):
-        lines.append(f"{len(facts['ignored'])} file(s) in inbox sub-folders set to be ignored "
-                     "([watch] ignore_subfolders), not processed:")
+        lines.append(
+            f"{len(facts['ignored'])} file(s) in inbox sub-folders set to be ignored "
+            "([watch] ignore_subfolders), not processed:"
+        )
         lines.extend(f"  {name}" for name in facts["ignored"][:20])
         if len(facts["ignored"]) > 20:
             lines.append(f"  ... and {len(facts['ignored']) - 20} more")
@@ -232,9 +285,13 @@ def describe(facts: dict) -> list[str]:
         lines.append(f"  email waiting for the mail server: {m}")
     if facts.get("mail_server") and facts.get("mail_written_not_sent"):
         from pipeline.cases.acknowledgement import words
+
         keys = facts["mail_written_not_sent"]
-        lines.append(words("status")["written_before_server"].format(
-            count=len(keys), mail_dir=facts.get("mail_dir") or "outbox/mail"))
+        lines.append(
+            words("status")["written_before_server"].format(
+                count=len(keys), mail_dir=facts.get("mail_dir") or "outbox/mail"
+            )
+        )
         lines.extend(f"  {k}" for k in keys[:20])
     if facts.get("reminders"):
         lines.append("To see to today (the team's daily digest):")
@@ -246,6 +303,7 @@ def _acknowledgement_lines(facts: dict) -> list[str]:
     """What became of the acknowledgements; "every referral acknowledged" only when every
     one was sent, and never without a mail server (then mail only reaches the folder)."""
     from pipeline.cases.acknowledgement import words
+
     w = words("status")
     acks = facts.get("acknowledgements") or {}
     lines = []
@@ -254,21 +312,31 @@ def _acknowledgement_lines(facts: dict) -> list[str]:
     oldest = facts["oldest_unacknowledged"]
     if oldest:
         when = dt.datetime.fromisoformat(oldest["received"])
-        lines.append(w["oldest"].format(
-            reference=oldest["reference"] or f"item {oldest['item']}",
-            received=f"{when:%d/%m/%Y %H:%M}"))
-    elif facts.get("mail_server") is not False and acks.get("sent") and \
-            not any(n for state, n in acks.items() if state != "sent"):
+        lines.append(
+            w["oldest"].format(
+                reference=oldest["reference"] or f"item {oldest['item']}",
+                received=f"{when:%d/%m/%Y %H:%M}",
+            )
+        )
+    elif (
+        facts.get("mail_server") is not False
+        and acks.get("sent")
+        and not any(n for state, n in acks.items() if state != "sent")
+    ):
         lines.append(w["all_sent"])
     if facts.get("mail_server") is False:
-        lines.append(w["no_server"].format(mail_dir=facts.get("mail_dir") or "outbox/mail",
-                                           profile=facts.get("profile") or ""))
+        lines.append(
+            w["no_server"].format(
+                mail_dir=facts.get("mail_dir") or "outbox/mail", profile=facts.get("profile") or ""
+            )
+        )
     return lines
 
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
-    opened = open_working_folder(args.config, as_json=getattr(args, 'json', False))
+
+    opened = open_working_folder(args.config, as_json=getattr(args, "json", False))
     if opened is None:
         return 2
     config, profile, ledger = opened
@@ -279,6 +347,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         lines = describe(facts)
         if clock.notice():
-            lines = [clock.notice(), *lines]    # so nobody takes a demo's dates for real ones
+            lines = [clock.notice(), *lines]  # so nobody takes a demo's dates for real ones
         print("\n".join(lines))
     return 0

@@ -7,17 +7,25 @@ import argparse
 import json
 import sys
 
-HELP = "Reconcile the tracking workbook with the ledger now (sync), or list the differences (check)."
+HELP = (
+    "Reconcile the tracking workbook with the ledger now (sync), or list the differences (check)."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["sync", "check"],
-                        help="sync: write missing rows and correct the pipeline's cells; "
-                             "check: list differences only")
+    parser.add_argument(
+        "action",
+        choices=["sync", "check"],
+        help="sync: write missing rows and correct the pipeline's cells; "
+        "check: list differences only",
+    )
     parser.add_argument("--config", help="the working folder's family-time.toml")
-    parser.add_argument("--full", action="store_true",
-                        help="sync: compare every pipeline cell, not only rows the ledger changed "
-                             "(corrects pipeline cells someone typed over)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="sync: compare every pipeline cell, not only rows the ledger changed "
+        "(corrects pipeline cells someone typed over)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -27,21 +35,27 @@ def _load(config_path, as_json: bool = False):
     from types import SimpleNamespace
 
     from pipeline.commands import folder
+
     opened = folder.open_for(SimpleNamespace(config=config_path), as_json)
     if opened is None:
         return 2
     config, profile = opened
     from pipeline.ledger import Ledger
-    from pipeline.tracker.proposal_rows import proposal_rows
     from pipeline.tracker.cells import acknowledged as acknowledged_dates
+    from pipeline.tracker.proposal_rows import proposal_rows
+
     if not config.ledger_path.exists():
-        print(f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
-              f"nothing to reconcile.", file=sys.stderr)
+        print(
+            f"No ledger yet ({config.ledger_path}): nothing has been processed, so there is "
+            f"nothing to reconcile.",
+            file=sys.stderr,
+        )
         return 2
     from pipeline.notify.backfill import backfill_acknowledgements
+
     ledger = Ledger(config.ledger_path)
     try:
-        backfill_acknowledgements(ledger, config, profile)   # a ledger from before the timeline
+        backfill_acknowledgements(ledger, config, profile)  # a ledger from before the timeline
         items = ledger.items()
         acknowledged = acknowledged_dates(ledger, items)
         proposals = proposal_rows(ledger, profile)
@@ -51,17 +65,19 @@ def _load(config_path, as_json: bool = False):
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = _load(args.config, getattr(args, 'json', False))
+    loaded = _load(args.config, getattr(args, "json", False))
     if isinstance(loaded, int):
         return loaded
     config, profile, items, acknowledged, proposals = loaded
     from pipeline.tracker import check, sync
+
     if args.action == "sync":
         report = sync(items, config, profile, acknowledged=acknowledged, full=args.full)
         if proposals and not (report.waiting or report.problems):
-            from pipeline.tracker.decisions import write_proposals
             from pipeline.tracker.books import sync_message
-            decided = write_proposals(proposals, config, profile)   # the Decisions sheet too
+            from pipeline.tracker.decisions import write_proposals
+
+            decided = write_proposals(proposals, config, profile)  # the Decisions sheet too
             report.appended += decided.appended
             report.updated += decided.updated
             report.writes += decided.writes
@@ -77,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         return 1 if report.waiting or report.problems else 0
     try:
         differences = check(items, config, profile, proposals)
-    except Exception as exc:           # a damaged workbook: say so, do not print a traceback
+    except Exception as exc:  # a damaged workbook: say so, do not print a traceback
         print(f"The tracking workbook could not be checked: {exc}", file=sys.stderr)
         return 2
     if args.json:
@@ -88,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(differences)} difference(s) between the tracking workbook and the ledger:")
         for d in differences:
             print(f"  {d.workbook}: {d.describe()}")
-        print("Run `family-time tracker sync` to add missing rows "
-              "(`--full` also corrects cells that differ).")
+        print(
+            "Run `family-time tracker sync` to add missing rows "
+            "(`--full` also corrects cells that differ)."
+        )
     return 1 if differences else 0

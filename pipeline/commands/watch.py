@@ -22,12 +22,17 @@ HELP = "Watch the inbox and process every file that arrives (--once: the backlog
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--once", action="store_true",
-                        help="process what is in the inbox now, then exit")
+    parser.add_argument(
+        "--once", action="store_true", help="process what is in the inbox now, then exit"
+    )
     parser.add_argument("--config", help="the working folder's family-time.toml")
-    parser.add_argument("--log-file", type=Path, default=None,
-                        help="also log to this file (UTF-8, rotated at 5 MB; default: "
-                             "[watch] log_file in family-time.toml)")
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        default=None,
+        help="also log to this file (UTF-8, rotated at 5 MB; default: "
+        "[watch] log_file in family-time.toml)",
+    )
 
 
 def open_working_folder(config_path=None, create: bool = True, as_json: bool = False):
@@ -39,6 +44,7 @@ def open_working_folder(config_path=None, create: bool = True, as_json: bool = F
     from pipeline.files import private_dir, use_scratch
     from pipeline.ledger import Ledger
     from pipeline.profile import ProfileError
+
     try:
         config = load_config(config_path)
         profile = config.load_profile()
@@ -47,21 +53,26 @@ def open_working_folder(config_path=None, create: bool = True, as_json: bool = F
         return None
     if not create:
         from pipeline.server.startup import state_on_network
+
         network = state_on_network(config)
         if network:
             print(f"Cannot start: {network}", file=sys.stderr)
             return None
     use_scratch(config.scratch_dir)
     try:
-        for folder in ((config.inbox_dir, config.archive_dir, config.state_dir,
-                        config.outbox_dir) if create else (config.archive_dir, config.state_dir)):
+        for folder in (
+            (config.inbox_dir, config.archive_dir, config.state_dir, config.outbox_dir)
+            if create
+            else (config.archive_dir, config.state_dir)
+        ):
             private_dir(folder)
         ledger = Ledger(config.ledger_path)
     except OSError as exc:
         print(f"The working folder cannot be used: {exc}", file=sys.stderr)
         return None
     from pipeline.commands.folder import announce
-    announce(config, profile, as_json)            # which folder and profile, said first
+
+    announce(config, profile, as_json)  # which folder and profile, said first
     return config, profile, ledger
 
 
@@ -69,6 +80,7 @@ def templates_ready() -> bool:
     """Check the paperwork templates before any file is touched: a template broken by an edit
     in Word stops start-up with the file and paragraph, not half-way through a family's pack."""
     from pipeline.render import TemplateProblem, preflight
+
     try:
         preflight()
     except TemplateProblem as exc:
@@ -82,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.server.logs import setup_logging
     from pipeline.server.startup import StartupProblem, check
     from pipeline.server.watch_lock import WatchLock
+
     try:
         log_file = args.log_file or load_config(args.config).log_path
     except ConfigError as exc:
@@ -90,8 +103,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(log_file)
     except OSError as exc:
-        print(f"Cannot start: the log file {log_file} cannot be written ({exc.strerror}).",
-              file=sys.stderr)
+        print(
+            f"Cannot start: the log file {log_file} cannot be written ({exc.strerror}).",
+            file=sys.stderr,
+        )
         return 2
     opened = open_working_folder(args.config, create=False)
     if opened is None:
@@ -115,18 +130,23 @@ def run(args: argparse.Namespace) -> int:
 
 def _watch(args, config, profile, ledger) -> int:
     from pipeline.intake.watcher import InboxWatcher
+
     watcher = InboxWatcher(config, profile, ledger)
     if args.once:
         n = watcher.run_once()
         print(f"Processed {n} file(s) from the inbox.")
         if watcher.left_for_next_run:
-            print(f"{len(watcher.left_for_next_run)} file(s) still being written were left in "
-                  "the inbox for the next run.")
+            print(
+                f"{len(watcher.left_for_next_run)} file(s) still being written were left in "
+                "the inbox for the next run."
+            )
         return 0
     from pipeline.server.service import serve, stop_on_signals
+
     stop = threading.Event()
     stop_on_signals(stop)
-    print(f"Watching {config.inbox_dir} ({watcher.mode} mode). Press Ctrl+C to stop.",
-          file=sys.stderr)
+    print(
+        f"Watching {config.inbox_dir} ({watcher.mode} mode). Press Ctrl+C to stop.", file=sys.stderr
+    )
     serve(watcher, stop)
     return 0

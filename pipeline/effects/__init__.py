@@ -29,8 +29,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from pipeline.effects.contract import (Effect, EffectMemory, EffectName, EffectPass,
-                                       EffectsReport)
+from pipeline.effects.contract import Effect, EffectMemory, EffectName, EffectPass, EffectsReport
 from pipeline.server.logs import log_fault
 
 if TYPE_CHECKING:
@@ -38,10 +37,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pipeline.effects")
 
-DEFAULT_MEMORY = EffectMemory()     # for callers that keep none (see the module's docstring)
+DEFAULT_MEMORY = EffectMemory()  # for callers that keep none (see the module's docstring)
 
-__all__ = ["EFFECTS", "DEFAULT_MEMORY", "EffectMemory", "EffectsReport", "ordered",
-           "run_effects"]
+__all__ = ["EFFECTS", "DEFAULT_MEMORY", "EffectMemory", "EffectsReport", "ordered", "run_effects"]
 
 
 def ordered() -> list[type[Effect]]:
@@ -54,22 +52,38 @@ def ordered() -> list[type[Effect]]:
     from pipeline.effects.rule import RuleEffect
     from pipeline.effects.significant_event import SignificantEventEffect
     from pipeline.effects.tracker import TrackerEffect
-    return [RuleEffect, SignificantEventEffect, MailEffect, TrackerEffect, MetEffect,
-            PaperworkEffect, ReviewReportEffect, DigestEffect]
+
+    return [
+        RuleEffect,
+        SignificantEventEffect,
+        MailEffect,
+        TrackerEffect,
+        MetEffect,
+        PaperworkEffect,
+        ReviewReportEffect,
+        DigestEffect,
+    ]
 
 
 def __getattr__(name: str):
-    if name == "EFFECTS":                 # pipeline.effects.EFFECTS: the ordered classes
+    if name == "EFFECTS":  # pipeline.effects.EFFECTS: the ordered classes
         return ordered()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def run_effects(ledger: "Ledger", config, profile, now: float | None = None,
-                memory: EffectMemory | None = None) -> EffectsReport:
+def run_effects(
+    ledger: Ledger, config, profile, now: float | None = None, memory: EffectMemory | None = None
+) -> EffectsReport:
     """Run every effect that is due, in the registry's order; never raises."""
     report = EffectsReport()
-    p = EffectPass(ledger, config, profile, time.time() if now is None else now, report,
-                   DEFAULT_MEMORY if memory is None else memory)
+    p = EffectPass(
+        ledger,
+        config,
+        profile,
+        time.time() if now is None else now,
+        report,
+        DEFAULT_MEMORY if memory is None else memory,
+    )
     effects = [cls() for cls in ordered()]
     for effect in effects:
         _run_one(effect, p)
@@ -87,6 +101,6 @@ def _run_one(effect: Effect, p: EffectPass) -> None:
         due = effect.due(p)
         if due:
             effect.run(due, p)
-    except Exception as exc:               # an effect's bug must not stop intake
+    except Exception as exc:  # an effect's bug must not stop intake
         log_fault(log, "effects: %s failed", effect.name)
         p.report.waiting[effect.name] = f"unexpected problem: {exc}"

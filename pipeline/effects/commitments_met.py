@@ -32,6 +32,7 @@ class MetEffect(Effect):
 
     def due(self, p: EffectPass) -> Due[tuple]:
         from pipeline.tracker.met import checks_anything
+
         if not checks_anything(p.profile):
             return Due()
         stamps = self._now_stamps(p)
@@ -41,10 +42,10 @@ class MetEffect(Effect):
 
     def run(self, due: Due[tuple], p: EffectPass) -> None:
         from pipeline.tracker.met import REVIEW_COLUMNS, check_met, checks_reviews, read_met
+
         ledger = p.ledger
         review_check = checks_reviews(p.profile)
-        typed, headers = read_met(p.config, p.profile,
-                                  also=REVIEW_COLUMNS if review_check else ())
+        typed, headers = read_met(p.config, p.profile, also=REVIEW_COLUMNS if review_check else ())
         today = clock.today()
         read_at = clock.now()
         first: dict[str, object] = {}
@@ -54,15 +55,16 @@ class MetEffect(Effect):
                 first.setdefault(item.reference, item)
                 latest[item.reference] = item
         changed = 0
-        for ref, values in typed.items():        # rows found in the workbook only: a row not
-            item = first.get(ref)                # read leaves the ledger as it was
+        for ref, values in typed.items():  # rows found in the workbook only: a row not
+            item = first.get(ref)  # read leaves the ledger as it was
             if item is None:
                 continue
             row = {k: values.pop(k, None) for k in REVIEW_COLUMNS}
             checked = check_met(values, headers, item.received_at.date(), today)
             if review_check:
-                checked.problems += _review_problems(p, ledger, latest[ref], row, headers,
-                                                     item.received_at.date(), today)
+                checked.problems += _review_problems(
+                    p, ledger, latest[ref], row, headers, item.received_at.date(), today
+                )
             for key, day in checked.dates.items():
                 changed += ledger.record_met(ref, key, day, read_at)
             if ledger.set_met_problem(ref, checked.text):
@@ -74,15 +76,21 @@ class MetEffect(Effect):
             p.report.count(self.name, changed)
 
 
-def _review_problems(p: EffectPass, ledger, item, row: dict, headers: dict, received, today
-                     ) -> list[str]:
+def _review_problems(
+    p: EffectPass, ledger, item, row: dict, headers: dict, received, today
+) -> list[str]:
     """What is wrong with the row's next review date (pipeline/tracker/reviews.py). A review
     gone by with no report is said only where reports are made unasked, and not once the
     referral is closed."""
     from pipeline.tracker.reviews import form_review_date, review_date_problems
+
     closed = " ".join(str(row.get("status") or "").split()).casefold() == "closed"
     return review_date_problems(
-        row.get("next_review"), headers.get("next_review", "Next review"),
-        form_review_date(item), received, today,
+        row.get("next_review"),
+        headers.get("next_review", "Next review"),
+        form_review_date(item),
+        received,
+        today,
         made=lambda day: ledger.report_made(item.reference, day) is not None,
-        past_matters=p.profile.reports_automatically() and not closed)
+        past_matters=p.profile.reports_automatically() and not closed,
+    )

@@ -25,19 +25,31 @@ from pipeline.ledger.names import EffectName, EffectStatus, Waiting
 if TYPE_CHECKING:
     from pipeline.ledger import ItemDraft, Ledger, OwedEffect
 
-__all__ = ["EffectName", "EffectStatus", "Waiting", "owed_by", "owe", "Due", "Effect",
-           "EffectMemory", "EffectPass", "EffectsReport"]
+__all__ = [
+    "EffectName",
+    "EffectStatus",
+    "Waiting",
+    "owed_by",
+    "owe",
+    "Due",
+    "Effect",
+    "EffectMemory",
+    "EffectPass",
+    "EffectsReport",
+]
 
 
 # ---------------------------------------------------------------- what an item owes
 
-def owed_by(draft: "ItemDraft", *, mail: bool | None = None) -> list[EffectName]:
+
+def owed_by(draft: ItemDraft, *, mail: bool | None = None) -> list[EffectName]:
     """The effects an item owes, from what it is: every item reaches the tracker; a session
     record linked to its referral owes the missed-session rule (and the social worker's
     email first when it reports a significant event); an outcome that is answered owes
     mail (`mail=False`: not this one, e.g. a file sent with a form); an accepted referral
     owes its paperwork. One place, so intake never spells the list out."""
     from pipeline.outcomes import MAIL_OUTCOMES
+
     session = getattr(draft, "session", None)
     if draft.outcome == "session_record" and session is not None:
         owed = [EffectName.RULE, EffectName.TRACKER]
@@ -52,7 +64,7 @@ def owed_by(draft: "ItemDraft", *, mail: bool | None = None) -> list[EffectName]
     return owed
 
 
-def owe(draft: "ItemDraft", *, mail: bool | None = None) -> "ItemDraft":
+def owe(draft: ItemDraft, *, mail: bool | None = None) -> ItemDraft:
     """The draft, owing what `owed_by` says (for a draft made in one expression)."""
     draft.effects = owed_by(draft, mail=mail)
     return draft
@@ -68,7 +80,8 @@ class Due(Generic[T]):
     """What one effect has to do in a pass: the ledger's rows owed by items whose time has
     come, and work found another way (`found`: a saved workbook's stamps, reviews, a day).
     Typed, so `run` is never handed a mixed list; false when there is nothing to do."""
-    owed: list["OwedEffect"] = field(default_factory=list)
+
+    owed: list[OwedEffect] = field(default_factory=list)
     found: list[T] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -80,6 +93,7 @@ class EffectMemory:
     """What effects remember from one pass to the next in one process. Never stored: a new
     process forgets it and looks again, which is always safe (the ledger and the outbox keep
     every effect once). Each entry is per working folder, so one memory serves any folder."""
+
     workbook_seen: dict[tuple[str, str], tuple] = field(default_factory=dict)
     """(effect, working folder) -> the workbook stamps at that effect's last look."""
     acted: dict[str, dict[str, dict]] = field(default_factory=dict)
@@ -103,7 +117,7 @@ class EffectMemory:
 @dataclass
 class EffectsReport:
     done: dict[str, int] = field(default_factory=dict)
-    waiting: dict[str, str] = field(default_factory=dict)   # effect -> why (plain English)
+    waiting: dict[str, str] = field(default_factory=dict)  # effect -> why (plain English)
 
     def count(self, effect: str, n: int = 1) -> None:
         self.done[effect] = self.done.get(effect, 0) + n
@@ -112,7 +126,8 @@ class EffectsReport:
 @dataclass
 class EffectPass:
     """One run over the owed effects: what every effect is given."""
-    ledger: "Ledger"
+
+    ledger: Ledger
     config: Any
     profile: Any
     now: float
@@ -124,6 +139,7 @@ class Effect(Protocol):
     """One kind of side effect. `due` finds the work, `run` does it and records the outcome
     (never raising for a bad item). Made fresh for each pass: keep nothing on `self` that
     must outlive the pass; use `p.memory`."""
+
     name: EffectName
 
     def due(self, p: EffectPass) -> Due:

@@ -34,8 +34,9 @@ class _MailEffect(Effect):
     def failed(self, p: EffectPass, item_id: int, exc: Exception) -> None:
         """A message that could not be made or handed over: failed, retried with backoff."""
         log_fault(log, "effects: %s for item %s failed", self.name, item_id)
-        p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED, self.error_text(exc),
-                             waiting=Waiting.ERROR)
+        p.ledger.mark_effect(
+            item_id, self.name, EffectStatus.FAILED, self.error_text(exc), waiting=Waiting.ERROR
+        )
         p.report.waiting[self.name] = "a message could not be sent; it will be tried again"
 
     def outcome(self, p: EffectPass, item_id: int, sent: bool) -> None:
@@ -44,9 +45,13 @@ class _MailEffect(Effect):
             p.ledger.mark_effect(item_id, self.name, EffectStatus.DONE)
             p.report.count(self.name)
         else:
-            p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED,
-                                 "The mail server has not accepted the message yet.",
-                                 waiting=Waiting.SMTP)
+            p.ledger.mark_effect(
+                item_id,
+                self.name,
+                EffectStatus.FAILED,
+                "The mail server has not accepted the message yet.",
+                waiting=Waiting.SMTP,
+            )
             p.report.waiting[self.name] = "waiting for the mail server"
 
 
@@ -61,7 +66,7 @@ class MailEffect(_MailEffect):
             try:
                 backfill_acknowledgements(p.ledger, p.config, p.profile)
                 p.memory.backfilled.add(folder)
-            except Exception:                      # tried again by the next pass
+            except Exception:  # tried again by the next pass
                 log_fault(log, "effects: acknowledgements from before the timeline not written")
         return super().due(p)
 
@@ -73,12 +78,14 @@ class MailEffect(_MailEffect):
                 continue
             try:
                 messages = notify.messages_for(item, p.profile, p.config)
-                withheld = None if messages else \
-                    notify.plan_mail(item, p.profile, p.config).withheld
+                withheld = (
+                    None if messages else notify.plan_mail(item, p.profile, p.config).withheld
+                )
                 delivered = all([outbox.deliver(m) for m in messages])
-            except notify.MailNotReady as exc:         # the service's set-up needs fixing
-                p.ledger.mark_effect(e.item_id, self.name, EffectStatus.FAILED, str(exc)[:500],
-                                     waiting=Waiting.SETUP)
+            except notify.MailNotReady as exc:  # the service's set-up needs fixing
+                p.ledger.mark_effect(
+                    e.item_id, self.name, EffectStatus.FAILED, str(exc)[:500], waiting=Waiting.SETUP
+                )
                 p.report.waiting[self.name] = str(exc)
                 continue
             except Exception as exc:
@@ -96,18 +103,23 @@ class MailEffect(_MailEffect):
             self.outcome(p, e.item_id, delivered)
 
     @staticmethod
-    def acknowledged(p: EffectPass, item, how: MailHow, *, why: str | None = None,
-                     message: str | None = None) -> None:
+    def acknowledged(
+        p: EffectPass, item, how: MailHow, *, why: str | None = None, message: str | None = None
+    ) -> None:
         """The case's timeline: the email answering a referral (accepted, or returned to be
         put right), sent, only written, or withheld, today (written once: a retried pass adds
         nothing)."""
         if item.outcome not in acknowledgement.ANSWERED_OUTCOMES or not item.reference:
             return
-        p.ledger.record_event(acknowledgement.acknowledged_event(
-            item.reference, item.id, how, clock.today(), why=why, message=message))
+        p.ledger.record_event(
+            acknowledgement.acknowledged_event(
+                item.reference, item.id, how, clock.today(), why=why, message=message
+            )
+        )
 
     def withheld(self, p: EffectPass, item_id: int, why: str) -> None:
         """Deliberately not sent: recorded as withheld with the reason, never as done."""
-        p.ledger.mark_effect(item_id, self.name, EffectStatus.WITHHELD, why[:500],
-                             waiting=Waiting.WITHHELD)
+        p.ledger.mark_effect(
+            item_id, self.name, EffectStatus.WITHHELD, why[:500], waiting=Waiting.WITHHELD
+        )
         p.report.waiting[self.name] = why

@@ -28,14 +28,15 @@ from pipeline.tracker.sync import read_staff
 
 log = logging.getLogger("pipeline.effects")
 
-ALLOCATION_RETRY = 300.0         # seconds: paperwork waits for a co-ordinator to allocate the row
+ALLOCATION_RETRY = 300.0  # seconds: paperwork waits for a co-ordinator to allocate the row
 
 
 @dataclass
 class Settled:
     """What became of one referral's paperwork: made (the documents), waiting (why: what to
     correct, or not allocated yet), unchanged (the pack made stands), or failed (why)."""
-    outcome: str                   # made | waiting | unchanged | failed
+
+    outcome: str  # made | waiting | unchanged | failed
     text: str = ""
     documents: list[Path] = field(default_factory=list)
 
@@ -54,18 +55,19 @@ class PaperworkEffect(Effect):
     which sessions are off), and its email (to whom, sent or only written). Every view reads
     those; none reads when this effect last ran.
     """
+
     name = EffectName.PAPERWORK
 
     # ---- noticing a saved workbook
     def due(self, p: EffectPass) -> Due:
         try:
             self._follow_workbook(p)
-        except Exception:                     # the allocations are read again next pass
+        except Exception:  # the allocations are read again next pass
             log_fault(log, "effects: could not look at the workbook for changed allocations")
         try:
             PW.backfill(p.ledger, p.profile.supervisor_role)
             self.catch_up_mail(p)
-        except Exception:                     # looked at again next pass
+        except Exception:  # looked at again next pass
             log_fault(log, "effects: could not look at the pack emails owed")
         self._superseded(p)
         return Due(owed=list(p.ledger.pending_effects(p.now, self.name)))
@@ -83,8 +85,11 @@ class PaperworkEffect(Effect):
                 newest[item.reference] = item.id
         for e in waiting:
             item = p.ledger.item(e.item_id)
-            if item is not None and item.reference and \
-                    newest.get(item.reference, item.id) != item.id:
+            if (
+                item is not None
+                and item.reference
+                and newest.get(item.reference, item.id) != item.id
+            ):
                 p.ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
 
     def _follow_workbook(self, p: EffectPass) -> None:
@@ -111,7 +116,7 @@ class PaperworkEffect(Effect):
         staff: list | None = None
         today = clock.today()
         acted = p.memory.acted.setdefault(str(p.config.state_dir), {})
-        newest_of: dict[str, int] = {}          # reference -> its newest accepted submission
+        newest_of: dict[str, int] = {}  # reference -> its newest accepted submission
         for accepted in ledger.items(outcome="accepted"):
             if accepted.reference:
                 newest_of[accepted.reference] = accepted.id
@@ -124,15 +129,16 @@ class PaperworkEffect(Effect):
             allocation = allocations.get(ref)
             if allocation is not None:
                 acted[ref] = allocation.model_dump(mode="json")
-            if newest_of.get(ref, item.id) != item.id:            # an update of the referral owes it now
+            if newest_of.get(ref, item.id) != item.id:  # an update of the referral owes it now
                 ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
                 continue
             if staff is None and A.is_allocated(allocation):
                 staff = read_staff(p.config, p.profile)
             self.settle(p, item, allocation, staff or [], today)
 
-    def settle(self, p: EffectPass, item, allocation, staff: list, today: dt.date, *,
-               pdf: bool = False) -> Settled:
+    def settle(
+        self, p: EffectPass, item, allocation, staff: list, today: dt.date, *, pdf: bool = False
+    ) -> Settled:
         """Check the allocation and make (or remake) the pack when it passes: the one path
         for the watcher and `paperwork --pending`. Records the outcome in the ledger (the
         effect's status, the Paperwork cell's text) and in the pass's report."""
@@ -141,18 +147,20 @@ class PaperworkEffect(Effect):
         if not A.is_allocated(allocation):
             if ledger.set_allocation_problem(ref, None):
                 ledger.reopen_effect(item.id, EffectName.TRACKER)
-            if previous is not None:          # no longer "Allocated": the pack stands
+            if previous is not None:  # no longer "Allocated": the pack stands
                 ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
                 return Settled("unchanged")
             self._wait(ledger, item.id, WAITING_WORDS)
             return Settled("waiting", WAITING_WORDS)
-        checked = A.check_allocation(allocation, p.profile, staff, today, item,
-                                     previous["allocation"] if previous else None)
+        checked = A.check_allocation(
+            allocation, p.profile, staff, today, item, previous["allocation"] if previous else None
+        )
         if checked.problems:
             if ledger.set_allocation_problem(ref, checked.text):
                 ledger.reopen_effect(item.id, EffectName.TRACKER)
-            log.info("effects: %s allocation to correct (%d problem(s))", ref,
-                     len(checked.problems))
+            log.info(
+                "effects: %s allocation to correct (%d problem(s))", ref, len(checked.problems)
+            )
             self._wait(ledger, item.id, checked.text)
             return Settled("waiting", checked.text)
         plain = checked.allocation
@@ -168,22 +176,32 @@ class PaperworkEffect(Effect):
             documents = self._make(p, item, plain, previous, changed, staff, today, pdf)
         except Exception as exc:
             log_fault(log, "effects: paperwork for %s failed", ref)
-            ledger.mark_effect(item.id, self.name, EffectStatus.FAILED, self.error_text(exc),
-                               waiting=Waiting.ERROR)
+            ledger.mark_effect(
+                item.id, self.name, EffectStatus.FAILED, self.error_text(exc), waiting=Waiting.ERROR
+            )
             p.report.waiting[self.name] = "a pack could not be made; it will be tried again"
             return Settled("failed", self.error_text(exc))
         ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
-        ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Paperwork column changes
+        ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Paperwork column changes
         p.report.count(self.name)
         return Settled("made", documents=[Path(d) for d in documents])
 
     def _wait(self, ledger, item_id: int, why: str) -> None:
-        ledger.mark_effect(item_id, self.name, EffectStatus.PENDING, why, retry_in=ALLOCATION_RETRY,
-                           waiting=Waiting.ALLOCATION, count_attempt=False)
+        ledger.mark_effect(
+            item_id,
+            self.name,
+            EffectStatus.PENDING,
+            why,
+            retry_in=ALLOCATION_RETRY,
+            waiting=Waiting.ALLOCATION,
+            count_attempt=False,
+        )
 
-    def _make(self, p: EffectPass, item, plain, previous, changed, staff, today,
-              pdf: bool = False) -> list:
+    def _make(
+        self, p: EffectPass, item, plain, previous, changed, staff, today, pdf: bool = False
+    ) -> list:
         from pipeline.render.change import change_facts, change_text
+
         ref = item.reference
         out_dir = p.config.outbox_dir / ref
         for_pack = plain
@@ -195,38 +213,75 @@ class PaperworkEffect(Effect):
                 # already running: the remade pack starts from the next session, so every
                 # session record it re-issues is for a session still to come
                 for_pack = plain.model_copy(update={"first_date": upcoming})
-            change = change_facts(item, previous["allocation"], plain, changed,
-                                  for_pack.first_date, p.profile, today,
-                                  _listed_before(item, previous, p.profile))
+            change = change_facts(
+                item,
+                previous["allocation"],
+                plain,
+                changed,
+                for_pack.first_date,
+                p.profile,
+                today,
+                _listed_before(item, previous, p.profile),
+            )
             days = p.profile.notice_days()
             # notice is owed for a change people see, never for a pack made again because
             # the referral was updated
             short = bool(change and days and upcoming and (upcoming - today).days < days)
             _supersede(out_dir, previous, today)
-        words = change_text(change, p.profile, short_notice=short,
-                            referral_updated=previous is not None and change is None)
-        more = {"pdf": True} if pdf else {}       # the watcher's call stays as it always was
-        if words:                                   # for a first pack too
+        words = change_text(
+            change,
+            p.profile,
+            short_notice=short,
+            referral_updated=previous is not None and change is None,
+        )
+        more = {"pdf": True} if pdf else {}  # the watcher's call stays as it always was
+        if words:  # for a first pack too
             more["change"] = words
         documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []
-        version = p.ledger.add_pack(ref, item.id, A.snapshot(plain),
-                                    [str(d) for d in documents], A.changed_words(changed),
-                                    short)
+        version = p.ledger.add_pack(
+            ref,
+            item.id,
+            A.snapshot(plain),
+            [str(d) for d in documents],
+            A.changed_words(changed),
+            short,
+        )
         log.info("effects: pack %s version %d made", ref, version)
         allocation_version = _allocation_version(p, case_of(p.ledger, ref), ref, plain, today)
         # the email to the supervisor and social worker says the move; its own sentence
         # asks them to make sure the family knows in time (the letters carry the apology)
-        to_staff = change_text(change, p.profile, short_notice=False,
-                               referral_updated=previous is not None and change is None)
-        message = self._message(p, item, version, documents, plain, staff or [],
-                                A.changed_words(changed), to_staff, change is not None,
-                                p.profile.notice_days() if short else None,
-                                for_pack.first_date)
+        to_staff = change_text(
+            change,
+            p.profile,
+            short_notice=False,
+            referral_updated=previous is not None and change is None,
+        )
+        message = self._message(
+            p,
+            item,
+            version,
+            documents,
+            plain,
+            staff or [],
+            A.changed_words(changed),
+            to_staff,
+            change is not None,
+            p.profile.notice_days() if short else None,
+            for_pack.first_date,
+        )
         roles = _roles(message, item, staff or [], plain) if message is not None else []
-        made = PW.pack_made(ref, version, allocation_version=allocation_version,
-                            item_id=item.id, documents=[Path(d).name for d in documents],
-                            changed=changed, change=change, short_notice=short, on=today,
-                            mail_to=roles)
+        made = PW.pack_made(
+            ref,
+            version,
+            allocation_version=allocation_version,
+            item_id=item.id,
+            documents=[Path(d).name for d in documents],
+            changed=changed,
+            change=change,
+            short_notice=short,
+            on=today,
+            mail_to=roles,
+        )
         p.ledger.record_event(made)
         if message is not None:
             outbox = notify_outbox(p)
@@ -236,16 +291,28 @@ class PaperworkEffect(Effect):
         return documents
 
     @staticmethod
-    def _message(p, item, version, documents, plain, staff, changed, words, moved,
-                 short_days, first):
+    def _message(
+        p, item, version, documents, plain, staff, changed, words, moved, short_days, first
+    ):
         """The pack's email, or None when mail is not set up (said in the pass's report)."""
         import pipeline.notify as notify
-        email = next((s.get("email") for s in staff
-                      if A.same_name(s.get("name"), plain.supervisor)), None)
+
+        email = next(
+            (s.get("email") for s in staff if A.same_name(s.get("name"), plain.supervisor)), None
+        )
         try:
-            return notify.pack_message(item, p.profile, version, [Path(d) for d in documents],
-                                       email, changed, short_days, first,
-                                       change_text=words, moved=moved)
+            return notify.pack_message(
+                item,
+                p.profile,
+                version,
+                [Path(d) for d in documents],
+                email,
+                changed,
+                short_days,
+                first,
+                change_text=words,
+                moved=moved,
+            )
         except notify.MailNotReady as exc:
             p.report.waiting["pack mail"] = str(exc)
             return None
@@ -254,24 +321,28 @@ class PaperworkEffect(Effect):
         """A pack email still owed at an earlier pass (the mail server was down) and sent
         since: its PACK_MAILED event, written the day it is seen to have gone."""
         outbox = None
-        for ref, case in cases_of(p.ledger, kinds=(EventKind.PACK_MADE,
-                                                    EventKind.PACK_MAILED)).items():
+        for ref, case in cases_of(
+            p.ledger, kinds=(EventKind.PACK_MADE, EventKind.PACK_MAILED)
+        ).items():
             for made in case.of(EventKind.PACK_MADE):
                 version = made.detail.get("version")
                 roles = made.detail.get("mail_to") or []
                 if not roles or PW.mailed_how(case, version) is not None:
-                    continue                  # recorded (a message only written stays so)
+                    continue  # recorded (a message only written stays so)
                 outbox = outbox or notify_outbox(p)
                 _record_mailed(p, outbox, ref, version, roles, clock.today())
 
 
-WAITING_WORDS = ("Waiting for a co-ordinator to allocate the referral in the tracker (status, "
-                 "supervisor, venue, day, time, first date).")
+WAITING_WORDS = (
+    "Waiting for a co-ordinator to allocate the referral in the tracker (status, "
+    "supervisor, venue, day, time, first date)."
+)
 
 
 def _next_sessions(item, allocation, profile, today: dt.date) -> dt.date | None:
     """The first planned session on or after today under `allocation`."""
     from pipeline.sessions.plan import planned_sessions
+
     try:
         planned = planned_sessions(item, allocation, profile, until=today + dt.timedelta(days=400))
     except ValueError:
@@ -297,6 +368,7 @@ def _supersede(out_dir: Path, previous: dict, today: dt.date) -> None:
 
 def notify_outbox(p: EffectPass):
     import pipeline.notify as notify
+
     return notify.MailOutbox(p.config, p.profile)
 
 
@@ -306,16 +378,22 @@ def _listed_before(item, previous: dict, profile) -> list[dt.date]:
     from pipeline.models import Allocation
     from pipeline.render.context import settings
     from pipeline.sessions.plan import planned_sessions
+
     a = previous.get("allocation") or {}
     first = a.get("first_date")
     if not first or not a.get("day"):
         return []
-    old = Allocation(reference=item.reference or "", status="Allocated", day=a.get("day"),
-                     first_date=dt.date.fromisoformat(first))
+    old = Allocation(
+        reference=item.reference or "",
+        status="Allocated",
+        day=a.get("day"),
+        first_date=dt.date.fromisoformat(first),
+    )
     made = previous["made_at"].date() if previous.get("made_at") else old.first_date
     try:
-        planned = planned_sessions(item, old, profile,
-                                   until=max(made, old.first_date) + dt.timedelta(days=400))
+        planned = planned_sessions(
+            item, old, profile, until=max(made, old.first_date) + dt.timedelta(days=400)
+        )
     except ValueError:
         return []
     listed = int(settings()["pack"]["letter_sessions"])
@@ -329,26 +407,38 @@ def _allocation_version(p: EffectPass, case, ref: str, plain, today: dt.date) ->
     if latest is not None and not A.changes(latest, plain):
         return int(latest["version"])
     version = len(PW.allocations(case)) + 1
-    p.ledger.record_event(PW.allocated(ref, version, A.snapshot(plain),
-                                       p.profile.supervisor_role, today))
+    p.ledger.record_event(
+        PW.allocated(ref, version, A.snapshot(plain), p.profile.supervisor_role, today)
+    )
     return version
 
 
 def _roles(message, item, staff: list, plain) -> list[str]:
     """Who the pack email is addressed to, by role (the team alone when neither is known)."""
     from pipeline.notify.addresses import clean_address
+
     got = {a.lower() for a in message.recipients}
     values = item.verdict.values if item.verdict else {}
     social = clean_address(values.get("social_worker.email"))
-    supervisor = next((s.get("email") for s in staff
-                       if A.same_name(s.get("name"), plain.supervisor) and s.get("email")), None)
-    roles = [role for role, address in (("supervisor", supervisor), ("social worker", social))
-             if address and address.lower() in got]
+    supervisor = next(
+        (
+            s.get("email")
+            for s in staff
+            if A.same_name(s.get("name"), plain.supervisor) and s.get("email")
+        ),
+        None,
+    )
+    roles = [
+        role
+        for role, address in (("supervisor", supervisor), ("social worker", social))
+        if address and address.lower() in got
+    ]
     return roles or ["team"]
 
 
-def _record_mailed(p: EffectPass, outbox, ref: str, version: int, roles: list[str],
-                   today: dt.date) -> None:
+def _record_mailed(
+    p: EffectPass, outbox, ref: str, version: int, roles: list[str], today: dt.date
+) -> None:
     """PACK_MAILED as the outbox says it went: sent, or only written to outbox/mail."""
     how = outbox.how(PW.mail_key(ref, version))
     if how is not None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from pipeline import clock
 from pipeline.cases import acknowledgement
@@ -25,14 +25,15 @@ from pipeline.validate.calendar import ServiceCalendar
 
 log = logging.getLogger("pipeline.effects")
 
-REVIEW_LOOKAHEAD_DAYS = 60       # reviews further off than this are not looked at yet
-REVIEW_CHECK_EVERY = 3600.0      # seconds: reviews are looked for at most once an hour
-HOLD_RECHECK = 60.0              # seconds: a report waiting for people is looked at again
+REVIEW_LOOKAHEAD_DAYS = 60  # reviews further off than this are not looked at yet
+REVIEW_CHECK_EVERY = 3600.0  # seconds: reviews are looked for at most once an hour
+HOLD_RECHECK = 60.0  # seconds: a report waiting for people is looked at again
 
 
 @dataclass(frozen=True)
 class Unsent:
     """A review report made whose email has not gone (no IRO email yet, mail server down)."""
+
     reference: str
     review_date: dt.date
     path: str
@@ -50,23 +51,26 @@ class ReviewReportEffect(Effect):
     to the IRO, copy to the social worker, once the recommendation is written in the saved
     file and someone's name is in "Review report checked (name)", typed after this report was
     made (the name the cell held at its making, kept in the ledger, is the last report's and
-    does not count until the cell has been seen holding something else). The look is cheap but not free,
-    so it is made at most once an hour per working folder. Making and mailing are recorded
-    apart: a report whose email did not go (no IRO email yet, mail server down) is mailed
-    again on later passes, the same report, until it goes; the ledger's report_mail says
+    does not count until the cell has been seen holding something else). The look is cheap
+    but not free, so it is made at most once an hour per working folder. Making and mailing
+    are recorded apart: a report whose email did not go (no IRO email yet, mail server down)
+    is mailed again on later passes, the same report, until it goes; the ledger's report_mail says
     which, and why not (the tracker's "Review report" cell, `status`)."""
+
     name = EffectName.LAC_REPORT
 
-    def __init__(self, today: Callable[[], dt.date] = clock.today,
-                 every: float = REVIEW_CHECK_EVERY):
+    def __init__(
+        self, today: Callable[[], dt.date] = clock.today, every: float = REVIEW_CHECK_EVERY
+    ):
         self.today = today
         self.every = every
 
     def due(self, p: EffectPass) -> Due:
         self.backfill_once(p)
         # reports made whose email has not gone yet: tried again every pass (with back-off)
-        unsent = [Unsent(ref, day, path) for ref, day, path, _ in
-                  p.ledger.reports_unsent(now=p.now)]
+        unsent = [
+            Unsent(ref, day, path) for ref, day, path, _ in p.ledger.reports_unsent(now=p.now)
+        ]
         if not p.profile.reports_automatically():
             return Due(found=unsent)
         key = str(p.config.state_dir)
@@ -79,12 +83,19 @@ class ReviewReportEffect(Effect):
     def near(p: EffectPass, today: dt.date) -> list:
         """Reviews (pipeline.tracker.reviews.Review) coming up with no report made yet."""
         from pipeline.tracker.reviews import reviews
-        ahead = getattr(getattr(p.profile, "oversight", None), "review_report_lookahead_days",
-                        None) or REVIEW_LOOKAHEAD_DAYS
+
+        ahead = (
+            getattr(getattr(p.profile, "oversight", None), "review_report_lookahead_days", None)
+            or REVIEW_LOOKAHEAD_DAYS
+        )
         horizon = today + dt.timedelta(days=ahead)
-        return [r for r in reviews(p.ledger, p.config, p.profile).values()
-                if r.date is not None and today <= r.date <= horizon
-                and not p.ledger.report_made(r.reference, r.date)]
+        return [
+            r
+            for r in reviews(p.ledger, p.config, p.profile).values()
+            if r.date is not None
+            and today <= r.date <= horizon
+            and not p.ledger.report_made(r.reference, r.date)
+        ]
 
     def run(self, due: Due, p: EffectPass) -> None:
         unsent = [d for d in due.found if isinstance(d, Unsent)]
@@ -94,27 +105,36 @@ class ReviewReportEffect(Effect):
         if near:
             self.make(near, p, self.today())
 
-    def resend(self, unsent: list["Unsent"], p: EffectPass) -> None:
+    def resend(self, unsent: list[Unsent], p: EffectPass) -> None:
         """The same report, mailed again: never a second, different one."""
         from pipeline.tracker.reviews import reviews
+
         known = reviews(p.ledger, p.config, p.profile)
         for u in unsent:
             item = _newest_accepted(p.ledger, u.reference)
             review = known.get(u.reference)
             if item is None:
                 continue
-            self.send(p, item, u.review_date, review.iro_email if review else "", Path(u.path),
-                      review.checked_by if review else "")
+            self.send(
+                p,
+                item,
+                u.review_date,
+                review.iro_email if review else "",
+                Path(u.path),
+                review.checked_by if review else "",
+            )
 
     @staticmethod
-    def send(p: EffectPass, item, review_date: dt.date, iro_email: str, path: Path,
-             checked_by: str = "") -> bool:
+    def send(
+        p: EffectPass, item, review_date: dt.date, iro_email: str, path: Path, checked_by: str = ""
+    ) -> bool:
         """Mail a report made, as saved, once people have let it go (the recommendation
         written, a name in "Review report checked (name)"); the ledger says whether it went, and
         why not (looked at again)."""
         from pipeline.notify.review import hold, same_name, send_review_report
+
         left = p.ledger.report_name_left(item.reference, review_date)
-        if left and not same_name(checked_by, left):     # seen changed (or cleared) since
+        if left and not same_name(checked_by, left):  # seen changed (or cleared) since
             p.ledger.forget_report_name_left(item.reference, review_date)
             left = ""
         held = hold(item.reference, checked_by, path, p.profile, left=left)
@@ -122,14 +142,16 @@ class ReviewReportEffect(Effect):
             before = p.ledger.report_mail(item.reference, review_date)
             p.ledger.hold_report_mail(item.reference, review_date, held, p.now, HOLD_RECHECK)
             if before is None or before.get("last_error") != held:
-                p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
+                p.ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Review report cell
             p.report.waiting[EffectName.LAC_REPORT] = (
-                f"the review report for {item.reference} is made but not sent: {held}")[:300]
+                f"the review report for {item.reference} is made but not sent: {held}"
+            )[:300]
             return False
         try:
-            why = send_review_report(p.config, p.profile, item, review_date, iro_email, path,
-                                     checked_by)
-        except Exception as exc:              # e.g. the service's addresses are not set up
+            why = send_review_report(
+                p.config, p.profile, item, review_date, iro_email, path, checked_by
+            )
+        except Exception as exc:  # e.g. the service's addresses are not set up
             log_fault(log, "effects: review report mail for %s failed", item.reference)
             why = str(exc)[:300] or type(exc).__name__
         before = p.ledger.report_mail(item.reference, review_date)
@@ -139,10 +161,11 @@ class ReviewReportEffect(Effect):
         if why is None:
             p.ledger.add_report_mailed(item.reference, review_date, path, checked_by)
         if before is None or before.get("last_error") != why or why is None:
-            p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
+            p.ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Review report cell
         if why is not None:
             p.report.waiting[EffectName.LAC_REPORT] = (
-                f"the review report for {item.reference} is made but not sent: {why}")[:300]
+                f"the review report for {item.reference} is made but not sent: {why}"
+            )[:300]
         return why is None
 
     @staticmethod
@@ -151,17 +174,25 @@ class ReviewReportEffect(Effect):
         outbox/mail (no mail server), today; once per report."""
         import pipeline.notify as notify
         from pipeline.notify.review import report_key
+
         key = report_key(reference, review_date)
         outbox = notify.MailOutbox(p.config, p.profile)
         try:
             how = outbox.how(key)
         finally:
             outbox.close()
-        if how is None:          # not expected once delivered: then nothing is claimed
+        if how is None:  # not expected once delivered: then nothing is claimed
             return
-        p.ledger.record_event(acknowledgement.report_sent_event(
-            reference, review_date, how, clock.today(), checked_by=" ".join(checked_by.split()),
-            message=key))
+        p.ledger.record_event(
+            acknowledgement.report_sent_event(
+                reference,
+                review_date,
+                how,
+                clock.today(),
+                checked_by=" ".join(checked_by.split()),
+                message=key,
+            )
+        )
 
     @staticmethod
     def backfill_once(p: EffectPass) -> None:
@@ -172,7 +203,7 @@ class ReviewReportEffect(Effect):
         try:
             backfill_sent(p)
             p.memory.backfilled.add(folder)
-        except Exception:                      # tried again by the next pass
+        except Exception:  # tried again by the next pass
             log_fault(log, "effects: review report emails from before the timeline not written")
 
     def make_due(self, p: EffectPass, today: dt.date) -> None:
@@ -185,6 +216,7 @@ class ReviewReportEffect(Effect):
 
     def make(self, due, p: EffectPass, today: dt.date) -> None:
         from pipeline.reports import lac
+
         calendar = ServiceCalendar(p.profile)
         allocations = None
         for review in due:
@@ -193,15 +225,14 @@ class ReviewReportEffect(Effect):
             if allocations is None:
                 allocations = allocations_or_none(p.config, p.profile)
             allocation = allocations.get(review.reference)
-            if allocation is None or allocation.first_date is None \
-                    or allocation.first_date > today:
-                continue                           # no family time yet: nothing to report
+            if allocation is None or allocation.first_date is None or allocation.first_date > today:
+                continue  # no family time yet: nothing to report
             ref = review.reference
             try:
-                plan = lac.plan(p.ledger, ref, review, allocation, today=today,
-                                period_to=review.date)
-                path = lac.make(p.ledger, p.profile, plan, p.config.outbox_dir / ref,
-                                today=today)
+                plan = lac.plan(
+                    p.ledger, ref, review, allocation, today=today, period_to=review.date
+                )
+                path = lac.make(p.ledger, p.profile, plan, p.config.outbox_dir / ref, today=today)
             except lac.ReportRefused as exc:
                 p.report.waiting[self.name] = str(exc)[:300]
                 continue
@@ -210,13 +241,13 @@ class ReviewReportEffect(Effect):
                 p.report.waiting[self.name] = f"a review report could not be made: {exc}"[:300]
                 continue
             p.ledger.add_report(ref, review.date, path, made_on=today)
-            from pipeline.cases.review import report_made     # the timeline: made, once
+            from pipeline.cases.review import report_made  # the timeline: made, once
+
             p.ledger.record_event(report_made(ref, review.date, path, today))
             # a name in "Review report checked (name)" now was typed for an earlier report
             p.ledger.note_report_name_left(ref, review.date, review.checked_by)
             p.report.count(self.name)
-            self.send(p, plan.item, review.date, review.iro_email, Path(path),
-                      review.checked_by)
+            self.send(p, plan.item, review.date, review.iro_email, Path(path), review.checked_by)
 
 
 def backfill_sent(p: EffectPass) -> int:
@@ -226,8 +257,15 @@ def backfill_sent(p: EffectPass) -> int:
     import pipeline.notify as notify
     from pipeline.cases.acknowledgement import report_sent_key
     from pipeline.notify.review import report_key
-    todo = [r for r in p.ledger.report_states() if r["sent_at"] and not p.ledger.has_event(
-        report_sent_key(r["reference"], dt.date.fromisoformat(r["review_date"])))]
+
+    todo = [
+        r
+        for r in p.ledger.report_states()
+        if r["sent_at"]
+        and not p.ledger.has_event(
+            report_sent_key(r["reference"], dt.date.fromisoformat(r["review_date"]))
+        )
+    ]
     if not todo:
         return 0
     outbox = notify.MailOutbox(p.config, p.profile)
@@ -240,15 +278,21 @@ def backfill_sent(p: EffectPass) -> int:
             if how is None:
                 continue
             mailed = p.ledger.report_mailed(r["reference"], review_date) or {}
-            events.append(acknowledgement.report_sent_event(
-                r["reference"], review_date, how,
-                dt.datetime.fromisoformat(r["sent_at"]).date(),
-                checked_by=mailed.get("checked_by") or "", message=key))
+            events.append(
+                acknowledgement.report_sent_event(
+                    r["reference"],
+                    review_date,
+                    how,
+                    dt.datetime.fromisoformat(r["sent_at"]).date(),
+                    checked_by=mailed.get("checked_by") or "",
+                    message=key,
+                )
+            )
     finally:
         outbox.close()
     written = p.ledger.record_events(events)
     for e in events:
         item = _newest_accepted(p.ledger, e.reference)
         if item is not None:
-            p.ledger.reopen_effect(item.id, EffectName.TRACKER)   # the Review report cell
+            p.ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Review report cell
     return written

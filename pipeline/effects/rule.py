@@ -39,14 +39,15 @@ from pipeline.tracker.saves import every_workbook_stamps
 
 log = logging.getLogger("pipeline.effects")
 
-WORKBOOK_OPEN_RETRY = 30.0       # seconds: the Decisions rows wait while the workbook is open
-DECISIONS = "decisions"          # found: read the Decisions sheet this pass
+WORKBOOK_OPEN_RETRY = 30.0  # seconds: the Decisions rows wait while the workbook is open
+DECISIONS = "decisions"  # found: read the Decisions sheet this pass
 
 
 @dataclass
 class _Run:
     """One run's scratch (never kept): whether a letter failed, so the sheet is read again
     next pass, saved or not; and the items left as failed."""
+
     retry: bool = False
     failing: set[int] = field(default_factory=set)
 
@@ -57,7 +58,8 @@ class RuleEffect(Effect):
     def due(self, p: EffectPass) -> Due[str]:
         owed = list(p.ledger.pending_effects(p.now, self.name))
         look = open_proposals(p.ledger) and p.memory.saved_since(
-            self.name, p.config.state_dir, self._stamps(p))
+            self.name, p.config.state_dir, self._stamps(p)
+        )
         look = look or bool(self._ends_due(p))
         return Due(owed=owed, found=[DECISIONS] if look else [])
 
@@ -65,8 +67,12 @@ class RuleEffect(Effect):
     def _ends_due(p: EffectPass) -> list:
         """Suspensions whose last day has passed with no end written yet."""
         today = clock.today()
-        return [pr for c in cases_of(p.ledger, kinds=S.KINDS).values()
-                for pr in S.proposals(c) if S.end_due(pr, today)]
+        return [
+            pr
+            for c in cases_of(p.ledger, kinds=S.KINDS).values()
+            for pr in S.proposals(c)
+            if S.end_due(pr, today)
+        ]
 
     @staticmethod
     def _stamps(p: EffectPass) -> tuple:
@@ -84,36 +90,49 @@ class RuleEffect(Effect):
             record = ledger.session_of_item(e.item_id) if item else None
             if record is None:
                 continue
-            state = rule_due(ledger, record.reference, p.profile, item.received_at.date(),
-                             allocations.get(record.reference))
+            state = rule_due(
+                ledger,
+                record.reference,
+                p.profile,
+                item.received_at.date(),
+                allocations.get(record.reference),
+            )
             for action in state.new:
-                ledger.add_rule_action(action, item.id)      # a proposal, nothing more
+                ledger.add_rule_action(action, item.id)  # a proposal, nothing more
         self.raised(p)
         self.decide(p, run)
         self.end(p)
         waiting = self.publish(p)
         for e in owed:
             if e.item_id in run.failing:
-                continue                         # still failing: left as _failed marked it
+                continue  # still failing: left as _failed marked it
             if waiting:
-                ledger.mark_effect(e.item_id, self.name, EffectStatus.PENDING, waiting,
-                                   retry_in=WORKBOOK_OPEN_RETRY, waiting=Waiting.WORKBOOK_OPEN,
-                                   count_attempt=False)
+                ledger.mark_effect(
+                    e.item_id,
+                    self.name,
+                    EffectStatus.PENDING,
+                    waiting,
+                    retry_in=WORKBOOK_OPEN_RETRY,
+                    waiting=Waiting.WORKBOOK_OPEN,
+                    count_attempt=False,
+                )
             else:
                 ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
-        if not run.retry:                # a failure: look again next pass, saved or not
+        if not run.retry:  # a failure: look again next pass, saved or not
             p.memory.seen(self.name, p.config.state_dir, self._stamps(p))
 
     def publish(self, p: EffectPass) -> str:
         """Write the proposals' rows; the reason they wait ('' when written)."""
         from pipeline.tracker.decisions import write_proposals
+
         rows = proposal_rows(p.ledger, p.profile)
         if not rows:
             return ""
         report = write_proposals(rows, p.config, p.profile)
         if report.waiting or report.problems:
-            p.report.waiting[self.name] = ("proposals for the Decisions sheet are waiting: "
-                                           + report.message)
+            p.report.waiting[self.name] = (
+                "proposals for the Decisions sheet are waiting: " + report.message
+            )
             return report.message or "The tracking workbook is open."
         return ""
 
@@ -121,6 +140,7 @@ class RuleEffect(Effect):
         """Carry out what people decided in the Decisions sheet."""
         from pipeline.sessions.proposals import proposal_key
         from pipeline.tracker.decisions import read_decisions
+
         ledger, today = p.ledger, clock.today()
         pending = open_proposals(ledger)
         if not pending:
@@ -130,18 +150,24 @@ class RuleEffect(Effect):
         for sa in pending:
             d = decisions.get(proposal_key(sa.id))
             if d is None or d.decision is None:
-                continue                            # an empty cell is not an answer
+                continue  # an empty cell is not an answer
             case = case_of(ledger, sa.action.reference)
-            if sa.done_at is not None:               # approved earlier: a meeting date now?
+            if sa.done_at is not None:  # approved earlier: a meeting date now?
                 if d.decision == "Declined" and d.decided_by:
                     self._withdrawn(sa, d, case, p, today)
                 elif d.meeting_on is not None:
                     self._meeting(sa, d.meeting_on, case, p, today)
                 continue
             if d.decision == "Declined":
-                action = P.settle(sa.action, "Declined", d.decided_by,
-                                  d.decided_on or self._read_on(case, sa.id, d), None,
-                                  p.profile, today)
+                action = P.settle(
+                    sa.action,
+                    "Declined",
+                    d.decided_by,
+                    d.decided_on or self._read_on(case, sa.id, d),
+                    None,
+                    p.profile,
+                    today,
+                )
                 self._decided(ledger, case, sa.id, action)
                 ledger.update_rule_action(sa.id, action)
                 ledger.mark_rule_action_done(sa.id, [])
@@ -149,16 +175,21 @@ class RuleEffect(Effect):
                 log.info("%s: proposal %s declined", sa.action.reference, sa.id)
                 continue
             if not d.decided_by:
-                continue                            # Approved needs a name: who decided
-            action = P.settle(sa.action, "Approved", d.decided_by,
-                              d.decided_on or self._read_on(case, sa.id, d), d.meeting_on,
-                              p.profile, today)
+                continue  # Approved needs a name: who decided
+            action = P.settle(
+                sa.action,
+                "Approved",
+                d.decided_by,
+                d.decided_on or self._read_on(case, sa.id, d),
+                d.meeting_on,
+                p.profile,
+                today,
+            )
             ledger.update_rule_action(sa.id, action)
             self._decided(ledger, case, sa.id, action)
             if allocations is None:
                 allocations = allocations_or_none(p.config, p.profile)
-            self._carry_out(sa.id, action, allocations.get(action.reference), sa.item_id, p,
-                            run)
+            self._carry_out(sa.id, action, allocations.get(action.reference), sa.item_id, p, run)
 
     @staticmethod
     def _read_on(case, action_id: int, d):
@@ -172,8 +203,7 @@ class RuleEffect(Effect):
     @staticmethod
     def _decided(ledger, case, action_id: int, action) -> None:
         """The decision as read from the sheet, once (a changed one is a new event)."""
-        event = S.decided(case, action_id, action.decision, action.decided_by,
-                          action.decided_on)
+        event = S.decided(case, action_id, action.decision, action.decided_by, action.decided_on)
         if event is not None:
             ledger.record_event(event)
 
@@ -189,21 +219,42 @@ class RuleEffect(Effect):
                 continue
             events = [S.proposal_raised(sa.id, a, sa.created_at.date())]
             if a.decision and (a.decision == "Declined" or sa.done_at is not None):
-                events.append(S.decided(Case(a.reference), sa.id, a.decision, a.decided_by,
-                                        a.decided_on or sa.created_at.date()))
+                events.append(
+                    S.decided(
+                        Case(a.reference),
+                        sa.id,
+                        a.decision,
+                        a.decided_by,
+                        a.decided_on or sa.created_at.date(),
+                    )
+                )
             if a.decision == "Approved" and sa.done_at is not None:
                 on = sa.done_at.date()
                 events.append(S.letters_made(a.reference, sa.id, sa.documents, on))
                 if a.kind == "suspension" and a.suspended_from and a.suspended_until:
-                    events.append(S.suspension_started(
-                        a.reference, sa.id, S.Span(a.suspended_from, a.suspended_until,
-                                                   meeting_on=a.meeting_on,
-                                                   why="meeting" if a.meeting_on else "end_date"),
-                        a.decided_by, a.decided_on or on))
-                    if a.suspended_until < clock.today():   # over before the timeline began:
-                        events.append(S.suspension_ended(    # its Status was written then
-                            a.reference, sa.id, a.suspended_until,
-                            "meeting" if a.meeting_on else "end_date"))
+                    events.append(
+                        S.suspension_started(
+                            a.reference,
+                            sa.id,
+                            S.Span(
+                                a.suspended_from,
+                                a.suspended_until,
+                                meeting_on=a.meeting_on,
+                                why="meeting" if a.meeting_on else "end_date",
+                            ),
+                            a.decided_by,
+                            a.decided_on or on,
+                        )
+                    )
+                    if a.suspended_until < clock.today():  # over before the timeline began:
+                        events.append(
+                            S.suspension_ended(  # its Status was written then
+                                a.reference,
+                                sa.id,
+                                a.suspended_until,
+                                "meeting" if a.meeting_on else "end_date",
+                            )
+                        )
             ledger.record_events(events)
 
     def _meeting(self, sa, meeting_on, case, p: EffectPass, today) -> None:
@@ -216,8 +267,9 @@ class RuleEffect(Effect):
         s = S.span(a.session_dates, a.decided_on, meeting_on, rules, a.court_directed)
         s.start = a.suspended_from or s.start
         s.until = max(s.start, s.until)
-        settled = a.model_copy(update={"meeting_on": meeting_on, "suspended_from": s.start,
-                                       "suspended_until": s.until})
+        settled = a.model_copy(
+            update={"meeting_on": meeting_on, "suspended_from": s.start, "suspended_until": s.until}
+        )
         pr = S.of_action(case, sa.id)
         if pr is not None and pr.start is not None and pr.state == "suspended":
             p.ledger.record_event(S.suspension_changed(a.reference, sa.id, s, today))
@@ -228,17 +280,25 @@ class RuleEffect(Effect):
     def _withdrawn(self, sa, d, case, p: EffectPass, today) -> None:
         """Approved, then changed to Declined by a named person: a new decision, and the
         suspension under way ends that day (the letters already made stay on the timeline)."""
-        action = P.settle(sa.action, "Declined", d.decided_by, d.decided_on or today, None,
-                          p.profile, today)
+        action = P.settle(
+            sa.action, "Declined", d.decided_by, d.decided_on or today, None, p.profile, today
+        )
         self._decided(p.ledger, case, sa.id, action)
         pr = S.of_action(case, sa.id)
         if pr is not None and pr.state == "suspended":
             last = max(pr.start, action.decided_on) - dt.timedelta(days=1)
-            p.ledger.record_event(S.suspension_ended(sa.action.reference, sa.id, last,
-                                                     "withdrawn", d.decided_by))
-        p.ledger.update_rule_action(sa.id, action.model_copy(update={
-            "suspended_from": sa.action.suspended_from,
-            "suspended_until": sa.action.suspended_until}))
+            p.ledger.record_event(
+                S.suspension_ended(sa.action.reference, sa.id, last, "withdrawn", d.decided_by)
+            )
+        p.ledger.update_rule_action(
+            sa.id,
+            action.model_copy(
+                update={
+                    "suspended_from": sa.action.suspended_from,
+                    "suspended_until": sa.action.suspended_until,
+                }
+            ),
+        )
         p.ledger.clear_status_written(sa.id)
         self._retrack(sa, p)
 
@@ -249,8 +309,9 @@ class RuleEffect(Effect):
             return
         by_id = {S.proposal_id(sa.id): sa for sa in p.ledger.rule_actions()}
         for pr in ends:
-            p.ledger.record_event(S.suspension_ended(pr.reference, int(pr.id[1:]), pr.until,
-                                                     pr.why_end or "end_date"))
+            p.ledger.record_event(
+                S.suspension_ended(pr.reference, int(pr.id[1:]), pr.until, pr.why_end or "end_date")
+            )
             sa = by_id.get(pr.id)
             if sa is not None:
                 p.ledger.clear_status_written(sa.id)
@@ -258,19 +319,23 @@ class RuleEffect(Effect):
 
     def _failed(self, item_id, why: str, p: EffectPass, run: _Run) -> None:
         """Said on `status`; the item owes the effect again, so the next pass retries."""
-        p.report.waiting[self.name] = ("the letters for an approved proposal could not all be "
-                                       "made or sent; they will be tried again")
+        p.report.waiting[self.name] = (
+            "the letters for an approved proposal could not all be "
+            "made or sent; they will be tried again"
+        )
         if item_id is not None:
             run.failing.add(item_id)
-            p.ledger.mark_effect(item_id, self.name, EffectStatus.FAILED, why,
-                                 waiting=Waiting.ERROR)
+            p.ledger.mark_effect(
+                item_id, self.name, EffectStatus.FAILED, why, waiting=Waiting.ERROR
+            )
 
     def _retrack(self, sa, p: EffectPass) -> None:
         if sa.item_id is not None:
             p.ledger.reopen_effect(sa.item_id, EffectName.TRACKER)
 
-    def _carry_out(self, action_id: int, action, allocation, item_id, p: EffectPass,
-                   run: _Run) -> None:
+    def _carry_out(
+        self, action_id: int, action, allocation, item_id, p: EffectPass, run: _Run
+    ) -> None:
         referral = p.ledger.item_by_reference(action.reference)
         try:
             files = follow_up(action, referral, allocation, p.config, p.profile)
@@ -287,14 +352,25 @@ class RuleEffect(Effect):
         events = [S.letters_made(action.reference, action_id, documents, clock.today())]
         rules = p.profile.missed_sessions
         if action.kind == "suspension" and rules is not None:
-            events.append(S.suspension_started(
-                action.reference, action_id,
-                S.span(action.session_dates, action.decided_on, action.meeting_on, rules,
-                       action.court_directed), action.decided_by, action.decided_on))
+            events.append(
+                S.suspension_started(
+                    action.reference,
+                    action_id,
+                    S.span(
+                        action.session_dates,
+                        action.decided_on,
+                        action.meeting_on,
+                        rules,
+                        action.court_directed,
+                    ),
+                    action.decided_by,
+                    action.decided_on,
+                )
+            )
         p.ledger.record_events(events)
         p.ledger.mark_rule_action_done(action_id, documents)
         if item_id is not None:
-            p.ledger.reopen_effect(item_id, EffectName.TRACKER)   # "Suspended until" in Status
+            p.ledger.reopen_effect(item_id, EffectName.TRACKER)  # "Suspended until" in Status
         p.report.count(self.name)
 
 
@@ -304,8 +380,9 @@ def follow_up(action, referral, allocation, config, profile):
     out_dir = config.outbox_dir / action.reference
     written = render.render_suspension_letters(referral, allocation, profile, out_dir, action)
     files = list(written)
-    msg = notify.rule_notice_message(action, referral, profile, files,
-                                     made=getattr(written, "made", None))
+    msg = notify.rule_notice_message(
+        action, referral, profile, files, made=getattr(written, "made", None)
+    )
     if not notify.MailOutbox(config, profile).deliver(msg):
         return None
     return files

@@ -10,7 +10,7 @@ import pipeline.tracker as tracker
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.tracker.cells import acknowledged, more_cells, packs, statuses
 
-WORKBOOK_OPEN_RETRY = 30.0       # seconds: someone has the workbook open
+WORKBOOK_OPEN_RETRY = 30.0  # seconds: someone has the workbook open
 
 
 class TrackerEffect(Effect):
@@ -20,28 +20,41 @@ class TrackerEffect(Effect):
         ledger = p.ledger
         items = ledger.items()
         status, status_ids = statuses(ledger)
-        result = tracker.sync(items, p.config, p.profile,
-                              paperwork=packs(ledger, items, p.profile) or None,
-                              acknowledged=acknowledged(ledger, items),
-                              extras=more_cells(ledger, items, p.profile, status))
+        result = tracker.sync(
+            items,
+            p.config,
+            p.profile,
+            paperwork=packs(ledger, items, p.profile) or None,
+            acknowledged=acknowledged(ledger, items),
+            extras=more_cells(ledger, items, p.profile, status),
+        )
         if result.waiting:
-            why = ("The tracking workbook is open in Excel; its rows will be written when it "
-                   "is closed.")
+            why = (
+                "The tracking workbook is open in Excel; its rows will be written when it "
+                "is closed."
+            )
             for e in due.owed:
-                ledger.mark_effect(e.item_id, self.name, EffectStatus.PENDING, why,
-                                   retry_in=WORKBOOK_OPEN_RETRY, waiting=Waiting.WORKBOOK_OPEN,
-                                   count_attempt=False)
+                ledger.mark_effect(
+                    e.item_id,
+                    self.name,
+                    EffectStatus.PENDING,
+                    why,
+                    retry_in=WORKBOOK_OPEN_RETRY,
+                    waiting=Waiting.WORKBOOK_OPEN,
+                    count_attempt=False,
+                )
             p.report.waiting[self.name] = why
             return
         if result.problems:
             why = "; ".join(result.problems)[:500]
             for e in due.owed:
-                ledger.mark_effect(e.item_id, self.name, EffectStatus.FAILED, why,
-                                   waiting=Waiting.ERROR)
+                ledger.mark_effect(
+                    e.item_id, self.name, EffectStatus.FAILED, why, waiting=Waiting.ERROR
+                )
             p.report.waiting[self.name] = why
             return
         for e in due.owed:
             ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
         if status_ids:
-            ledger.mark_status_written(status_ids)     # the cell is the co-ordinator's again
+            ledger.mark_status_written(status_ids)  # the cell is the co-ordinator's again
         p.report.count(self.name, len(due.owed))

@@ -12,15 +12,16 @@ import re
 from pathlib import Path
 
 from pipeline.extract import reasons
-from pipeline.extract.results import part_name, unreadable
 from pipeline.extract.models import Extraction, FormMatch
+from pipeline.extract.results import part_name as part_name  # re-exported for intake
+from pipeline.extract.results import unreadable
 
 log = logging.getLogger(__name__)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_MAGIC = b"%PDF"
-TNEF_MAGIC = b"\x78\x9f\x3e\x22"   # winmail.dat: Outlook's rich-text wrapper
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # winmail.dat: Outlook's rich-text wrapper
 EMAIL_SUFFIXES = {".eml", ".msg"}
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
@@ -45,8 +46,11 @@ def _is_encrypted_office(path: Path) -> bool:
     return _has_ole_stream(path, "EncryptedPackage")
 
 
-_MAIL_HEADER = re.compile(rb"^(?:Received|Return-Path|From|MIME-Version|Delivered-To|Message-ID|"
-                          rb"Date|Subject|To|X-[A-Za-z0-9-]+)\s*:", re.IGNORECASE)
+_MAIL_HEADER = re.compile(
+    rb"^(?:Received|Return-Path|From|MIME-Version|Delivered-To|Message-ID|"
+    rb"Date|Subject|To|X-[A-Za-z0-9-]+)\s*:",
+    re.IGNORECASE,
+)
 
 
 def _is_outlook_message(path: Path) -> bool:
@@ -65,9 +69,11 @@ def _looks_like_email(path: Path) -> bool:
             head = fh.read(2048)
     except OSError:
         return False
-    return bool(_MAIL_HEADER.match(head)
-                and re.search(rb"^(?:From|Subject)\s*:", head, re.M | re.I)
-                and re.search(rb"^(?:Date|Received|MIME-Version)\s*:", head, re.M | re.I))
+    return bool(
+        _MAIL_HEADER.match(head)
+        and re.search(rb"^(?:From|Subject)\s*:", head, re.M | re.I)
+        and re.search(rb"^(?:Date|Received|MIME-Version)\s*:", head, re.M | re.I)
+    )
 
 
 def extract_file(path: Path, profile=None) -> Extraction:
@@ -112,20 +118,24 @@ def _extract(path: Path, profile) -> list[Extraction]:
             return refuse("password")
         if suffix == ".msg" or _is_outlook_message(path):
             from pipeline.extract.email import read_email
+
             return [read_email(path, profile=profile, read_attachment=extract_all)]
         if suffix in {".xls", ".xlsx", ".ppt"}:
             return [_not_referral(path, reasons.say("file.old_office", profile))]
         return refuse("word_97")
     if head.startswith(ZIP_MAGIC):
         from pipeline.extract.docx import read_docx_all
+
         return read_docx_all(path, profile=profile)
     if head.startswith(PDF_MAGIC):
         from pipeline.extract.pdf_split import read_pdf_all
+
         return read_pdf_all(path, profile=profile)
     if head.startswith(TNEF_MAGIC):
         return refuse("winmail")
     if _looks_like_email(path):
         from pipeline.extract.email import read_email
+
         return [read_email(path, profile=profile, read_attachment=extract_all)]
     if suffix in {".docx", ".docm", ".dotx", ".doc"}:
         return refuse("not_word")
@@ -135,5 +145,6 @@ def _extract(path: Path, profile) -> list[Extraction]:
         return refuse("picture")
     if suffix in {".rtf", ".odt", ".txt", ".html", ".htm"} or head.startswith(b"{\\rtf"):
         return refuse("text_file", kind=suffix or "text")
-    return [_not_referral(path, reasons.say("file.other_type", profile,
-                                            kind=suffix or "no extension"))]
+    return [
+        _not_referral(path, reasons.say("file.other_type", profile, kind=suffix or "no extension"))
+    ]

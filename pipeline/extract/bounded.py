@@ -21,13 +21,13 @@ import threading
 from pathlib import Path
 
 from pipeline.extract import reasons
-from pipeline.extract.results import unreadable
 from pipeline.extract.models import Extraction
+from pipeline.extract.results import unreadable
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LIMIT = 10.0            # seconds; real forms read in well under a second
-START_LIMIT = 120.0             # seconds for a new worker to import the readers (slow PCs)
+DEFAULT_LIMIT = 10.0  # seconds; real forms read in well under a second
+START_LIMIT = 120.0  # seconds for a new worker to import the readers (slow PCs)
 READER = "pipeline.extract:extract_file"
 
 # The shared wording (form_templates/reader/reasons.toml, [limit]).
@@ -44,11 +44,12 @@ def _resolve(reader: str):
 def _serve(conn) -> None:
     """The worker: import the readers once, then read each file it is sent until told to stop.
     A job is (reader, path, profile); the answer is ("ok", Extraction) or ("error", text)."""
-    try:                                # warm up, so the first file's limit is not spent importing
+    try:  # warm up, so the first file's limit is not spent importing
         import pipeline.extract.docx  # noqa: F401
         import pipeline.extract.email  # noqa: F401
         import pipeline.extract.pdf  # noqa: F401
         from pipeline.catalogue import catalogue
+
         catalogue()
         import pdfplumber  # noqa: F401
     except Exception:  # noqa: BLE001 - a reader that cannot import will say so when used
@@ -72,8 +73,9 @@ class _Worker:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child,), daemon=True,
-                                   name="family-time-reader")
+        self.process = ctx.Process(
+            target=_serve, args=(child,), daemon=True, name="family-time-reader"
+        )
         self.process.start()
         child.close()
         self.owner = os.getpid()
@@ -124,8 +126,9 @@ def close() -> None:
 atexit.register(close)
 
 
-def extract_bounded(path: Path, profile=None, limit: float = DEFAULT_LIMIT,
-                    reader: str = READER) -> Extraction:
+def extract_bounded(
+    path: Path, profile=None, limit: float = DEFAULT_LIMIT, reader: str = READER
+) -> Extraction:
     """What `extract_file(path, profile)` says, read in the worker process; an `unreadable`
     Extraction with a plain reason if the read takes longer than `limit` seconds (the worker
     is killed) or the worker dies. `reader` ("module:function") is the function the worker
@@ -138,8 +141,10 @@ def extract_bounded(path: Path, profile=None, limit: float = DEFAULT_LIMIT,
             if _worker is None or not _worker.alive():
                 _worker = _Worker()
         except OSError:
-            log.error("bounded reading: no worker process could be started; reading without "
-                      "a time limit", exc_info=True)
+            log.error(
+                "bounded reading: no worker process could be started; reading without a time limit",
+                exc_info=True,
+            )
             _worker = None
             return _resolve(reader)(path, profile)
         worker = _worker
@@ -154,16 +159,19 @@ def extract_bounded(path: Path, profile=None, limit: float = DEFAULT_LIMIT,
             _worker = None
     suffix = path.suffix.lower() or "none"
     if not finished:
-        log.warning("bounded reading: a file (type %s) took over %gs; worker stopped",
-                    suffix, limit)
-        return unreadable(path, TOO_SLOW_REASON.format(
-            limit="1 second" if limit == 1 else f"{limit:g} seconds"))
+        log.warning(
+            "bounded reading: a file (type %s) took over %gs; worker stopped", suffix, limit
+        )
+        return unreadable(
+            path, TOO_SLOW_REASON.format(limit="1 second" if limit == 1 else f"{limit:g} seconds")
+        )
     if answer is None:
         log.error("bounded reading: the worker died reading a file (type %s)", suffix)
         return unreadable(path, STOPPED_REASON)
     status, payload = answer
     good = isinstance(payload, Extraction) or (
-        isinstance(payload, list) and payload and all(isinstance(e, Extraction) for e in payload))
+        isinstance(payload, list) and payload and all(isinstance(e, Extraction) for e in payload)
+    )
     if status != "ok" or not good:
         log.error("bounded reading: the reader failed on a file (type %s): %s", suffix, payload)
         return unreadable(path, FAILED_REASON)

@@ -17,9 +17,8 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from pipeline.extract import reasons
-from pipeline.extract.results import unreadable
 from pipeline.catalogue import FormSpec, VersionSpec, catalogue
+from pipeline.extract import reasons
 from pipeline.extract.identify import identify
 from pipeline.extract.labels import (
     MAX_FIELD_CHARS,
@@ -30,6 +29,7 @@ from pipeline.extract.labels import (
     known_keys,
 )
 from pipeline.extract.models import Extraction, FormMatch
+from pipeline.extract.results import unreadable
 from pipeline.extract.safety import UnsafeFile, open_zip_safely, parse_xml, read_member
 from pipeline.extract.text import is_placeholder, label_key, normalise
 from pipeline.paths import FORM_TEMPLATES
@@ -44,18 +44,64 @@ _TRUE = {"1", "true", "on"}
 _CHECKED_GLYPHS = set("☒☑✔✓⊠")
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Tick boxes people insert as symbols (Insert > Symbol) on old forms: (font, code) -> glyph.
-_SYMBOLS = {("wingdings", "f0fe"): "☒", ("wingdings", "f078"): "☒", ("wingdings", "f0fc"): "☒",
-            ("wingdings", "f0a8"): "☐", ("wingdings", "f06f"): "☐", ("wingdings", "f071"): "☐",
-            ("wingdings 2", "f054"): "☒", ("wingdings 2", "f052"): "☒",
-            ("wingdings 2", "f050"): "☒", ("wingdings 2", "f0a3"): "☐",
-            ("wingdings 2", "f0a2"): "☐", ("wingdings 2", "f02a"): "☐"}
+_SYMBOLS = {
+    ("wingdings", "f0fe"): "☒",
+    ("wingdings", "f078"): "☒",
+    ("wingdings", "f0fc"): "☒",
+    ("wingdings", "f0a8"): "☐",
+    ("wingdings", "f06f"): "☐",
+    ("wingdings", "f071"): "☐",
+    ("wingdings 2", "f054"): "☒",
+    ("wingdings 2", "f052"): "☒",
+    ("wingdings 2", "f050"): "☒",
+    ("wingdings 2", "f0a3"): "☐",
+    ("wingdings 2", "f0a2"): "☐",
+    ("wingdings 2", "f02a"): "☐",
+}
 _OPTION_TAG = re.compile(r"^(?P<key>[\w.\[\]]+?)\s*[:|]\s*(?P<option>.+)$")
 
-_Q = ("p", "r", "t", "tab", "br", "cr", "sdt", "sdtPr", "sdtContent", "tag", "alias",
-      "showingPlcHdr", "delText", "instrText", "fldChar", "ffData", "name", "checkBox",
-      "checked", "default", "ddList", "result", "listEntry", "tbl", "tr", "tc", "pPr", "rPr",
-      "val", "fldCharType", "noBreakHyphen", "dropDownList", "comboBox", "listItem",
-      "displayText", "value", "body", "sym", "font", "char")
+_Q = (
+    "p",
+    "r",
+    "t",
+    "tab",
+    "br",
+    "cr",
+    "sdt",
+    "sdtPr",
+    "sdtContent",
+    "tag",
+    "alias",
+    "showingPlcHdr",
+    "delText",
+    "instrText",
+    "fldChar",
+    "ffData",
+    "name",
+    "checkBox",
+    "checked",
+    "default",
+    "ddList",
+    "result",
+    "listEntry",
+    "tbl",
+    "tr",
+    "tc",
+    "pPr",
+    "rPr",
+    "val",
+    "fldCharType",
+    "noBreakHyphen",
+    "dropDownList",
+    "comboBox",
+    "listItem",
+    "displayText",
+    "value",
+    "body",
+    "sym",
+    "font",
+    "char",
+)
 
 
 class _Names:
@@ -75,16 +121,18 @@ class _Names:
 @dataclass
 class _Control:
     """One content control or legacy form field, as found, before we know the form."""
+
     tag: str
     alias: str
-    value: str | None          # None: blank or still showing its prompt
+    value: str | None  # None: blank or still showing its prompt
     checkbox: bool = False
     checked: bool = False
-    label_beside: str = ""     # the text beside a legacy field that has no usable name
-    label_after: str = ""      # the word after a legacy check box ("Yes", "No", "Monday")
+    label_beside: str = ""  # the text beside a legacy field that has no usable name
+    label_after: str = ""  # the word after a legacy check box ("Yes", "No", "Monday")
 
 
 # ---------------------------------------------------------------- text
+
 
 def _showing_placeholder(sdt, n: _Names) -> bool:
     pr = sdt.find(n.sdtPr)
@@ -142,9 +190,17 @@ def _text(el, n: _Names, skip_placeholders: bool = True) -> str:
                 if glyph:
                     parts.append(glyph + " ")
             elif tag == MC_FALLBACK:
-                walker.skip_subtree()    # the same content again, for old Word versions
-            elif tag in (n.pPr, n.rPr, n.sdtPr, n.instrText, n.delText, n.deleted,
-                         n.moved_from, n.ffData):
+                walker.skip_subtree()  # the same content again, for old Word versions
+            elif tag in (
+                n.pPr,
+                n.rPr,
+                n.sdtPr,
+                n.instrText,
+                n.delText,
+                n.deleted,
+                n.moved_from,
+                n.ffData,
+            ):
                 walker.skip_subtree()
             elif tag == n.sdt and node is not el:
                 state = _checkbox_state(node, n)
@@ -169,6 +225,7 @@ def _clip(s: str) -> str:
 
 # ---------------------------------------------------------------- content controls
 
+
 def _controls(root, n: _Names) -> list[_Control]:
     """Every content control at every level (body, paragraph, row, cell, nested).
 
@@ -187,12 +244,13 @@ def _controls(root, n: _Names) -> list[_Control]:
         content = sdt.find(n.sdtContent)
         checked = _checkbox_state(sdt, n)
         if checked is None and content is not None and _boxes_inside(content, n):
-            continue            # a wrapper round check boxes: the boxes are the answers
+            continue  # a wrapper round check boxes: the boxes are the answers
         if checked is not None:
             if not tag and not alias:
                 tag, alias = _wrapper_names(sdt, n)
-            out.append(_Control(tag, alias, "yes" if checked else "no", checkbox=True,
-                                checked=checked))
+            out.append(
+                _Control(tag, alias, "yes" if checked else "no", checkbox=True, checked=checked)
+            )
             continue
         if content is None or _showing_placeholder(sdt, n):
             out.append(_Control(tag, alias, None))
@@ -261,6 +319,7 @@ def _name_by_position(controls: list[_Control], version: VersionSpec | None) -> 
 
 # ---------------------------------------------------------------- legacy form fields
 
+
 def _legacy_fields(root, n: _Names) -> list[_Control]:
     """Pre-2007 form fields (FORMTEXT, FORMCHECKBOX, FORMDROPDOWN): name and result."""
     out: list[_Control] = []
@@ -293,8 +352,15 @@ def _legacy_control(field: dict, n: _Names) -> _Control:
     box = ff.find(n.checkBox)
     if box is not None:
         checked = _legacy_checked(box, n)
-        return _Control(name, "", "yes" if checked else "no", checkbox=True, checked=checked,
-                        label_beside=beside, label_after=_label_after(field["end"], n))
+        return _Control(
+            name,
+            "",
+            "yes" if checked else "no",
+            checkbox=True,
+            checked=checked,
+            label_beside=beside,
+            label_after=_label_after(field["end"], n),
+        )
     dd = ff.find(n.ddList)
     if dd is not None:
         entries = [normalise(e.get(n.val, "")) for e in dd.findall(n.listEntry)]
@@ -303,11 +369,13 @@ def _legacy_control(field: dict, n: _Names) -> _Control:
             res = dd.find(n.default)
         i = int(res.get(n.val, "0")) if res is not None and res.get(n.val, "0").isdigit() else 0
         value = entries[i] if 0 <= i < len(entries) else None
-        return _Control(name, "", value if value and not is_placeholder(value) else None,
-                        label_beside=beside)
+        return _Control(
+            name, "", value if value and not is_placeholder(value) else None, label_beside=beside
+        )
     text = normalise("".join(field["result"]))
-    return _Control(name, "", _clip(text) if text and not is_placeholder(text) else None,
-                    label_beside=beside)
+    return _Control(
+        name, "", _clip(text) if text and not is_placeholder(text) else None, label_beside=beside
+    )
 
 
 def _label_beside(run, n: _Names) -> str:
@@ -365,7 +433,7 @@ def _name_to_key(name: str, keys: set[str]) -> str | None:
     table = _squash_table(frozenset(keys))
     if squash in table:
         return table[squash]
-    if len(name) >= 20:    # Word truncates legacy field names to 20 characters
+    if len(name) >= 20:  # Word truncates legacy field names to 20 characters
         hits = [k for s, k in table.items() if s.startswith(squash)]
         if len(hits) == 1:
             return hits[0]
@@ -374,8 +442,10 @@ def _name_to_key(name: str, keys: set[str]) -> str | None:
 
 # ---------------------------------------------------------------- tables (label fallback)
 
-def _table_pairs(root, n: _Names, form: FormSpec, version: VersionSpec | None
-                 ) -> list[tuple[str, str]]:
+
+def _table_pairs(
+    root, n: _Names, form: FormSpec, version: VersionSpec | None
+) -> list[tuple[str, str]]:
     """(label, answer) pairs from every table: label cell then answer cell, and family
     tables read by their header row (or with one column per person)."""
     pairs: list[tuple[str, str]] = []
@@ -439,6 +509,7 @@ def _label_kind(cell: str, form: FormSpec, version: VersionSpec | None) -> str |
 
 # ---------------------------------------------------------------- package parts
 
+
 def _main_part(zf: zipfile.ZipFile) -> str | None:
     """The main document's name, from the package relationships (usually word/document.xml)."""
     rels = read_member(zf, "_rels/.rels", limit=1024 * 1024)
@@ -498,6 +569,7 @@ def _package_problem(zf: zipfile.ZipFile) -> str | None:
 
 # ---------------------------------------------------------------- the reader
 
+
 def read_docx(path: Path, profile=None) -> Extraction:
     """Read one .docx: which form it is and every answer, or a clear reason why not.
     A file holding several forms gives the first; `read_docx_all` gives each."""
@@ -524,13 +596,23 @@ def _read(path: Path, profile) -> list[Extraction]:
         if main is None:
             names = zf.namelist()
             if any(x.startswith("xl/") for x in names):
-                return [Extraction(file=path.name, form=FormMatch(
-                    status="not_referral",
-                    reason=reasons.say("docx.spreadsheet", profile)))]
+                return [
+                    Extraction(
+                        file=path.name,
+                        form=FormMatch(
+                            status="not_referral", reason=reasons.say("docx.spreadsheet", profile)
+                        ),
+                    )
+                ]
             if any(x.startswith("ppt/") for x in names):
-                return [Extraction(file=path.name, form=FormMatch(
-                    status="not_referral",
-                    reason=reasons.say("docx.presentation", profile)))]
+                return [
+                    Extraction(
+                        file=path.name,
+                        form=FormMatch(
+                            status="not_referral", reason=reasons.say("docx.presentation", profile)
+                        ),
+                    )
+                ]
             return [unreadable(path, reasons.say("docx.zip_archive", profile))]
         root = parse_xml(read_member(zf, main) or b"")
         ns = etree.QName(root).namespace or W_MAIN
@@ -564,8 +646,11 @@ def _segments(root, n: _Names) -> list:
         return [root]
     children = list(body)
     titles = _title_keys()
-    starts = [i for i, ch in enumerate(children)
-              if ch.tag == n.p and label_key(normalise(_text(ch, n))) in titles]
+    starts = [
+        i
+        for i, ch in enumerate(children)
+        if ch.tag == n.p and label_key(normalise(_text(ch, n))) in titles
+    ]
     if len(starts) < 2:
         return [root]
     starts[0] = 0
@@ -587,16 +672,18 @@ def _is_whole_form(e: Extraction) -> bool:
     return len(e.fields) >= catalogue().form(e.form.id).min_labels
 
 
-def _read_document(path: Path, root, n: _Names, properties: dict[str, str], hf_text: str,
-                   profile) -> Extraction:
+def _read_document(
+    path: Path, root, n: _Names, properties: dict[str, str], hf_text: str, profile
+) -> Extraction:
     controls = _controls(root, n)
     legacy = _legacy_fields(root, n)
     body_text = _text(root, n, skip_placeholders=True)
     text = body_text + "\n" + hf_text
     tags = {c.tag for c in controls + legacy if c.tag}
     all_keys = _all_keys()
-    tagged = {k for k in (_name_to_key(_OPTION_TAG.sub(r"\g<key>", t), all_keys) for t in tags)
-              if k}
+    tagged = {
+        k for k in (_name_to_key(_OPTION_TAG.sub(r"\g<key>", t), all_keys) for t in tags) if k
+    }
     match = identify(text, properties, tagged, 0, profile=profile)
     if match.status in ("not_referral", "unreadable") or match.id is None:
         return Extraction(file=path.name, form=match)
@@ -620,13 +707,19 @@ def _option_tag(alias: str, form: FormSpec, version: VersionSpec | None) -> str:
     return f"{key}:{normalise(option)}"
 
 
-def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
-            controls: list[_Control], legacy: list[_Control],
-            body_text: str) -> dict[str, str | list[str]]:
+def _fields(
+    root,
+    n: _Names,
+    form: FormSpec,
+    version: VersionSpec | None,
+    controls: list[_Control],
+    legacy: list[_Control],
+    body_text: str,
+) -> dict[str, str | list[str]]:
     keys = frozenset(known_keys(form))
     days_spec = form.field(DAYS_KEY)
     fields: dict[str, str | list[str]] = {}
-    found: set[str] = set()          # keys with a control, even a blank one
+    found: set[str] = set()  # keys with a control, even a blank one
     days: list[str] | None = None
 
     def put(key: str, value: str | list[str] | None) -> None:
@@ -651,8 +744,14 @@ def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
             option = normalise(m.group("option"))
             if key == DAYS_KEY or (days_spec is not None and key == days_spec.key):
                 days = days if days is not None else []
-                day = next((d for d in (days_spec.choices if days_spec else [])
-                            if d.lower() == option.lower()), option)
+                day = next(
+                    (
+                        d
+                        for d in (days_spec.choices if days_spec else [])
+                        if d.lower() == option.lower()
+                    ),
+                    option,
+                )
                 if c.checked and day not in days:
                     days.append(day)
                 found.add(key)
@@ -670,11 +769,11 @@ def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
             key = key if key and "[n]" not in key else None
             spec = form.field(key) if key else None
             if c.checkbox and (spec is None or spec.type != "yesno"):
-                continue      # a day box or a row box: the table fallback reads those
+                continue  # a day box or a row box: the table fallback reads those
             if c.checkbox and c.label_after.lower() == "no":
                 if c.checked:
                     put(key, "no")
-                continue      # an unticked "No" box says nothing on its own
+                continue  # an unticked "No" box says nothing on its own
         if key is None:
             continue
         put(key, c.value)
@@ -690,7 +789,7 @@ def _fields(root, n: _Names, form: FormSpec, version: VersionSpec | None,
         for key, value in fields_from_label_pairs(pairs, form, version).items():
             if key in missing and key not in fields:
                 fields[key] = value
-        if not found:   # a form with no controls at all: labels in running text too
+        if not found:  # a form with no controls at all: labels in running text too
             lines = normalise(body_text, keep_lines=True).split("\n")
             for key, value in fields_from_text(lines, form, version).items():
                 if key in missing and key not in fields:

@@ -21,24 +21,26 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from pipeline.extract import reasons
-from pipeline.extract.results import part_name
 from pipeline.extract.models import Extraction, FormMatch
+from pipeline.extract.results import part_name
 from pipeline.files import private_dir, write_private
 
 log = logging.getLogger(__name__)
 
-MAX_DEPTH = 3                          # forwards within forwards we follow
-MAX_ATTACHMENTS = 20                   # attachments read from one email
-MAX_TOTAL_BYTES = 50 * 1024 * 1024     # all attachments of one email together
-MAX_EMAIL_BYTES = 80 * 1024 * 1024     # the saved email file itself
-MAX_NAME_CHARS = 120                   # a display name longer than this is shortened
+MAX_DEPTH = 3  # forwards within forwards we follow
+MAX_ATTACHMENTS = 20  # attachments read from one email
+MAX_TOTAL_BYTES = 50 * 1024 * 1024  # all attachments of one email together
+MAX_EMAIL_BYTES = 80 * 1024 * 1024  # the saved email file itself
+MAX_NAME_CHARS = 120  # a display name longer than this is shortened
 
-NO_ATTACHMENT_REASON = reasons.say("email.no_attachment")   # the shared wording
+NO_ATTACHMENT_REASON = reasons.say("email.no_attachment")  # the shared wording
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _AUTO_SENDERS = re.compile(
     r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?"
-    r"|auto[-_.]?reply|auto[-_.]?responder)(?:[-+_.].*)?$", re.IGNORECASE)
+    r"|auto[-_.]?reply|auto[-_.]?responder)(?:[-+_.].*)?$",
+    re.IGNORECASE,
+)
 _SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 _BAD_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
 
@@ -47,20 +49,21 @@ _depth: contextvars.ContextVar[int] = contextvars.ContextVar("email_depth", defa
 
 @dataclass
 class _Attachment:
-    name: str                 # sanitised display name
+    name: str  # sanitised display name
     data: bytes
 
 
 @dataclass
 class _Mail:
     """One email's facts, the same whether it came as .eml or .msg."""
+
     sender: str | None = None
     subject: str | None = None
     date: str | None = None
     auto: bool = False
     attachments: list[_Attachment] = field(default_factory=list)
-    total: int = 0            # attachments seen, read or not
-    skipped_size: int = 0     # attachments left unread because of the size cap
+    total: int = 0  # attachments seen, read or not
+    skipped_size: int = 0  # attachments left unread because of the size cap
     too_deep: bool = False
     unreadable_parts: list[str] = field(default_factory=list)
 
@@ -90,9 +93,9 @@ def safe_display_name(name: str | None, index: int = 1) -> str:
     if len(base) > MAX_NAME_CHARS:
         stem, dot, suffix = base.rpartition(".")
         if dot and _SAFE_SUFFIX.match("." + suffix):
-            base = stem[:MAX_NAME_CHARS - len(suffix) - 2] + "~." + suffix
+            base = stem[: MAX_NAME_CHARS - len(suffix) - 2] + "~." + suffix
         else:
-            base = base[:MAX_NAME_CHARS - 1] + "~"
+            base = base[: MAX_NAME_CHARS - 1] + "~"
     return base
 
 
@@ -103,6 +106,7 @@ def _safe_suffix(display: str) -> str:
 
 def is_automatic(headers, sender: str | None) -> bool:
     """True for an auto-reply, bounce, list or no-reply message: the pipeline must not reply."""
+
     def get(name: str) -> str:
         try:
             value = headers.get(name) if headers is not None else None
@@ -190,11 +194,14 @@ def _take_part(part: EmailMessage, mail: _Mail, depth: int) -> None:
         disposition, filename = None, None
     ctype = part.get_content_type()
     maintype = part.get_content_maintype()
-    if disposition != "attachment" and not filename and (
-            maintype in ("text", "multipart") or disposition == "inline" or maintype == "image"):
-        return                          # the message body, or a signature picture
+    if (
+        disposition != "attachment"
+        and not filename
+        and (maintype in ("text", "multipart") or disposition == "inline" or maintype == "image")
+    ):
+        return  # the message body, or a signature picture
     if disposition == "inline" and maintype == "image" and part.get("Content-ID"):
-        return                          # a logo in the signature, not something sent to us
+        return  # a logo in the signature, not something sent to us
     try:
         data = part.get_payload(decode=True) or b""
     except Exception:  # noqa: BLE001
@@ -209,13 +216,16 @@ def _take_part(part: EmailMessage, mail: _Mail, depth: int) -> None:
         except Exception:  # noqa: BLE001
             mail.unreadable_parts.append(display)
         return
-    if (_safe_suffix(display) == ".msg"
-            or data[:8] == OLE_MAGIC and ctype == "application/vnd.ms-outlook"):
+    if (
+        _safe_suffix(display) == ".msg"
+        or data[:8] == OLE_MAGIC
+        and ctype == "application/vnd.ms-outlook"
+    ):
         if depth + 1 > MAX_DEPTH:
             mail.too_deep = True
             return
         if not _msg_bytes_into(data, mail, depth + 1):
-            mail.add(display, data)    # not an Outlook message after all: read it as a file
+            mail.add(display, data)  # not an Outlook message after all: read it as a file
         return
     mail.add(display, data)
 
@@ -226,8 +236,12 @@ def _read_eml(path: Path) -> _Mail:
     if not list(msg.keys()):
         raise _NotAnEmail()
     sender = _header(msg, "From")
-    mail = _Mail(sender=sender, subject=_header(msg, "Subject"), date=_iso_date(msg),
-                 auto=is_automatic(msg, sender))
+    mail = _Mail(
+        sender=sender,
+        subject=_header(msg, "Subject"),
+        date=_iso_date(msg),
+        auto=is_automatic(msg, sender),
+    )
     _mail_from_eml(msg, mail, 0)
     return mail
 
@@ -246,7 +260,7 @@ def _msg_auto(msg, sender: str | None) -> bool:
     except Exception:  # noqa: BLE001
         cls = ""
     if cls.lower().startswith(("ipm.note.rules", "report.")):
-        return True                     # Outlook out-of-office, delivery reports
+        return True  # Outlook out-of-office, delivery reports
     try:
         headers = msg.header
     except Exception:  # noqa: BLE001
@@ -262,17 +276,20 @@ def _msg_walk(msg, mail: _Mail, depth: int) -> None:
     except Exception:  # noqa: BLE001
         mail.unreadable_parts.append("attachments")
         return
-    html: list[bytes] = []                # the message's HTML body, fetched once if needed
+    html: list[bytes] = []  # the message's HTML body, fetched once if needed
     for att in attachments:
         try:
             data = att.data
-            name = (getattr(att, "longFilename", None) or getattr(att, "shortFilename", None)
-                    or getattr(att, "name", None))
+            name = (
+                getattr(att, "longFilename", None)
+                or getattr(att, "shortFilename", None)
+                or getattr(att, "name", None)
+            )
         except Exception:  # noqa: BLE001
             mail.unreadable_parts.append("attachment")
             continue
         if _msg_inline_picture(msg, att, name, html):
-            continue                      # a logo in the signature, not something sent to us
+            continue  # a logo in the signature, not something sent to us
         if isinstance(data, MSGFile):
             if depth + 1 > MAX_DEPTH:
                 mail.too_deep = True
@@ -290,8 +307,11 @@ def _msg_walk(msg, mail: _Mail, depth: int) -> None:
                 continue
             except Exception:  # noqa: BLE001
                 pass
-        if (suffix == ".msg" and depth + 1 <= MAX_DEPTH
-                and _msg_bytes_into(bytes(data), mail, depth + 1)):
+        if (
+            suffix == ".msg"
+            and depth + 1 <= MAX_DEPTH
+            and _msg_bytes_into(bytes(data), mail, depth + 1)
+        ):
             continue
         mail.add(display, bytes(data))
 
@@ -304,8 +324,9 @@ def _msg_inline_picture(msg, att, name, html: list[bytes]) -> bool:
     image with a Content-ID: Outlook marks it hidden, or the HTML body shows it by "cid:"."""
     try:
         mime = str(getattr(att, "mimetype", None) or "").lower()
-        picture = (mime.startswith("image/")
-                   or _safe_suffix(safe_display_name(name)) in _PICTURE_SUFFIXES)
+        picture = (
+            mime.startswith("image/") or _safe_suffix(safe_display_name(name)) in _PICTURE_SUFFIXES
+        )
         if not picture:
             return False
         if getattr(att, "hidden", False) is True:
@@ -386,16 +407,18 @@ def read_email(path: Path, profile=None, *, read_attachment) -> Extraction:
     try:
         return _read(path, name, profile, read_attachment)
     except Exception:  # noqa: BLE001 - never let one hostile email stop the pipeline
-        log.warning("email: unexpected failure reading a message; treated as damaged",
-                    exc_info=True)
+        log.warning(
+            "email: unexpected failure reading a message; treated as damaged", exc_info=True
+        )
         return _wrapper(name, _Mail(), "unreadable", _damaged(path, profile))
     finally:
         _depth.reset(token)
 
 
 def _damaged(path: Path, profile=None) -> str:
-    kind = reasons.say("email.kind_msg" if path.suffix.lower() == ".msg" else "email.kind_eml",
-                       profile)
+    kind = reasons.say(
+        "email.kind_msg" if path.suffix.lower() == ".msg" else "email.kind_eml", profile
+    )
     return reasons.say("email.damaged", profile, kind=kind)
 
 
@@ -409,9 +432,12 @@ def _read(path: Path, name: str, profile, read_attachment) -> Extraction:
     if size == 0:
         return _wrapper(name, _Mail(), "unreadable", reasons.say("email.empty", profile))
     if size > MAX_EMAIL_BYTES:
-        return _wrapper(name, _Mail(), "unreadable",
-                        reasons.say("email.too_large", profile,
-                                    megabytes=size // (1024 * 1024)))
+        return _wrapper(
+            name,
+            _Mail(),
+            "unreadable",
+            reasons.say("email.too_large", profile, megabytes=size // (1024 * 1024)),
+        )
     try:
         if head == OLE_MAGIC or path.suffix.lower() == ".msg":
             mail = _read_msg(path)
@@ -419,8 +445,9 @@ def _read(path: Path, name: str, profile, read_attachment) -> Extraction:
             mail = _read_eml(path)
     except _NotAnEmail:
         named = path.suffix or reasons.say("email.not_email_no_suffix", profile)
-        return _wrapper(name, _Mail(), "unreadable",
-                        reasons.say("email.not_email", profile, named=named))
+        return _wrapper(
+            name, _Mail(), "unreadable", reasons.say("email.not_email", profile, named=named)
+        )
     except Exception:  # noqa: BLE001 - extract-msg and olefile raise many types
         log.info("email: message could not be parsed", exc_info=True)
         return _wrapper(name, _Mail(), "unreadable", _damaged(path, profile))
@@ -436,8 +463,10 @@ def _read_attachments(mail: _Mail, profile, read_attachment) -> list[Extraction]
     if not mail.attachments:
         return out
     from pipeline.files import scratch_root  # state/scratch, never %TEMP% (cleared at start)
-    with tempfile.TemporaryDirectory(prefix="ft-mail-", ignore_cleanup_errors=True,
-                                     dir=scratch_root()) as tmp:
+
+    with tempfile.TemporaryDirectory(
+        prefix="ft-mail-", ignore_cleanup_errors=True, dir=scratch_root()
+    ) as tmp:
         folder = private_dir(Path(tmp))
         for i, att in enumerate(mail.attachments, start=1):
             target = folder / f"attachment-{i:03d}{_safe_suffix(att.name)}"
@@ -446,42 +475,70 @@ def _read_attachments(mail: _Mail, profile, read_attachment) -> list[Extraction]
                 results = read_attachment(target, profile=profile)
             except Exception:  # noqa: BLE001 - one bad attachment must not hide the others
                 log.warning("email: attachment %d could not be read", i, exc_info=True)
-                results = [Extraction(file=att.name, form=FormMatch(
-                    status="unreadable",
-                    reason=reasons.say("email.attachment_unreadable", profile)))]
+                results = [
+                    Extraction(
+                        file=att.name,
+                        form=FormMatch(
+                            status="unreadable",
+                            reason=reasons.say("email.attachment_unreadable", profile),
+                        ),
+                    )
+                ]
             for j, result in enumerate(results, start=1):
-                out.append(result.model_copy(update={"file": part_name(att.name, j,
-                                                                        len(results))}))
+                out.append(result.model_copy(update={"file": part_name(att.name, j, len(results))}))
             target.unlink(missing_ok=True)
     return out
 
 
-def _wrapper(name: str, mail: _Mail, status: str, reason: str,
-             attachments: list[Extraction] | None = None, match: FormMatch | None = None
-             ) -> Extraction:
+def _wrapper(
+    name: str,
+    mail: _Mail,
+    status: str,
+    reason: str,
+    attachments: list[Extraction] | None = None,
+    match: FormMatch | None = None,
+) -> Extraction:
     form = match or FormMatch(status=status, reason=reason)
-    return Extraction(file=name, form=form, sender=mail.sender, subject=mail.subject,
-                      date=mail.date, auto_submitted=mail.auto,
-                      attachments=attachments or [])
+    return Extraction(
+        file=name,
+        form=form,
+        sender=mail.sender,
+        subject=mail.subject,
+        date=mail.date,
+        auto_submitted=mail.auto,
+        attachments=attachments or [],
+    )
 
 
 def _summarise(name: str, mail: _Mail, results: list[Extraction], profile=None) -> Extraction:
     notes: list[str] = []
     unread = mail.total - len(mail.attachments)
     if mail.total > MAX_ATTACHMENTS:
-        notes.append(reasons.say("email.too_many_attachments", profile, total=mail.total,
-                                 limit=MAX_ATTACHMENTS))
+        notes.append(
+            reasons.say(
+                "email.too_many_attachments", profile, total=mail.total, limit=MAX_ATTACHMENTS
+            )
+        )
     elif mail.skipped_size:
-        notes.append(reasons.say("email.attachments_too_large", profile, unread=unread,
-                                 megabytes=MAX_TOTAL_BYTES // (1024 * 1024)))
+        notes.append(
+            reasons.say(
+                "email.attachments_too_large",
+                profile,
+                unread=unread,
+                megabytes=MAX_TOTAL_BYTES // (1024 * 1024),
+            )
+        )
     if mail.too_deep:
         notes.append(reasons.say("email.attachments_too_deep", profile, depth=MAX_DEPTH))
     if mail.unreadable_parts:
         notes.append(reasons.say("email.part_unreadable", profile))
     if unread > 0 or mail.too_deep:
-        results = results + [Extraction(
-            file="(attachments not read)",
-            form=FormMatch(status="unreadable", reason=" ".join(notes)))]
+        results = results + [
+            Extraction(
+                file="(attachments not read)",
+                form=FormMatch(status="unreadable", reason=" ".join(notes)),
+            )
+        ]
 
     if not results:
         return _wrapper(name, mail, "not_referral", reasons.say("email.no_attachment", profile))
@@ -490,13 +547,20 @@ def _summarise(name: str, mail: _Mail, results: list[Extraction], profile=None) 
     referral = next((r for r in forms if r.form.kind == "referral"), None)
     chosen = referral or (forms[0] if forms else None)
     if chosen is not None:
-        return _wrapper(name, mail, chosen.form.status, chosen.form.reason, results,
-                        match=chosen.form.model_copy())
+        return _wrapper(
+            name,
+            mail,
+            chosen.form.status,
+            chosen.form.reason,
+            results,
+            match=chosen.form.model_copy(),
+        )
     if all(r.form.status == "unreadable" for r in results):
-        reason = (reasons.say("email.none_readable", profile, count=len(results))
-                  if len(results) > 1 else
-                  reasons.say("email.one_unreadable", profile, reason=results[0].form.reason))
-        return _wrapper(name, mail, "unreadable", (reason + " " + " ".join(notes)).strip(),
-                        results)
+        reason = (
+            reasons.say("email.none_readable", profile, count=len(results))
+            if len(results) > 1
+            else reasons.say("email.one_unreadable", profile, reason=results[0].form.reason)
+        )
+        return _wrapper(name, mail, "unreadable", (reason + " " + " ".join(notes)).strip(), results)
     reason = reasons.say("email.no_form", profile)
     return _wrapper(name, mail, "not_referral", (reason + " " + " ".join(notes)).strip(), results)

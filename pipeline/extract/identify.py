@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract import reasons
 from pipeline.catalogue import FormSpec, VersionSpec, catalogue, version_number
+from pipeline.extract import reasons
 from pipeline.extract.labels import count_labels, known_keys
 from pipeline.extract.models import FormMatch
 from pipeline.extract.text import label_key, normalise
 
 
 def version_status(form: FormSpec, version: VersionSpec, profile=None) -> str:
-    """"current" or "old": the profile's lists win over the catalogue's own status."""
+    """ "current" or "old": the profile's lists win over the catalogue's own status."""
     if profile is not None:
         name = f"{form.id} {version.version}"
         forms = getattr(profile, "forms", None)
@@ -31,8 +31,11 @@ def version_status(form: FormSpec, version: VersionSpec, profile=None) -> str:
 
 def _title_in(text_lines: list[str], form: FormSpec) -> str | None:
     """A title of the form standing as a heading (a line of its own, not inside a sentence)."""
-    titles = sorted({*form.titles, form.title, *(v.title for v in form.versions if v.title)},
-                    key=len, reverse=True)
+    titles = sorted(
+        {*form.titles, form.title, *(v.title for v in form.versions if v.title)},
+        key=len,
+        reverse=True,
+    )
     for line in text_lines:
         lk = label_key(line)
         for t in titles:
@@ -71,30 +74,44 @@ def _stated_version(form: FormSpec, text: str) -> str | None:
 def _newer(form: FormSpec, version: str, profile=None) -> FormMatch:
     """A newer form than the service knows: for a person in the team (the "unreadable"
     route, with the form and version named), never returned to the social worker as old."""
-    return FormMatch(id=form.id, version=version, status="unreadable", kind=form.kind,
-                     reason=reasons.say("identify.newer_version", profile, title=form.title,
-                                        version=version))
+    return FormMatch(
+        id=form.id,
+        version=version,
+        status="unreadable",
+        kind=form.kind,
+        reason=reasons.say("identify.newer_version", profile, title=form.title, version=version),
+    )
 
 
 def _match(form: FormSpec, version: VersionSpec | None, status: str, reason: str) -> FormMatch:
-    return FormMatch(id=form.id, version=version.version if version else None, status=status,
-                     reason=reason, kind=form.kind)
+    return FormMatch(
+        id=form.id,
+        version=version.version if version else None,
+        status=status,
+        reason=reason,
+        kind=form.kind,
+    )
 
 
 def _noun(form: FormSpec, profile=None) -> str:
-    return reasons.say("identify.session_record" if form.kind == "session_record"
-                       else "identify.form", profile)
+    return reasons.say(
+        "identify.session_record" if form.kind == "session_record" else "identify.form", profile
+    )
 
 
 def _describe(form: FormSpec, status: str, profile=None) -> str:
-    """"Current form", "Old session record" (reasons.toml, [identify])."""
+    """ "Current form", "Old session record" (reasons.toml, [identify])."""
     word = reasons.say("identify.current" if status == "current" else "identify.old", profile)
     return reasons.say("identify.what", profile, status=word, noun=_noun(form, profile))
 
 
-def identify(text: str, properties: dict[str, str] | None = None,
-             tagged_keys: set[str] | None = None, labels_found: int = 0,
-             profile=None) -> FormMatch:
+def identify(
+    text: str,
+    properties: dict[str, str] | None = None,
+    tagged_keys: set[str] | None = None,
+    labels_found: int = 0,
+    profile=None,
+) -> FormMatch:
     """The form, version and status of a document, with the reason in plain English.
 
     text: everything readable (body, headers, footers); properties: Word custom properties;
@@ -132,8 +149,9 @@ def identify(text: str, properties: dict[str, str] | None = None,
     # 4. Not a referral (nor a session record).
     referral = next((f for f in forms if f.kind == "referral"), forms[0])
     n = counts[referral.id]
-    return FormMatch(status="not_referral",
-                     reason=reasons.say("identify.not_referral", profile, count=n))
+    return FormMatch(
+        status="not_referral", reason=reasons.say("identify.not_referral", profile, count=n)
+    )
 
 
 def _by_properties(cat, form_id: str, version_id: str, text: str, profile) -> FormMatch | None:
@@ -144,19 +162,26 @@ def _by_properties(cat, form_id: str, version_id: str, text: str, profile) -> Fo
         version = form.version(version_id)
         if version is not None:
             status = version_status(form, version, profile)
-            code = ("identify.by_property_and_marker" if _marker_hit(version, text)
-                    else "identify.by_property")
-            return _match(form, version, status,
-                          reasons.say(code, profile, what=_describe(form, status, profile),
-                                      version=version_id))
+            code = (
+                "identify.by_property_and_marker"
+                if _marker_hit(version, text)
+                else "identify.by_property"
+            )
+            return _match(
+                form,
+                version,
+                status,
+                reasons.say(
+                    code, profile, what=_describe(form, status, profile), version=version_id
+                ),
+            )
 
     if form_id in cat.forms and version_id and is_newer(cat.forms[form_id], version_id):
         return _newer(cat.forms[form_id], version_id, profile)
     return None
 
 
-def _by_marker(forms: list[FormSpec], lines: list[str], text: str,
-               profile) -> FormMatch | None:
+def _by_marker(forms: list[FormSpec], lines: list[str], text: str, profile) -> FormMatch | None:
     """The best version marker found: a form whose title is there first, then current
     before old."""
     hits: list[tuple[int, FormSpec, VersionSpec, str]] = []
@@ -174,9 +199,12 @@ def _by_marker(forms: list[FormSpec], lines: list[str], text: str,
     _, form, version, hit = hits[0]
     status = version_status(form, version, profile)
     code = "identify.by_marker" if status == "current" else "identify.old_marker"
-    return _match(form, version, status,
-                  reasons.say(code, profile, what=_describe(form, status, profile),
-                              marker=hit))
+    return _match(
+        form,
+        version,
+        status,
+        reasons.say(code, profile, what=_describe(form, status, profile), marker=hit),
+    )
 
 
 def _newer_in_footer(forms: list[FormSpec], text: str, profile) -> FormMatch | None:
@@ -187,8 +215,9 @@ def _newer_in_footer(forms: list[FormSpec], text: str, profile) -> FormMatch | N
     return None
 
 
-def _label_counts(forms: list[FormSpec], text: str, tagged_keys: set[str],
-                  labels_found: int) -> dict[str, int]:
+def _label_counts(
+    forms: list[FormSpec], text: str, tagged_keys: set[str], labels_found: int
+) -> dict[str, int]:
     """Each form's labels found in the text (or its tags found, if more); the caller's own
     count goes to the form that matched best, when higher."""
     best: tuple[int, FormSpec] | None = None
@@ -204,21 +233,43 @@ def _label_counts(forms: list[FormSpec], text: str, tagged_keys: set[str],
     return counts
 
 
-def _old_form(forms: list[FormSpec], lines: list[str], counts: dict[str, int], form_id: str,
-              version_id: str, profile) -> FormMatch | None:
+def _old_form(
+    forms: list[FormSpec],
+    lines: list[str],
+    counts: dict[str, int],
+    form_id: str,
+    version_id: str,
+    profile,
+) -> FormMatch | None:
     """An old form: properties naming a version the catalogue does not list, or the form's
     title or enough of its labels without any marker."""
     for form in forms:
         title = _title_in(lines, form)
         n = counts[form.id]
         if form_id == form.id and version_id:
-            return _match(form, None, "old",
-                          reasons.say("identify.unknown_version", profile,
-                                      what=_describe(form, "old", profile), version=version_id))
+            return _match(
+                form,
+                None,
+                "old",
+                reasons.say(
+                    "identify.unknown_version",
+                    profile,
+                    what=_describe(form, "old", profile),
+                    version=version_id,
+                ),
+            )
         if title or n >= form.min_labels:
-            seen = (reasons.say("identify.seen_title", profile, title=title) if title
-                    else reasons.say("identify.seen_labels", profile, count=n))
-            return _match(form, None, "old",
-                          reasons.say("identify.old_no_marker", profile,
-                                      noun=_noun(form, profile), seen=seen))
+            seen = (
+                reasons.say("identify.seen_title", profile, title=title)
+                if title
+                else reasons.say("identify.seen_labels", profile, count=n)
+            )
+            return _match(
+                form,
+                None,
+                "old",
+                reasons.say(
+                    "identify.old_no_marker", profile, noun=_noun(form, profile), seen=seen
+                ),
+            )
     return None

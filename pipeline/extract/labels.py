@@ -26,11 +26,12 @@ _CASE_SYSTEMS = ["CareFirst", "Mosaic", "Liquidlogic", "Other"]
 @dataclass
 class _Index:
     """Label lookup for one form (and version): normalised label -> generic field key."""
+
     by_label: dict[str, str] = field(default_factory=dict)
-    repeating: dict[str, str] = field(default_factory=dict)   # label -> "family[n].name"
-    stops: set[str] = field(default_factory=set)              # section titles, headings
-    skip: set[str] = field(default_factory=set)               # hints, guidance, footers
-    pattern: re.Pattern | None = None                         # every label, longest first
+    repeating: dict[str, str] = field(default_factory=dict)  # label -> "family[n].name"
+    stops: set[str] = field(default_factory=set)  # section titles, headings
+    skip: set[str] = field(default_factory=set)  # hints, guidance, footers
+    pattern: re.Pattern | None = None  # every label, longest first
     specs: dict[str, FieldSpec] = field(default_factory=dict)
 
 
@@ -85,10 +86,16 @@ def _build_index(form: FormSpec, version: VersionSpec | None) -> _Index:
     for v in form.versions:
         idx.skip.add(label_key(v.footer))
     idx.skip.discard("")
-    alts = sorted({lab for lab in list(idx.by_label) + list(idx.stops) if lab},
-                  key=len, reverse=True)
-    idx.pattern = re.compile("|".join(f"(?P<l{i}>{_regex_for(a)})" for i, a in enumerate(alts)),
-                             re.IGNORECASE) if alts else None
+    alts = sorted(
+        {lab for lab in list(idx.by_label) + list(idx.stops) if lab}, key=len, reverse=True
+    )
+    idx.pattern = (
+        re.compile(
+            "|".join(f"(?P<l{i}>{_regex_for(a)})" for i, a in enumerate(alts)), re.IGNORECASE
+        )
+        if alts
+        else None
+    )
     idx._alts = alts  # type: ignore[attr-defined]
     return idx
 
@@ -155,21 +162,33 @@ def days_from_text(text: str) -> list[str]:
     return [d for d in DAYS if d in found]
 
 
-_DAY_RANGE = re.compile(r"\b([A-Za-z]+)\s*(?:-|–|\bto\b|\buntil\b|\bthrough\b|\btill\b)"
-                        r"\s*([A-Za-z]+)\b")
+_DAY_RANGE = re.compile(
+    r"\b([A-Za-z]+)\s*(?:-|–|\bto\b|\buntil\b|\bthrough\b|\btill\b)"
+    r"\s*([A-Za-z]+)\b"
+)
 
 
 def _expand_range(m: re.Match) -> str:
-    """"Monday to Wednesday" -> "Monday Tuesday Wednesday"; anything else unchanged."""
+    """ "Monday to Wednesday" -> "Monday Tuesday Wednesday"; anything else unchanged."""
     first, last = _day_name(m.group(1)), _day_name(m.group(2))
     if first and last and DAYS.index(first) <= DAYS.index(last):
-        return " ".join(DAYS[DAYS.index(first):DAYS.index(last) + 1])
+        return " ".join(DAYS[DAYS.index(first) : DAYS.index(last) + 1])
     return m.group(0)
 
 
-_DAY_WORDS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday",
-              "weds": "Wednesday", "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday",
-              "fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+_DAY_WORDS = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "tues": "Tuesday",
+    "wed": "Wednesday",
+    "weds": "Wednesday",
+    "thu": "Thursday",
+    "thur": "Thursday",
+    "thurs": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
 _DAY_WORDS.update({d.lower(): d for d in DAYS})
 _DAY_WORDS.update({d.lower() + "s": d for d in DAYS})
 
@@ -200,7 +219,7 @@ def clean_answer(spec: FieldSpec | None, raw: str) -> str | list[str] | None:
         days = days_from_text(text)
         if days or _BOX.search(text):
             return days
-        return _clip(text)     # typed, but no day we know: validation says what is wrong
+        return _clip(text)  # typed, but no day we know: validation says what is wrong
     text = normalise(raw)
     if not text or is_placeholder(text):
         return None
@@ -208,12 +227,13 @@ def clean_answer(spec: FieldSpec | None, raw: str) -> str | list[str] | None:
         choices = spec.choices or (["Yes", "No"] if spec.type == "yesno" else [])
         words = label_key(text)
         if choices and any(label_key(c) in words for c in choices):
-            return checked_choice(text, choices)     # None: boxes shown, none ticked
+            return checked_choice(text, choices)  # None: boxes shown, none ticked
     return _clip(text)
 
 
-def fields_from_label_pairs(pairs: list[tuple[str, str]], form: FormSpec,
-                            version: VersionSpec | None = None) -> dict[str, str | list[str]]:
+def fields_from_label_pairs(
+    pairs: list[tuple[str, str]], form: FormSpec, version: VersionSpec | None = None
+) -> dict[str, str | list[str]]:
     """Map (label, answer) pairs to contract keys; family columns fill family[1..rows] in order.
 
     Repeated family column labels ("Name", "Phone") are counted: the n-th "Name" is row n.
@@ -250,18 +270,19 @@ def _split_line(line: str, idx: _Index) -> list[tuple[str | None, str]]:
     current: str | None = None
     for m in idx.pattern.finditer(line):
         lab = m.group(0)
-        at_start = not line[:m.start()].strip(" :*-")
+        at_start = not line[: m.start()].strip(" :*-")
         if not at_start and len(label_key(lab).split()) < 3:
             continue
-        segs.append((current, line[pos:m.start()]))
+        segs.append((current, line[pos : m.start()]))
         current = lab
         pos = m.end()
     segs.append((current, line[pos:]))
     return [(lab, txt) for lab, txt in segs if lab is not None or txt.strip()]
 
 
-def fields_from_text(lines: list[str], form: FormSpec,
-                     version: VersionSpec | None = None) -> dict[str, str | list[str]]:
+def fields_from_text(
+    lines: list[str], form: FormSpec, version: VersionSpec | None = None
+) -> dict[str, str | list[str]]:
     """Answers from flat text (a PDF page): the text after a label, on its line or the next
     lines, up to the next known label or section heading."""
     idx = _index(form, version)
@@ -306,8 +327,9 @@ def count_labels(text: str, form: FormSpec) -> int:
         elif lab_key in line_keys:
             found.add(key)
     for lab_key, key in idx.repeating.items():
-        if lab_key in line_keys or (len(lab_key.split()) >= 3
-                                    and re.search(_regex_for(lab_key), norm, re.IGNORECASE)):
+        if lab_key in line_keys or (
+            len(lab_key.split()) >= 3 and re.search(_regex_for(lab_key), norm, re.IGNORECASE)
+        ):
             found.add(key)
     return len(found)
 

@@ -14,22 +14,22 @@ FormStatus = Literal["current", "old", "not_referral", "unreadable"]
 
 
 class FormMatch(BaseModel):
-    id: str | None = None            # "family-time-referral", "family-time-record", or None
-    version: str | None = None       # "2025.1", "2022", "contact-referral", or None
+    id: str | None = None  # "family-time-referral", "family-time-record", or None
+    version: str | None = None  # "2025.1", "2022", "contact-referral", or None
     status: FormStatus
-    reason: str                      # plain English: why we think so
+    reason: str  # plain English: why we think so
     kind: Literal["referral", "session_record"] | None = None
 
 
 class Extraction(BaseModel):
-    file: str                        # the file's name (never a path an attachment chose)
+    file: str  # the file's name (never a path an attachment chose)
     form: FormMatch
     fields: dict[str, str | list[str]] = Field(default_factory=dict)
     # Email wrappers (.eml / .msg) only:
     sender: str | None = Field(default=None, serialization_alias="from")
     subject: str | None = None
-    date: str | None = None          # ISO 8601
-    auto_submitted: bool = False     # the message is itself automatic / bulk / no-reply
+    date: str | None = None  # ISO 8601
+    auto_submitted: bool = False  # the message is itself automatic / bulk / no-reply
     attachments: list[Extraction] = Field(default_factory=list)
 
     @property
@@ -37,10 +37,18 @@ class Extraction(BaseModel):
         return self.subject is not None or self.sender is not None or bool(self.attachments)
 
     def to_json_dict(self) -> dict:
-        out: dict = {"file": self.file,
-                     "form": self.form.model_dump(exclude={"kind"}),
-                     "fields": self.fields}
+        out: dict = {
+            "file": self.file,
+            "form": self.form.model_dump(exclude={"kind"}),
+            "fields": self.fields,
+        }
         if self.is_email:
-            out.update({"from": self.sender, "subject": self.subject, "date": self.date,
-                        "attachments": [a.to_json_dict() for a in self.attachments]})
+            out.update(
+                {
+                    "from": self.sender,
+                    "subject": self.subject,
+                    "date": self.date,
+                    "attachments": [a.to_json_dict() for a in self.attachments],
+                }
+            )
         return out

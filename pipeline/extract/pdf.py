@@ -17,16 +17,16 @@ import zlib
 from pathlib import Path
 
 from pipeline.extract import reasons
-from pipeline.extract.results import unreadable
 from pipeline.extract.labels import CHECKED, UNCHECKED
 from pipeline.extract.models import Extraction
+from pipeline.extract.results import unreadable
 
 log = logging.getLogger(__name__)
 
-MAX_PAGES = 50                       # a referral form is a few pages; more is not a form
-MAX_BYTES = 40 * 1024 * 1024         # a flat form is well under 1 MB; a scan a few MB
-MIN_TEXT_CHARS = 20                  # fewer characters than this on every page: nothing to read
-MAX_INFLATED_STREAM = 64 * 1024 * 1024   # a 600 dpi colour scan page is about this; a form far less
+MAX_PAGES = 50  # a referral form is a few pages; more is not a form
+MAX_BYTES = 40 * 1024 * 1024  # a flat form is well under 1 MB; a scan a few MB
+MIN_TEXT_CHARS = 20  # fewer characters than this on every page: nothing to read
+MAX_INFLATED_STREAM = 64 * 1024 * 1024  # a 600 dpi colour scan page is about this; a form far less
 MAX_INFLATED_TOTAL = 128 * 1024 * 1024
 _INFLATE_CHUNK = 1024 * 1024
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
@@ -49,11 +49,11 @@ def _inflated_size(data: bytes, limit: int) -> int:
         n = len(d.decompress(data, _INFLATE_CHUNK))
         while d.unconsumed_tail and not d.eof and n < limit:
             chunk = len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
-            if chunk == 0:                        # no progress (a damaged stream): stop, or
-                break                             # the loop would never end
+            if chunk == 0:  # no progress (a damaged stream): stop, or
+                break  # the loop would never end
             n += chunk
     except zlib.error:
-        return 0                                  # not Flate (or encrypted): nothing to fear
+        return 0  # not Flate (or encrypted): nothing to fear
     return n
 
 
@@ -65,7 +65,7 @@ def _inflates_too_far(data: bytes) -> bool:
         end = data.find(b"endstream", m.end())
         if end < 0:
             break
-        size = _inflated_size(data[m.end():end], MAX_INFLATED_STREAM)
+        size = _inflated_size(data[m.end() : end], MAX_INFLATED_STREAM)
         total += size
         if size >= MAX_INFLATED_STREAM or total >= MAX_INFLATED_TOTAL:
             return True
@@ -123,8 +123,16 @@ def _read(path: Path, name: str, profile) -> Extraction:
                 return refuse("password")
             password = ""
         n_pages = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError):
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+    ):
         return refuse("damaged")
     if n_pages == 0:
         return refuse("damaged")
@@ -135,22 +143,27 @@ def _read(path: Path, name: str, profile) -> Extraction:
     n_fields = _field_count(reader)
     try:
         from pipeline.extract.pdf_pages import read_document
+
         pages, widgets = read_document(path, password, widgets=bool(n_fields))
     except Exception:  # noqa: BLE001 - pdfium.PdfUnreadable, or whatever else a broken file raises
         return refuse("damaged")
     acro = {} if n_fields == 0 else _fields_from_widgets(widgets, n_fields)
-    if acro is None:                    # not laid out as the service's own forms are
+    if acro is None:  # not laid out as the service's own forms are
         acro = _acroform_fields(reader)
     answered = _answers_form(acro)
     lines, images, tables = _lines_and_tables(pages, tables=not answered)
     text = "\n".join(lines)
 
-    if (not acro and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS
-            and not _has_form_props(properties)):
+    if (
+        not acro
+        and len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS
+        and not _has_form_props(properties)
+    ):
         return refuse("scanned" if images else "no_text")
 
-    return _identify_and_read(name, text, lines, properties, acro, profile,
-                              None if answered else tables, pages=pages)
+    return _identify_and_read(
+        name, text, lines, properties, acro, profile, None if answered else tables, pages=pages
+    )
 
 
 def _has_form_props(properties: dict[str, str]) -> bool:
@@ -208,7 +221,7 @@ def _read_fields(fields) -> dict[str, str | list[str]]:
             if state in _TRUE:
                 out[fname] = "yes"
             elif is_radio and state and state not in _FALSE:
-                out[fname] = str(value).lstrip("/")       # a radio group: the chosen option
+                out[fname] = str(value).lstrip("/")  # a radio group: the chosen option
             elif not is_radio or state == "no":
                 out[fname] = "no"
             continue
@@ -244,8 +257,9 @@ def _field_count(reader) -> int | None:
 _ODD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
-def _fields_from_widgets(widgets: list[dict] | None, n_fields: int
-                         ) -> dict[str, str | list[str]] | None:
+def _fields_from_widgets(
+    widgets: list[dict] | None, n_fields: int
+) -> dict[str, str | list[str]] | None:
     """The fields as `_acroform_fields` reads them, from the widgets pdfium found on the pages,
     when the form is laid out as the service's own are: every field listed once at the top
     level, each its own widget (name, type and value in its own dictionary, no parent, no
@@ -259,13 +273,13 @@ def _fields_from_widgets(widgets: list[dict] | None, n_fields: int
             return None
         t_kind, name = w.get("T", (None, None))
         ft_kind, ftype = w.get("FT", (None, None))
-        if t_kind != 3 or not name or ft_kind != 4 or name in fields:      # 3 string, 4 name
+        if t_kind != 3 or not name or ft_kind != 4 or name in fields:  # 3 string, 4 name
             return None
         v_kind, value = w.get("V", (0, None))
         if v_kind not in (0, 3, 4) or (v_kind == 4 and ftype != "Btn"):
             return None
         ff_kind, ff = w.get("Ff", (2, 0))
-        if ff_kind != 2 or ff is None or not 0 <= ff < 2 ** 24 or ff != int(ff):
+        if ff_kind != 2 or ff is None or not 0 <= ff < 2**24 or ff != int(ff):
             return None
         if _ODD_TEXT.search(name) or (value and _ODD_TEXT.search(value)):
             return None
@@ -354,9 +368,11 @@ def _add_drawn_boxes(page) -> None:
     cross of two lines when ticked, not as a character: add the matching box character so the
     answer reads "☒ Tuesday" like a content control's would."""
     objects = page.objects
-    rects = [r for r in objects.get("rect", [])
-             if 5 <= r["width"] <= 16 and 5 <= r["height"] <= 16
-             and abs(r["width"] - r["height"]) < 3]
+    rects = [
+        r
+        for r in objects.get("rect", [])
+        if 5 <= r["width"] <= 16 and 5 <= r["height"] <= 16 and abs(r["width"] - r["height"]) < 3
+    ]
     if not rects:
         return
     chars = objects.get("char", [])
@@ -368,17 +384,38 @@ def _add_drawn_boxes(page) -> None:
     by_top = sorted((c["top"], i) for i, c in enumerate(chars))
     added = []
     for r in rects:
-        if any(c["x0"] < r["x1"] and c["x1"] > r["x0"]
-               and c["top"] < r["bottom"] and c["bottom"] > r["top"] for c in box_chars):
+        if any(
+            c["x0"] < r["x1"]
+            and c["x1"] > r["x0"]
+            and c["top"] < r["bottom"]
+            and c["bottom"] > r["top"]
+            for c in box_chars
+        ):
             continue
-        inside = [ln for ln in lines
-                  if ln["x0"] >= r["x0"] - 1 and ln["x1"] <= r["x1"] + 1
-                  and ln["top"] >= r["top"] - 1 and ln["bottom"] <= r["bottom"] + 1
-                  and ln["width"] > r["width"] / 2 and ln["height"] > r["height"] / 2]
+        inside = [
+            ln
+            for ln in lines
+            if ln["x0"] >= r["x0"] - 1
+            and ln["x1"] <= r["x1"] + 1
+            and ln["top"] >= r["top"] - 1
+            and ln["bottom"] <= r["bottom"] + 1
+            and ln["width"] > r["width"] / 2
+            and ln["height"] > r["height"] / 2
+        ]
         ch = dict(chars[_nearest(chars, by_top, r["top"], r["x1"])])
-        ch.update({"text": "☒" if len(inside) >= 2 else "☐", "x0": r["x0"], "x1": r["x1"],
-                   "width": r["width"], "top": r["top"], "bottom": r["bottom"],
-                   "y0": r["y0"], "y1": r["y1"], "doctop": r["doctop"]})
+        ch.update(
+            {
+                "text": "☒" if len(inside) >= 2 else "☐",
+                "x0": r["x0"],
+                "x1": r["x1"],
+                "width": r["width"],
+                "top": r["top"],
+                "bottom": r["bottom"],
+                "y0": r["y0"],
+                "y1": r["y1"],
+                "doctop": r["doctop"],
+            }
+        )
         added.append(ch)
     if added:
         chars.extend(added)
@@ -421,7 +458,7 @@ def _yes_no(raw: str) -> str:
             word = label_key(ticked[0])
             return word if word in ("yes", "no") else ticked[0]
         return ""
-    return text                       # typed as words: kept as typed, like a Word cell
+    return text  # typed as words: kept as typed, like a Word cell
 
 
 def _resolve(cell: str, form, version) -> tuple[str, str | None]:
@@ -483,21 +520,28 @@ _LONE_BOX = re.compile("([" + CHECKED + UNCHECKED + "])\\s*(Yes|No)\\s*$", re.IG
 
 
 def _lone_box(line: str) -> str:
-    """"Label ☐ Yes" (one box on the line) as "Label no", so the label reader keeps the
+    """ "Label ☐ Yes" (one box on the line) as "Label no", so the label reader keeps the
     answer: an empty lone box is a "no", not a blank."""
     boxes = sum(line.count(c) for c in CHECKED + UNCHECKED)
     m = _LONE_BOX.search(line)
     if boxes != 1 or not m:
         return line
-    return line[:m.start()] + _yes_no(m.group(0))
+    return line[: m.start()] + _yes_no(m.group(0))
 
 
 _PAGE_LINE = re.compile(r"^\s*page\s+\d+\s+of\s+\d+\s*$", re.IGNORECASE)
 
 
-def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[str, str],
-                       acro: dict[str, str | list[str]], profile, tables: list[list] | None,
-                       pages=None) -> Extraction:
+def _identify_and_read(
+    name: str,
+    text: str,
+    lines: list[str],
+    properties: dict[str, str],
+    acro: dict[str, str | list[str]],
+    profile,
+    tables: list[list] | None,
+    pages=None,
+) -> Extraction:
     """The form and its answers. A fillable form's answers are its fields: its page text is
     read for answers only when none of its fields is one of the identified form's. `tables`
     None: not read yet (found on `pages` if they are wanted)."""
@@ -519,8 +563,9 @@ def _identify_and_read(name: str, text: str, lines: list[str], properties: dict[
             if tables is None:
                 tables = _tables_of(pages or [])
             if tables:
-                fields = fields_from_label_pairs(_pairs_from_tables(tables, form, version),
-                                                 form, version)
+                fields = fields_from_label_pairs(
+                    _pairs_from_tables(tables, form, version), form, version
+                )
             if len(fields) < form.min_labels and text.strip():
                 # No usable table (text laid out without borders): answers after their labels.
                 body = [_lone_box(ln) for ln in lines if not _PAGE_LINE.match(ln)]

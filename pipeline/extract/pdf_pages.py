@@ -17,6 +17,7 @@ from functools import cached_property
 @dataclass
 class Page:
     """What the reader needs of one page, in pdfplumber's terms."""
+
     page_number: int
     width: float
     height: float
@@ -36,6 +37,7 @@ class Page:
     def edges(self) -> list[dict]:
         """Asked twice by the table finder (across, then down); the lines do not change."""
         from pdfplumber import utils
+
         lines = [utils.line_to_edge(ln) for ln in self.objects.get("line", [])]
         rects = [e for r in self.objects.get("rect", []) for e in utils.rect_to_edges(r)]
         curves = [e for c in self.objects.get("curve", []) for e in utils.curve_to_edges(c)]
@@ -43,11 +45,13 @@ class Page:
 
     def extract_text(self) -> str:
         from pipeline.extract.pdf_text import extract_text
+
         return extract_text(self.chars)
 
     def extract_tables(self) -> list[list[list[str | None]]]:
         from pipeline.extract.pdf_tables import find_tables
         from pipeline.extract.pdf_text import Middles, table_text
+
         tables = find_tables(self)
         middles = Middles(self.chars) if tables else None
         return [table_text(table, middles) for table in tables]
@@ -58,8 +62,9 @@ def read_pages(path, password: str | None = None) -> list[Page]:
     return read_document(path, password)[0]
 
 
-def read_document(path, password: str | None = None, widgets: bool = False
-                  ) -> tuple[list[Page], list[dict] | None]:
+def read_document(
+    path, password: str | None = None, widgets: bool = False
+) -> tuple[list[Page], list[dict] | None]:
     """Every page (as `read_pages`) and, when asked, the form field widgets on them (as
     pdfium.py's `_widgets` says), read in the same opening of the file: a fillable form's
     answers without parsing every field dictionary in Python (pypdf), which cost more than the
@@ -69,8 +74,13 @@ def read_document(path, password: str | None = None, widgets: bool = False
     parts, found = pdfium.read_document(path, password, widgets)
     pages = []
     for part in parts:
-        page = Page(page_number=part.number, width=part.width, height=part.height,
-                    initial_doctop=part.doctop, images=part.images)
+        page = Page(
+            page_number=part.number,
+            width=part.width,
+            height=part.height,
+            initial_doctop=part.doctop,
+            images=part.images,
+        )
         page.objects["char"] = part.chars
         for pts in part.paths:
             _shape(pts, page, part.doctop)
@@ -85,17 +95,23 @@ def _shape(pts: list[tuple[float, float]], page: Page, doctop: float) -> None:
         return
     xs = [p[0] for p in pts]
     ys = [p[1] for p in pts]
-    box = {"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
-           "width": max(xs) - min(xs), "height": max(ys) - min(ys),
-           "doctop": doctop + min(ys), "y0": page.height - max(ys),
-           "y1": page.height - min(ys)}
+    box = {
+        "x0": min(xs),
+        "x1": max(xs),
+        "top": min(ys),
+        "bottom": max(ys),
+        "width": max(xs) - min(xs),
+        "height": max(ys) - min(ys),
+        "doctop": doctop + min(ys),
+        "y0": page.height - max(ys),
+        "y1": page.height - min(ys),
+    }
     if len(pts) == 2:
         page.objects.setdefault("line", []).append({**box, "object_type": "line", "pts": pts})
     elif _is_box(pts):
         page.objects.setdefault("rect", []).append({**box, "object_type": "rect"})
     else:
-        page.objects.setdefault("curve", []).append({**box, "object_type": "curve",
-                                                     "pts": pts})
+        page.objects.setdefault("curve", []).append({**box, "object_type": "curve", "pts": pts})
 
 
 def _is_box(pts: list[tuple[float, float]]) -> bool:

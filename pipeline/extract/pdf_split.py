@@ -18,13 +18,12 @@ import logging
 from pathlib import Path
 
 from pipeline.extract import reasons
-from pipeline.extract.results import unreadable
 from pipeline.extract.models import Extraction
+from pipeline.extract.results import unreadable
 
 log = logging.getLogger(__name__)
 
-HEAD_LINES = 2                  # a title among a page's first lines (a logo line may come first)
-
+HEAD_LINES = 2  # a title among a page's first lines (a logo line may come first)
 
 
 def read_pdf_all(path: Path, profile=None) -> list[Extraction]:
@@ -33,7 +32,7 @@ def read_pdf_all(path: Path, profile=None) -> list[Extraction]:
     from pipeline.extract.pdf import read_pdf
 
     path = Path(path)
-    whole = read_pdf(path, profile)          # every safety check runs here, on the whole file
+    whole = read_pdf(path, profile)  # every safety check runs here, on the whole file
     if whole.form.status not in ("current", "old"):
         return [whole]
     try:
@@ -72,17 +71,18 @@ def _split(path: Path, whole: Extraction, profile) -> list[Extraction]:
         lines = [ln for t in texts[a:b] for ln in t.splitlines()]
         tables = [t for i in range(a, b) if texts[i].strip() for t in pages[i].extract_tables()]
         acro = pdf._acroform_fields(_Fields({name: f for name, (_, f) in fields.items()}))
-        parts.append(pdf._identify_and_read(path.name, "\n".join(lines), lines, properties,
-                                            acro, profile, tables))
+        parts.append(
+            pdf._identify_and_read(
+                path.name, "\n".join(lines), lines, properties, acro, profile, tables
+            )
+        )
     colliding = _colliding(widgets)
     if colliding and not _told_apart(widgets, parts):
-        return [unreadable(path, reasons.say("pdf.several_forms_mixed", profile,
-                                             count=len(parts)))]
+        return [unreadable(path, reasons.say("pdf.several_forms_mixed", profile, count=len(parts)))]
     if all(_is_whole_form(p) for p in parts):
         return parts
-    if colliding:                            # the whole file's answers mix the forms
-        return [unreadable(path, reasons.say("pdf.several_forms_mixed", profile,
-                                             count=len(parts)))]
+    if colliding:  # the whole file's answers mix the forms
+        return [unreadable(path, reasons.say("pdf.several_forms_mixed", profile, count=len(parts)))]
     return [whole]
 
 
@@ -153,9 +153,14 @@ def _fields_on(reader, pages: range) -> dict[str, tuple[int, dict]]:
                 parent = node.get("/Parent")
                 node = parent.get_object() if parent is not None else None
             ident = field.indirect_reference.idnum if field.indirect_reference else id(field)
-            out[".".join(reversed(names))] = (ident, {
-                "/FT": _inherited(field, "/FT"), "/V": _inherited(field, "/V"),
-                "/Ff": _inherited(field, "/Ff") or 0})
+            out[".".join(reversed(names))] = (
+                ident,
+                {
+                    "/FT": _inherited(field, "/FT"),
+                    "/V": _inherited(field, "/V"),
+                    "/Ff": _inherited(field, "/Ff") or 0,
+                },
+            )
     return out
 
 

@@ -20,18 +20,20 @@ def find_tables(page) -> list:
         edges_to_intersections,
     )
 
-    finder = TableFinder.__new__(TableFinder)     # its steps, not its __init__
+    finder = TableFinder.__new__(TableFinder)  # its steps, not its __init__
     finder.page = page
     finder.settings = settings = TableSettings.resolve(None)
     edges = finder.get_edges()
-    crossings = edges_to_intersections(edges, settings.intersection_x_tolerance,
-                                       settings.intersection_y_tolerance)
+    crossings = edges_to_intersections(
+        edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+    )
     return [Table(page, group) for group in cells_to_tables(crossings_to_cells(crossings))]
 
 
 def crossings_to_cells(crossings: dict) -> list[tuple]:
     """pdfplumber's intersections_to_cells: for each crossing in order, the smallest cell whose
     four corners are crossings joined by shared lines."""
+
     def box(e) -> tuple:
         return (e["x0"], e["top"], e["x1"], e["bottom"])
 
@@ -39,12 +41,14 @@ def crossings_to_cells(crossings: dict) -> list[tuple]:
     horizontal = {p: {box(e) for e in d["h"]} for p, d in crossings.items()}
 
     def joined(p1, p2) -> bool:
-        return bool((p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]))
-                    or (p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])))
+        return bool(
+            (p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]))
+            or (p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2]))
+        )
 
     points = sorted(crossings)
-    column: dict = {}                   # x -> its crossings, in sorted order (top to bottom)
-    row: dict = {}                      # top -> its crossings, in sorted order (left to right)
+    column: dict = {}  # x -> its crossings, in sorted order (top to bottom)
+    row: dict = {}  # top -> its crossings, in sorted order (left to right)
     for i, p in enumerate(points):
         column.setdefault(p[0], []).append((i, p))
         row.setdefault(p[1], []).append((i, p))

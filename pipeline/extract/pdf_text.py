@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from operator import itemgetter
 
-TOLERANCE = 3                          # pdfplumber's DEFAULT_X_TOLERANCE and _Y_TOLERANCE
+TOLERANCE = 3  # pdfplumber's DEFAULT_X_TOLERANCE and _Y_TOLERANCE
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
@@ -40,9 +40,10 @@ def extract_text(chars: list[dict]) -> str:
     for c in chars:
         if not c["upright"]:
             from pdfplumber import utils
+
             return utils.extract_text(chars)
     line_of = _clusters([c["top"] for c in chars])
-    lines: dict[int, list[dict]] = {}        # line number -> its characters, in page order
+    lines: dict[int, list[dict]] = {}  # line number -> its characters, in page order
     for c in chars:
         n = line_of[c["top"]]
         line = lines.get(n)
@@ -50,27 +51,26 @@ def extract_text(chars: list[dict]) -> str:
             lines[n] = [c]
         else:
             line.append(c)
-    words: list[tuple[float, str]] = []            # (top, text)
+    words: list[tuple[float, str]] = []  # (top, text)
     add = words.append
     ligature = LIGATURES.get
     for n in sorted(lines):
-        texts: list[str] = []                      # the word being read
-        w_top = p_x0 = p_x1 = p_top = 0.0          # its top; the last character's place
+        texts: list[str] = []  # the word being read
+        w_top = p_x0 = p_x1 = p_top = 0.0  # its top; the last character's place
         for c in sorted(lines[n], key=_X0):
             text = c["text"]
             if text.isspace():
                 if texts:
                     add((w_top, "".join(texts)))
                     texts = []
-            elif text == "":                      # pdfplumber: '"" in ""' splits it off
+            elif text == "":  # pdfplumber: '"" in ""' splits it off
                 if texts:
                     add((w_top, "".join(texts)))
                     texts = []
                 add((c["top"], ""))
             else:
                 x0, top = c["x0"], c["top"]
-                if texts and (x0 < p_x0 or x0 > p_x1 + TOLERANCE
-                              or abs(top - p_top) > TOLERANCE):
+                if texts and (x0 < p_x0 or x0 > p_x1 + TOLERANCE or abs(top - p_top) > TOLERANCE):
                     add((w_top, "".join(texts)))
                     texts = []
                 if not texts or top < w_top:
@@ -130,7 +130,10 @@ def table_text(table, middles: Middles) -> list[list[str | None]]:
                 cells.append(None)
                 continue
             x0, top, x1, bottom = cell
-            cells.append(extract_text([chars[i] for i in in_row
-                                       if x0 <= across[i] < x1 and top <= down[i] < bottom]))
+            cells.append(
+                extract_text(
+                    [chars[i] for i in in_row if x0 <= across[i] < x1 and top <= down[i] < bottom]
+                )
+            )
         out.append(cells)
     return out

@@ -40,6 +40,7 @@ class PdfUnreadable(Exception):
 class PageParts:
     """One page as pdfium read it, in pdfplumber's terms (top measured down from the page's
     top; `doctop` from the first page's top): what pdf_pages.Page is built from."""
+
     number: int
     width: float
     height: float
@@ -49,8 +50,9 @@ class PageParts:
     images: bool = False
 
 
-def read_document(path, password: str | None = None, widgets: bool = False
-                  ) -> tuple[list[PageParts], list[dict] | None]:
+def read_document(
+    path, password: str | None = None, widgets: bool = False
+) -> tuple[list[PageParts], list[dict] | None]:
     """Every page's characters, drawn paths and whether it shows an image, and, when asked,
     the form field widgets on the pages (as `_widgets` says), in one opening of the file."""
     doc = _open(path, password)
@@ -72,8 +74,9 @@ def read_document(path, password: str | None = None, widgets: bool = False
     return pages, found
 
 
-def page_texts(path, password: str | None = None, min_pages: int = 1,
-               max_pages: int | None = None) -> list[str]:
+def page_texts(
+    path, password: str | None = None, min_pages: int = 1, max_pages: int | None = None
+) -> list[str]:
     """pdfium's plain text of each page (one call a page: no characters or drawn boxes), line
     ends as "\\n"; [] without reading any text when the file has fewer than `min_pages` pages.
     With no password given, an encrypted file is opened with the empty one, as the full route
@@ -121,7 +124,7 @@ def _page_at(doc, index: int):
 def _page(page, number: int, doctop: float) -> PageParts:
     x0, y0, x1, y1 = page.get_mediabox()
     out = PageParts(number=number, width=x1 - x0, height=y1 - y0, doctop=doctop)
-    top_of = y1                           # pdfplumber's top: measured down from the box's top
+    top_of = y1  # pdfplumber's top: measured down from the box's top
     textpage = page.get_textpage()
     try:
         out.chars = _chars(textpage.raw, x0, top_of, doctop)
@@ -172,7 +175,7 @@ def _chars(handle, left: float, top_of: float, doctop: float) -> list[dict]:
     pdfium_c.FPDFText_GetText(handle, 0, n, buf)
     codes = list(buf[:n])
     one = pdfium_c.FPDFText_GetUnicode
-    highest = max(codes)                  # looked at first: most pages are all below U+D800
+    highest = max(codes)  # looked at first: most pages are all below U+D800
     if highest >= 0xD800 and any(0xD800 <= c <= 0xDFFF for c in codes):
         # a character outside the BMP comes as two halves and shifts the rest: ask one by one
         codes = [one(handle, i) for i in range(n)]
@@ -189,9 +192,9 @@ def _chars(handle, left: float, top_of: float, doctop: float) -> list[dict]:
     chars = []
     for i, code in enumerate(codes):
         if code == 2:
-            code = 45                      # pdfium's mark for a hyphen ending a line
+            code = 45  # pdfium's mark for a hyphen ending a line
         if code < 32 or (code in (32, 45) and is_generated(handle, i) == 1):
-            continue                       # line ends and spaces pdfium made up itself
+            continue  # line ends and spaces pdfium made up itself
         if not (loose_box(handle, i, rect_ref) and origin(handle, i, ox_ref, oy_ref)):
             continue
         # pdfminer's box, which pdfplumber's line and table rules were tuned on: the glyph's
@@ -201,10 +204,23 @@ def _chars(handle, left: float, top_of: float, doctop: float) -> list[dict]:
         y = oy.value
         bottom = top_of - y
         top = bottom - size
-        chars.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1,
-                      "top": top, "bottom": bottom, "y0": y, "y1": y + size,
-                      "doctop": doctop + top, "width": x1 - x0, "height": size,
-                      "size": size, "upright": True})
+        chars.append(
+            {
+                "object_type": "char",
+                "text": chr(code),
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "y0": y,
+                "y1": y + size,
+                "doctop": doctop + top,
+                "width": x1 - x0,
+                "height": size,
+                "size": size,
+                "upright": True,
+            }
+        )
     return chars
 
 
@@ -223,8 +239,7 @@ def _objects(page_raw, page: PageParts, left: float, top_of: float) -> None:
             elif kind == FPDF_PAGEOBJ_PATH:
                 _path(obj, page.paths, left, top_of)
             elif kind == FPDF_PAGEOBJ_FORM and not nested:
-                walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj,
-                     True)
+                walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, True)
 
     walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page_raw, False)
 
@@ -266,8 +281,8 @@ def _path(obj, out: list, left: float, top_of: float) -> None:
 # ---------------------------------------------------------------------------------------------
 # Form widgets
 
-_WIDGET_VALUES = (b"T", b"FT", b"V", b"Ff")       # read: the field's name, type, value, flags
-_WIDGET_LINKS = (b"Parent", b"Kids", b"TM")       # only whether they are there
+_WIDGET_VALUES = (b"T", b"FT", b"V", b"Ff")  # read: the field's name, type, value, flags
+_WIDGET_LINKS = (b"Parent", b"Kids", b"TM")  # only whether they are there
 
 
 def _widgets(page_raw) -> list[dict]:

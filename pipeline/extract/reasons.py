@@ -41,5 +41,8 @@ def profile_id(profile) -> str | None:
 def say(code: str, profile=None, root: Path | None = None, **values: object) -> str:
     """The reason `code` ("table.key") for this service, its {placeholders} filled in."""
     table, _, key = code.partition(".")
-    return words.fill(_reasons(profile_id(profile), Path(root or ROOT))[table][key],
-                      f"reader/{FILE} [{table}] {key}", **values)
+    return words.fill(
+        _reasons(profile_id(profile), Path(root or ROOT))[table][key],
+        f"reader/{FILE} [{table}] {key}",
+        **values,
+    )

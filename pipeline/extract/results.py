@@ -17,5 +17,8 @@ def unreadable(path: Path, reason: str) -> Extraction:
 
 def part_name(name: str, index: int, total: int) -> str:
     """How one of several forms in a file is named: "referrals.docx (form 2 of 2)"."""
-    return name if total <= 1 else reasons.say("file.part_name", None, name=name,
-                                                index=index, total=total)
+    return (
+        name
+        if total <= 1
+        else reasons.say("file.part_name", None, name=name, index=index, total=total)
+    )

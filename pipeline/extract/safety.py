@@ -16,10 +16,10 @@ from lxml import etree
 from pipeline.extract import reasons
 
 MAX_ENTRIES = 2000
-MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024      # 100 MB
-MAX_ENTRY_UNCOMPRESSED = 50 * 1024 * 1024       # one part of a form is never this large
-MAX_RATIO = 200                                   # uncompressed / compressed, per entry
-RATIO_FLOOR = 1024 * 1024                         # small parts may compress very well
+MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024  # 100 MB
+MAX_ENTRY_UNCOMPRESSED = 50 * 1024 * 1024  # one part of a form is never this large
+MAX_RATIO = 200  # uncompressed / compressed, per entry
+RATIO_FLOOR = 1024 * 1024  # small parts may compress very well
 
 
 class UnsafeFile(Exception):
@@ -51,8 +51,9 @@ def open_zip_safely(path: Path) -> zipfile.ZipFile:
             total += info.file_size
             if info.file_size > MAX_ENTRY_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
                 raise UnsafeFile("zip_bomb_total")
-            if (info.file_size > RATIO_FLOOR
-                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
                 raise UnsafeFile("zip_bomb_ratio")
     except UnsafeFile:
         zf.close()
@@ -60,8 +61,9 @@ def open_zip_safely(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED
-                ) -> bytes | None:
+def read_member(
+    zf: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRESSED
+) -> bytes | None:
     """One part of the zip, read with a hard cap whatever the directory claims; None if absent."""
     try:
         info = zf.getinfo(name)
@@ -70,8 +72,14 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_ENTRY_UNCOMPRES
     try:
         with zf.open(info) as fh:
             data = fh.read(limit + 1)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
-            RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise UnsafeFile("damaged_part") from exc
     except Exception as exc:  # zlib.error and friends from a corrupt stream
         raise UnsafeFile("damaged_part") from exc
@@ -89,8 +97,14 @@ def _parser() -> etree.XMLParser:
     """One parser per thread (lxml parsers must not be shared between threads)."""
     parser = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                                 load_dtd=False, dtd_validation=False, remove_pis=True)
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            load_dtd=False,
+            dtd_validation=False,
+            remove_pis=True,
+        )
         _LOCAL.parser = parser
     return parser
 

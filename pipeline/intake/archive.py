@@ -21,15 +21,15 @@ from pathlib import Path
 from pipeline import outcomes
 from pipeline.dates import numeric_datetime
 from pipeline.files import private_dir, write_private
-from pipeline.ledger.archive_paths import archive_name, choose_destination, reason_path
+from pipeline.ledger.archive_paths import reason_path
 
 log = logging.getLogger("pipeline.archive")
 
-OUTCOME_WORDS = outcomes.words("archive")     # pipeline/outcomes.toml
+OUTCOME_WORDS = outcomes.words("archive")  # pipeline/outcomes.toml
 
 
 CROSS_VOLUME = {errno.EXDEV}
-WINDOWS_NOT_SAME_DEVICE = 17    # ERROR_NOT_SAME_DEVICE
+WINDOWS_NOT_SAME_DEVICE = 17  # ERROR_NOT_SAME_DEVICE
 
 
 def reason_text(outcome: str, items: list) -> str:
@@ -68,10 +68,10 @@ def archive_original(source: Path, destination: Path, text: str, keep_source: bo
         os.replace(tmp, destination)
     else:
         try:
-            os.replace(source, destination)      # same volume: atomic
+            os.replace(source, destination)  # same volume: atomic
         except OSError as exc:
             if not is_cross_volume(exc):
-                raise                            # busy or denied: the move stays owed
+                raise  # busy or denied: the move stays owed
             _copy_then_delete(source, destination)
     try:
         os.chmod(destination, 0o600)
@@ -82,8 +82,7 @@ def archive_original(source: Path, destination: Path, text: str, keep_source: bo
 
 def is_cross_volume(exc: OSError) -> bool:
     """A rename refused only because the archive is on another volume."""
-    return (exc.errno in CROSS_VOLUME
-            or getattr(exc, "winerror", None) == WINDOWS_NOT_SAME_DEVICE)
+    return exc.errno in CROSS_VOLUME or getattr(exc, "winerror", None) == WINDOWS_NOT_SAME_DEVICE
 
 
 def _copy_then_delete(source: Path, destination: Path) -> None:

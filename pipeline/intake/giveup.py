@@ -34,6 +34,7 @@ def reason(kind: str, tries: int, profile=None) -> str:
 def _digest(path: Path) -> tuple[str, int]:
     """The content's hash, or (for a file that cannot be read) one of its place and size."""
     from pipeline.intake.process import sha256_of
+
     try:
         return sha256_of(path), path.stat().st_size
     except OSError:
@@ -49,19 +50,28 @@ def _digest(path: Path) -> tuple[str, int]:
 def set_aside(path: Path, config, profile, ledger: Ledger, kind: str, tries: int) -> list:
     """Record `path` as unreadable (kind of failure, how many tries) and try to archive it."""
     from pipeline.intake.process import finish_archive
+
     digest, size = _digest(path)
     for rec in ledger.files_with_hash(digest):
-        if Path(rec.source_path) == path:        # set aside already: only the move may be owed
+        if Path(rec.source_path) == path:  # set aside already: only the move may be owed
             if not rec.archived:
                 finish_archive(rec, ledger)
             return ledger.items_of_file(rec.id)
-    draft = owe(ItemDraft(original_name=path.name, outcome="unreadable",
-                          reason=reason(kind, tries, profile)))
+    draft = owe(
+        ItemDraft(
+            original_name=path.name, outcome="unreadable", reason=reason(kind, tries, profile)
+        )
+    )
     try:
         record, items = ledger.record_file(
-            sha256=digest, original_name=path.name, size=size,
-            received_at=clock.now().replace(microsecond=0), source_path=path,
-            archive_root=config.archive_dir, drafts=[draft])
+            sha256=digest,
+            original_name=path.name,
+            size=size,
+            received_at=clock.now().replace(microsecond=0),
+            source_path=path,
+            archive_root=config.archive_dir,
+            drafts=[draft],
+        )
     except AlreadyRecorded as exc:
         record = ledger.file(exc.file_id)
         items = None

@@ -16,18 +16,30 @@ import fnmatch
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from pipeline.files import is_network_path
 
-IGNORED_PATTERNS = ("~$*", ".~lock.*#", "*.tmp", "*.part", "*.partial", "*.crdownload",
-                    "*.filepart", "thumbs.db", "desktop.ini", ".ds_store", "._*", ".*")
+IGNORED_PATTERNS = (
+    "~$*",
+    ".~lock.*#",
+    "*.tmp",
+    "*.part",
+    "*.partial",
+    "*.crdownload",
+    "*.filepart",
+    "thumbs.db",
+    "desktop.ini",
+    ".ds_store",
+    "._*",
+    ".*",
+)
 BUSY_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY", 26)}
-WINDOWS_SHARING = {32, 33}           # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+WINDOWS_SHARING = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 FILE_ATTRIBUTE_HIDDEN = 0x2
-EMPTY_SETTLE_FACTOR = 5              # an empty file is usually one still being created: wait longer
+EMPTY_SETTLE_FACTOR = 5  # an empty file is usually one still being created: wait longer
 
 
 def is_ignored(path: Path) -> bool:
@@ -41,10 +53,10 @@ def is_ignored(path: Path) -> bool:
     try:
         st = path.stat()
     except OSError:
-        return False            # gone: the settle check will say so
+        return False  # gone: the settle check will say so
     if not path.is_file():
         return True
-    attrs = getattr(st, "st_file_attributes", 0)   # Windows only
+    attrs = getattr(st, "st_file_attributes", 0)  # Windows only
     return bool(attrs & FILE_ATTRIBUTE_HIDDEN)
 
 
@@ -57,8 +69,8 @@ def is_busy_error(exc: OSError) -> bool:
     return exc.errno in BUSY_ERRNOS
 
 
-WINDOWS_PATH_TOO_LONG = {206, 3}    # ERROR_FILENAME_EXCED_RANGE, ERROR_PATH_NOT_FOUND
-WINDOWS_DENIED = {5}                 # ERROR_ACCESS_DENIED
+WINDOWS_PATH_TOO_LONG = {206, 3}  # ERROR_FILENAME_EXCED_RANGE, ERROR_PATH_NOT_FOUND
+WINDOWS_DENIED = {5}  # ERROR_ACCESS_DENIED
 
 
 ENVIRONMENT_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", 122), errno.EROFS}
@@ -92,6 +104,7 @@ def try_open(path: Path) -> None:
 
 
 # ---------------------------------------------------------------- settle
+
 
 @dataclass
 class _Seen:
@@ -143,6 +156,7 @@ class SettleTracker:
                 return "wait"
             raise
         from pipeline.intake.owners import open_in_office
+
         if open_in_office(path):
             self.last_busy[path] = "open in Word or Excel"
             return "wait"
@@ -155,6 +169,7 @@ class SettleTracker:
 
 
 # ---------------------------------------------------------------- claim
+
 
 class Claims:
     """The in-flight set: a path being handled cannot be claimed again until released."""
@@ -191,16 +206,18 @@ def choose_mode(configured: str, inbox: Path) -> str:
     return "polling" if is_network_path(inbox) else "events"
 
 
-MAX_DEPTH = 16                       # sub-folders deeper than this are not looked into
+MAX_DEPTH = 16  # sub-folders deeper than this are not looked into
 
 
 def _folder_ignored(rel: str, name: str, ignore: Iterable[str]) -> bool:
     """Whether IT asked for this sub-folder to be left alone (its name or its path under the
     inbox, wildcards allowed, case ignored)."""
     rel, name = rel.lower(), name.lower()
-    return any(fnmatch.fnmatchcase(name, pat.lower()) or
-               fnmatch.fnmatchcase(rel, pat.strip("/\\").replace("\\", "/").lower())
-               for pat in ignore)
+    return any(
+        fnmatch.fnmatchcase(name, pat.lower())
+        or fnmatch.fnmatchcase(rel, pat.strip("/\\").replace("\\", "/").lower())
+        for pat in ignore
+    )
 
 
 def _hidden_folder(entry: os.DirEntry) -> bool:
@@ -213,8 +230,9 @@ def _hidden_folder(entry: os.DirEntry) -> bool:
     return bool(attrs & FILE_ATTRIBUTE_HIDDEN)
 
 
-def walk_inbox(inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] = ()
-               ) -> tuple[list[Path], list[Path]]:
+def walk_inbox(
+    inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] = ()
+) -> tuple[list[Path], list[Path]]:
     """(files to handle, files in sub-folders IT asked us to ignore), at any depth.
 
     Hidden folders, links to folders, and `exclude` (our own folders, should one be set up
@@ -240,12 +258,16 @@ def walk_inbox(inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] 
             p = Path(entry.path)
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if depth >= MAX_DEPTH or _hidden_folder(entry) or \
-                            os.path.normcase(str(p.resolve())) in skip:
+                    if (
+                        depth >= MAX_DEPTH
+                        or _hidden_folder(entry)
+                        or os.path.normcase(str(p.resolve())) in skip
+                    ):
                         continue
                     sub = f"{rel}/{entry.name}" if rel else entry.name
-                    stack.append((p, sub, in_ignored or _folder_ignored(sub, entry.name, ignore),
-                                  depth + 1))
+                    stack.append(
+                        (p, sub, in_ignored or _folder_ignored(sub, entry.name, ignore), depth + 1)
+                    )
                     continue
                 if not entry.is_file(follow_symlinks=False):
                     continue
@@ -260,13 +282,21 @@ def walk_inbox(inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] 
 def scan_config(config) -> dict:
     """The walk_inbox arguments a working folder's settings give (its ignored sub-folders,
     and our own folders, never read as inbox even when set up inside it)."""
-    return {"ignore": list(config.watch.ignore_subfolders),
-            "exclude": [config.archive_dir, config.outbox_dir, config.state_dir,
-                        config.mail_dir, config.tracker_dir]}
+    return {
+        "ignore": list(config.watch.ignore_subfolders),
+        "exclude": [
+            config.archive_dir,
+            config.outbox_dir,
+            config.state_dir,
+            config.mail_dir,
+            config.tracker_dir,
+        ],
+    }
 
 
-def inbox_files(inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] = ()
-                ) -> list[Path]:
+def inbox_files(
+    inbox: Path, ignore: Iterable[str] = (), exclude: Iterable[Path] = ()
+) -> list[Path]:
     """The files under the inbox worth looking at, at any depth (not in an ignored or hidden
     sub-folder, not temporary or system files)."""
     return walk_inbox(inbox, ignore, exclude)[0]
@@ -280,7 +310,8 @@ def in_ignored_subfolder(path: Path, inbox: Path, ignore: Iterable[str]) -> bool
         return True
     parts = rel.parts[:-1]
     for n in range(len(parts)):
-        if parts[n].startswith(".") or _folder_ignored("/".join(parts[:n + 1]), parts[n],
-                                                       list(ignore)):
+        if parts[n].startswith(".") or _folder_ignored(
+            "/".join(parts[: n + 1]), parts[n], list(ignore)
+        ):
             return True
     return len(parts) > MAX_DEPTH

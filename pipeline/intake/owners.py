@@ -51,12 +51,13 @@ def open_in_office(path: Path) -> bool:
 
 def document_of(owner: Path) -> Path | None:
     """The document an owner file belongs to (its name ends with what follows "~$")."""
-    tail = owner.name[len(PREFIX):].lower()
+    tail = owner.name[len(PREFIX) :].lower()
     if not tail:
         return None
     try:
-        siblings = [p for p in owner.parent.iterdir()
-                    if not p.name.startswith(PREFIX) and p.is_file()]
+        siblings = [
+            p for p in owner.parent.iterdir() if not p.name.startswith(PREFIX) and p.is_file()
+        ]
     except OSError:
         return None
     for doc in sorted(siblings, key=lambda p: len(p.name)):

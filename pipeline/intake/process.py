@@ -30,10 +30,11 @@ from pipeline.effects.contract import owe, owed_by
 from pipeline.errors import WorkbookUnreadable
 from pipeline.extract.reasons import say
 from pipeline.files import private_dir, scratch_name
-from pipeline.intake.archive import archive_name, archive_original, reason_text
+from pipeline.intake.archive import archive_original, reason_text
 from pipeline.intake.inbox import is_busy_error
 from pipeline.intake.same_child import one_referral_per_child
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
+from pipeline.ledger.archive_paths import archive_name
 from pipeline.models import Item, Verdict
 from pipeline.outcomes import outcome_of
 from pipeline.paths import FORM_TEMPLATES
@@ -42,7 +43,7 @@ from pipeline.sessions.linking import link_sessions
 
 log = logging.getLogger("pipeline.process")
 
-WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
+WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 CASE_KEY = "child.case_id"
 
 # No file holds the watcher longer than this: reading runs in a worker process that is stopped
@@ -57,6 +58,7 @@ def read_file(path: Path, profile) -> list:
     if READ_LIMIT_SECONDS is None:
         return extract.extract_all(path, profile)
     from pipeline.extract.bounded import extract_all_bounded
+
     return extract_all_bounded(path, profile, limit=READ_LIMIT_SECONDS)
 
 
@@ -95,15 +97,16 @@ def _subfolder(path: Path, inbox: Path) -> Path | None:
     return Path(*parts) if parts else None
 
 
-def process_file(path: Path, config, profile, ledger: Ledger, *,
-                 keep_source: bool | None = None) -> list[Item]:
+def process_file(
+    path: Path, config, profile, ledger: Ledger, *, keep_source: bool | None = None
+) -> list[Item]:
     """Handle one file completely; its items (already recorded earlier, if it was).
 
     Raises NotYet when the file is locked or the ledger is busy: nothing was recorded and
     the file is still in place. Never raises for a bad file.
     """
     path = Path(path)
-    if keep_source is None:                    # a file given on the command line is copied
+    if keep_source is None:  # a file given on the command line is copied
         keep_source = not _within(path, config.inbox_dir)
     try:
         size = path.stat().st_size
@@ -119,7 +122,7 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
         earlier = ledger.files_with_hash(digest)
     except sqlite3.OperationalError as exc:
         raise NotYet(f"ledger busy: {exc}") from exc
-    for rec in earlier:               # recorded already but not moved: finish the move only
+    for rec in earlier:  # recorded already but not moved: finish the move only
         if not rec.archived and Path(rec.source_path) == path:
             finish_archive(rec, ledger)
             return ledger.items_of_file(rec.id)
@@ -133,37 +136,51 @@ def process_file(path: Path, config, profile, ledger: Ledger, *,
             drafts = _read_and_validate(path, config, profile, received)
         except NotYet:
             raise
-        except OSError as exc:        # disk full, share gone: the environment, not the file
+        except OSError as exc:  # disk full, share gone: the environment, not the file
             raise NotYet(f"{type(exc).__name__}: {exc}") from exc
-        except Exception as exc:      # a bug in a later stage must not lose the file
+        except Exception:  # a bug in a later stage must not lose the file
             # the detail (which can quote a child's name) goes to the log at DEBUG only; the
             # reason reaches the reason file, the tracker and the team's email
             log_fault(log, "file %s: could not be processed", digest[:12])
             internal_error = True
-            drafts = [owe(ItemDraft(original_name=path.name, outcome="unreadable",
-                                    reason=say("process.fault", profile, root=WORDS)))]
+            drafts = [
+                owe(
+                    ItemDraft(
+                        original_name=path.name,
+                        outcome="unreadable",
+                        reason=say("process.fault", profile, root=WORDS),
+                    )
+                )
+            ]
     if not internal_error:
         try:
-            drafts = one_referral_per_child(_linked(drafts, ledger, profile), ledger,
-                                            config, profile)
+            drafts = one_referral_per_child(
+                _linked(drafts, ledger, profile), ledger, config, profile
+            )
         except sqlite3.OperationalError as exc:
             raise NotYet(f"ledger busy: {exc}") from exc
         except WorkbookUnreadable:
             # whether the child's earlier referral was closed cannot be read: never guess
             # (an update of a closed referral would be recorded for ever); no OSError cause,
             # so waiting on the workbook never counts towards setting the file aside
-            log.warning("file %s: waits until the tracking workbook can be read",
-                        digest[:12])
+            log.warning("file %s: waits until the tracking workbook can be read", digest[:12])
             raise WaitingForWorkbook("the tracking workbook cannot be read") from None
     try:
         record, items = ledger.record_file(
-            sha256=digest, original_name=path.name, size=size, received_at=received,
-            source_path=path, archive_root=config.archive_dir, drafts=drafts,
-            keep_source=keep_source, archive_folder="failed" if internal_error else None,
-            subfolder=None if keep_source else _subfolder(path, config.inbox_dir))
-    except sqlite3.OperationalError as exc:      # locked or full: nothing committed
+            sha256=digest,
+            original_name=path.name,
+            size=size,
+            received_at=received,
+            source_path=path,
+            archive_root=config.archive_dir,
+            drafts=drafts,
+            keep_source=keep_source,
+            archive_folder="failed" if internal_error else None,
+            subfolder=None if keep_source else _subfolder(path, config.inbox_dir),
+        )
+    except sqlite3.OperationalError as exc:  # locked or full: nothing committed
         raise NotYet(f"ledger could not record: {exc}") from exc
-    except AlreadyRecorded as exc:               # another process got there first
+    except AlreadyRecorded as exc:  # another process got there first
         record = ledger.file(exc.file_id)
         finish_archive(record, ledger)
         return ledger.items_of_file(record.id)
@@ -179,7 +196,7 @@ def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None 
     """
     source, dest = Path(record.source_path), Path(record.archive_path)
     if source.exists() and not record.keep_source and _replaced(source, record):
-        source = Path(record.source_path + ".gone")     # a new file now has the old name
+        source = Path(record.source_path + ".gone")  # a new file now has the old name
     if items is None:
         items = ledger.items_of_file(record.id)
     if not source.exists() or (record.keep_source and dest.exists()):
@@ -187,15 +204,17 @@ def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None 
             ledger.mark_archived(record.id)
             return True
         if not source.exists():
-            log.warning("file %s: original missing from the inbox and the archive",
-                        record.id)
+            log.warning("file %s: original missing from the inbox and the archive", record.id)
             ledger.mark_archived(record.id)
             return False
     try:
         archive_original(source, dest, reason_text(record.outcome, items), record.keep_source)
     except OSError as exc:
-        log.warning("file %s: recorded, but could not be moved yet (%s); will retry",
-                    record.id, type(exc).__name__)
+        log.warning(
+            "file %s: recorded, but could not be moved yet (%s); will retry",
+            record.id,
+            type(exc).__name__,
+        )
         return False
     ledger.mark_archived(record.id)
     return True
@@ -244,6 +263,7 @@ def _clear_leftovers(config) -> None:
 
 # ---------------------------------------------------------------- reading
 
+
 def _received(path: Path) -> dt.datetime:
     """When the file arrived: its modification time, never in the future (the pipeline's
     today, which a demonstration may set)."""
@@ -271,17 +291,16 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
     """Read a private scratch copy, so the inbox file is never held open or changed."""
     scratch_root = private_dir(config.state_dir / "scratch")
     with tempfile.TemporaryDirectory(dir=scratch_root) as tmp:
-        copy = Path(tmp) / scratch_name(1, path.name)     # short: Windows' 260 characters
+        copy = Path(tmp) / scratch_name(1, path.name)  # short: Windows' 260 characters
         try:
             shutil.copyfile(path, copy)
         except OSError as exc:
             if is_busy_error(exc) or not path.exists():
                 raise NotYet(str(exc)) from exc
             raise
-        extractions = [e.model_copy(update={"file": path.name})
-                       for e in read_file(copy, profile)]
+        extractions = [e.model_copy(update={"file": path.name}) for e in read_file(copy, profile)]
     drafts: list[ItemDraft] = []
-    for i, extraction in enumerate(extractions, start=1):   # one per form in the file
+    for i, extraction in enumerate(extractions, start=1):  # one per form in the file
         label = extract.part_name(path.name, i, len(extractions))
         drafts.extend(drafts_for(label, extraction, profile, received))
     return drafts
@@ -290,17 +309,22 @@ def _read_and_validate(path: Path, config, profile, received: dt.datetime) -> li
 def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[ItemDraft]:
     """One draft per submission: the file, or each form attached to an email."""
     if not extraction.is_email:
-        verdict = validate.validate_extraction(extraction, profile, received,
-                                               read_on=clock.today())
+        verdict = validate.validate_extraction(extraction, profile, received, read_on=clock.today())
         verdict = recognise_own(extraction, verdict, profile)
         return [_draft(name, extraction, verdict)]
     when = _email_received(extraction.date, received)
     parts = extraction.attachments or [extraction]
-    verdicts = [recognise_own(part, validate.validate_extraction(part, profile, when,
-                                                                 email=extraction,
-                                                                 read_on=clock.today()),
-                              profile, email=extraction)
-                for part in parts]
+    verdicts = [
+        recognise_own(
+            part,
+            validate.validate_extraction(
+                part, profile, when, email=extraction, read_on=clock.today()
+            ),
+            profile,
+            email=extraction,
+        )
+        for part in parts
+    ]
     has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
     drafts = []
     for part, verdict in zip(parts, verdicts):
@@ -309,8 +333,7 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
         d.received_at = when
         if has_form and d.outcome == "not_referral":
             # e.g. the signed agreement sent with the referral: kept, no "attention" email
-            d.reason = say("process.sent_with_form", profile, root=WORDS,
-                           reason=d.reason).strip()
+            d.reason = say("process.sent_with_form", profile, root=WORDS, reason=d.reason).strip()
             d.effects = owed_by(d, mail=False)
         drafts.append(d)
     return drafts
@@ -320,20 +343,32 @@ def recognise_own(extraction, verdict: Verdict, profile, email=None) -> Verdict:
     """The service's own paperwork coming back (its blank form, its own automatic emails) is
     not a referral: it goes to Attention for a person and is never given a reference."""
     from pipeline.extract.reasons import say
+
     src = email or extraction
     if _our_automatic_message(src, profile):
-        return Verdict(verdict="not_referral", reason=say("own.own_email", profile),
-                       form_id=verdict.form_id, form_version=verdict.form_version)
-    if verdict.kind == "referral" and verdict.verdict in ("incomplete", "old") and \
-            _blank(extraction):
+        return Verdict(
+            verdict="not_referral",
+            reason=say("own.own_email", profile),
+            form_id=verdict.form_id,
+            form_version=verdict.form_version,
+        )
+    if (
+        verdict.kind == "referral"
+        and verdict.verdict in ("incomplete", "old")
+        and _blank(extraction)
+    ):
         from pipeline.catalogue import catalogue
+
         try:
             title = catalogue().form(verdict.form_id or "").title
         except KeyError:
             title = "referral form"
-        return Verdict(verdict="not_referral", reason=say("own.blank_form", profile,
-                                                          title=title),
-                       form_id=verdict.form_id, form_version=verdict.form_version)
+        return Verdict(
+            verdict="not_referral",
+            reason=say("own.blank_form", profile, title=title),
+            form_id=verdict.form_id,
+            form_version=verdict.form_version,
+        )
     return verdict
 
 
@@ -341,6 +376,7 @@ def _our_automatic_message(src, profile) -> bool:
     """Our own mail carries Auto-Submitted and comes from our address; a person forwarding
     from the team's mailbox (often the same address) sends no Auto-Submitted."""
     from pipeline.notify.addresses import clean_address, same_address
+
     if not getattr(src, "is_email", False) or not src.auto_submitted or not src.sender:
         return False
     return same_address(clean_address(src.sender), clean_address(profile.mail.from_address))
@@ -363,6 +399,7 @@ def _old_form_reply_to(extraction, verdict: Verdict) -> Verdict:
     ask for the current form: keep that one answer (only a usable address), so the refusal
     goes to them and not only to the team."""
     from pipeline.notify.addresses import clean_address
+
     address = clean_address(extraction.fields.get(SW_EMAIL_KEY))
     if not address or verdict.values.get(SW_EMAIL_KEY):
         return verdict
@@ -378,11 +415,19 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
         case = " ".join(case)
     src = email or extraction
     agreement = bool(email is not None and validate.agreement_in_email(email, extraction))
-    return owe(ItemDraft(original_name=name, outcome=outcome, reason=verdict.reason or outcome,
-                     case_id=normalise_case_id(case) if outcome != "not_referral" else None,
-                     sender=src.sender, subject=src.subject,
-                     auto_submitted=bool(src.auto_submitted), verdict=verdict,
-                     agreement_attached=agreement))
+    return owe(
+        ItemDraft(
+            original_name=name,
+            outcome=outcome,
+            reason=verdict.reason or outcome,
+            case_id=normalise_case_id(case) if outcome != "not_referral" else None,
+            sender=src.sender,
+            subject=src.subject,
+            auto_submitted=bool(src.auto_submitted),
+            verdict=verdict,
+            agreement_attached=agreement,
+        )
+    )
 
 
 SESSION_OUTCOMES = ("session_record", "session_attention")
@@ -391,17 +436,29 @@ SESSION_OUTCOMES = ("session_record", "session_attention")
 def _linked(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
     """Session records linked to their referral or sent to Attention, each owing what it now
     is (linking sits below the effects' contract, so the effects are set here)."""
-    return [owe(d) if d.outcome in SESSION_OUTCOMES else d
-            for d in link_sessions(drafts, ledger, profile)]
+    return [
+        owe(d) if d.outcome in SESSION_OUTCOMES else d
+        for d in link_sessions(drafts, ledger, profile)
+    ]
 
 
-def _duplicate_draft(name: str, earlier: list[FileRecord], ledger: Ledger,
-                     profile=None) -> ItemDraft:
+def _duplicate_draft(
+    name: str, earlier: list[FileRecord], ledger: Ledger, profile=None
+) -> ItemDraft:
     first = earlier[0]
     items = ledger.items_of_file(first.id)
     ref = next((i.reference for i in items if i.reference), None)
     when = numeric_datetime(first.received_at)
-    reason = (say("process.same_file_reference", profile, root=WORDS, when=when, reference=ref)
-              if ref else say("process.same_file", profile, root=WORDS, when=when))
-    return owe(ItemDraft(original_name=name, outcome="duplicate", reason=reason,
-                         linked_to=items[0].id if items else None))
+    reason = (
+        say("process.same_file_reference", profile, root=WORDS, when=when, reference=ref)
+        if ref
+        else say("process.same_file", profile, root=WORDS, when=when)
+    )
+    return owe(
+        ItemDraft(
+            original_name=name,
+            outcome="duplicate",
+            reason=reason,
+            linked_to=items[0].id if items else None,
+        )
+    )

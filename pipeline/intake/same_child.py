@@ -19,7 +19,7 @@ from pipeline.models import Item
 from pipeline.outcomes import REFERRAL_OUTCOMES
 from pipeline.paths import FORM_TEMPLATES
 
-WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
+WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 UPDATED_FLAG = "updated_referral"
 
 
@@ -27,8 +27,9 @@ def _words(key: str, profile, **values) -> str:
     return say(f"same_child.{key}", profile, root=WORDS, **values)
 
 
-def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, profile
-                           ) -> list[ItemDraft]:
+def one_referral_per_child(
+    drafts: list[ItemDraft], ledger: Ledger, config, profile
+) -> list[ItemDraft]:
     """A child (CareFirst ID) has one open referral: a copy of the same form in the same email
     is kept with the first; a new referral for a child already referred updates the open one
     (same reference); one for a child whose referral was closed names the old reference.
@@ -56,8 +57,7 @@ def one_referral_per_child(drafts: list[ItemDraft], ledger: Ledger, config, prof
             closed = _closed_references(config, profile)
         if open_.reference in closed:
             d.previous_reference = open_.reference
-            d.reason = _words("closed", profile, reason=d.reason,
-                              reference=open_.reference).strip()
+            d.reason = _words("closed", profile, reason=d.reason, reference=open_.reference).strip()
             continue
         if same_answers(d, open_):
             _copy_of(d, open_, profile)
@@ -81,13 +81,22 @@ def _copy_of(d: ItemDraft, earlier: Item, profile=None) -> None:
     """One referral, not an update: recorded as a duplicate copy, with no acknowledgement."""
     d.outcome, d.linked_to = "duplicate", earlier.id
     d.effects = owed_by(d)
-    d.reason = _words("copy", profile, reference=earlier.reference, name=earlier.original_name,
-                      received=numeric_datetime(earlier.received_at))
+    d.reason = _words(
+        "copy",
+        profile,
+        reference=earlier.reference,
+        name=earlier.original_name,
+        received=numeric_datetime(earlier.received_at),
+    )
 
 
 def _closed_references(config, profile) -> set[str]:
     """References whose Status a co-ordinator set to Closed in the tracker (raises
     WorkbookUnreadable rather than answer "none" for a workbook it could not read)."""
     from pipeline.tracker import allocations_or_unreadable
-    return {ref for ref, a in allocations_or_unreadable(config, profile).items()
-            if (a.status or "").strip().casefold() == "closed"}
+
+    return {
+        ref
+        for ref, a in allocations_or_unreadable(config, profile).items()
+        if (a.status or "").strip().casefold() == "closed"
+    }

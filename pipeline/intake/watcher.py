@@ -17,26 +17,34 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pipeline.effects.contract import EffectMemory
 from pipeline.files import file_stamp, use_scratch
-from pipeline.intake.inbox import (Claims, SettleTracker, choose_mode, failure_kind,
-                                   in_ignored_subfolder, inbox_files, is_ignored, scan_config)
+from pipeline.intake.inbox import (
+    Claims,
+    SettleTracker,
+    choose_mode,
+    failure_kind,
+    in_ignored_subfolder,
+    inbox_files,
+    is_ignored,
+    scan_config,
+)
 from pipeline.ledger import Ledger
 from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.watcher")
 
-TICK = 0.1                     # seconds between settle checks
-EFFECTS_EVERY = 30.0           # run owed effects at least this often while idle
-RETRY_NOT_YET = 2.0            # a locked file is looked at again after this, then backing off
+TICK = 0.1  # seconds between settle checks
+EFFECTS_EVERY = 30.0  # run owed effects at least this often while idle
+RETRY_NOT_YET = 2.0  # a locked file is looked at again after this, then backing off
 RETRY_MAX = 120.0
-STOP_GRACE = 0.8               # seconds the threads get to finish after a stop
+STOP_GRACE = 0.8  # seconds the threads get to finish after a stop
 
 
-WORKBOOK_LOOK_EVERY = 0.5      # seconds between looks at the tracking workbook's stamp
+WORKBOOK_LOOK_EVERY = 0.5  # seconds between looks at the tracking workbook's stamp
 
 
 class WorkbookWatch:
@@ -66,7 +74,7 @@ class WorkbookWatch:
             return False
         self._last_look = now
         for path in self._workbooks():
-            stamp = file_stamp(path)                 # the one way a save is noticed
+            stamp = file_stamp(path)  # the one way a save is noticed
             if stamp is None:
                 continue
             if self._stamps.get(path) not in (None, stamp):
@@ -82,8 +90,8 @@ class WorkbookWatch:
         return ready
 
 
-ONCE_GROWING_GRACE = 10.0      # --once: how long past the settle window a growing file is
-                               # waited for before it is left for the next run
+ONCE_GROWING_GRACE = 10.0  # --once: how long past the settle window a growing file is
+# waited for before it is left for the next run
 
 
 def _arrival(path: Path) -> tuple[float, str]:
@@ -107,9 +115,17 @@ def _inside(path: Path, folder: Path) -> bool:
 class InboxWatcher:
     """Watch config.inbox_dir and handle every file exactly once."""
 
-    def __init__(self, config, profile, ledger: Ledger | None = None, *,
-                 mode: str | None = None, process: Callable | None = None,
-                 effects: Callable | None = None, run_effects_in_thread: bool = True):
+    def __init__(
+        self,
+        config,
+        profile,
+        ledger: Ledger | None = None,
+        *,
+        mode: str | None = None,
+        process: Callable | None = None,
+        effects: Callable | None = None,
+        run_effects_in_thread: bool = True,
+    ):
         self.config = config
         self.profile = profile
         self.inbox = config.inbox_dir
@@ -119,21 +135,21 @@ class InboxWatcher:
         self.settling = SettleTracker(self.settings.settle_seconds)
         self._scan = scan_config(config)
         self.claims = Claims()
-        self._candidates: dict[Path, float] = {}     # path -> not before (monotonic)
+        self._candidates: dict[Path, float] = {}  # path -> not before (monotonic)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._process = process
         self._effects = effects
-        self.effect_memory = EffectMemory()          # what effects remember between passes
+        self.effect_memory = EffectMemory()  # what effects remember between passes
         self._effects_thread_wanted = run_effects_in_thread
         self._effects_due = threading.Event()
         self._tries: dict[Path, int] = {}
-        self._failures: dict[Path, tuple[str, int]] = {}   # path -> (same failure, how often)
+        self._failures: dict[Path, tuple[str, int]] = {}  # path -> (same failure, how often)
         self._moves_owed: dict[Path, int] = {}
-        use_scratch(config.scratch_dir)              # every temporary file in state/scratch
-        self.handled: list = []                         # items handled, for tests and demo
-        self.left_for_next_run: list[Path] = []         # --once: files still being written
+        use_scratch(config.scratch_dir)  # every temporary file in state/scratch
+        self.handled: list = []  # items handled, for tests and demo
+        self.left_for_next_run: list[Path] = []  # --once: files still being written
         self.observer = None
         self.errors = 0
         self.workbooks = WorkbookWatch(config.tracker_dir, self.settings.settle_seconds)
@@ -143,7 +159,7 @@ class InboxWatcher:
     def notice(self, path: Path | str) -> None:
         """Something may have happened to `path`: look at it soon."""
         p = Path(path)
-        try:                                             # under the inbox, at any depth
+        try:  # under the inbox, at any depth
             rel = p.resolve().relative_to(self.inbox.resolve())
         except (ValueError, OSError):
             return
@@ -200,7 +216,8 @@ class InboxWatcher:
             self._effects()
             return
         from pipeline.effects import run_effects
-        ledger = Ledger(self.ledger.path)            # its own connection, its own thread
+
+        ledger = Ledger(self.ledger.path)  # its own connection, its own thread
         try:
             run_effects(ledger, self.config, self.profile, memory=self.effect_memory)
         finally:
@@ -219,6 +236,7 @@ class InboxWatcher:
     def _handle(self, path: Path) -> str:
         """Process one settled file; 'done', 'retry' or 'gone'."""
         from pipeline.intake.process import NotYet, process_file
+
         if not self.claims.claim(path):
             return "retry"
         try:
@@ -253,9 +271,8 @@ class InboxWatcher:
                 break
             try:
                 state = self.settling.check(path)
-            except OSError as exc:       # e.g. the share dropped: look again later
-                log.warning("a file could not be checked (%s); will look again",
-                            type(exc).__name__)
+            except OSError as exc:  # e.g. the share dropped: look again later
+                log.warning("a file could not be checked (%s); will look again", type(exc).__name__)
                 self._later(path, RETRY_NOT_YET)
                 continue
             if state == "gone":
@@ -268,13 +285,13 @@ class InboxWatcher:
                 handled += 1
                 if not path.exists():
                     self._drop(path)
-                else:                  # recorded but the move is still owed: back off
+                else:  # recorded but the move is still owed: back off
                     owed = self._moves_owed[path] = self._moves_owed.get(path, 0) + 1
                     log.info("move still owed (try %d); looking again later", owed)
                     self._later(path, min(RETRY_MAX, RETRY_NOT_YET * 2 ** (owed - 1)))
             elif self._give_up_due(path):
                 handled += self._set_aside(path)
-            else:                      # locked, or a fault: back off 2 s, 4 s ... 2 min
+            else:  # locked, or a fault: back off 2 s, 4 s ... 2 min
                 tries = self._tries[path] = self._tries.get(path, 0) + 1
                 self._later(path, min(RETRY_MAX, RETRY_NOT_YET * 2 ** (tries - 1)))
         return handled
@@ -293,6 +310,7 @@ class InboxWatcher:
     def _set_aside(self, path: Path) -> int:
         """Record a file that keeps failing the same way as unreadable (giveup.py)."""
         from pipeline.intake.giveup import set_aside
+
         kind, tries = self._failures.pop(path)
         try:
             items = set_aside(path, self.config, self.profile, self.ledger, kind, tries)
@@ -325,6 +343,7 @@ class InboxWatcher:
         an unreachable inbox (False when stopped while waiting); the inbox is never created."""
         from pipeline.intake.process import recover
         from pipeline.server.startup import wait_for_inbox
+
         if wait and not wait_for_inbox(self.inbox, self._stop):
             return False
         finished = recover(self.ledger, self.config)
@@ -356,16 +375,20 @@ class InboxWatcher:
                 left = dict(self._candidates)
             for p in left:
                 first_seen.setdefault(p, now)
-            growing = [p for p, t in left.items()
-                       if t <= now + 0.5 and now - first_seen[p] > give_up_after]
+            growing = [
+                p for p, t in left.items() if t <= now + 0.5 and now - first_seen[p] > give_up_after
+            ]
             retrying = [p for p, t in left.items() if t > now + 0.5]
             if left and len(growing) + len(retrying) == len(left):
                 self.left_for_next_run = sorted(growing)
-                break            # still being written, or locked: leave them for the next run
+                break  # still being written, or locked: leave them for the next run
             time.sleep(TICK)
-        for p in self.left_for_next_run:
-            log.warning("a file is still being written after %.0f s; it is left in the inbox "
-                        "for the next run", give_up_after)
+        for _ in self.left_for_next_run:
+            log.warning(
+                "a file is still being written after %.0f s; it is left in the inbox "
+                "for the next run",
+                give_up_after,
+            )
         self._run_effects_safely()
         return total
 
@@ -384,8 +407,9 @@ class InboxWatcher:
         self._start_observer()
         effects_thread = None
         if self._effects_thread_wanted:
-            effects_thread = threading.Thread(target=self._effects_loop, name="effects",
-                                              daemon=True)
+            effects_thread = threading.Thread(
+                target=self._effects_loop, name="effects", daemon=True
+            )
             effects_thread.start()
             self._effects_due.set()
         log.info("watching the inbox (%s mode)", self.mode)
@@ -394,7 +418,7 @@ class InboxWatcher:
             while not self._stop.is_set():
                 try:
                     handled = self.step()
-                    if self.workbooks.saved():        # an allocation typed and saved
+                    if self.workbooks.saved():  # an allocation typed and saved
                         handled = handled or 1
                     if handled:
                         if effects_thread:
@@ -408,7 +432,7 @@ class InboxWatcher:
                     if self.mode == "polling" and now - last_poll >= self.settings.poll_seconds:
                         last_poll = now
                         self.scan()
-                except Exception:           # the watcher never dies on one file or one scan
+                except Exception:  # the watcher never dies on one file or one scan
                     self.errors += 1
                     log_fault(log, "watch loop problem; carrying on")
                     time.sleep(1.0)
@@ -419,8 +443,8 @@ class InboxWatcher:
         finally:
             self._stop.set()
             self._effects_due.set()
-            if self.observer is not None:      # stop within a second (NSSM kills at 1.5 s):
-                self.observer.stop()           # the ledger makes work in hand safe to leave
+            if self.observer is not None:  # stop within a second (NSSM kills at 1.5 s):
+                self.observer.stop()  # the ledger makes work in hand safe to leave
                 self.observer.join(timeout=STOP_GRACE / 2)
             if effects_thread:
                 effects_thread.join(timeout=STOP_GRACE / 2)

@@ -30,11 +30,23 @@ from pipeline.ledger.sessions import StoredAction, _Sessions
 from pipeline.ledger.store import _Store
 from pipeline.ledger.timeline import Event, _Timeline
 
-__all__ = ["EFFECT_STATUSES", "AlreadyRecorded", "EffectName", "Event", "EventKind", "FileRecord",
-           "ItemDraft", "Ledger", "MailHow", "OwedEffect", "StoredAction", "Waiting",
-           "normalise_case_id", "shown"]
+__all__ = [
+    "EFFECT_STATUSES",
+    "AlreadyRecorded",
+    "EffectName",
+    "Event",
+    "EventKind",
+    "FileRecord",
+    "ItemDraft",
+    "Ledger",
+    "MailHow",
+    "OwedEffect",
+    "StoredAction",
+    "Waiting",
+    "normalise_case_id",
+    "shown",
+]
 
 
-class Ledger(_Referrals, _Sessions, _Paperwork, _Mail, _Effects, _Commitments, _Timeline,
-             _Store):
+class Ledger(_Referrals, _Sessions, _Paperwork, _Mail, _Effects, _Commitments, _Timeline, _Store):
     """One SQLite file; one connection per thread; safe to reopen after a crash."""

@@ -11,13 +11,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-MAX_NAME_BYTES = 200        # + " (n)" + ".reason.txt" stays under the 255-byte name limit
-MAX_PATH = 259              # Windows' MAX_PATH (260) less the terminating NUL
+MAX_NAME_BYTES = 200  # + " (n)" + ".reason.txt" stays under the 255-byte name limit
+MAX_PATH = 259  # Windows' MAX_PATH (260) less the terminating NUL
 PATH_EXTRA = len(" (999)") + len(".reason.txt")
-MIN_ROOM = 12               # never shorter than this, even in a deeply nested archive
-ON_WINDOWS = os.name == "nt"    # the 260-character cap is Windows' (tests patch this)
-WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                    *(f"LPT{i}" for i in range(1, 10))}
+MIN_ROOM = 12  # never shorter than this, even in a deeply nested archive
+ON_WINDOWS = os.name == "nt"  # the 260-character cap is Windows' (tests patch this)
+WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 def archive_name(name: str, max_chars: int | None = None) -> str:
@@ -33,7 +39,7 @@ def archive_name(name: str, max_chars: int | None = None) -> str:
         stem = "_" + stem
     room = MAX_NAME_BYTES - len(suffix.encode("utf-8", "surrogateescape"))
     if len(stem.encode("utf-8", "surrogateescape")) > room:
-        cut = stem.encode("utf-8", "surrogateescape")[:room - 1]
+        cut = stem.encode("utf-8", "surrogateescape")[: room - 1]
         stem = cut.decode("utf-8", "ignore") + "~"
     if max_chars is not None and len(stem) + len(suffix) > max_chars:
         keep = max(1, max_chars - len(suffix) - 1)
@@ -58,8 +64,7 @@ def choose_destination(folder: Path, name: str, taken: set[str] | None = None) -
     while True:
         candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
         reason = reason_path(candidate)
-        if (str(candidate) not in taken and not candidate.exists()
-                and not reason.exists()):
+        if str(candidate) not in taken and not candidate.exists() and not reason.exists():
             return candidate
         n += 1
 

@@ -12,8 +12,8 @@ from typing import Any
 from pipeline import backoff, clock
 
 _FS_BYTES = "fs-bytes:"
-RETRY_BASE = 30.0        # seconds before the first retry of an owed effect or report email
-RETRY_CAP = 3600.0       # never longer than an hour between tries
+RETRY_BASE = 30.0  # seconds before the first retry of an owed effect or report email
+RETRY_CAP = 3600.0  # never longer than an hour between tries
 
 
 def _path_text(path: Path | str) -> str:
@@ -29,7 +29,7 @@ def _path_text(path: Path | str) -> str:
 
 def _text_path(text: str) -> str:
     if text and text.startswith(_FS_BYTES):
-        return os.fsdecode(bytes.fromhex(text[len(_FS_BYTES):]))
+        return os.fsdecode(bytes.fromhex(text[len(_FS_BYTES) :]))
     return text
 
 

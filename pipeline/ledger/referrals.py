@@ -9,8 +9,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ledger.common import _iso, _path_text, _stamp_now, _text_path, normalise_case_id, \
-    shown
+from pipeline.ledger.common import (
+    _iso,
+    _path_text,
+    _stamp_now,
+    _text_path,
+    normalise_case_id,
+    shown,
+)
 from pipeline.ledger.names import EffectName
 from pipeline.ledger.timeline import intake_events
 from pipeline.models import Item, Outcome, SessionRecord, Verdict
@@ -22,6 +28,7 @@ log = logging.getLogger("pipeline.ledger")
 @dataclass
 class ItemDraft:
     """One submission worked out by process.py, before the ledger gives it an id and reference."""
+
     original_name: str
     outcome: Outcome
     reason: str
@@ -31,12 +38,12 @@ class ItemDraft:
     auto_submitted: bool = False
     verdict: Verdict | None = None
     agreement_attached: bool = False
-    effects: list[EffectName] = field(default_factory=list)   # the effects this item owes
-    linked_to: int | None = None                        # set for duplicates (the earlier item)
-    update_of: str | None = None        # the open referral (reference) this one updates
-    previous_reference: str | None = None   # the child's closed referral, named by the new one
-    received_at: dt.datetime | None = None              # an email's own date; else the file's
-    session: SessionRecord | None = None                # a linked session record (item_id 0)
+    effects: list[EffectName] = field(default_factory=list)  # the effects this item owes
+    linked_to: int | None = None  # set for duplicates (the earlier item)
+    update_of: str | None = None  # the open referral (reference) this one updates
+    previous_reference: str | None = None  # the child's closed referral, named by the new one
+    received_at: dt.datetime | None = None  # an email's own date; else the file's
+    session: SessionRecord | None = None  # a linked session record (item_id 0)
 
 
 class AlreadyRecorded(Exception):
@@ -67,11 +74,20 @@ class _Referrals:
 
     # ---------------------------------------------------------------- recording
 
-    def record_file(self, *, sha256: str, original_name: str, size: int,
-                    received_at: dt.datetime, source_path: Path, archive_root: Path,
-                    drafts: list[ItemDraft], keep_source: bool = False,
-                    archive_folder: str | None = None,
-                    subfolder: Path | None = None) -> tuple[FileRecord, list[Item]]:
+    def record_file(
+        self,
+        *,
+        sha256: str,
+        original_name: str,
+        size: int,
+        received_at: dt.datetime,
+        source_path: Path,
+        archive_root: Path,
+        drafts: list[ItemDraft],
+        keep_source: bool = False,
+        archive_folder: str | None = None,
+        subfolder: Path | None = None,
+    ) -> tuple[FileRecord, list[Item]]:
         """Record one inbox file and its items in ONE transaction; return them with ids.
 
         The archive path is chosen here too (collision-safe against the disk and against
@@ -79,33 +95,52 @@ class _Referrals:
         from a sub-folder of the inbox keeps that sub-folder's name under its outcome folder.
         """
         from pipeline.ledger.archive_paths import choose_destination
+
         if not drafts:
             raise ValueError("a file needs at least one item")
         raw_name, original_name = original_name, shown(original_name)
         for d in drafts:
             d.original_name, d.reason = shown(d.original_name), shown(d.reason)
         outcome = ",".join(dict.fromkeys(d.outcome for d in drafts))
-        reason = drafts[0].reason if len(drafts) == 1 else "; ".join(
-            f"{d.original_name}: {d.outcome}" for d in drafts)
+        reason = (
+            drafts[0].reason
+            if len(drafts) == 1
+            else "; ".join(f"{d.original_name}: {d.outcome}" for d in drafts)
+        )
         outcomes = {d.outcome for d in drafts}
-        folder = archive_folder or (drafts[0].outcome if len(outcomes) == 1 else
-                                    email_folder(outcomes))
+        folder = archive_folder or (
+            drafts[0].outcome if len(outcomes) == 1 else email_folder(outcomes)
+        )
         with self._tx() as db:
-            same = db.execute("SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND "
-                              "archived = 0", (sha256, _path_text(source_path))).fetchone()
+            same = db.execute(
+                "SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND archived = 0",
+                (sha256, _path_text(source_path)),
+            ).fetchone()
             if same is not None:
                 raise AlreadyRecorded(same["id"])
-            owed = {_text_path(r["archive_path"]) for r in db.execute(
-                "SELECT archive_path FROM files WHERE archived = 0")}
+            owed = {
+                _text_path(r["archive_path"])
+                for r in db.execute("SELECT archive_path FROM files WHERE archived = 0")
+            }
             where = archive_root / folder / subfolder if subfolder else archive_root / folder
             dest = choose_destination(where, raw_name, taken=owed)
             cur = db.execute(
                 "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, "
                 "outcome, reason, source_path, keep_source, archive_path) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sha256, original_name, size, _iso(received_at), _iso(_stamp_now()),
-                 outcome, shown(reason), _path_text(source_path), int(keep_source),
-                 _path_text(dest)))
+                (
+                    sha256,
+                    original_name,
+                    size,
+                    _iso(received_at),
+                    _iso(_stamp_now()),
+                    outcome,
+                    shown(reason),
+                    _path_text(source_path),
+                    int(keep_source),
+                    _path_text(dest),
+                ),
+            )
             file_id = cur.lastrowid
             ids = []
             for d in drafts:
@@ -113,29 +148,44 @@ class _Referrals:
         record = self.file(file_id)
         items = [self.item(i) for i in ids]
         for it in items:
-            log.info("item %s recorded: %s%s", it.id, it.outcome,
-                     f" {it.reference}" if it.reference else "")
+            log.info(
+                "item %s recorded: %s%s",
+                it.id,
+                it.outcome,
+                f" {it.reference}" if it.reference else "",
+            )
         return record, items
 
-    def _insert_item(self, db: sqlite3.Connection, file_id: int, sha256: str,
-                     received_at: dt.datetime, d: ItemDraft) -> int:
+    def _insert_item(
+        self,
+        db: sqlite3.Connection,
+        file_id: int,
+        sha256: str,
+        received_at: dt.datetime,
+        d: ItemDraft,
+    ) -> int:
         reference, linked_to = None, d.linked_to
         case_id = normalise_case_id(d.case_id)
-        if d.update_of:                # one child, one open referral: the same reference
+        if d.update_of:  # one child, one open referral: the same reference
             reference = d.update_of
-            row = db.execute("SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1",
-                             (reference,)).fetchone()
+            row = db.execute(
+                "SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1", (reference,)
+            ).fetchone()
             linked_to = row["id"] if row else linked_to
         elif takes_reference(d.outcome, d.verdict):
             earlier = None
-            if case_id:                # the case's latest referral
+            if case_id:  # the case's latest referral
                 marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
                 earlier = db.execute(
                     "SELECT id, outcome, reference FROM items WHERE case_id = ? AND outcome IN "
                     f"({marks}) AND reference IS NOT NULL ORDER BY id DESC LIMIT 1",
-                    (case_id, *REFERRAL_OUTCOMES)).fetchone()
-            if earlier is not None and earlier["outcome"] in RESUBMITTABLE \
-                    and not d.previous_reference:
+                    (case_id, *REFERRAL_OUTCOMES),
+                ).fetchone()
+            if (
+                earlier is not None
+                and earlier["outcome"] in RESUBMITTABLE
+                and not d.previous_reference
+            ):
                 reference, linked_to = earlier["reference"], earlier["id"]
             else:
                 reference = self._next_reference(db, (d.received_at or received_at).year)
@@ -144,29 +194,54 @@ class _Referrals:
             "INSERT INTO items (file_id, file_sha256, original_name, received_at, outcome, "
             "reason, reference, linked_to, case_id, sender, subject, auto_submitted, verdict, "
             "agreement_attached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (file_id, sha256, d.original_name, _iso(d.received_at or received_at), d.outcome,
-             d.reason,
-             reference, linked_to, case_id, d.sender, d.subject, int(d.auto_submitted),
-             verdict_json, int(d.agreement_attached)))
+            (
+                file_id,
+                sha256,
+                d.original_name,
+                _iso(d.received_at or received_at),
+                d.outcome,
+                d.reason,
+                reference,
+                linked_to,
+                case_id,
+                d.sender,
+                d.subject,
+                int(d.auto_submitted),
+                verdict_json,
+                int(d.agreement_attached),
+            ),
+        )
         item_id = cur.lastrowid
         if reference:
-            self.record_events(intake_events(item_id, reference, d.outcome,
-                                             d.received_at or received_at,
-                                             update=bool(d.update_of or linked_to)), db)
+            self.record_events(
+                intake_events(
+                    item_id,
+                    reference,
+                    d.outcome,
+                    d.received_at or received_at,
+                    update=bool(d.update_of or linked_to),
+                ),
+                db,
+            )
         if d.session is not None:
             self._insert_session(db, item_id, d)
         for effect in dict.fromkeys(d.effects):
             key = f"{effect}:{reference or 'item'}:{item_id}"
-            db.execute("INSERT INTO effects (item_id, effect, key) VALUES (?, ?, ?)",
-                       (item_id, effect, key))
+            db.execute(
+                "INSERT INTO effects (item_id, effect, key) VALUES (?, ?, ?)",
+                (item_id, effect, key),
+            )
         return item_id
 
     @staticmethod
     def _next_reference(db: sqlite3.Connection, year: int) -> str:
         row = db.execute("SELECT last FROM reference_years WHERE year = ?", (year,)).fetchone()
         number = (row["last"] if row else 0) + 1
-        db.execute("INSERT INTO reference_years (year, last) VALUES (?, ?) ON CONFLICT (year) "
-                   "DO UPDATE SET last = excluded.last", (year, number))
+        db.execute(
+            "INSERT INTO reference_years (year, last) VALUES (?, ?) ON CONFLICT (year) "
+            "DO UPDATE SET last = excluded.last",
+            (year, number),
+        )
         return f"FT-{year}-{number:05d}"
 
     def next_reference(self, year: int) -> str:
@@ -177,8 +252,10 @@ class _Referrals:
     def mark_archived(self, file_id: int, archive_path: Path | None = None) -> None:
         with self._tx() as db:
             if archive_path is not None:
-                db.execute("UPDATE files SET archived = 1, archive_path = ? WHERE id = ?",
-                           (_path_text(archive_path), file_id))
+                db.execute(
+                    "UPDATE files SET archived = 1, archive_path = ? WHERE id = ?",
+                    (_path_text(archive_path), file_id),
+                )
             else:
                 db.execute("UPDATE files SET archived = 1 WHERE id = ?", (file_id,))
 
@@ -186,49 +263,71 @@ class _Referrals:
 
     @staticmethod
     def _file(row: sqlite3.Row) -> FileRecord:
-        return FileRecord(id=row["id"], sha256=row["sha256"], original_name=row["original_name"],
-                          size=row["size"], received_at=dt.datetime.fromisoformat(row["received_at"]),
-                          outcome=row["outcome"], reason=row["reason"],
-                          source_path=_text_path(row["source_path"]),
-                          keep_source=bool(row["keep_source"]),
-                          archive_path=_text_path(row["archive_path"]),
-                          archived=bool(row["archived"]))
+        return FileRecord(
+            id=row["id"],
+            sha256=row["sha256"],
+            original_name=row["original_name"],
+            size=row["size"],
+            received_at=dt.datetime.fromisoformat(row["received_at"]),
+            outcome=row["outcome"],
+            reason=row["reason"],
+            source_path=_text_path(row["source_path"]),
+            keep_source=bool(row["keep_source"]),
+            archive_path=_text_path(row["archive_path"]),
+            archived=bool(row["archived"]),
+        )
 
     def file(self, file_id: int) -> FileRecord | None:
         rows = self._query("SELECT * FROM files WHERE id = ?", (file_id,))
         return self._file(rows[0]) if rows else None
 
     def files_with_hash(self, sha256: str) -> list[FileRecord]:
-        return [self._file(r) for r in
-                self._query("SELECT * FROM files WHERE sha256 = ? ORDER BY id", (sha256,))]
+        return [
+            self._file(r)
+            for r in self._query("SELECT * FROM files WHERE sha256 = ? ORDER BY id", (sha256,))
+        ]
 
     def unarchived(self) -> list[FileRecord]:
         """Files recorded whose original has not been moved yet (a crash, or a locked file)."""
-        return [self._file(r) for r in
-                self._query("SELECT * FROM files WHERE archived = 0 ORDER BY id")]
+        return [
+            self._file(r) for r in self._query("SELECT * FROM files WHERE archived = 0 ORDER BY id")
+        ]
 
     def file_count(self) -> int:
         return self._query("SELECT COUNT(*) AS n FROM files")[0]["n"]
 
     def items_of_file(self, file_id: int) -> list[Item]:
-        return [self._item(r) for r in
-                self._query("SELECT i.*, f.archive_path AS fpath FROM items i JOIN files f "
-                            "ON f.id = i.file_id WHERE i.file_id = ? ORDER BY i.id", (file_id,))]
+        return [
+            self._item(r)
+            for r in self._query(
+                "SELECT i.*, f.archive_path AS fpath FROM items i JOIN files f "
+                "ON f.id = i.file_id WHERE i.file_id = ? ORDER BY i.id",
+                (file_id,),
+            )
+        ]
 
     # ---------------------------------------------------------------- items
 
     @staticmethod
     def _item(row: sqlite3.Row) -> Item:
-        verdict = _retyped(Verdict.model_validate_json(row["verdict"])) if row["verdict"] \
-            else None
-        return Item(id=row["id"], file_sha256=row["file_sha256"],
-                    original_name=row["original_name"],
-                    received_at=dt.datetime.fromisoformat(row["received_at"]),
-                    outcome=row["outcome"], reason=row["reason"], reference=row["reference"],
-                    linked_to=row["linked_to"], case_id=row["case_id"], sender=row["sender"],
-                    subject=row["subject"], auto_submitted=bool(row["auto_submitted"]),
-                    archive_path=_text_path(row["fpath"]), verdict=verdict,
-                    agreement_attached=bool(row["agreement_attached"]))
+        verdict = _retyped(Verdict.model_validate_json(row["verdict"])) if row["verdict"] else None
+        return Item(
+            id=row["id"],
+            file_sha256=row["file_sha256"],
+            original_name=row["original_name"],
+            received_at=dt.datetime.fromisoformat(row["received_at"]),
+            outcome=row["outcome"],
+            reason=row["reason"],
+            reference=row["reference"],
+            linked_to=row["linked_to"],
+            case_id=row["case_id"],
+            sender=row["sender"],
+            subject=row["subject"],
+            auto_submitted=bool(row["auto_submitted"]),
+            archive_path=_text_path(row["fpath"]),
+            verdict=verdict,
+            agreement_attached=bool(row["agreement_attached"]),
+        )
 
     _ITEMS = "SELECT i.*, f.archive_path AS fpath FROM items i JOIN files f ON f.id = i.file_id"
 
@@ -248,8 +347,9 @@ class _Referrals:
 
     def item_by_reference(self, reference: str) -> Item | None:
         """The latest item of a referral (re-submissions share the reference)."""
-        rows = self._query(self._ITEMS + " WHERE i.reference = ? ORDER BY i.id DESC LIMIT 1",
-                           (reference,))
+        rows = self._query(
+            self._ITEMS + " WHERE i.reference = ? ORDER BY i.id DESC LIMIT 1", (reference,)
+        )
         return self._item(rows[0]) if rows else None
 
     def open_referral_of_case(self, case_id: str | None) -> Item | None:
@@ -257,22 +357,32 @@ class _Referrals:
         case = normalise_case_id(case_id)
         if not case:
             return None
-        rows = self._query(self._ITEMS + " WHERE i.case_id = ? AND i.outcome = 'accepted' AND "
-                           "i.reference IS NOT NULL ORDER BY i.id DESC LIMIT 1", (case,))
+        rows = self._query(
+            self._ITEMS + " WHERE i.case_id = ? AND i.outcome = 'accepted' AND "
+            "i.reference IS NOT NULL ORDER BY i.id DESC LIMIT 1",
+            (case,),
+        )
         return self._item(rows[0]) if rows else None
 
     def counts(self) -> dict[str, int]:
         """Items by outcome."""
-        return {r["outcome"]: r["n"] for r in
-                self._query("SELECT outcome, COUNT(*) AS n FROM items GROUP BY outcome")}
+        return {
+            r["outcome"]: r["n"]
+            for r in self._query("SELECT outcome, COUNT(*) AS n FROM items GROUP BY outcome")
+        }
 
     def referral_submissions(self) -> list[tuple[str, str]]:
         """(reference, outcome) of every referral submission, in the order recorded: cheap
         enough for `status` on a large ledger (no verdicts read)."""
         marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
-        return [(r["reference"], r["outcome"]) for r in self._query(
-            f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
-            f"({marks}) ORDER BY id", REFERRAL_OUTCOMES)]
+        return [
+            (r["reference"], r["outcome"])
+            for r in self._query(
+                f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
+                f"({marks}) ORDER BY id",
+                REFERRAL_OUTCOMES,
+            )
+        ]
 
 
 _FIELD_TYPES: dict[str, dict[str, str]] = {}
@@ -284,10 +394,11 @@ def _field_types(form_id: str) -> dict[str, str]:
         types: dict[str, str] = {}
         try:
             from pipeline.catalogue import catalogue
+
             form = catalogue().forms.get(form_id)
             if form is not None:
                 types = {f.key: f.type for f in form.expanded_fields()}
-        except Exception:                  # no catalogue: values stay as stored
+        except Exception:  # no catalogue: values stay as stored
             types = {}
         _FIELD_TYPES[form_id] = types
     return _FIELD_TYPES[form_id]

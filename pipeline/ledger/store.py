@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline.files import private_dir
 
@@ -222,8 +223,9 @@ class _Store:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=self.BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")

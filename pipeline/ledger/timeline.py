@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline import clock
 from pipeline.ledger.common import _iso
@@ -24,7 +25,7 @@ from pipeline.ledger.names import EventKind
 class Event:
     reference: str
     kind: EventKind
-    on: dt.date                       # the day it happened (the pipeline's clock)
+    on: dt.date  # the day it happened (the pipeline's clock)
     key: str
     detail: dict[str, Any] = field(default_factory=dict)
     written_at: dt.datetime | None = None
@@ -37,10 +38,18 @@ class _Timeline:
     def record_event(self, event: Event, db: sqlite3.Connection | None = None) -> bool:
         """Write `event` once; True when it is new. Inside a transaction when `db` is given
         (so the event commits with what it records), else in its own."""
-        row = (event.reference, str(event.kind), event.on.isoformat(), _iso(clock.now()),
-               event.key, json.dumps(event.detail, default=_jsonable, sort_keys=True))
-        sql = ("INSERT OR IGNORE INTO events (reference, kind, effective_on, written_at, key, "
-               "detail) VALUES (?, ?, ?, ?, ?, ?)")
+        row = (
+            event.reference,
+            str(event.kind),
+            event.on.isoformat(),
+            _iso(clock.now()),
+            event.key,
+            json.dumps(event.detail, default=_jsonable, sort_keys=True),
+        )
+        sql = (
+            "INSERT OR IGNORE INTO events (reference, kind, effective_on, written_at, key, "
+            "detail) VALUES (?, ?, ?, ?, ?, ?)"
+        )
         if db is not None:
             return db.execute(sql, row).rowcount == 1
         with self._tx() as tx:
@@ -52,8 +61,9 @@ class _Timeline:
         with self._tx() as tx:
             return sum(self.record_event(e, tx) for e in events)
 
-    def events(self, reference: str | None = None,
-               kinds: Iterable[EventKind] | None = None) -> list[Event]:
+    def events(
+        self, reference: str | None = None, kinds: Iterable[EventKind] | None = None
+    ) -> list[Event]:
         """Events in the order they happened (then as written), for one referral or all."""
         sql, args = "SELECT * FROM events WHERE 1 = 1", []
         if reference is not None:
@@ -73,25 +83,42 @@ class _Timeline:
 RETURNED_OUTCOMES = ("incomplete", "old_form")
 
 
-def intake_events(item_id: int, reference: str, outcome: str, received: dt.datetime, *,
-                  update: bool) -> list[Event]:
+def intake_events(
+    item_id: int, reference: str, outcome: str, received: dt.datetime, *, update: bool
+) -> list[Event]:
     """What an item's arrival adds to its referral's timeline: received, and returned when it
     was sent back. (Acceptance is its own event, by the pipeline or a person.)"""
     on = received.date()
-    detail = {"item": item_id, "outcome": outcome, "update": update,
-              "at": received.isoformat(timespec="seconds")}
+    detail = {
+        "item": item_id,
+        "outcome": outcome,
+        "update": update,
+        "at": received.isoformat(timespec="seconds"),
+    }
     out = [Event(reference, EventKind.RECEIVED, on, f"received:item={item_id}", detail)]
     if outcome in RETURNED_OUTCOMES:
-        out.append(Event(reference, EventKind.RETURNED, on, f"returned:item={item_id}",
-                         {"item": item_id, "outcome": outcome}))
+        out.append(
+            Event(
+                reference,
+                EventKind.RETURNED,
+                on,
+                f"returned:item={item_id}",
+                {"item": item_id, "outcome": outcome},
+            )
+        )
     return out
 
 
 def _event(row: sqlite3.Row) -> Event:
-    return Event(reference=row["reference"], kind=EventKind(row["kind"]),
-                 on=dt.date.fromisoformat(row["effective_on"]), key=row["key"],
-                 detail=json.loads(row["detail"]),
-                 written_at=dt.datetime.fromisoformat(row["written_at"]), id=row["id"])
+    return Event(
+        reference=row["reference"],
+        kind=EventKind(row["kind"]),
+        on=dt.date.fromisoformat(row["effective_on"]),
+        key=row["key"],
+        detail=json.loads(row["detail"]),
+        written_at=dt.datetime.fromisoformat(row["written_at"]),
+        id=row["id"],
+    )
 
 
 def _jsonable(value: Any) -> Any:

@@ -31,9 +31,11 @@ def backfill_acknowledgements(ledger: Ledger, config, profile) -> int:
     message the outbox does not know is left without one (nothing is claimed). The tracker
     is owed again for the rows whose cell changes. Returns how many were written."""
     rows = _mail_rows(ledger)
-    candidates = [(item, rows[item.id]) for item in ledger.items(outcome=ACKNOWLEDGED_OUTCOME)
-                  if item.reference and item.id in rows
-                  and not ledger.has_event(acknowledged_key(item.id))]
+    candidates = [
+        (item, rows[item.id])
+        for item in ledger.items(outcome=ACKNOWLEDGED_OUTCOME)
+        if item.reference and item.id in rows and not ledger.has_event(acknowledged_key(item.id))
+    ]
     if not candidates:
         return 0
     outbox = MailOutbox(config, profile)
@@ -42,8 +44,11 @@ def backfill_acknowledgements(ledger: Ledger, config, profile) -> int:
         for item, row in candidates:
             day = _day(row["done_at"]) or item.received_at.date()
             if row["status"] == EffectStatus.WITHHELD:
-                events.append(acknowledged_event(item.reference, item.id, MailHow.WITHHELD, day,
-                                                 why=row["last_error"] or ""))
+                events.append(
+                    acknowledged_event(
+                        item.reference, item.id, MailHow.WITHHELD, day, why=row["last_error"] or ""
+                    )
+                )
                 continue
             key = key_for(item, KIND_BY_OUTCOME[item.outcome])
             how = outbox.how(key)
@@ -65,10 +70,16 @@ def _mail_rows(ledger: Ledger) -> dict[int, dict]:
     """item id -> {status, done_at, last_error} of its mail effect, done or withheld."""
     done = ledger.done_effects(EffectName.MAIL)
     withheld = ledger.withheld_effects(EffectName.MAIL)
-    out = {i: {"status": EffectStatus.DONE, "done_at": at, "last_error": None}
-           for i, at in done.items()}
-    out.update({i: {"status": EffectStatus.WITHHELD, "done_at": None, "last_error": why}
-                for i, why in withheld.items()})
+    out = {
+        i: {"status": EffectStatus.DONE, "done_at": at, "last_error": None}
+        for i, at in done.items()
+    }
+    out.update(
+        {
+            i: {"status": EffectStatus.WITHHELD, "done_at": None, "last_error": why}
+            for i, why in withheld.items()
+        }
+    )
     return out
 
 

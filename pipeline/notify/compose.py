@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import paths
+from pipeline.catalogue import VersionSpec, catalogue
 from pipeline.config import Config
 from pipeline.errors import FamilyTimeError
-from pipeline.catalogue import VersionSpec, catalogue
 from pipeline.initials import child_initials
 from pipeline.models import Item
 from pipeline.notify.addresses import clean_address
@@ -28,9 +28,14 @@ log = logging.getLogger("pipeline.notify")
 
 # Which message each outcome owes. Duplicates owe nothing; linked session records have their
 # own emails (notify/sessions.py); "attention" goes to the team inbox only.
-KIND_BY_OUTCOME = {"accepted": "accepted", "incomplete": "incomplete", "old_form": "old_form",
-                   "not_referral": "attention", "unreadable": "attention",
-                   "session_attention": "attention"}
+KIND_BY_OUTCOME = {
+    "accepted": "accepted",
+    "incomplete": "incomplete",
+    "old_form": "old_form",
+    "not_referral": "attention",
+    "unreadable": "attention",
+    "session_attention": "attention",
+}
 EXTERNAL = {"accepted", "incomplete", "old_form"}
 
 
@@ -51,18 +56,21 @@ class MailPlan:
 
     `withheld` is the plain reason ("Not sent: ...") a person reads on `status` and in the
     tracker, so the ledger never records as sent a message that was never written."""
+
     messages: list[OutgoingMessage] = field(default_factory=list)
     withheld: str | None = None
 
 
-def messages_for(item: Item, profile: Profile, config: Config | None = None,
-                 now: dt.datetime | None = None) -> list[OutgoingMessage]:
+def messages_for(
+    item: Item, profile: Profile, config: Config | None = None, now: dt.datetime | None = None
+) -> list[OutgoingMessage]:
     """The emails `item` owes (none, or one), built but not sent (see plan_mail)."""
     return plan_mail(item, profile, config, now).messages
 
 
-def plan_mail(item: Item, profile: Profile, config: Config | None = None,
-              now: dt.datetime | None = None) -> MailPlan:
+def plan_mail(
+    item: Item, profile: Profile, config: Config | None = None, now: dt.datetime | None = None
+) -> MailPlan:
     """The emails `item` owes, built but not sent, or why they are withheld.
 
     Raises MailNotReady when the service's set-up stops the mail (a missing blank form, a
@@ -76,14 +84,16 @@ def plan_mail(item: Item, profile: Profile, config: Config | None = None,
     blocked = source_block(item, profile, templates)
     form_sw = _form_social_worker(values, profile, templates) if kind in EXTERNAL else None
     if blocked and form_sw is None:
-        why = templates.words("withheld", "external" if kind in EXTERNAL else "team",
-                              "Not sent: {why}.").format(why=blocked)
-        log.info("item %s (%s): no automatic email (%s)",
-                 item.id, item.reference or "no reference", why)
+        why = templates.words(
+            "withheld", "external" if kind in EXTERNAL else "team", "Not sent: {why}."
+        ).format(why=blocked)
+        log.info(
+            "item %s (%s): no automatic email (%s)", item.id, item.reference or "no reference", why
+        )
         return MailPlan(withheld=why)
     team, sender_address = our_addresses(profile)
 
-    if blocked:         # never back to an automatic sender: only the person on the form
+    if blocked:  # never back to an automatic sender: only the person on the form
         to, cc = (form_sw,), ((team,) if form_sw != team else ())
         fallback = {"sw": None, "used": "sw"}
     elif kind in EXTERNAL:
@@ -99,18 +109,41 @@ def plan_mail(item: Item, profile: Profile, config: Config | None = None,
 
     key = key_for(item, kind)
     subject = templates.subject(kind, context)
-    msg = build_email(key=key, subject=subject, sender=sender_address,
-                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
-                      auto_submitted="auto-replied", text=templates.body(kind, "txt", context),
-                      html=templates.body(kind, "html", context),
-                      files=[attachment[0]] if attachment else [], now=now)
+    msg = build_email(
+        key=key,
+        subject=subject,
+        sender=sender_address,
+        sender_name=profile.mail.from_name,
+        to=to,
+        cc=cc,
+        reply_to=team,
+        auto_submitted="auto-replied",
+        text=templates.body(kind, "txt", context),
+        html=templates.body(kind, "html", context),
+        files=[attachment[0]] if attachment else [],
+        now=now,
+    )
 
-    note = "" if not fallback["sw"] else \
-        f"social worker's address {fallback['sw']}: sent to the {fallback['used']} instead"
+    note = (
+        ""
+        if not fallback["sw"]
+        else f"social worker's address {fallback['sw']}: sent to the {fallback['used']} instead"
+    )
     if note:
         log.info("item %s (%s): %s", item.id, item.reference or "no reference", note)
-    return MailPlan([OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject,
-                                     message=msg, kind=kind, note=note)])
+    return MailPlan(
+        [
+            OutgoingMessage(
+                key=key,
+                to=tuple(to),
+                cc=tuple(cc),
+                subject=subject,
+                message=msg,
+                kind=kind,
+                note=note,
+            )
+        ]
+    )
 
 
 def _form_social_worker(values: dict, profile: Profile, templates: MailTemplates) -> str | None:
@@ -126,13 +159,16 @@ def our_addresses(profile: Profile) -> tuple[str, str]:
     team = clean_address(profile.team_inbox)
     sender_address = clean_address(profile.mail.from_address)
     if not team or not sender_address:
-        raise MailNotReady(f"The service profile '{profile.id}' needs a real email address in "
-                           "team_inbox and in [mail] from_address before any email can be sent.")
+        raise MailNotReady(
+            f"The service profile '{profile.id}' needs a real email address in "
+            "team_inbox and in [mail] from_address before any email can be sent."
+        )
     return team, sender_address
 
 
-def outside_recipients(item: Item, values: dict, profile: Profile, templates: MailTemplates,
-                       team: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+def outside_recipients(
+    item: Item, values: dict, profile: Profile, templates: MailTemplates, team: str
+) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
     """To, Cc and what happened (see _recipient) for a message to someone outside the team:
     the outside address with the team copied in, else the team alone."""
     to_address, fallback = _recipient(item, values, profile, templates)
@@ -143,18 +179,23 @@ def outside_recipients(item: Item, values: dict, profile: Profile, templates: Ma
 
 def service_context(profile: Profile) -> dict:
     """The service's own details every template may quote."""
-    return {"name": profile.name, "service_name": profile.service_name,
-            "phone": profile.phone, "team_inbox": profile.team_inbox,
-            "supervisor_role": profile.supervisor_role,
-            "coordinator_role": profile.coordinator_role,
-            "out_of_hours_phone": profile.out_of_hours_phone,
-            "out_of_hours_name": profile.out_of_hours_name,
-            "contact_email": profile.contact_email,
-            "agreement_name": profile.agreement.name}
+    return {
+        "name": profile.name,
+        "service_name": profile.service_name,
+        "phone": profile.phone,
+        "team_inbox": profile.team_inbox,
+        "supervisor_role": profile.supervisor_role,
+        "coordinator_role": profile.coordinator_role,
+        "out_of_hours_phone": profile.out_of_hours_phone,
+        "out_of_hours_name": profile.out_of_hours_name,
+        "contact_email": profile.contact_email,
+        "agreement_name": profile.agreement.name,
+    }
 
 
-def _recipient(item: Item, values: dict, profile: Profile, templates: MailTemplates
-               ) -> tuple[str | None, dict]:
+def _recipient(
+    item: Item, values: dict, profile: Profile, templates: MailTemplates
+) -> tuple[str | None, dict]:
     """Who an outside message goes to: the form's social worker, else the sender, else nobody.
 
     The returned dict says what happened, so the message can tell the team why.
@@ -176,11 +217,12 @@ def _recipient(item: Item, values: dict, profile: Profile, templates: MailTempla
     return None, {"sw": problem, "used": "team"}
 
 
-UPDATED_FLAG = "updated_referral"      # set by process.py on a referral that updates another
+UPDATED_FLAG = "updated_referral"  # set by process.py on a referral that updates another
 
 
-def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, values: dict,
-             fallback: dict) -> dict:
+def _context(
+    item: Item, kind: str, profile: Profile, templates: MailTemplates, values: dict, fallback: dict
+) -> dict:
     """Everything a template may use; nothing here names a child or a family member."""
     verdict = item.verdict
     protected = Protected(values, templates)
@@ -191,7 +233,9 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
     outcome_words = templates.words("outcome_words", item.outcome, item.outcome)
     reason = without_label(outcome_words, reason) if reason else reason
     return {
-        "kind": kind, "outcome": item.outcome, "item_id": item.id,
+        "kind": kind,
+        "outcome": item.outcome,
+        "item_id": item.id,
         "reference": item.reference,
         "initials": child_initials(values),
         "received": item.received_at,
@@ -214,8 +258,10 @@ def _context(item: Item, kind: str, profile: Profile, templates: MailTemplates, 
         # then the template gives the reason alone, so the label is said once
         "reason_says_outcome": bool(reason) and outcome_words.lower() in reason.lower(),
         "form": {"title": form.title, "version": current.version, "file_name": current.template},
-        "used_form": {"version": used.version if used else None,
-                      "title": (used.title or form.title) if used else None},
+        "used_form": {
+            "version": used.version if used else None,
+            "title": (used.title or form.title) if used else None,
+        },
         # one child, one open referral: a new form for a child already referred updates it
         "updated": bool(verdict and UPDATED_FLAG in verdict.flags),
     }
@@ -239,22 +285,44 @@ def _blank_form(profile: Profile) -> tuple[Path, VersionSpec]:
     spec = _current_version(profile)
     path = paths.FORM_TEMPLATES / spec.template
     if not path.is_file():
-        raise MailNotReady(f"The blank current referral form ({path.name}) is missing from "
-                           f"{path.parent}; build the forms, then the request to use the "
-                           "current form will be sent.")
+        raise MailNotReady(
+            f"The blank current referral form ({path.name}) is missing from "
+            f"{path.parent}; build the forms, then the request to use the "
+            "current form will be sent."
+        )
     return path, spec
 
 
-def service_message(kind: str, key: str, profile: Profile, templates: MailTemplates, to, cc,
-                    context: dict, files: list[Path] = (), now=None) -> OutgoingMessage:
+def service_message(
+    kind: str,
+    key: str,
+    profile: Profile,
+    templates: MailTemplates,
+    to,
+    cc,
+    context: dict,
+    files: list[Path] = (),
+    now=None,
+) -> OutgoingMessage:
     """An automatic message of the service (pack, review report, session notices): the
     template's subject and bodies, the loop-stopping headers, replies to the team, files
     attached. One way for every kind that is not an acknowledgement."""
     team, sender = our_addresses(profile)
     subject = templates.subject(kind, context)
-    msg = build_email(key=key, subject=subject, sender=sender,
-                      sender_name=profile.mail.from_name, to=to, cc=cc, reply_to=team,
-                      auto_submitted="auto-generated", text=templates.body(kind, "txt", context),
-                      html=templates.body(kind, "html", context), files=list(files), now=now)
-    return OutgoingMessage(key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg,
-                           kind=kind)
+    msg = build_email(
+        key=key,
+        subject=subject,
+        sender=sender,
+        sender_name=profile.mail.from_name,
+        to=to,
+        cc=cc,
+        reply_to=team,
+        auto_submitted="auto-generated",
+        text=templates.body(kind, "txt", context),
+        html=templates.body(kind, "html", context),
+        files=list(files),
+        now=now,
+    )
+    return OutgoingMessage(
+        key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg, kind=kind
+    )

@@ -27,22 +27,22 @@ from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.effects")
 
-WORDING = FORM_TEMPLATES / "digest.toml"   # the due-date lines' words
-DIGEST_TIME = dt.time(8, 0)          # when Oversight.digest_time is not set
-RESUBMISSION_CHASE_DAYS = 5          # when Oversight.resubmission_chase_working_days is not set
-REVIEW_AHEAD_DAYS = 21               # reviews this close with no report are listed
-REPORT_LOOKBACK_DAYS = 14            # planned sessions looked at for missing records
-LATE_EVENT_SHOWN_DAYS = 7            # a late significant event is on the digest for a week
-OVERDUE_SHOWN_WORKING_DAYS = 10      # an overdue contact / planning meeting is listed for two
-                                     # working weeks (the month's figures keep it as late)
+WORDING = FORM_TEMPLATES / "digest.toml"  # the due-date lines' words
+DIGEST_TIME = dt.time(8, 0)  # when Oversight.digest_time is not set
+RESUBMISSION_CHASE_DAYS = 5  # when Oversight.resubmission_chase_working_days is not set
+REVIEW_AHEAD_DAYS = 21  # reviews this close with no report are listed
+REPORT_LOOKBACK_DAYS = 14  # planned sessions looked at for missing records
+LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a week
+OVERDUE_SHOWN_WORKING_DAYS = 10  # an overdue contact / planning meeting is listed for two
+# working weeks (the month's figures keep it as late)
 
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str        # significant_late, records_overdue, proposals, not_resubmitted, due,
-                     # dates_to_correct, review,
-                     # workload
-    text: str        # one line, references and dates only (no names but the worker's own)
+    kind: str  # significant_late, records_overdue, proposals, not_resubmitted, due,
+    # dates_to_correct, review,
+    # workload
+    text: str  # one line, references and dates only (no names but the worker's own)
 
 
 def _setting(profile, name: str, default):
@@ -54,6 +54,7 @@ def proposals_waiting(ledger, profile) -> list[Reminder]:
     """Proposals waiting for a person's decision, and suspensions with no meeting date: the
     same lines `status` shows (pipeline/sessions/proposals.py)."""
     from pipeline.sessions.proposals import status_lines
+
     return [Reminder("proposals", line) for line in status_lines(_NeedingPeople(ledger), profile)]
 
 
@@ -69,32 +70,42 @@ class _NeedingPeople:
         return getattr(self._ledger, name)
 
     def rule_actions(self):
-        return [sa for sa in self._ledger.rule_actions()
-                if not (sa.action.kind == "suspension" and sa.action.decision == "Approved"
-                        and sa.action.meeting_on is not None)]
+        return [
+            sa
+            for sa in self._ledger.rule_actions()
+            if not (
+                sa.action.kind == "suspension"
+                and sa.action.decision == "Approved"
+                and sa.action.meeting_on is not None
+            )
+        ]
 
 
-def reminders(ledger, config, profile, today: dt.date | None = None,
-              allocations: dict | None = None) -> list[Reminder]:
+def reminders(
+    ledger, config, profile, today: dt.date | None = None, allocations: dict | None = None
+) -> list[Reminder]:
     """Everything the team should see to today, in a fixed order: one step per kind of
     reminder, each given the same day, calendar and accepted referrals, so the order of the
     digest is the order of the steps here."""
     from pipeline.tracker import allocations_or_none
     from pipeline.validate.calendar import ServiceCalendar
+
     today = today or clock.today()
     cal = ServiceCalendar(profile)
     if allocations is None:
         allocations = allocations_or_none(config, profile)
     items = ledger.items()
     accepted = _accepted_by_reference(items)
-    return (_significant_events_late(items, profile, today)
-            + _records_overdue(ledger, accepted, allocations, profile, today)
-            + proposals_waiting(ledger, profile)
-            + _not_resubmitted(items, accepted, profile, cal, today)
-            + _due_dates(ledger, accepted, allocations, profile, cal, today)
-            + _dates_to_correct(ledger, accepted)
-            + _reviews_coming(ledger, config, profile, accepted, today)
-            + _workload(accepted, allocations, profile, today))
+    return (
+        _significant_events_late(items, profile, today)
+        + _records_overdue(ledger, accepted, allocations, profile, today)
+        + proposals_waiting(ledger, profile)
+        + _not_resubmitted(items, accepted, profile, cal, today)
+        + _due_dates(ledger, accepted, allocations, profile, cal, today)
+        + _dates_to_correct(ledger, accepted)
+        + _reviews_coming(ledger, config, profile, accepted, today)
+        + _workload(accepted, allocations, profile, today)
+    )
 
 
 def _accepted_by_reference(items) -> dict:
@@ -113,19 +124,28 @@ def _significant_events_late(items, profile, today: dt.date) -> list[Reminder]:
     out: list[Reminder] = []
     for i in items:
         v = i.verdict
-        if i.outcome == "session_record" and v and "significant_event_late" in v.flags \
-                and (today - i.received_at.date()).days <= LATE_EVENT_SHOWN_DAYS:
+        if (
+            i.outcome == "session_record"
+            and v
+            and "significant_event_late" in v.flags
+            and (today - i.received_at.date()).days <= LATE_EVENT_SHOWN_DAYS
+        ):
             session, written = v.values.get("session.date"), v.values.get("session.written_on")
-            out.append(Reminder("significant_late",
-                                f"{i.reference}: the significant event at the session on "
-                                f"{dates.numeric_date(session)} was recorded on "
-                                f"{dates.numeric_date(written)}, over "
-                                f"{profile.recording.significant_event_hours} hours after it"))
+            out.append(
+                Reminder(
+                    "significant_late",
+                    f"{i.reference}: the significant event at the session on "
+                    f"{dates.numeric_date(session)} was recorded on "
+                    f"{dates.numeric_date(written)}, over "
+                    f"{profile.recording.significant_event_hours} hours after it",
+                )
+            )
     return out
 
 
-def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
-                     today: dt.date) -> list[Reminder]:
+def _records_overdue(
+    ledger, accepted: dict, allocations: dict, profile, today: dt.date
+) -> list[Reminder]:
     """Planned sessions with no record once the recording deadline has passed, asked for until
     the record arrives or the referral is closed. Only the sessions an approved suspension's
     letters cancelled (the case timeline) are not asked for: those after it are, whatever the
@@ -136,6 +156,7 @@ def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
     from pipeline.ledger.names import EventKind
     from pipeline.sessions.plan import planned_sessions
     from pipeline.sessions.record import recording_due
+
     cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED,))
     out: list[Reminder] = []
     for ref, item in accepted.items():
@@ -145,8 +166,11 @@ def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
         case = cases.get(ref)
         status = (a.status or "").strip()
         cancelled = S.cancelled_spans(case)
-        if status == "Closed" or (case is not None and case.has(EventKind.CLOSED)) \
-                or (status.startswith("Suspended") and not cancelled):
+        if (
+            status == "Closed"
+            or (case is not None and case.has(EventKind.CLOSED))
+            or (status.startswith("Suspended") and not cancelled)
+        ):
             continue
         try:
             plan = planned_sessions(item, a, profile, until=today)
@@ -154,11 +178,19 @@ def _records_overdue(ledger, accepted: dict, allocations: dict, profile,
             continue
         have = {s.date for s in ledger.sessions_of(ref)}
         for s in plan:
-            if s.date < today and s.date not in have and recording_due(profile, s.date) < today \
-                    and not any(f <= s.date <= u for f, u in cancelled):
-                out.append(Reminder("records_overdue",
-                                    f"{ref}: no session record for {dates.numeric_date(s.date)} "
-                                    f"(due by {dates.numeric_date(recording_due(profile, s.date))})"))
+            if (
+                s.date < today
+                and s.date not in have
+                and recording_due(profile, s.date) < today
+                and not any(f <= s.date <= u for f, u in cancelled)
+            ):
+                out.append(
+                    Reminder(
+                        "records_overdue",
+                        f"{ref}: no session record for {dates.numeric_date(s.date)} "
+                        f"(due by {dates.numeric_date(recording_due(profile, s.date))})",
+                    )
+                )
     return out
 
 
@@ -169,20 +201,28 @@ def _not_resubmitted(items, accepted: dict, profile, cal, today: dt.date) -> lis
     chase = _setting(profile, "resubmission_chase_working_days", RESUBMISSION_CHASE_DAYS)
     out: list[Reminder] = []
     for i in items:
-        if i.outcome in ("incomplete", "old_form") and i.reference \
-                and i.reference not in accepted \
-                and not any(j.reference == i.reference and j.id > i.id for j in items):
+        if (
+            i.outcome in ("incomplete", "old_form")
+            and i.reference
+            and i.reference not in accepted
+            and not any(j.reference == i.reference and j.id > i.id for j in items)
+        ):
             waited = cal.working_days_between(i.received_at.date(), today)
             if waited >= chase:
-                out.append(Reminder("not_resubmitted",
-                                    f"{i.reference}: returned on "
-                                    f"{dates.numeric_date(i.received_at.date())}, not sent again "
-                                    f"after {waited} working days"))
+                out.append(
+                    Reminder(
+                        "not_resubmitted",
+                        f"{i.reference}: returned on "
+                        f"{dates.numeric_date(i.received_at.date())}, not sent again "
+                        f"after {waited} working days",
+                    )
+                )
     return out
 
 
-def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
-               today: dt.date) -> list[Reminder]:
+def _due_dates(
+    ledger, accepted: dict, allocations: dict, profile, cal, today: dt.date
+) -> list[Reminder]:
     """Due dates from today to the next working day, not met: the service's own
     commitments, in its words; those a co-ordinator records (contact, planning meeting) also
     once overdue, for a while; and a first session allocated later than promised."""
@@ -190,8 +230,12 @@ def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
     from pipeline.tracker.allocation import late_first_session
     from pipeline.tracker.met import met_headers
     from pipeline.validate.calendar import due_dates
-    tomorrow = cal.next_working_day(today + dt.timedelta(days=1)) \
-        if not cal.is_working_day(today + dt.timedelta(days=1)) else today + dt.timedelta(days=1)
+
+    tomorrow = (
+        cal.next_working_day(today + dt.timedelta(days=1))
+        if not cal.is_working_day(today + dt.timedelta(days=1))
+        else today + dt.timedelta(days=1)
+    )
     packs = ledger.latest_packs()
     kept = ledger.commitments_met()
     # promise -> the column it is typed in; overdue ones are listed only once the team records
@@ -210,21 +254,35 @@ def _due_dates(ledger, accepted: dict, allocations: dict, profile, cal,
                 continue
             if today <= day <= tomorrow:
                 out.append(Reminder("due", _due_words(ref, label(key, profile), day, today)))
-            elif key in recorded and day < today \
-                    and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS:
-                out.append(Reminder("due", _words()["due"]["overdue"].format(
-                    ref=ref, what=label(key, profile), date=dates.numeric_date(day),
-                    column=recorded[key])))
+            elif (
+                key in recorded
+                and day < today
+                and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS
+            ):
+                out.append(
+                    Reminder(
+                        "due",
+                        _words()["due"]["overdue"].format(
+                            ref=ref,
+                            what=label(key, profile),
+                            date=dates.numeric_date(day),
+                            column=recorded[key],
+                        ),
+                    )
+                )
         # a first session allocated later than promised: said until it has taken place
-        late = (late_first_session(packs[ref]["allocation"], due.get("first_session"))
-                if ref in packs else None)
+        late = (
+            late_first_session(packs[ref]["allocation"], due.get("first_session"))
+            if ref in packs
+            else None
+        )
         if late and not met["first_session"]:
             out.append(Reminder("due", f"{ref}: {late}"))
     return out
 
 
 def _due_words(ref: str, what: str, day: dt.date, today: dt.date) -> str:
-    """"due today", "due tomorrow", or the day named when it is further off (a Friday's or a
+    """ "due today", "due tomorrow", or the day named when it is further off (a Friday's or a
     Saturday's list looks to Monday: "due Monday 7 December", never "tomorrow")."""
     words = _words()["due"]
     if day == today:
@@ -233,8 +291,14 @@ def _due_words(ref: str, what: str, day: dt.date, today: dt.date) -> str:
         form = words["tomorrow"]
     else:
         form = words["on_day"]
-    return form.format(ref=ref, what=what, date=dates.numeric_date(day),
-                       weekday=dates.weekday_name(day), day=day.day, month=dates.month_name(day))
+    return form.format(
+        ref=ref,
+        what=what,
+        date=dates.numeric_date(day),
+        weekday=dates.weekday_name(day),
+        day=day.day,
+        month=dates.month_name(day),
+    )
 
 
 def _words() -> dict:
@@ -245,19 +309,24 @@ def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bo
     """Which of a referral's promises are kept: contact and planning meeting when a
     co-ordinator typed their date, allocation once the pack is made (or the tracker row is
     complete), the first session once any session is recorded."""
-    return {"acknowledgement": True,               # the mail effect's (and status's) business
-            "contact": "contact" in typed,
-            "planning_meeting": "planning_meeting" in typed,
-            "allocation": ref in packs or (a is not None and a.complete),
-            "first_session": bool(ledger.sessions_of(ref))}
+    return {
+        "acknowledgement": True,  # the mail effect's (and status's) business
+        "contact": "contact" in typed,
+        "planning_meeting": "planning_meeting" in typed,
+        "allocation": ref in packs or (a is not None and a.complete),
+        "first_session": bool(ledger.sessions_of(ref)),
+    }
 
 
 def _dates_to_correct(ledger, accepted: dict) -> list[Reminder]:
     """Dates typed in the tracker that cannot be used (commitments kept, the next review):
     the row's "Dates to correct" cell, the same words."""
     problems = ledger.met_problems()
-    return [Reminder("dates_to_correct", f"{ref}: {problems[ref]}")
-            for ref in sorted(problems) if ref in accepted]
+    return [
+        Reminder("dates_to_correct", f"{ref}: {problems[ref]}")
+        for ref in sorted(problems)
+        if ref in accepted
+    ]
 
 
 def _reviews_coming(ledger, config, profile, accepted: dict, today: dt.date) -> list[Reminder]:
@@ -265,12 +334,21 @@ def _reviews_coming(ledger, config, profile, accepted: dict, today: dt.date) -> 
     with no report made yet."""
     from pipeline.notify.review import unsent_lines
     from pipeline.tracker.reviews import reviews
+
     out = [Reminder("review", line) for line in unsent_lines(ledger)]
     for r in reviews(ledger, config, profile).values():
-        if r.date and today <= r.date <= today + dt.timedelta(days=REVIEW_AHEAD_DAYS) \
-                and r.reference in accepted and not ledger.report_made(r.reference, r.date):
-            out.append(Reminder("review", f"{r.reference}: review on {dates.numeric_date(r.date)}"
-                                          " and no report made yet"))
+        if (
+            r.date
+            and today <= r.date <= today + dt.timedelta(days=REVIEW_AHEAD_DAYS)
+            and r.reference in accepted
+            and not ledger.report_made(r.reference, r.date)
+        ):
+            out.append(
+                Reminder(
+                    "review",
+                    f"{r.reference}: review on {dates.numeric_date(r.date)} and no report made yet",
+                )
+            )
     return out
 
 
@@ -278,6 +356,7 @@ def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> lis
     """A worker over the service's weekly sessions, from this week's plan (Monday to
     Sunday); nothing when the profile sets no limit."""
     from pipeline.sessions.plan import planned_sessions
+
     out: list[Reminder] = []
     most = _setting(profile, "weekly_sessions_max", None)
     if most is not None:
@@ -295,8 +374,13 @@ def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> lis
             per[a.supervisor] += sum(1 for s in plan if monday <= s.date <= sunday)
         for who, n in sorted(per.items()):
             if n > most:
-                out.append(Reminder("workload", f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
-                                                f"limit is {most})"))
+                out.append(
+                    Reminder(
+                        "workload",
+                        f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
+                        f"limit is {most})",
+                    )
+                )
     return out
 
 
@@ -305,18 +389,32 @@ def digest_message(lines: list[Reminder], profile, today: dt.date):
     from pipeline.notify.compose import our_addresses, service_context
     from pipeline.notify.message import OutgoingMessage, build_email
     from pipeline.notify.templates import templates_for
+
     templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
     team, sender = our_addresses(profile)
     groups: dict[str, list[str]] = defaultdict(list)
     for r in lines:
         groups[r.kind].append(r.text)
-    context = {"kind": "digest", "today": today, "count": len(lines), "groups": dict(groups),
-               "service": service_context(profile), "fallback": {"sw": None, "used": None}}
+    context = {
+        "kind": "digest",
+        "today": today,
+        "count": len(lines),
+        "groups": dict(groups),
+        "service": service_context(profile),
+        "fallback": {"sw": None, "used": None},
+    }
     key = f"digest:{today.isoformat()}"
     subject = templates.subject("digest", context)
-    msg = build_email(key=key, subject=subject, sender=sender, sender_name=profile.mail.from_name,
-                      to=(team,), cc=(), reply_to=team, auto_submitted="auto-generated",
-                      text=templates.body("digest", "txt", context),
-                      html=templates.body("digest", "html", context))
-    return OutgoingMessage(key=key, to=(team,), cc=(), subject=subject, message=msg,
-                           kind="digest")
+    msg = build_email(
+        key=key,
+        subject=subject,
+        sender=sender,
+        sender_name=profile.mail.from_name,
+        to=(team,),
+        cc=(),
+        reply_to=team,
+        auto_submitted="auto-generated",
+        text=templates.body("digest", "txt", context),
+        html=templates.body("digest", "html", context),
+    )
+    return OutgoingMessage(key=key, to=(team,), cc=(), subject=subject, message=msg, kind="digest")

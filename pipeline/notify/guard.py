@@ -23,8 +23,9 @@ def is_automatic_address(address: str, templates: MailTemplates) -> bool:
 
 def is_our_address(address: str, profile: Profile) -> bool:
     """True for the team inbox and the address our own messages come from."""
-    return same_address(address, clean_address(profile.team_inbox)) or \
-        same_address(address, clean_address(profile.mail.from_address))
+    return same_address(address, clean_address(profile.team_inbox)) or same_address(
+        address, clean_address(profile.mail.from_address)
+    )
 
 
 def source_block(item: Item, profile: Profile, templates: MailTemplates) -> str | None:

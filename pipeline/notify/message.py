@@ -19,21 +19,23 @@ from pathlib import Path
 
 from pipeline import clock
 
-
 # not left to the operating system's MIME table, which Windows fills from the registry
-KNOWN_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               ".pdf": "application/pdf", ".eml": "message/rfc822"}
+KNOWN_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".eml": "message/rfc822",
+}
 
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    key: str                       # unique and stable: "<reference>:<kind>:<item id>"
+    key: str  # unique and stable: "<reference>:<kind>:<item id>"
     to: tuple[str, ...]
     cc: tuple[str, ...]
     subject: str
     message: EmailMessage = field(compare=False, repr=False)
-    kind: str = ""                 # accepted, incomplete, old_form, attention
-    note: str = ""                 # why the recipients differ from the usual, for the log
+    kind: str = ""  # accepted, incomplete, old_form, attention
+    note: str = ""  # why the recipients differ from the usual, for the log
 
     @property
     def recipients(self) -> list[str]:
@@ -50,7 +52,7 @@ def _digest(key: str) -> str:
 
 
 def message_id(key: str, from_address: str) -> str:
-    """"<hash-of-key.family-time@domain>": the same key always gives the same id."""
+    """ "<hash-of-key.family-time@domain>": the same key always gives the same id."""
     domain = from_address.rpartition("@")[2] or "family-time.invalid"
     return f"<{_digest(key)[:32]}.family-time@{domain}>"
 
@@ -61,9 +63,21 @@ def eml_name(key: str) -> str:
     return f"{safe}-{_digest(key)[:10]}.eml"
 
 
-def build_email(*, key: str, subject: str, sender: str, sender_name: str, to, cc, reply_to: str,
-                auto_submitted: str, text: str, html: str, files: list[Path] = (),
-                now: dt.datetime | None = None) -> EmailMessage:
+def build_email(
+    *,
+    key: str,
+    subject: str,
+    sender: str,
+    sender_name: str,
+    to,
+    cc,
+    reply_to: str,
+    auto_submitted: str,
+    text: str,
+    html: str,
+    files: list[Path] = (),
+    now: dt.datetime | None = None,
+) -> EmailMessage:
     """The message every kind of email shares: headers that stop auto-reply loops (RFC 3834,
     Exchange), a stable Message-ID from the key, plain text and HTML, files attached."""
     msg = EmailMessage()
@@ -73,10 +87,10 @@ def build_email(*, key: str, subject: str, sender: str, sender_name: str, to, cc
         msg["Cc"] = tuple(Address(addr_spec=a) for a in cc)
     msg["Reply-To"] = Address(addr_spec=reply_to)
     msg["Subject"] = subject
-    msg["Date"] = format_datetime((now or clock.now()).astimezone())   # the pipeline's day
+    msg["Date"] = format_datetime((now or clock.now()).astimezone())  # the pipeline's day
     msg["Message-ID"] = message_id(key, sender)
-    msg["Auto-Submitted"] = auto_submitted          # robots must not answer this
-    msg["X-Auto-Response-Suppress"] = "All"         # nor Exchange's out-of-office replies
+    msg["Auto-Submitted"] = auto_submitted  # robots must not answer this
+    msg["X-Auto-Response-Suppress"] = "All"  # nor Exchange's out-of-office replies
     msg["X-Family-Time-Key"] = key
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")

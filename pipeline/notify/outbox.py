@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import smtplib
-import socket
 import sqlite3
 import ssl
 import threading
@@ -58,6 +57,7 @@ CREATE TABLE IF NOT EXISTS mail (
 class PendingMail(BaseModel):
     """One message still waiting for the mail server, for `status`: its next try is on the
     pipeline's clock (MailOutbox.pending_report), like every other time `status` shows."""
+
     key: str
     file: str
     attempts: int
@@ -79,10 +79,17 @@ class _SendFailed(FamilyTimeError):
 class MailOutbox:
     """The only place mail leaves from. Safe to create anew after a restart."""
 
-    LEASE_SECONDS = 300.0     # a crashed sender's claim runs out after this
+    LEASE_SECONDS = 300.0  # a crashed sender's claim runs out after this
 
-    def __init__(self, config: Config, profile: Profile, *, backoff_base: float = 60.0,
-                 backoff_max: float = 3600.0, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        config: Config,
+        profile: Profile,
+        *,
+        backoff_base: float = 60.0,
+        backoff_max: float = 3600.0,
+        clock: Callable[[], float] = time.time,
+    ):
         self.config = config
         self.profile = profile
         self.mail_dir = config.mail_dir
@@ -115,15 +122,16 @@ class MailOutbox:
         name = eml_name(msg.key)
         path = self.mail_dir / name
         row = self._row(msg.key)
-        if row is None or (row["sent_at"] is None and row["mode"] == "smtp"
-                           and not path.exists()):
+        if row is None or (row["sent_at"] is None and row["mode"] == "smtp" and not path.exists()):
             if not path.exists():
                 write_private(path, msg.message.as_bytes(policy=email.policy.SMTP))
             mode = "smtp" if self.profile.mail.smtp else "file"
             with self._db() as db:
-                db.execute("INSERT OR IGNORE INTO mail (key, file, recipients, mode, written_at)"
-                           " VALUES (?, ?, ?, ?, ?)",
-                           (msg.key, name, json.dumps(msg.recipients), mode, self._stamp()))
+                db.execute(
+                    "INSERT OR IGNORE INTO mail (key, file, recipients, mode, written_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (msg.key, name, json.dumps(msg.recipients), mode, self._stamp()),
+                )
             row = self._row(msg.key)
             log.info("mail %s written to %s", msg.key, name)
         if row["mode"] == "file" or row["sent_at"]:
@@ -133,27 +141,38 @@ class MailOutbox:
     def retry_due(self) -> int:
         """Send every message whose retry time has come; the number now sent."""
         with self._db() as db:
-            rows = db.execute("SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL AND "
-                              "next_attempt <= ? ORDER BY written_at", (self.clock(),)).fetchall()
+            rows = db.execute(
+                "SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL AND "
+                "next_attempt <= ? ORDER BY written_at",
+                (self.clock(),),
+            ).fetchall()
         return sum(1 for row in rows if self._send(row))
 
     def pending_report(self) -> list[PendingMail]:
         """Messages the mail server has not accepted yet, oldest first."""
         with self._db() as db:
-            rows = db.execute("SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL "
-                              "ORDER BY written_at").fetchall()
-        return [PendingMail(key=r["key"], file=r["file"], attempts=r["attempts"],
-                            written_at=r["written_at"], last_error=r["last_error"],
-                            next_attempt=self._on_clock(r["next_attempt"])
-                            if r["next_attempt"] else None)
-                for r in rows]
+            rows = db.execute(
+                "SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL ORDER BY written_at"
+            ).fetchall()
+        return [
+            PendingMail(
+                key=r["key"],
+                file=r["file"],
+                attempts=r["attempts"],
+                written_at=r["written_at"],
+                last_error=r["last_error"],
+                next_attempt=self._on_clock(r["next_attempt"]) if r["next_attempt"] else None,
+            )
+            for r in rows
+        ]
 
     def written_only(self) -> list[str]:
         """Keys of messages only written to the folder (no mail server when they were made),
         oldest first: nobody received them unless someone sent them by hand."""
         with self._db() as db:
-            rows = db.execute("SELECT key FROM mail WHERE mode = 'file' AND sent_at IS NULL "
-                              "ORDER BY written_at").fetchall()
+            rows = db.execute(
+                "SELECT key FROM mail WHERE mode = 'file' AND sent_at IS NULL ORDER BY written_at"
+            ).fetchall()
         return [r["key"] for r in rows]
 
     def is_sent(self, key: str) -> bool:
@@ -166,11 +185,12 @@ class MailOutbox:
         now = self.clock()
         if row["next_attempt"] > now:
             return False
-        with self._db() as db:   # claim it, so two processes never send the same key
+        with self._db() as db:  # claim it, so two processes never send the same key
             claimed = db.execute(
                 "UPDATE mail SET claimed_until = ? WHERE key = ? AND sent_at IS NULL AND "
                 "(claimed_until IS NULL OR claimed_until < ?)",
-                (now + self.LEASE_SECONDS, row["key"], now)).rowcount
+                (now + self.LEASE_SECONDS, row["key"], now),
+            ).rowcount
         if not claimed:
             return False
         try:
@@ -180,20 +200,31 @@ class MailOutbox:
             attempts = row["attempts"] + 1
             delay = backoff.delay(attempts, self.backoff_base, self.backoff_max)
             with self._db() as db:
-                db.execute("UPDATE mail SET attempts = ?, next_attempt = ?, last_error = ?, "
-                           "claimed_until = NULL WHERE key = ?",
-                           (attempts, self.clock() + delay, str(exc), row["key"]))
-            log.warning("mail %s not sent (attempt %d, next in %.0f s): %s",
-                        row["key"], attempts, delay, exc)
+                db.execute(
+                    "UPDATE mail SET attempts = ?, next_attempt = ?, last_error = ?, "
+                    "claimed_until = NULL WHERE key = ?",
+                    (attempts, self.clock() + delay, str(exc), row["key"]),
+                )
+            log.warning(
+                "mail %s not sent (attempt %d, next in %.0f s): %s",
+                row["key"],
+                attempts,
+                delay,
+                exc,
+            )
             return False
-        except OSError as exc:   # the .eml file itself could not be read
+        except OSError as exc:  # the .eml file itself could not be read
             with self._db() as db:
-                db.execute("UPDATE mail SET last_error = ?, claimed_until = NULL WHERE key = ?",
-                           (f"The message file {row['file']} could not be read ({exc}).",
-                            row["key"]))
+                db.execute(
+                    "UPDATE mail SET last_error = ?, claimed_until = NULL WHERE key = ?",
+                    (f"The message file {row['file']} could not be read ({exc}).", row["key"]),
+                )
             return False
-        log.info("mail %s sent%s", row["key"],
-                 f" ({len(refused)} recipient(s) refused)" if refused else "")
+        log.info(
+            "mail %s sent%s",
+            row["key"],
+            f" ({len(refused)} recipient(s) refused)" if refused else "",
+        )
         return True
 
     def _smtp_send(self, key: str, data: bytes, recipients: list[str]) -> dict:
@@ -205,17 +236,26 @@ class MailOutbox:
         user = os.environ.get(smtp.username_env) if smtp.username_env else None
         password = os.environ.get(smtp.password_env) if smtp.password_env else None
         if (smtp.username_env and not user) or (smtp.password_env and not password):
-            missing = [n for n, v in ((smtp.username_env, user), (smtp.password_env, password))
-                       if n and not v]
-            raise _SendFailed("The mail server's login is not set: the environment variable(s) "
-                              f"{', '.join(missing)} are empty.")
+            missing = [
+                n
+                for n, v in ((smtp.username_env, user), (smtp.password_env, password))
+                if n and not v
+            ]
+            raise _SendFailed(
+                "The mail server's login is not set: the environment variable(s) "
+                f"{', '.join(missing)} are empty."
+            )
         where = f"{smtp.host}:{smtp.port}"
         conn: smtplib.SMTP | None = None
         accepted = False
         try:
             if smtp.port == 465:
-                conn = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout_seconds,
-                                        context=ssl.create_default_context())
+                conn = smtplib.SMTP_SSL(
+                    smtp.host,
+                    smtp.port,
+                    timeout=smtp.timeout_seconds,
+                    context=ssl.create_default_context(),
+                )
             else:
                 conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds)
                 if smtp.starttls:
@@ -226,34 +266,53 @@ class MailOutbox:
             accepted = True
         except smtplib.SMTPRecipientsRefused as exc:
             codes = sorted({str(code) for code, _ in exc.recipients.values()})
-            raise _SendFailed(f"The mail server refused every recipient (code {', '.join(codes)})."
-                              ) from exc
+            raise _SendFailed(
+                f"The mail server refused every recipient (code {', '.join(codes)})."
+            ) from exc
         except smtplib.SMTPResponseException as exc:
-            text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
-                exc.smtp_error, bytes) else str(exc.smtp_error)
-            raise _SendFailed(f"The mail server at {where} refused the message "
-                              f"({exc.smtp_code} {' '.join(text.split())}).") from exc
+            text = (
+                exc.smtp_error.decode("utf-8", "replace")
+                if isinstance(exc.smtp_error, bytes)
+                else str(exc.smtp_error)
+            )
+            raise _SendFailed(
+                f"The mail server at {where} refused the message "
+                f"({exc.smtp_code} {' '.join(text.split())})."
+            ) from exc
         except smtplib.SMTPServerDisconnected as exc:
-            if "timed out" in str(exc):          # smtplib reports a read timeout this way
-                raise _SendFailed(f"No answer from the mail server at {where} within "
-                                  f"{smtp.timeout_seconds:g} seconds.") from exc
-            raise _SendFailed(f"The mail server at {where} closed the connection before "
-                              "accepting the message.") from exc
-        except (socket.timeout, TimeoutError) as exc:
-            raise _SendFailed(f"No answer from the mail server at {where} within "
-                              f"{smtp.timeout_seconds:g} seconds.") from exc
+            if "timed out" in str(exc):  # smtplib reports a read timeout this way
+                raise _SendFailed(
+                    f"No answer from the mail server at {where} within "
+                    f"{smtp.timeout_seconds:g} seconds."
+                ) from exc
+            raise _SendFailed(
+                f"The mail server at {where} closed the connection before accepting the message."
+            ) from exc
+        except TimeoutError as exc:
+            raise _SendFailed(
+                f"No answer from the mail server at {where} within "
+                f"{smtp.timeout_seconds:g} seconds."
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise _SendFailed(f"Could not send through the mail server at {where} "
-                              f"({exc.__class__.__name__}: {exc}).") from exc
+            raise _SendFailed(
+                f"Could not send through the mail server at {where} "
+                f"({exc.__class__.__name__}: {exc})."
+            ) from exc
         finally:
             if conn is not None and not accepted:
                 _close(conn)
         # Accepted: record it before anything else can go wrong (even saying goodbye).
-        note = (f"Sent, but the server refused {len(refused)} of {len(recipients)} "
-                "recipient(s).") if refused else None
+        note = (
+            (f"Sent, but the server refused {len(refused)} of {len(recipients)} recipient(s).")
+            if refused
+            else None
+        )
         with self._db() as db:
-            db.execute("UPDATE mail SET sent_at = ?, attempts = attempts + 1, last_error = ?, "
-                       "claimed_until = NULL WHERE key = ?", (self._stamp(), note, key))
+            db.execute(
+                "UPDATE mail SET sent_at = ?, attempts = attempts + 1, last_error = ?, "
+                "claimed_until = NULL WHERE key = ?",
+                (self._stamp(), note, key),
+            )
         _close(conn, polite=True)
         return refused
 

@@ -35,10 +35,16 @@ def report_key(reference: str, review_date: dt.date) -> str:
     return f"{reference}:review_report:{review_date.isoformat()}"
 
 
-def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
-                          report: Path, profile: Profile,
-                          now: dt.datetime | None = None, written_by: str = "",
-                          checked_by: str = "") -> OutgoingMessage:
+def review_report_message(
+    referral: Item,
+    review_date: dt.date,
+    iro_email: str,
+    report: Path,
+    profile: Profile,
+    now: dt.datetime | None = None,
+    written_by: str = "",
+    checked_by: str = "",
+) -> OutgoingMessage:
     """The report for the review on `review_date`, mailed once (keyed by reference and date)."""
     kind = "review_report"
     key = report_key(referral.reference, review_date)
@@ -49,15 +55,32 @@ def review_report_message(referral: Item, review_date: dt.date, iro_email: str,
     social_worker = clean_address(str(values.get("social_worker.email") or ""))
     to = (iro,) if iro else (team,)
     cc = tuple(a for a in (social_worker, team) if a and a not in to)
-    context = {"kind": kind, "reference": referral.reference, "initials": child_initials(values),
-               "review_date": review_date, "to_iro": bool(iro),
-               "written_by": written_by, "checked_by": checked_by,
-               "service": service_context(profile), "fallback": {"sw": None, "used": None}}
-    return service_message(kind, key, profile, templates, to, cc, context,
-                           [report] if Path(report).is_file() else [], now)
+    context = {
+        "kind": kind,
+        "reference": referral.reference,
+        "initials": child_initials(values),
+        "review_date": review_date,
+        "to_iro": bool(iro),
+        "written_by": written_by,
+        "checked_by": checked_by,
+        "service": service_context(profile),
+        "fallback": {"sw": None, "used": None},
+    }
+    return service_message(
+        kind,
+        key,
+        profile,
+        templates,
+        to,
+        cc,
+        context,
+        [report] if Path(report).is_file() else [],
+        now,
+    )
 
 
 # ---------------------------------------------------------------- sending, and saying so
+
 
 def _words() -> dict:
     return house.load("reports/review_mail.toml")
@@ -71,6 +94,7 @@ def _body_text(doc) -> list[tuple[str, list[list[str]]]]:
     """The document's body in order: (paragraph text, []) or ("", table rows of cell texts)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+
     out = []
     for el in doc.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
@@ -86,23 +110,31 @@ def read_back(report: Path, profile: Profile) -> tuple[str, str]:
     the text between the recommendation's heading and the sign-off's, less the printed prompt.
     The headings and prompt are the wording's (form_templates/documents/wording.toml)."""
     from docx import Document
+
     from pipeline.render.wording import wording
+
     words = wording(profile.id)["lac_report"]
     heading, prompt = (_flat(t.split("{")[0]) for t in words["boxes"][0][:2])
     sign_off = _flat(words["sign_off_heading"].split("{")[0])
     written_label = _flat(words["sign_off"][0][0])
     body = _body_text(Document(str(report)))
     start = next((i for i, (t, _) in enumerate(body) if t and t.startswith(heading)), None)
-    end = next((i for i, (t, _) in enumerate(body) if t and t.startswith(sign_off)
-                and (start is None or i > start)), len(body))
+    end = next(
+        (
+            i
+            for i, (t, _) in enumerate(body)
+            if t and t.startswith(sign_off) and (start is None or i > start)
+        ),
+        len(body),
+    )
     said: list[str] = []
-    for text, rows in body[(start + 1 if start is not None else end):end]:
+    for text, rows in body[(start + 1 if start is not None else end) : end]:
         for part in [text] + [c for row in rows for c in row]:
             part = _flat(part.replace(prompt, "")) if prompt else part
             if part:
                 said.append(part)
     written_by = ""
-    for text, rows in body[end:]:
+    for _text, rows in body[end:]:
         for row in rows:
             if len(row) >= 2 and row[0] == written_label:
                 written_by = written_by or row[1]
@@ -114,39 +146,54 @@ def same_name(a: str, b: str) -> bool:
     return _flat(a).casefold() == _flat(b).casefold()
 
 
-def hold(reference: str, checked_by: str, report: Path, profile: Profile,
-         left: str = "") -> str | None:
+def hold(
+    reference: str, checked_by: str, report: Path, profile: Profile, left: str = ""
+) -> str | None:
     """Why the report may not go yet (a person has not let it go), or None. A blank
     "Review report checked (name)" is not an answer, nor is `left` (the name the cell held
     when this report was made: it was for the last one), nor a recommendation still blank."""
     w = _words()
-    where = {"reference": reference, "file": Path(report).name,
-             "role": profile.supervisor_role}
+    where = {"reference": reference, "file": Path(report).name, "role": profile.supervisor_role}
     if not _flat(checked_by):
         return w["ready"].format(**where)
     if _flat(left) and same_name(checked_by, left):
         return w["left"].format(left=_flat(left), **where)
     try:
         recommendation, _ = read_back(Path(report), profile)
-    except Exception as exc:                    # e.g. half-saved, or not a Word file any more
+    except Exception as exc:  # e.g. half-saved, or not a Word file any more
         return w["unreadable"].format(error=type(exc).__name__, **where)
     if not recommendation:
         return w["blank"].format(checked_by=_flat(checked_by), **where)
     return None
 
 
-def send_review_report(config, profile: Profile, referral: Item, review_date: dt.date,
-                       iro_email: str, report: Path, checked_by: str = "") -> str | None:
+def send_review_report(
+    config,
+    profile: Profile,
+    referral: Item,
+    review_date: dt.date,
+    iro_email: str,
+    report: Path,
+    checked_by: str = "",
+) -> str | None:
     """Mail the report already made, as saved, to the IRO (copy to the social worker), once
     someone has checked it. None when the message is written, and sent where SMTP is set;
     otherwise why not (it is tried again)."""
-    from pipeline.notify import MailOutbox          # (one name, so a test can stand in)
+    from pipeline.notify import MailOutbox  # (one name, so a test can stand in)
+
     w = _words()
     if not clean_address(iro_email or ""):
         return w["no_iro"]
     _, written_by = read_back(Path(report), profile)
-    msg = review_report_message(referral, review_date, iro_email, report, profile,
-                                written_by=written_by, checked_by=_flat(checked_by))
+    msg = review_report_message(
+        referral,
+        review_date,
+        iro_email,
+        report,
+        profile,
+        written_by=written_by,
+        checked_by=_flat(checked_by),
+    )
     outbox = MailOutbox(config, profile)
     if outbox.deliver(msg):
         return None
@@ -163,30 +210,39 @@ def report_cells(ledger) -> dict[str, str]:
     from pipeline.cases.acknowledgement import reports_sent
     from pipeline.dates import numeric_date
     from pipeline.ledger.names import MailHow
+
     w = _words()
     mailed = reports_sent(ledger)
     out: dict[str, str] = {}
     for r in ledger.report_states():
-        made = w["made"].format(made=numeric_date(dt.datetime.fromisoformat(r["made_at"])),
-                                review=numeric_date(dt.date.fromisoformat(r["review_date"])))
+        made = w["made"].format(
+            made=numeric_date(dt.datetime.fromisoformat(r["made_at"])),
+            review=numeric_date(dt.date.fromisoformat(r["review_date"])),
+        )
         event = mailed.get((r["reference"], r["review_date"]))
         if not r["sent_at"]:
             out[r["reference"]] = w["not_sent"].format(
-                made_text=made, why=r["last_error"] or "not tried yet")
+                made_text=made, why=r["last_error"] or "not tried yet"
+            )
         elif event is not None and event.detail.get("how") == MailHow.SENT:
             out[r["reference"]] = w["sent"].format(made_text=made, sent=numeric_date(event.on))
         elif event is not None and event.detail.get("how") == MailHow.WRITTEN:
-            out[r["reference"]] = w["written"].format(made_text=made,
-                                                      written=numeric_date(event.on))
-        else:                       # mailed before the timeline, and the outbox cannot tell
+            out[r["reference"]] = w["written"].format(
+                made_text=made, written=numeric_date(event.on)
+            )
+        else:  # mailed before the timeline, and the outbox cannot tell
             out[r["reference"]] = w["unrecorded"].format(
-                made_text=made, written=numeric_date(dt.datetime.fromisoformat(r["sent_at"])))
+                made_text=made, written=numeric_date(dt.datetime.fromisoformat(r["sent_at"]))
+            )
     return out
 
 
 def unsent_lines(ledger) -> list[str]:
     """One line per report made and not mailed, for `status` and the digest."""
     from pipeline.dates import numeric_date
+
     w = _words()
-    return [w["status"].format(reference=ref, review=numeric_date(day), why=why or "not tried yet")
-            for ref, day, _, why in ledger.reports_unsent()]
+    return [
+        w["status"].format(reference=ref, review=numeric_date(day), why=why or "not tried yet")
+        for ref, day, _, why in ledger.reports_unsent()
+    ]

@@ -18,7 +18,7 @@ from pipeline.paths import MAIL_TEMPLATES
 
 
 def working_days(n: object) -> str:
-    """"1 working day", "10 working days"."""
+    """ "1 working day", "10 working days"."""
     return f"{n} working day" if n == 1 else f"{n} working days"
 
 
@@ -33,10 +33,14 @@ class MailTemplates:
         search.append(str(root))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search),
-            autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
-                                                default_for_string=False),
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("html",), default_for_string=False
+            ),
             undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         self.env.filters["long_date"] = long_date
         self.env.filters["working_days"] = working_days
         self.env.filters["capitalize_first"] = lambda s: (s[:1].upper() + s[1:]) if s else s

@@ -17,34 +17,38 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1400, 700
-DPI = 200                                  # 7 x 3.5 inches: sharp on paper
+DPI = 200  # 7 x 3.5 inches: sharp on paper
 BACKGROUND = (255, 255, 255)
 INK = (33, 33, 33)
 MUTED = (96, 96, 96)
 GRID = (217, 217, 217)
-BAR = (31, 78, 121)                        # the forms' dark blue
+BAR = (31, 78, 121)  # the forms' dark blue
 MARGIN = 36
 GAP = 14
 
 _WINDOWS_FONTS = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
 # Regular, then bold, in order of preference; the first that exists is used.
 FONT_PATHS = {
-    False: [Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
-            Path("/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf"),
-            Path("/usr/share/fonts/liberation/LiberationSans-Regular.ttf"),
-            Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-            Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
-            Path("/Library/Fonts/Arial.ttf"),
-            _WINDOWS_FONTS / "arial.ttf",
-            _WINDOWS_FONTS / "segoeui.ttf"],
-    True: [Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-           Path("/usr/share/fonts/liberation-sans/LiberationSans-Bold.ttf"),
-           Path("/usr/share/fonts/liberation/LiberationSans-Bold.ttf"),
-           Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-           Path("/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-           Path("/Library/Fonts/Arial Bold.ttf"),
-           _WINDOWS_FONTS / "arialbd.ttf",
-           _WINDOWS_FONTS / "segoeuib.ttf"],
+    False: [
+        Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+        Path("/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf"),
+        Path("/usr/share/fonts/liberation/LiberationSans-Regular.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+        Path("/Library/Fonts/Arial.ttf"),
+        _WINDOWS_FONTS / "arial.ttf",
+        _WINDOWS_FONTS / "segoeui.ttf",
+    ],
+    True: [
+        Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+        Path("/usr/share/fonts/liberation-sans/LiberationSans-Bold.ttf"),
+        Path("/usr/share/fonts/liberation/LiberationSans-Bold.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+        Path("/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+        Path("/Library/Fonts/Arial Bold.ttf"),
+        _WINDOWS_FONTS / "arialbd.ttf",
+        _WINDOWS_FONTS / "segoeuib.ttf",
+    ],
 }
 
 
@@ -58,7 +62,7 @@ def _font(size: int, bold: bool = False):
         except OSError:
             continue
     try:
-        return ImageFont.load_default(size=size)    # Pillow >= 10.1 with FreeType
+        return ImageFont.load_default(size=size)  # Pillow >= 10.1 with FreeType
     except (TypeError, OSError, ImportError):
         return ImageFont.load_default()
 
@@ -124,12 +128,17 @@ def attendance_chart(counts: dict[str, int], title: str) -> bytes:
     top = MARGIN + 34 + 2 * GAP
 
     if not rows:
-        draw.text((WIDTH / 2, (top + HEIGHT) / 2), "No sessions recorded for this period",
-                  font=_font(30), fill=MUTED, anchor="mm")
+        draw.text(
+            (WIDTH / 2, (top + HEIGHT) / 2),
+            "No sessions recorded for this period",
+            font=_font(30),
+            fill=MUTED,
+            anchor="mm",
+        )
         return _png(img)
 
     axis_font = _font(22)
-    bottom = HEIGHT - MARGIN - 22 - GAP         # room for the axis numbers
+    bottom = HEIGHT - MARGIN - 22 - GAP  # room for the axis numbers
     row_h = (bottom - top) / len(rows)
     size = int(max(12, min(26, row_h * 0.42)))
     label_font, count_font = _font(size), _font(size, bold=True)
@@ -156,14 +165,17 @@ def attendance_chart(counts: dict[str, int], title: str) -> bytes:
         line_h = size * 1.15
         y0 = mid - line_h * (len(lines) - 1) / 2
         for k, line in enumerate(lines):
-            draw.text((plot_x0 - GAP, y0 + k * line_h), line, font=label_font, fill=INK,
-                      anchor="rm")
+            draw.text(
+                (plot_x0 - GAP, y0 + k * line_h), line, font=label_font, fill=INK, anchor="rm"
+            )
         length = plot_w * n / scale_top
         if n:
-            draw.rectangle([plot_x0, mid - bar_h / 2, plot_x0 + max(length, 2), mid + bar_h / 2],
-                           fill=BAR)
-        draw.text((plot_x0 + length + GAP / 2, mid), f"{n:,}", font=count_font, fill=INK,
-                  anchor="lm")
+            draw.rectangle(
+                [plot_x0, mid - bar_h / 2, plot_x0 + max(length, 2), mid + bar_h / 2], fill=BAR
+            )
+        draw.text(
+            (plot_x0 + length + GAP / 2, mid), f"{n:,}", font=count_font, fill=INK, anchor="lm"
+        )
     return _png(img)
 
 
@@ -175,27 +187,48 @@ def _png(img: Image.Image) -> bytes:
 
 
 # A small fixed palette: one colour per category, in order (print-safe, colour-blind aware).
-PALETTE = [(31, 78, 121), (91, 155, 213), (237, 125, 49), (165, 165, 165), (255, 192, 0),
-           (112, 173, 71), (158, 72, 14), (99, 37, 110), (38, 68, 120), (153, 115, 0),
-           (67, 104, 43), (124, 124, 124)]
+PALETTE = [
+    (31, 78, 121),
+    (91, 155, 213),
+    (237, 125, 49),
+    (165, 165, 165),
+    (255, 192, 0),
+    (112, 173, 71),
+    (158, 72, 14),
+    (99, 37, 110),
+    (38, 68, 120),
+    (153, 115, 0),
+    (67, 104, 43),
+    (124, 124, 124),
+]
 
 
-def stacked_by_month(months: dict[str, dict[str, int]], categories: list[str],
-                     title: str) -> bytes:
+def stacked_by_month(months: dict[str, dict[str, int]], categories: list[str], title: str) -> bytes:
     """A PNG of sessions by month (rows "Nov 2026"), each bar split by outcome, with a legend
     of the outcomes that occur. `months` is "YYYY-MM" -> category -> count."""
     import datetime as dt
+
     from pipeline.dates import month_year
+
     img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(img)
     title_font = _font(34, bold=True)
-    draw.text((MARGIN, MARGIN), _fit(draw, " ".join(str(title).split()), title_font,
-                                     WIDTH - 2 * MARGIN), font=title_font, fill=INK)
+    draw.text(
+        (MARGIN, MARGIN),
+        _fit(draw, " ".join(str(title).split()), title_font, WIDTH - 2 * MARGIN),
+        font=title_font,
+        fill=INK,
+    )
     top = MARGIN + 34 + 2 * GAP
     used = [c for c in categories if any(m.get(c) for m in months.values())]
     if not months or not used:
-        draw.text((WIDTH / 2, (top + HEIGHT) / 2), "No sessions recorded for this period",
-                  font=_font(30), fill=MUTED, anchor="mm")
+        draw.text(
+            (WIDTH / 2, (top + HEIGHT) / 2),
+            "No sessions recorded for this period",
+            font=_font(30),
+            fill=MUTED,
+            anchor="mm",
+        )
         return _png(img)
     legend_font = _font(20)
     x, y = MARGIN, top
@@ -227,16 +260,27 @@ def stacked_by_month(months: dict[str, dict[str, int]], categories: list[str],
     for i, k in enumerate(keys):
         mid = top + row_h * (i + 0.5)
         year, month = (int(p) for p in k.split("-"))
-        draw.text((plot_x0 - GAP, mid), month_year(dt.date(year, month, 1)), font=label_font,
-                  fill=INK, anchor="rm")
+        draw.text(
+            (plot_x0 - GAP, mid),
+            month_year(dt.date(year, month, 1)),
+            font=label_font,
+            fill=INK,
+            anchor="rm",
+        )
         start = plot_x0
         for j, c in enumerate(used):
             n = months[k].get(c, 0)
             if n:
                 end = start + plot_w * n / scale_top
-                draw.rectangle([start, mid - bar_h / 2, end, mid + bar_h / 2],
-                               fill=PALETTE[j % len(PALETTE)])
+                draw.rectangle(
+                    [start, mid - bar_h / 2, end, mid + bar_h / 2], fill=PALETTE[j % len(PALETTE)]
+                )
                 start = end
-        draw.text((start + GAP / 2, mid), f"{totals[k]:,}", font=_font(22, bold=True), fill=INK,
-                  anchor="lm")
+        draw.text(
+            (start + GAP / 2, mid),
+            f"{totals[k]:,}",
+            font=_font(22, bold=True),
+            fill=INK,
+            anchor="lm",
+        )
     return _png(img)

@@ -35,6 +35,7 @@ def settings() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- formatting
 
+
 # The wording of dates lives in pipeline/dates.py; these only give documents "Not given"
 # where a date is missing.
 def uk_date(d: dt.date | None, missing: str = NOT_GIVEN) -> str:
@@ -61,14 +62,16 @@ def parse_times(text: str | None) -> tuple[dt.time | None, dt.time | None]:
         return None, None
 
 
-def session_times(text: str | None, item: Item | None = None
-                  ) -> tuple[dt.time | None, dt.time | None]:
+def session_times(
+    text: str | None, item: Item | None = None
+) -> tuple[dt.time | None, dt.time | None]:
     """A session's (start, end) from the allocation's time as typed, read the way the
     allocation check reads it (pipeline/tracker/typed.py): a start alone ("10am") ends the
     referral's session length later, so every document gives the end time (and the
     arrival time from the start), not "10am" alone. (None, None) when it cannot be read."""
     from pipeline.tracker.allocation import session_minutes
     from pipeline.tracker.typed import read_times
+
     return read_times(text, session_minutes(item))
 
 
@@ -126,6 +129,7 @@ def text(value: Any, missing: str = NOT_GIVEN) -> str:
 
 # ---------------------------------------------------------------- context models
 
+
 class ServiceCtx(BaseModel):
     name: str
     service_name: str
@@ -147,12 +151,12 @@ class ServiceCtx(BaseModel):
     suspension_days: int = 0
     legal_advice_after: int = 0
     court_max_days: int = 0
-    resign_agreement: bool = False      # the agreement is signed again after a pause
+    resign_agreement: bool = False  # the agreement is signed again after a pause
     replacement: bool
-    decides_suspension: str = ""        # who decides (the service's policy), "" where not stated
+    decides_suspension: str = ""  # who decides (the service's policy), "" where not stated
     agreement_name: str = "Family Time Agreement"
     agreement_title: str = "Family Time Agreement"
-    review_report: str = "not stated"   # "promised" | "on request" | "not stated"
+    review_report: str = "not stated"  # "promised" | "on request" | "not stated"
     review_meeting: str = ""
     change_notice_days: int = 0
     first_session_at_service_venue: bool = False
@@ -164,19 +168,19 @@ class ChildCtx(BaseModel):
     last_name: str = ""
     full_name: str = NOT_GIVEN
     known_as: str = ""
-    call_name: str = "your child"       # what letters call the child: known as, else first name
+    call_name: str = "your child"  # what letters call the child: known as, else first name
     dob: str = NOT_GIVEN
     case_id: str = NOT_GIVEN
 
 
 class PersonCtx(BaseModel):
-    n: int = 0                          # the family row (1..4)
+    n: int = 0  # the family row (1..4)
     name: str = NOT_GIVEN
     relationship: str = NOT_GIVEN
     phone: str = NOT_GIVEN
     address: str = NOT_GIVEN
     parental_responsibility: str = NOT_GIVEN
-    interpreter: str = ""               # the language, where an interpreter is needed
+    interpreter: str = ""  # the language, where an interpreter is needed
 
 
 class CarerCtx(BaseModel):
@@ -197,13 +201,13 @@ class ArrangementCtx(BaseModel):
     supervisor: str = NOT_GIVEN
     venue: str = NOT_GIVEN
     venue_address: str = NOT_GIVEN
-    venue_full: str = NOT_GIVEN         # name and address, the name not said twice
+    venue_full: str = NOT_GIVEN  # name and address, the name not said twice
     room: str = ""
     day: str = NOT_GIVEN
-    time: str = NOT_GIVEN               # "10:00 to 11:30"
+    time: str = NOT_GIVEN  # "10:00 to 11:30"
     start: str = ""
     end: str = ""
-    arrive_by: str = ""                 # start minus the profile's arrival minutes
+    arrive_by: str = ""  # start minus the profile's arrival minutes
     frequency: str = NOT_GIVEN
     duration: str = NOT_GIVEN
     supervision: str = NOT_GIVEN
@@ -211,12 +215,12 @@ class ArrangementCtx(BaseModel):
     transport: str = NOT_GIVEN
     first_date: str = NOT_GIVEN
     court_directed: bool = False
-    venue_arrival_note: str = ""        # how people come in at this venue (the profile's)
+    venue_arrival_note: str = ""  # how people come in at this venue (the profile's)
 
 
 class SessionCtx(BaseModel):
     date: str
-    note: str = ""                      # "in place of Tuesday 4 March 2025 (Team training day)"
+    note: str = ""  # "in place of Tuesday 4 March 2025 (Team training day)"
 
 
 class ClosureCtx(BaseModel):
@@ -231,13 +235,14 @@ class CountCtx(BaseModel):
 
 class DocumentContext(BaseModel):
     """What every document knows about the referral and its arrangements."""
+
     reference: str
     today: str
     document_title: str = ""
     service: ServiceCtx
     child: ChildCtx
     family: list[PersonCtx] = Field(default_factory=list)
-    family_names: str = NOT_GIVEN       # "Jo Sample-Parent (mother) and ..."
+    family_names: str = NOT_GIVEN  # "Jo Sample-Parent (mother) and ..."
     carer: CarerCtx = Field(default_factory=CarerCtx)
     social_worker: ProfessionalCtx = Field(default_factory=ProfessionalCtx)
     team_manager: ProfessionalCtx = Field(default_factory=ProfessionalCtx)
@@ -247,8 +252,8 @@ class DocumentContext(BaseModel):
     closures: list[ClosureCtx] = Field(default_factory=list)
     closures_from: str = ""
     closures_to: str = ""
-    training_days_unknown: str = ""     # "2027": years in the period whose training days the
-                                        # service has not set yet (it lists other years')
+    training_days_unknown: str = ""  # "2027": years in the period whose training days the
+    # service has not set yet (it lists other years')
     photos_consent: str = NOT_GIVEN
     # A remade pack's letters: what changed, from when, which sessions are off (the
     # service's [changes] wording, filled in by pipeline/render/change.py); "" otherwise.
@@ -276,51 +281,54 @@ class CarerLetterContext(DocumentContext):
 
 
 class QuoteCtx(BaseModel):
-    date: str                           # the session's date
-    text: str                           # the record's words, as written
+    date: str  # the session's date
+    text: str  # the record's words, as written
 
 
 class SuspensionCtx(BaseModel):
     """An approved suspension that touched the report's period, for the IRO in plain words."""
-    start: str                          # the first day without family time
-    until: str                          # the last day (the day before the meeting, if set)
-    meeting: str = ""                   # the meeting that ends it; "" when none is set yet
-    missed: list[str] = Field(default_factory=list)   # the sessions missed that led to it
+
+    start: str  # the first day without family time
+    until: str  # the last day (the day before the meeting, if set)
+    meeting: str = ""  # the meeting that ends it; "" when none is set yet
+    missed: list[str] = Field(default_factory=list)  # the sessions missed that led to it
     court_directed: bool = False
-    approved_by: str = ""               # who approved it (the Decisions sheet)
+    approved_by: str = ""  # who approved it (the Decisions sheet)
     approved_on: str = ""
 
 
 class RecordLineCtx(BaseModel):
     """One date in the review report's appendix: its record, or what the plan says of it."""
+
     date: str
     outcome: str
     counted_as: str = ""
-    note: str = ""                      # reason given, lateness, significant event
+    note: str = ""  # reason given, lateness, significant event
 
 
 class ConcernCtx(BaseModel):
     """A session whose record says it ended early or raised a concern (never "went well")."""
+
     date: str
     ended_early: bool = False
-    reason: str = ""                    # the record's "Reason given"
-    significant: bool = False           # "Significant event or concern": Yes
-    details: str = ""                   # "Details, action taken, who was told"
-    summary: str = ""                   # the record's summary of the session
+    reason: str = ""  # the record's "Reason given"
+    significant: bool = False  # "Significant event or concern": Yes
+    details: str = ""  # "Details, action taken, who was told"
+    summary: str = ""  # the record's summary of the session
 
 
 class LacReportContext(DocumentContext):
     review_date: str = NOT_GIVEN
     period_from: str = NOT_GIVEN
     period_to: str = NOT_GIVEN
-    planned_count: int = 0              # planned dates of the period (the rows add up to it)
-    not_planned_count: int = 0          # sessions recorded on a date the plan did not have
-    attendance_said: str = ""           # "4 took place, ... and 2 are still to come"
-    from_plan_rows: str = ""            # the rows worked out from the plan, not a record
-    day_and_time: str = NOT_GIVEN       # "Wednesdays 16:00-17:30"
+    planned_count: int = 0  # planned dates of the period (the rows add up to it)
+    not_planned_count: int = 0  # sessions recorded on a date the plan did not have
+    attendance_said: str = ""  # "4 took place, ... and 2 are still to come"
+    from_plan_rows: str = ""  # the rows worked out from the plan, not a record
+    day_and_time: str = NOT_GIVEN  # "Wednesdays 16:00-17:30"
     has_records: bool = False
     counts: list[CountCtx] = Field(default_factory=list)
-    chart: Any = ""                     # docxtpl InlineImage, or "" when there is no chart
+    chart: Any = ""  # docxtpl InlineImage, or "" when there is no chart
     significant_events: list[str] = Field(default_factory=list)
     child_views: list[QuoteCtx] = Field(default_factory=list)
     parenting: list[QuoteCtx] = Field(default_factory=list)
@@ -332,31 +340,40 @@ class LacReportContext(DocumentContext):
 
 class SuspensionLetterContext(AgreementContext):
     parent: PersonCtx = Field(default_factory=PersonCtx)
-    by_hand: bool = False               # no address on the referral: the copy to give by hand
+    by_hand: bool = False  # no address on the referral: the copy to give by hand
 
 
 class CarerSuspensionLetterContext(AgreementContext):
-    paused_sessions: list[str] = Field(default_factory=list)   # planned dates not taking place
+    paused_sessions: list[str] = Field(default_factory=list)  # planned dates not taking place
 
 
 class MadeCtx(BaseModel):
     """One document made for a suspension, as the notice lists it."""
-    document: str                       # the file's name
-    recipient: str                      # who it is for
-    how: str                            # how it reaches them (nothing is posted by the service)
+
+    document: str  # the file's name
+    recipient: str  # who it is for
+    how: str  # how it reaches them (nothing is posted by the service)
 
 
 class SocialWorkerNoticeContext(AgreementContext):
     kind: str = "suspension"
     further_misses: int = 0
     made: list[MadeCtx] = Field(default_factory=list)
-    guardian: str = ""                  # the children's guardian, to be told ("" when none)
+    guardian: str = ""  # the children's guardian, to be told ("" when none)
 
 
 CONTEXTS: dict[str, type[DocumentContext]] = {
-    cls.__name__: cls for cls in (AgreementContext, ParentLetterContext, CarerLetterContext,
-                                  LacReportContext, SuspensionLetterContext,
-                                  CarerSuspensionLetterContext, SocialWorkerNoticeContext)}
+    cls.__name__: cls
+    for cls in (
+        AgreementContext,
+        ParentLetterContext,
+        CarerLetterContext,
+        LacReportContext,
+        SuspensionLetterContext,
+        CarerSuspensionLetterContext,
+        SocialWorkerNoticeContext,
+    )
+}
 
 
 def submodel(annotation) -> type[BaseModel] | None:
@@ -371,50 +388,71 @@ def submodel(annotation) -> type[BaseModel] | None:
 
 # ---------------------------------------------------------------- building
 
+
 def service_context(profile: Profile) -> ServiceCtx:
     """The service's own facts and rules; a rule its documents do not state stays off."""
     ms, late = profile.missed_sessions, profile.lateness
     rules: dict[str, Any] = {}
     if late is not None:
-        rules.update(has_lateness_rule=True, arrive_minutes_before=late.arrive_minutes_before,
-                     max_late_minutes=late.max_late_minutes,
-                     any_lateness_cancels=late.max_late_minutes <= 0)
-    if ms is not None:                  # printed as a rule only where the service states it
-        rules.update(has_missed_rule=ms.published, missed_count=ms.count,
-                     suspension_days=ms.suspension_days,
-                     legal_advice_after=ms.legal_advice_after or 0,
-                     court_max_days=ms.court_directed_max_suspension_days,
-                     resign_agreement=ms.resign_agreement)
+        rules.update(
+            has_lateness_rule=True,
+            arrive_minutes_before=late.arrive_minutes_before,
+            max_late_minutes=late.max_late_minutes,
+            any_lateness_cancels=late.max_late_minutes <= 0,
+        )
+    if ms is not None:  # printed as a rule only where the service states it
+        rules.update(
+            has_missed_rule=ms.published,
+            missed_count=ms.count,
+            suspension_days=ms.suspension_days,
+            legal_advice_after=ms.legal_advice_after or 0,
+            court_max_days=ms.court_directed_max_suspension_days,
+            resign_agreement=ms.resign_agreement,
+        )
     agreement = profile.agreement.name
     return ServiceCtx(
-        name=profile.name, service_name=profile.service_name, address=profile.address,
-        phone=profile.phone, out_of_hours_phone=profile.out_of_hours_phone or "",
-        supervisor_role=profile.supervisor_role, coordinator_role=profile.coordinator_role,
-        case_system=profile.words["case_system"], contact_email=profile.contact_email,
+        name=profile.name,
+        service_name=profile.service_name,
+        address=profile.address,
+        phone=profile.phone,
+        out_of_hours_phone=profile.out_of_hours_phone or "",
+        supervisor_role=profile.supervisor_role,
+        coordinator_role=profile.coordinator_role,
+        case_system=profile.words["case_system"],
+        contact_email=profile.contact_email,
         senior_role=profile.senior_role or "",
         replacement=profile.closures.replacement_for_single_weekly_session,
         decides_suspension=profile.decisions.suspend_or_cease or "",
-        agreement_name=agreement, agreement_title=profile.agreement.title,
-        review_report=profile.review.report, review_meeting=profile.review.meeting_name,
+        agreement_name=agreement,
+        agreement_title=profile.agreement.title,
+        review_report=profile.review.report,
+        review_meeting=profile.review.meeting_name,
         change_notice_days=profile.timescales.change_notice_days or 0,
         first_session_at_service_venue=profile.allocation.first_session_at_service_venue,
         home_joint_risk_assessment=profile.allocation.home_sessions_joint_risk_assessment,
-        **rules)
+        **rules,
+    )
 
 
 def family_rows(values: dict[str, Any]) -> list[PersonCtx]:
     """The family table's filled rows, in row order (row numbers kept for file names)."""
-    rows = sorted({int(m.group(1)) for k in values
-                   if (m := re.match(r"family\[(\d+)\]\.", k))})
+    rows = sorted({int(m.group(1)) for k in values if (m := re.match(r"family\[(\d+)\]\.", k))})
     out = []
     for n in rows:
-        g = lambda f, n=n: values.get(f"family[{n}].{f}")   # noqa: E731
+        g = lambda f, n=n: values.get(f"family[{n}].{f}")  # noqa: E731
         if g("name") in (None, ""):
             continue
-        out.append(PersonCtx(n=n, name=text(g("name")), relationship=text(g("relationship")),
-                             phone=text(g("phone")), address=text(g("address")),
-                             parental_responsibility=yes_no(g("parental_responsibility")),
-                             interpreter=dict(interpreter_needs(values)).get(text(g("name")), "")))
+        out.append(
+            PersonCtx(
+                n=n,
+                name=text(g("name")),
+                relationship=text(g("relationship")),
+                phone=text(g("phone")),
+                address=text(g("address")),
+                parental_responsibility=yes_no(g("parental_responsibility")),
+                interpreter=dict(interpreter_needs(values)).get(text(g("name")), ""),
+            )
+        )
     return out
 
 
@@ -425,39 +463,58 @@ def parents_to_write_to(family: list[PersonCtx]) -> list[PersonCtx]:
     return with_pr or family
 
 
-def arrangement_context(item: Item, allocation: Allocation | None,
-                        profile: Profile) -> ArrangementCtx:
+def arrangement_context(
+    item: Item, allocation: Allocation | None, profile: Profile
+) -> ArrangementCtx:
     values = item.verdict.values if item.verdict else {}
     a = allocation or Allocation(reference=item.reference or "")
     start, end = session_times(a.time, item)
     venue = profile.venue(a.venue) if a.venue else None
-    venue_address = (f"{venue.address}, {venue.postcode}" if venue and venue.address_known
-                     else ADDRESS_TO_FOLLOW if venue else text(a.venue))
-    when = (f"{clock(start)} to {clock(end)}" if start and end else text(a.time))
+    venue_address = (
+        f"{venue.address}, {venue.postcode}"
+        if venue and venue.address_known
+        else ADDRESS_TO_FOLLOW
+        if venue
+        else text(a.venue)
+    )
+    when = f"{clock(start)} to {clock(end)}" if start and end else text(a.time)
     venue_name = venue.name if venue else text(a.venue)
     short_name = venue_name.split(",")[0].strip().lower()
-    venue_full = (venue_address if venue and short_name in venue_address.lower()
-                  else venue_address if venue_address == venue_name
-                  else f"{venue_name}, {venue_address}")
+    venue_full = (
+        venue_address
+        if venue and short_name in venue_address.lower()
+        else venue_address
+        if venue_address == venue_name
+        else f"{venue_name}, {venue_address}"
+    )
     return ArrangementCtx(
-        supervisor=text(a.supervisor), venue=venue_name,
-        venue_address=venue_address, venue_full=venue_full, room=text(a.room, ""),
-        day=text(a.day), time=when,
-        start=clock(start), end=clock(end),
+        supervisor=text(a.supervisor),
+        venue=venue_name,
+        venue_address=venue_address,
+        venue_full=venue_full,
+        room=text(a.room, ""),
+        day=text(a.day),
+        time=when,
+        start=clock(start),
+        end=clock(end),
         arrive_by=clock(minutes_before(start, profile.lateness.arrive_minutes_before))
-        if profile.lateness is not None else "",
+        if profile.lateness is not None
+        else "",
         frequency=how_often(a, values.get("request.frequency")),
         duration=duration_text(values.get("request.duration")),
         supervision=text(values.get("request.supervision")),
         purpose=text(values.get("request.purpose")),
         transport=text(values.get("request.transport")),
-        first_date=uk_date(a.first_date), court_directed=is_court_directed(item),
-        venue_arrival_note=(venue.arrival_note or "") if venue else "")
+        first_date=uk_date(a.first_date),
+        court_directed=is_court_directed(item),
+        venue_arrival_note=(venue.arrival_note or "") if venue else "",
+    )
 
 
 def how_often(a: Allocation, requested) -> str:
     """The allocated frequency (the tracker's days win over the referral's request)."""
     from pipeline.sessions.schedule import agreed_frequency
+
     requested = requested if isinstance(requested, str) else None
     if a.day:
         try:
@@ -470,6 +527,7 @@ def how_often(a: Allocation, requested) -> str:
 def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[ClosureCtx]:
     """Closed days (bank holidays, training days, other closures) from start to end."""
     from pipeline.validate.calendar import ServiceCalendar
+
     cal = ServiceCalendar(profile)
     out = []
     for year in range(start.year, end.year + 1):
@@ -484,7 +542,7 @@ def training_days_unknown(profile: Profile, start: dt.date, end: dt.date) -> str
     training days for other years ("2026 and 2027"); "" when none are missing."""
     known = {d.year for d in profile.closures.training_days}
     if not known:
-        return ""                       # the service names no training days at all
+        return ""  # the service names no training days at all
     return join_words([str(y) for y in range(start.year, end.year + 1) if y not in known])
 
 
@@ -494,59 +552,85 @@ def session_context(s, profile_id: str | None = None) -> SessionCtx:
     note = ""
     if getattr(s, "replaces", None):
         from pipeline.validate.calendar import substitute_for
+
         closure = getattr(s, "closure", None) or ""
-        if (holiday := substitute_for(closure)) is not None:   # said once, without brackets
+        if (holiday := substitute_for(closure)) is not None:  # said once, without brackets
             closure = wording.say("notes", "substitute_day", profile_id, holiday=holiday)
-        note = wording.say("notes", "replaces", profile_id, date=uk_date(s.replaces),
-                           closure=closure)
+        note = wording.say(
+            "notes", "replaces", profile_id, date=uk_date(s.replaces), closure=closure
+        )
     return SessionCtx(date=uk_date(s.date), note=note)
 
 
-def document_context(cls: type[DocumentContext], item: Item, allocation: Allocation | None,
-                     profile: Profile, *, today: dt.date | None = None,
-                     planned: list | None = None, title: str = "", **extra) -> DocumentContext:
+def document_context(
+    cls: type[DocumentContext],
+    item: Item,
+    allocation: Allocation | None,
+    profile: Profile,
+    *,
+    today: dt.date | None = None,
+    planned: list | None = None,
+    title: str = "",
+    **extra,
+) -> DocumentContext:
     """Any document's context: the shared facts plus the document's own `extra` fields."""
     values = item.verdict.values if item.verdict else {}
     today = today or clock_today()
     first = text(values.get("child.first_name"))
     last = text(values.get("child.last_name"), "")
     known = text(values.get("child.known_as"), "")
-    child = ChildCtx(first_name=first, last_name=last,
-                     full_name=" ".join(x for x in (first, last) if x) or NOT_GIVEN,
-                     known_as=known,
-                     call_name=known or (first if first != NOT_GIVEN else "your child"),
-                     dob=date_in_words(values.get("child.dob")
-                                    if isinstance(values.get("child.dob"), dt.date) else None,
-                                    text(values.get("child.dob"))),
-                     case_id=text(values.get("child.case_id") or item.case_id))
+    child = ChildCtx(
+        first_name=first,
+        last_name=last,
+        full_name=" ".join(x for x in (first, last) if x) or NOT_GIVEN,
+        known_as=known,
+        call_name=known or (first if first != NOT_GIVEN else "your child"),
+        dob=date_in_words(
+            values.get("child.dob") if isinstance(values.get("child.dob"), dt.date) else None,
+            text(values.get("child.dob")),
+        ),
+        case_id=text(values.get("child.case_id") or item.case_id),
+    )
     family = family_rows(values)
-    names = [f"{p.name} ({p.relationship})" if p.relationship != NOT_GIVEN else p.name
-             for p in family]
+    names = [
+        f"{p.name} ({p.relationship})" if p.relationship != NOT_GIVEN else p.name for p in family
+    ]
     start = allocation.first_date if allocation and allocation.first_date else today
     end = add_months(start, int(settings()["pack"]["closure_months"])) - dt.timedelta(days=1)
     planned = planned or []
     return cls(
-        reference=item.reference or NOT_GIVEN, today=uk_date(today), document_title=title,
-        service=service_context(profile), child=child, family=family,
+        reference=item.reference or NOT_GIVEN,
+        today=uk_date(today),
+        document_title=title,
+        service=service_context(profile),
+        child=child,
+        family=family,
         family_names=join_words(names) or NOT_GIVEN,
-        carer=CarerCtx(name=text(values.get("carer.name")),
-                       address=text(values.get("carer.address")),
-                       postcode=text(values.get("carer.postcode"), ""),
-                       phone=text(values.get("carer.phone"))),
-        social_worker=ProfessionalCtx(name=text(values.get("social_worker.name")),
-                                      phone=text(values.get("social_worker.phone")),
-                                      email=text(values.get("social_worker.email")),
-                                      team=text(values.get("social_worker.team"))),
-        team_manager=ProfessionalCtx(name=text(values.get("team_manager.name")),
-                                     email=text(values.get("team_manager.email"))),
+        carer=CarerCtx(
+            name=text(values.get("carer.name")),
+            address=text(values.get("carer.address")),
+            postcode=text(values.get("carer.postcode"), ""),
+            phone=text(values.get("carer.phone")),
+        ),
+        social_worker=ProfessionalCtx(
+            name=text(values.get("social_worker.name")),
+            phone=text(values.get("social_worker.phone")),
+            email=text(values.get("social_worker.email")),
+            team=text(values.get("social_worker.team")),
+        ),
+        team_manager=ProfessionalCtx(
+            name=text(values.get("team_manager.name")), email=text(values.get("team_manager.email"))
+        ),
         iro=ProfessionalCtx(name=text(values.get("iro.name"))),
         arrangement=arrangement_context(item, allocation, profile),
         sessions=[session_context(s, profile.id) for s in planned],
         closures=closures_between(profile, start, end),
-        closures_from=uk_date(start), closures_to=uk_date(end),
+        closures_from=uk_date(start),
+        closures_to=uk_date(end),
         training_days_unknown=training_days_unknown(profile, start, end),
         photos_consent=yes_no(values.get("consent.photos")),
-        **extra)
+        **extra,
+    )
 
 
 def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[str, Any]:
@@ -554,21 +638,27 @@ def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[st
     if action is None:
         return {}
     dates = [uk_date(d) for d in action.session_dates]
-    return dict(missed_dates=dates, missed_text=join_words(dates),
-                suspended_from=uk_date(action.suspended_from, ""),
-                suspended_until=uk_date(action.suspended_until, ""),
-                restart_date=uk_date(restart, ""))
+    return dict(
+        missed_dates=dates,
+        missed_text=join_words(dates),
+        suspended_from=uk_date(action.suspended_from, ""),
+        suspended_until=uk_date(action.suspended_until, ""),
+        restart_date=uk_date(restart, ""),
+    )
 
 
 # ---------------------------------------------------------------- attendance
 
-def attendance_counts(records: list[SessionRecord],
-                      planned: int) -> list[tuple[str, str, str, int]]:
+
+def attendance_counts(
+    records: list[SessionRecord], planned: int
+) -> list[tuple[str, str, str, int]]:
     """(key, label, short label, count) per row of the review report's attendance table, with
     `planned` given (the other worked-out rows are pipeline/reports/review.py's job).
 
     A record that a later one replaces (same session written again) is not counted twice."""
     from pipeline.reports.review import current, row_of
+
     table = settings()["attendance"]
     recs = current(records)
     counts: dict[str, int] = {}
@@ -582,8 +672,11 @@ def attendance_counts(records: list[SessionRecord],
         if key == "planned":
             n = planned
         elif key == "late":
-            n = sum(1 for r in recs if (r.late_minutes or 0) > 0
-                    and r.outcome in ("Took place", "Ended early"))
+            n = sum(
+                1
+                for r in recs
+                if (r.late_minutes or 0) > 0 and r.outcome in ("Took place", "Ended early")
+            )
         else:
             n = counts.get(key, 0)
         rows.append((key, row["label"], row.get("short", row["label"]), n))

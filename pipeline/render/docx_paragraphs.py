@@ -20,8 +20,10 @@ def paragraph_texts(path: Path) -> list[str]:
     """Every paragraph's text: body (tables included), headers and footers. Read straight from
     the package (no python-docx), so the check stays quick at `watch` start-up."""
     with zipfile.ZipFile(path) as z:
-        names = sorted((n for n in z.namelist() if _PARTS.match(n)),
-                       key=lambda n: (n != "word/document.xml", n))
+        names = sorted(
+            (n for n in z.namelist() if _PARTS.match(n)),
+            key=lambda n: (n != "word/document.xml", n),
+        )
         if "word/document.xml" not in names:
             raise KeyError("word/document.xml")
         out = []

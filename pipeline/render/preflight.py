@@ -33,7 +33,7 @@ class TemplateProblem(FamilyTimeError):
         self.path, self.problem, self.where = Path(path), problem, where
         msg = f"Paperwork template {self.path.name}: {problem}"
         if where:
-            msg += f" (in the paragraph: \"{where}\")"
+            msg += f' (in the paragraph: "{where}")'
         msg += f". File: {self.path}"
         super().__init__(msg)
 
@@ -51,15 +51,22 @@ def _check_paragraphs(path: Path, texts: list[str]) -> None:
     for t in texts:
         for tag in _TAG.findall(t):
             if any(q in tag for q in SMART):
-                raise TemplateProblem(path, f"the tag {_short(tag, 60)} contains curly quotes; "
-                                      "retype them as straight quotes (' or \") or rebuild the "
-                                      "templates with form_templates/build_documents.py",
-                                      _short(t))
+                raise TemplateProblem(
+                    path,
+                    f"the tag {_short(tag, 60)} contains curly quotes; "
+                    "retype them as straight quotes (' or \") or rebuild the "
+                    "templates with form_templates/build_documents.py",
+                    _short(t),
+                )
         rest = _TAG.sub("", t)
         for opener, closer in (("{{", "}}"), ("{%", "%}")):
             if opener in rest or closer in rest:
-                raise TemplateProblem(path, f"a tag is not complete (\"{opener} ... {closer}\" "
-                                      "must start and end in the same paragraph)", _short(t))
+                raise TemplateProblem(
+                    path,
+                    f'a tag is not complete ("{opener} ... {closer}" '
+                    "must start and end in the same paragraph)",
+                    _short(t),
+                )
 
 
 def _model_fields(model) -> dict:
@@ -82,8 +89,9 @@ def _check_variables(path: Path, model, texts: list[str]) -> None:
         where = ""
         if exc.lineno and 0 < exc.lineno <= len(texts):
             where = _short(texts[exc.lineno - 1])
-        raise TemplateProblem(path, f"the template language cannot be read: {exc.message}",
-                              where) from None
+        raise TemplateProblem(
+            path, f"the template language cannot be read: {exc.message}", where
+        ) from None
 
     fields = _model_fields(model)
     loop_models: dict[str, object] = {}
@@ -94,10 +102,14 @@ def _check_variables(path: Path, model, texts: list[str]) -> None:
             if sub is not None:
                 loop_models[loop.target.name] = sub
     from jinja2 import meta
+
     for name in sorted(meta.find_undeclared_variables(ast)):
         if name not in fields:
-            raise TemplateProblem(path, f"it uses '{name}', which the paperwork does not "
-                                  f"provide for this document", _where(texts, name))
+            raise TemplateProblem(
+                path,
+                f"it uses '{name}', which the paperwork does not provide for this document",
+                _where(texts, name),
+            )
     for node in ast.find_all(nodes.Getattr):
         if not isinstance(node.node, nodes.Name):
             continue
@@ -109,8 +121,11 @@ def _check_variables(path: Path, model, texts: list[str]) -> None:
         else:
             continue
         if sub is not None and node.attr not in _model_fields(sub):
-            raise TemplateProblem(path, f"it uses '{base}.{node.attr}', which the paperwork "
-                                  "does not provide", _where(texts, f"{base}.{node.attr}"))
+            raise TemplateProblem(
+                path,
+                f"it uses '{base}.{node.attr}', which the paperwork does not provide",
+                _where(texts, f"{base}.{node.attr}"),
+            )
 
 
 def check_template(path: Path, model) -> None:
@@ -120,7 +135,7 @@ def check_template(path: Path, model) -> None:
         raise TemplateProblem(path, "the file is missing; run form_templates/build_documents.py")
     try:
         texts = paragraph_texts(path)
-    except Exception as exc:   # not a zip, no document part, XML damaged
+    except Exception as exc:  # not a zip, no document part, XML damaged
         raise TemplateProblem(path, f"Word cannot open it ({type(exc).__name__})") from None
     _check_paragraphs(path, texts)
     _check_variables(path, model, texts)
@@ -137,8 +152,9 @@ def preflight(folder: Path | None = None) -> None:
         path = folder / spec["file"]
         model = CONTEXTS.get(spec["context"])
         if model is None:
-            raise TemplateProblem(path, f"documents.toml names an unknown context "
-                                  f"'{spec['context']}'")
+            raise TemplateProblem(
+                path, f"documents.toml names an unknown context '{spec['context']}'"
+            )
         try:
             key = (str(path), path.stat().st_mtime)
         except OSError:
@@ -149,7 +165,7 @@ def preflight(folder: Path | None = None) -> None:
         if key is not None:
             _checked.add(key)
     try:
-        check_wording(folder)          # the sentences the templates take from wording.toml
+        check_wording(folder)  # the sentences the templates take from wording.toml
     except WordingProblem as exc:
         raise TemplateProblem(folder / FILE, str(exc)) from None
 

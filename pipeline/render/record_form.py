@@ -20,9 +20,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.catalogue import catalogue
 from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
-from pipeline.catalogue import catalogue
 from pipeline.files import write_private
 from pipeline.paths import FORM_TEMPLATES
 
@@ -32,7 +32,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RECORD_FORM = "family-time-record"
 INTERPRETER_KEY = "session.interpreter"
 DOCUMENT_PART = "word/document.xml"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)          # fixed member timestamps: same input, same bytes
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: same input, same bytes
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in XML 1.0
 
 
@@ -151,11 +151,15 @@ class _Blank:
                             dst.writestr(_member(info.filename), src.read(info.filename))
                 self.rest = rest.getvalue()
         except FileNotFoundError as exc:
-            raise RecordProblem(f"The blank Family Time Record form is missing ({path.name}). "
-                                "Rebuild it with: python form_templates/build_forms.py") from exc
+            raise RecordProblem(
+                f"The blank Family Time Record form is missing ({path.name}). "
+                "Rebuild it with: python form_templates/build_forms.py"
+            ) from exc
         except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise RecordProblem(f"The blank Family Time Record form ({path.name}) is damaged. "
-                                "Rebuild it with: python form_templates/build_forms.py") from exc
+            raise RecordProblem(
+                f"The blank Family Time Record form ({path.name}) is damaged. "
+                "Rebuild it with: python form_templates/build_forms.py"
+            ) from exc
         self.key = _stamp(path)
 
 
@@ -188,8 +192,9 @@ def _blank(path: Path) -> _Blank:
         return found
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False,
-                          huge_tree=False)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, remove_blank_text=False, huge_tree=False
+)
 
 
 def _time_text(t: dt.time | None) -> str:
@@ -200,9 +205,13 @@ def _service_labels(root, words: dict[str, str]) -> None:
     """Labels that follow the service ("Family Time Supervisor" reads "Together Worker" for
     Blackpool): the blank form carries the catalogue's default, replaced where it stands."""
     from pipeline.catalogue import catalogue
+
     form = catalogue().by_kind("session_record")
-    swaps = {f.label: f.display_label(**words) for f in form.expanded_fields()
-             if f.label_template and f.display_label(**words) != f.label}
+    swaps = {
+        f.label: f.display_label(**words)
+        for f in form.expanded_fields()
+        if f.label_template and f.display_label(**words) != f.label
+    }
     if not swaps:
         return
     for t in root.iter(f"{{{W}}}t"):
@@ -210,11 +219,21 @@ def _service_labels(root, words: dict[str, str]) -> None:
             t.text = swaps[t.text]
 
 
-def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt.date,
-                   planned_start: dt.time | None, planned_end: dt.time | None, venue: str,
-                   supervisor: str, family_expected: str,
-                   template: Path | None = None, words: dict[str, str] | None = None,
-                   interpreter: str = "") -> Path:
+def prefill_record(
+    out_path: Path,
+    *,
+    reference: str,
+    child_names: str,
+    date: dt.date,
+    planned_start: dt.time | None,
+    planned_end: dt.time | None,
+    venue: str,
+    supervisor: str,
+    family_expected: str,
+    template: Path | None = None,
+    words: dict[str, str] | None = None,
+    interpreter: str = "",
+) -> Path:
     """Write a Family Time Record with the session's details filled in; return out_path.
 
     family_expected goes in "Family present" (the supervisor corrects it on the day);
@@ -226,16 +245,22 @@ def prefill_record(out_path: Path, *, reference: str, child_names: str, date: dt
     blank = _blank(Path(template) if template is not None else blank_record_path())
     root = etree.fromstring(blank.document, _PARSER)
     controls = controls_by_tag(root)
-    texts = {"session.reference": reference, "session.child_names": child_names,
-             "session.planned_start": _time_text(planned_start),
-             "session.planned_end": _time_text(planned_end),
-             "session.venue": venue, "session.supervisor": supervisor,
-             "session.family_present": family_expected}
+    texts = {
+        "session.reference": reference,
+        "session.child_names": child_names,
+        "session.planned_start": _time_text(planned_start),
+        "session.planned_end": _time_text(planned_end),
+        "session.venue": venue,
+        "session.supervisor": supervisor,
+        "session.family_present": family_expected,
+    }
     missing = [k for k in [*texts, "session.date"] if k not in controls]
     if missing:
-        raise RecordProblem("The blank Family Time Record form has no place for "
-                            f"{', '.join(missing)}; it may be an old copy. Rebuild it with: "
-                            "python form_templates/build_forms.py")
+        raise RecordProblem(
+            "The blank Family Time Record form has no place for "
+            f"{', '.join(missing)}; it may be an old copy. Rebuild it with: "
+            "python form_templates/build_forms.py"
+        )
     for key, value in texts.items():
         value = "" if value is None else str(value).strip()
         if value:
@@ -261,8 +286,11 @@ def fill_controls(src: Path, out_path: Path, answers: dict[str, object]) -> Path
         members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
     root = etree.fromstring(dict(members)[DOCUMENT_PART], _PARSER)
     controls = controls_by_tag(root)
-    missing = [k for k in answers if k not in controls and not (
-        isinstance(answers[k], bool) and f"{k}:Yes" in controls)]
+    missing = [
+        k
+        for k in answers
+        if k not in controls and not (isinstance(answers[k], bool) and f"{k}:Yes" in controls)
+    ]
     if missing:
         raise RecordProblem(f"{Path(src).name} has no place for {', '.join(missing)}.")
     for key, value in answers.items():

@@ -70,15 +70,18 @@ def fill(value: Any, data: dict[str, Any], where: str = "") -> Any:
         try:
             return _compiled(value).render(data)
         except jinja2.TemplateError as exc:
-            raise WordingProblem(f"The paperwork wording {where} cannot be filled in: "
-                                 f"{exc}") from None
-    if isinstance(value, list):                 # an entry that fills in empty is left out,
-        filled = [fill(v, data, where) for v in value]   # so a service's rule that is off
-        return [v for v in filled if _said(v)]    # leaves no empty bullet or row
+            raise WordingProblem(
+                f"The paperwork wording {where} cannot be filled in: {exc}"
+            ) from None
+    if isinstance(value, list):  # an entry that fills in empty is left out,
+        filled = [fill(v, data, where) for v in value]  # so a service's rule that is off
+        return [v for v in filled if _said(v)]  # leaves no empty bullet or row
     if isinstance(value, dict) and "each" in value:
         name = value.get("as", "item")
-        return [fill(value["text"], {**data, name: item}, where)
-                for item in data.get(value["each"]) or []]
+        return [
+            fill(value["text"], {**data, name: item}, where)
+            for item in data.get(value["each"]) or []
+        ]
     raise WordingProblem(f"The paperwork wording {where} is neither text nor a list.")
 
 
@@ -91,8 +94,9 @@ def _said(value: Any) -> bool:
     return True
 
 
-def words_for(table: str, data: dict[str, Any], profile_id: str | None,
-              root: Path | None = None) -> dict[str, dict[str, Any]]:
+def words_for(
+    table: str, data: dict[str, Any], profile_id: str | None, root: Path | None = None
+) -> dict[str, dict[str, Any]]:
     """`words` for one document's template: the shared entries and the document's own, each
     filled in with the document's facts (`data`). The document's entries may use the shared
     ones as {{ words.shared.<key> }}."""
@@ -101,13 +105,15 @@ def words_for(table: str, data: dict[str, Any], profile_id: str | None,
     words = {SHARED: shared}
     if table != SHARED:
         with_shared = {**data, "words": words}
-        words[table] = {k: fill(v, with_shared, f"[{table}] {k}")
-                        for k, v in all_words.get(table, {}).items()}
+        words[table] = {
+            k: fill(v, with_shared, f"[{table}] {k}") for k, v in all_words.get(table, {}).items()
+        }
     return words
 
 
-def say(table: str, key: str, profile_id: str | None, root: Path | None = None,
-        **values: Any) -> str:
+def say(
+    table: str, key: str, profile_id: str | None, root: Path | None = None, **values: Any
+) -> str:
     """One entry filled in with `values` (the short notes the paperwork adds, e.g. a moved
     session's "in place of ...")."""
     return fill(wording(profile_id, root)[table][key], values, f"[{table}] {key}")

@@ -21,14 +21,20 @@ from pipeline.render.docx_paragraphs import paragraph_texts
 from pipeline.render.wording import FILE, SHARED, WordingProblem, merged, parsed
 
 _PLACE = re.compile(r"words\.(\w+)\.(\w+)")
-_NOTES = {"replaces": {"date", "closure"}, "substitute_day": {"holiday"},
-          "carer_drop_off": {"start", "drop"},
-          "chart_title": {"period_from", "period_to"}}
+_NOTES = {
+    "replaces": {"date", "closure"},
+    "substitute_day": {"holiday"},
+    "carer_drop_off": {"start", "drop"},
+    "chart_title": {"period_from", "period_to"},
+}
 # A changed allocation's sentences (pipeline/render/change.py fills them in)
-_CHANGES = {"pattern": {"days", "venue", "time", "room"},
-            "moved": {"starts", "was", "now", "off", "off_count", "only_first_date"},
-            "supervisor": {"starts", "supervisor", "was_supervisor", "supervisor_role"},
-            "notice": {"days"}, "referral_updated": set()}
+_CHANGES = {
+    "pattern": {"days", "venue", "time", "room"},
+    "moved": {"starts", "was", "now", "off", "off_count", "only_first_date"},
+    "supervisor": {"starts", "supervisor", "was_supervisor", "supervisor_role"},
+    "notice": {"days"},
+    "referral_updated": set(),
+}
 
 
 def _names(value: Any) -> list[str]:
@@ -46,18 +52,22 @@ def _check_entry(where: str, value: Any, allowed: set[str], model=None) -> None:
     also the fields it reads of them, e.g. child.dob)."""
     if isinstance(value, dict):
         if set(value) - {"each", "as", "text"} or "each" not in value or "text" not in value:
-            raise WordingProblem(f"The paperwork wording {where} must have `each` and `text` "
-                                 "(and may have `as`).")
+            raise WordingProblem(
+                f"The paperwork wording {where} must have `each` and `text` (and may have `as`)."
+            )
         if value["each"] not in allowed:
-            raise WordingProblem(f"The paperwork wording {where} repeats over "
-                                 f"'{value['each']}', which this document does not have.")
+            raise WordingProblem(
+                f"The paperwork wording {where} repeats over "
+                f"'{value['each']}', which this document does not have."
+            )
         allowed = allowed | {value.get("as", "item")}
     for text in _names(value):
         try:
             ast = parsed(text)
         except jinja2.TemplateSyntaxError as exc:
-            raise WordingProblem(f"The paperwork wording {where} cannot be read: "
-                                 f"{exc.message}") from None
+            raise WordingProblem(
+                f"The paperwork wording {where} cannot be read: {exc.message}"
+            ) from None
         unknown = sorted(meta.find_undeclared_variables(ast) - allowed)
         fields = model.model_fields if model is not None else {}
         for node in ast.find_all(nodes.Getattr):
@@ -66,8 +76,10 @@ def _check_entry(where: str, value: Any, allowed: set[str], model=None) -> None:
                 if sub is not None and node.attr not in sub.model_fields:
                     unknown.append(f"{node.node.name}.{node.attr}")
         if unknown:
-            raise WordingProblem(f"The paperwork wording {where} uses '{unknown[0]}', which the "
-                                 "paperwork does not provide there.")
+            raise WordingProblem(
+                f"The paperwork wording {where} uses '{unknown[0]}', which the "
+                "paperwork does not provide there."
+            )
 
 
 _checked: set[tuple] = set()
@@ -104,17 +116,18 @@ def check(root: Path | None = None) -> None:
             else:
                 raise WordingProblem(f"{name}: [{table}] is not a document the paperwork makes.")
             for key, value in entries.items():
-                _check_entry(f"{name} [{table}] {key}", value, allowed_for.get(key, set()),
-                             model)
+                _check_entry(f"{name} [{table}] {key}", value, allowed_for.get(key, set()), model)
     shared = merged(root, None)
     for key, spec in settings()["templates"].items():
         path = root / spec["file"]
         if not path.is_file():
-            continue                    # the template check names a missing template
+            continue  # the template check names a missing template
         for text in paragraph_texts(path):
             for table, entry in _PLACE.findall(text):
                 if entry not in shared.get(table, {}) or table not in (SHARED, key):
-                    raise WordingProblem(f"Paperwork template {path.name} uses words.{table}."
-                                         f"{entry}, which {root / FILE} does not have for "
-                                         f"this document.")
+                    raise WordingProblem(
+                        f"Paperwork template {path.name} uses words.{table}."
+                        f"{entry}, which {root / FILE} does not have for "
+                        f"this document."
+                    )
     _checked.add(stamp)

@@ -29,35 +29,51 @@ class ReportPlan:
     period_to: dt.date
 
 
-def plan(ledger, reference: str, review: Review | None, allocation, *,
-         today: dt.date, period_from: dt.date | None = None,
-         period_to: dt.date | None = None) -> ReportPlan:
+def plan(
+    ledger,
+    reference: str,
+    review: Review | None,
+    allocation,
+    *,
+    today: dt.date,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+) -> ReportPlan:
     """The report's period and review, or ReportRefused saying why not."""
     item = ledger.item_by_reference(reference)
     if item is None:
         raise ReportRefused(f"{reference}: no referral with this reference in the ledger.")
     if item.outcome != "accepted":
-        raise ReportRefused(f"{reference}: the referral was returned ({item.outcome}) and has "
-                            "not been accepted, so there is no family time to report on. A "
-                            "report can be made once a complete referral is accepted.")
+        raise ReportRefused(
+            f"{reference}: the referral was returned ({item.outcome}) and has "
+            "not been accepted, so there is no family time to report on. A "
+            "report can be made once a complete referral is accepted."
+        )
     review = review or Review(reference=reference, date=None)
     if review.date is None and period_to is None:
-        raise ReportRefused(f"{reference}: no review date is known. Type the date of the next "
-                            "Looked After Child review into the 'Next review' column of the "
-                            "tracker's Referrals sheet (or give --to).")
+        raise ReportRefused(
+            f"{reference}: no review date is known. Type the date of the next "
+            "Looked After Child review into the 'Next review' column of the "
+            "tracker's Referrals sheet (or give --to)."
+        )
     sessions = ledger.sessions_of(reference)
     made = [m for r, m, _ in ledger.reports_of(reference) if r != review.date]
     made = [m for m in made if m <= (period_to or review.date)]
-    start = period_from or (max(made) if made else None) \
-        or (allocation.first_date if allocation is not None and allocation.first_date else None) \
-        or min((s.date for s in sessions), default=None) \
+    start = (
+        period_from
+        or (max(made) if made else None)
+        or (allocation.first_date if allocation is not None and allocation.first_date else None)
+        or min((s.date for s in sessions), default=None)
         or item.received_at.date()
+    )
     end = period_to or review.date
     if end < start:
-        raise ReportRefused(f"{reference}: the period would end ({end:%d/%m/%Y}) before it "
-                            f"starts ({start:%d/%m/%Y}): the next review date in the tracker "
-                            "looks out of date. Type the next review's date into 'Next review' "
-                            "(or give --from and --to).")
+        raise ReportRefused(
+            f"{reference}: the period would end ({end:%d/%m/%Y}) before it "
+            f"starts ({start:%d/%m/%Y}): the next review date in the tracker "
+            "looks out of date. Type the next review's date into 'Next review' "
+            "(or give --from and --to)."
+        )
     return ReportPlan(item, allocation, review, start, end)
 
 
@@ -68,6 +84,7 @@ def make(ledger, profile, p: ReportPlan, out_dir: Path, *, today: dt.date) -> Pa
     from pipeline.cases import case_of
     from pipeline.cases.review import suspensions_of
     from pipeline.render import render_lac_report
+
     ref = p.item.reference
     sessions = ledger.sessions_of(ref)
     words = {}
@@ -77,7 +94,18 @@ def make(ledger, profile, p: ReportPlan, out_dir: Path, *, today: dt.date) -> Pa
             words[s.item_id] = rec.verdict.values if rec is not None and rec.verdict else {}
     actions = [a.action for a in ledger.rule_actions(ref)]
     suspended = suspensions_of(case_of(ledger, ref), by=today)
-    return render_lac_report(p.item, p.allocation, profile, out_dir, sessions,
-                             p.period_from, p.period_to, today=today, review=p.review.date,
-                             actions=actions, words=words, iro_name=p.review.iro_name or None,
-                             suspensions=suspended)
+    return render_lac_report(
+        p.item,
+        p.allocation,
+        profile,
+        out_dir,
+        sessions,
+        p.period_from,
+        p.period_to,
+        today=today,
+        review=p.review.date,
+        actions=actions,
+        words=words,
+        iro_name=p.review.iro_name or None,
+        suspensions=suspended,
+    )

@@ -38,15 +38,15 @@ def words() -> dict[str, Any]:
 class Section:
     key: str
     title: str
-    rows: list[tuple[str, Any]]                     # (label, value) for the table
-    chart: dict[str, float]                         # label -> number for the chart
+    rows: list[tuple[str, Any]]  # (label, value) for the table
+    chart: dict[str, float]  # label -> number for the chart
     chart_title: str
-    lists: dict[str, list[str]] = field(default_factory=dict)   # e.g. late references
+    lists: dict[str, list[str]] = field(default_factory=dict)  # e.g. late references
 
 
 @dataclass
 class MonthFigures:
-    month: dt.date                                  # the first of the month
+    month: dt.date  # the first of the month
     title: str
     intro: str
     sections: list[Section]
@@ -77,11 +77,11 @@ def decisions_in(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
     return dict(out)
 
 
-def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = None
-                  ) -> MonthFigures:
+def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = None) -> MonthFigures:
     """Every figure of the month, from the ledger: one step per section of the report, in the
     report's order, each given only what it counts from."""
     from pipeline import clock
+
     w = words()
     first, last = month_bounds(month)
     cal = ServiceCalendar(profile)
@@ -93,18 +93,27 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
     referrals, accepted = _referrals_section(w["sections"]["referrals"], by_ref, first, last)
     sections = [
         referrals,
-        _commitments_section(w["sections"]["commitments"], ledger, profile, cal, by_ref,
-                             accepted, first_held, first, last),
+        _commitments_section(
+            w["sections"]["commitments"],
+            ledger,
+            profile,
+            cal,
+            by_ref,
+            accepted,
+            first_held,
+            first,
+            last,
+        ),
         _sessions_section(w["sections"]["sessions"], recs),
         _suspensions_section(w["sections"]["suspensions"], ledger, first, last),
         _waiting_section(w["sections"]["waiting"], cal, by_ref, first_held, first, last),
         _workload_section(w["sections"]["workload"], recs, {i.id: i for i in items}),
     ]
     made = made or clock.today()
-    title = w["title"].format(council=profile.name, service=profile.service_name,
-                              month=dates.month_year(first))
-    return MonthFigures(first, title,
-                        w["intro"].format(made=dates.date_in_words(made)), sections)
+    title = w["title"].format(
+        council=profile.name, service=profile.service_name, month=dates.month_year(first)
+    )
+    return MonthFigures(first, title, w["intro"].format(made=dates.date_in_words(made)), sections)
 
 
 def _first_sessions_held(sessions) -> dict[str, dt.date]:
@@ -112,8 +121,11 @@ def _first_sessions_held(sessions) -> dict[str, dt.date]:
     current: what the first-session promise and the wait are measured to."""
     first_held: dict[str, dt.date] = {}
     for rec, live in sessions.values():
-        if live and rec.outcome in HELD and (rec.reference not in first_held
-                                            or rec.date < first_held[rec.reference]):
+        if (
+            live
+            and rec.outcome in HELD
+            and (rec.reference not in first_held or rec.date < first_held[rec.reference])
+        ):
             first_held[rec.reference] = rec.date
     return first_held
 
@@ -122,17 +134,22 @@ def _records_of_month(sessions, first: dt.date, last: dt.date) -> list:
     """The current session records whose session date is in the month (the sessions and the
     workload sections count the same records)."""
     from pipeline.reports.review import current
+
     return [r for r in current([r for r, _ in sessions.values()]) if first <= r.date <= last]
 
 
-def _referrals_section(s: dict, by_ref: dict[str, list], first: dt.date, last: dt.date
-                       ) -> tuple[Section, list[str]]:
+def _referrals_section(
+    s: dict, by_ref: dict[str, list], first: dt.date, last: dt.date
+) -> tuple[Section, list[str]]:
     """1. Referrals received in the month, counted by reference: a re-submission (an update,
     or a copy) is the same referral, said apart as an update. Also returns the references
     accepted in the month, which the commitments are measured for."""
     got = [ref for ref, subs in by_ref.items() if first <= subs[0].received_at.date() <= last]
-    accepted = sorted(ref for ref, subs in by_ref.items()
-                      if (day := _first_day(subs, ("accepted",))) and first <= day <= last)
+    accepted = sorted(
+        ref
+        for ref, subs in by_ref.items()
+        if (day := _first_day(subs, ("accepted",))) and first <= day <= last
+    )
     returned: dict[str, dict[str, set[str]]] = {"incomplete": {}, "old_form": {}}
     updates = 0
     for ref, subs in by_ref.items():
@@ -144,19 +161,36 @@ def _referrals_section(s: dict, by_ref: dict[str, list], first: dt.date, last: d
                 labels = returned[i.outcome].setdefault(ref, set())
                 labels.update(p.label for p in (i.verdict.problems if i.verdict else []))
     reasons = Counter(label for labels in returned["incomplete"].values() for label in labels)
-    top = [f"{label} ({k})" for label, k in
-           sorted(reasons.items(), key=lambda x: (-x[1], x[0]))[:5]]
-    rows = [(s["received"], len(got)), (s["accepted"], len(accepted)),
-            (s["returned"], len(returned["incomplete"])),
-            (s["old_forms"], len(returned["old_form"])), (s["updates"], updates)]
-    section = Section("referrals", s["title"], rows, {label: v for label, v in rows[1:4]},
-                      s["chart"], {s["reasons"]: top})
+    top = [
+        f"{label} ({k})" for label, k in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))[:5]
+    ]
+    rows = [
+        (s["received"], len(got)),
+        (s["accepted"], len(accepted)),
+        (s["returned"], len(returned["incomplete"])),
+        (s["old_forms"], len(returned["old_form"])),
+        (s["updates"], updates),
+    ]
+    section = Section(
+        "referrals",
+        s["title"],
+        rows,
+        {label: v for label, v in rows[1:4]},
+        s["chart"],
+        {s["reasons"]: top},
+    )
     return section, accepted
 
 
-def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted: list[str],
-                        first_held: dict[str, dt.date], last: dt.date
-                        ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _commitments_judged(
+    ledger,
+    profile,
+    cal,
+    by_ref: dict[str, list],
+    accepted: list[str],
+    first_held: dict[str, dt.date],
+    last: dt.date,
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """For each commitment, the referrals accepted in the month that met it and those late,
     due from the referral's first submission and judged at the month's end (so the answer is
     the same whenever it is run). Allocation is the day the timeline first says the referral
@@ -165,9 +199,10 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
     from pipeline.cases import cases_of
     from pipeline.cases import paperwork as PW
     from pipeline.ledger.names import EventKind
+
     acks = cases_of(ledger, accepted, kinds=(EventKind.ACKNOWLEDGED,))
     allocations = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE))
-    kept = ledger.commitments_met()       # dates co-ordinators typed, as the ledger read them
+    kept = ledger.commitments_met()  # dates co-ordinators typed, as the ledger read them
     today = last
     met: dict[str, list[str]] = defaultdict(list)
     late: dict[str, list[str]] = defaultdict(list)
@@ -178,11 +213,13 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
         due.setdefault("acknowledge", cal.counted_from(arrived))
         typed = kept.get(ref, {})
         held = first_held.get(ref)
-        done = {"acknowledge": _first_sent(acks.get(ref), last),
-                "allocation": PW.allocated_on(allocations.get(ref), by=last),
-                "first_session": held if held is not None and held <= last else None,
-                "contact": typed.get("contact"),
-                "planning_meeting": typed.get("planning_meeting")}
+        done = {
+            "acknowledge": _first_sent(acks.get(ref), last),
+            "allocation": PW.allocated_on(allocations.get(ref), by=last),
+            "first_session": held if held is not None and held <= last else None,
+            "contact": typed.get("contact"),
+            "planning_meeting": typed.get("planning_meeting"),
+        }
         for key in COMMITMENTS:
             if key not in due:
                 continue
@@ -194,9 +231,17 @@ def _commitments_judged(ledger, profile, cal, by_ref: dict[str, list], accepted:
     return met, late
 
 
-def _commitments_section(s: dict, ledger, profile, cal, by_ref: dict[str, list],
-                         accepted: list[str], first_held: dict[str, dt.date],
-                         first: dt.date, last: dt.date) -> Section:
+def _commitments_section(
+    s: dict,
+    ledger,
+    profile,
+    cal,
+    by_ref: dict[str, list],
+    accepted: list[str],
+    first_held: dict[str, dt.date],
+    first: dt.date,
+    last: dt.date,
+) -> Section:
     """2. Commitments, once per referral accepted in the month: the share met on time, the
     late references listed; a commitment the service does not make is said to be not
     promised (a first session without a timescale is left out)."""
@@ -224,10 +269,14 @@ def _sessions_section(s: dict, recs: list) -> Section:
     of the service's settings (the chart leads with those held)."""
     from pipeline.render.context import settings
     from pipeline.reports.review import row_of
+
     table = settings()["attendance"]
     counted = Counter(row_of(r, table) for r in recs)
-    rows = [(s["offered"], len(recs)), (s["held"], sum(1 for r in recs if r.outcome in HELD)),
-            (s["missed"], sum(1 for r in recs if r.outcome in MISSED))]
+    rows = [
+        (s["offered"], len(recs)),
+        (s["held"], sum(1 for r in recs if r.outcome in HELD)),
+        (s["missed"], sum(1 for r in recs if r.outcome in MISSED)),
+    ]
     chart = {}
     for row in table:
         if row.get("outcomes") and row["key"] not in ("took_place", "ended_early"):
@@ -248,39 +297,61 @@ def _suspensions_section(s: dict, ledger, first: dt.date, last: dt.date) -> Sect
 
     def by_end(e) -> bool:
         return e.on <= last and (e.written_at is None or e.written_at.date() <= last)
+
     counts: Counter = Counter()
     for case in cases_of(ledger, kinds=S.KINDS).values():
         known = [e for e in case.events if by_end(e)]
         for p in S.proposals(Case(case.reference, known)):
             if p.start is not None and first <= p.start <= last:
                 counts["started"] += 1
-            if p.kind == "legal_advice" and p.decision == "Approved" \
-                    and first <= p.decided_on <= last:
+            if (
+                p.kind == "legal_advice"
+                and p.decision == "Approved"
+                and first <= p.decided_on <= last
+            ):
                 counts["legal_advice"] += 1
             if p.kind == "suspension" and first <= p.raised_on <= last:
                 counts["proposed"] += 1
                 counts[(p.decision or "undecided").lower()] += 1
-    rows = [(s[key], counts.get(key, 0)) for key in
-            ("started", "legal_advice", "proposed", "approved", "declined", "undecided")]
-    return Section("suspensions", s["title"], rows,
-                   {label: v for label, v in rows if isinstance(v, int)}, s["chart"])
+    rows = [
+        (s[key], counts.get(key, 0))
+        for key in ("started", "legal_advice", "proposed", "approved", "declined", "undecided")
+    ]
+    return Section(
+        "suspensions",
+        s["title"],
+        rows,
+        {label: v for label, v in rows if isinstance(v, int)},
+        s["chart"],
+    )
 
 
-def _waiting_section(s: dict, cal, by_ref: dict[str, list], first_held: dict[str, dt.date],
-                     first: dt.date, last: dt.date) -> Section:
+def _waiting_section(
+    s: dict,
+    cal,
+    by_ref: dict[str, list],
+    first_held: dict[str, dt.date],
+    first: dt.date,
+    last: dt.date,
+) -> Section:
     """5. Referral to first session in working days, for first sessions held in the month of
     referrals ever accepted: count, median, the slowest, and a chart of BUCKETS."""
-    received = {ref: subs[0].received_at for ref, subs in by_ref.items()
-                if _first_day(subs, ("accepted",))}
-    waits = sorted((cal.working_days_between(cal.counted_from(received[ref]), day), ref)
-                   for ref, day in first_held.items() if first <= day <= last and ref in received)
-    rows = [(s["count"], len(waits)),
-            (s["median"], statistics.median(w_ for w_, _ in waits) if waits else "none"),
-            (s["slowest"], waits[-1][0] if waits else "none"),
-            (s["slowest_ref"], waits[-1][1] if waits else "none")]
+    received = {
+        ref: subs[0].received_at for ref, subs in by_ref.items() if _first_day(subs, ("accepted",))
+    }
+    waits = sorted(
+        (cal.working_days_between(cal.counted_from(received[ref]), day), ref)
+        for ref, day in first_held.items()
+        if first <= day <= last and ref in received
+    )
+    rows = [
+        (s["count"], len(waits)),
+        (s["median"], statistics.median(w_ for w_, _ in waits) if waits else "none"),
+        (s["slowest"], waits[-1][0] if waits else "none"),
+        (s["slowest_ref"], waits[-1][1] if waits else "none"),
+    ]
     buckets = Counter(_bucket(w_) for w_, _ in waits)
-    return Section("waiting", s["title"], rows, {b: buckets.get(b, 0) for b in BUCKETS},
-                   s["chart"])
+    return Section("waiting", s["title"], rows, {b: buckets.get(b, 0) for b in BUCKETS}, s["chart"])
 
 
 def _workload_section(s: dict, recs: list, by_id: dict) -> Section:
@@ -294,8 +365,10 @@ def _workload_section(s: dict, recs: list, by_id: dict) -> Section:
         who = " ".join(str(values.get("session.supervisor") or "Not named").split())
         per[who] += 1
         weeks[who][r.date.isocalendar()[:2]] += 1
-    rows = [(who, f"{k} ({s['busiest_week']} {max(weeks[who].values())})")
-            for who, k in sorted(per.items(), key=lambda x: (-x[1], x[0]))]
+    rows = [
+        (who, f"{k} ({s['busiest_week']} {max(weeks[who].values())})")
+        for who, k in sorted(per.items(), key=lambda x: (-x[1], x[0]))
+    ]
     return Section("workload", s["title"], rows, dict(per.most_common(15)), s["chart"])
 
 
@@ -332,6 +405,7 @@ def _first_sent(case, by: dt.date) -> dt.date | None:
     """The day the referral's first acknowledgement reached the mail server, by `by` (the
     timeline): one only written to the folder, or withheld, acknowledged nobody."""
     from pipeline.ledger.names import MailHow
+
     if case is None:
         return None
     sent = [e.on for e in case.of(by=by) if e.detail.get("how") == MailHow.SENT]
@@ -340,9 +414,11 @@ def _first_sent(case, by: dt.date) -> dt.date | None:
 
 # ---------------------------------------------------------------- writing
 
+
 def write_month_report(fig: MonthFigures, profile, out_dir: Path) -> tuple[Path, Path]:
     """The Word report and the Excel workbook of the same figures."""
     from pipeline.files import private_dir
+
     out_dir = private_dir(Path(out_dir))
     stem = words()["file_name"].format(month=f"{fig.month:%Y-%m}")
     return _docx(fig, out_dir / f"{stem}.docx"), _xlsx(fig, out_dir / f"{stem}.xlsx")
@@ -356,6 +432,7 @@ def _docx(fig: MonthFigures, path: Path) -> Path:
 
     from pipeline.files import write_private
     from pipeline.render.chart import attendance_chart
+
     doc = Document()
     doc.add_heading(fig.title, 0)
     doc.add_paragraph(fig.intro)
@@ -383,6 +460,7 @@ def _xlsx(fig: MonthFigures, path: Path) -> Path:
     from openpyxl.styles import Font
 
     from pipeline.files import write_private
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Figures"

@@ -24,18 +24,19 @@ FROM_PLAN = ("suspended", "closed_day", "no_record", "to_come")
 @dataclass(frozen=True)
 class DateLine:
     """One date of the period and how it is counted: by its record, or by the plan."""
+
     date: dt.date
-    key: str                                   # the [[attendance]] row it counts in
-    record: SessionRecord | None = None        # None: counted from the plan
-    planned: bool = True                       # False: a record on a date the plan lacks
-    closure: str = ""                          # why the service was closed that day
+    key: str  # the [[attendance]] row it counts in
+    record: SessionRecord | None = None  # None: counted from the plan
+    planned: bool = True  # False: a record on a date the plan lacks
+    closure: str = ""  # why the service was closed that day
 
 
 @dataclass
 class ReviewFigures:
-    rows: list[tuple[str, str, str, int]]          # (key, label, short label, count)
-    records: list[SessionRecord]                   # the current records of the period, by date
-    lines: list[DateLine]                          # every date counted, once, by date
+    rows: list[tuple[str, str, str, int]]  # (key, label, short label, count)
+    records: list[SessionRecord]  # the current records of the period, by date
+    lines: list[DateLine]  # every date counted, once, by date
     by_month: dict[str, dict[str, int]] = field(default_factory=dict)  # "2026-11" -> short -> n
 
     def count(self, key: str) -> int:
@@ -69,8 +70,11 @@ def row_of(record: SessionRecord, rows: list[dict]) -> str | None:
     reason = (record.reason or "").casefold()
     for row in rows:
         words = row.get("reason_words")
-        if words and any(w.casefold() in reason for w in words) \
-                and record.outcome in row.get("outcomes", []):
+        if (
+            words
+            and any(w.casefold() in reason for w in words)
+            and record.outcome in row.get("outcomes", [])
+        ):
             return row["key"]
     for row in rows:
         if not row.get("reason_words") and record.outcome in row.get("outcomes", []):
@@ -84,18 +88,26 @@ def concern(record: SessionRecord) -> bool:
     return record.outcome == "Ended early" or record.significant_event
 
 
-def review_figures(records: list[SessionRecord], planned: list[dt.date],
-                   suspensions: list[Period], period_from: dt.date, period_to: dt.date,
-                   today: dt.date, rows: list[dict],
-                   closed: dict[dt.date, str] | None = None) -> ReviewFigures:
+def review_figures(
+    records: list[SessionRecord],
+    planned: list[dt.date],
+    suspensions: list[Period],
+    period_from: dt.date,
+    period_to: dt.date,
+    today: dt.date,
+    rows: list[dict],
+    closed: dict[dt.date, str] | None = None,
+) -> ReviewFigures:
     """Every date of the period counted once. `planned`: the schedule's dates; `closed`: the
     agreed days the service was closed with no replacement (date -> why); `suspensions`: the
     periods suspended; `rows`: the [[attendance]] table. A planned date with a record counts
     by its record (the first one; a second record that day counts as a session the plan did
     not have); without one, inside a suspension, else a closed day, else still to come (today
     or later), else no record yet."""
-    recs = sorted((r for r in current(records) if period_from <= r.date <= period_to),
-                  key=lambda r: (r.date, r.item_id))
+    recs = sorted(
+        (r for r in current(records) if period_from <= r.date <= period_to),
+        key=lambda r: (r.date, r.item_id),
+    )
     closed = {d: why for d, why in (closed or {}).items() if period_from <= d <= period_to}
     in_period = sorted({d for d in planned if period_from <= d <= period_to} | set(closed))
     by_date: dict[dt.date, list[SessionRecord]] = {}
@@ -106,8 +118,9 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
         found = by_date.pop(d, [])
         if found:
             first, *more = found
-            lines.append(DateLine(d, row_of(first, rows) or "no_record", first,
-                                  closure=closed.get(d, "")))
+            lines.append(
+                DateLine(d, row_of(first, rows) or "no_record", first, closure=closed.get(d, ""))
+            )
             lines += [DateLine(d, row_of(r, rows) or "no_record", r, planned=False) for r in more]
         elif suspended_on(d, suspensions):
             lines.append(DateLine(d, "suspended"))
@@ -117,7 +130,7 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
             lines.append(DateLine(d, "to_come"))
         else:
             lines.append(DateLine(d, "no_record"))
-    for d, found in by_date.items():          # records on dates the plan did not have
+    for d, found in by_date.items():  # records on dates the plan did not have
         lines += [DateLine(d, row_of(r, rows) or "no_record", r, planned=False) for r in found]
     lines.sort(key=lambda ln: (ln.date, not ln.planned))
     counts: dict[str, int] = {}
@@ -128,10 +141,15 @@ def review_figures(records: list[SessionRecord], planned: list[dt.date],
         if ln.record is not None and ln.key in shorts:
             m = months.setdefault(f"{ln.date:%Y-%m}", {})
             m[shorts[ln.key]] = m.get(shorts[ln.key], 0) + 1
-    special = {"planned": sum(1 for ln in lines if ln.planned),
-               "not_planned": sum(1 for ln in lines if not ln.planned),
-               "late": sum(1 for r in recs if (r.late_minutes or 0) > 0
-                           and r.outcome in ("Took place", "Ended early"))}
+    special = {
+        "planned": sum(1 for ln in lines if ln.planned),
+        "not_planned": sum(1 for ln in lines if not ln.planned),
+        "late": sum(
+            1
+            for r in recs
+            if (r.late_minutes or 0) > 0 and r.outcome in ("Took place", "Ended early")
+        ),
+    }
     out = []
     for row in rows:
         key = row["key"]
@@ -156,23 +174,31 @@ class _OpenCalendar:
         return self.closure_reason(d) is None
 
 
-def closed_agreed_days(item, allocation, profile, schedule, until: dt.date
-                       ) -> dict[dt.date, str]:
+def closed_agreed_days(item, allocation, profile, schedule, until: dt.date) -> dict[dt.date, str]:
     """The agreed session days up to `until` that the service's calendar closed and no
     replacement took (date -> why: "Christmas Day", "Team training day"). `schedule`: the
     planned sessions (pipeline/sessions/plan.py), whose replacements say which day they
     replace. Empty when the plan cannot be worked out."""
-    from pipeline.sessions.schedule import session_dates
     from pipeline.sessions.plan import frequency_of
+    from pipeline.sessions.schedule import session_dates
     from pipeline.validate.calendar import ServiceCalendar
+
     if allocation is None or allocation.first_date is None or not allocation.day:
         return {}
     calendar = ServiceCalendar(profile)
     try:
-        pattern = session_dates(allocation.first_date, allocation.day, frequency_of(item),
-                                _OpenCalendar(calendar), until=until)
+        pattern = session_dates(
+            allocation.first_date,
+            allocation.day,
+            frequency_of(item),
+            _OpenCalendar(calendar),
+            until=until,
+        )
     except ValueError:
         return {}
     kept = {s.date for s in schedule} | {s.replaces for s in schedule if s.replaces}
-    return {s.date: why for s in pattern if s.date not in kept
-            and (why := calendar.closure_reason(s.date)) is not None}
+    return {
+        s.date: why
+        for s in pattern
+        if s.date not in kept and (why := calendar.closure_reason(s.date)) is not None
+    }

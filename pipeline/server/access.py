@@ -18,8 +18,8 @@ from pathlib import Path
 
 log = logging.getLogger("pipeline.access")
 
-ADMINS = ("*S-1-5-18", "*S-1-5-32-544")     # SYSTEM, BUILTIN\Administrators (by SID: any language)
-SHARED = ("inbox", "outbox", "archive")      # folders people work in beside the service
+ADMINS = ("*S-1-5-18", "*S-1-5-32-544")  # SYSTEM, BUILTIN\Administrators (by SID: any language)
+SHARED = ("inbox", "outbox", "archive")  # folders people work in beside the service
 
 
 def on_windows() -> bool:
@@ -36,8 +36,7 @@ def service_account(configured: str | None = None) -> str:
     return f"{domain}\\{user}" if domain else user
 
 
-def icacls_commands(folder: Path, account: str, groups: list[str],
-                    shared: bool) -> list[list[str]]:
+def icacls_commands(folder: Path, account: str, groups: list[str], shared: bool) -> list[list[str]]:
     """The icacls command lines that make `folder` private to the service (and `groups`)."""
     grants = [f"{account}:(OI)(CI)F", *(f"{a}:(OI)(CI)F" for a in ADMINS)]
     if shared:
@@ -52,8 +51,12 @@ def plan(config) -> list[list[str]]:
     """Every icacls command for the working folder's folders, state last and private."""
     account = service_account(config.access.service_account)
     groups = list(config.access.groups)
-    folders = [(config.inbox_dir, True), (config.outbox_dir, True),
-               (config.archive_dir, True), (config.state_dir, False)]
+    folders = [
+        (config.inbox_dir, True),
+        (config.outbox_dir, True),
+        (config.archive_dir, True),
+        (config.state_dir, False),
+    ]
     out = []
     for folder, shared in folders:
         out += icacls_commands(folder, account, groups, shared)

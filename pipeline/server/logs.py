@@ -21,18 +21,19 @@ def setup_logging(log_file: Path | None = None, level: int = logging.INFO) -> No
     """Log to stderr and, when given, to a rotating UTF-8 file (5 files of 5 MB)."""
     root = logging.getLogger()
     root.setLevel(level)
-    if not root.handlers:               # as logging.basicConfig: never a second console
+    if not root.handlers:  # as logging.basicConfig: never a second console
         console = logging.StreamHandler()
         console.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(console)
     if log_file is not None and not any(
-            getattr(h, "baseFilename", None) == str(Path(log_file).absolute())
-            for h in root.handlers):
+        getattr(h, "baseFilename", None) == str(Path(log_file).absolute()) for h in root.handlers
+    ):
         from pipeline.files import private_dir
+
         private_dir(Path(log_file).parent)
         handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=LOG_BYTES, backupCount=LOG_KEEP, encoding="utf-8",
-            errors="replace")
+            log_file, maxBytes=LOG_BYTES, backupCount=LOG_KEEP, encoding="utf-8", errors="replace"
+        )
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._family_time = True
         root.addHandler(handler)

@@ -13,8 +13,10 @@ import threading
 
 def stop_on_signals(stop: threading.Event) -> None:
     """Set `stop` on Ctrl+C, Ctrl+Break or a service stop (the signals this system has)."""
+
     def _stop(*_):
         stop.set()
+
     for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
         sig = getattr(signal, name, None)
         if sig is not None:

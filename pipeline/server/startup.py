@@ -26,9 +26,9 @@ from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.watch")
 
-WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
-INBOX_RETRY = 5.0                        # seconds between looks for a missing inbox
-INBOX_LOG_EVERY = 60.0                   # one log line a minute while waiting
+WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
+INBOX_RETRY = 5.0  # seconds between looks for a missing inbox
+INBOX_LOG_EVERY = 60.0  # one log line a minute while waiting
 
 
 class StartupProblem(FamilyTimeError):
@@ -51,19 +51,24 @@ def state_on_network(config) -> str | None:
     """None when the state folder (the ledger, the mail outbox) is on a local disk; otherwise
     the sentence saying so, naming a local folder to use. For `watch` and `doctor`."""
     state = config.state_dir
-    unc = str(config.state).startswith(("\\\\", "//"))     # a UNC path, as written
+    unc = str(config.state).startswith(("\\\\", "//"))  # a UNC path, as written
     if not (unc or is_network_path(state)):
         return None
-    return words("state_on_network", state=state, config=config.base / "family-time.toml",
-                 suggestion=local_suggestion())
+    return words(
+        "state_on_network",
+        state=state,
+        config=config.base / "family-time.toml",
+        suggestion=local_suggestion(),
+    )
 
 
 def init_on_network(folder: Path) -> str | None:
     """None when `init` may create a working folder here; else why not (for `init`)."""
     if not is_network_path(folder / "state"):
         return None
-    return words("init_on_network", folder=folder,
-                 suggestion=local_suggestion(Path(folder).name or "work"))
+    return words(
+        "init_on_network", folder=folder, suggestion=local_suggestion(Path(folder).name or "work")
+    )
 
 
 def missing_folders(config) -> list[str]:
@@ -91,14 +96,21 @@ def check(config, once: bool) -> None:
         problems.append(network)
     problems += missing_folders(config)
     if once and not inbox_reachable(config.inbox_dir):
-        problems.append(words("inbox_missing", folder=config.inbox_dir,
-                              config=config.base / "family-time.toml"))
+        problems.append(
+            words("inbox_missing", folder=config.inbox_dir, config=config.base / "family-time.toml")
+        )
     if problems:
         raise StartupProblem("\n".join(problems))
 
 
-def wait_for_inbox(inbox: Path, stop: threading.Event, *, every: float = INBOX_RETRY,
-                   log_every: float = INBOX_LOG_EVERY, clock=time.monotonic) -> bool:
+def wait_for_inbox(
+    inbox: Path,
+    stop: threading.Event,
+    *,
+    every: float = INBOX_RETRY,
+    log_every: float = INBOX_LOG_EVERY,
+    clock=time.monotonic,
+) -> bool:
     """Wait until the inbox can be reached (True) or `stop` is set (False), with one log line
     a minute naming the folder: at boot the share may not be mounted yet."""
     if inbox_reachable(inbox):

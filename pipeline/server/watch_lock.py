@@ -13,7 +13,7 @@ from pipeline import clock
 from pipeline.server.startup import StartupProblem, words
 
 LOCK_NAME = "watch.lock"
-LOCK_OFFSET = 1 << 20                    # Windows locks a byte range; ours is past the text
+LOCK_OFFSET = 1 << 20  # Windows locks a byte range; ours is past the text
 
 
 class WatchLock:
@@ -30,8 +30,9 @@ class WatchLock:
     def acquire(self) -> None:
         """Take the lock or raise StartupProblem naming the other watcher's process."""
         from pipeline.files import private_dir
+
         private_dir(self.path.parent)
-        fh = open(self.path, "a+b")
+        fh = open(self.path, "a+b")  # noqa: SIM115 - held open: the lock is the open file
         try:
             _lock(fh)
         except OSError:
@@ -70,18 +71,22 @@ class WatchLock:
 def _lock(fh) -> None:
     if os.name == "nt":
         import msvcrt
-        fh.seek(LOCK_OFFSET)             # a byte past the text, so the text stays readable
+
+        fh.seek(LOCK_OFFSET)  # a byte past the text, so the text stays readable
         msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
     else:
         import fcntl
+
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _unlock(fh) -> None:
     if os.name == "nt":
         import msvcrt
+
         fh.seek(LOCK_OFFSET)
         msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
     else:
         import fcntl
+
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -11,5 +11,11 @@ missed-session rule decides, from the records sorted by session date, what must 
 from pipeline.sessions.record import late_minutes, recording_due, session_record
 from pipeline.sessions.rule import RuleState, rule_actions, rule_state
 
-__all__ = ["session_record", "late_minutes", "recording_due", "rule_actions", "rule_state",
-           "RuleState"]
+__all__ = [
+    "session_record",
+    "late_minutes",
+    "recording_due",
+    "rule_actions",
+    "rule_state",
+    "RuleState",
+]

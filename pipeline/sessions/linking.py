@@ -17,7 +17,7 @@ from pipeline.outcomes import REFERRAL_OUTCOMES
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.sessions.record import session_record, unanswered_valid_reason
 
-WORDS = FORM_TEMPLATES / "intake"        # form_templates/intake/reasons.toml
+WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 REFERENCE_KEY = "session.reference"
 
 
@@ -26,7 +26,7 @@ def _words(key: str, profile, **values) -> str:
 
 
 def normalise_reference(value) -> str | None:
-    """"ft-2026-00001 " is FT-2026-00001."""
+    """ "ft-2026-00001 " is FT-2026-00001."""
     if value in (None, ""):
         return None
     return "".join(str(value).split()).upper() or None
@@ -53,13 +53,25 @@ def link_sessions(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[Item
             _to_attention(d, _words("no_referral", profile, reference=ref or "none"))
             continue
         if unanswered_valid_reason(v):
-            _to_attention(d, _words("valid_reason_unanswered", profile, reference=ref,
-                                    date=numeric_date(v.values["session.date"]),
-                                    outcome=v.values.get("session.outcome")))
+            _to_attention(
+                d,
+                _words(
+                    "valid_reason_unanswered",
+                    profile,
+                    reference=ref,
+                    date=numeric_date(v.values["session.date"]),
+                    outcome=v.values.get("session.outcome"),
+                ),
+            )
             continue
         d.session = session_record(v, 0, ref, profile)
-        d.reason = _words("linked", profile, reference=ref, date=numeric_date(d.session.date),
-                          outcome=d.session.outcome)
+        d.reason = _words(
+            "linked",
+            profile,
+            reference=ref,
+            date=numeric_date(d.session.date),
+            outcome=d.session.outcome,
+        )
         if d.session.late_recording:
             d.reason += " " + _words("late", profile)
         d.reason += _replacement_note(d.session, ledger, profile)
@@ -72,10 +84,17 @@ def _replacement_note(record: SessionRecord, ledger: Ledger, profile=None) -> st
     earlier = [r for r in ledger.sessions_of(record.reference) if r.date == record.date]
     if not earlier:
         return ""
-    note = " " + _words("replaces", profile, date=numeric_date(record.date),
-                        item=max(r.item_id for r in earlier))
-    acted = next((sa.action for sa in ledger.rule_actions(record.reference)
-                  if record.date in sa.action.session_dates), None)
+    note = " " + _words(
+        "replaces", profile, date=numeric_date(record.date), item=max(r.item_id for r in earlier)
+    )
+    acted = next(
+        (
+            sa.action
+            for sa in ledger.rule_actions(record.reference)
+            if record.date in sa.action.session_dates
+        ),
+        None,
+    )
     if acted is not None and not record.missed_by_parent:
         words = _words("suspension" if acted.kind == "suspension" else "legal_advice", profile)
         note += " " + _words("rule_acted", profile, decision=words)

@@ -46,8 +46,11 @@ def who_decides(referral: Item | None, profile: Profile) -> str:
 def section_20_warning(referral: Item | None, profile: Profile) -> str:
     """The policy's warning for a Section 20 child not in proceedings ('' otherwise)."""
     values = _values(referral)
-    if not profile.decisions.section_20_warning or values.get("legal.status") != SECTION_20 \
-            or is_court_directed(referral):
+    if (
+        not profile.decisions.section_20_warning
+        or values.get("legal.status") != SECTION_20
+        or is_court_directed(referral)
+    ):
         return ""
     return words()["why"]["section_20"]
 
@@ -75,16 +78,24 @@ def why(action: RuleAction, referral: Item | None, profile: Profile) -> str:
     w = words()["why"]
     values = _values(referral)
     parts = [w["missed"].format(dates=", ".join(numeric_date(d) for d in action.session_dates))]
-    parts.append(w["legal_status"].format(status=values.get("legal.status") or "not given",
-                                          court=w["court"] if action.court_directed else ""))
+    parts.append(
+        w["legal_status"].format(
+            status=values.get("legal.status") or "not given",
+            court=w["court"] if action.court_directed else "",
+        )
+    )
     if action.kind == "suspension":
         start = action.suspended_from
-        parts.append(w["suspension"].format(start=numeric_date(start) if start else "",
-                                            days=suspension_days(action, profile)))
+        parts.append(
+            w["suspension"].format(
+                start=numeric_date(start) if start else "", days=suspension_days(action, profile)
+            )
+        )
         if action.court_directed and start:
             until = start + dt.timedelta(days=court_limit(profile) - 1)
-            parts.append(w["court_limit"].format(days=court_limit(profile),
-                                                 until=numeric_date(until)))
+            parts.append(
+                w["court_limit"].format(days=court_limit(profile), until=numeric_date(until))
+            )
         warning = section_20_warning(referral, profile)
         if warning:
             parts.append(warning)
@@ -107,23 +118,37 @@ def what_kind(kind: str) -> str:
 def decide_by(created: dt.date, profile: Profile) -> dt.date:
     """The last day to decide: the profile's working days after the proposal was made."""
     from pipeline.validate.calendar import ServiceCalendar
+
     days = profile.decisions.decision_overdue_working_days
     if days is None:
         days = DEFAULT_OVERDUE_WORKING_DAYS
     return ServiceCalendar(profile).add_working_days(created, days)
 
 
-def settle(action: RuleAction, decision: str, decided_by: str | None,
-           decided_on: dt.date | None, meeting_on: dt.date | None, profile: Profile,
-           today: dt.date) -> RuleAction:
+def settle(
+    action: RuleAction,
+    decision: str,
+    decided_by: str | None,
+    decided_on: dt.date | None,
+    meeting_on: dt.date | None,
+    profile: Profile,
+    today: dt.date,
+) -> RuleAction:
     """The proposal with the person's decision and the dates it sets."""
     decided_on = decided_on or today
-    update: dict[str, Any] = dict(decision=decision, decided_by=decided_by,
-                                  decided_on=decided_on, meeting_on=meeting_on)
+    update: dict[str, Any] = dict(
+        decision=decision, decided_by=decided_by, decided_on=decided_on, meeting_on=meeting_on
+    )
     if action.kind == "suspension" and decision == "Approved" and profile.missed_sessions:
         from pipeline.cases.suspension import span
-        s = span(action.session_dates, decided_on, meeting_on, profile.missed_sessions,
-                 action.court_directed)
+
+        s = span(
+            action.session_dates,
+            decided_on,
+            meeting_on,
+            profile.missed_sessions,
+            action.court_directed,
+        )
         update.update(suspended_from=s.start, suspended_until=s.until)
     return action.model_copy(update=update)
 
@@ -139,6 +164,7 @@ def status_lines(ledger, profile) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
     from pipeline.clock import today
     from pipeline.dates import numeric_date
+
     lines, now = [], today()
     for sa in ledger.rule_actions():
         a = sa.action
@@ -146,12 +172,15 @@ def status_lines(ledger, profile) -> list[str]:
         if sa.done_at is None and a.decision is None:
             due = decide_by(sa.created_at.date(), profile)
             late = " OVERDUE" if due < now else ""
-            lines.append(f"{key}: '{what(a)}' waits for a decision by "
-                         f"{who_decides(ledger.item_by_reference(a.reference), profile)} "
-                         f"(decide by {numeric_date(due)}){late}.")
+            lines.append(
+                f"{key}: '{what(a)}' waits for a decision by "
+                f"{who_decides(ledger.item_by_reference(a.reference), profile)} "
+                f"(decide by {numeric_date(due)}){late}."
+            )
         elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
-            lines.append(f"{key}: suspended with no meeting date yet (Decisions sheet, "
-                         "Meeting on).")
+            lines.append(
+                f"{key}: suspended with no meeting date yet (Decisions sheet, Meeting on)."
+            )
         elif a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
             resumes = resumes_on(a)
             if resumes and resumes >= now:

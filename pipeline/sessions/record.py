@@ -13,17 +13,35 @@ import re
 from pipeline.models import SessionRecord, Verdict
 from pipeline.profile import Profile
 
-_NUMBERS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25,
-            "thirty": 30, "forty": 40, "forty-five": 45, "sixty": 60, "half an hour": 30,
-            "an hour": 60, "a quarter of an hour": 15, "quarter of an hour": 15}
+_NUMBERS = {
+    "five": 5,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "sixty": 60,
+    "half an hour": 30,
+    "an hour": 60,
+    "a quarter of an hour": 15,
+    "quarter of an hour": 15,
+}
 _LATE_MINUTES = re.compile(
     r"(\d{1,3}|five|ten|fifteen|twenty-five|twenty|thirty|forty-five|forty|sixty)\s*"
-    r"(?:mins?|minutes?)\s+late", re.I)
-_LATE_PHRASE = re.compile(r"(a quarter of an hour|quarter of an hour|half an hour|an hour)\s+late",
-                          re.I)
+    r"(?:mins?|minutes?)\s+late",
+    re.I,
+)
+_LATE_PHRASE = re.compile(
+    r"(a quarter of an hour|quarter of an hour|half an hour|an hour)\s+late", re.I
+)
 _ARRIVED_AT = re.compile(r"arrived\s+(?:at\s+)?(\d{1,2})[:.](\d{2})", re.I)
-PARENT_MISSES = ("Cancelled by parent (reason given)", "Parent did not attend",
-                 "Parent late, session cancelled")
+PARENT_MISSES = (
+    "Cancelled by parent (reason given)",
+    "Parent did not attend",
+    "Parent late, session cancelled",
+)
 _ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
 
 
@@ -31,7 +49,7 @@ def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> in
     """How late the family arrived, from the record's words; None when it does not say."""
     if not arrival:
         return None
-    if isinstance(planned_start, str):          # a verdict read back from the ledger's JSON
+    if isinstance(planned_start, str):  # a verdict read back from the ledger's JSON
         try:
             planned_start = dt.time.fromisoformat(planned_start)
         except ValueError:
@@ -50,7 +68,7 @@ def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> in
         if hour < 24 and minute < 60:
             arrived = hour * 60 + minute
             if arrived < 12 * 60 and planned_start.hour >= 12 and hour < 12 and hour + 12 < 24:
-                arrived += 12 * 60          # "arrived at 4.25" for a 16:00 session
+                arrived += 12 * 60  # "arrived at 4.25" for a 16:00 session
             planned = planned_start.hour * 60 + planned_start.minute
             return max(0, arrived - planned)
     if _ON_TIME.search(text):
@@ -61,6 +79,7 @@ def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> in
 def recording_due(profile: Profile, session_day: dt.date) -> dt.date:
     """The last day a record of this session counts as written on time."""
     from pipeline.validate.rules import recording_deadline
+
     return recording_deadline(profile, session_day)
 
 
@@ -78,7 +97,7 @@ def valid_reason_answer(verdict: Verdict) -> bool | None:
     """
     v = verdict.values
     if v.get("session.outcome") not in PARENT_MISSES:
-        return None                  # asked only for the parent's misses
+        return None  # asked only for the parent's misses
     valid = v.get("session.valid_reason")
     if valid is True:
         return True
@@ -90,12 +109,15 @@ def valid_reason_answer(verdict: Verdict) -> bool | None:
 
 def unanswered_valid_reason(verdict: Verdict) -> bool:
     """A parent's miss whose "reason accepted as valid" is not answered: back to the supervisor."""
-    return (verdict.values.get("session.outcome") in PARENT_MISSES
-            and valid_reason_answer(verdict) is None)
+    return (
+        verdict.values.get("session.outcome") in PARENT_MISSES
+        and valid_reason_answer(verdict) is None
+    )
 
 
-def session_record(verdict: Verdict, item_id: int, reference: str, profile: Profile,
-                   replaces: int | None = None) -> SessionRecord:
+def session_record(
+    verdict: Verdict, item_id: int, reference: str, profile: Profile, replaces: int | None = None
+) -> SessionRecord:
     """The SessionRecord of a complete record's verdict (values typed by the validator)."""
     v = verdict.values
     day = v["session.date"]
@@ -103,12 +125,19 @@ def session_record(verdict: Verdict, item_id: int, reference: str, profile: Prof
     late = bool(written and written > recording_due(profile, day))
     valid = valid_reason_answer(verdict)
     return SessionRecord(
-        item_id=item_id, reference=reference, date=day,
+        item_id=item_id,
+        reference=reference,
+        date=day,
         outcome=str(v.get("session.outcome") or ""),
         reason=str(v.get("session.reason") or ""),
         valid_reason=valid if isinstance(valid, bool) else None,
-        planned_start=v.get("session.planned_start"), planned_end=v.get("session.planned_end"),
-        actual_start=v.get("session.actual_start"), actual_end=v.get("session.actual_end"),
+        planned_start=v.get("session.planned_start"),
+        planned_end=v.get("session.planned_end"),
+        actual_start=v.get("session.actual_start"),
+        actual_end=v.get("session.actual_end"),
         late_minutes=late_minutes(v.get("session.arrival"), v.get("session.planned_start")),
         significant_event=v.get("session.significant_event") is True,
-        written_on=written, late_recording=late, replaces=replaces)
+        written_on=written,
+        late_recording=late,
+        replaces=replaces,
+    )

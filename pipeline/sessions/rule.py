@@ -23,8 +23,8 @@ records known are the sessions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from pipeline.models import RuleAction, SessionRecord
 from pipeline.profile import MissedSessions
@@ -44,10 +44,11 @@ def current_records(records: list[SessionRecord]) -> list[SessionRecord]:
 @dataclass
 class RuleState:
     """Where a referral stands under the rule (for `family-time sessions`)."""
-    phase: str = "normal"                     # "normal" or "resumed" (after a suspension)
-    run: list[dt.date] = field(default_factory=list)   # misses in a row not yet acted on
-    actions: list[RuleAction] = field(default_factory=list)   # every action, old and new
-    new: list[RuleAction] = field(default_factory=list)       # the ones this call added
+
+    phase: str = "normal"  # "normal" or "resumed" (after a suspension)
+    run: list[dt.date] = field(default_factory=list)  # misses in a row not yet acted on
+    actions: list[RuleAction] = field(default_factory=list)  # every action, old and new
+    new: list[RuleAction] = field(default_factory=list)  # the ones this call added
     waiting_for: list[dt.date] = field(default_factory=list)  # planned sessions with no record
 
 
@@ -59,37 +60,48 @@ def suspension_length(rules: MissedSessions, court_directed: bool) -> int:
     return max(1, days)
 
 
-def rule_state(records: list[SessionRecord], previous: list[RuleAction],
-               rules: MissedSessions | None,
-               today: dt.date, court_directed: bool = False,
-               reference: str | None = None, planned: Planned | None = None,
-               first_planned: dt.date | None = None,
-               cancelled: Iterable[tuple[dt.date, dt.date]] = (),
-               named: Iterable[tuple[dt.date, dt.date]] | None = None) -> RuleState:
+def rule_state(
+    records: list[SessionRecord],
+    previous: list[RuleAction],
+    rules: MissedSessions | None,
+    today: dt.date,
+    court_directed: bool = False,
+    reference: str | None = None,
+    planned: Planned | None = None,
+    first_planned: dt.date | None = None,
+    cancelled: Iterable[tuple[dt.date, dt.date]] = (),
+    named: Iterable[tuple[dt.date, dt.date]] | None = None,
+) -> RuleState:
     """Walk the records by session date; return the state and the actions newly due.
     `cancelled`: the days approved suspensions took out of the plan (the case timeline's); a
     session there is never waited for. `named`: the days their letters named (default: the
     same); a record of a session there is not a miss."""
     state = RuleState(actions=list(previous))
-    if rules is None:                          # the service states no missed-session rule
+    if rules is None:  # the service states no missed-session rule
         return state
     used: dict[dt.date, RuleAction] = {d: a for a in previous for d in a.session_dates}
-    latest_acted = max((max(a.session_dates) for a in previous if a.session_dates),
-                       default=None)
-    ref = reference or next((r.reference for r in records), "")   # the records' referral
+    latest_acted = max((max(a.session_dates) for a in previous if a.session_dates), default=None)
+    ref = reference or next((r.reference for r in records), "")  # the records' referral
     ordered = current_records(records)
     recorded = {r.date for r in ordered}
 
-    approved = [(x.suspended_from, x.suspended_until) for x in previous
-                if x.decision == "Approved" and x.suspended_from and x.suspended_until]
+    approved = [
+        (x.suspended_from, x.suspended_until)
+        for x in previous
+        if x.decision == "Approved" and x.suspended_from and x.suspended_until
+    ]
     spans = list(cancelled) + approved
     lettered = (list(cancelled) if named is None else list(named)) + approved
 
     def unrecorded(a: dt.date, b: dt.date) -> list[dt.date]:
         """Planned sessions between a and b with no record; none are held while an approved
         suspension's letters cancel them (a proposal nobody decided cancels nothing)."""
-        return [day for day in planned(a, b) if day not in recorded
-                and not any(f <= day <= u for f, u in spans)]
+        return [
+            day
+            for day in planned(a, b)
+            if day not in recorded and not any(f <= day <= u for f, u in spans)
+        ]
+
     for rec in ordered:
         if rec.date in used:
             action = used[rec.date]
@@ -99,31 +111,36 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
                 state.phase = "normal" if action.decision == "Declined" else "resumed"
             continue
         if any(f <= rec.date <= u for f, u in lettered):
-            continue                           # a session the letters cancelled: not missed
+            continue  # a session the letters cancelled: not missed
         if rec.missed_by_parent:
             if state.run and planned is not None and unrecorded(state.run[-1], rec.date):
-                state.run = []                 # a planned session not recorded yet between
+                state.run = []  # a planned session not recorded yet between
             state.run.append(rec.date)
         elif rec.outcome in ATTENDED:
             state.run = []
             continue
         else:
-            continue                           # neither counts nor breaks the run
+            continue  # neither counts nor breaks the run
         needed = (rules.count if state.phase == "normal" else rules.legal_advice_after) or 0
         if needed <= 0 or len(state.run) < needed:
             continue
         dates = state.run[-needed:]
         if planned is not None and first_planned is not None:
-            since = max([first_planned - dt.timedelta(days=1)]
-                        + [max(a.session_dates) for a in state.actions if a.session_dates
-                           and max(a.session_dates) < dates[0]])
+            since = max(
+                [first_planned - dt.timedelta(days=1)]
+                + [
+                    max(a.session_dates)
+                    for a in state.actions
+                    if a.session_dates and max(a.session_dates) < dates[0]
+                ]
+            )
             missing = unrecorded(since, dates[-1])
             if missing:
-                state.waiting_for = missing    # decided once those records are in
+                state.waiting_for = missing  # decided once those records are in
                 break
         state.run = []
         if latest_acted is not None and dates[-1] < latest_acted:
-            continue                           # history, before an action already taken
+            continue  # history, before an action already taken
         action = _action(ref, state.phase, dates, rules, today, court_directed)
         state.new.append(action)
         state.actions.append(action)
@@ -131,24 +148,44 @@ def rule_state(records: list[SessionRecord], previous: list[RuleAction],
     return state
 
 
-def _action(reference: str, phase: str, dates: list[dt.date], rules: MissedSessions,
-            today: dt.date, court_directed: bool) -> RuleAction:
+def _action(
+    reference: str,
+    phase: str,
+    dates: list[dt.date],
+    rules: MissedSessions,
+    today: dt.date,
+    court_directed: bool,
+) -> RuleAction:
     if phase == "normal":
         start = max(dates[-1], today) + dt.timedelta(days=1)
         length = suspension_length(rules, court_directed)
-        return RuleAction(reference=reference, kind="suspension", session_dates=list(dates),
-                          suspended_from=start,
-                          suspended_until=start + dt.timedelta(days=length - 1),
-                          court_directed=court_directed)
-    return RuleAction(reference=reference, kind="legal_advice", session_dates=list(dates),
-                      court_directed=court_directed)
+        return RuleAction(
+            reference=reference,
+            kind="suspension",
+            session_dates=list(dates),
+            suspended_from=start,
+            suspended_until=start + dt.timedelta(days=length - 1),
+            court_directed=court_directed,
+        )
+    return RuleAction(
+        reference=reference,
+        kind="legal_advice",
+        session_dates=list(dates),
+        court_directed=court_directed,
+    )
 
 
-def rule_actions(records: list[SessionRecord], previous: list[RuleAction], rules: MissedSessions,
-                 today: dt.date, court_directed: bool = False, reference: str | None = None,
-                 planned: Planned | None = None,
-                 first_planned: dt.date | None = None) -> list[RuleAction]:
+def rule_actions(
+    records: list[SessionRecord],
+    previous: list[RuleAction],
+    rules: MissedSessions,
+    today: dt.date,
+    court_directed: bool = False,
+    reference: str | None = None,
+    planned: Planned | None = None,
+    first_planned: dt.date | None = None,
+) -> list[RuleAction]:
     """The actions newly due (none when everything has fired already)."""
-    return rule_state(records, previous, rules, today, court_directed, reference, planned,
-                      first_planned).new
-
+    return rule_state(
+        records, previous, rules, today, court_directed, reference, planned, first_planned
+    ).new

@@ -34,8 +34,8 @@ from pipeline.validate.calendar import WEEKDAY_INDEX, ServiceCalendar
 from pipeline.validate.values import parse_choice, parse_days
 
 ONE_DAY = dt.timedelta(days=1)
-DEFAULT_HORIZON_DAYS = 365      # no count and no end date: a year of sessions
-SEARCH_LIMIT_DAYS = 5 * 366     # a calendar that is closed for ever never loops for ever
+DEFAULT_HORIZON_DAYS = 365  # no count and no end date: a year of sessions
+SEARCH_LIMIT_DAYS = 5 * 366  # a calendar that is closed for ever never loops for ever
 
 # What each of the catalogue's request.frequency choices means for the pattern. A test checks
 # every choice in catalogue.toml has a meaning here, so a new choice cannot be missed.
@@ -51,10 +51,11 @@ PATTERNS: dict[str, str] = {
 
 class PlannedSession(BaseModel):
     """One planned session. A replacement says which closed date it replaces and why."""
+
     date: dt.date
     weekday: str
-    replaces: dt.date | None = None   # the closed date this replaces
-    closure: str | None = None        # why that date was closed ("Christmas Day")
+    replaces: dt.date | None = None  # the closed date this replaces
+    closure: str | None = None  # why that date was closed ("Christmas Day")
 
 
 # ---------------------------------------------------------------------------------------
@@ -67,17 +68,24 @@ def parse_session_days(days: str | list[str]) -> list[str]:
     Raises ValueError with a message a co-ordinator can act on.
     """
     if days is None or (isinstance(days, str) and not days.strip()) or days == []:
-        raise ValueError("No session day is given. Write the day(s) in the tracker, "
-                         "for example \"Tuesday\" or \"Tuesday and Thursday\".")
-    if not isinstance(days, (str, list)) or (isinstance(days, list)
-                                            and not all(isinstance(d, str) for d in days)):
-        raise ValueError(f"The session days ({days!r}) could not be read. Write the day(s) "
-                         "like \"Tuesday\" or \"Tuesday and Thursday\".")
+        raise ValueError(
+            "No session day is given. Write the day(s) in the tracker, "
+            'for example "Tuesday" or "Tuesday and Thursday".'
+        )
+    if not isinstance(days, (str, list)) or (
+        isinstance(days, list) and not all(isinstance(d, str) for d in days)
+    ):
+        raise ValueError(
+            f"The session days ({days!r}) could not be read. Write the day(s) "
+            'like "Tuesday" or "Tuesday and Thursday".'
+        )
     parsed, problem = parse_days(days)
     if problem is not None or not parsed:
         shown = days if isinstance(days, str) else ", ".join(days)
-        raise ValueError(f"\"{shown}\" could not be read as days of the week. Write the day(s) "
-                         "like \"Tuesday\" or \"Tuesday and Thursday\".")
+        raise ValueError(
+            f'"{shown}" could not be read as days of the week. Write the day(s) '
+            'like "Tuesday" or "Tuesday and Thursday".'
+        )
     return parsed
 
 
@@ -87,8 +95,10 @@ def pattern_for(frequency: str | None) -> str:
         return "weekly"
     choice, _problem = parse_choice(str(frequency), list(PATTERNS))
     if choice is None:
-        raise ValueError(f"\"{frequency}\" is not a frequency the schedule understands. "
-                         f"Use one of: {', '.join(c for c in PATTERNS if c != 'Other')}.")
+        raise ValueError(
+            f'"{frequency}" is not a frequency the schedule understands. '
+            f"Use one of: {', '.join(c for c in PATTERNS if c != 'Other')}."
+        )
     return PATTERNS[choice]
 
 
@@ -129,8 +139,9 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
 @dataclass
 class _Slot:
     """A date the pattern gives, before closures are applied."""
+
     date: dt.date
-    alone_in_week: bool     # the family's only session that week
+    alone_in_week: bool  # the family's only session that week
 
 
 def _weekly_slots(first: dt.date, weekdays: list[int], every_weeks: int, end: dt.date):
@@ -143,8 +154,11 @@ def _weekly_slots(first: dt.date, weekdays: list[int], every_weeks: int, end: dt
         if monday > end:
             return
         if week == 0:
-            dates = [first] + [first + dt.timedelta(days=wd - first.weekday())
-                               for wd in weekdays if wd > first.weekday()]
+            dates = [first] + [
+                first + dt.timedelta(days=wd - first.weekday())
+                for wd in weekdays
+                if wd > first.weekday()
+            ]
             dates = dates[:per_week]
         else:
             dates = [monday + dt.timedelta(days=wd) for wd in weekdays]
@@ -172,8 +186,9 @@ def _monthly_slots(first: dt.date, weekdays: list[int], end: dt.date):
         yield _Slot(d, alone_in_week=True)
 
 
-def _replacement(closed: dt.date, calendar: ServiceCalendar, first: dt.date,
-                 end: dt.date) -> dt.date | None:
+def _replacement(
+    closed: dt.date, calendar: ServiceCalendar, first: dt.date, end: dt.date
+) -> dt.date | None:
     """The next open session day after `closed` in its week, else the nearest before it."""
     lo, hi = _monday(closed), _monday(closed) + dt.timedelta(days=6)
     d = closed + ONE_DAY
@@ -196,10 +211,16 @@ def _replacement_promised(calendar: ServiceCalendar) -> bool:
     return bool(profile.closures.replacement_for_single_weekly_session)
 
 
-def session_dates(first_date: dt.date, days: str | list[str], frequency: str | None,
-                  calendar: ServiceCalendar, count: int | None = None,
-                  until: dt.date | None = None, *,
-                  replacement: bool | None = None) -> list[PlannedSession]:
+def session_dates(
+    first_date: dt.date,
+    days: str | list[str],
+    frequency: str | None,
+    calendar: ServiceCalendar,
+    count: int | None = None,
+    until: dt.date | None = None,
+    *,
+    replacement: bool | None = None,
+) -> list[PlannedSession]:
     """The planned sessions, in date order, closed days left out (or replaced; see above).
 
     count: at most this many sessions; until: none after this date (inclusive). Neither: a
@@ -220,20 +241,29 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
         not_offered = [n for n in names if WEEKDAY_INDEX[n] not in offered]
         if not_offered:
             on = ", ".join(DAYS[i] for i in sorted(offered))
-            raise ValueError(f"The service does not run sessions on {' or '.join(not_offered)}. "
-                             f"Sessions can be on: {on}.")
+            raise ValueError(
+                f"The service does not run sessions on {' or '.join(not_offered)}. "
+                f"Sessions can be on: {on}."
+            )
         if first_date.weekday() not in offered:
             weekday = weekday_name(first_date)
-            raise ValueError(f"The first date ({long_date(first_date)}) is a {weekday}, and the "
-                             f"service does not run sessions on {weekday}s. Please choose "
-                             "another first date.")
+            raise ValueError(
+                f"The first date ({long_date(first_date)}) is a {weekday}, and the "
+                f"service does not run sessions on {weekday}s. Please choose "
+                "another first date."
+            )
     pattern = pattern_for(frequency)
     weekdays = [WEEKDAY_INDEX[n] for n in names]
     promise = _replacement_promised(calendar) if replacement is None else replacement
 
-    end = until if until is not None else (
-        first_date + dt.timedelta(days=SEARCH_LIMIT_DAYS if count is not None
-                                  else DEFAULT_HORIZON_DAYS))
+    end = (
+        until
+        if until is not None
+        else (
+            first_date
+            + dt.timedelta(days=SEARCH_LIMIT_DAYS if count is not None else DEFAULT_HORIZON_DAYS)
+        )
+    )
     end = min(end, first_date + dt.timedelta(days=SEARCH_LIMIT_DAYS))
     if pattern == "monthly":
         slots = _monthly_slots(first_date, weekdays, end)
@@ -243,7 +273,7 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
     out: list[PlannedSession] = []
     if count == 0:
         return out
-    taken: set[dt.date] = set()       # a replacement can land on the next slot's date (monthly)
+    taken: set[dt.date] = set()  # a replacement can land on the next slot's date (monthly)
     for slot in slots:
         reason = calendar.closure_reason(slot.date)
         if reason is None:
@@ -252,8 +282,11 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
         elif promise and slot.alone_in_week:
             alt = _replacement(slot.date, calendar, first_date, end)
             if alt is not None and alt not in taken:
-                out.append(PlannedSession(date=alt, weekday=weekday_name(alt),
-                                          replaces=slot.date, closure=reason))
+                out.append(
+                    PlannedSession(
+                        date=alt, weekday=weekday_name(alt), replaces=slot.date, closure=reason
+                    )
+                )
         taken.update(s.date for s in out[-1:])
         if count is not None and len(out) >= count:
             break
@@ -261,7 +294,9 @@ def session_dates(first_date: dt.date, days: str | list[str], frequency: str | N
     return out
 
 
-def closures_in(calendar: ServiceCalendar, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+def closures_in(
+    calendar: ServiceCalendar, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, str]]:
     """Bank holidays and closure days from start to end (inclusive), for letters and agreements.
 
     Ordinary non-session weekdays (Sundays) are not listed: the agreement says them once.

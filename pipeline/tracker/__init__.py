@@ -12,14 +12,29 @@ import logging
 
 from pipeline.errors import WorkbookUnreadable
 from pipeline.models import Allocation
-from pipeline.tracker.sync import (Difference, SyncReport, check, read_allocations, sync,
-                                   workbook_path)
+from pipeline.tracker.sync import (
+    Difference,
+    SyncReport,
+    check,
+    read_allocations,
+    sync,
+    workbook_path,
+)
 
 log = logging.getLogger("pipeline.tracker")
 
-__all__ = ["sync", "read_allocations", "check", "SyncReport", "Difference", "workbook_path",
-           "allocations_by_reference", "allocations_or_none", "allocations_or_unreadable",
-           "WorkbookUnreadable"]
+__all__ = [
+    "sync",
+    "read_allocations",
+    "check",
+    "SyncReport",
+    "Difference",
+    "workbook_path",
+    "allocations_by_reference",
+    "allocations_or_none",
+    "allocations_or_unreadable",
+    "WorkbookUnreadable",
+]
 
 
 def allocations_by_reference(config, profile) -> dict[str, Allocation]:
@@ -43,8 +58,9 @@ def allocations_or_unreadable(config, profile) -> dict[str, Allocation]:
         raise
     except Exception as exc:
         log.warning("could not read allocations: %s", type(exc).__name__)
-        raise WorkbookUnreadable("The tracking workbook cannot be read just now "
-                                 f"({type(exc).__name__}).") from None
+        raise WorkbookUnreadable(
+            f"The tracking workbook cannot be read just now ({type(exc).__name__})."
+        ) from None
     return found
 
 
@@ -53,15 +69,17 @@ def _all_readable(config, profile) -> None:
     workbook, and any older year's still read) that exists but cannot be opened."""
     from pipeline.tracker.books import read_workbooks
     from pipeline.tracker.workbook import Package, WorkbookError
+
     for path in read_workbooks(config, profile):
         if not path.exists():
-            continue                     # no workbook yet: nothing typed, a true answer
+            continue  # no workbook yet: nothing typed, a true answer
         try:
             Package.open(path)
         except (WorkbookError, OSError) as exc:
             log.warning("tracker: cannot read %s: %s", path.name, type(exc).__name__)
-            raise WorkbookUnreadable(f"The tracking workbook {path.name} cannot be read just "
-                                     f"now ({type(exc).__name__}).") from None
+            raise WorkbookUnreadable(
+                f"The tracking workbook {path.name} cannot be read just now ({type(exc).__name__})."
+            ) from None
 
 
 def allocations_or_none(config, profile) -> dict[str, Allocation]:

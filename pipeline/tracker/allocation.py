@@ -4,7 +4,8 @@ A co-ordinator types times, dates, venues and names the way people do. What can 
 made plain (the time as "10:00-11:30", the venue and supervisor as listed); what cannot, or
 what would put something wrong in a letter (a first session already past, a date that is not
 on the allocated day, a venue the service does not have, someone not on the Staff sheet),
-stops the pack and is said back in the row's Paperwork cell. Wording: form_templates/allocation.toml.
+stops the pack and is said back in the row's Paperwork cell. Wording:
+form_templates/allocation.toml.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ PACK_FIELDS = ("supervisor", "venue", "room", "day", "time", "first_date")
 
 class TypedAllocation(Allocation):
     """An allocation with what was typed in First session when it is not a date."""
+
     first_date_text: str | None = None
 
 
@@ -51,6 +53,7 @@ def _same(a: str | None, b: str | None) -> bool:
 @dataclass
 class Checked:
     """The allocation made plain, or what the co-ordinator must correct first."""
+
     allocation: Allocation | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -72,14 +75,24 @@ def session_minutes(item: Item | None) -> int:
     return int(wording()["default_session_minutes"])
 
 
-def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: dt.date,
-                     item: Item | None = None, previous: dict | None = None) -> Checked:
+def check_allocation(
+    a: Allocation,
+    profile: Profile,
+    staff: list[dict],
+    today: dt.date,
+    item: Item | None = None,
+    previous: dict | None = None,
+) -> Checked:
     """Check an Allocated row. `previous` is the allocation the last pack was made from: a
     first session already past is then fine if it has not been changed."""
     from pipeline.validate.calendar import ServiceCalendar
+
     problems: list[str] = []
-    missing = [k for k in REQUIRED if not getattr(a, k)
-               and not (k == "first_date" and getattr(a, "first_date_text", None))]
+    missing = [
+        k
+        for k in REQUIRED
+        if not getattr(a, k) and not (k == "first_date" and getattr(a, "first_date_text", None))
+    ]
     if missing:
         fields = [wording()["fields"][k] for k in missing]
         joined = ", ".join(fields[:-1]) + " and " + fields[-1] if len(fields) > 1 else fields[0]
@@ -96,11 +109,19 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
     else:
         kept = previous is not None and previous.get("first_date") == first.isoformat()
         if first < today and not kept:
-            problems.append(_say("problems", "past", date=numeric_date(first),
-                                 today=numeric_date(today)))
+            problems.append(
+                _say("problems", "past", date=numeric_date(first), today=numeric_date(today))
+            )
         if days and weekday_name(first) not in days:
-            problems.append(_say("problems", "wrong_day", date=numeric_date(first),
-                                 weekday=weekday_name(first), day=a.day))
+            problems.append(
+                _say(
+                    "problems",
+                    "wrong_day",
+                    date=numeric_date(first),
+                    weekday=weekday_name(first),
+                    day=a.day,
+                )
+            )
         elif not kept:
             why = ServiceCalendar(profile).closure_reason(first)
             if why:
@@ -117,9 +138,15 @@ def check_allocation(a: Allocation, profile: Profile, staff: list[dict], today: 
     if problems:
         return Checked(problems=problems)
     plain = Allocation(**{k: getattr(a, k) for k in Allocation.model_fields})
-    plain = plain.model_copy(update={
-        "status": "Allocated", "time": times_text(start, end), "venue": venue.name,
-        "supervisor": supervisor, "day": " and ".join(days)})
+    plain = plain.model_copy(
+        update={
+            "status": "Allocated",
+            "time": times_text(start, end),
+            "venue": venue.name,
+            "supervisor": supervisor,
+            "day": " and ".join(days),
+        }
+    )
     return Checked(allocation=plain)
 
 
@@ -129,6 +156,7 @@ def supervisor_problem(name: str | None, staff: list[dict]) -> str | None:
     and nobody would know the supervisor never had it. So the pack waits and the Paperwork
     cell says what to add (an empty Staff sheet too: nobody can be found on it)."""
     from pipeline.notify.addresses import clean_address
+
     names = [p.get("name", "") for p in staff if p.get("name")]
     listed = next((p for p in staff if p.get("name") and _same(p.get("name"), name)), None)
     if listed is None:
@@ -140,8 +168,14 @@ def supervisor_problem(name: str | None, staff: list[dict]) -> str | None:
 
 def snapshot(a: Allocation) -> dict[str, str]:
     """What the ledger keeps of the allocation a pack was made from."""
-    return {k: (getattr(a, k).isoformat() if isinstance(getattr(a, k), dt.date)
-                else (getattr(a, k) or "")) for k in PACK_FIELDS}
+    return {
+        k: (
+            getattr(a, k).isoformat()
+            if isinstance(getattr(a, k), dt.date)
+            else (getattr(a, k) or "")
+        )
+        for k in PACK_FIELDS
+    }
 
 
 def changes(previous: dict, now: Allocation) -> list[str]:
@@ -155,9 +189,10 @@ def changed_words(keys: list[str]) -> str:
     return ", ".join(names.get(k, k) for k in keys)
 
 
-def paperwork_text(made, allocation: dict | None, notice_days: int | None,
-                   first_session_due: dt.date | None = None) -> str:
-    """"Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
+def paperwork_text(
+    made, allocation: dict | None, notice_days: int | None, first_session_due: dt.date | None = None
+) -> str:
+    """ "Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
     notice: ..." for the tracker's Paperwork cell, from the pack's PACK_MADE event (`made`,
     its day the day it was made) and the allocation it was made from; with a warning when the
     first session is later than the service promised (its profile's first_session
@@ -168,8 +203,9 @@ def paperwork_text(made, allocation: dict | None, notice_days: int | None,
     if int(detail.get("version", 1)) <= 1:
         text = w["made"].format(date=date)
     else:
-        said = (changed_words(detail.get("changed") or []) or detail.get("changed_words")
-                or "changed")              # changed_words: a pack from before the timeline
+        said = (
+            changed_words(detail.get("changed") or []) or detail.get("changed_words") or "changed"
+        )  # changed_words: a pack from before the timeline
         text = w["remade"].format(date=date, changed=said)
     if detail.get("short_notice") and notice_days:
         text += w["separator"] + w["short_notice"].format(days=notice_days)
@@ -187,5 +223,6 @@ def late_first_session(allocation: dict, due: dt.date | None) -> str | None:
     first = dt.date.fromisoformat(first) if isinstance(first, str) else first
     if first <= due:
         return None
-    return wording()["paperwork"]["late_first_session"].format(date=numeric_date(first),
-                                                              due=numeric_date(due))
+    return wording()["paperwork"]["late_first_session"].format(
+        date=numeric_date(first), due=numeric_date(due)
+    )

@@ -19,17 +19,18 @@ from pydantic import BaseModel, Field
 from pipeline.profile import Profile
 from pipeline.tracker.columns import TrackerSpec, load_spec, workbook_name, year_of_workbook
 
-DECISIONS_SHEET = "Decisions"      # one row per proposal (decisions.py); `tracker check` reads it
+DECISIONS_SHEET = "Decisions"  # one row per proposal (decisions.py); `tracker check` reads it
 
 
 class SyncReport(BaseModel):
     """What a sync did, for the ledger (which rows are in) and for people (`message`)."""
-    written: list[str] = Field(default_factory=list)   # row keys appended or updated
+
+    written: list[str] = Field(default_factory=list)  # row keys appended or updated
     appended: int = 0
     updated: int = 0
-    waiting: bool = False          # a workbook was open: its rows wait for the next sync
+    waiting: bool = False  # a workbook was open: its rows wait for the next sync
     message: str = ""
-    writes: int = 0                # workbook files written (one per workbook per sync, at most)
+    writes: int = 0  # workbook files written (one per workbook per sync, at most)
     workbooks: list[Path] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
 
@@ -54,8 +55,11 @@ def year_workbooks(config: Any, profile: Profile, spec: TrackerSpec | None = Non
     folder = config.tracker_dir
     if not folder.is_dir():
         return []
-    found = [(year, p) for p in folder.glob("*.xlsx")
-             if (year := year_of_workbook(spec, profile, p.name)) is not None]
+    found = [
+        (year, p)
+        for p in folder.glob("*.xlsx")
+        if (year := year_of_workbook(spec, profile, p.name)) is not None
+    ]
     return [p for _, p in sorted(found)]
 
 
@@ -75,5 +79,7 @@ def sync_message(report: SyncReport) -> str:
     if not report.writes:
         return "The tracking workbook is up to date."
     names = ", ".join(f"'{p.name}'" for p in report.workbooks)
-    return (f"The tracking workbook is up to date: {report.appended} row(s) added and "
-            f"{report.updated} row(s) corrected in {names}.")
+    return (
+        f"The tracking workbook is up to date: {report.appended} row(s) added and "
+        f"{report.updated} row(s) corrected in {names}."
+    )

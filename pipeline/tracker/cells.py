@@ -6,18 +6,16 @@ so the effect only syncs and records the outcome.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from pipeline.dates import numeric_date
-from pipeline.ledger.names import EffectName
 from pipeline.tracker.allocation import paperwork_text
 
 if TYPE_CHECKING:
     from pipeline.ledger import Ledger
 
 
-def acknowledged(ledger: "Ledger", items) -> dict:
+def acknowledged(ledger: Ledger, items) -> dict:
     """reference -> the "Acknowledgement sent" cell of its latest accepted submission, from the
     case's timeline: the date only when the mail server took it; when it was only written to
     outbox/mail (no mail server), or withheld, words saying so (tracker.toml [words]); blank
@@ -25,6 +23,7 @@ def acknowledged(ledger: "Ledger", items) -> dict:
     from pipeline.cases.acknowledgement import acknowledgements
     from pipeline.ledger.names import MailHow
     from pipeline.tracker.columns import load_spec
+
     words = load_spec().words
     out: dict = {}
     for ref, ack in acknowledgements(ledger, items).items():
@@ -37,7 +36,7 @@ def acknowledged(ledger: "Ledger", items) -> dict:
     return out
 
 
-def packs(ledger: "Ledger", items, profile=None) -> dict:
+def packs(ledger: Ledger, items, profile=None) -> dict:
     """reference -> the Paperwork cell: "Pack made dd/mm/yyyy", "Pack remade dd/mm/yyyy (time
     changed)", or what to correct before a pack can be made. Drawn from the timeline's
     PACK_MADE events alone: a referral with none (an update that arrived before anyone
@@ -45,15 +44,14 @@ def packs(ledger: "Ledger", items, profile=None) -> dict:
     from pipeline.cases import cases_of
     from pipeline.cases import paperwork as PW
     from pipeline.ledger.names import EventKind
+
     days = profile.notice_days() if profile is not None else None
     promised = first_session_promised(items)
     out: dict = {}
-    for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED,
-                                             EventKind.PACK_MADE)).items():
+    for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE)).items():
         made = PW.latest_pack(case)
         if made is not None:
-            out[ref] = paperwork_text(made, PW.current_allocation(case), days,
-                                      promised.get(ref))
+            out[ref] = paperwork_text(made, PW.current_allocation(case), days, promised.get(ref))
     out.update(ledger.allocation_problems())
     return out
 
@@ -69,7 +67,7 @@ def first_session_promised(items) -> dict:
     return out
 
 
-def statuses(ledger: "Ledger") -> tuple[dict, list[int]]:
+def statuses(ledger: Ledger) -> tuple[dict, list[int]]:
     """reference -> what the Status cell says of a suspension's latest step not yet written:
     "Suspended until dd/mm/yyyy" once its letters started it, the new end when a meeting moves
     it, and family time running again once it ended. Drawn from the case timeline (nothing
@@ -78,6 +76,7 @@ def statuses(ledger: "Ledger") -> tuple[dict, list[int]]:
     from pipeline.cases import cases_of
     from pipeline.cases import suspension as S
     from pipeline.ledger.names import EventKind
+
     cases = cases_of(ledger, kinds=S.KINDS + (EventKind.CLOSED,))
     out: dict[str, str] = {}
     ids: list[int] = []
@@ -88,15 +87,19 @@ def statuses(ledger: "Ledger") -> tuple[dict, list[int]]:
         proposal = S.of_action(case, sa.id)
         text = S.status_text(proposal) if proposal is not None else None
         if text is None or (proposal.state == "ended" and case.has(EventKind.CLOSED)):
-            continue                     # nothing started; or closed: the person's word stands
+            continue  # nothing started; or closed: the person's word stands
         out[sa.action.reference] = text
         ids.append(sa.id)
     return out, ids
 
 
-def more_cells(ledger: "Ledger", items, profile, status: dict) -> dict:
+def more_cells(ledger: Ledger, items, profile, status: dict) -> dict:
     """The other `extra.` cells: Status once, dates to correct, the review report's mail."""
     from pipeline.notify.review import report_cells
     from pipeline.tracker.met import dates_to_correct
-    return {"status": status, "dates_to_correct": dates_to_correct(ledger, items, profile),
-            "review_report": report_cells(ledger)}
+
+    return {
+        "status": status,
+        "dates_to_correct": dates_to_correct(ledger, items, profile),
+        "review_report": report_cells(ledger),
+    }

@@ -41,7 +41,7 @@ class ColumnSpec(_Strict):
     # A person's column the pipeline fills once, when it adds the row (the referral form's
     # review date seeds "Next review"); afterwards the cell is the co-ordinator's.
     seed: list[str] = Field(default_factory=list)
-    list_from: str = ""            # profile.venues | profile.session_days | sheet.<Sheet>.<key>
+    list_from: str = ""  # profile.venues | profile.session_days | sheet.<Sheet>.<key>
     list_strict: bool = True
     # Text the pipeline writes into this person's column ("Suspended until "): a cell holding a
     # value that begins so gets that value added to its own drop-down, so it is not "invalid".
@@ -70,6 +70,7 @@ class Highlight(_Strict):
 
 class Mark(_Strict):
     """A cell coloured by what it says (the Paperwork cell saying what to correct)."""
+
     column: str
     starts_with: str = ""
     contains: str = ""
@@ -84,7 +85,7 @@ class SheetSpec(_Strict):
     columns: list[ColumnSpec]
     highlights: list[Highlight] = Field(default_factory=list)
     marks: list[Mark] = Field(default_factory=list)
-    kept_by: Literal["pipeline", "people"] = "pipeline"   # people: never written (Staff)
+    kept_by: Literal["pipeline", "people"] = "pipeline"  # people: never written (Staff)
 
     @property
     def kept_by_people(self) -> bool:
@@ -101,7 +102,7 @@ class SheetSpec(_Strict):
 
 class TrackerSpec(_Strict):
     file_name: str
-    year_file_name: str = ""       # the name an earlier version gave each year's workbook
+    year_file_name: str = ""  # the name an earlier version gave each year's workbook
     backups: int = 10
     date_format: str = "dd/mm/yyyy"
     header_fill_pipeline: str = "1F4E78"
@@ -109,9 +110,9 @@ class TrackerSpec(_Strict):
     header_font_colour: str = "FFFFFF"
     header_height: float = 45
     check_column: str = "Pipeline check (do not edit)"
-    lists_sheet: str = "Lists"       # hidden: the service's venues and days for drop-downs
+    lists_sheet: str = "Lists"  # hidden: the service's venues and days for drop-downs
     words: dict[str, str] = Field(default_factory=dict)
-    drop_downs: dict[str, str] = Field(default_factory=dict)   # what a drop-down says back
+    drop_downs: dict[str, str] = Field(default_factory=dict)  # what a drop-down says back
     sheets: list[SheetSpec]
 
     @property
@@ -136,36 +137,44 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
     if profile.review.report == "promised" and profile.timescales.review_report is not None:
         promised.add("review_report")
     by = None if profile.acceptance.automatic else profile.acceptance.by
-    return _for_service(str(path or TRACKER_SPEC), frozenset(promised),
-                        None if by is None else (by if by != "not stated" else ""))
+    return _for_service(
+        str(path or TRACKER_SPEC),
+        frozenset(promised),
+        None if by is None else (by if by != "not stated" else ""),
+    )
 
 
 @lru_cache(maxsize=16)
-def _for_service(path: str, promised: frozenset[str],
-                 accepted_by: str | None = None) -> TrackerSpec:
+def _for_service(
+    path: str, promised: frozenset[str], accepted_by: str | None = None
+) -> TrackerSpec:
     """The service's columns; where a person accepts referrals (the profile's [acceptance]),
     a complete referral is not called accepted before they did."""
     spec = _load(path)
     if accepted_by is not None:
-        word = spec.words.get("awaiting_acceptance_by" if accepted_by else "awaiting_acceptance",
-                              spec.words.get("accepted", "accepted"))
-        spec = spec.model_copy(update={"words": {**spec.words,
-                                                 "accepted": word.format(by=accepted_by)}})
+        word = spec.words.get(
+            "awaiting_acceptance_by" if accepted_by else "awaiting_acceptance",
+            spec.words.get("accepted", "accepted"),
+        )
+        spec = spec.model_copy(
+            update={"words": {**spec.words, "accepted": word.format(by=accepted_by)}}
+        )
     sheets = []
     for sheet in spec.sheets:
         columns = [c for c in sheet.columns if not c.promises or set(c.promises) & promised]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]
         marks = [m for m in sheet.marks if m.column in keys]
-        sheets.append(sheet.model_copy(update={"columns": columns, "highlights": highlights,
-                                               "marks": marks}))
+        sheets.append(
+            sheet.model_copy(update={"columns": columns, "highlights": highlights, "marks": marks})
+        )
     return spec.model_copy(update={"sheets": sheets})
 
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> TrackerSpec:
     try:
-        raw = words.load(Path(path).resolve())   # a relative path is from the working folder
+        raw = words.load(Path(path).resolve())  # a relative path is from the working folder
     except words.WordsProblem as exc:
         raise TrackerSpecError(f"{path}: cannot read the tracker layout: {exc}") from exc
     try:
@@ -176,26 +185,36 @@ def _load(path: str) -> TrackerSpec:
     for sheet in spec.sheets:
         keys = [c.key for c in sheet.columns]
         if sheet.key not in keys:
-            raise TrackerSpecError(f"{path}: sheet {sheet.name}: key column '{sheet.key}' is not one of its columns")
+            raise TrackerSpecError(
+                f"{path}: sheet {sheet.name}: key column '{sheet.key}' is not one of its columns"
+            )
         if len(set(keys)) != len(keys):
             raise TrackerSpecError(f"{path}: sheet {sheet.name}: a column key is used twice")
         for c in sheet.columns:
             if not c.pipeline and any(not f.startswith("extra.") for f in c.from_ + c.join):
                 raise TrackerSpecError(
                     f"{path}: sheet {sheet.name}: column '{c.key}' is typed by a person, so the "
-                    "pipeline may only write it from an 'extra.' source (an event said once)")
+                    "pipeline may only write it from an 'extra.' source (an event said once)"
+                )
         for m in sheet.marks:
             if m.column not in keys or not (m.starts_with or m.contains):
-                raise TrackerSpecError(f"{path}: sheet {sheet.name}: a mark names an unknown "
-                                       "column or no text")
+                raise TrackerSpecError(
+                    f"{path}: sheet {sheet.name}: a mark names an unknown column or no text"
+                )
         for c in sheet.columns:
-            if c.list_from and not (c.list_from in ("profile.venues", "profile.session_days")
-                                    or c.list_from.startswith("sheet.")):
-                raise TrackerSpecError(f"{path}: sheet {sheet.name}: column '{c.key}': "
-                                       f"unknown list_from '{c.list_from}'")
+            if c.list_from and not (
+                c.list_from in ("profile.venues", "profile.session_days")
+                or c.list_from.startswith("sheet.")
+            ):
+                raise TrackerSpecError(
+                    f"{path}: sheet {sheet.name}: column '{c.key}': "
+                    f"unknown list_from '{c.list_from}'"
+                )
         for h in sheet.highlights:
             if h.column not in keys or h.status_column not in keys:
-                raise TrackerSpecError(f"{path}: sheet {sheet.name}: a highlight names an unknown column")
+                raise TrackerSpecError(
+                    f"{path}: sheet {sheet.name}: a highlight names an unknown column"
+                )
     return spec
 
 
@@ -215,7 +234,10 @@ def year_of_workbook(spec: TrackerSpec, profile: Profile, name: str) -> int | No
     if not spec.year_file_name:
         return None
     before, _, after = spec.year_file_name.partition("{year}")
-    pattern = (re.escape(before.format(service=_service(profile))) + r"(\d{4})"
-               + re.escape(after.format(service=_service(profile))))
+    pattern = (
+        re.escape(before.format(service=_service(profile)))
+        + r"(\d{4})"
+        + re.escape(after.format(service=_service(profile)))
+    )
     found = re.fullmatch(pattern, name, flags=re.IGNORECASE)
     return int(found.group(1)) if found else None

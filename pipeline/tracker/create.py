@@ -56,8 +56,9 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
         rule = rule_for(column, spec, profile)
         if rule is None:
             continue
-        dv = DataValidation(type="list", formula1=rule.formula, allow_blank=True,
-                            showDropDown=False)
+        dv = DataValidation(
+            type="list", formula1=rule.formula, allow_blank=True, showDropDown=False
+        )
         dv.errorTitle, dv.error, dv.showErrorMessage = rule.title, rule.error, True
         if not rule.strict:
             dv.errorStyle = "warning"
@@ -70,19 +71,32 @@ def _format_sheet(ws, sheet: SheetSpec, spec: TrackerSpec, profile: Profile) -> 
             formula = f'LEFT(${col}2,{n})="{mark.starts_with}"'
         else:
             formula = f'ISNUMBER(SEARCH("{mark.contains}",${col}2))'
-        ws.conditional_formatting.add(f"{col}2:{col}{end}", FormulaRule(
-            formula=[formula], fill=PatternFill("solid", start_color=mark.fill,
-                                                end_color=mark.fill)))
+        ws.conditional_formatting.add(
+            f"{col}2:{col}{end}",
+            FormulaRule(
+                formula=[formula],
+                fill=PatternFill("solid", start_color=mark.fill, end_color=mark.fill),
+            ),
+        )
     for h in sheet.highlights:
         due, status = letters[h.column], letters[h.status_column]
-        open_ = "AND(" + ",".join(f'${status}2<>"{d}"' for d in h.done) + f",${due}2<>\"\")"
+        open_ = "AND(" + ",".join(f'${status}2<>"{d}"' for d in h.done) + f',${due}2<>"")'
         rng = f"{due}2:{due}{end}"
-        ws.conditional_formatting.add(rng, FormulaRule(
-            formula=[f"AND({open_},${due}2<TODAY())"], stopIfTrue=True,
-            fill=PatternFill("solid", start_color=h.overdue_fill, end_color=h.overdue_fill)))
-        ws.conditional_formatting.add(rng, FormulaRule(
-            formula=[f"AND({open_},${due}2-TODAY()<={h.soon_days})"],
-            fill=PatternFill("solid", start_color=h.soon_fill, end_color=h.soon_fill)))
+        ws.conditional_formatting.add(
+            rng,
+            FormulaRule(
+                formula=[f"AND({open_},${due}2<TODAY())"],
+                stopIfTrue=True,
+                fill=PatternFill("solid", start_color=h.overdue_fill, end_color=h.overdue_fill),
+            ),
+        )
+        ws.conditional_formatting.add(
+            rng,
+            FormulaRule(
+                formula=[f"AND({open_},${due}2-TODAY()<={h.soon_days})"],
+                fill=PatternFill("solid", start_color=h.soon_fill, end_color=h.soon_fill),
+            ),
+        )
 
 
 def _lists_sheet(wb, spec: TrackerSpec, profile: Profile) -> None:

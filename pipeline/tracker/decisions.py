@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline.profile import Profile
 from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
@@ -30,6 +31,7 @@ PERSON = ("decision", "decided_by", "decided_on", "meeting_on")
 @dataclass
 class ProposalRow:
     """One row's pipeline cells (column key -> value); quacks like tracker.rows.RowSource."""
+
     key: str
     values: dict[str, Any]
 
@@ -47,7 +49,8 @@ class ProposalRow:
 @dataclass
 class Decision:
     """What a person wrote in a proposal's row."""
-    decision: str | None = None          # "Approved", "Declined" or None (not decided)
+
+    decision: str | None = None  # "Approved", "Declined" or None (not decided)
     decided_by: str | None = None
     decided_on: dt.date | None = None
     meeting_on: dt.date | None = None
@@ -59,8 +62,15 @@ def write_proposals(rows: Iterable[ProposalRow], config: Any, profile: Profile) 
     report = SyncReport()
     sheet_rows = {r.key: r for r in rows}
     if sheet_rows:
-        sync_one(workbook_path(config, profile, spec), spec, profile,
-                 {SHEET: sheet_rows}, report, False, config)
+        sync_one(
+            workbook_path(config, profile, spec),
+            spec,
+            profile,
+            {SHEET: sheet_rows},
+            report,
+            False,
+            config,
+        )
     report.message = sync_message(report)
     return report
 
@@ -77,9 +87,12 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int] = ()) -> 
     spec = load_spec()
     sheet = spec.sheet(SHEET)
     choices = sheet.column("decision").choices
-    return {key: Decision(decision=_choice(v.get("decision"), choices),
-                          decided_by=cell_text(v.get("decided_by")),
-                          decided_on=parse_date(v.get("decided_on")),
-                          meeting_on=parse_date(v.get("meeting_on")))
-            for key, v in typed_rows(config, profile, spec, sheet, set(PERSON),
-                                     "decisions").items()}
+    return {
+        key: Decision(
+            decision=_choice(v.get("decision"), choices),
+            decided_by=cell_text(v.get("decided_by")),
+            decided_on=parse_date(v.get("decided_on")),
+            meeting_on=parse_date(v.get("meeting_on")),
+        )
+        for key, v in typed_rows(config, profile, spec, sheet, set(PERSON), "decisions").items()
+    }

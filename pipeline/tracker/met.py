@@ -23,8 +23,11 @@ from pipeline.tracker.typed_rows import cell_text
 
 def met_columns(sheet: SheetSpec) -> dict[str, str]:
     """column key -> the promise it records, for this service's Referrals sheet."""
-    return {c.key: c.promises[0] for c in sheet.columns
-            if not c.pipeline and c.format == "date" and len(c.promises) == 1}
+    return {
+        c.key: c.promises[0]
+        for c in sheet.columns
+        if not c.pipeline and c.format == "date" and len(c.promises) == 1
+    }
 
 
 def _sheet(profile) -> SheetSpec | None:
@@ -43,14 +46,16 @@ def met_headers(profile) -> dict[str, str]:
     sheet = _sheet(profile)
     if sheet is None:
         return {}
-    return {promise: sheet.column(k).header_for(profile)
-            for k, promise in met_columns(sheet).items()}
+    return {
+        promise: sheet.column(k).header_for(profile) for k, promise in met_columns(sheet).items()
+    }
 
 
 @dataclass
 class Checked:
     """What was typed on one row: the dates that can be used, and what to correct."""
-    dates: dict[str, dt.date | None] = field(default_factory=dict)   # None: the cell is empty
+
+    dates: dict[str, dt.date | None] = field(default_factory=dict)  # None: the cell is empty
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -61,8 +66,9 @@ class Checked:
         return w["to_correct"].format(problems=w["separator"].join(self.problems))
 
 
-def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
-              today: dt.date) -> Checked:
+def check_met(
+    typed: dict[str, Any], headers: dict[str, str], received: dt.date, today: dt.date
+) -> Checked:
     """`typed`: promise -> the cell's value; `headers`: promise -> the column's header."""
     w = _wording()["met"]
     out = Checked()
@@ -75,17 +81,21 @@ def check_met(typed: dict[str, Any], headers: dict[str, str], received: dt.date,
         if day is None:
             out.problems.append(w["not_a_date"].format(column=column, text=cell_text(value) or ""))
         elif day < received:
-            out.problems.append(w["before_referral"].format(
-                column=column, date=numeric_date(day), received=numeric_date(received)))
+            out.problems.append(
+                w["before_referral"].format(
+                    column=column, date=numeric_date(day), received=numeric_date(received)
+                )
+            )
         elif day > today:
-            out.problems.append(w["future"].format(column=column, date=numeric_date(day),
-                                                   today=numeric_date(today)))
+            out.problems.append(
+                w["future"].format(column=column, date=numeric_date(day), today=numeric_date(today))
+            )
         else:
             out.dates[key] = day
     return out
 
 
-REVIEW_COLUMNS = ("next_review", "status")     # read too when review dates are checked
+REVIEW_COLUMNS = ("next_review", "status")  # read too when review dates are checked
 
 
 def checks_reviews(profile) -> bool:
@@ -100,13 +110,15 @@ def checks_anything(profile) -> bool:
     return bool(promised_met(profile)) or checks_reviews(profile)
 
 
-def read_met(config, profile, also: tuple[str, ...] = ()
-             ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+def read_met(
+    config, profile, also: tuple[str, ...] = ()
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """(reference -> {promise: the cell's value}, promise -> header) from the workbook (one
     that cannot be read is skipped). `also`: other columns of the row read at the same time,
     by column key (e.g. "next_review")."""
     from pipeline.tracker.create import headers
     from pipeline.tracker.typed_rows import typed_rows
+
     sheet = _sheet(profile)
     columns = met_columns(sheet) if sheet else {}
     present = {c.key for c in sheet.columns} if sheet else set()
@@ -115,11 +127,11 @@ def read_met(config, profile, also: tuple[str, ...] = ()
         return {}, {}
     spec = load_spec(profile=profile)
     hdrs = headers(sheet, profile)
-    rows = typed_rows(config, profile, spec, sheet, set(columns) | set(also),
-                      "commitments kept")
+    rows = typed_rows(config, profile, spec, sheet, set(columns) | set(also), "commitments kept")
     names = {**columns, **{k: k for k in also}}
-    typed = {ref: {names[k]: v for k, v in values.items() if k in names}
-             for ref, values in rows.items()}
+    typed = {
+        ref: {names[k]: v for k, v in values.items() if k in names} for ref, values in rows.items()
+    }
     return typed, {name: hdrs[k] for k, name in names.items()}
 
 
@@ -128,5 +140,8 @@ def dates_to_correct(ledger, items, profile) -> dict[str, str]:
     if not checks_anything(profile):
         return {}
     problems = ledger.met_problems()
-    return {i.reference: problems.get(i.reference, "") for i in items
-            if i.outcome == "accepted" and i.reference}
+    return {
+        i.reference: problems.get(i.reference, "")
+        for i in items
+        if i.outcome == "accepted" and i.reference
+    }

@@ -24,7 +24,7 @@ def made_text(documents: list[str], decision: str | None) -> str:
     return "; ".join(Path(d).stem for d in documents)
 
 
-def proposal_rows(ledger: "Ledger", profile) -> list:
+def proposal_rows(ledger: Ledger, profile) -> list:
     """Every proposal's row of the Decisions sheet, as the ledger knows it."""
     cases = cases_of(ledger, kinds=S.KINDS)
     rows = []
@@ -34,10 +34,20 @@ def proposal_rows(ledger: "Ledger", profile) -> list:
         notes = [S.note_text(n) for n in told.notes] if told is not None else []
         referral = ledger.item_by_reference(a.reference)
         created = sa.created_at.date()
-        rows.append(ProposalRow(key=proposal_key(sa.id), values={
-            "proposal": proposal_key(sa.id), "reference": a.reference, "what": P.what(a),
-            "why": P.why(a, referral, profile), "who_decides": P.who_decides(referral, profile),
-            "decide_by": P.decide_by(created, profile),
-            "done": " ".join([made_text(sa.documents, a.decision)] + notes)
-            if sa.done_at else ""}))
+        rows.append(
+            ProposalRow(
+                key=proposal_key(sa.id),
+                values={
+                    "proposal": proposal_key(sa.id),
+                    "reference": a.reference,
+                    "what": P.what(a),
+                    "why": P.why(a, referral, profile),
+                    "who_decides": P.who_decides(referral, profile),
+                    "decide_by": P.decide_by(created, profile),
+                    "done": " ".join([made_text(sa.documents, a.decision)] + notes)
+                    if sa.done_at
+                    else "",
+                },
+            )
+        )
     return rows

@@ -10,8 +10,8 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.tracker.columns import TrackerSpec
 
-INITIAL_RANGE_ROWS = 500      # drop-downs and highlighting cover this many rows at first
-LIST_ROWS = 200          # rows of a people-kept sheet (Staff) a drop-down reads
+INITIAL_RANGE_ROWS = 500  # drop-downs and highlighting cover this many rows at first
+LIST_ROWS = 200  # rows of a people-kept sheet (Staff) a drop-down reads
 
 
 def list_formula(column, spec: TrackerSpec) -> str:

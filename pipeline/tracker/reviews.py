@@ -16,18 +16,17 @@ from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import parse_date
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 
-
 COLUMNS = {"next_review", "iro_name", "iro_email", "review_checked_by"}
 
 
 @dataclass(frozen=True)
 class Review:
     reference: str
-    date: dt.date | None              # the next review; None: no date anywhere
+    date: dt.date | None  # the next review; None: no date anywhere
     iro_name: str = ""
     iro_email: str = ""
-    from_tracker: bool = False        # the date came from the tracker (else the referral form)
-    checked_by: str = ""              # who checked the report (blank: it is not sent)
+    from_tracker: bool = False  # the date came from the tracker (else the referral form)
+    checked_by: str = ""  # who checked the report (blank: it is not sent)
 
 
 def tracker_reviews(config, profile) -> dict[str, dict[str, Any]]:
@@ -35,17 +34,18 @@ def tracker_reviews(config, profile) -> dict[str, dict[str, Any]]:
     workbook cannot be read)."""
     spec = load_spec()
     sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
-    if sheet is None or not COLUMNS <= {c.key for c in sheet.columns}:
+    if sheet is None or not {c.key for c in sheet.columns} >= COLUMNS:
         return {}
     out: dict[str, dict[str, Any]] = {}
-    for ref, values in typed_rows(config, profile, spec, sheet, COLUMNS,
-                                  "reviews").items():
+    for ref, values in typed_rows(config, profile, spec, sheet, COLUMNS, "reviews").items():
         day = values.get("next_review")
-        out[ref] = {"next_review": day if isinstance(day, dt.date) else parse_date(day),
-                    "next_review_typed": bool(cell_text(day)),
-                    "iro_name": cell_text(values.get("iro_name")) or "",
-                    "iro_email": cell_text(values.get("iro_email")) or "",
-                    "checked_by": cell_text(values.get("review_checked_by")) or ""}
+        out[ref] = {
+            "next_review": day if isinstance(day, dt.date) else parse_date(day),
+            "next_review_typed": bool(cell_text(day)),
+            "iro_name": cell_text(values.get("iro_name")) or "",
+            "iro_email": cell_text(values.get("iro_email")) or "",
+            "checked_by": cell_text(values.get("review_checked_by")) or "",
+        }
     return out
 
 
@@ -60,9 +60,14 @@ def review_of(item, typed: dict[str, Any] | None) -> Review:
     if day is None and typed.get("next_review_typed"):
         form_date = None
     iro = typed.get("iro_name") or cell_text(values.get("iro.name")) or ""
-    return Review(reference=item.reference, date=day or form_date, iro_name=iro,
-                  iro_email=typed.get("iro_email") or cell_text(values.get("iro.email")) or "",
-                  from_tracker=day is not None, checked_by=typed.get("checked_by") or "")
+    return Review(
+        reference=item.reference,
+        date=day or form_date,
+        iro_name=iro,
+        iro_email=typed.get("iro_email") or cell_text(values.get("iro.email")) or "",
+        from_tracker=day is not None,
+        checked_by=typed.get("checked_by") or "",
+    )
 
 
 def form_review_date(item) -> dt.date | None:
@@ -72,9 +77,15 @@ def form_review_date(item) -> dt.date | None:
     return day if isinstance(day, dt.date) else None
 
 
-def review_date_problems(value: Any, column: str, form_date: dt.date | None,
-                         received: dt.date, today: dt.date, made, past_matters: bool
-                         ) -> list[str]:
+def review_date_problems(
+    value: Any,
+    column: str,
+    form_date: dt.date | None,
+    received: dt.date,
+    today: dt.date,
+    made,
+    past_matters: bool,
+) -> list[str]:
     """What is wrong with the date of the next review, in plain words naming the fix ([] when
     nothing is). `value`: what `column` ("Next review") holds (blank: the form's date stands);
     `made(day)`: a report was made for the review on `day`; `past_matters`: a review gone by
@@ -82,6 +93,7 @@ def review_date_problems(value: Any, column: str, form_date: dt.date | None,
     Wording: form_templates/commitments.toml [met]."""
     from pipeline.commitments import _wording
     from pipeline.dates import numeric_date
+
     w = _wording()["met"]
     text = cell_text(value) or ""
     if text:

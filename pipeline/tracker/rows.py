@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pipeline.dates import numeric_date
 from pipeline.models import Item
 from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
 from pipeline.tracker.typed import read_date
 
-Value = str | dt.date            # what a pipeline cell holds; "" is a blank cell
-SEED = "seed:"                   # a row key for a person's cell filled once, when the row is added
-Row = dict[str, Value]           # column key -> value (a column absent: leave the cell alone)
-Extras = dict[str, dict[str, Any]]   # extra name ("paperwork") -> reference -> value
+Value = str | dt.date  # what a pipeline cell holds; "" is a blank cell
+SEED = "seed:"  # a row key for a person's cell filled once, when the row is added
+Row = dict[str, Value]  # column key -> value (a column absent: leave the cell alone)
+Extras = dict[str, dict[str, Any]]  # extra name ("paperwork") -> reference -> value
 
 EXCEL_MAX_TEXT = 32767
 
@@ -58,8 +59,9 @@ def cell_value(column: ColumnSpec, value: Any) -> Value:
 class _Context:
     """One row's sources: the item the row shows, and all items sharing its reference."""
 
-    def __init__(self, item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec,
-                 extras: Extras):
+    def __init__(
+        self, item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec, extras: Extras
+    ):
         self.item, self.group, self.spec, self.sheet, self.extras = item, group, spec, sheet, extras
         self.words = spec.words
 
@@ -89,14 +91,18 @@ class _Context:
         return self.word("item_key", id=self.item.id)
 
     def _summary_verdict(self) -> str:
-        flags = [f.replace("_", " ") for f in (self.item.verdict.flags if self.item.verdict else [])
-                 if f != "updated_referral"]        # said with its date below
+        flags = [
+            f.replace("_", " ")
+            for f in (self.item.verdict.flags if self.item.verdict else [])
+            if f != "updated_referral"
+        ]  # said with its date below
         text = self.word("accepted") if self.item.outcome == "accepted" else self.item.outcome
         text += self.word("flag_separator") + ", ".join(flags) if flags else ""
         accepted = sorted((i for i in self.group if i.outcome == "accepted"), key=_order)
-        for later in accepted[1:]:          # one child, one open referral: updates say so
+        for later in accepted[1:]:  # one child, one open referral: updates say so
             text += self.word("flag_separator") + self.word(
-                "updated", date=numeric_date(later.received_at))
+                "updated", date=numeric_date(later.received_at)
+            )
         return text
 
     def _summary_warnings(self) -> str:
@@ -112,18 +118,22 @@ class _Context:
 
     def _summary_interpreters(self) -> str:
         from pipeline.interpreters import interpreter_text
+
         return interpreter_text(self.item.verdict.values if self.item.verdict else {})
 
     def _summary_returned_because(self) -> str:
-        return self.word("returned_old" if self.item.outcome == "old_form" else "returned_incomplete")
+        return self.word(
+            "returned_old" if self.item.outcome == "old_form" else "returned_incomplete"
+        )
 
     def _summary_first_received(self) -> dt.datetime:
-        return min(self.group, key=_order).received_at     # times with a zone or without
+        return min(self.group, key=_order).received_at  # times with a zone or without
 
     def _summary_initials(self) -> str:
         """The child's initials, as every email writes them (pipeline/initials.py): enough for
         business support to find the family without a full name on a sheet that is forwarded."""
         from pipeline.initials import child_initials
+
         return child_initials(self.item.verdict.values if self.item.verdict else {}) or ""
 
     def _summary_valid_reason(self) -> str:
@@ -141,8 +151,9 @@ class _Context:
 
     def _summary_session_key(self) -> str:
         """One row per referral and session date: a corrected record replaces the row."""
-        day = parse_date(self.item.verdict.values.get("session.date")) if self.item.verdict \
-            else None
+        day = (
+            parse_date(self.item.verdict.values.get("session.date")) if self.item.verdict else None
+        )
         ref = self._summary_session_reference()
         if not ref or day is None:
             return self._summary_item_key()
@@ -150,6 +161,7 @@ class _Context:
 
     def _summary_lateness(self) -> str:
         from pipeline.sessions.record import late_minutes
+
         values = self.item.verdict.values if self.item.verdict else {}
         minutes = late_minutes(values.get("session.arrival"), values.get("session.planned_start"))
         if not minutes:
@@ -167,25 +179,32 @@ class _Context:
         parts = []
         for i in later:
             word = f"outcome_{i.outcome}"
-            outcome = self.word(word) if word in self.words else self.word("outcome_other", outcome=i.outcome)
-            parts.append(self.word("resubmitted", date=numeric_date(i.received_at), outcome=outcome))
+            outcome = (
+                self.word(word)
+                if word in self.words
+                else self.word("outcome_other", outcome=i.outcome)
+            )
+            parts.append(
+                self.word("resubmitted", date=numeric_date(i.received_at), outcome=outcome)
+            )
         return self.word("list_separator").join(parts)
 
 
 def _order(item: Item) -> tuple:
     received = item.received_at
     if received.tzinfo is not None:
-        received = received.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        received = received.astimezone(dt.UTC).replace(tzinfo=None)
     return (received, item.id)
 
 
-def row_for(item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec,
-            extras: Extras | None = None) -> Row:
+def row_for(
+    item: Item, group: list[Item], spec: TrackerSpec, sheet: SheetSpec, extras: Extras | None = None
+) -> Row:
     """The pipeline-owned values of the row that shows `item` on `sheet`."""
     ctx = _Context(item, group, spec, sheet, extras or {})
     row: Row = {}
     for column in sheet.columns:
-        for source in column.seed:               # written once, with the new row (SEED + key)
+        for source in column.seed:  # written once, with the new row (SEED + key)
             known, value = ctx.lookup(source)
             if known and value not in (None, "", []):
                 row[SEED + column.key] = cell_value(column, value)
@@ -220,8 +239,12 @@ def row_key(item: Item, sheet: SheetSpec, spec: TrackerSpec) -> str:
     if sheet.key == "reference" and item.reference:
         return item.reference
     column = sheet.key_column
-    if sheet.key != "reference" and column.from_ and column.from_[0].startswith("summary.") \
-            and column.from_[0] != "summary.item_key":
+    if (
+        sheet.key != "reference"
+        and column.from_
+        and column.from_[0].startswith("summary.")
+        and column.from_[0] != "summary.item_key"
+    ):
         ctx = _Context(item, [item], spec, sheet, {})
         return as_text(ctx.lookup(column.from_[0])[1]) or fallback
     return fallback
@@ -235,10 +258,19 @@ class RowSource:
     stand for their content. The signature is kept in the row (a hidden column), which lets a
     sync skip every row already written without reading its cells.
     """
+
     __slots__ = ("item", "group", "sheet", "spec", "extras", "key", "_row", "_sig", "layout")
 
-    def __init__(self, key: str, item: Item, group: list[Item], sheet: SheetSpec,
-                 spec: TrackerSpec, extras: Extras, layout: str):
+    def __init__(
+        self,
+        key: str,
+        item: Item,
+        group: list[Item],
+        sheet: SheetSpec,
+        spec: TrackerSpec,
+        extras: Extras,
+        layout: str,
+    ):
         self.key, self.item, self.group, self.sheet = key, item, group, sheet
         self.spec, self.extras, self.layout = spec, extras, layout
         self._row: Row | None = None
@@ -247,8 +279,9 @@ class RowSource:
     @property
     def signature(self) -> str:
         if self._sig is None:
-            extra = tuple(sorted((n, str(t.get(self.key))) for n, t in self.extras.items()
-                                 if self.key in t))
+            extra = tuple(
+                sorted((n, str(t.get(self.key))) for n, t in self.extras.items() if self.key in t)
+            )
             ids = tuple((i.id, i.outcome) for i in self.group)
             raw = repr((self.layout, self.key, self.item.id, ids, extra)).encode()
             self._sig = hashlib.blake2b(raw, digest_size=8).hexdigest()
@@ -261,8 +294,9 @@ class RowSource:
         return self._row
 
 
-def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None,
-                layout: str = "") -> dict[str, dict[str, RowSource]]:
+def row_sources(
+    items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None, layout: str = ""
+) -> dict[str, dict[str, RowSource]]:
     """sheet name -> row key -> what that row is made from, for the one workbook.
 
     A referral's rows are all in the one workbook, so its re-submissions, sessions and
@@ -279,16 +313,22 @@ def row_sources(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None 
         latest: dict[str, Item] = {}
         for item in items:
             if item.outcome in sheet.outcomes:
-                latest[row_key(item, sheet, spec)] = item       # later items win
+                latest[row_key(item, sheet, spec)] = item  # later items win
         for key, item in latest.items():
             group = groups[item.reference] if item.reference else [item]
             out.setdefault(sheet.name, {})[key] = RowSource(
-                key, item, group, sheet, spec, extras, layout)
+                key, item, group, sheet, spec, extras, layout
+            )
     return out
 
 
-def desired_rows(items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None,
-                 ) -> dict[str, dict[str, Row]]:
+def desired_rows(
+    items: Iterable[Item],
+    spec: TrackerSpec,
+    extras: Extras | None = None,
+) -> dict[str, dict[str, Row]]:
     """sheet name -> row key -> the pipeline values that row must hold."""
-    return {name: {k: src.row for k, src in rows.items()}
-            for name, rows in row_sources(items, spec, extras).items()}
+    return {
+        name: {k: src.row for k, src in rows.items()}
+        for name, rows in row_sources(items, spec, extras).items()
+    }

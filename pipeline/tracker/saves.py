@@ -15,6 +15,7 @@ def workbook_stamps(config: Any, profile: Any) -> tuple:
     """The stamps (files.file_stamp) of the workbooks people type in: the one workbook, and
     any earlier year's workbook still read (books.read_workbooks)."""
     from pipeline.tracker.books import read_workbooks
+
     return tuple(file_stamp(path) for path in read_workbooks(config, profile))
 
 

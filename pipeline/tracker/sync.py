@@ -13,9 +13,10 @@ import gc
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
@@ -26,12 +27,18 @@ from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec
-from pipeline.tracker.typed_rows import cell_text, typed_rows
-from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
-from pipeline.tracker.workbook import (Package, SheetPart, WorkbookError, key_index, norm_header,
-                                       read_rows)
+from pipeline.tracker.typed_rows import cell_text, typed_rows
+from pipeline.tracker.validations import refresh as refresh_validations
+from pipeline.tracker.workbook import (
+    Package,
+    SheetPart,
+    WorkbookError,
+    key_index,
+    norm_header,
+    read_rows,
+)
 
 log = logging.getLogger("pipeline.tracker")
 BACKUP_DIR = "backups"
@@ -50,7 +57,8 @@ class LayoutError(FamilyTimeError):
 @dataclass
 class Difference:
     """One way the workbook and the ledger disagree (`family-time tracker check`)."""
-    kind: str                      # "missing", "differs", "unknown"
+
+    kind: str  # "missing", "differs", "unknown"
     workbook: str
     sheet: str
     key: str
@@ -65,6 +73,7 @@ class Difference:
 
 
 # ---------------------------------------------------------------- comparing cells
+
 
 def _same(want: Any, have: Any) -> bool:
     if isinstance(want, dt.date):
@@ -82,10 +91,12 @@ def _same(want: Any, have: Any) -> bool:
 
 # ---------------------------------------------------------------- one workbook
 
+
 @dataclass
 class _Reconciliation:
     """One workbook compared with the rows it must hold: the package (changed in memory when
     editing), whether it is new, and the rows appended, updated or found different."""
+
     pkg: Package
     created: bool
     appended: list[str] = field(default_factory=list)
@@ -93,7 +104,9 @@ class _Reconciliation:
     differences: list[Difference] = field(default_factory=list)
 
 
-def _open(path: Path, spec: TrackerSpec, profile: Profile, wanted: list[str]) -> tuple[Package, bool]:
+def _open(
+    path: Path, spec: TrackerSpec, profile: Profile, wanted: list[str]
+) -> tuple[Package, bool]:
     if not path.exists():
         return Package(new_workbook_bytes(spec, profile), path), True
     pkg = Package.open(path)
@@ -102,7 +115,7 @@ def _open(path: Path, spec: TrackerSpec, profile: Profile, wanted: list[str]) ->
         log.info("tracker: adding sheet(s) %s to %s", ", ".join(missing), path.name)
         original = pkg.data
         pkg = Package(add_missing_sheets(original, missing, spec, profile), path)
-        pkg.original = original          # the backup keeps the file as it was on disk
+        pkg.original = original  # the backup keeps the file as it was on disk
         return pkg, True
     return pkg, False
 
@@ -113,43 +126,58 @@ def _layout(spec: TrackerSpec, profile: Profile) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
 
 
-def _reconcile(path: Path, spec: TrackerSpec, profile: Profile,
-               sheets: dict[str, dict[str, RowSource]], edit: bool, full: bool = False,
-               all_sheets: bool = False) -> _Reconciliation:
+def _reconcile(
+    path: Path,
+    spec: TrackerSpec,
+    profile: Profile,
+    sheets: dict[str, dict[str, RowSource]],
+    edit: bool,
+    full: bool = False,
+    all_sheets: bool = False,
+) -> _Reconciliation:
     """Compare the workbook with the rows it must hold; with `edit`, change it in memory.
 
     Rows whose hidden check cell matches are skipped unless `full`; `full` reads every
     pipeline cell (what `tracker check` reports, and `tracker sync --full` corrects).
     """
-    wanted = [s.name for s in spec.enabled_sheets
-              if s.name in sheets or all_sheets or s.kept_by_people]
+    wanted = [
+        s.name for s in spec.enabled_sheets if s.name in sheets or all_sheets or s.kept_by_people
+    ]
     pkg, created = _open(path, spec, profile, wanted if edit else [])
     outcome = _Reconciliation(pkg=pkg, created=created)
     for sheet in spec.enabled_sheets:
         if sheet.name not in wanted or sheet.kept_by_people:
             continue
-        _reconcile_sheet(outcome, path, sheet, spec, profile, sheets.get(sheet.name, {}),
-                         edit, full)
+        _reconcile_sheet(
+            outcome, path, sheet, spec, profile, sheets.get(sheet.name, {}), edit, full
+        )
     return outcome
 
 
-def _reconcile_sheet(outcome: _Reconciliation, path: Path, sheet: SheetSpec, spec: TrackerSpec,
-                     profile: Profile, sources: dict[str, RowSource], edit: bool,
-                     full: bool) -> None:
+def _reconcile_sheet(
+    outcome: _Reconciliation,
+    path: Path,
+    sheet: SheetSpec,
+    spec: TrackerSpec,
+    profile: Profile,
+    sources: dict[str, RowSource],
+    edit: bool,
+    full: bool,
+) -> None:
     """One sheet of `_reconcile`: its rows appended, compared or corrected, into `outcome`."""
     pkg = outcome.pkg
     hdrs = headers(sheet, profile)
     sp = pkg.sheet(sheet.name, hdrs[sheet.key])
     if sp is None:
-        outcome.differences += [Difference("missing", path.name, sheet.name, k)
-                                for k in sources]
+        outcome.differences += [Difference("missing", path.name, sheet.name, k) for k in sources]
         return
     if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
         raise LayoutError(
             f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
             f"column, so the pipeline cannot tell its rows apart. Put the column heading "
             f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
-            f"folder); nothing was written.")
+            f"folder); nothing was written."
+        )
     cols, check_col = _sheet_columns(pkg, sp, sheet, spec, hdrs, edit)
     key_col = cols.get(sheet.key)
     formats = {c.key: c.format for c in sheet.columns}
@@ -164,25 +192,31 @@ def _reconcile_sheet(outcome: _Reconciliation, path: Path, sheet: SheetSpec, spe
             if edit:
                 _append_row(pkg, sp, src, cols, check_col, key_col, spec.date_format)
             continue
-        differ = _compare_row(pkg, sp, hit, src, cols, check_col, formats, spec.date_format,
-                              edit, full)
+        differ = _compare_row(
+            pkg, sp, hit, src, cols, check_col, formats, spec.date_format, edit, full
+        )
         if differ:
-            outcome.differences.append(Difference("differs", path.name, sheet.name, key,
-                                                  differ))
+            outcome.differences.append(Difference("differs", path.name, sheet.name, key, differ))
             outcome.updated.append(key)
-    if edit:                           # drop-downs as tracker.toml has them, values written
+    if edit:  # drop-downs as tracker.toml has them, values written
         refresh_validations(pkg, sp, sheet, spec, profile)
 
 
-def _sheet_columns(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,
-                   hdrs: dict[str, str], edit: bool) -> tuple[dict[str, int], int | None]:
+def _sheet_columns(
+    pkg: Package,
+    sp: SheetPart,
+    sheet: SheetSpec,
+    spec: TrackerSpec,
+    hdrs: dict[str, str],
+    edit: bool,
+) -> tuple[dict[str, int], int | None]:
     """Column key -> column number, and the hidden check column; with `edit`, a column
     missing from the sheet gets its heading back."""
     cols: dict[str, int] = {}
     for column in sheet.columns:
         col = sp.columns.get(norm_header(hdrs[column.key]))
-        if col is None and edit:            # a workbook from an older layout (or a
-            col = pkg.add_header(sp, hdrs[column.key])   # column deleted) gets it back
+        if col is None and edit:  # a workbook from an older layout (or a
+            col = pkg.add_header(sp, hdrs[column.key])  # column deleted) gets it back
         if col is not None:
             cols[column.key] = col
     check_col = sp.columns.get(norm_header(spec.check_column))
@@ -191,19 +225,38 @@ def _sheet_columns(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerS
     return cols, check_col
 
 
-def _append_row(pkg: Package, sp: SheetPart, src: RowSource, cols: dict[str, int],
-                check_col: int | None, key_col: int | None, date_fmt: str) -> None:
+def _append_row(
+    pkg: Package,
+    sp: SheetPart,
+    src: RowSource,
+    cols: dict[str, int],
+    check_col: int | None,
+    key_col: int | None,
+    date_fmt: str,
+) -> None:
     """A row the sheet lacks, written with its seeds and its check cell."""
-    cells = [(cols[ck.removeprefix(SEED)], v) for ck, v in src.row.items()
-             if ck.removeprefix(SEED) in cols]
+    cells = [
+        (cols[ck.removeprefix(SEED)], v)
+        for ck, v in src.row.items()
+        if ck.removeprefix(SEED) in cols
+    ]
     if check_col:
         cells.append((check_col, src.signature))
     pkg.append_row(sp, cells, date_fmt, key_col)
 
 
-def _compare_row(pkg: Package, sp: SheetPart, hit: tuple, src: RowSource, cols: dict[str, int],
-                 check_col: int | None, formats: dict[str, Any], date_fmt: str, edit: bool,
-                 full: bool) -> list[str]:
+def _compare_row(
+    pkg: Package,
+    sp: SheetPart,
+    hit: tuple,
+    src: RowSource,
+    cols: dict[str, int],
+    check_col: int | None,
+    formats: dict[str, Any],
+    date_fmt: str,
+    edit: bool,
+    full: bool,
+) -> list[str]:
     """The pipeline columns where the row differs from `src` ([] when its check cell matches,
     unless `full`); with `edit`, those cells and the check cell are corrected."""
     number, row, seen_check = hit
@@ -213,7 +266,7 @@ def _compare_row(pkg: Package, sp: SheetPart, hit: tuple, src: RowSource, cols: 
     differ = []
     for ck, value in src.row.items():
         if ck.startswith(SEED):
-            continue                        # a seed is written with a new row only
+            continue  # a seed is written with a new row only
         col = cols.get(ck)
         if col is None:
             differ.append(ck)
@@ -278,7 +331,7 @@ def _recall(config: Any, path: Path) -> list | None:
                 for k, v in json.loads(mem.read_text(encoding="utf-8")).items():
                     _written.setdefault(k, v)
             except (OSError, ValueError):
-                pass                      # a damaged memory only costs a full read
+                pass  # a damaged memory only costs a full read
     return _written.get(key)
 
 
@@ -304,9 +357,15 @@ def _digest(sheets: dict[str, dict[str, RowSource]]) -> str:
     return h.hexdigest()
 
 
-def sync_one(path: Path, spec: TrackerSpec, profile: Profile,
-             sheets: dict[str, dict[str, RowSource]], report: SyncReport, full: bool,
-             config: Any = None) -> None:
+def sync_one(
+    path: Path,
+    spec: TrackerSpec,
+    profile: Profile,
+    sheets: dict[str, dict[str, RowSource]],
+    report: SyncReport,
+    full: bool,
+    config: Any = None,
+) -> None:
     """Bring one workbook in line with `sheets` and add what was done to `report` (public for
     the Decisions sheet's write, decisions.py): nothing while it is open, a backup first, and
     start again if someone saved meanwhile."""
@@ -320,35 +379,41 @@ def sync_one(path: Path, spec: TrackerSpec, profile: Profile,
         before = _stamp(path)
         digest = _digest(sheets)
         if not full and before is not None and _recall(config, path) == [list(before), digest]:
-            return                      # nobody touched it and the ledger has nothing new
+            return  # nobody touched it and the ledger has nothing new
         try:
             outcome = _reconcile(path, spec, profile, sheets, edit=True, full=full)
         except LayoutError as exc:
             report.problems.append(str(exc))
             return
         except WorkbookError as exc:
-            report.problems.append(str(exc) + " Nothing was written; restore it from the "
-                                   f"'{BACKUP_DIR}' folder beside it, or move it away so a new one is made.")
+            report.problems.append(
+                str(exc) + " Nothing was written; restore it from the "
+                f"'{BACKUP_DIR}' folder beside it, or move it away so a new one is made."
+            )
             return
         except PermissionError:
             report.waiting = True
-            report.problems.append(f"The tracking workbook '{path.name}' cannot be read just now "
-                                   f"(it is locked). New rows are waiting.")
+            report.problems.append(
+                f"The tracking workbook '{path.name}' cannot be read just now "
+                f"(it is locked). New rows are waiting."
+            )
             return
         if not (outcome.pkg.dirty or outcome.created):
             _remember(config, path, before, digest)
             return
         data = outcome.pkg.to_bytes()
         if _stamp(path) != before:
-            continue                    # someone saved while we worked: start again
+            continue  # someone saved while we worked: start again
         try:
             if before is not None:
                 _backup(path, outcome.pkg.original, spec.backups)
             write_private(path, data)
         except PermissionError:
             report.waiting = True
-            report.problems.append(f"The tracking workbook '{path.name}' could not be saved "
-                                   f"(it is open in another program). New rows are waiting.")
+            report.problems.append(
+                f"The tracking workbook '{path.name}' could not be saved "
+                f"(it is open in another program). New rows are waiting."
+            )
             return
         prune_backups(path, spec.backups)
         _remember(config, path, _stamp(path), digest)
@@ -357,18 +422,29 @@ def sync_one(path: Path, spec: TrackerSpec, profile: Profile,
         report.appended += len(outcome.appended)
         report.updated += len(outcome.updated)
         report.written += outcome.appended + outcome.updated
-        log.info("tracker: %s: %d added, %d updated (%s)", path.name, len(outcome.appended),
-                 len(outcome.updated), ", ".join((outcome.appended + outcome.updated)[:20]))
+        log.info(
+            "tracker: %s: %d added, %d updated (%s)",
+            path.name,
+            len(outcome.appended),
+            len(outcome.updated),
+            ", ".join((outcome.appended + outcome.updated)[:20]),
+        )
         return
     report.waiting = True
-    report.problems.append(f"The tracking workbook '{path.name}' kept changing while the "
-                           f"pipeline was updating it; it will try again on the next pass.")
+    report.problems.append(
+        f"The tracking workbook '{path.name}' kept changing while the "
+        f"pipeline was updating it; it will try again on the next pass."
+    )
 
 
 # ---------------------------------------------------------------- public API
 
-def _extras(paperwork: dict[str, str] | None, acknowledged: dict[str, Any] | None,
-            more: dict[str, dict[str, Any]] | None = None) -> dict:
+
+def _extras(
+    paperwork: dict[str, str] | None,
+    acknowledged: dict[str, Any] | None,
+    more: dict[str, dict[str, Any]] | None = None,
+) -> dict:
     out: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (more or {}).items() if v}
     if paperwork:
         out["paperwork"] = dict(paperwork)
@@ -377,10 +453,16 @@ def _extras(paperwork: dict[str, str] | None, acknowledged: dict[str, Any] | Non
     return out
 
 
-def sync(items: Iterable[Item], config: Any, profile: Profile,
-         paperwork: dict[str, str] | None = None,
-         acknowledged: dict[str, Any] | None = None, *, full: bool = False,
-         extras: dict[str, dict[str, Any]] | None = None) -> SyncReport:
+def sync(
+    items: Iterable[Item],
+    config: Any,
+    profile: Profile,
+    paperwork: dict[str, str] | None = None,
+    acknowledged: dict[str, Any] | None = None,
+    *,
+    full: bool = False,
+    extras: dict[str, dict[str, Any]] | None = None,
+) -> SyncReport:
     """Bring the workbook(s) in line with `items`: one write per workbook, never a person's cell.
 
     `paperwork` and `acknowledged` (reference -> text or date) fill the pipeline's
@@ -391,10 +473,9 @@ def sync(items: Iterable[Item], config: Any, profile: Profile,
     """
     report = SyncReport()
     collecting = gc.isenabled()
-    gc.disable()        # tens of thousands of short-lived XML proxies: collect once, after
+    gc.disable()  # tens of thousands of short-lived XML proxies: collect once, after
     try:
-        return _sync(items, config, profile, _extras(paperwork, acknowledged, extras), full,
-                     report)
+        return _sync(items, config, profile, _extras(paperwork, acknowledged, extras), full, report)
     finally:
         if collecting:
             gc.enable()
@@ -404,7 +485,7 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
         spec = load_spec(profile=profile)
         sheets = row_sources(list(items), spec, extras, _layout(spec, profile))
-    except Exception as exc:      # a bad layout file or a malformed item: say so, do not crash
+    except Exception as exc:  # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
         report.problems.append(f"The tracker could not be updated: {exc}")
         report.message = report.problems[-1]
@@ -414,8 +495,9 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
     return report
 
 
-def check(items: Iterable[Item], config: Any, profile: Profile,
-          proposals: Iterable[Any] = ()) -> list[Difference]:
+def check(
+    items: Iterable[Item], config: Any, profile: Profile, proposals: Iterable[Any] = ()
+) -> list[Difference]:
     """How the workbook(s) differ from the ledger, without writing anything.
 
     `proposals` are the Decisions sheet's rows as the ledger knows them
@@ -428,8 +510,9 @@ def check(items: Iterable[Item], config: Any, profile: Profile,
     path = workbook_path(config, profile, spec)
     if not path.exists():
         return [Difference("missing", path.name, s, k) for s, rows in sheets.items() for k in rows]
-    return _reconcile(path, spec, profile, sheets, edit=False, full=True,
-                      all_sheets=True).differences
+    return _reconcile(
+        path, spec, profile, sheets, edit=False, full=True, all_sheets=True
+    ).differences
 
 
 def read_staff(config: Any, profile: Profile) -> list[dict[str, str]]:
@@ -468,15 +551,14 @@ def read_allocations(config: Any, profile: Profile) -> list[Allocation]:
     person = {c.key for c in sheet.columns if not c.pipeline}
     choices = {c.key: c.choices for c in sheet.columns if c.choices}
     found: dict[str, Allocation] = {}
-    for ref, values in typed_rows(config, profile, spec, sheet, person,
-                                  "allocations").items():
+    for ref, values in typed_rows(config, profile, spec, sheet, person, "allocations").items():
         fields: dict[str, Any] = {}
         for key in person & set(Allocation.model_fields):
             v = values.get(key)
             if key == "first_date":
                 fields[key] = v if isinstance(v, dt.date) else parse_date(v)
                 if fields[key] is None and cell_text(v):
-                    fields["first_date_text"] = cell_text(v)     # said back, not guessed
+                    fields["first_date_text"] = cell_text(v)  # said back, not guessed
             else:
                 text = cell_text(v)
                 for choice in choices.get(key, []):

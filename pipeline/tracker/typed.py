@@ -31,8 +31,9 @@ def _plus(start: dt.time, minutes: int) -> dt.time | None:
     return moment.time() if moment.date() == dt.date(2000, 1, 3) else None
 
 
-def read_times(text: str | None, default_minutes: int | None = None
-               ) -> tuple[dt.time | None, dt.time | None]:
+def read_times(
+    text: str | None, default_minutes: int | None = None
+) -> tuple[dt.time | None, dt.time | None]:
     """(start, end) from what was typed; (None, None) when it cannot be read.
 
     The times are read by pipeline.dates.parse_time_range ("10:00-11:30", "10 - 11.30am",

@@ -21,8 +21,9 @@ from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 log = logging.getLogger("pipeline.tracker")
 
 
-def typed_rows(config: Any, profile, spec: TrackerSpec, sheet: SheetSpec,
-               keys: set[str], what: str) -> dict[str, dict[str, Any]]:
+def typed_rows(
+    config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, keys: set[str], what: str
+) -> dict[str, dict[str, Any]]:
     """Row key -> {column key: value} for `keys`. A row the pipeline added to the one workbook
     for a referral of an earlier year's workbook is empty until someone types in it: the row
     typed in the earlier workbook counts until then."""
@@ -48,7 +49,7 @@ def cell_text(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, float):
-        if 0 <= value < 1:                          # a time of day Excel stores as a fraction
+        if 0 <= value < 1:  # a time of day Excel stores as a fraction
             minutes = round(value * 24 * 60)
             return f"{minutes // 60:02d}:{minutes % 60:02d}"
         return str(int(value)) if value.is_integer() else str(value)

@@ -32,23 +32,43 @@ _DV = f"{{{NS}}}dataValidation"
 _DVS = f"{{{NS}}}dataValidations"
 _PART = re.compile(r"^([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?$")
 # CT_Worksheet's order: dataValidations goes before the first of these that the sheet has
-_AFTER = ("hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
-          "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
-          "drawing", "legacyDrawing", "legacyDrawingHF", "picture", "oleObjects", "controls",
-          "webPublishItems", "tableParts", "extLst")
+_AFTER = (
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 
 
 @dataclass(frozen=True)
 class Rule:
     """One drop-down: where its list comes from and what a person sees on a wrong value."""
+
     formula: str
     strict: bool
     title: str
     error: str
 
 
-def rule_for(column: ColumnSpec, spec: TrackerSpec, profile: Profile,
-             extra: str | None = None) -> Rule | None:
+def rule_for(
+    column: ColumnSpec, spec: TrackerSpec, profile: Profile, extra: str | None = None
+) -> Rule | None:
     """The drop-down tracker.toml asks for in this column, or None. `extra`: one more value
     allowed in the list (what the pipeline wrote in this cell)."""
     title = column.header_for(profile)
@@ -61,8 +81,12 @@ def rule_for(column: ColumnSpec, spec: TrackerSpec, profile: Profile,
         return Rule(source, column.list_strict, title, _say(spec, key))
     if column.choices:
         choices = ([extra] if extra else []) + list(column.choices)
-        return Rule('"' + ",".join(choices) + '"', True, title,
-                    _say(spec, "choices", choices=", ".join(column.choices)))
+        return Rule(
+            '"' + ",".join(choices) + '"',
+            True,
+            title,
+            _say(spec, "choices", choices=", ".join(column.choices)),
+        )
     return None
 
 
@@ -71,8 +95,9 @@ def _say(spec: TrackerSpec, key: str, **values: str) -> str:
     return words.fill(spec.drop_downs[key], f"tracker.toml [drop_downs] {key}", **values)
 
 
-def refresh(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,
-            profile: Profile) -> bool:
+def refresh(
+    pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec, profile: Profile
+) -> bool:
     """Bring the sheet's drop-downs up to the layout's; True when something changed."""
     wanted: dict[int, list[tuple[Rule, list[str]]]] = {}
     end = max(sp.header_row + INITIAL_RANGE_ROWS, sp.max_row, _present_end(sp))
@@ -87,8 +112,12 @@ def refresh(pkg: Package, sp: SheetPart, sheet: SheetSpec, spec: TrackerSpec,
         taken = sorted(n for rows in special.values() for n in rows)
         wanted[col] = [(base, _ranges(letter, first, end, taken))]
         for value, rows in sorted(special.items()):
-            wanted[col].append((rule_for(column, spec, profile, extra=value),
-                                [f"{letter}{n}" for n in sorted(rows)]))
+            wanted[col].append(
+                (
+                    rule_for(column, spec, profile, extra=value),
+                    [f"{letter}{n}" for n in sorted(rows)],
+                )
+            )
     if not wanted:
         return False
     if _current(sp, wanted.keys()) == _canonical(wanted) and not _x14_on(sp, wanted.keys()):
@@ -108,9 +137,10 @@ def _pipeline_values(pkg: Package, sp: SheetPart, col: int, prefix: str) -> dict
     out: dict[str, list[int]] = {}
     letter = col_letters(col)
     # one XPath over the sheet (fast on 10,000 rows) rather than every row's cells
-    for c in sp.sheet_data.xpath("./x:row/x:c[starts-with(@r, $letter)]", namespaces={"x": NS},
-                                 letter=letter):
-        number = c.get("r")[len(letter):]
+    for c in sp.sheet_data.xpath(
+        "./x:row/x:c[starts-with(@r, $letter)]", namespaces={"x": NS}, letter=letter
+    ):
+        number = c.get("r")[len(letter) :]
         if not number.isdigit() or int(number) <= sp.header_row:
             continue
         value = pkg.value(c)
@@ -169,15 +199,18 @@ def _present_end(sp: SheetPart) -> int:
     end = 0
     holder = sp.root.find(_DVS)
     for dv in holder.iterfind(_DV) if holder is not None else ():
-        for _, c1, r1, c2, r2 in _parts(dv.get("sqref") or ""):
+        for _, _c1, _r1, _c2, r2 in _parts(dv.get("sqref") or ""):
             if r2:
                 end = max(end, r2)
     return end
 
 
 def _canonical(wanted) -> list:
-    return sorted((col, rule.formula, rule.strict, " ".join(sqref))
-                  for col, rules in wanted.items() for rule, sqref in rules)
+    return sorted(
+        (col, rule.formula, rule.strict, " ".join(sqref))
+        for col, rules in wanted.items()
+        for rule, sqref in rules
+    )
 
 
 def _current(sp: SheetPart, cols) -> list:
@@ -190,7 +223,7 @@ def _current(sp: SheetPart, cols) -> list:
         if not mine:
             continue
         if len(mine) > 1 or any(c1 is None or c1 != c2 for _, c1, _, c2, _ in parts):
-            return ["mixed"]                    # several columns in one: rewrite
+            return ["mixed"]  # several columns in one: rewrite
         formula = dv.findtext(f"{{{NS}}}formula1") or ""
         strict = dv.get("errorStyle", "stop") == "stop"
         out.append((mine.pop(), formula, strict, dv.get("sqref")))
@@ -201,8 +234,10 @@ def _x14_on(sp: SheetPart, cols) -> bool:
     cols = set(cols)
     for dv in sp.root.iter(f"{{{X14}}}dataValidation"):
         sqref = dv.findtext(f"{{{XM}}}sqref") or ""
-        if any(c1 is not None and any(c in cols for c in range(c1, c2 + 1))
-               for _, c1, _, c2, _ in _parts(sqref)):
+        if any(
+            c1 is not None and any(c in cols for c in range(c1, c2 + 1))
+            for _, c1, _, c2, _ in _parts(sqref)
+        ):
             return True
     return False
 
@@ -226,7 +261,7 @@ def _remove(sp: SheetPart, cols: set[int]) -> None:
         parent.remove(dv)
         left = len(parent.findall(f"{{{X14}}}dataValidation"))
         parent.set("count", str(left))
-        if not left:                       # an empty list is not allowed: take it, and its ext
+        if not left:  # an empty list is not allowed: take it, and its ext
             ext = parent.getparent()
             ext.remove(parent)
             if len(ext) == 0 and ext.getparent() is not None:
@@ -249,8 +284,15 @@ def _holder(sp: SheetPart):
 
 
 def _element(rule: Rule, sqref: list[str]):
-    el = etree.Element(_DV, type="list", allowBlank="1", showErrorMessage="1",
-                       errorTitle=rule.title, error=rule.error, sqref=" ".join(sqref))
+    el = etree.Element(
+        _DV,
+        type="list",
+        allowBlank="1",
+        showErrorMessage="1",
+        errorTitle=rule.title,
+        error=rule.error,
+        sqref=" ".join(sqref),
+    )
     if not rule.strict:
         el.set("errorStyle", "warning")
     etree.SubElement(el, f"{{{NS}}}formula1").text = rule.formula

@@ -16,15 +16,16 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
 
 from pipeline.errors import FamilyTimeError
-from pipeline.tracker.columns import SheetSpec, TrackerSpec
-from pipeline.tracker.rows import Row, Value
+from pipeline.tracker.columns import SheetSpec
+from pipeline.tracker.rows import Value
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -115,7 +116,7 @@ class SharedStrings:
         self._full = decoded
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "SharedStrings":
+    def from_bytes(cls, data: bytes) -> SharedStrings:
         if not data:
             return cls([])
         raw = [m.group(1) or b"" for m in _SI_RE.finditer(data)]
@@ -150,6 +151,7 @@ def _parse_shared(data: bytes) -> list[str]:
 
 # ---------------------------------------------------------------- the package
 
+
 def _resolve(base_part: str, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
@@ -159,17 +161,18 @@ def _resolve(base_part: str, target: str) -> str:
 @dataclass
 class SheetPart:
     """One worksheet, parsed: header columns, and rows by number and by key."""
+
     name: str
     part: str
     root: Any
     sheet_data: Any
     header_row: int = 1
-    columns: dict[str, int] = field(default_factory=dict)   # normalised header -> column
-    rows: dict[int, Any] = field(default_factory=dict)       # row number -> <row>
+    columns: dict[str, int] = field(default_factory=dict)  # normalised header -> column
+    rows: dict[int, Any] = field(default_factory=dict)  # row number -> <row>
     max_row: int = 0
     max_col: int = 0
     dirty: bool = False
-    last_key_row: int | None = None     # where the next new row goes after
+    last_key_row: int | None = None  # where the next new row goes after
 
 
 class Package:
@@ -178,7 +181,7 @@ class Package:
     def __init__(self, data: bytes, path: Path | None = None):
         self.path = path
         self.data = data
-        self.original = data             # what was on disk (kept as the backup)
+        self.original = data  # what was on disk (kept as the backup)
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.infos = self.zip.infolist()
@@ -189,8 +192,10 @@ class Package:
             rels = etree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
             where = path.name if path else "the workbook"
-            raise WorkbookError(f"{where} is not an Excel workbook the pipeline can read "
-                                f"(it may be damaged or saved in another format).") from exc
+            raise WorkbookError(
+                f"{where} is not an Excel workbook the pipeline can read "
+                f"(it may be damaged or saved in another format)."
+            ) from exc
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_NS}}}Relationship")}
         self.sheet_parts: dict[str, str] = {}
         self.sheet_index: dict[str, int] = {}
@@ -201,25 +206,37 @@ class Package:
                 self.sheet_index[s.get("name")] = i
         pr = self.workbook.find(f"{{{NS}}}workbookPr")
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
-        self.shared_part = next((_resolve("xl/workbook.xml", t) for t in targets.values()
-                                 if t and t.endswith("sharedStrings.xml")), None)
-        self.styles_part = next((_resolve("xl/workbook.xml", t) for t in targets.values()
-                                 if t and t.endswith("styles.xml")), None)
+        self.shared_part = next(
+            (
+                _resolve("xl/workbook.xml", t)
+                for t in targets.values()
+                if t and t.endswith("sharedStrings.xml")
+            ),
+            None,
+        )
+        self.styles_part = next(
+            (
+                _resolve("xl/workbook.xml", t)
+                for t in targets.values()
+                if t and t.endswith("styles.xml")
+            ),
+            None,
+        )
         self._shared: SharedStrings | None = None
         self._styles = None
         self._date_style: str | None = None
         self.sheets: dict[str, SheetPart] = {}
-        self.tables: dict[str, Any] = {}       # table parts grown to take new rows
+        self.tables: dict[str, Any] = {}  # table parts grown to take new rows
         self.workbook_dirty = False
         self.styles_dirty = False
 
     @classmethod
-    def open(cls, path: Path) -> "Package":
+    def open(cls, path: Path) -> Package:
         return cls(path.read_bytes(), path)
 
     # ---- shared strings (Excel turns our inline strings into these when a person saves)
     @property
-    def shared(self) -> "SharedStrings | list[str]":
+    def shared(self) -> SharedStrings | list[str]:
         if self._shared is None:
             data = b""
             if self.shared_part and self.shared_part in self.zip.NameToInfo:
@@ -233,7 +250,7 @@ class Package:
         t = c.get("t")
         if t == "inlineStr":
             if len(c) == 1 and len(c[0]) == 1 and c[0].tag == _IS:
-                return c[0][0].text or ""          # the common case: <is><t>text</t></is>
+                return c[0][0].text or ""  # the common case: <is><t>text</t></is>
             is_ = c.find(_IS)
             return "".join(is_.itertext()) if is_ is not None else ""
         v = c.findtext(_V)
@@ -282,15 +299,24 @@ class Package:
         want = norm_header(key_header)
         for number in sorted(sp.rows)[:HEADER_SEARCH_ROWS]:
             cells = self.cells(sp.rows[number])
-            headers = {norm_header(self.value(c)): idx for idx, c in cells.items()
-                       if self.value(c) not in (None, "")}
+            headers = {
+                norm_header(self.value(c)): idx
+                for idx, c in cells.items()
+                if self.value(c) not in (None, "")
+            }
             if want in headers:
                 sp.header_row, sp.columns = number, headers
                 break
         else:
             sp.header_row = min(sp.rows) if sp.rows else 1
-            sp.columns = ({norm_header(self.value(c)): idx for idx, c in
-                           self.cells(sp.rows[sp.header_row]).items()} if sp.rows else {})
+            sp.columns = (
+                {
+                    norm_header(self.value(c)): idx
+                    for idx, c in self.cells(sp.rows[sp.header_row]).items()
+                }
+                if sp.rows
+                else {}
+            )
         sp.max_col = max(sp.columns.values(), default=0)
         self.sheets[name] = sp
         return sp
@@ -321,13 +347,16 @@ class Package:
         root = etree.fromstring(self.zip.read(self.styles_part))
         self._styles = root
         numfmts = root.find(f"{{{NS}}}numFmts")
-        ids = {int(n.get("numFmtId")) for n in (numfmts if numfmts is not None else [])
-               if (n.get("formatCode") or "").lower() == fmt.lower()}
+        ids = {
+            int(n.get("numFmtId"))
+            for n in (numfmts if numfmts is not None else [])
+            if (n.get("formatCode") or "").lower() == fmt.lower()
+        }
         xfs = root.find(f"{{{NS}}}cellXfs")
         for i, xf in enumerate(xfs):
             if int(xf.get("numFmtId", "0")) in ids:
                 if xf.get("applyNumberFormat") not in ("1", "true"):
-                    xf.set("applyNumberFormat", "1")     # LibreOffice ignores the format without it
+                    xf.set("applyNumberFormat", "1")  # LibreOffice ignores the format without it
                     self.styles_dirty = True
                 self._date_style = str(i)
                 return self._date_style
@@ -337,17 +366,27 @@ class Package:
         new_id = max([int(n.get("numFmtId")) for n in numfmts] + [163]) + 1
         etree.SubElement(numfmts, f"{{{NS}}}numFmt", numFmtId=str(new_id), formatCode=fmt)
         numfmts.set("count", str(len(numfmts)))
-        etree.SubElement(xfs, f"{{{NS}}}xf", numFmtId=str(new_id), fontId="0", fillId="0",
-                         borderId="0", xfId="0", applyNumberFormat="1")
+        etree.SubElement(
+            xfs,
+            f"{{{NS}}}xf",
+            numFmtId=str(new_id),
+            fontId="0",
+            fillId="0",
+            borderId="0",
+            xfId="0",
+            applyNumberFormat="1",
+        )
         xfs.set("count", str(len(xfs)))
         self.styles_dirty = True
         self._date_style = str(len(xfs) - 1)
         return self._date_style
 
     # ---- writing cells
-    def set_cell(self, sp: SheetPart, row: Any, number: int, col: int, value: Value,
-                 date_fmt: str) -> None:
-        """Write one pipeline cell: text as an inline string (never a formula), a date as a number."""
+    def set_cell(
+        self, sp: SheetPart, row: Any, number: int, col: int, value: Value, date_fmt: str
+    ) -> None:
+        """Write one pipeline cell: text as an inline string (never a formula), a date as a
+        number."""
         ref = f"{col_letters(col)}{number}"
         existing = None
         insert_at = None
@@ -385,8 +424,13 @@ class Package:
         row.attrib.pop("spans", None)
         sp.dirty = True
 
-    def append_row(self, sp: SheetPart, cells: list[tuple[int, Value]], date_fmt: str,
-                   key_col: int | None = None) -> int:
+    def append_row(
+        self,
+        sp: SheetPart,
+        cells: list[tuple[int, Value]],
+        date_fmt: str,
+        key_col: int | None = None,
+    ) -> int:
         """A new row with these (column, value) cells, straight after the last row holding a
         key: empty rows another program left below (LibreOffice writes formatted empty rows
         down to row 501) are filled in place, keeping their formatting, so new referrals
@@ -426,17 +470,18 @@ class Package:
         last = getattr(sp, "last_key_row", None)
         if last is None:
             last = sp.header_row
-            for number in sorted(sp.rows, reverse=True):   # from the bottom: the first hit
-                if number <= last:                          # is the last key
+            for number in sorted(sp.rows, reverse=True):  # from the bottom: the first hit
+                if number <= last:  # is the last key
                     break
                 if self._holds_key(sp.rows[number], key_col):
                     last = number
                     break
             sp.last_key_row = last
         number = last + 1
-        while number in sp.rows and any(self.value(c) not in (None, "")
-                                        for c in sp.rows[number].iterchildren(_C)):
-            number += 1                   # a row someone typed in without a key: left alone
+        while number in sp.rows and any(
+            self.value(c) not in (None, "") for c in sp.rows[number].iterchildren(_C)
+        ):
+            number += 1  # a row someone typed in without a key: left alone
         return number
 
     def _holds_key(self, row: Any, key_col: int | None) -> bool:
@@ -451,8 +496,9 @@ class Package:
 
     def _grow_tables(self, sp: SheetPart, number: int) -> None:
         """An Excel table (Insert > Table) over the rows grows to take the new row."""
-        rels_part = posixpath.join(posixpath.dirname(sp.part), "_rels",
-                                   posixpath.basename(sp.part) + ".rels")
+        rels_part = posixpath.join(
+            posixpath.dirname(sp.part), "_rels", posixpath.basename(sp.part) + ".rels"
+        )
         if rels_part not in self.zip.NameToInfo:
             return
         rels = etree.fromstring(self.zip.read(rels_part))
@@ -502,16 +548,25 @@ class Package:
     def _stretch(self, sqref: str, last_row: int, from_row: int) -> str:
         """Ranges grown down to last_row. Of several ranges, only those reaching furthest
         grow: "C2:C9 C11:C501" (a drop-down with another rule on C10) keeps C10 apart."""
-        ends = [int(m.group(2)) for part in sqref.split() if ":" in part
-                for m in [_RANGE_END.search(part.partition(":")[2])] if m]
+        ends = [
+            int(m.group(2))
+            for part in sqref.split()
+            if ":" in part
+            for m in [_RANGE_END.search(part.partition(":")[2])]
+            if m
+        ]
         furthest = max(ends, default=0)
         out = []
         for part in sqref.split():
             a, sep, b = part.partition(":")
             m_a = _REF.match(a)
             m_b = _RANGE_END.search(b) if sep else None
-            if m_a and m_b and int(m_a.group(2)) >= from_row and \
-                    int(m_b.group(2)) == furthest < last_row:
+            if (
+                m_a
+                and m_b
+                and int(m_a.group(2)) >= from_row
+                and int(m_b.group(2)) == furthest < last_row
+            ):
                 part = f"{a}:{m_b.group(1)}{last_row}"
             out.append(part)
         return " ".join(out)
@@ -529,7 +584,7 @@ class Package:
         if af is not None and af.get("ref"):
             af.set("ref", self._stretch(af.get("ref"), last, sp.header_row))
             self._stretch_filter_name(sp, af.get("ref"))
-        for tag in ("conditionalFormatting", "dataValidations/{%s}dataValidation" % NS):
+        for tag in ("conditionalFormatting", f"dataValidations/{{{NS}}}dataValidation"):
             for el in sp.root.iterfind(f"{{{NS}}}{tag}"):
                 if el.get("sqref"):
                     el.set("sqref", self._stretch(el.get("sqref"), last, sp.header_row + 1))
@@ -542,8 +597,7 @@ class Package:
                 ma, mb = _REF.match(a), _REF.match(b)
                 if ma and mb:
                     quoted = "'" + sp.name.replace("'", "''") + "'"
-                    dn.text = (f"{quoted}!${ma.group(1)}${ma.group(2)}:"
-                               f"${mb.group(1)}${mb.group(2)}")
+                    dn.text = f"{quoted}!${ma.group(1)}${ma.group(2)}:${mb.group(1)}${mb.group(2)}"
                     self.workbook_dirty = True
 
     # ---- the new file
@@ -553,17 +607,21 @@ class Package:
         for sp in self.sheets.values():
             if sp.dirty:
                 self.finish_sheet(sp)
-                changed[sp.part] = etree.tostring(sp.root, xml_declaration=True,
-                                                  encoding="UTF-8", standalone=True)
+                changed[sp.part] = etree.tostring(
+                    sp.root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
         if self.workbook_dirty:
-            changed["xl/workbook.xml"] = etree.tostring(self.workbook, xml_declaration=True,
-                                                        encoding="UTF-8", standalone=True)
+            changed["xl/workbook.xml"] = etree.tostring(
+                self.workbook, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
         for part, root in self.tables.items():
-            changed[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                           standalone=True)
+            changed[part] = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
         if self.styles_dirty and self._styles is not None:
-            changed[self.styles_part] = etree.tostring(self._styles, xml_declaration=True,
-                                                       encoding="UTF-8", standalone=True)
+            changed[self.styles_part] = etree.tostring(
+                self._styles, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info in self.infos:
@@ -575,7 +633,7 @@ class Package:
                     new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                     new.compress_type = zipfile.ZIP_DEFLATED
                     new.external_attr = info.external_attr
-                    z.writestr(new, data, compresslevel=1)   # a ZipInfo ignores the file's level
+                    z.writestr(new, data, compresslevel=1)  # a ZipInfo ignores the file's level
         return out.getvalue()
 
     @property
@@ -583,8 +641,9 @@ class Package:
         return any(sp.dirty for sp in self.sheets.values()) or self.workbook_dirty
 
 
-def read_rows(pkg: Package, sheet: SheetSpec, headers: dict[str, str],
-              keys: set[str] | None = None) -> dict[str, dict[str, Any]]:
+def read_rows(
+    pkg: Package, sheet: SheetSpec, headers: dict[str, str], keys: set[str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Rows of one sheet by key: column key -> value, for the columns in `keys` (default all)."""
     sp = pkg.sheet(sheet.name, headers[sheet.key])
     if sp is None:
@@ -592,8 +651,11 @@ def read_rows(pkg: Package, sheet: SheetSpec, headers: dict[str, str],
     key_col = sp.columns.get(norm_header(headers[sheet.key]))
     if key_col is None:
         return {}
-    wanted = {c.key: sp.columns.get(norm_header(headers[c.key])) for c in sheet.columns
-              if keys is None or c.key in keys}
+    wanted = {
+        c.key: sp.columns.get(norm_header(headers[c.key]))
+        for c in sheet.columns
+        if keys is None or c.key in keys
+    }
     wanted = {k: v for k, v in wanted.items() if v is not None}
     formats = {c.key: c.format for c in sheet.columns}
     out: dict[str, dict[str, Any]] = {}
@@ -613,8 +675,9 @@ def read_rows(pkg: Package, sheet: SheetSpec, headers: dict[str, str],
     return out
 
 
-def key_index(pkg: Package, sp: SheetPart, key_col: int, check_col: int | None
-              ) -> dict[str, tuple[int, Any, Any]]:
+def key_index(
+    pkg: Package, sp: SheetPart, key_col: int, check_col: int | None
+) -> dict[str, tuple[int, Any, Any]]:
     """key -> (row number, <row>, check value) for every data row, reading only two cells a row.
 
     The key is usually a row's first cell and the check its last, so most rows cost two

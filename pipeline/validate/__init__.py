@@ -23,8 +23,13 @@ def agreement_in_email(email: Extraction, attachment: Extraction) -> bool:
     for other in email.attachments:
         if other is attachment:
             continue
-        text = " ".join([other.file, other.form.reason,
-                         " ".join(str(v) for v in list(other.fields.values())[:20])])
+        text = " ".join(
+            [
+                other.file,
+                other.form.reason,
+                " ".join(str(v) for v in list(other.fields.values())[:20]),
+            ]
+        )
         if AGREEMENT.search(text) and (other.form.kind != "referral"):
             return True
     return False
@@ -37,18 +42,21 @@ def _form_label(extraction: Extraction) -> str:
         return "form"
 
 
-def validate_extraction(extraction: Extraction, profile: Profile, received: dt.datetime,
-                        agreement_attached: bool | None = None,
-                        email: Extraction | None = None,
-                        read_on: dt.date | None = None) -> Verdict:
+def validate_extraction(
+    extraction: Extraction,
+    profile: Profile,
+    received: dt.datetime,
+    agreement_attached: bool | None = None,
+    email: Extraction | None = None,
+    read_on: dt.date | None = None,
+) -> Verdict:
     """The verdict on one form. For an email, validate each attachment (see validate_email).
     read_on: the day it is read (the pipeline's today); a date after it is "in the future"."""
     from pipeline.validate.calendar import ServiceCalendar, due_dates
     from pipeline.validate.rules import check_form
 
     match = extraction.form
-    base = dict(form_id=match.id, form_version=match.version, kind=match.kind,
-                received=received)
+    base = dict(form_id=match.id, form_version=match.version, kind=match.kind, received=received)
     key = f"{match.id} {match.version}"
     if match.status == "current" and key in profile.forms.old:
         match = match.model_copy(update={"status": "old"})
@@ -61,16 +69,23 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
     base["kind"] = form.kind
     if match.status == "old":
         current = ", ".join(v.version for v in form.current_versions) or "current"
-        message = (say("verdict", "old", title=form.title, version=match.version, current=current)
-                   if match.version else
-                   say("verdict", "old_unknown", title=form.title, current=current))
-        return Verdict(verdict="old", reason=message,
-                       problems=[Problem(key="form", label=form.title, message=message)], **base)
+        message = (
+            say("verdict", "old", title=form.title, version=match.version, current=current)
+            if match.version
+            else say("verdict", "old_unknown", title=form.title, current=current)
+        )
+        return Verdict(
+            verdict="old",
+            reason=message,
+            problems=[Problem(key="form", label=form.title, message=message)],
+            **base,
+        )
 
     if agreement_attached is None:
         agreement_attached = bool(email and agreement_in_email(email, extraction))
-    values, findings = check_form(form, extraction.fields, profile, received, agreement_attached,
-                                  read_on)
+    values, findings = check_form(
+        form, extraction.fields, profile, received, agreement_attached, read_on
+    )
     problems, warnings, flags = [], [], []
     for f in findings:
         if f.flag and f.flag not in flags:
@@ -80,8 +95,14 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
         spec = form.field(f.key)
         label = spec.display_label(**profile.words) if spec else f.key
         target = problems if f.severity == "error" else warnings
-        target.append(Problem(key=f.key, label=label, message=f.message,
-                              severity="error" if f.severity == "error" else "warning"))
+        target.append(
+            Problem(
+                key=f.key,
+                label=label,
+                message=f.message,
+                severity="error" if f.severity == "error" else "warning",
+            )
+        )
     order = {spec.key: i for i, spec in enumerate(form.expanded_fields())}
     problems.sort(key=lambda p: order.get(p.key, len(order)))
     warnings.sort(key=lambda p: order.get(p.key, len(order)))
@@ -96,12 +117,22 @@ def validate_extraction(extraction: Extraction, profile: Profile, received: dt.d
     if form.kind == "referral":
         counted = ServiceCalendar(profile).counted_from(received)
         due = due_dates(received, profile, values.get("review.next_date"))
-    return Verdict(verdict=verdict, reason=reason, values=values, problems=problems,
-                   warnings=warnings, flags=flags, counted_from=counted, due=due or {}, **base)
+    return Verdict(
+        verdict=verdict,
+        reason=reason,
+        values=values,
+        problems=problems,
+        warnings=warnings,
+        flags=flags,
+        counted_from=counted,
+        due=due or {},
+        **base,
+    )
 
 
-def validate_email(email: Extraction, profile: Profile,
-                   received: dt.datetime) -> list[tuple[Extraction, Verdict]]:
+def validate_email(
+    email: Extraction, profile: Profile, received: dt.datetime
+) -> list[tuple[Extraction, Verdict]]:
     """Each attachment of a forwarded email, with the agreement looked for among its siblings."""
     parts = email.attachments or [email]
     return [(a, validate_extraction(a, profile, received, email=email)) for a in parts]

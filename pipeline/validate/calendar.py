@@ -26,8 +26,10 @@ SUBSTITUTE = " (substitute day)"
 def _bank_holidays(year: int) -> dict[dt.date, str]:
     """England and Wales bank holidays; "(observed)" is said "(substitute day)" in England."""
     days = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    return {d: name.replace(" (observed)", SUBSTITUTE).replace("(observed)", SUBSTITUTE.strip())
-            for d, name in days.items()}
+    return {
+        d: name.replace(" (observed)", SUBSTITUTE).replace("(observed)", SUBSTITUTE.strip())
+        for d, name in days.items()
+    }
 
 
 def substitute_for(closure: str | None) -> str | None:
@@ -68,8 +70,11 @@ class ServiceCalendar:
 
     def is_working_day(self, d: dt.date) -> bool:
         """An office day: a working weekday that is not a bank holiday or closure."""
-        return (d.weekday() in self.working_weekdays and d not in self.closures
-                and self.bank_holiday(d) is None)
+        return (
+            d.weekday() in self.working_weekdays
+            and d not in self.closures
+            and self.bank_holiday(d) is None
+        )
 
     def is_session_day(self, d: dt.date) -> bool:
         """A day family time can happen (Saturdays yes, Sundays and closures no)."""
@@ -122,8 +127,9 @@ class ServiceCalendar:
 WEEKDAY_INDEX = {name: i for i, name in enumerate(DAYS)}
 
 
-def due_dates(received: dt.datetime, profile: Profile,
-              review_date: dt.date | None = None) -> dict[str, dt.date]:
+def due_dates(
+    received: dt.datetime, profile: Profile, review_date: dt.date | None = None
+) -> dict[str, dt.date]:
     """When each promise the service makes falls due: the Nth working day after the day the
     referral counts as received, closures skipped. Only the keys the profile sets (a service's
     own commitments, never another's); "review_report" (working days BEFORE the review) when a
@@ -132,7 +138,10 @@ def due_dates(received: dt.datetime, profile: Profile,
     start = cal.counted_from(received)
     t = profile.timescales
     due = {key: cal.add_working_days(start, getattr(t, key)) for key in t.due_keys()}
-    if review_date is not None and t.review_report is not None \
-            and profile.review.report == "promised":
+    if (
+        review_date is not None
+        and t.review_report is not None
+        and profile.review.report == "promised"
+    ):
         due["review_report"] = cal.add_working_days(review_date, -t.review_report)
     return due

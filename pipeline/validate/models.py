@@ -16,13 +16,18 @@ from pydantic import BaseModel, create_model
 
 from pipeline.catalogue import FieldSpec, catalogue
 
-PY_TYPES: dict[str, Any] = {"date": dt.date, "time": dt.time, "yesno": bool, "duration": int,
-                            "days": list[str]}
+PY_TYPES: dict[str, Any] = {
+    "date": dt.date,
+    "time": dt.time,
+    "yesno": bool,
+    "duration": int,
+    "days": list[str],
+}
 _ROW = re.compile(r"^(\w+)\[(?:n|\d+)\]\.(\w+)$")
 
 
 def _py(spec: FieldSpec) -> Any:
-    return Optional[PY_TYPES.get(spec.type, str)]
+    return Optional[PY_TYPES.get(spec.type, str)]  # noqa: UP045 - a type looked up at run time
 
 
 def _title(name: str) -> str:
@@ -47,7 +52,7 @@ def typed_model(kind: str) -> type[BaseModel]:
         top[table] = (list[row_model], [])
     for group, cols in groups.items():
         name = group if group not in top else f"{group}_details"
-        top[name] = (Optional[create_model(_title(group), **cols)], None)
+        top[name] = (Optional[create_model(_title(group), **cols)], None)  # noqa: UP045
     return create_model(_title(kind), **top)
 
 
@@ -61,8 +66,11 @@ def to_typed(kind: str, values: dict[str, Any]) -> BaseModel:
             tables.setdefault(m[1], {}).setdefault(int(m[2]), {})[m[3]] = value
             continue
         group, _, name = key.partition(".")
-        slot = group if group not in model.model_fields or \
-            not _is_table(model, group) else f"{group}_details"
+        slot = (
+            group
+            if group not in model.model_fields or not _is_table(model, group)
+            else f"{group}_details"
+        )
         nested.setdefault(slot, {})[name] = value
     for table, by_row in tables.items():
         nested[table] = [by_row[n] for n in sorted(by_row)]

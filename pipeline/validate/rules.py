@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from pipeline.dates import add_months, long_date
 from pipeline.catalogue import FieldSpec, FormSpec
+from pipeline.dates import add_months, long_date
 from pipeline.profile import Profile
 from pipeline.validate import values as V
 from pipeline.validate.calendar import ServiceCalendar
@@ -24,22 +25,24 @@ from pipeline.validate.messages import has, say
 @dataclass
 class Finding:
     """One rule's result: an error, a warning, or just a flag for the team."""
+
     key: str | None
     message: str = ""
-    severity: str = "error"          # "error" | "warning" | "flag"
+    severity: str = "error"  # "error" | "warning" | "flag"
     flag: str | None = None
 
 
 @dataclass
 class Context:
     """Everything a rule may look at."""
+
     form: FormSpec
     profile: Profile
     received: dt.datetime
-    values: dict[str, Any]                       # typed, valid answers only
+    values: dict[str, Any]  # typed, valid answers only
     raw: dict[str, Any] = field(default_factory=dict)
     agreement_attached: bool = False
-    read_on: dt.date | None = None               # the day the pipeline read it (its clock)
+    read_on: dt.date | None = None  # the day the pipeline read it (its clock)
 
     def label(self, key: str) -> str:
         spec = self.form.field(key)
@@ -65,6 +68,7 @@ def age_on(dob: dt.date, on: dt.date) -> int:
 
 
 # ---------------------------------------------------------------- conditions ("when")
+
 
 def condition_holds(when: str | None, values: dict[str, Any]) -> bool:
     """The catalogue's tiny condition language, evaluated on typed answers."""
@@ -111,16 +115,21 @@ def required(ctx: Context, spec: FieldSpec) -> Finding | None:
     if spec.key == "request.days":
         return Finding(spec.key, ctx.say(spec.key, say("required", "no_day")))
     if spec.required == "M":
-        message = (say("required", "mandatory_allow", allow=spec.allow[0]) if spec.allow
-                   else say("required", "mandatory"))
+        message = (
+            say("required", "mandatory_allow", allow=spec.allow[0])
+            if spec.allow
+            else say("required", "mandatory")
+        )
         return Finding(spec.key, ctx.say(spec.key, message))
     if spec.required == "C" and condition_holds(spec.when, ctx.values):
-        return Finding(spec.key, ctx.say(spec.key, say("required", "conditional",
-                                                       because=because(ctx, spec))))
+        return Finding(
+            spec.key, ctx.say(spec.key, say("required", "conditional", because=because(ctx, spec)))
+        )
     return None
 
 
 # ---------------------------------------------------------------- named single-field rules
+
 
 def not_future(ctx: Context, key: str, v: dt.date) -> Finding | None:
     if v > ctx.latest_possible:
@@ -139,18 +148,22 @@ def child_under_18(ctx: Context, key: str, v: dt.date) -> Finding | None:
 
 def duration_30m_to_6h(ctx: Context, key: str, v: int) -> Finding | None:
     if not 30 <= v <= 360:
-        return Finding(key, ctx.say(key, say("rules", "duration",
-                                             duration=V.format_duration(v))))
+        return Finding(key, ctx.say(key, say("rules", "duration", duration=V.format_duration(v))))
     return None
 
 
-def _not_before(ctx: Context, key: str, v: dt.date, earlier_key: str, message: str,
-                placeholder: str) -> Finding | None:
+def _not_before(
+    ctx: Context, key: str, v: dt.date, earlier_key: str, message: str, placeholder: str
+) -> Finding | None:
     """A date that may not come before another answer's date (when that one is given)."""
     earlier = ctx.values.get(earlier_key)
     if earlier and v < earlier:
-        return Finding(key, ctx.say(key, say("rules", message, date=long_date(v),
-                                             **{placeholder: long_date(earlier)})))
+        return Finding(
+            key,
+            ctx.say(
+                key, say("rules", message, date=long_date(v), **{placeholder: long_date(earlier)})
+            ),
+        )
     return None
 
 
@@ -184,11 +197,14 @@ def not_before_session_date(ctx: Context, key: str, v: dt.date) -> Finding | Non
 
 
 NAMED_RULES: dict[str, Callable[[Context, str, Any], Finding | None]] = {
-    "not_future": not_future, "child_under_18": child_under_18,
+    "not_future": not_future,
+    "child_under_18": child_under_18,
     "duration_30m_to_6h": duration_30m_to_6h,
-    "not_before_referral_date": not_before_referral_date, "must_be_yes": must_be_yes,
+    "not_before_referral_date": not_before_referral_date,
+    "must_be_yes": must_be_yes,
     "yes_or_agreement_attached": yes_or_agreement_attached,
-    "reference_format": reference_format, "not_before_session_date": not_before_session_date,
+    "reference_format": reference_format,
+    "not_before_session_date": not_before_session_date,
 }
 
 
@@ -201,10 +217,14 @@ OTHER_LA = "On behalf of another local authority"
 def out_of_county(ctx: Context) -> list[Finding]:
     v = ctx.values
     if v.get("referral.type") == "Out of county" or v.get("placement.out_of_county") is True:
-        key = ("referral.type" if v.get("referral.type") == "Out of county"
-               else "placement.out_of_county")
-        return [Finding(key, ctx.say(key, say("rules", "out_of_county")), "warning",
-                        "out_of_county")]
+        key = (
+            "referral.type"
+            if v.get("referral.type") == "Out of county"
+            else "placement.out_of_county"
+        )
+        return [
+            Finding(key, ctx.say(key, say("rules", "out_of_county")), "warning", "out_of_county")
+        ]
     return []
 
 
@@ -214,13 +234,19 @@ def other_local_authority(ctx: Context) -> list[Finding]:
         return []
     status = v.get("legal.status")
     if status == "Section 20 (accommodated)":
-        return [Finding("legal.status", ctx.say("legal.status",
-                                                say("rules", "other_la_section_20")))]
+        return [
+            Finding("legal.status", ctx.say("legal.status", say("rules", "other_la_section_20")))
+        ]
     out = [Finding(None, severity="flag", flag="charge_other_la")]
     if status not in CONCLUDED:
-        out.append(Finding("referral.type", ctx.say("referral.type",
-                                                    say("rules", "other_la_open")),
-                           "warning", "other_la"))
+        out.append(
+            Finding(
+                "referral.type",
+                ctx.say("referral.type", say("rules", "other_la_open")),
+                "warning",
+                "other_la",
+            )
+        )
     return out
 
 
@@ -243,10 +269,15 @@ def time_limited(ctx: Context) -> list[Finding]:
     start = v.get("request.start_date") or v.get("referral.date") or ctx.today
     n, unit = int(m.group(1)), m.group(2).lower()
     end = add_months(start, n) if unit == "month" else start + dt.timedelta(weeks=n)
-    message = say("rules", "time_limited", what=say("rules", name), limit=limit,
-                  end=long_date(end))
-    return [Finding("request.supervision", ctx.say("request.supervision", message), "warning",
-                    f"time_limited:{end.isoformat()}")]
+    message = say("rules", "time_limited", what=say("rules", name), limit=limit, end=long_date(end))
+    return [
+        Finding(
+            "request.supervision",
+            ctx.say("request.supervision", message),
+            "warning",
+            f"time_limited:{end.isoformat()}",
+        )
+    ]
 
 
 def court_directed(ctx: Context) -> list[Finding]:
@@ -255,8 +286,10 @@ def court_directed(ctx: Context) -> list[Finding]:
     return []
 
 
-_RANGE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*(?:-|–|to|until|till)\s*"
-                    r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?")
+_RANGE = re.compile(
+    r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*(?:-|–|to|until|till)\s*"
+    r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
+)
 _ONE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))\s*(am|pm)?|(\d{1,2})\s*(am|pm)")
 
 
@@ -265,7 +298,7 @@ def _hour(h: str, m: str | None, suffix: str | None) -> dt.time | None:
     if suffix == "pm" and hh < 12:
         hh += 12
     elif suffix is None and 1 <= hh <= 7:
-        hh += 12            # "3-5" on a family time form is afternoon, not the small hours
+        hh += 12  # "3-5" on a family time form is afternoon, not the small hours
     mm = int(m or 0)
     return dt.time(hh, mm) if hh < 24 and mm < 60 else None
 
@@ -297,8 +330,11 @@ def preschool_after_3pm(ctx: Context) -> list[Finding]:
         return []
     t = earliest_time(times)
     if t and t > dt.time(15, 0):
-        return [Finding("request.times", ctx.say("request.times", say("rules", "preschool_late")),
-                        "warning")]
+        return [
+            Finding(
+                "request.times", ctx.say("request.times", say("rules", "preschool_late")), "warning"
+            )
+        ]
     return []
 
 
@@ -320,26 +356,45 @@ def days_offered(ctx: Context) -> list[Finding]:
         out.append(Finding("request.days", ctx.say("request.days", say("rules", "sunday"))))
     other = [d for d in days if d != "Sunday" and d not in ctx.profile.hours.session_days]
     if other:
-        message = say("rules", "day_not_offered", days=", ".join(other),
-                      offered=", ".join(ctx.profile.hours.session_days))
+        message = say(
+            "rules",
+            "day_not_offered",
+            days=", ".join(other),
+            offered=", ".join(ctx.profile.hours.session_days),
+        )
         out.append(Finding("request.days", ctx.say("request.days", message)))
     return out
 
 
-REFERRAL_RULES = [out_of_county, other_local_authority, time_limited, court_directed,
-                  preschool_after_3pm, unborn_notice, days_offered]
+REFERRAL_RULES = [
+    out_of_county,
+    other_local_authority,
+    time_limited,
+    court_directed,
+    preschool_after_3pm,
+    unborn_notice,
+    days_offered,
+]
 
 
 # ---------------------------------------------------------------- session record rules
 
+
 def times_in_order(ctx: Context) -> list[Finding]:
     v = ctx.values
     out = []
-    for start, end in (("session.planned_start", "session.planned_end"),
-                       ("session.actual_start", "session.actual_end")):
+    for start, end in (
+        ("session.planned_start", "session.planned_end"),
+        ("session.actual_start", "session.actual_end"),
+    ):
         if v.get(start) and v.get(end) and v[end] <= v[start]:
-            message = say("rules", "times_order", end=f"{v[end]:%H:%M}",
-                          start_label=ctx.label(start).lower(), start=f"{v[start]:%H:%M}")
+            message = say(
+                "rules",
+                "times_order",
+                end=f"{v[end]:%H:%M}",
+                start_label=ctx.label(start).lower(),
+                start=f"{v[start]:%H:%M}",
+            )
             out.append(Finding(end, ctx.say(end, message)))
     return out
 
@@ -351,8 +406,9 @@ def recording_deadline(profile: Profile, session_day: dt.date) -> dt.date:
     if rec.deadline_hours is not None:
         limits.append(session_day + dt.timedelta(days=-(-rec.deadline_hours // 24)))
     if rec.deadline_working_days is not None:
-        limits.append(ServiceCalendar(profile).add_working_days(session_day,
-                                                                rec.deadline_working_days))
+        limits.append(
+            ServiceCalendar(profile).add_working_days(session_day, rec.deadline_working_days)
+        )
     return min(limits) if limits else dt.date.max
 
 
@@ -363,10 +419,21 @@ def late_recording(ctx: Context) -> list[Finding]:
         return []
     due = recording_deadline(ctx.profile, session)
     if written > due:
-        message = say("rules", "late_recording", written=long_date(written), due=long_date(due),
-                      session=long_date(session))
-        return [Finding("session.written_on", ctx.say("session.written_on", message), "warning",
-                        "late_recording")]
+        message = say(
+            "rules",
+            "late_recording",
+            written=long_date(written),
+            due=long_date(due),
+            session=long_date(session),
+        )
+        return [
+            Finding(
+                "session.written_on",
+                ctx.say("session.written_on", message),
+                "warning",
+                "late_recording",
+            )
+        ]
     return []
 
 
@@ -379,12 +446,27 @@ def significant_event(ctx: Context) -> list[Finding]:
     out = [Finding(None, severity="flag", flag="significant_event")]
     hours = ctx.profile.recording.significant_event_hours
     session, written = v.get("session.date"), v.get("session.written_on")
-    if hours is not None and session and written \
-            and written > session + dt.timedelta(days=-(-hours // 24)):
-        message = say("rules", "significant_event_late", written=long_date(written),
-                      session=long_date(session), hours=hours)
-        out.append(Finding("session.written_on", ctx.say("session.written_on", message),
-                           "warning", "significant_event_late"))
+    if (
+        hours is not None
+        and session
+        and written
+        and written > session + dt.timedelta(days=-(-hours // 24))
+    ):
+        message = say(
+            "rules",
+            "significant_event_late",
+            written=long_date(written),
+            session=long_date(session),
+            hours=hours,
+        )
+        out.append(
+            Finding(
+                "session.written_on",
+                ctx.say("session.written_on", message),
+                "warning",
+                "significant_event_late",
+            )
+        )
     return out
 
 
@@ -392,6 +474,7 @@ RECORD_RULES = [times_in_order, late_recording, significant_event]
 
 
 # ---------------------------------------------------------------- the whole form
+
 
 def _drop_empty_rows(form: FormSpec, values: dict[str, Any]) -> None:
     """An unused table row still carries its unticked check boxes ("no"): that is no answer."""
@@ -411,13 +494,25 @@ def _as_the_service_asks(spec: FieldSpec, profile: Profile) -> FieldSpec:
     return spec
 
 
-def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, received: dt.datetime,
-               agreement_attached: bool = False, read_on: dt.date | None = None,
-               ) -> tuple[dict[str, Any], list[Finding]]:
+def check_form(
+    form: FormSpec,
+    fields: dict[str, Any],
+    profile: Profile,
+    received: dt.datetime,
+    agreement_attached: bool = False,
+    read_on: dt.date | None = None,
+) -> tuple[dict[str, Any], list[Finding]]:
     """Parse every answer, then apply required, named and cross-field rules, in that order."""
     specs = form.expanded_fields()
-    ctx = Context(form=form, profile=profile, received=received, values={}, raw=dict(fields),
-                  agreement_attached=agreement_attached, read_on=read_on)
+    ctx = Context(
+        form=form,
+        profile=profile,
+        received=received,
+        values={},
+        raw=dict(fields),
+        agreement_attached=agreement_attached,
+        read_on=read_on,
+    )
     findings: list[Finding] = []
     for spec in specs:
         raw = fields.get(spec.key)
@@ -434,9 +529,13 @@ def check_form(form: FormSpec, fields: dict[str, Any], profile: Profile, receive
         if (f := required(ctx, spec)) is not None:
             findings.append(f)
     for spec in specs:
-        if spec.rule and spec.key in ctx.values and spec.rule in NAMED_RULES:
-            if (f := NAMED_RULES[spec.rule](ctx, spec.key, ctx.values[spec.key])) is not None:
-                findings.append(f)
-    for rule in (REFERRAL_RULES if form.kind == "referral" else RECORD_RULES):
+        if (
+            spec.rule
+            and spec.key in ctx.values
+            and spec.rule in NAMED_RULES
+            and (f := NAMED_RULES[spec.rule](ctx, spec.key, ctx.values[spec.key])) is not None
+        ):
+            findings.append(f)
+    for rule in REFERRAL_RULES if form.kind == "referral" else RECORD_RULES:
         findings.extend(rule(ctx))
     return ctx.values, findings

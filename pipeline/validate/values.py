@@ -23,8 +23,12 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
-_DATE_MESSAGES = {"unreadable": "date_unreadable", "not_real": "date_not_real",
-                  "incomplete": "date_incomplete", "wrong_weekday": "date_wrong_weekday"}
+_DATE_MESSAGES = {
+    "unreadable": "date_unreadable",
+    "not_real": "date_not_real",
+    "incomplete": "date_incomplete",
+    "wrong_weekday": "date_wrong_weekday",
+}
 
 
 def parse_date(text: str) -> Result:
@@ -69,8 +73,10 @@ def parse_duration(text: str) -> Result:
     s = re.sub(r"\s+and\s+", " ", s)
     s = " ".join(s.split())
     patterns = [
-        (rf"^{_NUM}\s*{_HOURS}\.?\s*(\d{{1,2}})\s*(?:{_MINS})?\.?$",
-         lambda m: _num(m[1]) * 60 + int(m[2])),
+        (
+            rf"^{_NUM}\s*{_HOURS}\.?\s*(\d{{1,2}})\s*(?:{_MINS})?\.?$",
+            lambda m: _num(m[1]) * 60 + int(m[2]),
+        ),
         (rf"^{_NUM}\s*{_HOURS}\.?$", lambda m: _num(m[1]) * 60),
         (rf"^{_NUM}\s*{_MINS}\.?$", lambda m: _num(m[1])),
         (r"^(\d{1,2}):(\d{2})$", lambda m: int(m[1]) * 60 + int(m[2])),
@@ -126,8 +132,10 @@ def parse_postcode(text: str) -> Result:
     return f"{m[1]} {m[2]}", None
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def parse_email(text: str) -> Result:
@@ -135,7 +143,7 @@ def parse_email(text: str) -> Result:
     raw = str(text)
     s = raw.strip()
     control = any(unicodedata.category(c).startswith("C") for c in s)
-    if control or any(c in s for c in " ,;<>\"\n\r\t"):
+    if control or any(c in s for c in ' ,;<>"\n\r\t'):
         shown = _clean(raw)[:80]
         return None, say("values", "email_not_single", text=shown)
     if not _EMAIL.match(s) or ".." in s or s.startswith(".") or ".@" in s:
@@ -197,7 +205,7 @@ def parse_days(value: str | list[str]) -> Result:
         if first and last and len(first) == len(last) == 1:
             a, b = DAYS.index(first[0]), DAYS.index(last[0])
             if a <= b:
-                return list(DAYS[a:b + 1]), None
+                return list(DAYS[a : b + 1]), None
     items = value if isinstance(value, list) else re.split(r"[,;/&+\n]|\band\b|\s+", str(value))
     days: list[str] = []
     bad: list[str] = []
@@ -211,9 +219,17 @@ def parse_days(value: str | list[str]) -> Result:
         stem = word[:-1] if word.endswith("s") and len(word) > 4 else word
         match = None
         if len(stem) >= 2:
-            match = next((d for d in DAYS if d.lower().startswith(stem)
-                          or (stem in {"weds", "thur", "thurs", "tues"} and
-                              d.lower().startswith(stem[:3]))), None)
+            match = next(
+                (
+                    d
+                    for d in DAYS
+                    if d.lower().startswith(stem)
+                    or (
+                        stem in {"weds", "thur", "thurs", "tues"} and d.lower().startswith(stem[:3])
+                    )
+                ),
+                None,
+            )
         if match is None:
             bad.append(_clean(item))
         elif match not in days:
@@ -248,12 +264,25 @@ def is_blank(value: Any) -> bool:
     if isinstance(value, list):
         return not any(_clean(v) for v in value)
     s = _clean(value).lower()
-    return s in {"", "-", "--", "n/a.", "click or tap here to enter text.",
-                 "click or tap to enter a date.", "choose an item.", "tbc", "?"}
+    return s in {
+        "",
+        "-",
+        "--",
+        "n/a.",
+        "click or tap here to enter text.",
+        "click or tap to enter a date.",
+        "choose an item.",
+        "tbc",
+        "?",
+    }
 
 
-def parse(field_type: str, value: str | list[str], choices: list[str] | None = None,
-          allow: list[str] | None = None) -> Result:
+def parse(
+    field_type: str,
+    value: str | list[str],
+    choices: list[str] | None = None,
+    allow: list[str] | None = None,
+) -> Result:
     """Dispatch on the catalogue's field type."""
     if field_type == "days":
         return parse_days(value)
@@ -265,9 +294,16 @@ def parse(field_type: str, value: str | list[str], choices: list[str] | None = N
         for a in allow:
             if _squash(a) == _squash(value):
                 return a, None
-    funcs = {"date": parse_date, "time": parse_time, "duration": parse_duration,
-             "phone": parse_phone, "postcode": parse_postcode, "email": parse_email,
-             "yesno": parse_yesno, "digits": parse_digits}
+    funcs = {
+        "date": parse_date,
+        "time": parse_time,
+        "duration": parse_duration,
+        "phone": parse_phone,
+        "postcode": parse_postcode,
+        "email": parse_email,
+        "yesno": parse_yesno,
+        "digits": parse_digits,
+    }
     if field_type == "choice":
         return parse_choice(value, choices or [])
     return funcs[field_type](value)

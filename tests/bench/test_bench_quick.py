@@ -16,14 +16,25 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_quick_run_writes_every_section(tmp_path):
     out, md = tmp_path / "results.json", tmp_path / "RESULTS.md"
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick",
-                           "--out", str(out), "--md", str(md)],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--out",
+            str(out),
+            "--md",
+            str(md),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["errors"] == {}
-    for section in ("throughput", "latency", "hostile", "tracker", "render", "reading",
-                    "memory"):
+    for section in ("throughput", "latency", "hostile", "tracker", "render", "reading", "memory"):
         assert section in data["sections"], section
     for key in ("date", "machine", "table"):
         assert data[key]
@@ -33,8 +44,9 @@ def test_quick_run_writes_every_section(tmp_path):
     # nothing lost: every file was handled and left the inbox, and mail went out
     assert mixed["left_in_inbox"] == 0 and mixed["not_yet"] == 0
     assert mixed["items"] >= mixed["files"] and mixed["emails_written"] > 0
-    assert {"read", "validate", "ledger", "archive", "effects: mail",
-            "effects: tracker"} <= set(mixed["stages_s"])
+    assert {"read", "validate", "ledger", "archive", "effects: mail", "effects: tracker"} <= set(
+        mixed["stages_s"]
+    )
     assert mixed["files_per_s"] > 0
     for mode in ("events", "polling"):
         lat = data["sections"]["latency"][mode]

@@ -13,10 +13,17 @@ from pipeline.extract.pdf import _add_drawn_boxes
 from pipeline.extract.pdf_pages import read_pages
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-PDFS = ["forms/referral-complete.pdf", "forms/old-contact-referral.pdf",
-        "forms/old-2022-referral.pdf", "forms/referral-typed-over.pdf",
-        "forms/record-completed.pdf", "forms/letter-not-a-referral.pdf",
-        "pdf/acroform-referral.pdf", "pdf/agreement-signed.pdf", "pdf/scanned.pdf"]
+PDFS = [
+    "forms/referral-complete.pdf",
+    "forms/old-contact-referral.pdf",
+    "forms/old-2022-referral.pdf",
+    "forms/referral-typed-over.pdf",
+    "forms/record-completed.pdf",
+    "forms/letter-not-a-referral.pdf",
+    "pdf/acroform-referral.pdf",
+    "pdf/agreement-signed.pdf",
+    "pdf/scanned.pdf",
+]
 
 
 @pytest.mark.parametrize("name", PDFS)
@@ -47,6 +54,7 @@ def test_text_assembly_matches_pdfplumber_on_random_characters():
     from pdfplumber import utils
 
     from pipeline.extract.pdf_text import extract_text
+
     rng = random.Random(17)
     alphabet = ["a", "b", "Z", " ", "ﬁ", "-", "☒", "", "\t"]
     for _ in range(300):
@@ -55,18 +63,32 @@ def test_text_assembly_matches_pdfplumber_on_random_characters():
             x0 = rng.choice([rng.uniform(0, 200), rng.randint(0, 40) * 3.0])
             top = rng.choice([rng.uniform(0, 60), rng.randint(0, 20) * 3.0])
             width = rng.choice([0.0, rng.uniform(0.5, 8)])
-            chars.append({"text": rng.choice(alphabet), "x0": x0, "x1": x0 + width,
-                          "top": top, "bottom": top + 10, "doctop": top, "upright": True,
-                          "size": 10.0})
+            chars.append(
+                {
+                    "text": rng.choice(alphabet),
+                    "x0": x0,
+                    "x1": x0 + width,
+                    "top": top,
+                    "bottom": top + 10,
+                    "doctop": top,
+                    "upright": True,
+                    "size": 10.0,
+                }
+            )
         assert extract_text(chars) == utils.extract_text(chars), chars
 
 
 def test_cells_from_crossings_match_pdfplumber():
     """pdf_tables.crossings_to_cells gives pdfplumber's cells, in its order, on every page."""
-    from pdfplumber.table import (TableFinder, TableSettings, edges_to_intersections,
-                                  intersections_to_cells)
+    from pdfplumber.table import (
+        TableFinder,
+        TableSettings,
+        edges_to_intersections,
+        intersections_to_cells,
+    )
 
     from pipeline.extract.pdf_tables import crossings_to_cells
+
     settings = TableSettings.resolve(None)
     seen = 0
     for name in PDFS:

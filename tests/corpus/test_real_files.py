@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
 LIMIT = 10.0
 STATUSES = {"current", "old", "not_referral", "unreadable"}
-REPORTER = "bench.measure_corpus:read_with_report"     # extract_file + what the readers logged
+REPORTER = "bench.measure_corpus:read_with_report"  # extract_file + what the readers logged
 
 # Files a reader cannot finish today, and why (pipeline/extract/pdf.py, _inflated_size: once a
 # Flate stream has ended with bytes left over, zlib keeps returning nothing and the loop never
@@ -31,8 +31,11 @@ KNOWN_STUCK: dict[str, str] = {}
 def _full_corpus() -> list[Path]:
     for candidate in (os.environ.get("FAMILY_TIME_CORPUS"), "/work/corpus/real"):
         if candidate and Path(candidate).is_dir():
-            return sorted(p for p in Path(candidate).rglob("*")
-                          if p.is_file() and p.name not in {"manifest.json", "results.json"})
+            return sorted(
+                p
+                for p in Path(candidate).rglob("*")
+                if p.is_file() and p.name not in {"manifest.json", "results.json"}
+            )
     return []
 
 
@@ -56,7 +59,8 @@ def _check_outcome(path: Path, result, elapsed: float) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def _reader_worker():
     import sys
-    root = str(HERE.parents[1])               # bench.measure_corpus must import in the worker
+
+    root = str(HERE.parents[1])  # bench.measure_corpus must import in the worker
     added = root not in sys.path
     if added:
         sys.path.insert(0, root)
@@ -68,10 +72,16 @@ def _reader_worker():
 
 
 def _selection():
-    return [pytest.param(p, id=p.name,
-                         marks=[pytest.mark.xfail(strict=True, reason=KNOWN_STUCK[p.name])]
-                         if p.name in KNOWN_STUCK else [])
-            for p in sorted(FILES.iterdir())]
+    return [
+        pytest.param(
+            p,
+            id=p.name,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_STUCK[p.name])]
+            if p.name in KNOWN_STUCK
+            else [],
+        )
+        for p in sorted(FILES.iterdir())
+    ]
 
 
 @pytest.mark.slow
@@ -97,8 +107,10 @@ def test_outlook_signature_pictures_are_not_attachments():
     from pipeline.extract import extract_file
     from pipeline.extract.email import NO_ATTACHMENT_REASON
 
-    for name in ("test-data__hsmf__attachment_msg_inlineImg.msg",      # hidden pictures
-                 "test-data__hsmf__example_received_regular.msg"):      # shown by cid:
+    for name in (
+        "test-data__hsmf__attachment_msg_inlineImg.msg",  # hidden pictures
+        "test-data__hsmf__example_received_regular.msg",
+    ):  # shown by cid:
         result = extract_file(FILES / name)
         assert result.form.status == "not_referral", name
         assert result.form.reason == NO_ATTACHMENT_REASON

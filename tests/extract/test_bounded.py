@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_file
-from pipeline.extract import bounded
+from pipeline.extract import bounded, extract_file
 from pipeline.extract.bounded import extract_bounded
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DOCX = FIXTURES / "forms" / "referral-complete.docx"
 
-READERS = '''
+READERS = """
 import os, time
 def sleepy(path, profile=None):
     time.sleep(60)
@@ -25,7 +24,7 @@ def dies(path, profile=None):
     os._exit(3)
 def raises(path, profile=None):
     raise RuntimeError("a reader bug")
-'''
+"""
 
 
 @pytest.fixture
@@ -45,15 +44,15 @@ def test_an_ordinary_read_is_the_readers_answer_and_reuses_the_worker():
     second = extract_bounded(FIXTURES / "email" / "referral-with-agreement.eml")
     assert first == extract_file(DOCX)
     assert first.form.status == "current" and first.fields
-    assert second.attachments                      # the email's attachments were read too
-    assert bounded._worker.process.pid == pid      # no new process per file
+    assert second.attachments  # the email's attachments were read too
+    assert bounded._worker.process.pid == pid  # no new process per file
 
 
 def test_a_read_past_the_limit_is_stopped_with_a_plain_reason(test_readers):
     start = time.perf_counter()
     result = extract_bounded(DOCX, limit=1.5, reader=f"{test_readers}:sleepy")
     elapsed = time.perf_counter() - start
-    assert elapsed < 10                            # not the reader's 60 seconds
+    assert elapsed < 10  # not the reader's 60 seconds
     assert result.file == DOCX.name
     assert result.form.status == "unreadable"
     assert "took too long to read (over 1.5 seconds)" in result.form.reason

@@ -23,10 +23,17 @@ def test_json_one_object_per_file(capsys, tmp_path: Path) -> None:
     files = [FORMS / "referral-complete.docx", FORMS / "letter-not-a-referral.docx", empty]
     assert main(["extract", "--json", *map(str, files)]) == 0
     objs = lines_of(capsys)
-    assert [o["file"] for o in objs] == ["referral-complete.docx", "letter-not-a-referral.docx",
-                                         "empty.docx"]
-    assert objs[0]["form"] == {"id": "family-time-referral", "version": "2025.1",
-                               "status": "current", "reason": objs[0]["form"]["reason"]}
+    assert [o["file"] for o in objs] == [
+        "referral-complete.docx",
+        "letter-not-a-referral.docx",
+        "empty.docx",
+    ]
+    assert objs[0]["form"] == {
+        "id": "family-time-referral",
+        "version": "2025.1",
+        "status": "current",
+        "reason": objs[0]["form"]["reason"],
+    }
     assert objs[0]["fields"]["child.last_name"] == "Example"
     assert objs[1]["form"]["status"] == "not_referral" and objs[1]["fields"] == {}
     assert objs[2]["form"]["status"] == "unreadable" and "empty" in objs[2]["form"]["reason"]
@@ -43,16 +50,26 @@ def test_json_for_an_email_lists_its_attachments(capsys) -> None:
 
 
 def test_missing_path_exits_2_with_a_message(capsys, tmp_path: Path) -> None:
-    assert main(["extract", "--json", str(tmp_path / "nope.docx"),
-                 str(FORMS / "record-blank.docx")]) == 2
+    assert (
+        main(["extract", "--json", str(tmp_path / "nope.docx"), str(FORMS / "record-blank.docx")])
+        == 2
+    )
     captured = capsys.readouterr()
     assert "no such file" in captured.err and "nope.docx" in captured.err
     assert json.loads(captured.out.splitlines()[0])["file"] == "record-blank.docx"
 
 
 def test_readable_summary(capsys) -> None:
-    assert main(["extract", str(FORMS / "old-2022-referral.docx"),
-                 str(FORMS / "referral-complete.docx")]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                str(FORMS / "old-2022-referral.docx"),
+                str(FORMS / "referral-complete.docx"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "OLD form" in out and "updated August 2022" in out
     assert "current form" in out and "child.last_name" in out and "Example" in out
@@ -62,8 +79,10 @@ def test_folder_argument_reads_every_file(capsys, tmp_path: Path) -> None:
     for name in ("record-blank.docx", "referral-unborn.docx"):
         (tmp_path / name).write_bytes((FORMS / name).read_bytes())
     assert main(["extract", "--json", str(tmp_path)]) == 0
-    assert sorted(o["file"] for o in lines_of(capsys)) == ["record-blank.docx",
-                                                           "referral-unborn.docx"]
+    assert sorted(o["file"] for o in lines_of(capsys)) == [
+        "record-blank.docx",
+        "referral-unborn.docx",
+    ]
 
 
 def test_no_side_effects(capsys, tmp_path: Path) -> None:

@@ -22,8 +22,9 @@ def test_fixture_reads_as_expected(path: Path) -> None:
         assert getattr(got.form, key) == expected["form"][key], (key, got.form.reason)
     want = expected.get("fields", {})
     missing = {k: v for k, v in want.items() if k not in got.fields}
-    wrong = {k: (got.fields[k], v) for k, v in want.items()
-             if k in got.fields and got.fields[k] != v}
+    wrong = {
+        k: (got.fields[k], v) for k, v in want.items() if k in got.fields and got.fields[k] != v
+    }
     extra = {k: v for k, v in got.fields.items() if k not in want}
     # The reader's contract: day boxes present but none ticked read as [] (the fixtures leave
     # the key out). Both mean "no day chosen" to validation.

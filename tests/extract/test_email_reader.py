@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_all, extract_file
-from pipeline.extract.email import (MAX_ATTACHMENTS, MAX_DEPTH, NO_ATTACHMENT_REASON,
-                                    is_automatic, safe_display_name)
+from pipeline.extract.email import (
+    MAX_ATTACHMENTS,
+    MAX_DEPTH,
+    NO_ATTACHMENT_REASON,
+    is_automatic,
+    safe_display_name,
+)
 from pipeline.extract.email import read_email as _read_email
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -20,6 +25,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def read_email(path, profile=None):
     """The email reader as the room's front door calls it (attachments read by extract_all)."""
     return _read_email(path, profile, read_attachment=extract_all)
+
+
 EMAILS = sorted(p for p in (FIXTURES / "email").glob("*") if p.suffix in (".eml", ".msg"))
 
 
@@ -58,10 +65,15 @@ def test_email_fixtures_match_expected(path: Path):
 def test_eml_and_msg_of_the_same_message_read_the_same():
     for eml in (FIXTURES / "email").glob("*.eml"):
         a, b = read_email(eml), read_email(eml.with_suffix(".msg"))
-        assert (a.sender, a.subject, a.date, a.auto_submitted) == \
-               (b.sender, b.subject, b.date, b.auto_submitted), eml.name
-        assert [(x.file, x.form.status, x.fields) for x in a.attachments] == \
-               [(x.file, x.form.status, x.fields) for x in b.attachments], eml.name
+        assert (a.sender, a.subject, a.date, a.auto_submitted) == (
+            b.sender,
+            b.subject,
+            b.date,
+            b.auto_submitted,
+        ), eml.name
+        assert [(x.file, x.form.status, x.fields) for x in a.attachments] == [
+            (x.file, x.form.status, x.fields) for x in b.attachments
+        ], eml.name
 
 
 def test_no_attachment_is_not_a_referral_with_a_plain_reason():
@@ -78,16 +90,20 @@ def test_inbox_dispatch_reads_emails_with_this_reader():
 
 # ---- attachment names are never paths ----------------------------------------------------
 
-@pytest.mark.parametrize("raw, shown", [
-    ("../../x.docx", "x.docx"),
-    ("..\\..\\Windows\\x.docx", "x.docx"),
-    ("/etc/passwd", "passwd"),
-    ("C:\\Users\\Public\\referral.pdf", "referral.pdf"),
-    ("ref\x00.pdf", "ref.pdf"),
-    ("..", "attachment-1"),
-    ("", "attachment-1"),
-    ("a<b>c:d|e?.docx", "a_b_c_d_e_.docx"),
-])
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("../../x.docx", "x.docx"),
+        ("..\\..\\Windows\\x.docx", "x.docx"),
+        ("/etc/passwd", "passwd"),
+        ("C:\\Users\\Public\\referral.pdf", "referral.pdf"),
+        ("ref\x00.pdf", "ref.pdf"),
+        ("..", "attachment-1"),
+        ("", "attachment-1"),
+        ("a<b>c:d|e?.docx", "a_b_c_d_e_.docx"),
+    ],
+)
 def test_display_names_are_sanitised(raw, shown):
     assert safe_display_name(raw, 1) == shown
 
@@ -112,11 +128,18 @@ def _mail(attachments: list[tuple[str, bytes]], **headers) -> EmailMessage:
 
 
 def test_hostile_names_write_nothing_outside_a_private_temporary_folder(tmp_path, monkeypatch):
-    docx = next((FIXTURES / "forms").glob("referral-complete.docx"), None) \
+    docx = (
+        next((FIXTURES / "forms").glob("referral-complete.docx"), None)
         or FIXTURES / "pdf" / "acroform-referral.pdf"
+    )
     data = docx.read_bytes()
-    names = ["../../x.docx", "/tmp/abs.docx", "..\\..\\win.docx", "nul\x00byte.docx",
-             "B" * 300 + ".docx"]
+    names = [
+        "../../x.docx",
+        "/tmp/abs.docx",
+        "..\\..\\win.docx",
+        "nul\x00byte.docx",
+        "B" * 300 + ".docx",
+    ]
     work = tmp_path / "work"
     tmp = tmp_path / "tmp"
     work.mkdir()
@@ -127,7 +150,7 @@ def test_hostile_names_write_nothing_outside_a_private_temporary_folder(tmp_path
     before = {p for p in tmp_path.rglob("*")}
     result = read_email(eml)
     after = {p for p in tmp_path.rglob("*")}
-    assert after == before                       # nothing left behind, nothing written beside
+    assert after == before  # nothing left behind, nothing written beside
     assert not Path("/tmp/abs.docx").exists() or Path("/tmp/abs.docx").stat().st_size != len(data)
     shown = [a.file for a in result.attachments]
     assert shown[:3] == ["x.docx", "abs.docx", "win.docx"]
@@ -138,22 +161,26 @@ def test_hostile_names_write_nothing_outside_a_private_temporary_folder(tmp_path
 
 # ---- automatic mail ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers, sender, auto", [
-    ({"Auto-Submitted": "auto-replied"}, "sam@example.org", True),
-    ({"Auto-Submitted": "auto-generated"}, "sam@example.org", True),
-    ({"Auto-Submitted": "no"}, "sam@example.org", False),
-    ({"Precedence": "bulk"}, "sam@example.org", True),
-    ({"Precedence": "junk"}, "sam@example.org", True),
-    ({"Precedence": "list"}, "sam@example.org", True),
-    ({"List-Id": "<news.example.org>"}, "sam@example.org", True),
-    ({"X-Autoreply": "yes"}, "sam@example.org", True),
-    ({}, "No-Reply <no-reply@example.org>", True),
-    ({}, "noreply@example.org", True),
-    ({}, "MAILER-DAEMON@mail.example.org", True),
-    ({}, "postmaster@example.org", True),
-    ({}, "Sam Worker-Example <sam.worker@example.org>", False),
-    ({}, "Noreen Replyson <noreen.replyson@example.org>", False),
-])
+
+@pytest.mark.parametrize(
+    "headers, sender, auto",
+    [
+        ({"Auto-Submitted": "auto-replied"}, "sam@example.org", True),
+        ({"Auto-Submitted": "auto-generated"}, "sam@example.org", True),
+        ({"Auto-Submitted": "no"}, "sam@example.org", False),
+        ({"Precedence": "bulk"}, "sam@example.org", True),
+        ({"Precedence": "junk"}, "sam@example.org", True),
+        ({"Precedence": "list"}, "sam@example.org", True),
+        ({"List-Id": "<news.example.org>"}, "sam@example.org", True),
+        ({"X-Autoreply": "yes"}, "sam@example.org", True),
+        ({}, "No-Reply <no-reply@example.org>", True),
+        ({}, "noreply@example.org", True),
+        ({}, "MAILER-DAEMON@mail.example.org", True),
+        ({}, "postmaster@example.org", True),
+        ({}, "Sam Worker-Example <sam.worker@example.org>", False),
+        ({}, "Noreen Replyson <noreen.replyson@example.org>", False),
+    ],
+)
 def test_automatic_messages_are_recognised(headers, sender, auto):
     assert is_automatic(headers, sender) is auto
 
@@ -166,12 +193,14 @@ def test_auto_reply_fixtures_are_flagged_in_both_formats():
 
 # ---- limits ------------------------------------------------------------------------------
 
+
 def test_more_than_the_attachment_limit_says_so(tmp_path):
     eml = tmp_path / "many.eml"
-    eml.write_bytes(_mail([(f"note-{i:02d}.txt", b"hello") for i in range(MAX_ATTACHMENTS + 5)])
-                    .as_bytes())
+    eml.write_bytes(
+        _mail([(f"note-{i:02d}.txt", b"hello") for i in range(MAX_ATTACHMENTS + 5)]).as_bytes()
+    )
     result = read_email(eml)
-    assert len(result.attachments) == MAX_ATTACHMENTS + 1           # the 20 read, and a note
+    assert len(result.attachments) == MAX_ATTACHMENTS + 1  # the 20 read, and a note
     note = result.attachments[-1]
     assert note.form.status == "unreadable"
     assert f"only the first {MAX_ATTACHMENTS}" in note.form.reason
@@ -181,7 +210,7 @@ def test_more_than_the_attachment_limit_says_so(tmp_path):
 def test_forwards_are_followed_to_a_sane_depth(tmp_path):
     pdf = (FIXTURES / "pdf" / "acroform-referral.pdf").read_bytes()
     inner = _mail([("referral.pdf", pdf)])
-    for _ in range(MAX_DEPTH):                    # the form sits MAX_DEPTH forwards down: read
+    for _ in range(MAX_DEPTH):  # the form sits MAX_DEPTH forwards down: read
         outer = _mail([])
         outer.add_attachment(inner)
         inner = outer
@@ -200,13 +229,16 @@ def test_forwards_are_followed_to_a_sane_depth(tmp_path):
     assert "forwarded more than" in result.attachments[-1].form.reason
 
 
-@pytest.mark.parametrize("name, content", [
-    ("empty.eml", b""),
-    ("binary.eml", bytes(range(256)) * 50),
-    ("garbage.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 3000),
-    ("text.msg", b"From: someone\r\n\r\nnot outlook"),
-    ("cut.msg", (FIXTURES / "email" / "forwarded.msg").read_bytes()[:5000]),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("empty.eml", b""),
+        ("binary.eml", bytes(range(256)) * 50),
+        ("garbage.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 3000),
+        ("text.msg", b"From: someone\r\n\r\nnot outlook"),
+        ("cut.msg", (FIXTURES / "email" / "forwarded.msg").read_bytes()[:5000]),
+    ],
+)
 def test_broken_emails_are_unreadable_or_empty_never_an_error(tmp_path, name, content):
     p = tmp_path / name
     p.write_bytes(content)
@@ -217,6 +249,7 @@ def test_broken_emails_are_unreadable_or_empty_never_an_error(tmp_path, name, co
 
 def test_attachments_beyond_the_total_size_cap_are_not_read(tmp_path, monkeypatch):
     import pipeline.extract.email as email_reader
+
     monkeypatch.setattr(email_reader, "MAX_TOTAL_BYTES", 1000)
     eml = tmp_path / "big.eml"
     eml.write_bytes(_mail([("a.txt", b"a" * 600), ("b.txt", b"b" * 600)]).as_bytes())
@@ -229,11 +262,16 @@ def test_random_bytes_named_eml_never_raise(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(st.binary(max_size=3000))
     def check(data):
         p = tmp_path / "fuzz.eml"
-        p.write_bytes(b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n" + data)
+        p.write_bytes(
+            b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
+            + data
+        )
         result = read_email(p)
         assert result.form.status in ("unreadable", "not_referral", "current", "old")
 
@@ -243,17 +281,30 @@ def test_random_bytes_named_eml_never_raise(tmp_path):
 def test_outlook_message_attached_as_a_file_is_opened(tmp_path):
     """Outlook's "forward as attachment" puts a whole .msg inside the email (.eml or .msg)."""
     from tests.fixtures import msg_writer as mw
+
     pdf = (FIXTURES / "pdf" / "acroform-referral.pdf").read_bytes()
-    inner = mw.build_msg(mw.MsgMessage(subject="Referral", sender_email="sam@example.org",
-                                       attachments=[mw.MsgAttachment("ref.pdf", pdf)]))
+    inner = mw.build_msg(
+        mw.MsgMessage(
+            subject="Referral",
+            sender_email="sam@example.org",
+            attachments=[mw.MsgAttachment("ref.pdf", pdf)],
+        )
+    )
     outer = tmp_path / "outer.msg"
-    outer.write_bytes(mw.build_msg(mw.MsgMessage(
-        subject="Fwd", sender_email="bs@example.org",
-        attachments=[mw.MsgAttachment("Referral email.msg", inner)])))
+    outer.write_bytes(
+        mw.build_msg(
+            mw.MsgMessage(
+                subject="Fwd",
+                sender_email="bs@example.org",
+                attachments=[mw.MsgAttachment("Referral email.msg", inner)],
+            )
+        )
+    )
     eml = tmp_path / "outer.eml"
     m = _mail([])
-    m.add_attachment(inner, maintype="application", subtype="vnd.ms-outlook",
-                     filename="Referral email.msg")
+    m.add_attachment(
+        inner, maintype="application", subtype="vnd.ms-outlook", filename="Referral email.msg"
+    )
     eml.write_bytes(m.as_bytes())
     for p in (outer, eml):
         result = read_email(p)

@@ -19,10 +19,12 @@ from pipeline.profile import load_profile
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 OWN_FILLABLE = sorted((FIXTURES / "pdf").glob("acroform-*.pdf"))
-OTHER_FILLABLE = [FIXTURES / "hostile/control-characters/controls.pdf",
-                  FIXTURES / "hostile/noncharacters-and-emoji-pdf/nonchars.pdf",
-                  ROOT / "corpus/files/resources__libreoffice-form.pdf",
-                  ROOT / "corpus/files/resources__form_acrobatReader.pdf"]
+OTHER_FILLABLE = [
+    FIXTURES / "hostile/control-characters/controls.pdf",
+    FIXTURES / "hostile/noncharacters-and-emoji-pdf/nonchars.pdf",
+    ROOT / "corpus/files/resources__libreoffice-form.pdf",
+    ROOT / "corpus/files/resources__form_acrobatReader.pdf",
+]
 ALL_FILLABLE = OWN_FILLABLE + [p for p in OTHER_FILLABLE if p.is_file()]
 
 
@@ -36,22 +38,27 @@ def _full_route(path: Path, profile, monkeypatch) -> dict:
     with monkeypatch.context() as m:
         m.setattr(pdf_reader, "_fields_from_widgets", lambda widgets, n: None)
         m.setattr(pdf_reader, "_answers_form", lambda acro: False)
-        m.setattr(pdf_reader, "_identify_and_read", _reading_text_too(
-            pdf_reader._identify_and_read))
+        m.setattr(
+            pdf_reader, "_identify_and_read", _reading_text_too(pdf_reader._identify_and_read)
+        )
         return extract_file(path, profile).to_json_dict()
 
 
 def _reading_text_too(identify_and_read):
     """_identify_and_read as it was: answers read from the text (and tables) first, then the
     fields written over them."""
+
     def read(name, text, lines, properties, acro, profile, tables, pages=None):
-        from_text = identify_and_read(name, text, lines, properties, {}, profile, tables,
-                                      pages=pages).fields
-        result = identify_and_read(name, text, lines, properties, acro, profile, tables,
-                                   pages=pages)
+        from_text = identify_and_read(
+            name, text, lines, properties, {}, profile, tables, pages=pages
+        ).fields
+        result = identify_and_read(
+            name, text, lines, properties, acro, profile, tables, pages=pages
+        )
         if result.form.status in ("current", "old"):
             result.fields = {**from_text, **result.fields}
         return result
+
     return read
 
 
@@ -67,7 +74,7 @@ def test_own_fillable_pdf_reads_exactly_as_expected(pdf: Path, profile):
     assert result.form.id == expected["form"]["id"]
     assert result.form.version == expected["form"]["version"]
     assert result.fields == expected["fields"]
-    assert "footer marker" in result.form.reason        # the page text was still read
+    assert "footer marker" in result.form.reason  # the page text was still read
 
 
 @pytest.mark.parametrize("pdf", OWN_FILLABLE, ids=[p.name for p in OWN_FILLABLE])

@@ -16,12 +16,18 @@ from pipeline.cli import main
 from pipeline.effects import run_effects
 from pipeline.extract import extract_all, extract_file
 from pipeline.intake.process import process_file
+
 from tests.helpers.hostile_kit import mail_body, mails_by_item
 from tests.helpers.paths import FIXTURES
 
 MULTI = FIXTURES / "pdf_multi"
-SECOND = {"child.first_name": "Second Child", "child.last_name": "Sample", "child.known_as": "SC",
-          "child.dob": "02/02/2021", "child.case_id": "7654321"}
+SECOND = {
+    "child.first_name": "Second Child",
+    "child.last_name": "Sample",
+    "child.known_as": "SC",
+    "child.dob": "02/02/2021",
+    "child.case_id": "7654321",
+}
 MIXED = "cannot be told apart"
 ONE_FILE_EACH = "send one file for each child"
 
@@ -34,8 +40,9 @@ def _tracker_rows(work, sheet: str = "Referrals") -> dict[str, dict]:
     book = openpyxl.load_workbook(next(work.config.tracker_dir.glob("*.xlsx")))
     sheet = book[sheet]
     headings = [c.value for c in sheet[1]]
-    return {r[0]: dict(zip(headings, r)) for r in sheet.iter_rows(min_row=2, values_only=True)
-            if r[0]}
+    return {
+        r[0]: dict(zip(headings, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]
+    }
 
 
 def _status(work, capsys) -> tuple[str, dict]:
@@ -48,11 +55,15 @@ def _status(work, capsys) -> tuple[str, dict]:
 
 # ---------------------------------------------------------------- reading
 
-@pytest.mark.parametrize("name, single", [
-    ("two-children-joined.pdf", "forms/referral-complete.pdf"),
-    ("two-children-one-docx.pdf", "forms/referral-complete.pdf"),
-    ("two-fillable-joined.pdf", "pdf/acroform-referral.pdf"),
-])
+
+@pytest.mark.parametrize(
+    "name, single",
+    [
+        ("two-children-joined.pdf", "forms/referral-complete.pdf"),
+        ("two-children-one-docx.pdf", "forms/referral-complete.pdf"),
+        ("two-fillable-joined.pdf", "pdf/acroform-referral.pdf"),
+    ],
+)
 def test_each_form_in_a_pdf_reads_as_its_own_child(name, single, work):
     """Each child's answers are exactly what the one-form PDF gives, the second child's own
     details in place: nothing lost, nothing taken from the other form."""
@@ -67,8 +78,9 @@ def test_joined_fillable_forms_keep_both_children_although_their_fields_share_na
     """pypdf's append keeps both forms' fields under the same names, and its get_fields()
     keeps only the last: the first child would be lost. Each form is read from its own pages."""
     from pypdf import PdfReader
+
     reader = PdfReader(MULTI / "two-fillable-joined.pdf")
-    assert reader.get_fields()["child.case_id"]["/V"] == "7654321"      # what pypdf does
+    assert reader.get_fields()["child.case_id"]["/V"] == "7654321"  # what pypdf does
     got = extract_all(MULTI / "two-fillable-joined.pdf", work.profile)
     assert [e.fields["child.case_id"] for e in got] == ["1234567", "7654321"]
 
@@ -80,8 +92,14 @@ def test_a_form_followed_by_a_letter_and_a_care_plan_stays_one_form(work):
     assert got[0].fields == _upright("forms/referral-complete.pdf")
 
 
-@pytest.mark.parametrize("single", sorted(p.relative_to(FIXTURES).as_posix()
-                                          for d in ("forms", "pdf") for p in (FIXTURES / d).glob("*.pdf")))
+@pytest.mark.parametrize(
+    "single",
+    sorted(
+        p.relative_to(FIXTURES).as_posix()
+        for d in ("forms", "pdf")
+        for p in (FIXTURES / d).glob("*.pdf")
+    ),
+)
 def test_a_pdf_of_one_form_is_never_split(single, work):
     """Running titles in footers ("Family Time Referral Form (updated August 2022)") on every
     page are not a new form: only a title heading a page is."""
@@ -98,6 +116,7 @@ def test_fillable_forms_filled_as_one_are_not_read_as_a_child(work):
 
 def test_the_bounded_reader_reads_the_whole_file_under_one_limit(work):
     from pipeline.extract.bounded import extract_all_bounded
+
     got = extract_all_bounded(MULTI / "two-children-joined.pdf", work.profile, limit=30)
     assert [e.fields["child.case_id"] for e in got] == ["1234567", "7654321"]
     slow = extract_all_bounded(MULTI / "two-children-joined.pdf", work.profile, limit=0.001)
@@ -106,8 +125,10 @@ def test_the_bounded_reader_reads_the_whole_file_under_one_limit(work):
 
 # ---------------------------------------------------------------- end to end
 
-@pytest.mark.parametrize("name", ["two-children-joined.pdf", "two-children-one-docx.pdf",
-                                  "two-fillable-joined.pdf"])
+
+@pytest.mark.parametrize(
+    "name", ["two-children-joined.pdf", "two-children-one-docx.pdf", "two-fillable-joined.pdf"]
+)
 def test_two_children_in_one_pdf_become_two_referrals(name, work, capsys):
     path = work.drop(f"pdf_multi/{name}")
     items = process_file(path, work.config, work.profile, work.ledger)
@@ -120,11 +141,13 @@ def test_two_children_in_one_pdf_become_two_referrals(name, work, capsys):
     run_effects(work.ledger, work.config, work.profile)
     mails = mails_by_item(work.config.mail_dir)
     for item, child in zip(items, ("Test Child", "Second Child")):
-        assert len(mails[item.id]) == 1                       # one acknowledgement each
+        assert len(mails[item.id]) == 1  # one acknowledgement each
         assert item.reference in str(mails[item.id][0]["Subject"]) + mail_body(mails[item.id][0])
     rows = _tracker_rows(work)
     assert [(rows[r]["Child"], rows[r]["CareFirst ID"]) for r in refs] == [
-        ("Test Child Example", "1234567"), ("Second Child Sample", "7654321")]
+        ("Test Child Example", "1234567"),
+        ("Second Child Sample", "7654321"),
+    ]
     assert all(rows[r]["Acknowledgement sent"] for r in refs)
     text, facts = _status(work, capsys)
     assert facts["counts"] == {"accepted": 2}
@@ -153,7 +176,7 @@ def test_fillable_forms_that_cannot_be_told_apart_go_to_the_team(work, capsys):
     path = work.drop("pdf_multi/two-fillable-filled-as-one.pdf")
     items = process_file(path, work.config, work.profile, work.ledger)
     assert [i.outcome for i in items] == ["unreadable"]
-    assert not items[0].reference and not items[0].case_id      # no child accepted from it
+    assert not items[0].reference and not items[0].case_id  # no child accepted from it
     assert MIXED in items[0].reason and ONE_FILE_EACH in items[0].reason
     run_effects(work.ledger, work.config, work.profile)
     mails = mails_by_item(work.config.mail_dir)[items[0].id]
@@ -162,7 +185,7 @@ def test_fillable_forms_that_cannot_be_told_apart_go_to_the_team(work, capsys):
     body = " ".join(mail_body(mails[0]).split())
     assert MIXED in body and ONE_FILE_EACH in body
     assert "Second Child" not in body and "7654321" not in body
-    assert _tracker_rows(work) == {}                            # no referral row
+    assert _tracker_rows(work) == {}  # no referral row
     attention = list(_tracker_rows(work, "Attention").values())
     assert [r["File"] for r in attention] == ["two-fillable-filled-as-one.pdf"]
     assert any(MIXED in str(v) for v in attention[0].values())

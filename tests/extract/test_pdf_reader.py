@@ -66,7 +66,7 @@ def test_flat_pdf_reads_the_family_table_and_wrapped_names():
     fields = read_pdf(pdf).fields
     assert fields["family[1].relationship"] == "Mother"
     assert fields["family[2].name"] == "Chris Sample-Parent"
-    assert "family[3].name" not in fields                 # blank rows stay blank
+    assert "family[3].name" not in fields  # blank rows stay blank
     assert not any("Page 1 of" in str(v) for v in fields.values())
 
 
@@ -100,8 +100,8 @@ def test_scanned_pdf_is_recognised_so_the_reply_can_ask_for_word():
 
 def test_fillable_pdf_boxes_become_yes_no_and_days_a_list():
     fields = read_pdf(FIXTURES / "pdf" / "acroform-referral.pdf").fields
-    assert fields["referral.court_directed"] == "yes"       # ticked box
-    assert fields["child.unborn"] == "no"                   # empty box
+    assert fields["referral.court_directed"] == "yes"  # ticked box
+    assert fields["child.unborn"] == "no"  # empty box
     assert fields["request.days"] == ["Tuesday", "Thursday"]
 
 
@@ -121,17 +121,21 @@ def test_page_cap_names_the_page_count(tmp_path):
     assert over.form.status == "unreadable"
     assert f"({MAX_PAGES + 1} pages)" in over.form.reason
     at_cap = read_pdf(_blank_pdf(tmp_path, MAX_PAGES))
-    assert "too long" not in at_cap.form.reason            # blank, but not refused for length
+    assert "too long" not in at_cap.form.reason  # blank, but not refused for length
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b"%PDF-1.4\n",
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
-    b"This is a letter, not a PDF at all.\n%%EOF",
-    b"\x00\xff" * 4000,
-    b"%PDF-1.7\n" + b"(" * 20000 + b"\n%%EOF",
-], ids=["empty", "header-only", "no-pages", "text", "binary", "deep-nesting"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"%PDF-1.4\n",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        b"This is a letter, not a PDF at all.\n%%EOF",
+        b"\x00\xff" * 4000,
+        b"%PDF-1.7\n" + b"(" * 20000 + b"\n%%EOF",
+    ],
+    ids=["empty", "header-only", "no-pages", "text", "binary", "deep-nesting"],
+)
 def test_broken_pdfs_are_unreadable_with_a_reason_never_an_error(tmp_path, content):
     p = tmp_path / "broken.pdf"
     p.write_bytes(content)
@@ -158,11 +162,19 @@ def test_inbox_dispatch_reads_pdfs_with_this_reader():
 def test_pdf_without_table_borders_is_read_by_labels_on_each_line(tmp_path):
     """A form saved as PDF with no table lines: answers follow their labels on the line."""
     from tests.fixtures import make_email_fixtures as gen
-    lines = ["Family Time Referral Form", "Date of referral 02/03/2026",
-             "Child's first name(s) Test Child", "Child's surname Example",
-             "Is the child unborn? No", "Gender Female", "Ethnicity White British",
-             "Preferred days Tuesday and Thursday", "Page 1 of 1",
-             "Family Time Referral Form, version 2025.1 (updated March 2025)"]
+
+    lines = [
+        "Family Time Referral Form",
+        "Date of referral 02/03/2026",
+        "Child's first name(s) Test Child",
+        "Child's surname Example",
+        "Is the child unborn? No",
+        "Gender Female",
+        "Ethnicity White British",
+        "Preferred days Tuesday and Thursday",
+        "Page 1 of 1",
+        "Family Time Referral Form, version 2025.1 (updated March 2025)",
+    ]
     p = tmp_path / "borderless.pdf"
     p.write_bytes(gen.build_text_pdf([lines]))
     result = read_pdf(p)

@@ -16,11 +16,19 @@ from pipeline.extract import pdfium
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-UNREADABLE = ["pdf/damaged.pdf", "pdf/truncated.pdf", "hostile/random-bytes-pdf/random.pdf",
-              "hostile/empty-pdf/empty.pdf", "hostile/docx-named-pdf/actually-word.pdf"]
-READABLE = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*.pdf")
-                  if p.relative_to(FIXTURES).as_posix() not in UNREADABLE + ["pdf/encrypted.pdf"]
-                  and p.name != "long-1000-pages.pdf")
+UNREADABLE = [
+    "pdf/damaged.pdf",
+    "pdf/truncated.pdf",
+    "hostile/random-bytes-pdf/random.pdf",
+    "hostile/empty-pdf/empty.pdf",
+    "hostile/docx-named-pdf/actually-word.pdf",
+]
+READABLE = sorted(
+    p.relative_to(FIXTURES).as_posix()
+    for p in FIXTURES.rglob("*.pdf")
+    if p.relative_to(FIXTURES).as_posix() not in UNREADABLE + ["pdf/encrypted.pdf"]
+    and p.name != "long-1000-pages.pdf"
+)
 FILLABLE = ["pdf/acroform-referral.pdf", "pdf/acroform-empty-password.pdf"]
 
 
@@ -113,8 +121,9 @@ def test_unchecked_pdfium_calls_read_as_the_checked_ones(name, monkeypatch):
     """The per-character calls made without ctypes' argument checks read the same pages and
     widgets as pypdfium2's checked functions."""
     quick = pdfium.read_document(FIXTURES / name, widgets=True)
-    assert pdfium._UNCHECKED and all(f is not getattr(pdfium.pdfium_c, n)
-                                     for n, f in pdfium._UNCHECKED.items())
+    assert pdfium._UNCHECKED and all(
+        f is not getattr(pdfium.pdfium_c, n) for n, f in pdfium._UNCHECKED.items()
+    )
     monkeypatch.setattr(pdfium, "_UNCHECKED", {})
     monkeypatch.setattr(pdfium, "_unchecked", lambda fn, restype: getattr(pdfium.pdfium_c, fn))
     checked = pdfium.read_document(FIXTURES / name, widgets=True)
@@ -131,7 +140,7 @@ def test_characters_outside_the_basic_plane_are_read_one_by_one(monkeypatch):
 
     def with_a_half(handle, start, count, buf):
         n = real(handle, start, count, buf)
-        buf[0] = 0xD83D                         # as if the first were outside the BMP
+        buf[0] = 0xD83D  # as if the first were outside the BMP
         return n
 
     monkeypatch.setattr(pdfium.pdfium_c, "FPDFText_GetText", with_a_half)
@@ -161,9 +170,12 @@ def test_only_the_pdfium_module_imports_pypdfium2():
     own = ROOT / "pipeline" / "extract" / "pdfium.py"
     files = [p for folder in ("pipeline", "bench", "tests") for p in (ROOT / folder).rglob("*.py")]
     assert own in files and len(files) > 100
-    offenders = [p.relative_to(ROOT).as_posix() for p in files
-                 if p not in (own, Path(__file__).resolve())
-                 and _imports_pypdfium2(p.read_text(encoding="utf-8"))]
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in files
+        if p not in (own, Path(__file__).resolve())
+        and _imports_pypdfium2(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
     assert _imports_pypdfium2(own.read_text(encoding="utf-8"))
     assert _imports_pypdfium2("import importlib\nimportlib.import_module('pypdfium2.raw')\n")

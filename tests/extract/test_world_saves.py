@@ -12,9 +12,10 @@ from pipeline.effects import run_effects
 from pipeline.extract import extract_all, extract_file
 from pipeline.extract.identify import identify
 from pipeline.intake.process import process_file
+
 from tests.helpers.hostile_kit import mail_body, mails_by_item
-from tests.helpers.paths import FIXTURES
 from tests.helpers.mailbox import referral_mail
+from tests.helpers.paths import FIXTURES
 
 WORLD = FIXTURES / "world"
 ORIGINAL = FIXTURES / "forms" / "referral-complete.docx"
@@ -24,10 +25,12 @@ NEWER = "a newer or unknown version (2027.1) that the service does not use yet"
 
 def _second_child() -> dict:
     from tests.fixtures.make_world_saves import SECOND_CHILD
+
     return {**EXPECTED["fields"], **SECOND_CHILD}
 
 
 # ---------------------------------------------------------------- two children in one file
+
 
 @pytest.mark.parametrize("name", ["two-children.docx", "two-children-libreoffice.docx"])
 def test_a_file_with_two_forms_gives_one_extraction_per_child(name, work):
@@ -43,41 +46,53 @@ def test_each_child_becomes_its_own_referral_in_one_file_record(work):
     assert [i.outcome for i in items] == ["accepted", "accepted"]
     assert [i.case_id for i in items] == ["1234567", "7654321"]
     assert len({i.reference for i in items}) == 2
-    assert [i.original_name for i in items] == ["two-children.docx (form 1 of 2)",
-                                                "two-children.docx (form 2 of 2)"]
+    assert [i.original_name for i in items] == [
+        "two-children.docx (form 1 of 2)",
+        "two-children.docx (form 2 of 2)",
+    ]
     assert work.ledger.file_count() == 1
     run_effects(work.ledger, work.config, work.profile)
-    assert len(referral_mail(work.config.mail_dir)) == 2     # one acknowledgement each
+    assert len(referral_mail(work.config.mail_dir)) == 2  # one acknowledgement each
 
 
 def test_an_emailed_file_with_two_forms_gives_two_attachments(tmp_path, work):
     from email.message import EmailMessage
+
     msg = EmailMessage()
     msg["From"] = "social.worker@example.gov.uk"
     msg["To"] = "familytime@example.gov.uk"
     msg["Subject"] = "Two referrals"
     msg["Date"] = "Mon, 02 Mar 2026 10:00:00 +0000"
     msg.set_content("Please find attached.")
-    msg.add_attachment((WORLD / "two-children.docx").read_bytes(), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       filename="siblings.docx")
+    msg.add_attachment(
+        (WORLD / "two-children.docx").read_bytes(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="siblings.docx",
+    )
     path = tmp_path / "siblings.eml"
     path.write_bytes(bytes(msg))
     got = extract_file(path, work.profile)
-    assert [a.file for a in got.attachments] == ["siblings.docx (form 1 of 2)",
-                                                 "siblings.docx (form 2 of 2)"]
+    assert [a.file for a in got.attachments] == [
+        "siblings.docx (form 1 of 2)",
+        "siblings.docx (form 2 of 2)",
+    ]
     assert [a.fields["child.case_id"] for a in got.attachments] == ["1234567", "7654321"]
 
 
 def test_one_form_is_one_extraction_and_keeps_its_name(work):
     """A single form is never split (an email's .docx and its PDF copy stay one form each)."""
-    for path in (ORIGINAL, FIXTURES / "forms" / "referral-complete.pdf",
-                 FIXTURES / "forms" / "old-contact-referral.docx"):
+    for path in (
+        ORIGINAL,
+        FIXTURES / "forms" / "referral-complete.pdf",
+        FIXTURES / "forms" / "old-contact-referral.docx",
+    ):
         got = extract_all(path, work.profile)
         assert len(got) == 1 and got[0].file == path.name
 
 
 # ---------------------------------------------------------------- LibreOffice Writer
+
 
 def test_a_form_saved_by_libreoffice_reads_the_same_as_the_original(work):
     saved = extract_file(WORLD / "referral-libreoffice.docx", work.profile)
@@ -96,6 +111,7 @@ def test_controls_without_tag_or_title_are_matched_by_position(work):
     import io
     import re
     import zipfile
+
     buf = io.BytesIO()
     with zipfile.ZipFile(ORIGINAL) as zin, zipfile.ZipFile(buf, "w") as zout:
         for info in zin.infolist():
@@ -106,12 +122,20 @@ def test_controls_without_tag_or_title_are_matched_by_position(work):
     path = work.inbox.parent / "no-names.docx"
     path.write_bytes(buf.getvalue())
     got = extract_file(path, work.profile)
-    for key in ("referral.court_directed", "child.unborn", "consent.photos", "request.days",
-                "family[1].parental_responsibility", "child.case_id", "social_worker.email"):
+    for key in (
+        "referral.court_directed",
+        "child.unborn",
+        "consent.photos",
+        "request.days",
+        "family[1].parental_responsibility",
+        "child.case_id",
+        "social_worker.email",
+    ):
         assert got.fields.get(key) == EXPECTED["fields"].get(key), key
 
 
 # ---------------------------------------------------------------- PDF with turned pages
+
 
 def test_a_pdf_with_rotated_pages_reads_like_the_upright_one(work):
     upright = extract_file(FIXTURES / "forms" / "referral-complete.pdf", work.profile)
@@ -123,14 +147,16 @@ def test_a_pdf_with_rotated_pages_reads_like_the_upright_one(work):
 
 # ---------------------------------------------------------------- a newer version
 
+
 @pytest.mark.parametrize("name", ["referral-2027.docx", "referral-2027.pdf"])
 def test_a_newer_version_is_named_as_such_not_called_old(name, work):
     got = extract_file(WORLD / name, work.profile)
     assert (got.form.id, got.form.version) == ("family-time-referral", "2027.1")
-    assert got.form.status == "unreadable"          # the team's route, not "old"
+    assert got.form.status == "unreadable"  # the team's route, not "old"
     assert NEWER in got.form.reason
-    assert "old" not in got.form.reason.lower().replace("returned to the social worker as an "
-                                                        "old form", "")
+    assert "old" not in got.form.reason.lower().replace(
+        "returned to the social worker as an old form", ""
+    )
 
 
 def test_a_newer_version_goes_to_the_team_with_its_reason(work):
@@ -148,12 +174,14 @@ def test_a_newer_version_goes_to_the_team_with_its_reason(work):
 
 
 def test_an_older_unknown_version_is_still_an_old_form():
-    m = identify("Family Time Referral Form\nFamily Time Referral Form, version 2019.1", {},
-                 set(), 0)
+    m = identify(
+        "Family Time Referral Form\nFamily Time Referral Form, version 2019.1", {}, set(), 0
+    )
     assert m.status == "old"
 
 
 # ---------------------------------------------------------------- current beats old
+
 
 class _Forms:
     def __init__(self, current, old):
@@ -167,8 +195,10 @@ class _Profile:
         self.forms = _Forms(current, old)
 
 
-BOTH = ("Family Time Referral Form\nFamily Time Referral Form (updated August 2022)\n"
-        "Family Time Referral Form, version 2025.1 (updated March 2025)")
+BOTH = (
+    "Family Time Referral Form\nFamily Time Referral Form (updated August 2022)\n"
+    "Family Time Referral Form, version 2025.1 (updated March 2025)"
+)
 
 
 @pytest.mark.parametrize("text", [BOTH, "\n".join(reversed(BOTH.split("\n")))])

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import errno
 
-from pipeline.intake import archive
 from pipeline.effects import run_effects
+from pipeline.intake import archive
 from pipeline.intake.process import NotYet, process_file, recover
 from pipeline.intake.watcher import InboxWatcher
+
 from tests.helpers.faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 from tests.helpers.mailbox import referral_mail
 
@@ -35,7 +36,7 @@ def test_disk_full_while_archiving_then_freed(work, monkeypatch):
         assert sorted(p.name for p in work.inbox.iterdir()) == sorted(dropped)
         assert len(work.ledger.unarchived()) == len(dropped)
         assert work.archived() == []
-        assert recover(work.ledger, work.config) == 0          # still full: still owed
+        assert recover(work.ledger, work.config) == 0  # still full: still owed
     # room again: a restart (or the next look) finishes every move, processing nothing twice
     items_before = [i.id for i in work.ledger.items()]
     assert recover(work.ledger, work.config) == len(dropped)
@@ -52,7 +53,7 @@ def test_the_watcher_rides_out_a_full_disk(work, monkeypatch):
         watcher.run_once(timeout=20)
         assert sorted(p.name for p in work.inbox.iterdir()) == sorted(dropped)
     watcher = InboxWatcher(work.config, work.profile, work.ledger)
-    watcher.run_once(timeout=20)                   # the next start finishes the moves
+    watcher.run_once(timeout=20)  # the next start finishes the moves
     assert sorted(p.name for p in work.inbox.iterdir()) == []
     # mail and tracker writes failed too (the same full disk): they are retried after backoff
     run_effects(work.ledger, work.config, work.profile, now=_later())
@@ -61,6 +62,7 @@ def test_the_watcher_rides_out_a_full_disk(work, monkeypatch):
 
 def test_disk_full_while_writing_mail_then_freed(work, monkeypatch):
     from pipeline.notify import outbox
+
     dropped = drop_referrals(work, 3)
     for name in dropped:
         process_file(work.inbox / name, work.config, work.profile, work.ledger)
@@ -70,12 +72,13 @@ def test_disk_full_while_writing_mail_then_freed(work, monkeypatch):
         assert referral_mail(work.config.mail_dir) == []
         assert len(work.ledger.pending_effects(effect="mail")) == 3
     run_effects(work.ledger, work.config, work.profile, now=_later())
-    run_effects(work.ledger, work.config, work.profile, now=_later())     # nothing doubled
+    run_effects(work.ledger, work.config, work.profile, now=_later())  # nothing doubled
     assert_nothing_lost_nothing_doubled(work, dropped)
 
 
 def _later() -> float:
     import time
+
     return time.time() + 24 * 3600
 
 

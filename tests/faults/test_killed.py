@@ -24,15 +24,26 @@ def test_watch_killed_mid_batch_and_restarted(make_work):
     progress = []
     for _ in range(3):
         before = work.ledger.file_count()
-        proc = subprocess.Popen(cmd, cwd=work.config_path.parent, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=work.config_path.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # start-up time varies with the machine's load: kill once work is under way
         wait_for(lambda: work.ledger.file_count() > before, timeout=30, every=0.02)
         time.sleep(rng.uniform(0.0, 0.3))
         kill(proc)
         progress.append(work.ledger.file_count())
-    done = subprocess.run(cmd + ["--once"], cwd=work.config_path.parent, env=env,
-                          capture_output=True, text=True, timeout=90)
+    done = subprocess.run(
+        cmd + ["--once"],
+        cwd=work.config_path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert any(0 < n < len(dropped) for n in progress), progress     # killed mid-batch
+    assert any(0 < n < len(dropped) for n in progress), progress  # killed mid-batch
     assert_nothing_lost_nothing_doubled(work, dropped)

@@ -12,9 +12,10 @@ import time
 import pytest
 
 from pipeline.effects import run_effects
-from pipeline.ledger import Ledger
 from pipeline.intake.process import NotYet, process_file
 from pipeline.intake.watcher import InboxWatcher
+from pipeline.ledger import Ledger
+
 from tests.helpers.faults_kit import assert_nothing_lost_nothing_doubled, drop_mixed, drop_referrals
 
 LOCKER = r"""
@@ -33,8 +34,12 @@ class LedgerLock:
     """A second process holding BEGIN EXCLUSIVE on the ledger until release()."""
 
     def __init__(self, path):
-        self.proc = subprocess.Popen([sys.executable, "-c", LOCKER, str(path)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", LOCKER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.proc.stdout.readline().strip() == "locked"
         self._released = False
         self._once = threading.Lock()
@@ -70,7 +75,7 @@ def test_locked_longer_than_the_wait_leaves_the_file_for_later(work, short_wait)
         for name in dropped:
             with pytest.raises(NotYet):
                 process_file(work.inbox / name, work.config, work.profile, ledger)
-        report = run_effects(ledger, work.config, work.profile)     # never raises
+        report = run_effects(ledger, work.config, work.profile)  # never raises
         assert report is not None
         assert sorted(p.name for p in work.inbox.iterdir()) == sorted(dropped)
     assert ledger.items() == [] and work.archived() == []
@@ -87,6 +92,7 @@ def test_a_short_lock_is_simply_waited_for(work):
     lock = LedgerLock(work.config.ledger_path)
     try:
         import threading
+
         threading.Timer(1.0, lock.release).start()
         start = time.monotonic()
         items = process_file(work.inbox / dropped[0], work.config, work.profile, work.ledger)

@@ -8,8 +8,19 @@ import subprocess
 import pytest
 
 from pipeline.catalogue import catalogue
-from tests.helpers.forms_kit import (NS, W, W14, build_forms, footer_paragraphs, names, part,
-                                     sdt_by_tag, tags, text_of)
+
+from tests.helpers.forms_kit import (
+    NS,
+    W14,
+    W,
+    build_forms,
+    footer_paragraphs,
+    names,
+    part,
+    sdt_by_tag,
+    tags,
+    text_of,
+)
 from tests.helpers.paths import TEMPLATES
 
 CAT = catalogue()
@@ -25,10 +36,12 @@ ALL = [CURRENT, OLD_2022, CONTACT, RECORD_DOCX, RECORD_2026_DOCX]
 
 def _expected_tags(form, path=None) -> list[str]:
     """The tags a version carries: its sections only; a Yes / No asked as two boxes."""
-    version = next((v for v in form.versions if path is not None and v.template == path.name),
-                   None)
-    sections = None if version is None else [s.id for s in form.sections
-                                             if s.id not in version.omit_sections]
+    version = next((v for v in form.versions if path is not None and v.template == path.name), None)
+    sections = (
+        None
+        if version is None
+        else [s.id for s in form.sections if s.id not in version.omit_sections]
+    )
     boxes = set(version.yes_no_boxes) if version is not None else set()
     out = []
     for f in form.expanded_fields(sections):
@@ -41,8 +54,9 @@ def _expected_tags(form, path=None) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("path,form", [(CURRENT, REFERRAL), (RECORD_DOCX, RECORD),
-                                       (RECORD_2026_DOCX, RECORD)])
+@pytest.mark.parametrize(
+    "path,form", [(CURRENT, REFERRAL), (RECORD_DOCX, RECORD), (RECORD_2026_DOCX, RECORD)]
+)
 def test_every_catalogue_key_is_a_tag_exactly_once(path, form):
     found = tags(part(path, "word/document.xml"))
     expected = _expected_tags(form, path)
@@ -53,8 +67,10 @@ def test_every_catalogue_key_is_a_tag_exactly_once(path, form):
 def test_days_are_one_check_box_per_day_and_no_sunday():
     doc = part(CURRENT, "word/document.xml")
     day_tags = [t for t in tags(doc) if t.startswith("request.days:")]
-    assert day_tags == [f"request.days:{d}" for d in
-                        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]]
+    assert day_tags == [
+        f"request.days:{d}"
+        for d in ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    ]
     for t in day_tags:
         assert sdt_by_tag(doc, t).find("w:sdtPr/w14:checkbox", NS) is not None
 
@@ -65,7 +81,7 @@ def test_aliases_are_the_labels_people_see():
         if f.type == "days":
             continue
         alias = sdt_by_tag(doc, f.key).find("w:sdtPr/w:alias", NS).get(f"{{{W}}}val")
-        if "[" in f.key:                      # family rows: "Name (2)"
+        if "[" in f.key:  # family rows: "Name (2)"
             n = f.key.split("[")[1].split("]")[0]
             assert alias == f"{f.display_label()} ({n})"
         else:
@@ -113,11 +129,14 @@ def test_w14_is_declared_ignorable_so_older_readers_open_the_file():
     assert "w14" in ignorable.split()
 
 
-@pytest.mark.parametrize("path,form_id,version", [
-    (CURRENT, "family-time-referral", "2025.1"),
-    (OLD_2022, "family-time-referral", "2022"),
-    (RECORD_DOCX, "family-time-record", "2025.1"),
-])
+@pytest.mark.parametrize(
+    "path,form_id,version",
+    [
+        (CURRENT, "family-time-referral", "2025.1"),
+        (OLD_2022, "family-time-referral", "2022"),
+        (RECORD_DOCX, "family-time-record", "2025.1"),
+    ],
+)
 def test_footer_carries_the_catalogue_marker_exactly(path, form_id, version):
     v = CAT.form(form_id).version(version)
     paragraphs = footer_paragraphs(path)
@@ -132,19 +151,25 @@ def test_contact_referral_form_has_no_version_marker_in_its_footer():
             assert v.footer not in text
 
 
-@pytest.mark.parametrize("path,form_id", [(CURRENT, "family-time-referral"),
-                                          (RECORD_DOCX, "family-time-record")])
+@pytest.mark.parametrize(
+    "path,form_id", [(CURRENT, "family-time-referral"), (RECORD_DOCX, "family-time-record")]
+)
 def test_custom_properties_identify_the_current_forms(path, form_id):
     props = part(path, "docProps/custom.xml")
     got = {p.get("name"): text_of_vt(p) for p in props}
     assert got == CAT.form(form_id).current_versions[0].properties
     types = part(path, "[Content_Types].xml")
     overrides = {o.get("PartName"): o.get("ContentType") for o in types}
-    assert overrides["/docProps/custom.xml"] == \
-        "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+    assert (
+        overrides["/docProps/custom.xml"]
+        == "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+    )
     rels = part(path, "_rels/.rels")
-    assert any(r.get("Target").lstrip("/") == "docProps/custom.xml" and
-               r.get("Type").endswith("/custom-properties") for r in rels)
+    assert any(
+        r.get("Target").lstrip("/") == "docProps/custom.xml"
+        and r.get("Type").endswith("/custom-properties")
+        for r in rels
+    )
 
 
 def text_of_vt(prop) -> str:
@@ -186,8 +211,7 @@ def test_session_record_controls():
     doc = part(RECORD_DOCX, "word/document.xml")
     outcome = sdt_by_tag(doc, "session.outcome").find("w:sdtPr/w:dropDownList", NS)
     assert outcome is not None
-    assert sdt_by_tag(doc, "session.significant_event").find("w:sdtPr/w14:checkbox", NS) \
-        is not None
+    assert sdt_by_tag(doc, "session.significant_event").find("w:sdtPr/w14:checkbox", NS) is not None
     for key in ("session.planned_start", "session.actual_end"):
         assert sdt_by_tag(doc, key).find("w:sdtPr/w:text", NS) is not None
     assert all(t.startswith("session.") for t in tags(doc))
@@ -197,8 +221,10 @@ def test_session_record_controls():
 def test_a4_page_and_arial(path):
     doc = part(path, "word/document.xml")
     size = doc.find(".//w:sectPr/w:pgSz", NS)
-    assert (size.get(f"{{{W}}}w"), size.get(f"{{{W}}}h")) in {("11906", "16838"),
-                                                                ("11907", "16839")}
+    assert (size.get(f"{{{W}}}w"), size.get(f"{{{W}}}h")) in {
+        ("11906", "16838"),
+        ("11907", "16839"),
+    }
     styles = part(path, "word/styles.xml")
     normal = styles.find(".//w:style[@w:styleId='Normal']", NS)
     assert normal.find(".//w:rFonts", NS).get(f"{{{W}}}ascii") == "Arial"
@@ -210,8 +236,9 @@ def test_rebuilding_gives_byte_identical_files(tmp_path):
     assert {p.name for p in written} == {p.name for p in ALL}
     for p in written:
         committed = TEMPLATES / p.name
-        assert p.read_bytes() == committed.read_bytes(), \
+        assert p.read_bytes() == committed.read_bytes(), (
             f"{p.name} differs from the committed form: re-run form_templates/build_forms.py"
+        )
 
 
 def test_build_is_deterministic_within_a_run():
@@ -226,15 +253,34 @@ def test_each_form_converts_to_a_pdf_in_libreoffice(tmp_path):
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed, so the PDF check cannot run")
     import pdfplumber
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    *map(str, ALL)], check=True, capture_output=True, timeout=240)
+
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, ALL),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     for src in ALL:
         pdf = tmp_path / (src.stem + ".pdf")
         assert pdf.exists() and pdf.stat().st_size > 5000, src.name
         with pdfplumber.open(pdf) as doc:
             first = doc.pages[0].extract_text()
-        title = "Contact Referral Form" if src == CONTACT else (
-            "Family Time Record" if src in (RECORD_DOCX, RECORD_2026_DOCX)
-                else "Family Time Referral Form")
+        title = (
+            "Contact Referral Form"
+            if src == CONTACT
+            else (
+                "Family Time Record"
+                if src in (RECORD_DOCX, RECORD_2026_DOCX)
+                else "Family Time Referral Form"
+            )
+        )
         assert first.startswith(title)

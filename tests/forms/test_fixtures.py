@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.catalogue import catalogue
+
 from tests.fixtures import make_fixtures as MF
-from tests.helpers.forms_kit import FIXTURE_FORMS, NS, W, W14, part, sdt_by_tag, tags, text_of
+from tests.helpers.forms_kit import FIXTURE_FORMS, NS, W14, W, part, sdt_by_tag, tags, text_of
 from tests.helpers.paths import TEMPLATES
 
 CAT = catalogue()
@@ -51,14 +52,20 @@ def test_committed_word_fixtures_are_what_the_generator_makes(tmp_path):
     MF.make_docx(tmp_path)
     for made in sorted(tmp_path.iterdir()):
         committed = FIXTURE_FORMS / made.name
-        assert committed.read_bytes() == made.read_bytes(), \
+        assert committed.read_bytes() == made.read_bytes(), (
             f"{made.name} is stale: re-run tests/fixtures/make_fixtures.py"
+        )
 
 
 def test_fill_form_puts_each_answer_in_its_control():
-    values = {"child.first_name": "Test Child", "child.dob": "14/06/2019",
-              "child.gender": "Male", "child.unborn": True,
-              "request.days": ["Monday", "Saturday"], "family[2].name": "Jo Sample-Parent"}
+    values = {
+        "child.first_name": "Test Child",
+        "child.dob": "14/06/2019",
+        "child.gender": "Male",
+        "child.unborn": True,
+        "request.days": ["Monday", "Saturday"],
+        "family[2].name": "Jo Sample-Parent",
+    }
     data = MF.fill_form(TEMPLATES / "family-time-referral-2025.1.docx", values)
     doc = part(data, "word/document.xml")
     assert text_of(sdt_by_tag(doc, "child.first_name")) == "Test Child"
@@ -70,8 +77,8 @@ def test_fill_form_puts_each_answer_in_its_control():
 
     def checked(tag):
         box = sdt_by_tag(doc, tag)
-        return (box.find("w:sdtPr/w14:checkbox/w14:checked", NS).get(f"{{{W14}}}val"),
-                text_of(box))
+        return (box.find("w:sdtPr/w14:checkbox/w14:checked", NS).get(f"{{{W14}}}val"), text_of(box))
+
     assert checked("child.unborn") == ("1", "\u2612")
     assert checked("request.days:Monday") == ("1", "\u2612")
     assert checked("request.days:Tuesday") == ("0", "\u2610")
@@ -84,8 +91,11 @@ def test_typed_over_answers_have_no_control_but_sit_beside_their_label():
     found = set(tags(doc))
     for key in ("child.first_name", "child.dob", "legal.status", "carer.postcode"):
         assert key not in found
-    rows = {text_of(tr.find("w:tc", NS)): text_of(tr.findall("w:tc", NS)[1])
-            for tr in doc.iterfind(".//w:tr", NS) if len(tr.findall("w:tc", NS)) == 2}
+    rows = {
+        text_of(tr.find("w:tc", NS)): text_of(tr.findall("w:tc", NS)[1])
+        for tr in doc.iterfind(".//w:tr", NS)
+        if len(tr.findall("w:tc", NS)) == 2
+    }
     assert rows["Child's first name(s)"] == "Test Child"
     assert rows["Carer's postcode"] == "NN99 9ZZ"
     assert rows["Legal status"] == "Interim Care Order"
@@ -101,7 +111,7 @@ def test_messy_fixture_keeps_accents_and_expects_clean_text():
     assert exp["referral.date"] == "3.3.25"
     assert "child.school" not in exp and "carer.email" not in exp
     raw = text_of(part(FIXTURE_FORMS / "referral-messy.docx", "word/document.xml"))
-    assert "\u2019Brien" in raw and "\u00a0" in raw      # the document itself is messy
+    assert "\u2019Brien" in raw and "\u00a0" in raw  # the document itself is messy
 
 
 def test_incomplete_fixture_still_shows_placeholders_for_missing_answers():
@@ -115,8 +125,11 @@ def test_incomplete_fixture_still_shows_placeholders_for_missing_answers():
 
 def test_old_forms_expected_as_old_and_legacy_boxes_ticked():
     exp = _load(FIXTURE_FORMS / "old-contact-referral.expected.json")
-    assert exp["form"] == {"id": "family-time-referral", "version": "contact-referral",
-                           "status": "old"}
+    assert exp["form"] == {
+        "id": "family-time-referral",
+        "version": "contact-referral",
+        "status": "old",
+    }
     assert exp["fields"]["request.days"] == ["Tuesday", "Thursday"]
     doc = part(FIXTURE_FORMS / "old-contact-referral.docx", "word/document.xml")
     assert len(doc.findall(".//w:checkBox/w:checked", NS)) >= 5

@@ -26,13 +26,19 @@ class Desk:
         from pipeline.commands.init import init_folder
         from pipeline.config import load_config
         from pipeline.ledger import Ledger
+
         self.config = load_config(init_folder(root))
         self.profile = self.config.load_profile()
         self.ledger = Ledger(self.config.ledger_path)
 
-    def receive(self, src: Path = FORM, name: str | None = None,
-                arrived: dt.datetime = dt.datetime(2026, 11, 2, 9, 0)):
+    def receive(
+        self,
+        src: Path = FORM,
+        name: str | None = None,
+        arrived: dt.datetime = dt.datetime(2026, 11, 2, 9, 0),
+    ):
         from pipeline.intake.process import process_file
+
         dest = self.config.inbox_dir / (name or src.name)
         shutil.copyfile(src, dest)
         os.utime(dest, (arrived.timestamp(), arrived.timestamp()))
@@ -46,6 +52,7 @@ class Desk:
         import time
 
         from pipeline.effects import run_effects
+
         for n in range(passes):
             run_effects(self.ledger, self.config, self.profile, now=time.time() + 3600 * (n + 1))
 
@@ -58,8 +65,9 @@ class Desk:
         wb = openpyxl.load_workbook(self.workbook)
         ws = wb[sheet]
         head = {c.value: c.column for c in ws[1]}
-        row = next(r for r in range(2, ws.max_row + 1)
-                   if ws.cell(r, head["Reference"]).value == reference)
+        row = next(
+            r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == reference
+        )
         for header, value in cells.items():
             cell = ws.cell(row, head[header.replace("_", " ")], value)
             if isinstance(value, dt.date):
@@ -81,18 +89,24 @@ class Desk:
         Staff sheet, as a co-ordinator does before the drop-down offers them."""
         if staff and not self.staff():
             self.add_staff()
-        typed = {"Status": "Allocated", "Allocated Family Time Supervisor": SUPERVISOR,
-                 "Venue": self.profile.venues[0].name, "Day": "Tuesday", "Time": "10:00-11:30",
-                 "First session": dt.date(2026, 12, 8)}
+        typed = {
+            "Status": "Allocated",
+            "Allocated Family Time Supervisor": SUPERVISOR,
+            "Venue": self.profile.venues[0].name,
+            "Day": "Tuesday",
+            "Time": "10:00-11:30",
+            "First session": dt.date(2026, 12, 8),
+        }
         typed.update({k.replace("_", " "): v for k, v in changes.items()})
         wb = openpyxl.load_workbook(self.workbook)
         ws = wb["Referrals"]
         head = {c.value: c.column for c in ws[1]}
-        row = next(r for r in range(2, ws.max_row + 1)
-                   if ws.cell(r, head["Reference"]).value == reference)
+        row = next(
+            r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == reference
+        )
         for header, value in typed.items():
             if value is None and header not in head:
-                continue                  # a header this service words differently
+                continue  # a header this service words differently
             cell = ws.cell(row, head[header], value)
             if isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
@@ -122,6 +136,7 @@ def resent(src: Path, dest: Path, note: str = "sent again") -> Path:
     """The same form for the same child sent again as a different file (a small change: the
     note is added to the child's needs; the same answers again would be a copy, not an update)."""
     import zipfile
+
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -136,6 +151,7 @@ def resent(src: Path, dest: Path, note: str = "sent again") -> Path:
 def copied(src: Path, dest: Path) -> Path:
     """The same form, the same answers, as a different file (saved again, or as PDF)."""
     import zipfile
+
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             zout.writestr(info, zin.read(info))
@@ -148,7 +164,11 @@ def libreoffice_round_trip(path: Path) -> None:
     does), in place."""
     out = path.parent / "lo-out"
     out.mkdir(exist_ok=True)
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out),
-                    str(path)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     shutil.move(str(out / path.name), str(path))
     shutil.rmtree(out, ignore_errors=True)

@@ -19,6 +19,7 @@ class Team(Desk):
         from pipeline.commands.init import init_folder
         from pipeline.config import load_config
         from pipeline.ledger import Ledger
+
         self.config = load_config(init_folder(root, profile))
         self.profile = self.config.load_profile()
         self.ledger = Ledger(self.config.ledger_path)
@@ -49,25 +50,29 @@ class Team(Desk):
 
     def reminder_texts(self, day: dt.date) -> list[str]:
         from pipeline.notify.digest import reminders
+
         self.on(day)
         return [r.text for r in reminders(self.ledger, self.config, self.profile, day)]
 
 
-FORM_REVIEW = dt.date(2026, 4, 21)          # the review date written on the fixture form
+FORM_REVIEW = dt.date(2026, 4, 21)  # the review date written on the fixture form
 
 
 def with_review_date(path: Path, day: dt.date) -> None:
     """The form at `path` with another date of the child's next review (the content control's
     value and the text shown)."""
     import zipfile
+
     with zipfile.ZipFile(path) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
         comment = zin.comment
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info, data in parts:
             if info.filename == "word/document.xml":
-                data = (data.replace(FORM_REVIEW.isoformat().encode(), day.isoformat().encode())
-                        .replace(FORM_REVIEW.strftime("%d/%m/%Y").encode(),
-                                 day.strftime("%d/%m/%Y").encode()))
+                data = data.replace(
+                    FORM_REVIEW.isoformat().encode(), day.isoformat().encode()
+                ).replace(
+                    FORM_REVIEW.strftime("%d/%m/%Y").encode(), day.strftime("%d/%m/%Y").encode()
+                )
             zout.writestr(info, data)
         zout.comment = comment

@@ -41,15 +41,27 @@ def to_shared_strings(path: Path) -> None:
         t.text = text
     if "xl/sharedStrings.xml" not in out:
         rels = etree.fromstring(out["xl/_rels/workbook.xml.rels"])
-        etree.SubElement(rels, f"{{{PKG}}}Relationship", Id="rIdSst",
-                         Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings",
-                         Target="sharedStrings.xml")
-        out["xl/_rels/workbook.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8")
+        etree.SubElement(
+            rels,
+            f"{{{PKG}}}Relationship",
+            Id="rIdSst",
+            Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings",
+            Target="sharedStrings.xml",
+        )
+        out["xl/_rels/workbook.xml.rels"] = etree.tostring(
+            rels, xml_declaration=True, encoding="UTF-8"
+        )
         ct = etree.fromstring(out["[Content_Types].xml"])
-        etree.SubElement(ct, f"{{{CT}}}Override", PartName="/xl/sharedStrings.xml",
-                         ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+        etree.SubElement(
+            ct,
+            f"{{{CT}}}Override",
+            PartName="/xl/sharedStrings.xml",
+            ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+        )
         out["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8")
-    out["xl/sharedStrings.xml"] = etree.tostring(sst, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out["xl/sharedStrings.xml"] = etree.tostring(
+        sst, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zw:
         for name, data in out.items():

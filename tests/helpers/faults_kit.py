@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from openpyxl import load_workbook
 
 from tests.helpers.intake_kit import variant
-from tests.helpers.paths import FIXTURES
 from tests.helpers.mailbox import is_digest, referral_mail
+from tests.helpers.paths import FIXTURES
 
 REFERRAL = FIXTURES / "forms" / "referral-complete.docx"
 REFERRAL_SHEET = "Referrals"
@@ -28,9 +28,12 @@ def drop_referrals(work, n: int, prefix: str = "referral") -> list[str]:
 
 def drop_mixed(work) -> list[str]:
     """A few files that are not referrals, so a recount covers every outcome's path."""
-    extra = {"letter.docx": (FIXTURES / "forms" / "letter-not-a-referral.docx").read_bytes(),
-             "incomplete.docx": (FIXTURES / "forms" / "referral-incomplete.docx").read_bytes(),
-             "empty.pdf": b"", "junk.docx": b"not a zip at all"}
+    extra = {
+        "letter.docx": (FIXTURES / "forms" / "letter-not-a-referral.docx").read_bytes(),
+        "incomplete.docx": (FIXTURES / "forms" / "referral-incomplete.docx").read_bytes(),
+        "empty.pdf": b"",
+        "junk.docx": b"not a zip at all",
+    }
     for name, data in extra.items():
         (work.inbox / name).write_bytes(data)
     return list(extra)
@@ -42,9 +45,9 @@ class Recount:
     archived: list[str]
     ledger_files: int
     items: list
-    tracker_refs: list[str]        # the Referrals sheet's Reference column, row by row
-    tracker_rows: int              # data rows in every pipeline sheet of every workbook
-    emails: list[str]              # .eml files written
+    tracker_refs: list[str]  # the Referrals sheet's Reference column, row by row
+    tracker_rows: int  # data rows in every pipeline sheet of every workbook
+    emails: list[str]  # .eml files written
 
     @property
     def accepted_refs(self) -> list[str]:
@@ -53,6 +56,7 @@ class Recount:
 
 def recount(work) -> Recount:
     from pipeline.ledger import Ledger
+
     led = Ledger(work.config.ledger_path)
     try:
         items = led.items()
@@ -62,12 +66,13 @@ def recount(work) -> Recount:
     inbox = sorted(p.name for p in work.inbox.iterdir() if not p.name.startswith("."))
     archived = sorted(p.name for p in work.archived())
     from pipeline.tracker.columns import load_spec
+
     written = {s.name for s in load_spec().enabled_sheets if not s.kept_by_people}
     refs, rows = [], 0
     for book in sorted(work.config.tracker_dir.glob("*.xlsx")):
         wb = load_workbook(book, read_only=True)
         for ws in wb.worksheets:
-            if ws.title not in written:        # Staff and the drop-down lists: people's
+            if ws.title not in written:  # Staff and the drop-down lists: people's
                 continue
             header = None
             for row in ws.iter_rows(values_only=True):
@@ -84,8 +89,9 @@ def recount(work) -> Recount:
     return Recount(inbox, archived, files, items, sorted(refs), rows, emails)
 
 
-def assert_nothing_lost_nothing_doubled(work, dropped: list[str], *, mails: int | None = None,
-                                        smtp_received: list | None = None) -> Recount:
+def assert_nothing_lost_nothing_doubled(
+    work, dropped: list[str], *, mails: int | None = None, smtp_received: list | None = None
+) -> Recount:
     """The recount: every dropped file once in the archive (none left in the inbox), one
     ledger file each, every accepted referral once in the tracker, and one email per item
     that owes one (and the same number through SMTP, when a server took them)."""
@@ -100,8 +106,9 @@ def assert_nothing_lost_nothing_doubled(work, dropped: list[str], *, mails: int 
     expected_mails = len(r.items) if mails is None else mails
     assert len(r.emails) == expected_mails, (len(r.emails), expected_mails)
     if smtp_received is not None:
-        assert len(set(_key(data) for _, _, data in smtp_received)) == len(smtp_received), \
+        assert len(set(_key(data) for _, _, data in smtp_received)) == len(smtp_received), (
             "a message was sent twice"
+        )
         smtp_received = [m for m in smtp_received if not is_digest(m[2])]
         assert len(smtp_received) == len(r.emails)
         keys = [_key(data) for _, _, data in smtp_received]
@@ -114,4 +121,3 @@ def _key(data: bytes) -> str:
         if line.lower().startswith("x-family-time-key:"):
             return line.split(":", 1)[1].strip()
     return ""
-

@@ -41,9 +41,12 @@ def tags(doc) -> list[str]:
 
 
 def sdt_by_tag(doc, tag: str):
-    found = [s for s in doc.iterfind(".//w:sdt", NS)
-             if s.find("w:sdtPr/w:tag", NS) is not None
-             and s.find("w:sdtPr/w:tag", NS).get(f"{{{W}}}val") == tag]
+    found = [
+        s
+        for s in doc.iterfind(".//w:sdt", NS)
+        if s.find("w:sdtPr/w:tag", NS) is not None
+        and s.find("w:sdtPr/w:tag", NS).get(f"{{{W}}}val") == tag
+    ]
     assert len(found) == 1, f"{tag}: {len(found)} controls"
     return found[0]
 

@@ -7,15 +7,20 @@ import email
 import re
 from email import policy
 from pathlib import Path
+
 from tests.helpers.mailbox import referral_mail
 
 # What a person must never be shown: traces, Python's own names, raw bytes, internals.
 TECHNICAL = re.compile(
     r"Traceback|File \"|line \d+, in|\b[A-Z][A-Za-z]*(?:Error|Exception|Warning)\b|errno|"
     r"\bNone\b|object at 0x|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|zipfile|lxml|sqlite|pydantic|"
-    r"pipeline\.|\.py\b|Errno")
-ACTION = re.compile(r"\b(please|ask|send|resend|re-submit|save|check|put (?:these|it) right|"
-                    r"pass it|look)\b", re.I)
+    r"pipeline\.|\.py\b|Errno"
+)
+ACTION = re.compile(
+    r"\b(please|ask|send|resend|re-submit|save|check|put (?:these|it) right|"
+    r"pass it|look)\b",
+    re.I,
+)
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
 
@@ -44,5 +49,3 @@ def mails_by_item(mail_dir: Path) -> dict[int, list]:
         tail = key.rsplit(":", 1)[-1]
         out.setdefault(int(tail) if tail.isdigit() else -1, []).append(msg)
     return out
-
-

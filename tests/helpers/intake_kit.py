@@ -4,7 +4,6 @@ small waits and crash tools the intake, fault and hostile tests share."""
 from __future__ import annotations
 
 import datetime as dt
-
 import os
 import re
 import shutil
@@ -17,9 +16,11 @@ from pathlib import Path
 from tests.helpers.paths import FIXTURES
 
 
-def make_workdir(root: Path, settle: float = 0.2, poll: float = 0.2, rescan: float = 300,
-                 mode: str = "auto") -> Path:
+def make_workdir(
+    root: Path, settle: float = 0.2, poll: float = 0.2, rescan: float = 300, mode: str = "auto"
+) -> Path:
     from pipeline.commands.init import init_folder
+
     config = init_folder(root)
     text = config.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^mode = .*$", f'mode = "{mode}"', text)
@@ -34,6 +35,7 @@ class Work:
     def __init__(self, config_path: Path):
         from pipeline.config import load_config
         from pipeline.ledger import Ledger
+
         self.config_path = config_path
         self.config = load_config(config_path)
         self.profile = self.config.load_profile()
@@ -48,8 +50,9 @@ class Work:
         return dest
 
     def archived(self) -> list[Path]:
-        return sorted(p for p in self.archive.rglob("*")
-                      if p.is_file() and not p.name.endswith(".reason.txt"))
+        return sorted(
+            p for p in self.archive.rglob("*") if p.is_file() and not p.name.endswith(".reason.txt")
+        )
 
 
 def wait_for(cond, timeout=10.0, every=0.05):
@@ -80,8 +83,9 @@ def with_review_on(src: Path, dest: Path, day: dt.date) -> Path:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "word/document.xml":
-                data = (data.replace(b"2026-04-21", day.isoformat().encode())
-                        .replace(b"21/04/2026", day.strftime("%d/%m/%Y").encode()))
+                data = data.replace(b"2026-04-21", day.isoformat().encode()).replace(
+                    b"21/04/2026", day.strftime("%d/%m/%Y").encode()
+                )
             zout.writestr(info, data)
     return dest
 

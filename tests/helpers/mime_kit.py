@@ -13,27 +13,32 @@ from pathlib import Path
 from tests.helpers.paths import FIXTURES
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FORM_SW_EMAIL = "sam.fictional-worker@example.gov.uk"      # in forms/referral-complete.docx
+FORM_SW_EMAIL = "sam.fictional-worker@example.gov.uk"  # in forms/referral-complete.docx
 
 
-def referral_email(sender: str, *, attachment: Path | None = None,
-                   headers: dict[str, str] | None = None, subject: str = "Family Time referral",
-                   when: dt.datetime | None = None) -> bytes:
+def referral_email(
+    sender: str,
+    *,
+    attachment: Path | None = None,
+    headers: dict[str, str] | None = None,
+    subject: str = "Family Time referral",
+    when: dt.datetime | None = None,
+) -> bytes:
     """An email carrying a referral form, with the headers a case-management system or a
     forwarding rule adds (Auto-Submitted, Precedence ...)."""
     m = EmailMessage()
     m["From"] = sender
     m["To"] = "Family Time <familytime@nct.example.org>"
     m["Subject"] = subject
-    m["Date"] = format_datetime(when or dt.datetime(2026, 11, 23, 9, 30,
-                                                    tzinfo=dt.timezone.utc))
+    m["Date"] = format_datetime(when or dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC))
     m["Message-ID"] = f"<{abs(hash((sender, subject)))}@mail.example.org>"
     for k, v in (headers or {}).items():
         m[k] = v
     m.set_content("Please find the referral attached.\n")
     path = attachment or FIXTURES / "forms" / "referral-complete.docx"
-    m.add_attachment(path.read_bytes(), maintype="application",
-                     subtype=DOCX.split("/")[1], filename=path.name)
+    m.add_attachment(
+        path.read_bytes(), maintype="application", subtype=DOCX.split("/")[1], filename=path.name
+    )
     return m.as_bytes(policy=SMTP)
 
 

@@ -20,17 +20,34 @@ PARENT_ADDRESS = "7 Thistlewood Row, Sampleton"
 SW_EMAIL = "sam.worker@council.example.org"
 SENDER = "Business Support <bsupport@council.example.org>"
 SENDER_ADDRESS = "bsupport@council.example.org"
-LEAKS = ["Tamsin", "Rowan", "Quillfeather", "Larkspur", "NN9 9ZZ", "03/03/2019", "3 March 2019",
-         "2019-03-03", "Sample-Parent", "Thistlewood"]
+LEAKS = [
+    "Tamsin",
+    "Rowan",
+    "Quillfeather",
+    "Larkspur",
+    "NN9 9ZZ",
+    "03/03/2019",
+    "3 March 2019",
+    "2019-03-03",
+    "Sample-Parent",
+    "Thistlewood",
+]
 
 
 def form_values(**changes) -> dict:
     values = {
-        "referral.date": dt.date(2026, 11, 20), "referral.type": "New referral",
-        "child.first_name": CHILD_FIRST, "child.last_name": CHILD_LAST, "child.dob": CHILD_DOB,
-        "child.gender": "Female", "carer.name": "Pat Carer-Example", "carer.address": CARER_ADDRESS,
-        "carer.postcode": CARER_POSTCODE, "family[1].name": PARENT_NAME,
-        "family[1].address": PARENT_ADDRESS, "social_worker.name": "Sam Worker",
+        "referral.date": dt.date(2026, 11, 20),
+        "referral.type": "New referral",
+        "child.first_name": CHILD_FIRST,
+        "child.last_name": CHILD_LAST,
+        "child.dob": CHILD_DOB,
+        "child.gender": "Female",
+        "carer.name": "Pat Carer-Example",
+        "carer.address": CARER_ADDRESS,
+        "carer.postcode": CARER_POSTCODE,
+        "family[1].name": PARENT_NAME,
+        "family[1].address": PARENT_ADDRESS,
+        "social_worker.name": "Sam Worker",
         "social_worker.email": SW_EMAIL,
     }
     values.update(changes)
@@ -46,8 +63,11 @@ def free_port() -> int:
 def with_smtp(profile, port: int, **smtp):
     settings = dict(host="127.0.0.1", port=port, starttls=False, timeout_seconds=2.0)
     settings.update(smtp)
-    mail = Mail(from_address=profile.mail.from_address, from_name=profile.mail.from_name,
-                smtp=Smtp(**settings))
+    mail = Mail(
+        from_address=profile.mail.from_address,
+        from_name=profile.mail.from_name,
+        smtp=Smtp(**settings),
+    )
     return profile.model_copy(update={"mail": mail})
 
 

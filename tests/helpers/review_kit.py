@@ -13,7 +13,7 @@ def write_recommendation(path: Path | str, text: str, written_by: str = "") -> N
     heads = [i for i, p in enumerate(doc.paragraphs) if "recommendation" in p.text]
     assert heads, "no recommendation heading in the report"
     for table in doc.tables:
-        if len(table.rows) == 1 and len(table.columns) == 1:      # the box to write in
+        if len(table.rows) == 1 and len(table.columns) == 1:  # the box to write in
             table.rows[0].cells[0].add_paragraph(text)
             break
     for table in doc.tables:

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -45,6 +44,7 @@ SERVICES = ("northamptonshire", "blackpool", "milton-keynes")
 class ScriptEvent:
     """One thing a person (or IT) did on one day. `child` is the script's name for a child
     (A, B, ...); the reference the pipeline gives it is looked up from its case-system ID."""
+
     day: dt.date
     who: str
     what: str
@@ -61,8 +61,12 @@ def ev(on_day: str, who: str, what: str, child: str | None = None, **detail) -> 
 
 #: The children: their number for variant() (CareFirst/Mosaic ID 7000000 + n), and the next
 #: review written on the form.
-CHILDREN = {"A": (1, D(2027, 1, 20)), "B": (2, D(2027, 3, 10)), "C": (3, D(2027, 4, 14)),
-            "D": (4, D(2027, 6, 2))}
+CHILDREN = {
+    "A": (1, D(2027, 1, 20)),
+    "B": (2, D(2027, 3, 10)),
+    "C": (3, D(2027, 4, 14)),
+    "D": (4, D(2027, 6, 2)),
+}
 
 SCRIPT: list[ScriptEvent] = [
     # November: two referrals, an update, allocations; no mail server yet
@@ -97,11 +101,17 @@ SCRIPT: list[ScriptEvent] = [
     ev("2027-01-04", "social worker", "referral", "D"),
     ev("2027-01-05", "co-ordinator", "report_month", month="2026-12"),
     ev("2027-01-07", "supervisor", "record", "A", on=D(2027, 1, 7), outcome="Took place"),
-    ev("2027-01-11", "co-ordinator", "iro", "A", name="Robin Example-IRO",
-       address="robin.iro@season.example.org"),
+    ev(
+        "2027-01-11",
+        "co-ordinator",
+        "iro",
+        "A",
+        name="Robin Example-IRO",
+        address="robin.iro@season.example.org",
+    ),
     ev("2027-01-12", "co-ordinator", "report_lac", "A"),
     ev("2027-01-14", "supervisor", "record", "A", on=D(2027, 1, 14), outcome="Took place"),
-    ev("2027-01-15", "co-ordinator", "report_month", month="2026-11"),     # asked again
+    ev("2027-01-15", "co-ordinator", "report_month", month="2026-11"),  # asked again
     # a name typed as checked, but the supervisor never writes the recommendation: the
     # report must not go
     ev("2027-01-18", "co-ordinator", "review_checked", "A", name="Sam Example-Coordinator"),
@@ -118,18 +128,19 @@ def events_on(day: dt.date) -> list[ScriptEvent]:
 
 # ---------------------------------------------------------------- what is kept of each day
 
+
 @dataclasses.dataclass
 class Day:
     day: dt.date
     status: str = ""
     status_json: dict = dataclasses.field(default_factory=dict)
-    sessions: dict = dataclasses.field(default_factory=dict)     # reference -> sessions --json
-    referrals: list = dataclasses.field(default_factory=list)    # workbook rows (dicts)
+    sessions: dict = dataclasses.field(default_factory=dict)  # reference -> sessions --json
+    referrals: list = dataclasses.field(default_factory=list)  # workbook rows (dicts)
     decisions: list = dataclasses.field(default_factory=list)
-    mails: list = dataclasses.field(default_factory=list)         # (file name, message)
-    documents: list = dataclasses.field(default_factory=list)     # (path, text)
-    reports: list = dataclasses.field(default_factory=list)       # (kind, path, text/figures)
-    printed: list = dataclasses.field(default_factory=list)       # (command, output)
+    mails: list = dataclasses.field(default_factory=list)  # (file name, message)
+    documents: list = dataclasses.field(default_factory=list)  # (path, text)
+    reports: list = dataclasses.field(default_factory=list)  # (kind, path, text/figures)
+    printed: list = dataclasses.field(default_factory=list)  # (command, output)
 
 
 class Smtp:
@@ -139,10 +150,12 @@ class Smtp:
         from aiosmtpd.controller import Controller
 
         from tests.helpers.notify_kit import Handler, free_port
+
         self.handler = Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     ready_timeout=5)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=5
+        )
         self.controller.start()
         self.keys_on: dict[str, dt.date] = {}
 
@@ -161,6 +174,7 @@ class Smtp:
 def cli(*argv: str) -> tuple[int, str]:
     """`family-time ARGS` in this process; (exit code, what it printed)."""
     from pipeline.cli import main
+
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(argv))
@@ -169,6 +183,7 @@ def cli(*argv: str) -> tuple[int, str]:
 
 def docx_text(path: Path) -> str:
     from docx import Document
+
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
@@ -184,19 +199,44 @@ def mail_text(msg) -> str:
 
 def record_form(reference: str, day: dt.date, outcome: str) -> bytes:
     """A completed session record as the supervisor sends it back (written the same day)."""
-    from tests.fixtures.make_fixtures import (RECORD, RECORD_2026_T, TEMPLATES, _merge,
-                                              _without, fill_form)
+    from tests.fixtures.make_fixtures import (
+        RECORD,
+        RECORD_2026_T,
+        TEMPLATES,
+        _merge,
+        _without,
+        fill_form,
+    )
+
     when = day.strftime("%d/%m/%Y")
-    values = _merge(RECORD, {"session.reference": reference, "session.date": when,
-                             "session.written_on": when,
-                             "session.supervisor": SUPERVISOR, "session.author": SUPERVISOR})
+    values = _merge(
+        RECORD,
+        {
+            "session.reference": reference,
+            "session.date": when,
+            "session.written_on": when,
+            "session.supervisor": SUPERVISOR,
+            "session.author": SUPERVISOR,
+        },
+    )
     if outcome == "missed":
-        values = _merge(_without(values, "session.actual_start", "session.actual_end",
-                                 "session.arrival", "session.summary", "session.child_views",
-                                 "session.parenting"),
-                        {"session.family_present": "None",
-                         "session.outcome": "Parent did not attend",
-                         "session.reason": "None given", "session.valid_reason": False})
+        values = _merge(
+            _without(
+                values,
+                "session.actual_start",
+                "session.actual_end",
+                "session.arrival",
+                "session.summary",
+                "session.child_views",
+                "session.parenting",
+            ),
+            {
+                "session.family_present": "None",
+                "session.outcome": "Parent did not attend",
+                "session.reason": "None given",
+                "session.valid_reason": False,
+            },
+        )
     values = {k: v for k, v in values.items() if v is not None}
     return fill_form(TEMPLATES / RECORD_2026_T, values)
 
@@ -210,8 +250,8 @@ class Season:
         self.config = self.folder / "family-time.toml"
         self.days: list[Day] = []
         self.smtp: Smtp | None = None
-        self.refs: dict[str, str] = {}          # child -> reference the pipeline gave
-        self.not_done: list[tuple[ScriptEvent, str]] = []   # what a person could not do
+        self.refs: dict[str, str] = {}  # child -> reference the pipeline gave
+        self.not_done: list[tuple[ScriptEvent, str]] = []  # what a person could not do
         self._mails_seen: set[str] = set()
         self._docs_seen: dict[str, float] = {}
 
@@ -227,14 +267,17 @@ class Season:
     def smtp_up(self) -> None:
         """IT adds the mail server to the service's profile (a copy in the working folder)."""
         from pipeline.profile import profile_path
+
         self.smtp = Smtp()
         own = self.folder / f"{self.service}-profile.toml"
         text = profile_path(self.service).read_text(encoding="utf-8")
-        text += (f'\n[mail.smtp]\nhost = "127.0.0.1"\nport = {self.smtp.port}\n'
-                 'starttls = false\ntimeout_seconds = 2.0\n')
+        text += (
+            f'\n[mail.smtp]\nhost = "127.0.0.1"\nport = {self.smtp.port}\n'
+            "starttls = false\ntimeout_seconds = 2.0\n"
+        )
         own.write_text(text, encoding="utf-8")
         cfg = self.config.read_text(encoding="utf-8")
-        cfg = re.sub(r'(?m)^profile = .*$', f'profile = "{own.name}"', cfg)
+        cfg = re.sub(r"(?m)^profile = .*$", f'profile = "{own.name}"', cfg)
         self.config.write_text(cfg, encoding="utf-8")
 
     # ------------------------------------------------------------ people
@@ -252,6 +295,7 @@ class Season:
 
     def update(self, e: ScriptEvent) -> None:
         from tests.helpers.allocation_kit import resent
+
         src = self.root / f"child-{e.child}-update.docx"
         n, review = CHILDREN[e.child]
         variant(FORM, self.root / "v.docx", n)
@@ -294,43 +338,73 @@ class Season:
     def staff(self, e: ScriptEvent) -> None:
         for book in self.workbooks:
             wb = openpyxl.load_workbook(book)
-            wb["Staff"].append([e.get("name"), self.profile.supervisor_role, e.get("address"),
-                                30])
+            wb["Staff"].append([e.get("name"), self.profile.supervisor_role, e.get("address"), 30])
             wb.save(book)
 
     def allocate(self, e: ScriptEvent) -> None:
         first = e.get("first")
-        self._typed(e, "Referrals", self._ref_row(e.child), {
-            "Status": "Allocated", f"Allocated {self.profile.supervisor_role}": SUPERVISOR,
-            "Venue": self.profile.venues[0].name, "Day": e.get("weekday"), "Time": "16:00-17:30",
-            "First session": dt.datetime.combine(first, dt.time())})
+        self._typed(
+            e,
+            "Referrals",
+            self._ref_row(e.child),
+            {
+                "Status": "Allocated",
+                f"Allocated {self.profile.supervisor_role}": SUPERVISOR,
+                "Venue": self.profile.venues[0].name,
+                "Day": e.get("weekday"),
+                "Time": "16:00-17:30",
+                "First session": dt.datetime.combine(first, dt.time()),
+            },
+        )
 
     reallocate = allocate
 
     def iro(self, e: ScriptEvent) -> None:
-        self._typed(e, "Referrals", self._ref_row(e.child),
-                    {"IRO": e.get("name"), "IRO email": e.get("address")})
+        self._typed(
+            e,
+            "Referrals",
+            self._ref_row(e.child),
+            {"IRO": e.get("name"), "IRO email": e.get("address")},
+        )
 
     def review_checked(self, e: ScriptEvent) -> None:
-        self._typed(e, "Referrals", self._ref_row(e.child),
-                    {"Review report checked (name)": e.get("name")})
+        self._typed(
+            e, "Referrals", self._ref_row(e.child), {"Review report checked (name)": e.get("name")}
+        )
 
     def decide(self, e: ScriptEvent) -> None:
         ref = self.refs[e.child]
 
         def match(ws, head, r):
-            return (ws.cell(r, head["Reference"]).value == ref
-                    and not ws.cell(r, head["Decision"]).value
-                    and ws.cell(r, head["Proposal no."]).value)
-        cells = {"Decision": e.get("decision"), "Decided by": DECIDER,
-                 "Decided on": dt.datetime.combine(e.day, dt.time())}
+            return (
+                ws.cell(r, head["Reference"]).value == ref
+                and not ws.cell(r, head["Decision"]).value
+                and ws.cell(r, head["Proposal no."]).value
+            )
+
+        cells = {
+            "Decision": e.get("decision"),
+            "Decided by": DECIDER,
+            "Decided on": dt.datetime.combine(e.day, dt.time()),
+        }
         if e.get("meeting"):
             cells["Meeting on"] = dt.datetime.combine(e.get("meeting"), dt.time())
-        self._typed(e, "Decisions", match, cells,
-                    "no proposal waiting for this referral in the Decisions sheet")
+        self._typed(
+            e,
+            "Decisions",
+            match,
+            cells,
+            "no proposal waiting for this referral in the Decisions sheet",
+        )
 
-    def _typed(self, e: ScriptEvent, sheet: str, match, cells: dict,
-               why: str = "no row for this referral in the workbook") -> None:
+    def _typed(
+        self,
+        e: ScriptEvent,
+        sheet: str,
+        match,
+        cells: dict,
+        why: str = "no row for this referral in the workbook",
+    ) -> None:
         """Type, or note that the person found nowhere to type it (the act did not happen)."""
         if not self._type(sheet, match, cells):
             self.not_done.append((e, why))
@@ -342,8 +416,7 @@ class Season:
             self.smtp.note(e.day)
 
     def report_month(self, e: ScriptEvent, today: Day) -> None:
-        code, out = cli("report", "month", "--month", e.get("month"), "--config",
-                        str(self.config))
+        code, out = cli("report", "month", "--month", e.get("month"), "--config", str(self.config))
         today.printed.append((f"report month {e.get('month')}", out))
         today.reports.append(("month", e.get("month"), self.month_figures(e.get("month"))))
 
@@ -354,16 +427,16 @@ class Season:
         if not books:
             return {}
         wb = openpyxl.load_workbook(books[-1], data_only=True)
-        return {ws.title: [[c for c in row] for row in ws.iter_rows(values_only=True)]
-                for ws in wb}
+        return {ws.title: [[c for c in row] for row in ws.iter_rows(values_only=True)] for ws in wb}
 
     # ------------------------------------------------------------ the days
     @property
     def profile(self):
         from pipeline.profile import load_profile
+
         return load_profile(self.service)
 
-    def run(self, monkeypatch) -> "Season":
+    def run(self, monkeypatch) -> Season:
         self.init()
         day = FIRST_DAY
         try:
@@ -390,7 +463,7 @@ class Season:
                 getattr(self, e.what)(e)
         if any(e.what in PEOPLE_TYPE for e in todo):
             self.watch()
-            self.watch()           # the pack's cells are written by the pass after the pack
+            self.watch()  # the pack's cells are written by the pass after the pack
         self.find_references()
         for e in todo:
             if e.what in ("report_lac", "report_month"):
@@ -411,8 +484,11 @@ class Season:
         for book in self.workbooks:
             ws = openpyxl.load_workbook(book, data_only=True)[sheet]
             head = [c.value for c in ws[1]]
-            out += [dict(zip(head, r)) for r in ws.iter_rows(min_row=2, values_only=True)
-                    if any(v not in (None, "") for v in r)]
+            out += [
+                dict(zip(head, r))
+                for r in ws.iter_rows(min_row=2, values_only=True)
+                if any(v not in (None, "") for v in r)
+            ]
         return out
 
     def find_references(self) -> None:
@@ -444,8 +520,9 @@ class Season:
             if p.name not in self._mails_seen:
                 self._mails_seen.add(p.name)
                 with open(p, "rb") as fh:
-                    today.mails.append((p.name, email.message_from_binary_file(
-                        fh, policy=email.policy.default)))
+                    today.mails.append(
+                        (p.name, email.message_from_binary_file(fh, policy=email.policy.default))
+                    )
         for p in sorted((self.folder / "outbox").rglob("*.docx")):
             stamp = p.stat().st_mtime
             if self._docs_seen.get(str(p)) != stamp and "tracker" not in p.parts:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.helpers.paths import FIXTURES, TESTS
 from tests.helpers.mailbox import referral_mail
+from tests.helpers.paths import FIXTURES, TESTS
 
 RECORDS = TESTS / "sessions" / "records"
 FORMS = FIXTURES / "forms"
@@ -24,6 +24,7 @@ class Session:
         from pipeline.commands.init import init_folder
         from pipeline.config import load_config
         from pipeline.ledger import Ledger
+
         self.config = load_config(init_folder(root))
         self.profile = self.config.load_profile()
         self.ledger = Ledger(self.config.ledger_path)
@@ -38,8 +39,8 @@ class Session:
     def process(self, src: Path, arrived: dt.datetime, name: str | None = None):
         from pipeline.effects import run_effects
         from pipeline.intake.process import process_file
-        items = process_file(self.drop(src, arrived, name), self.config, self.profile,
-                             self.ledger)
+
+        items = process_file(self.drop(src, arrived, name), self.config, self.profile, self.ledger)
         report = run_effects(self.ledger, self.config, self.profile)
         return items, report
 
@@ -58,47 +59,76 @@ class Session:
     def rows(self, sheet: str) -> list[dict]:
         ws = openpyxl.load_workbook(self.workbook)[sheet]
         head = [c.value for c in ws[1]]
-        return [dict(zip(head, (c.value for c in row))) for row in ws.iter_rows(min_row=2)
-                if any(c.value not in (None, "") for c in row)]
+        return [
+            dict(zip(head, (c.value for c in row)))
+            for row in ws.iter_rows(min_row=2)
+            if any(c.value not in (None, "") for c in row)
+        ]
 
-    def allocate(self, day: str = "Monday and Wednesday",
-                 first: dt.datetime = dt.datetime(2026, 11, 2)) -> None:
+    def allocate(
+        self, day: str = "Monday and Wednesday", first: dt.datetime = dt.datetime(2026, 11, 2)
+    ) -> None:
         """What a co-ordinator types into the referral's row."""
         wb = openpyxl.load_workbook(self.workbook)
         ws = wb["Referrals"]
         head = {c.value: c.column for c in ws[1]}
-        row = next(r for r in range(2, ws.max_row + 1)
-                   if ws.cell(r, head["Reference"]).value == REF)
-        for header, value in (("Status", "Allocated"),
-                              (f"Allocated {self.profile.supervisor_role}", "Dee Example-Supervisor"),
-                              ("Venue", self.profile.venues[0].name), ("Day", day),
-                              ("Time", "16:00-17:30"), ("First session", first)):
+        row = next(
+            r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == REF
+        )
+        for header, value in (
+            ("Status", "Allocated"),
+            (f"Allocated {self.profile.supervisor_role}", "Dee Example-Supervisor"),
+            ("Venue", self.profile.venues[0].name),
+            ("Day", day),
+            ("Time", "16:00-17:30"),
+            ("First session", first),
+        ):
             ws.cell(row, head[header]).value = value
-        staff = wb["Staff"]                 # the supervisor is listed, so the pack reaches them
-        if not any(r[0] == "Dee Example-Supervisor"
-                   for r in staff.iter_rows(min_row=2, values_only=True)):
-            staff.append(["Dee Example-Supervisor", self.profile.supervisor_role,
-                          "dee.supervisor@nct.example.org", 30])
+        staff = wb["Staff"]  # the supervisor is listed, so the pack reaches them
+        if not any(
+            r[0] == "Dee Example-Supervisor" for r in staff.iter_rows(min_row=2, values_only=True)
+        ):
+            staff.append(
+                [
+                    "Dee Example-Supervisor",
+                    self.profile.supervisor_role,
+                    "dee.supervisor@nct.example.org",
+                    30,
+                ]
+            )
         wb.save(self.workbook)
 
     def mail(self) -> list[Path]:
         return referral_mail(self.config.mail_dir)
 
 
-
-def decide(session: "Session", decision: str = "Approved", by: str | None = "Pat Manager",
-           on: dt.datetime | None = None, meeting: dt.datetime | None = None,
-           proposal: str | None = None):
+def decide(
+    session: Session,
+    decision: str = "Approved",
+    by: str | None = "Pat Manager",
+    on: dt.datetime | None = None,
+    meeting: dt.datetime | None = None,
+    proposal: str | None = None,
+):
     """What the person who decides types into the Decisions sheet, then the next pass."""
     from pipeline.effects import run_effects
+
     wb = openpyxl.load_workbook(session.workbook)
     ws = wb["Decisions"]
     head = {c.value: c.column for c in ws[1]}
     rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Proposal no."]).value]
-    row = next(r for r in rows if proposal in (None, ws.cell(r, head["Proposal no."]).value)
-               and (proposal is not None or not ws.cell(r, head["Decision"]).value))
-    for header, value in (("Decision", decision), ("Decided by", by), ("Decided on", on),
-                          ("Meeting on", meeting)):
+    row = next(
+        r
+        for r in rows
+        if proposal in (None, ws.cell(r, head["Proposal no."]).value)
+        and (proposal is not None or not ws.cell(r, head["Decision"]).value)
+    )
+    for header, value in (
+        ("Decision", decision),
+        ("Decided by", by),
+        ("Decided on", on),
+        ("Meeting on", meeting),
+    ):
         if value is not None:
             ws.cell(row, head[header]).value = value
     wb.save(session.workbook)

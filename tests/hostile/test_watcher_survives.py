@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.intake.archive import archive_name
-from pipeline.ledger import Ledger, shown
 from pipeline.intake.process import process_file
 from pipeline.intake.watcher import InboxWatcher
+from pipeline.ledger import Ledger, shown
+from pipeline.ledger.archive_paths import archive_name
+
 from tests.fixtures import make_hostile
 from tests.helpers.intake_kit import wait_for
 from tests.helpers.mailbox import referral_mail
 
-KNOWN_BUGS: set[str] = set()            # cases a known bug keeps in the inbox (none now)
-SLOW_BUGS: set[str] = set()              # cases a known bug makes slow (none now)
+KNOWN_BUGS: set[str] = set()  # cases a known bug keeps in the inbox (none now)
+SLOW_BUGS: set[str] = set()  # cases a known bug makes slow (none now)
 GOOD = "zz-good-referral.docx"
 # Timing targets (a good referral no more than 1 s later than normal; no file holding the
 # watcher for 1 s) are measured by the benchmark (bench/run.py), not asserted here: a loaded CI
@@ -42,8 +43,10 @@ class Watching:
                 return process_file(path, config, profile, ledger)
             finally:
                 self.durations[path.name] = time.monotonic() - start
-        self.watcher = InboxWatcher(work.config, work.profile, Ledger(work.config.ledger_path),
-                                    process=timed)
+
+        self.watcher = InboxWatcher(
+            work.config, work.profile, Ledger(work.config.ledger_path), process=timed
+        )
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.watcher.run, args=(self.stop,), daemon=True)
 
@@ -71,8 +74,11 @@ def _ack_for(work, name: str) -> Path | None:
         return None
     for p in referral_mail(work.config.mail_dir):
         head = p.read_bytes()[:4000].decode("utf-8", "replace").replace("\r", "")
-        keys = [line.split(":", 1)[1].strip() for line in head.split("\n")
-                if line.startswith("X-Family-Time-Key:")]
+        keys = [
+            line.split(":", 1)[1].strip()
+            for line in head.split("\n")
+            if line.startswith("X-Family-Time-Key:")
+        ]
         if any(k.rsplit(":", 1)[-1] == str(i) for k in keys for i in ids):
             return p
     return None
@@ -83,8 +89,9 @@ def _latency(work, good: bytes) -> float:
     staged.write_bytes(good)
     start = time.monotonic()
     os.replace(staged, work.inbox / GOOD)
-    assert wait_for(lambda: _ack_for(work, GOOD) is not None, timeout=20), \
+    assert wait_for(lambda: _ack_for(work, GOOD) is not None, timeout=20), (
         "the good referral was never acknowledged"
+    )
     return time.monotonic() - start
 
 
@@ -96,10 +103,10 @@ def _stage(cases, stage: Path, inbox: Path) -> dict[str, tuple]:
         folder.mkdir(parents=True)
         for k, path in enumerate(case.build(folder)):
             if case.outcomes == [["ignored"]]:
-                name = path.name                 # the name is what makes it ignored
+                name = path.name  # the name is what makes it ignored
             else:
                 stem, suffix = os.path.splitext(path.name)
-                name = f"{n:02d}{k}-{stem}"[:240 - len(suffix)] + suffix
+                name = f"{n:02d}{k}-{stem}"[: 240 - len(suffix)] + suffix
             os.replace(path, inbox / name)
             placed[name] = (case, case.outcomes[k])
     return placed
@@ -108,6 +115,7 @@ def _stage(cases, stage: Path, inbox: Path) -> dict[str, tuple]:
 def _as_copies(expected: list[str], got: list[str]) -> bool:
     """The expected outcomes with some accepted forms recorded as copies ("duplicate")."""
     from collections import Counter
+
     want, have = Counter(expected), Counter(got)
     copies = have.pop("duplicate", 0)
     return copies > 0 and want - have == Counter({"accepted": copies}) and not have - want
@@ -115,10 +123,13 @@ def _as_copies(expected: list[str], got: list[str]) -> bool:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="builds POSIX-only cases (symlink)")
 def test_the_watcher_survives_every_hostile_file(make_work):
-    import extract_msg, pdfplumber  # noqa: F401,E401 - first-use import cost is not a delay
-    import pipeline.extract.email, pipeline.extract.pdf  # noqa: F401,E401
-    good = make_hostile.referral_bytes({"child.case_id": "9990001",
-                                        "child.first_name": "Good Child"})
+    import extract_msg  # noqa: F401,E401 - first-use import cost is not a delay
+
+    import pipeline.extract.email  # noqa: F401,E401
+
+    good = make_hostile.referral_bytes(
+        {"child.case_id": "9990001", "child.first_name": "Good Child"}
+    )
     # the normal latency: the same good referral into a quiet inbox
     quiet = make_work()
     with Watching(quiet):
@@ -127,9 +138,11 @@ def test_the_watcher_survives_every_hostile_file(make_work):
     work = make_work()
     cases = [c for c in make_hostile.CASES if c.id not in SLOW_BUGS]
     placed = _stage(cases, work.config_path.parent / "stage", work.inbox)
-    handled_names = [n for n, (c, o) in placed.items()
-                     if o != ["ignored"] and c.id not in KNOWN_BUGS]
+    handled_names = [
+        n for n, (c, o) in placed.items() if o != ["ignored"] and c.id not in KNOWN_BUGS
+    ]
     with Watching(work) as w:
+
         def all_handled():
             led = Ledger(work.config.ledger_path)
             try:
@@ -137,6 +150,7 @@ def test_the_watcher_survives_every_hostile_file(make_work):
             finally:
                 led.close()
             return all(shown(n) in names for n in handled_names)
+
         assert wait_for(all_handled, timeout=60), "some hostile files were never handled"
 
         def effects_done():
@@ -145,6 +159,7 @@ def test_the_watcher_survives_every_hostile_file(make_work):
                 return not [e for e in led.pending_effects() if e.effect in ("mail", "tracker")]
             finally:
                 led.close()
+
         assert wait_for(effects_done, timeout=60), "tracker or mail never caught up"
         # the files that stay (ignored ones, the one the known bug keeps retrying) are still
         # there and still looked at: a new good referral must not wait behind them
@@ -162,14 +177,16 @@ def test_the_watcher_survives_every_hostile_file(make_work):
         led.close()
     for name in handled_names:
         case, expected = placed[name]
-        got = sorted(i.outcome for i in items
-                     if i.original_name.split(" > ")[0] == shown(name))
+        got = sorted(i.outcome for i in items if i.original_name.split(" > ")[0] == shown(name))
         # in one shared inbox a record's reference can exist (another case's referral), and
         # identical referrals from different cases are duplicates of each other (a whole file,
         # or a form with the same answers as another case's: a copy of that referral)
         shared = sorted("session_record" if o == "session_attention" else o for o in expected)
-        assert got in (sorted(expected), shared, ["duplicate"]) or _as_copies(expected, got), \
-            (case.id, got, expected)
+        assert got in (sorted(expected), shared, ["duplicate"]) or _as_copies(expected, got), (
+            case.id,
+            got,
+            expected,
+        )
         outcome = "duplicate" if got == ["duplicate"] else got[0]
         stored = [p for p in work.archived() if p.name == archive_name(name)]
         folders = {p.parent.name for p in stored}
@@ -185,11 +202,11 @@ def test_the_watcher_survives_every_hostile_file(make_work):
 def test_an_empty_file_filled_a_moment_later_is_handled_once_when_full(make_work):
     """A copy that creates the file, pauses, then writes it (slow share, antivirus scan): the
     empty file is not handled as "empty" and then again as the form."""
-    work = make_work()                                  # settle 0.2 s
+    work = make_work()  # settle 0.2 s
     with Watching(work) as w:
         target = work.inbox / "slow-copy.docx"
         target.write_bytes(b"")
-        time.sleep(0.6)                                 # longer than settling, still empty
+        time.sleep(0.6)  # longer than settling, still empty
         target.write_bytes(make_hostile.referral_bytes())
         assert wait_for(lambda: not target.exists(), timeout=10)
         time.sleep(0.3)
@@ -208,6 +225,7 @@ def test_an_empty_file_that_stays_empty_still_gets_its_outcome(make_work):
 def test_a_pdf_bomb_does_not_hold_up_the_inbox(make_work):
     work = make_work()
     import pipeline.extract.pdf  # noqa: F401 - import time is not the file's fault
+
     with Watching(work) as w:
         make_hostile.one("bomb.pdf", make_hostile.pdf_bomb)(work.inbox)
         assert wait_for(lambda: "bomb.pdf" in w.durations, timeout=30)

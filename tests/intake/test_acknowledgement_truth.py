@@ -1,4 +1,4 @@
-""""Sent" only where a message was sent. A folder made by `init` has no mail server: every
+""" "Sent" only where a message was sent. A folder made by `init` has no mail server: every
 email is only written to outbox/mail, so the tracker's "Acknowledgement sent" cell, `status` and
 the demo say so, and never give a date or "acknowledged" for a message that went nowhere.
 With a real (local) mail server the cell gives the date it went; a message the server has not
@@ -24,6 +24,7 @@ from aiosmtpd.controller import Controller
 
 from pipeline.cli import main
 from pipeline.profile import PROFILES
+
 from tests.helpers.intake_kit import make_workdir
 from tests.helpers.mime_kit import FORM_SW_EMAIL, docx_with, referral_email
 from tests.helpers.notify_kit import Handler, free_port
@@ -44,17 +45,20 @@ def _init(tmp_path: Path, smtp_port: int | None = None) -> Path:
     file with [mail.smtp] pointing at a local server."""
     root = tmp_path / "team"
     assert main(["init", str(root)]) == 0
-    config = make_workdir(root)                  # the same folder: only the watch timings
+    config = make_workdir(root)  # the same folder: only the watch timings
     if smtp_port is not None:
         text = (PROFILES / "northamptonshire.toml").read_text(encoding="utf-8")
         anchor = 'from_name = "Family Time Service (automatic message)"\n'
         assert anchor in text
-        text = text.replace(anchor, anchor + f'\n[mail.smtp]\nhost = "127.0.0.1"\nport = '
-                                              f'{smtp_port}\nstarttls = false\n'
-                                              'timeout_seconds = 1.0\n')
+        text = text.replace(
+            anchor,
+            anchor + f'\n[mail.smtp]\nhost = "127.0.0.1"\nport = '
+            f"{smtp_port}\nstarttls = false\n"
+            "timeout_seconds = 1.0\n",
+        )
         (root / "service-profile.toml").write_text(text, encoding="utf-8")
         settings = config.read_text(encoding="utf-8")
-        settings = re.sub(r'(?m)^profile = .*$', 'profile = "service-profile.toml"', settings)
+        settings = re.sub(r"(?m)^profile = .*$", 'profile = "service-profile.toml"', settings)
         config.write_text(settings, encoding="utf-8")
     return config
 
@@ -85,8 +89,9 @@ def _cell(config: Path, reference: str = "FT-2026-00001"):
 
 def _events(config: Path, kind: str = "acknowledged") -> list[tuple[str, dict]]:
     with sqlite3.connect(config.parent / "state" / "ledger.sqlite") as db:
-        rows = db.execute("SELECT effective_on, detail FROM events WHERE kind = ?",
-                          (kind,)).fetchall()
+        rows = db.execute(
+            "SELECT effective_on, detail FROM events WHERE kind = ?", (kind,)
+        ).fetchall()
     return [(on, json.loads(detail)) for on, detail in rows]
 
 
@@ -95,14 +100,17 @@ def test_with_no_mail_server_nothing_says_sent(tmp_path, capsys):
     _drop(config)
     _watch_once(config, capsys)
     assert len(list((config.parent / "outbox" / "mail").glob("FT-2026-00001_accepted_*"))) == 1
-    assert _cell(config) == WRITTEN                       # no date: it went nowhere
-    assert _events(config) == [(TODAY, {"how": "written", "item": 1,
-                                        "message": "FT-2026-00001:accepted:1"})]
+    assert _cell(config) == WRITTEN  # no date: it went nowhere
+    assert _events(config) == [
+        (TODAY, {"how": "written", "item": 1, "message": "FT-2026-00001:accepted:1"})
+    ]
 
     text, facts = _status(config, capsys)
     assert ALL_SENT not in text
-    assert ("Acknowledgements of accepted referrals: 0 sent, 1 written to outbox/mail but not "
-            "sent, 0 not sent on purpose, 0 not done yet") in text
+    assert (
+        "Acknowledgements of accepted referrals: 0 sent, 1 written to outbox/mail but not "
+        "sent, 0 not sent on purpose, 0 not done yet"
+    ) in text
     assert "No mail server is set up" in text and "NOT sent to anyone" in text
     assert "set up [mail.smtp] in the service profile (northamptonshire)" in text
     assert facts["acknowledgements"] == {"sent": 0, "written": 1, "withheld": 0, "waiting": 0}
@@ -122,8 +130,10 @@ def test_the_demo_never_says_emailed_without_a_mail_server(tmp_path, capsys, mon
     assert main(["demo", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "emailed" not in out and ALL_SENT not in out
-    assert ("Its email to the supervisor and the social worker is written to outbox/mail, not "
-            "sent (no mail server is set up).") in out
+    assert (
+        "Its email to the supervisor and the social worker is written to outbox/mail, not "
+        "sent (no mail server is set up)."
+    ) in out
     assert "written to outbox/mail but not sent" in out and "No mail server is set up" in out
 
 
@@ -138,8 +148,8 @@ def test_with_a_mail_server_the_date_it_went_and_every_referral_acknowledged(tmp
     finally:
         server.stop()
     acknowledgements = [m for m in handler.received if FORM_SW_EMAIL in m[1]]
-    assert len(acknowledgements) == 1                            # (the team's digest went too)
-    assert _cell(config) == dt.datetime(2026, 12, 4)             # a date, as Excel reads it
+    assert len(acknowledgements) == 1  # (the team's digest went too)
+    assert _cell(config) == dt.datetime(2026, 12, 4)  # a date, as Excel reads it
     assert [d["how"] for _, d in _events(config)] == ["sent"]
     text, facts = _status(config, capsys)
     assert ALL_SENT in text and "No mail server" not in text
@@ -148,10 +158,10 @@ def test_with_a_mail_server_the_date_it_went_and_every_referral_acknowledged(tmp
 
 
 def test_a_message_the_mail_server_has_not_taken_is_not_acknowledged(tmp_path, capsys):
-    config = _init(tmp_path, free_port())                        # nothing listens there
+    config = _init(tmp_path, free_port())  # nothing listens there
     _drop(config)
     _watch_once(config, capsys)
-    assert _cell(config) is None                                 # blank: nothing to say yet
+    assert _cell(config) is None  # blank: nothing to say yet
     assert _events(config) == []
     text, facts = _status(config, capsys)
     assert facts["acknowledgements"] == {"sent": 0, "written": 0, "withheld": 0, "waiting": 1}
@@ -162,11 +172,18 @@ def test_a_message_the_mail_server_has_not_taken_is_not_acknowledged(tmp_path, c
 
 def test_a_withheld_acknowledgement_says_not_sent_and_why(tmp_path, capsys):
     config = _init(tmp_path)
-    form = docx_with(FIXTURES / "forms" / "referral-complete.docx", tmp_path / "form.docx",
-                     {FORM_SW_EMAIL: "no-reply@mosaic.example.gov.uk"})
-    (config.parent / "inbox" / "referral.eml").write_bytes(referral_email(
-        "Mosaic <no-reply@mosaic.example.gov.uk>", attachment=form,
-        headers={"Auto-Submitted": "auto-generated"}))
+    form = docx_with(
+        FIXTURES / "forms" / "referral-complete.docx",
+        tmp_path / "form.docx",
+        {FORM_SW_EMAIL: "no-reply@mosaic.example.gov.uk"},
+    )
+    (config.parent / "inbox" / "referral.eml").write_bytes(
+        referral_email(
+            "Mosaic <no-reply@mosaic.example.gov.uk>",
+            attachment=form,
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+    )
     _watch_once(config, capsys)
     cell = _cell(config)
     assert cell.startswith("Not sent: the email was itself an automatic")
@@ -182,30 +199,34 @@ def _forget_events(config: Path, done_on: str) -> None:
     done on `done_on`."""
     with sqlite3.connect(config.parent / "state" / "ledger.sqlite") as db:
         db.execute("DELETE FROM events WHERE kind = 'acknowledged'")
-        db.execute("UPDATE effects SET done_at = ? WHERE effect = 'mail' AND status = 'done'",
-                   (f"{done_on}T10:15:00",))
+        db.execute(
+            "UPDATE effects SET done_at = ? WHERE effect = 'mail' AND status = 'done'",
+            (f"{done_on}T10:15:00",),
+        )
 
 
-def test_an_acknowledgement_from_before_the_timeline_is_written_once(tmp_path, capsys,
-                                                                     monkeypatch):
+def test_an_acknowledgement_from_before_the_timeline_is_written_once(tmp_path, capsys, monkeypatch):
     config = _init(tmp_path)
     _drop(config)
     _watch_once(config, capsys)
     _forget_events(config, "2026-11-30")
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-10")      # days later, a new process
-    _drop(config, "forms/letter-not-a-referral.docx")          # any pass
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-10")  # days later, a new process
+    _drop(config, "forms/letter-not-a-referral.docx")  # any pass
     _watch_once(config, capsys)
     # what the outbox says became of it (only written), on the day its mail was done
-    assert _events(config) == [("2026-11-30", {"how": "written", "item": 1,
-                                                "message": "FT-2026-00001:accepted:1"})]
-    assert _cell(config) == ("Written to outbox/mail on 30/11/2026, not sent: no mail server is "
-                             "set up")
+    assert _events(config) == [
+        ("2026-11-30", {"how": "written", "item": 1, "message": "FT-2026-00001:accepted:1"})
+    ]
+    assert _cell(config) == (
+        "Written to outbox/mail on 30/11/2026, not sent: no mail server is set up"
+    )
     _watch_once(config, capsys)
-    assert len(_events(config)) == 1                           # once
+    assert len(_events(config)) == 1  # once
 
 
-def test_a_sent_acknowledgement_from_before_the_timeline_keeps_its_date(tmp_path, capsys,
-                                                                        monkeypatch):
+def test_a_sent_acknowledgement_from_before_the_timeline_keeps_its_date(
+    tmp_path, capsys, monkeypatch
+):
     handler = Handler()
     server = Controller(handler, hostname="127.0.0.1", port=free_port(), ready_timeout=5)
     server.start()
@@ -217,7 +238,7 @@ def test_a_sent_acknowledgement_from_before_the_timeline_keeps_its_date(tmp_path
         server.stop()
     _forget_events(config, "2026-11-30")
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-10")
-    text, facts = _status(config, capsys)                       # status brings it up to date
+    text, facts = _status(config, capsys)  # status brings it up to date
     assert facts["acknowledgements"]["sent"] == 1 and ALL_SENT in text
     assert [(on, d["how"]) for on, d in _events(config)] == [("2026-11-30", "sent")]
     assert main(["tracker", "sync", "--config", str(config)]) == 0

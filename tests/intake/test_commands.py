@@ -58,7 +58,7 @@ def test_demo_processes_the_samples_and_shows_status(work, capsys):
     out = capsys.readouterr().out
     assert "Accepted referrals" in out and "accepted [FT-" in out
     assert not [p for p in work.inbox.iterdir()]
-    assert not list(work.config.outbox_dir.glob("FT-*"))          # nothing allocated
+    assert not list(work.config.outbox_dir.glob("FT-*"))  # nothing allocated
 
 
 def test_the_demos_samples_arrive_on_the_demos_day(work, capsys, monkeypatch):
@@ -80,7 +80,8 @@ def test_demo_goes_round_the_whole_loop(work, capsys, monkeypatch):
     """Allocated by the 'co-ordinator', pack made, two missed sessions sent back by the
     'supervisor': the rule suspends family time and the letters and notice are made."""
     import openpyxl
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")      # the references are of 2026
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")  # the references are of 2026
     assert main(["demo", "--config", str(work.config_path)]) == 0
     out = capsys.readouterr().out
     assert "Acting as the co-ordinator: FT-2026-00001 allocated" in out
@@ -97,7 +98,7 @@ def test_demo_goes_round_the_whole_loop(work, capsys, monkeypatch):
     headings = [c.value for c in book["Referrals"][1]]
     status = rows["FT-2026-00001"][headings.index("Status")]
     assert status.startswith("Suspended until ")
-    assert book["Sessions"].max_row == 3                         # two session rows
+    assert book["Sessions"].max_row == 3  # two session rows
     assert not [p for p in work.inbox.iterdir()]
 
 
@@ -117,7 +118,8 @@ def test_the_demos_stamps_follow_its_clock(work, capsys, monkeypatch):
     import re
 
     import openpyxl
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")      # the references are of 2026
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")  # the references are of 2026
     assert main(["demo", "--config", str(work.config_path)]) == 0
     out = capsys.readouterr().out
     today = dt.date.fromisoformat(re.search(r"today is set to (\d{4}-\d\d-\d\d)", out)[1])
@@ -134,5 +136,6 @@ def test_the_demos_stamps_follow_its_clock(work, capsys, monkeypatch):
     assert email.utils.parsedate_to_datetime(sent["Date"]).date() == today
     sessions = book["Sessions"]
     head = [c.value for c in sessions[1]]
-    assert {r[head.index("Child's initials")] for r in
-            sessions.iter_rows(min_row=2, values_only=True)} == {"TCE"}
+    assert {
+        r[head.index("Child's initials")] for r in sessions.iter_rows(min_row=2, values_only=True)
+    } == {"TCE"}

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from pipeline.ledger import Ledger
+
 from tests.helpers.intake_kit import kill, variant
 from tests.helpers.mailbox import referral_mail
 
@@ -33,8 +34,13 @@ def test_killed_at_random_points_nothing_lost_nothing_doubled(make_work):
         before = work.ledger.file_count()
         if before >= FILES:
             break
-        proc = subprocess.Popen(cmd, cwd=work.config_path.parent, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=work.config_path.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # kill at a random instant once this run is working (start-up time varies with load)
         deadline = time.monotonic() + 60
         while work.ledger.file_count() == before and time.monotonic() < deadline:
@@ -44,22 +50,28 @@ def test_killed_at_random_points_nothing_lost_nothing_doubled(make_work):
         progress.append(work.ledger.file_count())
     # the kills landed while work was under way, not before or after it
     assert any(0 < n < FILES for n in progress), progress
-    done = subprocess.run(cmd + ["--once"], cwd=work.config_path.parent, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        cmd + ["--once"],
+        cwd=work.config_path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
 
     ledger = Ledger(work.config.ledger_path)
     items = ledger.items()
     names = sorted(i.original_name for i in items)
-    assert names == sorted(f"referral-{n:02d}.docx" for n in range(FILES))   # one each
+    assert names == sorted(f"referral-{n:02d}.docx" for n in range(FILES))  # one each
     assert {i.outcome for i in items} == {"accepted"}
     assert len({i.reference for i in items}) == FILES
     assert ledger.unarchived() == []
     archived = [p.name for p in work.archived()]
-    assert sorted(archived) == names                       # archived exactly once
+    assert sorted(archived) == names  # archived exactly once
     assert [p for p in work.inbox.iterdir() if not p.name.startswith(".")] == []
     emails = referral_mail(work.config.mail_dir)
     assert len(emails) == FILES, sorted(p.name for p in emails if not p.name.startswith("FT"))
-    assert len(emails) == FILES                           # one acknowledgement per referral
+    assert len(emails) == FILES  # one acknowledgement per referral
     assert ledger.pending_effects(effect="mail") == []
     ledger.close()

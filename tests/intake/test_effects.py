@@ -10,8 +10,9 @@ import types
 from pipeline import clock
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
-from pipeline.models import Allocation
 from pipeline.intake.process import process_file
+from pipeline.models import Allocation
+
 from tests.helpers.intake_kit import with_review_on
 from tests.helpers.mailbox import referral_mail
 from tests.helpers.paths import FIXTURES
@@ -20,8 +21,11 @@ from tests.helpers.paths import FIXTURES
 def _three(work):
     """Three forms as they arrive, the referrals' next review dates in the future."""
     review = clock.today() + dt.timedelta(days=70)
-    for fixture in ("forms/referral-complete.docx", "forms/referral-incomplete.docx",
-                    "forms/old-2022-referral.docx"):
+    for fixture in (
+        "forms/referral-complete.docx",
+        "forms/referral-incomplete.docx",
+        "forms/old-2022-referral.docx",
+    ):
         dropped = work.drop(fixture)
         with_review_on(FIXTURES / fixture, dropped, review)
         process_file(dropped, work.config, work.profile, work.ledger)
@@ -29,24 +33,27 @@ def _three(work):
 
 def test_the_tracker_is_synced_once_per_batch(work, monkeypatch):
     import pipeline.tracker as tracker
+
     calls = []
     real = tracker.sync
 
     def counting(items, *a, **k):
         calls.append(len(items))
         return real(items, *a, **k)
+
     monkeypatch.setattr(tracker, "sync", counting)
     _three(work)
     run_effects(work.ledger, work.config, work.profile)
     assert calls == [3]
     run_effects(work.ledger, work.config, work.profile)
-    assert calls == [3]                      # nothing owed: no second write
+    assert calls == [3]  # nothing owed: no second write
     assert list(work.config.tracker_dir.glob("*.xlsx"))
 
 
 def test_rows_wait_while_the_workbook_is_open_and_status_says_so(work, monkeypatch):
     import pipeline.tracker as tracker
     from pipeline.tracker import SyncReport
+
     real = tracker.sync
     monkeypatch.setattr(tracker, "sync", lambda *a, **k: SyncReport(waiting=True))
     _three(work)
@@ -65,6 +72,7 @@ def test_mail_the_service_must_set_up_waits_and_status_says_why(work, monkeypatc
 
     def not_ready(*a, **k):
         raise notify.MailNotReady("The team's mailbox is not set in the profile.")
+
     monkeypatch.setattr(notify, "messages_for", not_ready)
     _three(work)
     run_effects(work.ledger, work.config, work.profile)
@@ -77,17 +85,18 @@ def test_mail_the_service_must_set_up_waits_and_status_says_why(work, monkeypatc
 
 def test_a_failed_email_is_retried_later_and_sent_once(work, monkeypatch):
     import pipeline.notify as notify
+
     real = notify.messages_for
 
     def down(*a, **k):
         raise ConnectionError("mail server unreachable")
+
     monkeypatch.setattr(notify, "messages_for", down)
-    process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
-                 work.ledger)
+    process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile, work.ledger)
     run_effects(work.ledger, work.config, work.profile)
     assert [e.status for e in work.ledger.pending_effects(effect="mail")] == ["failed"]
     monkeypatch.setattr(notify, "messages_for", real)
-    run_effects(work.ledger, work.config, work.profile)          # not due yet: backoff
+    run_effects(work.ledger, work.config, work.profile)  # not due yet: backoff
     assert not referral_mail(work.config.mail_dir)
     later = time.time() + 3600
     run_effects(work.ledger, work.config, work.profile, now=later)
@@ -97,36 +106,58 @@ def test_a_failed_email_is_retried_later_and_sent_once(work, monkeypatch):
 
 
 def test_paperwork_is_made_once_when_the_row_is_allocated(work, monkeypatch):
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-04-01")     # the first session is to come
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-04-01")  # the first session is to come
     made = []
     allocated = {"on": False}
-    items = process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
-                         work.ledger)
+    items = process_file(
+        work.drop("forms/referral-complete.docx"), work.config, work.profile, work.ledger
+    )
     ref = items[0].reference
     fake_render = types.SimpleNamespace(
-        render_pack=lambda item, alloc, profile, out: made.append((item.reference, out)) or [])
+        render_pack=lambda item, alloc, profile, out: made.append((item.reference, out)) or []
+    )
     fake_tracker = types.SimpleNamespace(
-        read_allocations=lambda c, p: [Allocation(
-            reference=ref, status="Allocated", supervisor="S", venue=work.profile.venues[0].name,
-            day="Tuesday",
-            time="10:00-11:00", first_date=dt.date(2026, 4, 7))] if allocated["on"] else [],
-        sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+        read_allocations=lambda c, p: (
+            [
+                Allocation(
+                    reference=ref,
+                    status="Allocated",
+                    supervisor="S",
+                    venue=work.profile.venues[0].name,
+                    day="Tuesday",
+                    time="10:00-11:00",
+                    first_date=dt.date(2026, 4, 7),
+                )
+            ]
+            if allocated["on"]
+            else []
+        ),
+        sync=lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]),
+    )
     import pipeline.render
     import pipeline.tracker
+
     monkeypatch.setattr(pipeline.render, "render_pack", fake_render.render_pack)
     monkeypatch.setattr(pipeline.tracker, "read_allocations", fake_tracker.read_allocations)
     monkeypatch.setattr(pipeline.tracker, "sync", fake_tracker.sync)
-    import pipeline.effects.paperwork              # S is on the Staff sheet, with an address
-    monkeypatch.setattr(pipeline.effects.paperwork, "read_staff",
-                        lambda c, p: [{"name": "S", "email": "s@nct.example.org"}])
+    import pipeline.effects.paperwork  # S is on the Staff sheet, with an address
+
+    monkeypatch.setattr(
+        pipeline.effects.paperwork,
+        "read_staff",
+        lambda c, p: [{"name": "S", "email": "s@nct.example.org"}],
+    )
     run_effects(work.ledger, work.config, work.profile)
     assert made == []
     waiting = {w["effect"]: w for w in gather(work.ledger)["waiting"]}
     assert "allocate" in waiting["paperwork"]["why"]
     allocated["on"] = True
     synced = []
-    monkeypatch.setattr(pipeline.tracker, "sync",
-                        lambda *a, **k: synced.append(k.get("paperwork")) or fake_tracker.sync())
+    monkeypatch.setattr(
+        pipeline.tracker,
+        "sync",
+        lambda *a, **k: synced.append(k.get("paperwork")) or fake_tracker.sync(),
+    )
     run_effects(work.ledger, work.config, work.profile, now=time.time() + 600)
     # the tracker was written again in the same pass, so the Paperwork cell shows the pack
     assert synced and ref in (synced[-1] or {})

@@ -21,10 +21,22 @@ def ledger(tmp_path):
 
 def record(ledger, tmp_path, name, outcome, case=None, sha=None, effects=("tracker", "mail")):
     rec, items = ledger.record_file(
-        sha256=sha or name, original_name=name, size=1, received_at=WHEN,
-        source_path=tmp_path / name, archive_root=tmp_path / "archive",
-        drafts=[ItemDraft(original_name=name, outcome=outcome, reason=outcome, case_id=case,
-                          effects=list(effects))])
+        sha256=sha or name,
+        original_name=name,
+        size=1,
+        received_at=WHEN,
+        source_path=tmp_path / name,
+        archive_root=tmp_path / "archive",
+        drafts=[
+            ItemDraft(
+                original_name=name,
+                outcome=outcome,
+                reason=outcome,
+                case_id=case,
+                effects=list(effects),
+            )
+        ],
+    )
     return items[0]
 
 
@@ -50,18 +62,37 @@ def test_a_resubmission_keeps_the_reference_and_links_to_the_earlier_item(ledger
 def test_references_are_never_reused_after_a_rolled_back_transaction(ledger, tmp_path):
     record(ledger, tmp_path, "a.docx", "accepted", "C1")
     with pytest.raises(ValueError):
-        ledger.record_file(sha256="x", original_name="x", size=1, received_at=WHEN,
-                           source_path=tmp_path / "x", archive_root=tmp_path, drafts=[])
+        ledger.record_file(
+            sha256="x",
+            original_name="x",
+            size=1,
+            received_at=WHEN,
+            source_path=tmp_path / "x",
+            archive_root=tmp_path,
+            drafts=[],
+        )
     assert record(ledger, tmp_path, "b.docx", "accepted", "C2").reference == "FT-2026-00002"
 
 
 def test_the_archive_place_is_chosen_without_collisions(ledger, tmp_path):
-    r1, _ = ledger.record_file(sha256="1", original_name="f.docx", size=1, received_at=WHEN,
-                               source_path=tmp_path / "f.docx", archive_root=tmp_path / "ar",
-                               drafts=[ItemDraft("f.docx", "accepted", "ok")])
-    r2, _ = ledger.record_file(sha256="2", original_name="f.docx", size=1, received_at=WHEN,
-                               source_path=tmp_path / "f.docx", archive_root=tmp_path / "ar",
-                               drafts=[ItemDraft("f.docx", "accepted", "ok")])
+    r1, _ = ledger.record_file(
+        sha256="1",
+        original_name="f.docx",
+        size=1,
+        received_at=WHEN,
+        source_path=tmp_path / "f.docx",
+        archive_root=tmp_path / "ar",
+        drafts=[ItemDraft("f.docx", "accepted", "ok")],
+    )
+    r2, _ = ledger.record_file(
+        sha256="2",
+        original_name="f.docx",
+        size=1,
+        received_at=WHEN,
+        source_path=tmp_path / "f.docx",
+        archive_root=tmp_path / "ar",
+        drafts=[ItemDraft("f.docx", "accepted", "ok")],
+    )
     assert r1.archive_path != r2.archive_path
     assert r2.archive_path.endswith("f (2).docx")
 
@@ -69,6 +100,7 @@ def test_the_archive_place_is_chosen_without_collisions(ledger, tmp_path):
 def test_effects_are_owed_until_done_and_retried_with_backoff(ledger, tmp_path):
     item = record(ledger, tmp_path, "a.docx", "accepted", "C1")
     import time
+
     now = time.time()
     assert {e.effect for e in ledger.pending_effects(now)} == {"tracker", "mail"}
     ledger.mark_effect(item.id, "mail", "failed", "server down")
@@ -88,9 +120,21 @@ def test_the_ledger_file_is_private(ledger):
 
 def test_an_old_session_record_gets_no_referral_reference(ledger, tmp_path):
     from pipeline.models import Verdict
+
     rec, items = ledger.record_file(
-        sha256="s", original_name="r.docx", size=1, received_at=WHEN,
-        source_path=tmp_path / "r.docx", archive_root=tmp_path / "archive",
-        drafts=[ItemDraft("r.docx", "old_form", "old record",
-                          verdict=Verdict(verdict="old", kind="session_record"))])
+        sha256="s",
+        original_name="r.docx",
+        size=1,
+        received_at=WHEN,
+        source_path=tmp_path / "r.docx",
+        archive_root=tmp_path / "archive",
+        drafts=[
+            ItemDraft(
+                "r.docx",
+                "old_form",
+                "old record",
+                verdict=Verdict(verdict="old", kind="session_record"),
+            )
+        ],
+    )
     assert items[0].reference is None

@@ -89,14 +89,20 @@ def _schema(path: Path) -> list[tuple]:
 
 
 #: Methods added after the split (the case timeline), so none of before can go missing unseen.
-ADDED_SINCE = {"record_event": "self, event, db", "record_events": "self, events, db",
-               "events": "self, reference, kinds", "has_event": "self, key"}
+ADDED_SINCE = {
+    "record_event": "self, event, db",
+    "record_events": "self, events, db",
+    "events": "self, reference, kinds",
+    "has_event": "self, key",
+}
 
 
 def test_ledger_keeps_every_public_method_of_before_the_split():
-    found = {name: ", ".join(inspect.signature(getattr(Ledger, name)).parameters)
-             for name in dir(Ledger) if not name.startswith("_")
-             and callable(getattr(Ledger, name))}
+    found = {
+        name: ", ".join(inspect.signature(getattr(Ledger, name)).parameters)
+        for name in dir(Ledger)
+        if not name.startswith("_") and callable(getattr(Ledger, name))
+    }
     assert found == PUBLIC_METHODS | ADDED_SINCE
     assert Ledger.BUSY_TIMEOUT_MS == 30000
 
@@ -113,13 +119,16 @@ def test_a_ledger_written_before_the_split_opens_and_reads_the_same(tmp_path):
         assert ledger.counts() == {"accepted": 1, "session_record": 1, "incomplete": 1}
         item = ledger.item_by_reference("FT-2026-00001")
         assert item.case_id == "AB123"
-        assert item.verdict.values["child.dob"] == dt.date(2020, 1, 5)   # read back as a date
+        assert item.verdict.values["child.dob"] == dt.date(2020, 1, 5)  # read back as a date
         assert [f.id for f in ledger.unarchived()] == [3]
-        assert {e.effect for e in ledger.pending_effects()} == {"mail", "paperwork", "tracker",
-                                                                "rule"}
+        assert {e.effect for e in ledger.pending_effects()} == {
+            "mail",
+            "paperwork",
+            "tracker",
+            "rule",
+        }
         assert ledger.withheld_effects("mail") == {3: "no reply address"}
-        assert [s.outcome for s in ledger.sessions_of("FT-2026-00001")] == \
-            ["Parent did not attend"]
+        assert [s.outcome for s in ledger.sessions_of("FT-2026-00001")] == ["Parent did not attend"]
         assert [a.action.kind for a in ledger.rule_actions("FT-2026-00001")] == ["suspension"]
         assert ledger.latest_pack("FT-2026-00001")["allocation"] == {"worker": "J"}
         assert ledger.allocation_problems() == {"FT-2026-00002": "No start date"}
@@ -129,25 +138,38 @@ def test_a_ledger_written_before_the_split_opens_and_reads_the_same(tmp_path):
         assert ledger.met_problems() == {"FT-2026-00002": "Contact date in the future"}
         # and it takes new rows where it left off
         _, items = ledger.record_file(
-            sha256="d", original_name="new.docx", size=1, received_at=WHEN,
-            source_path=tmp_path / "new.docx", archive_root=tmp_path / "archive",
-            drafts=[ItemDraft("new.docx", "accepted", "ok", case_id="EF1")])
+            sha256="d",
+            original_name="new.docx",
+            size=1,
+            received_at=WHEN,
+            source_path=tmp_path / "new.docx",
+            archive_root=tmp_path / "archive",
+            drafts=[ItemDraft("new.docx", "accepted", "ok", case_id="EF1")],
+        )
         assert items[0].reference == "FT-2026-00003"
     finally:
         ledger.close()
-    after = _schema(path)                    # opening it changed no table; it only added the
-    assert set(schema) <= set(after)         # case timeline's
+    after = _schema(path)  # opening it changed no table; it only added the
+    assert set(schema) <= set(after)  # case timeline's
     assert {name for _, name, _ in set(after) - set(schema)} == {
-        "events", "events_by_reference", "sqlite_autoindex_events_1"}
+        "events",
+        "events_by_reference",
+        "sqlite_autoindex_events_1",
+    }
 
 
 def test_a_ledger_closed_and_opened_again_keeps_everything(tmp_path):
     path = tmp_path / "state" / "ledger.sqlite"
     ledger = Ledger(path)
     _, (item,) = ledger.record_file(
-        sha256="a", original_name="a.docx", size=1, received_at=WHEN,
-        source_path=tmp_path / "a.docx", archive_root=tmp_path / "archive",
-        drafts=[ItemDraft("a.docx", "accepted", "ok", case_id="C1", effects=["tracker"])])
+        sha256="a",
+        original_name="a.docx",
+        size=1,
+        received_at=WHEN,
+        source_path=tmp_path / "a.docx",
+        archive_root=tmp_path / "archive",
+        drafts=[ItemDraft("a.docx", "accepted", "ok", case_id="C1", effects=["tracker"])],
+    )
     ledger.mark_effect(item.id, "tracker", "failed", "workbook open", waiting="workbook_open")
     ledger.add_pack(item.reference, item.id, {"worker": "J"}, ["pack.docx"])
     ledger.record_met(item.reference, "contact", dt.date(2026, 3, 4))
@@ -169,36 +191,56 @@ def test_a_ledger_closed_and_opened_again_keeps_everything(tmp_path):
 
 def test_a_failed_effect_backs_off_by_the_one_rule(tmp_path):
     import time
+
     ledger = Ledger(tmp_path / "ledger.sqlite")
     try:
         _, (item,) = ledger.record_file(
-            sha256="a", original_name="a.docx", size=1, received_at=WHEN,
-            source_path=tmp_path / "a.docx", archive_root=tmp_path / "archive",
-            drafts=[ItemDraft("a.docx", "accepted", "ok", effects=["mail"])])
+            sha256="a",
+            original_name="a.docx",
+            size=1,
+            received_at=WHEN,
+            source_path=tmp_path / "a.docx",
+            archive_root=tmp_path / "archive",
+            drafts=[ItemDraft("a.docx", "accepted", "ok", effects=["mail"])],
+        )
         for attempt in (1, 2, 3):
             before = time.time()
             ledger.mark_effect(item.id, "mail", "failed", "down")
             (effect,) = ledger.effects_of(item.id)
             wait = effect.next_attempt_at - before
-            assert backoff.delay(attempt, 30.0, 3600.0) <= wait < backoff.delay(attempt, 30.0,
-                                                                               3600.0) + 5
+            assert (
+                backoff.delay(attempt, 30.0, 3600.0)
+                <= wait
+                < backoff.delay(attempt, 30.0, 3600.0) + 5
+            )
     finally:
         ledger.close()
 
 
 def test_back_off_doubles_from_the_base_up_to_the_cap():
-    assert [backoff.delay(n, 30.0, 3600.0) for n in (0, 1, 2, 3, 8, 50)] == \
-        [30.0, 30.0, 60.0, 120.0, 3600.0, 3600.0]
-    assert [backoff.delay(n, 2.0, 120.0) for n in (1, 2, 6, 7, 8)] == \
-        [2.0, 4.0, 64.0, 120.0, 120.0]
+    assert [backoff.delay(n, 30.0, 3600.0) for n in (0, 1, 2, 3, 8, 50)] == [
+        30.0,
+        30.0,
+        60.0,
+        120.0,
+        3600.0,
+        3600.0,
+    ]
+    assert [backoff.delay(n, 2.0, 120.0) for n in (1, 2, 6, 7, 8)] == [2.0, 4.0, 64.0, 120.0, 120.0]
 
 
 def test_the_ledger_does_not_import_the_effect_contract():
     """The effect contract imports the ledger; the ledger keeps the effect names itself."""
     from pipeline.effects import contract
     from pipeline.ledger import names
-    assert (contract.EffectName, contract.EffectStatus, contract.Waiting) == \
-        (names.EffectName, names.EffectStatus, names.Waiting)
-    code = ("import sys, pipeline.ledger; "
-            "assert not [m for m in sys.modules if m.startswith('pipeline.effects')]")
+
+    assert (contract.EffectName, contract.EffectStatus, contract.Waiting) == (
+        names.EffectName,
+        names.EffectStatus,
+        names.Waiting,
+    )
+    code = (
+        "import sys, pipeline.ledger; "
+        "assert not [m for m in sys.modules if m.startswith('pipeline.effects')]"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -9,6 +9,7 @@ import time
 
 from pipeline.commands.status import describe, gather
 from pipeline.intake.watcher import InboxWatcher
+
 from tests.helpers.intake_kit import kill
 from tests.helpers.mailbox import referral_mail
 
@@ -26,8 +27,8 @@ def test_once_leaves_a_growing_file_and_finishes_the_others(work):
     growing = work.inbox / "scan-in-progress.pdf"
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(growing)])
     try:
-        waited_from = time.monotonic()                # the writer has begun (a busy machine
-        while not (growing.exists() and growing.stat().st_size > 0):   # starts it slowly)
+        waited_from = time.monotonic()  # the writer has begun (a busy machine
+        while not (growing.exists() and growing.stat().st_size > 0):  # starts it slowly)
             assert time.monotonic() - waited_from < 20, "the writer never started"
             time.sleep(0.05)
         time.sleep(0.3)
@@ -39,9 +40,9 @@ def test_once_leaves_a_growing_file_and_finishes_the_others(work):
     finally:
         kill(writer)
     assert handled == 1
-    assert took < work.config.watch.settle_seconds + 1.5 + 8      # bounded, not for ever
+    assert took < work.config.watch.settle_seconds + 1.5 + 8  # bounded, not for ever
     assert watcher.left_for_next_run == [growing]
-    assert growing.exists()                                       # left for the next run
+    assert growing.exists()  # left for the next run
 
     [item] = work.ledger.items()
     assert item.outcome == "accepted"

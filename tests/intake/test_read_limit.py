@@ -14,16 +14,18 @@ def test_a_file_past_the_read_limit_is_unreadable_and_the_next_reads(work, monke
     # any real read is slower
     monkeypatch.setattr("pipeline.intake.process.READ_LIMIT_SECONDS", 0.01)
     started = time.monotonic()
-    [slow] = process_file(work.drop("forms/referral-complete.pdf"), work.config, work.profile,
-                          work.ledger)
+    [slow] = process_file(
+        work.drop("forms/referral-complete.pdf"), work.config, work.profile, work.ledger
+    )
     assert time.monotonic() - started < 8
     assert slow.outcome == "unreadable"
     assert slow.reason.startswith("This file took too long to read (over 0.01 seconds)")
     assert (work.config.archive_dir / "unreadable" / "referral-complete.pdf").is_file()
 
     monkeypatch.setattr("pipeline.intake.process.READ_LIMIT_SECONDS", 10.0)
-    [good] = process_file(work.drop("forms/referral-complete.docx"), work.config, work.profile,
-                          work.ledger)
+    [good] = process_file(
+        work.drop("forms/referral-complete.docx"), work.config, work.profile, work.ledger
+    )
     assert good.outcome == "accepted"
     run_effects(work.ledger, work.config, work.profile)
     assert gather(work.ledger)["counts"] == {"unreadable": 1, "accepted": 1}

@@ -7,21 +7,36 @@ from pathlib import Path
 import pytest
 
 from pipeline import files
-from pipeline.intake import inbox as intake
 from pipeline.files import mount_fstype
+from pipeline.intake import inbox as intake
 from pipeline.intake.inbox import Claims, SettleTracker, choose_mode, is_ignored
 
 
-@pytest.mark.parametrize("name", ["~$ferral.docx", ".~lock.referral.docx#", "x.tmp", "a.part",
-                                  "a.partial", "b.crdownload", "c.filepart", "Thumbs.db",
-                                  "desktop.ini", ".DS_Store", "._referral.docx", ".hidden.docx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "~$ferral.docx",
+        ".~lock.referral.docx#",
+        "x.tmp",
+        "a.part",
+        "a.partial",
+        "b.crdownload",
+        "c.filepart",
+        "Thumbs.db",
+        "desktop.ini",
+        ".DS_Store",
+        "._referral.docx",
+        ".hidden.docx",
+    ],
+)
 def test_temporary_owner_and_system_files_are_ignored(tmp_path, name):
     (tmp_path / name).write_bytes(b"x")
     assert is_ignored(tmp_path / name)
 
 
-@pytest.mark.parametrize("name", ["referral.docx", "Referral (2).PDF", "mail.eml", "x.msg",
-                                  "notes.txt"])
+@pytest.mark.parametrize(
+    "name", ["referral.docx", "Referral (2).PDF", "mail.eml", "x.msg", "notes.txt"]
+)
 def test_ordinary_files_are_not_ignored(tmp_path, name):
     (tmp_path / name).write_bytes(b"x")
     assert not is_ignored(tmp_path / name)
@@ -79,7 +94,7 @@ def test_a_file_is_ready_only_after_it_stops_changing(tmp_path):
     with open(f, "ab") as fh:
         fh.write(b" more")
     clock.t = 1.5
-    assert tracker.check(f) == "wait"           # it changed: the clock starts again
+    assert tracker.check(f) == "wait"  # it changed: the clock starts again
     clock.t = 2.0
     assert tracker.check(f) == "wait"
     clock.t = 2.6
@@ -96,6 +111,7 @@ def test_a_locked_file_is_not_yet_never_a_failure(tmp_path, monkeypatch):
     def fake_open(path):
         if locked["on"]:
             raise PermissionError(13, "The process cannot access the file")
+
     monkeypatch.setattr(intake, "try_open", fake_open)
     tracker.check(f)
     clock.t = 1
@@ -126,7 +142,9 @@ def test_a_file_with_the_windows_hidden_attribute_is_ignored(tmp_path):
             class St:
                 st_size, st_mtime_ns, st_mode = real.st_size, real.st_mtime_ns, real.st_mode
                 st_file_attributes = intake.FILE_ATTRIBUTE_HIDDEN
+
             return St()
+
     assert is_ignored(Hidden(tmp_path / "referral.docx"))
 
 

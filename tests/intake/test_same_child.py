@@ -51,26 +51,28 @@ def _locked(desk, mp):
 
     def locked(path):
         raise PermissionError(13, "The process cannot access the file", str(path))
+
     mp.setattr(Package, "open", staticmethod(locked))
 
 
 @pytest.mark.parametrize("unreadable", [_damaged, _locked], ids=["damaged", "locked"])
-def test_a_closed_childs_new_referral_waits_for_an_unreadable_workbook(desk, monkeypatch,
-                                                                       unreadable):
+def test_a_closed_childs_new_referral_waits_for_an_unreadable_workbook(
+    desk, monkeypatch, unreadable
+):
     good = desk.workbook.read_bytes()
     path = _in_inbox(desk, "new referral.docx")
     with monkeypatch.context() as mp:
         unreadable(desk, mp)
         with pytest.raises(NotYet) as waited:
             process_file(path, desk.config, desk.profile, desk.ledger)
-    assert path.exists()                                   # still in the inbox
-    assert [i.reference for i in desk.ledger.items()] == [REF]   # nothing recorded
-    assert failure_kind(waited.value) is None              # never counted towards giving up
+    assert path.exists()  # still in the inbox
+    assert [i.reference for i in desk.ledger.items()] == [REF]  # nothing recorded
+    assert failure_kind(waited.value) is None  # never counted towards giving up
 
-    desk.workbook.write_bytes(good)                        # readable again: the next try
+    desk.workbook.write_bytes(good)  # readable again: the next try
     items = process_file(path, desk.config, desk.profile, desk.ledger)
     assert [i.outcome for i in items] == ["accepted"]
-    assert items[0].reference == "FT-2026-00002"           # a new referral, not an update
+    assert items[0].reference == "FT-2026-00002"  # a new referral, not an update
     assert f"earlier referral {REF} was closed, so this is a new referral" in items[0].reason
     assert "Updated referral" not in items[0].reason
     assert not path.exists()
@@ -78,12 +80,14 @@ def test_a_closed_childs_new_referral_waits_for_an_unreadable_workbook(desk, mon
 
 def test_the_watcher_tries_the_file_again_once_the_workbook_reads(desk, monkeypatch):
     from pipeline.intake.watcher import InboxWatcher
+
     monkeypatch.setattr("pipeline.intake.watcher.RETRY_NOT_YET", 0.05)
     good = desk.workbook.read_bytes()
     path = _in_inbox(desk, "new referral.docx")
     _damaged(desk, None)
-    watcher = InboxWatcher(desk.config, desk.profile, desk.ledger,
-                           effects=lambda: None)      # the workbook is left as it is
+    watcher = InboxWatcher(
+        desk.config, desk.profile, desk.ledger, effects=lambda: None
+    )  # the workbook is left as it is
     watcher.settling.settle = 0
     watcher.start_up()
     for _ in range(3):

@@ -13,8 +13,9 @@ import pytest
 
 from pipeline.commands.status import describe, gather
 from pipeline.config import load_config
-from pipeline.ledger import Ledger
 from pipeline.intake.watcher import InboxWatcher
+from pipeline.ledger import Ledger
+
 from tests.helpers.intake_kit import Work, wait_for
 from tests.helpers.paths import FIXTURES
 
@@ -42,18 +43,16 @@ def _ignore(work, names: list[str]) -> Work:
 
 
 @pytest.mark.parametrize("mode", ["events", "polling"])
-def test_a_form_saved_in_a_subfolder_is_processed_and_archived_under_its_name(make_work,
-                                                                              mode):
+def test_a_form_saved_in_a_subfolder_is_processed_and_archived_under_its_name(make_work, mode):
     work = make_work(mode=mode)
-    watcher = InboxWatcher(work.config, work.profile, work.ledger, mode=mode,
-                           effects=lambda: None)
+    watcher = InboxWatcher(work.config, work.profile, work.ledger, mode=mode, effects=lambda: None)
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
     thread.start()
     try:
         time.sleep(0.3)
         deep = work.inbox / "Referrals from Hub" / "November"
-        deep.mkdir(parents=True)                         # a folder made while watching
+        deep.mkdir(parents=True)  # a folder made while watching
         shutil.copyfile(FORM, deep / "child-a.docx")
         assert wait_for(lambda: len(_items(work)) == 1, timeout=15)
     finally:
@@ -62,8 +61,9 @@ def test_a_form_saved_in_a_subfolder_is_processed_and_archived_under_its_name(ma
         thread.join(timeout=10)
     [item] = _items(work)
     assert item.outcome == "accepted" and item.reference
-    archived = work.config.archive_dir / "accepted" / "Referrals from Hub" / "November" / \
-        "child-a.docx"
+    archived = (
+        work.config.archive_dir / "accepted" / "Referrals from Hub" / "November" / "child-a.docx"
+    )
     assert archived.is_file() and not (deep / "child-a.docx").exists()
     assert "not handled yet" not in "\n".join(describe(gather(work.ledger, work.config)))
 
@@ -75,16 +75,14 @@ def test_once_reads_subfolders_and_status_lists_the_ignored_ones(work):
     (work.inbox / "Scans to check" / "old").mkdir(parents=True)
     shutil.copyfile(FORM, work.inbox / "Scans to check" / "old" / "scan.docx")
 
-    facts = gather(work.ledger, work.config)          # before: one waits, one is set aside
+    facts = gather(work.ledger, work.config)  # before: one waits, one is set aside
     assert facts["in_inbox"] == 1
     assert facts["ignored"] == ["Scans to check/old/scan.docx"]
 
-    InboxWatcher(work.config, work.profile, work.ledger, effects=lambda: None).run_once(
-        timeout=20)
+    InboxWatcher(work.config, work.profile, work.ledger, effects=lambda: None).run_once(timeout=20)
     assert [i.original_name for i in _items(work)] == ["order-referral.docx"]
-    assert (work.config.archive_dir / "accepted" / "From court" /
-            "order-referral.docx").is_file()
-    assert (work.inbox / "Scans to check" / "old" / "scan.docx").is_file()   # left alone
+    assert (work.config.archive_dir / "accepted" / "From court" / "order-referral.docx").is_file()
+    assert (work.inbox / "Scans to check" / "old" / "scan.docx").is_file()  # left alone
     text = "\n".join(describe(gather(work.ledger, work.config)))
     assert "1 file(s) in inbox sub-folders set to be ignored" in text
     assert "  Scans to check/old/scan.docx" in text

@@ -11,10 +11,20 @@ from pipeline.ledger import Event, EventKind, Ledger
 
 def test_an_event_is_written_once_and_never_rewritten(tmp_path):
     ledger = Ledger(tmp_path / "ledger.sqlite")
-    first = Event("FT-2026-00001", EventKind.DECIDED, dt.date(2026, 12, 1), "decided:1:1",
-                  {"decision": "Approved", "by": "Pat Manager"})
-    again = Event("FT-2026-00001", EventKind.DECIDED, dt.date(2026, 12, 9), "decided:1:1",
-                  {"decision": "Declined", "by": "Someone Else"})
+    first = Event(
+        "FT-2026-00001",
+        EventKind.DECIDED,
+        dt.date(2026, 12, 1),
+        "decided:1:1",
+        {"decision": "Approved", "by": "Pat Manager"},
+    )
+    again = Event(
+        "FT-2026-00001",
+        EventKind.DECIDED,
+        dt.date(2026, 12, 9),
+        "decided:1:1",
+        {"decision": "Declined", "by": "Someone Else"},
+    )
     assert ledger.record_event(first) is True
     assert ledger.record_event(again) is False
     [kept] = ledger.events("FT-2026-00001")
@@ -33,23 +43,33 @@ def test_the_written_time_is_on_the_pipelines_clock(tmp_path, monkeypatch):
 def test_a_case_reads_its_events_in_the_order_they_happened(tmp_path):
     ledger = Ledger(tmp_path / "ledger.sqlite")
     ref = "FT-2026-00002"
-    ledger.record_events([
-        Event(ref, EventKind.SUSPENSION_STARTED, dt.date(2026, 12, 10), "s:1"),
-        Event(ref, EventKind.RECEIVED, dt.date(2026, 11, 2), "r:1"),
-        Event(ref, EventKind.SUSPENSION_ENDED, dt.date(2026, 12, 17), "e:1"),
-        Event("FT-2026-00003", EventKind.RECEIVED, dt.date(2026, 11, 3), "r:2"),
-    ])
+    ledger.record_events(
+        [
+            Event(ref, EventKind.SUSPENSION_STARTED, dt.date(2026, 12, 10), "s:1"),
+            Event(ref, EventKind.RECEIVED, dt.date(2026, 11, 2), "r:1"),
+            Event(ref, EventKind.SUSPENSION_ENDED, dt.date(2026, 12, 17), "e:1"),
+            Event("FT-2026-00003", EventKind.RECEIVED, dt.date(2026, 11, 3), "r:2"),
+        ]
+    )
     case = case_of(ledger, ref)
-    assert [e.kind for e in case.events] == [EventKind.RECEIVED, EventKind.SUSPENSION_STARTED,
-                                            EventKind.SUSPENSION_ENDED]
-    assert case.latest(EventKind.SUSPENSION_STARTED, EventKind.SUSPENSION_ENDED,
-                       by=dt.date(2026, 12, 12)).kind == EventKind.SUSPENSION_STARTED
+    assert [e.kind for e in case.events] == [
+        EventKind.RECEIVED,
+        EventKind.SUSPENSION_STARTED,
+        EventKind.SUSPENSION_ENDED,
+    ]
+    assert (
+        case.latest(
+            EventKind.SUSPENSION_STARTED, EventKind.SUSPENSION_ENDED, by=dt.date(2026, 12, 12)
+        ).kind
+        == EventKind.SUSPENSION_STARTED
+    )
     assert not case.has(EventKind.SUSPENSION_ENDED, by=dt.date(2026, 12, 16))
     assert set(cases_of(ledger)) == {ref, "FT-2026-00003"}
 
 
 def test_a_referral_returned_then_sent_again_is_on_its_timeline(work, capsys):
     from pipeline.cli import main
+
     work.drop("forms/referral-incomplete.docx")
     assert main(["watch", "--once", "--config", str(work.config_path)]) == 0
     work.drop("forms/referral-complete.docx")
@@ -57,9 +77,13 @@ def test_a_referral_returned_then_sent_again_is_on_its_timeline(work, capsys):
     cases = cases_of(work.ledger)
     [returned] = [c for c in cases.values() if c.has(EventKind.RETURNED)]
     assert [e.kind for e in returned.of(EventKind.RECEIVED, EventKind.RETURNED)] == [
-        EventKind.RECEIVED, EventKind.RETURNED]
+        EventKind.RECEIVED,
+        EventKind.RETURNED,
+    ]
     # the return email, only written to the folder (no mail server): on the timeline as such
     assert returned.latest(EventKind.ACKNOWLEDGED).detail["how"] == "written"
     assert returned.first(EventKind.RECEIVED).detail["outcome"] == "incomplete"
-    assert {e.detail["outcome"] for c in cases.values() for e in c.of(EventKind.RECEIVED)} == \
-        {"incomplete", "accepted"}
+    assert {e.detail["outcome"] for c in cases.values() for e in c.of(EventKind.RECEIVED)} == {
+        "incomplete",
+        "accepted",
+    }

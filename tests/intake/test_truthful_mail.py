@@ -16,28 +16,32 @@ import pytest
 from pipeline.commands.status import describe, gather
 from pipeline.effects import run_effects
 from pipeline.intake.process import process_file
+
+from tests.helpers.mailbox import referral_mail
 from tests.helpers.mime_kit import FORM_SW_EMAIL, docx_with, referral_email
 from tests.helpers.paths import FIXTURES
-from tests.helpers.mailbox import referral_mail
 
 AUTOMATIC_SOURCES = {
-    "auto-forwarded": ("Case System <casework@mosaic.example.gov.uk>",
-                       {"Auto-Submitted": "auto-forwarded"}),
+    "auto-forwarded": (
+        "Case System <casework@mosaic.example.gov.uk>",
+        {"Auto-Submitted": "auto-forwarded"},
+    ),
     "no-reply": ("Mosaic <no-reply@mosaic.example.gov.uk>", {}),
     "team's own mailbox": ("Family Time <familytime@nct.example.org>", {}),
 }
 
 
 def sent_mail(work) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-            for p in referral_mail(work.config.mail_dir)]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in referral_mail(work.config.mail_dir)
+    ]
 
 
 def referrals_sheet(work) -> dict[str, dict]:
     ws = openpyxl.load_workbook(next(work.config.tracker_dir.glob("*.xlsx")))["Referrals"]
     headers = [c.value for c in ws[1]]
-    return {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True)
-            if r[0]}
+    return {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True) if r[0]}
 
 
 def _process(work, data: bytes, name: str = "referral.eml"):
@@ -51,11 +55,14 @@ def _process(work, data: bytes, name: str = "referral.eml"):
 @pytest.mark.parametrize("source", sorted(AUTOMATIC_SOURCES))
 def test_the_social_worker_on_the_form_is_acknowledged_whoever_forwarded_it(work, source):
     sender, headers = AUTOMATIC_SOURCES[source]
-    [item] = [i for i in _process(work, referral_email(sender, headers=headers))
-              if i.outcome == "accepted"]
+    [item] = [
+        i
+        for i in _process(work, referral_email(sender, headers=headers))
+        if i.outcome == "accepted"
+    ]
     [msg] = sent_mail(work)
     to = [a.addr_spec for a in msg["To"].addresses]
-    assert to == [FORM_SW_EMAIL]                                 # the person on the form
+    assert to == [FORM_SW_EMAIL]  # the person on the form
     assert [a.addr_spec for a in msg["Cc"].addresses] == ["familytime@nct.example.org"]
     assert msg["Auto-Submitted"] == "auto-replied"
     mail = [e for e in work.ledger.effects_of(item.id) if e.effect == "mail"][0]
@@ -69,17 +76,23 @@ def test_the_social_worker_on_the_form_is_acknowledged_whoever_forwarded_it(work
 
 def test_no_one_to_write_to_is_recorded_as_withheld_never_as_sent(work, tmp_path):
     # the case system put its own no-reply address in the social worker's email box
-    form = docx_with(FIXTURES / "forms" / "referral-complete.docx", tmp_path / "form.docx",
-                     {FORM_SW_EMAIL: "no-reply@mosaic.example.gov.uk"})
-    data = referral_email("Mosaic <no-reply@mosaic.example.gov.uk>", attachment=form,
-                          headers={"Auto-Submitted": "auto-generated"})
+    form = docx_with(
+        FIXTURES / "forms" / "referral-complete.docx",
+        tmp_path / "form.docx",
+        {FORM_SW_EMAIL: "no-reply@mosaic.example.gov.uk"},
+    )
+    data = referral_email(
+        "Mosaic <no-reply@mosaic.example.gov.uk>",
+        attachment=form,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
     [item] = [i for i in _process(work, data) if i.outcome == "accepted"]
 
-    assert sent_mail(work) == []                                  # nothing went
+    assert sent_mail(work) == []  # nothing went
     mail = [e for e in work.ledger.effects_of(item.id) if e.effect == "mail"][0]
     assert mail.status == "withheld"
     assert mail.last_error.startswith("Not sent: the email was itself an automatic")
-    assert work.ledger.pending_effects(effect="mail") == []      # never retried as a fault
+    assert work.ledger.pending_effects(effect="mail") == []  # never retried as a fault
 
     cell = referrals_sheet(work)[item.reference]["Acknowledgement sent"]
     assert isinstance(cell, str) and cell.startswith("Not sent: ")

@@ -11,8 +11,9 @@ from pipeline.cli import main
 from pipeline.paths import DOCUMENT_TEMPLATES
 
 
-def test_a_template_broken_in_word_stops_start_up_and_leaves_the_inbox(work, monkeypatch,
-                                                                       tmp_path, capsys):
+def test_a_template_broken_in_word_stops_start_up_and_leaves_the_inbox(
+    work, monkeypatch, tmp_path, capsys
+):
     broken = tmp_path / "templates"
     shutil.copytree(DOCUMENT_TEMPLATES, broken)
     letter = broken / "letter_parent.docx"
@@ -27,7 +28,7 @@ def test_a_template_broken_in_word_stops_start_up_and_leaves_the_inbox(work, mon
     err = capsys.readouterr().err
     assert code == 2
     assert "letter_parent.docx" in err and "favourite_biscuit" in err
-    assert "Please bring" in err                      # the paragraph, so it can be found in Word
+    assert "Please bring" in err  # the paragraph, so it can be found in Word
     assert dropped.exists() and work.archived() == []  # nothing was processed
 
 

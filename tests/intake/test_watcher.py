@@ -8,10 +8,9 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from pipeline.intake import inbox as intake
 from pipeline.intake.watcher import InboxWatcher
+
 from tests.helpers.intake_kit import wait_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -20,14 +19,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 class Running:
     def __init__(self, work, mode=None, **kw):
         self.work = work
-        self.watcher = InboxWatcher(work.config, work.profile, work.ledger, mode=mode,
-                                    effects=lambda: None, **kw)
+        self.watcher = InboxWatcher(
+            work.config, work.profile, work.ledger, mode=mode, effects=lambda: None, **kw
+        )
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.watcher.run, args=(self.stop,), daemon=True)
 
     def __enter__(self):
         self.thread.start()
-        time.sleep(0.3)            # the observer is up
+        time.sleep(0.3)  # the observer is up
         return self.watcher
 
     def __exit__(self, *exc):
@@ -39,6 +39,7 @@ class Running:
 
 def items(work):
     from pipeline.ledger import Ledger
+
     led = Ledger(work.config.ledger_path)
     try:
         return led.items()
@@ -52,7 +53,7 @@ def test_a_slowly_written_file_is_handled_once_after_it_settles(work):
     with Running(work):
         with open(target, "wb") as fh:
             for i in range(0, len(src), max(1, len(src) // 12)):
-                fh.write(src[i:i + max(1, len(src) // 12)])
+                fh.write(src[i : i + max(1, len(src) // 12)])
                 fh.flush()
                 time.sleep(0.15)
         assert wait_for(lambda: len(items(work)) >= 1)
@@ -73,8 +74,14 @@ def test_a_file_moved_into_the_inbox_is_handled(work, tmp_path):
 
 
 def test_temporary_and_owner_files_are_left_alone(work):
-    junk = ["~$ferral.docx", ".~lock.referral.docx#", "download.crdownload", "x.tmp",
-            "Thumbs.db", ".DS_Store"]
+    junk = [
+        "~$ferral.docx",
+        ".~lock.referral.docx#",
+        "download.crdownload",
+        "x.tmp",
+        "Thumbs.db",
+        ".DS_Store",
+    ]
     with Running(work):
         for name in junk:
             (work.inbox / name).write_bytes(b"junk")
@@ -111,7 +118,7 @@ def test_polling_mode_finds_new_files(work):
 
 def test_the_rescan_catches_a_file_the_watcher_never_reported(make_work, monkeypatch):
     work = make_work(rescan=0.5, mode="events")
-    monkeypatch.setattr(InboxWatcher, "_start_observer", lambda self: None)   # deaf
+    monkeypatch.setattr(InboxWatcher, "_start_observer", lambda self: None)  # deaf
     with Running(work):
         work.drop("forms/referral-complete.docx")
         assert wait_for(lambda: len(items(work)) == 1, timeout=5)
@@ -127,6 +134,7 @@ def test_a_busy_file_is_handled_when_it_is_released(work, monkeypatch):
             refused.append(path)
             raise PermissionError(13, "used by another process")
         real_open(path)
+
     monkeypatch.setattr(intake, "try_open", exclusive)
     with Running(work):
         work.drop("forms/referral-complete.docx")
@@ -155,14 +163,16 @@ def test_the_backlog_is_handled_at_start(work):
 
 def test_the_watcher_survives_a_file_whose_handling_blows_up(work, monkeypatch):
     import pipeline.intake.process as proc
+
     real = proc.process_file
     calls = []
 
     def flaky(path, *a, **k):
         calls.append(path.name)
         if path.name == "bad.docx" and calls.count("bad.docx") == 1:
-            raise OSError(5, "Input/output error")          # e.g. the share dropped
+            raise OSError(5, "Input/output error")  # e.g. the share dropped
         return real(path, *a, **k)
+
     monkeypatch.setattr(proc, "process_file", flaky)
     monkeypatch.setattr("pipeline.intake.watcher.RETRY_NOT_YET", 0.2)
     with Running(work) as watcher:

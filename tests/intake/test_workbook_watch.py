@@ -27,16 +27,16 @@ def test_a_saved_workbook_is_noticed_once_it_has_settled(tmp_path):
     book = tmp_path / "Family Time referrals 2026 - Northamptonshire.xlsx"
     book.write_text("v1")
     watch = WorkbookWatch(tmp_path, settle_seconds=1.0, clock=clock)
-    assert watch.saved() is False                  # first look: nothing changed yet
+    assert watch.saved() is False  # first look: nothing changed yet
     _save(book, "v2 saved by a co-ordinator")
     clock.t += 0.6
-    assert watch.saved() is False                  # changed, not settled
+    assert watch.saved() is False  # changed, not settled
     clock.t += 0.6
     assert watch.saved() is False
     clock.t += 1.1
-    assert watch.saved() is True                   # settled: the effects run
+    assert watch.saved() is True  # settled: the effects run
     clock.t += 0.6
-    assert watch.saved() is False                  # once per save
+    assert watch.saved() is False  # once per save
 
 
 def test_excel_owner_files_are_not_workbooks(tmp_path):

@@ -37,7 +37,7 @@ def _moved_stat(original, offset: float, offset_ns: int):
         st = original(*args, **kwargs)
         cls, (visible, extra) = st.__reduce__()
         visible = list(visible)
-        for i in (7, 8, 9):                       # whole-second atime, mtime, ctime
+        for i in (7, 8, 9):  # whole-second atime, mtime, ctime
             visible[i] = int(visible[i] + offset)
         extra = dict(extra)
         for name in ("st_atime", "st_mtime", "st_ctime"):
@@ -47,6 +47,7 @@ def _moved_stat(original, offset: float, offset_ns: int):
             if extra.get(name) is not None:
                 extra[name] = extra[name] + offset_ns
         return cls(tuple(visible), extra)
+
     return stat
 
 
@@ -58,15 +59,19 @@ def _moved_utime(original, offset: float, offset_ns: int):
             ns = (ns[0] - offset_ns, ns[1] - offset_ns)
             return original(path, ns=ns, **kwargs)
         return original(path, times, **kwargs)
+
     return utime
 
 
 def _move() -> None:
     try:
         import time_machine
-    except ImportError:                  # a Python without the test extras (not ours)
-        print(f"{_TARGET} is set but time-machine is not installed here: this process keeps "
-              "the real clock.", file=_sys.stderr)
+    except ImportError:  # a Python without the test extras (not ours)
+        print(
+            f"{_TARGET} is set but time-machine is not installed here: this process keeps "
+            "the real clock.",
+            file=_sys.stderr,
+        )
         return
     offset = _offset_seconds()
     offset_ns = int(offset * 1_000_000_000)

@@ -15,29 +15,54 @@ from pipeline import paths
 from pipeline.config import Config
 from pipeline.models import Item, Problem, Verdict
 from pipeline.profile import load_profile
+
 from tests.helpers.notify_kit import SENDER, Clock, Handler, form_values, free_port, with_smtp
 
 
 @pytest.fixture
 def make_item() -> Callable[..., Item]:
-    def make(outcome: str = "accepted", *, values: dict | None = None,
-             problems: list[Problem] | None = None, warnings: list[Problem] | None = None,
-             item_id: int = 1, reference: str | None = "FT-2026-00001", **fields) -> Item:
+    def make(
+        outcome: str = "accepted",
+        *,
+        values: dict | None = None,
+        problems: list[Problem] | None = None,
+        warnings: list[Problem] | None = None,
+        item_id: int = 1,
+        reference: str | None = "FT-2026-00001",
+        **fields,
+    ) -> Item:
         verdict = Verdict(
-            verdict={"accepted": "complete", "incomplete": "incomplete", "old_form": "old",
-                     "not_referral": "not_referral", "unreadable": "unreadable"}.get(
-                         outcome, "complete"),
-            kind="referral", form_id="family-time-referral",
+            verdict={
+                "accepted": "complete",
+                "incomplete": "incomplete",
+                "old_form": "old",
+                "not_referral": "not_referral",
+                "unreadable": "unreadable",
+            }.get(outcome, "complete"),
+            kind="referral",
+            form_id="family-time-referral",
             form_version="2022" if outcome == "old_form" else "2025.1",
             values=form_values() if values is None else values,
-            problems=problems or [], warnings=warnings or [],
-            received=dt.datetime(2026, 11, 23, 10, 0), counted_from=dt.date(2026, 11, 23),
-            due={"contact": dt.date(2026, 11, 25), "allocation": dt.date(2026, 12, 7)})
-        data = dict(id=item_id, file_sha256="ab" * 32, original_name="referral.docx",
-                    received_at=dt.datetime(2026, 11, 23, 10, 0), outcome=outcome,
-                    reason="", reference=reference, sender=SENDER, verdict=verdict)
+            problems=problems or [],
+            warnings=warnings or [],
+            received=dt.datetime(2026, 11, 23, 10, 0),
+            counted_from=dt.date(2026, 11, 23),
+            due={"contact": dt.date(2026, 11, 25), "allocation": dt.date(2026, 12, 7)},
+        )
+        data = dict(
+            id=item_id,
+            file_sha256="ab" * 32,
+            original_name="referral.docx",
+            received_at=dt.datetime(2026, 11, 23, 10, 0),
+            outcome=outcome,
+            reason="",
+            reference=reference,
+            sender=SENDER,
+            verdict=verdict,
+        )
         data.update(fields)
         return Item(**data)
+
     return make
 
 
@@ -101,6 +126,7 @@ def hangup_port():
                 conn.close()
             except OSError:
                 continue
+
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield sock.getsockname()[1]

@@ -15,6 +15,7 @@ from pipeline.models import Problem
 from pipeline.notify import MailNotReady, messages_for, plan_mail
 from pipeline.notify.addresses import clean_address
 from pipeline.profile import load_profile
+
 from tests.helpers.notify_kit import LEAKS, SENDER_ADDRESS, SW_EMAIL, form_values
 
 TEAM = "familytime@nct.example.org"
@@ -46,10 +47,10 @@ def test_accepted_goes_to_the_social_worker_with_the_team_copied(make_item, prof
     assert m.get_content_type() == "multipart/alternative"
     for body in parts(out):
         assert "FT-2026-00001" in body
-        assert "TRQ" in body                                   # initials only
-        assert "Monday 23 November 2026" in body               # received
-        assert "Wednesday 25 November 2026" in body            # co-ordinator contact due
-        assert "Monday 7 December 2026" in body                # allocation due
+        assert "TRQ" in body  # initials only
+        assert "Monday 23 November 2026" in body  # received
+        assert "Wednesday 25 November 2026" in body  # co-ordinator contact due
+        assert "Monday 7 December 2026" in body  # allocation due
         assert "2 working days" in body and "10 working days" in body
 
 
@@ -64,12 +65,24 @@ def test_message_id_is_the_same_for_the_same_key(make_item, profile):
 
 def test_accepted_mail_names_no_one_even_when_a_warning_quotes_a_name(make_item, profile):
     warnings = [
-        Problem(key="child.known_as", label="Known as", severity="warning",
-                message="'Tamsin' is the same as the first name."),
-        Problem(key="child.dob", label="Date of birth", severity="warning",
-                message="03/03/2019 makes the child very young for the school given."),
-        Problem(key="request.days", label="Preferred days", severity="warning",
-                message="Saturday was asked for without a reason."),
+        Problem(
+            key="child.known_as",
+            label="Known as",
+            severity="warning",
+            message="'Tamsin' is the same as the first name.",
+        ),
+        Problem(
+            key="child.dob",
+            label="Date of birth",
+            severity="warning",
+            message="03/03/2019 makes the child very young for the school given.",
+        ),
+        Problem(
+            key="request.days",
+            label="Preferred days",
+            severity="warning",
+            message="Saturday was asked for without a reason.",
+        ),
     ]
     out = one(make_item("accepted", warnings=warnings), profile)
     text, html = parts(out)
@@ -92,10 +105,16 @@ def test_late_arrival_says_when_the_clock_starts(make_item, profile):
 def test_incomplete_lists_the_problems_in_the_forms_own_words(make_item, profile):
     problems = [
         Problem(key="child.ethnicity", label="Ethnicity", message="This answer is blank."),
-        Problem(key="consent.agreement_signed", label="Family Time Agreement signed by parent "
-                "and social worker", message="Tick this once the agreement is signed."),
-        Problem(key="child.dob", label="Date of birth",
-                message="'3 March 2019' does not match the age given."),
+        Problem(
+            key="consent.agreement_signed",
+            label="Family Time Agreement signed by parent and social worker",
+            message="Tick this once the agreement is signed.",
+        ),
+        Problem(
+            key="child.dob",
+            label="Date of birth",
+            message="'3 March 2019' does not match the age given.",
+        ),
     ]
     out = one(make_item("incomplete", problems=problems), profile)
     assert out.to == (SW_EMAIL,) and out.cc == (TEAM,)
@@ -122,9 +141,9 @@ def test_old_form_attaches_the_blank_current_form(make_item, profile, blank_form
     assert "updated August 2022" in text
 
 
-def test_old_form_waits_when_the_blank_form_is_missing(make_item, profile, tmp_path,
-                                                       monkeypatch):
+def test_old_form_waits_when_the_blank_form_is_missing(make_item, profile, tmp_path, monkeypatch):
     from pipeline import paths
+
     monkeypatch.setattr(paths, "FORM_TEMPLATES", tmp_path / "nothing-here")
     with pytest.raises(MailNotReady, match="family-time-referral-2025.1.docx"):
         messages_for(make_item("old_form"), profile, None)
@@ -132,8 +151,11 @@ def test_old_form_waits_when_the_blank_form_is_missing(make_item, profile, tmp_p
 
 @pytest.mark.parametrize("outcome", ["not_referral", "unreadable"])
 def test_not_a_referral_only_tells_the_team(make_item, profile, outcome):
-    item = make_item(outcome, original_name="mail.eml > court-order.pdf",
-                     reason="This looks like a court order, not a referral form.")
+    item = make_item(
+        outcome,
+        original_name="mail.eml > court-order.pdf",
+        reason="This looks like a court order, not a referral form.",
+    )
     out = one(item, profile)
     assert out.to == (TEAM,) and out.cc == ()
     text, html = parts(out)
@@ -143,8 +165,11 @@ def test_not_a_referral_only_tells_the_team(make_item, profile, outcome):
 
 
 def test_a_scanned_pdf_notice_carries_a_reply_asking_for_the_word_version(make_item, profile):
-    item = make_item("unreadable", original_name="scan0001.pdf",
-                     reason="A scanned PDF (pictures of pages, no text): it cannot be read.")
+    item = make_item(
+        "unreadable",
+        original_name="scan0001.pdf",
+        reason="A scanned PDF (pictures of pages, no text): it cannot be read.",
+    )
     out = one(item, profile)
     assert out.to == (TEAM,)
     text, html = parts(out)
@@ -158,14 +183,17 @@ def test_no_message_for_duplicates_or_session_records(make_item, profile, outcom
     assert messages_for(make_item(outcome), profile, None) == []
 
 
-@pytest.mark.parametrize("changes", [
-    {"auto_submitted": True},
-    {"sender": "noreply@council.example.org"},
-    {"sender": "No Reply <no-reply@council.example.org>"},
-    {"sender": "MAILER-DAEMON@mx.example.org"},
-    {"sender": "postmaster@council.example.org"},
-    {"sender": "familytime@nct.example.org"},        # the team inbox itself
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"auto_submitted": True},
+        {"sender": "noreply@council.example.org"},
+        {"sender": "No Reply <no-reply@council.example.org>"},
+        {"sender": "MAILER-DAEMON@mx.example.org"},
+        {"sender": "postmaster@council.example.org"},
+        {"sender": "familytime@nct.example.org"},  # the team inbox itself
+    ],
+)
 @pytest.mark.parametrize("outcome", ["accepted", "incomplete", "not_referral"])
 def test_loop_guards_never_answer_the_automatic_sender(make_item, profile, outcome, changes):
     # Issue 17: RFC 3834 stops replies to automatic senders; the social worker named on the
@@ -181,12 +209,18 @@ def test_loop_guards_never_answer_the_automatic_sender(make_item, profile, outco
         assert msg.message["Auto-Submitted"] == "auto-replied"
 
 
-@pytest.mark.parametrize("changes", [{"auto_submitted": True},
-                                     {"sender": "noreply@council.example.org"},
-                                     {"sender": "familytime@nct.example.org"}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"auto_submitted": True},
+        {"sender": "noreply@council.example.org"},
+        {"sender": "familytime@nct.example.org"},
+    ],
+)
 @pytest.mark.parametrize("sw", [None, "no-reply@council.example.org", TEAM])
 def test_an_automatic_sender_and_no_one_on_the_form_is_withheld_with_the_reason(
-        make_item, profile, changes, sw):
+    make_item, profile, changes, sw
+):
     item = make_item("accepted", values=form_values(**{"social_worker.email": sw}), **changes)
     plan = plan_mail(item, profile, None)
     assert plan.messages == []
@@ -194,8 +228,7 @@ def test_an_automatic_sender_and_no_one_on_the_form_is_withheld_with_the_reason(
     assert "no social worker's email address" in plan.withheld
 
 
-@pytest.mark.parametrize("sw", ["no-reply@council.example.org", TEAM, "not an address",
-                                None])
+@pytest.mark.parametrize("sw", ["no-reply@council.example.org", TEAM, "not an address", None])
 def test_an_unusable_social_worker_address_falls_back_to_the_sender(make_item, profile, sw):
     out = one(make_item("accepted", values=form_values(**{"social_worker.email": sw})), profile)
     assert out.to == (SENDER_ADDRESS,) and out.cc == (TEAM,)
@@ -204,8 +237,9 @@ def test_an_unusable_social_worker_address_falls_back_to_the_sender(make_item, p
 
 
 def test_with_no_usable_address_only_the_team_gets_it_and_is_told(make_item, profile):
-    item = make_item("accepted", values=form_values(**{"social_worker.email": "sw@@x"}),
-                     sender=None)
+    item = make_item(
+        "accepted", values=form_values(**{"social_worker.email": "sw@@x"}), sender=None
+    )
     out = one(item, profile)
     assert out.to == (TEAM,) and out.cc == ()
     text, html = parts(out)
@@ -215,8 +249,11 @@ def test_with_no_usable_address_only_the_team_gets_it_and_is_told(make_item, pro
 
 def test_header_injection_in_an_email_answer_adds_no_header(make_item, profile):
     evil = "sam.worker@council.example.org\r\nBcc: attacker@evil.example"
-    item = make_item("accepted", values=form_values(**{"social_worker.email": evil}),
-                     sender="bsupport@council.example.org\nBcc: attacker@evil.example")
+    item = make_item(
+        "accepted",
+        values=form_values(**{"social_worker.email": evil}),
+        sender="bsupport@council.example.org\nBcc: attacker@evil.example",
+    )
     out = one(item, profile)
     raw = out.message.as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -225,16 +262,31 @@ def test_header_injection_in_an_email_answer_adds_no_header(make_item, profile):
     assert out.to == (TEAM,)
 
 
-HEADERS = {"From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "Auto-Submitted",
-           "X-Auto-Response-Suppress", "X-Family-Time-Key", "MIME-Version", "Content-Type"}
+HEADERS = {
+    "From",
+    "To",
+    "Cc",
+    "Reply-To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Auto-Submitted",
+    "X-Auto-Response-Suppress",
+    "X-Family-Time-Key",
+    "MIME-Version",
+    "Content-Type",
+}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sw=st.text(alphabet=st.sampled_from(list("ab@.\r\n:, <>;\"\\x\t")), max_size=40),
-       sender=st.one_of(st.none(), st.text(max_size=40)))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sw=st.text(alphabet=st.sampled_from(list('ab@.\r\n:, <>;"\\x\t')), max_size=40),
+    sender=st.one_of(st.none(), st.text(max_size=40)),
+)
 def test_no_answer_can_add_a_header_or_a_recipient(make_item, profile, sw, sender):
-    item = make_item("incomplete", values=form_values(**{"social_worker.email": sw}),
-                     sender=sender)
+    item = make_item("incomplete", values=form_values(**{"social_worker.email": sw}), sender=sender)
     for out in messages_for(item, profile, None):
         parsed = email.message_from_bytes(out.message.as_bytes(), policy=email.policy.default)
         assert set(parsed.keys()) <= HEADERS
@@ -259,34 +311,38 @@ def test_wording_follows_the_service(make_item):
 
 
 @pytest.mark.parametrize("profile_id", ["northamptonshire", "blackpool", "milton-keynes"])
-@pytest.mark.parametrize("outcome", ["accepted", "incomplete", "old_form", "not_referral",
-                                     "unreadable"])
+@pytest.mark.parametrize(
+    "outcome", ["accepted", "incomplete", "old_form", "not_referral", "unreadable"]
+)
 def test_every_message_renders_for_every_service(make_item, blank_form, profile_id, outcome):
     profile = load_profile(profile_id)
     item = make_item(outcome, problems=[Problem(key="form", label="Form", message="Missing.")])
-    item.verdict.due = {}            # no dates worked out: the wording still reads
+    item.verdict.due = {}  # no dates worked out: the wording still reads
     out = one(item, profile)
     text, html = parts(out)
     assert "FT-2026-00001" in out.subject
     if outcome in ("not_referral", "unreadable"):
         assert out.to == (profile.team_inbox,)
-    else:                                   # outside mail says who we are and how to call
+    else:  # outside mail says who we are and how to call
         assert profile.phone in text and profile.phone in html
         assert profile.contact_email in text and profile.contact_email in html
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("sw@example.org", "sw@example.org"),
-    ("Sam Worker <Sam.Worker@Example.ORG>", "Sam.Worker@example.org"),
-    ("mailto:sw@example.org", "sw@example.org"),
-    ("  sw@example.org  ", "sw@example.org"),
-    ("sw@example.org, other@example.org", None),
-    ("sw@example.org\nBcc: x@example.org", None),
-    ("sw@localhost", None),
-    ("sam worker@example.org", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("sw@example.org", "sw@example.org"),
+        ("Sam Worker <Sam.Worker@Example.ORG>", "Sam.Worker@example.org"),
+        ("mailto:sw@example.org", "sw@example.org"),
+        ("  sw@example.org  ", "sw@example.org"),
+        ("sw@example.org, other@example.org", None),
+        ("sw@example.org\nBcc: x@example.org", None),
+        ("sw@localhost", None),
+        ("sam worker@example.org", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_clean_address(value, expected):
     assert clean_address(value) == expected
 
@@ -294,17 +350,22 @@ def test_clean_address(value, expected):
 def test_an_unreadable_protected_answer_is_not_quoted_back(make_item, profile):
     problems = [
         Problem(key="child.dob", label="Date of birth", message="'31/02/2019' is not a real date."),
-        Problem(key="carer.postcode", label="Carer's postcode",
-                message="'NN99 O'Brien' is not a UK postcode; please write it like NN1 1AA."),
-        Problem(key="social_worker.email", label="Social worker's email",
-                message="'sam.worker@' is not an email address; please write it like "
-                        "name@example.org."),
+        Problem(
+            key="carer.postcode",
+            label="Carer's postcode",
+            message="'NN99 O'Brien' is not a UK postcode; please write it like NN1 1AA.",
+        ),
+        Problem(
+            key="social_worker.email",
+            label="Social worker's email",
+            message="'sam.worker@' is not an email address; please write it like name@example.org.",
+        ),
     ]
     values = form_values(**{"child.dob": None, "carer.postcode": None})
     text, html = parts(one(make_item("incomplete", values=values, problems=problems), profile))
     for body in (text, html):
         assert "31/02/2019" not in body and "O'Brien" not in body and "O&#39;Brien" not in body
-        assert "sam.worker@" in body                    # the social worker's own answer stays
+        assert "sam.worker@" in body  # the social worker's own answer stays
     assert "Date of birth: The answer given is not a real date." in text
     assert "Carer's postcode: The answer given is not a UK postcode" in text
 
@@ -313,12 +374,14 @@ def test_a_service_can_override_wording_without_code(make_item, profile, tmp_pat
     import shutil
 
     from pipeline import paths
+
     root = tmp_path / "mail"
     shutil.copytree(paths.MAIL_TEMPLATES, root)
     own = root / profile.id
     own.mkdir(exist_ok=True)
-    (own / "mail.toml").write_text('[subjects]\naccepted = "Referral {{ reference }} is with us"\n',
-                                   encoding="utf-8")
+    (own / "mail.toml").write_text(
+        '[subjects]\naccepted = "Referral {{ reference }} is with us"\n', encoding="utf-8"
+    )
     (own / "_signature.txt").write_text("From the Example Team\n", encoding="utf-8")
     monkeypatch.setattr(paths, "MAIL_TEMPLATES", root)
     out = one(make_item("accepted"), profile)

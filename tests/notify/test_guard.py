@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline import paths
-from pipeline.notify.guard import (is_automatic_address, is_our_address, recipient_block,
-                                   source_block)
+from pipeline.notify.guard import (
+    is_automatic_address,
+    is_our_address,
+    recipient_block,
+    source_block,
+)
 from pipeline.notify.templates import templates_for
 
 ROBOT = "family-time-robot@nct.example.org"
@@ -24,8 +28,9 @@ def templates(profile):
     return templates_for(profile.id, paths.MAIL_TEMPLATES)
 
 
-@pytest.mark.parametrize("address", [ROBOT, "FAMILY-TIME-ROBOT@nct.example.org",
-                                     "familytime@nct.example.org"])
+@pytest.mark.parametrize(
+    "address", [ROBOT, "FAMILY-TIME-ROBOT@nct.example.org", "familytime@nct.example.org"]
+)
 def test_both_our_addresses_are_ours(split, address):
     assert is_our_address(address, split)
 
@@ -35,8 +40,9 @@ def test_someone_else_is_not_ours(split):
     assert not is_our_address("robot@nct.example.org", split)
 
 
-@pytest.mark.parametrize("address", ["NoReply@x.org", "DO-NOT-REPLY@x.org", "Mailer-Daemon@x.org",
-                                     "bounce+123@x.org"])
+@pytest.mark.parametrize(
+    "address", ["NoReply@x.org", "DO-NOT-REPLY@x.org", "Mailer-Daemon@x.org", "bounce+123@x.org"]
+)
 def test_automatic_addresses_whatever_their_case(templates, address):
     assert is_automatic_address(address, templates)
     assert not is_automatic_address("reply.desk@x.org", templates)
@@ -46,10 +52,12 @@ def test_each_source_says_why_in_its_own_words(make_item, split, templates):
     assert "automatic or bulk" in source_block(make_item(auto_submitted=True), split, templates)
     assert "no-reply" in source_block(make_item(sender="Desk <noreply@x.org>"), split, templates)
     assert "team's own" in source_block(make_item(sender=ROBOT), split, templates)
-    assert "team's own" in source_block(make_item(sender="familytime@nct.example.org"), split,
-                                        templates)
-    assert source_block(make_item(sender="sam.worker@council.example.org"), split,
-                        templates) is None
+    assert "team's own" in source_block(
+        make_item(sender="familytime@nct.example.org"), split, templates
+    )
+    assert (
+        source_block(make_item(sender="sam.worker@council.example.org"), split, templates) is None
+    )
     assert source_block(make_item(sender=None), split, templates) is None
 
 

@@ -15,6 +15,7 @@ from pipeline.models import Problem, RuleAction, SessionRecord
 from pipeline.notify import messages_for, rule_notice_message, significant_event_message
 from pipeline.notify.compose import KIND_BY_OUTCOME
 from pipeline.notify.templates import templates_for
+
 from tests.helpers.notify_kit import form_values
 
 DOB = dt.date(1999, 7, 13)
@@ -51,53 +52,83 @@ def _problems(values: dict, unquoted: bool) -> list[Problem]:
     out = []
     for key, value in values.items():
         shown = value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
-        out += [Problem(key=key, label=key, message=f"{key}: '{shown}' should be numbers only."),
-                *([Problem(key=key, label=key, message=f"Answer for {key}: we read {shown} "
-                                                       "here.")] if unquoted else []),
-                # an answer run into another (a flattened PDF): the social worker's box
-                Problem(key="social_worker.email", label="Social worker's email",
-                        message=f"'sam@example.gov.uk {shown}' is not a single email address.")]
+        out += [
+            Problem(key=key, label=key, message=f"{key}: '{shown}' should be numbers only."),
+            *(
+                [Problem(key=key, label=key, message=f"Answer for {key}: we read {shown} here.")]
+                if unquoted
+                else []
+            ),
+            # an answer run into another (a flattened PDF): the social worker's box
+            Problem(
+                key="social_worker.email",
+                label="Social worker's email",
+                message=f"'sam@example.gov.uk {shown}' is not a single email address.",
+            ),
+        ]
     return out
 
 
 def bodies(out) -> list[str]:
     msg = email.message_from_bytes(out.message.as_bytes(), policy=email.policy.default)
-    return [str(msg["Subject"]), msg.get_body(("plain",)).get_content(),
-            msg.get_body(("html",)).get_content()]
+    return [
+        str(msg["Subject"]),
+        msg.get_body(("plain",)).get_content(),
+        msg.get_body(("html",)).get_content(),
+    ]
 
 
 def all_messages(make_item, profile, values_known: bool):
     secret = protected_values()
-    values = form_values(**secret) if values_known else form_values(
-        **{k: None for k in secret})
+    values = form_values(**secret) if values_known else form_values(**{k: None for k in secret})
     reason = "Answers ran together: '" + " ".join(str(v) for v in secret.values()) + "'."
     if values_known:
         reason += " " + " ".join(str(v) for v in secret.values() if not isinstance(v, dt.date))
     out = []
     for outcome in KIND_BY_OUTCOME:
-        item = make_item(outcome, values=values, problems=_problems(secret, values_known),
-                         warnings=_problems(secret, values_known), reason=reason)
+        item = make_item(
+            outcome,
+            values=values,
+            problems=_problems(secret, values_known),
+            warnings=_problems(secret, values_known),
+            reason=reason,
+        )
         out += messages_for(item, profile, None)
     referral = make_item("accepted", values=values)
-    record = SessionRecord(item_id=9, reference="FT-2026-00001", date=dt.date(2026, 12, 1),
-                           outcome="Took place", reason=reason, significant_event=True)
+    record = SessionRecord(
+        item_id=9,
+        reference="FT-2026-00001",
+        date=dt.date(2026, 12, 1),
+        outcome="Took place",
+        reason=reason,
+        significant_event=True,
+    )
     out.append(significant_event_message(record, referral, profile))
     for kind in ("suspension", "legal_advice"):
-        action = RuleAction(reference="FT-2026-00001", kind=kind,
-                            session_dates=[dt.date(2026, 12, 1), dt.date(2026, 12, 8)],
-                            suspended_from=dt.date(2026, 12, 9),
-                            suspended_until=dt.date(2027, 1, 6))
+        action = RuleAction(
+            reference="FT-2026-00001",
+            kind=kind,
+            session_dates=[dt.date(2026, 12, 1), dt.date(2026, 12, 8)],
+            suspended_from=dt.date(2026, 12, 9),
+            suspended_until=dt.date(2027, 1, 6),
+        )
         out.append(rule_notice_message(action, referral, profile))
     return secret, out
 
 
 @pytest.mark.parametrize("values_known", [True, False], ids=["read", "unreadable"])
-def test_no_protected_value_in_any_subject_or_body_of_any_message(make_item, profile,
-                                                                  values_known):
+def test_no_protected_value_in_any_subject_or_body_of_any_message(make_item, profile, values_known):
     secret, messages = all_messages(make_item, profile, values_known)
     kinds = {m.kind for m in messages}
-    assert kinds >= {"accepted", "incomplete", "old_form", "attention", "significant_event",
-                     "suspension", "legal_advice"}
+    assert kinds >= {
+        "accepted",
+        "incomplete",
+        "old_form",
+        "attention",
+        "significant_event",
+        "suspension",
+        "legal_advice",
+    }
     for m in messages:
         for part in bodies(m):
             for value in leaks(secret):
@@ -105,9 +136,12 @@ def test_no_protected_value_in_any_subject_or_body_of_any_message(make_item, pro
 
 
 def test_an_invalid_carefirst_id_is_not_quoted_back(make_item, profile):
-    problem = Problem(key="child.case_id", label="CareFirst ID",
-                      message="CareFirst ID: 'CF-1234567' should be numbers only "
-                              "(the number from the case record).")
+    problem = Problem(
+        key="child.case_id",
+        label="CareFirst ID",
+        message="CareFirst ID: 'CF-1234567' should be numbers only "
+        "(the number from the case record).",
+    )
     [out] = messages_for(make_item("incomplete", problems=[problem]), profile, None)
     text = bodies(out)[1]
     assert "CF-1234567" not in text
@@ -115,13 +149,15 @@ def test_an_invalid_carefirst_id_is_not_quoted_back(make_item, profile):
 
 
 def test_each_message_says_its_label_once(make_item, profile):
-    problem = Problem(key="referral.date", label="Date of referral",
-                      message="Date of referral: this is required")
+    problem = Problem(
+        key="referral.date", label="Date of referral", message="Date of referral: this is required"
+    )
     [out] = messages_for(make_item("incomplete", problems=[problem]), profile, None)
     assert "Date of referral: This is required" in bodies(out)[1]
     assert "Date of referral: Date of referral" not in bodies(out)[1]
-    [note] = messages_for(make_item("not_referral", reason="Not a referral: a letter."),
-                          profile, None)
+    [note] = messages_for(
+        make_item("not_referral", reason="Not a referral: a letter."), profile, None
+    )
     for part in bodies(note)[1:]:
         assert "not a referral: Not a referral" not in part
         assert "not a referral: A letter." in part
@@ -135,8 +171,13 @@ def test_every_message_kind_carries_the_loop_stopping_headers(make_item, profile
         assert h["X-Auto-Response-Suppress"] == "All", m.kind
         assert h["X-Family-Time-Key"] == m.key and h["Message-ID"], m.kind
         assert h["Reply-To"].addresses[0].addr_spec == "familytime@nct.example.org", m.kind
-    expected = {"significant_event": "auto-generated", "suspension": "auto-generated",
-                "legal_advice": "auto-generated", "accepted": "auto-replied",
-                "incomplete": "auto-replied", "old_form": "auto-replied",
-                "attention": "auto-replied"}
+    expected = {
+        "significant_event": "auto-generated",
+        "suspension": "auto-generated",
+        "legal_advice": "auto-generated",
+        "accepted": "auto-replied",
+        "incomplete": "auto-replied",
+        "old_form": "auto-replied",
+        "attention": "auto-replied",
+    }
     assert {m.kind: m.message["Auto-Submitted"] for m in messages} == expected

@@ -11,9 +11,10 @@ import pytest
 
 import pipeline.clock
 from pipeline.notify import MailOutbox, messages_for
+
 from tests.helpers.notify_kit import Clock
 
-NOW = dt.datetime(2027, 1, 15, 9, 30)          # the pipeline's now in these tests
+NOW = dt.datetime(2027, 1, 15, 9, 30)  # the pipeline's now in these tests
 
 
 @pytest.fixture
@@ -32,9 +33,8 @@ def _row(config, key):
         db.close()
 
 
-def test_written_and_sent_are_stamped_on_the_pipelines_day(pinned, make_item, config,
-                                                          smtp_profile):
-    box = MailOutbox(config, smtp_profile, clock=Clock(1_000_000_000.0))   # a 2001 machine
+def test_written_and_sent_are_stamped_on_the_pipelines_day(pinned, make_item, config, smtp_profile):
+    box = MailOutbox(config, smtp_profile, clock=Clock(1_000_000_000.0))  # a 2001 machine
     [msg] = messages_for(make_item("accepted"), smtp_profile, None)
     assert box.deliver(msg) is True
     row = _row(config, msg.key)
@@ -42,8 +42,9 @@ def test_written_and_sent_are_stamped_on_the_pipelines_day(pinned, make_item, co
     assert row["sent_at"].startswith("2027-01-15T09:30")
 
 
-def test_the_next_try_is_shown_on_the_pipelines_clock(pinned, make_item, config, smtp_server,
-                                                      smtp_profile):
+def test_the_next_try_is_shown_on_the_pipelines_clock(
+    pinned, make_item, config, smtp_server, smtp_profile
+):
     _, handler = smtp_server
     handler.mode = "451"
     machine = Clock(1_000_000_000.0)

@@ -10,9 +10,17 @@ from PIL import Image
 from pipeline.render import chart
 from pipeline.render.chart import BAR, HEIGHT, WIDTH, attendance_chart
 
-OUTCOMES = ["Took place", "Ended early", "Cancelled by parent (reason given)",
-            "Parent did not attend", "Parent late, session cancelled", "Cancelled by carer",
-            "Child unwell", "Cancelled by service", "Service closed"]
+OUTCOMES = [
+    "Took place",
+    "Ended early",
+    "Cancelled by parent (reason given)",
+    "Parent did not attend",
+    "Parent late, session cancelled",
+    "Cancelled by carer",
+    "Child unwell",
+    "Cancelled by service",
+    "Service closed",
+]
 
 
 def image(png: bytes) -> Image.Image:
@@ -45,7 +53,8 @@ def test_same_counts_same_bytes_and_different_counts_differ():
     counts = {"Took place": 12, "Parent did not attend": 2, "Child unwell": 0}
     assert attendance_chart(counts, "Attendance") == attendance_chart(dict(counts), "Attendance")
     assert attendance_chart(counts, "Attendance") != attendance_chart(
-        dict(counts, **{"Child unwell": 1}), "Attendance")
+        dict(counts, **{"Child unwell": 1}), "Attendance"
+    )
 
 
 def test_bar_lengths_are_in_proportion_to_the_counts():
@@ -63,8 +72,12 @@ def test_all_zero_draws_no_bars_but_still_a_chart():
     img = image(attendance_chart(dict.fromkeys(OUTCOMES, 0), "Attendance"))
     assert bar_extent(img) == {}
     # labels and zeros are drawn: plenty of dark ink on the left half
-    dark = sum(1 for x in range(0, WIDTH // 2, 2) for y in range(0, HEIGHT, 2)
-               if sum(img.getpixel((x, y))) < 200)
+    dark = sum(
+        1
+        for x in range(0, WIDTH // 2, 2)
+        for y in range(0, HEIGHT, 2)
+        if sum(img.getpixel((x, y))) < 200
+    )
     assert dark > 500
 
 
@@ -77,21 +90,24 @@ def test_zero_count_outcome_keeps_its_row():
 
 
 def test_one_huge_count_and_long_labels_stay_inside_the_picture():
-    counts = {"Took place": 1_000_000, "Ended early": 3,
-              "A very long outcome description that would never fit beside the bars at all "
-              "however wide the page is": 5}
+    counts = {
+        "Took place": 1_000_000,
+        "Ended early": 3,
+        "A very long outcome description that would never fit beside the bars at all "
+        "however wide the page is": 5,
+    }
     img = image(attendance_chart(counts, "A title far too long to fit on one line " * 5))
     rows = bar_extent(img)
     assert max(r for _, r in rows.values()) < WIDTH - 100, "room left for the count label"
     px = img.load()
-    for x in list(range(0, 8)) + list(range(WIDTH - 8, WIDTH)):     # nothing cut at the edges
+    for x in list(range(0, 8)) + list(range(WIDTH - 8, WIDTH)):  # nothing cut at the edges
         assert all(px[x, y] == (255, 255, 255) for y in range(0, HEIGHT, 3)), x
 
 
 def test_no_outcomes_says_so_and_odd_counts_do_not_crash():
     assert image(attendance_chart({}, "Attendance")).size == (WIDTH, HEIGHT)
     odd = {"Took place": None, "Ended early": -3, "": 2, "Child unwell": "4"}
-    assert image(attendance_chart(odd, None)).size == (WIDTH, HEIGHT)   # type: ignore[arg-type]
+    assert image(attendance_chart(odd, None)).size == (WIDTH, HEIGHT)  # type: ignore[arg-type]
     many = {f"Outcome number {i}": i for i in range(40)}
     assert image(attendance_chart(many, "Many")).size == (WIDTH, HEIGHT)
 

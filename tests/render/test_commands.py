@@ -34,6 +34,7 @@ def folder(tmp_path, monkeypatch):
     from pipeline.config import load_config
     from pipeline.intake.process import process_file
     from pipeline.ledger import Ledger
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config_path = init_folder(tmp_path / "work")
     config = load_config(config_path)
@@ -44,22 +45,41 @@ def folder(tmp_path, monkeypatch):
     shutil.copyfile(src, dest)
     items = process_file(dest, config, profile, ledger)
     ledger.close()
-    ns = types.SimpleNamespace(config_path=config_path, config=config, profile=profile,
-                               ref=items[0].reference, item=items[0])
+    ns = types.SimpleNamespace(
+        config_path=config_path,
+        config=config,
+        profile=profile,
+        ref=items[0].reference,
+        item=items[0],
+    )
     assert items[0].outcome == "accepted"
     return ns
 
 
 def allocate(monkeypatch, ref, **changes):
-    data = dict(reference=ref, status="Allocated", supervisor="Sam Supervisor-Example",
-                venue="Penfold Centre", room="Room 1", day="Wednesday", time="14:00-15:30",
-                first_date=dt.date(2026, 12, 2))
+    data = dict(
+        reference=ref,
+        status="Allocated",
+        supervisor="Sam Supervisor-Example",
+        venue="Penfold Centre",
+        room="Room 1",
+        day="Wednesday",
+        time="14:00-15:30",
+        first_date=dt.date(2026, 12, 2),
+    )
     data.update(changes)
-    monkeypatch.setattr(pipeline.tracker, "read_allocations",
-                        lambda config, profile: [Allocation(**data)])
-    listed = lambda config, profile: [{"name": data["supervisor"],            # noqa: E731
-                                       "email": "sam.supervisor@nct.example.org"}]
-    monkeypatch.setattr(sys.modules["pipeline.tracker.sync"], "read_staff", listed)      # on the Staff sheet
+    monkeypatch.setattr(
+        pipeline.tracker, "read_allocations", lambda config, profile: [Allocation(**data)]
+    )
+    listed = lambda config, profile: [
+        {
+            "name": data["supervisor"],  # noqa: E731
+            "email": "sam.supervisor@nct.example.org",
+        }
+    ]
+    monkeypatch.setattr(
+        sys.modules["pipeline.tracker.sync"], "read_staff", listed
+    )  # on the Staff sheet
     monkeypatch.setattr(pipeline.effects.paperwork, "read_staff", listed)
 
 
@@ -94,7 +114,7 @@ def test_paperwork_unknown_reference(folder, monkeypatch, capsys):
 
 
 def test_paperwork_pending_makes_missing_packs_once(folder, monkeypatch, capsys):
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-30")   # the first session still to come
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-30")  # the first session still to come
     allocate(monkeypatch, folder.ref)
     assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
     assert "Family Time Agreement.docx" in capsys.readouterr().out
@@ -102,26 +122,30 @@ def test_paperwork_pending_makes_missing_packs_once(folder, monkeypatch, capsys)
     assert "already has its paperwork" in capsys.readouterr().out
 
 
-def test_paperwork_pending_refuses_a_past_first_session_as_the_watcher_does(folder, monkeypatch,
-                                                                           capsys):
+def test_paperwork_pending_refuses_a_past_first_session_as_the_watcher_does(
+    folder, monkeypatch, capsys
+):
     """`--pending` goes through the paperwork effect's path: a first session already past gets
     no pack (and no past-dated session records), with the words the watcher writes in the
     Paperwork cell; the watcher then says the same and makes nothing either."""
     from pipeline.effects import run_effects
     from pipeline.ledger import Ledger
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-03")   # the day after the first session
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-03")  # the day after the first session
     allocate(monkeypatch, folder.ref)
     assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 2
     err = capsys.readouterr().err
-    said = ("the first session (02/12/2026) is before today (03/12/2026): give a date still "
-            "to come")
+    said = "the first session (02/12/2026) is before today (03/12/2026): give a date still to come"
     assert said in err
     assert not (folder.config.outbox_dir / folder.ref).exists()
     ledger = Ledger(folder.config.ledger_path)
     try:
-        assert ledger.allocation_problems()[folder.ref] in err   # the Paperwork cell's words
-        monkeypatch.setattr(pipeline.tracker, "sync",
-                            lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+        assert ledger.allocation_problems()[folder.ref] in err  # the Paperwork cell's words
+        monkeypatch.setattr(
+            pipeline.tracker,
+            "sync",
+            lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]),
+        )
         ledger.reopen_effect(folder.item.id, "paperwork")
         run_effects(ledger, folder.config, folder.profile, now=time.time() + 600)
         assert said in ledger.allocation_problems()[folder.ref]
@@ -133,21 +157,24 @@ def test_paperwork_pending_refuses_a_past_first_session_as_the_watcher_does(fold
 
 
 def test_paperwork_pending_records_the_pack_so_the_watcher_does_not_make_it_again(
-        folder, monkeypatch, capsys):
+    folder, monkeypatch, capsys
+):
     from pipeline.effects import run_effects
     from pipeline.ledger import Ledger
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-30")
     allocate(monkeypatch, folder.ref)
     assert main(["paperwork", "--pending", "--config", str(folder.config_path)]) == 0
     capsys.readouterr()
-    monkeypatch.setattr(pipeline.tracker, "sync",
-                        lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+    monkeypatch.setattr(
+        pipeline.tracker, "sync", lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[])
+    )
     ledger = Ledger(folder.config.ledger_path)
     try:
         assert ledger.latest_pack(folder.ref)["version"] == 1
         ledger.reopen_effect(folder.item.id, "paperwork")
         run_effects(ledger, folder.config, folder.profile, now=time.time() + 600)
-        assert ledger.latest_pack(folder.ref)["version"] == 1       # not made again
+        assert ledger.latest_pack(folder.ref)["version"] == 1  # not made again
     finally:
         ledger.close()
 
@@ -159,8 +186,22 @@ def test_paperwork_needs_a_reference_or_pending(folder, capsys):
 
 def test_report_lac(folder, monkeypatch, capsys):
     allocate(monkeypatch, folder.ref)
-    assert main(["report", "lac", folder.ref, "--from", "2026-12-01", "--to", "15/01/2027",
-                 "--config", str(folder.config_path)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "lac",
+                folder.ref,
+                "--from",
+                "2026-12-01",
+                "--to",
+                "15/01/2027",
+                "--config",
+                str(folder.config_path),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     report = folder.config.outbox_dir / folder.ref
     made = list(report.glob("LAC review report *.docx"))
@@ -173,8 +214,22 @@ def test_report_lac(folder, monkeypatch, capsys):
 
 def test_report_lac_backwards_period(folder, monkeypatch, capsys):
     allocate(monkeypatch, folder.ref)
-    assert main(["report", "lac", folder.ref, "--from", "2027-01-15", "--to", "2026-12-01",
-                 "--config", str(folder.config_path)]) == 2
+    assert (
+        main(
+            [
+                "report",
+                "lac",
+                folder.ref,
+                "--from",
+                "2027-01-15",
+                "--to",
+                "2026-12-01",
+                "--config",
+                str(folder.config_path),
+            ]
+        )
+        == 2
+    )
     assert "before it starts" in capsys.readouterr().err
 
 
@@ -183,9 +238,11 @@ def test_effects_make_the_real_pack_once_allocated(folder, monkeypatch):
     out_dir) only: the real pack appears in outbox/<reference>/."""
     from pipeline.effects import run_effects
     from pipeline.ledger import Ledger
+
     allocate(monkeypatch, folder.ref)
-    monkeypatch.setattr(pipeline.tracker, "sync",
-                        lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[]))
+    monkeypatch.setattr(
+        pipeline.tracker, "sync", lambda *a, **k: types.SimpleNamespace(waiting=False, problems=[])
+    )
     ledger = Ledger(folder.config.ledger_path)
     try:
         for step in range(3):

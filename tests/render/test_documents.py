@@ -10,19 +10,37 @@ import pytest
 from docx import Document
 
 from pipeline.models import RuleAction, SessionRecord
-from pipeline.render import (PaperworkProblem, render_agreement, render_lac_report, render_pack,
-                             render_suspension_letters)
-from tests.helpers.render_kit import (CARER, CARER_ADDRESS, IRO, PARENT_1, PARENT_2,
-                                      SOCIAL_WORKER, SUPERVISOR, assert_clean, docx_text,
-                                      make_allocation, make_item, referral_values)
+from pipeline.render import (
+    PaperworkProblem,
+    render_agreement,
+    render_lac_report,
+    render_pack,
+    render_suspension_letters,
+)
+
+from tests.helpers.render_kit import (
+    CARER,
+    CARER_ADDRESS,
+    IRO,
+    PARENT_1,
+    PARENT_2,
+    SOCIAL_WORKER,
+    SUPERVISOR,
+    assert_clean,
+    docx_text,
+    make_allocation,
+    make_item,
+    referral_values,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
 
 def pack(tmp_path, profile, item=None, **alloc):
     item = item or make_item()
-    return render_pack(item, make_allocation(profile, **alloc), profile, tmp_path / "out",
-                       today=TODAY)
+    return render_pack(
+        item, make_allocation(profile, **alloc), profile, tmp_path / "out", today=TODAY
+    )
 
 
 def by_name(paths):
@@ -38,17 +56,24 @@ def agreement_name(profile, resigned: str = "") -> str:
 def test_pack_files_for_every_service(tmp_path, profile):
     paths = pack(tmp_path, profile)
     names = sorted(by_name(paths))
-    assert names == sorted([
-        agreement_name(profile), "Letter to parent 1.docx",
-        "Letter to parent 2.docx", "Letter to carer.docx",
-        "Session record 2026-12-01.docx", "Session record 2026-12-08.docx",
-        "Session record 2026-12-15.docx", "Session record 2026-12-22.docx"])
+    assert names == sorted(
+        [
+            agreement_name(profile),
+            "Letter to parent 1.docx",
+            "Letter to parent 2.docx",
+            "Letter to carer.docx",
+            "Session record 2026-12-01.docx",
+            "Session record 2026-12-08.docx",
+            "Session record 2026-12-15.docx",
+            "Session record 2026-12-22.docx",
+        ]
+    )
     for p in paths:
-        Document(str(p))                      # opens in python-docx
+        Document(str(p))  # opens in python-docx
         text = docx_text(p)
         assert_clean(text)
         for leak in ("Sample-Parent", "Example", "Testy"):
-            assert leak not in p.name         # no names in file names
+            assert leak not in p.name  # no names in file names
 
 
 def test_agreement_facts_follow_the_profile(tmp_path, profile):
@@ -62,10 +87,10 @@ def test_agreement_facts_follow_the_profile(tmp_path, profile):
     venue = profile.venues[0]
     if venue.address_known:
         assert venue.postcode in text
-    else:                                   # the service has not given the address yet
+    else:  # the service has not given the address yet
         assert "address to follow" in text and "not stated" not in text
     late, missed = profile.lateness, profile.missed_sessions
-    if late is None:                        # the service states no lateness rule
+    if late is None:  # the service states no lateness rule
         assert "arrive in good time" in text and "minutes late" not in text
     elif late.max_late_minutes == 0:
         assert f"at least {late.arrive_minutes_before} minutes before" in text
@@ -73,13 +98,15 @@ def test_agreement_facts_follow_the_profile(tmp_path, profile):
     else:
         assert f"about {late.arrive_minutes_before} minutes before" in text
         assert f"more than {late.max_late_minutes} minutes late" in text
-    if missed is None or not missed.published:   # no rule of its own: none stated
+    if missed is None or not missed.published:  # no rule of its own: none stated
         assert "suspended" not in text
     else:
         assert f"suspended (paused) for at least {missed.suspension_days} days" in text
         # court-directed limit (the referral says so)
-        assert f"more than {missed.court_directed_max_suspension_days} days " \
-               "without the matter going back to court" in text
+        assert (
+            f"more than {missed.court_directed_max_suspension_days} days "
+            "without the matter going back to court" in text
+        )
     # closures from the calendar, with the replacement rule where the service has one
     assert "Friday 25 December 2026: Christmas Day" in text
     assert "Friday 26 March 2027: Good Friday" in text
@@ -116,8 +143,12 @@ def test_parent_letter_confirms_arrangements(tmp_path, nct):
     two = docx_text(paths["Letter to parent 2.docx"])
     assert f"Dear {PARENT_1}," in one and f"Dear {PARENT_2}," in two
     assert "7 Thistlewood Row" in one and "7 Thistlewood Row" not in two
-    for d in ("Tuesday 1 December 2026", "Tuesday 8 December 2026", "Tuesday 15 December 2026",
-              "Tuesday 22 December 2026"):
+    for d in (
+        "Tuesday 1 December 2026",
+        "Tuesday 8 December 2026",
+        "Tuesday 15 December 2026",
+        "Tuesday 22 December 2026",
+    ):
         assert d in one
     assert "The Forum Family Time Centre, Weston Favell, Northampton, NN3 0AA" in one
     assert nct.phone in one and "Family Time Supervisor" in one
@@ -127,12 +158,17 @@ def test_parent_letter_confirms_arrangements(tmp_path, nct):
 
 
 def test_everyone_named_gets_a_letter_when_no_one_has_pr_marked(tmp_path, nct):
-    values = referral_values(**{"family[1].parental_responsibility": None,
-                                "family[2].parental_responsibility": None,
-                                "family[3].parental_responsibility": None})
+    values = referral_values(
+        **{
+            "family[1].parental_responsibility": None,
+            "family[2].parental_responsibility": None,
+            "family[3].parental_responsibility": None,
+        }
+    )
     names = by_name(pack(tmp_path, nct, item=make_item(values)))
-    assert {"Letter to parent 1.docx", "Letter to parent 2.docx",
-            "Letter to parent 3.docx"} <= set(names)
+    assert {"Letter to parent 1.docx", "Letter to parent 2.docx", "Letter to parent 3.docx"} <= set(
+        names
+    )
 
 
 def test_carer_letter(tmp_path, profile):
@@ -148,6 +184,7 @@ def test_carer_letter(tmp_path, profile):
 
 def test_session_records_prefilled_and_still_record_forms(tmp_path, nct):
     from pipeline.extract import extract_file
+
     paths = by_name(pack(tmp_path, nct))
     ex = extract_file(paths["Session record 2026-12-08.docx"])
     assert ex.form.id == "family-time-record" and ex.form.version == "2026.1"
@@ -157,9 +194,16 @@ def test_session_records_prefilled_and_still_record_forms(tmp_path, nct):
 
 
 def test_escaping_and_missing_values(tmp_path, nct):
-    values = referral_values(**{"family[1].name": "Jo & Sam <Smith>", "child.known_as": None,
-                                "iro.name": None, "social_worker.phone": None,
-                                "consent.photos": None, "request.duration": None})
+    values = referral_values(
+        **{
+            "family[1].name": "Jo & Sam <Smith>",
+            "child.known_as": None,
+            "iro.name": None,
+            "social_worker.phone": None,
+            "consent.photos": None,
+            "request.duration": None,
+        }
+    )
     paths = by_name(pack(tmp_path, nct, item=make_item(values), room=None))
     for p in paths.values():
         assert_clean(docx_text(p))
@@ -195,13 +239,26 @@ def record(day, outcome, n, **kw):
 
 def test_lac_report_counts_chart_and_events(tmp_path, profile):
     d = [dt.date(2026, 12, 1) + dt.timedelta(days=7 * i) for i in range(7)]
-    sessions = [record(d[0], "Took place", 1), record(d[1], "Took place", 2, late_minutes=10),
-                record(d[2], "Parent did not attend", 3, significant_event=True),
-                record(d[3], "Cancelled by carer", 4), record(d[4], "Child unwell", 5),
-                record(d[5], "Took place", 6), record(d[5], "Ended early", 7, replaces=6),
-                record(dt.date(2026, 11, 1), "Took place", 8)]        # before the period
-    path = render_lac_report(make_item(), make_allocation(profile), profile, tmp_path, sessions,
-                             dt.date(2026, 12, 1), dt.date(2027, 1, 15), today=TODAY)
+    sessions = [
+        record(d[0], "Took place", 1),
+        record(d[1], "Took place", 2, late_minutes=10),
+        record(d[2], "Parent did not attend", 3, significant_event=True),
+        record(d[3], "Cancelled by carer", 4),
+        record(d[4], "Child unwell", 5),
+        record(d[5], "Took place", 6),
+        record(d[5], "Ended early", 7, replaces=6),
+        record(dt.date(2026, 11, 1), "Took place", 8),
+    ]  # before the period
+    path = render_lac_report(
+        make_item(),
+        make_allocation(profile),
+        profile,
+        tmp_path,
+        sessions,
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 15),
+        today=TODAY,
+    )
     assert path.name == "LAC review report 2027-01-15.docx"
     text = docx_text(path)
     assert_clean(text)
@@ -209,6 +266,7 @@ def test_lac_report_counts_chart_and_events(tmp_path, profile):
 
     def count(label):
         return int(lines[lines.index(label) + 1])
+
     # Christmas 2026 falls on a Friday: Tuesdays 1 Dec .. 12 Jan are all open (7 sessions)
     assert count("Sessions planned") == 7
     assert count("Took place") == 2 and count("Ended early") == 1
@@ -218,12 +276,20 @@ def test_lac_report_counts_chart_and_events(tmp_path, profile):
     assert f"{profile.words['case_system']} ID" in text and IRO in text
     assert "Friday 15 January 2027" in text
     doc = Document(str(path))
-    assert doc.inline_shapes and len(doc.inline_shapes) == 1      # the chart
+    assert doc.inline_shapes and len(doc.inline_shapes) == 1  # the chart
 
 
 def test_lac_report_without_records(tmp_path, nct):
-    path = render_lac_report(make_item(), make_allocation(nct), nct, tmp_path, [],
-                             dt.date(2026, 12, 1), dt.date(2027, 1, 15), today=TODAY)
+    path = render_lac_report(
+        make_item(),
+        make_allocation(nct),
+        nct,
+        tmp_path,
+        [],
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 15),
+        today=TODAY,
+    )
     text = docx_text(path)
     assert "No session records received for this period" in text
     assert "7 sessions were planned" in text
@@ -233,38 +299,57 @@ def test_lac_report_without_records(tmp_path, nct):
 
 def test_lac_report_period_backwards(tmp_path, nct):
     with pytest.raises(PaperworkProblem, match="ends"):
-        render_lac_report(make_item(), make_allocation(nct), nct, tmp_path, [],
-                          dt.date(2027, 1, 15), dt.date(2026, 12, 1))
+        render_lac_report(
+            make_item(),
+            make_allocation(nct),
+            nct,
+            tmp_path,
+            [],
+            dt.date(2027, 1, 15),
+            dt.date(2026, 12, 1),
+        )
 
 
-SUSPENSION = RuleAction(reference="FT-2026-00001", kind="suspension",
-                        session_dates=[dt.date(2026, 12, 8), dt.date(2026, 12, 15)],
-                        suspended_from=dt.date(2026, 12, 16),
-                        suspended_until=dt.date(2026, 12, 22), court_directed=True)
+SUSPENSION = RuleAction(
+    reference="FT-2026-00001",
+    kind="suspension",
+    session_dates=[dt.date(2026, 12, 8), dt.date(2026, 12, 15)],
+    suspended_from=dt.date(2026, 12, 16),
+    suspended_until=dt.date(2026, 12, 22),
+    court_directed=True,
+)
 
 
 def test_suspension_letters_and_notice(tmp_path, profile):
     if profile.missed_sessions is None:
         pytest.skip(f"{profile.id} states no missed-session rule, so it suspends nothing")
-    paths = by_name(render_suspension_letters(make_item(), make_allocation(profile), profile,
-                                              tmp_path, SUSPENSION, today=TODAY))
-    assert set(paths) == {"Suspension letter to parent 1 2026-12-16.docx",
-                          "Suspension letter to parent 2 2026-12-16.docx",
-                          "Suspension letter to carer 2026-12-16.docx",
-                          agreement_name(profile, "2026-12-22"),
-                          "Notice to social worker suspension 2026-12-16.docx"}
+    paths = by_name(
+        render_suspension_letters(
+            make_item(), make_allocation(profile), profile, tmp_path, SUSPENSION, today=TODAY
+        )
+    )
+    assert set(paths) == {
+        "Suspension letter to parent 1 2026-12-16.docx",
+        "Suspension letter to parent 2 2026-12-16.docx",
+        "Suspension letter to carer 2026-12-16.docx",
+        agreement_name(profile, "2026-12-22"),
+        "Notice to social worker suspension 2026-12-16.docx",
+    }
     letter = docx_text(paths["Suspension letter to parent 1 2026-12-16.docx"])
     assert_clean(letter)
     assert "Tuesday 8 December 2026" in letter and "Tuesday 15 December 2026" in letter
     assert "suspended from Wednesday 16 December 2026 until Tuesday 22 December 2026" in letter
     assert ("signed again" in letter) == profile.missed_sessions.resign_agreement
     assert "meeting" in letter
-    if not profile.missed_sessions.published:   # no rule of its own: who decided, not a rule
-        assert profile.decisions.suspend_or_cease is None or \
-            f"{profile.decisions.suspend_or_cease} has decided" in " ".join(letter.split())
+    if not profile.missed_sessions.published:  # no rule of its own: who decided, not a rule
+        assert (
+            profile.decisions.suspend_or_cease is None
+            or f"{profile.decisions.suspend_or_cease} has decided" in " ".join(letter.split())
+        )
     days = profile.missed_sessions.court_directed_max_suspension_days
     assert f"cannot be paused for more than {days} days unless the court agrees" in " ".join(
-        letter.split())
+        letter.split()
+    )
     if profile.missed_sessions.published:
         assert f"more than {days} days without the matter going back to court" in letter
     assert "next session will be on Tuesday 29 December 2026" in letter
@@ -282,8 +367,11 @@ def test_not_court_directed_leaves_out_the_court_limit(tmp_path, nct):
 
 
 def test_legal_advice_notice_only(tmp_path, nct):
-    action = RuleAction(reference="FT-2026-00001", kind="legal_advice",
-                        session_dates=[dt.date(2027, 1, 5), dt.date(2027, 1, 12)])
+    action = RuleAction(
+        reference="FT-2026-00001",
+        kind="legal_advice",
+        session_dates=[dt.date(2027, 1, 5), dt.date(2027, 1, 12)],
+    )
     paths = render_suspension_letters(make_item(), make_allocation(nct), nct, tmp_path, action)
     assert [p.name for p in paths] == ["Notice to social worker legal advice 2027-01-12.docx"]
     text = docx_text(paths[0])
@@ -293,8 +381,9 @@ def test_legal_advice_notice_only(tmp_path, nct):
 
 
 def test_resigned_agreement(tmp_path, nct):
-    path = render_agreement(make_item(), make_allocation(nct), nct, tmp_path,
-                            resigned_after=SUSPENSION, today=TODAY)
+    path = render_agreement(
+        make_item(), make_allocation(nct), nct, tmp_path, resigned_after=SUSPENSION, today=TODAY
+    )
     assert path.name == "FT-2026-00001 Family Time Agreement re-signed 2026-12-22.docx"
     text = docx_text(path)
     assert_clean(text)
@@ -315,15 +404,15 @@ def test_a_day_the_schedule_cannot_use_is_a_clear_problem(tmp_path, nct, day):
         pack(tmp_path, nct, day=day)
 
 
-def test_pdf_copies_when_asked_and_a_failed_one_does_not_stop_the_pack(tmp_path, nct,
-                                                                      monkeypatch):
+def test_pdf_copies_when_asked_and_a_failed_one_does_not_stop_the_pack(tmp_path, nct, monkeypatch):
     import pipeline.render.pdf as pdf
 
     def fake_to_pdfs(docxs, timeout=120):
-        for docx in docxs:                 # LibreOffice converts the rest, then says which failed
+        for docx in docxs:  # LibreOffice converts the rest, then says which failed
             if "carer" not in docx.name:
                 docx.with_suffix(".pdf").write_bytes(b"%PDF-1.4 test")
         raise pdf.PdfProblem("No PDF of Letter to carer.docx was made: LibreOffice took too long")
+
     monkeypatch.setattr(pdf, "libreoffice_available", lambda: True)
     monkeypatch.setattr(pdf, "to_pdfs", fake_to_pdfs)
     paths = render_pack(make_item(), make_allocation(nct), nct, tmp_path, pdf=True)
@@ -336,8 +425,16 @@ def test_pdf_copies_when_asked_and_a_failed_one_does_not_stop_the_pack(tmp_path,
 
 
 def test_lac_report_before_allocation_says_not_given(tmp_path, nct):
-    path = render_lac_report(make_item(), None, nct, tmp_path, [], dt.date(2026, 12, 1),
-                             dt.date(2027, 1, 15), today=TODAY)
+    path = render_lac_report(
+        make_item(),
+        None,
+        nct,
+        tmp_path,
+        [],
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 15),
+        today=TODAY,
+    )
     text = docx_text(path)
     assert_clean(text)
     assert "0 sessions were planned" in text and "Not given" in text
@@ -347,8 +444,10 @@ def test_a_substitute_bank_holiday_is_said_plainly_once_in_the_letters(tmp_path,
     # a Monday family: Monday 28 December 2026 is the substitute day for Boxing Day
     paths = by_name(pack(tmp_path, nct, day="Monday", first_date=dt.date(2026, 12, 21)))
     letter = " ".join(docx_text(paths["Letter to parent 1.docx"]).split())
-    assert ("Tuesday 29 December 2026 (in place of Monday 28 December 2026 (the substitute "
-            "bank holiday for Boxing Day))") in letter
+    assert (
+        "Tuesday 29 December 2026 (in place of Monday 28 December 2026 (the substitute "
+        "bank holiday for Boxing Day))"
+    ) in letter
     assert "(Boxing Day (substitute day))" not in letter and ")))" not in letter
 
 
@@ -365,24 +464,44 @@ def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_to_come(tm
     the counts add up to the planned, worded singular or plural; the approved suspension is
     said: when, why, who approved it."""
     import re
+
     d = [dt.date(2026, 12, 1) + dt.timedelta(days=7 * i) for i in range(7)]
     recs = [record(d[0], "Took place", 1), record(d[1], "Parent did not attend", 2)]
-    approved = RuleAction(reference="FT-2026-00001", kind="suspension", session_dates=[d[1]],
-                          suspended_from=dt.date(2026, 12, 14),
-                          suspended_until=dt.date(2026, 12, 20), decision="Approved",
-                          decided_by="Jo Manager-Example", decided_on=dt.date(2026, 12, 11))
-    path = render_lac_report(make_item(), make_allocation(nct), nct, tmp_path, recs, d[0],
-                             dt.date(2027, 1, 15), today=dt.date(2026, 12, 16),
-                             actions=[approved])
+    approved = RuleAction(
+        reference="FT-2026-00001",
+        kind="suspension",
+        session_dates=[d[1]],
+        suspended_from=dt.date(2026, 12, 14),
+        suspended_until=dt.date(2026, 12, 20),
+        decision="Approved",
+        decided_by="Jo Manager-Example",
+        decided_on=dt.date(2026, 12, 11),
+    )
+    path = render_lac_report(
+        make_item(),
+        make_allocation(nct),
+        nct,
+        tmp_path,
+        recs,
+        d[0],
+        dt.date(2027, 1, 15),
+        today=dt.date(2026, 12, 16),
+        actions=[approved],
+    )
     text = " ".join(docx_text(path).split())
-    m = re.search(r"Of (\d+) sessions planned in this period, (\d+) took place, (\d+) was "
-                  r"missed because the parent did not attend, (\d+) fell while family time was "
-                  r"suspended and was not offered and (\d+) are still to come", text)
+    m = re.search(
+        r"Of (\d+) sessions planned in this period, (\d+) took place, (\d+) was "
+        r"missed because the parent did not attend, (\d+) fell while family time was "
+        r"suspended and was not offered and (\d+) are still to come",
+        text,
+    )
     assert m, text
     planned, held, missed, suspended, to_come = map(int, m.groups())
     assert (planned, held, missed, suspended, to_come) == (7, 1, 1, 1, 4)
     assert held + missed + suspended + to_come == planned
     assert "dates fell" not in text
-    assert ("Family time was suspended from Monday 14 December 2026 until Sunday 20 December "
-            "2026 (no meeting date yet)") in text
+    assert (
+        "Family time was suspended from Monday 14 December 2026 until Sunday 20 December "
+        "2026 (no meeting date yet)"
+    ) in text
     assert "Jo Manager-Example approved the suspension on Friday 11 December 2026" in text

@@ -24,7 +24,8 @@ ROOT = HERE.parent.parent
 
 needs_libreoffice = pytest.mark.skipif(
     not libreoffice_available(),
-    reason="LibreOffice (soffice) is not installed, so no PDF can be made here")
+    reason="LibreOffice (soffice) is not installed, so no PDF can be made here",
+)
 
 
 def pdf_text(path: Path) -> str:
@@ -47,9 +48,20 @@ def fake(monkeypatch, tmp_path, lock_in):
 
     def use(mode: str) -> Path:
         monkeypatch.setattr(pdf, "find_soffice", lambda: Path(sys.executable))
-        monkeypatch.setattr(pdf, "_command", lambda soffice, profile, out, docxs: [
-            sys.executable, str(FAKE), mode, str(out), str(pidfile), *map(str, docxs)])
+        monkeypatch.setattr(
+            pdf,
+            "_command",
+            lambda soffice, profile, out, docxs: [
+                sys.executable,
+                str(FAKE),
+                mode,
+                str(out),
+                str(pidfile),
+                *map(str, docxs),
+            ],
+        )
         return pidfile
+
     return use
 
 
@@ -61,6 +73,7 @@ def docx(tmp_path) -> Path:
 
 
 # ---------------------------------------------------------------- with LibreOffice
+
 
 @pytest.mark.libreoffice
 @needs_libreoffice
@@ -79,28 +92,40 @@ def test_converts_the_blank_record_form_beside_it_privately(docx):
 def test_prefilled_records_as_a_pack_in_one_run_while_another_thread_waits_its_turn(tmp_path):
     records = []
     for day in (dt.date(2026, 12, 1), dt.date(2026, 12, 8), dt.date(2026, 12, 15)):
-        records.append(prefill_record(
-            tmp_path / f"Session record {day}.docx", reference="FT-2026-00001",
-            child_names="Test Child Example", date=day, planned_start=dt.time(10, 0),
-            planned_end=dt.time(11, 30), venue="Rose Family Centre",
-            supervisor="Pat Supervisor-Example", family_expected="Jo Sample-Parent"))
+        records.append(
+            prefill_record(
+                tmp_path / f"Session record {day}.docx",
+                reference="FT-2026-00001",
+                child_names="Test Child Example",
+                date=day,
+                planned_start=dt.time(10, 0),
+                planned_end=dt.time(11, 30),
+                venue="Rose Family Centre",
+                supervisor="Pat Supervisor-Example",
+                family_expected="Jo Sample-Parent",
+            )
+        )
     results: dict[str, object] = {}
 
     def convert(key: str, docs: list[Path]) -> None:
         try:
             results[key] = to_pdfs(docs, out_dir=tmp_path / "pdf")
-        except Exception as exc:          # noqa: BLE001 - reported by the assert below
+        except Exception as exc:  # noqa: BLE001 - reported by the assert below
             results[key] = exc
 
-    threads = [threading.Thread(target=convert, args=("pack", records[:2])),
-               threading.Thread(target=convert, args=("one", records[2:]))]
+    threads = [
+        threading.Thread(target=convert, args=("pack", records[:2])),
+        threading.Thread(target=convert, args=("one", records[2:])),
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=300)
     assert all(isinstance(r, list) for r in results.values()), results
-    assert [p.name for p in results["pack"]] == ["Session record 2026-12-01.pdf",
-                                                 "Session record 2026-12-08.pdf"]
+    assert [p.name for p in results["pack"]] == [
+        "Session record 2026-12-01.pdf",
+        "Session record 2026-12-08.pdf",
+    ]
     text = pdf_text(results["pack"][1])
     assert "FT-2026-00001" in text and "08/12/2026" in text and "Rose Family Centre" in text
     assert "15/12/2026" in pdf_text(results["one"][0])
@@ -113,8 +138,9 @@ def test_documents_with_the_same_name_are_converted_in_separate_runs(fake, docx,
     shutil.copyfile(docx, other)
     runs = []
     real_run = pdf._run
-    monkeypatch.setattr(pdf, "_run", lambda cmd, timeout, name: (runs.append(cmd),
-                                                                 real_run(cmd, timeout, name)))
+    monkeypatch.setattr(
+        pdf, "_run", lambda cmd, timeout, name: (runs.append(cmd), real_run(cmd, timeout, name))
+    )
     made = to_pdfs([docx, other], timeout=30)
     assert made == [docx.with_suffix(".pdf"), other.with_suffix(".pdf")]
     assert len(runs) == 2 and all(p.is_file() for p in made)
@@ -134,6 +160,7 @@ def test_some_of_a_pack_failing_keeps_the_others_and_names_the_rest(fake, tmp_pa
     assert (tmp_path / "Family Time Agreement.pdf").is_file()
     assert not (tmp_path / "Letter to parent 1.pdf").exists()
     assert to_pdfs([], timeout=30) == []
+
 
 def test_missing_libreoffice_is_a_plain_message(monkeypatch, docx):
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
@@ -160,7 +187,7 @@ def test_a_hung_conversion_is_stopped_with_its_children(fake, docx):
     assert not docx.with_suffix(".pdf").exists()
     if sys.platform != "win32":
         child = int(pidfile.read_text())
-        for _ in range(50):                 # the orphan is reaped by init shortly after
+        for _ in range(50):  # the orphan is reaped by init shortly after
             try:
                 os.kill(child, 0)
             except ProcessLookupError:
@@ -170,8 +197,9 @@ def test_a_hung_conversion_is_stopped_with_its_children(fake, docx):
             pytest.fail("the conversion's child process is still running")
 
 
-@pytest.mark.parametrize("mode, message", [("nothing", "did not make a PDF"),
-                                           ("notpdf", "is not a PDF")])
+@pytest.mark.parametrize(
+    "mode, message", [("nothing", "did not make a PDF"), ("notpdf", "is not a PDF")]
+)
 def test_no_pdf_or_not_a_pdf_is_refused(fake, docx, mode, message):
     fake(mode)
     with pytest.raises(PdfProblem, match=message):
@@ -197,11 +225,18 @@ def test_a_program_that_cannot_start(monkeypatch, docx, tmp_path, lock_in):
 def test_waits_for_another_process_and_gives_up_politely(fake, docx, lock_in):
     fake("pdf")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
-         "from pipeline.render.pdf import _FileLock; lock = _FileLock(Path(sys.argv[1]));"
-         "assert lock.acquire(5); print('locked', flush=True); time.sleep(30)",
-         str(lock_in), str(ROOT)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
+            "from pipeline.render.pdf import _FileLock; lock = _FileLock(Path(sys.argv[1]));"
+            "assert lock.acquire(5); print('locked', flush=True); time.sleep(30)",
+            str(lock_in),
+            str(ROOT),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(PdfProblem, match="another PDF was still being made"):
@@ -216,6 +251,7 @@ def test_waits_for_another_process_and_gives_up_politely(fake, docx, lock_in):
 def test_windows_install_folders_are_looked_in(monkeypatch):
     monkeypatch.setenv("ProgramFiles", r"D:\Apps")
     found = [str(p) for p in pdf._windows_candidates()]
-    assert any(p.startswith("D:") and p.endswith("soffice.exe") and "LibreOffice" in p
-               for p in found)
+    assert any(
+        p.startswith("D:") and p.endswith("soffice.exe") and "LibreOffice" in p for p in found
+    )
     assert any("Program Files (x86)" in p for p in found)

@@ -11,6 +11,7 @@ from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.render import TemplateProblem, preflight
 from pipeline.render.context import AgreementContext, ParentLetterContext
 from pipeline.render.preflight import check_template
+
 from tests.helpers.scripts import form_script
 
 
@@ -27,8 +28,11 @@ def test_shipped_templates_pass():
 
 
 def test_smart_quotes_in_a_tag_named(tmp_path):
-    path = make_template(tmp_path / "bad_quotes.docx", "Hello",
-                         "{% if kind == \u2018suspension\u2019 %}Paused{% endif %}")
+    path = make_template(
+        tmp_path / "bad_quotes.docx",
+        "Hello",
+        "{% if kind == \u2018suspension\u2019 %}Paused{% endif %}",
+    )
     with pytest.raises(TemplateProblem) as exc:
         check_template(path, AgreementContext)
     msg = str(exc.value)
@@ -36,8 +40,11 @@ def test_smart_quotes_in_a_tag_named(tmp_path):
 
 
 def test_unknown_variable_named(tmp_path):
-    path = make_template(tmp_path / "unknown.docx", "Dear {{ parent.name }},",
-                         "Your worker is {{ favourite_colour }}.")
+    path = make_template(
+        tmp_path / "unknown.docx",
+        "Dear {{ parent.name }},",
+        "Your worker is {{ favourite_colour }}.",
+    )
     with pytest.raises(TemplateProblem) as exc:
         check_template(path, ParentLetterContext)
     msg = str(exc.value)
@@ -52,8 +59,9 @@ def test_unknown_field_of_a_known_variable_named(tmp_path):
 
 
 def test_unknown_field_inside_a_loop_named(tmp_path):
-    path = make_template(tmp_path / "loop.docx", "{%p for p in family %}",
-                         "{{ p.nickname }}", "{%p endfor %}")
+    path = make_template(
+        tmp_path / "loop.docx", "{%p for p in family %}", "{{ p.nickname }}", "{%p endfor %}"
+    )
     with pytest.raises(TemplateProblem, match=r"p\.nickname"):
         check_template(path, AgreementContext)
 
@@ -66,8 +74,13 @@ def test_broken_tag_named(tmp_path):
 
 
 def test_unclosed_block_named(tmp_path):
-    path = make_template(tmp_path / "unclosed.docx", "Intro", "{% if resigned %}Again",
-                         "{% for x in family %}{{ x.name }}{% endif %}", "More")
+    path = make_template(
+        tmp_path / "unclosed.docx",
+        "Intro",
+        "{% if resigned %}Again",
+        "{% for x in family %}{{ x.name }}{% endif %}",
+        "More",
+    )
     with pytest.raises(TemplateProblem) as exc:
         check_template(path, AgreementContext)
     assert "unclosed.docx" in str(exc.value) and "endif" in str(exc.value)
@@ -102,5 +115,7 @@ def test_committed_templates_match_the_build_script(tmp_path):
 
 def test_build_mends_smart_quotes():
     module = form_script("build_documents")
-    assert module.fix_quotes("It\u2019s {% if a == \u201cb\u201d %}x{% endif %}") == \
-        "It\u2019s {% if a == \"b\" %}x{% endif %}"
+    assert (
+        module.fix_quotes("It\u2019s {% if a == \u201cb\u201d %}x{% endif %}")
+        == 'It\u2019s {% if a == "b" %}x{% endif %}'
+    )

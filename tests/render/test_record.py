@@ -15,23 +15,40 @@ from lxml import etree
 
 from pipeline.extract import extract_file
 from pipeline.profile import load_profile
-from pipeline.render.record_form import (RecordProblem, blank_record_path, controls_by_tag,
-                                         prefill_record, set_control_checkbox, set_control_date,
-                                         set_control_text)
+from pipeline.render.record_form import (
+    RecordProblem,
+    blank_record_path,
+    controls_by_tag,
+    prefill_record,
+    set_control_checkbox,
+    set_control_date,
+    set_control_text,
+)
 from pipeline.validate import validate_extraction
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
-SESSION = dict(reference="FT-2026-00001", child_names="Test Child Example",
-               date=dt.date(2026, 12, 1), planned_start=dt.time(10, 0),
-               planned_end=dt.time(11, 30), venue="Rose Family Centre, Room 2",
-               supervisor="Pat Supervisor-Example", family_expected="Jo Sample-Parent (mother)")
+SESSION = dict(
+    reference="FT-2026-00001",
+    child_names="Test Child Example",
+    date=dt.date(2026, 12, 1),
+    planned_start=dt.time(10, 0),
+    planned_end=dt.time(11, 30),
+    venue="Rose Family Centre, Room 2",
+    supervisor="Pat Supervisor-Example",
+    family_expected="Jo Sample-Parent (mother)",
+)
 
-PREFILLED = {"session.reference": "FT-2026-00001", "session.child_names": "Test Child Example",
-             "session.date": "01/12/2026", "session.planned_start": "10:00",
-             "session.planned_end": "11:30", "session.venue": "Rose Family Centre, Room 2",
-             "session.supervisor": "Pat Supervisor-Example",
-             "session.family_present": "Jo Sample-Parent (mother)"}
+PREFILLED = {
+    "session.reference": "FT-2026-00001",
+    "session.child_names": "Test Child Example",
+    "session.date": "01/12/2026",
+    "session.planned_start": "10:00",
+    "session.planned_end": "11:30",
+    "session.venue": "Rose Family Centre, Room 2",
+    "session.supervisor": "Pat Supervisor-Example",
+    "session.family_present": "Jo Sample-Parent (mother)",
+}
 
 
 def typed_fields(extraction) -> dict:
@@ -50,18 +67,22 @@ def complete_like_a_supervisor(path: Path, out: Path) -> Path:
         parts = {n: zf.read(n) for n in zf.namelist()}
     root = etree.fromstring(parts["word/document.xml"])
     controls = controls_by_tag(root)
-    for key, value in {"session.outcome": "Took place", "session.actual_start": "10:05",
-                       "session.actual_end": "11:30",
-                       "session.arrival": "Jo arrived ten minutes early and greeted the child.",
-                       "session.summary": "They built a tower and read a story together.",
-                       "session.child_views": "\"I like it when mummy reads.\"",
-                       "session.parenting": "Warm and attentive; managed the goodbye well.",
-                       "session.author": "Pat Supervisor-Example"}.items():
+    for key, value in {
+        "session.outcome": "Took place",
+        "session.actual_start": "10:05",
+        "session.actual_end": "11:30",
+        "session.arrival": "Jo arrived ten minutes early and greeted the child.",
+        "session.summary": "They built a tower and read a story together.",
+        "session.child_views": '"I like it when mummy reads."',
+        "session.parenting": "Warm and attentive; managed the goodbye well.",
+        "session.author": "Pat Supervisor-Example",
+    }.items():
         set_control_text(controls[key], value)
     set_control_checkbox(controls["session.significant_event"], False)
     set_control_date(controls["session.written_on"], dt.date(2026, 12, 2))
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                standalone=True)
+    parts["word/document.xml"] = etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
@@ -74,16 +95,20 @@ def test_prefilled_record_reads_back_as_the_record_form_with_exactly_those_value
     path = prefill_record(tmp_path / "Session record 2026-12-01.docx", **SESSION)
     assert path == tmp_path / "Session record 2026-12-01.docx"
     got = extract_file(path)
-    assert (got.form.id, got.form.version, got.form.status) == ("family-time-record", "2026.1",
-                                                                  "current")
+    assert (got.form.id, got.form.version, got.form.status) == (
+        "family-time-record",
+        "2026.1",
+        "current",
+    )
     assert typed_fields(got) == PREFILLED
 
 
 def test_completed_by_the_supervisor_it_validates_as_a_complete_session_record(tmp_path):
     pre = prefill_record(tmp_path / "pre.docx", **SESSION)
     done = complete_like_a_supervisor(pre, tmp_path / "done.docx")
-    verdict = validate_extraction(extract_file(done), load_profile("northamptonshire"),
-                                  dt.datetime(2026, 12, 2, 15, 0))
+    verdict = validate_extraction(
+        extract_file(done), load_profile("northamptonshire"), dt.datetime(2026, 12, 2, 15, 0)
+    )
     assert verdict.verdict == "complete", verdict.problems
     assert verdict.kind == "session_record"
     assert verdict.values["session.date"] == dt.date(2026, 12, 1)
@@ -94,8 +119,9 @@ def test_completed_by_the_supervisor_it_validates_as_a_complete_session_record(t
 
 def test_returned_without_the_rest_it_is_incomplete_and_asks_for_the_outcome(tmp_path):
     pre = prefill_record(tmp_path / "pre.docx", **SESSION)
-    verdict = validate_extraction(extract_file(pre), load_profile("northamptonshire"),
-                                  dt.datetime(2026, 12, 2, 15, 0))
+    verdict = validate_extraction(
+        extract_file(pre), load_profile("northamptonshire"), dt.datetime(2026, 12, 2, 15, 0)
+    )
     assert verdict.verdict == "incomplete"
     assert "session.outcome" in {p.key for p in verdict.problems}
     assert "session.date" not in {p.key for p in verdict.problems}
@@ -130,27 +156,40 @@ def test_filled_controls_no_longer_show_the_prompt_and_the_date_is_a_picked_date
 
 
 def test_awkward_text_is_escaped_and_round_trips(tmp_path):
-    awkward = dict(SESSION, child_names="Test Child Example & <Sam> \"Junior\"",
-                   family_expected="Jo & Sam <Smith>\nGran O'Example",
-                   venue="Café Room ]]> 2\x0b\udc80")
+    awkward = dict(
+        SESSION,
+        child_names='Test Child Example & <Sam> "Junior"',
+        family_expected="Jo & Sam <Smith>\nGran O'Example",
+        venue="Café Room ]]> 2\x0b\udc80",
+    )
     path = prefill_record(tmp_path / "r.docx", **awkward)
     got = extract_file(path).fields
-    assert got["session.child_names"] == "Test Child Example & <Sam> \"Junior\""
+    assert got["session.child_names"] == 'Test Child Example & <Sam> "Junior"'
     # "Family present" is a one-line box in Word: two lines are joined, not broken
     assert got["session.family_present"] == "Jo & Sam <Smith>; Gran O'Example"
     assert got["session.venue"] == "Café Room ]]> 2"
 
 
 def test_missing_values_leave_the_prompt_and_never_print_none(tmp_path):
-    path = prefill_record(tmp_path / "r.docx", **dict(SESSION, planned_start=None,
-                                                      planned_end=None, venue="",
-                                                      family_expected=None))
+    path = prefill_record(
+        tmp_path / "r.docx",
+        **dict(SESSION, planned_start=None, planned_end=None, venue="", family_expected=None),
+    )
     got = extract_file(path).fields
-    for key in ("session.planned_start", "session.planned_end", "session.venue",
-                "session.family_present"):
+    for key in (
+        "session.planned_start",
+        "session.planned_end",
+        "session.venue",
+        "session.family_present",
+    ):
         assert key not in got
-    text = "\n".join(p.text for t in Document(str(path)).tables for r in t.rows
-                     for c in r.cells for p in c.paragraphs)
+    text = "\n".join(
+        p.text
+        for t in Document(str(path)).tables
+        for r in t.rows
+        for c in r.cells
+        for p in c.paragraphs
+    )
     assert "None" not in text
 
 

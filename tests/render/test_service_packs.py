@@ -12,8 +12,14 @@ import pytest
 
 from pipeline.profile import load_profile
 from pipeline.render.documents import render_pack
-from tests.helpers.render_kit import (assert_clean, docx_text, make_allocation, make_item,
-                                      referral_values)
+
+from tests.helpers.render_kit import (
+    assert_clean,
+    docx_text,
+    make_allocation,
+    make_item,
+    referral_values,
+)
 
 SERVICES = ("northamptonshire", "blackpool", "milton-keynes")
 
@@ -21,8 +27,9 @@ SERVICES = ("northamptonshire", "blackpool", "milton-keynes")
 def pack_text(tmp_path, service: str, **values) -> dict[str, str]:
     profile = load_profile(service)
     item = make_item(referral_values(**values))
-    files = render_pack(item, make_allocation(profile), profile, tmp_path / service,
-                        today=dt.date(2026, 11, 20))
+    files = render_pack(
+        item, make_allocation(profile), profile, tmp_path / service, today=dt.date(2026, 11, 20)
+    )
     texts = {p.name: docx_text(p) for p in files if p.suffix == ".docx"}
     for text in texts.values():
         assert_clean(text)
@@ -47,10 +54,10 @@ def test_northamptonshire_keeps_its_own_rules(tmp_path):
     texts = pack_text(tmp_path, "northamptonshire")
     agreement = kind(texts, "agreement")
     assert "Family Time Agreement" in agreement and "Family Time Supervisor" in agreement
-    assert "at least 7 days' notice" in agreement                # changes after allocation
-    assert "risk assessed it together" in agreement              # home sessions
+    assert "at least 7 days' notice" in agreement  # changes after allocation
+    assert "risk assessed it together" in agreement  # home sessions
     assert "first session is at one of the service's family time venues" in agreement
-    assert "No smoking or vaping" in agreement                   # its agreement's own rules
+    assert "No smoking or vaping" in agreement  # its agreement's own rules
     assert "suspended (paused) for at least 7 days" in agreement
     assert "more than 15 minutes late" in agreement
     assert "Looked After Child review" in agreement
@@ -81,7 +88,7 @@ def test_milton_keynes_on_its_own_rules(tmp_path):
     assert "Senior Family Time Worker has risk assessed" in agreement
     assert "at least 15 minutes before the session starts" in parent
     assert "If you are late, for any reason, the session will be cancelled" in parent
-    assert "parents come in through the back gate" in parent     # Coffee Hall
+    assert "parents come in through the back gate" in parent  # Coffee Hall
     assert "Carers park at the front" in carer and "pre-visit" in carer
     # nothing it does not promise
     for text in (agreement, parent, carer):
@@ -91,11 +98,13 @@ def test_milton_keynes_on_its_own_rules(tmp_path):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_an_interpreter_need_is_in_the_agreement_and_that_parents_letter(tmp_path, service):
-    texts = pack_text(tmp_path, service, **{"family[1].interpreter": "Polish",
-                                            "family[2].interpreter": "No"})
+    texts = pack_text(
+        tmp_path, service, **{"family[1].interpreter": "Polish", "family[2].interpreter": "No"}
+    )
     agreement = " ".join(kind(texts, "agreement").split())
     assert "An interpreter (Polish) will be at each session for Jo Sample-Parent." in agreement
     assert "Alex Sample-Parent." not in agreement.split("Nobody else")[0]
-    assert "An interpreter (Polish) will be at each session for you." in \
-        " ".join(texts["Letter to parent 1.docx"].split())
+    assert "An interpreter (Polish) will be at each session for you." in " ".join(
+        texts["Letter to parent 1.docx"].split()
+    )
     assert "interpreter" not in texts["Letter to parent 2.docx"]

@@ -11,7 +11,14 @@ import pipeline.render.wording as W
 import pipeline.render.wording_check as wording_check
 from pipeline.paths import DOCUMENT_TEMPLATES
 from pipeline.render import TemplateProblem, preflight, render_pack
-from tests.helpers.render_kit import assert_clean, docx_text, make_allocation, make_item, referral_values
+
+from tests.helpers.render_kit import (
+    assert_clean,
+    docx_text,
+    make_allocation,
+    make_item,
+    referral_values,
+)
 
 TODAY = dt.date(2026, 11, 23)
 SHARED_SENTENCE = "Nobody else may come to a session unless"
@@ -33,34 +40,48 @@ def own_wording(root, profile_id, text):
 
 
 def agreement_and_letter(tmp_path, profile, item=None):
-    paths = {p.name: p for p in render_pack(item or make_item(), make_allocation(profile),
-                                            profile, tmp_path / profile.id, today=TODAY)}
+    paths = {
+        p.name: p
+        for p in render_pack(
+            item or make_item(),
+            make_allocation(profile),
+            profile,
+            tmp_path / profile.id,
+            today=TODAY,
+        )
+    }
     agreement = next(p for name, p in paths.items() if name.startswith("FT-2026-00001 "))
-    return (docx_text(agreement),
-            docx_text(paths["Letter to parent 1.docx"]))
+    return (docx_text(agreement), docx_text(paths["Letter to parent 1.docx"]))
 
 
 def test_a_service_file_changes_its_letters_only(tmp_path, wording_root, nct, mk):
-    own_wording(wording_root, nct.id, '''
+    own_wording(
+        wording_root,
+        nct.id,
+        '''
 [agreement]
 nobody_else = "Missed sessions are not rearranged for {{ child.call_name }}."
 
 [letter_parent]
 dear = """Dear
   {{ parent.name }}, hello"""
-''')
+''',
+    )
     agreement, letter = agreement_and_letter(tmp_path, nct)
     assert "Missed sessions are not rearranged for Testy." in agreement
     assert SHARED_SENTENCE not in agreement
-    assert "Dear Jo Sample-Parent, hello" in letter     # a line break reads as one space
-    assert "I am writing to confirm" in letter          # entries it does not name are shared
+    assert "Dear Jo Sample-Parent, hello" in letter  # a line break reads as one space
+    assert "I am writing to confirm" in letter  # entries it does not name are shared
     other, _ = agreement_and_letter(tmp_path, mk)
-    assert SHARED_SENTENCE in other                     # another service is unchanged
+    assert SHARED_SENTENCE in other  # another service is unchanged
 
 
 def test_an_override_prints_values_as_typed_and_never_none(tmp_path, wording_root, nct):
-    own_wording(wording_root, nct.id, '[letter_parent]\ndear = "To {{ parent.name }} '
-                '({{ parent.interpreter }})"\n')
+    own_wording(
+        wording_root,
+        nct.id,
+        '[letter_parent]\ndear = "To {{ parent.name }} ({{ parent.interpreter }})"\n',
+    )
     item = make_item(referral_values(**{"family[1].name": "Jo & Sam <Smith>"}))
     _, letter = agreement_and_letter(tmp_path, nct, item)
     assert "To Jo & Sam <Smith> ()" in letter

@@ -9,6 +9,7 @@ def season(tmp_path):
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
+
     config = load_config(init_folder(tmp_path / "work"))
     profile = config.load_profile()
     ledger = Ledger(config.ledger_path)
@@ -23,6 +24,7 @@ def season_free(tmp_path):
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
     from pipeline.ledger import Ledger
+
     config = load_config(init_folder(tmp_path / "work"))
     ledger = Ledger(config.ledger_path)
     yield config, config.load_profile(), ledger, tmp_path

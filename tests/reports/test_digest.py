@@ -8,14 +8,16 @@ import datetime as dt
 from pipeline.effects.contract import EffectPass, EffectsReport
 from pipeline.effects.digest import DigestEffect
 from pipeline.notify.digest import reminders
+
 from tests.helpers.season_kit import ALLOCATIONS
 
 FRIDAY = dt.date(2026, 11, 27)
 
 
 def _profile(profile):
-    over = profile.oversight.model_copy(update={"weekly_sessions_max": 0,
-                                               "digest_time": dt.time(7, 30)})
+    over = profile.oversight.model_copy(
+        update={"weekly_sessions_max": 0, "digest_time": dt.time(7, 30)}
+    )
     return profile.model_copy(update={"oversight": over})
 
 
@@ -29,20 +31,39 @@ def test_what_the_team_should_see_to(season):
     assert any(t.startswith("FT-2026-00004: returned on 02/10/2026") for t in texts)
     assert "FT-2026-00001: review on 01/12/2026 and no report made yet" in texts
     assert "Dee Example: 1 session this week (the service's limit is 0)" in texts
-    assert any(t.startswith("P1 FT-2026-00001: 'Suspend family time' waits for a decision by "
-                            "the Family Time team manager, with the social worker") for t in texts)
-    assert [r.kind for r in lines] == sorted((r.kind for r in lines), key=[
-        "significant_late", "records_overdue", "proposals", "not_resubmitted", "due", "review",
-        "workload"].index)
+    assert any(
+        t.startswith(
+            "P1 FT-2026-00001: 'Suspend family time' waits for a decision by "
+            "the Family Time team manager, with the social worker"
+        )
+        for t in texts
+    )
+    assert [r.kind for r in lines] == sorted(
+        (r.kind for r in lines),
+        key=[
+            "significant_late",
+            "records_overdue",
+            "proposals",
+            "not_resubmitted",
+            "due",
+            "review",
+            "workload",
+        ].index,
+    )
 
 
 def test_one_email_a_working_day_at_the_set_time(season, monkeypatch):
     config, profile, ledger, _ = season
     import pipeline.notify.digest as digest
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", FRIDAY.isoformat())
-    monkeypatch.setattr(digest, "reminders",
-                        lambda *a, **k: reminders(ledger, config, _profile(profile), FRIDAY,
-                                                  allocations=ALLOCATIONS))
+    monkeypatch.setattr(
+        digest,
+        "reminders",
+        lambda *a, **k: reminders(
+            ledger, config, _profile(profile), FRIDAY, allocations=ALLOCATIONS
+        ),
+    )
     effect = DigestEffect()
     early = dt.datetime.combine(FRIDAY, dt.time(7, 0)).timestamp()
     report = EffectsReport()
@@ -50,20 +71,21 @@ def test_one_email_a_working_day_at_the_set_time(season, monkeypatch):
     at = dt.datetime.combine(FRIDAY, dt.time(8, 0)).timestamp()
     p = EffectPass(ledger, config, _profile(profile), at, report)
     effect.run(effect.due(p), p)
-    assert not effect.due(p)                                   # once a day
+    assert not effect.due(p)  # once a day
     mails = list(config.mail_dir.glob("digest*.eml"))
     assert len(mails) == 1
     body = mails[0].read_text(errors="replace")
     # the five the season leaves, the suspension proposal nobody has decided yet, and the
     # record of 13/10/2026 still missing (asked for until it arrives, not only for 14 days)
     assert "Subject: Family Time: 7 things to see to today, 27/11/2026" in body
-    assert "FT-2026-00003" in body and "Ava" not in body       # references, not children's names
+    assert "FT-2026-00003" in body and "Ava" not in body  # references, not children's names
 
 
 def test_status_shows_the_same_lines(season, monkeypatch):
     config, profile, ledger, _ = season
     monkeypatch.setenv("FAMILY_TIME_TODAY", FRIDAY.isoformat())
     from pipeline.commands.status import gather
+
     facts = gather(ledger, config, profile)
     got = {r["text"] for r in facts["reminders"]}
     want = {r.text for r in reminders(ledger, config, profile, FRIDAY)}

@@ -18,8 +18,11 @@ def test_october_by_hand(season):
     f = month_figures(ledger, profile, OCTOBER, made=dt.date(2026, 11, 2))
     v = f.value
     # received in October: FT-2026-00004 (old form, 2 Oct) and FT-2026-00005 (accepted, 5 Oct)
-    assert (v("referrals", "Referrals received"), v("referrals", "Accepted"),
-            v("referrals", "Returned: old version of the form")) == (2, 1, 1)
+    assert (
+        v("referrals", "Referrals received"),
+        v("referrals", "Accepted"),
+        v("referrals", "Returned: old version of the form"),
+    ) == (2, 1, 1)
     # FT-2026-00005: acknowledged the day it came, pack made 12 Oct (allocate by 19 Oct)
     assert v("commitments", "Acknowledgement sent") == "100% (1 of 1)"
     assert v("commitments", "Allocated (pack made)") == "100% (1 of 1)"
@@ -37,7 +40,9 @@ def test_october_by_hand(season):
     assert v("waiting", "Median (working days)") == 12
     assert v("waiting", "Slowest (working days)") == 13
     assert v("waiting", "Slowest referral") == "FT-2026-00002"
-    assert v("workload", "Dee Example").startswith("5 ") and v("workload", "Sam Example").startswith("5 ")
+    assert v("workload", "Dee Example").startswith("5 ") and v(
+        "workload", "Sam Example"
+    ).startswith("5 ")
 
 
 def test_september_returns_and_late_ones(season):
@@ -45,7 +50,9 @@ def test_september_returns_and_late_ones(season):
     f = month_figures(ledger, profile, dt.date(2026, 9, 1), made=dt.date(2026, 11, 2))
     assert f.value("referrals", "Returned: information missing") == 1
     assert f.section("referrals").lists["Most common reasons for returning a referral"] == [
-        "Date of birth (1)", "Social worker's email (1)"]
+        "Date of birth (1)",
+        "Social worker's email (1)",
+    ]
     # neither September referral has an acknowledgement recorded in this season's ledger
     late = f.section("commitments").lists["Late, by reference: Acknowledgement sent"]
     assert late == ["FT-2026-00001", "FT-2026-00002"]
@@ -67,7 +74,7 @@ def test_word_and_excel_carry_the_same_numbers(season, tmp_path):
     doc = Document(str(docx))
     rows = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows}
     assert rows["Sessions recorded (offered)"] == "10"
-    assert len(doc.inline_shapes) == 6                       # one chart per section
+    assert len(doc.inline_shapes) == 6  # one chart per section
     ws = openpyxl.load_workbook(xlsx)["Figures"]
     cells = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
     assert cells["Sessions recorded (offered)"] == 10 and cells["Median (working days)"] == 12
@@ -76,9 +83,12 @@ def test_word_and_excel_carry_the_same_numbers(season, tmp_path):
 def test_the_command_writes_into_outbox_reports(season, monkeypatch, capsys):
     config, profile, ledger, _ = season
     from pipeline.cli import main
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-02")
     code = main(["report", "month", "--config", str(config.base / "family-time.toml")])
     assert code == 0
     out = list((config.outbox_dir / "reports").glob("*"))
-    assert sorted(p.name for p in out) == ["Family Time figures 2026-10.docx",
-                                           "Family Time figures 2026-10.xlsx"]
+    assert sorted(p.name for p in out) == [
+        "Family Time figures 2026-10.docx",
+        "Family Time figures 2026-10.xlsx",
+    ]

@@ -24,6 +24,7 @@ from pipeline.effects.contract import EffectName
 from pipeline.ledger import ItemDraft
 from pipeline.models import Problem, Verdict
 from pipeline.reports.month import month_figures
+
 from tests.helpers.season_kit import _done, referral_values
 
 NOVEMBER = dt.date(2026, 11, 1)
@@ -31,38 +32,82 @@ DOB = Problem(key="child.dob", label="Date of birth", message="m")
 EMAIL = Problem(key="social_worker.email", label="Social worker's email", message="m")
 
 
-def _send(ledger, root, n: int, when: dt.datetime, outcome: str, first: str, case: str,
-          problems=(), update_of: str | None = None, linked_to: int | None = None):
+def _send(
+    ledger,
+    root,
+    n: int,
+    when: dt.datetime,
+    outcome: str,
+    first: str,
+    case: str,
+    problems=(),
+    update_of: str | None = None,
+    linked_to: int | None = None,
+):
     verdict = None
     if outcome != "duplicate":
-        verdict = Verdict(verdict={"accepted": "complete", "incomplete": "incomplete"}[outcome],
-                          kind="referral", form_id="family-time-referral",
-                          values=referral_values(first, f"Example{n}" if update_of else
-                                                 "Example"), problems=list(problems))
-    draft = ItemDraft(original_name=f"referral-{n}.docx", outcome=outcome, reason="",
-                      verdict=verdict, case_id=case, update_of=update_of, linked_to=linked_to)
+        verdict = Verdict(
+            verdict={"accepted": "complete", "incomplete": "incomplete"}[outcome],
+            kind="referral",
+            form_id="family-time-referral",
+            values=referral_values(first, f"Example{n}" if update_of else "Example"),
+            problems=list(problems),
+        )
+    draft = ItemDraft(
+        original_name=f"referral-{n}.docx",
+        outcome=outcome,
+        reason="",
+        verdict=verdict,
+        case_id=case,
+        update_of=update_of,
+        linked_to=linked_to,
+    )
     _, [item] = ledger.record_file(
-        sha256=hashlib.sha256(f"once-{n}".encode()).hexdigest(), original_name=draft.original_name,
-        size=1, received_at=when, source_path=root / f"in-{n}", archive_root=root / "archive",
-        drafts=[draft])
+        sha256=hashlib.sha256(f"once-{n}".encode()).hexdigest(),
+        original_name=draft.original_name,
+        size=1,
+        received_at=when,
+        source_path=root / f"in-{n}",
+        archive_root=root / "archive",
+        drafts=[draft],
+    )
     return item
 
 
 def _month(ledger, root):
     a = _send(ledger, root, 1, dt.datetime(2026, 11, 2, 10), "accepted", "Ava", "C1")
-    _send(ledger, root, 2, dt.datetime(2026, 11, 2, 10, 5), "duplicate", "Ava", "C1",
-          linked_to=a.id)
-    a2 = _send(ledger, root, 3, dt.datetime(2026, 11, 4, 10), "accepted", "Ava", "C1",
-               update_of=a.reference)
+    _send(
+        ledger, root, 2, dt.datetime(2026, 11, 2, 10, 5), "duplicate", "Ava", "C1", linked_to=a.id
+    )
+    a2 = _send(
+        ledger,
+        root,
+        3,
+        dt.datetime(2026, 11, 4, 10),
+        "accepted",
+        "Ava",
+        "C1",
+        update_of=a.reference,
+    )
     b = _send(ledger, root, 4, dt.datetime(2026, 11, 3, 10), "incomplete", "Ben", "C2", [DOB])
-    b2 = _send(ledger, root, 5, dt.datetime(2026, 11, 5, 10), "incomplete", "Ben", "C2",
-               [DOB, EMAIL])
+    b2 = _send(
+        ledger, root, 5, dt.datetime(2026, 11, 5, 10), "incomplete", "Ben", "C2", [DOB, EMAIL]
+    )
     b3 = _send(ledger, root, 6, dt.datetime(2026, 11, 9, 10), "accepted", "Ben", "C2")
     c = _send(ledger, root, 7, dt.datetime(2026, 10, 26, 10), "accepted", "Cal", "C3")
-    c2 = _send(ledger, root, 8, dt.datetime(2026, 11, 2, 11), "accepted", "Cal", "C3",
-               update_of=c.reference)
-    assert [x.reference for x in (a, a2, b, b2, b3, c, c2)] == [
-        "FT-2026-00001"] * 2 + ["FT-2026-00002"] * 3 + ["FT-2026-00003"] * 2
+    c2 = _send(
+        ledger,
+        root,
+        8,
+        dt.datetime(2026, 11, 2, 11),
+        "accepted",
+        "Cal",
+        "C3",
+        update_of=c.reference,
+    )
+    assert [x.reference for x in (a, a2, b, b2, b3, c, c2)] == ["FT-2026-00001"] * 2 + [
+        "FT-2026-00002"
+    ] * 3 + ["FT-2026-00003"] * 2
     _done(ledger, a2.id, EffectName.MAIL, dt.datetime(2026, 11, 4, 10, 5))
     _done(ledger, b.id, EffectName.MAIL, dt.datetime(2026, 11, 3, 10, 5))
 
@@ -77,7 +122,9 @@ def test_the_month_counts_each_referral_once(season_free):
     assert v("referrals", "Returned: information missing") == 1
     assert v("referrals", "Updates received (a referral sent again with changed answers)") == 4
     assert f.section("referrals").lists["Most common reasons for returning a referral"] == [
-        "Date of birth (1)", "Social worker's email (1)"]
+        "Date of birth (1)",
+        "Social worker's email (1)",
+    ]
     assert v("commitments", "Acknowledgement sent") == "50% (1 of 2)"
     lists = f.section("commitments").lists
     assert lists["Late, by reference: Acknowledgement sent"] == ["FT-2026-00001"]
@@ -99,5 +146,6 @@ def test_status_counts_referrals_and_says_updates_apart(season_free):
 def test_the_title_names_the_council(season_free):
     config, profile, ledger, root = season_free
     f = month_figures(ledger, profile, NOVEMBER, made=dt.date(2026, 12, 15))
-    assert f.title == ("Northamptonshire Children's Trust, Family Time Service: figures for "
-                       "November 2026")
+    assert f.title == (
+        "Northamptonshire Children's Trust, Family Time Service: figures for November 2026"
+    )

@@ -8,12 +8,17 @@ from docx import Document
 
 from pipeline.reports import lac
 from pipeline.tracker.reviews import Review
+
 from tests.helpers.season_kit import ALLOCATIONS
 
 REF = "FT-2026-00001"
-REVIEW = Review(reference=REF, date=dt.date(2026, 12, 1), iro_name="Robin Reviewer-Example",
-                iro_email="robin.iro@example.org")
-TODAY = dt.date(2026, 11, 24)       # 5 working days before the review
+REVIEW = Review(
+    reference=REF,
+    date=dt.date(2026, 12, 1),
+    iro_name="Robin Reviewer-Example",
+    iro_email="robin.iro@example.org",
+)
+TODAY = dt.date(2026, 11, 24)  # 5 working days before the review
 
 
 def _text(path) -> str:
@@ -34,8 +39,16 @@ def _report(season, tmp_path, **kw):
 def _approve_the_suspension(ledger):
     """What the person deciding does in the Decisions sheet: the season's proposal approved."""
     stored = ledger.rule_actions(REF)[0]
-    ledger.update_rule_action(stored.id, stored.action.model_copy(update=dict(
-        decision="Approved", decided_by="Jo Manager-Example", decided_on=dt.date(2026, 10, 7))))
+    ledger.update_rule_action(
+        stored.id,
+        stored.action.model_copy(
+            update=dict(
+                decision="Approved",
+                decided_by="Jo Manager-Example",
+                decided_on=dt.date(2026, 10, 7),
+            )
+        ),
+    )
 
 
 def _rows(text: str) -> dict[str, int]:
@@ -58,32 +71,49 @@ def test_the_figures_match_the_season_worked_by_hand(season, tmp_path):
     text = _text(path)
     # Tuesdays 15 Sep .. 1 Dec: 12 planned = 9 with a record + 1 inside the approved
     # suspension (13 Oct) + 2 still to come (24 Nov and 1 Dec have no record).
-    expected = {"Sessions planned": 12, "Took place": 3 + 1,
-                "Parent did not attend": 2, "Cancelled for a court day": 1,
-                "Cancelled by carer": 1, "Service closed": 1, "Cancelled by the service": 0,
-                "Family arrived late (session went ahead)": 1,
-                "Planned dates inside a suspension (not offered)": 1,
-                "Date passed, no session record received yet": 0,
-                "Still to come in this period (not counted as held or missed)": 2}
+    expected = {
+        "Sessions planned": 12,
+        "Took place": 3 + 1,
+        "Parent did not attend": 2,
+        "Cancelled for a court day": 1,
+        "Cancelled by carer": 1,
+        "Service closed": 1,
+        "Cancelled by the service": 0,
+        "Family arrived late (session went ahead)": 1,
+        "Planned dates inside a suspension (not offered)": 1,
+        "Date passed, no session record received yet": 0,
+        "Still to come in this period (not counted as held or missed)": 2,
+    }
     rows = _rows(text)
     for label, n in expected.items():
         assert rows.get(label) == n, label
     # every planned date is in exactly one row below "Sessions planned"
-    counted = sum(n for label, n in rows.items() if label not in (
-        "Sessions planned", "Family arrived late (session went ahead)",
-        "Sessions recorded on a date not in the plan (counted below by outcome)"))
+    counted = sum(
+        n
+        for label, n in rows.items()
+        if label
+        not in (
+            "Sessions planned",
+            "Family arrived late (session went ahead)",
+            "Sessions recorded on a date not in the plan (counted below by outcome)",
+        )
+    )
     assert counted == rows["Sessions planned"] == 12
     said = _said(text)
-    assert ("Of 12 sessions planned in this period, 4 took place, 1 was cancelled for a court "
-            "day, 1 was cancelled by the carer, 2 were missed because the parent did not "
-            "attend, the service was closed for 1 (the session record says why), 1 fell while "
-            "family time was suspended and was not offered and 2 are still to come.") in said
+    assert (
+        "Of 12 sessions planned in this period, 4 took place, 1 was cancelled for a court "
+        "day, 1 was cancelled by the carer, 2 were missed because the parent did not "
+        "attend, the service was closed for 1 (the session record says why), 1 fell while "
+        "family time was suspended and was not offered and 2 are still to come."
+    ) in said
     assert "offered so far" not in said
     # the claim is made only of the figures a record stands behind
     assert "Every figure can be traced to a session record" not in said
-    assert ("The figures for \u201cPlanned dates inside a suspension (not offered)\u201d and "
-            "\u201cStill to come in this period (not counted as held or missed)\u201d come from "
-            "the session plan") in said
+    assert (
+        "The figures for \u201cPlanned dates inside a suspension (not offered)\u201d and "
+        "\u201cStill to come in this period (not counted as held or missed)\u201d come from "
+        "the session plan"
+    ) in said
     assert "Day and time | Tuesdays 16:00-17:30" in text
 
 
@@ -105,27 +135,51 @@ def test_the_timeline_says_which_days_were_suspended(season, tmp_path):
     until) and ended sooner than planned covers only the days it really ran."""
     from pipeline.ledger.names import EventKind
     from pipeline.ledger.timeline import Event
+
     ledger = season[2]
     _approve_the_suspension(ledger)
-    ledger.record_event(Event(REF, EventKind.SUSPENSION_STARTED, dt.date(2026, 10, 7),
-                              "t:started", {"from": "2026-10-07", "until": "2026-10-27"}))
-    ledger.record_event(Event(REF, EventKind.SUSPENSION_ENDED, dt.date(2026, 10, 14),
-                              "t:ended", {"from": "2026-10-07", "until": "2026-10-13"}))
+    ledger.record_event(
+        Event(
+            REF,
+            EventKind.SUSPENSION_STARTED,
+            dt.date(2026, 10, 7),
+            "t:started",
+            {"from": "2026-10-07", "until": "2026-10-27"},
+        )
+    )
+    ledger.record_event(
+        Event(
+            REF,
+            EventKind.SUSPENSION_ENDED,
+            dt.date(2026, 10, 14),
+            "t:ended",
+            {"from": "2026-10-07", "until": "2026-10-13"},
+        )
+    )
     _, path = _report(season, tmp_path)
     text = _text(path)
     assert _rows(text)["Planned dates inside a suspension (not offered)"] == 1
     assert "13 October 2026 | No session record | Inside a suspension" in text
     # 20 Oct had a record: it counts as held, whatever the first end date said
     assert "20 October 2026 | Took place | Took place" in text
-    assert ("Family time was suspended from Wednesday 7 October 2026 until Tuesday 13 October "
-            "2026") in _said(text)
+    assert (
+        "Family time was suspended from Wednesday 7 October 2026 until Tuesday 13 October 2026"
+    ) in _said(text)
 
 
 def test_the_timeline_suspension_counts_without_the_old_decision(season, tmp_path):
     from pipeline.ledger.names import EventKind
     from pipeline.ledger.timeline import Event
-    season[2].record_event(Event(REF, EventKind.SUSPENSION_STARTED, dt.date(2026, 10, 7),
-                                 "t:started", {"from": "2026-10-07", "until": "2026-10-13"}))
+
+    season[2].record_event(
+        Event(
+            REF,
+            EventKind.SUSPENSION_STARTED,
+            dt.date(2026, 10, 7),
+            "t:started",
+            {"from": "2026-10-07", "until": "2026-10-13"},
+        )
+    )
     _, path = _report(season, tmp_path)
     assert _rows(_text(path))["Planned dates inside a suspension (not offered)"] == 1
 
@@ -147,8 +201,8 @@ def test_a_session_with_a_concern_is_not_what_went_well(season, tmp_path):
     never under "What went well"."""
     _, path = _report(season, tmp_path)
     text = _text(path)
-    well = text[text.index("What went well"):text.index("What worried the supervisor")]
-    worried = text[text.index("What worried the supervisor"):]
+    well = text[text.index("What went well") : text.index("What worried the supervisor")]
+    worried = text[text.index("What worried the supervisor") :]
     assert "A warm session" in well
     assert "Started well" not in well
     assert "10 November 2026: a significant event or concern was recorded" in worried
@@ -157,13 +211,19 @@ def test_a_session_with_a_concern_is_not_what_went_well(season, tmp_path):
 
 def test_every_date_counted_is_in_the_appendix(season, tmp_path):
     _, path = _report(season, tmp_path)
-    rows = [line for line in _text(path).splitlines() if line.count(" | ") == 3
-            and line[:2].strip().isdigit()]
-    assert len(rows) == 12                  # 9 records and 3 planned dates with none
+    rows = [
+        line
+        for line in _text(path).splitlines()
+        if line.count(" | ") == 3 and line[:2].strip().isdigit()
+    ]
+    assert len(rows) == 12  # 9 records and 3 planned dates with none
     assert sum("No session record" in r for r in rows) == 3
-    assert "27 October 2026 | Cancelled by service | Cancelled for a court day | Court hearing" in rows
-    assert any(r.startswith("22 September 2026 | Took place | Took place | 20 minutes late")
-               for r in rows)
+    assert (
+        "27 October 2026 | Cancelled by service | Cancelled for a court day | Court hearing" in rows
+    )
+    assert any(
+        r.startswith("22 September 2026 | Took place | Took place | 20 minutes late") for r in rows
+    )
 
 
 def test_the_next_report_starts_where_the_last_one_ended(season, tmp_path):
@@ -198,14 +258,21 @@ def test_a_returned_referral_gets_no_report(season):
 def test_the_report_reads_as_pages(season, tmp_path):
     import shutil
     import subprocess
+
     if not shutil.which("soffice"):
         import pytest
+
         pytest.skip("LibreOffice is not installed")
     _, path = _report(season, tmp_path)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(tmp_path), str(path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     pdf = next(tmp_path.glob("*.pdf"))
     from pypdf import PdfReader
+
     pages = PdfReader(str(pdf)).pages
     assert 2 <= len(pages) <= 8
     whole = " ".join(p.extract_text() for p in pages)

@@ -17,4 +17,5 @@ def season_of(tmp_path_factory):
             with pytest.MonkeyPatch.context() as mp:
                 _PLAYED[service] = Season(tmp_path_factory.mktemp(service), service).run(mp)
         return _PLAYED[service]
+
     return play

@@ -17,10 +17,11 @@ def test_every_act_of_the_script_could_be_done(season_of, service):
     """The audit means something only if the season really happened: every row typed into
     was there, every decision had its proposal waiting."""
     season = season_of(service)
-    assert [f"{e.day} {e.who} could not {e.what} {e.child}: {why}"
-            for e, why in season.not_done] == []
+    assert [
+        f"{e.day} {e.who} could not {e.what} {e.child}: {why}" for e, why in season.not_done
+    ] == []
     assert set(season.refs) == {"A", "B", "C", "D"}
-    assert season.refs["D"].startswith("FT-2027-")          # the turn of the year
+    assert season.refs["D"].startswith("FT-2027-")  # the turn of the year
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -9,7 +9,6 @@ import pytest
 
 from tests.helpers.sessions_kit import FORMS, REF, Session
 
-
 #: The pipeline's today in these stories (referrals from late October, records through
 #: November 2026): after every record they send, whatever the machine's date. A test that
 #: needs another day sets FAMILY_TIME_TODAY itself.

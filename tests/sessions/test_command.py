@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from pipeline.cli import main
+
 from tests.helpers.sessions_kit import decide
 
 REF = "FT-2026-00001"
@@ -27,11 +28,16 @@ def test_sessions_shows_attendance_the_suspension_and_the_count_since(referred, 
     assert "Mon 02/11/2026  Took place, 20 minutes late, recorded late" in out
     assert "Wed 04/11/2026  Parent did not attend, no valid reason" in out
     # Northamptonshire holds family time until the review meeting, at least 7 days
-    assert ("Suspended from 11/11/2026 until the review meeting is held (at least until "
-            "17/11/2026), approved by Pat Manager on 10/11/2026 (proposal P1), after missing "
-            "04/11/2026 and 09/11/2026") in out
+    assert (
+        "Suspended from 11/11/2026 until the review meeting is held (at least until "
+        "17/11/2026), approved by Pat Manager on 10/11/2026 (proposal P1), after missing "
+        "04/11/2026 and 09/11/2026"
+    ) in out
     assert "Letters and notice made: Suspension letter to parent 1" in out
-    assert "Missed in a row since then without a valid reason: 1 of 2 before asking for legal advice" in out
+    assert (
+        "Missed in a row since then without a valid reason: 1 of 2 before asking for legal advice"
+        in out
+    )
 
 
 def test_sessions_json_and_an_unknown_reference(referred, capsys):

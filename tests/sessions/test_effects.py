@@ -13,10 +13,12 @@ def test_letters_wait_when_they_cannot_be_made_and_the_status_says_why(referred,
     import pipeline.effects as effects
     import pipeline.render as render
     from pipeline.commands.status import gather
+
     real = render.render_suspension_letters
 
     def broken(*a, **k):
         raise OSError("the outbox share is not reachable")
+
     monkeypatch.setattr(render, "render_suspension_letters", broken)
     referred.record("2026-11-02-took-place-late-written")
     referred.record("2026-11-04-did-not-attend")
@@ -38,13 +40,16 @@ def test_letters_wait_when_they_cannot_be_made_and_the_status_says_why(referred,
 
 def test_a_court_directed_referral_is_suspended_for_the_court_limit_at_most(session):
     from pathlib import Path
+
     forms = Path(__file__).resolve().parent.parent / "fixtures" / "forms"
     profile = session.profile
-    rules = profile.missed_sessions.model_copy(update={"suspension_days": 14,
-                                                       "court_directed_max_suspension_days": 7})
+    rules = profile.missed_sessions.model_copy(
+        update={"suspension_days": 14, "court_directed_max_suspension_days": 7}
+    )
     session.profile = profile.model_copy(update={"missed_sessions": rules})
-    [item], _ = session.process(forms / "referral-court-directed.docx",
-                                dt.datetime(2026, 10, 26, 10))
+    [item], _ = session.process(
+        forms / "referral-court-directed.docx", dt.datetime(2026, 10, 26, 10)
+    )
     assert item.reference == REF
     session.allocate()
     session.record("2026-11-02-took-place-late-written")
@@ -54,10 +59,15 @@ def test_a_court_directed_referral_is_suspended_for_the_court_limit_at_most(sess
     [stored] = session.ledger.rule_actions(REF)
     a = stored.action
     assert a.court_directed and (a.suspended_from, a.suspended_until) == (
-        dt.date(2026, 11, 11), dt.date(2026, 11, 17))
+        dt.date(2026, 11, 11),
+        dt.date(2026, 11, 17),
+    )
     [notice] = [p for p in session.mail() if "suspension" in p.name]
     import email
     import email.policy
+
     msg = email.message_from_bytes(notice.read_bytes(), policy=email.policy.default)
-    assert "directed by the court, so it is suspended for 7 days at most" in \
-        msg.get_body(("plain",)).get_content()
+    assert (
+        "directed by the court, so it is suspended for 7 days at most"
+        in msg.get_body(("plain",)).get_content()
+    )

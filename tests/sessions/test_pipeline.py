@@ -16,6 +16,7 @@ SW = "sam.fictional-worker@example.gov.uk"
 
 def _docx_text(path) -> str:
     from docx import Document
+
     doc = Document(str(path))
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
@@ -67,7 +68,7 @@ def test_an_incomplete_record_is_not_counted_and_goes_to_attention(referred):
 def test_a_corrected_record_replaces_the_earlier_one_for_the_same_date(referred):
     [first], _ = referred.record("2026-11-04-did-not-attend")
     [second], _ = referred.record("2026-11-04-corrected-took-place")
-    assert f"replaces the record for the session on 04/11/2026" in second.reason
+    assert "replaces the record for the session on 04/11/2026" in second.reason
     assert f"item {first.id}" in second.reason
     [rec] = referred.ledger.sessions_of(REF)
     assert rec.outcome == "Took place" and rec.replaces == first.id
@@ -82,7 +83,7 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     assert referred.ledger.rule_actions(REF) == []
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
     [proposed] = referred.ledger.rule_actions(REF)
-    assert proposed.done_at is None and proposed.documents == []    # a proposal, no letter
+    assert proposed.done_at is None and proposed.documents == []  # a proposal, no letter
     assert referred.mail() == [] or not [p for p in referred.mail() if "suspension" in p.name]
     report = decide(referred, on=dt.datetime(2026, 11, 10))
     [stored] = referred.ledger.rule_actions(REF)
@@ -91,15 +92,21 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
     assert (a.suspended_from, a.suspended_until) == (dt.date(2026, 11, 11), dt.date(2026, 11, 17))
     assert stored.done_at is not None and report.done.get("rule") == 1
     docs = {Path(p).name: Path(p) for p in stored.documents}
-    assert sorted(docs) == ["FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx",
-                            "Notice to social worker suspension 2026-11-11.docx",
-                            "Suspension letter to carer 2026-11-11.docx",
-                            "Suspension letter to parent 1 2026-11-11.docx",
-                            "Suspension letter to parent 2 2026-11-11.docx"]
+    assert sorted(docs) == [
+        "FT-2026-00001 Family Time Agreement re-signed 2026-11-17.docx",
+        "Notice to social worker suspension 2026-11-11.docx",
+        "Suspension letter to carer 2026-11-11.docx",
+        "Suspension letter to parent 1 2026-11-11.docx",
+        "Suspension letter to parent 2 2026-11-11.docx",
+    ]
     letter = _docx_text(docs["Suspension letter to parent 1 2026-11-11.docx"])
-    for fact in ("Dear Jo Sample-Parent", "Wednesday 4 November 2026", "Monday 9 November 2026",
-                 "from Wednesday 11 November 2026 until Tuesday 17 November 2026",
-                 "signed again"):
+    for fact in (
+        "Dear Jo Sample-Parent",
+        "Wednesday 4 November 2026",
+        "Monday 9 November 2026",
+        "from Wednesday 11 November 2026 until Tuesday 17 November 2026",
+        "signed again",
+    ):
         assert fact in letter
     notice = _docx_text(docs["Notice to social worker suspension 2026-11-11.docx"])
     assert "FT-2026-00001" in notice and "until Tuesday 17 November 2026" in notice
@@ -127,6 +134,7 @@ def test_two_misses_suspend_once_with_letters_notice_status_and_agreement(referr
 
 def test_the_co_ordinator_may_change_the_status_afterwards(referred):
     import openpyxl
+
     referred.record("2026-11-04-did-not-attend")
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
     wb = openpyxl.load_workbook(referred.workbook)
@@ -142,9 +150,9 @@ def test_the_co_ordinator_may_change_the_status_afterwards(referred):
 def test_out_of_order_arrival_gives_the_same_letters(referred):
     # the 9th arrives before the 4th; the 2nd arrives last
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
-    assert referred.ledger.rule_actions(REF) == []        # 2 and 4 not recorded yet
+    assert referred.ledger.rule_actions(REF) == []  # 2 and 4 not recorded yet
     referred.record("2026-11-04-did-not-attend", dt.datetime(2026, 11, 10, 19))
-    assert referred.ledger.rule_actions(REF) == []        # the 2nd could still change it
+    assert referred.ledger.rule_actions(REF) == []  # the 2nd could still change it
     referred.record("2026-11-02-took-place-late-written", dt.datetime(2026, 11, 10, 20))
     [stored] = referred.ledger.rule_actions(REF)
     assert stored.action.session_dates == [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]
@@ -156,15 +164,17 @@ def test_two_more_after_resuming_ask_for_legal_advice(referred):
         referred.record(name)
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 9, 18))
     decide(referred, on=dt.datetime(2026, 11, 9))
-    referred.record("2026-11-16-significant-event")     # a suspension until 16/11 (9 + 7 days)
+    referred.record("2026-11-16-significant-event")  # a suspension until 16/11 (9 + 7 days)
     referred.record("2026-11-18-cancelled-by-parent")
     referred.record("2026-11-23-did-not-attend", dt.datetime(2026, 11, 23, 18))
     decide(referred, on=dt.datetime(2026, 11, 23))
     kinds = [(s.action.kind, s.action.session_dates) for s in referred.ledger.rule_actions(REF)]
-    assert kinds == [("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]),
-                     ("legal_advice", [dt.date(2026, 11, 18), dt.date(2026, 11, 23)])]
+    assert kinds == [
+        ("suspension", [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]),
+        ("legal_advice", [dt.date(2026, 11, 18), dt.date(2026, 11, 23)]),
+    ]
     [legal] = [s for s in referred.ledger.rule_actions(REF) if s.action.kind == "legal_advice"]
-    [doc] = legal.documents                  # the notice only: no letters, no new agreement
+    [doc] = legal.documents  # the notice only: no letters, no new agreement
     assert Path(doc).name == "Notice to social worker legal advice 2026-11-23.docx"
     text = _docx_text(doc)
     assert "Wednesday 18 November 2026" in text and "Monday 23 November 2026" in text
@@ -184,12 +194,19 @@ def test_a_valid_reason_or_a_child_unwell_does_not_count(referred):
 def test_records_in_the_inbox_through_watch_once(referred, capsys):
     """The scheduled-task way: records dropped together, in any order, one `watch --once`."""
     from pipeline.cli import main
-    names = ["2026-11-09-late-cancelled", "2026-11-02-took-place-late-written",
-             "2026-11-04-did-not-attend", "unknown-reference"]
+
+    names = [
+        "2026-11-09-late-cancelled",
+        "2026-11-02-took-place-late-written",
+        "2026-11-04-did-not-attend",
+        "unknown-reference",
+    ]
     for name in names:
         day = dt.date.fromisoformat(name[:10]) if name[0].isdigit() else dt.date(2026, 11, 9)
-        referred.drop(RECORDS / f"{name}.docx", dt.datetime.combine(day, dt.time(18, 0))
-                      + dt.timedelta(days=1))
+        referred.drop(
+            RECORDS / f"{name}.docx",
+            dt.datetime.combine(day, dt.time(18, 0)) + dt.timedelta(days=1),
+        )
     config = referred.config.base / "family-time.toml"
     assert main(["watch", "--once", "--config", str(config)]) == 0
     decide(referred)
@@ -199,19 +216,24 @@ def test_records_in_the_inbox_through_watch_once(referred, capsys):
     assert stored.action.session_dates == [dt.date(2026, 11, 4), dt.date(2026, 11, 9)]
     assert stored.done_at is not None
     assert {r["Session"] for r in referred.rows("Sessions")} == {
-        "FT-2026-00001 02/11/2026", "FT-2026-00001 04/11/2026", "FT-2026-00001 09/11/2026"}
+        "FT-2026-00001 02/11/2026",
+        "FT-2026-00001 04/11/2026",
+        "FT-2026-00001 09/11/2026",
+    }
     assert len(referred.rows("Attention")) == 1
 
 
 def test_a_correction_after_a_suspension_says_the_decision_needs_checking(referred, capsys):
     from pipeline.cli import main
+
     referred.record("2026-11-02-took-place-late-written")
     referred.record("2026-11-04-did-not-attend")
     referred.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
     [item], _ = referred.record("2026-11-04-corrected-took-place", dt.datetime(2026, 11, 11, 9))
-    assert "The suspension decided on the earlier record counted this session as missed" \
-        in item.reason
-    assert len(referred.ledger.rule_actions(REF)) == 1          # nothing is undone by itself
+    assert (
+        "The suspension decided on the earlier record counted this session as missed" in item.reason
+    )
+    assert len(referred.ledger.rule_actions(REF)) == 1  # nothing is undone by itself
     main(["sessions", REF, "--config", str(referred.config.base / "family-time.toml")])
     out = capsys.readouterr().out
     assert "the record of 04/11/2026 was corrected afterwards" in out

@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.profile import Decisions, load_profile
+
 from tests.helpers.sessions_kit import FORMS, REF, Session, decide
 
 # What each service's policy says (the profiles carry it as [decisions]).
-ROLES = {"northamptonshire": "the Family Time team manager, with the social worker",
-         "blackpool": "the allocated social worker",
-         "milton-keynes": "the Family Time team manager"}
+ROLES = {
+    "northamptonshire": "the Family Time team manager, with the social worker",
+    "blackpool": "the allocated social worker",
+    "milton-keynes": "the Family Time team manager",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +28,7 @@ def _during_the_suspension(monkeypatch):
 
 def _docx_text(path) -> str:
     from docx import Document
+
     doc = Document(str(path))
     lines = [p.text for p in doc.paragraphs]
     lines += [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
@@ -33,10 +37,16 @@ def _docx_text(path) -> str:
 
 def _referred(tmp_path, service: str, form: str = "referral-complete.docx") -> Session:
     s = Session(tmp_path / "work")
-    s.profile = load_profile(service).model_copy(update={"decisions": Decisions(
-        suspend_or_cease=ROLES[service],
-        adoption_or_special_guardianship="the adoptive parent or special guardian",
-        section_20_warning=True, decision_overdue_working_days=2)})
+    s.profile = load_profile(service).model_copy(
+        update={
+            "decisions": Decisions(
+                suspend_or_cease=ROLES[service],
+                adoption_or_special_guardianship="the adoptive parent or special guardian",
+                section_20_warning=True,
+                decision_overdue_working_days=2,
+            )
+        }
+    )
     [item], _ = s.process(FORMS / form, dt.datetime(2026, 10, 26, 10))
     assert item.reference == REF
     s.allocate()
@@ -60,15 +70,18 @@ def test_two_misses_propose_and_only_an_approval_makes_letters(tmp_path, service
     [row] = s.rows("Decisions")
     assert row["Reference"] == REF and row["Proposal"] == "Suspend family time"
     assert row["Who decides"] == ROLES[service]
-    assert "04/11/2026, 09/11/2026" in row["Why"] and "Legal status: Interim Care Order" in row["Why"]
+    assert (
+        "04/11/2026, 09/11/2026" in row["Why"] and "Legal status: Interim Care Order" in row["Why"]
+    )
     assert row["Decision"] is None and isinstance(row["Decide by"], dt.datetime)
     [referral] = s.rows("Referrals")
     assert not str(referral["Status"] or "").startswith("Suspended")
     # an empty answer is not a decision, nor is Approved without a name
     decide(s, "Approved", by=None)
     assert s.ledger.rule_actions(REF)[0].done_at is None
-    decide(s, "Approved", by="Pat Decider", on=dt.datetime(2026, 11, 11),
-           proposal=row["Proposal no."])
+    decide(
+        s, "Approved", by="Pat Decider", on=dt.datetime(2026, 11, 11), proposal=row["Proposal no."]
+    )
     [done] = s.ledger.rule_actions(REF)
     assert done.action.decision == "Approved" and done.action.decided_by == "Pat Decider"
     names = sorted(Path(p).name for p in done.documents)
@@ -79,9 +92,11 @@ def test_two_misses_propose_and_only_an_approval_makes_letters(tmp_path, service
     assert "has gone to each parent" not in notice and "has not posted" in notice
     [referral] = s.rows("Referrals")
     # Northamptonshire holds family time until the review meeting (7 days at least)
-    assert referral["Status"] == ("Suspended until the review meeting (at least 18/11/2026)"
-                                  if service == "northamptonshire"
-                                  else "Suspended until 18/11/2026")
+    assert referral["Status"] == (
+        "Suspended until the review meeting (at least 18/11/2026)"
+        if service == "northamptonshire"
+        else "Suspended until 18/11/2026"
+    )
     [row] = s.rows("Decisions")
     assert "Suspension letter to parent 1" in row["What was made"]
 
@@ -104,16 +119,18 @@ def test_declined_closes_the_proposal_with_nothing_made(tmp_path, service):
 
 def test_a_meeting_date_ends_the_suspension_and_status_lists_one_without(tmp_path):
     from pipeline.commands.status import gather
+
     s = _referred(tmp_path, "northamptonshire")
     _two_misses(s)
     facts = gather(s.ledger, s.config, s.profile)
-    assert any("waits for a decision by the Family Time team manager" in line
-               for line in facts["proposals"])
+    assert any(
+        "waits for a decision by the Family Time team manager" in line
+        for line in facts["proposals"]
+    )
     decide(s, "Approved", by="Pat Decider", on=dt.datetime(2026, 11, 10))
     facts = gather(s.ledger, s.config, s.profile)
     assert any("no meeting date yet" in line for line in facts["proposals"])
-    decide(s, "Approved", by="Pat Decider", meeting=dt.datetime(2026, 11, 16),
-           proposal="P1")
+    decide(s, "Approved", by="Pat Decider", meeting=dt.datetime(2026, 11, 16), proposal="P1")
     [done] = s.ledger.rule_actions(REF)
     assert done.action.meeting_on == dt.date(2026, 11, 16)
     # the service's agreement: "on hold for a minimum of 7 days" (11 to 17 November), so a
@@ -125,6 +142,7 @@ def test_a_meeting_date_ends_the_suspension_and_status_lists_one_without(tmp_pat
 
 def test_an_overdue_proposal_is_said_on_status(tmp_path, monkeypatch):
     from pipeline.commands.status import describe, gather
+
     s = _referred(tmp_path, "blackpool")
     _two_misses(s)
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2030-01-01")
@@ -137,10 +155,15 @@ def test_a_court_directed_suspension_says_seven_days_at_most_with_its_end(tmp_pa
     _two_misses(s)
     [row] = s.rows("Decisions")
     assert "at most 7 days (until 17/11/2026) unless the court agrees" in row["Why"]
-    decide(s, "Approved", by="Pat Decider", on=dt.datetime(2026, 11, 10),
-           meeting=dt.datetime(2026, 12, 1))
+    decide(
+        s,
+        "Approved",
+        by="Pat Decider",
+        on=dt.datetime(2026, 11, 10),
+        meeting=dt.datetime(2026, 12, 1),
+    )
     [done] = s.ledger.rule_actions(REF)
-    assert done.action.suspended_until == dt.date(2026, 11, 17)     # the court limit wins
+    assert done.action.suspended_until == dt.date(2026, 11, 17)  # the court limit wins
     letter = _docx_text(next(p for p in done.documents if "Suspension letter" in p))
     assert "cannot be paused for more than 7 days unless the court agrees" in letter
     assert "ends on Tuesday 17 November 2026 at the latest" in letter
@@ -151,13 +174,15 @@ def test_a_court_directed_suspension_says_seven_days_at_most_with_its_end(tmp_pa
 
 def test_section_20_and_adoption_cases_say_so_in_the_proposal(tmp_path):
     from pipeline.sessions import proposals as P
+
     s = _referred(tmp_path, "blackpool")
     _two_misses(s)
     [sa] = s.ledger.rule_actions(REF)
     referral = s.ledger.item_by_reference(REF)
     values = dict(referral.verdict.values, **{"legal.status": "Section 20 (accommodated)"})
-    s20 = referral.model_copy(update={"verdict": referral.verdict.model_copy(
-        update={"values": values})})
+    s20 = referral.model_copy(
+        update={"verdict": referral.verdict.model_copy(update={"values": values})}
+    )
     assert "incompatible with Section 20" in P.why(sa.action, s20, s.profile)
     assert "incompatible" not in P.why(sa.action, referral, s.profile)
     values["legal.status"] = "Special Guardianship Order"

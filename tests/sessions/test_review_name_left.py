@@ -8,11 +8,20 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from pipeline.effects.contract import EffectPass, EffectsReport
 from pipeline.effects import run_effects
+from pipeline.effects.contract import EffectPass, EffectsReport
 from pipeline.effects.review_report import ReviewReportEffect
+
 from tests.helpers.review_kit import write_recommendation
-from tests.sessions.test_review_mail import REF, RECORDS, REVIEW, _cell, _lines, _review_mails, _type
+from tests.sessions.test_review_mail import (
+    RECORDS,
+    REF,
+    REVIEW,
+    _cell,
+    _lines,
+    _review_mails,
+    _type,
+)
 
 CHECKED = "Review report checked (name)"
 LAST = "Jo Checker-Example"
@@ -24,12 +33,17 @@ def _made_with_a_name_left(session, monkeypatch) -> Path:
     session.allocate()
     session.record("2026-11-02-took-place-late-written")
     # the name typed for the last review's report is still in the row
-    _type(session, IRO="Robin Reviewer-Example",
-          **{"IRO email": "robin.iro@example.org", CHECKED: LAST})
+    _type(
+        session,
+        IRO="Robin Reviewer-Example",
+        **{"IRO email": "robin.iro@example.org", CHECKED: LAST},
+    )
     reviews = ReviewReportEffect()
-    reviews.make_due(EffectPass(session.ledger, session.config, session.profile, time.time(),
-                                EffectsReport()), dt.date(2026, 11, 20))
-    assert session.ledger.report_name_left(REF, REVIEW) == LAST    # kept as it was made
+    reviews.make_due(
+        EffectPass(session.ledger, session.config, session.profile, time.time(), EffectsReport()),
+        dt.date(2026, 11, 20),
+    )
+    assert session.ledger.report_name_left(REF, REVIEW) == LAST  # kept as it was made
     path = Path(session.ledger.report_made(REF, REVIEW))
     write_recommendation(path, "Keep weekly sessions.", "Sam Supervisor-Example")
     return path
@@ -37,28 +51,29 @@ def _made_with_a_name_left(session, monkeypatch) -> Path:
 
 def _settle(session, hours: float) -> None:
     for extra in (0, 90):
-        run_effects(session.ledger, session.config, session.profile,
-                    now=time.time() + hours * 3600 + extra)
+        run_effects(
+            session.ledger, session.config, session.profile, now=time.time() + hours * 3600 + extra
+        )
 
 
 def test_a_name_left_from_the_last_report_does_not_send_this_one(session, monkeypatch):
     path = _made_with_a_name_left(session, monkeypatch)
     _settle(session, 1)
-    assert not _review_mails(session)                 # written, and a name there: not enough
-    said = (f"the name there now, {LAST}, was for the last report and does not send this one")
+    assert not _review_mails(session)  # written, and a name there: not enough
+    said = f"the name there now, {LAST}, was for the last report and does not send this one"
     assert said in _cell(session) and f"ready in outbox/{REF}/ ({path.name})" in _cell(session)
     assert any(said in t for t in _lines(session, session.profile))
 
-    _type(session, **{CHECKED: "  jo  checker-example "})   # the same name, typed over: no
+    _type(session, **{CHECKED: "  jo  checker-example "})  # the same name, typed over: no
     _settle(session, 2)
     assert not _review_mails(session)
 
-    _type(session, **{CHECKED: ""})                           # cleared, and seen so
+    _type(session, **{CHECKED: ""})  # cleared, and seen so
     _settle(session, 3)
     assert not _review_mails(session) and LAST not in _cell(session)
     assert session.ledger.report_name_left(REF, REVIEW) == ""
 
-    _type(session, **{CHECKED: LAST})                         # typed again: now it counts
+    _type(session, **{CHECKED: LAST})  # typed again: now it counts
     _settle(session, 4)
     _settle(session, 5)
     assert len(_review_mails(session)) == 1

@@ -29,8 +29,11 @@ def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
     monkeypatch.setattr(reviews, "today", lambda: dt.date(2026, 11, 18))
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
-    for name in ("2026-11-02-took-place-late-written", "2026-11-04-did-not-attend",
-                 "2026-11-16-significant-event"):
+    for name in (
+        "2026-11-02-took-place-late-written",
+        "2026-11-04-did-not-attend",
+        "2026-11-16-significant-event",
+    ):
         session.record(name)
     s = session
     report = EffectsReport()
@@ -42,19 +45,23 @@ def test_the_report_is_made_once_when_the_review_is_near(session, monkeypatch):
     assert report.done == {"lac_report": 1}
     path = s.ledger.report_made(REF, dt.date(2026, 11, 27))
     text = _text(path)
-    assert "16/11/2026" in text or "16 November 2026" in text      # the significant event
-    assert "02/11/2026" in text or "2 November 2026" in text       # the period's start
-    assert "27/11/2026" in text or "27 November 2026" in text      # the review
-    for row in ("Took place | 2", "Parent did not attend | 1",
-                "Family arrived late (session went ahead) | 1"):
+    assert "16/11/2026" in text or "16 November 2026" in text  # the significant event
+    assert "02/11/2026" in text or "2 November 2026" in text  # the period's start
+    assert "27/11/2026" in text or "27 November 2026" in text  # the review
+    for row in (
+        "Took place | 2",
+        "Parent did not attend | 1",
+        "Family arrived late (session went ahead) | 1",
+    ):
         assert row in text
     reviews.make_due(run, dt.date(2026, 11, 23))
-    assert report.done == {"lac_report": 1}                           # once
+    assert report.done == {"lac_report": 1}  # once
 
 
 def _type_review(session, review: dt.date | None, iro_email: str) -> None:
     """What a co-ordinator types into the referral's Next review / IRO columns."""
     import openpyxl
+
     wb = openpyxl.load_workbook(session.workbook)
     ws = wb["Referrals"]
     head = {c.value: c.column for c in ws[1]}
@@ -68,6 +75,7 @@ def _type_review(session, review: dt.date | None, iro_email: str) -> None:
 def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monkeypatch):
     import email
     from email import policy
+
     reviews = ReviewReportEffect()
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-07")
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
@@ -77,16 +85,23 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
     _type_review(session, dt.datetime(2026, 12, 11), "robin.iro@example.org")
     report = EffectsReport()
     run = EffectPass(session.ledger, session.config, session.profile, 0.0, report)
-    reviews.make_due(run, dt.date(2026, 12, 4))          # 5 working days before Fri 11 Dec
+    reviews.make_due(run, dt.date(2026, 12, 4))  # 5 working days before Fri 11 Dec
     assert report.done == {"lac_report": 1}, report.waiting
-    assert session.ledger.report_made(REF, dt.date(2026, 11, 27)) is None   # the form's date
+    assert session.ledger.report_made(REF, dt.date(2026, 11, 27)) is None  # the form's date
     path = session.ledger.report_made(REF, dt.date(2026, 12, 11))
     assert "11 December 2026" in _text(path)
     # the mail waits for people: the recommendation written, and a name as checked
     from tests.helpers.review_kit import write_recommendation
+
     write_recommendation(path, "Keep weekly sessions.", "Sam Supervisor-Example")
-    reviews.send(run, session.ledger.item_by_reference(REF), dt.date(2026, 12, 11),
-                 "robin.iro@example.org", Path(path), "Jo Checker-Example")
+    reviews.send(
+        run,
+        session.ledger.item_by_reference(REF),
+        dt.date(2026, 12, 11),
+        "robin.iro@example.org",
+        Path(path),
+        "Jo Checker-Example",
+    )
     [mail] = [m for m in session.mail() if "review_report" in m.name]
     msg = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
     assert msg["To"] == "robin.iro@example.org"
@@ -99,6 +114,7 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
 
 def test_no_automatic_report_where_the_service_does_not_promise_one(session):
     from types import SimpleNamespace
+
     reviews = ReviewReportEffect()
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
@@ -106,13 +122,15 @@ def test_no_automatic_report_where_the_service_does_not_promise_one(session):
     profile = session.profile.model_copy()
     object.__setattr__(profile, "review", SimpleNamespace(report="on request"))
     report = EffectsReport()
-    reviews.make_due(EffectPass(session.ledger, session.config, profile, 0.0, report),
-                     dt.date(2026, 11, 20))
+    reviews.make_due(
+        EffectPass(session.ledger, session.config, profile, 0.0, report), dt.date(2026, 11, 20)
+    )
     assert report.done == {} and session.ledger.report_made(REF, dt.date(2026, 11, 27)) is None
 
 
 def test_report_lac_defaults_to_the_next_review_from_the_form(session, capsys):
     from pipeline.cli import main
+
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
     _type_review(session, None, "")

@@ -17,7 +17,7 @@ RULES = load_profile("northamptonshire").missed_sessions
 REF = "FT-2026-00007"
 TODAY = dt.date(2026, 11, 30)
 DNA = "Parent did not attend"
-MON_WED = weekly_plan("Monday and Wednesday")   # 2, 4, 9, 11, 16, 18, 23, 25 November 2026
+MON_WED = weekly_plan("Monday and Wednesday")  # 2, 4, 9, 11, 16, 18, 23, 25 November 2026
 
 _ids = itertools.count(500)
 
@@ -27,8 +27,9 @@ def d(day: int, month: int = 11) -> dt.date:
 
 
 def miss(day: int) -> SessionRecord:
-    return SessionRecord(item_id=next(_ids), reference=REF, date=d(day), outcome=DNA,
-                         valid_reason=False)
+    return SessionRecord(
+        item_id=next(_ids), reference=REF, date=d(day), outcome=DNA, valid_reason=False
+    )
 
 
 def came(day: int) -> SessionRecord:
@@ -36,8 +37,13 @@ def came(day: int) -> SessionRecord:
 
 
 def rules(count=2, days=7, legal=2, court_max=7) -> MissedSessions:
-    return MissedSessions(published=True, count=count, suspension_days=days,
-                          legal_advice_after=legal, court_directed_max_suspension_days=court_max)
+    return MissedSessions(
+        published=True,
+        count=count,
+        suspension_days=days,
+        legal_advice_after=legal,
+        court_directed_max_suspension_days=court_max,
+    )
 
 
 def arrive(records, rules=RULES, today=TODAY, planned=None, first=None, decide=None):
@@ -71,24 +77,33 @@ def test_an_approved_suspension_read_back_from_the_ledger_says_resumed():
 def test_legal_advice_needs_its_own_number_of_misses_after_resuming():
     three = rules(count=2, legal=3)
     assert kinds(arrive([miss(2), miss(4), came(9), miss(11), miss(16)], rules=three)) == [
-        ("suspension", [d(2), d(4)])]
-    assert kinds(arrive([miss(2), miss(4), came(9), miss(11), miss(16), miss(18)],
-                        rules=three))[1:] == [("legal_advice", [d(11), d(16), d(18)])]
+        ("suspension", [d(2), d(4)])
+    ]
+    assert kinds(arrive([miss(2), miss(4), came(9), miss(11), miss(16), miss(18)], rules=three))[
+        1:
+    ] == [("legal_advice", [d(11), d(16), d(18)])]
 
 
 @pytest.mark.parametrize("service", ["blackpool", "milton-keynes"])
 def test_a_service_stating_no_legal_advice_number_never_proposes_legal_advice(service):
     team = load_profile(service).missed_sessions
     assert team.legal_advice_after is None
-    fired = arrive([miss(2), miss(4), came(9)] + [miss(n) for n in (11, 16, 18, 23, 25)],
-                   rules=team)
+    fired = arrive(
+        [miss(2), miss(4), came(9)] + [miss(n) for n in (11, 16, 18, 23, 25)], rules=team
+    )
     assert [a.kind for a in fired] == ["suspension"]
 
 
 def test_a_service_where_one_miss_suspends_then_one_more_asks_for_legal_advice():
     one = rules(count=1, legal=1)
-    fired = arrive([came(2), miss(4), came(16), miss(18)], rules=one, planned=MON_WED,
-                   first=d(2), today=d(4), decide="Approved")
+    fired = arrive(
+        [came(2), miss(4), came(16), miss(18)],
+        rules=one,
+        planned=MON_WED,
+        first=d(2),
+        today=d(4),
+        decide="Approved",
+    )
     assert kinds(fired) == [("suspension", [d(4)]), ("legal_advice", [d(18)])]
     assert (fired[0].suspended_from, fired[0].suspended_until) == (d(5), d(11))
 
@@ -111,8 +126,10 @@ def test_legal_advice_on_court_directed_family_time_says_so():
     for r in [miss(2), miss(4), came(9), miss(11), miss(16)]:
         seen.append(r)
         fired += rule_actions(seen, fired, RULES, TODAY, True, REF)
-    assert [(a.kind, a.court_directed) for a in fired] == [("suspension", True),
-                                                          ("legal_advice", True)]
+    assert [(a.kind, a.court_directed) for a in fired] == [
+        ("suspension", True),
+        ("legal_advice", True),
+    ]
 
 
 def test_actions_name_the_referral_of_the_records_when_no_reference_is_given():
@@ -127,25 +144,41 @@ def test_a_referral_with_no_records_yet_stands_where_it_started():
 
 def test_a_planned_session_on_the_first_day_of_a_suspension_needs_no_record():
     # decided on Sunday 8: suspended Monday 9 to Sunday 15; the planned 9 and 11 are not held
-    fired = arrive([miss(2), miss(4), miss(16), miss(18)], today=d(8), planned=MON_WED,
-                   first=d(2), decide="Approved")
+    fired = arrive(
+        [miss(2), miss(4), miss(16), miss(18)],
+        today=d(8),
+        planned=MON_WED,
+        first=d(2),
+        decide="Approved",
+    )
     assert fired[0].suspended_from == d(9)
     assert kinds(fired) == [("suspension", [d(2), d(4)]), ("legal_advice", [d(16), d(18)])]
 
 
 def test_after_a_suspension_a_planned_session_with_no_record_still_keeps_the_run_open():
     # suspended 5 to 11: the planned 18 has no record, so 16 and 23 are not "in a row" yet
-    fired = arrive([miss(2), miss(4), miss(16), miss(23)], today=d(4), planned=MON_WED,
-                   first=d(2))
+    fired = arrive([miss(2), miss(4), miss(16), miss(23)], today=d(4), planned=MON_WED, first=d(2))
     assert kinds(fired) == [("suspension", [d(2), d(4)])]
-    st = rule_state([miss(2), miss(4), miss(16), miss(23)], fired, RULES, d(4),
-                    reference=REF, planned=MON_WED, first_planned=d(2))
+    st = rule_state(
+        [miss(2), miss(4), miss(16), miss(23)],
+        fired,
+        RULES,
+        d(4),
+        reference=REF,
+        planned=MON_WED,
+        first_planned=d(2),
+    )
     assert st.run == [d(23)]
 
 
 def test_misses_after_legal_advice_are_still_weighed_against_the_plan():
-    fired = arrive([miss(2), miss(4), miss(16), miss(18), miss(23), miss(25)], today=d(4),
-                   planned=MON_WED, first=d(2), decide="Approved")
+    fired = arrive(
+        [miss(2), miss(4), miss(16), miss(18), miss(23), miss(25)],
+        today=d(4),
+        planned=MON_WED,
+        first=d(2),
+        decide="Approved",
+    )
     assert [a.kind for a in fired] == ["suspension", "legal_advice", "legal_advice"]
 
 

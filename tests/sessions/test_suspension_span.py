@@ -11,7 +11,7 @@ from pipeline.cases.suspension import note_text, span
 from pipeline.profile import load_profile
 
 MISSED = [dt.date(2026, 12, 9), dt.date(2026, 12, 14)]
-DECIDED = dt.date(2026, 12, 14)                 # from Tuesday 15 December
+DECIDED = dt.date(2026, 12, 14)  # from Tuesday 15 December
 
 
 def D(day: int, month: int = 12) -> dt.date:
@@ -29,7 +29,8 @@ def test_northamptonshire_holds_family_time_until_the_meeting_seven_days_at_leas
     assert (early.until, early.why, early.to_meeting) == (D(21), "minimum", False)
     assert [note_text(n) for n in early.notes] == [
         "The meeting on 18/12/2026 is earlier than the service's minimum of 7 days: the "
-        "suspension still runs until 21/12/2026."]
+        "suspension still runs until 21/12/2026."
+    ]
     late = span(MISSED, DECIDED, D(6, 1).replace(year=2027), rules("northamptonshire"), False)
     assert late.until == dt.date(2027, 1, 5) and late.why == "meeting"
     assert note_text(late.notes[0]).startswith("LATE MEETING: the meeting on 06/01/2027")

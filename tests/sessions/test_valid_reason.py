@@ -21,8 +21,9 @@ RECEIVED = dt.datetime(2026, 11, 5, 9)
 
 
 def _verdict(name: str, profile: str):
-    return validate_extraction(extract_file(RECORDS / f"{name}.docx"), load_profile(profile),
-                               RECEIVED)
+    return validate_extraction(
+        extract_file(RECORDS / f"{name}.docx"), load_profile(profile), RECEIVED
+    )
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -46,7 +47,7 @@ def test_a_blank_answer_on_the_2026_form_is_not_a_no(profile):
 def test_2025_records_are_still_read_an_unticked_box_means_what_was_written(profile):
     written = _verdict("2025-form-unticked-reason-written", profile)
     assert (written.form_version, written.verdict) == ("2025.1", "complete")
-    assert valid_reason_answer(written) is None          # a reason written: not answered
+    assert valid_reason_answer(written) is None  # a reason written: not answered
     assert valid_reason_answer(_verdict("2025-form-unticked-none-given", profile)) is False
     assert valid_reason_answer(_verdict("2025-form-ticked-valid", profile)) is True
 
@@ -75,18 +76,31 @@ def test_a_2025_record_with_no_reason_and_no_tick_counts_as_a_miss(referred):
 
 
 def test_answering_the_2026_form_yes_or_no_reads_back(tmp_path):
-    pre = prefill_record(tmp_path / "pre.docx", reference=REF, child_names="Test Child",
-                         date=dt.date(2026, 11, 4), planned_start=dt.time(16),
-                         planned_end=dt.time(17, 30), venue="Venue", supervisor="Dee",
-                         family_expected="Jo Sample-Parent",
-                         interpreter="Jo Sample-Parent: Polish")
-    answers = {"session.outcome": "Parent did not attend", "session.family_present": "None",
-               "session.reason": "None given", "session.significant_event": False,
-               "session.interpreter_attended": True, "session.author": "Dee",
-               "session.written_on": dt.date(2026, 11, 4)}
+    pre = prefill_record(
+        tmp_path / "pre.docx",
+        reference=REF,
+        child_names="Test Child",
+        date=dt.date(2026, 11, 4),
+        planned_start=dt.time(16),
+        planned_end=dt.time(17, 30),
+        venue="Venue",
+        supervisor="Dee",
+        family_expected="Jo Sample-Parent",
+        interpreter="Jo Sample-Parent: Polish",
+    )
+    answers = {
+        "session.outcome": "Parent did not attend",
+        "session.family_present": "None",
+        "session.reason": "None given",
+        "session.significant_event": False,
+        "session.interpreter_attended": True,
+        "session.author": "Dee",
+        "session.written_on": dt.date(2026, 11, 4),
+    }
     for answer in (False, True):
-        done = fill_controls(pre, tmp_path / f"done-{answer}.docx",
-                             {**answers, "session.valid_reason": answer})
+        done = fill_controls(
+            pre, tmp_path / f"done-{answer}.docx", {**answers, "session.valid_reason": answer}
+        )
         v = validate_extraction(extract_file(done), load_profile("northamptonshire"), RECEIVED)
         assert v.verdict == "complete", v.problems
         assert valid_reason_answer(v) is answer
@@ -95,16 +109,31 @@ def test_answering_the_2026_form_yes_or_no_reads_back(tmp_path):
 
 
 def test_an_interpreter_booked_asks_whether_they_attended(tmp_path):
-    pre = prefill_record(tmp_path / "pre.docx", reference=REF, child_names="Test Child",
-                         date=dt.date(2026, 11, 4), planned_start=dt.time(16),
-                         planned_end=dt.time(17, 30), venue="Venue", supervisor="Dee",
-                         family_expected="Jo Sample-Parent",
-                         interpreter="Jo Sample-Parent: Polish")
-    done = fill_controls(pre, tmp_path / "done.docx", {
-        "session.outcome": "Parent did not attend", "session.family_present": "None",
-        "session.reason": "None given", "session.valid_reason": False,
-        "session.significant_event": False, "session.author": "Dee",
-        "session.written_on": dt.date(2026, 11, 4)})
+    pre = prefill_record(
+        tmp_path / "pre.docx",
+        reference=REF,
+        child_names="Test Child",
+        date=dt.date(2026, 11, 4),
+        planned_start=dt.time(16),
+        planned_end=dt.time(17, 30),
+        venue="Venue",
+        supervisor="Dee",
+        family_expected="Jo Sample-Parent",
+        interpreter="Jo Sample-Parent: Polish",
+    )
+    done = fill_controls(
+        pre,
+        tmp_path / "done.docx",
+        {
+            "session.outcome": "Parent did not attend",
+            "session.family_present": "None",
+            "session.reason": "None given",
+            "session.valid_reason": False,
+            "session.significant_event": False,
+            "session.author": "Dee",
+            "session.written_on": dt.date(2026, 11, 4),
+        },
+    )
     v = validate_extraction(extract_file(done), load_profile("northamptonshire"), RECEIVED)
     assert v.verdict == "incomplete"
     assert "session.interpreter_attended" in {p.key for p in v.problems}

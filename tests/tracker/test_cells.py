@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from pipeline.tracker import sync, workbook_path
+
 from tests.helpers.tracker_kit import accepted, attention, returned
 
 sync_module = sys.modules["pipeline.tracker.sync"]
@@ -38,12 +39,16 @@ def _cells(path, sheet: str) -> list:
 
 def test_an_updated_row_writes_formula_like_text_as_text(config, profile):
     item = accepted(1)
-    sync([item], config, profile)                      # the row exists, written plainly
+    sync([item], config, profile)  # the row exists, written plainly
     sync_module._written.clear()
-    report = sync([item], config, profile,             # the same row, updated in place
-                  paperwork={item.reference: FORMULA},
-                  acknowledged={item.reference: "+1+1"}, extras={"status": {item.reference:
-                                                                            "@SUM(A1)"}})
+    report = sync(
+        [item],
+        config,
+        profile,  # the same row, updated in place
+        paperwork={item.reference: FORMULA},
+        acknowledged={item.reference: "+1+1"},
+        extras={"status": {item.reference: "@SUM(A1)"}},
+    )
     assert report.updated == 1 and report.appended == 0
     path = workbook_path(config, profile)
     _no_formulas(path)
@@ -57,8 +62,9 @@ def test_every_sheet_writes_formula_like_text_as_text(config, profile):
     ret.verdict.problems[0].message = FORMULA
     ret.verdict.problems[0].label = FORMULA
     ret = ret.model_copy(update={"reason": FORMULA, "original_name": "=cmd|y.docx"})
-    att = attention(3).model_copy(update={"reason": FORMULA, "original_name": "=cmd|x.docx",
-                                          "sender": "=1+1@example.org"})
+    att = attention(3).model_copy(
+        update={"reason": FORMULA, "original_name": "=cmd|x.docx", "sender": "=1+1@example.org"}
+    )
     sync([accepted(1, **{"social_worker.name": FORMULA}), ret, att], config, profile)
     path = workbook_path(config, profile)
     _no_formulas(path)

@@ -10,6 +10,7 @@ import re
 import openpyxl
 
 from pipeline.cli import main
+
 from tests.helpers.sessions_kit import FORMS, REF, Session
 
 

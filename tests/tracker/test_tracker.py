@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 import zipfile
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from pipeline.profile import load_profile
 from pipeline.tracker import check, read_allocations, sync, workbook_path
+
 from tests.helpers.excel_like import save_as_excel
 from tests.helpers.tracker_kit import accepted, attention, returned
 
@@ -42,14 +42,21 @@ def fresh_process():
 
 # ---------------------------------------------------------------- the workbook itself
 
+
 def test_new_workbook_has_headers_formats_dropdown_filter_and_highlighting(config, profile):
     report = sync([accepted(1)], config, profile)
     assert report.writes == 1 and not report.waiting
     path = book(config, profile)
     assert path.name == "Family Time referrals - Northamptonshire.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:6] == ["Referrals", "Returned", "Attention", "Sessions", "Decisions",
-                                 "Staff"]
+    assert wb.sheetnames[:6] == [
+        "Referrals",
+        "Returned",
+        "Attention",
+        "Sessions",
+        "Decisions",
+        "Staff",
+    ]
     ws = wb["Referrals"]
     headers = [c.value for c in ws[1]]
     assert "CareFirst ID" in headers and "Allocated Family Time Supervisor" in headers
@@ -59,8 +66,11 @@ def test_new_workbook_has_headers_formats_dropdown_filter_and_highlighting(confi
     assert ws.auto_filter.ref.startswith("A1:") and ws.auto_filter.ref.endswith("2")
     status_col = openpyxl.utils.get_column_letter(headers.index("Status") + 1)
     dv = ws.data_validations.dataValidation
-    assert any("Waiting,Allocated,Bridging,Suspended,Closed" in v.formula1 and
-               f"{status_col}2" in str(v.sqref) for v in dv)
+    assert any(
+        "Waiting,Allocated,Bridging,Suspended,Closed" in v.formula1
+        and f"{status_col}2" in str(v.sqref)
+        for v in dv
+    )
     due_col = openpyxl.utils.get_column_letter(headers.index("Allocate by") + 1)
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
     assert any("TODAY()" in r.formula[0] and '"Allocated"' in r.formula[0] for r in rules)
@@ -93,7 +103,9 @@ def test_due_date_columns_are_the_services_own(config):
     sync([accepted(1)], config2, nct)
     ws = openpyxl.load_workbook(book(config2, nct))["Referrals"]
     assert [h for h in (c.value for c in ws[1]) if h and h.endswith(" by")] == [
-        "Discuss with social worker by", "Allocate by"]
+        "Discuss with social worker by",
+        "Allocate by",
+    ]
 
 
 def test_referral_row_reads_back_as_typed_values(config, profile):
@@ -101,11 +113,11 @@ def test_referral_row_reads_back_as_typed_values(config, profile):
     row = rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])["FT-2026-00007"]
     assert row["Child"] == "Test Child Example 7"
     assert row["Date of birth or expected date of delivery"] == dt.datetime(2019, 5, 4)
-    assert row["CareFirst ID"] == "100007"            # text: leading zeros would survive
+    assert row["CareFirst ID"] == "100007"  # text: leading zeros would survive
     assert row["Preferred days"] == "Tuesday, Thursday"
     assert row["Follow up"] == "The Family Time Agreement was not attached"
     assert row["Allocate by"] == dt.datetime(2026, 11, 16)
-    assert row["Status"] is None                        # the co-ordinator's to fill
+    assert row["Status"] is None  # the co-ordinator's to fill
 
 
 def test_unborn_child_shows_the_expected_date(config, profile):
@@ -118,8 +130,12 @@ def test_unborn_child_shows_the_expected_date(config, profile):
 
 
 def test_formula_like_text_stays_text(config, profile):
-    nasty = accepted(1, first="=HYPERLINK(\"http://x\",\"y\")", last="+44 7700",
-                     **{"social_worker.name": "-Jo", "social_worker.team": "@SUM(A1)"})
+    nasty = accepted(
+        1,
+        first='=HYPERLINK("http://x","y")',
+        last="+44 7700",
+        **{"social_worker.name": "-Jo", "social_worker.team": "@SUM(A1)"},
+    )
     sync([nasty], config, profile)
     path = book(config, profile)
     with zipfile.ZipFile(path) as z:
@@ -133,6 +149,7 @@ def test_formula_like_text_stays_text(config, profile):
 
 # ---------------------------------------------------------------- people's edits survive
 
+
 def test_person_edits_sorting_and_added_column_survive_a_sync(config, profile):
     items = [accepted(n) for n in range(1, 6)]
     sync(items, config, profile)
@@ -141,15 +158,15 @@ def test_person_edits_sorting_and_added_column_survive_a_sync(config, profile):
     ws = wb["Referrals"]
     headers = [c.value for c in ws[1]]
     col = {h: i + 1 for i, h in enumerate(headers)}
-    ws.cell(row=3, column=col["Status"], value="Allocated")              # FT-2026-00002
+    ws.cell(row=3, column=col["Status"], value="Allocated")  # FT-2026-00002
     ws.cell(row=3, column=col["Allocated Family Time Supervisor"], value="Sam Example-Supervisor")
     ws.cell(row=3, column=col["Notes"], value="=not a formula, just a note")
     ws.cell(row=3, column=col["Notes"]).data_type = "s"
-    ws.insert_cols(3)                                                    # a column of their own
+    ws.insert_cols(3)  # a column of their own
     ws.cell(row=1, column=3, value="My priority")
     ws.cell(row=3, column=3, value="High")
     data = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    for r, values in enumerate(reversed(data), start=2):                 # sorted, newest first
+    for r, values in enumerate(reversed(data), start=2):  # sorted, newest first
         for c, v in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=v)
     save_as_excel(wb, path)
@@ -171,8 +188,10 @@ def test_person_edits_sorting_and_added_column_survive_a_sync(config, profile):
     assert [c.value for c in ws[1]][2] == "My priority"
     # a later sync without paperwork news leaves the pipeline's note alone
     sync(more, config, profile)
-    assert rows_by_ref(openpyxl.load_workbook(path)["Referrals"])["FT-2026-00002"]["Paperwork"] \
+    assert (
+        rows_by_ref(openpyxl.load_workbook(path)["Referrals"])["FT-2026-00002"]["Paperwork"]
         == "Pack sent 23/11/2026"
+    )
 
 
 def test_a_deleted_row_comes_back_and_other_rows_keep_their_place(config, profile):
@@ -182,7 +201,7 @@ def test_a_deleted_row_comes_back_and_other_rows_keep_their_place(config, profil
     wb = openpyxl.load_workbook(path)
     ws = wb["Referrals"]
     ws.cell(row=4, column=[c.value for c in ws[1]].index("Notes") + 1, value="keep me")
-    ws.delete_rows(2)                                   # FT-2026-00001 lost in someone's save
+    ws.delete_rows(2)  # FT-2026-00001 lost in someone's save
     save_as_excel(wb, path)
     assert {d.kind for d in check(items, config, profile)} == {"missing"}
     report = sync(items, config, profile)
@@ -193,13 +212,15 @@ def test_a_deleted_row_comes_back_and_other_rows_keep_their_place(config, profil
     assert check(items, config, profile) == []
 
 
-def test_a_pipeline_cell_someone_overtyped_is_reported_and_corrected_by_a_full_sync(config, profile):
+def test_a_pipeline_cell_someone_overtyped_is_reported_and_corrected_by_a_full_sync(
+    config, profile
+):
     items = [accepted(1)]
     sync(items, config, profile)
     path = book(config, profile)
     wb = openpyxl.load_workbook(path)
     wb["Referrals"]["C2"] = "Wrong Name"
-    wb["Referrals"]["A3"] = "FT-2026-99999"             # a row the ledger does not know
+    wb["Referrals"]["A3"] = "FT-2026-99999"  # a row the ledger does not know
     save_as_excel(wb, path)
     kinds = {(d.kind, d.key) for d in check(items, config, profile)}
     assert ("differs", "FT-2026-00001") in kinds and ("unknown", "FT-2026-99999") in kinds
@@ -220,6 +241,7 @@ def test_a_deleted_sheet_is_made_again(config, profile):
 
 
 # ---------------------------------------------------------------- the workbook is open
+
 
 @pytest.mark.parametrize("lock_name", ["~${}", ".~lock.{}#"])
 def test_open_workbook_holds_rows_back_then_writes_them_in_one_pass(config, profile, lock_name):
@@ -244,6 +266,7 @@ def test_a_save_that_fails_because_the_file_is_locked_means_waiting(config, prof
 
     def refuse(path, data):
         raise PermissionError(13, "The process cannot access the file")
+
     monkeypatch.setattr(sync_module, "write_private", refuse)
     report = sync([accepted(1), accepted(2)], config, profile)
     assert report.waiting and report.writes == 0 and "waiting" in report.message
@@ -251,12 +274,12 @@ def test_a_save_that_fails_because_the_file_is_locked_means_waiting(config, prof
 
 # ---------------------------------------------------------------- cost and safety
 
+
 def test_two_hundred_referrals_cost_one_write_and_keep_a_backup(config, profile, monkeypatch):
     sync([accepted(1)], config, profile)
     writes = []
     real = sync_module.write_private
-    monkeypatch.setattr(sync_module, "write_private",
-                        lambda p, d: writes.append(p) or real(p, d))
+    monkeypatch.setattr(sync_module, "write_private", lambda p, d: writes.append(p) or real(p, d))
     items = [accepted(n) for n in range(1, 202)]
     report = sync(items, config, profile)
     assert report.appended == 200 and report.writes == 1
@@ -301,6 +324,7 @@ def test_workbook_is_private(config, profile):
 
 # ---------------------------------------------------------------- other sheets
 
+
 def test_returned_form_then_resubmission_updates_its_row(config, profile):
     ref = "FT-2026-00040"
     first = returned(1, ref, outcome="old_form", received=dt.datetime(2026, 11, 2, 10))
@@ -314,8 +338,9 @@ def test_returned_form_then_resubmission_updates_its_row(config, profile):
     sync([first, second, third], config, profile)
     wb = openpyxl.load_workbook(path)
     row = rows_by_ref(wb["Returned"])[ref]
-    assert row["Re-submission"] == ("Re-submitted on 04/11/2026: still incomplete; "
-                                    "Re-submitted on 06/11/2026: accepted")
+    assert row["Re-submission"] == (
+        "Re-submitted on 04/11/2026: still incomplete; Re-submitted on 06/11/2026: accepted"
+    )
     assert row["What was asked for"].startswith("Date of birth is missing")
     assert row["First received"] == dt.datetime(2026, 11, 2)
     assert ref in rows_by_ref(wb["Referrals"])
@@ -335,15 +360,20 @@ def test_every_year_is_in_the_one_workbook(config, profile):
     report = sync([old, new], config, profile)
     assert report.writes == 1
     assert book(config, profile).name == "Family Time referrals - Northamptonshire.xlsx"
-    assert list(rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])) \
-        == [old.reference, new.reference]
+    assert list(rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])) == [
+        old.reference,
+        new.reference,
+    ]
 
 
 # ---------------------------------------------------------------- allocations
 
+
 def test_allocations_are_read_from_what_the_coordinator_typed(config, profile):
-    items = [accepted(n, received=dt.datetime(dt.date.today().year, 1, 5, 9) + dt.timedelta(hours=n))
-             for n in range(1, 4)]
+    items = [
+        accepted(n, received=dt.datetime(dt.date.today().year, 1, 5, 9) + dt.timedelta(hours=n))
+        for n in range(1, 4)
+    ]
     sync(items, config, profile)
     path = workbook_path(config, profile)
     wb = openpyxl.load_workbook(path)
@@ -357,7 +387,7 @@ def test_allocations_are_read_from_what_the_coordinator_typed(config, profile):
     ws.cell(row=2, column=col["First session"], value=dt.datetime(2027, 1, 12))
     ws.cell(row=3, column=col["Notes"], value="waiting for the agreement")
     save_as_excel(wb, path)
-    (path.with_name("~$" + path.name)).write_text("open")       # reading is fine while open
+    (path.with_name("~$" + path.name)).write_text("open")  # reading is fine while open
     found = {a.reference: a for a in read_allocations(config, profile)}
     first = found[items[0].reference]
     assert first.status == "Allocated" and first.complete
@@ -397,30 +427,46 @@ def test_the_backup_of_a_repaired_workbook_is_the_file_as_it_was(config, profile
     assert "Returned" in openpyxl.load_workbook(path).sheetnames
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("  Jo  ", "Jo"),                          # names are tidied
-    ("Zoë Ñ-Example 😊", "Zoë Ñ-Example 😊"),
-    ("Bad\x01Char", "BadChar"),                 # control characters Excel refuses are dropped
-    ("<b>&amp;</b>", "<b>&amp;</b>"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("  Jo  ", "Jo"),  # names are tidied
+        ("Zoë Ñ-Example 😊", "Zoë Ñ-Example 😊"),
+        ("Bad\x01Char", "BadChar"),  # control characters Excel refuses are dropped
+        ("<b>&amp;</b>", "<b>&amp;</b>"),
+    ],
+)
 def test_awkward_text_round_trips(config, profile, text, shown):
     item = accepted(1, **{"social_worker.name": text})
     sync([item], config, profile)
-    assert rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])[
-        item.reference]["Social worker"] == shown
+    assert (
+        rows_by_ref(openpyxl.load_workbook(book(config, profile))["Referrals"])[item.reference][
+            "Social worker"
+        ]
+        == shown
+    )
 
 
 def test_the_sessions_sheet_has_one_row_per_referral_and_session_date(profile):
     from pipeline.models import Item, Verdict
     from pipeline.tracker.columns import load_spec
     from pipeline.tracker.rows import desired_rows
+
     spec = load_spec()
-    record = Item(id=9, file_sha256="9" * 64, original_name="record.docx",
-                  received_at=dt.datetime(2026, 11, 20, 16), outcome="session_record",
-                  reason="Session record", reference="FT-2026-00001",
-                  verdict=Verdict(verdict="complete", kind="session_record",
-                                  values={"session.date": dt.date(2026, 11, 19),
-                                          "session.outcome": "Took place"}))
+    record = Item(
+        id=9,
+        file_sha256="9" * 64,
+        original_name="record.docx",
+        received_at=dt.datetime(2026, 11, 20, 16),
+        outcome="session_record",
+        reason="Session record",
+        reference="FT-2026-00001",
+        verdict=Verdict(
+            verdict="complete",
+            kind="session_record",
+            values={"session.date": dt.date(2026, 11, 19), "session.outcome": "Took place"},
+        ),
+    )
     row = desired_rows([record], spec)["Sessions"]["FT-2026-00001 19/11/2026"]
     assert row["session_date"] == dt.date(2026, 11, 19) and row["outcome"] == "Took place"
     assert row["reference"] == "FT-2026-00001" and row["item"] == "Item 9"
@@ -429,13 +475,14 @@ def test_the_sessions_sheet_has_one_row_per_referral_and_session_date(profile):
 def test_an_untouched_workbook_is_not_even_opened_by_the_next_process(config, profile, monkeypatch):
     items = [accepted(n) for n in range(1, 4)]
     sync(items, config, profile)
-    sync_module._written.clear()                       # a new process: memory from state/
+    sync_module._written.clear()  # a new process: memory from state/
     opened = []
     real = sync_module.Package.open
-    monkeypatch.setattr(sync_module.Package, "open",
-                        classmethod(lambda cls, p: opened.append(p) or real(p)))
+    monkeypatch.setattr(
+        sync_module.Package, "open", classmethod(lambda cls, p: opened.append(p) or real(p))
+    )
     assert sync(items, config, profile).writes == 0 and opened == []
-    wb = openpyxl.load_workbook(book(config, profile))   # someone saves: it is read again
+    wb = openpyxl.load_workbook(book(config, profile))  # someone saves: it is read again
     save_as_excel(wb, book(config, profile))
     assert sync(items, config, profile).writes == 0 and len(opened) == 1
     assert sync(items + [accepted(4)], config, profile).appended == 1
@@ -453,8 +500,8 @@ def test_next_review_starts_as_the_forms_date_and_is_then_the_coordinators(confi
     headers = [c.value for c in ws[1]]
     col = headers.index("Next review") + 1
     assert ws.cell(row=2, column=col).value == dt.datetime(2027, 1, 15)
-    ws.cell(row=2, column=col).value = dt.datetime(2027, 7, 1)      # the next review, typed
+    ws.cell(row=2, column=col).value = dt.datetime(2027, 7, 1)  # the next review, typed
     wb.save(book(config, nct))
-    sync([item], config, nct, full=True)              # every row compared again
+    sync([item], config, nct, full=True)  # every row compared again
     ws = openpyxl.load_workbook(book(config, nct))["Referrals"]
     assert ws.cell(row=2, column=col).value == dt.datetime(2027, 7, 1)

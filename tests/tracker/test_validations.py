@@ -15,6 +15,7 @@ import pytest
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.create import new_workbook_bytes
 from pipeline.tracker.sync import workbook_path
+
 from tests.helpers.allocation_kit import Desk, libreoffice_round_trip
 from tests.helpers.paths import FIXTURES
 
@@ -44,8 +45,16 @@ def older_workbook(path, profile) -> None:
     for sheet in spec.sheets:
         if sheet.name in ("Decisions", "Staff"):
             continue
-        old_sheets.append(sheet.model_copy(update={"columns": [
-            c.model_copy(update={"list_from": "", "list_also": ""}) for c in sheet.columns]}))
+        old_sheets.append(
+            sheet.model_copy(
+                update={
+                    "columns": [
+                        c.model_copy(update={"list_from": "", "list_also": ""})
+                        for c in sheet.columns
+                    ]
+                }
+            )
+        )
     old = spec.model_copy(update={"sheets": old_sheets})
     wb = openpyxl.load_workbook(io.BytesIO(new_workbook_bytes(old, profile)))
     del wb[old.lists_sheet]
@@ -62,6 +71,7 @@ def older_workbook(path, profile) -> None:
 def old_desk(tmp_path, monkeypatch):
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config = load_config(init_folder(tmp_path / "work"))
     older_workbook(workbook_path(config, config.load_profile()), config.load_profile())
@@ -70,9 +80,12 @@ def old_desk(tmp_path, monkeypatch):
 
 def assert_new_dropdowns(book) -> None:
     ws = book["Referrals"]
-    assert {"Staff", "Lists"} <= set(book.sheetnames)      # Decisions comes with a proposal
-    for header, source in (("Venue", "Lists!$A$2"), ("Day", "Lists!$B$2"),
-                           ("Allocated Family Time Supervisor", "Staff!$A$2")):
+    assert {"Staff", "Lists"} <= set(book.sheetnames)  # Decisions comes with a proposal
+    for header, source in (
+        ("Venue", "Lists!$A$2"),
+        ("Day", "Lists!$B$2"),
+        ("Allocated Family Time Supervisor", "Staff!$A$2"),
+    ):
         found = covering(ws, f"{column(ws, header)}2")
         assert len(found) == 1 and source in found[0].formula1, (header, found)
     [status] = covering(ws, f"{column(ws, 'Status')}3")
@@ -85,7 +98,7 @@ def test_an_older_workbook_gets_the_new_dropdowns_and_keeps_what_people_typed(ol
     assert_new_dropdowns(book)
     row = old_desk.row(REF)
     assert {k: row[k] for k in TYPED} == TYPED
-    assert row["CareFirst ID"] == "1234567"               # the pipeline's cells filled in
+    assert row["CareFirst ID"] == "1234567"  # the pipeline's cells filled in
 
 
 @pytest.mark.libreoffice
@@ -108,11 +121,12 @@ def test_suspended_until_in_status_is_one_of_its_cells_choices(tmp_path, monkeyp
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     desk = Desk(tmp_path / "work")
     desk.receive()
-    desk.type_in(REF, Status="Suspended until 22/12/2026")   # as the tracker effect writes it
+    desk.type_in(REF, Status="Suspended until 22/12/2026")  # as the tracker effect writes it
     desk.effects()
     from tests.helpers.intake_kit import variant
+
     variant(FIXTURES / "forms" / "referral-complete.docx", tmp_path / "another.docx", 1)
-    desk.receive(tmp_path / "another.docx")                # another child: row 3
+    desk.receive(tmp_path / "another.docx")  # another child: row 3
     ws = openpyxl.load_workbook(desk.workbook)["Referrals"]
     col = column(ws, "Status")
     [dv] = covering(ws, f"{col}2")
@@ -133,6 +147,7 @@ def test_an_older_workbook_gets_the_columns_people_now_fill(tmp_path, monkeypatc
     them (the contact figures and review reports read them); what people typed stays put."""
     from pipeline.commands.init import init_folder
     from pipeline.config import load_config
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
     config = load_config(init_folder(tmp_path / "work"))
     profile = config.load_profile()

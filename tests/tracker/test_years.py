@@ -18,7 +18,7 @@ import pytest
 from tests.helpers.allocation_kit import SUPERVISOR, SUPERVISOR_EMAIL, Desk
 from tests.helpers.sessions_kit import FORMS, REF, Session
 
-SUPERVISOR_DEE = "dee.supervisor@nct.example.org"     # sessions_kit lists her on the Staff sheet
+SUPERVISOR_DEE = "dee.supervisor@nct.example.org"  # sessions_kit lists her on the Staff sheet
 ONE = "Family Time referrals - Northamptonshire.xlsx"
 OLD = "Family Time referrals 2026 - Northamptonshire.xlsx"
 
@@ -39,36 +39,43 @@ def _december(tmp_path, monkeypatch) -> Session:
     s = Session(tmp_path / "work")
     [item], _ = s.process(FORMS / "referral-complete.docx", dt.datetime(2026, 10, 26, 10))
     assert item.reference == REF
-    s.allocate()                                # and Dee goes on the Staff sheet
+    s.allocate()  # and Dee goes on the Staff sheet
     s.record("2026-11-02-took-place-late-written")
     s.record("2026-11-04-did-not-attend")
     s.record("2026-11-09-late-cancelled", dt.datetime(2026, 11, 10, 18))
-    assert s.ledger.rule_actions(REF)            # two misses: a proposal for a decision
+    assert s.ledger.rule_actions(REF)  # two misses: a proposal for a decision
     return s
 
 
 def _january(s: Session, monkeypatch) -> str:
     """15 January: a new referral arrives and is allocated to Dee; its reference."""
     from pipeline.effects import run_effects
+
     from tests.helpers.intake_kit import variant
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2027-01-15")
     form = s.config.state_dir / "another-child.docx"
-    variant(FORMS / "referral-complete.docx", form, 1)          # another child
+    variant(FORMS / "referral-complete.docx", form, 1)  # another child
     items, _ = s.process(form, dt.datetime(2027, 1, 15, 9))
     [new] = [i for i in items if i.outcome == "accepted"]
     assert new.reference != REF
     wb = openpyxl.load_workbook(s.workbook)
     ws = wb["Referrals"]
     head = {c.value: c.column for c in ws[1]}
-    row = next(r for r in range(2, ws.max_row + 1)
-               if ws.cell(r, head["Reference"]).value == new.reference)
-    for header, value in (("Status", "Allocated"),
-                          (f"Allocated {s.profile.supervisor_role}", "Dee Example-Supervisor"),
-                          ("Venue", s.profile.venues[0].name), ("Day", "Tuesday"),
-                          ("Time", "10:00-11:30"), ("First session", dt.datetime(2027, 1, 19))):
+    row = next(
+        r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == new.reference
+    )
+    for header, value in (
+        ("Status", "Allocated"),
+        (f"Allocated {s.profile.supervisor_role}", "Dee Example-Supervisor"),
+        ("Venue", s.profile.venues[0].name),
+        ("Day", "Tuesday"),
+        ("Time", "10:00-11:30"),
+        ("First session", dt.datetime(2027, 1, 19)),
+    ):
         ws.cell(row, head[header]).value = value
     wb.save(s.workbook)
-    for n in range(3):             # the watcher's passes (real time moves on between them)
+    for n in range(3):  # the watcher's passes (real time moves on between them)
         run_effects(s.ledger, s.config, s.profile, now=time.time() + 3600 * (n + 1))
     return new.reference
 
@@ -84,7 +91,7 @@ def test_the_turn_of_the_year_keeps_one_workbook(tmp_path, monkeypatch):
     s = _december(tmp_path, monkeypatch)
     assert _books(s) == [ONE]
     new = _january(s, monkeypatch)
-    assert _books(s) == [ONE]                                 # no second workbook for 2027
+    assert _books(s) == [ONE]  # no second workbook for 2027
     book = s.config.tracker_dir / ONE
     referrals = {r["Reference"] for r in _rows(book, "Referrals")}
     assert {REF, new} <= referrals
@@ -92,14 +99,14 @@ def test_the_turn_of_the_year_keeps_one_workbook(tmp_path, monkeypatch):
     assert [r["Reference"] for r in _rows(book, "Decisions")] == [REF]
     assert [r["Name"] for r in _rows(book, "Staff")] == ["Dee Example-Supervisor"]
     [mail] = _pack_mails(s, new)
-    assert SUPERVISOR_DEE in mail["To"]                       # the supervisor has the pack
+    assert SUPERVISOR_DEE in mail["To"]  # the supervisor has the pack
 
 
 def test_a_folder_with_a_years_workbook_keeps_using_it(tmp_path, monkeypatch):
     s = _december(tmp_path, monkeypatch)
-    (s.config.tracker_dir / ONE).rename(s.config.tracker_dir / OLD)   # an earlier version's
+    (s.config.tracker_dir / ONE).rename(s.config.tracker_dir / OLD)  # an earlier version's
     new = _january(s, monkeypatch)
-    assert _books(s) == [OLD]                                 # the same file, not renamed
+    assert _books(s) == [OLD]  # the same file, not renamed
     book = s.config.tracker_dir / OLD
     assert {REF, new} <= {r["Reference"] for r in _rows(book, "Referrals")}
     assert [r["Name"] for r in _rows(book, "Staff")] == ["Dee Example-Supervisor"]
@@ -107,15 +114,19 @@ def test_a_folder_with_a_years_workbook_keeps_using_it(tmp_path, monkeypatch):
     assert SUPERVISOR_DEE in mail["To"]
 
 
-def test_the_latest_years_workbook_is_the_one_and_earlier_typing_still_counts(tmp_path,
-                                                                             monkeypatch):
+def test_the_latest_years_workbook_is_the_one_and_earlier_typing_still_counts(
+    tmp_path, monkeypatch
+):
     """Two workbooks an earlier version made: rows go to the latest; an allocation typed in
     the earlier one, for a referral whose row there is the only one typed, is still read."""
     from pipeline.tracker import allocations_by_reference, workbook_path
+
     from tests.helpers.tracker_kit import accepted
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2027-01-15")
     desk = Desk(tmp_path / "work")
     from pipeline.tracker import sync
+
     old = accepted(1, received=dt.datetime(2025, 12, 30, 9))
     sync([old], desk.config, desk.profile)
     first = desk.config.tracker_dir / ONE
@@ -131,7 +142,7 @@ def test_the_latest_years_workbook_is_the_one_and_earlier_typing_still_counts(tm
     later = desk.config.tracker_dir / OLD
     wb = openpyxl.load_workbook(later)
     ws = wb["Referrals"]
-    ws.delete_rows(2)                          # the later year's workbook: no row for it yet
+    ws.delete_rows(2)  # the later year's workbook: no row for it yet
     wb.save(later)
     assert workbook_path(desk.config, desk.profile) == later
     new = accepted(2, received=dt.datetime(2027, 1, 15, 9))
@@ -139,13 +150,14 @@ def test_the_latest_years_workbook_is_the_one_and_earlier_typing_still_counts(tm
     assert {r["Reference"] for r in _rows(later, "Referrals")} == {old.reference, new.reference}
     assert [r["Reference"] for r in _rows(earlier, "Referrals")] == [old.reference]  # untouched
     typed = allocations_by_reference(desk.config, desk.profile)
-    assert typed[old.reference].status == "Allocated"      # from the earlier workbook
+    assert typed[old.reference].status == "Allocated"  # from the earlier workbook
     wb = openpyxl.load_workbook(later)
     ws = wb["Referrals"]
     head = {c.value: c.column for c in ws[1]}
-    row = next(r for r in range(2, ws.max_row + 1)
-               if ws.cell(r, head["Reference"]).value == old.reference)
-    ws.cell(row, head["Status"]).value = "Closed"              # typed in the one workbook: wins
+    row = next(
+        r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == old.reference
+    )
+    ws.cell(row, head["Status"]).value = "Closed"  # typed in the one workbook: wins
     wb.save(later)
     assert allocations_by_reference(desk.config, desk.profile)[old.reference].status == "Closed"
 
@@ -160,11 +172,12 @@ def desk(tmp_path, monkeypatch):
 
 def test_no_supervisor_on_the_staff_sheet_the_pack_waits_and_says_so(desk):
     ref = "FT-2026-00001"
-    desk.allocate(ref, staff=False)                 # the Staff sheet is empty
+    desk.allocate(ref, staff=False)  # the Staff sheet is empty
     desk.effects()
-    assert desk.row(ref)["Paperwork"] == (f"To correct: No supervisor found on the Staff sheet "
-                                          f"for {SUPERVISOR}: add them, then save.")
-    assert desk.pack(ref) == [] and desk.mails("pack") == []    # not to the social worker alone
+    assert desk.row(ref)["Paperwork"] == (
+        f"To correct: No supervisor found on the Staff sheet for {SUPERVISOR}: add them, then save."
+    )
+    assert desk.pack(ref) == [] and desk.mails("pack") == []  # not to the social worker alone
     desk.add_staff()
     desk.allocate(ref)
     desk.effects()

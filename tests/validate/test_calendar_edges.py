@@ -12,8 +12,9 @@ MON = dt.date(2025, 3, 10)
 
 
 def _with_closures(nct, other=(), training=()):
-    closures = nct.closures.model_copy(update={"other": list(other),
-                                               "training_days": list(training)})
+    closures = nct.closures.model_copy(
+        update={"other": list(other), "training_days": list(training)}
+    )
     return ServiceCalendar(nct.model_copy(update={"closures": closures}))
 
 
@@ -23,7 +24,7 @@ def test_a_closure_of_the_service_is_named_and_is_no_working_day(nct):
     assert cal.closure_reason(dt.date(2025, 3, 13)) == "Team training day"
     assert not cal.is_working_day(dt.date(2025, 3, 12))
     assert not cal.is_session_day(dt.date(2025, 3, 13))
-    assert cal.add_working_days(MON, 2) == dt.date(2025, 3, 14)     # Wed, Thu closed
+    assert cal.add_working_days(MON, 2) == dt.date(2025, 3, 14)  # Wed, Thu closed
     # both on one day: the training day is the name people know
     both = _with_closures(nct, other=[MON], training=[MON])
     assert both.closure_reason(MON) == "Team training day"
@@ -32,7 +33,7 @@ def test_a_closure_of_the_service_is_named_and_is_no_working_day(nct):
 def test_counting_backwards_skips_weekends(nct):
     cal = ServiceCalendar(nct)
     assert cal.add_working_days(dt.date(2025, 3, 12), -2) == MON
-    assert cal.add_working_days(MON, -1) == dt.date(2025, 3, 7)      # the Friday before
+    assert cal.add_working_days(MON, -1) == dt.date(2025, 3, 7)  # the Friday before
     assert cal.add_working_days(MON, 0) == MON
     assert cal.working_days_between(MON, MON) == 0
 

@@ -3,13 +3,13 @@
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli import main
 from pipeline.extract.models import Extraction, FormMatch
+
 from tests.helpers import validate_kit as B
 
 
@@ -17,14 +17,18 @@ from tests.helpers import validate_kit as B
 def fake_reader(monkeypatch, tmp_path):
     """extract_file returns whatever the test put in `answers` for the file's name."""
     import pipeline.extract as extract
+
     answers: dict[str, Extraction] = {}
-    monkeypatch.setattr(extract, "extract_file", lambda path, profile=None: answers[Path(path).name])
+    monkeypatch.setattr(
+        extract, "extract_file", lambda path, profile=None: answers[Path(path).name]
+    )
 
     def add(name: str, extraction: Extraction) -> Path:
         path = tmp_path / name
         path.write_bytes(b"stand-in")
         answers[name] = extraction.model_copy(update={"file": name})
         return path
+
     return add
 
 
@@ -44,9 +48,14 @@ def test_json_line_per_file(fake_reader, capsys):
     assert first["file"] == "good.docx"
     assert first["referral"]["child"]["dob"] == "2016-06-14"
     assert first["due"] == {"contact": "2025-03-12", "allocation": "2025-03-24"}
-    assert rows[1]["problems"] == [{"key": "social_worker.email", "label": "Social worker's email",
-                                    "message": "Social worker's email: 'x@y' is not an email "
-                                               "address; please write it like name@example.org."}]
+    assert rows[1]["problems"] == [
+        {
+            "key": "social_worker.email",
+            "label": "Social worker's email",
+            "message": "Social worker's email: 'x@y' is not an email "
+            "address; please write it like name@example.org.",
+        }
+    ]
 
 
 def test_warnings_and_flags_in_json(fake_reader, capsys):
@@ -65,7 +74,7 @@ def test_session_record_json(fake_reader, capsys):
 
 def test_received_defaults_to_the_file_time(fake_reader, capsys):
     path = fake_reader("good.docx", B.referral())
-    when = dt.datetime(2025, 3, 14, 18, 0).timestamp()          # Friday evening
+    when = dt.datetime(2025, 3, 14, 18, 0).timestamp()  # Friday evening
     os.utime(path, (when, when))
     _, [row] = run_json(capsys, path)
     assert row["counted_from"] == "2025-03-17"
@@ -73,14 +82,22 @@ def test_received_defaults_to_the_file_time(fake_reader, capsys):
 
 def test_email_is_one_line_per_attachment(fake_reader, capsys):
     ref = B.referral(B.referral_fields(consent__agreement_signed="No"))
-    agreement = Extraction(file="Family Time Agreement.pdf",
-                           form=FormMatch(status="not_referral", reason="Not a referral"))
-    mail = Extraction(file="mail.eml", form=FormMatch(status="not_referral", reason="email"),
-                      subject="Referral", attachments=[ref, agreement])
+    agreement = Extraction(
+        file="Family Time Agreement.pdf",
+        form=FormMatch(status="not_referral", reason="Not a referral"),
+    )
+    mail = Extraction(
+        file="mail.eml",
+        form=FormMatch(status="not_referral", reason="email"),
+        subject="Referral",
+        attachments=[ref, agreement],
+    )
     path = fake_reader("mail.eml", mail)
     _, rows = run_json(capsys, path, "--received", "2025-03-10T10:30")
-    assert [r["file"] for r in rows] == ["mail.eml > referral.docx",
-                                         "mail.eml > Family Time Agreement.pdf"]
+    assert [r["file"] for r in rows] == [
+        "mail.eml > referral.docx",
+        "mail.eml > Family Time Agreement.pdf",
+    ]
     assert [r["verdict"] for r in rows] == ["complete", "not_referral"]
 
 
@@ -94,10 +111,13 @@ def test_readable_output(fake_reader, capsys):
     assert "Family Time Co-ordinator contacts the social worker: by Wednesday 12 March 2025" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--received", "whenever"], "--received: 'whenever' could not be read"),
-    (["--profile", "nowhere"], "No service profile 'nowhere'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--received", "whenever"], "--received: 'whenever' could not be read"),
+        (["--profile", "nowhere"], "No service profile 'nowhere'"),
+    ],
+)
 def test_bad_arguments_get_a_clear_message(fake_reader, capsys, argv, message):
     path = fake_reader("good.docx", B.referral())
     assert main(["validate", str(path), *argv]) == 2

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 PIPELINE = Path(__file__).resolve().parents[2] / "pipeline"
-LOCALE_NAMES = re.compile(r"%[-#]?[AaBb]")     # weekday and month names, full or short
+LOCALE_NAMES = re.compile(r"%[-#]?[AaBb]")  # weekday and month names, full or short
 
 # Files other helpers of the same change are switching to pipeline.dates; take a line out
 # when its file no longer uses a locale name (the test then holds it to the rule too).
-PENDING: set[str] = set()     # files still to move to pipeline.dates (none left)
+PENDING: set[str] = set()  # files still to move to pipeline.dates (none left)
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -39,16 +39,22 @@ def locale_directives(path: Path) -> list[str]:
     """Each string in the code (f-string formats included) that names days or months."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skip = _docstrings(tree)
-    hits = [node for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in skip and LOCALE_NAMES.search(node.value)]
+    hits = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and LOCALE_NAMES.search(node.value)
+    ]
     return [f"line {node.lineno}: {node.value!r}" for node in sorted(hits, key=lambda n: n.lineno)]
 
 
 def test_the_check_finds_a_locale_directive(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('"""Mentions %A in prose."""\nday = f"{d:%A}"\nmonth = d.strftime("%b")\n',
-                      encoding="utf-8")
+    sample.write_text(
+        '"""Mentions %A in prose."""\nday = f"{d:%A}"\nmonth = d.strftime("%b")\n', encoding="utf-8"
+    )
     assert [hit.split(":")[0] for hit in locale_directives(sample)] == ["line 2", "line 3"]
 
 
@@ -62,8 +68,14 @@ def test_no_product_code_names_days_or_months_through_the_locale():
 
 
 def _other_locale() -> str | None:
-    for name in ("fr_FR.UTF-8", "fr_FR.utf8", "de_DE.UTF-8", "de_DE.utf8", "French_France.1252",
-                 "German_Germany.1252"):
+    for name in (
+        "fr_FR.UTF-8",
+        "fr_FR.utf8",
+        "de_DE.UTF-8",
+        "de_DE.utf8",
+        "French_France.1252",
+        "German_Germany.1252",
+    ):
         try:
             locale.setlocale(locale.LC_TIME, name)
         except locale.Error:
@@ -78,7 +90,7 @@ def non_english_locale():
     name = _other_locale()
     if name is None:
         pytest.skip("no French or German locale is installed on this machine")
-    assert dt.date(2025, 3, 4).strftime("%A") != "Tuesday"     # the locale really is in force
+    assert dt.date(2025, 3, 4).strftime("%A") != "Tuesday"  # the locale really is in force
     yield name
     locale.setlocale(locale.LC_TIME, before)
 

@@ -31,7 +31,7 @@ def test_service_differences_come_from_the_profile():
     assert mk.lateness.max_late_minutes == 0
 
 
-GOOD = '''
+GOOD = """
 id = "test"
 name = "Test Council"
 address = "1 Example Road"
@@ -44,7 +44,7 @@ from_name = "Family Time"
 name = "Centre"
 address = "Centre"
 postcode = "NN1 1AA"
-'''
+"""
 
 
 def write(tmp_path, text):
@@ -70,12 +70,15 @@ def test_not_stated_is_kept_as_no_rule(tmp_path):
     assert p.timescales.due_keys() == []
 
 
-@pytest.mark.parametrize("extra, named", [
-    ("[timescales]\ncontact = \"two\"\n", "timescales.contact"),
-    ("[closures]\ntraining_days = [\"4th March\"]\n", "closures.training_days"),
-    ("[hours]\nworking_days = [\"Funday\"]\n", "hours.working_days"),
-    ("[recording]\ndeadline_days = 2\n", "recording.deadline_days"),
-])
+@pytest.mark.parametrize(
+    "extra, named",
+    [
+        ('[timescales]\ncontact = "two"\n', "timescales.contact"),
+        ('[closures]\ntraining_days = ["4th March"]\n', "closures.training_days"),
+        ('[hours]\nworking_days = ["Funday"]\n', "hours.working_days"),
+        ("[recording]\ndeadline_days = 2\n", "recording.deadline_days"),
+    ],
+)
 def test_bad_setting_is_named(tmp_path, extra, named):
     with pytest.raises(ProfileError) as err:
         load_profile(write(tmp_path, GOOD + extra))

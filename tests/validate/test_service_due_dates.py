@@ -30,14 +30,30 @@ EXPECTED = {
         "spring": {"contact": D(2026, 5, 27), "allocation": D(2026, 6, 8)},
     },
     "blackpool": {
-        "christmas": {"acknowledgement": D(2025, 12, 24), "planning_meeting": D(2025, 12, 29),
-                      "allocation": D(2025, 12, 24), "first_session": D(2025, 12, 30)},
-        "easter": {"acknowledgement": D(2026, 4, 7), "planning_meeting": D(2026, 4, 8),
-                   "allocation": D(2026, 4, 7), "first_session": D(2026, 4, 9)},
-        "early_may": {"acknowledgement": D(2026, 5, 6), "planning_meeting": D(2026, 5, 7),
-                      "allocation": D(2026, 5, 6), "first_session": D(2026, 5, 8)},
-        "spring": {"acknowledgement": D(2026, 5, 26), "planning_meeting": D(2026, 5, 27),
-                   "allocation": D(2026, 5, 26), "first_session": D(2026, 5, 28)},
+        "christmas": {
+            "acknowledgement": D(2025, 12, 24),
+            "planning_meeting": D(2025, 12, 29),
+            "allocation": D(2025, 12, 24),
+            "first_session": D(2025, 12, 30),
+        },
+        "easter": {
+            "acknowledgement": D(2026, 4, 7),
+            "planning_meeting": D(2026, 4, 8),
+            "allocation": D(2026, 4, 7),
+            "first_session": D(2026, 4, 9),
+        },
+        "early_may": {
+            "acknowledgement": D(2026, 5, 6),
+            "planning_meeting": D(2026, 5, 7),
+            "allocation": D(2026, 5, 6),
+            "first_session": D(2026, 5, 8),
+        },
+        "spring": {
+            "acknowledgement": D(2026, 5, 26),
+            "planning_meeting": D(2026, 5, 27),
+            "allocation": D(2026, 5, 26),
+            "first_session": D(2026, 5, 28),
+        },
     },
     # Milton Keynes' documents state no timescale: it promises no date at all
     "milton-keynes": {name: {} for name in ARRIVALS},
@@ -52,7 +68,8 @@ def test_due_dates_are_the_services_own(service, arrival):
 
 def test_review_report_only_where_the_service_promises_one():
     review = D(2026, 4, 24)
-    assert due_dates(ARRIVALS["easter"], load_profile("northamptonshire"),
-                     review)["review_report"] == D(2026, 4, 17)       # 5 working days before
+    assert due_dates(ARRIVALS["easter"], load_profile("northamptonshire"), review)[
+        "review_report"
+    ] == D(2026, 4, 17)  # 5 working days before
     for service in ("blackpool", "milton-keynes"):
         assert "review_report" not in due_dates(ARRIVALS["easter"], load_profile(service), review)

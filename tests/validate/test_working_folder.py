@@ -8,6 +8,7 @@ import json
 import pytest
 
 from pipeline.cli import main
+
 from tests.helpers.paths import FIXTURES
 
 
@@ -24,7 +25,10 @@ def test_calendar_inside_a_folder_uses_its_profile(blackpool_folder, capsys):
     capsys.readouterr()
     assert main(["calendar", "--year", "2026"]) == 0
     first, *rest = capsys.readouterr().out.splitlines()
-    assert first == f"Working folder {blackpool_folder}, service profile blackpool (Blackpool Council)."
+    assert (
+        first
+        == f"Working folder {blackpool_folder}, service profile blackpool (Blackpool Council)."
+    )
     assert "Planning meeting: within 2 working days" in "\n".join(rest)
 
 
@@ -33,9 +37,8 @@ def test_validate_json_has_the_services_due_keys_and_no_banner(blackpool_folder,
     capsys.readouterr()
     main(["validate", "--json", "--received", "2026-04-02T10:00", str(form)])
     out = capsys.readouterr().out
-    row = json.loads(out.splitlines()[0])                 # the first line is JSON, no banner
-    assert set(row["due"]) == {"acknowledgement", "planning_meeting", "allocation",
-                               "first_session"}
+    row = json.loads(out.splitlines()[0])  # the first line is JSON, no banner
+    assert set(row["due"]) == {"acknowledgement", "planning_meeting", "allocation", "first_session"}
     assert row["due"]["planning_meeting"] == "2026-04-08"
 
 
@@ -71,7 +74,7 @@ def test_init_refuses_an_unknown_profile_and_a_silent_change(tmp_path, capsys):
 
 def test_doctor_lists_what_must_be_fixed(blackpool_folder, capsys):
     capsys.readouterr()
-    assert main(["doctor"]) == 1                      # placeholders must be fixed
+    assert main(["doctor"]) == 1  # placeholders must be fixed
     out = capsys.readouterr().out
     assert "service profile blackpool" in out.splitlines()[0]
     assert "placeholder (familytimerequests@blackpool.example.org)" in out
@@ -83,8 +86,12 @@ def test_doctor_lists_what_must_be_fixed(blackpool_folder, capsys):
 
 def test_doctor_refuses_a_ledger_on_a_share(blackpool_folder, capsys, monkeypatch):
     import pipeline.server.startup as startup
-    monkeypatch.setattr(startup, "state_on_network",
-                        lambda config: "The state folder is on a network share; use a local one.")
+
+    monkeypatch.setattr(
+        startup,
+        "state_on_network",
+        lambda config: "The state folder is on a network share; use a local one.",
+    )
     capsys.readouterr()
     assert main(["doctor"]) == 1
     assert "state folder is on a network share" in capsys.readouterr().out

@@ -46,10 +46,12 @@ def test_a_control_character_in_a_watch_setting_is_refused_too(tmp_path):
 
 def test_windows_paths_in_single_quotes_and_unc_paths_load(tmp_path):
     path = tmp_path / "family-time.toml"
-    path.write_text(BASE + "inbox = '\\\\fileserver\\FamilyTime\\inbox'\n"
-                    "state = 'C:\\ProgramData\\FamilyTime\\state'\n"
-                    "[watch]\nlog_file = 'C:\\ProgramData\\FamilyTime\\logs\\watch.log'\n",
-                    encoding="utf-8")
+    path.write_text(
+        BASE + "inbox = '\\\\fileserver\\FamilyTime\\inbox'\n"
+        "state = 'C:\\ProgramData\\FamilyTime\\state'\n"
+        "[watch]\nlog_file = 'C:\\ProgramData\\FamilyTime\\logs\\watch.log'\n",
+        encoding="utf-8",
+    )
     config = load_config(path)
     assert str(config.inbox) == "\\\\fileserver\\FamilyTime\\inbox"
     assert str(config.watch.log_file).endswith("watch.log")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from pipeline.cli import main
 from pipeline.server.logs import close_log_files
-from tests.helpers.paths import FIXTURES
 
 STALE = 3 * 24 * 3600
 
@@ -33,8 +32,13 @@ def _run(args, tmp_path: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}
     out = tmp_path / "out.txt"
     with open(out, "wb") as fh:
-        done = subprocess.run([sys.executable, "-m", "pipeline", *args], stdout=fh,
-                              stderr=subprocess.PIPE, env=env, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", *args],
+            stdout=fh,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
     done.stdout = out.read_bytes()
     return done
 
@@ -67,8 +71,10 @@ def test_watch_writes_a_utf8_log_file(work, tmp_path, capsys):
     log = tmp_path / "logs" / "watch.log"
     work.drop("forms/referral-complete.docx")
     try:
-        assert main(["watch", "--once", "--config", str(work.config_path),
-                     "--log-file", str(log)]) == 0
+        assert (
+            main(["watch", "--once", "--config", str(work.config_path), "--log-file", str(log)])
+            == 0
+        )
     finally:
         close_log_files()
     text = log.read_text(encoding="utf-8")
@@ -77,8 +83,9 @@ def test_watch_writes_a_utf8_log_file(work, tmp_path, capsys):
 
 def test_the_log_file_can_be_set_in_the_config(work, capsys):
     text = work.config_path.read_text(encoding="utf-8")
-    work.config_path.write_text(text.replace("[watch]", "[watch]\nlog_file = 'logs/watch.log'"),
-                                encoding="utf-8")
+    work.config_path.write_text(
+        text.replace("[watch]", "[watch]\nlog_file = 'logs/watch.log'"), encoding="utf-8"
+    )
     work.drop("forms/referral-complete.docx")
     try:
         assert main(["watch", "--once", "--config", str(work.config_path)]) == 0

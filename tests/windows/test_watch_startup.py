@@ -29,18 +29,19 @@ from tests.helpers.intake_kit import kill, wait_for
 def state_on_share(monkeypatch):
     """Report the state folder (and only it) as a network path, as GetDriveTypeW or
     /proc/mounts would for a folder on an SMB share."""
+
     def network(path):
         return os.path.basename(str(path).rstrip("/\\")) == "state"
+
     monkeypatch.setattr(startup, "is_network_path", network)
 
 
-def test_watch_refuses_a_state_folder_on_a_network_share(work, state_on_share, capsys,
-                                                         monkeypatch):
-    monkeypatch.setenv("PROGRAMDATA", "C:\\ProgramData")      # as on a Windows server
+def test_watch_refuses_a_state_folder_on_a_network_share(work, state_on_share, capsys, monkeypatch):
+    monkeypatch.setenv("PROGRAMDATA", "C:\\ProgramData")  # as on a Windows server
     assert main(["watch", "--once", "--config", str(work.config_path)]) == 2
     err = capsys.readouterr().err
     assert "is on a network share" in err
-    assert "state = 'C:\\ProgramData\\FamilyTime\\state'" in err    # a local folder to use
+    assert "state = 'C:\\ProgramData\\FamilyTime\\state'" in err  # a local folder to use
 
 
 def test_state_on_network_is_what_doctor_calls(work, state_on_share):
@@ -78,7 +79,7 @@ def test_a_long_running_watch_waits_for_the_inbox_share_and_logs_each_minute(tmp
     stop = threading.Event()
 
     def clock():
-        now[0] += 30.0                 # every look is half a minute later
+        now[0] += 30.0  # every look is half a minute later
         if now[0] >= 200:
             inbox.mkdir(parents=True)  # the share is mounted
         return now[0]
@@ -87,7 +88,7 @@ def test_a_long_running_watch_waits_for_the_inbox_share_and_logs_each_minute(tmp
         assert wait_for_inbox(inbox, stop, every=0.001, clock=clock) is True
     waiting = [r.getMessage() for r in caplog.records if "waiting" in r.getMessage()]
     assert all(str(inbox) in m and "not mounted" in m for m in waiting)
-    assert 3 <= len(waiting) <= 5                 # at start, then about once a minute
+    assert 3 <= len(waiting) <= 5  # at start, then about once a minute
     assert "can be reached again" in caplog.records[-1].getMessage()
 
 
@@ -108,11 +109,18 @@ def test_a_second_watch_on_the_same_folder_is_refused_with_a_clear_message(work,
 
 def test_the_lock_survives_a_killed_watcher(work):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from pipeline.server.watch_lock import WatchLock; "
-         "held = WatchLock(Path(sys.argv[1])); held.acquire(); "
-         "print('held', flush=True); time.sleep(60)", str(work.config.state_dir)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from pipeline.server.watch_lock import WatchLock; "
+            "held = WatchLock(Path(sys.argv[1])); held.acquire(); "
+            "print('held', flush=True); time.sleep(60)",
+            str(work.config.state_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(StartupProblem):
@@ -120,7 +128,7 @@ def test_the_lock_survives_a_killed_watcher(work):
     finally:
         kill(holder)
     lock = WatchLock(work.config.state_dir)
-    lock.acquire()                       # the file is still there; the lock went with the process
+    lock.acquire()  # the file is still there; the lock went with the process
     lock.release()
     assert (work.config.state_dir / "watch.lock").exists()
 
@@ -130,12 +138,13 @@ def test_serve_returns_within_a_second_even_with_a_file_in_hand(work):
 
     def slow(path, *_):
         started.set()
-        time.sleep(10)                   # a slow read: the ledger makes leaving it safe
+        time.sleep(10)  # a slow read: the ledger makes leaving it safe
         return []
 
     work.drop("forms/referral-complete.docx")
-    watcher = InboxWatcher(work.config, work.profile, work.ledger, mode="polling",
-                           process=slow, effects=lambda: None)
+    watcher = InboxWatcher(
+        work.config, work.profile, work.ledger, mode="polling", process=slow, effects=lambda: None
+    )
     stop = threading.Event()
     done = []
     t = threading.Thread(target=lambda: done.append(serve(watcher, stop)))
@@ -145,17 +154,21 @@ def test_serve_returns_within_a_second_even_with_a_file_in_hand(work):
     stop.set()
     t.join(5)
     assert time.monotonic() - asked < 1.0
-    assert done == [False]               # it did not wait for the slow file
+    assert done == [False]  # it did not wait for the slow file
 
 
 @pytest.mark.skipif(os.name == "nt", reason="SIGINT to a child process is POSIX-only here")
 def test_watch_stops_within_a_second_of_ctrl_c(work):
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--config",
-                             str(work.config_path)], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "watch", "--config", str(work.config_path)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
-        assert wait_for(lambda: lines.append(proc.stderr.readline()) or "Watching" in lines[-1],
-                        timeout=60)
+        assert wait_for(
+            lambda: lines.append(proc.stderr.readline()) or "Watching" in lines[-1], timeout=60
+        )
         asked = time.monotonic()
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
