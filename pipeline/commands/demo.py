@@ -106,13 +106,14 @@ def _story(config, profile, ledger, watcher, item) -> None:
             "in the tracker's Decisions sheet."
         )
         run_effects(ledger, config, profile)
-    for stored in ledger.rule_actions(item.reference):
-        action = stored.action
-        until = f" until {action.suspended_until:%d/%m/%Y}" if action.suspended_until else ""
-        print(
-            f"  Missed-session rule: {action.kind.replace('_', ' ')}{until}; letters in "
-            f"{config.outbox_dir / item.reference}"
-        )
+    from pipeline.cases import case_of
+    from pipeline.cases import suspension as S
+
+    for told in S.proposals(case_of(ledger, item.reference)):
+        # what the timeline says, in the Status cell's own words ("Suspended until the
+        # review meeting (at least ...)"), never a date the case does not hold
+        said = S.status_text(told) or told.state
+        print(f"  Missed-session rule: {said}; letters in {config.outbox_dir / item.reference}")
 
 
 def run(args: argparse.Namespace) -> int:

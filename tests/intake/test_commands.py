@@ -85,7 +85,7 @@ def test_demo_goes_round_the_whole_loop(work, capsys, monkeypatch):
     assert main(["demo", "--config", str(work.config_path)]) == 0
     out = capsys.readouterr().out
     assert "Acting as the co-ordinator: FT-2026-00001 allocated" in out
-    assert "Missed-session rule: suspension until" in out
+    assert "Missed-session rule: Suspended until the review meeting (at least " in out
     pack = work.config.outbox_dir / "FT-2026-00001"
     names = {p.name for p in pack.iterdir()}
     assert "FT-2026-00001 Family Time Agreement.docx" in names
