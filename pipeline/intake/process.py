@@ -20,6 +20,7 @@ import logging
 import shutil
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 import pipeline.extract as extract
@@ -42,6 +43,8 @@ from pipeline.server.logs import log_fault
 from pipeline.sessions.linking import link_sessions
 
 log = logging.getLogger("pipeline.process")
+
+JUST_SAVED = 3600.0  # seconds: a file this fresh arrived now, on the pipeline clock
 
 WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 CASE_KEY = "child.case_id"
@@ -265,14 +268,19 @@ def _clear_leftovers(config) -> None:
 
 
 def _received(path: Path) -> dt.datetime:
-    """When the file arrived: its modification time, never in the future (the pipeline's
-    today, which a demonstration may set)."""
+    """When the file arrived, on the pipeline's one clock: its modification time, never in
+    the future. While a demonstration sets the day (FAMILY_TIME_TODAY), a file saved just now
+    (within JUST_SAVED of the machine's clock) arrives on that day, as old as it really is; a
+    file whose time was set to a day of the story keeps that day."""
     now = clock.now()
     try:
-        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        stamp = path.stat().st_mtime
     except OSError:
         return now.replace(microsecond=0)
-    return min(now, mtime).replace(microsecond=0)
+    age = time.time() - stamp
+    if clock.fixed_today() is not None and 0 <= age <= JUST_SAVED:
+        return (now - dt.timedelta(seconds=age)).replace(microsecond=0)
+    return min(now, dt.datetime.fromtimestamp(stamp)).replace(microsecond=0)
 
 
 def _email_received(date_text: str | None, fallback: dt.datetime) -> dt.datetime:

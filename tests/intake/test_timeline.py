@@ -87,3 +87,18 @@ def test_a_referral_returned_then_sent_again_is_on_its_timeline(work, capsys):
         "incomplete",
         "accepted",
     }
+
+
+def test_a_file_saved_while_the_day_is_set_arrives_on_that_day(work, monkeypatch):
+    """One clock: with FAMILY_TIME_TODAY moved on, a form saved into the inbox now is received
+    on the set day (not on the machine's date); a file dated to a day of the story keeps it."""
+    import os
+    from pipeline.cli import main
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2031-06-02")
+    work.drop("forms/referral-complete.docx")
+    dated = work.drop("forms/referral-incomplete.docx")
+    story = dt.datetime(2031, 5, 20, 9, 30).timestamp()
+    os.utime(dated, (story, story))
+    assert main(["watch", "--once", "--config", str(work.config_path)]) == 0
+    got = {i.outcome: i.received_at.date() for i in work.ledger.items()}
+    assert got == {"accepted": dt.date(2031, 6, 2), "incomplete": dt.date(2031, 5, 20)}
