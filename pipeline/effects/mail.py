@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 
 import pipeline.notify as notify
-from pipeline import clock
+from pipeline import clock, words
 from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.ledger.names import MailHow
@@ -26,6 +26,7 @@ from pipeline.notify.backfill import backfill_acknowledgements
 from pipeline.server.logs import log_fault
 
 log = logging.getLogger("pipeline.effects")
+WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 
 class _MailEffect(Effect):
@@ -37,7 +38,7 @@ class _MailEffect(Effect):
         p.ledger.mark_effect(
             item_id, self.name, EffectStatus.FAILED, self.error_text(exc), waiting=Waiting.ERROR
         )
-        p.report.waiting[self.name] = "a message could not be sent; it will be tried again"
+        p.report.waiting[self.name] = words.entry(WORDING, "mail", "failed")
 
     def outcome(self, p: EffectPass, item_id: int, sent: bool) -> None:
         """Done, or waiting for the mail server (the outbox retries it; never sent twice)."""
@@ -49,10 +50,10 @@ class _MailEffect(Effect):
                 item_id,
                 self.name,
                 EffectStatus.FAILED,
-                "The mail server has not accepted the message yet.",
+                words.entry(WORDING, "mail", "not_taken"),
                 waiting=Waiting.SMTP,
             )
-            p.report.waiting[self.name] = "waiting for the mail server"
+            p.report.waiting[self.name] = words.entry(WORDING, "mail", "waiting")
 
 
 class MailEffect(_MailEffect):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pipeline.render as render
 import pipeline.tracker.allocation as A
-from pipeline import clock
+from pipeline import clock, words
 from pipeline.cases import case_of, cases_of
 from pipeline.cases import paperwork as PW
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
@@ -27,6 +27,7 @@ from pipeline.tracker.saves import workbook_stamps
 from pipeline.tracker.sync import read_staff
 
 log = logging.getLogger("pipeline.effects")
+WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 ALLOCATION_RETRY = 300.0  # seconds: paperwork waits for a co-ordinator to allocate the row
 
@@ -150,8 +151,9 @@ class PaperworkEffect(Effect):
             if previous is not None:  # no longer "Allocated": the pack stands
                 ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
                 return Settled("unchanged")
-            self._wait(ledger, item.id, WAITING_WORDS)
-            return Settled("waiting", WAITING_WORDS)
+            waiting = words.entry(WORDING, "paperwork", "waiting_for_allocation")
+            self._wait(ledger, item.id, waiting)
+            return Settled("waiting", waiting)
         checked = A.check_allocation(
             allocation, p.profile, staff, today, item, previous["allocation"] if previous else None
         )
@@ -179,7 +181,7 @@ class PaperworkEffect(Effect):
             ledger.mark_effect(
                 item.id, self.name, EffectStatus.FAILED, self.error_text(exc), waiting=Waiting.ERROR
             )
-            p.report.waiting[self.name] = "a pack could not be made; it will be tried again"
+            p.report.waiting[self.name] = words.entry(WORDING, "paperwork", "failed")
             return Settled("failed", self.error_text(exc))
         ledger.mark_effect(item.id, self.name, EffectStatus.DONE)
         ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Paperwork column changes
@@ -331,12 +333,6 @@ class PaperworkEffect(Effect):
                     continue  # recorded (a message only written stays so)
                 outbox = outbox or notify_outbox(p)
                 _record_mailed(p, outbox, ref, version, roles, clock.today())
-
-
-WAITING_WORDS = (
-    "Waiting for a co-ordinator to allocate the referral in the tracker (status, "
-    "supervisor, venue, day, time, first date)."
-)
 
 
 def _next_sessions(item, allocation, profile, today: dt.date) -> dt.date | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import clock
+from pipeline import clock, words
 from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass
 from pipeline.server.logs import log_fault
@@ -24,6 +24,7 @@ from pipeline.tracker import allocations_or_none
 from pipeline.validate.calendar import ServiceCalendar
 
 log = logging.getLogger("pipeline.effects")
+WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 REVIEW_LOOKAHEAD_DAYS = 60  # reviews further off than this are not looked at yet
 REVIEW_CHECK_EVERY = 3600.0  # seconds: reviews are looked for at most once an hour
@@ -143,8 +144,8 @@ class ReviewReportEffect(Effect):
             p.ledger.hold_report_mail(item.reference, review_date, held, p.now, HOLD_RECHECK)
             if before is None or before.get("last_error") != held:
                 p.ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Review report cell
-            p.report.waiting[EffectName.LAC_REPORT] = (
-                f"the review report for {item.reference} is made but not sent: {held}"
+            p.report.waiting[EffectName.LAC_REPORT] = words.entry(
+                WORDING, "review_report", "not_sent", reference=item.reference, why=held
             )[:300]
             return False
         try:
@@ -163,8 +164,8 @@ class ReviewReportEffect(Effect):
         if before is None or before.get("last_error") != why or why is None:
             p.ledger.reopen_effect(item.id, EffectName.TRACKER)  # the Review report cell
         if why is not None:
-            p.report.waiting[EffectName.LAC_REPORT] = (
-                f"the review report for {item.reference} is made but not sent: {why}"
+            p.report.waiting[EffectName.LAC_REPORT] = words.entry(
+                WORDING, "review_report", "not_sent", reference=item.reference, why=why
             )[:300]
         return why is None
 
@@ -238,7 +239,9 @@ class ReviewReportEffect(Effect):
                 continue
             except Exception as exc:
                 log_fault(log, "effects: review report for %s failed", ref)
-                p.report.waiting[self.name] = f"a review report could not be made: {exc}"[:300]
+                p.report.waiting[self.name] = words.entry(
+                    WORDING, "review_report", "not_made", problem=exc
+                )[:300]
                 continue
             p.ledger.add_report(ref, review.date, path, made_on=today)
             from pipeline.cases.review import report_made  # the timeline: made, once

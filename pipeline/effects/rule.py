@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import pipeline.notify as notify
 import pipeline.render as render
-from pipeline import clock
+from pipeline import clock, words
 from pipeline.cases import Case, case_of, cases_of
 from pipeline.cases import suspension as S
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
@@ -38,6 +38,7 @@ from pipeline.tracker.proposal_rows import proposal_rows
 from pipeline.tracker.saves import every_workbook_stamps
 
 log = logging.getLogger("pipeline.effects")
+WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 WORKBOOK_OPEN_RETRY = 30.0  # seconds: the Decisions rows wait while the workbook is open
 DECISIONS = "decisions"  # found: read the Decisions sheet this pass
@@ -130,10 +131,10 @@ class RuleEffect(Effect):
             return ""
         report = write_proposals(rows, p.config, p.profile)
         if report.waiting or report.problems:
-            p.report.waiting[self.name] = (
-                "proposals for the Decisions sheet are waiting: " + report.message
+            p.report.waiting[self.name] = words.entry(
+                WORDING, "rule", "proposals_waiting", message=report.message
             )
-            return report.message or "The tracking workbook is open."
+            return report.message or words.entry(WORDING, "rule", "workbook_open")
         return ""
 
     def decide(self, p: EffectPass, run: _Run) -> None:
@@ -319,10 +320,7 @@ class RuleEffect(Effect):
 
     def _failed(self, item_id, why: str, p: EffectPass, run: _Run) -> None:
         """Said on `status`; the item owes the effect again, so the next pass retries."""
-        p.report.waiting[self.name] = (
-            "the letters for an approved proposal could not all be "
-            "made or sent; they will be tried again"
-        )
+        p.report.waiting[self.name] = words.entry(WORDING, "rule", "letters_failed")
         if item_id is not None:
             run.failing.add(item_id)
             p.ledger.mark_effect(
@@ -346,7 +344,7 @@ class RuleEffect(Effect):
             return
         if files is None:
             run.retry = True
-            self._failed(item_id, "The mail server has not accepted the notice yet.", p, run)
+            self._failed(item_id, words.entry(WORDING, "rule", "notice_not_taken"), p, run)
             return
         documents = [str(f) for f in files]
         events = [S.letters_made(action.reference, action_id, documents, clock.today())]

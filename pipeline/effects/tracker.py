@@ -7,10 +7,12 @@ from what the other effects have done (the cells are worked out in pipeline/trac
 from __future__ import annotations
 
 import pipeline.tracker as tracker
+from pipeline import words
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.tracker.cells import acknowledged, more_cells, packs, statuses
 
 WORKBOOK_OPEN_RETRY = 30.0  # seconds: someone has the workbook open
+WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 
 class TrackerEffect(Effect):
@@ -29,10 +31,7 @@ class TrackerEffect(Effect):
             extras=more_cells(ledger, items, p.profile, status),
         )
         if result.waiting:
-            why = (
-                "The tracking workbook is open in Excel; its rows will be written when it "
-                "is closed."
-            )
+            why = words.entry(WORDING, "tracker", "workbook_open")
             for e in due.owed:
                 ledger.mark_effect(
                     e.item_id,
@@ -46,7 +45,7 @@ class TrackerEffect(Effect):
             p.report.waiting[self.name] = why
             return
         if result.problems:
-            why = "; ".join(result.problems)[:500]
+            why = words.entry(WORDING, "tracker", "separator").join(result.problems)[:500]
             for e in due.owed:
                 ledger.mark_effect(
                     e.item_id, self.name, EffectStatus.FAILED, why, waiting=Waiting.ERROR

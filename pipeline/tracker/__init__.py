@@ -12,6 +12,7 @@ import logging
 
 from pipeline.errors import WorkbookUnreadable
 from pipeline.models import Allocation
+from pipeline.tracker.columns import said
 from pipeline.tracker.sync import (
     Difference,
     SyncReport,
@@ -58,9 +59,7 @@ def allocations_or_unreadable(config, profile) -> dict[str, Allocation]:
         raise
     except Exception as exc:
         log.warning("could not read allocations: %s", type(exc).__name__)
-        raise WorkbookUnreadable(
-            f"The tracking workbook cannot be read just now ({type(exc).__name__})."
-        ) from None
+        raise WorkbookUnreadable(said("unreadable", problem=type(exc).__name__)) from None
     return found
 
 
@@ -78,7 +77,7 @@ def _all_readable(config, profile) -> None:
         except (WorkbookError, OSError) as exc:
             log.warning("tracker: cannot read %s: %s", path.name, type(exc).__name__)
             raise WorkbookUnreadable(
-                f"The tracking workbook {path.name} cannot be read just now ({type(exc).__name__})."
+                said("unreadable_named", name=path.name, problem=type(exc).__name__)
             ) from None
 
 

@@ -38,7 +38,7 @@ def wording() -> dict[str, Any]:
 
 
 def _say(table: str, key: str, **kw: Any) -> str:
-    return str(wording()[table][key]).format(**kw)
+    return house.fill(wording()[table][key], f"allocation.toml [{table}] {key}", **kw)
 
 
 def same_name(a: str | None, b: str | None) -> bool:
@@ -60,8 +60,8 @@ class Checked:
     @property
     def text(self) -> str:
         """The Paperwork cell's words for the problems ("To correct: ...")."""
-        w = wording()["paperwork"]
-        return w["to_correct"].format(problems=w["separator"].join(self.problems))
+        separator = wording()["paperwork"]["separator"]
+        return _say("paperwork", "to_correct", problems=separator.join(self.problems))
 
 
 def is_allocated(a: Allocation | None) -> bool:
@@ -201,14 +201,14 @@ def paperwork_text(
     detail = made.detail
     date = numeric_date(made.on)
     if int(detail.get("version", 1)) <= 1:
-        text = w["made"].format(date=date)
+        text = _say("paperwork", "made", date=date)
     else:
         said = (
             changed_words(detail.get("changed") or []) or detail.get("changed_words") or "changed"
         )  # changed_words: a pack from before the timeline
-        text = w["remade"].format(date=date, changed=said)
+        text = _say("paperwork", "remade", date=date, changed=said)
     if detail.get("short_notice") and notice_days:
-        text += w["separator"] + w["short_notice"].format(days=notice_days)
+        text += w["separator"] + _say("paperwork", "short_notice", days=notice_days)
     late = late_first_session(allocation or {}, first_session_due)
     if late:
         text += w["separator"] + late
@@ -223,6 +223,4 @@ def late_first_session(allocation: dict, due: dt.date | None) -> str | None:
     first = dt.date.fromisoformat(first) if isinstance(first, str) else first
     if first <= due:
         return None
-    return wording()["paperwork"]["late_first_session"].format(
-        date=numeric_date(first), due=numeric_date(due)
-    )
+    return _say("paperwork", "late_first_session", date=numeric_date(first), due=numeric_date(due))

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from pipeline.profile import Profile
-from pipeline.tracker.columns import TrackerSpec, load_spec, workbook_name, year_of_workbook
+from pipeline.tracker.columns import TrackerSpec, load_spec, said, workbook_name, year_of_workbook
 
 DECISIONS_SHEET = "Decisions"  # one row per proposal (decisions.py); `tracker check` reads it
 
@@ -77,9 +77,8 @@ def sync_message(report: SyncReport) -> str:
     if report.problems:
         return " ".join(dict.fromkeys(report.problems))
     if not report.writes:
-        return "The tracking workbook is up to date."
-    names = ", ".join(f"'{p.name}'" for p in report.workbooks)
-    return (
-        f"The tracking workbook is up to date: {report.appended} row(s) added and "
-        f"{report.updated} row(s) corrected in {names}."
+        return said("up_to_date")
+    names = said("names_separator").join(
+        said("written_name", name=p.name) for p in report.workbooks
     )
+    return said("up_to_date_written", appended=report.appended, updated=report.updated, names=names)

@@ -48,7 +48,7 @@ class ColumnSpec(_Strict):
     list_also: str = ""
 
     def header_for(self, profile: Profile) -> str:
-        return self.header.format(**profile.words)
+        return words.fill(self.header, f"tracker.toml header {self.header!r}", **profile.words)
 
     @property
     def pipeline(self) -> bool:
@@ -109,10 +109,11 @@ class TrackerSpec(_Strict):
     header_fill_person: str = "375623"
     header_font_colour: str = "FFFFFF"
     header_height: float = 45
-    check_column: str = "Pipeline check (do not edit)"
-    lists_sheet: str = "Lists"  # hidden: the service's venues and days for drop-downs
+    check_column: str  # a header people see: its words are the file's alone
+    lists_sheet: str  # hidden: the service's venues and days for drop-downs
     words: dict[str, str] = Field(default_factory=dict)
     drop_downs: dict[str, str] = Field(default_factory=dict)  # what a drop-down says back
+    messages: dict[str, str] = Field(default_factory=dict)  # read by `said`, not the spec
     sheets: list[SheetSpec]
 
     @property
@@ -125,6 +126,15 @@ class TrackerSpec(_Strict):
 
 class TrackerSpecError(FamilyTimeError):
     """tracker.toml cannot be used; the message names the file and the setting."""
+
+
+WORDING = "tracker.toml"  # under form_templates/: the sentences, read afresh when edited
+
+
+def said(key: str, /, **values) -> str:
+    """One of the workbook's own sentences (tracker.toml [messages]), filled in: worded in
+    data, so a service rewords what it reads on `status` without Python."""
+    return words.fill(words.load(WORDING)["messages"][key], f"{WORDING} [messages] {key}", **values)
 
 
 def load_spec(path: Path | None = None, profile: Profile | None = None) -> TrackerSpec:
@@ -152,13 +162,9 @@ def _for_service(
     a complete referral is not called accepted before they did."""
     spec = _load(path)
     if accepted_by is not None:
-        word = spec.words.get(
-            "awaiting_acceptance_by" if accepted_by else "awaiting_acceptance",
-            spec.words.get("accepted", "accepted"),
-        )
-        spec = spec.model_copy(
-            update={"words": {**spec.words, "accepted": word.format(by=accepted_by)}}
-        )
+        name = "awaiting_acceptance_by" if accepted_by else "awaiting_acceptance"
+        word = words.fill(spec.words[name], f"tracker.toml [words] {name}", by=accepted_by)
+        spec = spec.model_copy(update={"words": {**spec.words, "accepted": word}})
     sheets = []
     for sheet in spec.sheets:
         columns = [c for c in sheet.columns if not c.promises or set(c.promises) & promised]
@@ -176,46 +182,56 @@ def _load(path: str) -> TrackerSpec:
     try:
         raw = words.load(Path(path).resolve())  # a relative path is from the working folder
     except words.WordsProblem as exc:
-        raise TrackerSpecError(f"{path}: cannot read the tracker layout: {exc}") from exc
+        raise TrackerSpecError(
+            _layout_problem("layout_unreadable", path=path, problem=exc)
+        ) from exc
     try:
         spec = TrackerSpec(**raw)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise TrackerSpecError(f"{path}: {problems}") from exc
+        raise TrackerSpecError(
+            _layout_problem("layout_invalid", path=path, problems=problems)
+        ) from exc
     for sheet in spec.sheets:
         keys = [c.key for c in sheet.columns]
+        where = {"path": path, "sheet": sheet.name}
         if sheet.key not in keys:
             raise TrackerSpecError(
-                f"{path}: sheet {sheet.name}: key column '{sheet.key}' is not one of its columns"
+                _layout_problem("layout_key_not_a_column", key=sheet.key, **where)
             )
         if len(set(keys)) != len(keys):
-            raise TrackerSpecError(f"{path}: sheet {sheet.name}: a column key is used twice")
+            raise TrackerSpecError(_layout_problem("layout_key_twice", **where))
         for c in sheet.columns:
             if not c.pipeline and any(not f.startswith("extra.") for f in c.from_ + c.join):
                 raise TrackerSpecError(
-                    f"{path}: sheet {sheet.name}: column '{c.key}' is typed by a person, so the "
-                    "pipeline may only write it from an 'extra.' source (an event said once)"
+                    _layout_problem("layout_person_column", column=c.key, **where)
                 )
         for m in sheet.marks:
             if m.column not in keys or not (m.starts_with or m.contains):
-                raise TrackerSpecError(
-                    f"{path}: sheet {sheet.name}: a mark names an unknown column or no text"
-                )
+                raise TrackerSpecError(_layout_problem("layout_mark", **where))
         for c in sheet.columns:
             if c.list_from and not (
                 c.list_from in ("profile.venues", "profile.session_days")
                 or c.list_from.startswith("sheet.")
             ):
                 raise TrackerSpecError(
-                    f"{path}: sheet {sheet.name}: column '{c.key}': "
-                    f"unknown list_from '{c.list_from}'"
+                    _layout_problem(
+                        "layout_list_from", column=c.key, list_from=c.list_from, **where
+                    )
                 )
         for h in sheet.highlights:
             if h.column not in keys or h.status_column not in keys:
-                raise TrackerSpecError(
-                    f"{path}: sheet {sheet.name}: a highlight names an unknown column"
-                )
+                raise TrackerSpecError(_layout_problem("layout_highlight", **where))
     return spec
+
+
+def _layout_problem(key: str, **values) -> str:
+    """A layout error in the shared file's words; when that very file cannot be read, the
+    reader's own message, which names the file and what is wrong with it."""
+    try:
+        return said(key, **values)
+    except (words.WordsProblem, KeyError) as exc:
+        return str(values.get("problem") or values.get("problems") or exc)
 
 
 def _service(profile: Profile) -> str:
@@ -225,7 +241,7 @@ def _service(profile: Profile) -> str:
 def workbook_name(spec: TrackerSpec, profile: Profile) -> str:
     """The file name of the one workbook for every year, e.g. 'Family Time referrals -
     Northamptonshire.xlsx'."""
-    return spec.file_name.format(service=_service(profile))
+    return words.fill(spec.file_name, "tracker.toml file_name", service=_service(profile))
 
 
 def year_of_workbook(spec: TrackerSpec, profile: Profile, name: str) -> int | None:
@@ -234,10 +250,11 @@ def year_of_workbook(spec: TrackerSpec, profile: Profile, name: str) -> int | No
     if not spec.year_file_name:
         return None
     before, _, after = spec.year_file_name.partition("{year}")
+    where = "tracker.toml year_file_name"
     pattern = (
-        re.escape(before.format(service=_service(profile)))
+        re.escape(words.fill(before, where, service=_service(profile)))
         + r"(\d{4})"
-        + re.escape(after.format(service=_service(profile)))
+        + re.escape(words.fill(after, where, service=_service(profile)))
     )
     found = re.fullmatch(pattern, name, flags=re.IGNORECASE)
     return int(found.group(1)) if found else None

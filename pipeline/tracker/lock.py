@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.tracker.columns import said
+
 _SHARING_VIOLATIONS = {32, 33}  # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 
 
@@ -26,31 +28,16 @@ def open_by(path: Path) -> str | None:
     """None when the workbook may be written; otherwise a sentence for business support."""
     for lock in lock_files(path):
         if lock.exists():
-            return (
-                f"The tracking workbook '{path.name}' is open (the lock file '{lock.name}' "
-                f"is beside it). New rows are waiting and will be added as soon as it is "
-                f"closed. If nobody has it open, the lock file was left behind when Excel "
-                f"or LibreOffice closed unexpectedly: delete '{lock.name}'."
-            )
+            return said("open_lock_file", name=path.name, lock=lock.name)
     if not path.exists():
         return None
     try:
         with open(path, "r+b"):
             pass
     except PermissionError as exc:
-        return (
-            f"The tracking workbook '{path.name}' cannot be written just now (it is open "
-            f"or locked by another program). New rows are waiting and will be added as "
-            f"soon as it is closed. ({exc.strerror or 'permission denied'})"
-        )
+        return said("locked", name=path.name, problem=exc.strerror or said("locked_reason"))
     except OSError as exc:
         if getattr(exc, "winerror", None) in _SHARING_VIOLATIONS:
-            return (
-                f"The tracking workbook '{path.name}' is open in another program. New rows "
-                f"are waiting and will be added as soon as it is closed."
-            )
-        return (
-            f"The tracking workbook '{path.name}' cannot be opened ({exc.strerror}). "
-            f"New rows are waiting."
-        )
+            return said("open_elsewhere", name=path.name)
+        return said("cannot_open", name=path.name, problem=exc.strerror)
     return None

@@ -14,11 +14,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline import words
 from pipeline.commitments import _wording
 from pipeline.dates import numeric_date
 from pipeline.tracker.columns import SheetSpec, load_spec
 from pipeline.tracker.rows import parse_date
 from pipeline.tracker.typed_rows import cell_text
+
+
+def _say(key: str, **values: Any) -> str:
+    """One entry of commitments.toml [met], filled (a missing value names the entry)."""
+    return words.fill(_wording()["met"][key], f"commitments.toml [met] {key}", **values)
 
 
 def met_columns(sheet: SheetSpec) -> dict[str, str]:
@@ -62,15 +68,14 @@ class Checked:
     def text(self) -> str | None:
         if not self.problems:
             return None
-        w = _wording()["met"]
-        return w["to_correct"].format(problems=w["separator"].join(self.problems))
+        separator = _wording()["met"]["separator"]
+        return _say("to_correct", problems=separator.join(self.problems))
 
 
 def check_met(
     typed: dict[str, Any], headers: dict[str, str], received: dt.date, today: dt.date
 ) -> Checked:
     """`typed`: promise -> the cell's value; `headers`: promise -> the column's header."""
-    w = _wording()["met"]
     out = Checked()
     for key, value in typed.items():
         column = headers.get(key, key)
@@ -79,16 +84,19 @@ def check_met(
             continue
         day = parse_date(value)
         if day is None:
-            out.problems.append(w["not_a_date"].format(column=column, text=cell_text(value) or ""))
+            out.problems.append(_say("not_a_date", column=column, text=cell_text(value) or ""))
         elif day < received:
             out.problems.append(
-                w["before_referral"].format(
-                    column=column, date=numeric_date(day), received=numeric_date(received)
+                _say(
+                    "before_referral",
+                    column=column,
+                    date=numeric_date(day),
+                    received=numeric_date(received),
                 )
             )
         elif day > today:
             out.problems.append(
-                w["future"].format(column=column, date=numeric_date(day), today=numeric_date(today))
+                _say("future", column=column, date=numeric_date(day), today=numeric_date(today))
             )
         else:
             out.dates[key] = day

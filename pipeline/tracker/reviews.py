@@ -91,27 +91,32 @@ def review_date_problems(
     `made(day)`: a report was made for the review on `day`; `past_matters`: a review gone by
     with no report is said (a service that makes reports unasked, the referral not closed).
     Wording: form_templates/commitments.toml [met]."""
+    from pipeline import words
     from pipeline.commitments import _wording
     from pipeline.dates import numeric_date
 
     w = _wording()["met"]
+
+    def say(key: str, **values: Any) -> str:
+        return words.fill(w[key], f"commitments.toml [met] {key}", **values)
+
     text = cell_text(value) or ""
     if text:
         day = value if isinstance(value, dt.date) else parse_date(value)
         if isinstance(day, dt.datetime):
             day = day.date()
         if day is None:
-            return [w["review_not_a_date"].format(column=column, text=text)]
-        what = w["review_column"].format(column=column, date=numeric_date(day))
+            return [say("review_not_a_date", column=column, text=text)]
+        what = say("review_column", column=column, date=numeric_date(day))
     else:
         day = form_date
         if day is None:
             return []
-        what = w["review_form"].format(column=column, date=numeric_date(day))
+        what = say("review_form", column=column, date=numeric_date(day))
     if day < received:
-        return [w["review_before_referral"].format(what=what, received=numeric_date(received))]
+        return [say("review_before_referral", what=what, received=numeric_date(received))]
     if past_matters and day < today and not made(day):
-        return [w["review_past"].format(what=what, today=numeric_date(today))]
+        return [say("review_past", what=what, today=numeric_date(today))]
     return []
 
 

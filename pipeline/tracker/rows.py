@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from pipeline import words
 from pipeline.dates import numeric_date
 from pipeline.models import Item
-from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec
+from pipeline.tracker.columns import ColumnSpec, SheetSpec, TrackerSpec, said
 from pipeline.tracker.typed import read_date
 
 Value = str | dt.date  # what a pipeline cell holds; "" is a blank cell
@@ -66,7 +67,7 @@ class _Context:
         self.words = spec.words
 
     def word(self, name: str, **kw: Any) -> str:
-        return self.words.get(name, name).format(**kw)
+        return words.fill(self.words[name], f"tracker.toml [words] {name}", **kw)
 
     def lookup(self, source: str) -> tuple[bool, Any]:
         """(known, value): `known` False means the source has nothing to say (leave the cell)."""
@@ -84,7 +85,7 @@ class _Context:
             return (key in table), table.get(key)
         if kind == "summary":
             return True, getattr(self, f"_summary_{name}")()
-        raise ValueError(f"tracker.toml: unknown source '{source}'")
+        raise ValueError(said("layout_unknown_source", source=source))
 
     # ---- summaries: values worked out rather than copied
     def _summary_item_key(self) -> str:
@@ -235,7 +236,7 @@ def row_for(
 
 def row_key(item: Item, sheet: SheetSpec, spec: TrackerSpec) -> str:
     """The value that identifies the item's row on `sheet` (its reference, or 'Item 12')."""
-    fallback = spec.words.get("item_key", "Item {id}").format(id=item.id)
+    fallback = words.fill(spec.words["item_key"], "tracker.toml [words] item_key", id=item.id)
     if sheet.key == "reference" and item.reference:
         return item.reference
     column = sheet.key_column

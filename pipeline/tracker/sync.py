@@ -26,7 +26,7 @@ from pipeline.profile import Profile
 from pipeline.tracker import lock
 from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
-from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec
+from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, said
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
 from pipeline.tracker.typed_rows import cell_text, typed_rows
@@ -66,10 +66,11 @@ class Difference:
 
     def describe(self) -> str:
         if self.kind == "missing":
-            return f"{self.sheet}: {self.key} is in the ledger but has no row"
+            return said("check_missing", sheet=self.sheet, key=self.key)
         if self.kind == "differs":
-            return f"{self.sheet}: {self.key} differs in: {', '.join(self.columns)}"
-        return f"{self.sheet}: {self.key} has a row but is not in the ledger"
+            columns = said("columns_separator").join(self.columns)
+            return said("check_differs", sheet=self.sheet, key=self.key, columns=columns)
+        return said("check_unknown", sheet=self.sheet, key=self.key)
 
 
 # ---------------------------------------------------------------- comparing cells
@@ -173,10 +174,13 @@ def _reconcile_sheet(
         return
     if edit and norm_header(hdrs[sheet.key]) not in sp.columns and any(pkg.data_rows(sp)):
         raise LayoutError(
-            f"The '{sheet.name}' sheet of '{path.name}' has rows but no '{hdrs[sheet.key]}' "
-            f"column, so the pipeline cannot tell its rows apart. Put the column heading "
-            f"'{hdrs[sheet.key]}' back (or restore the workbook from the '{BACKUP_DIR}' "
-            f"folder); nothing was written."
+            said(
+                "no_key_column",
+                sheet=sheet.name,
+                name=path.name,
+                header=hdrs[sheet.key],
+                backups=BACKUP_DIR,
+            )
         )
     cols, check_col = _sheet_columns(pkg, sp, sheet, spec, hdrs, edit)
     key_col = cols.get(sheet.key)
@@ -387,16 +391,12 @@ def sync_one(
             return
         except WorkbookError as exc:
             report.problems.append(
-                str(exc) + " Nothing was written; restore it from the "
-                f"'{BACKUP_DIR}' folder beside it, or move it away so a new one is made."
+                said("not_readable_nothing_written", problem=exc, backups=BACKUP_DIR)
             )
             return
         except PermissionError:
             report.waiting = True
-            report.problems.append(
-                f"The tracking workbook '{path.name}' cannot be read just now "
-                f"(it is locked). New rows are waiting."
-            )
+            report.problems.append(said("read_locked", name=path.name))
             return
         if not (outcome.pkg.dirty or outcome.created):
             _remember(config, path, before, digest)
@@ -410,10 +410,7 @@ def sync_one(
             write_private(path, data)
         except PermissionError:
             report.waiting = True
-            report.problems.append(
-                f"The tracking workbook '{path.name}' could not be saved "
-                f"(it is open in another program). New rows are waiting."
-            )
+            report.problems.append(said("save_locked", name=path.name))
             return
         prune_backups(path, spec.backups)
         _remember(config, path, _stamp(path), digest)
@@ -431,10 +428,7 @@ def sync_one(
         )
         return
     report.waiting = True
-    report.problems.append(
-        f"The tracking workbook '{path.name}' kept changing while the "
-        f"pipeline was updating it; it will try again on the next pass."
-    )
+    report.problems.append(said("kept_changing", name=path.name))
 
 
 # ---------------------------------------------------------------- public API
@@ -487,7 +481,7 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
         sheets = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:  # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
-        report.problems.append(f"The tracker could not be updated: {exc}")
+        report.problems.append(said("not_updated", problem=exc))
         report.message = report.problems[-1]
         return report
     sync_one(workbook_path(config, profile, spec), spec, profile, sheets, report, full, config)

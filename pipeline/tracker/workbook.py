@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 
 from pipeline.errors import FamilyTimeError
-from pipeline.tracker.columns import SheetSpec
+from pipeline.tracker.columns import SheetSpec, said
 from pipeline.tracker.rows import Value
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -191,11 +191,8 @@ class Package:
             self.workbook = etree.fromstring(self.zip.read("xl/workbook.xml"))
             rels = etree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
-            where = path.name if path else "the workbook"
-            raise WorkbookError(
-                f"{where} is not an Excel workbook the pipeline can read "
-                f"(it may be damaged or saved in another format)."
-            ) from exc
+            where = path.name if path else said("no_file_name")
+            raise WorkbookError(said("not_a_workbook", name=where)) from exc
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_NS}}}Relationship")}
         self.sheet_parts: dict[str, str] = {}
         self.sheet_index: dict[str, int] = {}
