@@ -93,7 +93,9 @@ def test_a_file_saved_while_the_day_is_set_arrives_on_that_day(work, monkeypatch
     """One clock: with FAMILY_TIME_TODAY moved on, a form saved into the inbox now is received
     on the set day (not on the machine's date); a file dated to a day of the story keeps it."""
     import os
+
     from pipeline.cli import main
+
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2031-06-02")
     work.drop("forms/referral-complete.docx")
     dated = work.drop("forms/referral-incomplete.docx")
