@@ -219,13 +219,14 @@ def test_the_digest_leaves_out_a_suspension_that_waits_for_nobody(monkeypatch):
             ),
         ]
     )
-    assert [line.split(":")[0].split()[-1] for line in status_lines(ledger, profile)] == [
+    said = status_lines(ledger, profile, resuming=True)  # `status`
+    assert [line.split(":")[0].split()[-1] for line in said] == [
         "FT-1",
         "FT-2",
         "FT-3",
     ]
     waiting = proposals_waiting(ledger, profile)
-    assert [r.text for r in waiting] == status_lines(ledger, profile)[:2]
+    assert [r.text for r in waiting] == said[:2] == status_lines(ledger, profile)
 
 
 def test_the_drop_downs_say_what_tracker_toml_says():
@@ -302,3 +303,214 @@ def test_the_callers_give_every_placeholder_their_entry_names():
                         f"{found[0]} lacks {sorted(lacking)}"
                     )
     assert checked > 80 and missing == []
+
+
+def _reworded(tmp_path, monkeypatch, rel: str, old: str, new: str) -> None:
+    """The wording read from a copy of form_templates/ in which one entry of `rel` says `new`
+    where it said `old`: what a service's editor would do, no Python touched."""
+    import shutil
+
+    root = tmp_path / "form_templates"
+    shutil.copytree(paths.FORM_TEMPLATES, root, ignore=shutil.ignore_patterns("*.docx"))
+    text = (root / rel).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (root / rel).write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(words, "FORM_TEMPLATES", root)
+
+
+def _status_facts(**facts) -> dict:
+    base = dict(
+        files=3,
+        total_items=4,
+        counts={},
+        updates=0,
+        waiting=[],
+        workbook_open=0,
+        oldest_unacknowledged=None,
+        moves_owed=0,
+    )
+    return {**base, **facts}
+
+
+def test_status_says_what_its_wording_file_says(tmp_path, monkeypatch):
+    """`status`'s lines are commands/status.toml's entries, word for word, and follow an edit."""
+    from pipeline.commands.status import describe
+
+    facts = _status_facts(
+        workbook_open=2,
+        waiting=[
+            dict(
+                effect="tracker",
+                count=2,
+                why="Not tried yet.",
+                kind="workbook_open",
+                next_try="now",
+            )
+        ],
+        ignored=[f"old/{n}.docx" for n in range(22)],
+    )
+    said = describe(facts)
+    assert said[0] == "Files received: 3  (forms and emails recorded: 4)"
+    assert "  Tracker rows: 2 - Not tried yet. (next try now)" in said
+    assert (
+        "2 tracker row(s) are waiting because the tracking workbook is open. Close it in Excel "
+        "and they will be written."
+    ) in said
+    assert (
+        "22 file(s) in inbox sub-folders set to be ignored ([watch] ignore_subfolders), not processed:"
+        in said
+    )
+    assert "  ... and 2 more" in said
+
+    _reworded(
+        tmp_path,
+        monkeypatch,
+        "commands/status.toml",
+        "Close it in Excel and they will be written.",
+        "Close the workbook in Excel: they are written when it is closed.",
+    )
+    assert (
+        "2 tracker row(s) are waiting because the tracking workbook is open. Close the workbook "
+        "in Excel: they are written when it is closed."
+    ) in describe(facts)
+
+
+def test_proposals_and_the_digest_say_what_proposals_toml_says(tmp_path, monkeypatch):
+    """The proposals' lines in `status` and the digest are sessions/proposals.toml [status]:
+    a service rewording one sees both follow, and the digest still lists only what waits."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-03-10")
+    from pipeline.notify.digest import proposals_waiting
+    from pipeline.sessions.proposals import status_lines
+
+    profile = load_profile("northamptonshire")
+    misses = [dt.date(2026, 2, 23), dt.date(2026, 3, 2)]
+    ledger = _Ledger(
+        [
+            _stored(1, RuleAction(reference="FT-1", kind="suspension", session_dates=misses)),
+            _stored(
+                3,
+                RuleAction(
+                    reference="FT-3",
+                    kind="suspension",
+                    session_dates=misses,
+                    decision="Approved",
+                    decided_by="A Manager",
+                    decided_on=dt.date(2026, 3, 3),
+                    meeting_on=dt.date(2026, 3, 20),
+                    suspended_from=dt.date(2026, 3, 4),
+                    suspended_until=dt.date(2026, 3, 19),
+                ),
+            ),
+        ]
+    )
+    assert status_lines(ledger, profile, resuming=True)[1] == (
+        "P3 FT-3: family time resumes on 20/03/2026."
+    )
+    assert status_lines(ledger, profile)[0].endswith("(decide by 04/03/2026) OVERDUE.")
+    _reworded(
+        tmp_path,
+        monkeypatch,
+        "sessions/proposals.toml",
+        'overdue = " OVERDUE"',
+        'overdue = ", late"',
+    )
+    [waiting] = proposals_waiting(ledger, profile)
+    assert waiting.text.endswith("(decide by 04/03/2026), late.")
+    assert waiting.text == status_lines(ledger, profile)[0]
+
+
+def test_the_digest_lines_follow_digest_toml(tmp_path, monkeypatch):
+    """A worker over the weekly limit is said in digest.toml [reminders]'s words."""
+    from pipeline.notify import digest
+
+    said = digest._say("workload_many", who="Sam", n=7, most=6)
+    assert said == "Sam: 7 sessions this week (the service's limit is 6)"
+    assert digest._say("workload_one", who="Sam", n=1, most=0) == (
+        "Sam: 1 session this week (the service's limit is 0)"
+    )
+    _reworded(
+        tmp_path,
+        monkeypatch,
+        "digest.toml",
+        'workload_many = "{who}: {n} sessions this week',
+        'workload_many = "{who} has {n} sessions this week',
+    )
+    assert digest._say("workload_many", who="Sam", n=7, most=6).startswith("Sam has 7 sessions")
+
+
+def test_the_emails_working_days_and_withheld_words_are_mail_toml(tmp_path, monkeypatch):
+    from pipeline.notify.templates import MailTemplates, working_days
+
+    assert working_days(1) == "1 working day" and working_days(10) == "10 working days"
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    settings = (paths.MAIL_TEMPLATES / "mail.toml").read_text(encoding="utf-8")
+    (mail / "mail.toml").write_text(
+        settings.replace('many = "{n} working days"', 'many = "{n} days (working days)"'),
+        encoding="utf-8",
+    )
+    env = MailTemplates("northamptonshire", root=mail).env
+    assert env.filters["working_days"](10) == "10 days (working days)"
+    assert env.filters["working_days"](1) == "1 working day"
+
+
+def _saved_report(path: Path, heading: str, prompt: str, written: str, by: str) -> Path:
+    """A review report as a supervisor saves it: the box under the recommendation's heading
+    (its prompt printed, what they wrote after it), then the sign-off."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("What this report covers")
+    doc.add_paragraph(heading)
+    box = doc.add_table(rows=1, cols=1).rows[0].cells[0]
+    box.paragraphs[0].text = prompt
+    if written:
+        box.add_paragraph(written)
+    doc.add_paragraph("Sign-off")
+    row = doc.add_table(rows=1, cols=2).rows[0]
+    row.cells[0].text, row.cells[1].text = "Written by", by
+    doc.save(str(path))
+    return path
+
+
+def test_the_review_report_is_read_back_however_its_heading_is_worded(tmp_path, monkeypatch):
+    """A service that words the recommendation's heading and prompt with placeholders (the
+    child's name, its own role) still has a blank box read as blank and a written one read:
+    the heading is found from its whole entry, not from the text before its first {{."""
+    import copy
+
+    from pipeline.notify import review
+    from pipeline.render import wording as W
+
+    profile = load_profile("northamptonshire")
+    real = W.wording
+
+    def reworded(profile_id, root=None):
+        data = copy.deepcopy(real(profile_id, root))
+        data["lac_report"]["boxes"] = [
+            [
+                "What {{ child.call_name }}'s supervisor recommends",
+                "Write here, {{ service.supervisor_role }}, what should change and why.",
+            ]
+        ]
+        return data
+
+    monkeypatch.setattr(W, "wording", reworded)
+    heading = "What Amy's supervisor recommends"
+    prompt = "Write here, family time worker, what should change and why."
+    blank = _saved_report(tmp_path / "blank.docx", heading, prompt, "", "Sam Supervisor-Example")
+    assert review.read_back(blank, profile) == ("", "Sam Supervisor-Example")
+    written = _saved_report(
+        tmp_path / "written.docx", heading, prompt, "Fortnightly in the community.", "Sam S"
+    )
+    assert review.read_back(written, profile) == ("Fortnightly in the community.", "Sam S")
+
+    def bare(profile_id, root=None):
+        data = reworded(profile_id, root)
+        data["lac_report"]["boxes"] = [["{{ words.shared.heading }}", ""]]
+        return data
+
+    monkeypatch.setattr(W, "wording", bare)  # no words of its own: named, never any paragraph
+    with pytest.raises(words.WordsProblem, match=r"boxes\[0\]\[0\]"):
+        review.read_back(blank, profile)
+    assert "could not be read (WordsProblem)" in review.hold("FT-1", "Jo", blank, profile)

@@ -15,8 +15,10 @@ import datetime as dt
 import json
 
 from pipeline import clock, outcomes
+from pipeline import words as house
 from pipeline.effects.contract import EffectName, Waiting
 
+# argparse's help is for whoever installs and runs the command (IT), not the team's wording
 HELP = (
     "Show counts by outcome, what is still waiting (and why) and the oldest "
     "unacknowledged referral."
@@ -24,13 +26,17 @@ HELP = (
 
 OUTCOME_LABELS = outcomes.words("status")  # pipeline/outcomes.toml
 STATUS_WORDS = outcomes.status_words()
-EFFECT_LABELS = {
-    EffectName.TRACKER: "Tracker rows",
-    EffectName.MAIL: "Emails",
-    EffectName.PAPERWORK: "Paperwork packs",
-    EffectName.RULE: "Missed-session letters",
-    EffectName.SIGNIFICANT_EVENT: "Significant-event emails",
-}
+WORDING = "commands/status.toml"  # what `status` says, under form_templates/
+
+
+def _say(key: str, /, **values) -> str:
+    """One of status's lines ([lines] in commands/status.toml), filled in."""
+    return house.entry(WORDING, "lines", key, **values)
+
+
+def _label(effect: str) -> str:
+    """What a kind of waiting work is called ([effects]; the ledger's name if none)."""
+    return house.load(WORDING)["effects"].get(effect, effect)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +54,7 @@ def gather(ledger, config=None, profile=None) -> dict:
             {
                 "effect": row["effect"],
                 "count": row["n"],
-                "why": row["last_error"] or "Not tried yet.",
+                "why": row["last_error"] or _say("not_tried"),
                 "kind": row["waiting"],
                 "next_try": clock.at(row["next"]).strftime(  # the pipeline's day
                     "%d/%m/%Y %H:%M"
@@ -105,8 +111,7 @@ def gather(ledger, config=None, profile=None) -> dict:
         "ignored": ignored,
         # every email nobody has received: waiting for the mail server, and those only
         # written to outbox/mail (no mail server when they were made)
-        "mail_not_sent": mail_pending
-        + [f"{k}: written to the outbox folder only, never sent" for k in written_only],
+        "mail_not_sent": mail_pending + [_say("written_only", key=k) for k in written_only],
         "mail_waiting": mail_pending,
         "mail_written_not_sent": written_only,
         "acknowledgements": acks,
@@ -175,10 +180,7 @@ def _copies(ledger) -> list[str]:
             continue
         earlier = ledger.item(item.linked_to)
         if earlier is not None and earlier.reference and earlier.outcome == "accepted":
-            out.append(
-                f"{item.original_name}: a copy of {earlier.reference} with the same "
-                "answers (no acknowledgement sent)"
-            )
+            out.append(_say("copy", name=item.original_name, reference=earlier.reference))
     return out
 
 
@@ -199,7 +201,7 @@ def _proposal_lines(ledger, profile) -> list[str]:
         return []
     from pipeline.sessions.proposals import status_lines
 
-    return status_lines(ledger, profile)
+    return status_lines(ledger, profile, resuming=True)
 
 
 def _reminders(ledger, config, profile) -> list[dict]:
@@ -212,9 +214,7 @@ def _reminders(ledger, config, profile) -> list[dict]:
 
 
 def describe(facts: dict) -> list[str]:
-    lines = [
-        f"Files received: {facts['files']}  (forms and emails recorded: {facts['total_items']})"
-    ]
+    lines = [_say("files", files=facts["files"], items=facts["total_items"])]
     for key, label in OUTCOME_LABELS.items():
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
         if key == outcomes.REFERRAL_OUTCOMES[-1]:
@@ -223,17 +223,22 @@ def describe(facts: dict) -> list[str]:
     withheld = [w for w in facts["waiting"] if w["kind"] == Waiting.WITHHELD]
     waiting = [w for w in facts["waiting"] if w["kind"] != Waiting.WITHHELD]
     if withheld:
-        lines.append("Not sent on purpose (a person must act):")
+        lines.append(_say("withheld_heading"))
         for w in withheld:
             lines.append(
-                f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - {w['why']}"
+                _say("withheld", label=_label(w["effect"]), count=w["count"], why=w["why"])
             )
     if waiting:
-        lines.append("Still waiting:")
+        lines.append(_say("waiting_heading"))
         for w in waiting:
             lines.append(
-                f"  {EFFECT_LABELS.get(w['effect'], w['effect'])}: {w['count']} - "
-                f"{w['why']} (next try {w['next_try']})"
+                _say(
+                    "waiting",
+                    label=_label(w["effect"]),
+                    count=w["count"],
+                    why=w["why"],
+                    next_try=w["next_try"],
+                )
             )
     elif not withheld:
         from pipeline.cases.acknowledgement import words
@@ -246,43 +251,27 @@ def describe(facts: dict) -> list[str]:
             ]
         )
     if facts["workbook_open"]:
-        lines.append(
-            f"{facts['workbook_open']} tracker row(s) are waiting because the tracking "
-            "workbook is open. Close it in Excel and they will be written."
-        )
+        lines.append(_say("workbook_open", count=facts["workbook_open"]))
     lines += _acknowledgement_lines(facts)
     if facts["moves_owed"]:
-        lines.append(
-            f"{facts['moves_owed']} file(s) are recorded but still in the inbox "
-            "(probably open in another program); they will be moved automatically."
-        )
+        lines.append(_say("moves_owed", count=facts["moves_owed"]))
     if facts.get("in_inbox"):
-        lines.append(
-            f"{facts['in_inbox']} file(s) in the inbox not handled yet (arriving, "
-            "open in another program, or the watcher is not running)."
-        )
+        lines.append(_say("in_inbox", count=facts["in_inbox"]))
     for s in facts.get("stale_owner_files", []):
-        lines.append(
-            f"The owner file {s['owner_file']} is older than the last save of "
-            f"'{s['document']}' by more than a day: probably left behind when Word or "
-            "Excel closed unexpectedly. If nobody has it open, delete the owner file."
-        )
+        lines.append(_say("stale_owner", owner_file=s["owner_file"], document=s["document"]))
     if facts.get("proposals"):
-        lines.append("Missed-session proposals (tracker, Decisions sheet):")
+        lines.append(_say("proposals_heading"))
         lines.extend(f"  {line}" for line in facts["proposals"])
     if facts.get("copies"):
-        lines.append("Copies of a referral already received (the same referral, not an update):")
+        lines.append(_say("copies_heading"))
         lines.extend(f"  {line}" for line in facts["copies"][:20])
     if facts.get("ignored"):
-        lines.append(
-            f"{len(facts['ignored'])} file(s) in inbox sub-folders set to be ignored "
-            "([watch] ignore_subfolders), not processed:"
-        )
+        lines.append(_say("ignored_heading", count=len(facts["ignored"])))
         lines.extend(f"  {name}" for name in facts["ignored"][:20])
         if len(facts["ignored"]) > 20:
-            lines.append(f"  ... and {len(facts['ignored']) - 20} more")
+            lines.append(_say("more", count=len(facts["ignored"]) - 20))
     for m in facts.get("mail_waiting", []):
-        lines.append(f"  email waiting for the mail server: {m}")
+        lines.append(_say("mail_waiting", message=m))
     if facts.get("mail_server") and facts.get("mail_written_not_sent"):
         from pipeline.cases.acknowledgement import words
 
@@ -294,7 +283,7 @@ def describe(facts: dict) -> list[str]:
         )
         lines.extend(f"  {k}" for k in keys[:20])
     if facts.get("reminders"):
-        lines.append("To see to today (the team's daily digest):")
+        lines.append(_say("reminders_heading"))
         lines += [f"  {r['text']}" for r in facts["reminders"]]
     return lines
 
@@ -314,7 +303,7 @@ def _acknowledgement_lines(facts: dict) -> list[str]:
         when = dt.datetime.fromisoformat(oldest["received"])
         lines.append(
             w["oldest"].format(
-                reference=oldest["reference"] or f"item {oldest['item']}",
+                reference=oldest["reference"] or _say("item", item=oldest["item"]),
                 received=f"{when:%d/%m/%Y %H:%M}",
             )
         )

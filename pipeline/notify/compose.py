@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import paths
+from pipeline import words as house
 from pipeline.catalogue import VersionSpec, catalogue
 from pipeline.config import Config
 from pipeline.errors import FamilyTimeError
@@ -84,9 +85,10 @@ def plan_mail(
     blocked = source_block(item, profile, templates)
     form_sw = _form_social_worker(values, profile, templates) if kind in EXTERNAL else None
     if blocked and form_sw is None:
-        why = templates.words(
-            "withheld", "external" if kind in EXTERNAL else "team", "Not sent: {why}."
-        ).format(why=blocked)
+        entry = "external" if kind in EXTERNAL else "team"
+        why = house.fill(
+            templates.settings["withheld"][entry], f"mail/mail.toml [withheld] {entry}", why=blocked
+        )
         log.info(
             "item %s (%s): no automatic email (%s)", item.id, item.reference or "no reference", why
         )

@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 from pipeline import clock, dates
 from pipeline import words as house
-from pipeline.paths import FORM_TEMPLATES
 
 log = logging.getLogger("pipeline.effects")
 
-WORDING = FORM_TEMPLATES / "digest.toml"  # the due-date lines' words
+WORDING = "digest.toml"  # the digest's words, under form_templates/
 DIGEST_TIME = dt.time(8, 0)  # when Oversight.digest_time is not set
 RESUBMISSION_CHASE_DAYS = 5  # when Oversight.resubmission_chase_working_days is not set
 REVIEW_AHEAD_DAYS = 21  # reviews this close with no report are listed
@@ -55,30 +54,7 @@ def proposals_waiting(ledger, profile) -> list[Reminder]:
     same lines `status` shows (pipeline/sessions/proposals.py)."""
     from pipeline.sessions.proposals import status_lines
 
-    return [Reminder("proposals", line) for line in status_lines(_NeedingPeople(ledger), profile)]
-
-
-class _NeedingPeople:
-    """The ledger with only the proposals that wait for a person: an approved suspension with
-    its meeting date set waits for nobody (`status` says when it resumes; the digest does not),
-    told by the proposal's own fields, not by the words of its line."""
-
-    def __init__(self, ledger):
-        self._ledger = ledger
-
-    def __getattr__(self, name):
-        return getattr(self._ledger, name)
-
-    def rule_actions(self):
-        return [
-            sa
-            for sa in self._ledger.rule_actions()
-            if not (
-                sa.action.kind == "suspension"
-                and sa.action.decision == "Approved"
-                and sa.action.meeting_on is not None
-            )
-        ]
+    return [Reminder("proposals", line) for line in status_lines(ledger, profile)]
 
 
 def reminders(
@@ -134,10 +110,13 @@ def _significant_events_late(items, profile, today: dt.date) -> list[Reminder]:
             out.append(
                 Reminder(
                     "significant_late",
-                    f"{i.reference}: the significant event at the session on "
-                    f"{dates.numeric_date(session)} was recorded on "
-                    f"{dates.numeric_date(written)}, over "
-                    f"{profile.recording.significant_event_hours} hours after it",
+                    _say(
+                        "significant_late",
+                        ref=i.reference,
+                        session=dates.numeric_date(session),
+                        written=dates.numeric_date(written),
+                        hours=profile.recording.significant_event_hours,
+                    ),
                 )
             )
     return out
@@ -187,8 +166,12 @@ def _records_overdue(
                 out.append(
                     Reminder(
                         "records_overdue",
-                        f"{ref}: no session record for {dates.numeric_date(s.date)} "
-                        f"(due by {dates.numeric_date(recording_due(profile, s.date))})",
+                        _say(
+                            "records_overdue",
+                            ref=ref,
+                            date=dates.numeric_date(s.date),
+                            due=dates.numeric_date(recording_due(profile, s.date)),
+                        ),
                     )
                 )
     return out
@@ -212,9 +195,12 @@ def _not_resubmitted(items, accepted: dict, profile, cal, today: dt.date) -> lis
                 out.append(
                     Reminder(
                         "not_resubmitted",
-                        f"{i.reference}: returned on "
-                        f"{dates.numeric_date(i.received_at.date())}, not sent again "
-                        f"after {waited} working days",
+                        _say(
+                            "not_resubmitted",
+                            ref=i.reference,
+                            date=dates.numeric_date(i.received_at.date()),
+                            waited=waited,
+                        ),
                     )
                 )
     return out
@@ -305,6 +291,11 @@ def _words() -> dict:
     return house.load(WORDING)
 
 
+def _say(key: str, /, **values) -> str:
+    """One of the digest's lines ([reminders] in digest.toml), filled in."""
+    return house.entry(WORDING, "reminders", key, **values)
+
+
 def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bool]:
     """Which of a referral's promises are kept: contact and planning meeting when a
     co-ordinator typed their date, allocation once the pack is made (or the tracker row is
@@ -346,7 +337,7 @@ def _reviews_coming(ledger, config, profile, accepted: dict, today: dt.date) -> 
             out.append(
                 Reminder(
                     "review",
-                    f"{r.reference}: review on {dates.numeric_date(r.date)} and no report made yet",
+                    _say("review_no_report", ref=r.reference, date=dates.numeric_date(r.date)),
                 )
             )
     return out
@@ -377,8 +368,9 @@ def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> lis
                 out.append(
                     Reminder(
                         "workload",
-                        f"{who}: {n} session{'' if n == 1 else 's'} this week (the service's "
-                        f"limit is {most})",
+                        _say(
+                            "workload_one" if n == 1 else "workload_many", who=who, n=n, most=most
+                        ),
                     )
                 )
     return out

@@ -17,7 +17,10 @@ mail server it was only written to outbox/mail, and the cell says that
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+
+import jinja2
 
 from pipeline import paths
 from pipeline import words as house
@@ -90,8 +93,9 @@ def _flat(text: str) -> str:
     return " ".join((text or "").split())
 
 
-def _body_text(doc) -> list[tuple[str, list[list[str]]]]:
-    """The document's body in order: (paragraph text, []) or ("", table rows of cell texts)."""
+def _body_text(doc) -> list[tuple[str, list[list[list[str]]]]]:
+    """The document's body in order: (paragraph text, []) or ("", table rows of cells, each
+    the texts of its paragraphs)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -101,7 +105,10 @@ def _body_text(doc) -> list[tuple[str, list[list[str]]]]:
         if tag == "p":
             out.append((_flat(Paragraph(el, doc).text), []))
         elif tag == "tbl":
-            out.append(("", [[_flat(c.text) for c in row.cells] for row in Table(el, doc).rows]))
+            rows = Table(el, doc).rows
+            out.append(
+                ("", [[[_flat(p.text) for p in c.paragraphs] for c in row.cells] for row in rows])
+            )
     return out
 
 
@@ -114,31 +121,74 @@ def read_back(report: Path, profile: Profile) -> tuple[str, str]:
     from pipeline.render.wording import wording
 
     words = wording(profile.id)["lac_report"]
-    heading, prompt = (_flat(t.split("{")[0]) for t in words["boxes"][0][:2])
-    sign_off = _flat(words["sign_off_heading"].split("{")[0])
-    written_label = _flat(words["sign_off"][0][0])
+    where = "documents/wording.toml [lac_report]"
+    heading = _shape(words["boxes"][0][0], f"{where} boxes[0][0]")
+    prompt = _shape(words["boxes"][0][1], f"{where} boxes[0][1]", may_be_blank=True)
+    sign_off = _shape(words["sign_off_heading"], f"{where} sign_off_heading")
+    written_label = _shape(words["sign_off"][0][0], f"{where} sign_off[0][0]")
     body = _body_text(Document(str(report)))
-    start = next((i for i, (t, _) in enumerate(body) if t and t.startswith(heading)), None)
+    start = next((i for i, (t, _) in enumerate(body) if t and heading.match(t)), None)
     end = next(
         (
             i
             for i, (t, _) in enumerate(body)
-            if t and t.startswith(sign_off) and (start is None or i > start)
+            if t and sign_off.match(t) and (start is None or i > start)
         ),
         len(body),
     )
     said: list[str] = []
     for text, rows in body[(start + 1 if start is not None else end) : end]:
-        for part in [text] + [c for row in rows for c in row]:
-            part = _flat(part.replace(prompt, "")) if prompt else part
+        for paragraphs in [[text]] + [c for row in rows for c in row]:
+            kept = [_flat(prompt.sub("", p)) for p in paragraphs if not prompt.fullmatch(p)]
+            part = _flat(" ".join(kept))
             if part:
                 said.append(part)
     written_by = ""
     for _text, rows in body[end:]:
         for row in rows:
-            if len(row) >= 2 and row[0] == written_label:
-                written_by = written_by or row[1]
+            if len(row) >= 2 and written_label.fullmatch(_flat(" ".join(row[0]))):
+                written_by = written_by or _flat(" ".join(row[1]))
     return " ".join(said), written_by
+
+
+_LEXER = jinja2.Environment()
+_BLOCKS = {"if": 1, "for": 1, "endif": -1, "endfor": -1}
+
+
+def _shape(entry: str, where: str, may_be_blank: bool = False) -> re.Pattern:
+    """How a paperwork wording entry reads once filled in, however a service worded it: its
+    own words as written (any spacing between them), and any text where it has a {{ value }}
+    or a {% choice %}. So the saved report's heading is found from its entry, never from the
+    text before its first placeholder. An entry with no words of its own cannot be found:
+    refused, naming it, rather than matching any paragraph. `may_be_blank`: a blank entry
+    (a service that prints no prompt) matches nothing."""
+    from pipeline.render.wording import source
+
+    if may_be_blank and not str(entry).strip():
+        return re.compile(r"(?!)")
+    pieces: list[str] = []
+    depth, own, after_begin = 0, False, False
+    for _, kind, value in _LEXER.lex(source(entry)):
+        if kind == "block_begin":
+            after_begin = True
+            continue
+        if kind == "whitespace":
+            continue
+        if after_begin and kind == "name":
+            depth += _BLOCKS.get(value, 0)
+        after_begin = False
+        if kind == "data" and depth == 0:
+            for word in value.split():
+                pieces.append(re.escape(word))
+                own = True
+        elif not pieces or pieces[-1] != ".*?":
+            pieces.append(".*?")
+    if not own:
+        raise house.WordsProblem(
+            f"The wording {where} has no words of its own, so the saved report's part it "
+            "names cannot be found: give it some words besides its placeholders."
+        )
+    return re.compile(r"\s*".join(pieces), re.DOTALL)
 
 
 def same_name(a: str, b: str) -> bool:

@@ -17,9 +17,14 @@ from pipeline.dates import long_date
 from pipeline.paths import MAIL_TEMPLATES
 
 
-def working_days(n: object) -> str:
-    """ "1 working day", "10 working days"."""
-    return f"{n} working day" if n == 1 else f"{n} working days"
+def working_days(n: object, settings: dict | None = None) -> str:
+    """ "1 working day", "10 working days": [working_days] of mail.toml (`settings`: a
+    service's own; the shared file when not given)."""
+    words = (settings or {}).get("working_days") or house.load(MAIL_TEMPLATES / "mail.toml")[
+        "working_days"
+    ]
+    key = "one" if n == 1 else "many"
+    return house.fill(words[key], f"mail/mail.toml [working_days] {key}", n=n)
 
 
 class MailTemplates:
@@ -42,7 +47,7 @@ class MailTemplates:
             keep_trailing_newline=True,
         )
         self.env.filters["long_date"] = long_date
-        self.env.filters["working_days"] = working_days
+        self.env.filters["working_days"] = lambda n: working_days(n, self.settings)
         self.env.filters["capitalize_first"] = lambda s: (s[:1].upper() + s[1:]) if s else s
         self.settings = house.for_service(root / "mail.toml", profile_id, known_only=False)
         self._subjects: dict[str, jinja2.Template] = {}

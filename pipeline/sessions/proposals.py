@@ -160,29 +160,38 @@ def resumes_on(action: RuleAction) -> dt.date | None:
     return action.suspended_until + dt.timedelta(days=1)
 
 
-def status_lines(ledger, profile) -> list[str]:
-    """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting."""
+def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
+    """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting:
+    what waits for a person (the digest). `resuming`: also when each approved suspension's
+    family time resumes (`status`), which waits for nobody."""
     from pipeline.clock import today
     from pipeline.dates import numeric_date
 
+    w = words()["status"]
+    where = "sessions/proposals.toml [status] "
     lines, now = [], today()
     for sa in ledger.rule_actions():
         a = sa.action
         key = f"{proposal_key(sa.id)} {a.reference}"
         if sa.done_at is None and a.decision is None:
             due = decide_by(sa.created_at.date(), profile)
-            late = " OVERDUE" if due < now else ""
             lines.append(
-                f"{key}: '{what(a)}' waits for a decision by "
-                f"{who_decides(ledger.item_by_reference(a.reference), profile)} "
-                f"(decide by {numeric_date(due)}){late}."
+                house.fill(
+                    w["waiting"],
+                    where + "waiting",
+                    key=key,
+                    what=what(a),
+                    who=who_decides(ledger.item_by_reference(a.reference), profile),
+                    date=numeric_date(due),
+                    late=w["overdue"] if due < now else "",
+                )
             )
         elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
-            lines.append(
-                f"{key}: suspended with no meeting date yet (Decisions sheet, Meeting on)."
-            )
-        elif a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
+            lines.append(house.fill(w["no_meeting"], where + "no_meeting", key=key))
+        elif resuming and a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
             resumes = resumes_on(a)
             if resumes and resumes >= now:
-                lines.append(f"{key}: family time resumes on {numeric_date(resumes)}.")
+                lines.append(
+                    house.fill(w["resumes"], where + "resumes", key=key, date=numeric_date(resumes))
+                )
     return lines
