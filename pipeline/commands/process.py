@@ -45,48 +45,16 @@ def _line(path: Path, items) -> dict:
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands.watch import open_working_folder
     from pipeline.effects import run_effects
-    from pipeline.intake.process import NotYet, WaitingForWorkbook, process_file
 
     opened = open_working_folder(args.config, as_json=getattr(args, "json", False))
     if opened is None:
         return 2
     config, profile, ledger = opened
     results: list[tuple[Path, list | None, str | None]] = []
-    progress = None
-    if len(args.files) > 3 and sys.stderr.isatty():
-        from rich.console import Console
-        from rich.progress import Progress
-
-        progress = Progress(console=Console(stderr=True), transient=True)
-        progress.start()
-        task = progress.add_task("Processing", total=len(args.files))
+    progress, task = _progress_bar(len(args.files))
     try:
         for path in args.files:
-            if not path.is_file():
-                results.append((path, None, "no such file"))
-            else:
-                try:
-                    results.append((path, process_file(path, config, profile, ledger), None))
-                except WaitingForWorkbook:
-                    results.append(
-                        (
-                            path,
-                            None,
-                            "the tracking workbook cannot be read just now "
-                            "(open, locked or damaged), so whether this "
-                            "child's earlier referral was closed is not "
-                            "known; try again when it can be read",
-                        )
-                    )
-                except NotYet:
-                    results.append(
-                        (
-                            path,
-                            None,
-                            "the file is open in another program or "
-                            "locked; try again when it is closed",
-                        )
-                    )
+            results.append(_process_one(path, config, profile, ledger))
             if progress:
                 progress.advance(task)
     finally:
@@ -97,30 +65,74 @@ def run(args: argparse.Namespace) -> int:
     for path, items, error in results:
         if error:
             failed = True
-            if args.json:
-                print(
-                    json.dumps(
-                        {
-                            "file": path.name,
-                            "outcome": None,
-                            "reference": None,
-                            "problems": [error],
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-            else:
-                print(f"{path}: {error}", file=sys.stderr)
-            continue
-        if args.json:
-            print(json.dumps(_line(path, items), ensure_ascii=False))
-            continue
-        for item in items:
-            ref = f" [{item.reference}]" if item.reference else ""
-            print(
-                f"{item.original_name}: {item.outcome.replace('_', ' ').upper()}{ref} - "
-                f"{item.reason}"
-            )
-            for p in item.verdict.problems if item.verdict else []:
-                print(f"  ✗ {p.message}")
+            _print_error(path, error, args.json)
+        else:
+            _print_items(path, items, args.json)
     return 1 if failed else 0
+
+
+def _progress_bar(total: int):
+    """A progress bar on a terminal for more than three files; (None, None) otherwise."""
+    if not (total > 3 and sys.stderr.isatty()):
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    progress.start()
+    return progress, progress.add_task("Processing", total=total)
+
+
+def _process_one(path: Path, config, profile, ledger) -> tuple[Path, list | None, str | None]:
+    """One file's items, or why it was not processed now."""
+    from pipeline.intake.process import NotYet, WaitingForWorkbook, process_file
+
+    if not path.is_file():
+        return (path, None, "no such file")
+    try:
+        return (path, process_file(path, config, profile, ledger), None)
+    except WaitingForWorkbook:
+        return (
+            path,
+            None,
+            "the tracking workbook cannot be read just now "
+            "(open, locked or damaged), so whether this "
+            "child's earlier referral was closed is not "
+            "known; try again when it can be read",
+        )
+    except NotYet:
+        return (
+            path,
+            None,
+            "the file is open in another program or locked; try again when it is closed",
+        )
+
+
+def _print_error(path: Path, error: str, as_json: bool) -> None:
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "file": path.name,
+                    "outcome": None,
+                    "reference": None,
+                    "problems": [error],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(f"{path}: {error}", file=sys.stderr)
+
+
+def _print_items(path: Path, items: list, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(_line(path, items), ensure_ascii=False))
+        return
+    for item in items:
+        ref = f" [{item.reference}]" if item.reference else ""
+        print(
+            f"{item.original_name}: {item.outcome.replace('_', ' ').upper()}{ref} - {item.reason}"
+        )
+        for p in item.verdict.problems if item.verdict else []:
+            print(f"  ✗ {p.message}")

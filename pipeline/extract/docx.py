@@ -707,6 +707,55 @@ def _option_tag(alias: str, form: FormSpec, version: VersionSpec | None) -> str:
     return f"{key}:{normalise(option)}"
 
 
+class _Answers:
+    """What the controls answered so far: the first answer for a key wins, and every key
+    seen with a control (even a blank one) is remembered so the label fallback skips it."""
+
+    def __init__(self, form: FormSpec) -> None:
+        self.form = form
+        self.days_spec = form.field(DAYS_KEY)
+        self.fields: dict[str, str | list[str]] = {}
+        self.found: set[str] = set()  # keys with a control, even a blank one
+        self.days: list[str] | None = None
+
+    def put(self, key: str, value: str | list[str] | None) -> None:
+        self.found.add(key)
+        if value is None or key in self.fields:
+            return
+        spec = self.form.field(key)
+        if isinstance(value, str) and spec is not None and spec.type == "days":
+            value = clean_answer(spec, value)
+            if value is None:
+                return
+        self.fields[key] = value
+
+    def is_days(self, key: str) -> bool:
+        return key == DAYS_KEY or (self.days_spec is not None and key == self.days_spec.key)
+
+    def tick_day(self, key: str, option: str, checked: bool) -> None:
+        """One day box: a ticked one adds its day (spelled as the form's choice)."""
+        self.days = self.days if self.days is not None else []
+        day = next(
+            (
+                d
+                for d in (self.days_spec.choices if self.days_spec else [])
+                if d.lower() == option.lower()
+            ),
+            option,
+        )
+        if checked and day not in self.days:
+            self.days.append(day)
+        self.found.add(key)
+
+    def settle_days(self) -> None:
+        """The ticked days become one answer, in the form's order."""
+        if self.days is not None and DAYS_KEY not in self.fields:
+            order = self.days_spec.choices if self.days_spec else []
+            self.fields[DAYS_KEY] = sorted(
+                self.days, key=lambda d: order.index(d) if d in order else 99
+            )
+
+
 def _fields(
     root,
     n: _Names,
@@ -717,84 +766,80 @@ def _fields(
     body_text: str,
 ) -> dict[str, str | list[str]]:
     keys = frozenset(known_keys(form))
-    days_spec = form.field(DAYS_KEY)
-    fields: dict[str, str | list[str]] = {}
-    found: set[str] = set()  # keys with a control, even a blank one
-    days: list[str] | None = None
-
-    def put(key: str, value: str | list[str] | None) -> None:
-        found.add(key)
-        if value is None or key in fields:
-            return
-        spec = form.field(key)
-        if isinstance(value, str) and spec is not None and spec.type == "days":
-            value = clean_answer(spec, value)
-            if value is None:
-                return
-        fields[key] = value
-
+    answers = _Answers(form)
     for c in controls + legacy:
-        if not c.tag and c.checkbox and c.alias:
-            c.tag = _option_tag(c.alias, form, version)
-        m = _OPTION_TAG.match(c.tag) if c.tag else None
-        if m and c.checkbox:
-            key = _name_to_key(m.group("key"), keys)
-            if key is None:
-                continue
-            option = normalise(m.group("option"))
-            if key == DAYS_KEY or (days_spec is not None and key == days_spec.key):
-                days = days if days is not None else []
-                day = next(
-                    (
-                        d
-                        for d in (days_spec.choices if days_spec else [])
-                        if d.lower() == option.lower()
-                    ),
-                    option,
-                )
-                if c.checked and day not in days:
-                    days.append(day)
-                found.add(key)
-            elif c.checked:
-                put(key, option)
-            else:
-                found.add(key)
-            continue
-        key = _name_to_key(c.tag, keys) if c.tag else None
-        if key is None and c.alias:
-            key = key_for_label(c.alias, form, version)
-            key = key if key and "[n]" not in key else None
-        if key is None and c.label_beside:
-            key = key_for_label(c.label_beside, form, version)
-            key = key if key and "[n]" not in key else None
-            spec = form.field(key) if key else None
-            if c.checkbox and (spec is None or spec.type != "yesno"):
-                continue  # a day box or a row box: the table fallback reads those
-            if c.checkbox and c.label_after.lower() == "no":
-                if c.checked:
-                    put(key, "no")
-                continue  # an unticked "No" box says nothing on its own
+        _read_control(c, answers, keys, form, version)
+    answers.settle_days()
+    _fill_from_labels(answers, keys, root, n, form, version, body_text)
+    return _ordered(answers.fields, form)
+
+
+def _read_control(
+    c: _Control,
+    answers: _Answers,
+    keys: frozenset[str],
+    form: FormSpec,
+    version: VersionSpec | None,
+) -> None:
+    """One content control or legacy field: an option box, or a field found by its tag,
+    its alias or the label beside it."""
+    if not c.tag and c.checkbox and c.alias:
+        c.tag = _option_tag(c.alias, form, version)
+    m = _OPTION_TAG.match(c.tag) if c.tag else None
+    if m and c.checkbox:
+        key = _name_to_key(m.group("key"), keys)
         if key is None:
-            continue
-        put(key, c.value)
+            return
+        option = normalise(m.group("option"))
+        if answers.is_days(key):
+            answers.tick_day(key, option, c.checked)
+        elif c.checked:
+            answers.put(key, option)
+        else:
+            answers.found.add(key)
+        return
+    key = _name_to_key(c.tag, keys) if c.tag else None
+    if key is None and c.alias:
+        key = key_for_label(c.alias, form, version)
+        key = key if key and "[n]" not in key else None
+    if key is None and c.label_beside:
+        key = key_for_label(c.label_beside, form, version)
+        key = key if key and "[n]" not in key else None
+        spec = form.field(key) if key else None
+        if c.checkbox and (spec is None or spec.type != "yesno"):
+            return  # a day box or a row box: the table fallback reads those
+        if c.checkbox and c.label_after.lower() == "no":
+            if c.checked:
+                answers.put(key, "no")
+            return  # an unticked "No" box says nothing on its own
+    if key is None:
+        return
+    answers.put(key, c.value)
 
-    if days is not None and DAYS_KEY not in fields:
-        order = days_spec.choices if days_spec else []
-        fields[DAYS_KEY] = sorted(days, key=lambda d: order.index(d) if d in order else 99)
 
-    # Label fallback for every field no control answered (typed-over controls, old forms).
+def _fill_from_labels(
+    answers: _Answers,
+    keys: frozenset[str],
+    root,
+    n: _Names,
+    form: FormSpec,
+    version: VersionSpec | None,
+    body_text: str,
+) -> None:
+    """Label fallback for every field no control answered (typed-over controls, old forms)."""
+    fields, found = answers.fields, answers.found
     missing = keys - found - set(fields)
-    if missing:
-        pairs = _table_pairs(root, n, form, version)
-        for key, value in fields_from_label_pairs(pairs, form, version).items():
+    if not missing:
+        return
+    pairs = _table_pairs(root, n, form, version)
+    for key, value in fields_from_label_pairs(pairs, form, version).items():
+        if key in missing and key not in fields:
+            fields[key] = value
+    if not found:  # a form with no controls at all: labels in running text too
+        lines = normalise(body_text, keep_lines=True).split("\n")
+        for key, value in fields_from_text(lines, form, version).items():
             if key in missing and key not in fields:
                 fields[key] = value
-        if not found:  # a form with no controls at all: labels in running text too
-            lines = normalise(body_text, keep_lines=True).split("\n")
-            for key, value in fields_from_text(lines, form, version).items():
-                if key in missing and key not in fields:
-                    fields[key] = value
-    return _ordered(fields, form)
 
 
 def _ordered(fields: dict[str, str | list[str]], form: FormSpec) -> dict[str, str | list[str]]:

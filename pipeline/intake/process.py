@@ -111,63 +111,20 @@ def process_file(
     path = Path(path)
     if keep_source is None:  # a file given on the command line is copied
         keep_source = not _within(path, config.inbox_dir)
-    try:
-        size = path.stat().st_size
-        digest = sha256_of(path)
-    except FileNotFoundError:
+    read = _size_and_digest(path)
+    if read is None:  # gone already
         return []
-    except OSError as exc:
-        if is_busy_error(exc):
-            raise NotYet(str(exc)) from exc
-        raise NotYet(f"could not read: {exc}") from exc
-
-    try:
-        earlier = ledger.files_with_hash(digest)
-    except sqlite3.OperationalError as exc:
-        raise NotYet(f"ledger busy: {exc}") from exc
+    size, digest = read
+    earlier = _earlier_records(digest, ledger)
     for rec in earlier:  # recorded already but not moved: finish the move only
         if not rec.archived and Path(rec.source_path) == path:
             finish_archive(rec, ledger)
             return ledger.items_of_file(rec.id)
 
     received = _received(path)
-    internal_error = False
-    if earlier:
-        drafts = [_duplicate_draft(path.name, earlier, ledger, profile)]
-    else:
-        try:
-            drafts = _read_and_validate(path, config, profile, received)
-        except NotYet:
-            raise
-        except OSError as exc:  # disk full, share gone: the environment, not the file
-            raise NotYet(f"{type(exc).__name__}: {exc}") from exc
-        except Exception:  # a bug in a later stage must not lose the file
-            # the detail (which can quote a child's name) goes to the log at DEBUG only; the
-            # reason reaches the reason file, the tracker and the team's email
-            log_fault(log, "file %s: could not be processed", digest[:12])
-            internal_error = True
-            drafts = [
-                owe(
-                    ItemDraft(
-                        original_name=path.name,
-                        outcome="unreadable",
-                        reason=say("process.fault", profile, root=WORDS),
-                    )
-                )
-            ]
+    drafts, internal_error = _first_drafts(path, digest, earlier, received, config, profile, ledger)
     if not internal_error:
-        try:
-            drafts = one_referral_per_child(
-                _linked(drafts, ledger, profile), ledger, config, profile
-            )
-        except sqlite3.OperationalError as exc:
-            raise NotYet(f"ledger busy: {exc}") from exc
-        except WorkbookUnreadable:
-            # whether the child's earlier referral was closed cannot be read: never guess
-            # (an update of a closed referral would be recorded for ever); no OSError cause,
-            # so waiting on the workbook never counts towards setting the file aside
-            log.warning("file %s: waits until the tracking workbook can be read", digest[:12])
-            raise WaitingForWorkbook("the tracking workbook cannot be read") from None
+        drafts = _one_per_child(drafts, digest, ledger, config, profile)
     try:
         record, items = ledger.record_file(
             sha256=digest,
@@ -189,6 +146,68 @@ def process_file(
         return ledger.items_of_file(record.id)
     finish_archive(record, ledger, items)
     return ledger.items_of_file(record.id)
+
+
+def _size_and_digest(path: Path) -> tuple[int, str] | None:
+    """The file's size and hash; None when it is gone; NotYet when it cannot be read now."""
+    try:
+        return path.stat().st_size, sha256_of(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if is_busy_error(exc):
+            raise NotYet(str(exc)) from exc
+        raise NotYet(f"could not read: {exc}") from exc
+
+
+def _earlier_records(digest: str, ledger: Ledger) -> list[FileRecord]:
+    """The files recorded before with the same content (NotYet while the ledger is busy)."""
+    try:
+        return ledger.files_with_hash(digest)
+    except sqlite3.OperationalError as exc:
+        raise NotYet(f"ledger busy: {exc}") from exc
+
+
+def _first_drafts(
+    path: Path, digest: str, earlier, received, config, profile, ledger: Ledger
+) -> tuple[list[ItemDraft], bool]:
+    """The items read from the file (or one duplicate item); True with a single unreadable
+    item when a bug in a later stage failed it, so the file is set aside, never lost."""
+    if earlier:
+        return [_duplicate_draft(path.name, earlier, ledger, profile)], False
+    try:
+        return _read_and_validate(path, config, profile, received), False
+    except NotYet:
+        raise
+    except OSError as exc:  # disk full, share gone: the environment, not the file
+        raise NotYet(f"{type(exc).__name__}: {exc}") from exc
+    except Exception:  # a bug in a later stage must not lose the file
+        # the detail (which can quote a child's name) goes to the log at DEBUG only; the
+        # reason reaches the reason file, the tracker and the team's email
+        log_fault(log, "file %s: could not be processed", digest[:12])
+        draft = ItemDraft(
+            original_name=path.name,
+            outcome="unreadable",
+            reason=say("process.fault", profile, root=WORDS),
+        )
+        return [owe(draft)], True
+
+
+def _one_per_child(
+    drafts: list[ItemDraft], digest: str, ledger: Ledger, config, profile
+) -> list[ItemDraft]:
+    """Link the items to earlier referrals and keep one referral per child; wait (never
+    guess) while the ledger is busy or the tracking workbook cannot be read."""
+    try:
+        return one_referral_per_child(_linked(drafts, ledger, profile), ledger, config, profile)
+    except sqlite3.OperationalError as exc:
+        raise NotYet(f"ledger busy: {exc}") from exc
+    except WorkbookUnreadable:
+        # whether the child's earlier referral was closed cannot be read: never guess
+        # (an update of a closed referral would be recorded for ever); no OSError cause,
+        # so waiting on the workbook never counts towards setting the file aside
+        log.warning("file %s: waits until the tracking workbook can be read", digest[:12])
+        raise WaitingForWorkbook("the tracking workbook cannot be read") from None
 
 
 def finish_archive(record: FileRecord, ledger: Ledger, items: list[Item] | None = None) -> bool:

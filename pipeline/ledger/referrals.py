@@ -94,36 +94,15 @@ class _Referrals:
         moves still owed), so a move finished after a crash goes to the same place; a file
         from a sub-folder of the inbox keeps that sub-folder's name under its outcome folder.
         """
-        from pipeline.ledger.archive_paths import choose_destination
-
         if not drafts:
             raise ValueError("a file needs at least one item")
         raw_name, original_name = original_name, shown(original_name)
         for d in drafts:
             d.original_name, d.reason = shown(d.original_name), shown(d.reason)
-        outcome = ",".join(dict.fromkeys(d.outcome for d in drafts))
-        reason = (
-            drafts[0].reason
-            if len(drafts) == 1
-            else "; ".join(f"{d.original_name}: {d.outcome}" for d in drafts)
-        )
-        outcomes = {d.outcome for d in drafts}
-        folder = archive_folder or (
-            drafts[0].outcome if len(outcomes) == 1 else email_folder(outcomes)
-        )
+        outcome, reason, folder = _file_outcome(drafts, archive_folder)
+        where = archive_root / folder / subfolder if subfolder else archive_root / folder
         with self._tx() as db:
-            same = db.execute(
-                "SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND archived = 0",
-                (sha256, _path_text(source_path)),
-            ).fetchone()
-            if same is not None:
-                raise AlreadyRecorded(same["id"])
-            owed = {
-                _text_path(r["archive_path"])
-                for r in db.execute("SELECT archive_path FROM files WHERE archived = 0")
-            }
-            where = archive_root / folder / subfolder if subfolder else archive_root / folder
-            dest = choose_destination(where, raw_name, taken=owed)
+            dest = _claim_destination(db, sha256, source_path, where, raw_name)
             cur = db.execute(
                 "INSERT INTO files (sha256, original_name, size, received_at, recorded_at, "
                 "outcome, reason, source_path, keep_source, archive_path) "
@@ -142,9 +121,7 @@ class _Referrals:
                 ),
             )
             file_id = cur.lastrowid
-            ids = []
-            for d in drafts:
-                ids.append(self._insert_item(db, file_id, sha256, received_at, d))
+            ids = [self._insert_item(db, file_id, sha256, received_at, d) for d in drafts]
         record = self.file(file_id)
         items = [self.item(i) for i in ids]
         for it in items:
@@ -422,3 +399,34 @@ def _retyped(verdict: Verdict) -> Verdict:
         except ValueError:
             pass
     return verdict
+
+
+def _file_outcome(drafts: list[ItemDraft], archive_folder: str | None) -> tuple[str, str, str]:
+    """The file's outcome, reason and archive folder, summed up from its items."""
+    outcome = ",".join(dict.fromkeys(d.outcome for d in drafts))
+    reason = (
+        drafts[0].reason
+        if len(drafts) == 1
+        else "; ".join(f"{d.original_name}: {d.outcome}" for d in drafts)
+    )
+    outcomes = {d.outcome for d in drafts}
+    folder = archive_folder or (drafts[0].outcome if len(outcomes) == 1 else email_folder(outcomes))
+    return outcome, reason, folder
+
+
+def _claim_destination(db, sha256: str, source_path: Path, where: Path, raw_name: str) -> Path:
+    """Inside the caller's transaction: refuse a file already recorded and not yet archived,
+    then pick an archive path free on disk and among the moves still owed."""
+    from pipeline.ledger.archive_paths import choose_destination
+
+    same = db.execute(
+        "SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND archived = 0",
+        (sha256, _path_text(source_path)),
+    ).fetchone()
+    if same is not None:
+        raise AlreadyRecorded(same["id"])
+    owed = {
+        _text_path(r["archive_path"])
+        for r in db.execute("SELECT archive_path FROM files WHERE archived = 0")
+    }
+    return choose_destination(where, raw_name, taken=owed)

@@ -233,75 +233,28 @@ class MailOutbox:
         sender = clean_address(self.profile.mail.from_address)
         if smtp is None or sender is None:
             raise _SendFailed("The service profile has no usable mail server or from-address.")
-        user = os.environ.get(smtp.username_env) if smtp.username_env else None
-        password = os.environ.get(smtp.password_env) if smtp.password_env else None
-        if (smtp.username_env and not user) or (smtp.password_env and not password):
-            missing = [
-                n
-                for n, v in ((smtp.username_env, user), (smtp.password_env, password))
-                if n and not v
-            ]
-            raise _SendFailed(
-                "The mail server's login is not set: the environment variable(s) "
-                f"{', '.join(missing)} are empty."
-            )
+        user, password = _smtp_login(smtp)
         where = f"{smtp.host}:{smtp.port}"
         conn: smtplib.SMTP | None = None
         accepted = False
         try:
-            if smtp.port == 465:
-                conn = smtplib.SMTP_SSL(
-                    smtp.host,
-                    smtp.port,
-                    timeout=smtp.timeout_seconds,
-                    context=ssl.create_default_context(),
-                )
-            else:
-                conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds)
-                if smtp.starttls:
-                    conn.starttls(context=ssl.create_default_context())
+            conn = _smtp_connect(smtp)
             if user and password:
                 conn.login(user, password)
             refused = conn.sendmail(sender, recipients, data)
             accepted = True
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = sorted({str(code) for code, _ in exc.recipients.values()})
-            raise _SendFailed(
-                f"The mail server refused every recipient (code {', '.join(codes)})."
-            ) from exc
-        except smtplib.SMTPResponseException as exc:
-            text = (
-                exc.smtp_error.decode("utf-8", "replace")
-                if isinstance(exc.smtp_error, bytes)
-                else str(exc.smtp_error)
-            )
-            raise _SendFailed(
-                f"The mail server at {where} refused the message "
-                f"({exc.smtp_code} {' '.join(text.split())})."
-            ) from exc
-        except smtplib.SMTPServerDisconnected as exc:
-            if "timed out" in str(exc):  # smtplib reports a read timeout this way
-                raise _SendFailed(
-                    f"No answer from the mail server at {where} within "
-                    f"{smtp.timeout_seconds:g} seconds."
-                ) from exc
-            raise _SendFailed(
-                f"The mail server at {where} closed the connection before accepting the message."
-            ) from exc
-        except TimeoutError as exc:
-            raise _SendFailed(
-                f"No answer from the mail server at {where} within "
-                f"{smtp.timeout_seconds:g} seconds."
-            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise _SendFailed(
-                f"Could not send through the mail server at {where} "
-                f"({exc.__class__.__name__}: {exc})."
-            ) from exc
+            raise _send_failure(exc, where, smtp.timeout_seconds) from exc
         finally:
             if conn is not None and not accepted:
                 _close(conn)
         # Accepted: record it before anything else can go wrong (even saying goodbye).
+        self._mark_sent(key, refused, recipients)
+        _close(conn, polite=True)
+        return refused
+
+    def _mark_sent(self, key: str, refused: dict, recipients: list[str]) -> None:
+        """Record the server's acceptance, noting any recipients it refused."""
         note = (
             (f"Sent, but the server refused {len(refused)} of {len(recipients)} recipient(s).")
             if refused
@@ -313,8 +266,6 @@ class MailOutbox:
                 "claimed_until = NULL WHERE key = ?",
                 (self._stamp(), note, key),
             )
-        _close(conn, polite=True)
-        return refused
 
     # ---- state
 
@@ -359,6 +310,66 @@ class MailOutbox:
         """A retry time (on the machine's clock, which the waiting counts in) as people are
         shown it: the pipeline's now plus the real seconds still to wait."""
         return pipeline_clock.now() + dt.timedelta(seconds=moment - self.clock())
+
+
+def _smtp_login(smtp) -> tuple[str | None, str | None]:
+    """The login named by the profile's environment variables; refuse a half-set one."""
+    user = os.environ.get(smtp.username_env) if smtp.username_env else None
+    password = os.environ.get(smtp.password_env) if smtp.password_env else None
+    if (smtp.username_env and not user) or (smtp.password_env and not password):
+        missing = [
+            n for n, v in ((smtp.username_env, user), (smtp.password_env, password)) if n and not v
+        ]
+        raise _SendFailed(
+            "The mail server's login is not set: the environment variable(s) "
+            f"{', '.join(missing)} are empty."
+        )
+    return user, password
+
+
+def _smtp_connect(smtp) -> smtplib.SMTP:
+    """Open the connection: implicit TLS on 465, otherwise plain with optional STARTTLS."""
+    if smtp.port == 465:
+        return smtplib.SMTP_SSL(
+            smtp.host,
+            smtp.port,
+            timeout=smtp.timeout_seconds,
+            context=ssl.create_default_context(),
+        )
+    conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_seconds)
+    if smtp.starttls:
+        conn.starttls(context=ssl.create_default_context())
+    return conn
+
+
+def _send_failure(exc: BaseException, where: str, timeout: float) -> _SendFailed:
+    """Say in plain words why the server did not take the message (most specific first)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in exc.recipients.values()})
+        return _SendFailed(f"The mail server refused every recipient (code {', '.join(codes)}).")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = (
+            exc.smtp_error.decode("utf-8", "replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
+        return _SendFailed(
+            f"The mail server at {where} refused the message "
+            f"({exc.smtp_code} {' '.join(text.split())})."
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        if "timed out" in str(exc):  # smtplib reports a read timeout this way
+            return _SendFailed(
+                f"No answer from the mail server at {where} within {timeout:g} seconds."
+            )
+        return _SendFailed(
+            f"The mail server at {where} closed the connection before accepting the message."
+        )
+    if isinstance(exc, TimeoutError):
+        return _SendFailed(f"No answer from the mail server at {where} within {timeout:g} seconds.")
+    return _SendFailed(
+        f"Could not send through the mail server at {where} ({exc.__class__.__name__}: {exc})."
+    )
 
 
 def _close(conn: smtplib.SMTP, polite: bool = False) -> None:

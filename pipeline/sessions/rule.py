@@ -85,13 +85,7 @@ def rule_state(
     ordered = current_records(records)
     recorded = {r.date for r in ordered}
 
-    approved = [
-        (x.suspended_from, x.suspended_until)
-        for x in previous
-        if x.decision == "Approved" and x.suspended_from and x.suspended_until
-    ]
-    spans = list(cancelled) + approved
-    lettered = (list(cancelled) if named is None else list(named)) + approved
+    spans, lettered = _suspended_days(previous, cancelled, named)
 
     def unrecorded(a: dt.date, b: dt.date) -> list[dt.date]:
         """Planned sessions between a and b with no record; none are held while an approved
@@ -102,39 +96,16 @@ def rule_state(
             if day not in recorded and not any(f <= day <= u for f, u in spans)
         ]
 
+    gap = unrecorded if planned is not None else None
     for rec in ordered:
-        if rec.date in used:
-            action = used[rec.date]
-            state.run = []
-            if rec.date == max(action.session_dates):
-                # a declined proposal leaves family time as it was
-                state.phase = "normal" if action.decision == "Declined" else "resumed"
+        if not _extends_run(state, rec, used, lettered, gap):
             continue
-        if any(f <= rec.date <= u for f, u in lettered):
-            continue  # a session the letters cancelled: not missed
-        if rec.missed_by_parent:
-            if state.run and planned is not None and unrecorded(state.run[-1], rec.date):
-                state.run = []  # a planned session not recorded yet between
-            state.run.append(rec.date)
-        elif rec.outcome in ATTENDED:
-            state.run = []
-            continue
-        else:
-            continue  # neither counts nor breaks the run
         needed = (rules.count if state.phase == "normal" else rules.legal_advice_after) or 0
         if needed <= 0 or len(state.run) < needed:
             continue
         dates = state.run[-needed:]
         if planned is not None and first_planned is not None:
-            since = max(
-                [first_planned - dt.timedelta(days=1)]
-                + [
-                    max(a.session_dates)
-                    for a in state.actions
-                    if a.session_dates and max(a.session_dates) < dates[0]
-                ]
-            )
-            missing = unrecorded(since, dates[-1])
+            missing = unrecorded(_since_last_action(state, first_planned, dates[0]), dates[-1])
             if missing:
                 state.waiting_for = missing  # decided once those records are in
                 break
@@ -146,6 +117,64 @@ def rule_state(
         state.actions.append(action)
         state.phase = "resumed"
     return state
+
+
+def _suspended_days(
+    previous: list[RuleAction],
+    cancelled: Iterable[tuple[dt.date, dt.date]],
+    named: Iterable[tuple[dt.date, dt.date]] | None,
+) -> tuple[list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]]:
+    """The spans no session is waited for in, and the spans the letters named (a record
+    there is not a miss): each with the suspensions approved through earlier actions."""
+    approved = [
+        (x.suspended_from, x.suspended_until)
+        for x in previous
+        if x.decision == "Approved" and x.suspended_from and x.suspended_until
+    ]
+    spans = list(cancelled) + approved
+    lettered = (list(cancelled) if named is None else list(named)) + approved
+    return spans, lettered
+
+
+def _extends_run(
+    state: RuleState,
+    rec: SessionRecord,
+    used: dict[dt.date, RuleAction],
+    lettered: list[tuple[dt.date, dt.date]],
+    gap: Callable[[dt.date, dt.date], list[dt.date]] | None,
+) -> bool:
+    """Fold one record into the run of missed sessions; True when it added a miss (only
+    then can the rule newly fall due)."""
+    if rec.date in used:
+        action = used[rec.date]
+        state.run = []
+        if rec.date == max(action.session_dates):
+            # a declined proposal leaves family time as it was
+            state.phase = "normal" if action.decision == "Declined" else "resumed"
+        return False
+    if any(f <= rec.date <= u for f, u in lettered):
+        return False  # a session the letters cancelled: not missed
+    if rec.missed_by_parent:
+        if state.run and gap is not None and gap(state.run[-1], rec.date):
+            state.run = []  # a planned session not recorded yet between
+        state.run.append(rec.date)
+        return True
+    if rec.outcome in ATTENDED:
+        state.run = []
+    return False  # otherwise it neither counts nor breaks the run
+
+
+def _since_last_action(state: RuleState, first_planned: dt.date, first_miss: dt.date) -> dt.date:
+    """The day after which planned sessions must all be recorded before the rule is decided:
+    the last session an earlier action covered, or the day before the plan began."""
+    return max(
+        [first_planned - dt.timedelta(days=1)]
+        + [
+            max(a.session_dates)
+            for a in state.actions
+            if a.session_dates and max(a.session_dates) < first_miss
+        ]
+    )
 
 
 def _action(

@@ -236,26 +236,44 @@ def session_dates(
     if until is not None and until < first_date:
         return []
     names = parse_session_days(days)
-    offered = getattr(calendar, "session_weekdays", None)
-    if offered is not None:
-        not_offered = [n for n in names if WEEKDAY_INDEX[n] not in offered]
-        if not_offered:
-            on = ", ".join(DAYS[i] for i in sorted(offered))
-            raise ValueError(
-                f"The service does not run sessions on {' or '.join(not_offered)}. "
-                f"Sessions can be on: {on}."
-            )
-        if first_date.weekday() not in offered:
-            weekday = weekday_name(first_date)
-            raise ValueError(
-                f"The first date ({long_date(first_date)}) is a {weekday}, and the "
-                f"service does not run sessions on {weekday}s. Please choose "
-                "another first date."
-            )
+    _check_days_offered(names, first_date, calendar)
     pattern = pattern_for(frequency)
     weekdays = [WEEKDAY_INDEX[n] for n in names]
     promise = _replacement_promised(calendar) if replacement is None else replacement
+    end = _search_end(first_date, count, until)
+    if pattern == "monthly":
+        slots = _monthly_slots(first_date, weekdays, end)
+    else:
+        slots = _weekly_slots(first_date, weekdays, 2 if pattern == "fortnightly" else 1, end)
+    if count == 0:
+        return []
+    return _place_sessions(slots, calendar, promise, first_date, end, count)
 
+
+def _check_days_offered(names: list[str], first_date: dt.date, calendar: ServiceCalendar) -> None:
+    """Refuse, in plain English, days (or a first date) the service runs no sessions on."""
+    offered = getattr(calendar, "session_weekdays", None)
+    if offered is None:
+        return
+    not_offered = [n for n in names if WEEKDAY_INDEX[n] not in offered]
+    if not_offered:
+        on = ", ".join(DAYS[i] for i in sorted(offered))
+        raise ValueError(
+            f"The service does not run sessions on {' or '.join(not_offered)}. "
+            f"Sessions can be on: {on}."
+        )
+    if first_date.weekday() not in offered:
+        weekday = weekday_name(first_date)
+        raise ValueError(
+            f"The first date ({long_date(first_date)}) is a {weekday}, and the "
+            f"service does not run sessions on {weekday}s. Please choose "
+            "another first date."
+        )
+
+
+def _search_end(first_date: dt.date, count: int | None, until: dt.date | None) -> dt.date:
+    """The last day to look at: `until`, else a year (or the search limit when counting);
+    never past the search limit."""
     end = (
         until
         if until is not None
@@ -264,15 +282,19 @@ def session_dates(
             + dt.timedelta(days=SEARCH_LIMIT_DAYS if count is not None else DEFAULT_HORIZON_DAYS)
         )
     )
-    end = min(end, first_date + dt.timedelta(days=SEARCH_LIMIT_DAYS))
-    if pattern == "monthly":
-        slots = _monthly_slots(first_date, weekdays, end)
-    else:
-        slots = _weekly_slots(first_date, weekdays, 2 if pattern == "fortnightly" else 1, end)
+    return min(end, first_date + dt.timedelta(days=SEARCH_LIMIT_DAYS))
 
+
+def _place_sessions(
+    slots,
+    calendar: ServiceCalendar,
+    promise: bool,
+    first_date: dt.date,
+    end: dt.date,
+    count: int | None,
+) -> list[PlannedSession]:
+    """Each slot becomes a session, a replacement (closed, and promised one) or nothing."""
     out: list[PlannedSession] = []
-    if count == 0:
-        return out
     taken: set[dt.date] = set()  # a replacement can land on the next slot's date (monthly)
     for slot in slots:
         reason = calendar.closure_reason(slot.date)

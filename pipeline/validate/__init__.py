@@ -68,24 +68,49 @@ def validate_extraction(
         return Verdict(verdict="not_referral", reason=say("verdict", "not_ours"), **base)
     base["kind"] = form.kind
     if match.status == "old":
-        current = ", ".join(v.version for v in form.current_versions) or "current"
-        message = (
-            say("verdict", "old", title=form.title, version=match.version, current=current)
-            if match.version
-            else say("verdict", "old_unknown", title=form.title, current=current)
-        )
-        return Verdict(
-            verdict="old",
-            reason=message,
-            problems=[Problem(key="form", label=form.title, message=message)],
-            **base,
-        )
+        return _old_form_verdict(form, match, base)
 
     if agreement_attached is None:
         agreement_attached = bool(email and agreement_in_email(email, extraction))
     values, findings = check_form(
         form, extraction.fields, profile, received, agreement_attached, read_on
     )
+    problems, warnings, flags = _sorted_findings(form, findings, profile)
+    counted = due = None
+    if form.kind == "referral":
+        counted = ServiceCalendar(profile).counted_from(received)
+        due = due_dates(received, profile, values.get("review.next_date"))
+    return Verdict(
+        verdict="incomplete" if problems else "complete",
+        reason=_verdict_reason(problems, warnings),
+        values=values,
+        problems=problems,
+        warnings=warnings,
+        flags=flags,
+        counted_from=counted,
+        due=due or {},
+        **base,
+    )
+
+
+def _old_form_verdict(form, match, base: dict) -> Verdict:
+    """An old version of a form we know: say which versions are current."""
+    current = ", ".join(v.version for v in form.current_versions) or "current"
+    message = (
+        say("verdict", "old", title=form.title, version=match.version, current=current)
+        if match.version
+        else say("verdict", "old_unknown", title=form.title, current=current)
+    )
+    return Verdict(
+        verdict="old",
+        reason=message,
+        problems=[Problem(key="form", label=form.title, message=message)],
+        **base,
+    )
+
+
+def _sorted_findings(form, findings, profile: Profile) -> tuple[list, list, list]:
+    """The checks' findings as problems and warnings in the form's field order, and flags."""
     problems, warnings, flags = [], [], []
     for f in findings:
         if f.flag and f.flag not in flags:
@@ -106,28 +131,16 @@ def validate_extraction(
     order = {spec.key: i for i, spec in enumerate(form.expanded_fields())}
     problems.sort(key=lambda p: order.get(p.key, len(order)))
     warnings.sort(key=lambda p: order.get(p.key, len(order)))
-    verdict = "incomplete" if problems else "complete"
+    return problems, warnings, flags
+
+
+def _verdict_reason(problems: list, warnings: list) -> str:
+    """The one-line reason: the first problem, else how many warnings, else complete."""
     if problems:
-        reason = say("verdict", "incomplete", count=len(problems), first=problems[0].message)
-    elif warnings:
-        reason = say("verdict", "complete_warnings", count=len(warnings))
-    else:
-        reason = say("verdict", "complete")
-    counted = due = None
-    if form.kind == "referral":
-        counted = ServiceCalendar(profile).counted_from(received)
-        due = due_dates(received, profile, values.get("review.next_date"))
-    return Verdict(
-        verdict=verdict,
-        reason=reason,
-        values=values,
-        problems=problems,
-        warnings=warnings,
-        flags=flags,
-        counted_from=counted,
-        due=due or {},
-        **base,
-    )
+        return say("verdict", "incomplete", count=len(problems), first=problems[0].message)
+    if warnings:
+        return say("verdict", "complete_warnings", count=len(warnings))
+    return say("verdict", "complete")
 
 
 def validate_email(
