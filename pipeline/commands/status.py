@@ -214,12 +214,30 @@ def _reminders(ledger, config, profile) -> list[dict]:
 
 
 def describe(facts: dict) -> list[str]:
+    """The facts as lines for people: the counts, what waits and why, what became of the
+    acknowledgements, then whatever a person should look at."""
+    return (
+        _count_lines(facts)
+        + _waiting_lines(facts)
+        + _acknowledgement_lines(facts)
+        + _files_lines(facts)
+        + _listed_lines(facts)
+        + _mail_lines(facts)
+    )
+
+
+def _count_lines(facts: dict) -> list[str]:
     lines = [_say("files", files=facts["files"], items=facts["total_items"])]
     for key, label in OUTCOME_LABELS.items():
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
         if key == outcomes.REFERRAL_OUTCOMES[-1]:
             lines.append(f"  {STATUS_WORDS['updates']:<26} {facts.get('updates', 0)}")
-    lines.append("")
+    return [*lines, ""]
+
+
+def _waiting_lines(facts: dict) -> list[str]:
+    """Work not done: withheld on purpose, still waiting (and the next try), or nothing."""
+    lines: list[str] = []
     withheld = [w for w in facts["waiting"] if w["kind"] == Waiting.WITHHELD]
     waiting = [w for w in facts["waiting"] if w["kind"] != Waiting.WITHHELD]
     if withheld:
@@ -252,13 +270,24 @@ def describe(facts: dict) -> list[str]:
         )
     if facts["workbook_open"]:
         lines.append(_say("workbook_open", count=facts["workbook_open"]))
-    lines += _acknowledgement_lines(facts)
+    return lines
+
+
+def _files_lines(facts: dict) -> list[str]:
+    """Files a person should look at: moves owed, files in the inbox, stale owner files."""
+    lines: list[str] = []
     if facts["moves_owed"]:
         lines.append(_say("moves_owed", count=facts["moves_owed"]))
     if facts.get("in_inbox"):
         lines.append(_say("in_inbox", count=facts["in_inbox"]))
     for s in facts.get("stale_owner_files", []):
         lines.append(_say("stale_owner", owner_file=s["owner_file"], document=s["document"]))
+    return lines
+
+
+def _listed_lines(facts: dict) -> list[str]:
+    """The lists: proposals waiting for a person, copies, ignored sub-folders' files."""
+    lines: list[str] = []
     if facts.get("proposals"):
         lines.append(_say("proposals_heading"))
         lines.extend(f"  {line}" for line in facts["proposals"])
@@ -270,8 +299,12 @@ def describe(facts: dict) -> list[str]:
         lines.extend(f"  {name}" for name in facts["ignored"][:20])
         if len(facts["ignored"]) > 20:
             lines.append(_say("more", count=len(facts["ignored"]) - 20))
-    for m in facts.get("mail_waiting", []):
-        lines.append(_say("mail_waiting", message=m))
+    return lines
+
+
+def _mail_lines(facts: dict) -> list[str]:
+    """Mail nobody has received yet, then the day's reminders."""
+    lines = [_say("mail_waiting", message=m) for m in facts.get("mail_waiting", [])]
     if facts.get("mail_server") and facts.get("mail_written_not_sent"):
         from pipeline.cases.acknowledgement import words
 

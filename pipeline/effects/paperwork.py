@@ -202,33 +202,12 @@ class PaperworkEffect(Effect):
     def _make(
         self, p: EffectPass, item, plain, previous, changed, staff, today, pdf: bool = False
     ) -> list:
-        from pipeline.render.change import change_facts, change_text
+        from pipeline.render.change import change_text
 
         ref = item.reference
         out_dir = p.config.outbox_dir / ref
-        for_pack = plain
-        short = False
-        change = None
+        for_pack, change, short = self._what_changed(p, item, plain, previous, changed, today)
         if previous is not None:
-            upcoming = _next_sessions(item, plain, p.profile, today)
-            if upcoming and plain.first_date and plain.first_date < upcoming:
-                # already running: the remade pack starts from the next session, so every
-                # session record it re-issues is for a session still to come
-                for_pack = plain.model_copy(update={"first_date": upcoming})
-            change = change_facts(
-                item,
-                previous["allocation"],
-                plain,
-                changed,
-                for_pack.first_date,
-                p.profile,
-                today,
-                _listed_before(item, previous, p.profile),
-            )
-            days = p.profile.notice_days()
-            # notice is owed for a change people see, never for a pack made again because
-            # the referral was updated
-            short = bool(change and days and upcoming and (upcoming - today).days < days)
             _supersede(out_dir, previous, today)
         words = change_text(
             change,
@@ -291,6 +270,34 @@ class PaperworkEffect(Effect):
                 p.ledger.mark_pack_mailed(ref, version)
             _record_mailed(p, outbox, ref, version, roles, today)
         return documents
+
+    @staticmethod
+    def _what_changed(p: EffectPass, item, plain, previous, changed, today):
+        """(the allocation the pack is made from, the change people see, short notice?): a
+        remade pack starts from the next session, and notice is owed for a change people
+        see, never for a pack made again because the referral was updated."""
+        from pipeline.render.change import change_facts
+
+        if previous is None:
+            return plain, None, False
+        for_pack = plain
+        upcoming = _next_sessions(item, plain, p.profile, today)
+        if upcoming and plain.first_date and plain.first_date < upcoming:
+            # already running: every session record it re-issues is for a session to come
+            for_pack = plain.model_copy(update={"first_date": upcoming})
+        change = change_facts(
+            item,
+            previous["allocation"],
+            plain,
+            changed,
+            for_pack.first_date,
+            p.profile,
+            today,
+            _listed_before(item, previous, p.profile),
+        )
+        days = p.profile.notice_days()
+        short = bool(change and days and upcoming and (upcoming - today).days < days)
+        return for_pack, change, short
 
     @staticmethod
     def _message(
