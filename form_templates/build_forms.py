@@ -39,9 +39,13 @@ from docx.shared import Cm, Pt, RGBColor  # noqa: E402
 # The XML parts (content controls, legacy fields, runs) are in form_controls.py; W14 and _el
 # are named here too because the fixture scripts in tests/ reach them as build_forms.<name>.
 from form_controls import (  # noqa: E402,F401
+    PPR_ORDER,
+    TBLPR_ORDER,
+    TCPR_ORDER,
     W14,
     Ids,
     _el,
+    _put,
     _run,
     legacy_checkbox,
     legacy_text,
@@ -121,96 +125,7 @@ def is_long(field: FieldSpec) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
-# Layout helpers
-
-# Word rejects property elements out of schema order, so they are inserted in place.
-TBLPR_ORDER = [
-    "tblStyle",
-    "tblpPr",
-    "tblOverlap",
-    "bidiVisual",
-    "tblStyleRowBandSize",
-    "tblStyleColBandSize",
-    "tblW",
-    "jc",
-    "tblCellSpacing",
-    "tblInd",
-    "tblBorders",
-    "shd",
-    "tblLayout",
-    "tblCellMar",
-    "tblLook",
-    "tblCaption",
-    "tblDescription",
-]
-TCPR_ORDER = [
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-]
-PPR_ORDER = [
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-]
-
-
-def _put(parent, el, order: list[str]) -> None:
-    """Insert `el` among parent's children where the schema sequence puts it."""
-    name = el.tag.split("}")[1]
-    rank = order.index(name)
-    for i, child in enumerate(parent):
-        child_name = child.tag.split("}")[1] if isinstance(child.tag, str) else ""
-        if child_name == name:
-            parent.replace(child, el)
-            return
-        if child_name in order and order.index(child_name) > rank:
-            parent.insert(i, el)
-            return
-    parent.append(el)
+# Layout helpers (the schema order of the property elements: form_controls.py)
 
 
 def _shade(cell, fill: str) -> None:

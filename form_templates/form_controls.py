@@ -1,7 +1,8 @@
 """The Word XML parts of a blank form, below python-docx: content controls tagged with the
 catalogue's field keys (what the reader keys on), the legacy FORMTEXT / FORMCHECKBOX fields of
-the old forms, and formatted runs. Apart from build_forms.py (the layout of a form) so each
-reads on its own; the ids are counted, so a rebuild gives the same bytes.
+the old forms, formatted runs, and the schema order Word wants property elements in. Apart
+from build_forms.py (the layout of a form) so each reads on its own; the ids are counted, so a
+rebuild gives the same bytes.
 """
 
 from __future__ import annotations
@@ -211,3 +212,93 @@ def legacy_checkbox(ids: Ids, checked: bool = False) -> list:
     cb.append(_el("w:default", val="1" if checked else "0"))
     ff.append(cb)
     return _field_runs("FORMCHECKBOX", ff, None)
+
+
+# Word rejects property elements out of schema order, so they are inserted in place.
+TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+TCPR_ORDER = [
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+]
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+
+
+def _put(parent, el, order: list[str]) -> None:
+    """Insert `el` among parent's children where the schema sequence puts it."""
+    name = el.tag.split("}")[1]
+    rank = order.index(name)
+    for i, child in enumerate(parent):
+        child_name = child.tag.split("}")[1] if isinstance(child.tag, str) else ""
+        if child_name == name:
+            parent.replace(child, el)
+            return
+        if child_name in order and order.index(child_name) > rank:
+            parent.insert(i, el)
+            return
+    parent.append(el)

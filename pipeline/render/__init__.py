@@ -12,9 +12,9 @@ from importlib import import_module
 _EXPORTS = {
     "render_pack": "pipeline.render.documents",
     "render_agreement": "pipeline.render.documents",
-    "render_lac_report": "pipeline.render.documents",
-    "render_suspension_letters": "pipeline.render.documents",
-    "PaperworkProblem": "pipeline.render.documents",
+    "render_lac_report": "pipeline.render.lac_report",
+    "render_suspension_letters": "pipeline.render.suspension_letters",
+    "PaperworkProblem": "pipeline.render.rendering",
     "preflight": "pipeline.render.preflight",
     "TemplateProblem": "pipeline.render.preflight",
 }

@@ -38,7 +38,7 @@ def change_facts(
     `listed_before`: the sessions the previous letters named. The sessions of the old pattern
     that are off: those still to come before the new pattern starts, and those the previous
     letters named that the new pattern does not keep."""
-    from pipeline.render.context import session_times
+    from pipeline.render.formatting import session_times
     from pipeline.sessions.plan import planned_sessions
 
     moved = [k for k in changed if k != "referral"]
@@ -128,7 +128,7 @@ def change_text(
 
 def _pattern(side: dict[str, str], moved: list[str], pid: str) -> str:
     """ "Thursdays at The Forum": the days always, the rest where it changed."""
-    from pipeline.render.context import clock, parse_times
+    from pipeline.render.formatting import clock, parse_times
 
     start, end = parse_times(side.get("time"))
     time = f"{clock(start)} to {clock(end)}" if start and end else side.get("time", "")
@@ -145,7 +145,7 @@ def _pattern(side: dict[str, str], moved: list[str], pid: str) -> str:
 
 def _dates_text(days: list[dt.date]) -> str:
     """ "Thursday 17 December 2026 and Thursday 24 December 2026"."""
-    from pipeline.render.context import join_words
+    from pipeline.render.formatting import join_words
 
     return join_words([long_date(d) for d in days])
 

@@ -203,6 +203,21 @@ PALETTE = [
 ]
 
 
+def _legend(draw: ImageDraw.ImageDraw, used: list[str], top: float) -> float:
+    """The outcomes' colours, wrapped across the width from `top`; returns where the bars may
+    start below it."""
+    legend_font = _font(20)
+    x, y = MARGIN, top
+    for i, c in enumerate(used):
+        w = 26 + _width(draw, c, legend_font) + 2 * GAP
+        if x + w > WIDTH - MARGIN:
+            x, y = MARGIN, y + 30
+        draw.rectangle([x, y + 3, x + 20, y + 23], fill=PALETTE[i % len(PALETTE)])
+        draw.text((x + 26, y + 13), c, font=legend_font, fill=INK, anchor="lm")
+        x += w
+    return y + 30 + GAP
+
+
 def stacked_by_month(months: dict[str, dict[str, int]], categories: list[str], title: str) -> bytes:
     """A PNG of sessions by month (rows "Nov 2026"), each bar split by outcome, with a legend
     of the outcomes that occur. `months` is "YYYY-MM" -> category -> count."""
@@ -230,16 +245,7 @@ def stacked_by_month(months: dict[str, dict[str, int]], categories: list[str], t
             anchor="mm",
         )
         return _png(img)
-    legend_font = _font(20)
-    x, y = MARGIN, top
-    for i, c in enumerate(used):
-        w = 26 + _width(draw, c, legend_font) + 2 * GAP
-        if x + w > WIDTH - MARGIN:
-            x, y = MARGIN, y + 30
-        draw.rectangle([x, y + 3, x + 20, y + 23], fill=PALETTE[i % len(PALETTE)])
-        draw.text((x + 26, y + 13), c, font=legend_font, fill=INK, anchor="lm")
-        x += w
-    top = y + 30 + GAP
+    top = _legend(draw, used, top)
     axis_font = _font(22)
     bottom = HEIGHT - MARGIN - 22 - GAP
     keys = sorted(months)
