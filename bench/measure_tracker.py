@@ -98,9 +98,7 @@ def bench_size(n: int, batch: int, naive_writes: int, work: Path, profile, repea
             t = time.perf_counter()
             sync(history, config, profile)  # remembered: the workbook is not opened
             remembered = time.perf_counter() - t
-            reading, _ = _timed(
-                lambda: read_allocations(config, profile, years=[2026]), config, repeat
-            )
+            reading, _ = _timed(lambda: read_allocations(config, profile), config, repeat)
             out[variant].update(
                 {
                     "noop_s": round(noop, 3),
