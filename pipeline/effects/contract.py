@@ -135,6 +135,9 @@ class EffectPass:
     memory: EffectMemory = field(default_factory=EffectMemory)
 
 
+WORKBOOK_OPEN_RETRY = 30.0  # seconds: someone has the tracking workbook open
+
+
 class Effect(Protocol):
     """One kind of side effect. `due` finds the work, `run` does it and records the outcome
     (never raising for a bad item). Made fresh for each pass: keep nothing on `self` that
@@ -151,3 +154,16 @@ class Effect(Protocol):
 
     def error_text(self, exc: BaseException) -> str:
         return f"{type(exc).__name__}: {exc}"[:500]
+
+    def wait_for_workbook(self, p: EffectPass, item_id: int, why: str) -> None:
+        """Someone has the workbook open: the item waits, tried again soon, and the wait is
+        not counted as a failed attempt (nothing is wrong with the item)."""
+        p.ledger.mark_effect(
+            item_id,
+            self.name,
+            EffectStatus.PENDING,
+            why,
+            retry_in=WORKBOOK_OPEN_RETRY,
+            waiting=Waiting.WORKBOOK_OPEN,
+            count_attempt=False,
+        )

@@ -40,7 +40,6 @@ from pipeline.tracker.saves import every_workbook_stamps
 log = logging.getLogger("pipeline.effects")
 WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
-WORKBOOK_OPEN_RETRY = 30.0  # seconds: the Decisions rows wait while the workbook is open
 DECISIONS = "decisions"  # found: read the Decisions sheet this pass
 
 
@@ -108,15 +107,7 @@ class RuleEffect(Effect):
             if e.item_id in run.failing:
                 continue  # still failing: left as _failed marked it
             if waiting:
-                ledger.mark_effect(
-                    e.item_id,
-                    self.name,
-                    EffectStatus.PENDING,
-                    waiting,
-                    retry_in=WORKBOOK_OPEN_RETRY,
-                    waiting=Waiting.WORKBOOK_OPEN,
-                    count_attempt=False,
-                )
+                self.wait_for_workbook(p, e.item_id, waiting)
             else:
                 ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
         if not run.retry:  # a failure: look again next pass, saved or not

@@ -11,7 +11,6 @@ from pipeline import words
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.tracker.cells import acknowledged, more_cells, packs, statuses
 
-WORKBOOK_OPEN_RETRY = 30.0  # seconds: someone has the workbook open
 WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 
@@ -33,15 +32,7 @@ class TrackerEffect(Effect):
         if result.waiting:
             why = words.entry(WORDING, "tracker", "workbook_open")
             for e in due.owed:
-                ledger.mark_effect(
-                    e.item_id,
-                    self.name,
-                    EffectStatus.PENDING,
-                    why,
-                    retry_in=WORKBOOK_OPEN_RETRY,
-                    waiting=Waiting.WORKBOOK_OPEN,
-                    count_attempt=False,
-                )
+                self.wait_for_workbook(p, e.item_id, why)
             p.report.waiting[self.name] = why
             return
         if result.problems:
