@@ -77,21 +77,8 @@ class PaperworkEffect(Effect):
         """An earlier submission of a referral that has been sent again owes no pack of its
         own (the newest owes it): settled at once, not at its next retry, so nothing counts
         it as waiting for a co-ordinator in the meantime."""
-        waiting = p.ledger.pending_effects(None, self.name)
-        if not waiting:
-            return
-        newest: dict[str, int] = {}
-        for item in p.ledger.items(outcome="accepted"):
-            if item.reference:
-                newest[item.reference] = item.id
-        for e in waiting:
-            item = p.ledger.item(e.item_id)
-            if (
-                item is not None
-                and item.reference
-                and newest.get(item.reference, item.id) != item.id
-            ):
-                p.ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
+        for item_id in p.ledger.superseded_pending(self.name):
+            p.ledger.mark_effect(item_id, self.name, EffectStatus.DONE)
 
     def _follow_workbook(self, p: EffectPass) -> None:
         key = str(p.config.state_dir)

@@ -132,6 +132,19 @@ class _Effects:
         )
         return [dict(r) for r in rows]
 
+    def superseded_pending(self, effect: str) -> list[int]:
+        """Items owing `effect` whose referral has since been sent again and accepted (a
+        later accepted submission with the same reference): one query, not a read of every
+        item."""
+        rows = self._query(
+            "SELECT e.item_id FROM effects e JOIN items i ON i.id = e.item_id "
+            "WHERE e.effect = ? AND e.status NOT IN ('done', 'withheld') "
+            "AND i.reference IS NOT NULL AND EXISTS (SELECT 1 FROM items j "
+            "WHERE j.reference = i.reference AND j.outcome = 'accepted' AND j.id > i.id)",
+            (effect,),
+        )
+        return [r["item_id"] for r in rows]
+
     def withheld_effects(self, effect: str) -> dict[int, str]:
         """item id -> why the effect was withheld (e.g. why no acknowledgement went)."""
         return {

@@ -94,6 +94,7 @@ ADDED_SINCE = {
     "record_events": "self, events, db",
     "events": "self, reference, kinds",
     "has_event": "self, key",
+    "superseded_pending": "self, effect",
 }
 
 
