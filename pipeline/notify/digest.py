@@ -222,7 +222,12 @@ def _due_dates(
         if not cal.is_working_day(today + dt.timedelta(days=1))
         else today + dt.timedelta(days=1)
     )
-    packs = ledger.latest_packs()
+    from pipeline.cases import paperwork as case_paperwork
+    from pipeline.cases.case import cases_of
+    from pipeline.ledger.names import EventKind
+
+    # allocations and packs as the timeline has them (what the Paperwork cell says too)
+    cases = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE))
     kept = ledger.commitments_met()
     # promise -> the column it is typed in; overdue ones are listed only once the team records
     # that promise (a date is in the ledger): an older ledger, or a team not yet using the
@@ -233,7 +238,8 @@ def _due_dates(
     for ref, item in accepted.items():
         a = allocations.get(ref)
         due = due_dates(item.received_at, profile)
-        met = _promises_met(ledger, ref, kept.get(ref, {}), packs, a)
+        case = cases.get(ref)
+        met = _promises_met(ledger, ref, kept.get(ref, {}), case_paperwork.latest_pack(case), a)
         closed = a is not None and (a.status or "") == "Closed"
         for key, day in due.items():
             if key not in met or met[key] or closed:
@@ -257,11 +263,8 @@ def _due_dates(
                     )
                 )
         # a first session allocated later than promised: said until it has taken place
-        late = (
-            late_first_session(packs[ref]["allocation"], due.get("first_session"))
-            if ref in packs
-            else None
-        )
+        allocation = case_paperwork.current_allocation(case)
+        late = late_first_session(allocation, due.get("first_session")) if allocation else None
         if late and not met["first_session"]:
             out.append(Reminder("due", f"{ref}: {late}"))
     return out
@@ -296,7 +299,7 @@ def _say(key: str, /, **values) -> str:
     return house.entry(WORDING, "reminders", key, **values)
 
 
-def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bool]:
+def _promises_met(ledger, ref: str, typed: dict, pack, a) -> dict[str, bool]:
     """Which of a referral's promises are kept: contact and planning meeting when a
     co-ordinator typed their date, allocation once the pack is made (or the tracker row is
     complete), the first session once any session is recorded."""
@@ -304,7 +307,7 @@ def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bo
         "acknowledgement": True,  # the mail effect's (and status's) business
         "contact": "contact" in typed,
         "planning_meeting": "planning_meeting" in typed,
-        "allocation": ref in packs or (a is not None and a.complete),
+        "allocation": pack is not None or (a is not None and a.complete),
         "first_session": bool(ledger.sessions_of(ref)),
     }
 
