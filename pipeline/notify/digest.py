@@ -7,8 +7,8 @@ decision (the tracker's Decisions sheet); returned referrals not sent again
 after the profile's working days; due dates (contact, planning meeting, allocation, first
 session) from today to the next working day and not met (the service's own commitments;
 worded in form_templates/digest.toml), and a contact or planning meeting overdue with no
-date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS, once the team records that
-promise); reviews
+date typed in the tracker (until a person types it or closes the referral, once the team
+records that promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
 weekly sessions. The effect that mails it once a working day is
 pipeline/effects/digest.py.
@@ -32,8 +32,6 @@ RESUBMISSION_CHASE_DAYS = 5  # when Oversight.resubmission_chase_working_days is
 REVIEW_AHEAD_DAYS = 21  # reviews this close with no report are listed
 REPORT_LOOKBACK_DAYS = 14  # planned sessions looked at for missing records
 LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a week
-OVERDUE_SHOWN_WORKING_DAYS = 10  # an overdue contact / planning meeting is listed for two
-# working weeks (the month's figures keep it as late)
 
 
 @dataclass(frozen=True)
@@ -246,11 +244,7 @@ def _due_dates(
                 continue
             if today <= day <= tomorrow:
                 out.append(Reminder("due", _due_words(ref, label(key, profile), day, today)))
-            elif (
-                key in recorded
-                and day < today
-                and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS
-            ):
+            elif key in recorded and day < today:  # until a person types the date
                 out.append(
                     Reminder(
                         "due",
