@@ -16,6 +16,7 @@ from pipeline.dates import numeric_date
 from pipeline.tracker.books import read_workbooks
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.create import headers
+from pipeline.tracker.rowcheck import moved_keys
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 
 log = logging.getLogger("pipeline.tracker")
@@ -37,10 +38,60 @@ def typed_rows(
         except (WorkbookError, OSError) as exc:
             log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
             continue
+        moved = _moved(pkg, sheet, spec, hdrs)
         for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
+            if key in moved:  # typed beside another child's cells: never acted on
+                out.pop(key, None)
+                continue
             if key not in out or any(cell_text(v) for k, v in values.items() if k != sheet.key):
                 out[key] = values
     return out
+
+
+def _moved(pkg: Package, sheet: SheetSpec, spec: TrackerSpec, hdrs: dict[str, str]) -> set[str]:
+    sp = pkg.sheet(sheet.name, hdrs[sheet.key])
+    return moved_keys(pkg, sp, sheet, spec, hdrs) if sp is not None else set()
+
+
+def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[str, list[str]]:
+    """Sheet name -> the keys of its rows whose cells were moved (rowcheck.py), in the one
+    workbook: what `status` and the digest say, and what no reader acts on. {} when the
+    workbook cannot be read (the readers skip it too)."""
+    from pipeline.tracker.books import workbook_path
+    from pipeline.tracker.columns import load_spec
+
+    spec = spec or load_spec(profile=profile)
+    path = workbook_path(config, profile, spec)
+    if not path.exists():
+        return {}
+    try:
+        pkg = Package.open(path)
+    except (WorkbookError, OSError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for sheet in spec.enabled_sheets:
+        if sheet.kept_by_people:
+            continue
+        found = _moved(pkg, sheet, spec, headers(sheet, profile))
+        if found:
+            out[sheet.name] = sorted(found)
+    return out
+
+
+def moved_sentences(config: Any, profile) -> list[str]:
+    """The moved rows in plain words, one sentence a sheet (tracker.toml [messages])."""
+    from pipeline.tracker.columns import load_spec, said
+
+    spec = load_spec(profile=profile)
+    return [
+        said(
+            "moved_rows",
+            sheet=sheet,
+            keys=said("names_separator").join(keys),
+            note=spec.note_column,
+        )
+        for sheet, keys in moved_rows(config, profile, spec).items()
+    ]
 
 
 def cell_text(value: Any) -> str | None:
