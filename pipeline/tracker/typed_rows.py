@@ -107,3 +107,16 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return numeric_date(value)
     return " ".join(str(value).split()) or None
+
+
+def moved_referrals(config: Any, profile) -> dict[str, str]:
+    """Referral reference -> why nothing is done for its row (its cells were moved): the
+    guard the pack, and anything else acting on a Referrals row, checks first."""
+    from pipeline.tracker.columns import load_spec, said
+
+    spec = load_spec(profile=profile)
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    if sheet is None:
+        return {}
+    keys = moved_rows(config, profile, spec).get(sheet.name, [])
+    return {k: said("moved_rows", sheet=sheet.name, keys=k, note=spec.note_column) for k in keys}

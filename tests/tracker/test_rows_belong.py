@@ -144,3 +144,28 @@ def test_any_pipeline_column_sorted_alone_holds_the_allocated_rows(desk, header)
     desk.effects()
     assert desk.pack(ZOE) == [] and desk.pack(BELLA) == []
     assert desk.mails("pack") == []
+
+
+def test_a_deleted_allocated_row_comes_back_with_its_allocation_and_a_note(desk):
+    desk.allocate(ZOE)
+    desk.effects()
+    made = desk.row(ZOE)
+    assert made["Paperwork"].startswith("Pack made")
+    packs, mails = desk.pack(ZOE), len(desk.mails("pack"))
+    assert packs
+
+    wb = openpyxl.load_workbook(desk.workbook)
+    ws = wb["Referrals"]
+    ws.delete_rows(next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == ZOE))
+    wb.save(desk.workbook)
+    libreoffice_round_trip(desk.workbook)
+    desk.effects()
+
+    back = desk.row(ZOE)
+    for header in ("Status", "Allocated Family Time Supervisor", "Venue", "Day", "Time"):
+        assert back[header] == made[header], header
+    assert back["First session"] == made["First session"]
+    assert back["Paperwork"] == made["Paperwork"]
+    assert back["Pipeline note"].startswith("Row restored on 01/12/2026")
+    assert desk.pack(ZOE) == packs and len(desk.mails("pack")) == mails  # nothing made again
+    assert desk.row(BELLA)["Child"].startswith("Bella")
