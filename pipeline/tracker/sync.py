@@ -31,6 +31,7 @@ from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, said
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
 from pipeline.tracker.rowcheck import Check, canon, check_text, fingerprint, pipeline_columns
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
+from pipeline.tracker.sheets import resolve as resolve_sheets
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.workbook import (
@@ -115,11 +116,13 @@ def _open(
     if not path.exists():
         return Package(new_workbook_bytes(spec, profile), path), True
     pkg = Package.open(path)
-    missing = [n for n in wanted if n not in pkg.sheet_parts]
+    resolve_sheets(pkg, spec, profile)  # a renamed sheet is found by its headers
+    missing = [n for n in wanted if n not in pkg.sheet_parts and n not in pkg.aliases]
     if missing:
         log.info("tracker: adding sheet(s) %s to %s", ", ".join(missing), path.name)
         original = pkg.data
         pkg = Package(add_missing_sheets(original, missing, spec, profile), path)
+        resolve_sheets(pkg, spec, profile)
         pkg.original = original  # the backup keeps the file as it was on disk
         return pkg, True
     return pkg, False
@@ -628,6 +631,7 @@ def read_staff(config: Any, profile: Profile) -> list[dict[str, str]]:
     except (WorkbookError, OSError) as exc:
         log.warning("tracker: cannot read the staff list in %s: %s", path.name, exc)
         return []
+    resolve_sheets(pkg, load_spec(profile=profile), profile)
     out = []
     for name, values in read_rows(pkg, sheet, headers(sheet, profile)).items():
         person = {k: (cell_text(v) or "") for k, v in values.items()}

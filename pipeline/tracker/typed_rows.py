@@ -17,6 +17,7 @@ from pipeline.tracker.books import read_workbooks
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.create import headers
 from pipeline.tracker.rowcheck import moved_keys
+from pipeline.tracker.sheets import resolve as resolve_sheets
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 
 log = logging.getLogger("pipeline.tracker")
@@ -38,6 +39,7 @@ def typed_rows(
         except (WorkbookError, OSError) as exc:
             log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
             continue
+        resolve_sheets(pkg, spec, profile)
         moved = _moved(pkg, sheet, spec, hdrs)
         for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
             if key in moved:  # typed beside another child's cells: never acted on
@@ -68,6 +70,7 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
         pkg = Package.open(path)
     except (WorkbookError, OSError):
         return {}
+    resolve_sheets(pkg, spec, profile)
     out: dict[str, list[str]] = {}
     for sheet in spec.enabled_sheets:
         if sheet.kept_by_people:

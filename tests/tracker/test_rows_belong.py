@@ -169,3 +169,47 @@ def test_a_deleted_allocated_row_comes_back_with_its_allocation_and_a_note(desk)
     assert back["Pipeline note"].startswith("Row restored on 01/12/2026")
     assert desk.pack(ZOE) == packs and len(desk.mails("pack")) == mails  # nothing made again
     assert desk.row(BELLA)["Child"].startswith("Bella")
+
+
+def test_a_renamed_referrals_sheet_is_found_by_its_headers_and_its_allocation_read(desk):
+    import datetime as dt
+
+    from tests.helpers.allocation_kit import SUPERVISOR
+
+    desk.add_staff()
+    wb = openpyxl.load_workbook(desk.workbook)
+    wb["Referrals"].title = "Referrals 2026"  # renamed, and the Staff sheet moved first
+    wb.move_sheet("Staff", offset=-wb.sheetnames.index("Staff"))
+    wb.save(desk.workbook)
+    libreoffice_round_trip(desk.workbook)
+    desk.effects()
+    assert "Referrals" not in openpyxl.load_workbook(desk.workbook).sheetnames
+
+    wb = openpyxl.load_workbook(desk.workbook)
+    ws = wb["Referrals 2026"]
+    head = {c.value: c.column for c in ws[1]}
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == BELLA)
+    typed = {
+        "Status": "Allocated",
+        "Allocated Family Time Supervisor": SUPERVISOR,
+        "Venue": desk.profile.venues[0].name,
+        "Day": "Tuesday",
+        "Time": "10:00-11:30",
+        "First session": dt.date(2026, 12, 8),
+    }
+    for header, value in typed.items():
+        cell = ws.cell(row, head[header], value)
+        if isinstance(value, dt.date):
+            cell.number_format = "dd/mm/yyyy"
+    wb.save(desk.workbook)
+    libreoffice_round_trip(desk.workbook)
+    desk.effects()
+
+    names = openpyxl.load_workbook(desk.workbook).sheetnames
+    assert names.count("Referrals 2026") == 1 and "Referrals" not in names
+    assert names[0] == "Staff"
+    assert desk.pack(BELLA) and desk.pack(ZOE) == []
+    ws = openpyxl.load_workbook(desk.workbook)["Referrals 2026"]
+    head = [c.value for c in ws[1]]
+    bella = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == BELLA)
+    assert str(bella[head.index("Paperwork")]).startswith("Pack made")
