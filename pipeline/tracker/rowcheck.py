@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.typed import read_date
-from pipeline.tracker.workbook import Package, SheetPart, norm_header
+from pipeline.tracker.workbook import Package, SheetPart, norm_header, serial_date
 
 SEPARATOR = "."  # "<signature>.<fingerprint>"; an older workbook's cell has no fingerprint
 HELD = "!"  # appended while the row's cells were found moved and not put right
@@ -49,18 +49,31 @@ def canon(value: Any, fmt: str) -> str:
 def pipeline_columns(
     sheet: SheetSpec, columns: dict[str, int]
 ) -> list[tuple[str, int | None, str]]:
-    """(column key, column number or None when missing, format) of every pipeline-owned
-    column, in the layout's order (columns are found by header, so moving one changes nothing)."""
-    return [(c.key, columns.get(c.key), c.format) for c in sheet.columns if c.pipeline]
+    """(column key, column number, format) of every pipeline-owned column the sheet has, in
+    the layout's order (columns are found by header, so moving one changes nothing)."""
+    return [
+        (c.key, columns[c.key], c.format) for c in sheet.columns if c.pipeline and c.key in columns
+    ]
 
 
 def fingerprint(pkg: Package, cells: dict[int, Any], columns: list[tuple[str, int | None, str]]):
-    """Eight bytes of hash over the row's pipeline cells."""
-    h = hashlib.blake2b(digest_size=8)
-    for key, col, fmt in columns:
-        value = pkg.column_value(cells, col, fmt) if col is not None else None
-        h.update(f"{key}\0{canon(value, fmt)}\n".encode())
-    return h.hexdigest()
+    """Eight bytes of hash over the row's pipeline cells (read on every row of every saved
+    workbook, so the common cases are read here without the general helpers)."""
+    value = pkg.value
+    parts = []
+    for _key, col, fmt in columns:
+        c = cells.get(col) if col is not None else None
+        v = value(c) if c is not None else None
+        if v is None or v == "":
+            parts.append("")
+        elif fmt == "date" and isinstance(v, float):
+            day = serial_date(v, pkg.date1904)
+            parts.append(day.isoformat() if day else repr(v))
+        elif isinstance(v, str) and fmt != "date":
+            parts.append(" ".join(v.split()))
+        else:
+            parts.append(canon(v, fmt))
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
 
 
 def check_text(signature: str, fp: str, held: bool = False) -> str:

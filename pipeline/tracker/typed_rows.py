@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.dates import numeric_date
 from pipeline.tracker.books import read_workbooks
-from pipeline.tracker.columns import SheetSpec, TrackerSpec
+from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec
 from pipeline.tracker.create import headers
 from pipeline.tracker.rowcheck import moved_keys
 from pipeline.tracker.sheets import resolve as resolve_sheets
@@ -30,6 +30,7 @@ def typed_rows(
     for a referral of an earlier year's workbook is empty until someone types in it: the row
     typed in the earlier workbook counts until then."""
     hdrs = headers(sheet, profile)
+    own = load_spec(profile=profile)  # the service's columns, as the sync vouched for them
     out: dict[str, dict[str, Any]] = {}
     for path in read_workbooks(config, profile, spec):
         if not path.exists():
@@ -40,7 +41,9 @@ def typed_rows(
             log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
             continue
         resolve_sheets(pkg, spec, profile)
-        moved = _moved(pkg, sheet, spec, hdrs)
+        moved = _moved(
+            pkg, own.sheet(sheet.name), own, headers(own.sheet(sheet.name), profile), path
+        )
         for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
             if key in moved:  # typed beside another child's cells: never acted on
                 out.pop(key, None)
@@ -50,9 +53,29 @@ def typed_rows(
     return out
 
 
-def _moved(pkg: Package, sheet: SheetSpec, spec: TrackerSpec, hdrs: dict[str, str]) -> set[str]:
+_seen: dict[tuple[str, str], tuple[object, set[str]]] = {}  # (path, sheet) -> (stamp, keys)
+
+
+def _moved(
+    pkg: Package, sheet: SheetSpec, spec: TrackerSpec, hdrs: dict[str, str], path=None
+) -> set[str]:
+    """The sheet's moved rows, worked out once per saved version of the file (the readers of
+    one pass, the pack's guard and the digest all ask)."""
+    stamp = None
+    if path is not None:
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, pkg.data[-64:])
+        except OSError:
+            stamp = None
+    memo = _seen.get((str(path), sheet.name)) if stamp is not None else None
+    if memo is not None and memo[0] == stamp:
+        return memo[1]
     sp = pkg.sheet(sheet.name, hdrs[sheet.key])
-    return moved_keys(pkg, sp, sheet, spec, hdrs) if sp is not None else set()
+    found = moved_keys(pkg, sp, sheet, spec, hdrs) if sp is not None else set()
+    if stamp is not None:
+        _seen[(str(path), sheet.name)] = (stamp, found)
+    return found
 
 
 def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[str, list[str]]:
@@ -60,7 +83,6 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
     workbook: what `status` and the digest say, and what no reader acts on. {} when the
     workbook cannot be read (the readers skip it too)."""
     from pipeline.tracker.books import workbook_path
-    from pipeline.tracker.columns import load_spec
 
     spec = spec or load_spec(profile=profile)
     path = workbook_path(config, profile, spec)
@@ -75,7 +97,7 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
     for sheet in spec.enabled_sheets:
         if sheet.kept_by_people:
             continue
-        found = _moved(pkg, sheet, spec, headers(sheet, profile))
+        found = _moved(pkg, sheet, spec, headers(sheet, profile), path)
         if found:
             out[sheet.name] = sorted(found)
     return out
@@ -83,7 +105,7 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
 
 def moved_sentences(config: Any, profile) -> list[str]:
     """The moved rows in plain words, one sentence a sheet (tracker.toml [messages])."""
-    from pipeline.tracker.columns import load_spec, said
+    from pipeline.tracker.columns import said
 
     spec = load_spec(profile=profile)
     return [
@@ -115,7 +137,7 @@ def cell_text(value: Any) -> str | None:
 def moved_referrals(config: Any, profile) -> dict[str, str]:
     """Referral reference -> why nothing is done for its row (its cells were moved): the
     guard the pack, and anything else acting on a Referrals row, checks first."""
-    from pipeline.tracker.columns import load_spec, said
+    from pipeline.tracker.columns import said
 
     spec = load_spec(profile=profile)
     sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
