@@ -137,11 +137,17 @@ def cell_text(value: Any) -> str | None:
 def moved_referrals(config: Any, profile) -> dict[str, str]:
     """Referral reference -> why nothing is done for its row (its cells were moved): the
     guard the pack, and anything else acting on a Referrals row, checks first."""
+    spec = load_spec(profile=profile)
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    return moved_on(config, profile, sheet.name) if sheet is not None else {}
+
+
+def moved_on(config: Any, profile, sheet_name: str) -> dict[str, str]:
+    """Row key -> why nothing is done for that row of `sheet_name` ("Decisions", "Sessions"):
+    its cells were moved since the pipeline wrote them (rowcheck.py). typed_rows already
+    leaves these rows out; this says which they are, in the words `status` uses."""
     from pipeline.tracker.columns import said
 
     spec = load_spec(profile=profile)
-    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
-    if sheet is None:
-        return {}
-    keys = moved_rows(config, profile, spec).get(sheet.name, [])
-    return {k: said("moved_rows", sheet=sheet.name, keys=k, note=spec.note_column) for k in keys}
+    keys = moved_rows(config, profile, spec).get(sheet_name, [])
+    return {k: said("moved_rows", sheet=sheet_name, keys=k, note=spec.note_column) for k in keys}
