@@ -24,7 +24,7 @@ class TrackerEffect(Effect):
         ledger next has news (pipeline/tracker/rowcheck.py)."""
         owed = list(p.ledger.pending_effects(p.now, self.name))
         stamps = workbook_stamps(p.config, p.profile)
-        saved = p.memory.saved_since(self.name, p.config.state_dir, stamps)
+        saved = any(stamps) and p.memory.saved_since(self.name, p.config.state_dir, stamps)
         return Due(owed=owed, found=[stamps] if saved else [])
 
     def run(self, due: Due, p: EffectPass) -> None:
@@ -39,6 +39,8 @@ class TrackerEffect(Effect):
             acknowledged=acknowledged(ledger, items),
             extras=more_cells(ledger, items, p.profile, status),
         )
+        if (result.waiting or result.problems) and not due.owed:
+            return  # only a person's save to look at: looked at again next pass
         if result.waiting:
             why = words.entry(WORDING, "tracker", "workbook_open")
             for e in due.owed:

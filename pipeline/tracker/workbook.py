@@ -252,7 +252,8 @@ class Package:
                 return c[0][0].text or ""  # the common case: <is><t>text</t></is>
             is_ = c.find(_IS)
             return "".join(is_.itertext()) if is_ is not None else ""
-        v = c.findtext(_V)
+        # the common case first: <v>..</v> alone
+        v = (c[0].text or "") if len(c) == 1 and c[0].tag == _V else c.findtext(_V)
         if v is None:
             return None
         if t == "s":
