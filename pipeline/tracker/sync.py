@@ -585,6 +585,8 @@ def sync(
 def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
         spec = load_spec(profile=profile)
+        if extras.get("allocated"):
+            extras["allocated"] = _not_in_earlier_books(extras["allocated"], config, profile, spec)
         sheets = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:  # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
@@ -594,6 +596,29 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
     sync_one(workbook_path(config, profile, spec), spec, profile, sheets, report, full, config)
     report.message = sync_message(report)
     return report
+
+
+def _not_in_earlier_books(allocated: dict, config: Any, profile: Profile, spec) -> dict:
+    """The allocations a missing row is restored with, less those of referrals an earlier
+    year's workbook still holds: their row in the one workbook is new, not deleted, and the
+    allocation typed in the earlier workbook counts until someone types in the new row."""
+    from pipeline.tracker.books import read_workbooks
+
+    one = workbook_path(config, profile, spec)
+    earlier = [p for p in read_workbooks(config, profile, spec) if p != one and p.exists()]
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    if not earlier or sheet is None:
+        return allocated
+    kept = dict(allocated)
+    for path in earlier:
+        try:
+            pkg = Package.open(path)
+        except (WorkbookError, OSError):
+            return {}  # cannot tell: restore nothing rather than guess
+        resolve_sheets(pkg, spec, profile)
+        for key in read_rows(pkg, sheet, headers(sheet, profile), keys={sheet.key}):
+            kept.pop(key, None)
+    return kept
 
 
 def check(
