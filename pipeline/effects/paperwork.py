@@ -25,6 +25,7 @@ from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
 from pipeline.tracker.sync import read_staff
+from pipeline.tracker.typed_rows import moved_referrals
 
 log = logging.getLogger("pipeline.effects")
 WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
@@ -101,6 +102,7 @@ class PaperworkEffect(Effect):
     def run(self, due: Due, p: EffectPass) -> None:
         ledger = p.ledger
         allocations = allocations_or_none(p.config, p.profile)
+        moved = moved_referrals(p.config, p.profile)
         staff: list | None = None
         today = clock.today()
         acted = p.memory.acted.setdefault(str(p.config.state_dir), {})
@@ -114,6 +116,9 @@ class PaperworkEffect(Effect):
                 ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
                 continue
             ref = item.reference
+            if ref in moved:  # the row's cells were moved: never acted on (tracker/rowcheck.py)
+                self._wait(ledger, item.id, moved[ref])
+                continue
             allocation = allocations.get(ref)
             if allocation is not None:
                 acted[ref] = allocation.model_dump(mode="json")

@@ -10,12 +10,22 @@ import pipeline.tracker as tracker
 from pipeline import words
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.tracker.cells import acknowledged, more_cells, packs, statuses
+from pipeline.tracker.saves import workbook_stamps
 
 WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 
 class TrackerEffect(Effect):
     name = EffectName.TRACKER
+
+    def due(self, p: EffectPass) -> Due:
+        """The rows the ledger owes, and a workbook a person saved since the last look: a
+        sort of one column is found (and put right, or held and said) at once, not when the
+        ledger next has news (pipeline/tracker/rowcheck.py)."""
+        owed = list(p.ledger.pending_effects(p.now, self.name))
+        stamps = workbook_stamps(p.config, p.profile)
+        saved = any(stamps) and p.memory.saved_since(self.name, p.config.state_dir, stamps)
+        return Due(owed=owed, found=[stamps] if saved else [])
 
     def run(self, due: Due, p: EffectPass) -> None:
         ledger = p.ledger
@@ -29,6 +39,8 @@ class TrackerEffect(Effect):
             acknowledged=acknowledged(ledger, items),
             extras=more_cells(ledger, items, p.profile, status),
         )
+        if (result.waiting or result.problems) and not due.owed:
+            return  # only a person's save to look at: looked at again next pass
         if result.waiting:
             why = words.entry(WORDING, "tracker", "workbook_open")
             for e in due.owed:
@@ -43,6 +55,7 @@ class TrackerEffect(Effect):
                 )
             p.report.waiting[self.name] = why
             return
+        p.memory.seen(self.name, p.config.state_dir, workbook_stamps(p.config, p.profile))
         for e in due.owed:
             ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
         if status_ids:

@@ -36,7 +36,7 @@ LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a wee
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str  # significant_late, records_overdue, proposals, not_resubmitted, due,
+    kind: str  # rows_moved, significant_late, records_overdue, proposals, not_resubmitted, due,
     # dates_to_correct, review,
     # workload
     text: str  # one line, references and dates only (no names but the worker's own)
@@ -71,7 +71,8 @@ def reminders(
     items = ledger.items()
     accepted = _accepted_by_reference(items)
     return (
-        _significant_events_late(items, profile, today)
+        _rows_moved(config, profile)
+        + _significant_events_late(items, profile, today)
         + _records_overdue(ledger, accepted, allocations, profile, today)
         + proposals_waiting(ledger, profile)
         + _not_resubmitted(items, accepted, profile, cal, today)
@@ -80,6 +81,18 @@ def reminders(
         + _reviews_coming(ledger, config, profile, accepted, today)
         + _workload(accepted, allocations, profile, today)
     )
+
+
+def _rows_moved(config, profile) -> list[Reminder]:
+    """Workbook rows whose cells were moved (a sort of one column): nothing is done for them
+    until a person puts them right (pipeline/tracker/rowcheck.py)."""
+    from pipeline.tracker.typed_rows import moved_sentences
+
+    try:
+        return [Reminder("rows_moved", line) for line in moved_sentences(config, profile)]
+    except Exception:  # the workbook is read again for the next digest
+        log.warning("digest: could not look for moved rows in the workbook")
+        return []
 
 
 def _accepted_by_reference(items) -> dict:

@@ -102,4 +102,21 @@ def more_cells(ledger: Ledger, items, profile, status: dict) -> dict:
         "status": status,
         "dates_to_correct": dates_to_correct(ledger, items, profile),
         "review_report": report_cells(ledger),
+        "allocated": allocated(ledger),
     }
+
+
+def allocated(ledger: Ledger) -> dict:
+    """reference -> the allocation its latest pack was made from (the timeline's ALLOCATED
+    event): a row someone deleted comes back with it, not as "Pack made" beside an empty
+    allocation that would read as a referral waiting for a co-ordinator."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import paperwork as PW
+    from pipeline.ledger.names import EventKind
+
+    out: dict = {}
+    for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED,)).items():
+        current = PW.current_allocation(case)
+        if current:
+            out[ref] = {k: current.get(k) or "" for k in PW.ALLOCATION_FIELDS}
+    return out

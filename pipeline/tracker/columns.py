@@ -110,6 +110,7 @@ class TrackerSpec(_Strict):
     header_font_colour: str = "FFFFFF"
     header_height: float = 45
     check_column: str  # a header people see: its words are the file's alone
+    note_column: str = "Pipeline note"  # added where a row itself needs a word (sync.py)
     lists_sheet: str  # hidden: the service's venues and days for drop-downs
     words: dict[str, str] = Field(default_factory=dict)
     drop_downs: dict[str, str] = Field(default_factory=dict)  # what a drop-down says back

@@ -14,9 +14,10 @@ INITIAL_RANGE_ROWS = 500  # drop-downs and highlighting cover this many rows at 
 LIST_ROWS = 200  # rows of a people-kept sheet (Staff) a drop-down reads
 
 
-def list_formula(column, spec: TrackerSpec) -> str:
+def list_formula(column, spec: TrackerSpec, names: dict[str, str] | None = None) -> str:
     """Where a column's drop-down takes its list from: the hidden Lists sheet (the profile's
-    venues and days, which may hold commas) or a sheet people keep (Staff)."""
+    venues and days, which may hold commas) or a sheet people keep (Staff), under the name
+    it has in this workbook (`names`: a renamed sheet, found by its headers)."""
     src = column.list_from
     if src == "profile.venues":
         return f"{_quoted(spec.lists_sheet)}!$A$2:$A${LIST_ROWS}"
@@ -27,7 +28,7 @@ def list_formula(column, spec: TrackerSpec) -> str:
         target = spec.sheet(name)
         index = [c.key for c in target.columns].index(key) + 1
         letter = get_column_letter(index)
-        return f"{_quoted(name)}!${letter}$2:${letter}${LIST_ROWS}"
+        return f"{_quoted((names or {}).get(name, name))}!${letter}$2:${letter}${LIST_ROWS}"
     return ""
 
 

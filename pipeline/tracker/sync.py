@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.clock import today
 from pipeline.dates import numeric_date
 from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
@@ -28,7 +29,9 @@ from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, said
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
+from pipeline.tracker.rowcheck import Check, canon, check_text, fingerprint, pipeline_columns
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
+from pipeline.tracker.sheets import resolve as resolve_sheets
 from pipeline.tracker.typed_rows import cell_text, typed_rows
 from pipeline.tracker.validations import refresh as refresh_validations
 from pipeline.tracker.workbook import (
@@ -58,7 +61,7 @@ class LayoutError(FamilyTimeError):
 class Difference:
     """One way the workbook and the ledger disagree (`family-time tracker check`)."""
 
-    kind: str  # "missing", "differs", "unknown"
+    kind: str  # "missing", "differs", "unknown", "moved"
     workbook: str
     sheet: str
     key: str
@@ -67,9 +70,10 @@ class Difference:
     def describe(self) -> str:
         if self.kind == "missing":
             return said("check_missing", sheet=self.sheet, key=self.key)
-        if self.kind == "differs":
+        if self.kind in ("differs", "moved"):
             columns = said("columns_separator").join(self.columns)
-            return said("check_differs", sheet=self.sheet, key=self.key, columns=columns)
+            name = "check_differs" if self.kind == "differs" else "check_moved"
+            return said(name, sheet=self.sheet, key=self.key, columns=columns)
         return said("check_unknown", sheet=self.sheet, key=self.key)
 
 
@@ -103,6 +107,7 @@ class _Reconciliation:
     appended: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
+    moved: dict[str, list[str]] = field(default_factory=dict)  # sheet -> keys held as moved
 
 
 def _open(
@@ -111,11 +116,13 @@ def _open(
     if not path.exists():
         return Package(new_workbook_bytes(spec, profile), path), True
     pkg = Package.open(path)
-    missing = [n for n in wanted if n not in pkg.sheet_parts]
+    resolve_sheets(pkg, spec, profile)  # a renamed sheet is found by its headers
+    missing = [n for n in wanted if n not in pkg.sheet_parts and n not in pkg.aliases]
     if missing:
         log.info("tracker: adding sheet(s) %s to %s", ", ".join(missing), path.name)
         original = pkg.data
         pkg = Package(add_missing_sheets(original, missing, spec, profile), path)
+        resolve_sheets(pkg, spec, profile)
         pkg.original = original  # the backup keeps the file as it was on disk
         return pkg, True
     return pkg, False
@@ -184,8 +191,8 @@ def _reconcile_sheet(
         )
     cols, check_col = _sheet_columns(pkg, sp, sheet, spec, hdrs, edit)
     key_col = cols.get(sheet.key)
-    formats = {c.key: c.format for c in sheet.columns}
     index = key_index(pkg, sp, key_col, check_col) if key_col else {}
+    rows = _Rows(pkg, sp, sheet, spec, hdrs, cols, check_col, sources, edit)
     for key in index.keys() - sources.keys():
         outcome.differences.append(Difference("unknown", path.name, sheet.name, key))
     for key, src in sources.items():
@@ -194,12 +201,13 @@ def _reconcile_sheet(
             outcome.differences.append(Difference("missing", path.name, sheet.name, key))
             outcome.appended.append(key)
             if edit:
-                _append_row(pkg, sp, src, cols, check_col, key_col, spec.date_format)
+                rows.append(src, key_col)
             continue
-        differ = _compare_row(
-            pkg, sp, hit, src, cols, check_col, formats, spec.date_format, edit, full
-        )
-        if differ:
+        differ, moved = rows.compare(hit, src, full)
+        if moved:
+            outcome.differences.append(Difference("moved", path.name, sheet.name, key, differ))
+            outcome.moved.setdefault(sheet.name, []).append(key)
+        elif differ:
             outcome.differences.append(Difference("differs", path.name, sheet.name, key, differ))
             outcome.updated.append(key)
     if edit:  # drop-downs as tracker.toml has them, values written
@@ -229,60 +237,159 @@ def _sheet_columns(
     return cols, check_col
 
 
-def _append_row(
-    pkg: Package,
-    sp: SheetPart,
-    src: RowSource,
-    cols: dict[str, int],
-    check_col: int | None,
-    key_col: int | None,
-    date_fmt: str,
-) -> None:
-    """A row the sheet lacks, written with its seeds and its check cell."""
-    cells = [
-        (cols[ck.removeprefix(SEED)], v)
-        for ck, v in src.row.items()
-        if ck.removeprefix(SEED) in cols
-    ]
-    if check_col:
-        cells.append((check_col, src.signature))
-    pkg.append_row(sp, cells, date_fmt, key_col)
+_ALLOCATION_CELLS = ("supervisor", "venue", "room", "day", "time", "first_date")
 
 
-def _compare_row(
-    pkg: Package,
-    sp: SheetPart,
-    hit: tuple,
-    src: RowSource,
-    cols: dict[str, int],
-    check_col: int | None,
-    formats: dict[str, Any],
-    date_fmt: str,
-    edit: bool,
-    full: bool,
-) -> list[str]:
-    """The pipeline columns where the row differs from `src` ([] when its check cell matches,
-    unless `full`); with `edit`, those cells and the check cell are corrected."""
-    number, row, seen_check = hit
-    if not full and seen_check == src.signature:
-        return []
-    cells = pkg.cells(row)
-    differ = []
-    for ck, value in src.row.items():
-        if ck.startswith(SEED):
-            continue  # a seed is written with a new row only
-        col = cols.get(ck)
-        if col is None:
-            differ.append(ck)
-            continue
-        have = pkg.column_value(cells, col, formats[ck])
-        if not _same(value, have):
-            differ.append(ck)
-            if edit:
-                pkg.set_cell(sp, row, number, col, value, date_fmt)
-    if edit and check_col and seen_check != src.signature:
-        pkg.set_cell(sp, row, number, check_col, src.signature, date_fmt)
-    return differ
+class _Rows:
+    """One sheet's rows against the ledger: appended, compared, put right or held.
+
+    The check cell vouches for every pipeline cell of its row (rowcheck.py). A row whose
+    cells differ from the ledger is put right from the ledger by its reference when that is
+    certain: the changed cells were typed over or cleared, or they were moved in from other
+    rows but nothing a person typed sits beside them. Moved cells beside a person's typing
+    (an allocation, a decision typed looking at another child's name) are not certain: the
+    row is held (its check cell can no longer match, so nothing acts on it) and its note says
+    so, until a person sorts the whole table, undoes, or clears the moved cells.
+    """
+
+    def __init__(self, pkg, sp, sheet, spec, hdrs, cols, check_col, sources, edit):
+        self.pkg, self.sp, self.sheet, self.spec, self.hdrs = pkg, sp, sheet, spec, hdrs
+        self.cols, self.check_col, self.sources, self.edit = cols, check_col, sources, edit
+        self.owned = pipeline_columns(sheet, cols)
+        self.formats = {c.key: c.format for c in sheet.columns}
+        self.person = [c.key for c in sheet.columns if not c.pipeline]
+        self._ledger_values: dict[str, set[str]] | None = None
+        self._note_col: int | None = sp.columns.get(norm_header(spec.note_column))
+
+    # ---- writing
+    def _vouch(self, row, number: int, src: RowSource) -> None:
+        """The check cell after the row's pipeline cells were written: it covers them all."""
+        if not self.check_col:
+            return
+        fp = fingerprint(self.pkg, self.pkg.cells(row), self.owned)
+        text = check_text(src.signature, fp)
+        if self.pkg.column_value(self.pkg.cells(row), self.check_col, "text") != text:
+            self.pkg.set_cell(self.sp, row, number, self.check_col, text, "")
+
+    def _note(self, row, number: int, text: str) -> None:
+        if self._note_col is None:
+            if not text:
+                return
+            self._note_col = self.pkg.add_header(self.sp, self.spec.note_column)
+        have = self.pkg.column_value(self.pkg.cells(row), self._note_col, "text") or ""
+        if have != text:
+            self.pkg.set_cell(self.sp, row, number, self._note_col, text, "")
+
+    def append(self, src: RowSource, key_col: int | None) -> None:
+        """A row the sheet lacks, written with its seeds and its check cell. A row the ledger
+        shows was allocated (a pack was made from it) was deleted: it comes back with that
+        allocation and a note saying so."""
+        cells = [
+            (self.cols[ck.removeprefix(SEED)], v)
+            for ck, v in src.row.items()
+            if ck.removeprefix(SEED) in self.cols
+        ]
+        extras = getattr(src, "extras", None) or {}  # a Decisions row has none
+        restored = (extras.get("allocated") or {}).get(src.key)
+        if restored and "status" in self.cols:
+            cells = [(c, v) for c, v in cells if c not in self._allocation_cols()]
+            cells.append((self.cols["status"], "Allocated"))
+            for k in _ALLOCATION_CELLS:
+                if k in self.cols and restored.get(k):
+                    value = restored[k]
+                    day = parse_date(value) if k == "first_date" else None
+                    cells.append((self.cols[k], day or value))
+        number = self.pkg.append_row(self.sp, cells, self.spec.date_format, key_col)
+        row = self.sp.rows[number]
+        if restored and "status" in self.cols:
+            self._note(row, number, self._word("restored_row", date=numeric_date(today())))
+        self._vouch(row, number, src)
+
+    def _allocation_cols(self) -> set[int]:
+        return {self.cols[k] for k in ("status", *_ALLOCATION_CELLS) if k in self.cols}
+
+    def _word(self, name: str, **kw) -> str:
+        from pipeline import words
+
+        return words.fill(self.spec.words[name], f"tracker.toml [words] {name}", **kw)
+
+    # ---- comparing
+    def compare(self, hit: tuple, src: RowSource, full: bool) -> tuple[list[str], bool]:
+        """(the pipeline columns where the row differs from the ledger, held as moved?);
+        ([], False) at once when the check cell vouches for the row's cells, unless `full`.
+        With `edit`, the row is put right, or held with a note."""
+        number, row, seen_check = hit
+        cells = self.pkg.cells(row)
+        check = Check.read(seen_check)
+        fp_now = fingerprint(self.pkg, cells, self.owned) if self.owned else ""
+        vouched = check is not None and check.fp == fp_now and not check.held
+        if not full and vouched and check.signature == src.signature:
+            return [], False
+        differ: dict[str, tuple[int | None, object]] = {}
+        for ck, value in src.row.items():
+            if ck.startswith(SEED):
+                continue  # a seed is written with a new row only
+            col = self.cols.get(ck)
+            if col is None:
+                differ[ck] = (None, value)
+                continue
+            if not _same(value, self.pkg.column_value(cells, col, self.formats[ck])):
+                differ[ck] = (col, value)
+        moved = self._moved(cells, src, differ) and not self._certain(cells, src)
+        if not self.edit:
+            return list(differ), moved
+        if moved:
+            headings = said("columns_separator").join(self.hdrs[k] for k in differ)
+            self._note(row, number, self._word("moved_row", columns=headings, key=src.key))
+            held = check_text(src.signature, "0", held=True)  # matches no row's cells
+            if seen_check != held and self.check_col:
+                self.pkg.set_cell(self.sp, row, number, self.check_col, held, "")
+            log.warning("tracker: %s: row %s held: its cells were moved", self.sp.name, src.key)
+            return list(differ), True
+        for _ck, (col, value) in differ.items():
+            if col is not None:
+                self.pkg.set_cell(self.sp, row, number, col, value, self.spec.date_format)
+        if check is not None and check.held:
+            self._note(row, number, "")  # put right or undone: the note has nothing to say
+        self._vouch(row, number, src)
+        return list(differ), False
+
+    def _moved(self, cells, src: RowSource, differ: dict) -> bool:
+        """Whether a differing cell holds what the ledger gives another row in that column
+        (moved there by a sort), rather than a value someone typed over or cleared."""
+        for ck, (col, _value) in differ.items():
+            if col is None:
+                continue
+            have = canon(self.pkg.column_value(cells, col, self.formats[ck]), self.formats[ck])
+            if have and have in self._values(ck):
+                return True
+        return False
+
+    def _values(self, ck: str) -> set[str]:
+        if self._ledger_values is None:
+            self._ledger_values = {}
+            for other in self.sources.values():
+                for k, v in other.row.items():
+                    if not k.startswith(SEED):
+                        fmt = self.formats.get(k, "text")
+                        self._ledger_values.setdefault(k, set()).add(canon(v, fmt))
+        return self._ledger_values.get(ck, set())
+
+    def _certain(self, cells, src: RowSource) -> bool:
+        """Putting moved cells back by the row's reference is certain when nobody typed in
+        the row (its person cells empty, or holding only what the pipeline put there)."""
+        for ck in self.person:
+            col = self.cols.get(ck)
+            if col is None:
+                continue
+            fmt = self.formats[ck]
+            have = canon(self.pkg.column_value(cells, col, fmt), fmt)
+            if not have:
+                continue
+            ours = src.row.get(SEED + ck, src.row.get(ck))
+            if ours is None or canon(ours, fmt) != have:
+                return False
+        return True
 
 
 def _backup(path: Path, data: bytes, keep: int) -> Path:
@@ -478,6 +585,8 @@ def sync(
 def _sync(items, config, profile, extras, full, report) -> SyncReport:
     try:
         spec = load_spec(profile=profile)
+        if extras.get("allocated"):
+            extras["allocated"] = _not_in_earlier_books(extras["allocated"], config, profile, spec)
         sheets = row_sources(list(items), spec, extras, _layout(spec, profile))
     except Exception as exc:  # a bad layout file or a malformed item: say so, do not crash
         log.exception("tracker: could not work out the rows")
@@ -487,6 +596,29 @@ def _sync(items, config, profile, extras, full, report) -> SyncReport:
     sync_one(workbook_path(config, profile, spec), spec, profile, sheets, report, full, config)
     report.message = sync_message(report)
     return report
+
+
+def _not_in_earlier_books(allocated: dict, config: Any, profile: Profile, spec) -> dict:
+    """The allocations a missing row is restored with, less those of referrals an earlier
+    year's workbook still holds: their row in the one workbook is new, not deleted, and the
+    allocation typed in the earlier workbook counts until someone types in the new row."""
+    from pipeline.tracker.books import read_workbooks
+
+    one = workbook_path(config, profile, spec)
+    earlier = [p for p in read_workbooks(config, profile, spec) if p != one and p.exists()]
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    if not earlier or sheet is None:
+        return allocated
+    kept = dict(allocated)
+    for path in earlier:
+        try:
+            pkg = Package.open(path)
+        except (WorkbookError, OSError):
+            return {}  # cannot tell: restore nothing rather than guess
+        resolve_sheets(pkg, spec, profile)
+        for key in read_rows(pkg, sheet, headers(sheet, profile), keys={sheet.key}):
+            kept.pop(key, None)
+    return kept
 
 
 def check(
@@ -524,6 +656,7 @@ def read_staff(config: Any, profile: Profile) -> list[dict[str, str]]:
     except (WorkbookError, OSError) as exc:
         log.warning("tracker: cannot read the staff list in %s: %s", path.name, exc)
         return []
+    resolve_sheets(pkg, load_spec(profile=profile), profile)
     out = []
     for name, values in read_rows(pkg, sheet, headers(sheet, profile)).items():
         person = {k: (cell_text(v) or "") for k, v in values.items()}

@@ -14,8 +14,10 @@ from typing import Any
 
 from pipeline.dates import numeric_date
 from pipeline.tracker.books import read_workbooks
-from pipeline.tracker.columns import SheetSpec, TrackerSpec
+from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec
 from pipeline.tracker.create import headers
+from pipeline.tracker.rowcheck import moved_keys
+from pipeline.tracker.sheets import resolve as resolve_sheets
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 
 log = logging.getLogger("pipeline.tracker")
@@ -28,6 +30,7 @@ def typed_rows(
     for a referral of an earlier year's workbook is empty until someone types in it: the row
     typed in the earlier workbook counts until then."""
     hdrs = headers(sheet, profile)
+    own = load_spec(profile=profile)  # the service's columns, as the sync vouched for them
     out: dict[str, dict[str, Any]] = {}
     for path in read_workbooks(config, profile, spec):
         if not path.exists():
@@ -37,10 +40,83 @@ def typed_rows(
         except (WorkbookError, OSError) as exc:
             log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
             continue
+        resolve_sheets(pkg, spec, profile)
+        moved = _moved(
+            pkg, own.sheet(sheet.name), own, headers(own.sheet(sheet.name), profile), path
+        )
         for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
+            if key in moved:  # typed beside another child's cells: never acted on
+                out.pop(key, None)
+                continue
             if key not in out or any(cell_text(v) for k, v in values.items() if k != sheet.key):
                 out[key] = values
     return out
+
+
+_seen: dict[tuple[str, str], tuple[object, set[str]]] = {}  # (path, sheet) -> (stamp, keys)
+
+
+def _moved(
+    pkg: Package, sheet: SheetSpec, spec: TrackerSpec, hdrs: dict[str, str], path=None
+) -> set[str]:
+    """The sheet's moved rows, worked out once per saved version of the file (the readers of
+    one pass, the pack's guard and the digest all ask)."""
+    stamp = None
+    if path is not None:
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, pkg.data[-64:])
+        except OSError:
+            stamp = None
+    memo = _seen.get((str(path), sheet.name)) if stamp is not None else None
+    if memo is not None and memo[0] == stamp:
+        return memo[1]
+    sp = pkg.sheet(sheet.name, hdrs[sheet.key])
+    found = moved_keys(pkg, sp, sheet, spec, hdrs) if sp is not None else set()
+    if stamp is not None:
+        _seen[(str(path), sheet.name)] = (stamp, found)
+    return found
+
+
+def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[str, list[str]]:
+    """Sheet name -> the keys of its rows whose cells were moved (rowcheck.py), in the one
+    workbook: what `status` and the digest say, and what no reader acts on. {} when the
+    workbook cannot be read (the readers skip it too)."""
+    from pipeline.tracker.books import workbook_path
+
+    spec = spec or load_spec(profile=profile)
+    path = workbook_path(config, profile, spec)
+    if not path.exists():
+        return {}
+    try:
+        pkg = Package.open(path)
+    except (WorkbookError, OSError):
+        return {}
+    resolve_sheets(pkg, spec, profile)
+    out: dict[str, list[str]] = {}
+    for sheet in spec.enabled_sheets:
+        if sheet.kept_by_people:
+            continue
+        found = _moved(pkg, sheet, spec, headers(sheet, profile), path)
+        if found:
+            out[sheet.name] = sorted(found)
+    return out
+
+
+def moved_sentences(config: Any, profile) -> list[str]:
+    """The moved rows in plain words, one sentence a sheet (tracker.toml [messages])."""
+    from pipeline.tracker.columns import said
+
+    spec = load_spec(profile=profile)
+    return [
+        said(
+            "moved_rows",
+            sheet=sheet,
+            keys=said("names_separator").join(keys),
+            note=spec.note_column,
+        )
+        for sheet, keys in moved_rows(config, profile, spec).items()
+    ]
 
 
 def cell_text(value: Any) -> str | None:
@@ -56,3 +132,22 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return numeric_date(value)
     return " ".join(str(value).split()) or None
+
+
+def moved_referrals(config: Any, profile) -> dict[str, str]:
+    """Referral reference -> why nothing is done for its row (its cells were moved): the
+    guard the pack, and anything else acting on a Referrals row, checks first."""
+    spec = load_spec(profile=profile)
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    return moved_on(config, profile, sheet.name) if sheet is not None else {}
+
+
+def moved_on(config: Any, profile, sheet_name: str) -> dict[str, str]:
+    """Row key -> why nothing is done for that row of `sheet_name` ("Decisions", "Sessions"):
+    its cells were moved since the pipeline wrote them (rowcheck.py). typed_rows already
+    leaves these rows out; this says which they are, in the words `status` uses."""
+    from pipeline.tracker.columns import said
+
+    spec = load_spec(profile=profile)
+    keys = moved_rows(config, profile, spec).get(sheet_name, [])
+    return {k: said("moved_rows", sheet=sheet_name, keys=k, note=spec.note_column) for k in keys}

@@ -67,12 +67,16 @@ class Rule:
 
 
 def rule_for(
-    column: ColumnSpec, spec: TrackerSpec, profile: Profile, extra: str | None = None
+    column: ColumnSpec,
+    spec: TrackerSpec,
+    profile: Profile,
+    extra: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Rule | None:
     """The drop-down tracker.toml asks for in this column, or None. `extra`: one more value
     allowed in the list (what the pipeline wrote in this cell)."""
     title = column.header_for(profile)
-    source = list_formula(column, spec)
+    source = list_formula(column, spec, names)
     if source:
         if column.list_strict:
             key = "strict_staff" if column.list_from.startswith("sheet.") else "strict"
@@ -104,7 +108,7 @@ def refresh(
     first = sp.header_row + 1
     for column in sheet.columns:
         col = sp.columns.get(norm_header(column.header_for(profile)))
-        base = rule_for(column, spec, profile)
+        base = rule_for(column, spec, profile, names=pkg.aliases)
         if col is None or base is None:
             continue
         letter = col_letters(col)
@@ -114,7 +118,7 @@ def refresh(
         for value, rows in sorted(special.items()):
             wanted[col].append(
                 (
-                    rule_for(column, spec, profile, extra=value),
+                    rule_for(column, spec, profile, extra=value, names=pkg.aliases),
                     [f"{letter}{n}" for n in sorted(rows)],
                 )
             )

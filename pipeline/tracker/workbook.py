@@ -223,6 +223,8 @@ class Package:
         self._styles = None
         self._date_style: str | None = None
         self.sheets: dict[str, SheetPart] = {}
+        # layout sheet name -> the sheet holding it under another name (tracker/sheets.py)
+        self.aliases: dict[str, str] = {}
         self.tables: dict[str, Any] = {}  # table parts grown to take new rows
         self.workbook_dirty = False
         self.styles_dirty = False
@@ -250,7 +252,8 @@ class Package:
                 return c[0][0].text or ""  # the common case: <is><t>text</t></is>
             is_ = c.find(_IS)
             return "".join(is_.itertext()) if is_ is not None else ""
-        v = c.findtext(_V)
+        # the common case first: <v>..</v> alone
+        v = (c[0].text or "") if len(c) == 1 and c[0].tag == _V else c.findtext(_V)
         if v is None:
             return None
         if t == "s":
@@ -281,6 +284,11 @@ class Package:
         """The sheet parsed, with its header row found by the key column's header text."""
         if name in self.sheets:
             return self.sheets[name]
+        if name not in self.sheet_parts and name in self.aliases:
+            sp = self.sheet(self.aliases[name], key_header)
+            if sp is not None:
+                self.sheets[name] = sp
+            return sp
         part = self.sheet_parts.get(name)
         if part is None or part not in self.zip.NameToInfo:
             return None
