@@ -194,4 +194,11 @@ def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
                 lines.append(
                     house.fill(w["resumes"], where + "resumes", key=key, date=numeric_date(resumes))
                 )
+    from pipeline.cases import cases_of
+    from pipeline.cases.suspension import KINDS, team_lines
+
+    for case in cases_of(ledger, kinds=KINDS).values():
+        lines += team_lines(
+            case, now, who_decides(ledger.item_by_reference(case.reference), profile)
+        )
     return lines
