@@ -496,7 +496,11 @@ def refused_text(p: Proposal, who: str = "") -> str:
         key = x.get("problem", "")
         values = {k: v for k, v in x.items() if k != "problem"}
         parts.append(
-            house.fill(w[key], f"cases/suspension.toml [refused] {key}", who=who, **values)
+            house.fill(
+                w[key],
+                f"cases/suspension.toml [refused] {key}",
+                **{"who": who, "proposal": p.id, **values},
+            )
         )
     return " ".join(parts)
 
