@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from pipeline.ledger.names import EventKind
+
 from tests.helpers.allocation_kit import libreoffice_round_trip
 from tests.helpers.sessions_kit import REF, on_staff
 from tests.sessions.test_suspension_story import D, Story, _action, at
