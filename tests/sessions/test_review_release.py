@@ -106,3 +106,31 @@ def test_open_in_word_waits_and_changed_since_the_check_waits(session, monkeypat
     assert f"{CHECKER} checked" in body
     [sent] = session.ledger.events(REF, [EventKind.REVIEW_REPORT_SENT])
     assert sent.detail["checked_by"] == CHECKER
+
+
+def test_report_lac_then_the_automatic_report_is_one_report_per_review(session, monkeypatch):
+    """The co-ordinator makes the review's report by hand; the pipeline's own look for the
+    review then finds it made: one file and one "made" on the timeline, mailed once checked."""
+    from pipeline.cli import main
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-20")
+    session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
+    session.allocate()
+    session.record("2026-11-02-took-place-late-written")
+    _type(session, IRO="Robin Reviewer-Example", **{"IRO email": "robin.iro@example.org"})
+    cfg = str(session.config.base / "family-time.toml")
+    assert main(["report", "lac", REF, "--config", cfg]) == 0
+    ReviewReportEffect().make_due(
+        EffectPass(session.ledger, session.config, session.profile, time.time(), EffectsReport()),
+        dt.date(2026, 11, 20),
+    )
+    _settle(session, 1)
+    made = session.ledger.events(REF, [EventKind.REVIEW_REPORT_MADE])
+    assert len(made) == 1 and made[0].detail["review_date"] == REVIEW.isoformat()
+    reports = list((session.config.outbox_dir / REF).glob("LAC review report*.docx"))
+    assert len(reports) == 1
+    write_recommendation(reports[0], "Keep weekly sessions.", "Sam Supervisor-Example")
+    _type(session, **{CHECKED: CHECKER})
+    _settle(session, 2)
+    [mail] = _review_mails(session)
+    assert session.ledger.report_mailed(REF, REVIEW)["path"] == str(reports[0])
