@@ -262,3 +262,21 @@ def test_blackpool_someone_other_than_the_allocated_social_worker_is_refused(
     _type(st, D(8), Decision="Approved", Decided_by="Jo Other-Worker", Decided_on=at(D(8)))
     _nothing_applied(st, capsys)
     assert "not the child's allocated social worker (Sam Fictional-Worker)" in _made(st)
+
+
+def test_a_meeting_date_typed_later_is_read_and_one_without_a_year_is_said(
+    tmp_path, monkeypatch, capsys
+):
+    st = _proposed(tmp_path, monkeypatch)
+    _type(st, D(8), Decision="Approved", Decided_by=MANAGER, Decided_on=at(D(8)))
+    p1 = _action(st.facts(capsys), "P1")
+    assert (p1["state"], p1["until_the_meeting"]) == ("suspended", True)
+    _type(st, D(10), lo=True, Meeting_on="22/12")
+    assert "'22/12' in 'Meeting on' is not a date (dd/mm/yyyy, with the year)" in _made(st)
+    assert any("'22/12' in 'Meeting on'" in t for t in _digest(st, D(10)))
+    assert _action(st.facts(capsys), "P1")["until_the_meeting"] is True
+    _type(st, D(10), lo=True, Meeting_on="22/12/2026")
+    p1 = _action(st.facts(capsys), "P1")
+    assert (p1["until_the_meeting"], p1["suspended_until"]) == (False, "2026-12-21")
+    assert "NOT APPLIED" not in _made(st)
+    assert st.status() == "Suspended until 21/12/2026"
