@@ -122,7 +122,8 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int] = ()) -> 
             decided_on=parse_date(v.get("decided_on")),
             meeting_on=parse_date(v.get("meeting_on")),
             typed={k: cell_text(v.get(k)) or "" for k in PERSON},
-            shown={k: cell_text(v.get(k)) or "" for k in ("reference", "child")},
+            # only the columns the workbook has (one made before the Child column lacks it)
+            shown={k: cell_text(v.get(k)) or "" for k in ("reference", "child") if k in v},
         )
     return out
 
@@ -178,8 +179,9 @@ def decision_problems(
 
     out: list[tuple[str, dict]] = []
     shown_ref, shown_child = d.shown.get("reference", ""), d.shown.get("child", "")
-    moved = _flat(shown_ref) != _flat(belongs.reference) or (
-        "child" in d.shown and _flat(shown_child) != _flat(belongs.child)
+    moved = any(
+        key in d.shown and _flat(d.shown[key]) != _flat(want)
+        for key, want in (("reference", belongs.reference), ("child", belongs.child))
     )
     if moved:
         out.append(

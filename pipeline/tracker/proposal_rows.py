@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 def made_text(documents: list[str], decision: str | None) -> str:
-    if decision == "Declined":
+    """What was made: the documents (a decision changed to Declined after its letters keeps
+    them: they went), or that a declined proposal made nothing."""
+    if decision == "Declined" and not documents:
         return P.words()["made"]["declined"]
     return "; ".join(Path(d).stem for d in documents)
 
