@@ -35,7 +35,9 @@ FORM = FIXTURES / "forms" / "referral-complete.docx"
 SUPERVISOR = "Dee Example-Supervisor"
 SUPERVISOR_EMAIL = "dee.supervisor@season.example.org"
 DECIDER = "Pat Example-Manager"
-SOCIAL_WORKER = "Sam Fictional-Worker"  # every season referral's allocated social worker (the form's)
+SOCIAL_WORKER = (
+    "Sam Fictional-Worker"  # every season referral's allocated social worker (the form's)
+)
 FIRST_DAY = D(2026, 11, 2)
 LAST_DAY = D(2027, 1, 29)
 SERVICES = ("northamptonshire", "blackpool", "milton-keynes")
