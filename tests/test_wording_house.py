@@ -170,9 +170,6 @@ class _Ledger:
     def item_by_reference(self, reference):
         return None
 
-    def events(self, reference=None, kinds=None):  # no timeline: nothing refused, nothing withdrawn
-        return []
-
 
 def _stored(n, action, created=dt.datetime(2026, 3, 2, 9, 0)):
     return SimpleNamespace(
