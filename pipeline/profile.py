@@ -151,6 +151,15 @@ class Decisions(_Strict):
     adoption_or_special_guardianship: Stated[str]
     section_20_warning: bool  # the policy warns suspension may end Section 20 consent
     decision_overdue_working_days: Stated[int]  # a proposal waits this long for a person
+    # Who may be named in "Decided by": Staff-sheet roles containing one of these words
+    # ("not stated": anyone on the Staff sheet, by full name). A decision naming nobody on
+    # the Staff sheet, or someone whose role may not decide, is never applied.
+    decided_by_roles: Stated[list[str]] = None
+    # The decider must also be the referral's allocated social worker (Blackpool).
+    decided_by_allocated_social_worker: bool = False
+    # A step the service's documents give for withdrawing a suspension already written to
+    # the family ("not stated": the team is told plainly to tell the family itself).
+    withdrawal_letters: Stated[str] = None
 
 
 class Review(_Strict):

@@ -82,3 +82,38 @@ def report_made(reference: str, review_date: dt.date, path: Path | str, on: dt.d
         f"review_report_made:{reference}:{review_date.isoformat()}:{name}",
         {"review_date": review_date.isoformat(), "file": name},
     )
+
+
+def report_checked(
+    case, reference: str, review_date: dt.date, name: str, sha: str, on: dt.date
+) -> Event | None:
+    """A named person checked the report for `review_date`, as the file then was (`sha`);
+    `name` "" : the name was cleared. None when the timeline already says so."""
+    before = [
+        e
+        for e in (case.of(EventKind.REVIEW_REPORT_CHECKED) if case is not None else [])
+        if e.detail.get("review_date") == review_date.isoformat()
+    ]
+    if before and before[-1].detail.get("name") == name:
+        return None
+    if not before and not name:
+        return None
+    return Event(
+        reference,
+        EventKind.REVIEW_REPORT_CHECKED,
+        on,
+        f"review_report_checked:{reference}:{review_date.isoformat()}:{len(before) + 1}:{sha[:12]}",
+        {"review_date": review_date.isoformat(), "name": name, "sha256": sha},
+    )
+
+
+def last_check(case, review_date: dt.date) -> dict | None:
+    """The latest check of the report for `review_date` ({"name", "sha256", "on"}), or None."""
+    found = [
+        e
+        for e in (case.of(EventKind.REVIEW_REPORT_CHECKED) if case is not None else [])
+        if e.detail.get("review_date") == review_date.isoformat()
+    ]
+    if not found:
+        return None
+    return {**found[-1].detail, "on": found[-1].on}

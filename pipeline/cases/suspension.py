@@ -34,6 +34,7 @@ KINDS = (
     EventKind.SUSPENSION_CHANGED,
     EventKind.SUSPENSION_ENDED,
     EventKind.LETTERS_MADE,
+    EventKind.DECISION_REFUSED,
 )
 OPEN = dt.date.max  # a suspension held until a meeting not yet dated
 
@@ -185,14 +186,52 @@ def decided(case: Case, action_id: int, decision: str, by: str | None, on: dt.da
     )
 
 
-def letters_made(reference: str, action_id: int, documents: Iterable[str], on: dt.date) -> Event:
+def letters_made(
+    reference: str,
+    action_id: int,
+    documents: Iterable[str],
+    on: dt.date,
+    until: dt.date | None = None,
+) -> Event:
+    """The letters and notice made; `until`: new letters for a suspension made longer (a
+    meeting later than the letters said), one event per new end."""
     pid = proposal_id(action_id)
+    key = f"letters_made:{reference}:{pid}" + (f":until:{until.isoformat()}" if until else "")
     return Event(
         reference,
         EventKind.LETTERS_MADE,
         on,
-        f"letters_made:{reference}:{pid}",
-        {"proposal": pid, "documents": [str(d) for d in documents]},
+        key,
+        {"proposal": pid, "documents": [str(d) for d in documents], "until": _iso(until)},
+    )
+
+
+def decision_refused(
+    case: Case, action_id: int, digest: str, problems: list[tuple[str, dict]], on: dt.date
+) -> Event | None:
+    """What was typed in the proposal's row cannot be applied, and why (problems [] : nothing
+    is refused any more, e.g. the cells were cleared); None when the timeline already says so.
+    A refusal because the row's cells were moved marks what was typed (`digest`): the same
+    cells are never applied later, once the row is put right."""
+    pid = proposal_id(action_id)
+    content = {
+        "proposal": pid,
+        "digest": digest,
+        "problems": [{"problem": k, **v} for k, v in problems],
+    }
+    before = [e for e in case.of(EventKind.DECISION_REFUSED) if e.detail.get("proposal") == pid]
+    if before and before[-1].detail == content:
+        return None
+    if not before and not problems:
+        return None
+    raw = repr(sorted((k, repr(v)) for k, v in content.items()))
+    key = hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
+    return Event(
+        case.reference,
+        EventKind.DECISION_REFUSED,
+        on,
+        f"decision_refused:{case.reference}:{pid}:{len(before) + 1}:{key}",
+        content,
     )
 
 
@@ -266,6 +305,9 @@ class Proposal:
     ended_on: dt.date | None = None  # the first day of family time again
     ended_why: str = ""
     ended_by: str | None = None
+    refused: list[dict] = field(default_factory=list)  # why what is typed is not applied
+    moved_digests: set[str] = field(default_factory=set)  # typed while the row's cells moved
+    letters_on: dt.date | None = None  # the day the (last) letters were made
 
     @property
     def state(self) -> str:
@@ -315,12 +357,20 @@ def proposals(case: Case | None) -> list[Proposal]:
         if p is None:
             continue
         if e.kind == EventKind.DECIDED:
+            p.refused = []
             p.decision, p.decided_by, p.decided_on = d["decision"], d.get("by"), _day(d["on"])
             p.decisions.append(d)
             if p.decision == "Approved":
                 p.approved_by, p.approved_on = p.decided_by, p.decided_on
         elif e.kind == EventKind.LETTERS_MADE:
             p.documents = list(d.get("documents") or [])
+            p.letters_on = e.on
+        elif e.kind == EventKind.DECISION_REFUSED:
+            p.refused = list(d.get("problems") or [])
+            if not p.refused:  # the cells were cleared: what is typed next is new
+                p.moved_digests.clear()
+            if any(x.get("problem") in ("moved", "moved_before") for x in p.refused):
+                p.moved_digests.add(d.get("digest"))
         elif e.kind in (EventKind.SUSPENSION_STARTED, EventKind.SUSPENSION_CHANGED):
             if e.kind == EventKind.SUSPENSION_STARTED:
                 p.start = _day(d["from"])
@@ -434,3 +484,74 @@ def status_text(p: Proposal) -> str | None:
         return w["ended"]
     key = "suspended_to_meeting" if p.to_meeting else "suspended"
     return w[key].format(until=numeric_date(p.until))
+
+
+def refused_text(p: Proposal, who: str = "") -> str:
+    """Why what is typed in the proposal's row is not applied ('' when nothing is refused)."""
+    if not p.refused:
+        return ""
+    w = words()["refused"]
+    parts = [house.fill(w["heading"], "cases/suspension.toml [refused] heading", proposal=p.id)]
+    for x in p.refused:
+        key = x.get("problem", "")
+        values = {k: v for k, v in x.items() if k != "problem"}
+        parts.append(
+            house.fill(
+                w[key],
+                f"cases/suspension.toml [refused] {key}",
+                **{"who": who, "proposal": p.id, **values},
+            )
+        )
+    return " ".join(parts)
+
+
+def withdrawn(p: Proposal) -> bool:
+    """Approved, its letters made, then changed to Declined: the suspension was withdrawn."""
+    return p.ended_why == "withdrawn" and p.documents is not None
+
+
+def withdrawn_row_text(p: Proposal) -> str:
+    w = words()["withdrawn"]
+    return house.fill(w["row"], "cases/suspension.toml [withdrawn] row", **_withdrawn_values(p))
+
+
+def _withdrawn_values(p: Proposal) -> dict:
+    return dict(
+        by=p.ended_by or p.decided_by or "",
+        on=numeric_date(p.decided_on),
+        resumed=numeric_date(p.ended_on),
+        made=numeric_date(p.letters_on),
+        documents="; ".join(Path(d).stem for d in p.documents or []),
+        until=numeric_date(p.letters_until),
+        approved=numeric_date(p.approved_on),
+    )
+
+
+def team_lines(case: Case | None, today: dt.date, who: str = "") -> list[str]:
+    """What the team must hear about a referral's proposals (the digest): a decision typed
+    that is not applied, and a suspension withdrawn after its letters while the letters'
+    dates have not passed (the service's documents give no letter undoing it)."""
+    w = words()
+    out = []
+    for p in proposals(case):
+        key = f"{p.id} {p.reference}"
+        text = refused_text(p, who)
+        if text:
+            out.append(
+                house.fill(
+                    w["refused"]["digest"],
+                    "cases/suspension.toml [refused] digest",
+                    key=key,
+                    problems=text,
+                )
+            )
+        if withdrawn(p) and p.letters_until is not None and today <= p.letters_until:
+            out.append(
+                house.fill(
+                    w["withdrawn"]["no_letter_step"],
+                    "cases/suspension.toml [withdrawn] no_letter_step",
+                    key=key,
+                    **_withdrawn_values(p),
+                )
+            )
+    return out

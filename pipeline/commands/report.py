@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             period_to=args.period_to,
         )
         path = lac.make(ledger, profile, plan, config.outbox_dir / ref, today=today)
+        _as_the_reviews(ledger, ref, review, plan, path, today)
         sessions = ledger.sessions_of(ref)
     except lac.ReportRefused as exc:
         return _err(str(exc))
@@ -101,6 +102,21 @@ def run(args: argparse.Namespace) -> int:
     if not sessions:
         print("No session records have been received for this referral yet; the report says so.")
     return 0
+
+
+def _as_the_reviews(ledger, ref: str, review, plan, path, today: dt.date) -> None:
+    """A report asked for up to the next review, when none is made for it yet, IS that
+    review's report: kept as made, so the automatic one is not made again beside it (one
+    report per review); it is mailed, as the automatic one would be, once checked."""
+    from pipeline.cases.review import report_made
+
+    if review is None or review.date is None or plan.period_to != review.date:
+        return
+    if ledger.report_made(ref, review.date):
+        return  # the review's report exists: this one is a copy of its own
+    ledger.add_report(ref, review.date, path, made_on=today)
+    ledger.record_event(report_made(ref, review.date, path, today))
+    ledger.note_report_name_left(ref, review.date, review.checked_by)
 
 
 def _month_report(args) -> int:

@@ -138,7 +138,12 @@ class ReviewReportEffect(Effect):
         if left and not same_name(checked_by, left):  # seen changed (or cleared) since
             p.ledger.forget_report_name_left(item.reference, review_date)
             left = ""
-        held = hold(item.reference, checked_by, path, p.profile, left=left)
+        held = None
+        if " ".join(checked_by.split()) and not (left and same_name(checked_by, left)):
+            checked_by, held = release_problem(p, item.reference, review_date, path, checked_by)
+        else:
+            release_problem(p, item.reference, review_date, path, "")  # a name cleared
+        held = held or hold(item.reference, checked_by, path, p.profile, left=left)
         if held is not None:
             before = p.ledger.report_mail(item.reference, review_date)
             p.ledger.hold_report_mail(item.reference, review_date, held, p.now, HOLD_RECHECK)
@@ -251,6 +256,81 @@ class ReviewReportEffect(Effect):
             p.ledger.note_report_name_left(ref, review.date, review.checked_by)
             p.report.count(self.name)
             self.send(p, plan.item, review.date, review.iro_email, Path(path), review.checked_by)
+
+
+def release_problem(
+    p: EffectPass, reference: str, review_date: dt.date, path: Path, typed: str
+) -> tuple[str, str | None]:
+    """(the checker's name as the Staff sheet spells it, why the report may not go yet or
+    None). Released only by one person on the Staff sheet ("no", "n/a", "?", initials or two
+    names are nobody), only while the file is closed (no owner file beside it) and unchanged
+    since that person's name was first seen (its hash is kept on the timeline)."""
+    import hashlib
+
+    from pipeline.cases import case_of
+    from pipeline.cases.review import last_check, report_checked
+    from pipeline.intake.owners import owner_of
+    from pipeline.tracker.columns import load_spec
+    from pipeline.tracker.sync import read_staff
+
+    w = words.load("cases/review.toml")["release"]
+    column = next(
+        (
+            c.header
+            for s in load_spec().enabled_sheets
+            for c in s.columns
+            if c.key == "review_checked_by"
+        ),
+        "Review report checked (name)",
+    )
+    where = "cases/review.toml [release] "
+    typed = " ".join(typed.split())
+    case = case_of(p.ledger, reference)
+    name = ""
+    if typed:
+        name = next(
+            (
+                str(s["name"]).strip()
+                for s in read_staff(p.config, p.profile)
+                if s.get("name") and " ".join(str(s["name"]).split()).casefold() == typed.casefold()
+            ),
+            "",
+        )
+        if not name or len(name.split()) < 2:
+            why = words.fill(
+                w["not_a_person"], where + "not_a_person", text=typed, column=column, file=path.name
+            )
+            return typed, why
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        sha = ""
+    event = report_checked(case, reference, review_date, name, sha, clock.today())
+    if event is not None:
+        p.ledger.record_event(event)
+        case = case_of(p.ledger, reference)
+    if not name:
+        return typed, None
+    owner = owner_of(path)
+    lock = path.with_name(f".~lock.{path.name}#")
+    if owner is not None or lock.exists():
+        shown = (owner or lock).name
+        why = words.fill(w["open"], where + "open", file=path.name, owner=shown, name=name)
+        return name, why
+    check = last_check(case, review_date) or {}
+    if check.get("sha256") != sha:
+        from pipeline.dates import numeric_date
+
+        why = words.fill(
+            w["changed"],
+            where + "changed",
+            file=path.name,
+            name=name,
+            on=numeric_date(check.get("on")),
+            column=column,
+        )
+        return name, why
+    return name, None
 
 
 def backfill_sent(p: EffectPass) -> int:

@@ -41,6 +41,8 @@ log = logging.getLogger("pipeline.effects")
 WORDING = "effects.toml"  # under form_templates/: what the effects say about themselves
 
 DECISIONS = "decisions"  # found: read the Decisions sheet this pass
+# what is still read once an approval was applied: the row, and a meeting date typed since
+MEETING_PROBLEMS = ("moved", "moved_before", "meeting_before", "meeting_not_a_date")
 
 
 @dataclass
@@ -129,26 +131,36 @@ class RuleEffect(Effect):
         return ""
 
     def decide(self, p: EffectPass, run: _Run) -> None:
-        """Carry out what people decided in the Decisions sheet."""
+        """Carry out what people decided in the Decisions sheet: only a decision that is whole
+        and belongs to its row (pipeline/tracker/decisions.py decision_problems); what cannot
+        be applied is written to the timeline, and so said in the row and the digest."""
         from pipeline.sessions.proposals import proposal_key
-        from pipeline.tracker.decisions import read_decisions
+        from pipeline.tracker.decisions import decider, read_decisions
+        from pipeline.tracker.sync import read_staff
 
         ledger, today = p.ledger, clock.today()
         pending = open_proposals(ledger)
         if not pending:
             return
         decisions = read_decisions(p.config, p.profile)
+        staff = read_staff(p.config, p.profile) if decisions else []
         allocations = None
         for sa in pending:
             d = decisions.get(proposal_key(sa.id))
-            if d is None or d.decision is None:
-                continue  # an empty cell is not an answer
+            if d is None:
+                continue  # no row (deleted): the sync puts it back, with its decision
             case = case_of(ledger, sa.action.reference)
-            if sa.done_at is not None:  # approved earlier: a meeting date now?
-                if d.decision == "Declined" and d.decided_by:
+            kept = sa.done_at is not None and d.decision == "Approved"
+            if self._refused(sa, d, case, staff, p, today, meeting_only=kept):
+                continue
+            if d.decision is None:
+                continue  # an empty cell is not an answer
+            d.decided_by, _ = decider(d.decided_by, staff, p.profile, _social_worker(p, sa))
+            if sa.done_at is not None:  # approved earlier: a meeting date now, or a reversal?
+                if d.decision == "Declined":
                     self._withdrawn(sa, d, case, p, today)
-                elif d.meeting_on is not None:
-                    self._meeting(sa, d.meeting_on, case, p, today)
+                elif d.meeting_on is not None and d.meeting_on != sa.action.meeting_on:
+                    self._meeting(sa, d.meeting_on, case, p, today, run)
                 continue
             if d.decision == "Declined":
                 action = P.settle(
@@ -166,8 +178,6 @@ class RuleEffect(Effect):
                 ledger.mark_status_written([sa.id])  # nothing to say in the Status cell
                 log.info("%s: proposal %s declined", sa.action.reference, sa.id)
                 continue
-            if not d.decided_by:
-                continue  # Approved needs a name: who decided
             action = P.settle(
                 sa.action,
                 "Approved",
@@ -182,6 +192,42 @@ class RuleEffect(Effect):
             if allocations is None:
                 allocations = allocations_or_none(p.config, p.profile)
             self._carry_out(sa.id, action, allocations.get(action.reference), sa.item_id, p, run)
+
+    @staticmethod
+    def _refused(sa, d, case, staff, p: EffectPass, today, meeting_only: bool = False) -> bool:
+        """Whether what is typed in the row may not be applied; the timeline is told why (or
+        that nothing is refused any more), once per change of the cells. `meeting_only`: the
+        approval was applied already, only a meeting date typed since is new."""
+        from pipeline.initials import child_initials
+        from pipeline.tracker.decisions import Belongs, decision_problems
+
+        a = sa.action
+        referral = p.ledger.item_by_reference(a.reference)
+        values = referral.verdict.values if referral is not None and referral.verdict else {}
+        belongs = Belongs(
+            proposal=S.proposal_id(sa.id),
+            reference=a.reference,
+            child=child_initials(values) or "",
+            last_miss=max(a.session_dates) if a.session_dates else None,
+            social_worker=_social_worker(p, sa),
+        )
+        problems = decision_problems(d, belongs, staff, p.profile, today) if d.written else []
+        if meeting_only:
+            problems = [(k, v) for k, v in problems if k in MEETING_PROBLEMS]
+        pr = S.of_action(case, sa.id)
+        if (
+            pr is not None
+            and d.written
+            and d.digest in pr.moved_digests
+            and not any(k == "moved" for k, _ in problems)
+        ):
+            problems.insert(0, ("moved_before", {"reference": a.reference}))
+        event = S.decision_refused(case, sa.id, d.digest, problems, today)
+        if event is not None:
+            p.ledger.record_event(event)
+            if problems:
+                log.info("%s: the decision typed for %s is not applied", a.reference, sa.id)
+        return bool(problems)
 
     @staticmethod
     def _read_on(case, action_id: int, d):
@@ -249,9 +295,10 @@ class RuleEffect(Effect):
                         )
             ledger.record_events(events)
 
-    def _meeting(self, sa, meeting_on, case, p: EffectPass, today) -> None:
+    def _meeting(self, sa, meeting_on, case, p: EffectPass, today, run: _Run) -> None:
         """A meeting date typed for a suspension already under way: its end moves (never
-        below the service's minimum, never past a stated maximum or the court's limit)."""
+        below the service's minimum, never past a stated maximum or the court's limit). A
+        meeting that makes it longer than the letters said makes new letters saying so."""
         a = sa.action
         rules = p.profile.missed_sessions
         if rules is None or a.decided_on is None:
@@ -263,11 +310,49 @@ class RuleEffect(Effect):
             update={"meeting_on": meeting_on, "suspended_from": s.start, "suspended_until": s.until}
         )
         pr = S.of_action(case, sa.id)
+        longer = (
+            pr is not None
+            and pr.state == "suspended"
+            and not pr.to_meeting
+            and pr.letters_until is not None
+            and s.until > pr.letters_until
+        )
+        if longer and not self._longer_letters(sa, settled, p, run):
+            return  # tried again next pass: the end does not move without its letters
         if pr is not None and pr.start is not None and pr.state == "suspended":
             p.ledger.record_event(S.suspension_changed(a.reference, sa.id, s, today))
         p.ledger.update_rule_action(sa.id, settled)
         p.ledger.clear_status_written(sa.id)
         self._retrack(sa, p)
+
+    def _longer_letters(self, sa, settled, p: EffectPass, run: _Run) -> bool:
+        """New letters and notice for a suspension made longer, in their own folder (the first
+        letters stay as they were sent)."""
+        allocation = (allocations_or_none(p.config, p.profile) or {}).get(settled.reference)
+        referral = p.ledger.item_by_reference(settled.reference)
+        folder = f"{S.proposal_id(sa.id)} until {settled.suspended_until.isoformat()}"
+        out_dir = p.config.outbox_dir / settled.reference / folder
+        try:
+            files = follow_up(settled, referral, allocation, p.config, p.profile, out_dir)
+        except Exception as exc:
+            log_fault(log, "effects: longer suspension letters for %s failed", settled.reference)
+            run.retry = True
+            self._failed(sa.item_id, self.error_text(exc), p, run)
+            return False
+        if files is None:
+            run.retry = True
+            self._failed(sa.item_id, words.entry(WORDING, "rule", "notice_not_taken"), p, run)
+            return False
+        p.ledger.record_event(
+            S.letters_made(
+                settled.reference,
+                sa.id,
+                [str(f) for f in files],
+                clock.today(),
+                until=settled.suspended_until,
+            )
+        )
+        return True
 
     def _withdrawn(self, sa, d, case, p: EffectPass, today) -> None:
         """Approved, then changed to Declined by a named person: a new decision, and the
@@ -363,10 +448,17 @@ class RuleEffect(Effect):
         p.report.count(self.name)
 
 
-def follow_up(action, referral, allocation, config, profile):
+def _social_worker(p: EffectPass, sa) -> str:
+    """The referral's allocated social worker, as its form names them."""
+    referral = p.ledger.item_by_reference(sa.action.reference)
+    values = referral.verdict.values if referral is not None and referral.verdict else {}
+    return " ".join(str(values.get("social_worker.name") or "").split())
+
+
+def follow_up(action, referral, allocation, config, profile, out_dir=None):
     """Letters (and the re-signed agreement) made, the notice mailed; None: mail not yet taken."""
     allocation = allocation or Allocation(reference=action.reference)
-    out_dir = config.outbox_dir / action.reference
+    out_dir = out_dir or config.outbox_dir / action.reference
     written = render.render_suspension_letters(referral, allocation, profile, out_dir, action)
     files = list(written)
     msg = notify.rule_notice_message(

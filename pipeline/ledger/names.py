@@ -67,6 +67,8 @@ class EventKind(enum.StrEnum):
     REVIEW_REPORT_SENT = "review_report_sent"  # detail.how: sent | written, detail.checked_by
     CLOSED = "closed"
     SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
+    DECISION_REFUSED = "decision_refused"  # a decision typed that cannot be applied, and why
+    REVIEW_REPORT_CHECKED = "review_report_checked"  # a named person checked it (file's hash)
 
 
 class MailHow(enum.StrEnum):

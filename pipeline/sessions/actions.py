@@ -43,14 +43,11 @@ def rule_due(
 
 
 def open_proposals(ledger: Ledger) -> list:
-    """Proposals a person still has to decide, and approved suspensions with no meeting date."""
+    """Proposals a person still has to decide, and approved suspensions (a meeting date may be
+    typed or changed, or the decision changed to Declined, after the letters)."""
     return [
         sa
         for sa in ledger.rule_actions()
         if sa.done_at is None
-        or (
-            sa.action.kind == "suspension"
-            and sa.action.decision == "Approved"
-            and sa.action.meeting_on is None
-        )
+        or (sa.action.kind == "suspension" and sa.action.decision == "Approved")
     ]

@@ -205,4 +205,7 @@ def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
                             date=numeric_date(p.ended_on),
                         )
                     )
+        lines += suspension.team_lines(
+            case, now, who_decides(ledger.item_by_reference(case.reference), profile)
+        )
     return lines

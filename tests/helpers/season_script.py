@@ -35,6 +35,9 @@ FORM = FIXTURES / "forms" / "referral-complete.docx"
 SUPERVISOR = "Dee Example-Supervisor"
 SUPERVISOR_EMAIL = "dee.supervisor@season.example.org"
 DECIDER = "Pat Example-Manager"
+SOCIAL_WORKER = (
+    "Sam Fictional-Worker"  # every season referral's allocated social worker (the form's)
+)
 FIRST_DAY = D(2026, 11, 2)
 LAST_DAY = D(2027, 1, 29)
 SERVICES = ("northamptonshire", "blackpool", "milton-keynes")
@@ -367,7 +370,24 @@ class Season:
             {"IRO": e.get("name"), "IRO email": e.get("address")},
         )
 
+    def _on_staff(self, name: str, role: str) -> None:
+        """Whoever decides or checks is a person on the Staff sheet (nobody else is heard)."""
+        from tests.helpers.sessions_kit import on_staff
+
+        for book in self.workbooks:
+            wb = openpyxl.load_workbook(book)
+            on_staff(wb, name, self.profile, role=role)
+            wb.save(book)
+
+    def decider(self) -> tuple[str, str]:
+        """Who decides in this service, and their role on the Staff sheet (the profile's
+        [decisions]): the allocated social worker in Blackpool, the team manager elsewhere."""
+        if self.profile.decisions.decided_by_allocated_social_worker:
+            return SOCIAL_WORKER, "Social worker"
+        return DECIDER, "Family Time team manager"
+
     def review_checked(self, e: ScriptEvent) -> None:
+        self._on_staff(e.get("name"), "Family Time co-ordinator")
         self._typed(
             e, "Referrals", self._ref_row(e.child), {"Review report checked (name)": e.get("name")}
         )
@@ -382,9 +402,11 @@ class Season:
                 and ws.cell(r, head["Proposal no."]).value
             )
 
+        name, role = self.decider()
+        self._on_staff(name, role)
         cells = {
             "Decision": e.get("decision"),
-            "Decided by": DECIDER,
+            "Decided by": name,
             "Decided on": dt.datetime.combine(e.day, dt.time()),
         }
         if e.get("meeting"):

@@ -114,6 +114,8 @@ def decide(
     from pipeline.effects import run_effects
 
     wb = openpyxl.load_workbook(session.workbook)
+    if by:
+        on_staff(wb, by, session.profile)
     ws = wb["Decisions"]
     head = {c.value: c.column for c in ws[1]}
     rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Proposal no."]).value]
@@ -133,3 +135,13 @@ def decide(
             ws.cell(row, head[header]).value = value
     wb.save(session.workbook)
     return run_effects(session.ledger, session.config, session.profile)
+
+
+def on_staff(wb, name: str, profile, role: str | None = None) -> None:
+    """The person who decides is listed on the Staff sheet with a role that may decide in the
+    service (a decision naming anyone else is not applied)."""
+    roles = profile.decisions.decided_by_roles or ["manager"]
+    role = role or f"Family Time {roles[0]}"
+    staff = wb["Staff"]
+    if not any(r[0] == name for r in staff.iter_rows(min_row=2, values_only=True)):
+        staff.append([name, role, "decider@example.org", 37])

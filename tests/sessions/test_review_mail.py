@@ -21,7 +21,7 @@ from pipeline.effects.review_report import ReviewReportEffect
 from pipeline.ledger.names import EventKind
 
 from tests.helpers.notify_kit import Handler, free_port, with_smtp
-from tests.helpers.review_kit import write_recommendation
+from tests.helpers.review_kit import checker_on_staff, write_recommendation
 
 REF = "FT-2026-00001"
 RECORDS = Path(__file__).resolve().parent / "records"
@@ -36,6 +36,7 @@ def _type(session, **cells) -> None:
     for header, value in cells.items():
         ws.cell(row, head[header]).value = value
     wb.save(session.workbook)
+    checker_on_staff(session.workbook, cells)
 
 
 def _cell(session) -> str:

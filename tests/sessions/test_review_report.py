@@ -91,9 +91,10 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
     path = session.ledger.report_made(REF, dt.date(2026, 12, 11))
     assert "11 December 2026" in _text(path)
     # the mail waits for people: the recommendation written, and a name as checked
-    from tests.helpers.review_kit import write_recommendation
+    from tests.helpers.review_kit import CHECKED, checker_on_staff, write_recommendation
 
     write_recommendation(path, "Keep weekly sessions.", "Sam Supervisor-Example")
+    checker_on_staff(session.workbook, {CHECKED: "Jo Checker-Example"})
     reviews.send(
         run,
         session.ledger.item_by_reference(REF),

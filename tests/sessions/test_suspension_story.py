@@ -255,7 +255,7 @@ def test_northamptonshire_six_weeks(northants, capsys):
     assert len(kinds) == 2
 
 
-SOCIAL_WORKER = "Sam Social"
+SOCIAL_WORKER = "Sam Fictional-Worker"  # the referral's allocated social worker
 
 
 def test_blackpool_declined_then_undecided_then_a_late_meeting(blackpool, capsys):
@@ -274,7 +274,7 @@ def test_blackpool_declined_then_undecided_then_a_late_meeting(blackpool, capsys
     )
     assert p1["letters_sent"] is False and p1["documents"] == [] and p1["suspended_from"] is None
     out = st.text(capsys)
-    assert "Declined by Sam Social on 08/12/2026: proposal P1" in out
+    assert "Declined by Sam Fictional-Worker on 08/12/2026: proposal P1" in out
     assert "Suspended" not in out and "Letters and notice made" not in out
     assert not st.status().startswith("Suspended")
 
