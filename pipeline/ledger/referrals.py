@@ -329,6 +329,17 @@ class _Referrals:
         )
         return self._item(rows[0]) if rows else None
 
+    def referral_items(self, reference: str) -> list[Item]:
+        """Every version of a referral (first form, re-submissions, updates), oldest first."""
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        return [
+            self._item(r)
+            for r in self._query(
+                self._ITEMS + f" WHERE i.reference = ? AND i.outcome IN ({marks}) ORDER BY i.id",
+                (reference, *REFERRAL_OUTCOMES),
+            )
+        ]
+
     def open_referral_of_case(self, case_id: str | None) -> Item | None:
         """The child's latest accepted referral (its newest item), or None."""
         case = normalise_case_id(case_id)
