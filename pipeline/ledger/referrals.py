@@ -44,6 +44,7 @@ class ItemDraft:
     previous_reference: str | None = None  # the child's closed referral, named by the new one
     received_at: dt.datetime | None = None  # an email's own date; else the file's
     session: SessionRecord | None = None  # a linked session record (item_id 0)
+    own_reference: bool = False  # another child under the same case ID: never its reference
 
 
 class AlreadyRecorded(Exception):
@@ -162,6 +163,7 @@ class _Referrals:
                 earlier is not None
                 and earlier["outcome"] in RESUBMITTABLE
                 and not d.previous_reference
+                and not d.own_reference
             ):
                 reference, linked_to = earlier["reference"], earlier["id"]
             else:
@@ -340,6 +342,32 @@ class _Referrals:
             )
         ]
 
+    def latest_referral_of_case(self, case_id: str | None) -> Item | None:
+        """The child's latest referral submission whatever its outcome (the one a new form
+        with the same ID would update or re-submit), or None."""
+        case = normalise_case_id(case_id)
+        if not case:
+            return None
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        rows = self._query(
+            self._ITEMS + f" WHERE i.case_id = ? AND i.outcome IN ({marks}) AND "
+            "i.reference IS NOT NULL ORDER BY i.id DESC LIMIT 1",
+            (case, *REFERRAL_OUTCOMES),
+        )
+        return self._item(rows[0]) if rows else None
+
+    def referrals_born_on(self, dob: str) -> list[Item]:
+        """Each referral's latest submission whose child was born on `dob` (ISO): the few to
+        compare a new child with, found without reading every verdict."""
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        rows = self._query(
+            self._ITEMS + f" WHERE i.outcome IN ({marks}) AND i.reference IS NOT NULL AND "
+            "i.id IN (SELECT MAX(id) FROM items WHERE reference IS NOT NULL GROUP BY reference) "
+            """AND json_extract(i.verdict, '$.values."child.dob"') = ?""",
+            (*REFERRAL_OUTCOMES, dob),
+        )
+        return [self._item(r) for r in rows]
+
     def open_referral_of_case(self, case_id: str | None) -> Item | None:
         """The child's latest accepted referral (its newest item), or None."""
         case = normalise_case_id(case_id)
@@ -361,16 +389,20 @@ class _Referrals:
 
     def referral_submissions(self) -> list[tuple[str, str]]:
         """(reference, outcome) of every referral submission, in the order recorded: cheap
-        enough for `status` on a large ledger (no verdicts read)."""
+        enough for `status` on a large ledger (no verdicts read). A referral once accepted
+        stays accepted: a later update with answers missing (same reference) asks the social
+        worker for them, it does not return the referral, so it is given as "accepted"."""
         marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
-        return [
-            (r["reference"], r["outcome"])
-            for r in self._query(
-                f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
-                f"({marks}) ORDER BY id",
-                REFERRAL_OUTCOMES,
-            )
-        ]
+        out, accepted = [], set()
+        for r in self._query(
+            f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
+            f"({marks}) ORDER BY id",
+            REFERRAL_OUTCOMES,
+        ):
+            if r["outcome"] == "accepted":
+                accepted.add(r["reference"])
+            out.append((r["reference"], "accepted" if r["reference"] in accepted else r["outcome"]))
+        return out
 
 
 _FIELD_TYPES: dict[str, dict[str, str]] = {}

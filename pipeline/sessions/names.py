@@ -18,7 +18,7 @@ _SPLIT = re.compile(r",|;|/|&|\+|\band\b", re.I)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _words(text: object) -> list[str]:
+def name_words(text: object) -> list[str]:
     """ "Zoë O'Brien-Sample" -> ["zoe", "o", "brien", "sample"]."""
     plain = unicodedata.normalize("NFKD", str(text or "")).casefold()
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
@@ -58,7 +58,7 @@ def known_as_of(items: list[Item]) -> list[str]:
 def names_match(written: str, items: list[Item]) -> bool:
     """Whether any child the record names ("Sam Example, Zoë Example") is the referral's
     child as any version of the referral names them. A record naming nobody is no match."""
-    known = [w for k in known_as_of(items) for w in _words(k)]
-    shapes = [_words(c) for c in child_names_of(items)]
-    names = [_words(n) for n in _SPLIT.split(written or "")]
+    known = [w for k in known_as_of(items) for w in name_words(k)]
+    shapes = [name_words(c) for c in child_names_of(items)]
+    names = [name_words(n) for n in _SPLIT.split(written or "")]
     return any(_is_child(name, shape, known) for name in names if name for shape in shapes if shape)
