@@ -120,6 +120,8 @@ def process_file(
         if not rec.archived and Path(rec.source_path) == path:
             finish_archive(rec, ledger)
             return ledger.items_of_file(rec.id)
+        if Path(rec.source_path) == path and not path.exists():
+            return ledger.items_of_file(rec.id)  # recorded and moved by another run meanwhile
 
     received = _received(path)
     drafts, internal_error = _first_drafts(path, digest, earlier, received, config, profile, ledger)

@@ -463,10 +463,12 @@ def _claim_destination(db, sha256: str, source_path: Path, where: Path, raw_name
     from pipeline.ledger.archive_paths import choose_destination
 
     same = db.execute(
-        "SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND archived = 0",
+        "SELECT id, archived FROM files WHERE sha256 = ? AND source_path = ? ORDER BY id DESC",
         (sha256, _path_text(source_path)),
     ).fetchone()
-    if same is not None:
+    if same is not None and (not same["archived"] or not source_path.exists()):
+        # not moved yet, or recorded and moved by another run while this one read it (the
+        # file is gone from the inbox): the same file, never a duplicate of itself
         raise AlreadyRecorded(same["id"])
     owed = {
         _text_path(r["archive_path"])
