@@ -20,11 +20,17 @@ from pipeline.outcomes import REFERRAL_OUTCOMES
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.sessions.names import child_names_of, names_match
 from pipeline.sessions.plan import planned_sessions
-from pipeline.sessions.record import session_record, unanswered_valid_reason
+from pipeline.sessions.record import (
+    arrive_before,
+    held_though_late,
+    session_record,
+    unanswered_valid_reason,
+)
 from pipeline.validate.calendar import ServiceCalendar
 
 WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 REFERENCE_KEY = "session.reference"
+LATE_FLAG = "held_though_late"  # on the record's verdict: the service's lateness rule not kept
 
 
 def _words(key: str, profile, **values) -> str:
@@ -93,6 +99,14 @@ def link_sessions(
         )
         if d.session.late_recording:
             d.reason += " " + _words("late", profile)
+        if held_though_late(d.session, profile):
+            d.reason += " " + _words(
+                "held_though_late",
+                profile,
+                minutes=d.session.late_minutes,
+                before=arrive_before(profile),
+            )
+            d.verdict = v.model_copy(update={"flags": [*v.flags, LATE_FLAG]})
         d.reason += _replacement_note(d.session, ledger, profile)
     return drafts
 
