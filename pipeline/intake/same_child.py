@@ -45,34 +45,37 @@ def one_referral_per_child(
 
     Raises WorkbookUnreadable (pipeline/errors.py) when whether the referral was closed
     cannot be read: nothing is decided, the caller leaves the file for the next try."""
-    first_of_case: dict[str, ItemDraft] = {}
+    in_file: dict[str, list[ItemDraft]] = {}
     closed: set[str] | None = None
     for d in drafts:
         if d.outcome not in REFERRAL_OUTCOMES or not d.case_id:
             continue
         _maybe_same_child(d, drafts, ledger, profile)
-        if d.case_id in first_of_case:
-            first = first_of_case[d.case_id]
-            if same_child(d.verdict, first.verdict):
-                d.outcome = "duplicate"
-                d.effects = owed_by(d)
-                d.reason = _words("copy_in_email", profile, name=first.original_name)
-            else:
-                _shared_id(d, first.original_name, profile)
-                _shared_id(first, d.original_name, profile)
+        earlier_here = in_file.setdefault(d.case_id, [])
+        first = next((e for e in earlier_here if same_child(d.verdict, e.verdict)), None)
+        if first is not None:
+            d.outcome = "duplicate"
+            d.effects = owed_by(d)
+            d.reason = _words("copy_in_email", profile, name=first.original_name)
             continue
-        first_of_case[d.case_id] = d
-        earlier = ledger.latest_referral_of_case(d.case_id)
-        if earlier is not None and not same_child(d.verdict, earlier.verdict):
-            _shared_id(d, earlier.reference, profile)
-            continue
-        open_ = ledger.open_referral_of_case(d.case_id) if d.outcome in UPDATES else None
-        if open_ is None:
+        for other in earlier_here:  # the same ID for another child in the same file
+            _shared_id(d, other.original_name, profile)
+            _shared_id(other, d.original_name, profile)
+        earlier_here.append(d)
+        mine, others = [], []
+        for i in ledger.referrals_of_case(d.case_id):
+            (mine if same_child(d.verdict, i.verdict) else others).append(i)
+        if others:  # the same ID on another child's referral: never theirs
+            _shared_id(d, others[0].reference, profile)
+        if mine and mine[0].outcome != "accepted":  # this child's returned referral, sent again
+            d.resubmits = mine[0].reference
+        open_ = next((i for i in mine if i.outcome == "accepted"), None)
+        if open_ is None or d.outcome not in UPDATES:
             continue
         if closed is None:
             closed = _closed_references(config, profile)
         if open_.reference in closed:
-            d.previous_reference = open_.reference
+            d.previous_reference, d.resubmits = open_.reference, None
             d.reason = _words("closed", profile, reason=d.reason, reference=open_.reference).strip()
             continue
         if d.outcome == "accepted" and same_answers(d, open_):

@@ -45,6 +45,7 @@ class ItemDraft:
     received_at: dt.datetime | None = None  # an email's own date; else the file's
     session: SessionRecord | None = None  # a linked session record (item_id 0)
     own_reference: bool = False  # another child under the same case ID: never its reference
+    resubmits: str | None = None  # the returned referral this re-submits, when the ID is shared
 
 
 class AlreadyRecorded(Exception):
@@ -146,6 +147,12 @@ class _Referrals:
         case_id = normalise_case_id(d.case_id)
         if d.update_of:  # one child, one open referral: the same reference
             reference = d.update_of
+            row = db.execute(
+                "SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1", (reference,)
+            ).fetchone()
+            linked_to = row["id"] if row else linked_to
+        elif d.resubmits and takes_reference(d.outcome, d.verdict):
+            reference = d.resubmits  # the same child's returned referral, not a sibling's
             row = db.execute(
                 "SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1", (reference,)
             ).fetchone()
@@ -342,19 +349,25 @@ class _Referrals:
             )
         ]
 
-    def latest_referral_of_case(self, case_id: str | None) -> Item | None:
-        """The child's latest referral submission whatever its outcome (the one a new form
-        with the same ID would update or re-submit), or None."""
+    def referrals_of_case(self, case_id: str | None) -> list[Item]:
+        """Each referral (reference) given this case ID, newest first: its newest accepted
+        submission where one was accepted (an accepted referral stays open whatever came
+        after), else its newest. Siblings' forms may share an ID, so there may be several."""
         case = normalise_case_id(case_id)
         if not case:
-            return None
+            return []
         marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
         rows = self._query(
             self._ITEMS + f" WHERE i.case_id = ? AND i.outcome IN ({marks}) AND "
-            "i.reference IS NOT NULL ORDER BY i.id DESC LIMIT 1",
+            "i.reference IS NOT NULL ORDER BY i.id DESC",
             (case, *REFERRAL_OUTCOMES),
         )
-        return self._item(rows[0]) if rows else None
+        newest: dict[str, Item] = {}
+        for item in (self._item(r) for r in rows):
+            kept = newest.get(item.reference)
+            if kept is None or (item.outcome == "accepted" and kept.outcome != "accepted"):
+                newest[item.reference] = item
+        return list(newest.values())
 
     def referrals_born_on(self, dob: str) -> list[Item]:
         """Each referral's latest submission whose child was born on `dob` (ISO): the few to

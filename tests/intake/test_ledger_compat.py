@@ -96,7 +96,7 @@ ADDED_SINCE = {
     "has_event": "self, key",
     "superseded_pending": "self, effect",
     "referral_items": "self, reference",
-    "latest_referral_of_case": "self, case_id",
+    "referrals_of_case": "self, case_id",
     "referrals_born_on": "self, dob",
 }
 

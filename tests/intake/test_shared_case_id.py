@@ -117,3 +117,23 @@ def test_an_incomplete_update_of_an_allocated_referral_keeps_its_reference(desk)
     assert (update.outcome, update.reference) == ("incomplete", REF)
     assert "Updated referral for FT-2026-00001" in update.reason
     assert [i.reference for i in desk.ledger.items() if i.reference] == [REF, REF]
+
+
+def test_an_update_for_the_first_child_after_a_siblings_form_updates_the_first(desk):
+    desk.receive()
+    desk.receive(_form(desk, "sibling.docx", SIBLING), arrived=dt.datetime(2026, 11, 3, 9))
+    [update] = desk.receive(
+        _form(desk, "update.docx", {"No allergies.": "No allergies (updated)."}),
+        arrived=dt.datetime(2026, 11, 4, 9),
+    )
+    assert (update.outcome, update.reference) == ("accepted", REF)
+    assert "Updated referral for FT-2026-00001" in update.reason
+
+
+def test_a_returned_form_sent_again_with_a_siblings_form_keeps_its_reference(desk):
+    [first] = desk.receive(_form(desk, "first.docx", {"Interim Care Order": ""}))
+    assert (first.outcome, first.reference) == ("incomplete", REF)
+    sibling = _form(desk, "Referral - Sam Sibling.docx", SIBLING)
+    corrected = _form(desk, "corrected.docx", {})
+    items = desk.receive(_email_with(desk, corrected, sibling), arrived=dt.datetime(2026, 11, 3))
+    assert [(i.outcome, i.reference) for i in items] == [("accepted", REF), ("accepted", SECOND)]
