@@ -23,6 +23,9 @@ from pipeline.sessions.names import name_words as _name_words
 WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 UPDATED_FLAG = "updated_referral"
 CASE_KEY = "child.case_id"
+# On the verdict of a referral a person must look at (shown in the row's Checked cell)
+SHARED_ID_FLAG = "ID_shared_with_another_child"
+MAYBE_SAME_FLAG = "maybe_the_same_child_as_another_referral"
 # An open referral is updated by a form read in full, complete or not (answers missing: the
 # social worker is asked, the reference kept); an old version of the form is only returned.
 UPDATES = ("accepted", "incomplete")
@@ -113,13 +116,17 @@ def _mother(verdict: Verdict | None) -> tuple[str, ...]:
     return ()
 
 
-def _warn(d: ItemDraft, message: str, profile) -> None:
-    """A question for a person, shown in the referral's row (Follow up) and its reason."""
-    d.reason = f"{d.reason} {message}".strip()
+def _warn(d: ItemDraft, message: str, profile, flag: str) -> None:
+    """A question for a person, shown in the referral's row (Follow up, and the flag in
+    Checked) and its reason; the flag also lets a view list these referrals for a person."""
     if d.verdict is None or any(w.message == message for w in d.verdict.warnings):
         return
+    d.reason = f"{d.reason} {message}".strip()
     warning = Problem(key=CASE_KEY, label=_id_label(profile), message=message, severity="warning")
-    d.verdict = d.verdict.model_copy(update={"warnings": [*d.verdict.warnings, warning]})
+    flags = d.verdict.flags if flag in d.verdict.flags else [*d.verdict.flags, flag]
+    d.verdict = d.verdict.model_copy(
+        update={"warnings": [*d.verdict.warnings, warning], "flags": flags}
+    )
 
 
 def _id_label(profile) -> str:
@@ -135,6 +142,7 @@ def _shared_id(d: ItemDraft, other: str | None, profile) -> None:
         d,
         _words("shared_id", profile, case_id=d.case_id, other=other, id=_id_label(profile)),
         profile,
+        SHARED_ID_FLAG,
     )
 
 
@@ -153,7 +161,10 @@ def _maybe_same_child(d: ItemDraft, drafts: list[ItemDraft], ledger: Ledger, pro
             continue
         if _identity(verdict) == (name, dob) and _mother(verdict) == mother:
             _warn(
-                d, _words("maybe_same_child", profile, other=where, id=_id_label(profile)), profile
+                d,
+                _words("maybe_same_child", profile, other=where, id=_id_label(profile)),
+                profile,
+                MAYBE_SAME_FLAG,
             )
             return
 

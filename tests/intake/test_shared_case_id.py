@@ -61,6 +61,7 @@ def test_siblings_sharing_an_id_in_one_email_are_two_referrals_and_a_person_is_a
     for ref in (REF, SECOND):
         assert "CareFirst ID 1234567 is also given on" in _follow_up(desk, ref)
         assert "please check which child this CareFirst ID belongs to" in _follow_up(desk, ref)
+        assert desk.row(ref)["Checked"] == "Accepted; ID shared with another child"
     assert len(desk.mails("accepted")) == 2  # each referral acknowledged
     assert "copy" not in items[1].reason
 
@@ -93,6 +94,8 @@ def test_the_same_child_mother_and_birthday_under_another_id_is_flagged(desk):
     assert typo.reference == SECOND  # kept: a person decides
     assert "may be the same child as FT-2026-00001" in _follow_up(desk, SECOND)
     assert "another CareFirst ID" in typo.reason
+    assert "maybe the same child as another referral" in desk.row(SECOND)["Checked"]
+    assert "may be the same child" not in _follow_up(desk, REF)  # the first is not changed
 
 
 def test_another_child_with_another_id_is_not_flagged(desk):
