@@ -140,3 +140,18 @@ def test_a_returned_form_sent_again_with_a_siblings_form_keeps_its_reference(des
     corrected = _form(desk, "corrected.docx", {})
     items = desk.receive(_email_with(desk, corrected, sibling), arrived=dt.datetime(2026, 11, 3))
     assert [(i.outcome, i.reference) for i in items] == [("accepted", REF), ("accepted", SECOND)]
+
+
+def test_siblings_sharing_an_id_in_one_word_file_are_two_referrals(desk):
+    from tests.helpers.paths import FIXTURES
+
+    both = _form_from(desk, FIXTURES / "world" / "two-children.docx", {"7654321": "1234567"})
+    items = desk.receive(both)
+    assert [i.outcome for i in items] == ["accepted", "accepted"]
+    assert [i.reference for i in items] == [REF, SECOND]
+    assert all("ID shared with another child" in desk.row(r)["Checked"] for r in (REF, SECOND))
+    assert len(desk.mails("accepted")) == 2
+
+
+def _form_from(desk, src, replace):
+    return docx_with(src, desk.config.state_dir / src.name, replace)
