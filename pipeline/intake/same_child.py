@@ -1,9 +1,12 @@
-"""One referral per child (CareFirst ID): a copy, an update, or a new referral.
+"""One referral per child: a copy, an update, or a new referral.
 
-A copy of the same form in the same email is kept with the first; a referral for a child
-with an open referral updates it (same reference), or is recorded as a copy when every answer
-reads the same; one for a child whose referral a co-ordinator closed in the tracker is a new
-referral naming the old reference. Whether it was closed is read from the workbook, and when
+The child is the case ID (CareFirst ID) with the child's name and date of birth: a form
+copied for a sibling with the ID left unchanged is another child, never a copy or an update
+of the first, and a person is asked which child the ID belongs to. A copy of the same form in
+the same email is kept with the first; a referral for a child with an open referral updates
+it (same reference, complete or not), or is recorded as a copy when every answer reads the
+same; one for a child whose referral a co-ordinator closed in the tracker is a new referral
+naming the old reference. Whether it was closed is read from the workbook, and when
 the workbook cannot be read the decision is not guessed: WorkbookUnreadable is raised and the
 file waits (pipeline/intake/process.py). The words are form_templates/intake/reasons.toml's
 [same_child].
