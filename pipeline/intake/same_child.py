@@ -26,6 +26,7 @@ from pipeline.sessions.names import name_words as _name_words
 WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 UPDATED_FLAG = "updated_referral"
 CASE_KEY = "child.case_id"
+MOTHER = ("mother", "birth mother", "natural mother", "mum", "birth mum")
 # On the verdict of a referral a person must look at (shown in the row's Checked cell)
 SHARED_ID_FLAG = "ID_shared_with_another_child"
 MAYBE_SAME_FLAG = "maybe_the_same_child_as_another_referral"
@@ -114,7 +115,7 @@ def same_child(a: Verdict | None, b: Verdict | None) -> bool:
 def _mother(verdict: Verdict | None) -> tuple[str, ...]:
     v = verdict.values if verdict else {}
     for n in range(1, 10):
-        if str(v.get(f"family[{n}].relationship") or "").strip().casefold() == "mother":
+        if " ".join(_name_words(v.get(f"family[{n}].relationship"))) in MOTHER:
             return tuple(_name_words(v.get(f"family[{n}].name")))
     return ()
 

@@ -3,7 +3,8 @@
 A record joins a referral's sessions only when it is complete, names a referral that was
 received and that referral's child, is for one of its planned sessions on a day the service
 was open, and answers whether a missed session's reason was valid: the missed-session rule
-must never act on a guess, nor on another child's record. The words are form_templates/intake/reasons.toml's [session_link].
+must never act on a guess, nor on another child's record. The words are
+form_templates/intake/reasons.toml's [session_link].
 What a record then owes (the rule, the tracker, mail) is the caller's to say: the effects'
 contract sits above sessions (pipeline/intake/process.py applies owed_by).
 """
