@@ -43,13 +43,32 @@ def _line(path: Path, items) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Under the inbox lock the watcher holds: refused plainly while `watch` runs, and a
+    watcher started meanwhile waits its turn (it is refused until this run ends)."""
     from pipeline.commands.watch import open_working_folder
-    from pipeline.effects import run_effects
+    from pipeline.server.startup import StartupProblem
+    from pipeline.server.watch_lock import WatchLock
 
     opened = open_working_folder(args.config, as_json=getattr(args, "json", False))
     if opened is None:
         return 2
     config, profile, ledger = opened
+    lock = WatchLock(config.state_dir, command="process")
+    try:
+        lock.acquire()
+    except StartupProblem as exc:  # the watcher (or another run) handles the inbox now
+        ledger.close()
+        print(f"Not processed: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, config, profile, ledger)
+    finally:
+        lock.release()
+
+
+def _run(args: argparse.Namespace, config, profile, ledger) -> int:
+    from pipeline.effects import run_effects
+
     results: list[tuple[Path, list | None, str | None]] = []
     progress, task = _progress_bar(len(args.files))
     try:

@@ -729,6 +729,17 @@ class _Answers:
                 return
         self.fields[key] = value
 
+    def tick(self, key: str, option: str) -> None:
+        """One ticked option box. Both Yes and No ticked is no answer to act on: the value
+        says both were ticked, so validation sends the form back rather than take the first."""
+        spec = self.form.field(key)
+        earlier = self.fields.get(key)
+        if spec is not None and spec.type == "yesno" and isinstance(earlier, str):
+            if earlier.casefold() != option.casefold() and earlier.casefold() in ("yes", "no"):
+                self.fields[key] = reasons.say("docx.both_ticked", None, first=earlier, then=option)
+            return
+        self.put(key, option)
+
     def is_days(self, key: str) -> bool:
         return key == DAYS_KEY or (self.days_spec is not None and key == self.days_spec.key)
 
@@ -794,7 +805,7 @@ def _read_control(
         if answers.is_days(key):
             answers.tick_day(key, option, c.checked)
         elif c.checked:
-            answers.put(key, option)
+            answers.tick(key, option)
         else:
             answers.found.add(key)
         return

@@ -120,6 +120,8 @@ def process_file(
         if not rec.archived and Path(rec.source_path) == path:
             finish_archive(rec, ledger)
             return ledger.items_of_file(rec.id)
+        if Path(rec.source_path) == path and not path.exists():
+            return ledger.items_of_file(rec.id)  # recorded and moved by another run meanwhile
 
     received = _received(path)
     drafts, internal_error = _first_drafts(path, digest, earlier, received, config, profile, ledger)
@@ -199,7 +201,8 @@ def _one_per_child(
     """Link the items to earlier referrals and keep one referral per child; wait (never
     guess) while the ledger is busy or the tracking workbook cannot be read."""
     try:
-        return one_referral_per_child(_linked(drafts, ledger, profile), ledger, config, profile)
+        linked = _linked(drafts, ledger, profile, config)
+        return one_referral_per_child(linked, ledger, config, profile)
     except sqlite3.OperationalError as exc:
         raise NotYet(f"ledger busy: {exc}") from exc
     except WorkbookUnreadable:
@@ -470,12 +473,23 @@ def _draft(name: str, extraction, verdict: Verdict, email=None) -> ItemDraft:
 SESSION_OUTCOMES = ("session_record", "session_attention")
 
 
-def _linked(drafts: list[ItemDraft], ledger: Ledger, profile) -> list[ItemDraft]:
+def _linked(drafts: list[ItemDraft], ledger: Ledger, profile, config=None) -> list[ItemDraft]:
     """Session records linked to their referral or sent to Attention, each owing what it now
-    is (linking sits below the effects' contract, so the effects are set here)."""
+    is (linking sits below the effects' contract, so the effects are set here). The tracker
+    is read only for a record whose day the timeline's allocations do not plan: an
+    allocation typed since the last pass (WorkbookUnreadable while it cannot be read)."""
+    typed: dict = {}
+
+    def allocations() -> dict:
+        if "read" not in typed and config is not None:
+            from pipeline.tracker import allocations_or_unreadable
+
+            typed["read"] = allocations_or_unreadable(config, profile)
+        return typed.get("read", {})
+
     return [
         owe(d) if d.outcome in SESSION_OUTCOMES else d
-        for d in link_sessions(drafts, ledger, profile)
+        for d in link_sessions(drafts, ledger, profile, allocations)
     ]
 
 

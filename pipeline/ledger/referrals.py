@@ -44,6 +44,8 @@ class ItemDraft:
     previous_reference: str | None = None  # the child's closed referral, named by the new one
     received_at: dt.datetime | None = None  # an email's own date; else the file's
     session: SessionRecord | None = None  # a linked session record (item_id 0)
+    own_reference: bool = False  # another child under the same case ID: never its reference
+    resubmits: str | None = None  # the returned referral this re-submits, when the ID is shared
 
 
 class AlreadyRecorded(Exception):
@@ -149,6 +151,12 @@ class _Referrals:
                 "SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1", (reference,)
             ).fetchone()
             linked_to = row["id"] if row else linked_to
+        elif d.resubmits and takes_reference(d.outcome, d.verdict):
+            reference = d.resubmits  # the same child's returned referral, not a sibling's
+            row = db.execute(
+                "SELECT id FROM items WHERE reference = ? ORDER BY id DESC LIMIT 1", (reference,)
+            ).fetchone()
+            linked_to = row["id"] if row else linked_to
         elif takes_reference(d.outcome, d.verdict):
             earlier = None
             if case_id:  # the case's latest referral
@@ -162,6 +170,7 @@ class _Referrals:
                 earlier is not None
                 and earlier["outcome"] in RESUBMITTABLE
                 and not d.previous_reference
+                and not d.own_reference
             ):
                 reference, linked_to = earlier["reference"], earlier["id"]
             else:
@@ -329,6 +338,63 @@ class _Referrals:
         )
         return self._item(rows[0]) if rows else None
 
+    def referral_items(self, reference: str) -> list[Item]:
+        """Every version of a referral (first form, re-submissions, updates), oldest first."""
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        return [
+            self._item(r)
+            for r in self._query(
+                self._ITEMS + f" WHERE i.reference = ? AND i.outcome IN ({marks}) ORDER BY i.id",
+                (reference, *REFERRAL_OUTCOMES),
+            )
+        ]
+
+    def referrals_of_case(self, case_id: str | None) -> list[Item]:
+        """Each referral (reference) given this case ID, newest first: its newest accepted
+        submission where one was accepted (an accepted referral stays open whatever came
+        after), else its newest. Siblings' forms may share an ID, so there may be several."""
+        case = normalise_case_id(case_id)
+        if not case:
+            return []
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        rows = self._query(
+            self._ITEMS + f" WHERE i.case_id = ? AND i.outcome IN ({marks}) AND "
+            "i.reference IS NOT NULL ORDER BY i.id DESC",
+            (case, *REFERRAL_OUTCOMES),
+        )
+        newest: dict[str, Item] = {}
+        for item in (self._item(r) for r in rows):
+            kept = newest.get(item.reference)
+            if kept is None or (item.outcome == "accepted" and kept.outcome != "accepted"):
+                newest[item.reference] = item
+        return list(newest.values())
+
+    def referrals_born_on(self, dob: str) -> list[Item]:
+        """Each referral's latest submission whose child was born on `dob` (ISO): the few to
+        compare a new child with. Reading every verdict each time would cost a tenth of a
+        second per form on a large ledger, so an index of births by reference is kept for
+        this ledger object and brought up to date with only the items added since."""
+        index: dict[str, set[str]] = self.__dict__.setdefault("_born_on", {})
+        seen = self.__dict__.get("_born_on_seen", 0)
+        marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
+        rows = self._query(
+            "SELECT id, reference, json_extract(verdict, '$.values.\"child.dob\"') AS dob "
+            f"FROM items WHERE id > ? AND reference IS NOT NULL AND outcome IN ({marks}) "
+            "ORDER BY id",
+            (seen, *REFERRAL_OUTCOMES),
+        )
+        for r in rows:
+            if r["dob"]:
+                index.setdefault(str(r["dob"]), set()).add(r["reference"])
+            seen = r["id"]
+        self.__dict__["_born_on_seen"] = seen
+        found = []
+        for reference in sorted(index.get(dob, ())):
+            latest = self.referral_items(reference)
+            if latest and latest[-1].verdict and _iso_date(latest[-1]) == dob:
+                found.append(latest[-1])
+        return found
+
     def open_referral_of_case(self, case_id: str | None) -> Item | None:
         """The child's latest accepted referral (its newest item), or None."""
         case = normalise_case_id(case_id)
@@ -350,16 +416,20 @@ class _Referrals:
 
     def referral_submissions(self) -> list[tuple[str, str]]:
         """(reference, outcome) of every referral submission, in the order recorded: cheap
-        enough for `status` on a large ledger (no verdicts read)."""
+        enough for `status` on a large ledger (no verdicts read). A referral once accepted
+        stays accepted: a later update with answers missing (same reference) asks the social
+        worker for them, it does not return the referral, so it is given as "accepted"."""
         marks = ", ".join("?" * len(REFERRAL_OUTCOMES))
-        return [
-            (r["reference"], r["outcome"])
-            for r in self._query(
-                f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
-                f"({marks}) ORDER BY id",
-                REFERRAL_OUTCOMES,
-            )
-        ]
+        out, accepted = [], set()
+        for r in self._query(
+            f"SELECT reference, outcome FROM items WHERE reference IS NOT NULL AND outcome IN "
+            f"({marks}) ORDER BY id",
+            REFERRAL_OUTCOMES,
+        ):
+            if r["outcome"] == "accepted":
+                accepted.add(r["reference"])
+            out.append((r["reference"], "accepted" if r["reference"] in accepted else r["outcome"]))
+        return out
 
 
 _FIELD_TYPES: dict[str, dict[str, str]] = {}
@@ -401,6 +471,11 @@ def _retyped(verdict: Verdict) -> Verdict:
     return verdict
 
 
+def _iso_date(item: Item) -> str | None:
+    dob = item.verdict.values.get("child.dob") if item.verdict else None
+    return dob.isoformat() if hasattr(dob, "isoformat") else (str(dob) if dob else None)
+
+
 def _file_outcome(drafts: list[ItemDraft], archive_folder: str | None) -> tuple[str, str, str]:
     """The file's outcome, reason and archive folder, summed up from its items."""
     outcome = ",".join(dict.fromkeys(d.outcome for d in drafts))
@@ -420,10 +495,12 @@ def _claim_destination(db, sha256: str, source_path: Path, where: Path, raw_name
     from pipeline.ledger.archive_paths import choose_destination
 
     same = db.execute(
-        "SELECT id FROM files WHERE sha256 = ? AND source_path = ? AND archived = 0",
+        "SELECT id, archived FROM files WHERE sha256 = ? AND source_path = ? ORDER BY id DESC",
         (sha256, _path_text(source_path)),
     ).fetchone()
-    if same is not None:
+    if same is not None and (not same["archived"] or not source_path.exists()):
+        # not moved yet, or recorded and moved by another run while this one read it (the
+        # file is gone from the inbox): the same file, never a duplicate of itself
         raise AlreadyRecorded(same["id"])
     owed = {
         _text_path(r["archive_path"])

@@ -1,7 +1,10 @@
-"""One `watch` per working folder: an OS lock on state/watch.lock.
+"""One command handling the inbox per working folder: an OS lock on state/watch.lock.
 
-The OS releases the lock when the process dies, however it dies, so a killed watcher never
-blocks the next one; the file's text names the holder for the person who is refused.
+`watch` holds it while it runs, and `process` for the files it is given: run side by side
+they would both take the same inbox file, and the one that lost would record a duplicate of
+a file it never archived. The OS releases the lock when the process dies, however it dies,
+so a killed watcher never blocks the next one; the file's text names the holder (which
+command, which process) for the person who is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from pipeline.server.startup import StartupProblem, words
 
 LOCK_NAME = "watch.lock"
 LOCK_OFFSET = 1 << 20  # Windows locks a byte range; ours is past the text
+# what a command is told (form_templates/intake/reasons.toml [startup]) by the lock's holder
+REFUSALS = {
+    "watch": {"watch": "already_running", "process": "watch_while_processing"},
+    "process": {"watch": "process_while_watching", "process": "process_while_processing"},
+}
 
 
 class WatchLock:
@@ -23,12 +31,14 @@ class WatchLock:
     is killed; a lock file left behind therefore never stops the next start.
     """
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, state_dir: Path, command: str = "watch"):
         self.path = Path(state_dir) / LOCK_NAME
+        self.command = command if command in REFUSALS else "watch"
         self._fh = None
 
     def acquire(self) -> None:
-        """Take the lock or raise StartupProblem naming the other watcher's process."""
+        """Take the lock or raise StartupProblem saying which command holds it (the other
+        watcher, or a `process` run) and its process."""
         from pipeline.files import private_dir
 
         private_dir(self.path.parent)
@@ -38,16 +48,18 @@ class WatchLock:
         except OSError:
             try:
                 fh.seek(0)
-                detail = fh.read(200).decode("utf-8", "replace").strip()
+                text = fh.read(200).decode("utf-8", "replace").strip()
             except OSError:
-                detail = ""
+                text = ""
             fh.close()
-            detail = detail or "process unknown"
-            raise StartupProblem(words("already_running", detail=detail)) from None
+            holder, _, detail = text.partition("\n") if "\n" in text else ("watch", "", text)
+            key = REFUSALS[self.command].get(holder.strip(), "already_running")
+            raise StartupProblem(words(key, detail=detail.strip() or "process unknown")) from None
         fh.seek(0)
         fh.truncate()
-        # the pipeline's day, as every stamp people see
-        fh.write(f"process {os.getpid()}, started {clock.now():%d/%m/%Y %H:%M}".encode())
+        # which command holds it, then the pipeline's day, as every stamp people see
+        stamp = f"process {os.getpid()}, started {clock.now():%d/%m/%Y %H:%M}"
+        fh.write(f"{self.command}\n{stamp}".encode())
         fh.flush()
         self._fh = fh
 

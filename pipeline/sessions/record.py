@@ -36,6 +36,11 @@ _LATE_MINUTES = re.compile(
 _LATE_PHRASE = re.compile(
     r"(a quarter of an hour|quarter of an hour|half an hour|an hour)\s+late", re.I
 )
+_EARLY_MINUTES = re.compile(
+    r"(\d{1,3}|five|ten|fifteen|twenty-five|twenty|thirty|forty-five|forty|sixty)\s*"
+    r"(?:mins?|minutes?)\s+early",
+    re.I,
+)
 _ARRIVED_AT = re.compile(r"arrived\s+(?:at\s+)?(\d{1,2})[:.](\d{2})", re.I)
 PARENT_MISSES = (
     "Cancelled by parent (reason given)",
@@ -45,8 +50,24 @@ PARENT_MISSES = (
 _ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
 
 
-def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> int | None:
-    """How late the family arrived, from the record's words; None when it does not say."""
+def arrive_before(profile) -> int:
+    """Minutes before the start a parent must be there where being late for any reason
+    cancels the session (Milton Keynes' early-arrival protocol, 004: "minimum fifteen minutes
+    ... If they are late for any reason, the session will be cancelled"): lateness counts
+    from then. 0 where lateness is counted from the start (Northamptonshire allows 15 minutes
+    after it) or the service states no rule."""
+    rule = getattr(profile, "lateness", None)
+    if rule is None or rule.max_late_minutes > 0:
+        return 0
+    return max(0, rule.arrive_minutes_before)
+
+
+def late_minutes(
+    arrival: str | None, planned_start: dt.time | str | None, before: int = 0
+) -> int | None:
+    """How late the family arrived, from the record's words; None when it does not say.
+    before: minutes before the start the service expects them (arrive_before), so a 09:58
+    arrival for 10:00 is 13 minutes late where they must be there by 09:45."""
     if not arrival:
         return None
     if isinstance(planned_start, str):  # a verdict read back from the ledger's JSON
@@ -58,10 +79,14 @@ def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> in
     m = _LATE_MINUTES.search(text)
     if m:
         word = m.group(1).lower()
-        return int(word) if word.isdigit() else _NUMBERS[word]
+        return (int(word) if word.isdigit() else _NUMBERS[word]) + before
     m = _LATE_PHRASE.search(text)
     if m:
-        return _NUMBERS[m.group(1).lower()]
+        return _NUMBERS[m.group(1).lower()] + before
+    m = _EARLY_MINUTES.search(text)
+    if m and before:
+        word = m.group(1).lower()
+        return max(0, before - (int(word) if word.isdigit() else _NUMBERS[word]))
     m = _ARRIVED_AT.search(text)
     if m and planned_start is not None:
         hour, minute = int(m.group(1)), int(m.group(2))
@@ -69,7 +94,7 @@ def late_minutes(arrival: str | None, planned_start: dt.time | str | None) -> in
             arrived = hour * 60 + minute
             if arrived < 12 * 60 and planned_start.hour >= 12 and hour < 12 and hour + 12 < 24:
                 arrived += 12 * 60  # "arrived at 4.25" for a 16:00 session
-            planned = planned_start.hour * 60 + planned_start.minute
+            planned = planned_start.hour * 60 + planned_start.minute - before
             return max(0, arrived - planned)
     if _ON_TIME.search(text):
         return 0
@@ -115,6 +140,18 @@ def unanswered_valid_reason(verdict: Verdict) -> bool:
     )
 
 
+HELD = ("Took place", "Ended early")
+
+
+def held_though_late(record: SessionRecord, profile) -> bool:
+    """A session recorded as held although the parent came later than the service's rule
+    allows where lateness cancels the session: counted as held (it happened), flagged."""
+    rule = getattr(profile, "lateness", None)
+    if rule is None or record.outcome not in HELD or not record.late_minutes:
+        return False
+    return record.late_minutes > rule.max_late_minutes and rule.max_late_minutes <= 0
+
+
 def session_record(
     verdict: Verdict, item_id: int, reference: str, profile: Profile, replaces: int | None = None
 ) -> SessionRecord:
@@ -135,7 +172,9 @@ def session_record(
         planned_end=v.get("session.planned_end"),
         actual_start=v.get("session.actual_start"),
         actual_end=v.get("session.actual_end"),
-        late_minutes=late_minutes(v.get("session.arrival"), v.get("session.planned_start")),
+        late_minutes=late_minutes(
+            v.get("session.arrival"), v.get("session.planned_start"), arrive_before(profile)
+        ),
         significant_event=v.get("session.significant_event") is True,
         written_on=written,
         late_recording=late,

@@ -95,6 +95,9 @@ ADDED_SINCE = {
     "events": "self, reference, kinds",
     "has_event": "self, key",
     "superseded_pending": "self, effect",
+    "referral_items": "self, reference",
+    "referrals_of_case": "self, case_id",
+    "referrals_born_on": "self, dob",
 }
 
 
