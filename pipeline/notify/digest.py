@@ -212,7 +212,7 @@ def _due_dates(
     """Due dates from today to the next working day, not met: the service's own
     commitments, in its words; those a co-ordinator records (contact, planning meeting) also
     once overdue, for a while; and a first session allocated later than promised."""
-    from pipeline.commitments import label
+    from pipeline.commitments import alert, label
     from pipeline.tracker.allocation import late_first_session
     from pipeline.tracker.met import met_headers
     from pipeline.validate.calendar import due_dates
@@ -258,7 +258,9 @@ def _due_dates(
                 )
         # a first session allocated later than promised: said until it has taken place
         late = (
-            late_first_session(packs[ref]["allocation"], due.get("first_session"))
+            late_first_session(
+                packs[ref]["allocation"], due.get("first_session"), alert("first_session", profile)
+            )
             if ref in packs
             else None
         )

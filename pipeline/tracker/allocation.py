@@ -227,7 +227,11 @@ def changed_words(keys: list[str]) -> str:
 
 
 def paperwork_text(
-    made, allocation: dict | None, notice_days: int | None, first_session_due: dt.date | None = None
+    made,
+    allocation: dict | None,
+    notice_days: int | None,
+    first_session_due: dt.date | None = None,
+    alert: str | None = None,
 ) -> str:
     """ "Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
     notice: ..." for the tracker's Paperwork cell, from the pack's PACK_MADE event (`made`,
@@ -246,18 +250,22 @@ def paperwork_text(
         text = _say("paperwork", "remade", date=date, changed=said)
     if detail.get("short_notice") and notice_days:
         text += w["separator"] + _say("paperwork", "short_notice", days=notice_days)
-    late = late_first_session(allocation or {}, first_session_due)
+    late = late_first_session(allocation or {}, first_session_due, alert)
     if late:
         text += w["separator"] + late
     return text
 
 
-def late_first_session(allocation: dict, due: dt.date | None) -> str | None:
-    """The warning for a first session after the promised date, or None."""
+def late_first_session(
+    allocation: dict, due: dt.date | None, alert: str | None = None
+) -> str | None:
+    """The warning for a first session after the promised date, or None; with who is to be
+    told at once where the service names someone (`alert`, from commitments.alert)."""
     first = allocation.get("first_date")
     if due is None or not first:
         return None
     first = dt.date.fromisoformat(first) if isinstance(first, str) else first
     if first <= due:
         return None
-    return _say("paperwork", "late_first_session", date=numeric_date(first), due=numeric_date(due))
+    said = _say("paperwork", "late_first_session", date=numeric_date(first), due=numeric_date(due))
+    return f"{said}{wording()['paperwork']['separator']}{alert}" if alert else said
