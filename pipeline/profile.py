@@ -379,7 +379,14 @@ def load_profile(name_or_file: str | Path = "northamptonshire") -> Profile:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML: {exc}") from exc
+        hint = ""
+        if "overwrite" in str(exc) or "declare" in str(exc).lower():
+            # the usual slip: a [lateness] table added while `lateness = "not stated"` stays
+            hint = (
+                " A setting or a [table] is written twice: where a table such as [lateness] "
+                'is added, delete its line `lateness = "not stated"` near the top.'
+            )
+        raise ProfileError(f"{path}: not valid TOML: {exc}.{hint}") from exc
     try:
         return Profile(**raw)
     except ValidationError as exc:

@@ -224,8 +224,14 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"Working folder ready: {args.dir}\n"
         f"  settings: {config_path}\n"
-        f"  the service's rules: {args.dir / OWN_PROFILE}\n"
-        f"  put forms in: {args.dir / 'inbox'}\n"
+        f"  the service's rules: {args.dir / OWN_PROFILE}"
+        + (
+            ' (every rule "not stated": fill it in from the council\'s own policy, '
+            "as docs/new-service.md shows)\n"
+            if args.new_service
+            else "\n"
+        )
+        + f"  put forms in: {args.dir / 'inbox'}\n"
         f'  then check it: family-time doctor --config "{config_path}"\n'
         f'  and run: family-time watch --config "{config_path}"'
     )

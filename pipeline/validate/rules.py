@@ -376,6 +376,40 @@ def days_offered(ctx: Context) -> list[Finding]:
     return out
 
 
+def within_opening_hours(ctx: Context) -> list[Finding]:
+    """A time asked for outside the hours the service states for a day it is asked for
+    (Milton Keynes: Saturday 9:30am to 4:30pm); nothing for a day whose hours are not stated."""
+    v = ctx.values
+    t = earliest_time(v.get("request.times") or "")
+    if t is None:
+        return []
+    outside = [
+        (day, hours)
+        for day in v.get("request.days") or []
+        if (hours := ctx.profile.hours.opening.get(day)) is not None
+        and not hours.opens <= t < hours.closes
+    ]
+    if not outside:
+        return []
+    day, hours = outside[0]
+    message = say(
+        "rules",
+        "outside_opening",
+        time=_clock(t),
+        day=day,
+        opens=_clock(hours.opens),
+        closes=_clock(hours.closes),
+    )
+    return [Finding("request.times", ctx.say("request.times", message), "warning")]
+
+
+def _clock(t: dt.time) -> str:
+    """ "9:30am", "4:30pm", "2pm": as the services write their hours."""
+    hour = t.hour % 12 or 12
+    suffix = "am" if t.hour < 12 else "pm"
+    return f"{hour}:{t.minute:02d}{suffix}" if t.minute else f"{hour}{suffix}"
+
+
 REFERRAL_RULES = [
     out_of_county,
     other_local_authority,
@@ -384,6 +418,7 @@ REFERRAL_RULES = [
     preschool_after_3pm,
     unborn_notice,
     days_offered,
+    within_opening_hours,
 ]
 
 

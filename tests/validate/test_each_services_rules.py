@@ -144,3 +144,15 @@ def test_received_date_is_not_the_wall_clock(blackpool, monkeypatch):
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-18")
     v = check(blackpool, referral_fields(**UNBORN), received=dt.datetime(2025, 3, 10, 17, 40))
     assert v.verdict.startswith("complete")
+
+
+def test_opening_hours_where_the_service_states_them(mk, nct):
+    """Milton Keynes: "Saturday (9:30am - 4:30pm)": a Saturday at 9am is outside them (a
+    warning for the team); Northamptonshire states no hours, so nothing is said."""
+    changes = {"request__days": ["Saturday"], "request__times": "9am to 10am"}
+    v = check(mk, referral_fields(**changes))
+    assert "9am is outside the service's hours on Saturday (9:30am to 4:30pm)" in said(v)
+    v = check(mk, referral_fields(request__days=["Saturday"], request__times="10am to 12pm"))
+    assert "outside" not in said(v)
+    v = check(nct, referral_fields(request__saturday_reason="Works weekdays", **changes))
+    assert "outside" not in said(v)
