@@ -117,6 +117,7 @@ def test_a_folder_named_like_the_profile_is_never_read_as_it(name, tmp_path, mon
         ["calendar", "--config", config],
         ["calendar", "--profile", name],
         ["status", "--config", config],
+        ["watch", "--once", "--config", config],
     ):
         main(argv)
         captured = capsys.readouterr()
