@@ -264,7 +264,7 @@ def _old_form(
                 if title
                 else reasons.say("identify.seen_labels", profile, count=n)
             )
-            return _match(
+            found = _match(
                 form,
                 None,
                 "old",
@@ -272,4 +272,5 @@ def _old_form(
                     "identify.old_no_marker", profile, noun=_noun(form, profile), seen=seen
                 ),
             )
+            return found.model_copy(update={"by_labels_only": not title})
     return None

@@ -19,6 +19,10 @@ class FormMatch(BaseModel):
     status: FormStatus
     reason: str  # plain English: why we think so
     kind: Literal["referral", "session_record"] | None = None
+    # "old" only because enough of the form's labels are there (no title, no version marker,
+    # no property): a care plan or chronology asks the same questions, so beside a current
+    # form it is a paper sent with it, not an old form to send back
+    by_labels_only: bool = Field(default=False, exclude=True)
 
 
 class Extraction(BaseModel):

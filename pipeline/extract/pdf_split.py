@@ -76,6 +76,10 @@ def _split(path: Path, whole: Extraction, profile) -> list[Extraction]:
                 path.name, "\n".join(lines), lines, properties, acro, profile, tables
             )
         )
+    if len(parts) > 1 and parts[0].form.by_labels_only:
+        # pages before the first titled form (a care plan, a chronology): sent with the form,
+        # never a form of their own, and not read as part of it
+        widgets, parts = widgets[1:], parts[1:]
     colliding = _colliding(widgets)
     if colliding and not _told_apart(widgets, parts):
         return [unreadable(path, reasons.say("pdf.several_forms_mixed", profile, count=len(parts)))]

@@ -353,6 +353,16 @@ def drafts_for(name: str, extraction, profile, received: dt.datetime) -> list[It
         for part in parts
     ]
     has_form = any(v.verdict in ("complete", "incomplete", "old") for v in verdicts)
+    if any(v.verdict in ("complete", "incomplete") for v in verdicts):
+        # a care plan asks the form's questions without being the form: beside a current
+        # form it is a paper sent with it, never an old form sent back
+        not_the_form = say("process.not_the_form", profile, root=WORDS)
+        verdicts = [
+            v.model_copy(update={"verdict": "not_referral", "reason": not_the_form})
+            if v.verdict == "old" and part.form.by_labels_only
+            else v
+            for part, v in zip(parts, verdicts)
+        ]
     drafts = []
     for part, verdict in zip(parts, verdicts):
         label = name if part is extraction else f"{name} > {part.file}"

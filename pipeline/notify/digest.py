@@ -7,8 +7,8 @@ decision (the tracker's Decisions sheet); returned referrals not sent again
 after the profile's working days; due dates (contact, planning meeting, allocation, first
 session) from today to the next working day and not met (the service's own commitments;
 worded in form_templates/digest.toml), and a contact or planning meeting overdue with no
-date typed in the tracker (for OVERDUE_SHOWN_WORKING_DAYS, once the team records that
-promise); reviews
+date typed in the tracker (until a person types it or closes the referral, once the team
+records that promise); reviews
 coming with no report, and review reports made but not mailed (and why); a worker over the
 weekly sessions. The effect that mails it once a working day is
 pipeline/effects/digest.py.
@@ -32,8 +32,6 @@ RESUBMISSION_CHASE_DAYS = 5  # when Oversight.resubmission_chase_working_days is
 REVIEW_AHEAD_DAYS = 21  # reviews this close with no report are listed
 REPORT_LOOKBACK_DAYS = 14  # planned sessions looked at for missing records
 LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a week
-OVERDUE_SHOWN_WORKING_DAYS = 10  # an overdue contact / planning meeting is listed for two
-# working weeks (the month's figures keep it as late)
 
 
 @dataclass(frozen=True)
@@ -222,7 +220,12 @@ def _due_dates(
         if not cal.is_working_day(today + dt.timedelta(days=1))
         else today + dt.timedelta(days=1)
     )
-    packs = ledger.latest_packs()
+    from pipeline.cases import paperwork as case_paperwork
+    from pipeline.cases.case import cases_of
+    from pipeline.ledger.names import EventKind
+
+    # allocations and packs as the timeline has them (what the Paperwork cell says too)
+    cases = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE))
     kept = ledger.commitments_met()
     # promise -> the column it is typed in; overdue ones are listed only once the team records
     # that promise (a date is in the ledger): an older ledger, or a team not yet using the
@@ -233,18 +236,15 @@ def _due_dates(
     for ref, item in accepted.items():
         a = allocations.get(ref)
         due = due_dates(item.received_at, profile)
-        met = _promises_met(ledger, ref, kept.get(ref, {}), packs, a)
+        case = cases.get(ref)
+        met = _promises_met(ledger, ref, kept.get(ref, {}), case_paperwork.latest_pack(case), a)
         closed = a is not None and (a.status or "") == "Closed"
         for key, day in due.items():
             if key not in met or met[key] or closed:
                 continue
             if today <= day <= tomorrow:
                 out.append(Reminder("due", _due_words(ref, label(key, profile), day, today)))
-            elif (
-                key in recorded
-                and day < today
-                and cal.working_days_between(day, today) <= OVERDUE_SHOWN_WORKING_DAYS
-            ):
+            elif key in recorded and day < today:  # until a person types the date
                 out.append(
                     Reminder(
                         "due",
@@ -257,11 +257,12 @@ def _due_dates(
                     )
                 )
         # a first session allocated later than promised: said until it has taken place
+        allocation = case_paperwork.current_allocation(case)
         late = (
             late_first_session(
-                packs[ref]["allocation"], due.get("first_session"), alert("first_session", profile)
+                allocation, due.get("first_session"), alert("first_session", profile)
             )
-            if ref in packs
+            if allocation
             else None
         )
         if late and not met["first_session"]:
@@ -298,7 +299,7 @@ def _say(key: str, /, **values) -> str:
     return house.entry(WORDING, "reminders", key, **values)
 
 
-def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bool]:
+def _promises_met(ledger, ref: str, typed: dict, pack, a) -> dict[str, bool]:
     """Which of a referral's promises are kept: contact and planning meeting when a
     co-ordinator typed their date, allocation once the pack is made (or the tracker row is
     complete), the first session once any session is recorded."""
@@ -306,7 +307,7 @@ def _promises_met(ledger, ref: str, typed: dict, packs: dict, a) -> dict[str, bo
         "acknowledgement": True,  # the mail effect's (and status's) business
         "contact": "contact" in typed,
         "planning_meeting": "planning_meeting" in typed,
-        "allocation": ref in packs or (a is not None and a.complete),
+        "allocation": pack is not None or (a is not None and a.complete),
         "first_session": bool(ledger.sessions_of(ref)),
     }
 

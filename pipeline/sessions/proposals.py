@@ -153,45 +153,56 @@ def settle(
     return action.model_copy(update=update)
 
 
-def resumes_on(action: RuleAction) -> dt.date | None:
-    """The day family time resumes after an approved suspension."""
-    if action.decision != "Approved" or action.suspended_until is None:
-        return None
-    return action.suspended_until + dt.timedelta(days=1)
-
-
 def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting:
-    what waits for a person (the digest). `resuming`: also when each approved suspension's
-    family time resumes (`status`), which waits for nobody."""
+    what waits for a person (the digest). `resuming`: also when each suspension's family time
+    resumes (`status`), which waits for nobody. Read from the case timeline, so a line says
+    "suspended" only where the suspension started (its letters made)."""
+    from pipeline.cases import suspension
+    from pipeline.cases.case import cases_of
     from pipeline.clock import today
     from pipeline.dates import numeric_date
 
     w = words()["status"]
     where = "sessions/proposals.toml [status] "
     lines, now = [], today()
-    for sa in ledger.rule_actions():
-        a = sa.action
-        key = f"{proposal_key(sa.id)} {a.reference}"
-        if sa.done_at is None and a.decision is None:
-            due = decide_by(sa.created_at.date(), profile)
-            lines.append(
-                house.fill(
-                    w["waiting"],
-                    where + "waiting",
-                    key=key,
-                    what=what(a),
-                    who=who_decides(ledger.item_by_reference(a.reference), profile),
-                    date=numeric_date(due),
-                    late=w["overdue"] if due < now else "",
-                )
-            )
-        elif a.kind == "suspension" and a.decision == "Approved" and a.meeting_on is None:
-            lines.append(house.fill(w["no_meeting"], where + "no_meeting", key=key))
-        elif resuming and a.kind == "suspension" and a.decision == "Approved" and a.suspended_until:
-            resumes = resumes_on(a)
-            if resumes and resumes >= now:
+    for case in cases_of(ledger, kinds=suspension.KINDS).values():
+        for p in suspension.proposals(case):
+            key = f"{p.id} {p.reference}"
+            if p.state == "proposed":
+                due = decide_by(p.raised_on, profile)
                 lines.append(
-                    house.fill(w["resumes"], where + "resumes", key=key, date=numeric_date(resumes))
+                    house.fill(
+                        w["waiting"],
+                        where + "waiting",
+                        key=key,
+                        what=what_kind(p.kind),
+                        who=who_decides(ledger.item_by_reference(p.reference), profile),
+                        date=numeric_date(due),
+                        late=w["overdue"] if due < now else "",
+                    )
                 )
+            elif p.state != "suspended":
+                continue
+            elif p.to_meeting and p.meeting_on is None:
+                lines.append(house.fill(w["no_meeting"], where + "no_meeting", key=key))
+            elif resuming and p.until is not None and p.until != suspension.OPEN:
+                resumes = p.until + dt.timedelta(days=1)
+                if resumes >= now:
+                    lines.append(
+                        house.fill(
+                            w["resumes"], where + "resumes", key=key, date=numeric_date(resumes)
+                        )
+                    )
+        if resuming:
+            for p in suspension.proposals(case):
+                if p.state == "ended" and p.ended_on and p.ended_on >= now:
+                    lines.append(
+                        house.fill(
+                            w["resumes"],
+                            where + "resumes",
+                            key=f"{p.id} {p.reference}",
+                            date=numeric_date(p.ended_on),
+                        )
+                    )
     return lines

@@ -73,6 +73,12 @@ def test_contact_dates_through_november(team):
         f"'Contact made on'"
     ) in lines
     assert not any(line.startswith(f"{b}:") for line in lines)
+    # a month on, C's overdue contact is still asked for: a reminder stays until a person
+    # types the date (or closes the referral), it never quietly drops off the list
+    assert (
+        f"{c}: {contact} overdue: it was due 06/11/2026 and no date is in the tracker's "
+        f"'Contact made on'"
+    ) in team.reminder_texts(D(2026, 12, 9))
 
     # status shows the same lines as the digest
     from pipeline.commands.status import gather

@@ -260,7 +260,16 @@ def build_season(ledger, root: Path) -> dict:
         for day, outcome, kw in rows:
             w.record(ref, day, outcome, SUPERVISORS[ref], **kw)
     ledger.add_rule_action(SUSPENSION)
+    _raise_proposals(ledger)
     return out
+
+
+def _raise_proposals(ledger) -> None:
+    """The proposal on the case timeline, as the missed-session rule's effect writes it."""
+    from pipeline.cases import suspension
+
+    for sa in ledger.rule_actions():
+        ledger.record_event(suspension.proposal_raised(sa.id, sa.action, sa.created_at.date()))
 
 
 OUTCOMES = ["Took place"] * 14 + [
