@@ -87,6 +87,14 @@ def _not_stated_but_needed(profile, profile_file: Path) -> list[Finding]:
     return out
 
 
+def _acceptance(profile) -> list[Finding]:
+    """A person accepts referrals, but the profile does not say who: the acknowledgement
+    would have nobody to name."""
+    if profile.acceptance.automatic or profile.acceptance.by:
+        return []
+    return [Finding(FIX, say("findings", "acceptance_by"))]
+
+
 def _venues(profile) -> list[Finding]:
     out = []
     if not profile.venues and not profile.venue_kinds:
@@ -304,6 +312,7 @@ def examine(config, profile, profile_file: Path, environ) -> list[Finding]:
         + _not_stated_but_needed(profile, profile_file)
         + _placeholders(profile)
         + _venues(profile)
+        + _acceptance(profile)
         + _review(profile)
         + _mail(profile, environ)
         + _folders(config)

@@ -37,6 +37,7 @@ def test_doctor_on_a_new_service_lists_what_letters_need(tmp_path, capsys):
     out = capsys.readouterr().out
     assert 'supervisor role is "not stated"' in out
     assert "no venue and no kind of place" in out
+    assert "the acknowledgement would name nobody" in out
     assert "Team setting [hours] closing_time = 17:00:00: a form arriving later counts" in out
     assert 'rules are "not stated"' in out and "timescales.first_session" in out
     assert "Traceback" not in out
@@ -60,6 +61,7 @@ def test_a_new_service_filled_in_is_clean_but_for_the_machine(tmp_path, capsys):
         text = text.replace(f'{key} = "not stated"', f'{key} = "{value}"', 1)
     text = text.replace('from_address = "not stated"', 'from_address = "familytime@lincs.test"')
     text = text.replace("venue_kinds = []", 'venue_kinds = ["community"]')
+    text = text.replace('by = "not stated"', 'by = "a Senior Family Time Worker"')
     text = text.replace('planning_meeting = "not stated"', "planning_meeting = 5", 1)
     own.write_text(text, encoding="utf-8")
     assert tomllib.loads(text)["timescales"]["planning_meeting"] == 5
