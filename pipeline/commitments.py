@@ -22,6 +22,16 @@ def label(key: str, profile, short: bool = False) -> str:
     return words.fill(text, f"{WORDING} [{table}] {key}", **profile.words)
 
 
+def alert(key: str, profile) -> str | None:
+    """Who is told at once when a promise will not be kept, as the service says
+    (Blackpool: "Manager to alert Service Manager immediately if there is a delay"); None
+    where the service states no one."""
+    who = profile.referrals.first_session_alert if key == "first_session" else None
+    if not who:
+        return None
+    return words.fill(_wording()["alerts"][key], f"{WORDING} [alerts] {key}", who=who)
+
+
 def describe_timescales(profile) -> list[str]:
     """One line per promise, in the service's order ("Planning meeting: within 2 working days")."""
     t = profile.timescales
@@ -40,7 +50,10 @@ def describe_timescales(profile) -> list[str]:
         entry = (
             "not_stated" if n is None else "same_day" if n == 0 else "one_day" if n == 1 else "days"
         )
-        lines.append(line(entry, key, n=n))
+        said = line(entry, key, n=n)
+        if n is not None and (told := alert(key, profile)):
+            said += words.fill(_wording()["timescales"]["alert"], "alert", alert=told)
+        lines.append(said)
     if profile.review.report == "promised" and t.review_report is not None:
         lines.append(line("review_report", "review_report", n=t.review_report))
     else:

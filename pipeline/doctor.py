@@ -1,7 +1,9 @@
 """What a service must put right before going live, and after any change: `family-time doctor`.
 
 It reads and reports; it changes nothing. Each finding says what is wrong and what to do, and
-is either a thing to fix (the command then exits non-zero) or a thing to check.
+is either a thing to fix (the command then exits non-zero) or a thing to check. The words are
+in form_templates/doctor.toml; what each setting means is the comment beside it in the new
+service's profile (form_templates/profiles/new-service/profile.toml), so there is one list.
 """
 
 from __future__ import annotations
@@ -12,13 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import clock
+from pipeline import words as house
 
 FIX, CHECK = "fix", "check"
+WORDING = "doctor.toml"
+MEANINGS = "profiles/new-service/profile.toml"
 
 # Values the shipped profiles use as stand-ins for a service's real details.
 _PLACEHOLDER = re.compile(
     r"example\.(org|com|net)|\bExample\b|\bSample\b|\b0\d{3,4} ?0{6}\d?\b", re.I
 )
+# the invented postcodes of the shipped profiles ("MK6 0AA", "NN1 0AB")
+_PLACEHOLDER_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?0A[A-Z]$", re.I)
 
 
 @dataclass(frozen=True)
@@ -27,38 +34,89 @@ class Finding:
     what: str  # one plain sentence: what is wrong and what to do
 
 
+def say(table: str, entry: str, /, **values) -> str:
+    return house.entry(WORDING, table, entry, **values)
+
+
+def _w(table: str) -> dict:
+    return house.load(WORDING)[table]
+
+
 def _placeholders(profile) -> list[Finding]:
+    labels = _w("labels")
     fields = {
-        "address": profile.address,
-        "phone": profile.phone,
-        "contact email": profile.contact_email,
-        "team inbox": profile.team_inbox,
-        "out-of-hours phone": profile.out_of_hours_phone or "",
-        "mail 'from' address": profile.mail.from_address,
+        labels["address"]: profile.address,
+        labels["phone"]: profile.phone,
+        labels["contact_email"]: profile.contact_email,
+        labels["team_inbox"]: profile.team_inbox,
+        labels["out_of_hours_phone"]: profile.out_of_hours_phone or "",
+        labels["mail.from_address"]: profile.mail.from_address,
     }
     for v in profile.venues:
-        fields[f"venue '{v.name}' address"] = v.address
+        fields[house.fill(labels["venue_address"], "venue_address", venue=v.name)] = v.address
     return [
-        Finding(
-            FIX,
-            f"The profile's {name} is still a placeholder ({value}); put in the "
-            "service's own before going live.",
-        )
+        Finding(FIX, say("findings", "placeholder", name=name, value=value))
         for name, value in fields.items()
         if value and _PLACEHOLDER.search(value)
     ]
 
 
+def _not_stated_but_needed(profile, profile_file: Path) -> list[Finding]:
+    """Details letters and mail cannot go without, left "not stated" (a new service)."""
+    from pipeline.profile import NOT_STATED
+
+    labels = _w("labels")
+    out = []
+    for key, why in _w("needed").items():
+        obj, attr = (profile.mail, "from_address") if key == "mail.from_address" else (profile, key)
+        value = getattr(obj, attr, None)
+        if value is None or str(value).strip().lower() == NOT_STATED:
+            out.append(
+                Finding(
+                    FIX,
+                    say(
+                        "findings",
+                        "not_stated_needed",
+                        name=labels.get(key, key.replace("_", " ")),
+                        why=why,
+                        key=key,
+                        file=profile_file.name,
+                    ),
+                )
+            )
+    return out
+
+
+def _acceptance(profile) -> list[Finding]:
+    """A person accepts referrals, but the profile does not say who: the acknowledgement
+    would have nobody to name."""
+    if profile.acceptance.automatic or profile.acceptance.by:
+        return []
+    return [Finding(FIX, say("findings", "acceptance_by"))]
+
+
 def _venues(profile) -> list[Finding]:
-    return [
-        Finding(
-            FIX,
-            f"Venue '{v.name}' has no address; letters to parents and carers "
-            "need one. Add it to the profile's [[venues]].",
-        )
-        for v in profile.venues
-        if not v.address_known
-    ]
+    out = []
+    if not profile.venues and not profile.venue_kinds:
+        out.append(Finding(FIX, say("findings", "no_venue")))
+    for v in profile.venues:
+        if not v.address_known:
+            out.append(Finding(FIX, say("findings", "no_address", venue=v.name)))
+        elif v.postcode is None:
+            out.append(Finding(CHECK, say("findings", "no_postcode", venue=v.name)))
+        elif _PLACEHOLDER_POSTCODE.match(v.postcode.strip()):
+            out.append(
+                Finding(
+                    FIX, say("findings", "placeholder_postcode", venue=v.name, postcode=v.postcode)
+                )
+            )
+    return out
+
+
+def _review(profile) -> list[Finding]:
+    if profile.review.report == "promised" and profile.timescales.review_report is None:
+        return [Finding(FIX, say("findings", "review_without_days"))]
+    return []
 
 
 def _training_days(profile) -> list[Finding]:
@@ -68,63 +126,49 @@ def _training_days(profile) -> list[Finding]:
     if not missing:
         return []
     years = " and ".join(str(y) for y in missing)
-    return [
-        Finding(
-            CHECK,
-            f"No training days are listed for {years}; sessions would be booked "
-            "on them, and letters say the days will be told separately. Add them "
-            "to [closures] training_days when the team knows them.",
-        )
-    ]
+    return [Finding(CHECK, say("findings", "training_days", years=years))]
 
 
 def _mail(profile, environ) -> list[Finding]:
     smtp = profile.mail.smtp
     if smtp is None:
-        return [
-            Finding(
-                CHECK,
-                "No mail server is set ([mail.smtp] in the profile): messages are "
-                "only written to the outbox's mail folder, and nobody receives "
-                "them until it is set.",
-            )
-        ]
+        return [Finding(CHECK, say("findings", "no_mail_server"))]
+    labels = _w("labels")
     out = []
-    for what, name in (("user name", smtp.username_env), ("password", smtp.password_env)):
+    for what, name in (
+        (labels["mail_user"], smtp.username_env),
+        (labels["mail_password"], smtp.password_env),
+    ):
         if name and not environ.get(name):
-            out.append(
-                Finding(
-                    FIX,
-                    f"The mail server's {what} is to come from the environment "
-                    f"variable {name}, which is not set for this account.",
-                )
-            )
+            out.append(Finding(FIX, say("findings", "mail_env", what=what, name=name)))
     return out
 
 
 def _folder(label: str, path: Path, who: str) -> list[Finding]:
     if not path.exists():
-        return [
-            Finding(
-                FIX,
-                f"The {label} folder {path} does not exist (or the share is not "
-                "reachable). Create it with `family-time init`, or fix the path "
-                "in family-time.toml.",
-            )
-        ]
+        return [Finding(FIX, say("findings", "folder_missing", label=label, path=path))]
     try:
         st = path.stat()
     except OSError as exc:
-        return [Finding(FIX, f"The {label} folder {path} cannot be read ({exc.strerror}).")]
+        return [
+            Finding(
+                FIX, say("findings", "folder_unreadable", label=label, path=path, why=exc.strerror)
+            )
+        ]
     mode = stat.S_IMODE(st.st_mode)
-    owner = _owner(path)
     if who and not mode & (stat.S_IRWXG | stat.S_IRWXO):
         return [
             Finding(
                 CHECK,
-                f"The {label} folder {path} is private to {owner} (mode "
-                f"{mode:03o}); {who} must be able to reach it. Give their "
-                "group access (the pipeline does not change permissions).",
+                say(
+                    "findings",
+                    "folder_private",
+                    label=label,
+                    path=path,
+                    owner=_owner(path),
+                    mode=f"{mode:03o}",
+                    who=who,
+                ),
             )
         ]
     return []
@@ -134,16 +178,17 @@ def _owner(path: Path) -> str:
     try:
         return path.owner()
     except (NotImplementedError, KeyError, OSError):
-        return "the account that made it"
+        return _w("folders")["owner_unknown"]
 
 
 def _folders(config) -> list[Finding]:
+    f = _w("folders")
     return (
-        _folder("inbox", config.inbox_dir, "business support")
-        + _folder("tracker", config.tracker_dir, "the co-ordinators")
-        + _folder("outbox", config.outbox_dir, "")
-        + _folder("archive", config.archive_dir, "")
-        + _folder("state", config.state_dir, "")
+        _folder(f["inbox"], config.inbox_dir, f["inbox_who"])
+        + _folder(f["tracker"], config.tracker_dir, f["tracker_who"])
+        + _folder(f["outbox"], config.outbox_dir, "")
+        + _folder(f["archive"], config.archive_dir, "")
+        + _folder(f["state"], config.state_dir, "")
     )
 
 
@@ -157,26 +202,70 @@ def _templates() -> list[Finding]:
     return []
 
 
+def _settings(lines: list[str]) -> list[tuple[str, str, str]]:
+    """(section.key, value, comment) for each `key = value  # comment` line of a profile."""
+    out, section = [], ""
+    for line in lines:
+        body, _, comment = line.partition("#")
+        body = body.strip()
+        if body.startswith("[[") or not body:
+            if body.startswith("[["):
+                section = body.strip("[]").strip()
+            continue
+        if body.startswith("["):
+            section = body.strip("[]").strip()
+            continue
+        if "=" not in body:
+            continue
+        key, _, value = body.partition("=")
+        out.append((f"{section}.{key.strip()}" if section else key.strip(), value.strip(), comment))
+    return out
+
+
+def meanings() -> dict[str, str]:
+    """What each setting means, from the comments of the new service's profile."""
+    text = house.path_of(MEANINGS).read_text(encoding="utf-8").splitlines()
+    out = dict(_w("meanings"))
+    for key, _, comment in _settings(text):
+        meaning = comment.strip()
+        if meaning.startswith("team setting:"):
+            meaning = meaning[len("team setting:") :].strip()
+        if meaning:
+            out[key] = meaning
+    return out
+
+
 def _team_settings(profile_file: Path) -> list[Finding]:
-    """Values the team chose where its documents are silent (marked "team setting")."""
+    """Values the team chose where its documents are silent (marked "team setting"), each
+    with what it means."""
     try:
         lines = profile_file.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
-    chosen = [
-        ln.split("=", 1)[0].strip()
-        for ln in lines
-        if "team setting" in ln and "=" in ln.split("#", 1)[0]
-    ]
-    if not chosen:
+    meaning = meanings()
+    out = []
+    for key, value, comment in _settings(lines):
+        if "team setting" not in comment:
+            continue
+        shown = f"[{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[1]}" if "." in key else key
+        if key in meaning:
+            what = say("findings", "team_setting", key=shown, value=value, meaning=meaning[key])
+        else:
+            what = say("findings", "team_setting_no_meaning", key=shown, value=value)
+        out.append(Finding(CHECK, what))
+    return out
+
+
+def _not_stated(profile_file: Path) -> list[Finding]:
+    """The rules the profile leaves "not stated", so an officer sees what is still silent."""
+    try:
+        lines = profile_file.read_text(encoding="utf-8").splitlines()
+    except OSError:
         return []
-    return [
-        Finding(
-            CHECK,
-            "Set by the team where the service's documents are silent (check "
-            f"they are still right): {', '.join(chosen)}.",
-        )
-    ]
+    keys = [k for k, value, _ in _settings(lines) if value.strip("\"'").lower() == "not stated"]
+    if not keys:
+        return []
+    return [Finding(CHECK, say("findings", "not_stated", count=len(keys), keys=", ".join(keys)))]
 
 
 def _state_and_owners(config) -> list[Finding]:
@@ -189,26 +278,48 @@ def _state_and_owners(config) -> list[Finding]:
         out.append(Finding(FIX, why))
     for owner, document in stale_owner_files(config):
         out.append(
-            Finding(
-                CHECK,
-                f"{owner.name} is probably left behind by a program that "
-                f"closed without tidying up; it is more than a day older than "
-                f"{document.name}. If nobody has the file open, delete it.",
-            )
+            Finding(CHECK, say("findings", "stale_owner", owner=owner.name, document=document.name))
         )
     return out
+
+
+def _where(config, profile, profile_file: Path) -> list[Finding]:
+    """A folder reading the profile shipped inside the program: its edits would be lost."""
+    from pipeline.paths import DEFAULT_CONFIG, PROFILES
+
+    embedded = config.base.resolve() == DEFAULT_CONFIG.parent.resolve()
+    inside = profile_file.resolve().parent == PROFILES.resolve()
+    if embedded or not inside:
+        return []
+    return [
+        Finding(
+            FIX,
+            say(
+                "findings",
+                "shipped_profile",
+                folder=config.base,
+                name=profile_file.stem,
+                own=config.base / "service-profile.toml",
+            ),
+        )
+    ]
 
 
 def examine(config, profile, profile_file: Path, environ) -> list[Finding]:
     """Every finding, things to fix first."""
     found = (
-        _placeholders(profile)
+        _where(config, profile, profile_file)
+        + _not_stated_but_needed(profile, profile_file)
+        + _placeholders(profile)
         + _venues(profile)
+        + _acceptance(profile)
+        + _review(profile)
         + _mail(profile, environ)
         + _folders(config)
         + _state_and_owners(config)
         + _templates()
         + _training_days(profile)
         + _team_settings(profile_file)
+        + _not_stated(profile_file)
     )
     return sorted(found, key=lambda f: f.level != FIX)

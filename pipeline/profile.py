@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from pipeline.dates import DAYS
 from pipeline.errors import FamilyTimeError
@@ -26,19 +26,6 @@ T = TypeVar("T")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Venue(_Strict):
-    name: str
-    address: str
-    postcode: str
-    phone: str | None = None
-    rooms: int | None = None
-    arrival_note: str | None = None  # how carers and parents come in (printed in letters)
-
-    @property
-    def address_known(self) -> bool:
-        return bool(self.address.strip()) and self.address.strip().lower() != NOT_STATED
 
 
 NOT_STATED = "not stated"
@@ -54,6 +41,24 @@ def _not_stated(value):
 # A setting every profile must write: its value, or "not stated" where the service's own
 # documents say nothing (so no service silently runs on another's rule).
 Stated = Annotated[T | None, BeforeValidator(_not_stated)]
+
+
+class Venue(_Strict):
+    name: str
+    address: str
+    postcode: Stated[str]  # "not stated" until the service gives it: never invented in a letter
+    phone: str | None = None
+    rooms: int | None = None
+    arrival_note: str | None = None  # how carers and parents come in (printed in letters)
+
+    @property
+    def address_known(self) -> bool:
+        return bool(self.address.strip()) and self.address.strip().lower() != NOT_STATED
+
+    @property
+    def printed_address(self) -> str:
+        """The address as a letter prints it: with the postcode only where one is stated."""
+        return f"{self.address}, {self.postcode}" if self.postcode else self.address
 
 
 class Timescales(_Strict):
@@ -219,6 +224,29 @@ class Oversight(_Strict):
     weekly_sessions_max: int | None = None  # one worker's sessions in a week (Blackpool 24)
 
 
+VenueKind = Literal[
+    "child's home",
+    "carer's home",
+    "family member's home",
+    "parent's home",
+    "community",
+    "Children's Centre",
+    "Family Hub",
+]
+VENUE_KINDS: list[str] = list(VenueKind.__args__)
+
+
+class ReferralRules(_Strict):
+    """Rules a service applies when it reads a referral, each stated by its own documents
+    (false or "not stated" where they are silent: the check is then left out)."""
+
+    saturday_reason: bool  # a Saturday request must say why (working parents, school-age child)
+    preschool_before_3pm: bool  # after-school slots are kept for school-age children
+    other_la_refuses_section_20: bool  # no family time for another authority's Section 20 child
+    other_la_proceedings_concluded: bool  # another authority's proceedings must be concluded
+    first_session_alert: Stated[str]  # who is told at once when the first session is late
+
+
 class Smtp(_Strict):
     host: str
     port: int = 587
@@ -266,15 +294,26 @@ class Profile(_Strict):
     forms: FormVersions = Field(default_factory=FormVersions)
     oversight: Oversight = Field(default_factory=Oversight)
     mail: Mail
-    venues: list[Venue]
+    referrals: ReferralRules
+    venues: list[Venue] = Field(default_factory=list)  # none yet in a new service (doctor says)
+    # kinds of place the service holds family time in besides its listed venues (the address
+    # is typed in the tracker's row: "Carer's home, 12 Oak Road, FY1 2AB")
+    venue_kinds: list[VenueKind]
     forbidden_words: list[str] = Field(default_factory=list)  # other services' words, checked
 
-    @field_validator("venues")
-    @classmethod
-    def _some_venue(cls, v: list[Venue]) -> list[Venue]:
-        if not v:
-            raise ValueError("a service needs at least one venue")
-        return v
+    def venue_kind(self, typed: str) -> tuple[str | None, str]:
+        """The kind of place a typed venue names ("Carer's home, 12 Oak Road" -> ("carer's
+        home", "12 Oak Road")), whether or not this service holds family time there; (None,
+        typed) when it names no kind. Kinds' other spellings: profiles/venue_kinds.toml."""
+        from pipeline import words
+
+        head, _, rest = typed.partition(",")
+        wanted = _plain(head)
+        spellings = words.load(VENUE_KIND_WORDS)["spellings"]
+        for kind in VENUE_KINDS:
+            if wanted in {_plain(kind), *(_plain(s) for s in spellings.get(kind, []))}:
+                return kind, rest.strip()
+        return None, typed.strip()
 
     @property
     def words(self) -> dict[str, str]:
@@ -297,28 +336,50 @@ class Profile(_Strict):
         """Whether review reports are made unasked: only where the service promises them
         (review.report, issue 14: "promised" | "on request" | "not stated")."""
         review = getattr(self, "review", None)
-        return review is None or getattr(review, "report", "promised") == "promised"
+        promised = review is None or getattr(review, "report", "promised") == "promised"
+        # a promise with no lead time stated cannot fall due (doctor says so)
+        return promised and getattr(self.timescales, "review_report", None) is not None
 
     def venue(self, name: str) -> Venue | None:
         wanted = " ".join(name.lower().split())
         return next((v for v in self.venues if v.name.lower() == wanted), None)
 
 
+VENUE_KIND_WORDS = "validate/venue_kinds.toml"
+
+
+def _plain(text: str) -> str:
+    """Words compared as people type them: case, apostrophes and spacing aside."""
+    return " ".join(text.replace("'", "").replace("\u2019", "").lower().split())
+
+
 class ProfileError(FamilyTimeError):
     """A profile file that cannot be used; the message is for the person who edits it."""
 
 
+def is_profile_name(name_or_file: str | Path) -> bool:
+    """A shipped profile's name ("blackpool"), not a file: no folder part and no .toml. A
+    folder of that name in the current folder is never read in its place."""
+    text = str(name_or_file)
+    return not (
+        isinstance(name_or_file, Path)
+        or text.lower().endswith(".toml")
+        or "/" in text
+        or "\\" in text
+    )
+
+
 def profile_path(name_or_file: str | Path) -> Path:
-    p = Path(name_or_file)
-    if p.suffix == ".toml" or p.exists():
-        return p
-    return PROFILES / f"{name_or_file}.toml"
+    """The shipped profile of that name, or the profile file given by its path."""
+    if is_profile_name(name_or_file):
+        return PROFILES / f"{name_or_file}.toml"
+    return Path(name_or_file)
 
 
 def load_profile(name_or_file: str | Path = "northamptonshire") -> Profile:
     """A shipped profile by name, or any profile file by path."""
     path = profile_path(name_or_file)
-    if not path.exists():
+    if not path.is_file():
         known = ", ".join(sorted(p.stem for p in PROFILES.glob("*.toml")))
         raise ProfileError(
             f"No service profile '{name_or_file}' (looked for {path}). Shipped profiles: {known}."
@@ -327,7 +388,14 @@ def load_profile(name_or_file: str | Path = "northamptonshire") -> Profile:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML: {exc}") from exc
+        hint = ""
+        if "overwrite" in str(exc) or "declare" in str(exc).lower():
+            # the usual slip: a [lateness] table added while `lateness = "not stated"` stays
+            hint = (
+                " A setting or a [table] is written twice: where a table such as [lateness] "
+                'is added, delete its line `lateness = "not stated"` near the top.'
+            )
+        raise ProfileError(f"{path}: not valid TOML: {exc}.{hint}") from exc
     try:
         return Profile(**raw)
     except ValidationError as exc:

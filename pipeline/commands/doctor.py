@@ -7,7 +7,8 @@ import os
 
 HELP = (
     "Check the working folder and its service profile before going live: placeholders, "
-    "training days, venues, mail, folders, templates. Changes nothing."
+    "rules not stated, team settings and what they mean, training days, venues, mail, "
+    "folders, templates. Changes nothing."
 )
 
 
@@ -19,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.commands import folder
-    from pipeline.doctor import FIX, examine
+    from pipeline.doctor import FIX, examine, say
+    from pipeline.paths import DEFAULT_CONFIG, PROFILES
     from pipeline.profile import profile_path
 
     opened = folder.open_for(args, False, "")
@@ -27,15 +29,17 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, profile = opened
     profile_file = profile_path(config.profile_reference())
-    print(
-        f"  The service profile is {profile_file}: the settings below are changed there "
-        "(the working folder's family-time.toml says which profile to use)."
-    )
+    if config.base.resolve() == DEFAULT_CONFIG.parent.resolve():
+        print(say("command", "embedded"))
+    elif profile_file.resolve().parent == PROFILES.resolve():
+        print(say("command", "shipped", name=profile_file.stem, file=profile_file))
+    else:
+        print(say("command", "own_copy", file=profile_file))
     findings = examine(config, profile, profile_file, os.environ)
     fixes = [f for f in findings if f.level == FIX]
     for f in findings:
-        print(f"  {'✗ fix  ' if f.level == FIX else '• check'}  {f.what}")
+        print(say("command", "fix" if f.level == FIX else "check", what=f.what))
     if not findings:
-        print("  Nothing to put right.")
-    print(f"{len(fixes)} to fix, {len(findings) - len(fixes)} to check.")
+        print(say("command", "nothing"))
+    print(say("command", "totals", fixes=len(fixes), checks=len(findings) - len(fixes)))
     return 1 if fixes else 0

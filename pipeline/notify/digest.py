@@ -223,7 +223,7 @@ def _due_dates(
     """Due dates from today to the next working day, not met: the service's own
     commitments, in its words; those a co-ordinator records (contact, planning meeting) also
     once overdue, for a while; and a first session allocated later than promised."""
-    from pipeline.commitments import label
+    from pipeline.commitments import alert, label
     from pipeline.tracker.allocation import late_first_session
     from pipeline.tracker.met import met_headers
     from pipeline.validate.calendar import due_dates
@@ -271,7 +271,13 @@ def _due_dates(
                 )
         # a first session allocated later than promised: said until it has taken place
         allocation = case_paperwork.current_allocation(case)
-        late = late_first_session(allocation, due.get("first_session")) if allocation else None
+        late = (
+            late_first_session(
+                allocation, due.get("first_session"), alert("first_session", profile)
+            )
+            if allocation
+            else None
+        )
         if late and not met["first_session"]:
             out.append(Reminder("due", f"{ref}: {late}"))
     return out

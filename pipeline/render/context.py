@@ -390,7 +390,7 @@ def arrangement_context(
     start, end = session_times(a.time, item)
     venue = profile.venue(a.venue) if a.venue else None
     venue_address = (
-        f"{venue.address}, {venue.postcode}"
+        venue.printed_address
         if venue and venue.address_known
         else ADDRESS_TO_FOLLOW
         if venue

@@ -127,8 +127,9 @@ def check_allocation(
             if why:
                 problems.append(_say("problems", "closed", date=numeric_date(first), why=why))
     venue = profile.venue(a.venue or "")
+    venue_name = venue.name if venue else (a.venue or "").strip()
     if venue is None:
-        problems.append(_say("problems", "venue", text=a.venue))
+        problems += venue_kind_problems(a.venue or "", profile)
     supervisor = a.supervisor
     problem = supervisor_problem(a.supervisor, staff)
     if problem:
@@ -142,12 +143,48 @@ def check_allocation(
         update={
             "status": "Allocated",
             "time": times_text(start, end),
-            "venue": venue.name,
+            "venue": venue_name,
             "supervisor": supervisor,
             "day": " and ".join(days),
         }
     )
     return Checked(allocation=plain)
+
+
+def venue_kind_problems(typed: str, profile: Profile) -> list[str]:
+    """A venue not on the service's list: fine where it names a kind of place the service
+    uses (a carer's home, the community) followed by its address, which the letters print;
+    else what to correct, in plain words."""
+    from pipeline.profile import VENUE_KIND_WORDS
+
+    kind, address = profile.venue_kind(typed)
+    if kind is None:
+        return [_say("problems", "venue", text=typed)]
+    kinds = house.load(VENUE_KIND_WORDS)
+    if kind not in profile.venue_kinds:
+        allowed = ", ".join(kinds["in_a_sentence"][k] for k in profile.venue_kinds)
+        listed = (
+            house.fill(kinds["problems"]["kinds_listed"], "kinds_listed", kinds=allowed)
+            if allowed
+            else ""
+        )
+        return [
+            house.fill(
+                kinds["problems"]["not_allowed"],
+                f"{VENUE_KIND_WORDS} [problems] not_allowed",
+                kind=kinds["in_a_sentence"][kind],
+                kinds=listed,
+            )
+        ]
+    if not address:
+        return [
+            house.fill(
+                kinds["problems"]["no_address"],
+                f"{VENUE_KIND_WORDS} [problems] no_address",
+                kind=typed.split(",")[0].strip(),
+            )
+        ]
+    return []
 
 
 def supervisor_problem(name: str | None, staff: list[dict]) -> str | None:
@@ -190,7 +227,11 @@ def changed_words(keys: list[str]) -> str:
 
 
 def paperwork_text(
-    made, allocation: dict | None, notice_days: int | None, first_session_due: dt.date | None = None
+    made,
+    allocation: dict | None,
+    notice_days: int | None,
+    first_session_due: dt.date | None = None,
+    alert: str | None = None,
 ) -> str:
     """ "Pack made 30/11/2026", or "Pack remade 30/11/2026 (time changed); less than 7 days'
     notice: ..." for the tracker's Paperwork cell, from the pack's PACK_MADE event (`made`,
@@ -209,18 +250,22 @@ def paperwork_text(
         text = _say("paperwork", "remade", date=date, changed=said)
     if detail.get("short_notice") and notice_days:
         text += w["separator"] + _say("paperwork", "short_notice", days=notice_days)
-    late = late_first_session(allocation or {}, first_session_due)
+    late = late_first_session(allocation or {}, first_session_due, alert)
     if late:
         text += w["separator"] + late
     return text
 
 
-def late_first_session(allocation: dict, due: dt.date | None) -> str | None:
-    """The warning for a first session after the promised date, or None."""
+def late_first_session(
+    allocation: dict, due: dt.date | None, alert: str | None = None
+) -> str | None:
+    """The warning for a first session after the promised date, or None; with who is to be
+    told at once where the service names someone (`alert`, from commitments.alert)."""
     first = allocation.get("first_date")
     if due is None or not first:
         return None
     first = dt.date.fromisoformat(first) if isinstance(first, str) else first
     if first <= due:
         return None
-    return _say("paperwork", "late_first_session", date=numeric_date(first), due=numeric_date(due))
+    said = _say("paperwork", "late_first_session", date=numeric_date(first), due=numeric_date(due))
+    return f"{said}{wording()['paperwork']['separator']}{alert}" if alert else said

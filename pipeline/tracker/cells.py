@@ -43,15 +43,19 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
     allocated it, say) has no pack, so the cell says nothing of one."""
     from pipeline.cases import cases_of
     from pipeline.cases import paperwork as PW
+    from pipeline.commitments import alert as commitment_alert
     from pipeline.ledger.names import EventKind
 
     days = profile.notice_days() if profile is not None else None
+    alert = commitment_alert("first_session", profile) if profile is not None else None
     promised = first_session_promised(items)
     out: dict = {}
     for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE)).items():
         made = PW.latest_pack(case)
         if made is not None:
-            out[ref] = paperwork_text(made, PW.current_allocation(case), days, promised.get(ref))
+            out[ref] = paperwork_text(
+                made, PW.current_allocation(case), days, promised.get(ref), alert
+            )
     out.update(ledger.allocation_problems())
     return out
 

@@ -233,12 +233,12 @@ def other_local_authority(ctx: Context) -> list[Finding]:
     if v.get("referral.type") != OTHER_LA:
         return []
     status = v.get("legal.status")
-    if status == "Section 20 (accommodated)":
-        return [
-            Finding("legal.status", ctx.say("legal.status", say("rules", "other_la_section_20")))
-        ]
+    rules = ctx.profile.referrals
+    if status == "Section 20 (accommodated)" and rules.other_la_refuses_section_20:
+        message = say("rules", "other_la_section_20", coordinator=ctx.profile.coordinator_role)
+        return [Finding("legal.status", ctx.say("legal.status", message))]
     out = [Finding(None, severity="flag", flag="charge_other_la")]
-    if status not in CONCLUDED:
+    if status not in CONCLUDED and rules.other_la_proceedings_concluded:
         out.append(
             Finding(
                 "referral.type",
@@ -251,6 +251,7 @@ def other_local_authority(ctx: Context) -> list[Finding]:
 
 
 _LIMIT = re.compile(r"(\d+)\s*(week|month)s?", re.I)
+_OF_THE_PLAN = re.compile(r"\bof the plan\b", re.I)
 
 
 def time_limited(ctx: Context) -> list[Finding]:
@@ -266,10 +267,17 @@ def time_limited(ctx: Context) -> list[Finding]:
     m = _LIMIT.search(limit or "")
     if not has("rules", name) or m is None:
         return []
-    start = v.get("request.start_date") or v.get("referral.date") or ctx.today
     n, unit = int(m.group(1)), m.group(2).lower()
+    if _OF_THE_PLAN.search(limit):
+        # counted from the plan's start, which the form does not give: the plan began on or
+        # before the referral, so the limit ends by this date at the latest
+        start = v.get("referral.date") or ctx.today
+        entry = "time_limited_plan"
+    else:
+        start = v.get("request.start_date") or v.get("referral.date") or ctx.today
+        entry = "time_limited"
     end = add_months(start, n) if unit == "month" else start + dt.timedelta(weeks=n)
-    message = say("rules", "time_limited", what=say("rules", name), limit=limit, end=long_date(end))
+    message = say("rules", entry, what=say("rules", name), limit=limit, end=long_date(end))
     return [
         Finding(
             "request.supervision",
@@ -324,6 +332,8 @@ def earliest_time(text: str) -> dt.time | None:
 
 def preschool_after_3pm(ctx: Context) -> list[Finding]:
     v = ctx.values
+    if not ctx.profile.referrals.preschool_before_3pm:
+        return []  # the service keeps no slots for school-age children
     dob, times = v.get("child.dob"), v.get("request.times")
     on = v.get("request.start_date") or ctx.today
     if dob is None or not times or age_on(dob, on) >= 4:
@@ -341,8 +351,8 @@ def preschool_after_3pm(ctx: Context) -> list[Finding]:
 def unborn_notice(ctx: Context) -> list[Finding]:
     v = ctx.values
     edd, days = v.get("child.edd"), ctx.profile.timescales.unborn_notice_days
-    if v.get("child.unborn") is not True or edd is None:
-        return []
+    if v.get("child.unborn") is not True or edd is None or days is None:
+        return []  # no notice period stated: nothing to compare with
     if (edd - ctx.today).days < days:
         message = say("rules", "unborn_notice", days=(edd - ctx.today).days, notice=days)
         return [Finding("child.edd", ctx.say("child.edd", message), "warning")]
@@ -366,6 +376,40 @@ def days_offered(ctx: Context) -> list[Finding]:
     return out
 
 
+def within_opening_hours(ctx: Context) -> list[Finding]:
+    """A time asked for outside the hours the service states for a day it is asked for
+    (Milton Keynes: Saturday 9:30am to 4:30pm); nothing for a day whose hours are not stated."""
+    v = ctx.values
+    t = earliest_time(v.get("request.times") or "")
+    if t is None:
+        return []
+    outside = [
+        (day, hours)
+        for day in v.get("request.days") or []
+        if (hours := ctx.profile.hours.opening.get(day)) is not None
+        and not hours.opens <= t < hours.closes
+    ]
+    if not outside:
+        return []
+    day, hours = outside[0]
+    message = say(
+        "rules",
+        "outside_opening",
+        time=_clock(t),
+        day=day,
+        opens=_clock(hours.opens),
+        closes=_clock(hours.closes),
+    )
+    return [Finding("request.times", ctx.say("request.times", message), "warning")]
+
+
+def _clock(t: dt.time) -> str:
+    """ "9:30am", "4:30pm", "2pm": as the services write their hours."""
+    hour = t.hour % 12 or 12
+    suffix = "am" if t.hour < 12 else "pm"
+    return f"{hour}:{t.minute:02d}{suffix}" if t.minute else f"{hour}{suffix}"
+
+
 REFERRAL_RULES = [
     out_of_county,
     other_local_authority,
@@ -374,6 +418,7 @@ REFERRAL_RULES = [
     preschool_after_3pm,
     unborn_notice,
     days_offered,
+    within_opening_hours,
 ]
 
 
@@ -488,9 +533,12 @@ def _drop_empty_rows(form: FormSpec, values: dict[str, Any]) -> None:
 
 def _as_the_service_asks(spec: FieldSpec, profile: Profile) -> FieldSpec:
     """A signed agreement with the referral is asked for only by a service that requires it
-    (Milton Keynes signs its written agreement at the planning meeting)."""
+    (Milton Keynes signs its written agreement at the planning meeting); a reason for a
+    Saturday only by one that keeps Saturdays for some families (Northamptonshire)."""
     if spec.rule == "yes_or_agreement_attached" and not profile.agreement.required_with_referral:
         return spec.model_copy(update={"required": "O", "rule": None})
+    if spec.key == "request.saturday_reason" and not profile.referrals.saturday_reason:
+        return spec.model_copy(update={"required": "O"})  # Saturdays kept for nobody in particular
     return spec
 
 

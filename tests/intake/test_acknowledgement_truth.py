@@ -112,7 +112,11 @@ def test_with_no_mail_server_nothing_says_sent(tmp_path, capsys):
         "sent, 0 not sent on purpose, 0 not done yet"
     ) in text
     assert "No mail server is set up" in text and "NOT sent to anyone" in text
-    assert "set up [mail.smtp] in the service profile (northamptonshire)" in text
+    # the folder's own copy of the profile, the file to change (never the installed one)
+    own = config.parent / "service-profile.toml"
+    assert f"set up [mail.smtp] in the service profile ({own.resolve()})" in text.replace(
+        f"({own})", f"({own.resolve()})"
+    )
     assert facts["acknowledgements"] == {"sent": 0, "written": 1, "withheld": 0, "waiting": 0}
     assert facts["mail_server"] is False
 

@@ -17,7 +17,9 @@ def test_blackpool_folder_says_it_is_blackpools(tmp_path, capsys):
         "# The working folder of Blackpool Council's Family Time Service (blackpool-work)"
     )
     assert "embedded default" not in text and "sample inbox" not in text
-    assert tomllib.loads(text)["profile"] == "blackpool"
+    assert tomllib.loads(text)["profile"] == "service-profile.toml"  # the folder's own copy
+    own = (folder / "service-profile.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(own)["id"] == "blackpool"
 
 
 def test_changing_the_profile_changes_the_comment_and_keeps_a_persons_own(tmp_path, capsys):
@@ -29,4 +31,6 @@ def test_changing_the_profile_changes_the_comment_and_keeps_a_persons_own(tmp_pa
     config = folder / "family-time.toml"
     config.write_text("# Our own note\n" + text.split("\n", 4)[4], encoding="utf-8")
     assert main(["init", str(folder), "--profile", "blackpool", "--force"]) == 0
-    assert config.read_text(encoding="utf-8").startswith('# Our own note\nprofile = "blackpool"')
+    assert config.read_text(encoding="utf-8").startswith(
+        '# Our own note\nprofile = "service-profile.toml"'
+    )

@@ -477,12 +477,14 @@ def test_significant_event_flagged(nct):
 
 def test_time_limits_are_each_services_own(blackpool, mk):
     """Blackpool's policy limits supported family time on a child protection plan to the first
-    2 weeks of the plan; Milton Keynes' documents state no limit."""
+    2 weeks of the plan (counted from the plan's start, on or before the referral of 10 March,
+    not from the requested start); Milton Keynes' documents state no limit."""
     changes = {"legal__status": "Child Protection Plan", "request__supervision": "Supported"}
     v = check(blackpool, referral_fields(**changes))
-    assert "time_limited:2025-04-07" in v.flags
+    assert "time_limited:2025-03-24" in v.flags
     assert any(
-        "(the first 2 weeks of the plan): it ends on Monday 7 April 2025" in w.message
+        "(the first 2 weeks of the plan): it ends by Monday 24 March 2025 at the latest"
+        in w.message
         for w in v.warnings
     )
     v = check(mk, referral_fields(**changes))

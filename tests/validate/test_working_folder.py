@@ -67,9 +67,13 @@ def test_init_refuses_an_unknown_profile_and_a_silent_change(tmp_path, capsys):
     assert main(["init", str(tmp_path / "y"), "--profile", "blackpool"]) == 0
     assert main(["init", str(tmp_path / "y"), "--profile", "milton-keynes"]) == 2
     assert "--force" in capsys.readouterr().err
-    assert 'profile = "blackpool"' in (tmp_path / "y" / "family-time.toml").read_text()
+    own = tmp_path / "y" / "service-profile.toml"
+    assert 'id = "blackpool"' in own.read_text(encoding="utf-8")
     assert main(["init", str(tmp_path / "y"), "--profile", "milton-keynes", "--force"]) == 0
-    assert 'profile = "milton-keynes"' in (tmp_path / "y" / "family-time.toml").read_text()
+    assert 'id = "milton-keynes"' in own.read_text(encoding="utf-8")
+    # the copy the team may have edited is set aside, never overwritten
+    kept = tmp_path / "y" / "service-profile.blackpool.toml"
+    assert 'id = "blackpool"' in kept.read_text(encoding="utf-8")
 
 
 def test_doctor_lists_what_must_be_fixed(blackpool_folder, capsys):
@@ -79,6 +83,8 @@ def test_doctor_lists_what_must_be_fixed(blackpool_folder, capsys):
     assert "service profile blackpool" in out.splitlines()[0]
     assert "placeholder (familytimerequests@blackpool.example.org)" in out
     assert "Venue 'Family Time Centre, Blackpool' has no address" in out
+    assert f"rules are in {blackpool_folder / 'service-profile.toml'}" in out
+    assert "installed program" not in out
     assert "No training days are listed" in out
     assert "No mail server is set" in out
     assert "to fix" in out.splitlines()[-1]

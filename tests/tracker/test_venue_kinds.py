@@ -1,0 +1,65 @@
+"""Venues as the services describe them (issue 26): besides its listed centres, a service
+holds family time in the kinds of place its policy names (a carer's home, the community, a
+Family Hub), typed in the row with the address; a kind it does not use is refused in plain
+words, and the letters print the address typed."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.profile import load_profile
+from pipeline.tracker.allocation import venue_kind_problems
+
+from tests.helpers.allocation_kit import Desk
+
+REF = "FT-2026-00001"
+
+
+@pytest.fixture
+def desk(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    d = Desk(tmp_path / "work")
+    d.receive()
+    return d
+
+
+def test_a_carers_home_with_its_address_makes_the_pack(desk):
+    typed = "Carer's home, 12 Oak Road, Northampton NN1 1AA"
+    desk.allocate(REF, Venue=typed)
+    desk.effects()
+    assert desk.row(REF)["Paperwork"].startswith("Pack made "), desk.row(REF)["Paperwork"]
+    from tests.helpers.render_kit import docx_text
+
+    texts = " ".join(docx_text(p) for p in desk.pack(REF) if p.suffix == ".docx")
+    assert "12 Oak Road, Northampton NN1 1AA" in texts
+
+
+def test_a_kind_the_service_does_not_use_is_refused_in_plain_words(desk):
+    desk.allocate(REF, Venue="Family Hub, 3 Hub Street, Northampton")
+    desk.effects()
+    cell = desk.row(REF)["Paperwork"]
+    assert cell.startswith("To correct:")
+    assert "does not hold family time in a Family Hub" in cell
+    assert "a carer's home" in cell  # the kinds it does use
+
+
+@pytest.mark.parametrize(
+    "service, typed, said",
+    [
+        ("blackpool", "Family Hub, 3 Hub Street, Blackpool FY1 1AA", None),
+        ("blackpool", "child's home, 4 Sands Road, FY2 2BB", None),
+        ("blackpool", "Community, Stanley Park", None),
+        ("blackpool", "Parent's home, 5 Road", "does not hold family time in a parent's home"),
+        ("blackpool", "Carer's home", "type the address after 'Carer's home'"),
+        ("milton-keynes", "Community, Willen Lake", None),
+        ("milton-keynes", "Carer's home, 1 Road", "does not hold family time in a carer's home"),
+        ("milton-keynes", "Somewhere else", "is not one of the service's venues"),
+        ("northamptonshire", "parents home, 2 Sample Street", None),
+    ],
+)
+def test_each_services_kinds(service, typed, said):
+    problems = venue_kind_problems(typed, load_profile(service))
+    if said is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and said in problems[0]
