@@ -197,6 +197,18 @@ def para(
     return p
 
 
+def para_if(doc, key: str, **kw) -> None:
+    """The wording entry `key` as a paragraph, only where it fills in with text: a rule the
+    service does not state leaves no empty line."""
+    tag(doc, "{%p if " + w(key)[3:-3] + " %}")
+    para(doc, w(key), **kw)
+    tag(doc, "{%p endif %}")
+
+
+def keep_with_next(paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
 def tag(doc, text: str) -> None:
     """A paragraph holding only a docxtpl block tag ({%p ... %}); it vanishes on render."""
     doc.add_paragraph(text)
@@ -281,6 +293,12 @@ def signature_table(doc, loops: list[tuple[str, str, str]]) -> None:
         _row_height(r, 1.2)
         t.add_row().cells[0].text = "{%tr endfor %}"
     _widths(t, [4.2, 5.0, 4.8, 3.0])
+    for row in t.rows:  # a row is never split across pages, and the table stays together
+        cant = OxmlElement("w:cantSplit")
+        row._tr.get_or_add_trPr().append(cant)
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                keep_with_next(p)
     doc.add_paragraph()
 
 

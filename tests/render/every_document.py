@@ -52,7 +52,7 @@ def _records() -> list[SessionRecord]:
 
 def render_documents(service: str, out: Path) -> list[Path]:
     """Every .docx the service makes for the fictional case, written under `out`."""
-    from pipeline.render import render_lac_report, render_pack
+    from pipeline.render import render_agreement, render_lac_report, render_pack
     from pipeline.render.suspension_letters import render_suspension_letters
 
     profile = load_profile(service)
@@ -79,9 +79,20 @@ def render_documents(service: str, out: Path) -> list[Path]:
     paths += render_suspension_letters(
         item, allocation, profile, out / "suspension-court", court, today=TODAY
     )
-    paths += render_suspension_letters(
-        plain, allocation, profile, out / "legal", LEGAL, today=dt.date(2027, 1, 13)
+    ms = profile.missed_sessions
+    if ms is not None and ms.legal_advice_after:  # only a service that states the rule
+        paths += render_suspension_letters(
+            plain, allocation, profile, out / "legal", LEGAL, today=dt.date(2027, 1, 13)
+        )
+    sgo = make_item(
+        referral_values(
+            **{"referral.court_directed": False, "legal.status": "Special Guardianship Order"}
+        ),
+        flags=[],
     )
+    paths.append(render_agreement(sgo, allocation, profile, out / "sgo", today=TODAY))
+    days = make_allocation(profile, day="Monday, Wednesday and Friday")
+    paths += render_pack(plain, days, profile, out / "three-days", today=dt.date(2026, 11, 20))
     return [p for p in paths if Path(p).suffix == ".docx"]
 
 
@@ -153,7 +164,11 @@ def render_mails(service: str, docs: list[Path]) -> dict[str, dict[str, str]]:
         significant_event_message(record, referral, profile, now=now).message
     )
     mails["suspension"] = _bodies(rule_notice_message(PAUSE, referral, profile, now=now).message)
-    mails["legal_advice"] = _bodies(rule_notice_message(LEGAL, referral, profile, now=now).message)
+    ms = profile.missed_sessions
+    if ms is not None and ms.legal_advice_after:
+        mails["legal_advice"] = _bodies(
+            rule_notice_message(LEGAL, referral, profile, now=now).message
+        )
     review = next(p for p in docs if "review" in p.parent.name)
     mails["review_report"] = _bodies(
         review_report_message(
