@@ -318,12 +318,16 @@ def letter_top(doc, to_name: str, to_address: str, subject: str) -> None:
 
 
 def sign_off(doc) -> None:
-    """Yours sincerely, the supervisor's name and role, and the copy to the social worker."""
-    para(doc, w("shared.yours_sincerely"))
-    doc.add_paragraph()
-    doc.add_paragraph()
-    para(doc, "{{ arrangement.supervisor }}", bold=True)
-    para(doc, w("shared.signer_role"))
+    """Yours sincerely, the supervisor's name and role, and the copy to the social worker: one
+    block, never split across pages (a page holding only a name reads as a lost letter)."""
+    for p in (
+        para(doc, w("shared.yours_sincerely")),
+        doc.add_paragraph(),
+        doc.add_paragraph(),
+        para(doc, "{{ arrangement.supervisor }}", bold=True),
+        para(doc, w("shared.signer_role")),
+    ):
+        keep_with_next(p)
     para(doc, w("shared.copy_to_social_worker"), size=9)
 
 
