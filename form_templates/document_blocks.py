@@ -155,6 +155,16 @@ def _row_height(row, cm: float) -> None:
     trPr.append(h)
 
 
+def _whole_rows(table, header: bool = False) -> None:
+    """No row split across two pages; with `header`, a table that runs onto the next page
+    repeats its heading row there, so a reader never meets columns without their names."""
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if header and i == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def _widths(table, cms: list[float]) -> None:
     """Column widths in the grid (what LibreOffice follows) and in every cell (what Word
     follows)."""
@@ -237,6 +247,7 @@ def facts(doc, key: str, widths=(5.2, 11.8)) -> None:
     cells[1].text = "{{ row[1] }}"
     t.rows[2].cells[0].text = "{%tr endfor %}"
     _widths(t, list(widths))
+    _whole_rows(t)
     doc.add_paragraph()
 
 
@@ -257,6 +268,7 @@ def loop_table(
         c.text = v
     t.rows[3].cells[0].text = "{%tr " + end + " %}"
     _widths(t, widths)
+    _whole_rows(t, header=True)
     doc.add_paragraph()
 
 
@@ -293,9 +305,8 @@ def signature_table(doc, loops: list[tuple[str, str, str]]) -> None:
         _row_height(r, 1.2)
         t.add_row().cells[0].text = "{%tr endfor %}"
     _widths(t, [4.2, 5.0, 4.8, 3.0])
-    for row in t.rows:  # a row is never split across pages, and the table stays together
-        cant = OxmlElement("w:cantSplit")
-        row._tr.get_or_add_trPr().append(cant)
+    _whole_rows(t, header=True)
+    for row in t.rows:  # and the table stays together, with what comes before it
         for cell in row.cells:
             for p in cell.paragraphs:
                 keep_with_next(p)
