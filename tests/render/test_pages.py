@@ -36,7 +36,7 @@ def body(page: str, profile) -> str:
     """A page's words less its header (the service's name, address, phone) and footer."""
     for furniture in (profile.name, profile.service_name, profile.address, profile.phone):
         page = page.replace(furniture, "")
-    return page.split("Reference FT-")[0].strip(" ·Telephone")
+    return page.split("Reference FT-")[0].replace("Telephone", "").strip(" ·")
 
 
 @pytest.mark.parametrize("service", SERVICES)
