@@ -412,7 +412,7 @@ def arrangement_context(
         venue_address=venue_address,
         venue_full=venue_full,
         room=text(a.room, ""),
-        day=text(a.day),
+        day=_days_said(a.day),
         time=when,
         start=clock(start),
         end=clock(end),
@@ -541,6 +541,17 @@ def _service_for_child(profile: Profile, values: dict) -> ServiceCtx:
     if guardian and values.get("legal.status") in proposal_words()["who"]["adoption_statuses"]:
         service = service.model_copy(update={"decides_suspension": guardian})
     return service
+
+
+def _days_said(day: str | None) -> str:
+    """The session days as a list is said ("Monday, Wednesday and Friday"), whatever way the
+    tracker wrote them ("Monday and Wednesday and Friday", "Mon/Wed/Fri")."""
+    from pipeline.sessions.schedule import parse_session_days
+
+    try:
+        return join_words(parse_session_days(day)) or text(day)
+    except ValueError:
+        return text(day)
 
 
 def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[str, Any]:

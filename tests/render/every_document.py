@@ -91,7 +91,7 @@ def render_documents(service: str, out: Path) -> list[Path]:
         flags=[],
     )
     paths.append(render_agreement(sgo, allocation, profile, out / "sgo", today=TODAY))
-    days = make_allocation(profile, day="Monday, Wednesday and Friday")
+    days = make_allocation(profile, day="Monday and Wednesday and Friday")  # as once written
     paths += render_pack(plain, days, profile, out / "three-days", today=dt.date(2026, 11, 20))
     return [p for p in paths if Path(p).suffix == ".docx"]
 

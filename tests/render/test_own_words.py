@@ -268,3 +268,11 @@ def test_the_service_forms_are_the_scripts_output(tmp_path):
     for path in build_forms.build_service_forms(tmp_path):
         committed = DOCUMENTS / path.parent.name / path.name
         assert committed.read_bytes() == Path(path).read_bytes(), committed
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_several_days_are_said_as_a_list(rendered, service):
+    """The allocation says "Monday and Wednesday and Friday"; every page says it as a list."""
+    three = {n: _flat(t) for n, t in rendered[service].items() if n.startswith("three-days/")}
+    assert three and all("Monday and Wednesday" not in t for t in three.values())
+    assert any("Monday, Wednesday and Friday" in t for t in three.values())
