@@ -40,10 +40,12 @@ from document_blocks import (  # noqa: E402,F401
     dated_list,
     facts,
     heading,
+    keep_with_next,
     letter_top,
     loop_table,
     new_document,
     para,
+    para_if,
     quotes,
     sessions_list,
     sign_off,
@@ -84,7 +86,7 @@ def agreement() -> Document:
         ["{{ p.name }}", "{{ p.relationship }}", "{{ p.parental_responsibility }}"],
         [7.0, 6.0, 4.0],
     )
-    para(doc, w("agreement.nobody_else"))
+    para_if(doc, "agreement.nobody_else")
 
     heading(doc, w("agreement.service_heading"))
     bullets(doc, "agreement.service_will")
@@ -92,16 +94,16 @@ def agreement() -> Document:
     heading(doc, w("agreement.arriving_heading"))
     para(doc, w("shared.arrival"))
     para(doc, w("shared.lateness"))
-    para(doc, w("agreement.not_before_start"))
+    para_if(doc, "agreement.not_before_start")
 
     heading(doc, w("agreement.during_heading"))
     bullets(doc, "agreement.during")
 
     heading(doc, w("agreement.missed_heading"))
     para(doc, w("shared.missed"))
-    para(doc, w("shared.legal"))
+    para_if(doc, "shared.legal")
     court_limit(doc)
-    para(doc, w("agreement.rarely_rearranged"))
+    para_if(doc, "agreement.rarely_rearranged")
 
     heading(doc, w("agreement.unwell_heading"))
     bullets(doc, "agreement.unwell")
@@ -110,14 +112,17 @@ def agreement() -> Document:
     closures_list(doc)
     bullets(doc, "agreement.closed")
 
+    # photos for memory making: a section only where the service's agreement has one
+    tag(doc, "{%p if words.agreement.photos_heading %}")
     heading(doc, w("agreement.photos_heading"))
-    para(doc, w("agreement.photos_recorded"))
-    para(doc, w("agreement.photos_agree"))
+    keep_with_next(para(doc, w("agreement.photos_recorded")))
+    keep_with_next(para(doc, w("agreement.photos_agree")))
     signature_table(doc, [("for p in family", w("agreement.photos_signing_as"), "{{ p.name }}")])
+    tag(doc, "{%p endif %}")
 
     heading(doc, w("agreement.signatures_heading"))
-    para(doc, w("agreement.worries"))
-    para(doc, w("agreement.understood"), bold=True)
+    keep_with_next(para(doc, w("agreement.worries")))
+    keep_with_next(para(doc, w("agreement.understood"), bold=True))
     w("agreement.signatories")
     signature_table(
         doc,
@@ -171,16 +176,18 @@ def letter_carer() -> Document:
     changed_arrangements(doc)
     facts(doc, "letter_carer.facts")
     sessions_list(doc)
+    tag(doc, "{%p if words.letter_carer.handover_heading %}")
     heading(doc, w("letter_carer.handover_heading"), 2)
-    para(doc, w("letter_carer.handover_intro"))
+    tag(doc, "{%p endif %}")
+    para_if(doc, "letter_carer.handover_intro")
     bullets(doc, "letter_carer.handover")
-    para(doc, w("letter_carer.communication_book"))
+    para_if(doc, "letter_carer.communication_book")
     heading(doc, w("letter_carer.illness_heading"), 2)
     para(doc, w("letter_carer.illness"))
     heading(doc, w("letter_carer.holidays_heading"), 2)
     para(doc, w("letter_carer.holidays"))
     closures_list(doc)
-    para(doc, w("letter_carer.short_notice"))
+    para_if(doc, "letter_carer.short_notice")
     para(doc, w("letter_carer.contact"))
     sign_off(doc)
     return doc
@@ -308,13 +315,13 @@ def notice_social_worker() -> Document:
     para(doc, w("notice_social_worker.missed"), bold=True)
     dated_list(doc)
     tag(doc, "{%p if kind == 'legal_advice' %}")
-    para(doc, w("notice_social_worker.legal_advice"))
+    para_if(doc, "notice_social_worker.legal_advice")
     para(doc, w("notice_social_worker.tell_decision"))
     tag(doc, "{%p else %}")
     para(doc, w("notice_social_worker.suspended"))
     para(doc, w("notice_social_worker.meeting"))
     court_limit(doc)
-    para(doc, w("notice_social_worker.further"))
+    para_if(doc, "notice_social_worker.further")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if made %}")
     heading(doc, w("notice_social_worker.made_heading"), 2)

@@ -466,12 +466,18 @@ def normalise_zip(data: bytes) -> bytes:
 # Whole forms
 
 
-def form_labels(form: FormSpec, version: VersionSpec) -> dict[str, str]:
-    """Label shown for each generic key on this version (label_overrides applied)."""
-    return {f.key: version.label_overrides.get(f.key, f.display_label()) for f in form.fields}
+def form_labels(
+    form: FormSpec, version: VersionSpec, words: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Label shown for each generic key on this version (label_overrides applied); `words`:
+    a service's own ({case_system} ...), for its copy of the form."""
+    return {
+        f.key: version.label_overrides.get(f.key, f.display_label(**(words or {})))
+        for f in form.fields
+    }
 
 
-def build_document(form: FormSpec, version: VersionSpec):
+def build_document(form: FormSpec, version: VersionSpec, words: dict[str, str] | None = None):
     """The python-docx Document of one form version (not yet saved)."""
     style = answer_style(version)
     ids = Ids()
@@ -479,7 +485,7 @@ def build_document(form: FormSpec, version: VersionSpec):
     _setup(doc, style)
     title = version.title or form.title
     _title(doc, title, style)
-    labels = form_labels(form, version)
+    labels = form_labels(form, version, words)
     for section in form.sections:
         if section.id in version.omit_sections:
             continue
@@ -518,8 +524,59 @@ def build_all(out_dir: Path = HERE) -> list[Path]:
     return written
 
 
+# ---------------------------------------------------------------------------------------
+# Each service's copy of the current referral form
+
+SERVICE_FORMS = HERE / "documents" / "referral_form.toml"
+
+
+def service_form(form: FormSpec, profile_id: str) -> tuple[FormSpec, dict[str, str]]:
+    """The form with the service's own guidance, labels and hints (documents/referral_form.toml)
+    and the profile's words for the labels that follow it ({case_system} ID ...)."""
+    import tomllib
+
+    from pipeline.profile import load_profile
+
+    words = load_profile(profile_id).words
+    with open(SERVICE_FORMS, "rb") as fh:
+        own = tomllib.load(fh).get(profile_id, {})
+    guidance, labels, hints = (own.get(k, {}) for k in ("guidance", "labels", "hints"))
+    sections = [
+        s.model_copy(update={"guidance": guidance[s.id].format(**words)}) if s.id in guidance else s
+        for s in form.sections
+    ]
+    fields = []
+    for f in form.fields:
+        update = {}
+        if f.key in labels:
+            update.update(label=labels[f.key].format(**words), label_template=None)
+        if f.key in hints:
+            update["hint"] = hints[f.key].format(**words) or None
+        fields.append(f.model_copy(update=update) if update else f)
+    return form.model_copy(update={"sections": sections, "fields": fields}), words
+
+
+def build_service_forms(out_dir: Path = HERE / "documents") -> list[Path]:
+    """Each service's blank current referral form, in documents/<profile id>/: the form its
+    request to re-submit on the current form attaches."""
+    import tomllib
+
+    with open(SERVICE_FORMS, "rb") as fh:
+        services = sorted(tomllib.load(fh))
+    form = catalogue().by_kind("referral")
+    written = []
+    for profile_id in services:
+        own, words = service_form(form, profile_id)
+        for version in form.current_versions:
+            path = out_dir / profile_id / version.template
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_private(path, deterministic_bytes(build_document(own, version, words)))
+            written.append(path)
+    return written
+
+
 def main() -> int:
-    for path in build_all():
+    for path in build_all() + build_service_forms():
         print(f"wrote {path.name}")
     return 0
 

@@ -155,6 +155,16 @@ def _row_height(row, cm: float) -> None:
     trPr.append(h)
 
 
+def _whole_rows(table, header: bool = False) -> None:
+    """No row split across two pages; with `header`, a table that runs onto the next page
+    repeats its heading row there, so a reader never meets columns without their names."""
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if header and i == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def _widths(table, cms: list[float]) -> None:
     """Column widths in the grid (what LibreOffice follows) and in every cell (what Word
     follows)."""
@@ -197,6 +207,18 @@ def para(
     return p
 
 
+def para_if(doc, key: str, **kw) -> None:
+    """The wording entry `key` as a paragraph, only where it fills in with text: a rule the
+    service does not state leaves no empty line."""
+    tag(doc, "{%p if " + w(key)[3:-3] + " %}")
+    para(doc, w(key), **kw)
+    tag(doc, "{%p endif %}")
+
+
+def keep_with_next(paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
 def tag(doc, text: str) -> None:
     """A paragraph holding only a docxtpl block tag ({%p ... %}); it vanishes on render."""
     doc.add_paragraph(text)
@@ -225,6 +247,7 @@ def facts(doc, key: str, widths=(5.2, 11.8)) -> None:
     cells[1].text = "{{ row[1] }}"
     t.rows[2].cells[0].text = "{%tr endfor %}"
     _widths(t, list(widths))
+    _whole_rows(t)
     doc.add_paragraph()
 
 
@@ -245,6 +268,7 @@ def loop_table(
         c.text = v
     t.rows[3].cells[0].text = "{%tr " + end + " %}"
     _widths(t, widths)
+    _whole_rows(t, header=True)
     doc.add_paragraph()
 
 
@@ -281,6 +305,11 @@ def signature_table(doc, loops: list[tuple[str, str, str]]) -> None:
         _row_height(r, 1.2)
         t.add_row().cells[0].text = "{%tr endfor %}"
     _widths(t, [4.2, 5.0, 4.8, 3.0])
+    _whole_rows(t, header=True)
+    for row in t.rows:  # and the table stays together, with what comes before it
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                keep_with_next(p)
     doc.add_paragraph()
 
 
@@ -300,12 +329,16 @@ def letter_top(doc, to_name: str, to_address: str, subject: str) -> None:
 
 
 def sign_off(doc) -> None:
-    """Yours sincerely, the supervisor's name and role, and the copy to the social worker."""
-    para(doc, w("shared.yours_sincerely"))
-    doc.add_paragraph()
-    doc.add_paragraph()
-    para(doc, "{{ arrangement.supervisor }}", bold=True)
-    para(doc, w("shared.signer_role"))
+    """Yours sincerely, the supervisor's name and role, and the copy to the social worker: one
+    block, never split across pages (a page holding only a name reads as a lost letter)."""
+    for p in (
+        para(doc, w("shared.yours_sincerely")),
+        doc.add_paragraph(),
+        doc.add_paragraph(),
+        para(doc, "{{ arrangement.supervisor }}", bold=True),
+        para(doc, w("shared.signer_role")),
+    ):
+        keep_with_next(p)
     para(doc, w("shared.copy_to_social_worker"), size=9)
 
 

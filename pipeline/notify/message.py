@@ -8,6 +8,7 @@ write is a no-op.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import hashlib
 import mimetypes
 import re
@@ -18,6 +19,11 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline import clock
+
+# How a message is written out: SMTP line ends, and a header folded only past 998 characters.
+# At the usual 78 a subject of 70-odd characters was moved whole onto a second line, and mail
+# programs then showed it starting with a space.
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 # not left to the operating system's MIME table, which Windows fills from the registry
 KNOWN_TYPES = {

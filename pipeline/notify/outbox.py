@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import email.policy
 import json
 import logging
 import os
@@ -33,7 +32,7 @@ from pipeline.errors import FamilyTimeError
 from pipeline.files import private_dir, write_private
 from pipeline.ledger.names import MailHow
 from pipeline.notify.addresses import clean_address
-from pipeline.notify.message import OutgoingMessage, eml_name
+from pipeline.notify.message import WIRE_POLICY, OutgoingMessage, eml_name
 from pipeline.profile import Profile
 
 log = logging.getLogger("pipeline.notify")
@@ -124,7 +123,7 @@ class MailOutbox:
         row = self._row(msg.key)
         if row is None or (row["sent_at"] is None and row["mode"] == "smtp" and not path.exists()):
             if not path.exists():
-                write_private(path, msg.message.as_bytes(policy=email.policy.SMTP))
+                write_private(path, msg.message.as_bytes(policy=WIRE_POLICY))
             mode = "smtp" if self.profile.mail.smtp else "file"
             with self._db() as db:
                 db.execute(

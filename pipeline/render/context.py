@@ -412,7 +412,7 @@ def arrangement_context(
         venue_address=venue_address,
         venue_full=venue_full,
         room=text(a.room, ""),
-        day=text(a.day),
+        day=_days_said(a.day),
         time=when,
         start=clock(start),
         end=clock(end),
@@ -499,7 +499,7 @@ def document_context(
         reference=item.reference or NOT_GIVEN,
         today=uk_date(today),
         document_title=title,
-        service=service_context(profile),
+        service=_service_for_child(profile, values),
         child=child,
         family=family,
         family_names=join_words(names) or NOT_GIVEN,
@@ -528,6 +528,30 @@ def document_context(
         photos_consent=yes_no(values.get("consent.photos")),
         **extra,
     )
+
+
+def _service_for_child(profile: Profile, values: dict) -> ServiceCtx:
+    """The service's facts, with who decides on suspending family time for this child: under
+    a Special Guardianship or Placement Order, the guardian or adoptive parent where the
+    service's policy says so (Blackpool, 003), not the social worker."""
+    from pipeline.sessions.proposals import words as proposal_words
+
+    service = service_context(profile)
+    guardian = profile.decisions.adoption_or_special_guardianship
+    if guardian and values.get("legal.status") in proposal_words()["who"]["adoption_statuses"]:
+        service = service.model_copy(update={"decides_suspension": guardian})
+    return service
+
+
+def _days_said(day: str | None) -> str:
+    """The session days as a list is said ("Monday, Wednesday and Friday"), whatever way the
+    tracker wrote them ("Monday and Wednesday and Friday", "Mon/Wed/Fri")."""
+    from pipeline.sessions.schedule import parse_session_days
+
+    try:
+        return join_words(parse_session_days(day)) or text(day)
+    except ValueError:
+        return text(day)
 
 
 def action_fields(action: RuleAction | None, restart: dt.date | None) -> dict[str, Any]:

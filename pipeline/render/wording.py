@@ -74,8 +74,11 @@ def fill(value: Any, data: dict[str, Any], where: str = "") -> Any:
                 f"The paperwork wording {where} cannot be filled in: {exc}"
             ) from None
     if isinstance(value, list):  # an entry that fills in empty is left out,
-        filled = [fill(v, data, where) for v in value]  # so a service's rule that is off
-        return [v for v in filled if _said(v)]  # leaves no empty bullet or row
+        filled = [  # so a service's rule that is off leaves no empty bullet or row; a row's
+            [fill(c, data, where) for c in v] if isinstance(v, list) else fill(v, data, where)
+            for v in value  # cells keep their places (an empty value is still a column)
+        ]
+        return [v for v in filled if _said(v)]
     if isinstance(value, dict) and "each" in value:
         name = value.get("as", "item")
         return [
@@ -89,8 +92,8 @@ def _said(value: Any) -> bool:
     """A bullet with text, or a row whose label has text."""
     if isinstance(value, str):
         return bool(value.strip())
-    if isinstance(value, list) and value:
-        return bool(str(value[0]).strip())
+    if isinstance(value, list):
+        return bool(value) and bool(str(value[0]).strip())
     return True
 
 

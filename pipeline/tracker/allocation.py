@@ -145,7 +145,8 @@ def check_allocation(
             "time": times_text(start, end),
             "venue": venue_name,
             "supervisor": supervisor,
-            "day": " and ".join(days),
+            # "Monday, Wednesday and Friday", as the letters say a list
+            "day": ", ".join(days[:-1]) + " and " + days[-1] if len(days) > 1 else "".join(days),
         }
     )
     return Checked(allocation=plain)

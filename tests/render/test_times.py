@@ -59,10 +59,14 @@ def test_the_suspension_letter_gives_the_next_session_with_its_times(tmp_path, s
         p for p in paths if p.name.startswith("Suspension letter") and "carer" not in p.name.lower()
     )
     text = " ".join(docx_text(letter).split())
-    assert (
-        f"the next session will be on Tuesday 29 December 2026, 10:00 to 11:30"
-        f"{ARRIVE[service]}." in text
+    # "will be on" where the service's rule (a meeting, the agreement re-signed) says when
+    # sessions start again; else only what the plan holds
+    said = (
+        "will be on"
+        if profile.missed_sessions.resign_agreement
+        else "in the plan after the pause is on"
     )
+    assert f"next session {said} Tuesday 29 December 2026, 10:00 to 11:30{ARRIVE[service]}." in text
 
 
 def test_a_start_alone_gives_the_carer_a_collection_time(tmp_path):

@@ -21,7 +21,7 @@ from tests.helpers.render_kit import (
 )
 
 TODAY = dt.date(2026, 11, 23)
-SHARED_SENTENCE = "Nobody else may come to a session unless"
+SHARED_SENTENCE = "If you have any worries or questions"
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_a_service_file_changes_its_letters_only(tmp_path, wording_root, nct, mk
         nct.id,
         '''
 [agreement]
-nobody_else = "Missed sessions are not rearranged for {{ child.call_name }}."
+worries = "Missed sessions are not rearranged for {{ child.call_name }}."
 
 [letter_parent]
 dear = """Dear
