@@ -122,7 +122,17 @@ def gather(ledger, config=None, profile=None) -> dict:
         "proposals": _proposal_lines(ledger, profile),
         "copies": _copies(ledger),
         "reminders": _reminders(ledger, config, profile),
+        "mail_followup": _mail_followup(ledger, config, profile),
     }
+
+
+def _mail_followup(ledger, config, profile) -> list[str]:
+    """Mail held, of unknown delivery, bounced or answered automatically (issue 27)."""
+    if config is None or profile is None:
+        return []
+    from pipeline.notify import followup
+
+    return followup.lines(ledger, config, profile)
 
 
 def _counts(acks_by_ref: dict) -> dict[str, int]:
@@ -305,6 +315,10 @@ def _listed_lines(facts: dict) -> list[str]:
 def _mail_lines(facts: dict) -> list[str]:
     """Mail nobody has received yet, then the day's reminders."""
     lines = [_say("mail_waiting", message=m) for m in facts.get("mail_waiting", [])]
+    if facts.get("mail_followup"):
+        from pipeline.notify.followup import heading
+
+        lines += [heading(), *(f"  {line}" for line in facts["mail_followup"])]
     if facts.get("mail_server") and facts.get("mail_written_not_sent"):
         from pipeline.cases.acknowledgement import words
 

@@ -22,6 +22,7 @@ from pipeline import clock, words
 from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.ledger.names import MailHow
+from pipeline.notify import followup
 from pipeline.notify.backfill import backfill_acknowledgements
 from pipeline.server.logs import log_fault
 
@@ -100,7 +101,8 @@ class MailEffect(_MailEffect):
                 for m in messages:
                     how = outbox.how(m.key)
                     if how is not None:
-                        self.acknowledged(p, item, how, message=m.key)
+                        why = followup.unknown_why() if how == MailHow.UNKNOWN else None
+                        self.acknowledged(p, item, how, why=why, message=m.key)
             self.outcome(p, e.item_id, delivered)
 
     @staticmethod

@@ -67,6 +67,8 @@ class EventKind(enum.StrEnum):
     REVIEW_REPORT_SENT = "review_report_sent"  # detail.how: sent | written, detail.checked_by
     CLOSED = "closed"
     SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
+    MAIL_BOUNCED = "mail_bounced"  # a delivery failure of our own mail: detail.message, code
+    MAIL_AUTO_REPLY = "mail_auto_reply"  # an out-of-office reply to our mail, filed only
 
 
 class MailHow(enum.StrEnum):
@@ -76,3 +78,5 @@ class MailHow(enum.StrEnum):
     SENT = "sent"
     WRITTEN = "written"
     WITHHELD = "withheld"
+    UNKNOWN = "unknown"  # the server took the data and never answered: a person checks
+    BOUNCED = "bounced"  # it came back undelivered (a later event than the one it bounces)

@@ -18,6 +18,7 @@ from pipeline.config import Config
 from pipeline.errors import FamilyTimeError
 from pipeline.initials import child_initials
 from pipeline.models import Item
+from pipeline.notify import domains
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
 from pipeline.notify.message import OutgoingMessage, build_email
@@ -308,8 +309,19 @@ def service_message(
 ) -> OutgoingMessage:
     """An automatic message of the service (pack, review report, session notices): the
     template's subject and bodies, the loop-stopping headers, replies to the team, files
-    attached. One way for every kind that is not an acknowledgement."""
+    attached. One way for every kind that is not an acknowledgement.
+
+    Each of these carries documents or personal data, so it goes only to the profile's
+    allowed domains (notify/domains.py): any other recipient is held, and the team, which
+    always gets the message, is asked to send it securely (the outbox records the hold)."""
     team, sender = our_addresses(profile)
+    (to, held_to), (cc, held_cc) = domains.split(to, profile), domains.split(cc, profile)
+    held = held_to + held_cc
+    if held and not to:
+        to, cc = (team,), tuple(a for a in cc if a.lower() != team.lower())
+    elif held and team.lower() not in (a.lower() for a in (*to, *cc)):
+        cc = (*cc, team)
+    context = {**context, "held": list(held)}
     subject = templates.subject(kind, context)
     msg = build_email(
         key=key,
@@ -326,5 +338,5 @@ def service_message(
         now=now,
     )
     return OutgoingMessage(
-        key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg, kind=kind
+        key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg, kind=kind, held=held
     )

@@ -31,7 +31,7 @@ def acknowledged(ledger: Ledger, items) -> dict:
             out[ref] = ack.on
         elif ack.state == MailHow.WRITTEN:
             out[ref] = words["acknowledgement_written"].format(date=numeric_date(ack.on))
-        elif ack.state == MailHow.WITHHELD:
+        elif ack.state in (MailHow.WITHHELD, MailHow.UNKNOWN, MailHow.BOUNCED):
             out[ref] = words["acknowledgement_withheld"].format(why=ack.why)
     return out
 
