@@ -248,8 +248,12 @@ def _context(
         "acceptance": profile.acceptance.model_dump(),
         "agreement": profile.agreement.model_dump(),
         "service": service_context(profile),
-        "problems": safe_problems(verdict.problems if verdict else [], protected, templates),
-        "warnings": safe_problems(verdict.warnings if verdict else [], protected, templates),
+        "problems": safe_problems(
+            verdict.problems if verdict else [], protected, templates, values
+        ),
+        "warnings": safe_problems(
+            verdict.warnings if verdict else [], protected, templates, values
+        ),
         "fallback": fallback,
         "reason": safe_text(reason, protected, templates) if reason else None,
         "file_name": item.original_name,
