@@ -97,6 +97,17 @@ class MailEffect(_MailEffect):
                 self.acknowledged(p, item, MailHow.WITHHELD, why=withheld)
                 self.withheld(p, e.item_id, withheld)
                 continue
+            if not delivered and outbox.problem:  # the disk or folder, not the mail server
+                log.warning("effects: mail for item %s not written: %s", e.item_id, outbox.problem)
+                p.ledger.mark_effect(
+                    e.item_id,
+                    self.name,
+                    EffectStatus.FAILED,
+                    outbox.problem[:500],
+                    waiting=Waiting.ERROR,
+                )
+                p.report.waiting[self.name] = outbox.problem
+                continue
             if delivered:
                 for m in messages:
                     how = outbox.how(m.key)

@@ -243,6 +243,8 @@ def _context(
         "initials": child_initials(values),
         "received": item.received_at,
         "counted_from": verdict.counted_from if verdict else None,
+        # read days after it was sent (an email saved late): the promises count from then
+        "read_late": _read_late(item, profile),
         "due": dict(verdict.due) if verdict else {},
         "timescales": profile.timescales.model_dump(),
         "acceptance": profile.acceptance.model_dump(),
@@ -272,6 +274,17 @@ def _context(
         # one child, one open referral: a new form for a child already referred updates it
         "updated": bool(verdict and UPDATED_FLAG in verdict.flags),
     }
+
+
+def _read_late(item: Item, profile: Profile) -> bool:
+    """True when the timescales count from the day the pipeline read the form, later than
+    the day it was received would give (validate.promises_start)."""
+    from pipeline.validate.calendar import ServiceCalendar
+
+    counted = item.verdict.counted_from if item.verdict else None
+    if counted is None:
+        return False
+    return counted > ServiceCalendar(profile).counted_from(item.received_at)
 
 
 def _current_version(profile: Profile) -> VersionSpec:

@@ -110,7 +110,11 @@ class MailOutbox:
         self.backoff_max = backoff_max
         self.clock = clock
         self._local = threading.local()
-        private_dir(self.mail_dir)
+        self.problem: str | None = None  # why the last deliver could not write, plainly
+        try:
+            private_dir(self.mail_dir)
+        except OSError as exc:  # said by deliver, which cannot write there either
+            self.problem = folder_problem(exc, self.mail_dir)
         private_dir(config.state_dir)
         with self._db() as db:
             db.execute(_SCHEMA)
@@ -128,10 +132,12 @@ class MailOutbox:
         (it failed, its retry time has not come yet, or the folder could not be written):
         call again later. Never raises for a mail or disk problem.
         """
+        self.problem = None
         try:
             return self._deliver(msg)
         except (OSError, sqlite3.Error) as exc:
-            log.warning("mail %s not written: %s", msg.key, exc)
+            self.problem = folder_problem(exc, self.mail_dir)
+            log.warning("mail %s not written: %s", msg.key, self.problem)
             return False
 
     def _deliver(self, msg: OutgoingMessage) -> bool:
@@ -427,6 +433,20 @@ class MailOutbox:
         """A retry time (on the machine's clock, which the waiting counts in) as people are
         shown it: the pipeline's now plus the real seconds still to wait."""
         return pipeline_clock.now() + dt.timedelta(seconds=moment - self.clock())
+
+
+def folder_problem(exc: BaseException, folder) -> str:
+    """Why a message could not be written, in plain words: the disk full, the folder not
+    writable, or otherwise the error named (never "waiting for the mail server")."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    entry = "other"
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or "disk is full" in str(exc):
+        entry = "disk_full"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in str(exc):
+        entry = "not_writable"
+    return words.entry(WORDS, "faults", entry, folder=str(folder), error=str(exc)[:200])
 
 
 def _smtp_login(smtp) -> tuple[str | None, str | None]:
