@@ -69,6 +69,7 @@ def gather(ledger, config=None, profile=None) -> dict:
     unmoved = ledger.unarchived()
     in_inbox = 0
     ignored: list[str] = []
+    hidden: list[str] = []
     if config is not None:
         from pipeline.intake.inbox import scan_config, walk_inbox
 
@@ -76,6 +77,7 @@ def gather(ledger, config=None, profile=None) -> dict:
         found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
         in_inbox = sum(1 for p in found if str(p) not in owed)
         ignored = [p.relative_to(config.inbox_dir).as_posix() for p in skipped]
+        hidden = _ignored_documents(config)
     mail_pending, written_only = [], []
     if config is not None and profile is not None:
         try:
@@ -123,7 +125,18 @@ def gather(ledger, config=None, profile=None) -> dict:
         "copies": _copies(ledger),
         "reminders": _reminders(ledger, config, profile),
         "mail_followup": _mail_followup(ledger, config, profile),
+        "ignored_documents": hidden,
     }
+
+
+def _ignored_documents(config) -> list[str]:
+    """Files skipped for their name that are really documents (a form saved as `~$...` or
+    an Outlook `.tmp`), each with what to do (issue 27)."""
+    from pipeline.intake.inbox import ignored_but_documents, scan_config
+    from pipeline.notify.followup import ignored_document_line
+
+    found = ignored_but_documents(config.inbox_dir, scan_config(config)["exclude"])
+    return [ignored_document_line(p.relative_to(config.inbox_dir).as_posix()) for p in found]
 
 
 def _mail_followup(ledger, config, profile) -> list[str]:
@@ -315,6 +328,10 @@ def _listed_lines(facts: dict) -> list[str]:
 def _mail_lines(facts: dict) -> list[str]:
     """Mail nobody has received yet, then the day's reminders."""
     lines = [_say("mail_waiting", message=m) for m in facts.get("mail_waiting", [])]
+    if facts.get("ignored_documents"):
+        from pipeline.notify.followup import ignored_documents_heading
+
+        lines += [ignored_documents_heading(), *(f"  {x}" for x in facts["ignored_documents"])]
     if facts.get("mail_followup"):
         from pipeline.notify.followup import heading
 

@@ -124,3 +124,12 @@ def unknown_why() -> str:
 
 def heading() -> str:
     return _w("status")["heading"]
+
+
+def ignored_documents_heading() -> str:
+    return _w("inbox")["heading"]
+
+
+def ignored_document_line(name: str) -> str:
+    """A file the inbox skips for its name but which is a document, and what to do."""
+    return house.fill(_w("inbox")["document"], f"{WORDS} [inbox] document", name=name)
