@@ -234,6 +234,9 @@ def _context(
     used = form.version(verdict.form_version) if verdict and verdict.form_version else None
     current = _current_version(profile)
     outcome_words = templates.words("outcome_words", item.outcome, item.outcome)
+    newer = _newer_form(item, profile, templates)
+    if newer:  # read, but a version we do not know yet: never "could not be read"
+        outcome_words, reason = newer
     reason = without_label(outcome_words, reason) if reason else reason
     return {
         "kind": kind,
@@ -263,6 +266,7 @@ def _context(
         "archive_path": item.archive_path,
         "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
         "outcome_words": outcome_words,
+        "newer_form": bool(newer),
         # the reader's reason may say the outcome itself ("The file could not be read ..."):
         # then the template gives the reason alone, so the label is said once
         "reason_says_outcome": bool(reason) and outcome_words.lower() in reason.lower(),
@@ -274,6 +278,38 @@ def _context(
         # one child, one open referral: a new form for a child already referred updates it
         "updated": bool(verdict and UPDATED_FLAG in verdict.flags),
     }
+
+
+def _newer_form(item: Item, profile: Profile, templates: MailTemplates) -> tuple[str, str] | None:
+    """(outcome words, what to do) for a form in a newer version than any the catalogue
+    knows (2027.1): the team is told it was read and what to do, in plain words (issue 27)."""
+    from pipeline.catalogue import version_number
+
+    verdict = item.verdict
+    if item.outcome != "unreadable" or not verdict or not verdict.form_id:
+        return None
+    version = verdict.form_version or ""
+    try:
+        form = catalogue().form(verdict.form_id)
+    except KeyError:
+        return None
+    number = version_number(version) if version else None
+    known = [n for n in (version_number(v.version) for v in form.versions) if n is not None]
+    if number is None or form.version(version) is not None or not known or number <= max(known):
+        return None
+    words = templates.settings.get("newer_form", {})
+    where = "mail/mail.toml [newer_form]"
+    current = ", ".join(v.version for v in form.current_versions) or "none"
+    return (
+        house.fill(words["outcome_words"], f"{where} outcome_words"),
+        house.fill(
+            words["what_to_do"],
+            f"{where} what_to_do",
+            title=form.title,
+            version=version,
+            current=current,
+        ),
+    )
 
 
 def _read_late(item: Item, profile: Profile) -> bool:

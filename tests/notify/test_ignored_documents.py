@@ -34,3 +34,19 @@ def test_status_lists_forms_hidden_under_ignored_names(tmp_path, capsys):
     assert "~$real referral form.docx: never read. If it is a form, rename it" in text
     assert "ATT00001.tmp: never read." in text
     assert "~$open.docx" not in text
+
+
+def test_a_newer_form_version_is_told_to_the_team_as_such(make_item, profile):
+    from pipeline.notify import messages_for
+
+    item = make_item("unreadable", reason="This is the form in a newer or unknown version")
+    item = item.model_copy(
+        update={"verdict": item.verdict.model_copy(update={"form_version": "2027.1"})}
+    )
+    [msg] = messages_for(item, profile, None)
+    text = msg.message.get_body(("plain",)).get_content()
+    assert "a newer form we do not yet know" in msg.subject
+    assert "version 2027.1, newer than the versions this service uses" in text
+    assert "could not be read" not in text and "could not be read" not in msg.subject
+    assert "catalogue" not in text and "profile" not in text
+    assert msg.to == ("familytime@nct.example.org",)
