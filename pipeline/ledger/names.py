@@ -69,6 +69,7 @@ class EventKind(enum.StrEnum):
     SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
     MAIL_BOUNCED = "mail_bounced"  # a delivery failure of our own mail: detail.message, code
     MAIL_AUTO_REPLY = "mail_auto_reply"  # an out-of-office reply to our mail, filed only
+    MAIL_HELD = "mail_held"  # documents not sent to an address outside the allowed domains
 
 
 class MailHow(enum.StrEnum):

@@ -11,6 +11,7 @@ import datetime as dt
 from pipeline import clock
 from pipeline import words as house
 from pipeline.ledger.names import EventKind
+from pipeline.ledger.timeline import Event
 
 WORDS = "mail/followup.toml"
 RECENT_DAYS = 14  # a bounce or automatic reply stays on `status` this long
@@ -133,3 +134,34 @@ def ignored_documents_heading() -> str:
 def ignored_document_line(name: str) -> str:
     """A file the inbox skips for its name but which is a document, and what to do."""
     return house.fill(_w("inbox")["document"], f"{WORDS} [inbox] document", name=name)
+
+
+def held_event(reference: str, msg, on: dt.date) -> Event | None:
+    """The timeline's record that `msg` (documents) was held from some recipients, once per
+    message; None when it went to everyone. Written by the effect that delivered it."""
+    if not msg.held:
+        return None
+    domains = sorted({a.rpartition("@")[2] for a in msg.held})
+    detail = {"message": msg.key, "count": len(msg.held), "domains": domains}
+    return Event(reference, EventKind.MAIL_HELD, on, f"mail_held:{msg.key}", detail)
+
+
+def held_note(event: Event) -> str:
+    """What the tracker row adds for a held message."""
+    return house.fill(
+        _w("row")["held"],
+        f"{WORDS} [row] held",
+        count=event.detail.get("count", 1),
+        domains=", ".join(event.detail.get("domains") or []),
+        what=what(str(event.detail.get("message") or "")),
+    )
+
+
+def held_notes(ledger, kind: str) -> dict[str, str]:
+    """reference -> the note for its latest held message of `kind` (pack, review_report)."""
+    out: dict[str, str] = {}
+    for e in ledger.events(kinds=[EventKind.MAIL_HELD]):
+        key = str(e.detail.get("message") or "")
+        if key.split(":")[1:2] == [kind]:
+            out[e.reference] = held_note(e)
+    return out

@@ -53,6 +53,11 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
         if made is not None:
             out[ref] = paperwork_text(made, PW.current_allocation(case), days, promised.get(ref))
     out.update(ledger.allocation_problems())
+    from pipeline.notify.followup import held_notes  # the pack held from an address (#27)
+
+    for ref, note in held_notes(ledger, "pack").items():
+        if isinstance(out.get(ref), str):
+            out[ref] = f"{out[ref]}; {note}"
     return out
 
 
