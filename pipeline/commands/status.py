@@ -158,7 +158,9 @@ def _oldest_not_acknowledged(ledger, acks_by_ref: dict):
     """The oldest referral the social worker has not heard from us about: its email not done
     yet (the ledger), or only written to the folder (the timeline): "acknowledged" means sent."""
     candidates = [ledger.oldest_unacknowledged()]
-    written = {a.item for a in acks_by_ref.values() if a.state == "written"}
+    written = {  # only written, bounced, or of unknown delivery (issue 27)
+        a.item for a in acks_by_ref.values() if a.state in ("written", "bounced", "unknown")
+    }
     candidates += [ledger.item(i) for i in written]
     candidates = [c for c in candidates if c is not None]
     return min(candidates, key=lambda i: (i.received_at, i.id)) if candidates else None

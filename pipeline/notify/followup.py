@@ -51,6 +51,8 @@ def lines(ledger, config, profile, *, today: dt.date | None = None, digest: bool
     outbox = MailOutbox(config, profile)
     try:
         held, unknown = outbox.held(), outbox.unknown()
+        # the digest also names what the mail server refused (`status` lists it already)
+        refused = [m for m in outbox.pending_report() if m.last_error] if digest else []
     finally:
         outbox.close()
     since = today - dt.timedelta(days=DIGEST_DAYS if digest else 10_000)
@@ -80,6 +82,17 @@ def lines(ledger, config, profile, *, today: dt.date | None = None, digest: bool
                 what=what(m["key"]),
                 message_id=m["message_id"] or "(not recorded)",
                 file=m["file"],
+            )
+        )
+    for m in refused:
+        out.append(
+            house.fill(
+                w["not_sent"],
+                f"{WORDS} [status] not_sent",
+                reference=_reference(m.key),
+                what=what(m.key),
+                error=m.last_error,
+                attempts=m.attempts,
             )
         )
     recent = today - dt.timedelta(days=DIGEST_DAYS if digest else RECENT_DAYS)

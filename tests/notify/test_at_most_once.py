@@ -141,3 +141,20 @@ def test_accepted_once_and_never_again(server, make_item, profile, config, clock
     assert box.retry_due() == 0
     assert len(handler.received) == 1
     assert box.how(msg.key) == MailHow.SENT
+
+
+def test_the_digest_names_what_the_mail_server_refused(
+    server, make_item, profile, config, clock, today
+):
+    from pipeline.notify import followup
+
+    handler, smtp_profile, box = _setup(server, profile, config, clock)
+    handler.mode = "550"
+    [msg] = messages_for(make_item("accepted"), smtp_profile, config)
+    box.deliver(msg)
+    lines = followup.lines(Ledger(config.ledger_path), config, smtp_profile, digest=True)
+    assert any(
+        "FT-2026-00001: the acknowledgement has not been sent after 1 attempt(s)" in line
+        and "refused every recipient (code 550)" in line
+        for line in lines
+    )
