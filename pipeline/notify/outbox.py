@@ -498,7 +498,8 @@ def _send_once(
     if len(refused) == len(recipients):
         conn._rset()
         raise smtplib.SMTPRecipientsRefused(refused)
-    code, resp = conn.putcmd("data") or conn.getreply()
+    conn.putcmd("data")
+    code, resp = conn.getreply()
     if code != 354:
         conn._rset()
         raise smtplib.SMTPDataError(code, resp)
