@@ -129,6 +129,24 @@ def _training_days(profile) -> list[Finding]:
     return [Finding(CHECK, say("findings", "training_days", years=years))]
 
 
+def _mail_domains(profile) -> list[Finding]:
+    """Where documents may be mailed (issue 27): the list, for a person to check."""
+    from pipeline import words
+    from pipeline.notify.domains import allowed_domains
+
+    return [
+        Finding(
+            CHECK,
+            words.entry(
+                "mail/followup.toml",
+                "doctor",
+                "domains",
+                domains=", ".join(allowed_domains(profile)),
+            ),
+        )
+    ]
+
+
 def _mail(profile, environ) -> list[Finding]:
     smtp = profile.mail.smtp
     if smtp is None:
@@ -315,6 +333,7 @@ def examine(config, profile, profile_file: Path, environ) -> list[Finding]:
         + _acceptance(profile)
         + _review(profile)
         + _mail(profile, environ)
+        + _mail_domains(profile)
         + _folders(config)
         + _state_and_owners(config)
         + _templates()

@@ -260,6 +260,11 @@ class Mail(_Strict):
     from_address: str
     from_name: str
     smtp: Smtp | None = None
+    # Where mail carrying documents or personal data may go (issue 27): the council's own
+    # domains and trusted partners' (a domain allows its sub-domains). The domains of
+    # team_inbox, contact_email and from_address are always allowed. Empty: only those.
+    own_domains: list[str] = Field(default_factory=list)
+    partner_domains: list[str] = Field(default_factory=list)
 
 
 class Profile(_Strict):

@@ -35,6 +35,8 @@ ANSWERED_OUTCOMES = ("accepted", "incomplete", "old_form")
 
 WAITING = "waiting"  # the state of an acknowledgement with no event yet
 STATES = (str(MailHow.SENT), str(MailHow.WRITTEN), str(MailHow.WITHHELD), WAITING)
+# delivery unknown, and bounced (issue 27): counted only when some are, and said line by
+# line on `status` and the digest (pipeline/notify/followup.py)
 
 
 def _words() -> dict:

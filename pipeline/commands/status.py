@@ -69,6 +69,7 @@ def gather(ledger, config=None, profile=None) -> dict:
     unmoved = ledger.unarchived()
     in_inbox = 0
     ignored: list[str] = []
+    hidden: list[str] = []
     if config is not None:
         from pipeline.intake.inbox import scan_config, walk_inbox
 
@@ -76,6 +77,7 @@ def gather(ledger, config=None, profile=None) -> dict:
         found, skipped = walk_inbox(config.inbox_dir, **scan_config(config))
         in_inbox = sum(1 for p in found if str(p) not in owed)
         ignored = [p.relative_to(config.inbox_dir).as_posix() for p in skipped]
+        hidden = _ignored_documents(config)
     mail_pending, written_only = [], []
     if config is not None and profile is not None:
         try:
@@ -122,7 +124,28 @@ def gather(ledger, config=None, profile=None) -> dict:
         "proposals": _proposal_lines(ledger, profile),
         "copies": _copies(ledger),
         "reminders": _reminders(ledger, config, profile),
+        "mail_followup": _mail_followup(ledger, config, profile),
+        "ignored_documents": hidden,
     }
+
+
+def _ignored_documents(config) -> list[str]:
+    """Files skipped for their name that are really documents (a form saved as `~$...` or
+    an Outlook `.tmp`), each with what to do (issue 27)."""
+    from pipeline.intake.inbox import ignored_but_documents, scan_config
+    from pipeline.notify.followup import ignored_document_line
+
+    found = ignored_but_documents(config.inbox_dir, scan_config(config)["exclude"])
+    return [ignored_document_line(p.relative_to(config.inbox_dir).as_posix()) for p in found]
+
+
+def _mail_followup(ledger, config, profile) -> list[str]:
+    """Mail held, of unknown delivery, bounced or answered automatically (issue 27)."""
+    if config is None or profile is None:
+        return []
+    from pipeline.notify import followup
+
+    return followup.lines(ledger, config, profile)
 
 
 def _counts(acks_by_ref: dict) -> dict[str, int]:
@@ -135,7 +158,9 @@ def _oldest_not_acknowledged(ledger, acks_by_ref: dict):
     """The oldest referral the social worker has not heard from us about: its email not done
     yet (the ledger), or only written to the folder (the timeline): "acknowledged" means sent."""
     candidates = [ledger.oldest_unacknowledged()]
-    written = {a.item for a in acks_by_ref.values() if a.state == "written"}
+    written = {  # only written, bounced, or of unknown delivery (issue 27)
+        a.item for a in acks_by_ref.values() if a.state in ("written", "bounced", "unknown")
+    }
     candidates += [ledger.item(i) for i in written]
     candidates = [c for c in candidates if c is not None]
     return min(candidates, key=lambda i: (i.received_at, i.id)) if candidates else None
@@ -305,6 +330,14 @@ def _listed_lines(facts: dict) -> list[str]:
 def _mail_lines(facts: dict) -> list[str]:
     """Mail nobody has received yet, then the day's reminders."""
     lines = [_say("mail_waiting", message=m) for m in facts.get("mail_waiting", [])]
+    if facts.get("ignored_documents"):
+        from pipeline.notify.followup import ignored_documents_heading
+
+        lines += [ignored_documents_heading(), *(f"  {x}" for x in facts["ignored_documents"])]
+    if facts.get("mail_followup"):
+        from pipeline.notify.followup import heading
+
+        lines += [heading(), *(f"  {line}" for line in facts["mail_followup"])]
     if facts.get("mail_server") and facts.get("mail_written_not_sent"):
         from pipeline.cases.acknowledgement import words
 

@@ -22,6 +22,7 @@ from pipeline import clock, words
 from pipeline.cases import acknowledgement
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.ledger.names import MailHow
+from pipeline.notify import followup
 from pipeline.notify.backfill import backfill_acknowledgements
 from pipeline.server.logs import log_fault
 
@@ -96,11 +97,23 @@ class MailEffect(_MailEffect):
                 self.acknowledged(p, item, MailHow.WITHHELD, why=withheld)
                 self.withheld(p, e.item_id, withheld)
                 continue
+            if not delivered and outbox.problem:  # the disk or folder, not the mail server
+                log.warning("effects: mail for item %s not written: %s", e.item_id, outbox.problem)
+                p.ledger.mark_effect(
+                    e.item_id,
+                    self.name,
+                    EffectStatus.FAILED,
+                    outbox.problem[:500],
+                    waiting=Waiting.ERROR,
+                )
+                p.report.waiting[self.name] = outbox.problem
+                continue
             if delivered:
                 for m in messages:
                     how = outbox.how(m.key)
                     if how is not None:
-                        self.acknowledged(p, item, how, message=m.key)
+                        why = followup.unknown_why() if how == MailHow.UNKNOWN else None
+                        self.acknowledged(p, item, how, why=why, message=m.key)
             self.outcome(p, e.item_id, delivered)
 
     @staticmethod

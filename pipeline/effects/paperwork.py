@@ -21,6 +21,7 @@ from pipeline.cases import paperwork as PW
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.files import private_dir
 from pipeline.ledger.names import EventKind
+from pipeline.notify import followup
 from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
@@ -261,6 +262,9 @@ class PaperworkEffect(Effect):
             if outbox.deliver(message):
                 p.ledger.mark_pack_mailed(ref, version)
             _record_mailed(p, outbox, ref, version, roles, today)
+            held = followup.held_event(ref, message, today)  # a personal mailbox (issue 27)
+            if held is not None:
+                p.ledger.record_event(held)
         return documents
 
     @staticmethod

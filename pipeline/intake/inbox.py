@@ -279,6 +279,40 @@ def walk_inbox(
     return sorted(found), sorted(ignored)
 
 
+OWNER_FILE_MAX_BYTES = 4096  # an Office owner file (`~$name`) is 162 bytes of user name
+# how a document starts: .docx/.xlsx (zip), .pdf, older Office and Outlook .msg (OLE)
+DOCUMENT_MAGIC = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")
+NAME_IGNORED_BUT_CHECKED = ("~$*", "*.tmp")
+
+
+def ignored_but_documents(inbox: Path, exclude: Iterable[Path] = ()) -> list[Path]:
+    """Files the inbox ignores by their name that are really documents (issue 27): a `~$`
+    file that is not a tiny owner file (a whole form saved as "~$real referral form.docx"),
+    an Outlook attachment saved as `.tmp`. Never read: `status` lists them for a person."""
+    skip = {os.path.normcase(str(Path(p))) for p in exclude}
+    out: list[Path] = []
+    for pattern in NAME_IGNORED_BUT_CHECKED:
+        try:
+            candidates = list(inbox.rglob(pattern))
+        except OSError:
+            continue
+        for p in candidates:
+            if any(os.path.normcase(str(p)).startswith(s) for s in skip):
+                continue
+            try:
+                if not p.is_file() or p.is_symlink():
+                    continue
+                size = p.stat().st_size
+                with open(p, "rb") as fh:
+                    head = fh.read(8)
+            except OSError:
+                continue
+            owner_like = p.name.startswith("~$") and size <= OWNER_FILE_MAX_BYTES
+            if head.startswith(DOCUMENT_MAGIC) and not (owner_like and size < 512):
+                out.append(p)
+    return sorted(set(out))
+
+
 def scan_config(config) -> dict:
     """The walk_inbox arguments a working folder's settings give (its ignored sub-folders,
     and our own folders, never read as inbox even when set up inside it)."""

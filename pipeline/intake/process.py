@@ -37,6 +37,7 @@ from pipeline.intake.same_child import one_referral_per_child
 from pipeline.ledger import AlreadyRecorded, FileRecord, ItemDraft, Ledger, normalise_case_id
 from pipeline.ledger.archive_paths import archive_name
 from pipeline.models import Item, Verdict
+from pipeline.notify import replies
 from pipeline.outcomes import outcome_of
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.server.logs import log_fault
@@ -125,6 +126,8 @@ def process_file(
 
     received = _received(path)
     drafts, internal_error = _first_drafts(path, digest, earlier, received, config, profile, ledger)
+    if not internal_error and not earlier:  # a bounce or out-of-office reply to our mail
+        drafts = replies.file_replies(path, digest, drafts, ledger, config, profile)
     if not internal_error:
         drafts = _one_per_child(drafts, digest, ledger, config, profile)
     try:

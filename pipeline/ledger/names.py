@@ -69,6 +69,9 @@ class EventKind(enum.StrEnum):
     SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
     DECISION_REFUSED = "decision_refused"  # a decision typed that cannot be applied, and why
     REVIEW_REPORT_CHECKED = "review_report_checked"  # a named person checked it (file's hash)
+    MAIL_BOUNCED = "mail_bounced"  # a delivery failure of our own mail: detail.message, code
+    MAIL_AUTO_REPLY = "mail_auto_reply"  # an out-of-office reply to our mail, filed only
+    MAIL_HELD = "mail_held"  # documents not sent to an address outside the allowed domains
 
 
 class MailHow(enum.StrEnum):
@@ -78,3 +81,5 @@ class MailHow(enum.StrEnum):
     SENT = "sent"
     WRITTEN = "written"
     WITHHELD = "withheld"
+    UNKNOWN = "unknown"  # the server took the data and never answered: a person checks
+    BOUNCED = "bounced"  # it came back undelivered (a later event than the one it bounces)

@@ -18,6 +18,7 @@ from pipeline.config import Config
 from pipeline.errors import FamilyTimeError
 from pipeline.initials import child_initials
 from pipeline.models import Item
+from pipeline.notify import domains
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.guard import recipient_block, source_block
 from pipeline.notify.message import OutgoingMessage, build_email
@@ -233,6 +234,9 @@ def _context(
     used = form.version(verdict.form_version) if verdict and verdict.form_version else None
     current = _current_version(profile)
     outcome_words = templates.words("outcome_words", item.outcome, item.outcome)
+    newer = _newer_form(item, profile, templates)
+    if newer:  # read, but a version we do not know yet: never "could not be read"
+        outcome_words, reason = newer
     reason = without_label(outcome_words, reason) if reason else reason
     return {
         "kind": kind,
@@ -242,13 +246,19 @@ def _context(
         "initials": child_initials(values),
         "received": item.received_at,
         "counted_from": verdict.counted_from if verdict else None,
+        # read days after it was sent (an email saved late): the promises count from then
+        "read_late": _read_late(item, profile),
         "due": dict(verdict.due) if verdict else {},
         "timescales": profile.timescales.model_dump(),
         "acceptance": profile.acceptance.model_dump(),
         "agreement": profile.agreement.model_dump(),
         "service": service_context(profile),
-        "problems": safe_problems(verdict.problems if verdict else [], protected, templates),
-        "warnings": safe_problems(verdict.warnings if verdict else [], protected, templates),
+        "problems": safe_problems(
+            verdict.problems if verdict else [], protected, templates, values
+        ),
+        "warnings": safe_problems(
+            verdict.warnings if verdict else [], protected, templates, values
+        ),
         "fallback": fallback,
         "reason": safe_text(reason, protected, templates) if reason else None,
         "file_name": item.original_name,
@@ -256,6 +266,7 @@ def _context(
         "archive_path": item.archive_path,
         "scanned": "scanned" in reason.lower() or "image" in reason.lower(),
         "outcome_words": outcome_words,
+        "newer_form": bool(newer),
         # the reader's reason may say the outcome itself ("The file could not be read ..."):
         # then the template gives the reason alone, so the label is said once
         "reason_says_outcome": bool(reason) and outcome_words.lower() in reason.lower(),
@@ -267,6 +278,49 @@ def _context(
         # one child, one open referral: a new form for a child already referred updates it
         "updated": bool(verdict and UPDATED_FLAG in verdict.flags),
     }
+
+
+def _newer_form(item: Item, profile: Profile, templates: MailTemplates) -> tuple[str, str] | None:
+    """(outcome words, what to do) for a form in a newer version than any the catalogue
+    knows (2027.1): the team is told it was read and what to do, in plain words (issue 27)."""
+    from pipeline.catalogue import version_number
+
+    verdict = item.verdict
+    if item.outcome != "unreadable" or not verdict or not verdict.form_id:
+        return None
+    version = verdict.form_version or ""
+    try:
+        form = catalogue().form(verdict.form_id)
+    except KeyError:
+        return None
+    number = version_number(version) if version else None
+    known = [n for n in (version_number(v.version) for v in form.versions) if n is not None]
+    if number is None or form.version(version) is not None or not known or number <= max(known):
+        return None
+    words = templates.settings.get("newer_form", {})
+    where = "mail/mail.toml [newer_form]"
+    current = ", ".join(v.version for v in form.current_versions) or "none"
+    return (
+        house.fill(words["outcome_words"], f"{where} outcome_words"),
+        house.fill(
+            words["what_to_do"],
+            f"{where} what_to_do",
+            title=form.title,
+            version=version,
+            current=current,
+        ),
+    )
+
+
+def _read_late(item: Item, profile: Profile) -> bool:
+    """True when the timescales count from the day the pipeline read the form, later than
+    the day it was received would give (validate.promises_start)."""
+    from pipeline.validate.calendar import ServiceCalendar
+
+    counted = item.verdict.counted_from if item.verdict else None
+    if counted is None:
+        return False
+    return counted > ServiceCalendar(profile).counted_from(item.received_at)
 
 
 def _current_version(profile: Profile) -> VersionSpec:
@@ -310,8 +364,19 @@ def service_message(
 ) -> OutgoingMessage:
     """An automatic message of the service (pack, review report, session notices): the
     template's subject and bodies, the loop-stopping headers, replies to the team, files
-    attached. One way for every kind that is not an acknowledgement."""
+    attached. One way for every kind that is not an acknowledgement.
+
+    Each of these carries documents or personal data, so it goes only to the profile's
+    allowed domains (notify/domains.py): any other recipient is held, and the team, which
+    always gets the message, is asked to send it securely (the outbox records the hold)."""
     team, sender = our_addresses(profile)
+    (to, held_to), (cc, held_cc) = domains.split(to, profile), domains.split(cc, profile)
+    held = held_to + held_cc
+    if held and not to:
+        to, cc = (team,), tuple(a for a in cc if a.lower() != team.lower())
+    elif held and team.lower() not in (a.lower() for a in (*to, *cc)):
+        cc = (*cc, team)
+    context = {**context, "held": list(held)}
     subject = templates.subject(kind, context)
     msg = build_email(
         key=key,
@@ -328,5 +393,5 @@ def service_message(
         now=now,
     )
     return OutgoingMessage(
-        key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg, kind=kind
+        key=key, to=tuple(to), cc=tuple(cc), subject=subject, message=msg, kind=kind, held=held
     )

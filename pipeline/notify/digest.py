@@ -80,6 +80,7 @@ def reminders(
         + _dates_to_correct(ledger, accepted)
         + _reviews_coming(ledger, config, profile, accepted, today)
         + _workload(accepted, allocations, profile, today)
+        + _mail_followup(ledger, config, profile, today)
     )
 
 
@@ -93,6 +94,19 @@ def _rows_moved(config, profile) -> list[Reminder]:
     except Exception:  # the workbook is read again for the next digest
         log.warning("digest: could not look for moved rows in the workbook")
         return []
+
+
+def _mail_followup(ledger, config, profile, today: dt.date) -> list[Reminder]:
+    """Mail held from an address outside the allowed domains, of unknown delivery, or
+    bounced, this past week (pipeline/notify/followup.py: the same lines `status` shows)."""
+    from pipeline.notify import followup
+
+    try:
+        found = followup.lines(ledger, config, profile, today=today, digest=True)
+    except Exception:  # the outbox unreadable must not stop the digest: `status` says why
+        log.warning("digest: the outbox's mail could not be read", exc_info=True)
+        return []
+    return [Reminder("mail", line) for line in found]
 
 
 def _accepted_by_reference(items) -> dict:

@@ -42,6 +42,13 @@ class OutgoingMessage:
     message: EmailMessage = field(compare=False, repr=False)
     kind: str = ""  # accepted, incomplete, old_form, attention
     note: str = ""  # why the recipients differ from the usual, for the log
+    # addresses this message (documents or personal data) was NOT sent to, being outside the
+    # service's allowed domains: a person sends it to them securely (notify/domains.py)
+    held: tuple[str, ...] = ()
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"] or "")
 
     @property
     def recipients(self) -> list[str]:

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import smtplib
 import sqlite3
 import ssl
@@ -24,7 +25,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from pipeline import backoff
+from pipeline import backoff, words
 from pipeline import clock as pipeline_clock
 from pipeline.config import Config
 from pipeline.dates import numeric_datetime
@@ -33,9 +34,12 @@ from pipeline.files import private_dir, write_private
 from pipeline.ledger.names import MailHow
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.message import WIRE_POLICY, OutgoingMessage, eml_name
+
+from pipeline.notify.message import message_id as message_id_for
 from pipeline.profile import Profile
 
 log = logging.getLogger("pipeline.notify")
+WORDS = "mail/followup.toml"  # what `status` and the digest say of held, unknown, bounced mail
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS mail (
@@ -51,6 +55,10 @@ CREATE TABLE IF NOT EXISTS mail (
     claimed_until REAL                  -- a sender is working on it until then
 )
 """
+# Added for issue 27 (an older table gains them when opened): the Message-ID recorded before
+# any send; the recipients held back (outside the allowed domains); when a send ended with the
+# server holding the data but no answer (delivery unknown: never sent again by itself).
+_COLUMNS = {"message_id": "TEXT", "held": "TEXT", "unknown_at": "TEXT"}
 
 
 class PendingMail(BaseModel):
@@ -75,6 +83,11 @@ class _SendFailed(FamilyTimeError):
     """A send that did not happen; the message is for the person reading `status`."""
 
 
+class _DeliveryUnknown(FamilyTimeError):
+    """The server took the whole message and then gave no answer: it may have kept it, so
+    sending again could deliver it twice (issue 27). A person must check."""
+
+
 class MailOutbox:
     """The only place mail leaves from. Safe to create anew after a restart."""
 
@@ -97,10 +110,18 @@ class MailOutbox:
         self.backoff_max = backoff_max
         self.clock = clock
         self._local = threading.local()
-        private_dir(self.mail_dir)
+        self.problem: str | None = None  # why the last deliver could not write, plainly
+        try:
+            private_dir(self.mail_dir)
+        except OSError as exc:  # said by deliver, which cannot write there either
+            self.problem = folder_problem(exc, self.mail_dir)
         private_dir(config.state_dir)
         with self._db() as db:
             db.execute(_SCHEMA)
+            have = {r["name"] for r in db.execute("PRAGMA table_info(mail)")}
+            for name, kind in _COLUMNS.items():
+                if name not in have:
+                    db.execute(f"ALTER TABLE mail ADD COLUMN {name} {kind}")
 
     # ---- public
 
@@ -111,10 +132,12 @@ class MailOutbox:
         (it failed, its retry time has not come yet, or the folder could not be written):
         call again later. Never raises for a mail or disk problem.
         """
+        self.problem = None
         try:
             return self._deliver(msg)
         except (OSError, sqlite3.Error) as exc:
-            log.warning("mail %s not written: %s", msg.key, exc)
+            self.problem = folder_problem(exc, self.mail_dir)
+            log.warning("mail %s not written: %s", msg.key, self.problem)
             return False
 
     def _deliver(self, msg: OutgoingMessage) -> bool:
@@ -127,14 +150,29 @@ class MailOutbox:
             mode = "smtp" if self.profile.mail.smtp else "file"
             with self._db() as db:
                 db.execute(
-                    "INSERT OR IGNORE INTO mail (key, file, recipients, mode, written_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (msg.key, name, json.dumps(msg.recipients), mode, self._stamp()),
+                    "INSERT OR IGNORE INTO mail (key, file, recipients, mode, written_at,"
+                    " message_id, held) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        msg.key,
+                        name,
+                        json.dumps(msg.recipients),
+                        mode,
+                        self._stamp(),
+                        msg.message_id,
+                        json.dumps(list(msg.held)) if msg.held else None,
+                    ),
                 )
             row = self._row(msg.key)
             log.info("mail %s written to %s", msg.key, name)
-        if row["mode"] == "file" or row["sent_at"]:
-            return True
+            if msg.held:  # the domains only: an address often spells a person's name
+                log.warning(
+                    "mail %s held from %d recipient(s) outside the allowed domains (%s)",
+                    msg.key,
+                    len(msg.held),
+                    ", ".join(sorted({a.rpartition("@")[2] for a in msg.held})),
+                )
+        if row["mode"] == "file" or row["sent_at"] or row["unknown_at"]:
+            return True  # an unknown delivery is never sent again by itself: a person checks
         return self._send(row)
 
     def retry_due(self) -> int:
@@ -142,7 +180,7 @@ class MailOutbox:
         with self._db() as db:
             rows = db.execute(
                 "SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL AND "
-                "next_attempt <= ? ORDER BY written_at",
+                "unknown_at IS NULL AND next_attempt <= ? ORDER BY written_at",
                 (self.clock(),),
             ).fetchall()
         return sum(1 for row in rows if self._send(row))
@@ -151,7 +189,8 @@ class MailOutbox:
         """Messages the mail server has not accepted yet, oldest first."""
         with self._db() as db:
             rows = db.execute(
-                "SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL ORDER BY written_at"
+                "SELECT * FROM mail WHERE mode = 'smtp' AND sent_at IS NULL AND "
+                "unknown_at IS NULL ORDER BY written_at"
             ).fetchall()
         return [
             PendingMail(
@@ -174,6 +213,77 @@ class MailOutbox:
             ).fetchall()
         return [r["key"] for r in rows]
 
+    def unknown(self) -> list[dict]:
+        """Messages whose delivery is unknown (the server took the data, then no answer):
+        {key, file, message_id, at}, oldest first. Never sent again by the pipeline."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT key, file, message_id, unknown_at FROM mail WHERE unknown_at IS NOT "
+                "NULL AND sent_at IS NULL ORDER BY written_at"
+            ).fetchall()
+        return [
+            {
+                "key": r["key"],
+                "file": r["file"],
+                "message_id": r["message_id"] or "",
+                "at": r["unknown_at"],
+            }
+            for r in rows
+        ]
+
+    def held(self) -> list[dict]:
+        """Messages with documents held from recipients outside the allowed domains:
+        {key, file, held: [addresses], written_at}, oldest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT key, file, held, written_at FROM mail WHERE held IS NOT NULL "
+                "ORDER BY written_at"
+            ).fetchall()
+        return [
+            {
+                "key": r["key"],
+                "file": r["file"],
+                "held": json.loads(r["held"]),
+                "written_at": r["written_at"],
+            }
+            for r in rows
+        ]
+
+    def key_of_message_id(self, message_id: str) -> str | None:
+        """The key of our message with this Message-ID (a reply or bounce names it); rows
+        written before the Message-ID was kept get theirs from the key, which makes it."""
+        wanted = message_id.strip()
+        with self._db() as db:
+            row = db.execute("SELECT key FROM mail WHERE message_id = ?", (wanted,)).fetchone()
+            if row:
+                return row["key"]
+            rows = db.execute("SELECT key FROM mail WHERE message_id IS NULL").fetchall()
+        sender = self.profile.mail.from_address
+        return next((r["key"] for r in rows if message_id_for(r["key"], sender) == wanted), None)
+
+    def message_id_of(self, key: str) -> str | None:
+        row = self._row(key)
+        if row is None:
+            return None
+        return row["message_id"] or message_id_for(key, self.profile.mail.from_address)
+
+    def knows(self, key: str) -> bool:
+        return self._row(key) is not None
+
+    def latest_key(self, reference: str, kinds: tuple[str, ...]) -> str | None:
+        """The latest message of these kinds for a referral (a reply naming only the
+        reference in its subject is matched to it)."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT key FROM mail WHERE key LIKE ? ORDER BY written_at DESC, rowid DESC",
+                (f"{reference}:%",),
+            ).fetchall()
+        for r in rows:
+            parts = r["key"].split(":")
+            if len(parts) > 1 and parts[1] in kinds:
+                return r["key"]
+        return None
+
     def is_sent(self, key: str) -> bool:
         row = self._row(key)
         return bool(row and row["sent_at"])
@@ -195,6 +305,15 @@ class MailOutbox:
         try:
             data = (self.mail_dir / row["file"]).read_bytes()
             refused = self._smtp_send(row["key"], data, json.loads(row["recipients"]))
+        except _DeliveryUnknown as exc:
+            with self._db() as db:
+                db.execute(
+                    "UPDATE mail SET attempts = attempts + 1, unknown_at = ?, last_error = ?, "
+                    "claimed_until = NULL WHERE key = ?",
+                    (self._stamp(), str(exc), row["key"]),
+                )
+            log.warning("mail %s: delivery unknown, not sent again: %s", row["key"], exc)
+            return True  # nothing more the pipeline may do: a person checks
         except _SendFailed as exc:
             attempts = row["attempts"] + 1
             delay = backoff.delay(attempts, self.backoff_base, self.backoff_max)
@@ -236,13 +355,16 @@ class MailOutbox:
         where = f"{smtp.host}:{smtp.port}"
         conn: smtplib.SMTP | None = None
         accepted = False
+        handed = [False]  # the whole message reached the server: from then on, unsure
         try:
             conn = _smtp_connect(smtp)
             if user and password:
                 conn.login(user, password)
-            refused = conn.sendmail(sender, recipients, data)
+            refused = _send_once(conn, sender, recipients, data, handed)
             accepted = True
         except (smtplib.SMTPException, OSError) as exc:
+            if handed[0] and not isinstance(exc, smtplib.SMTPResponseException):
+                raise _unknown(exc, where, smtp.timeout_seconds) from exc
             raise _send_failure(exc, where, smtp.timeout_seconds) from exc
         finally:
             if conn is not None and not accepted:
@@ -294,6 +416,8 @@ class MailOutbox:
             return None
         if row["sent_at"]:
             return MailHow.SENT
+        if row["unknown_at"]:
+            return MailHow.UNKNOWN
         return MailHow.WRITTEN if row["mode"] == "file" else None
 
     def _row(self, key: str) -> sqlite3.Row | None:
@@ -309,6 +433,20 @@ class MailOutbox:
         """A retry time (on the machine's clock, which the waiting counts in) as people are
         shown it: the pipeline's now plus the real seconds still to wait."""
         return pipeline_clock.now() + dt.timedelta(seconds=moment - self.clock())
+
+
+def folder_problem(exc: BaseException, folder) -> str:
+    """Why a message could not be written, in plain words: the disk full, the folder not
+    writable, or otherwise the error named (never "waiting for the mail server")."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    entry = "other"
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or "disk is full" in str(exc):
+        entry = "disk_full"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in str(exc):
+        entry = "not_writable"
+    return words.entry(WORDS, "faults", entry, folder=str(folder), error=str(exc)[:200])
 
 
 def _smtp_login(smtp) -> tuple[str | None, str | None]:
@@ -339,6 +477,56 @@ def _smtp_connect(smtp) -> smtplib.SMTP:
     if smtp.starttls:
         conn.starttls(context=ssl.create_default_context())
     return conn
+
+
+def _send_once(
+    conn: smtplib.SMTP, sender: str, recipients: list[str], data: bytes, handed: list[bool]
+) -> dict:
+    """smtplib's sendmail, step by step, so we know when the message's last byte was handed
+    over (`handed[0]`): a failure before that is a plain failure, retried; after it the server
+    may have the message, and only its answer says whether it kept it."""
+    conn.ehlo_or_helo_if_needed()
+    code, resp = conn.mail(sender)
+    if code != 250:
+        conn._rset()
+        raise smtplib.SMTPSenderRefused(code, resp, sender)
+    refused = {}
+    for r in recipients:
+        code, resp = conn.rcpt(r)
+        if code not in (250, 251):
+            refused[r] = (code, resp)
+    if len(refused) == len(recipients):
+        conn._rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    conn.putcmd("data")
+    code, resp = conn.getreply()
+    if code != 354:
+        conn._rset()
+        raise smtplib.SMTPDataError(code, resp)
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    if body[-2:] != b"\r\n":
+        body += b"\r\n"
+    conn.send(body + b".\r\n")
+    handed[0] = True
+    code, resp = conn.getreply()
+    if code != 250:
+        conn._rset()  # the server said no: nothing was kept, so a retry is right
+        raise smtplib.SMTPDataError(code, resp)
+    return refused
+
+
+def _unknown(exc: BaseException, where: str, timeout: float) -> _DeliveryUnknown:
+    """Say plainly that the server had the message and did not say whether it kept it."""
+    return _DeliveryUnknown(
+        words.entry(
+            WORDS,
+            "outbox",
+            "delivery_unknown",
+            where=where,
+            timeout=f"{timeout:g}",
+            error=exc.__class__.__name__,
+        )
+    )
 
 
 def _send_failure(exc: BaseException, where: str, timeout: float) -> _SendFailed:

@@ -36,29 +36,74 @@ def _date_forms(d: dt.date) -> list[str]:
     ]
 
 
+def _phrase_pattern(value: str) -> re.Pattern | None:
+    """The value as a whole word or phrase (any spacing between its words): "Ed" is found in
+    "Ed is 4" but never inside "Requested"; "TC" never inside "postcode"."""
+    parts = value.split()
+    if not parts:
+        return None
+    body = r"\s+".join(re.escape(p) for p in parts)
+    left = r"(?<!\w)" if re.match(r"\w", parts[0]) else ""
+    right = r"(?!\w)" if re.search(r"\w$", parts[-1]) else ""
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
 class Protected:
-    """The answers in one form that must not be mailed, ready to look for in a message."""
+    """The answers in one form that must not be mailed, ready to look for in a message.
+
+    Only as a whole word or phrase, and a name only where it is written as a name: a surname
+    "Example" is not found in "for example", a nickname "Will" not in "it will", but "Ed" is
+    found in "Ed" and "ED" (issue 27: the filter hid whole lines for a two-letter nickname)."""
 
     def __init__(self, values: dict[str, Any], templates: MailTemplates):
-        self.phrases: list[str] = []
-        self.name_words: set[str] = set()
+        self.patterns: list[tuple[re.Pattern, bool]] = []  # (pattern, is a name)
         for key, value in values.items():
             if not _matches(key, templates.never_in_mail):
                 continue
+            name = _matches(key, templates.name_keys)
             if isinstance(value, dt.date):
-                self.phrases.extend(f.lower() for f in _date_forms(value))
+                texts = _date_forms(value)
             elif isinstance(value, str) and len(value.strip()) >= 2:
-                self.phrases.append(" ".join(value.split()).lower())
-                if _matches(key, templates.name_keys):
-                    self.name_words.update(w for w in _WORD.findall(value) if len(w) >= 2)
+                texts = [value]
+                if name:
+                    texts += [w for w in _WORD.findall(value) if len(w) >= 2]
+            else:
+                continue
+            for text in texts:
+                pattern = _phrase_pattern(text)
+                if pattern is not None:
+                    self.patterns.append((pattern, name and not text.islower()))
+
+    @staticmethod
+    def _as_name(m: re.Match) -> bool:
+        """A name as people write one: not all in lower case ("example" is a word)."""
+        return not m.group(0).islower()
+
+    def _hits(self, text: str):
+        for pattern, name in self.patterns:
+            for m in pattern.finditer(text):
+                if not name or self._as_name(m):
+                    yield m
 
     def found_in(self, text: str) -> bool:
-        """True when `text` quotes any protected answer or any word of a name."""
-        flat = " ".join(text.split()).lower()
-        if any(p in flat for p in self.phrases):
-            return True
-        words = set(_WORD.findall(text))
-        return bool(words & self.name_words)
+        """True when `text` holds any protected answer, or any word of a name, as a whole."""
+        return next(self._hits(text), None) is not None
+
+    def removed(self, text: str, neutral: str) -> str:
+        """`text` with each protected answer standing in it replaced by `neutral`, longest
+        first (a full name before its words), so the rest of the sentence still helps."""
+        spans = sorted(
+            {(m.start(), m.end()) for m in self._hits(text)}, key=lambda s: (s[0], -s[1])
+        )
+        out, at = [], 0
+        for start, end in spans:
+            if start < at:
+                continue  # inside a longer one already replaced
+            out.append(text[at:start])
+            out.append(neutral)
+            at = end
+        out.append(text[at:])
+        return "".join(out)
 
 
 # A quoted answer anywhere in a message: 'CF-1234567', "…", ‘…’ (the validator quotes them).
@@ -117,21 +162,49 @@ def safe_text(
         else "The answer given"
     )
     text = _quotes_out(text, neutral, protected_key)
+    if protected.found_in(text):
+        text = protected.removed(text, neutral[0].lower() + neutral[1:])
+        text = text[0].upper() + text[1:] if text else text
     return None if protected.found_in(text) else text
 
 
+_FAMILY_ROW = re.compile(r"^family\[(\d+)\]\.(\w+)$")
+
+
+def whose_label(
+    key: str, label: str | None, values: dict, protected: Protected, templates: MailTemplates | None
+) -> str | None:
+    """A family row's bare label ("Phone") named by whose answer it is: the relationship the
+    form gives ("Mother's phone"), else the row ("Family member 2's phone"); any other label
+    as the form words it (labels are the form's words, never an answer, so never hidden)."""
+    m = _FAMILY_ROW.match(key)
+    if not m or not label or templates is None:
+        return label
+    row, bare = m.group(1), label[:1].lower() + label[1:]
+    who = values.get(f"family[{row}].relationship")
+    who = " ".join(who.split()) if isinstance(who, str) else ""
+    if who and len(who) <= 40 and not protected.found_in(who) and "@" not in who:
+        text = templates.words("labels", "family_of", "{who}'s {label}")
+        return text.format(who=who[:1].upper() + who[1:], label=bare)
+    text = templates.words("labels", "family_row", "Family member {n}'s {label}")
+    return text.format(n=row, label=bare)
+
+
 def safe_problems(
-    problems: list[Problem], protected: Protected, templates: MailTemplates | None = None
+    problems: list[Problem],
+    protected: Protected,
+    templates: MailTemplates | None = None,
+    values: dict | None = None,
 ) -> list[dict[str, str | None]]:
     """Label and message of each problem; message None when it would reveal an answer.
 
-    A quoted answer is replaced by neutral words wherever it stands in the message; the
-    message never repeats its label.
+    The label is kept, naming whose answer it is; a protected answer is taken out of the
+    message as a whole word or phrase, and the message never repeats its label.
     """
     patterns = templates.never_in_mail if templates else []
     out = []
     for p in problems:
-        label = None if protected.found_in(p.label) else p.label
+        label = whose_label(p.key, p.label, values or {}, protected, templates)
         text = without_label(p.label, p.message)
         message = safe_text(text, protected, templates, _matches(p.key, patterns))
         out.append({"key": p.key, "label": label, "message": message})

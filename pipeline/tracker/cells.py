@@ -31,7 +31,7 @@ def acknowledged(ledger: Ledger, items) -> dict:
             out[ref] = ack.on
         elif ack.state == MailHow.WRITTEN:
             out[ref] = words["acknowledgement_written"].format(date=numeric_date(ack.on))
-        elif ack.state == MailHow.WITHHELD:
+        elif ack.state in (MailHow.WITHHELD, MailHow.UNKNOWN, MailHow.BOUNCED):
             out[ref] = words["acknowledgement_withheld"].format(why=ack.why)
     return out
 
@@ -57,6 +57,11 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
                 made, PW.current_allocation(case), days, promised.get(ref), alert
             )
     out.update(ledger.allocation_problems())
+    from pipeline.notify.followup import held_notes  # the pack held from an address (#27)
+
+    for ref, note in held_notes(ledger, "pack").items():
+        if isinstance(out.get(ref), str):
+            out[ref] = f"{out[ref]}; {note}"
     return out
 
 

@@ -42,6 +42,15 @@ def _form_label(extraction: Extraction) -> str:
         return "form"
 
 
+def promises_start(received: dt.datetime, read_on: dt.date | None) -> dt.datetime:
+    """When the service's promises start counting: when the referral was received, unless
+    the pipeline read it on a later day (an email saved into the inbox days late), then from
+    that day, so no email promises a date already past (issue 27)."""
+    if read_on is not None and read_on > received.date():
+        return dt.datetime.combine(read_on, dt.time(0, 0))
+    return received
+
+
 def validate_extraction(
     extraction: Extraction,
     profile: Profile,
@@ -78,8 +87,9 @@ def validate_extraction(
     problems, warnings, flags = _sorted_findings(form, findings, profile)
     counted = due = None
     if form.kind == "referral":
-        counted = ServiceCalendar(profile).counted_from(received)
-        due = due_dates(received, profile, values.get("review.next_date"))
+        start = promises_start(received, read_on)
+        counted = ServiceCalendar(profile).counted_from(start)
+        due = due_dates(start, profile, values.get("review.next_date"))
     return Verdict(
         verdict="incomplete" if problems else "complete",
         reason=_verdict_reason(problems, warnings),

@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import socket
 
-from pipeline.profile import Mail, Smtp
+from pipeline.profile import Smtp
 
 # Obviously fictional, and distinctive, so a leak is easy to spot.
 CHILD_FIRST = "Tamsin Rowan"
@@ -63,11 +63,7 @@ def free_port() -> int:
 def with_smtp(profile, port: int, **smtp):
     settings = dict(host="127.0.0.1", port=port, starttls=False, timeout_seconds=2.0)
     settings.update(smtp)
-    mail = Mail(
-        from_address=profile.mail.from_address,
-        from_name=profile.mail.from_name,
-        smtp=Smtp(**settings),
-    )
+    mail = profile.mail.model_copy(update={"smtp": Smtp(**settings)})  # its domains kept
     return profile.model_copy(update={"mail": mail})
 
 

@@ -33,7 +33,7 @@ from tests.helpers.paths import FIXTURES
 D = dt.date
 FORM = FIXTURES / "forms" / "referral-complete.docx"
 SUPERVISOR = "Dee Example-Supervisor"
-SUPERVISOR_EMAIL = "dee.supervisor@season.example.org"
+SUPERVISOR_EMAIL = "dee.supervisor@season.example.gov.uk"
 DECIDER = "Pat Example-Manager"
 SOCIAL_WORKER = (
     "Sam Fictional-Worker"  # every season referral's allocated social worker (the form's)
@@ -110,7 +110,7 @@ SCRIPT: list[ScriptEvent] = [
         "iro",
         "A",
         name="Robin Example-IRO",
-        address="robin.iro@season.example.org",
+        address="robin.iro@season.example.gov.uk",
     ),
     ev("2027-01-12", "co-ordinator", "report_lac", "A"),
     ev("2027-01-14", "supervisor", "record", "A", on=D(2027, 1, 14), outcome="Took place"),

@@ -92,7 +92,8 @@ def test_accepted_mail_names_no_one_even_when_a_warning_quotes_a_name(make_item,
     # the harmless warning is passed on in the validator's words, the others neutrally
     assert "Saturday was asked for without a reason." in text
     assert "Known as: The answer given is the same as the first name." in text
-    assert "Date of birth: please check this answer." in text
+    # the date is taken out, the rest of the sentence kept, so it can be acted on (issue 27)
+    assert "Date of birth: The answer given makes the child very young for the school" in text
 
 
 def test_late_arrival_says_when_the_clock_starts(make_item, profile):

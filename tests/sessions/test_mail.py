@@ -10,7 +10,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from pipeline.profile import Mail, Smtp
+from pipeline.profile import Smtp
 
 from tests.helpers.sessions_kit import decide
 
@@ -46,10 +46,10 @@ def mailing(referred, smtp):
     p = referred.profile
     referred.profile = p.model_copy(
         update={
-            "mail": Mail(
-                from_address=p.mail.from_address,
-                from_name=p.mail.from_name,
-                smtp=Smtp(host="127.0.0.1", port=port, starttls=False, timeout_seconds=2.0),
+            "mail": p.mail.model_copy(
+                update={
+                    "smtp": Smtp(host="127.0.0.1", port=port, starttls=False, timeout_seconds=2.0)
+                }
             )
         }
     )

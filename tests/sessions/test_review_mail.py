@@ -98,7 +98,7 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
     ) in _lines(session, profile)
 
     # the IRO's address is typed; the mail server is down: written, not sent, still owed
-    _type(session, **{"IRO email": "robin.iro@example.org"})
+    _type(session, **{"IRO email": "robin.iro@example.gov.uk"})
     run_effects(session.ledger, session.config, profile, now=time.time() + 2 * 3600)
     state = session.ledger.report_mail(REF, REVIEW)
     assert state["sent_at"] is None and "the mail server did not take it" in state["last_error"]
@@ -118,9 +118,11 @@ def test_no_iro_then_smtp_down_then_sent_once(session, monkeypatch):
         server.stop()
     # (the acknowledgement held up by the same server goes too)
     [(sender, rcpts, data)] = [
-        m for m in handler.received if b"review_report" in m[2] or "robin.iro@example.org" in m[1]
+        m
+        for m in handler.received
+        if b"review_report" in m[2] or "robin.iro@example.gov.uk" in m[1]
     ]
-    assert "robin.iro@example.org" in rcpts
+    assert "robin.iro@example.gov.uk" in rcpts
     assert "sam.fictional-worker@example.gov.uk" in rcpts  # copy to the social worker
     msg = email.message_from_bytes(data, policy=policy.default)
     [attached] = list(msg.iter_attachments())
@@ -151,7 +153,7 @@ def test_the_report_waits_for_the_recommendation_and_a_name(session, monkeypatch
     session.process(RECORDS / "referral-review-soon.docx", dt.datetime(2026, 10, 26, 10))
     session.allocate()
     session.record("2026-11-02-took-place-late-written")
-    _type(session, IRO="Robin Reviewer-Example", **{"IRO email": "robin.iro@example.org"})
+    _type(session, IRO="Robin Reviewer-Example", **{"IRO email": "robin.iro@example.gov.uk"})
     reviews = ReviewReportEffect()
     reviews.make_due(
         EffectPass(session.ledger, session.config, profile, time.time(), EffectsReport()),

@@ -82,7 +82,7 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
     session.allocate()
     for name in ("2026-11-02-took-place-late-written", "2026-11-16-significant-event"):
         session.record(name)
-    _type_review(session, dt.datetime(2026, 12, 11), "robin.iro@example.org")
+    _type_review(session, dt.datetime(2026, 12, 11), "robin.iro@example.gov.uk")
     report = EffectsReport()
     run = EffectPass(session.ledger, session.config, session.profile, 0.0, report)
     reviews.make_due(run, dt.date(2026, 12, 4))  # 5 working days before Fri 11 Dec
@@ -99,13 +99,13 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
         run,
         session.ledger.item_by_reference(REF),
         dt.date(2026, 12, 11),
-        "robin.iro@example.org",
+        "robin.iro@example.gov.uk",
         Path(path),
         "Jo Checker-Example",
     )
     [mail] = [m for m in session.mail() if "review_report" in m.name]
     msg = email.message_from_bytes(mail.read_bytes(), policy=policy.default)
-    assert msg["To"] == "robin.iro@example.org"
+    assert msg["To"] == "robin.iro@example.gov.uk"
     assert "Family Time FT-2026-00001" in msg["Subject"] and "11/12/2026" in msg["Subject"]
     names = [a.get_filename() for a in msg.iter_attachments()]
     assert names == ["LAC review report 2026-12-11.docx"]
