@@ -203,6 +203,7 @@ class PaperworkEffect(Effect):
             referral_updated=previous is not None and change is None,
         )
         more = {"pdf": True} if pdf else {}  # the watcher's call stays as it always was
+        more["version"] = int(previous["version"]) + 1 if previous else 1  # in the page code
         if words:  # for a first pack too
             more["change"] = words
         documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []

@@ -67,6 +67,7 @@ class EventKind(enum.StrEnum):
     REVIEW_REPORT_SENT = "review_report_sent"  # detail.how: sent | written, detail.checked_by
     CLOSED = "closed"
     SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
+    SCAN_FILED = "scan_filed"  # paper back by its page code: detail.document, .session_date
 
 
 class MailHow(enum.StrEnum):
