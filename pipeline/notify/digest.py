@@ -81,7 +81,21 @@ def reminders(
         + _dates_to_correct(ledger, accepted)
         + _reviews_coming(ledger, config, profile, accepted, today)
         + _workload(accepted, allocations, profile, today)
+        + _paper(ledger, accepted, profile)
     )
+
+
+def _paper(ledger, accepted: dict, profile) -> list[Reminder]:
+    """Paper back or missing (pipeline/scans/agreement.py): a first session with no signed
+    agreement on file, a session record scanned and not yet typed in."""
+    from pipeline.cases import cases_of
+    from pipeline.ledger.names import EventKind
+    from pipeline.scans.agreement import digest_lines
+
+    cases = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.SCAN_FILED))
+    attached = {ref: bool(getattr(i, "agreement_attached", False)) for ref, i in accepted.items()}
+    have = {ref: {s.date for s in ledger.sessions_of(ref)} for ref in cases}
+    return [Reminder("paper", line) for line in digest_lines(cases, profile, attached, have)]
 
 
 def _accepted_by_reference(items) -> dict:
@@ -133,10 +147,11 @@ def _records_overdue(
     from pipeline.cases import cases_of
     from pipeline.cases import suspension as S
     from pipeline.ledger.names import EventKind
+    from pipeline.scans.filing import scanned_session_dates
     from pipeline.sessions.plan import planned_sessions
     from pipeline.sessions.record import recording_due
 
-    cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED,))
+    cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED, EventKind.SCAN_FILED))
     out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
@@ -156,6 +171,7 @@ def _records_overdue(
         except ValueError:
             continue
         have = {s.date for s in ledger.sessions_of(ref)}
+        have |= scanned_session_dates(case)  # a record back on paper was received in time
         for s in plan:
             if (
                 s.date < today

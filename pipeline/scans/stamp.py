@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.files import write_private
 from pipeline.scans.code import LATER_PAGE, PageCode, png
 
-SIZE_MM = 16  # reads at 150 dpi from a phone photo; small enough to sit in the margin
+SIZE_MM = 20  # 3 px a module at 150 dpi (zxing reads 2 and up); fits the top margin
 
 
 def stamp_docx(path: Path, code: PageCode) -> Path:

@@ -132,6 +132,15 @@ def build(ledger, outbox: Path, profile, records: int = 60, skip: tuple[int, ...
             )
     stored = ledger.item_by_reference(REF)
     agreement = render_agreement(stored, allocation, profile, outbox / REF, today=FIRST)
+    snapshot = {
+        "supervisor": allocation.supervisor,
+        "venue": allocation.venue,
+        "room": "",
+        "day": allocation.day,
+        "time": allocation.time,
+        "first_date": FIRST.isoformat(),
+    }
+    ledger.record_event(PW.allocated(REF, 1, snapshot, "Supervisor", dt.date(2026, 11, 20)))
     ledger.record_event(
         PW.pack_made(
             REF,
