@@ -181,6 +181,11 @@ def _papers(case, start: dt.date, end: dt.date) -> list[Part]:
             if path.suffix.lower() == ".docx" and "agreement" in path.name.lower():
                 agreements[path.name] = (e.on, path)
     parts = [_document_part(on, path) for on, path in agreements.values()]
+    for e in case.of(EventKind.SCAN_FILED, by=end):  # the signed copy came back on paper
+        if e.detail.get("document") == "agreement":
+            title = say("documents", "signed_scan", date=numeric_date(e.on))
+            kept = say("documents", "signed_scan_kept", file=e.detail.get("file", ""))
+            parts.append(Part(e.on, title, [("h", title), ("p", kept)]))
     for e in case.of(EventKind.LETTERS_MADE, by=end):
         parts += [
             _document_part(e.on, Path(d))

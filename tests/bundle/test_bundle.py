@@ -161,3 +161,30 @@ def test_the_command_writes_into_the_referrals_bundle_folder(work, capsys):
     assert code == 0, out
     assert "bundle for the parties" in out
     assert list((config.outbox_dir / K.REF / "bundle").glob("*parties*.docx"))
+
+
+def test_a_signed_agreement_scanned_back_is_listed_after_the_agreement(work):
+    from pipeline.ledger.names import EventKind
+    from pipeline.ledger.timeline import Event
+
+    ledger = work[2]
+    ledger.record_event(
+        Event(
+            K.REF,
+            EventKind.SCAN_FILED,
+            dt.date(2026, 11, 27),
+            "scan_filed:test:0",
+            {
+                "document": "agreement",
+                "version": 1,
+                "session_date": "",
+                "pages": [1, 2],
+                "uncoded": [],
+                "file": "agreement v1 scan 0a1b2c3d p1.pdf",
+            },
+        )
+    )
+    pages = _docx_pages(_make(work, pdf=False).bundle.docx)
+    index = pages[1]
+    assert "27/11/2026\tAgreement signed, received on paper 27/11/2026\t" in index
+    assert "agreement v1 scan 0a1b2c3d p1.pdf" in pages[-1]
