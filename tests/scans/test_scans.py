@@ -73,8 +73,11 @@ def test_a_batch_is_split_where_the_codes_change_and_uncoded_pages_stay_with_the
 @pytest.mark.libreoffice
 @needs_libreoffice
 @pytest.mark.parametrize("dpi", [150, 200, 300])
-def test_the_pipelines_own_pack_printed_and_scanned_is_read_on_every_page(tmp_path, dpi):
+def test_the_pipelines_own_pack_printed_and_scanned_is_read_on_every_page(
+    tmp_path, monkeypatch, dpi
+):
     """The measure: codes found on 100% of scanned pages at 150 dpi and above."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-20")
     from pipeline.profile import load_profile
     from pipeline.render import render_pack
     from pipeline.render.pdf import to_pdfs

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from PIL import Image
 
 from pipeline.profile import load_profile
@@ -15,6 +16,11 @@ from pipeline.render import render_pack
 from pipeline.scans.read import codes_on
 
 from tests.helpers.render_kit import make_allocation, make_item
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-20")
 
 
 def _codes(docx) -> dict[str, list[str]]:
