@@ -81,11 +81,11 @@ def reminders(
         + _dates_to_correct(ledger, accepted)
         + _reviews_coming(ledger, config, profile, accepted, today)
         + _workload(accepted, allocations, profile, today)
-        + _paper(ledger, accepted, profile)
+        + _paper(ledger, accepted, profile, today)
     )
 
 
-def _paper(ledger, accepted: dict, profile) -> list[Reminder]:
+def _paper(ledger, accepted: dict, profile, today: dt.date) -> list[Reminder]:
     """Paper back or missing (pipeline/scans/agreement.py): a first session with no signed
     agreement on file, a session record scanned and not yet typed in."""
     from pipeline.cases import cases_of
@@ -95,7 +95,8 @@ def _paper(ledger, accepted: dict, profile) -> list[Reminder]:
     cases = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.SCAN_FILED))
     attached = {ref: bool(getattr(i, "agreement_attached", False)) for ref, i in accepted.items()}
     have = {ref: {s.date for s in ledger.sessions_of(ref)} for ref in cases}
-    return [Reminder("paper", line) for line in digest_lines(cases, profile, attached, have)]
+    lines = digest_lines(cases, profile, attached, have, today)
+    return [Reminder("paper", line) for line in lines]
 
 
 def _accepted_by_reference(items) -> dict:

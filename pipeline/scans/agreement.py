@@ -50,13 +50,23 @@ def paperwork_note(case, profile, came_with_referral: bool) -> str:
     return ""
 
 
-def digest_lines(cases: dict, profile, attached: dict, have_records: dict) -> list[str]:
-    """The digest's lines: each first session with no signed agreement on file, and each
-    session record that came back on paper and is not typed into the record form yet."""
+# The digest asks for the agreement from the first session's day for this many days: a
+# reminder to act on, not a line every morning for a family whose sessions began long ago
+# (the Paperwork cell keeps saying it).
+DIGEST_DAYS = 14
+
+
+def digest_lines(
+    cases: dict, profile, attached: dict, have_records: dict, today: dt.date | None = None
+) -> list[str]:
+    """The digest's lines: each first session in the last DIGEST_DAYS with no signed
+    agreement on file, and each session record that came back on paper and is not typed into
+    the record form yet."""
+    today = today or clock.today()
     out = []
     for ref, case in sorted(cases.items()):
-        first = missing_before_first(case, profile, attached.get(ref, False))
-        if first is not None:
+        first = missing_before_first(case, profile, attached.get(ref, False), today)
+        if first is not None and (today - first).days < DIGEST_DAYS:
             out.append(
                 words.entry(
                     WORDING, "digest", "agreement_missing", reference=ref, date=numeric_date(first)

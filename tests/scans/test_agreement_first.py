@@ -147,3 +147,13 @@ def test_a_scanned_record_counts_as_received_and_is_asked_to_be_typed(tmp_path, 
         "FT-2026-00001: scanned session record for 01/12/2026 — type it into the record form."
         in lines
     )
+
+
+def test_the_digest_asks_for_a_fortnight_and_the_cell_keeps_saying_it(work):
+    config, profile, ledger, monkeypatch = work
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-15")
+    day14 = _digest(config, ledger, profile, dt.date(2026, 12, 14))
+    day15 = _digest(config, ledger, profile, dt.date(2026, 12, 15))
+    assert [t for t in day14 if "no signed agreement" in t]
+    assert not [t for t in day15 if "no signed agreement" in t]
+    assert "No signed agreement on file" in _cell(ledger, profile)
