@@ -237,7 +237,7 @@ def _session_records(item, allocation, profile, out_dir: Path, planned, version=
                     interpreter=interpreter_text(values),
                 ),
                 item,
-                "session_record",
+                "record",
                 version,
                 s.date,
             )

@@ -23,7 +23,7 @@ _KIND = re.compile(r"^[a-z_]{1,30}$")
 @dataclass(frozen=True)
 class PageCode:
     reference: str
-    kind: str  # agreement | session_record | a letter with a reply part
+    kind: str  # agreement | record | a letter with a reply part
     version: int
     page: str  # "1", or LATER_PAGE
     on: dt.date | None = None  # a session record's session date
@@ -56,10 +56,18 @@ def parse(text: str) -> PageCode | None:
     return PageCode(ref, kind, int(version), page, on)
 
 
-def png(code: PageCode, scale: int = 6) -> bytes:
-    """The code as a PNG (error correction M: a fold or a coffee ring across it still reads)."""
+def png(code: PageCode, scale: int = 8) -> bytes:
+    """The code as a black and white PNG (error correction M: a fold or a coffee ring across
+    it still reads). One mask chosen, not the best of eight: segno's choosing is most of its
+    time, and a pack stamps ten codes; every mask reads."""
     import segno
+    from PIL import Image
 
+    qr = segno.make(code.text(), error="m", micro=False, mask=4, boost_error=False)
+    rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(border=2)]
+    side = len(rows)
+    image = Image.frombytes("L", (side, side), b"".join(rows))
+    image = image.resize((side * scale, side * scale), Image.NEAREST).convert("1")
     out = io.BytesIO()
-    segno.make(code.text(), error="m", micro=False).save(out, kind="png", scale=scale, border=2)
+    image.save(out, "PNG", optimize=False)
     return out.getvalue()

@@ -116,7 +116,7 @@ def _file(
         values = {"reference": ref, "pages": pages_text(doc.pages)}
         if doc.code.kind == "agreement":
             out.lines.append(_say("agreement", **values))
-        elif doc.code.kind == "session_record":
+        elif doc.code.kind == "record":
             session = numeric_date(doc.code.on) if doc.code.on else "?"
             out.lines.append(_say("session_record", session=session, **values))
         else:
@@ -165,5 +165,5 @@ def scanned_session_dates(case) -> set[dt.date]:
     return {
         dt.date.fromisoformat(e.detail["session_date"])
         for e in scans_of(case)
-        if e.detail.get("document") == "session_record" and e.detail.get("session_date")
+        if e.detail.get("document") == "record" and e.detail.get("session_date")
     }

@@ -29,7 +29,7 @@ def pages_of(pdf: Path, dpi: int) -> list[Image.Image]:
 
 
 def drawn_page(code_png: bytes, dpi: int, text: str = "Family Time Agreement") -> Image.Image:
-    """A plain A4 page at `dpi` with the code in the top right corner, as the stamp puts it."""
+    """A plain A4 page at `dpi` with the code in the top left corner, as the stamp puts it."""
     import io
 
     w, h = (round(mm / 25.4 * dpi) for mm in A4_MM)
@@ -39,10 +39,12 @@ def drawn_page(code_png: bytes, dpi: int, text: str = "Family Time Agreement") -
         y = round((40 + i * 7) / 25.4 * dpi)
         draw.rectangle([round(20 / 25.4 * dpi), y, w - round(20 / 25.4 * dpi), y + dpi // 40], 90)
     draw.text((round(20 / 25.4 * dpi), round(15 / 25.4 * dpi)), text, fill=0)
+    from pipeline.scans.stamp import CORNER_MM, SIZE_MM
+
     code = Image.open(io.BytesIO(code_png)).convert("L")
-    side = round(20 / 25.4 * dpi)
-    code = code.resize((side, side), Image.NEAREST)
-    page.paste(code, (w - round(18 / 25.4 * dpi) - side, round(10 / 25.4 * dpi)))
+    side = round(SIZE_MM / 25.4 * dpi)  # the size and place the stamp gives it
+    code = code.resize((side, side), Image.BILINEAR)
+    page.paste(code, (round(CORNER_MM / 25.4 * dpi), round(CORNER_MM / 25.4 * dpi)))
     return page
 
 

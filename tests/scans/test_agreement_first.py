@@ -114,7 +114,7 @@ def test_a_scanned_record_counts_as_received_and_is_asked_to_be_typed(tmp_path, 
             dt.date(2026, 12, 1),
             "scan_filed:test:0",
             {
-                "document": "session_record",
+                "document": "record",
                 "session_date": "2026-12-01",
                 "version": 1,
                 "pages": [1],

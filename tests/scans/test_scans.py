@@ -19,7 +19,7 @@ from tests.scans.make_scans import drawn_page, image_pdf, pages_of, photo, scann
 
 REF = "FT-2026-00001"
 AGREEMENT = PageCode(REF, "agreement", 2, "1")
-RECORD = PageCode(REF, "session_record", 2, "1", dt.date(2026, 12, 1))
+RECORD = PageCode(REF, "record", 2, "1", dt.date(2026, 12, 1))
 
 needs_libreoffice = pytest.mark.skipif(
     not libreoffice_available(), reason="LibreOffice (soffice) is not installed"
@@ -28,7 +28,7 @@ needs_libreoffice = pytest.mark.skipif(
 
 def test_the_code_says_reference_kind_version_page_and_reads_back_whole():
     assert parse(RECORD.text()) == RECORD
-    assert RECORD.text() == "FT1|FT-2026-00001|session_record|2|1|2026-12-01"
+    assert RECORD.text() == "FT1|FT-2026-00001|record|2|1|2026-12-01"
     for other in ("", "hello", "FT1|FT-2026-1|agreement|1|1|", "FT1|FT-2026-00001|x|v|1|"):
         assert parse(other) is None  # someone else's QR code files nothing
 
@@ -65,8 +65,8 @@ def test_a_batch_is_split_where_the_codes_change_and_uncoded_pages_stay_with_the
     reading = read_scan(batch)
     assert [(d.code.kind, d.code.on, d.pages, d.uncoded) for d in reading.documents] == [
         ("agreement", None, [1, 2, 3], [3]),
-        ("session_record", dt.date(2026, 12, 1), [4], []),
-        ("session_record", dt.date(2026, 12, 8), [5], []),
+        ("record", dt.date(2026, 12, 1), [4], []),
+        ("record", dt.date(2026, 12, 8), [5], []),
     ]
 
 
@@ -97,7 +97,7 @@ def test_the_pipelines_own_pack_printed_and_scanned_is_read_on_every_page(
     assert len(reading.documents) == len(pdfs)  # one document per printed document
     assert all(not d.uncoded for d in reading.documents), "a page's code was not found"
     kinds = [d.code.kind for d in reading.documents]
-    assert kinds[0] == "agreement" and set(kinds[1:]) == {"session_record"}
+    assert kinds[0] == "agreement" and set(kinds[1:]) == {"record"}
     assert {d.code.version for d in reading.documents} == {3}
 
 
@@ -156,7 +156,7 @@ def test_a_handwritten_record_photo_is_filed_not_read_and_counts_as_received(tmp
     from pipeline.scans.filing import scanned_session_dates
 
     config, profile, ledger = work
-    code = PageCode(REF, "session_record", 1, "1", dt.date(2026, 12, 1))
+    code = PageCode(REF, "record", 1, "1", dt.date(2026, 12, 1))
     shot = photo(drawn_page(png(code), 300), tmp_path / "IMG_0042.jpg")
     items = process_file(_drop(config, shot, "IMG_0042.jpg"), config, profile, ledger)
     assert "scanned record — type it into the record form" in items[0].reason

@@ -49,8 +49,8 @@ def test_agreement_and_records_carry_their_codes(tmp_path):
     day = record.stem.split()[-1]
     found = sorted(c for cs in _codes(record).values() for c in cs)
     assert found == [
-        f"FT1|FT-2026-00001|session_record|4|1|{day}",
-        f"FT1|FT-2026-00001|session_record|4|n|{day}",
+        f"FT1|FT-2026-00001|record|4|1|{day}",
+        f"FT1|FT-2026-00001|record|4|n|{day}",
     ]
     letter = next(d for d in docs if "Letter to carer" in d.name)
     assert _codes(letter) == {}  # no reply part: no code
