@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "tracker": "pipeline.commands.tracker",
     "paperwork": "pipeline.commands.paperwork",
     "report": "pipeline.commands.report",
+    "bundle": "pipeline.commands.bundle",
     "sessions": "pipeline.commands.sessions",
     "doctor": "pipeline.commands.doctor",
 }

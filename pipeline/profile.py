@@ -185,6 +185,7 @@ class Agreement(_Strict):
     name: str  # what the service calls the written agreement
     required_with_referral: bool  # the signed agreement must come with the referral
     signed_at: Stated[str]  # "the planning meeting", where the service says so
+    signed_before_first_session: bool = False  # flagged (never blocked) when not on file
 
     @property
     def title(self) -> str:

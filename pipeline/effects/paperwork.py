@@ -209,6 +209,8 @@ class PaperworkEffect(Effect):
             referral_updated=previous is not None and change is None,
         )
         more = {"pdf": True} if pdf else {}  # the watcher's call stays as it always was
+        if previous:  # the pack's version, in the page code (a first pack is version 1)
+            more["version"] = int(previous["version"]) + 1
         if words:  # for a first pack too
             more["change"] = words
         documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []

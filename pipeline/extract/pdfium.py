@@ -337,3 +337,26 @@ def _annot_text(annot, key: bytes, buf) -> str:
     if need <= 2:
         return ""
     return ctypes.string_at(buf, need - 2).decode("utf-16-le", errors="surrogatepass")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages as pictures (for reading a scan's page codes: pipeline/scans/read.py)
+
+
+def page_images(path, dpi: int = 200, password: str | None = None):
+    """Each page drawn as a greyscale PIL image at `dpi`, one at a time (a 60-page scanner
+    batch is never all in memory at once)."""
+    doc = _open(path, password)
+    try:
+        for i in range(len(doc)):
+            page = _page_at(doc, i)
+            try:
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                try:
+                    yield bitmap.to_pil()
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+    finally:
+        doc.close()

@@ -181,7 +181,8 @@ def _first_drafts(
     if earlier:
         return [_duplicate_draft(path.name, earlier, ledger, profile)], False
     try:
-        return _read_and_validate(path, config, profile, received), False
+        drafts = _read_and_validate(path, config, profile, received)
+        return _filed_scan(path, digest, drafts, config, ledger, received) or drafts, False
     except NotYet:
         raise
     except OSError as exc:  # disk full, share gone: the environment, not the file
@@ -196,6 +197,21 @@ def _first_drafts(
             reason=say("process.fault", profile, root=WORDS),
         )
         return [owe(draft)], True
+
+
+def _filed_scan(path: Path, digest: str, drafts, config, ledger, received) -> list | None:
+    """A scan or photo no reader could read, filed instead by the page codes printed on it
+    (pipeline/scans/): one item saying where its pages went, owing no email. None when it
+    carries none of our codes (it stays "could not be read")."""
+    if not drafts or any(d.outcome not in ("unreadable", "not_referral") for d in drafts):
+        return None
+    from pipeline.scans.filing import file_scan
+
+    filing = file_scan(path, digest, ledger, config.outbox_dir, received.date())
+    if filing is None:
+        return None
+    draft = ItemDraft(original_name=path.name, outcome="not_referral", reason=filing.summary)
+    return [owe(draft, mail=False)]
 
 
 def _one_per_child(

@@ -72,6 +72,7 @@ class EventKind(enum.StrEnum):
     MAIL_BOUNCED = "mail_bounced"  # a delivery failure of our own mail: detail.message, code
     MAIL_AUTO_REPLY = "mail_auto_reply"  # an out-of-office reply to our mail, filed only
     MAIL_HELD = "mail_held"  # documents not sent to an address outside the allowed domains
+    SCAN_FILED = "scan_filed"  # paper back by its page code: detail.document, .session_date
 
 
 class MailHow(enum.StrEnum):

@@ -81,6 +81,7 @@ def reminders(
         + _reviews_coming(ledger, config, profile, accepted, today)
         + _workload(accepted, allocations, profile, today)
         + _mail_followup(ledger, config, profile, today)
+        + _paper(ledger, accepted, profile, today)
     )
 
 
@@ -107,6 +108,20 @@ def _mail_followup(ledger, config, profile, today: dt.date) -> list[Reminder]:
         log.warning("digest: the outbox's mail could not be read", exc_info=True)
         return []
     return [Reminder("mail", line) for line in found]
+
+
+def _paper(ledger, accepted: dict, profile, today: dt.date) -> list[Reminder]:
+    """Paper back or missing (pipeline/scans/agreement.py): a first session with no signed
+    agreement on file, a session record scanned and not yet typed in."""
+    from pipeline.cases import cases_of
+    from pipeline.ledger.names import EventKind
+    from pipeline.scans.agreement import digest_lines
+
+    cases = cases_of(ledger, accepted, kinds=(EventKind.ALLOCATED, EventKind.SCAN_FILED))
+    attached = {ref: bool(getattr(i, "agreement_attached", False)) for ref, i in accepted.items()}
+    have = {ref: {s.date for s in ledger.sessions_of(ref)} for ref in cases}
+    lines = digest_lines(cases, profile, attached, have, today)
+    return [Reminder("paper", line) for line in lines]
 
 
 def _accepted_by_reference(items) -> dict:
@@ -158,10 +173,11 @@ def _records_overdue(
     from pipeline.cases import cases_of
     from pipeline.cases import suspension as S
     from pipeline.ledger.names import EventKind
+    from pipeline.scans.filing import scanned_session_dates
     from pipeline.sessions.plan import planned_sessions
     from pipeline.sessions.record import recording_due
 
-    cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED,))
+    cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED, EventKind.SCAN_FILED))
     out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
@@ -181,6 +197,7 @@ def _records_overdue(
         except ValueError:
             continue
         have = {s.date for s in ledger.sessions_of(ref)}
+        have |= scanned_session_dates(case)  # a record back on paper was received in time
         for s in plan:
             if (
                 s.date < today

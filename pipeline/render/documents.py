@@ -44,6 +44,7 @@ def render_agreement(
     resigned_after: RuleAction | None = None,
     *,
     today: dt.date | None = None,
+    version: int = 1,
 ) -> Path:
     """The Family Time Agreement; with `resigned_after`, the copy signed again after a
     suspension (it names the missed sessions and the restart date)."""
@@ -76,7 +77,7 @@ def render_agreement(
             date=when.isoformat(),
             agreement=profile.agreement.title,
         )
-    path = _render("agreement", ctx, out_dir / name, profile)
+    path = _coded(_render("agreement", ctx, out_dir / name, profile), item, "agreement", version)
     log.info("paperwork: agreement written for %s", item.reference)
     return path
 
@@ -94,6 +95,7 @@ def render_pack(
     today: dt.date | None = None,
     pdf: bool = False,
     change: str = "",
+    version: int = 1,
 ) -> list[Path]:
     """The whole pack for an allocated referral, written into out_dir (the caller picks
     outbox/<reference>/): the agreement, a letter to each parent, a letter to the carer and
@@ -112,7 +114,7 @@ def render_pack(
     first = _planned(
         item, allocation, profile, count=max(pack["letter_sessions"], pack["session_records"])
     )
-    written = [render_agreement(item, allocation, profile, out_dir, today=today)]
+    written = [render_agreement(item, allocation, profile, out_dir, today=today, version=version)]
 
     letter_sessions = first[: pack["letter_sessions"]]
     written += _parent_letters(item, allocation, profile, out_dir, letter_sessions, today, change)
@@ -120,7 +122,7 @@ def render_pack(
         _carer_letter(item, allocation, profile, out_dir, letter_sessions, today, change)
     )
     written += _session_records(
-        item, allocation, profile, out_dir, first[: pack["session_records"]]
+        item, allocation, profile, out_dir, first[: pack["session_records"]], version
     )
     written += _review_report_if_due(item, allocation, profile, out_dir, sessions, today)
     if pdf:
@@ -198,7 +200,7 @@ def _review_report_if_due(item, allocation, profile, out_dir: Path, sessions, to
     ]
 
 
-def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[Path]:
+def _session_records(item, allocation, profile, out_dir: Path, planned, version=1) -> list[Path]:
     """Blank Family Time Records with the session's facts filled in (the supervisor fills the
     rest); made from the record form itself so they read back as records."""
     from pipeline.interpreters import interpreter_text
@@ -220,21 +222,36 @@ def _session_records(item, allocation, profile, out_dir: Path, planned) -> list[
     for s in planned:
         path = out_dir / _name("session_record", date=s.date.isoformat())
         out.append(
-            prefill_record(
-                path,
-                reference=item.reference,
-                child_names=child,
-                date=s.date,
-                planned_start=start,
-                planned_end=end,
-                venue=venue,
-                supervisor=ctx.arrangement.supervisor,
-                family_expected=ctx.family_names,
-                words=profile.words,
-                interpreter=interpreter_text(values),
+            _coded(
+                prefill_record(
+                    path,
+                    reference=item.reference,
+                    child_names=child,
+                    date=s.date,
+                    planned_start=start,
+                    planned_end=end,
+                    venue=venue,
+                    supervisor=ctx.arrangement.supervisor,
+                    family_expected=ctx.family_names,
+                    words=profile.words,
+                    interpreter=interpreter_text(values),
+                ),
+                item,
+                "record",
+                version,
+                s.date,
             )
         )
     return out
+
+
+def _coded(path: Path, item: Item, kind: str, version: int, on: dt.date | None = None) -> Path:
+    """The page code in the corner (pipeline/scans/stamp.py), so the signed or handwritten
+    copy scanned back is filed to this referral by its code alone."""
+    from pipeline.scans.code import PageCode
+    from pipeline.scans.stamp import stamp_docx
+
+    return stamp_docx(path, PageCode(item.reference, kind, version, "1", on))
 
 
 def pdf_copies(paths: list[Path]) -> list[Path]:

@@ -50,12 +50,18 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
     alert = commitment_alert("first_session", profile) if profile is not None else None
     promised = first_session_promised(items)
     out: dict = {}
-    for ref, case in cases_of(ledger, kinds=(EventKind.ALLOCATED, EventKind.PACK_MADE)).items():
+    from pipeline.scans.agreement import paperwork_note
+
+    attached = {i.reference: i.agreement_attached for i in items if i.outcome == "accepted"}
+    kinds = (EventKind.ALLOCATED, EventKind.PACK_MADE, EventKind.SCAN_FILED)
+    for ref, case in cases_of(ledger, kinds=kinds).items():
         made = PW.latest_pack(case)
         if made is not None:
             out[ref] = paperwork_text(
                 made, PW.current_allocation(case), days, promised.get(ref), alert
             )
+            note = paperwork_note(case, profile, attached.get(ref, False))
+            out[ref] += f"; {note}" if note else ""  # the paper back, or the agreement missing
     out.update(ledger.allocation_problems())
     from pipeline.notify.followup import held_notes  # the pack held from an address (#27)
 
