@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pipeline.render as render
 import pipeline.tracker.allocation as A
+from pipeline.rota import clashes as rota_clashes
 from pipeline import clock, words
 from pipeline.cases import case_of, cases_of
 from pipeline.cases import paperwork as PW
@@ -144,6 +145,7 @@ class PaperworkEffect(Effect):
         checked = A.check_allocation(
             allocation, p.profile, staff, today, item, previous["allocation"] if previous else None
         )
+        rota_clashes.settle(ledger, p.profile, item, checked, staff, today)  # clashes stop it
         if checked.problems:
             if ledger.set_allocation_problem(ref, checked.text):
                 ledger.reopen_effect(item.id, EffectName.TRACKER)

@@ -67,6 +67,8 @@ class EventKind(enum.StrEnum):
     REVIEW_REPORT_SENT = "review_report_sent"  # detail.how: sent | written, detail.checked_by
     CLOSED = "closed"
     SUSPENSION_CHANGED = "suspension_changed"  # a meeting date typed later moves the end
+    ROTA_CHECKED = "rota_checked"  # an allocation checked for clashes: detail.clashes, .warnings
+    INVITED = "invited"  # a calendar invitation for the sessions: detail.sequence, .method
 
 
 class MailHow(enum.StrEnum):

@@ -52,6 +52,9 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
         made = PW.latest_pack(case)
         if made is not None:
             out[ref] = paperwork_text(made, PW.current_allocation(case), days, promised.get(ref))
+    from pipeline.rota.clashes import warnings_for_cells
+
+    out = warnings_for_cells(ledger, out)  # the clash check's warnings (pipeline/rota/)
     out.update(ledger.allocation_problems())
     return out
 
