@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pipeline.render as render
 import pipeline.tracker.allocation as A
-from pipeline.rota import clashes as rota_clashes
 from pipeline import clock, words
 from pipeline.cases import case_of, cases_of
 from pipeline.cases import paperwork as PW
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
 from pipeline.files import private_dir
 from pipeline.ledger.names import EventKind
+from pipeline.rota import clashes as rota_clashes
 from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps

@@ -5,12 +5,11 @@ weeks ahead (CHECK_WEEKS from the first session to come):
 
 - blocking (no pack until it is resolved): the supervisor in two places at once, with the
   travel time between two venues from the profile's [rota] (0 where none is listed); a room of
-  a venue booked twice; a day of the week the service runs no sessions (no pack can list it). Siblings who share one session (same supervisor, venue, room and time)
-  are one session, not a clash.
+  a venue booked twice; a day of the week the service runs no sessions (no pack can list it).
+  Siblings who share one session (same supervisor, venue, room and time) are one session.
 - warnings (the pack is made, the Paperwork cell says so): a session past the service's
-  opening hours (profile [hours.opening]); the supervisor over
-  the service's usual sessions a week (profile [rota] weekly_sessions_max) or over the hours a
-  week on the Staff sheet.
+  opening hours (profile [hours.opening]); the supervisor over the service's usual sessions a
+  week (profile [rota] weekly_sessions_max) or over the hours a week on the Staff sheet.
 
 Each sentence names the other referral by its reference, never a child.
 Wording: form_templates/rota.toml [clashes].
