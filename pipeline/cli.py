@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "report": "pipeline.commands.report",
     "sessions": "pipeline.commands.sessions",
     "doctor": "pipeline.commands.doctor",
+    "rota": "pipeline.commands.rota",
 }
 
 
