@@ -22,6 +22,7 @@ from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, Effec
 from pipeline.files import private_dir
 from pipeline.ledger.names import EventKind
 from pipeline.rota import clashes as rota_clashes
+from pipeline.rota import invitation as rota_invitation
 from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
@@ -239,6 +240,10 @@ class PaperworkEffect(Effect):
             p.profile.notice_days() if short else None,
             for_pack.first_date,
         )
+        if message is not None:  # the supervisor's calendar invitation rides with the pack
+            rota_invitation.add_to_pack_mail(
+                p.ledger, p.profile, item, plain, message, staff, version
+            )
         roles = _roles(message, item, staff or [], plain) if message is not None else []
         made = PW.pack_made(
             ref,
