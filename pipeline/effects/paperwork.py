@@ -70,6 +70,7 @@ class PaperworkEffect(Effect):
         try:
             PW.backfill(p.ledger, p.profile.supervisor_role)
             self.catch_up_mail(p)
+            rota_invitation.follow_timeline(p.ledger, p.config, p.profile)  # calendars
         except Exception:  # looked at again next pass
             log_fault(log, "effects: could not look at the pack emails owed")
         self._superseded(p)

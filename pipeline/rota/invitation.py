@@ -238,6 +238,7 @@ def for_pack(
     detail = {
         "first": planned[0].isoformat(),
         "sessions": len(planned),
+        "plan": plan_digest(planned),
         "to": "supervisor",
         "pack": version,
     }
@@ -250,3 +251,107 @@ def attach(message, name: str, ics: bytes, method: str = "REQUEST") -> None:
     message.message.add_attachment(
         ics, maintype="text", subtype="calendar", filename=name, params={"method": method}
     )
+
+
+def plan_digest(planned: list[dt.date]) -> str:
+    """A short fingerprint of the sessions an invitation held: what a later look at the
+    timeline compares, to know whether a suspension, a restart or an end changed them."""
+    import hashlib
+
+    return hashlib.sha256(",".join(d.isoformat() for d in planned).encode()).hexdigest()[:16]
+
+
+def follow_timeline(ledger, config, profile) -> int:
+    """Updates the case timeline owes the supervisors' calendars since each referral's last
+    invitation: a suspension takes its sessions out and a restart puts them back (REQUEST,
+    SEQUENCE + 1), an ended referral cancels the series (CANCEL). A changed allocation is the
+    pack email's (its own invitation). Each is written once (INVITED, its sequence); returns
+    how many were made. The email goes to the supervisor on the current allocation."""
+    from pipeline import clock
+    from pipeline.cases import cases_of
+    from pipeline.cases import paperwork as PW
+    from pipeline.ledger.names import EventKind
+
+    cases = cases_of(ledger, kinds=D.KINDS + (EventKind.INVITED,))
+    owed = []
+    items = None
+    for ref, case in cases.items():
+        last = case.latest(EventKind.INVITED)
+        if last is None or last.detail.get("method") == "CANCEL":
+            continue
+        if items is None:
+            items = D.newest_items(ledger)
+        b = D.booking(ref, PW.current_allocation(case), items.get(ref))
+        if b is None:
+            continue
+        ended = case.has(EventKind.CLOSED)
+        planned = plan_dates(b, profile, case)
+        if not ended and planned and plan_digest(planned) == last.detail.get("plan"):
+            continue
+        owed.append((ref, case, b, planned, ended or not planned))
+    if not owed:
+        return 0
+    from pipeline.notify.outbox import MailOutbox
+    from pipeline.tracker.sync import read_staff
+
+    from pipeline.notify.compose import MailNotReady, our_addresses
+
+    try:
+        our_addresses(profile)
+    except MailNotReady:  # no mail set up: nothing can carry an update (the pack says so)
+        return 0
+    staff = read_staff(config, profile)
+    outbox = MailOutbox(config, profile)
+    made = 0
+    for ref, case, b, planned, cancel in owed:
+        email = next(
+            (
+                s.get("email")
+                for s in staff
+                if D._fold(s.get("name")) == D._fold(b.supervisor) and s.get("email")
+            ),
+            None,
+        )
+        if not email:
+            continue  # nobody to tell: looked at again next pass
+        sequence = next_sequence(case)
+        method = "CANCEL" if cancel else "REQUEST"
+        ics = calendar(
+            b,
+            planned or [b.first_date],
+            sequence=sequence,
+            organizer=profile.mail.from_address,
+            attendee=email,
+            now=clock.now(),
+            cancel=cancel,
+        )
+        message = _update_message(profile, b, email, sequence, cancel, planned)
+        attach(message, f"{ref} sessions.ics", ics, method)
+        outbox.deliver(message)
+        detail = {"sessions": len(planned), "plan": plan_digest(planned), "to": "supervisor"}
+        ledger.record_event(invited(ref, sequence, method, detail, clock.today()))
+        made += 1
+    return made
+
+
+def _update_message(profile, b: D.Booking, email: str, sequence: int, cancel: bool, planned):
+    """The short email carrying an updated (or cancelled) invitation: reference and initials
+    only, like the pack's (form_templates/mail/invitation.*)."""
+    from pipeline import paths
+    from pipeline.notify.compose import our_addresses, service_context, service_message
+    from pipeline.notify.templates import templates_for
+
+    team, _ = our_addresses(profile)
+    context = {
+        "kind": "invitation",
+        "reference": b.reference,
+        "initials": b.initials or "-",
+        "cancelled": cancel,
+        "sessions": len(planned),
+        "next": planned[0] if planned else None,
+        "fallback": {"sw": None, "used": None},  # to the supervisor: no social worker involved
+        "service": service_context(profile),
+    }
+    templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
+    key = f"{b.reference}:invitation:{sequence}"
+    return service_message("invitation", key, profile, templates, (email,), (team,), context)

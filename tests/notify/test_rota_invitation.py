@@ -175,3 +175,63 @@ def test_the_pack_mail_carries_the_invitation_and_a_change_updates_it(desk):
     ev2 = next(iter(icalendar.Calendar.from_ical(again).walk("VEVENT")))
     assert int(ev2["sequence"]) == 1 and str(ev2["uid"]) == str(ev["uid"])
     assert ev2.decoded("dtstart").hour == 14
+
+
+def _vevent(ics: bytes):
+    return next(iter(icalendar.Calendar.from_ical(ics).walk("VEVENT")))
+
+
+def _calendar_mail(mail) -> tuple[str, bytes]:
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    return part.get_param("method"), part.get_payload(decode=True)
+
+
+def test_a_suspension_a_restart_and_an_end_update_the_supervisors_calendar(desk):
+    from pipeline.cases import suspension as S
+    from pipeline.ledger.names import EventKind
+    from pipeline.ledger.timeline import Event
+
+    desk.allocate(REF)
+    desk.effects()
+    first = _invitation(desk.mails("pack")[0])
+    before = _occurrences_vobject(first)
+    assert desk.mails("invitation") == []  # nothing changed: no update
+    # approved and its letters made: held until a review meeting not yet dated
+    desk.ledger.record_event(
+        Event(
+            REF,
+            EventKind.PROPOSAL_RAISED,
+            dt.date(2026, 12, 16),
+            "raised:test",
+            {"proposal": "P1", "kind": "suspension", "sessions": ["2026-12-15"]},
+        )
+    )
+    span = S.Span(dt.date(2026, 12, 21), dt.date(2027, 1, 3), to_meeting=True)
+    desk.ledger.record_event(S.suspension_started(REF, 1, span, "Manager", dt.date(2026, 12, 17)))
+    desk.effects()
+    [mail] = desk.mails("invitation")
+    assert SUPERVISOR_EMAIL in mail["To"] and REF in mail["Subject"]
+    method, ics = _calendar_mail(mail)
+    held = _occurrences_vobject(ics)
+    assert method == "REQUEST" and int(_vevent(ics)["sequence"]) == 1
+    assert held == [d for d in before if d < dt.date(2026, 12, 21)]
+    assert _occurrences_icalendar(ics) == held
+    # the meeting ends it: the sessions after 3 January come back
+    desk.ledger.record_event(S.suspension_ended(REF, 1, dt.date(2027, 1, 3), "meeting"))
+    desk.effects()
+    mails = desk.mails("invitation")
+    assert len(mails) == 2
+    method, ics = _calendar_mail(mails[-1])
+    again = _occurrences_vobject(ics)
+    assert int(_vevent(ics)["sequence"]) == 2
+    assert dt.date(2027, 1, 5) in again and dt.date(2026, 12, 22) not in again
+    assert [d for d in before if d not in again] == [dt.date(2026, 12, 22), dt.date(2026, 12, 29)]
+    # the referral ends: the series is cancelled, once
+    desk.ledger.record_event(Event(REF, EventKind.CLOSED, dt.date(2027, 1, 20), "closed:t", {}))
+    desk.effects()
+    desk.effects()
+    mails = desk.mails("invitation")
+    assert len(mails) == 3
+    method, ics = _calendar_mail(mails[-1])
+    assert method == "CANCEL" and int(_vevent(ics)["sequence"]) == 3
+    assert str(_vevent(ics)["uid"]) == str(_vevent(first)["uid"])
