@@ -291,10 +291,9 @@ def follow_timeline(ledger, config, profile) -> int:
         owed.append((ref, case, b, planned, ended or not planned))
     if not owed:
         return 0
+    from pipeline.notify.compose import MailNotReady, our_addresses
     from pipeline.notify.outbox import MailOutbox
     from pipeline.tracker.sync import read_staff
-
-    from pipeline.notify.compose import MailNotReady, our_addresses
 
     try:
         our_addresses(profile)
