@@ -199,4 +199,6 @@ def from_ledger(ledger, profile, first: dt.date, last: dt.date) -> list[Session]
     from pipeline.cases import cases_of
 
     cases = cases_of(ledger, kinds=KINDS)
+    if not any(c.has(EventKind.ALLOCATED) for c in cases.values()):
+        return []  # nothing allocated yet: the referrals need not be read
     return diary(current_bookings(cases, newest_items(ledger)), cases, profile, first, last)
