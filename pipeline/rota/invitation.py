@@ -324,7 +324,7 @@ def follow_timeline(ledger, config, profile) -> int:
             now=clock.now(),
             cancel=cancel,
         )
-        message = _update_message(profile, b, email, sequence, cancel, planned)
+        message = _update_message(profile, b, email, sequence, _why(case, cancel), planned)
         attach(message, f"{ref} sessions.ics", ics, method)
         outbox.deliver(message)
         detail = {"sessions": len(planned), "plan": plan_digest(planned), "to": "supervisor"}
@@ -333,7 +333,23 @@ def follow_timeline(ledger, config, profile) -> int:
     return made
 
 
-def _update_message(profile, b: D.Booking, email: str, sequence: int, cancel: bool, planned):
+def _why(case, cancel: bool) -> str:
+    """What the update email says happened, from the timeline alone: ended, suspended (a
+    suspension started or moved), resumed (it ended), or updated (the plan moved otherwise)."""
+    from pipeline.cases import suspension as S
+    from pipeline.ledger.names import EventKind
+
+    if cancel:
+        return "ended"
+    latest = case.latest(
+        EventKind.SUSPENSION_STARTED, EventKind.SUSPENSION_CHANGED, EventKind.SUSPENSION_ENDED
+    )
+    if latest is None or not any(p.start for p in S.proposals(case)):
+        return "updated"
+    return "resumed" if latest.kind == EventKind.SUSPENSION_ENDED else "suspended"
+
+
+def _update_message(profile, b: D.Booking, email: str, sequence: int, why: str, planned):
     """The short email carrying an updated (or cancelled) invitation: reference and initials
     only, like the pack's (form_templates/mail/invitation.*)."""
     from pipeline import paths
@@ -345,7 +361,7 @@ def _update_message(profile, b: D.Booking, email: str, sequence: int, cancel: bo
         "kind": "invitation",
         "reference": b.reference,
         "initials": b.initials or "-",
-        "cancelled": cancel,
+        "why": why,
         "sessions": len(planned),
         "next": planned[0] if planned else None,
         "fallback": {"sw": None, "used": None},  # to the supervisor: no social worker involved

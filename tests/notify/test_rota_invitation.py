@@ -211,6 +211,7 @@ def test_a_suspension_a_restart_and_an_end_update_the_supervisors_calendar(desk)
     desk.effects()
     [mail] = desk.mails("invitation")
     assert SUPERVISOR_EMAIL in mail["To"] and REF in mail["Subject"]
+    assert "is suspended" in mail.get_body(("plain",)).get_content()
     method, ics = _calendar_mail(mail)
     held = _occurrences_vobject(ics)
     assert method == "REQUEST" and int(_vevent(ics)["sequence"]) == 1
@@ -221,6 +222,7 @@ def test_a_suspension_a_restart_and_an_end_update_the_supervisors_calendar(desk)
     desk.effects()
     mails = desk.mails("invitation")
     assert len(mails) == 2
+    assert "starts again" in mails[-1].get_body(("plain",)).get_content()
     method, ics = _calendar_mail(mails[-1])
     again = _occurrences_vobject(ics)
     assert int(_vevent(ics)["sequence"]) == 2
@@ -232,6 +234,7 @@ def test_a_suspension_a_restart_and_an_end_update_the_supervisors_calendar(desk)
     desk.effects()
     mails = desk.mails("invitation")
     assert len(mails) == 3
+    assert "has ended" in mails[-1].get_body(("plain",)).get_content()
     method, ics = _calendar_mail(mails[-1])
     assert method == "CANCEL" and int(_vevent(ics)["sequence"]) == 3
     assert str(_vevent(ics)["uid"]) == str(_vevent(first)["uid"])
