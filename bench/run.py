@@ -46,6 +46,7 @@ SECTIONS = (
     "render",
     "allocation",
     "month",
+    "rota",
     "reading",
     "corpus",
     "memory",
@@ -242,6 +243,13 @@ def month(cfg: dict, work: Path) -> dict:
     return measure(cfg["month_referrals"], cfg["month_records"])
 
 
+def rota(cfg: dict, work: Path) -> dict:
+    from bench.measure_rota import measure
+
+    print("  rota, 200 referrals and 30 supervisors", file=sys.stderr, flush=True)
+    return measure(200, 30)
+
+
 def corpus_section(cfg: dict, work: Path) -> dict:
     """Every reader over real documents, each in the bounded worker under the hard limit: the
     full corpus (/work/corpus/real or $FAMILY_TIME_CORPUS) or, --quick, the committed
@@ -298,6 +306,7 @@ RUNNERS = {
     "render": render,
     "allocation": allocation,
     "month": month,
+    "rota": rota,
     "reading": reading,
     "corpus": corpus_section,
 }
@@ -331,6 +340,9 @@ NOTES = [
     "- Month report: bench/measure_month.py; `month_figures` and `write_month_report` over a "
     "made-up year (tests/helpers/season_kit.build_bulk); baseline: the ledger asked once per "
     "referral for its session records and each record's item.",
+    "- Rota: bench/measure_rota.py; the Rota sheet's five weeks (diary from the timeline and "
+    "the sheet's XML) over 200 allocated referrals and 30 supervisors; naive: each "
+    "supervisor's and venue's view on its own, every case read and planned again.",
     "- Reading: each fixture read by `pipeline.extract.extract_file`; for PDFs the same read by "
     "the old route (pypdf reading every form field, pdfplumber pages parsed by pdfminer: "
     "bench/measure_reading.todays_read_pdf) interleaved in the same run; the target (>= 4x) is "

@@ -49,6 +49,7 @@ def rows(results: dict) -> list[dict]:
         _render_rows,
         _allocation_rows,
         _month_rows,
+        _rota_rows,
         _reading_rows,
         _corpus_rows,
         _memory_rows,
@@ -179,6 +180,21 @@ def _allocation_rows(s: dict, add) -> None:
         f"{_fmt(al.get('p95_s'), ' s', 3)} ({al['saves'] - al['missed']}/{al['saves']} "
         "packs made)",
         al.get("median_s") is not None and al["missed"] == 0 and al["median_s"] < target,
+    )
+
+
+def _rota_rows(s: dict, add) -> None:
+    ro = s.get("rota")
+    if not ro:
+        return
+    add(
+        f"Rota sheet, 5 weeks ({ro['referrals']} referrals, {ro['supervisors']} supervisors)",
+        f"< {ro['target_s']:g} s",
+        f"{ro['rota_sheet_s']} s ({ro['sessions_in_five_weeks']} sessions; a week's "
+        f"{ro['week_documents']} .docx {ro['week_documents_s']} s; one clash check "
+        f"{ro['clash_check_s']} s)",
+        ro["passed"],
+        f"{ro['speedup']}x (naive {ro['naive_s']} s)",
     )
 
 

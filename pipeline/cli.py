@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "bundle": "pipeline.commands.bundle",
     "sessions": "pipeline.commands.sessions",
     "doctor": "pipeline.commands.doctor",
+    "rota": "pipeline.commands.rota",
 }
 
 

@@ -248,6 +248,40 @@ class ReferralRules(_Strict):
     first_session_alert: Stated[str]  # who is told at once when the first session is late
 
 
+class Travel(_Strict):
+    """Minutes a supervisor needs between two venues (either way round)."""
+
+    between: list[str] = Field(min_length=2, max_length=2)
+    minutes: int = Field(ge=0)
+
+
+class Rota(_Strict):
+    """Who is where, when (pipeline/rota/): the rooms of each venue, travel between venues
+    (0 minutes where nothing is listed) and a worker's usual sessions in a week; what the
+    clash check and the rota read. Every value with the seed line it comes from."""
+
+    rooms: dict[str, list[str]] = Field(default_factory=dict)  # venue name -> its rooms
+    travel_minutes: int = Field(default=0, ge=0)  # between two venues not listed in `travel`
+    travel: list[Travel] = Field(default_factory=list)
+    weekly_sessions_min: Stated[int] = None
+    weekly_sessions_max: Stated[int] = None
+
+    def minutes_between(self, a: str | None, b: str | None) -> int:
+        """Travel time from venue `a` to venue `b` (0 at the same venue)."""
+        x, y = (" ".join(str(v or "").split()).casefold() for v in (a, b))
+        if x == y:
+            return 0
+        for t in self.travel:
+            pair = {" ".join(v.split()).casefold() for v in t.between}
+            if pair == {x, y}:
+                return t.minutes
+        return self.travel_minutes
+
+    def rooms_of(self, venue: str | None) -> list[str]:
+        wanted = " ".join(str(venue or "").split()).casefold()
+        return next((rooms for name, rooms in self.rooms.items() if name.casefold() == wanted), [])
+
+
 class Smtp(_Strict):
     host: str
     port: int = 587
@@ -299,6 +333,7 @@ class Profile(_Strict):
     limits: Limits
     forms: FormVersions = Field(default_factory=FormVersions)
     oversight: Oversight = Field(default_factory=Oversight)
+    rota: Rota = Field(default_factory=Rota)
     mail: Mail
     referrals: ReferralRules
     venues: list[Venue] = Field(default_factory=list)  # none yet in a new service (doctor says)

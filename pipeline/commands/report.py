@@ -125,6 +125,7 @@ def _month_report(args) -> int:
     from pipeline.commands.paperwork import _err
     from pipeline.ledger import Ledger
     from pipeline.reports.month import month_figures, write_month_report
+    from pipeline.tracker.sync import read_staff
 
     opened = folder.open_for(args)
     if opened is None:
@@ -135,7 +136,7 @@ def _month_report(args) -> int:
     month = args.month or (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     ledger = Ledger(config.ledger_path)
     try:
-        figures = month_figures(ledger, profile, month)
+        figures = month_figures(ledger, profile, month, staff=read_staff(config, profile))
     finally:
         ledger.close()
     docx, xlsx = write_month_report(figures, profile, config.outbox_dir / "reports")

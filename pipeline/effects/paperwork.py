@@ -22,6 +22,8 @@ from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, Effec
 from pipeline.files import private_dir
 from pipeline.ledger.names import EventKind
 from pipeline.notify import followup
+from pipeline.rota import clashes as rota_clashes
+from pipeline.rota import invitation as rota_invitation
 from pipeline.server.logs import log_fault
 from pipeline.tracker import allocations_or_none
 from pipeline.tracker.saves import workbook_stamps
@@ -70,6 +72,7 @@ class PaperworkEffect(Effect):
         try:
             PW.backfill(p.ledger, p.profile.supervisor_role)
             self.catch_up_mail(p)
+            rota_invitation.follow_timeline(p.ledger, p.config, p.profile)  # calendars
         except Exception:  # looked at again next pass
             log_fault(log, "effects: could not look at the pack emails owed")
         self._superseded(p)
@@ -150,6 +153,7 @@ class PaperworkEffect(Effect):
         checked = A.check_allocation(
             allocation, p.profile, staff, today, item, previous["allocation"] if previous else None
         )
+        rota_clashes.settle(ledger, p.profile, item, checked, staff, today)  # clashes stop it
         if checked.problems:
             if ledger.set_allocation_problem(ref, checked.text):
                 ledger.reopen_effect(item.id, EffectName.TRACKER)
@@ -245,6 +249,10 @@ class PaperworkEffect(Effect):
             p.profile.notice_days() if short else None,
             for_pack.first_date,
         )
+        if message is not None:  # the supervisor's calendar invitation rides with the pack
+            rota_invitation.add_to_pack_mail(
+                p.ledger, p.profile, item, plain, message, staff, version
+            )
         roles = _roles(message, item, staff or [], plain) if message is not None else []
         made = PW.pack_made(
             ref,

@@ -7,8 +7,9 @@ from what the other effects have done (the cells are worked out in pipeline/trac
 from __future__ import annotations
 
 import pipeline.tracker as tracker
-from pipeline import words
+from pipeline import clock, words
 from pipeline.effects.contract import Due, Effect, EffectName, EffectPass, EffectStatus, Waiting
+from pipeline.tracker import rota_sheet
 from pipeline.tracker.cells import acknowledged, more_cells, packs, statuses
 from pipeline.tracker.saves import workbook_stamps
 
@@ -60,4 +61,5 @@ class TrackerEffect(Effect):
             ledger.mark_effect(e.item_id, self.name, EffectStatus.DONE)
         if status_ids:
             ledger.mark_status_written(status_ids)  # the cell is the co-ordinator's again
+        rota_sheet.refresh(ledger, p.config, p.profile, clock.today())  # a view; never raises
         p.report.count(self.name, len(due.owed))

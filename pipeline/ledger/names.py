@@ -73,6 +73,8 @@ class EventKind(enum.StrEnum):
     MAIL_AUTO_REPLY = "mail_auto_reply"  # an out-of-office reply to our mail, filed only
     MAIL_HELD = "mail_held"  # documents not sent to an address outside the allowed domains
     SCAN_FILED = "scan_filed"  # paper back by its page code: detail.document, .session_date
+    ROTA_CHECKED = "rota_checked"  # an allocation checked for clashes: detail.clashes, .warnings
+    INVITED = "invited"  # a calendar invitation for the sessions: detail.sequence, .method
 
 
 class MailHow(enum.StrEnum):

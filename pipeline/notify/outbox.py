@@ -34,7 +34,6 @@ from pipeline.files import private_dir, write_private
 from pipeline.ledger.names import MailHow
 from pipeline.notify.addresses import clean_address
 from pipeline.notify.message import WIRE_POLICY, OutgoingMessage, eml_name
-
 from pipeline.notify.message import message_id as message_id_for
 from pipeline.profile import Profile
 

@@ -77,9 +77,12 @@ def decisions_in(ledger, first: dt.date, last: dt.date) -> dict[str, int]:
     return dict(out)
 
 
-def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = None) -> MonthFigures:
+def month_figures(
+    ledger, profile, month: dt.date, *, made: dt.date | None = None, staff: list | None = None
+) -> MonthFigures:
     """Every figure of the month, from the ledger: one step per section of the report, in the
-    report's order, each given only what it counts from."""
+    report's order, each given only what it counts from. `staff`: the Staff sheet's people
+    (name, hours), for each worker's sessions against their hours (none: not said)."""
     from pipeline import clock
 
     w = words()
@@ -107,7 +110,8 @@ def month_figures(ledger, profile, month: dt.date, *, made: dt.date | None = Non
         _sessions_section(w["sections"]["sessions"], recs),
         _suspensions_section(w["sections"]["suspensions"], ledger, first, last),
         _waiting_section(w["sections"]["waiting"], cal, by_ref, first_held, first, last),
-        _workload_section(w["sections"]["workload"], recs, {i.id: i for i in items}),
+        _workload_section(w["sections"]["workload"], recs, {i.id: i for i in items}, staff),
+        _rooms_section(w["sections"]["rooms"], ledger, recs, {i.id: i for i in items}),
     ]
     made = made or clock.today()
     title = w["title"].format(
@@ -354,22 +358,107 @@ def _waiting_section(
     return Section("waiting", s["title"], rows, {b: buckets.get(b, 0) for b in BUCKETS}, s["chart"])
 
 
-def _workload_section(s: dict, recs: list, by_id: dict) -> Section:
+def _workload_section(s: dict, recs: list, by_id: dict, staff: list | None = None) -> Section:
     """6. Workload: sessions recorded in the month by the worker named on the record, with
-    each worker's busiest ISO week."""
+    each worker's busiest ISO week and, from the Staff sheet, their hours of sessions against
+    the hours they work a week. Siblings who share one session send a record each: counted
+    once (same worker, date, start and venue)."""
     per: Counter = Counter()
     weeks: dict[str, Counter] = defaultdict(Counter)
+    minutes: Counter = Counter()
+    for who, day, length in _shared_once(recs, by_id).values():
+        per[who] += 1
+        weeks[who][day.isocalendar()[:2]] += 1
+        minutes[who] += length
+    hours = _staff_hours(staff or [])
+    rows = []
+    for who, k in sorted(per.items(), key=lambda x: (-x[1], x[0])):
+        text = f"{k} ({s['busiest_week']} {max(weeks[who].values())})"
+        contracted = hours.get(_fold(who))
+        if contracted:
+            text += house.fill(
+                s["against_hours"],
+                "month.toml [sections.workload] against_hours",
+                hours=_hours(minutes[who] / 60),
+                contracted=_hours(contracted),
+            )
+        rows.append((who, text))
+    return Section("workload", s["title"], rows, dict(per.most_common(15)), s["chart"])
+
+
+def _fold(text) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _hours(h: float) -> str:
+    return f"{h:g}" if h == int(h) else f"{h:.1f}"
+
+
+def _staff_hours(staff: list) -> dict[str, float]:
+    out = {}
+    for person in staff:
+        try:
+            h = float(str(person.get("hours") or "").replace(",", "."))
+        except ValueError:
+            continue
+        if h > 0 and person.get("name"):
+            out[_fold(person["name"])] = h
+    return out
+
+
+def _shared_once(recs: list, by_id: dict) -> dict:
+    """One entry per session held with a worker (siblings' records of one session share a
+    key: worker, date, planned or actual start, venue): (worker, date, minutes)."""
+    out: dict = {}
     for r in recs:
         rec_item = by_id.get(r.item_id)
         values = rec_item.verdict.values if rec_item and rec_item.verdict else {}
         who = " ".join(str(values.get("session.supervisor") or "Not named").split())
-        per[who] += 1
-        weeks[who][r.date.isocalendar()[:2]] += 1
+        start = r.planned_start or r.actual_start
+        end = r.planned_end or r.actual_end
+        key = (
+            (_fold(who), r.date, start, _fold(values.get("session.venue")))
+            if start is not None
+            else ("record", r.item_id)
+        )
+        length = 0
+        if start is not None and end is not None:
+            length = max(0, (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute))
+        out.setdefault(key, (who, r.date, length))
+    return out
+
+
+def _rooms_section(s: dict, ledger, recs: list, by_id: dict) -> Section:
+    """7. Rooms used per venue: the sessions recorded in the month at each venue, by the room
+    the referral was allocated (its allocation on the case timeline on that day), a session
+    siblings shared counted once."""
+    from pipeline.cases import cases_of
+    from pipeline.ledger.names import EventKind
+
+    cases = cases_of(ledger, {r.reference for r in recs}, kinds=(EventKind.ALLOCATED,))
+    used: dict[str, Counter] = defaultdict(Counter)
+    seen: set = set()
+    for r in recs:
+        rec_item = by_id.get(r.item_id)
+        values = rec_item.verdict.values if rec_item and rec_item.verdict else {}
+        case = cases.get(r.reference)
+        allocated = case.latest(EventKind.ALLOCATED, by=r.date) if case else None
+        detail = allocated.detail if allocated else {}
+        venue = " ".join(str(values.get("session.venue") or detail.get("venue") or "").split())
+        room = detail.get("room") or s["no_room"]
+        if not venue:
+            continue
+        start = r.planned_start or r.actual_start
+        key = (_fold(venue), _fold(room), r.date, start) if start else ("record", r.item_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        used[venue][room] += 1
     rows = [
-        (who, f"{k} ({s['busiest_week']} {max(weeks[who].values())})")
-        for who, k in sorted(per.items(), key=lambda x: (-x[1], x[0]))
+        (venue, ", ".join(f"{room}: {n}" for room, n in sorted(rooms.items())))
+        for venue, rooms in sorted(used.items())
     ]
-    return Section("workload", s["title"], rows, dict(per.most_common(15)), s["chart"])
+    return Section("rooms", s["title"], rows, {}, "")  # a table: a chart would add nothing
 
 
 BUCKETS = ["0-5", "6-10", "11-20", "21-40", "over 40"]

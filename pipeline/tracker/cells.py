@@ -62,6 +62,9 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
             )
             note = paperwork_note(case, profile, attached.get(ref, False))
             out[ref] += f"; {note}" if note else ""  # the paper back, or the agreement missing
+    from pipeline.rota.clashes import warnings_for_cells
+
+    out = warnings_for_cells(ledger, out)  # the clash check's warnings (pipeline/rota/)
     out.update(ledger.allocation_problems())
     from pipeline.notify.followup import held_notes  # the pack held from an address (#27)
 
