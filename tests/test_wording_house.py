@@ -161,6 +161,9 @@ def test_the_month_chart_follows_the_held_row_however_it_is_worded():
 
 
 class _Ledger:
+    """A stand-in ledger: the proposals, and their story on the case timeline as the
+    missed-session rule's effect writes it (raised; decided; letters and the suspension)."""
+
     def __init__(self, actions):
         self._actions = actions
 
@@ -169,6 +172,38 @@ class _Ledger:
 
     def item_by_reference(self, reference):
         return None
+
+    def events(self, reference=None, kinds=None):
+        import dataclasses
+
+        from pipeline.cases import suspension as S
+        from pipeline.cases.case import Case
+
+        out = []
+        for sa in self._actions:
+            a = sa.action
+            out.append(S.proposal_raised(sa.id, a, sa.created_at.date()))
+            if a.decision:
+                out.append(
+                    S.decided(Case(a.reference), sa.id, a.decision, a.decided_by, a.decided_on)
+                )
+            if a.decision == "Approved" and sa.done_at is not None:
+                start = a.suspended_from or a.decided_on + dt.timedelta(days=1)
+                until = a.suspended_until or start + dt.timedelta(days=6)
+                span = S.Span(
+                    start, until, to_meeting=a.meeting_on is None, meeting_on=a.meeting_on
+                )
+                out.append(S.letters_made(a.reference, sa.id, ["letter.docx"], a.decided_on))
+                out.append(
+                    S.suspension_started(a.reference, sa.id, span, a.decided_by, a.decided_on)
+                )
+        out = [dataclasses.replace(e, id=n) for n, e in enumerate(out, start=1)]
+        return [
+            e
+            for e in out
+            if (reference is None or e.reference == reference)
+            and (kinds is None or e.kind in kinds)
+        ]
 
 
 def _stored(n, action, created=dt.datetime(2026, 3, 2, 9, 0)):
