@@ -154,6 +154,18 @@ def send_back_missed_records(
 DEMO_DECIDER = "Pat Demo-Manager"
 
 
+def demo_decider(profile: Profile, item: Item) -> tuple[str, str]:
+    """(name, Staff-sheet role) of the person who may decide in this service (the profile's
+    [decisions]): the referral's own social worker where the service says so."""
+    d = profile.decisions
+    if d.decided_by_allocated_social_worker:
+        values = item.verdict.values if item.verdict else {}
+        name = " ".join(str(values.get("social_worker.name") or "").split())
+        return name or DEMO_DECIDER, "Social worker"
+    roles = d.decided_by_roles or ["team manager"]
+    return DEMO_DECIDER, f"Family Time {roles[0]}"
+
+
 def approve_proposals(config, profile: Profile, item: Item) -> int:
     """Act as the person who decides: Approved, with a name, on every undecided proposal row
     of the Decisions sheet; returns how many were approved."""
@@ -170,6 +182,10 @@ def approve_proposals(config, profile: Profile, item: Item) -> int:
     book = openpyxl.load_workbook(path)
     ws = book[SHEET]
     column = {cell.value: cell.column for cell in ws[1]}
+    decider, role = demo_decider(profile, item)
+    staff = next((s for s in book.worksheets if s.title == "Staff"), None)
+    if staff is not None:  # only a person on the Staff sheet, in a role that decides, is heard
+        staff.append([decider, role, "", ""])
     approved = 0
     for r in range(2, ws.max_row + 1):
         if (
@@ -177,7 +193,7 @@ def approve_proposals(config, profile: Profile, item: Item) -> int:
             and not ws.cell(r, column[names["decision"]]).value
         ):
             ws.cell(r, column[names["decision"]], "Approved")
-            ws.cell(r, column[names["decided_by"]], DEMO_DECIDER)
+            ws.cell(r, column[names["decided_by"]], decider)
             approved += 1
     book.save(path)
     return approved

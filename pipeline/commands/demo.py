@@ -97,12 +97,13 @@ def _story(config, profile, ledger, watcher, item) -> None:
     watcher.handled.clear()
     watcher.run_once()
     _show(watcher.handled)
-    from pipeline.demo_roles import DEMO_DECIDER, approve_proposals
+    from pipeline.demo_roles import approve_proposals, demo_decider
     from pipeline.effects import run_effects
 
     if approve_proposals(config, profile, item):
         print(
-            f"\nActing as the person who decides: the proposal approved by {DEMO_DECIDER} "
+            f"\nActing as the person who decides: the proposal approved by "
+            f"{demo_decider(profile, item)[0]} "
             "in the tracker's Decisions sheet."
         )
         run_effects(ledger, config, profile)
