@@ -276,3 +276,16 @@ def test_several_days_are_said_as_a_list(rendered, service):
     three = {n: _flat(t) for n, t in rendered[service].items() if n.startswith("three-days/")}
     assert three and all("Monday and Wednesday" not in t for t in three.values())
     assert any("Monday, Wednesday and Friday" in t for t in three.values())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_form_comes_back_as_the_current_form(service):
+    """What a social worker fills in on the attached copy is read like the catalogue's form."""
+    from pipeline.extract import extract_file
+
+    read = extract_file(blank_form(service), load_profile(service))
+    assert (read.form.id, read.form.version, read.form.status) == (
+        "family-time-referral",
+        "2025.1",
+        "current",
+    )

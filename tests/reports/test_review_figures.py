@@ -190,7 +190,7 @@ def test_words_come_from_the_records_with_their_dates(season, tmp_path):
     assert "20 October 2026: \u201cI like it when Mum reads to me.\u201d" in text
     assert "Mother planned the session and brought a book." in text
     assert "The child said something worrying" in text
-    assert "The supervisor's recommendation" in text
+    assert "The Family Time Supervisor's recommendation" in text  # the service's own role
     # the old empty boxes for views are gone: the recommendation is the one box to write
     assert "The child's wishes and feelings, in their own words" not in text
     assert "Robin Reviewer-Example" in text
@@ -201,8 +201,8 @@ def test_a_session_with_a_concern_is_not_what_went_well(season, tmp_path):
     never under "What went well"."""
     _, path = _report(season, tmp_path)
     text = _text(path)
-    well = text[text.index("What went well") : text.index("What worried the supervisor")]
-    worried = text[text.index("What worried the supervisor") :]
+    well = text[text.index("What went well") : text.index("What worried the")]
+    worried = text[text.index("What worried the") :]
     assert "A warm session" in well
     assert "Started well" not in well
     assert "10 November 2026: a significant event or concern was recorded" in worried

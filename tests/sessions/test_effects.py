@@ -68,6 +68,6 @@ def test_a_court_directed_referral_is_suspended_for_the_court_limit_at_most(sess
 
     msg = email.message_from_bytes(notice.read_bytes(), policy=email.policy.default)
     assert (
-        "directed by the court, so it is suspended for 7 days at most"
+        "directed by the court, so this suspension (7 days) cannot be made longer without the"
         in msg.get_body(("plain",)).get_content()
     )
