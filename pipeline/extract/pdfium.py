@@ -343,15 +343,29 @@ def _annot_text(annot, key: bytes, buf) -> str:
 # Pages as pictures (for reading a scan's page codes: pipeline/scans/read.py)
 
 
-def page_images(path, dpi: int = 200, password: str | None = None):
+def page_images(
+    path,
+    dpi: int = 200,
+    password: str | None = None,
+    max_pages: int | None = None,
+    max_pixels: int = 40_000_000,
+):
     """Each page drawn as a greyscale PIL image at `dpi`, one at a time (a 60-page scanner
-    batch is never all in memory at once)."""
+    batch is never all in memory at once). A page larger than `max_pixels` at that dpi is
+    drawn smaller (a hostile page size never becomes a huge bitmap); more than `max_pages`
+    pages raises PdfUnreadable before any is drawn."""
     doc = _open(path, password)
     try:
+        if max_pages is not None and len(doc) > max_pages:
+            raise PdfUnreadable(f"{Path(path).name} has more than {max_pages} pages")
         for i in range(len(doc)):
             page = _page_at(doc, i)
             try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                width, height = page.get_size()
+                scale = dpi / 72
+                if width * height * scale * scale > max_pixels:
+                    scale = (max_pixels / max(width * height, 1.0)) ** 0.5
+                bitmap = page.render(scale=scale, grayscale=True)
                 try:
                     yield bitmap.to_pil()
                 finally:

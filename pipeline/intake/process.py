@@ -182,7 +182,8 @@ def _first_drafts(
         return [_duplicate_draft(path.name, earlier, ledger, profile)], False
     try:
         drafts = _read_and_validate(path, config, profile, received)
-        return _filed_scan(path, digest, drafts, config, ledger, received) or drafts, False
+        filed = _filed_scan(path, digest, drafts, config, profile, ledger, received)
+        return filed or drafts, False
     except NotYet:
         raise
     except OSError as exc:  # disk full, share gone: the environment, not the file
@@ -199,13 +200,19 @@ def _first_drafts(
         return [owe(draft)], True
 
 
-def _filed_scan(path: Path, digest: str, drafts, config, ledger, received) -> list | None:
+def _filed_scan(path: Path, digest: str, drafts, config, profile, ledger, received) -> list | None:
     """A scan or photo no reader could read, filed instead by the page codes printed on it
     (pipeline/scans/): one item saying where its pages went, owing no email. None when it
     carries none of our codes (it stays "could not be read")."""
-    if not drafts or any(d.outcome not in ("unreadable", "not_referral") for d in drafts):
+    from pipeline.scans.filing import IMAGE_SUFFIXES, file_scan
+
+    if len(drafts) != 1 or drafts[0].outcome not in ("unreadable", "not_referral"):
         return None
-    from pipeline.scans.filing import file_scan
+    # only what a scanner or a camera makes: an image-only PDF, a photo; never a damaged,
+    # locked or oversized file, which stays refused for its own reason
+    scanned = drafts[0].reason in (say("pdf.scanned"), say("pdf.scanned", profile))
+    if not (scanned or path.suffix.lower() in IMAGE_SUFFIXES):
+        return None
 
     filing = file_scan(path, digest, ledger, config.outbox_dir, received.date())
     if filing is None:

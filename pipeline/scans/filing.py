@@ -20,6 +20,8 @@ from pipeline.ledger.names import EventKind
 from pipeline.ledger.timeline import Event
 from pipeline.scans.read import IMAGE_SUFFIXES, ScanReading, read_scan
 
+__all__ = ["IMAGE_SUFFIXES", "file_scan", "scans_of", "agreement_signed", "pages_text"]
+
 if TYPE_CHECKING:
     from pipeline.ledger import Ledger
 

@@ -18,6 +18,8 @@ from pipeline.scans.code import PageCode, parse
 
 PDF_DPI = 200
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+MAX_PAGES = 200  # a scanner batch; more is not paper coming back
+MAX_PIXELS = 40_000_000  # a 12-megapixel photo three times over; a larger picture is refused
 
 
 @dataclass
@@ -68,11 +70,13 @@ def page_pictures(path: Path) -> Iterable:
         from PIL import Image, ImageOps
 
         with Image.open(path) as im:
+            if im.width * im.height > MAX_PIXELS:
+                raise ValueError(f"{path.name} is larger than a photo: not looked at")
             yield ImageOps.exif_transpose(im).convert("L")
         return
     from pipeline.extract.pdfium import page_images
 
-    yield from page_images(path, dpi=PDF_DPI)
+    yield from page_images(path, dpi=PDF_DPI, max_pages=MAX_PAGES, max_pixels=MAX_PIXELS)
 
 
 def read_scan(path: Path) -> ScanReading:
