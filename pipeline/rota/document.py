@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import words as house
-from pipeline.dates import numeric_date
+from pipeline.dates import numeric_date, weekday_name
 from pipeline.rota import diary as D
 
 WORDING = "rota.toml"
@@ -73,7 +73,7 @@ def row(s: D.Session) -> list[str]:
     return [
         week_name(week_of(s.date)),
         numeric_date(s.date),
-        f"{s.date:%A}",
+        weekday_name(s.date),
         b.time,
         b.supervisor,
         b.venue,
