@@ -122,7 +122,7 @@ def _kind(msg: EmailMessage) -> tuple[str, str] | None:
     if (
         auto.startswith("auto-replied")
         or _header(msg, "X-Autoreply").lower() == "yes"
-        or msg.get("X-Autorespond") is not None
+        or bool(_header(msg, "X-Autorespond"))
         or _header(msg, "Precedence").lower() == "auto_reply"
         or _AUTO_SUBJECT.match(subject.strip())
     ):

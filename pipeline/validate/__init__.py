@@ -87,7 +87,9 @@ def validate_extraction(
     problems, warnings, flags = _sorted_findings(form, findings, profile)
     counted = due = None
     if form.kind == "referral":
-        start = promises_start(received, read_on)
+        # an email's date is the sender's clock: one saved into the inbox days later is
+        # promised from the day it was read (a file's own time is when it reached us)
+        start = promises_start(received, read_on) if email is not None else received
         counted = ServiceCalendar(profile).counted_from(start)
         due = due_dates(start, profile, values.get("review.next_date"))
     return Verdict(

@@ -335,6 +335,8 @@ def _blackpool_desk(root, arrived):
     init_folder(root, "blackpool")
     d = Desk(root)
     d.receive(arrived=arrived)
+    # a Blackpool supervisor at a Blackpool address: packs go only to the service's domains
+    d.add_staff(email_address="robin.supervisor@blackpool.example.org")
     return d
 
 
