@@ -21,7 +21,7 @@ from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, wo
 from pipeline.tracker.columns import load_spec
 from pipeline.tracker.rows import cell_value, parse_date
 from pipeline.tracker.sync import sync_one
-from pipeline.tracker.typed_rows import cell_text, typed_rows
+from pipeline.tracker.typed_rows import MOVED, cell_text, typed_rows
 
 log = logging.getLogger("pipeline.tracker")
 SHEET = DECISIONS_SHEET
@@ -69,6 +69,7 @@ class Decision:
     meeting_on: dt.date | None = None
     typed: dict[str, str] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)
+    moved: bool = False  # the row's pipeline cells were moved (the row check says so)
 
     @property
     def written(self) -> bool:
@@ -115,8 +116,10 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int] = ()) -> 
     choices = sheet.column("decision").choices
     keys = set(PERSON) | ({"reference", "child"} & {c.key for c in sheet.columns})
     out = {}
-    for key, v in typed_rows(config, profile, spec, sheet, keys, "decisions").items():
+    rows = typed_rows(config, profile, spec, sheet, keys, "decisions", keep_moved=True)
+    for key, v in rows.items():
         out[key] = Decision(
+            moved=bool(v.get(MOVED)),
             decision=_choice(v.get("decision"), choices),
             decided_by=cell_text(v.get("decided_by")),
             decided_on=parse_date(v.get("decided_on")),
@@ -179,7 +182,7 @@ def decision_problems(
 
     out: list[tuple[str, dict]] = []
     shown_ref, shown_child = d.shown.get("reference", ""), d.shown.get("child", "")
-    moved = any(
+    moved = d.moved or any(
         key in d.shown and _flat(d.shown[key]) != _flat(want)
         for key, want in (("reference", belongs.reference), ("child", belongs.child))
     )

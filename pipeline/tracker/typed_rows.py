@@ -23,12 +23,23 @@ from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 log = logging.getLogger("pipeline.tracker")
 
 
+MOVED = "__moved__"  # in a row kept with `keep_moved`: its cells were moved (never act on it)
+
+
 def typed_rows(
-    config: Any, profile, spec: TrackerSpec, sheet: SheetSpec, keys: set[str], what: str
+    config: Any,
+    profile,
+    spec: TrackerSpec,
+    sheet: SheetSpec,
+    keys: set[str],
+    what: str,
+    keep_moved: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Row key -> {column key: value} for `keys`. A row the pipeline added to the one workbook
     for a referral of an earlier year's workbook is empty until someone types in it: the row
-    typed in the earlier workbook counts until then."""
+    typed in the earlier workbook counts until then. A row whose cells were moved is left out,
+    or with `keep_moved` kept and marked MOVED (a reader that must remember what was typed
+    there, so it is not applied once the cells are put right)."""
     hdrs = headers(sheet, profile)
     own = load_spec(profile=profile)  # the service's columns, as the sync vouched for them
     out: dict[str, dict[str, Any]] = {}
@@ -47,6 +58,8 @@ def typed_rows(
         for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
             if key in moved:  # typed beside another child's cells: never acted on
                 out.pop(key, None)
+                if keep_moved:
+                    out[key] = {**values, MOVED: True}
                 continue
             if key not in out or any(cell_text(v) for k, v in values.items() if k != sheet.key):
                 out[key] = values
