@@ -40,9 +40,9 @@ def render_suspension_letters(
 ) -> list[Path]:
     """Everything an approved suspension makes, none of it sent by the service: a letter to
     each parent (a parent with no address gets a copy named "to be given by hand"), a letter
-    to the carer, the agreement to be signed again, and the notice to the social worker, which
-    lists each of them and whom it is for, and names the children's guardian as to be told.
-    For legal advice, the notice only."""
+    to the carer, the agreement to be signed again (where the service re-signs it), and the
+    notice to the social worker, which lists each of them and whom it is for, and names the
+    children's guardian as to be told. For legal advice, the notice only."""
     _check(item, allocation)
     if action.reference and action.reference != item.reference:
         raise PaperworkProblem(
@@ -169,14 +169,14 @@ def _suspension_documents(
             "to_carer",
         )
 
-    agreement = render_agreement(
-        item, allocation, profile, out_dir, resigned_after=action, today=today
-    )
-    family = (
-        C.join_words([p.name for p in C.parents_to_write_to(C.family_rows(item.verdict.values))])
-        or C.NOT_GIVEN
-    )
-    add(agreement, family, "to_sign")
+    if profile.missed_sessions is not None and profile.missed_sessions.resign_agreement:
+        # only a service whose agreement is signed again after a pause (its own rule)
+        agreement = render_agreement(
+            item, allocation, profile, out_dir, resigned_after=action, today=today
+        )
+        parents = C.parents_to_write_to(C.family_rows(item.verdict.values))
+        family = C.join_words([p.name for p in parents]) or C.NOT_GIVEN
+        add(agreement, family, "to_sign")
     return written, made
 
 

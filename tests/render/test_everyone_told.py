@@ -91,7 +91,9 @@ def test_the_notice_lists_every_document_made_and_whom_it_is_for(tmp_path, profi
     notice = flat(docs[NOTICE])
     assert_clean(notice)
     others = [name for name in docs if name != NOTICE]
-    assert len(others) == 4  # two parents, the carer, the agreement to sign again
+    resigns = profile.missed_sessions.resign_agreement
+    # two parents and the carer; the agreement to sign again only where the service says so
+    assert len(others) == (4 if resigns else 3)
     for name in others:
         assert name in notice
     assert (
@@ -99,7 +101,8 @@ def test_the_notice_lists_every_document_made_and_whom_it_is_for(tmp_path, profi
         "7 Thistlewood Row, Sampleton Address on the referral: ready to post" in notice
     )
     assert f"{CARER_LETTER} {CARER}, carer" in notice
-    assert f"{PARENT_1} and {PARENT_2} To be signed again at the meeting" in notice
+    signed_again = f"{PARENT_1} and {PARENT_2} To be signed again at the meeting" in notice
+    assert signed_again is resigns
     assert "The children's guardian, Robin Guardian-Example, is to be told" in notice
 
 
