@@ -86,7 +86,7 @@ class Allocation(BaseModel):
     """What a co-ordinator typed into a referral's tracker row to allocate it."""
 
     reference: str
-    status: str | None = None  # Waiting, Allocated, Bridging, Suspended, Closed
+    status: str | None = None  # Waiting, Allocated, Suspended, Closed (and a service's own)
     supervisor: str | None = None
     venue: str | None = None
     room: str | None = None

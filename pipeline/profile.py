@@ -302,6 +302,13 @@ class Mail(_Strict):
     partner_domains: list[str] = Field(default_factory=list)
 
 
+class TrackerWords(_Strict):
+    """The service's own words in the tracking workbook."""
+
+    # Status choices of the service's own besides Waiting, Allocated, Suspended and Closed
+    statuses: list[str] = Field(default_factory=list)
+
+
 class Profile(_Strict):
     """Everything that differs between services. Every rule is written out (or "not stated"):
     nothing falls back to another service's value."""
@@ -334,6 +341,7 @@ class Profile(_Strict):
     forms: FormVersions = Field(default_factory=FormVersions)
     oversight: Oversight = Field(default_factory=Oversight)
     rota: Rota = Field(default_factory=Rota)
+    tracker: TrackerWords = Field(default_factory=TrackerWords)
     mail: Mail
     referrals: ReferralRules
     venues: list[Venue] = Field(default_factory=list)  # none yet in a new service (doctor says)

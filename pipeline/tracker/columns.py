@@ -34,6 +34,9 @@ class ColumnSpec(_Strict):
     from_: list[str] = Field(default_factory=list, alias="from")
     join: list[str] = Field(default_factory=list)
     choices: list[str] = Field(default_factory=list)
+    # Choices offered only where the service's profile names them ([tracker] statuses):
+    # "Bridging" is Northamptonshire's word, not every service's.
+    service_choices: list[str] = Field(default_factory=list)
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
     # A list: the column exists where the service makes any one of them.
@@ -152,15 +155,20 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
         str(path or TRACKER_SPEC),
         frozenset(promised),
         None if by is None else (by if by != "not stated" else ""),
+        tuple(profile.tracker.statuses),
     )
 
 
 @lru_cache(maxsize=16)
 def _for_service(
-    path: str, promised: frozenset[str], accepted_by: str | None = None
+    path: str,
+    promised: frozenset[str],
+    accepted_by: str | None = None,
+    own_choices: tuple[str, ...] = (),
 ) -> TrackerSpec:
     """The service's columns; where a person accepts referrals (the profile's [acceptance]),
-    a complete referral is not called accepted before they did."""
+    a complete referral is not called accepted before they did; a column's service choices
+    only where the service names them."""
     spec = _load(path)
     if accepted_by is not None:
         name = "awaiting_acceptance_by" if accepted_by else "awaiting_acceptance"
@@ -168,7 +176,11 @@ def _for_service(
         spec = spec.model_copy(update={"words": {**spec.words, "accepted": word}})
     sheets = []
     for sheet in spec.sheets:
-        columns = [c for c in sheet.columns if not c.promises or set(c.promises) & promised]
+        columns = [
+            _own_choices(c, own_choices)
+            for c in sheet.columns
+            if not c.promises or set(c.promises) & promised
+        ]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]
         marks = [m for m in sheet.marks if m.column in keys]
@@ -176,6 +188,16 @@ def _for_service(
             sheet.model_copy(update={"columns": columns, "highlights": highlights, "marks": marks})
         )
     return spec.model_copy(update={"sheets": sheets})
+
+
+def _own_choices(column: ColumnSpec, own: tuple[str, ...]) -> ColumnSpec:
+    """The column's choices with those of its service choices the service names, in the
+    order the layout gives (before the last choice, "Closed")."""
+    extra = [c for c in column.service_choices if c in own]
+    if not extra:
+        return column
+    choices = [*column.choices[:-1], *extra, *column.choices[-1:]]
+    return column.model_copy(update={"choices": choices})
 
 
 @lru_cache(maxsize=8)
