@@ -23,6 +23,7 @@ from pipeline.paths import FORM_TEMPLATES
 from pipeline.sessions.names import child_names_of, names_match
 from pipeline.sessions.plan import planned_sessions
 from pipeline.sessions.record import (
+    LATE_MINUTES,
     arrive_before,
     held_though_late,
     session_record,
@@ -92,6 +93,11 @@ def link_sessions(
             )
             continue
         d.session = session_record(v, 0, ref, profile)
+        if arrive_before(profile) and d.session.late_minutes is not None:
+            # the service counts lateness from before the start: the Sessions sheet's
+            # Lateness cell says what the service counts, not minutes after the start
+            values = {**v.values, LATE_MINUTES: d.session.late_minutes}
+            v = d.verdict = v.model_copy(update={"values": values})
         d.reason = _words(
             "linked",
             profile,

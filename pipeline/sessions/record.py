@@ -50,6 +50,11 @@ PARENT_MISSES = (
 _ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
 
 
+# The minutes late as the service counts them (from before the start where it says so), kept
+# with a linked record's answers for the Sessions sheet
+LATE_MINUTES = "session.minutes_late"
+
+
 def arrive_before(profile) -> int:
     """Minutes before the start a parent must be there where being late for any reason
     cancels the session (Milton Keynes' early-arrival protocol, 004: "minimum fifteen minutes

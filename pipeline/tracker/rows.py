@@ -161,10 +161,14 @@ class _Context:
         return f"{ref} {numeric_date(day)}"
 
     def _summary_lateness(self) -> str:
-        from pipeline.sessions.record import late_minutes
+        from pipeline.sessions.record import LATE_MINUTES, late_minutes
 
         values = self.item.verdict.values if self.item.verdict else {}
-        minutes = late_minutes(values.get("session.arrival"), values.get("session.planned_start"))
+        minutes = values.get(LATE_MINUTES)  # counted by the service's own rule when it has one
+        if minutes is None:
+            minutes = late_minutes(
+                values.get("session.arrival"), values.get("session.planned_start")
+            )
         if not minutes:
             return self.word("on_time") if minutes == 0 else ""
         return self.word("minutes_late", minutes=minutes)

@@ -105,5 +105,8 @@ def test_a_milton_keynes_record_held_though_late_says_so_and_counts_as_held(tmp_
         assert "held_though_late" in item.verdict.flags
         [rec] = s.ledger.sessions_of(REF)
         assert rec.outcome == "Took place" and not rec.missed_by_parent
+        # the Sessions sheet says the lateness the service counts, never "On time"
+        [row] = [r for r in s.rows("Sessions") if r.get("Reference") == REF]
+        assert row["Lateness"] == "20 minutes late", row
     finally:
         s.ledger.close()
