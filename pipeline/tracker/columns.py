@@ -84,6 +84,9 @@ class SheetSpec(_Strict):
     name: str
     enabled: bool = True
     outcomes: list[str]
+    # items of other outcomes carrying any of these flags get a row here too (a referral
+    # accepted with a question only a person can answer: an ID shared with another child)
+    flags: list[str] = Field(default_factory=list)
     key: str
     columns: list[ColumnSpec]
     highlights: list[Highlight] = Field(default_factory=list)

@@ -299,6 +299,10 @@ class RowSource:
         return self._row
 
 
+def _flagged_for(sheet: SheetSpec, item: Item) -> bool:
+    return bool(sheet.flags and item.verdict and set(item.verdict.flags) & set(sheet.flags))
+
+
 def row_sources(
     items: Iterable[Item], spec: TrackerSpec, extras: Extras | None = None, layout: str = ""
 ) -> dict[str, dict[str, RowSource]]:
@@ -317,7 +321,7 @@ def row_sources(
     for sheet in spec.enabled_sheets:
         latest: dict[str, Item] = {}
         for item in items:
-            if item.outcome in sheet.outcomes:
+            if item.outcome in sheet.outcomes or _flagged_for(sheet, item):
                 latest[row_key(item, sheet, spec)] = item  # later items win
         for key, item in latest.items():
             group = groups[item.reference] if item.reference else [item]

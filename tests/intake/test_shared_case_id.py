@@ -64,6 +64,22 @@ def test_siblings_sharing_an_id_in_one_email_are_two_referrals_and_a_person_is_a
         assert desk.row(ref)["Checked"] == "Accepted; ID shared with another child"
     assert len(desk.mails("accepted")) == 2  # each referral acknowledged
     assert "copy" not in items[1].reason
+    # the question is on the Attention sheet too, where a person looks for what needs a look
+    asked = _attention(desk)
+    assert len(asked) == 2
+    assert all("please check which child this CareFirst ID belongs to" in r for r in asked)
+
+
+def _attention(desk) -> list[str]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(desk.workbook)["Attention"]
+    head = [c.value for c in ws[1]]
+    return [
+        str(r[head.index("Why it needs a look")])
+        for r in ws.iter_rows(min_row=2, values_only=True)
+        if r[0]
+    ]
 
 
 def test_a_siblings_form_with_the_same_id_later_is_not_an_update_of_the_first(desk):
@@ -95,6 +111,7 @@ def test_the_same_child_mother_and_birthday_under_another_id_is_flagged(desk):
     assert "may be the same child as FT-2026-00001" in _follow_up(desk, SECOND)
     assert "another CareFirst ID" in typo.reason
     assert "maybe the same child as another referral" in desk.row(SECOND)["Checked"]
+    assert any(SECOND in r or "may be the same child" in r for r in _attention(desk))
     assert "may be the same child" not in _follow_up(desk, REF)  # the first is not changed
 
 
