@@ -210,6 +210,7 @@ class RuleEffect(Effect):
             child=child_initials(values) or "",
             last_miss=max(a.session_dates) if a.session_dates else None,
             social_worker=_social_worker(p, sa),
+            guardian=_guardian(values, p.profile),
         )
         problems = decision_problems(d, belongs, staff, p.profile, today) if d.written else []
         if meeting_only:
@@ -467,3 +468,15 @@ def follow_up(action, referral, allocation, config, profile, out_dir=None):
     if not notify.MailOutbox(config, profile).deliver(msg):
         return None
     return files
+
+
+def _guardian(values: dict, profile) -> str:
+    """The carer the referral names, where the service says the adoptive parent or special
+    guardian decides and the child's legal status is one of those orders ("" otherwise)."""
+    from pipeline.sessions.proposals import words as proposal_words
+
+    if not profile.decisions.adoption_or_special_guardianship:
+        return ""
+    if values.get("legal.status") not in proposal_words()["who"]["adoption_statuses"]:
+        return ""
+    return " ".join(str(values.get("carer.name") or "").split())

@@ -143,6 +143,9 @@ class Belongs:
     child: str  # the child's initials ("" when the referral gives no name)
     last_miss: dt.date | None  # the last missed session the proposal rests on
     social_worker: str = ""  # the referral's allocated social worker
+    # where the service says the adoptive parent or special guardian decides (a Placement or
+    # Special Guardianship Order): the carer the referral names, who is not on the Staff sheet
+    guardian: str = ""
 
 
 def _flat(text: Any) -> str:
@@ -206,8 +209,9 @@ def decision_problems(
     if not d.decided_by:
         out.append(("no_decider", {"decision": d.decision}))
     else:
+        guardian = belongs.guardian and _flat(d.decided_by) == _flat(belongs.guardian)
         _, problem = decider(d.decided_by, staff, profile, belongs.social_worker)
-        if problem:
+        if problem and not guardian:
             out.append(problem)
     sheet = load_spec().sheet(SHEET)
     for col, day in (("decided_on", d.decided_on), ("meeting_on", d.meeting_on)):

@@ -280,3 +280,23 @@ def test_a_meeting_date_typed_later_is_read_and_one_without_a_year_is_said(
     assert (p1["until_the_meeting"], p1["suspended_until"]) == (False, "2026-12-21")
     assert "NOT APPLIED" not in _made(st)
     assert st.status() == "Suspended until 21/12/2026"
+
+
+def test_a_special_guardian_named_on_the_referral_may_decide_where_the_service_says_so():
+    """Blackpool (003): under a Special Guardianship Order the special guardian decides, and
+    they are not on the Staff sheet: their name as the referral gives it is a decider; anyone
+    else not on the Staff sheet is still nobody."""
+    from pipeline.profile import load_profile
+    from pipeline.tracker.decisions import Belongs, Decision, decision_problems
+
+    profile = load_profile("blackpool")
+    typed = {"decision": "Approved", "decided_by": "Alex Guardian-Example"}
+    decision = Decision("Approved", "Alex Guardian-Example", D(8), None, typed)
+    belongs = Belongs("P1", REF, "", D(7), "Sam Fictional-Worker")
+    as_guardian = Belongs("P1", REF, "", D(7), "Sam Fictional-Worker", "Alex Guardian-Example")
+
+    def kinds(b):
+        return [k for k, _ in decision_problems(decision, b, [], profile, D(9))]
+
+    assert "not_staff" in kinds(belongs)
+    assert kinds(as_guardian) == []
