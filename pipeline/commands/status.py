@@ -126,7 +126,24 @@ def gather(ledger, config=None, profile=None) -> dict:
         "reminders": _reminders(ledger, config, profile),
         "mail_followup": _mail_followup(ledger, config, profile),
         "ignored_documents": hidden,
+        "disk_free_mb": _disk_free_mb(config),
     }
+
+
+LOW_DISK_MB = 100  # below this the inbox, the outbox and the ledger may not be written
+
+
+def _disk_free_mb(config) -> int | None:
+    """Megabytes free on the disk holding the working folder (None when it cannot be told):
+    a full disk stops every file and message, so `status` names it before anything else."""
+    import shutil
+
+    if config is None:
+        return None
+    try:
+        return shutil.disk_usage(config.base).free // (1024 * 1024)
+    except OSError:
+        return None
 
 
 def _ignored_documents(config) -> list[str]:
@@ -301,6 +318,9 @@ def _waiting_lines(facts: dict) -> list[str]:
 def _files_lines(facts: dict) -> list[str]:
     """Files a person should look at: moves owed, files in the inbox, stale owner files."""
     lines: list[str] = []
+    free = facts.get("disk_free_mb")
+    if free is not None and free < LOW_DISK_MB:
+        lines.append(_say("disk_full", free=free))
     if facts["moves_owed"]:
         lines.append(_say("moves_owed", count=facts["moves_owed"]))
     if facts.get("in_inbox"):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.files import is_network_path
+from pipeline.paths import FORM_TEMPLATES
 
 IGNORED_PATTERNS = (
     "~$*",
@@ -95,6 +96,23 @@ def failure_kind(exc: BaseException) -> str | None:
     if isinstance(cause, FileNotFoundError):
         return "missing"
     return type(cause).__name__
+
+
+WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
+
+
+def environment_fault(exc: BaseException) -> str | None:
+    """Plain words for a failure of the disk itself (full, read-only), or None: the file is
+    not to blame, it waits in the inbox, and the person who can free space must be told."""
+    cause = exc
+    while not isinstance(cause, OSError) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    if not isinstance(cause, OSError) or cause.errno not in ENVIRONMENT_ERRNOS:
+        return None
+    from pipeline.extract.reasons import say
+
+    key = "disk_read_only" if cause.errno == errno.EROFS else "disk_full"
+    return say(f"process.{key}", None, root=WORDS)
 
 
 def try_open(path: Path) -> None:

@@ -26,6 +26,7 @@ from pipeline.intake.inbox import (
     Claims,
     SettleTracker,
     choose_mode,
+    environment_fault,
     failure_kind,
     in_ignored_subfolder,
     inbox_files,
@@ -247,7 +248,11 @@ class InboxWatcher:
                 log.info("item %s: %s %s", it.id, it.outcome, it.reference or "")
             return "done"
         except NotYet as exc:
-            log.info("a file is not ready yet (%s); will try again", type(exc).__name__)
+            fault = environment_fault(exc)
+            if fault:  # the disk, not the file: said in plain words, as `status` says it
+                log.error("%s", fault)
+            else:
+                log.info("a file is not ready yet (%s); will try again", type(exc).__name__)
             self._count_failure(path, failure_kind(exc))
             return "retry"
         except Exception:

@@ -65,13 +65,18 @@ def wait_for(cond, timeout=10.0, every=0.05):
 
 
 def variant(src: Path, dest: Path, n: int) -> None:
-    """The same form for a different child: another CareFirst ID (one child has one open
-    referral, so copies for the same child would update one referral) and a zip comment."""
+    """The same form for a different child: another CareFirst ID and date of birth (one
+    child has one open referral, so copies for the same child would update one referral, and
+    the same name, birthday and mother under another ID is rightly asked about) and a zip
+    comment."""
+    born = dt.date(2019, 7, 1) + dt.timedelta(days=n)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "word/document.xml":
                 data = data.replace(b"1234567", f"{7000000 + n}".encode())
+                data = data.replace(b"14/06/2019", born.strftime("%d/%m/%Y").encode())
+                data = data.replace(b"2019-06-14", born.isoformat().encode())
             zout.writestr(info, data)
         zout.comment = f"copy {n}".encode()
 
