@@ -222,7 +222,6 @@ class Oversight(_Strict):
     digest_time: dt.time | None = None  # the team's daily digest, working days
     resubmission_chase_working_days: int | None = None  # a returned referral not sent again
     review_report_lookahead_days: int | None = None  # how far ahead reviews are looked for
-    weekly_sessions_max: int | None = None  # one worker's sessions in a week (Blackpool 24)
 
 
 VenueKind = Literal[

@@ -396,11 +396,12 @@ def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> lis
     from pipeline.sessions.plan import planned_sessions
 
     out: list[Reminder] = []
-    most = _setting(profile, "weekly_sessions_max", None)
+    most = profile.rota.weekly_sessions_max  # the service's own figure ([rota], seed line)
     if most is not None:
         monday = today - dt.timedelta(days=today.weekday())
         sunday = monday + dt.timedelta(days=6)
-        per: Counter = Counter()
+        # one session a supervisor runs is one, however many children (siblings) it is for
+        slots: dict[str, set] = defaultdict(set)
         for ref, item in accepted.items():
             a = allocations.get(ref)
             if a is None or not a.complete or (a.status or "") == "Closed":
@@ -409,7 +410,12 @@ def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> lis
                 plan = planned_sessions(item, a, profile, until=sunday)
             except ValueError:
                 continue
-            per[a.supervisor] += sum(1 for s in plan if monday <= s.date <= sunday)
+            slots[a.supervisor] |= {
+                (s.date, str(a.time or ""), " ".join(str(a.venue or "").split()).casefold())
+                for s in plan
+                if monday <= s.date <= sunday
+            }
+        per = Counter({who: len(days) for who, days in slots.items()})
         for who, n in sorted(per.items()):
             if n > most:
                 out.append(

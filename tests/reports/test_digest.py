@@ -15,10 +15,9 @@ FRIDAY = dt.date(2026, 11, 27)
 
 
 def _profile(profile):
-    over = profile.oversight.model_copy(
-        update={"weekly_sessions_max": 0, "digest_time": dt.time(7, 30)}
-    )
-    return profile.model_copy(update={"oversight": over})
+    over = profile.oversight.model_copy(update={"digest_time": dt.time(7, 30)})
+    rota = profile.rota.model_copy(update={"weekly_sessions_max": 0})
+    return profile.model_copy(update={"oversight": over, "rota": rota})
 
 
 def test_what_the_team_should_see_to(season):
