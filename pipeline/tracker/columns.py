@@ -37,6 +37,9 @@ class ColumnSpec(_Strict):
     # Choices offered only where the service's profile names them ([tracker] statuses):
     # "Bridging" is Northamptonshire's word, not every service's.
     service_choices: list[str] = Field(default_factory=list)
+    # a column only for a service where a person accepts referrals ([acceptance] automatic
+    # = false): there the pack waits for a name in it
+    person_accepts: bool = False
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
     # A list: the column exists where the service makes any one of them.
@@ -182,7 +185,8 @@ def _for_service(
         columns = [
             _own_choices(c, own_choices)
             for c in sheet.columns
-            if not c.promises or set(c.promises) & promised
+            if (not c.promises or set(c.promises) & promised)
+            and (not c.person_accepts or accepted_by is not None)
         ]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]

@@ -693,5 +693,6 @@ def read_allocations(config: Any, profile: Profile) -> list[Allocation]:
                         text = choice
                 fields[key] = text
         if any(v not in (None, "") for v in fields.values()):
-            found[ref] = TypedAllocation(reference=ref, **fields)
+            asked = "accepted_by" in values  # a workbook made before the column has none
+            found[ref] = TypedAllocation(reference=ref, acceptance_asked=asked, **fields)
     return list(found.values())
