@@ -34,7 +34,7 @@ class ColumnSpec(_Strict):
     from_: list[str] = Field(default_factory=list, alias="from")
     join: list[str] = Field(default_factory=list)
     choices: list[str] = Field(default_factory=list)
-    # Choices offered only where the service's profile names them ([tracker] statuses):
+    # Choices kept only where the service's profile names them ([tracker] statuses):
     # "Bridging" is Northamptonshire's word, not every service's.
     service_choices: list[str] = Field(default_factory=list)
     # a column only for a service where a person accepts referrals ([acceptance] automatic
@@ -198,12 +198,10 @@ def _for_service(
 
 
 def _own_choices(column: ColumnSpec, own: tuple[str, ...]) -> ColumnSpec:
-    """The column's choices with those of its service choices the service names, in the
-    order the layout gives (before the last choice, "Closed")."""
-    extra = [c for c in column.service_choices if c in own]
-    if not extra:
+    """The column's choices without the service choices this service does not name."""
+    if not column.service_choices:
         return column
-    choices = [*column.choices[:-1], *extra, *column.choices[-1:]]
+    choices = [c for c in column.choices if c not in column.service_choices or c in own]
     return column.model_copy(update={"choices": choices})
 
 
