@@ -162,6 +162,7 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
         frozenset(promised),
         None if by is None else (by if by != "not stated" else ""),
         tuple(profile.tracker.statuses),
+        bool(profile.venue_kinds),
     )
 
 
@@ -171,6 +172,7 @@ def _for_service(
     promised: frozenset[str],
     accepted_by: str | None = None,
     own_choices: tuple[str, ...] = (),
+    venue_kinds: bool = False,
 ) -> TrackerSpec:
     """The service's columns; where a person accepts referrals (the profile's [acceptance]),
     a complete referral is not called accepted before they did; a column's service choices
@@ -183,7 +185,7 @@ def _for_service(
     sheets = []
     for sheet in spec.sheets:
         columns = [
-            _own_choices(c, own_choices)
+            _typed_venues(_own_choices(c, own_choices), venue_kinds)
             for c in sheet.columns
             if (not c.promises or set(c.promises) & promised)
             and (not c.person_accepts or accepted_by is not None)
@@ -195,6 +197,14 @@ def _for_service(
             sheet.model_copy(update={"columns": columns, "highlights": highlights, "marks": marks})
         )
     return spec.model_copy(update={"sheets": sheets})
+
+
+def _typed_venues(column: ColumnSpec, venue_kinds: bool) -> ColumnSpec:
+    """Where the service also holds family time in kinds of place ("Carer's home, 12 Oak
+    Road"), the Venue list suggests its centres but lets the kind and address be typed."""
+    if venue_kinds and column.list_from == "profile.venues" and column.list_strict:
+        return column.model_copy(update={"list_strict": False})
+    return column
 
 
 def _own_choices(column: ColumnSpec, own: tuple[str, ...]) -> ColumnSpec:
