@@ -94,6 +94,8 @@ class Allocation(BaseModel):
     time: str | None = None  # "10:00-11:30"
     first_date: dt.date | None = None
     notes: str | None = None
+    # who accepted the referral, where the service's profile says a person accepts it
+    accepted_by: str | None = None
 
     @property
     def complete(self) -> bool:

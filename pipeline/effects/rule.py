@@ -42,7 +42,7 @@ WORDING = "effects.toml"  # under form_templates/: what the effects say about th
 
 DECISIONS = "decisions"  # found: read the Decisions sheet this pass
 # what is still read once an approval was applied: the row, and a meeting date typed since
-MEETING_PROBLEMS = ("moved", "moved_before", "meeting_before", "meeting_not_a_date")
+MEETING_PROBLEMS = ("moved", "moved_before", "shuffled", "meeting_before", "meeting_not_a_date")
 
 
 @dataclass

@@ -177,13 +177,16 @@ def _records_overdue(
     from pipeline.sessions.plan import planned_sessions
     from pipeline.sessions.record import recording_due
 
-    cases = cases_of(ledger, accepted, kinds=S.KINDS + (EventKind.CLOSED, EventKind.SCAN_FILED))
+    kinds = S.KINDS + (EventKind.CLOSED, EventKind.SCAN_FILED, EventKind.PACK_MADE)
+    cases = cases_of(ledger, accepted, kinds=kinds)
     out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
         if a is None or not a.complete:
             continue
         case = cases.get(ref)
+        if case is None or not case.has(EventKind.PACK_MADE):
+            continue  # no pack made (an allocation still to correct): no session is planned
         status = (a.status or "").strip()
         cancelled = S.cancelled_spans(case)
         if (

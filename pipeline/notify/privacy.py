@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 
 from pipeline.dates import date_in_words, numeric_date
@@ -118,6 +119,19 @@ _CONTACT = re.compile(r"@")  # ... holding an email address
 QUOTE_KEEP_MAX = 40
 
 
+@lru_cache(maxsize=1)
+def _form_labels() -> frozenset[str]:
+    """Every label of every form the catalogue knows, folded: quoting one names a question."""
+    from pipeline.catalogue import catalogue
+
+    return frozenset(
+        " ".join(f.label.split()).casefold()
+        for form in catalogue().forms.values()
+        for f in form.fields
+        if f.label
+    )
+
+
 def _quotes_out(text: str, neutral: str, protected_key: bool) -> str:
     """`text` with quoted answers replaced by neutral words, wherever they stand: every quote
     for a protected field; for any other field, quotes that are long or look like contact
@@ -125,6 +139,8 @@ def _quotes_out(text: str, neutral: str, protected_key: bool) -> str:
 
     def swap(m: re.Match) -> str:
         inner = m.group(0)[1:-1]
+        if " ".join(inner.split()).casefold() in _form_labels():
+            return m.group(0)  # a question of the form ('Is the child unborn?'), not an answer
         merged_contact = bool(_MERGED.search(inner) and _CONTACT.search(inner))
         if protected_key or len(inner) > QUOTE_KEEP_MAX or merged_contact:
             return neutral if m.start() == 0 else neutral[0].lower() + neutral[1:]

@@ -104,7 +104,7 @@ def compare(
     clashes: list[str] = []
     for s in own:
         for o in by_date.get(s.date, ()):
-            if o.slot() == s.slot():
+            if o.slot() == s.slot() and o.booking.same_family(mine):
                 continue  # siblings sharing one session
             text = _clash(mine, o, profile, s.date)
             if text is None:

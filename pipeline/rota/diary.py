@@ -44,6 +44,12 @@ class Booking:
     first_date: dt.date
     frequency: str | None = None
     initials: str = ""
+    # the family members the referral names (folded): two bookings share a session only when
+    # they are one family's (siblings), never two unrelated children put in the same slot
+    family: frozenset[str] = frozenset()
+
+    def same_family(self, other: Booking) -> bool:
+        return bool(self.family & other.family)
 
     @property
     def minutes(self) -> int:
@@ -116,6 +122,16 @@ def booking(
         first_date=first,
         frequency=frequency_of(item),
         initials=child_initials(values) if values else "",
+        family=_family(values),
+    )
+
+
+def _family(values: dict) -> frozenset[str]:
+    """The family members' names on the referral, folded (family[1].name ...)."""
+    return frozenset(
+        _fold(v)
+        for k, v in values.items()
+        if k.startswith("family[") and k.endswith("].name") and _fold(v)
     )
 
 

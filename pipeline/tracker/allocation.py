@@ -31,6 +31,7 @@ class TypedAllocation(Allocation):
     """An allocation with what was typed in First session when it is not a date."""
 
     first_date_text: str | None = None
+    acceptance_asked: bool = False  # the row has an "Accepted by" cell (the service's layout)
 
 
 def wording() -> dict[str, Any]:
@@ -130,6 +131,7 @@ def check_allocation(
     venue_name = venue.name if venue else (a.venue or "").strip()
     if venue is None:
         problems += venue_kind_problems(a.venue or "", profile)
+    problems += acceptance_problems(a, profile, staff)
     supervisor = a.supervisor
     problem = supervisor_problem(a.supervisor, staff)
     if problem:
@@ -214,6 +216,19 @@ def snapshot(a: Allocation) -> dict[str, str]:
         )
         for k in PACK_FIELDS
     }
+
+
+def acceptance_problems(a: Allocation, profile: Profile, staff: list[dict]) -> list[str]:
+    """Where a person accepts referrals (the profile's [acceptance]), no pack before a person
+    on the Staff sheet is named in "Accepted by": allocating is not accepting."""
+    if profile.acceptance.automatic or not getattr(a, "acceptance_asked", False):
+        return []
+    who = profile.acceptance.by or wording()["fields"]["someone"]
+    if not a.accepted_by:
+        return [_say("problems", "not_accepted", by=who)]
+    if not any(_same(p.get("name"), a.accepted_by) for p in staff):
+        return [_say("problems", "accepted_by_unknown", text=a.accepted_by)]
+    return []
 
 
 def changes(previous: dict, now: Allocation) -> list[str]:

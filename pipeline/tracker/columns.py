@@ -34,9 +34,12 @@ class ColumnSpec(_Strict):
     from_: list[str] = Field(default_factory=list, alias="from")
     join: list[str] = Field(default_factory=list)
     choices: list[str] = Field(default_factory=list)
-    # Choices offered only where the service's profile names them ([tracker] statuses):
+    # Choices kept only where the service's profile names them ([tracker] statuses):
     # "Bridging" is Northamptonshire's word, not every service's.
     service_choices: list[str] = Field(default_factory=list)
+    # a column only for a service where a person accepts referrals ([acceptance] automatic
+    # = false): there the pack waits for a name in it
+    person_accepts: bool = False
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
     # A list: the column exists where the service makes any one of them.
@@ -159,6 +162,7 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
         frozenset(promised),
         None if by is None else (by if by != "not stated" else ""),
         tuple(profile.tracker.statuses),
+        bool(profile.venue_kinds),
     )
 
 
@@ -168,6 +172,7 @@ def _for_service(
     promised: frozenset[str],
     accepted_by: str | None = None,
     own_choices: tuple[str, ...] = (),
+    venue_kinds: bool = False,
 ) -> TrackerSpec:
     """The service's columns; where a person accepts referrals (the profile's [acceptance]),
     a complete referral is not called accepted before they did; a column's service choices
@@ -180,9 +185,10 @@ def _for_service(
     sheets = []
     for sheet in spec.sheets:
         columns = [
-            _own_choices(c, own_choices)
+            _typed_venues(_own_choices(c, own_choices), venue_kinds)
             for c in sheet.columns
-            if not c.promises or set(c.promises) & promised
+            if (not c.promises or set(c.promises) & promised)
+            and (not c.person_accepts or accepted_by is not None)
         ]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]
@@ -193,13 +199,19 @@ def _for_service(
     return spec.model_copy(update={"sheets": sheets})
 
 
+def _typed_venues(column: ColumnSpec, venue_kinds: bool) -> ColumnSpec:
+    """Where the service also holds family time in kinds of place ("Carer's home, 12 Oak
+    Road"), the Venue list suggests its centres but lets the kind and address be typed."""
+    if venue_kinds and column.list_from == "profile.venues" and column.list_strict:
+        return column.model_copy(update={"list_strict": False})
+    return column
+
+
 def _own_choices(column: ColumnSpec, own: tuple[str, ...]) -> ColumnSpec:
-    """The column's choices with those of its service choices the service names, in the
-    order the layout gives (before the last choice, "Closed")."""
-    extra = [c for c in column.service_choices if c in own]
-    if not extra:
+    """The column's choices without the service choices this service does not name."""
+    if not column.service_choices:
         return column
-    choices = [*column.choices[:-1], *extra, *column.choices[-1:]]
+    choices = [c for c in column.choices if c not in column.service_choices or c in own]
     return column.model_copy(update={"choices": choices})
 
 

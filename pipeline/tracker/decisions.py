@@ -69,7 +69,9 @@ class Decision:
     meeting_on: dt.date | None = None
     typed: dict[str, str] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)
-    moved: bool = False  # the row's pipeline cells were moved (the row check says so)
+    # the row's pipeline cells were moved (True: the row check says so), or the key of the
+    # person's column whose cell was moved into this row by a sort of that column alone
+    moved: bool | str = False
 
     @property
     def written(self) -> bool:
@@ -119,7 +121,7 @@ def read_decisions(config: Any, profile: Profile, years: Iterable[int] = ()) -> 
     rows = typed_rows(config, profile, spec, sheet, keys, "decisions", keep_moved=True)
     for key, v in rows.items():
         out[key] = Decision(
-            moved=bool(v.get(MOVED)),
+            moved=v.get(MOVED) or False,
             decision=_choice(v.get("decision"), choices),
             decided_by=cell_text(v.get("decided_by")),
             decided_on=parse_date(v.get("decided_on")),
@@ -185,7 +187,10 @@ def decision_problems(
 
     out: list[tuple[str, dict]] = []
     shown_ref, shown_child = d.shown.get("reference", ""), d.shown.get("child", "")
-    moved = d.moved or any(
+    if isinstance(d.moved, str):  # a column of people's cells sorted alone
+        header = load_spec().sheet(SHEET).column(d.moved).header
+        out.append(("shuffled", {"column": header}))
+    moved = d.moved is True or any(
         key in d.shown and _flat(d.shown[key]) != _flat(want)
         for key, want in (("reference", belongs.reference), ("child", belongs.child))
     )

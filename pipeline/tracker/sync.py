@@ -657,8 +657,17 @@ def read_staff(config: Any, profile: Profile) -> list[dict[str, str]]:
         log.warning("tracker: cannot read the staff list in %s: %s", path.name, exc)
         return []
     resolve_sheets(pkg, load_spec(profile=profile), profile)
+    from pipeline.tracker.shuffled import held_rows
+
+    rows = read_rows(pkg, sheet, headers(sheet, profile))
+    columns = [c.key for c in sheet.columns if c.key != sheet.key]
+    # a column sorted alone (Name, say) gives people other people's roles and addresses:
+    # those rows are nobody until put right (status and the digest say which)
+    held = held_rows(config.state_dir, path.name, sheet.name, rows, columns)
     out = []
-    for name, values in read_rows(pkg, sheet, headers(sheet, profile)).items():
+    for name, values in rows.items():
+        if name in held:
+            continue
         person = {k: (cell_text(v) or "") for k, v in values.items()}
         person[sheet.key] = name
         out.append(person)
@@ -693,5 +702,6 @@ def read_allocations(config: Any, profile: Profile) -> list[Allocation]:
                         text = choice
                 fields[key] = text
         if any(v not in (None, "") for v in fields.values()):
-            found[ref] = TypedAllocation(reference=ref, **fields)
+            asked = "accepted_by" in values  # a workbook made before the column has none
+            found[ref] = TypedAllocation(reference=ref, acceptance_asked=asked, **fields)
     return list(found.values())

@@ -18,6 +18,7 @@ from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec
 from pipeline.tracker.create import headers
 from pipeline.tracker.rowcheck import moved_keys
 from pipeline.tracker.sheets import resolve as resolve_sheets
+from pipeline.tracker.shuffled import held_now, held_rows
 from pipeline.tracker.workbook import Package, WorkbookError, read_rows
 
 log = logging.getLogger("pipeline.tracker")
@@ -55,11 +56,15 @@ def typed_rows(
         moved = _moved(
             pkg, own.sheet(sheet.name), own, headers(own.sheet(sheet.name), profile), path
         )
-        for key, values in read_rows(pkg, sheet, hdrs, keys=keys | {sheet.key}).items():
-            if key in moved:  # typed beside another child's cells: never acted on
+        people = [c.key for c in own.sheet(sheet.name).columns if not c.pipeline and c.key in hdrs]
+        rows = read_rows(pkg, sheet, hdrs, keys=keys | set(people) | {sheet.key})
+        shuffled = held_rows(config.state_dir, path.name, sheet.name, rows, people)
+        for key, values in rows.items():
+            values = {k: v for k, v in values.items() if k in keys or k == sheet.key}
+            if key in moved or key in shuffled:  # typed beside another child's cells
                 out.pop(key, None)
-                if keep_moved:
-                    out[key] = {**values, MOVED: True}
+                if keep_moved:  # the column moved into this row, or True (rowcheck.py)
+                    out[key] = {**values, MOVED: shuffled.get(key) or True}
                 continue
             if key not in out or any(cell_text(v) for k, v in values.items() if k != sheet.key):
                 out[key] = values
@@ -108,9 +113,13 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
     resolve_sheets(pkg, spec, profile)
     out: dict[str, list[str]] = {}
     for sheet in spec.enabled_sheets:
-        if sheet.kept_by_people:
+        if sheet.kept_by_people:  # the Staff sheet: only a column sorted alone can show
+            staff = held_now(config.state_dir, path.name, sheet.name)
+            if staff:
+                out[sheet.name] = sorted(staff)
             continue
         found = _moved(pkg, sheet, spec, headers(sheet, profile), path)
+        found |= set(held_now(config.state_dir, path.name, sheet.name))  # a column sorted alone
         if found:
             out[sheet.name] = sorted(found)
     return out

@@ -97,6 +97,8 @@ class Desk:
             "Time": "10:00-11:30",
             "First session": dt.date(2026, 12, 8),
         }
+        if not self.profile.acceptance.automatic:  # who accepted it, where a person accepts
+            typed["Accepted by (name)"] = SUPERVISOR
         typed.update({k.replace("_", " "): v for k, v in changes.items()})
         wb = openpyxl.load_workbook(self.workbook)
         ws = wb["Referrals"]

@@ -256,6 +256,7 @@ def build_season(ledger, root: Path) -> dict:
     _done(ledger, r5.id, EffectName.MAIL, dt.datetime(2026, 10, 5, 10, 5))
     _done(ledger, r5.id, EffectName.PAPERWORK, dt.datetime(2026, 10, 12, 9))
     _packed(ledger, r5, D(2026, 10, 12))
+    _packed(ledger, r1, D(2026, 9, 14))  # Ava's sessions from 15/09 (ALLOCATIONS)
     for ref, rows in SEASON_RECORDS.items():
         for day, outcome, kw in rows:
             w.record(ref, day, outcome, SUPERVISORS[ref], **kw)

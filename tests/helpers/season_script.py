@@ -357,6 +357,8 @@ class Season:
                 "Day": e.get("weekday"),
                 "Time": "16:00-17:30",
                 "First session": dt.datetime.combine(first, dt.time()),
+                # where a person accepts referrals, the co-ordinator types who accepted it
+                **({} if self.profile.acceptance.automatic else {"Accepted by (name)": SUPERVISOR}),
             },
         )
 

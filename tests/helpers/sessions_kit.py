@@ -75,6 +75,8 @@ class Session:
         row = next(
             r for r in range(2, ws.max_row + 1) if ws.cell(r, head["Reference"]).value == REF
         )
+        if "Accepted by (name)" in head:  # where a person accepts referrals: who did
+            ws.cell(row, head["Accepted by (name)"]).value = "Dee Example-Supervisor"
         for header, value in (
             ("Status", "Allocated"),
             (f"Allocated {self.profile.supervisor_role}", "Dee Example-Supervisor"),

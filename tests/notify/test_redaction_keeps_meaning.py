@@ -113,3 +113,15 @@ def test_a_nickname_never_hides_a_label_or_another_line(make_item, profile):
     assert "- Carer's postcode: The answer given is not a UK postcode." in text
     assert "- Known as: The answer given is the same as the first name." in text
     assert "for example fully supervised" in text  # the surname "Example" is not "example"
+
+
+def test_a_question_quoted_in_a_problem_is_kept_so_the_worker_knows_which(make_item, profile):
+    """ "Date of birth: required because 'Is the child unborn?' is No" keeps the question:
+    it is the form's own label, not an answer, so the social worker can see what to check."""
+    problem = Problem(
+        key="child.dob",
+        label="Date of birth",
+        message="required because 'Is the child unborn?' is No.",
+    )
+    [msg] = messages_for(make_item("incomplete", problems=[problem]), profile)
+    assert "'Is the child unborn?' is No" in _text(msg)

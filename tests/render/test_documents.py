@@ -333,13 +333,14 @@ def test_suspension_letters_and_notice(tmp_path, profile):
             make_item(), make_allocation(profile), profile, tmp_path, SUSPENSION, today=TODAY
         )
     )
+    # the agreement to sign again only where the service's own rule re-signs it
+    resigned = {agreement_name(profile, "2026-12-22")}
     assert set(paths) == {
         "Suspension letter to parent 1 2026-12-16.docx",
         "Suspension letter to parent 2 2026-12-16.docx",
         "Suspension letter to carer 2026-12-16.docx",
-        agreement_name(profile, "2026-12-22"),
         "Notice to social worker suspension 2026-12-16.docx",
-    }
+    } | (resigned if profile.missed_sessions.resign_agreement else set())
     letter = docx_text(paths["Suspension letter to parent 1 2026-12-16.docx"])
     assert_clean(letter)
     assert "Tuesday 8 December 2026" in letter and "Tuesday 15 December 2026" in letter

@@ -89,3 +89,14 @@ def test_status_shows_the_same_lines(season, monkeypatch):
     got = {r["text"] for r in facts["reminders"]}
     want = {r.text for r in reminders(ledger, config, profile, FRIDAY)}
     assert got == want and any("FT-2026-00003" in t for t in got)
+
+
+def test_no_record_is_chased_for_an_allocation_no_pack_was_made_for(season):
+    """A row typed as allocated whose pack was never made (an allocation still to correct,
+    a clash) plans no session: the digest never asks for its records."""
+    config, profile, ledger, _ = season
+    typed = ALLOCATIONS["FT-2026-00001"].model_copy(update={"reference": "FT-2026-00002"})
+    allocations = {**ALLOCATIONS, "FT-2026-00002": typed}
+    texts = [r.text for r in reminders(ledger, config, _profile(profile), FRIDAY, allocations)]
+    assert any(t.startswith("FT-2026-00001: no session record") for t in texts)
+    assert not any(t.startswith("FT-2026-00002: no session record") for t in texts)

@@ -13,8 +13,10 @@ from pipeline.profile import load_profile
 from tests.helpers.sessions_kit import FORMS, REF, Session
 
 EXPECTED = {
-    "blackpool": "Received: awaiting acceptance by the Family Time Manager",
-    "milton-keynes": "Received: awaiting acceptance by a Senior Family Time Worker",
+    "blackpool": "Received: to be accepted by the Family Time Manager (their name in 'Accepted by')",
+    "milton-keynes": (
+        "Received: to be accepted by a Senior Family Time Worker (their name in 'Accepted by')"
+    ),
     "northamptonshire": "Accepted",
 }
 
@@ -35,3 +37,49 @@ def test_the_checked_cell_says_what_the_acknowledgement_says(tmp_path, service):
     ]
     text = mail.read_text(errors="replace")
     assert ("has been accepted" in text) == (service == "northamptonshire")
+
+
+@pytest.mark.parametrize("service", ["blackpool", "milton-keynes"])
+def test_allocating_is_not_accepting_no_pack_until_a_named_person_accepted(
+    tmp_path, service, monkeypatch
+):
+    """Where a person accepts referrals, an allocation alone makes no pack (the agreement would
+    say the referral was accepted, or risk assessed, when nobody had): the Paperwork cell says
+    whose name is wanted; a name not on the Staff sheet is refused; then the pack is made."""
+    from pipeline.commands.init import init_folder
+    from pipeline.effects import run_effects
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-10-27")
+    init_folder(tmp_path / "work", service)
+    s = Session(tmp_path / "work")
+    [item], _ = s.process(FORMS / "referral-complete.docx", dt.datetime(2026, 10, 26, 10))
+    s.allocate()
+    _accepted_by(s, None)
+    run_effects(s.ledger, s.config, s.profile)
+    [row] = s.rows("Referrals")
+    assert "not accepted yet" in row["Paperwork"] and not _pack(s)
+    _accepted_by(s, "Nobody Listed")
+    run_effects(s.ledger, s.config, s.profile)
+    [row] = s.rows("Referrals")
+    assert "'Nobody Listed' in Accepted by is not on the Staff sheet" in row["Paperwork"]
+    assert not _pack(s)
+    _accepted_by(s, "Dee Example-Supervisor")
+    run_effects(s.ledger, s.config, s.profile)
+    [row] = s.rows("Referrals")
+    assert row["Paperwork"].startswith("Pack made") and _pack(s)
+    s.ledger.close()
+
+
+def _accepted_by(s, name):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(s.workbook)
+    ws = wb["Referrals"]
+    head = {c.value: c.column for c in ws[1]}
+    ws.cell(2, head["Accepted by (name)"]).value = name
+    wb.save(s.workbook)
+
+
+def _pack(s) -> list:
+    folder = s.config.outbox_dir / REF
+    return sorted(folder.glob("*.docx")) if folder.is_dir() else []

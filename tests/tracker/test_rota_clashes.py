@@ -131,6 +131,36 @@ def test_siblings_sharing_one_session_are_not_a_clash(desk):
 
 
 @pytest.mark.libreoffice
+def test_an_unrelated_child_in_the_same_slot_is_a_clash(tmp_path, monkeypatch):
+    """Same supervisor, venue, room and time, but another family: two children at once,
+    never "siblings sharing one session"."""
+    from tests.helpers.mime_kit import docx_with
+
+    _calc()
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
+    desk = TwoDesk(tmp_path / "work")
+    other = docx_with(
+        FORM,
+        desk.config.state_dir / "unrelated.docx",
+        {
+            "1234567": "7654321",
+            "Jo Sample-Parent": "Robin Unrelated-Parent",
+            "Chris Sample-Parent": "Sky Unrelated-Parent",
+            "Test Child": "Other Child",
+        },
+    )
+    desk.receive(other)
+    third = max(i.reference for i in desk.ledger.items(outcome="accepted"))
+    _first_allocated(desk)
+    desk.allocate(third, Day="Tuesday", First_session=FIRST, Time="10:00-11:30", Room="Room 1")
+    desk.saved_in_calc()
+    desk.effects()
+    cell = desk.row(third)["Paperwork"]
+    assert cell.startswith("To correct: ") and desk.first_ref in cell, cell
+    assert desk.pack(third) == []
+
+
+@pytest.mark.libreoffice
 def test_a_session_past_opening_hours_is_a_warning_beside_the_pack(tmp_path, monkeypatch):
     _calc()
     monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)

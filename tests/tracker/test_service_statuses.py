@@ -18,8 +18,8 @@ def test_northamptonshire_offers_bridging():
     assert _status_choices("northamptonshire") == [
         "Waiting",
         "Allocated",
-        "Suspended",
         "Bridging",
+        "Suspended",
         "Closed",
     ]
 

@@ -63,3 +63,24 @@ def test_each_services_kinds(service, typed, said):
         assert problems == []
     else:
         assert len(problems) == 1 and said in problems[0]
+
+
+@pytest.mark.parametrize("service", ["northamptonshire", "blackpool", "milton-keynes"])
+def test_the_venue_list_lets_a_kind_and_its_address_be_typed(service):
+    """The Venue drop-down suggests the service's centres; where the service also holds family
+    time in homes or the community, the workbook does not refuse "Carer's home, 12 Oak Road"
+    (the check is the pipeline's, in plain words, as above)."""
+    import io
+
+    import openpyxl
+
+    from pipeline.tracker.columns import load_spec
+    from pipeline.tracker.create import new_workbook_bytes
+
+    profile = load_profile(service)
+    spec = load_spec(profile=profile)
+    assert spec.sheet("Referrals").column("venue").list_strict is False
+    ws = openpyxl.load_workbook(io.BytesIO(new_workbook_bytes(spec, profile)))["Referrals"]
+    venue_col = next(c.column_letter for c in ws[1] if c.value == "Venue")
+    [dv] = [d for d in ws.data_validations.dataValidation if venue_col in str(d.sqref)]
+    assert dv.errorStyle in ("warning", "information") or not dv.showErrorMessage

@@ -1,0 +1,89 @@
+"""People's cells moved between rows by a sort of one of their columns.
+
+The check cell vouches for the cells the pipeline wrote; what people type (a decision, who
+decided, a supervisor, a status) has nothing to vouch for it. A sort of one such column
+("continue with the current selection") moves its values to other rows: seen from one saved
+version of the workbook to the next, that column's values in the rows that changed are the
+same values, shuffled. Rows that received a moved value are held (never acted on) until a
+person clears that cell and types it again; a person typing in one row, or whole rows
+moving together (a sort of the whole table), is not a shuffle.
+
+What each sheet's people's cells said when last read is kept in the state folder
+(tracker-typed.json), so a shuffle is seen by whichever process reads the workbook next.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipeline.files import write_private
+
+log = logging.getLogger("pipeline.tracker")
+
+STATE_FILE = "tracker-typed.json"
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value not in (None, "") else ""
+
+
+def _load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def held_rows(
+    state_dir: Path, book: str, sheet: str, rows: dict[str, dict[str, Any]], columns: list[str]
+) -> dict[str, str]:
+    """Row key -> the column whose cell was moved into that row (held until cleared), from
+    `rows` as read now (people's columns only) against what was read last time."""
+    path = Path(state_dir) / STATE_FILE
+    memo = _load(path)
+    entry = memo.get(f"{book}|{sheet}", {})
+    before: dict[str, dict[str, str]] = entry.get("cells", {})
+    held: dict[str, str] = dict(entry.get("held", {}))
+    # what the rows of a shuffle held before it, so undoing it (or sorting back) is not
+    # taken for another shuffle
+    origin: dict[str, dict[str, str]] = {k: dict(v) for k, v in entry.get("origin", {}).items()}
+    now = {k: {c: _text(v.get(c)) for c in columns} for k, v in rows.items()}
+    for col in columns:
+        common = [k for k in now if k in before]
+        changed = [k for k in common if before[k].get(col, "") != now[k][col]]
+        if len(changed) < 2:
+            continue
+        if Counter(before[k].get(col, "") for k in changed) != Counter(
+            now[k][col] for k in changed
+        ):
+            continue
+        for k in changed:
+            first = origin.setdefault(k, {}).setdefault(col, before[k].get(col, ""))
+            if now[k][col] == first:  # back to what it was before: put right
+                if held.get(k) == col:
+                    del held[k]
+            elif now[k][col]:
+                held[k] = col
+                log.warning("tracker: %s row %s: '%s' moved in from another row", sheet, k, col)
+    for k, col in list(held.items()):  # a person cleared the moved cell (or the row went)
+        if not now.get(k, {}).get(col):
+            del held[k]
+    if not held:
+        origin = {}
+    new_entry = {"cells": now, "held": held, "origin": origin}
+    if entry != new_entry:
+        memo[f"{book}|{sheet}"] = new_entry
+        try:
+            write_private(path, json.dumps(memo, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            log.warning("tracker: could not keep what people typed (%s)", STATE_FILE)
+    return held
+
+
+def held_now(state_dir: Path, book: str, sheet: str) -> dict[str, str]:
+    """The rows held on a sheet as last worked out (for `status` and the digest)."""
+    return dict(_load(Path(state_dir) / STATE_FILE).get(f"{book}|{sheet}", {}).get("held", {}))
