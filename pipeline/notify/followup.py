@@ -104,12 +104,14 @@ def lines(ledger, config, profile, *, today: dt.date | None = None, digest: bool
             continue
         key = str(e.detail.get("message") or "")
         if e.kind == EventKind.MAIL_AUTO_REPLY:
+            entry = "delivery_notice" if e.detail.get("notice") else "auto_reply"
             out.append(
                 house.fill(
-                    w["auto_reply"],
-                    f"{WORDS} [status] auto_reply",
+                    w[entry],
+                    f"{WORDS} [status] {entry}",
                     reference=e.reference,
                     on=e.on.strftime("%d/%m/%Y"),
+                    action=e.detail.get("notice") or "",
                 )
             )
             continue

@@ -54,7 +54,7 @@ class Reply:
     """What a saved email says about our mail: a bounce or an automatic reply, and the
     Message-IDs, keys and references it names."""
 
-    kind: str  # "bounced" | "auto_reply"
+    kind: str  # "bounced" | "auto_reply" | "notice" (a delivery report: delayed, delivered)
     code: str = ""  # the enhanced status code of a failure ("5.1.1"), when given
     message_ids: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
@@ -111,7 +111,9 @@ def _kind(msg: EmailMessage) -> tuple[str, str] | None:
         actions, codes = _dsn_fields(msg)
         if "failed" in actions or not actions:
             return "bounced", codes[0] if codes else ""
-        return "auto_reply", ""  # delayed / delivered / relayed: a notice, not a failure
+        # delayed / delivered / relayed: a notice from the mail server, not a failure, and
+        # never an out-of-office reply
+        return "notice", next((a for a in actions if a != "failed"), "")
     sender = _header(msg, "From")
     local = re.sub(r".*<", "", sender).rpartition("@")[0]
     subject = _header(msg, "Subject")
@@ -194,7 +196,9 @@ def match(reply: Reply, outbox, ledger) -> Answered | None:
 def events_for(reply: Reply, answered: Answered, on: dt.date, digest: str) -> list[Event]:
     """What the reply adds to the referral's timeline, once per saved file (`digest`)."""
     detail = {"message": answered.key, "message_id": answered.message_id, "kind": answered.kind}
-    if reply.kind == "auto_reply":
+    if reply.kind in ("auto_reply", "notice"):
+        if reply.kind == "notice":
+            detail = {**detail, "notice": reply.code or "delayed"}
         return [
             Event(
                 answered.reference,

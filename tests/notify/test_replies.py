@@ -75,7 +75,7 @@ def _ack(handler) -> EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
-def _bounce(original: EmailMessage, code: str = "5.1.1") -> bytes:
+def _bounce(original: EmailMessage, code: str = "5.1.1", action: str = "failed") -> bytes:
     """A delivery failure as Exchange and Postfix write it (RFC 3464): a human part, the
     machine-readable status, and the returned message's headers."""
     headers = "".join(f"{k}: {v}\r\n" for k, v in original.items())
@@ -91,7 +91,7 @@ def _bounce(original: EmailMessage, code: str = "5.1.1") -> bytes:
         "\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\n"
         "Reporting-MTA: dns; mx.example.gov.uk\r\n\r\n"
         "Final-Recipient: rfc822; sam.fictional-worker@example.gov.uk\r\n"
-        f"Action: failed\r\nStatus: {code}\r\n"
+        f"Action: {action}\r\nStatus: {code}\r\n"
         "\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
         f"{headers}"
         "\r\n--B--\r\n"
@@ -166,6 +166,21 @@ def test_an_out_of_office_reply_is_filed_and_nobody_is_mailed(team, smtp, capsys
     assert len(handler.received) == sent_before
     assert _cell(team) == dt.datetime(2026, 12, 4)  # still acknowledged
     assert "FT-2026-00001: an out-of-office reply came back on 04/12/2026" in _status(team, capsys)
+
+
+def test_a_delay_report_is_neither_a_bounce_nor_an_out_of_office_reply(team, smtp, capsys):
+    """RFC 3464 "Action: delayed": the mail server is still trying. Filed, nobody mailed, the
+    acknowledgement still counts, and status says what it was (never "out-of-office")."""
+    _, handler = smtp
+    sent_before = len(handler.received)
+    _drop_and_watch(team, "Delayed.eml", _bounce(_ack(handler), "4.4.7", "delayed"), capsys)
+    [notice] = _events(team, "mail_auto_reply")
+    assert notice["notice"] == "delayed"
+    assert len(handler.received) == sent_before
+    assert _cell(team) == dt.datetime(2026, 12, 4)  # still acknowledged
+    said = _status(team, capsys)
+    assert "reported on 04/12/2026 that a message was delayed (not a failure)" in said
+    assert "out-of-office" not in said
 
 
 def test_a_bounce_naming_only_the_reference_is_matched_by_it():
