@@ -537,9 +537,9 @@ def service_form(form: FormSpec, profile_id: str) -> tuple[FormSpec, dict[str, s
 
     from pipeline.profile import load_profile
 
-    words = load_profile(profile_id).words
     with open(SERVICE_FORMS, "rb") as fh:
         own = tomllib.load(fh).get(profile_id, {})
+    words = own.get("words") or load_profile(profile_id).words  # [shared]: its own words
     guidance, labels, hints = (own.get(k, {}) for k in ("guidance", "labels", "hints"))
     sections = [
         s.model_copy(update={"guidance": guidance[s.id].format(**words)}) if s.id in guidance else s

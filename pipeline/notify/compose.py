@@ -338,10 +338,12 @@ def _current_version(profile: Profile) -> VersionSpec:
 
 def _blank_form(profile: Profile) -> tuple[Path, VersionSpec]:
     """The blank current form to attach to a request to re-submit on it: the service's own
-    copy (documents/<profile id>/, its labels and rules), else the catalogue's."""
+    copy (documents/<profile id>/, its labels and rules), else the neutral one
+    (documents/shared/: no council's rules or words), never another service's."""
     spec = _current_version(profile)
-    own = paths.FORM_TEMPLATES / "documents" / profile.id / spec.template
-    path = own if own.is_file() else paths.FORM_TEMPLATES / spec.template
+    documents = paths.FORM_TEMPLATES / "documents"
+    own = documents / profile.id / spec.template
+    path = own if own.is_file() else documents / "shared" / spec.template
     if not path.is_file():
         raise MailNotReady(
             f"The blank current referral form ({path.name}) is missing from "
