@@ -47,6 +47,8 @@ SECTIONS = (
     "allocation",
     "month",
     "rota",
+    "bundle",
+    "scans",
     "reading",
     "corpus",
     "memory",
@@ -250,6 +252,20 @@ def rota(cfg: dict, work: Path) -> dict:
     return measure(200, 30)
 
 
+def bundle(cfg: dict, work: Path) -> dict:
+    from bench.measure_bundle import measure
+
+    print("  court bundle, 60 session records", file=sys.stderr, flush=True)
+    return measure(60)
+
+
+def scans(cfg: dict, work: Path) -> dict:
+    from bench.measure_scans import measure
+
+    print("  scans read back by their page codes", file=sys.stderr, flush=True)
+    return measure()
+
+
 def corpus_section(cfg: dict, work: Path) -> dict:
     """Every reader over real documents, each in the bounded worker under the hard limit: the
     full corpus (/work/corpus/real or $FAMILY_TIME_CORPUS) or, --quick, the committed
@@ -307,6 +323,8 @@ RUNNERS = {
     "allocation": allocation,
     "month": month,
     "rota": rota,
+    "bundle": bundle,
+    "scans": scans,
     "reading": reading,
     "corpus": corpus_section,
 }

@@ -50,6 +50,7 @@ def rows(results: dict) -> list[dict]:
         _allocation_rows,
         _month_rows,
         _rota_rows,
+        _paper_rows,
         _reading_rows,
         _corpus_rows,
         _memory_rows,
@@ -181,6 +182,32 @@ def _allocation_rows(s: dict, add) -> None:
         "packs made)",
         al.get("median_s") is not None and al["missed"] == 0 and al["median_s"] < target,
     )
+
+
+def _paper_rows(s: dict, add) -> None:
+    """The court bundle (60 records) and the scans read back by their page codes."""
+    b = s.get("bundle")
+    if b and "bundle_court_s" in b:
+        add(
+            f"Court bundle, {b['records']} records (.docx, no LibreOffice)",
+            f"< {b['target_s']:g} s",
+            f"court {b['bundle_court_s']} s, parties {b['bundle_parties_s']} s ({b['pages']} "
+            f"pages); with both PDFs through LibreOffice {b.get('bundle_parties_with_pdfs_s')} s",
+            b["passed"],
+        )
+    sc = s.get("scans")
+    if sc and "by_dpi" in sc:
+        found = {dpi: v["found_pct"] for dpi, v in sc["by_dpi"].items()}
+        photos = sc.get("photos", {})
+        add(
+            "Page codes found on scans (rotated, noise, fold), by dpi; phone photos",
+            "100% at >= 150 dpi",
+            ", ".join(f"{d} dpi {p:g}%" for d, p in found.items())
+            + f"; photos {photos.get('codes_found')}/{photos.get('taken')}",
+            all(p == 100.0 for p in found.values()),
+        )
+    elif sc:
+        add("Page codes found on scans", "100% at >= 150 dpi", str(sc), None)
 
 
 def _rota_rows(s: dict, add) -> None:
