@@ -80,8 +80,9 @@ def config(tmp_path) -> Config:
 def blank_form(tmp_path, monkeypatch):
     """A stand-in blank current form, so these tests never depend on the form builder."""
     folder = tmp_path / "forms"
-    folder.mkdir()
-    path = folder / "family-time-referral-2025.1.docx"
+    shared = folder / "documents" / "shared"  # the copy a service with none of its own gets
+    shared.mkdir(parents=True)
+    path = shared / "family-time-referral-2025.1.docx"
     path.write_bytes(b"PK\x03\x04 stand-in blank form 2025.1")
     monkeypatch.setattr(paths, "FORM_TEMPLATES", folder)
     return path
