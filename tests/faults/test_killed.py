@@ -17,7 +17,8 @@ from tests.helpers.paths import ROOT
 
 def test_watch_killed_mid_batch_and_restarted(make_work):
     work = make_work(settle=0.1, poll=0.1)
-    dropped = drop_referrals(work, 16) + drop_mixed(work)
+    # enough files that a fast machine is still in the middle of them when the kill comes
+    dropped = drop_referrals(work, 48) + drop_mixed(work)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "pipeline", "watch", "--config", str(work.config_path)]
     rng = random.Random()
@@ -33,7 +34,7 @@ def test_watch_killed_mid_batch_and_restarted(make_work):
         )
         # start-up time varies with the machine's load: kill once work is under way
         wait_for(lambda: work.ledger.file_count() > before, timeout=30, every=0.02)
-        time.sleep(rng.uniform(0.0, 0.3))
+        time.sleep(rng.uniform(0.0, 0.1))
         kill(proc)
         progress.append(work.ledger.file_count())
     done = subprocess.run(
