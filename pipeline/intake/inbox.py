@@ -77,14 +77,20 @@ WINDOWS_DENIED = {5}  # ERROR_ACCESS_DENIED
 ENVIRONMENT_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", 122), errno.EROFS}
 
 
+def _os_cause(exc: BaseException) -> OSError | None:
+    """The OSError behind `exc` (itself, or down its chain of causes), or None."""
+    cause = exc
+    while not isinstance(cause, OSError) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    return cause if isinstance(cause, OSError) else None
+
+
 def failure_kind(exc: BaseException) -> str | None:
     """A short name for how a file failed, so the same failure repeated can be counted:
     'too_long', 'denied', 'busy', 'missing' or the error's type (no file name in it). None
     when the file is not to blame (the ledger is busy, the disk is full): never counted."""
-    cause = exc
-    while not isinstance(cause, OSError) and cause.__cause__ is not None:
-        cause = cause.__cause__
-    if not isinstance(cause, OSError) or cause.errno in ENVIRONMENT_ERRNOS:
+    cause = _os_cause(exc)
+    if cause is None or cause.errno in ENVIRONMENT_ERRNOS:
         return None
     winerror = getattr(cause, "winerror", None)
     if winerror in WINDOWS_PATH_TOO_LONG or cause.errno == errno.ENAMETOOLONG:
@@ -104,10 +110,8 @@ WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 def environment_fault(exc: BaseException) -> str | None:
     """Plain words for a failure of the disk itself (full, read-only), or None: the file is
     not to blame, it waits in the inbox, and the person who can free space must be told."""
-    cause = exc
-    while not isinstance(cause, OSError) and cause.__cause__ is not None:
-        cause = cause.__cause__
-    if not isinstance(cause, OSError) or cause.errno not in ENVIRONMENT_ERRNOS:
+    cause = _os_cause(exc)
+    if cause is None or cause.errno not in ENVIRONMENT_ERRNOS:
         return None
     from pipeline.extract.reasons import say
 
