@@ -59,10 +59,13 @@ def _text(msg) -> str:
 
 
 def _baseline_words(make_item, profile) -> set[str]:
+    """The words of the mail itself, case folded: a name is matched in any case but lower
+    ("UK" could be a surname "Uk" in capitals), so a name that is one of these is ambiguous
+    and privacy wins (the word goes); such names are not what this test is about."""
     [msg] = messages_for(
         make_item("incomplete", problems=_problems("Zq", "ZZ9 9ZZ", "07000 000000")), profile
     )
-    return set(re.findall(r"\w+", _text(msg)))
+    return {w.casefold() for w in re.findall(r"\w+", _text(msg))}
 
 
 @settings(
@@ -72,8 +75,8 @@ def _baseline_words(make_item, profile) -> set[str]:
 def test_no_protected_answer_in_any_mail_and_every_line_names_its_field(
     make_item, profile, nick, surname, postcode, phone
 ):
-    assume(nick not in _baseline_words(make_item, profile))
-    assume(surname not in _baseline_words(make_item, profile))
+    assume(nick.casefold() not in _baseline_words(make_item, profile))
+    assume(surname.casefold() not in _baseline_words(make_item, profile))
     values = form_values(
         **{
             "child.known_as": nick,
