@@ -88,11 +88,12 @@ def _not_stated_but_needed(profile, profile_file: Path) -> list[Finding]:
 
 
 def _acceptance(profile) -> list[Finding]:
-    """A person accepts referrals, but the profile does not say who: the acknowledgement
-    would have nobody to name."""
+    """Who accepts referrals, where the service does not say: nothing claims acceptance (the
+    acknowledgement says the referral arrived and was logged; the tracker calls it received),
+    and the officer is told so, to fill in if their policy names someone."""
     if profile.acceptance.automatic or profile.acceptance.by:
         return []
-    return [Finding(FIX, say("findings", "acceptance_by"))]
+    return [Finding(CHECK, say("findings", "acceptance_by"))]
 
 
 def _venues(profile) -> list[Finding]:
@@ -134,16 +135,10 @@ def _mail_domains(profile) -> list[Finding]:
     from pipeline import words
     from pipeline.notify.domains import allowed_domains
 
+    domains = allowed_domains(profile)
+    key = "domains" if domains else "domains_none"
     return [
-        Finding(
-            CHECK,
-            words.entry(
-                "mail/followup.toml",
-                "doctor",
-                "domains",
-                domains=", ".join(allowed_domains(profile)),
-            ),
-        )
+        Finding(CHECK, words.entry("mail/followup.toml", "doctor", key, domains=", ".join(domains)))
     ]
 
 
@@ -280,7 +275,13 @@ def _not_stated(profile_file: Path) -> list[Finding]:
         lines = profile_file.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
-    keys = [k for k, value, _ in _settings(lines) if value.strip("\"'").lower() == "not stated"]
+    keys = list(
+        dict.fromkeys(  # once each; a venue's missing postcode is named with its venue
+            k
+            for k, value, _ in _settings(lines)
+            if value.strip("\"'").lower() == "not stated" and not k.startswith("venues.")
+        )
+    )
     if not keys:
         return []
     return [Finding(CHECK, say("findings", "not_stated", count=len(keys), keys=", ".join(keys)))]

@@ -18,8 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, default=None, help="the year (default: this year)")
 
 
-def describe(profile, year: int) -> list[str]:
-    """The lines the command prints (kept separate so tests read them without a terminal)."""
+def describe(profile, year: int, profile_file: str = "") -> list[str]:
+    """The lines the command prints (kept separate so tests read them without a terminal);
+    profile_file: the file a person edits (the working folder's own copy), as they know it."""
     from pipeline.commitments import describe_timescales
     from pipeline.dates import long_date as uk
     from pipeline.validate.calendar import ServiceCalendar
@@ -60,7 +61,8 @@ def describe(profile, year: int) -> list[str]:
         lines += [
             "",
             f"No training days are listed for {year}. If the team has any, add them "
-            f"to training_days in the profile ({profile.id}.toml), or sessions will "
+            f"to training_days in the profile ({profile_file or profile.id + '.toml'}), "
+            "or sessions will "
             "be booked on them.",
         ]
     return lines
@@ -92,5 +94,9 @@ def run(args: argparse.Namespace) -> int:
             f"--year: {year} is not a year the calendar can show (1900 to 2200).", file=sys.stderr
         )
         return 2
-    print("\n".join(describe(profile, year)))
+    from pipeline.profile import PROFILES, profile_path
+
+    chosen = profile_path(getattr(args, "profile", None) or config.profile_reference())
+    shown = chosen.name if chosen.parent.resolve() == PROFILES.resolve() else str(chosen)
+    print("\n".join(describe(profile, year, shown)))
     return 0

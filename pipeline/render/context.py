@@ -75,6 +75,7 @@ class ServiceCtx(BaseModel):
     decides_suspension: str = ""  # who decides (the service's policy), "" where not stated
     agreement_name: str = "Family Time Agreement"
     agreement_title: str = "Family Time Agreement"
+    signed_before_first_session: bool = False  # the service signs the agreement before sessions
     review_report: str = "not stated"  # "promised" | "on request" | "not stated"
     review_meeting: str = ""
     change_notice_days: int = 0
@@ -344,6 +345,7 @@ def service_context(profile: Profile) -> ServiceCtx:
         decides_suspension=profile.decisions.suspend_or_cease or "",
         agreement_name=agreement,
         agreement_title=profile.agreement.title,
+        signed_before_first_session=profile.agreement.signed_before_first_session,
         review_report=profile.review.report,
         review_meeting=profile.review.meeting_name,
         change_notice_days=profile.timescales.change_notice_days or 0,

@@ -156,11 +156,12 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
     promised = set(profile.timescales.due_keys())
     if profile.review.report == "promised" and profile.timescales.review_report is not None:
         promised.add("review_report")
-    by = None if profile.acceptance.automatic else profile.acceptance.by
+    # None: accepted on arrival; "": the service does not say who accepts; else who does
+    by = None if profile.acceptance.automatic else (profile.acceptance.by or "")
     return _for_service(
         str(path or TRACKER_SPEC),
         frozenset(promised),
-        None if by is None else (by if by != "not stated" else ""),
+        by,
         tuple(profile.tracker.statuses),
         bool(profile.venue_kinds),
     )
@@ -175,7 +176,8 @@ def _for_service(
     venue_kinds: bool = False,
 ) -> TrackerSpec:
     """The service's columns; where a person accepts referrals (the profile's [acceptance]),
-    a complete referral is not called accepted before they did; a column's service choices
+    a complete referral is not called accepted before they did, and where the service does
+    not say who accepts, it is called received, never accepted; a column's service choices
     only where the service names them."""
     spec = _load(path)
     if accepted_by is not None:
@@ -188,7 +190,7 @@ def _for_service(
             _typed_venues(_own_choices(c, own_choices), venue_kinds)
             for c in sheet.columns
             if (not c.promises or set(c.promises) & promised)
-            and (not c.person_accepts or accepted_by is not None)
+            and (not c.person_accepts or bool(accepted_by))
         ]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]

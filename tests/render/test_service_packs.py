@@ -108,3 +108,17 @@ def test_an_interpreter_need_is_in_the_agreement_and_that_parents_letter(tmp_pat
         texts["Letter to parent 1.docx"].split()
     )
     assert "interpreter" not in texts["Letter to parent 2.docx"]
+
+
+def test_the_parents_letter_promises_only_what_the_service_states(tmp_path):
+    """Who may come, and going through an unsigned agreement before the first session, are
+    Northamptonshire's rules (001): its letter says them in its words; Blackpool, which has
+    no parent agreement to sign first and no such rule, says neither. No letter says what
+    happens on a closed day where the service does not state it."""
+    nct = kind(pack_text(tmp_path, "northamptonshire"), "parent")
+    assert "we will go through it with you before the first session" in nct
+    assert "Nobody else may come to a session unless the social worker" in nct
+    bp = kind(pack_text(tmp_path, "blackpool"), "parent")
+    assert "before the first session" not in bp
+    assert "Nobody else may come" not in bp and "Only the family members named" not in bp
+    assert "what happens instead" not in bp

@@ -37,7 +37,7 @@ def test_doctor_on_a_new_service_lists_what_letters_need(tmp_path, capsys):
     out = capsys.readouterr().out
     assert 'supervisor role is "not stated"' in out
     assert "no venue and no kind of place" in out
-    assert "the acknowledgement would name nobody" in out
+    assert 'Who accepts a referral is "not stated"' in out
     assert "Team setting [hours] closing_time = 17:00:00: a form arriving later counts" in out
     assert 'rules are "not stated"' in out and "timescales.first_session" in out
     assert "Traceback" not in out
