@@ -354,7 +354,9 @@ def closures_list(doc) -> None:
     tag(doc, "{%p for c in closures %}")
     doc.add_paragraph("{{ c.date }}: {{ c.reason }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if service.replacement %}")  # no paragraph where no rule is stated
     para(doc, w("shared.replacement"))
+    tag(doc, "{%p endif %}")
 
 
 def sessions_list(doc) -> None:
