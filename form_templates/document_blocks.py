@@ -330,7 +330,11 @@ def letter_top(doc, to_name: str, to_address: str, subject: str) -> None:
 
 def sign_off(doc) -> None:
     """Yours sincerely, the supervisor's name and role, and the copy to the social worker: one
-    block, never split across pages (a page holding only a name reads as a lost letter)."""
+    block, never split across pages (a page holding only a name reads as a lost letter), and
+    kept with the letter's last paragraph, so a page never holds the signature alone."""
+    last = [p for p in doc.paragraphs if p.text.strip() and not p.text.startswith("{%p")]
+    if last:
+        keep_with_next(last[-1])
     for p in (
         para(doc, w("shared.yours_sincerely")),
         doc.add_paragraph(),

@@ -118,6 +118,8 @@ def gather(ledger, config=None, profile=None) -> dict:
         "mail_written_not_sent": written_only,
         "acknowledgements": acks,
         "mail_server": None if profile is None else bool(profile.mail.smtp),
+        # a complete referral is accepted on arrival only where the service says so
+        "accepted_on_arrival": None if profile is None else profile.acceptance.automatic,
         "mail_dir": None if config is None else str(config.mail_dir),
         "profile": None if config is None else str(config.profile_reference()),
         "stale_owner_files": _stale_owners(config),
@@ -271,6 +273,8 @@ def describe(facts: dict) -> list[str]:
 def _count_lines(facts: dict) -> list[str]:
     lines = [_say("files", files=facts["files"], items=facts["total_items"])]
     for key, label in OUTCOME_LABELS.items():
+        if key == "accepted" and facts.get("accepted_on_arrival") is False:
+            label = STATUS_WORDS["complete"]  # nobody has accepted them yet
         lines.append(f"  {label:<26} {facts['counts'].get(key, 0)}")
         if key == outcomes.REFERRAL_OUTCOMES[-1]:
             lines.append(f"  {STATUS_WORDS['updates']:<26} {facts.get('updates', 0)}")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from pipeline import words as house
 from pipeline.clock import today as clock_today
+from pipeline.dates import DAYS
 from pipeline.dates import add_months  # also re-exported: callers used it from here
 from pipeline.interpreters import interpreter_needs
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord, is_court_directed
@@ -76,6 +77,7 @@ class ServiceCtx(BaseModel):
     agreement_name: str = "Family Time Agreement"
     agreement_title: str = "Family Time Agreement"
     signed_before_first_session: bool = False  # the service signs the agreement before sessions
+    no_session_days: str = ""  # "Sundays", "Saturdays and Sundays": weekdays with no sessions
     review_report: str = "not stated"  # "promised" | "on request" | "not stated"
     review_meeting: str = ""
     change_notice_days: int = 0
@@ -346,6 +348,7 @@ def service_context(profile: Profile) -> ServiceCtx:
         agreement_name=agreement,
         agreement_title=profile.agreement.title,
         signed_before_first_session=profile.agreement.signed_before_first_session,
+        no_session_days=join_words([f"{d}s" for d in DAYS if d not in profile.hours.session_days]),
         review_report=profile.review.report,
         review_meeting=profile.review.meeting_name,
         change_notice_days=profile.timescales.change_notice_days or 0,

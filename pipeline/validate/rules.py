@@ -362,9 +362,10 @@ def unborn_notice(ctx: Context) -> list[Finding]:
 def days_offered(ctx: Context) -> list[Finding]:
     days = ctx.values.get("request.days") or []
     out = []
-    if "Sunday" in days:
+    offered = ctx.profile.hours.session_days
+    if "Sunday" in days and "Sunday" not in offered:
         out.append(Finding("request.days", ctx.say("request.days", say("rules", "sunday"))))
-    other = [d for d in days if d != "Sunday" and d not in ctx.profile.hours.session_days]
+    other = [d for d in days if d != "Sunday" and d not in offered]
     if other:
         message = say(
             "rules",

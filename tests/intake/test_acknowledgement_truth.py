@@ -108,7 +108,7 @@ def test_with_no_mail_server_nothing_says_sent(tmp_path, capsys):
     text, facts = _status(config, capsys)
     assert ALL_SENT not in text
     assert (
-        "Acknowledgements of accepted referrals: 0 sent, 1 written to outbox/mail but not "
+        "Acknowledgements of complete referrals: 0 sent, 1 written to outbox/mail but not "
         "sent, 0 not sent on purpose, 0 not done yet"
     ) in text
     assert "No mail server is set up" in text and "NOT sent to anyone" in text

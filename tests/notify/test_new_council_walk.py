@@ -130,3 +130,10 @@ def test_the_example_venue_is_not_a_real_place():
         Path(__file__).parents[2] / "form_templates/profiles/new-service/profile.toml"
     ).read_text(encoding="utf-8")
     assert "Example Family Centre" in text and "Lincoln" not in text
+
+
+def test_status_counts_complete_referrals_where_nobody_accepts_on_arrival(newcomer, capsys):
+    assert main(["status", "--config", str(newcomer / "family-time.toml")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Complete referrals\s+0\n", out)
+    assert "Accepted referrals" not in out

@@ -122,3 +122,28 @@ def test_the_parents_letter_promises_only_what_the_service_states(tmp_path):
     assert "before the first session" not in bp
     assert "Nobody else may come" not in bp and "Only the family members named" not in bp
     assert "what happens instead" not in bp
+
+
+def test_no_family_time_on_the_days_the_service_does_not_run_and_only_those(tmp_path):
+    """ "No family time on Sundays" is said where Sunday is not a session day; a service that
+    runs sessions every day of the week says only that closed days have none."""
+    nct = kind(pack_text(tmp_path, "northamptonshire"), "parent")
+    assert "There is no family time on Sundays or on the days the service is closed." in nct
+    profile = load_profile("blackpool")
+    every_day = profile.model_copy(
+        update={
+            "hours": profile.hours.model_copy(
+                update={"session_days": [*profile.hours.session_days, "Saturday", "Sunday"]}
+            )
+        }
+    )
+    files = render_pack(
+        make_item(referral_values()),
+        make_allocation(every_day),
+        every_day,
+        tmp_path / "every-day",
+        today=dt.date(2026, 11, 20),
+    )
+    letters = "\n".join(docx_text(p) for p in files if p.suffix == ".docx")
+    assert "Sundays" not in letters
+    assert "There is no family time on the days the service is closed." in letters

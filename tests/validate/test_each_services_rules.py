@@ -156,3 +156,13 @@ def test_opening_hours_where_the_service_states_them(mk, nct):
     assert "outside" not in said(v)
     v = check(nct, referral_fields(request__saturday_reason="Works weekdays", **changes))
     assert "outside" not in said(v)
+
+
+def test_sunday_is_refused_only_where_the_service_runs_no_sunday_sessions(blackpool):
+    assert "closed on Sundays" in said(check(blackpool, referral_fields(request__days=["Sunday"])))
+    hours = blackpool.hours.model_copy(
+        update={"session_days": [*blackpool.hours.session_days, "Sunday"]}
+    )
+    weekends = blackpool.model_copy(update={"hours": hours})
+    v = check(weekends, referral_fields(request__days=["Sunday"]))
+    assert v.verdict.startswith("complete") and "Sunday" not in said(v)
