@@ -16,8 +16,10 @@ from pydantic import BaseModel, Field
 
 from pipeline import words as house
 from pipeline.clock import today as clock_today
-from pipeline.dates import DAYS
-from pipeline.dates import add_months  # also re-exported: callers used it from here
+from pipeline.dates import (
+    DAYS,
+    add_months,  # also re-exported: callers used it from here
+)
 from pipeline.interpreters import interpreter_needs
 from pipeline.models import Allocation, Item, RuleAction, SessionRecord, is_court_directed
 from pipeline.paths import DOCUMENT_TEMPLATES
