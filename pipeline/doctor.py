@@ -127,7 +127,8 @@ def _training_days(profile) -> list[Finding]:
     if not missing:
         return []
     years = " and ".join(str(y) for y in missing)
-    return [Finding(CHECK, say("findings", "training_days", years=years))]
+    key = "training_days" if known else "training_days_none"  # letters say so only then
+    return [Finding(CHECK, say("findings", key, years=years))]
 
 
 def _mail_domains(profile) -> list[Finding]:

@@ -172,7 +172,13 @@ def _carer_letter(
         title=_title("letter_carer"),
         change=change,
         drop_off=(
-            W.say("notes", "carer_drop_off", profile.id, start=C.clock(start), drop=C.clock(drop))
+            W.say(
+                "notes",
+                "carer_drop_off" if profile.lateness else "carer_arrive_by",  # no rule: the start
+                profile.id,
+                start=C.clock(start),
+                drop=C.clock(drop),
+            )
             if start
             else C.NOT_GIVEN
         ),

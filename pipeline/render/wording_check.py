@@ -25,6 +25,7 @@ _NOTES = {
     "replaces": {"date", "closure"},
     "substitute_day": {"holiday"},
     "carer_drop_off": {"start", "drop"},
+    "carer_arrive_by": {"start"},
     "chart_title": {"period_from", "period_to"},
 }
 # A changed allocation's sentences (pipeline/render/change.py fills them in)

@@ -137,3 +137,15 @@ def test_status_counts_complete_referrals_where_nobody_accepts_on_arrival(newcom
     out = capsys.readouterr().out
     assert re.search(r"Complete referrals\s+0\n", out)
     assert "Accepted referrals" not in out
+
+
+def test_doctor_says_only_what_letters_say_of_training_days(newcomer, capsys, monkeypatch):
+    """A profile with no training days at all: letters say nothing of them, so doctor does
+    not claim they say the days will be told separately (it does where other years are
+    listed, as Northamptonshire's letters do)."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2031-06-01")
+    _, out = _doctor(newcomer, capsys)
+    assert "No training days are listed for 2031 and 2032: sessions would be booked" in out
+    assert "told separately" not in out
+    main(["doctor"])
+    assert "letters say the days will be told separately" in capsys.readouterr().out

@@ -7,6 +7,7 @@ another service's (`forbidden_words`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -147,3 +148,11 @@ def test_no_family_time_on_the_days_the_service_does_not_run_and_only_those(tmp_
     letters = "\n".join(docx_text(p) for p in files if p.suffix == ".docx")
     assert "Sundays" not in letters
     assert "There is no family time on the days the service is closed." in letters
+
+
+def test_the_carer_is_asked_to_come_early_only_where_the_service_has_a_lateness_rule(tmp_path):
+    nct = kind(pack_text(tmp_path, "northamptonshire"), "carer")
+    assert re.search(r"a few minutes before \d\d:\d\d \(about \d\d:\d\d\)", nct)
+    bp = kind(pack_text(tmp_path, "blackpool"), "carer")
+    assert re.search(r"by \d\d:\d\d, when the session starts", bp)
+    assert "a few minutes before" not in bp
