@@ -317,3 +317,9 @@ def test_a_tracker_layout_naming_an_unknown_source_says_which():
     spec = SPEC.model_copy(update={"sheets": [bad]})
     with pytest.raises(ValueError, match="unknown source 'bogus.thing'"):
         desired_rows([attention(3)], spec)
+
+
+def test_the_iro_the_referral_names_starts_the_iro_cell():
+    row = referral_row(accepted(1, **{"iro.name": "Iris Reviewer-Example"}))
+    assert row["seed:iro_name"] == "Iris Reviewer-Example"
+    assert "iro_name" not in row
