@@ -257,11 +257,15 @@ def _team_settings(profile_file: Path) -> list[Finding]:
     except OSError:
         return []
     meaning = meanings()
-    out = []
+    out, venue = [], ""
     for key, value, comment in _settings(lines):
+        if key == "venues.name":
+            venue = value.strip("\"'")  # a venue's settings are shown with its name
         if "team setting" not in comment:
             continue
         shown = f"[{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[1]}" if "." in key else key
+        if key.startswith("venues.") and venue:
+            shown = f"[venues '{venue}'] {key.rsplit('.', 1)[1]}"
         if key in meaning:
             what = say("findings", "team_setting", key=shown, value=value, meaning=meaning[key])
         else:

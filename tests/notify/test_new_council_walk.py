@@ -149,3 +149,16 @@ def test_doctor_says_only_what_letters_say_of_training_days(newcomer, capsys, mo
     assert "told separately" not in out
     main(["doctor"])
     assert "letters say the days will be told separately" in capsys.readouterr().out
+
+
+def test_a_venues_team_setting_names_the_venue(newcomer, capsys):
+    own = newcomer / "service-profile.toml"
+    own.write_text(
+        own.read_text(encoding="utf-8").replace(
+            'address = "Mill Lane, Anytown"',
+            'address = "Mill Lane, Anytown"   # team setting: until the centre confirms it',
+        ),
+        encoding="utf-8",
+    )
+    _, out = _doctor(newcomer, capsys)
+    assert "[venues 'Anytown Family Centre'] address" in out
