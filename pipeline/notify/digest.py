@@ -8,9 +8,11 @@ after the profile's working days; due dates (contact, planning meeting, allocati
 session) from today to the next working day and not met (the service's own commitments;
 worded in form_templates/digest.toml), and a contact or planning meeting overdue with no
 date typed in the tracker (until a person types it or closes the referral, once the team
-records that promise); reviews
-coming with no report, and review reports made but not mailed (and why); a worker over the
-weekly sessions. The effect that mails it once a working day is
+records that promise); a planning meeting to chase with the social worker, where the service
+says so; what the service does before a first session (a photo of the worker and transport
+agreed with the carer, where its profile says so); reviews coming with no report, and review
+reports made but not mailed (and why); a worker over the weekly sessions, and one under the
+service's least (room for more). The effect that mails it once a working day is
 pipeline/effects/digest.py.
 """
 
