@@ -6,6 +6,8 @@ called is data, so the mail, the tracker, `validate`, `calendar` and `status` sa
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pipeline import words
 
 WORDING = "commitments.toml"
@@ -30,6 +32,18 @@ def alert(key: str, profile) -> str | None:
     if not who:
         return None
     return words.fill(_wording()["alerts"][key], f"{WORDING} [alerts] {key}", who=who)
+
+
+def chase_due(asked: dt.date, profile, calendar) -> dt.date | None:
+    """The day the social worker is to be chased for a planning meeting asked for on `asked`
+    (the acknowledgement that offers it) and not yet held, where the service says so
+    (Blackpool: "If no response to request for planning meeting within 1 working day, Manager
+    to call and chase"); None where it states no chase or no planning meeting. `calendar`: the
+    service's calendar (pipeline/validate/calendar.py), so closed days are skipped."""
+    t = profile.timescales
+    if t.planning_meeting_chase is None or t.planning_meeting is None:
+        return None
+    return calendar.add_working_days(asked, t.planning_meeting_chase)
 
 
 def describe_timescales(profile) -> list[str]:

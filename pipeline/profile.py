@@ -196,6 +196,12 @@ class Agreement(_Strict):
 class Allocation(_Strict):
     first_session_at_service_venue: bool
     home_sessions_joint_risk_assessment: bool
+    # Before the first session, where the service says so (Blackpool, 003): a photo of the
+    # worker sent to the carer to show the child (when the worker cannot meet the child
+    # first), and transport to and from family time agreed with the carer. Said in the carer
+    # letter and on the digest's to-do for a pack whose first session is still to come.
+    photo_of_worker_to_carer: bool
+    transport_agreed_with_carer: bool
 
 
 class Limits(_Strict):

@@ -8,9 +8,11 @@ after the profile's working days; due dates (contact, planning meeting, allocati
 session) from today to the next working day and not met (the service's own commitments;
 worded in form_templates/digest.toml), and a contact or planning meeting overdue with no
 date typed in the tracker (until a person types it or closes the referral, once the team
-records that promise); reviews
-coming with no report, and review reports made but not mailed (and why); a worker over the
-weekly sessions. The effect that mails it once a working day is
+records that promise); a planning meeting to chase with the social worker, where the service
+says so; what the service does before a first session (a photo of the worker and transport
+agreed with the carer, where its profile says so); reviews coming with no report, and review
+reports made but not mailed (and why); a worker over the weekly sessions, and one under the
+service's least (room for more). The effect that mails it once a working day is
 pipeline/effects/digest.py.
 """
 
@@ -37,8 +39,8 @@ LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a wee
 @dataclass(frozen=True)
 class Reminder:
     kind: str  # rows_moved, significant_late, records_overdue, proposals, not_resubmitted, due,
-    # dates_to_correct, review,
-    # workload
+    # to_do, dates_to_correct, review,
+    # workload, room
     text: str  # one line, references and dates only (no names but the worker's own)
 
 
@@ -77,9 +79,11 @@ def reminders(
         + proposals_waiting(ledger, profile)
         + _not_resubmitted(items, accepted, profile, cal, today)
         + _due_dates(ledger, accepted, allocations, profile, cal, today)
+        + _planning_meeting_chase(ledger, accepted, allocations, profile, cal, today)
+        + _before_first_session(ledger, accepted, allocations, profile, today)
         + _dates_to_correct(ledger, accepted)
         + _reviews_coming(ledger, config, profile, accepted, today)
-        + _workload(accepted, allocations, profile, today)
+        + _workload(accepted, allocations, profile, today, _supervisors(config, profile))
         + _mail_followup(ledger, config, profile, today)
         + _paper(ledger, accepted, profile, today)
     )
@@ -317,6 +321,111 @@ def _due_dates(
     return out
 
 
+def _planning_meeting_chase(
+    ledger, accepted: dict, allocations: dict, profile, cal, today: dt.date
+) -> list[Reminder]:
+    """The social worker to be chased for a planning meeting the service asked for (in the
+    acknowledgement) when no meeting date is in the tracker after the service's working days
+    (Blackpool 003): from that day until a date is typed, the pack is made (the meeting was
+    held) or the referral is closed. Nothing where the service states no chase, or its tracker
+    has no column to type the meeting's date in."""
+    from pipeline.cases.case import cases_of
+    from pipeline.commitments import chase_due
+    from pipeline.ledger.names import EventKind, MailHow
+    from pipeline.tracker.met import met_headers
+
+    column = met_headers(profile).get("planning_meeting")
+    if column is None or profile.timescales.planning_meeting_chase is None:
+        return []
+    kinds = (EventKind.ACKNOWLEDGED, EventKind.PACK_MADE, EventKind.CLOSED)
+    cases = cases_of(ledger, accepted, kinds=kinds)
+    kept = ledger.commitments_met()
+    out: list[Reminder] = []
+    for ref in accepted:
+        case = cases.get(ref)
+        a = allocations.get(ref)
+        if (
+            case is None
+            or "planning_meeting" in kept.get(ref, {})
+            or case.has(EventKind.PACK_MADE, EventKind.CLOSED)
+            or (a is not None and (a.status or "").strip() == "Closed")
+        ):
+            continue
+        # the acknowledgement that asked for the meeting: one the mail server took, or one
+        # written for a person to send; a withheld one asked nobody
+        asked = next(
+            (
+                e.on
+                for e in case.of(EventKind.ACKNOWLEDGED)
+                if e.detail.get("how") in (MailHow.SENT, MailHow.WRITTEN)
+            ),
+            None,
+        )
+        day = chase_due(asked, profile, cal) if asked else None
+        if day is None or day > today:
+            continue
+        n = profile.timescales.planning_meeting_chase
+        out.append(
+            Reminder(
+                "due",
+                _words()["due"]["chase_one" if n == 1 else "chase_many"].format(
+                    ref=ref, column=column, n=n, asked=dates.numeric_date(asked)
+                ),
+            )
+        )
+    return out
+
+
+def _before_first_session(
+    ledger, accepted: dict, allocations: dict, profile, today: dt.date
+) -> list[Reminder]:
+    """What the service does before a first session, where its profile says so (Blackpool
+    003: a photo of the worker to the carer, transport agreed with the carer): said for each
+    referral whose pack is made, from then until its first session (or any session record),
+    unless the referral is closed. The worker is the one the latest allocation names."""
+    from pipeline.cases import paperwork as case_paperwork
+    from pipeline.cases.case import cases_of
+    from pipeline.ledger.names import EventKind
+
+    wanted = [
+        key
+        for key in ("photo_of_worker_to_carer", "transport_agreed_with_carer")
+        if getattr(profile.allocation, key)
+    ]
+    if not wanted:
+        return []
+    words = _words()["to_do"]
+    kinds = (EventKind.ALLOCATED, EventKind.PACK_MADE, EventKind.CLOSED)
+    cases = cases_of(ledger, accepted, kinds=kinds)
+    out: list[Reminder] = []
+    for ref in accepted:
+        case = cases.get(ref)
+        a = allocations.get(ref)
+        if (
+            case is None
+            or not case.has(EventKind.PACK_MADE)
+            or case.has(EventKind.CLOSED)
+            or (a is not None and (a.status or "").strip() == "Closed")
+            or ledger.sessions_of(ref)
+        ):
+            continue
+        allocation = case_paperwork.current_allocation(case) or {}
+        first, worker = allocation.get("first_date"), allocation.get("supervisor")
+        if not first or not worker:
+            continue
+        first = dt.date.fromisoformat(first) if isinstance(first, str) else first
+        if first < today:
+            continue
+        to_do = words["separator"].join(words[key].format(worker=worker) for key in wanted)
+        out.append(
+            Reminder(
+                "to_do",
+                _say("before_first_session", ref=ref, date=dates.numeric_date(first), to_do=to_do),
+            )
+        )
+    return out
+
+
 def _due_words(ref: str, what: str, day: dt.date, today: dt.date) -> str:
     """ "due today", "due tomorrow", or the day named when it is further off (a Friday's or a
     Saturday's list looks to Monday: "due Monday 7 December", never "tomorrow")."""
@@ -393,43 +502,79 @@ def _reviews_coming(ledger, config, profile, accepted: dict, today: dt.date) -> 
     return out
 
 
-def _workload(accepted: dict, allocations: dict, profile, today: dt.date) -> list[Reminder]:
-    """A worker over the service's weekly sessions, from this week's plan (Monday to
-    Sunday); nothing when the profile sets no limit."""
+def _supervisors(config, profile) -> list[str]:
+    """The workers on the Staff sheet whose role is the service's supervising worker's, so a
+    worker with nothing booked is seen to have room too; [] when the sheet cannot be read."""
+    from pipeline.tracker.sync import read_staff
+
+    role = " ".join(profile.supervisor_role.split()).casefold()
+    try:
+        staff = read_staff(config, profile)
+    except Exception:  # the workbook is read again for the next digest
+        log.warning("digest: could not read the Staff sheet for the workload lines")
+        return []
+    return [
+        p["name"]
+        for p in staff
+        if p.get("name") and role in " ".join(str(p.get("role") or "").split()).casefold()
+    ]
+
+
+def _workload(
+    accepted: dict, allocations: dict, profile, today: dt.date, supervisors: list[str] = ()
+) -> list[Reminder]:
+    """Each worker's sessions in this week's plan (Monday to Sunday) against the service's
+    own figures ([rota], seed line): over the most, and, where the service states a least,
+    under it, so a manager allocating sees who has room (a worker on the Staff sheet with
+    nothing booked included). Nothing for a figure the profile does not state. One session a
+    worker runs for siblings is one session."""
     from pipeline.sessions.plan import planned_sessions
 
     out: list[Reminder] = []
-    most = profile.rota.weekly_sessions_max  # the service's own figure ([rota], seed line)
-    if most is not None:
-        monday = today - dt.timedelta(days=today.weekday())
-        sunday = monday + dt.timedelta(days=6)
-        # one session a supervisor runs is one, however many children (siblings) it is for
-        slots: dict[str, set] = defaultdict(set)
-        for ref, item in accepted.items():
-            a = allocations.get(ref)
-            if a is None or not a.complete or (a.status or "") == "Closed":
-                continue
-            try:
-                plan = planned_sessions(item, a, profile, until=sunday)
-            except ValueError:
-                continue
-            slots[a.supervisor] |= {
-                (s.date, str(a.time or ""), " ".join(str(a.venue or "").split()).casefold())
-                for s in plan
-                if monday <= s.date <= sunday
-            }
-        per = Counter({who: len(days) for who, days in slots.items()})
-        for who, n in sorted(per.items()):
-            if n > most:
-                out.append(
-                    Reminder(
-                        "workload",
-                        _say(
-                            "workload_one" if n == 1 else "workload_many", who=who, n=n, most=most
-                        ),
-                    )
+    most = profile.rota.weekly_sessions_max
+    least = profile.rota.weekly_sessions_min
+    if most is None and least is None:
+        return out
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    # one session a supervisor runs is one, however many children (siblings) it is for
+    slots: dict[str, set] = defaultdict(set)
+    for ref, item in accepted.items():
+        a = allocations.get(ref)
+        if a is None or not a.complete or (a.status or "") == "Closed":
+            continue
+        try:
+            plan = planned_sessions(item, a, profile, until=sunday)
+        except ValueError:
+            continue
+        slots[a.supervisor] |= {
+            (s.date, str(a.time or ""), " ".join(str(a.venue or "").split()).casefold())
+            for s in plan
+            if monday <= s.date <= sunday
+        }
+    per = Counter({who: len(days) for who, days in slots.items()})
+    booked = {" ".join(str(w).split()).casefold() for w in per}
+    for who in supervisors:
+        if " ".join(who.split()).casefold() not in booked:
+            per[who] = 0
+    room: list[Reminder] = []
+    for who, n in sorted(per.items()):
+        if most is not None and n > most:
+            out.append(
+                Reminder(
+                    "workload",
+                    _say("workload_one" if n == 1 else "workload_many", who=who, n=n, most=most),
                 )
-    return out
+            )
+        elif least is not None and n < least:
+            sessions = _say(
+                "sessions_none" if n == 0 else "sessions_one" if n == 1 else "sessions_many", n=n
+            )
+            key = "room" if most is not None else "room_at_least"
+            room.append(
+                Reminder("room", _say(key, who=who, sessions=sessions, least=least, most=most))
+            )
+    return out + room
 
 
 def digest_message(lines: list[Reminder], profile, today: dt.date):

@@ -85,6 +85,9 @@ class ServiceCtx(BaseModel):
     change_notice_days: int = 0
     first_session_at_service_venue: bool = False
     home_joint_risk_assessment: bool = False
+    # before the first session, where the service says so (profile [allocation], Blackpool)
+    photo_of_worker_to_carer: bool = False
+    transport_agreed_with_carer: bool = False
 
 
 class ChildCtx(BaseModel):
@@ -356,6 +359,8 @@ def service_context(profile: Profile) -> ServiceCtx:
         change_notice_days=profile.timescales.change_notice_days or 0,
         first_session_at_service_venue=profile.allocation.first_session_at_service_venue,
         home_joint_risk_assessment=profile.allocation.home_sessions_joint_risk_assessment,
+        photo_of_worker_to_carer=profile.allocation.photo_of_worker_to_carer,
+        transport_agreed_with_carer=profile.allocation.transport_agreed_with_carer,
         **rules,
     )
 

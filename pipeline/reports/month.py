@@ -110,7 +110,9 @@ def month_figures(
         _sessions_section(w["sections"]["sessions"], recs),
         _suspensions_section(w["sections"]["suspensions"], ledger, first, last),
         _waiting_section(w["sections"]["waiting"], cal, by_ref, first_held, first, last),
-        _workload_section(w["sections"]["workload"], recs, {i.id: i for i in items}, staff),
+        _workload_section(
+            w["sections"]["workload"], recs, {i.id: i for i in items}, staff, profile
+        ),
         _rooms_section(w["sections"]["rooms"], ledger, recs, {i.id: i for i in items}),
     ]
     made = made or clock.today()
@@ -358,11 +360,14 @@ def _waiting_section(
     return Section("waiting", s["title"], rows, {b: buckets.get(b, 0) for b in BUCKETS}, s["chart"])
 
 
-def _workload_section(s: dict, recs: list, by_id: dict, staff: list | None = None) -> Section:
+def _workload_section(
+    s: dict, recs: list, by_id: dict, staff: list | None = None, profile=None
+) -> Section:
     """6. Workload: sessions recorded in the month by the worker named on the record, with
     each worker's busiest ISO week and, from the Staff sheet, their hours of sessions against
-    the hours they work a week. Siblings who share one session send a record each: counted
-    once (same worker, date, start and venue)."""
+    the hours they work a week; then the sessions a week the service plans for a full-time
+    worker, where its profile states them (to read the busiest weeks against). Siblings who
+    share one session send a record each: counted once (same worker, date, start and venue)."""
     per: Counter = Counter()
     weeks: dict[str, Counter] = defaultdict(Counter)
     minutes: Counter = Counter()
@@ -383,6 +388,19 @@ def _workload_section(s: dict, recs: list, by_id: dict, staff: list | None = Non
                 contracted=_hours(contracted),
             )
         rows.append((who, text))
+    rota = getattr(profile, "rota", None)
+    least, most = (
+        getattr(rota, "weekly_sessions_min", None),
+        getattr(rota, "weekly_sessions_max", None),
+    )
+    if least is not None or most is not None:
+        key = (
+            "planned_range"
+            if least is not None and most is not None
+            else ("planned_least" if least is not None else "planned_most")
+        )
+        said = house.fill(s[key], f"month.toml [sections.workload] {key}", least=least, most=most)
+        rows.append((s["planned"], said))
     return Section("workload", s["title"], rows, dict(per.most_common(15)), s["chart"])
 
 

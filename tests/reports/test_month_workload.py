@@ -62,3 +62,21 @@ def test_siblings_sharing_a_session_count_once_and_hours_stand_against_the_staff
     # without the Staff sheet the count stands alone
     plain = month_figures(ledger, profile, MONTH, made=dt.date(2026, 12, 1))
     assert _value(plain, "workload", "Dee Example") == "4 (busiest week 2)"
+
+
+def test_the_services_weekly_sessions_stand_beside_the_workers(season_free):
+    """Blackpool plans 20 to 24 sessions a week for a full-time worker (003), Northamptonshire
+    15 to 25 (002 §4.5): the workload section says so; Milton Keynes states nothing, and its
+    section has no such row."""
+    from pipeline.profile import load_profile
+
+    _config, _profile, ledger, _root = season_free
+    label = "Sessions a week the service plans for a full-time worker"
+    for service, said in (
+        ("blackpool", "20 to 24"),
+        ("northamptonshire", "15 to 25"),
+        ("milton-keynes", None),
+    ):
+        fig = month_figures(ledger, load_profile(service), MONTH, made=dt.date(2026, 12, 1))
+        rows = dict(next(s for s in fig.sections if s.key == "workload").rows)
+        assert rows.get(label) == said, service
