@@ -83,6 +83,9 @@ class ServiceCtx(BaseModel):
     review_report: str = "not stated"  # "promised" | "on request" | "not stated"
     review_meeting: str = ""
     change_notice_days: int = 0
+    # The heading session observations carry in the case system (profile recording.
+    # case_note_heading); "" where the service states none, so no sentence is printed
+    case_note_heading: str = ""
     first_session_at_service_venue: bool = False
     home_joint_risk_assessment: bool = False
     # before the first session, where the service says so (profile [allocation], Blackpool)
@@ -336,6 +339,8 @@ def service_context(profile: Profile) -> ServiceCtx:
             court_max_days=ms.court_directed_max_suspension_days,
             resign_agreement=ms.resign_agreement,
         )
+    if profile.recording.case_note_heading:  # the session record's case-note sentence
+        rules["case_note_heading"] = profile.recording.case_note_heading
     agreement = profile.agreement.name
     return ServiceCtx(
         name=profile.name,

@@ -224,6 +224,11 @@ def _session_records(item, allocation, profile, out_dir: Path, planned, version=
         if x
     )
     venue = ctx.arrangement.venue + (f", {ctx.arrangement.room}" if ctx.arrangement.room else "")
+    case_note = W.fill(  # "" where the service states no case-note heading
+        W.wording(profile.id)[W.SHARED]["case_note"],
+        ctx.model_dump(),
+        f"[{W.SHARED}] case_note",
+    )
     out = []
     for s in planned:
         path = out_dir / _name("session_record", date=s.date.isoformat())
@@ -241,6 +246,7 @@ def _session_records(item, allocation, profile, out_dir: Path, planned, version=
                     family_expected=ctx.family_names,
                     words=profile.words,
                     interpreter=interpreter_text(values),
+                    case_note=case_note,
                 ),
                 item,
                 "record",

@@ -11,6 +11,7 @@ forms, so the fixtures and the product write controls the same way.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -219,6 +220,68 @@ def _service_labels(root, words: dict[str, str]) -> None:
             t.text = swaps[t.text]
 
 
+SIGN_OFF_KEY = "session.author"  # "Written by": the sign-off table
+
+
+def _add_sign_off_guidance(root, controls: dict, text: str) -> None:
+    """`text` as one more guidance line above the sign-off table, in the look of the line
+    before it (kept with the table), where the supervisor reads it as they finish the record.
+    A plain paragraph, not a control: the reader still knows the form by its controls."""
+    body = root.find(_q("body"))
+    table = controls.get(SIGN_OFF_KEY)
+    while table is not None and table.getparent() is not body:
+        table = table.getparent()
+    before = table.getprevious() if table is not None else None
+    if before is not None and before.tag == _q("p"):
+        para = copy.deepcopy(before)
+        for child in list(para):
+            if child.tag != _q("pPr"):
+                para.remove(child)
+        run = before.find(_q("r"))
+        style = run.find(_q("rPr")) if run is not None else None
+        for r in text_runs(text):
+            if style is not None:
+                r.insert(0, copy.deepcopy(style))
+            para.append(r)
+        before.addnext(para)
+        _keep_together(table)
+        return
+    para = etree.SubElement(body, _q("p"))  # an unexpected layout: at the end, plainly
+    for r in text_runs(text):
+        para.append(r)
+    sect = body.find(_q("sectPr"))
+    if sect is not None:
+        sect.addprevious(para)
+
+
+def _keep_together(table) -> None:
+    """The sign-off table on one page with its heading and guidance: no row split, each row
+    kept with the next. The blank form fills its first page, so the added line moves the
+    whole of its last section to the next page rather than leaving "Written by" alone there."""
+    rows = table.findall(_q("tr"))
+    for n, row in enumerate(rows):
+        tr_pr = row.find(_q("trPr"))
+        if tr_pr is None:
+            tr_pr = etree.Element(_q("trPr"))
+            row.insert(0 if row.find(_q("tblPrEx")) is None else 1, tr_pr)
+        if tr_pr.find(_q("cantSplit")) is None:
+            tr_pr.insert(0, etree.Element(_q("cantSplit")))
+        if n == len(rows) - 1:
+            continue
+        for p in row.iter(_q("p")):
+            p_pr = p.find(_q("pPr"))
+            if p_pr is None:
+                p_pr = etree.Element(_q("pPr"))
+                p.insert(0, p_pr)
+            if p_pr.find(_q("keepNext")) is None:
+                p_pr.insert(_after_style(p_pr), etree.Element(_q("keepNext")))
+
+
+def _after_style(p_pr) -> int:
+    """Where keepNext goes in a w:pPr: after w:pStyle, the one element before it."""
+    return 1 if p_pr.find(_q("pStyle")) is not None else 0
+
+
 def prefill_record(
     out_path: Path,
     *,
@@ -233,12 +296,15 @@ def prefill_record(
     template: Path | None = None,
     words: dict[str, str] | None = None,
     interpreter: str = "",
+    case_note: str = "",
 ) -> Path:
     """Write a Family Time Record with the session's details filled in; return out_path.
 
     family_expected goes in "Family present" (the supervisor corrects it on the day);
     interpreter ("Jo Sample-Parent: Polish") goes in the interpreter field where the form
-    version has one (the supervisor then says whether the interpreter came). Blank
+    version has one (the supervisor then says whether the interpreter came). case_note: the
+    service's own sentence on recording the session in its case system (a heading the
+    service states), added to the sign-off guidance; "" adds nothing. Blank
     values leave the control showing its prompt, so nothing reads "None". The file is private.
     Raises RecordProblem when the blank form is missing, damaged or lacks a control.
     """
@@ -271,6 +337,8 @@ def prefill_record(
         set_control_text(controls[INTERPRETER_KEY], interpreter.strip())
     if words:
         _service_labels(root, words)
+    if case_note.strip():
+        _add_sign_off_guidance(root, controls, case_note.strip())
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     out = io.BytesIO(blank.rest)

@@ -23,8 +23,11 @@ from pipeline.paths import FORM_TEMPLATES
 from pipeline.sessions.names import child_names_of, names_match
 from pipeline.sessions.plan import planned_sessions
 from pipeline.sessions.record import (
+    LATE_FLAG,
     LATE_MINUTES,
+    WITHIN_FLAG,
     arrive_before,
+    cancelled_within_limit,
     held_though_late,
     session_record,
     unanswered_valid_reason,
@@ -33,7 +36,6 @@ from pipeline.validate.calendar import ServiceCalendar
 
 WORDS = FORM_TEMPLATES / "intake"  # form_templates/intake/reasons.toml
 REFERENCE_KEY = "session.reference"
-LATE_FLAG = "held_though_late"  # on the record's verdict: the service's lateness rule not kept
 
 
 def _words(key: str, profile, **values) -> str:
@@ -107,16 +109,49 @@ def link_sessions(
         )
         if d.session.late_recording:
             d.reason += " " + _words("late", profile)
-        if held_though_late(d.session, profile):
-            d.reason += " " + _words(
-                "held_though_late",
-                profile,
-                minutes=d.session.late_minutes,
-                before=arrive_before(profile),
-            )
-            d.verdict = v.model_copy(update={"flags": [*v.flags, LATE_FLAG]})
+        note, flag = _lateness_note(d.session, profile)
+        if flag:
+            d.reason += " " + note
+            d.verdict = v.model_copy(update={"flags": [*v.flags, flag]})
         d.reason += _replacement_note(d.session, ledger, profile)
     return drafts
+
+
+def _lateness_note(record: SessionRecord, profile) -> tuple[str, str]:
+    """What a person should check when the record and the service's lateness rule disagree,
+    and the flag the Sessions sheet shows; ("", "") where they agree or there is no rule.
+    The record is counted as it says (held, or missed by the parent) either way: the pipeline
+    never rewrites what the supervisor recorded."""
+    rule = profile.lateness
+    if held_though_late(record, profile):
+        if rule.max_late_minutes <= 0:  # late for any reason cancels (Milton Keynes)
+            note = _words(
+                "held_though_late",
+                profile,
+                minutes=record.late_minutes,
+                before=arrive_before(profile),
+            )
+        else:  # some minutes allowed (Northamptonshire: 15)
+            note = _words(
+                "held_over_limit",
+                profile,
+                minutes=record.late_minutes,
+                limit=rule.max_late_minutes,
+            )
+        return note, LATE_FLAG
+    if cancelled_within_limit(record, profile):
+        arrived = (
+            _words("arrived_late", profile, minutes=record.late_minutes)
+            if record.late_minutes
+            else _words("arrived_on_time", profile)
+        )
+        note = _words(
+            "cancelled_within_limit", profile, arrived=arrived, limit=rule.max_late_minutes
+        )
+        if profile.missed_sessions is not None:
+            note += " " + _words("counts_as_missed", profile)
+        return note, WITHIN_FLAG
+    return "", ""
 
 
 def _not_this_session(v, ref: str, ledger: Ledger, profile, allocations) -> str | None:

@@ -53,6 +53,10 @@ _ON_TIME = re.compile(r"\b(on time|early)\b", re.I)
 # The minutes late as the service counts them (from before the start where it says so), kept
 # with a linked record's answers for the Sessions sheet
 LATE_MINUTES = "session.minutes_late"
+# On a linked record's verdict: the service's lateness rule and the record disagree (the
+# Sessions sheet's Lateness cell says so)
+LATE_FLAG = "held_though_late"
+WITHIN_FLAG = "cancelled_within_limit"
 
 
 def arrive_before(profile) -> int:
@@ -146,15 +150,31 @@ def unanswered_valid_reason(verdict: Verdict) -> bool:
 
 
 HELD = ("Took place", "Ended early")
+LATE_CANCELLED = "Parent late, session cancelled"
 
 
 def held_though_late(record: SessionRecord, profile) -> bool:
     """A session recorded as held although the parent came later than the service's rule
-    allows where lateness cancels the session: counted as held (it happened), flagged."""
+    allows (Milton Keynes: any lateness, counted from the time parents must be there;
+    Northamptonshire: more than 15 minutes after the start): counted as held, as recorded
+    (it happened), and flagged for a person. A service with no rule flags nothing."""
     rule = getattr(profile, "lateness", None)
     if rule is None or record.outcome not in HELD or not record.late_minutes:
         return False
-    return record.late_minutes > rule.max_late_minutes and rule.max_late_minutes <= 0
+    return record.late_minutes > max(0, rule.max_late_minutes)
+
+
+def cancelled_within_limit(record: SessionRecord, profile) -> bool:
+    """A session recorded as cancelled for lateness although the record's own arrival is
+    within the lateness the service allows (Northamptonshire: 10 minutes late of the 15): it
+    counts as the parent's miss, as recorded, so towards the missed-session rule, and a person
+    should check it. Only where the service allows some minutes: where any lateness cancels,
+    "Parent late" is the supervisor's own judgement of the arrival time, and an arrival the
+    record words as "on time" cannot be read against it."""
+    rule = getattr(profile, "lateness", None)
+    if rule is None or rule.max_late_minutes <= 0 or record.outcome != LATE_CANCELLED:
+        return False
+    return record.late_minutes is not None and record.late_minutes <= rule.max_late_minutes
 
 
 def session_record(

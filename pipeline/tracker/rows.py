@@ -161,17 +161,27 @@ class _Context:
         return f"{ref} {numeric_date(day)}"
 
     def _summary_lateness(self) -> str:
-        from pipeline.sessions.record import LATE_MINUTES, late_minutes
+        """The lateness as the service counts it, and, where the record and the service's
+        lateness rule disagree (flagged when the record was linked), that a person should
+        check: the one cell a co-ordinator reads about the arrival."""
+        from pipeline.sessions.record import LATE_FLAG, LATE_MINUTES, WITHIN_FLAG, late_minutes
 
         values = self.item.verdict.values if self.item.verdict else {}
+        flags = self.item.verdict.flags if self.item.verdict else []
         minutes = values.get(LATE_MINUTES)  # counted by the service's own rule when it has one
         if minutes is None:
             minutes = late_minutes(
                 values.get("session.arrival"), values.get("session.planned_start")
             )
         if not minutes:
-            return self.word("on_time") if minutes == 0 else ""
-        return self.word("minutes_late", minutes=minutes)
+            said = self.word("on_time") if minutes == 0 else ""
+        else:
+            said = self.word("minutes_late", minutes=minutes)
+        if said and LATE_FLAG in flags:
+            return self.word("late_but_held", lateness=said)
+        if said and WITHIN_FLAG in flags:
+            return self.word("cancelled_within_limit", lateness=said)
+        return said
 
     def _summary_late_recording(self) -> str:
         flags = self.item.verdict.flags if self.item.verdict else []

@@ -41,7 +41,11 @@ def test_a_record_is_linked_stored_and_shown_on_the_sessions_sheet(referred):
     [row] = referred.rows("Sessions")
     assert row["Session"] == "FT-2026-00001 02/11/2026" and row["Reference"] == REF
     assert row["Session date"] == dt.datetime(2026, 11, 2)
-    assert row["Outcome"] == "Took place" and row["Lateness"] == "20 minutes late"
+    # Northamptonshire allows 15 minutes' lateness (001): held 20 minutes late is flagged
+    assert row["Outcome"] == "Took place" and row["Lateness"] == (
+        "20 minutes late: later than the service allows, yet recorded as held. Please check"
+    )
+    assert "allows at most 15 minutes' lateness" in item.reason
     assert row["Significant event"] == "No" and row["Written on"] == dt.datetime(2026, 11, 9)
     assert row["Recorded late"] == "Written late"
 
