@@ -26,6 +26,7 @@ _NOTES = {
     "substitute_day": {"holiday"},
     "carer_drop_off": {"start", "drop"},
     "chart_title": {"period_from", "period_to"},
+    "record_safety": {"role"},
 }
 # A changed allocation's sentences (pipeline/render/change.py fills them in)
 _CHANGES = {
