@@ -168,3 +168,24 @@ def test_sessions_a_week_against_how_often_the_referral_asked(asked, day, said):
 def test_a_longer_session_than_asked_is_not_flagged():
     item = _item(dt.datetime(2026, 11, 2, 9), **{"request.duration": 60})
     assert against_request(item, _plain(time="10:00-11:30"), dt.date(2026, 12, 1)) == {}
+
+
+def test_milton_keynes_letters_say_the_planning_meeting_will_be_arranged(tmp_path, monkeypatch):
+    """Milton Keynes' tracker has no "Planning meeting on" date: its letters never read as if
+    a meeting were fixed."""
+    from tests.helpers.commitments_kit import Team
+    from tests.helpers.render_kit import docx_text
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", TODAY)
+    team = Team(tmp_path / "work", "milton-keynes")
+    team.receive()
+    team.allocate(
+        REF,
+        Allocated_Family_Time_Supervisor=None,
+        Allocated_Family_Time_Worker="Robin Supervisor-Example",
+    )
+    team.effects()
+    assert team.row(REF)["Paperwork"].startswith("Pack made 01/12/2026")
+    letter = docx_text(next(p for p in team.pack(REF) if p.name == "Letter to parent 1.docx"))
+    assert "A planning meeting will be arranged, and you will be invited to it" in letter
+    assert "held on" not in letter
