@@ -341,6 +341,19 @@ def notice_social_worker() -> Document:
     return doc
 
 
+def safety_notes() -> Document:
+    """The referral's safety answers for the supervisor and the social worker: one page, never
+    for the family."""
+    doc = new_document("safety_notes")
+    title(doc, w("safety_notes.title"))
+    para(doc, w("safety_notes.for_whom"), bold=True)
+    para(doc, w("safety_notes.intro"))
+    facts(doc, "safety_notes.facts", widths=(6.0, 11.0))
+    heading(doc, w("safety_notes.rules_heading"), 2)
+    bullets(doc, "safety_notes.rules")
+    return doc
+
+
 BUILDERS = {
     "family_time_agreement.docx": agreement,
     "letter_parent.docx": letter_parent,
@@ -349,6 +362,7 @@ BUILDERS = {
     "suspension_letter.docx": suspension_letter,
     "suspension_letter_carer.docx": suspension_letter_carer,
     "notice_social_worker.docx": notice_social_worker,
+    "safety_notes.docx": safety_notes,
 }
 
 

@@ -217,6 +217,11 @@ class PaperworkEffect(Effect):
             more["version"] = int(previous["version"]) + 1
         if words:  # for a first pack too
             more["change"] = words
+        # the planning meeting as the tracker's "Planning meeting on" has it (letters name it
+        # only then)
+        met = p.ledger.commitments_met().get(ref, {}).get("planning_meeting")
+        if met is not None:
+            more["planning_meeting"] = met
         documents = render.render_pack(item, for_pack, p.profile, out_dir, **more) or []
         version = p.ledger.add_pack(
             ref,
@@ -266,6 +271,13 @@ class PaperworkEffect(Effect):
             on=today,
             mail_to=roles,
         )
+        # what the pack gives against the referral's request (fewer or shorter sessions, a
+        # requested start already past): the Paperwork cell and the digest say it
+        against = A.against_request(
+            item, for_pack, today, first_pack=previous is None or "referral" in changed
+        )
+        if against:
+            made.detail["against_request"] = against
         p.ledger.record_event(made)
         if message is not None:
             outbox = notify_outbox(p)

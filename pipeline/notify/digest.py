@@ -82,6 +82,7 @@ def reminders(
         + _planning_meeting_chase(ledger, accepted, allocations, profile, cal, today)
         + _before_first_session(ledger, accepted, allocations, profile, today)
         + _dates_to_correct(ledger, accepted)
+        + _against_request(ledger, accepted, today)
         + _reviews_coming(ledger, config, profile, accepted, today)
         + _workload(accepted, allocations, profile, today, _supervisors(config, profile))
         + _mail_followup(ledger, config, profile, today)
@@ -466,6 +467,36 @@ def _promises_met(ledger, ref: str, typed: dict, pack, a) -> dict[str, bool]:
         "allocation": pack is not None or (a is not None and a.complete),
         "first_session": bool(ledger.sessions_of(ref)),
     }
+
+
+def _against_request(ledger, accepted: dict, today: dt.date) -> list[Reminder]:
+    """A pack that gives fewer or shorter sessions than the referral asked, or starts after a
+    requested start already past (its PACK_MADE event's facts, in the Paperwork cell's words),
+    for a week after it was made; before any pack, a referral read after its requested start,
+    for a week after it was read."""
+    from pipeline.cases import cases_of
+    from pipeline.cases import paperwork as PW
+    from pipeline.ledger.names import EventKind
+    from pipeline.tracker.allocation import read_late, request_notes
+
+    w = _words()["request"]
+    since = today - dt.timedelta(days=int(w["shown_days"]))
+    cases = cases_of(ledger, accepted, kinds=(EventKind.PACK_MADE,))
+    out: list[Reminder] = []
+    for ref, item in sorted(accepted.items()):
+        made = PW.latest_pack(cases.get(ref))
+        if made is not None:
+            notes = request_notes(made.detail.get("against_request") or {})
+            if notes and since <= made.on <= today:
+                text = w["pack"].format(
+                    ref=ref, date=dates.numeric_date(made.on), notes="; ".join(notes)
+                )
+                out.append(Reminder("due", text))
+            continue
+        note = read_late(item)
+        if note and item.received_at and since <= item.received_at.date() <= today:
+            out.append(Reminder("due", w["read_late"].format(ref=ref, note=note)))
+    return out
 
 
 def _dates_to_correct(ledger, accepted: dict) -> list[Reminder]:

@@ -204,6 +204,9 @@ class AgreementContext(DocumentContext):
 
 class ParentLetterContext(DocumentContext):
     parent: PersonCtx = Field(default_factory=PersonCtx)
+    # the day the tracker's "Planning meeting on" says the meeting was held; "" when none is
+    # typed (a letter then never reads as if one were fixed)
+    planning_meeting: str = ""
 
 
 class CarerLetterContext(DocumentContext):
@@ -292,6 +295,44 @@ class SocialWorkerNoticeContext(AgreementContext):
     guardian: str = ""  # the children's guardian, to be told ("" when none)
 
 
+# ---- the safety notes for the worker supervising the sessions (issue 26)
+# What the referral says about keeping the child and the staff safe (its section 8, who must
+# not attend, health and care needs): on a sheet of its own for the supervisor and the social
+# worker, never in the family's letters or agreement, a session record or an email.
+SAFETY_KEYS = {
+    "level": "risk.level",
+    "to_child": "risk.to_child",
+    "to_staff": "risk.to_staff",
+    "watch_for": "risk.supervision_notes",
+    "not_to_attend": "family.not_to_attend",
+    "needs": "child.needs",
+}
+
+
+class SafetyCtx(BaseModel):
+    """The referral's safety answers as typed ("" where the form gives none)."""
+
+    level: str = ""
+    to_child: str = ""
+    to_staff: str = ""
+    watch_for: str = ""
+    not_to_attend: str = ""
+    needs: str = ""
+
+
+def safety_context(values: dict[str, Any]) -> SafetyCtx | None:
+    """The safety answers of a referral, or None when it gives none at all."""
+    found = {k: text(values.get(key), "") for k, key in SAFETY_KEYS.items()}
+    for k, said in found.items():  # the form's "None known" read as an answer, not a gap
+        if said.strip().casefold() in ("none", "none known", "not known"):
+            found[k] = said.strip().lower()
+    return SafetyCtx(**found) if any(found.values()) else None
+
+
+class SafetyNotesContext(DocumentContext):
+    safety: SafetyCtx = Field(default_factory=SafetyCtx)
+
+
 CONTEXTS: dict[str, type[DocumentContext]] = {
     cls.__name__: cls
     for cls in (
@@ -302,6 +343,7 @@ CONTEXTS: dict[str, type[DocumentContext]] = {
         SuspensionLetterContext,
         CarerSuspensionLetterContext,
         SocialWorkerNoticeContext,
+        SafetyNotesContext,
     )
 }
 
@@ -437,7 +479,8 @@ def arrangement_context(
         if profile.lateness is not None
         else "",
         frequency=how_often(a, values.get("request.frequency")),
-        duration=duration_text(values.get("request.duration")),
+        # the allocated length where the time says it (never the referral's request as if met)
+        duration=duration_text(_allocated_minutes(start, end) or values.get("request.duration")),
         supervision=text(values.get("request.supervision")),
         purpose=text(values.get("request.purpose")),
         transport=text(values.get("request.transport")),
@@ -445,6 +488,14 @@ def arrangement_context(
         court_directed=is_court_directed(item),
         venue_arrival_note=(venue.arrival_note or "") if venue else "",
     )
+
+
+def _allocated_minutes(start, end) -> int | None:
+    """The session's length as allocated (start to end), or None when the time gives none."""
+    if start is None or end is None:
+        return None
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return minutes if minutes > 0 else None
 
 
 def closures_between(profile: Profile, start: dt.date, end: dt.date) -> list[ClosureCtx]:

@@ -96,13 +96,16 @@ def render_pack(
     pdf: bool = False,
     change: str = "",
     version: int = 1,
+    planning_meeting: dt.date | None = None,
 ) -> list[Path]:
     """The whole pack for an allocated referral, written into out_dir (the caller picks
     outbox/<reference>/): the agreement, a letter to each parent, a letter to the carer and
     pre-filled Family Time Records for the first sessions; with `sessions` (records received)
     and a review date on the referral, the review report too. `pdf`: add LibreOffice PDF
     copies when LibreOffice is installed. `change`: for a remade pack, what changed and which
-    sessions are off (pipeline/render/change.py), said at the top of the letters."""
+    sessions are off (pipeline/render/change.py), said at the top of the letters.
+    `planning_meeting`: the day the tracker says the planning meeting was held (None: not
+    typed, and no letter names one)."""
     _check(item, allocation)
     if allocation is None:
         raise PaperworkProblem(
@@ -117,12 +120,16 @@ def render_pack(
     written = [render_agreement(item, allocation, profile, out_dir, today=today, version=version)]
 
     letter_sessions = first[: pack["letter_sessions"]]
-    written += _parent_letters(item, allocation, profile, out_dir, letter_sessions, today, change)
+    written += _parent_letters(
+        item, allocation, profile, out_dir, letter_sessions, today, change, planning_meeting
+    )
     written.append(
         _carer_letter(item, allocation, profile, out_dir, letter_sessions, today, change)
     )
+    safety = _safety_notes(item, allocation, profile, out_dir, today)
+    written += safety
     written += _session_records(
-        item, allocation, profile, out_dir, first[: pack["session_records"]], version
+        item, allocation, profile, out_dir, first[: pack["session_records"]], version, bool(safety)
     )
     written += _review_report_if_due(item, allocation, profile, out_dir, sessions, today)
     if pdf:
@@ -132,7 +139,7 @@ def render_pack(
 
 
 def _parent_letters(
-    item, allocation, profile, out_dir: Path, letter_sessions, today, change: str
+    item, allocation, profile, out_dir: Path, letter_sessions, today, change: str, meeting=None
 ) -> list[Path]:
     """A letter to each parent the service writes to (pipeline/render/context.py)."""
     written = []
@@ -148,6 +155,7 @@ def _parent_letters(
             title=_title("letter_parent"),
             parent=parent,
             change=change,
+            planning_meeting=C.uk_date(meeting, ""),
         )
         written.append(
             _render("letter_parent", ctx, out_dir / _name("letter_parent", n=parent.n), profile)
@@ -206,9 +214,32 @@ def _review_report_if_due(item, allocation, profile, out_dir: Path, sessions, to
     ]
 
 
-def _session_records(item, allocation, profile, out_dir: Path, planned, version=1) -> list[Path]:
+def _safety_notes(item, allocation, profile, out_dir: Path, today) -> list[Path]:
+    """The referral's safety answers on a sheet for the supervisor and the social worker (the
+    pack's email goes to them alone), when the referral gives any: never in the family's
+    letters or agreement, nor on a session record, which parents may read."""
+    safety = C.safety_context(item.verdict.values if item.verdict else {})
+    if safety is None:
+        return []
+    ctx = C.document_context(
+        C.SafetyNotesContext,
+        item,
+        allocation,
+        profile,
+        today=today,
+        title=_title("safety_notes"),
+        safety=safety,
+    )
+    name = _name("safety_notes", role=profile.supervisor_role)
+    return [_render("safety_notes", ctx, out_dir / name, profile)]
+
+
+def _session_records(
+    item, allocation, profile, out_dir: Path, planned, version=1, safety: bool = False
+) -> list[Path]:
     """Blank Family Time Records with the session's facts filled in (the supervisor fills the
-    rest); made from the record form itself so they read back as records."""
+    rest); made from the record form itself so they read back as records. With `safety`, each
+    says at its top where the safety notes are (never the notes)."""
     from pipeline.interpreters import interpreter_text
     from pipeline.render.record_form import prefill_record
 
@@ -247,6 +278,9 @@ def _session_records(item, allocation, profile, out_dir: Path, planned, version=
                     words=profile.words,
                     interpreter=interpreter_text(values),
                     case_note=case_note,
+                    notice=W.say("notes", "record_safety", profile.id, role=profile.supervisor_role)
+                    if safety
+                    else "",
                 ),
                 item,
                 "record",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 
 from pipeline.clock import today as clock_today
@@ -88,10 +89,20 @@ def render_lac_report(
     )
     if iro_name:
         ctx.iro = C.ProfessionalCtx(name=iro_name)
-    name = _name("lac_report", date=(review or period_to).isoformat())
+    name = _name(
+        "lac_report", meeting=report_meeting(profile), date=(review or period_to).isoformat()
+    )
     path = _render("lac_report", ctx, _unused(out_dir / name), profile, images)
     log.info("paperwork: review report written for %s", item.reference)
     return path
+
+
+def report_meeting(profile: Profile) -> str:
+    """The review the report is for, as the service calls it (its profile's [review]
+    meeting_name: "Looked After Child review", "statutory review", "review meeting"), fit for a
+    file name on Windows too; "review" where the service names none."""
+    said = " ".join(re.sub(r'[<>:"/\\|?*]', " ", profile.review.meeting_name or "").split())
+    return said if said and said.casefold() != "not stated" else "review"
 
 
 def _figures(item, allocation, profile, sessions, period, today, table, actions, suspensions):

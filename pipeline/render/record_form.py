@@ -297,6 +297,7 @@ def prefill_record(
     words: dict[str, str] | None = None,
     interpreter: str = "",
     case_note: str = "",
+    notice: str = "",
 ) -> Path:
     """Write a Family Time Record with the session's details filled in; return out_path.
 
@@ -339,12 +340,31 @@ def prefill_record(
         _service_labels(root, words)
     if case_note.strip():
         _add_sign_off_guidance(root, controls, case_note.strip())
+    if notice:
+        _notice_at_top(root, notice)
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     out = io.BytesIO(blank.rest)
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(_member(DOCUMENT_PART), document)
     return write_private(Path(out_path), out.getvalue())
+
+
+def _notice_at_top(root, notice: str) -> None:
+    """A bold line for the supervisor before the record's first table (under its title): not
+    a control, so the record reads back exactly as before."""
+    body = root.find(_q("body"))
+    first_table = body.find(_q("tbl"))
+    p = etree.Element(_q("p"), nsmap={"w": W})
+    for r in text_runs(notice):
+        rpr = etree.Element(_q("rPr"))
+        etree.SubElement(rpr, _q("b"))
+        r.insert(0, rpr)
+        p.append(r)
+    if first_table is not None:
+        first_table.addprevious(p)
+    else:
+        body.insert(0, p)
 
 
 def fill_controls(src: Path, out_path: Path, answers: dict[str, object]) -> Path:

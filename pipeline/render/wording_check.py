@@ -27,6 +27,7 @@ _NOTES = {
     "carer_drop_off": {"start", "drop"},
     "carer_arrive_by": {"start"},
     "chart_title": {"period_from", "period_to"},
+    "record_safety": {"role"},
 }
 # A changed allocation's sentences (pipeline/render/change.py fills them in)
 _CHANGES = {

@@ -264,6 +264,8 @@ def paperwork_text(
             changed_words(detail.get("changed") or []) or detail.get("changed_words") or "changed"
         )  # changed_words: a pack from before the timeline
         text = _say("paperwork", "remade", date=date, changed=said)
+    for said in request_notes(detail.get("against_request") or {}):
+        text += w["separator"] + said
     if detail.get("short_notice") and notice_days:
         text += w["separator"] + _say("paperwork", "short_notice", days=notice_days)
     late = late_first_session(allocation or {}, first_session_due, alert)
@@ -285,3 +287,101 @@ def late_first_session(
         return None
     said = _say("paperwork", "late_first_session", date=numeric_date(first), due=numeric_date(due))
     return f"{said}{wording()['paperwork']['separator']}{alert}" if alert else said
+
+
+# ---------------------------------------------------------------- the pack against the request
+
+
+def _minutes(start: dt.time, end: dt.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def against_request(
+    item: Item | None, plain: Allocation, today: dt.date, *, first_pack: bool = True
+) -> dict[str, Any]:
+    """What a pack made today from `plain` gives against what the referral asked, as facts for
+    its PACK_MADE event: fewer sessions a week, shorter sessions, a requested start already
+    past (only for a first pack, or one made again for an updated referral: `first_pack`).
+    {} when it gives what was asked or the referral's answer cannot be compared. The
+    co-ordinator sees these in the Paperwork cell and the digest; the documents say only what
+    was allocated."""
+    values = item.verdict.values if item is not None and item.verdict else {}
+    out: dict[str, Any] = {}
+    asked = wording()["request"]["per_week"].get(str(values.get("request.frequency") or ""))
+    days = read_days(plain.day)
+    if asked and days and len(days) < int(asked):
+        out["per_week"] = {"allocated": len(days), "asked": int(asked)}
+    asked_minutes = values.get("request.duration")
+    start, end = read_times(plain.time, session_minutes(item))
+    if (
+        isinstance(asked_minutes, int)
+        and not isinstance(asked_minutes, bool)
+        and start is not None
+        and end is not None
+        and _minutes(start, end) < asked_minutes
+    ):
+        out["minutes"] = {"allocated": _minutes(start, end), "asked": asked_minutes}
+    requested = values.get("request.start_date")
+    if first_pack and isinstance(requested, dt.date) and requested < today and plain.first_date:
+        read = item.received_at.date() if item is not None and item.received_at else None
+        out["start"] = {
+            "asked": requested.isoformat(),
+            "first": plain.first_date.isoformat(),
+            "read": read.isoformat() if read and requested < read else "",
+        }
+    return out
+
+
+def _length(minutes: int) -> str:
+    """90 -> "1 hour 30 minutes", as the letters say a session's length."""
+    w = wording()["paperwork"]["length"]
+    h, m = divmod(minutes, 60)
+    parts = [w["hour" if h == 1 else "hours"].format(n=h)] if h else []
+    return " ".join(parts + ([w["minutes"].format(n=m)] if m else []))
+
+
+def request_notes(against: dict[str, Any]) -> list[str]:
+    """The Paperwork cell's (and the digest's) words for `against_request`'s facts:
+    "2 sessions a week allocated; the referral asked for 3"."""
+    notes = []
+    if against.get("per_week"):
+        n, asked = int(against["per_week"]["allocated"]), int(against["per_week"]["asked"])
+        sessions = wording()["paperwork"]["sessions"][0 if n == 1 else 1]
+        notes.append(
+            _say("paperwork", "fewer_sessions", allocated=n, sessions=sessions, asked=asked)
+        )
+    if against.get("minutes"):
+        m = against["minutes"]
+        notes.append(
+            _say(
+                "paperwork",
+                "shorter_sessions",
+                allocated=_length(int(m["allocated"])),
+                asked=_length(int(m["asked"])),
+            )
+        )
+    start = against.get("start")
+    if start:
+        when = {
+            "asked": numeric_date(dt.date.fromisoformat(start["asked"])),
+            "first": numeric_date(dt.date.fromisoformat(start["first"])),
+        }
+        if start.get("read"):
+            read = numeric_date(dt.date.fromisoformat(start["read"]))
+            notes.append(_say("paperwork", "start_passed_when_read", read=read, **when))
+        else:
+            notes.append(_say("paperwork", "start_passed", **when))
+    return notes
+
+
+def read_late(item: Item | None) -> str | None:
+    """Before any pack: a referral read after the start date it asks for, said to the
+    co-ordinator (the Paperwork cell, the digest); None otherwise."""
+    values = item.verdict.values if item is not None and item.verdict else {}
+    requested = values.get("request.start_date")
+    if item is None or not item.received_at or not isinstance(requested, dt.date):
+        return None
+    read = item.received_at.date()
+    if requested >= read:
+        return None
+    return _say("paperwork", "read_late", asked=numeric_date(requested), read=numeric_date(read))

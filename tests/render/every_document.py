@@ -57,7 +57,19 @@ def render_documents(service: str, out: Path) -> list[Path]:
 
     profile = load_profile(service)
     item, allocation = make_item(), make_allocation(profile)
-    plain = make_item(referral_values(**{"referral.court_directed": False}), flags=[])
+    plain = make_item(
+        referral_values(
+            **{
+                "referral.court_directed": False,
+                # the safety sheet for the supervisor (issue 26)
+                "risk.level": "Medium",
+                "risk.to_staff": "None known",
+                "risk.supervision_notes": "No phones during the session",
+                "child.needs": "Nut allergy",
+            }
+        ),
+        flags=[],
+    )
     paths: list[Path] = []
     paths += render_pack(item, allocation, profile, out / "pack", today=dt.date(2026, 11, 20))
     paths.append(

@@ -37,7 +37,7 @@ def test_blackpools_carer_hears_of_the_photo_and_the_transport(tmp_path):
     before = text.split("Before the first session", 1)[1]
     assert "We will talk the transport through with you" in before
     assert "can get to and from family time" in before
-    assert f"we will send you a photo of {worker}, so that" in before
+    assert f"we aim to send you a photo of {worker}, so that" in before
     assert "knows who they will meet" in before
     assert f"the Together Worker, {worker}, will try to meet" in before
 

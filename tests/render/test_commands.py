@@ -204,7 +204,7 @@ def test_report_lac(folder, monkeypatch, capsys):
     )
     out = capsys.readouterr().out
     report = folder.config.outbox_dir / folder.ref
-    made = list(report.glob("LAC review report *.docx"))
+    made = list(report.glob("Family time report for the Looked After Child review *.docx"))
     assert len(made) == 1 and "review report written" in out
     text = docx_text(made[0])
     assert_clean(text)

@@ -262,7 +262,13 @@ def test_lac_report_counts_chart_and_events(tmp_path, profile):
         dt.date(2027, 1, 15),
         today=TODAY,
     )
-    assert path.name == "LAC review report 2027-01-15.docx"
+    # named in the service's own words for its review, never another council's
+    meeting = {
+        "northamptonshire": "Looked After Child review",
+        "blackpool": "statutory review",
+        "milton-keynes": "review meeting",
+    }[profile.id]
+    assert path.name == f"Family time report for the {meeting} 2027-01-15.docx"
     text = docx_text(path)
     assert_clean(text)
     lines = text.splitlines()

@@ -127,7 +127,7 @@ def test_report_lac_then_the_automatic_report_is_one_report_per_review(session, 
     _settle(session, 1)
     made = session.ledger.events(REF, [EventKind.REVIEW_REPORT_MADE])
     assert len(made) == 1 and made[0].detail["review_date"] == REVIEW.isoformat()
-    reports = list((session.config.outbox_dir / REF).glob("LAC review report*.docx"))
+    reports = list((session.config.outbox_dir / REF).glob("Family time report for the *.docx"))
     assert len(reports) == 1
     write_recommendation(reports[0], "Keep weekly sessions.", "Sam Supervisor-Example")
     _type(session, **{CHECKED: CHECKER})

@@ -108,7 +108,7 @@ def test_the_tracker_review_date_wins_and_the_iro_gets_the_report(session, monke
     assert msg["To"] == "robin.iro@example.gov.uk"
     assert "Family Time FT-2026-00001" in msg["Subject"] and "11/12/2026" in msg["Subject"]
     names = [a.get_filename() for a in msg.iter_attachments()]
-    assert names == ["LAC review report 2026-12-11.docx"]
+    assert names == ["Family time report for the Looked After Child review 2026-12-11.docx"]
     body = msg.get_body(preferencelist=("plain",)).get_content()
     assert "Child's initials:" in body
 

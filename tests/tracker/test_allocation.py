@@ -15,6 +15,18 @@ from tests.helpers.allocation_kit import SUPERVISOR_EMAIL, Desk, libreoffice_rou
 
 REF = "FT-2026-00001"
 TODAY = "2026-12-01"  # a Tuesday; the first session allocated is a week later
+# What the Paperwork cell says of the fixture referral beside "Pack made" (issue 26): it asks
+# for twice a week from 16/03/2026 and is read on 02/11/2026; Tuesdays alone are allocated.
+AGAINST_REQUEST = (
+    "; 1 session a week allocated; the referral asked for 2; the requested start (16/03/2026) "
+    "had already passed when the referral was read ({read}): the pack starts on the first "
+    "session, {first}; tell the social worker"
+)
+
+
+def made_cell(date: str, first: str = "08/12/2026", read: str = "02/11/2026") -> str:
+    """The Paperwork cell of a first pack made on `date` from the fixture referral."""
+    return f"Pack made {date}" + AGAINST_REQUEST.format(first=first, read=read)
 
 
 @pytest.fixture
@@ -97,7 +109,7 @@ def test_correcting_the_mistake_makes_the_pack(desk):
     assert desk.pack(REF) == []
     desk.allocate(REF)  # the venue chosen from the list
     desk.effects()
-    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    assert desk.row(REF)["Paperwork"] == made_cell("01/12/2026")
     assert any("Agreement" in p.name for p in desk.pack(REF))
 
 
@@ -172,7 +184,7 @@ def test_an_unchanged_allocation_is_not_remade(desk):
     desk.effects()
     desk.type_in(REF, Notes="Dad prefers mornings")  # not part of the pack
     desk.effects()
-    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    assert desk.row(REF)["Paperwork"] == made_cell("01/12/2026")
     assert not (desk.config.outbox_dir / REF / "superseded").exists()
 
 
@@ -261,7 +273,7 @@ def test_an_allocation_saved_by_libreoffice_makes_the_pack(desk):
     desk.allocate(REF, Time="10 - 11.30am")
     libreoffice_round_trip(desk.workbook)
     desk.effects()
-    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    assert desk.row(REF)["Paperwork"] == made_cell("01/12/2026")
 
 
 def test_an_excel_table_grows_with_new_rows(desk):
@@ -351,9 +363,10 @@ def test_a_first_session_later_than_promised_is_made_and_flagged(tmp_path, monke
     desk.effects()
     cell = desk.row(REF)["Paperwork"]
     assert cell.startswith(
-        "Pack made 01/12/2026; first session 08/12/2026 is later than the "
-        "service promises (by 26/11/2026)"
+        "Pack made 01/12/2026; 1 session a week allocated; the referral asked for 2; the "
+        "requested start (16/03/2026) had already passed when the referral was read (23/11/2026)"
     ), cell
+    assert "; first session 08/12/2026 is later than the service promises (by 26/11/2026)" in cell
     assert any(p.name.startswith("Letter to parent") for p in desk.pack(REF))  # made
     assert main(["status", "--config", str(desk.config.base / "family-time.toml")]) == 0
     assert (
@@ -367,7 +380,8 @@ def test_a_first_session_within_the_promise_is_not_flagged(tmp_path, monkeypatch
     desk = _blackpool_desk(tmp_path / "work", dt.datetime(2026, 12, 4, 9, 0))
     desk.allocate(REF, **BLACKPOOL)
     desk.effects()
-    assert desk.row(REF)["Paperwork"] == "Pack made 04/12/2026"
+    cell = desk.row(REF)["Paperwork"]
+    assert cell.startswith("Pack made 04/12/2026; ") and "later than the service" not in cell
 
 
 # ---------------------------------------------------------------- the timeline of a pack
@@ -389,7 +403,7 @@ def test_a_changed_allocation_says_what_moved_and_which_sessions_are_off(desk, m
     forum, penfold = desk.profile.venues[0].name, desk.profile.venues[1].name
     desk.allocate(REF, Day="Thursday", Venue=forum, First_session=dt.date(2026, 12, 10))
     desk.effects()
-    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    assert desk.row(REF)["Paperwork"] == made_cell("01/12/2026", first="10/12/2026")
 
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-14")  # four days before the move
     desk.allocate(REF, Day="Friday", Venue=penfold, First_session=dt.date(2026, 12, 18))
@@ -481,7 +495,8 @@ def test_an_update_before_allocation_says_nothing_of_a_pack(desk):
     assert _events(desk, "pack_made") == [] and desk.mails("pack") == []
     desk.allocate(REF)
     desk.effects()
-    assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
+    # the pack is made from the update, read on 20/11/2026
+    assert desk.row(REF)["Paperwork"] == made_cell("01/12/2026", read="20/11/2026")
 
 
 def test_a_pack_made_again_for_an_updated_referral_is_not_called_a_change(desk, monkeypatch):
@@ -553,6 +568,7 @@ def test_packs_made_before_the_timeline_are_written_to_it_once(desk, monkeypatch
     made = _events(desk, "pack_made")
     assert [(e.detail["version"], e.on) for e in made] == [(1, dt.date(2026, 12, 1))]
     assert [e.on for e in _events(desk, "allocated")] == [dt.date(2026, 12, 1)]
+    # written from the older ledger's pack row, which knew nothing of the request
     assert desk.row(REF)["Paperwork"] == "Pack made 01/12/2026"
 
 
