@@ -39,8 +39,8 @@ class DigestEffect(Effect):
         for today in due.found:
             p.memory.digest_sent.add((str(p.config.state_dir), today))
             lines = lines_of.reminders(p.ledger, p.config, p.profile, today)
-            if not lines:
-                continue
+            if all(line.kind in lines_of.ALONE_NO_MAIL for line in lines):
+                continue  # nothing to do today: who has room travels only with work
             if MailOutbox(p.config, p.profile).deliver(
                 lines_of.digest_message(lines, p.profile, today)
             ):

@@ -44,6 +44,11 @@ class Reminder:
     text: str  # one line, references and dates only (no names but the worker's own)
 
 
+# Lines that are news, not work: they are listed with the day's work and in `status`, but a
+# day with nothing else sends no digest (a worker with room would otherwise mail every day).
+ALONE_NO_MAIL = frozenset({"room"})
+
+
 def _setting(profile, name: str, default):
     value = getattr(getattr(profile, "oversight", None), name, None)
     return default if value is None else value

@@ -100,3 +100,25 @@ def test_no_record_is_chased_for_an_allocation_no_pack_was_made_for(season):
     texts = [r.text for r in reminders(ledger, config, _profile(profile), FRIDAY, allocations)]
     assert any(t.startswith("FT-2026-00001: no session record") for t in texts)
     assert not any(t.startswith("FT-2026-00002: no session record") for t in texts)
+
+
+def test_a_day_with_only_room_for_more_sessions_sends_no_digest(season, monkeypatch):
+    """Who has room is news for a manager allocating, shown with the day's work and in
+    `status`; on its own it would mail the team every working day, so it does not."""
+    config, profile, ledger, _ = season
+    import pipeline.notify.digest as digest
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", FRIDAY.isoformat())
+    only_room = [digest.Reminder("room", "Kim Spare-Example: no sessions booked this week")]
+    monkeypatch.setattr(digest, "reminders", lambda *a, **k: only_room)
+    effect = DigestEffect()
+    at = dt.datetime.combine(FRIDAY, dt.time(8, 0)).timestamp()
+    p = EffectPass(ledger, config, _profile(profile), at, EffectsReport())
+    effect.run(effect.due(p), p)
+    assert list(config.mail_dir.glob("digest*.eml")) == []
+    with_work = [*only_room, digest.Reminder("due", "FT-2026-00001: allocation due today")]
+    monkeypatch.setattr(digest, "reminders", lambda *a, **k: with_work)
+    p.memory.digest_sent.clear()  # the same morning, had there been work
+    effect.run(effect.due(p), p)
+    [mail] = list(config.mail_dir.glob("digest*.eml"))
+    assert "Kim Spare-Example" in mail.read_text(errors="replace")
