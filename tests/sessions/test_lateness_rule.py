@@ -121,9 +121,12 @@ def test_a_milton_keynes_record_held_though_late_says_so_and_counts_as_held(tmp_
 NEXT = dt.date(2026, 11, 11)  # the Wednesday after DAY
 
 
-def _story(tmp_path, monkeypatch, service: str, records: list[tuple]) -> tuple:
+def _story(
+    tmp_path, monkeypatch, service: str, records: list[tuple], attention: list | None = None
+) -> tuple:
     """One referral of `service` allocated on Wednesdays from DAY; each record (outcome,
-    arrival, day) processed at 18:00 on its day. Returns (items, sessions, Sessions rows)."""
+    arrival, day) processed at 18:00 on its day. Returns (items, sessions, Sessions rows);
+    `attention`, when given, receives the Attention sheet's rows."""
     monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-04")
     init_folder(tmp_path / "work", service)
     s = Session(tmp_path / "work")
@@ -138,6 +141,8 @@ def _story(tmp_path, monkeypatch, service: str, records: list[tuple]) -> tuple:
             assert item.outcome == "session_record", item.reason
             items.append(item)
         rows = {r["Session date"].date(): r for r in s.rows("Sessions")}
+        if attention is not None:
+            attention.extend(s.rows("Attention"))
         return items, {r.date: r for r in s.ledger.sessions_of(REF)}, rows
     finally:
         s.ledger.close()
@@ -146,6 +151,7 @@ def _story(tmp_path, monkeypatch, service: str, records: list[tuple]) -> tuple:
 def test_northamptonshire_flags_held_25_minutes_late_and_notes_cancelled_within_15(
     tmp_path, monkeypatch
 ):
+    attention: list[dict] = []
     (held, cancelled), recs, rows = _story(
         tmp_path,
         monkeypatch,
@@ -154,6 +160,7 @@ def test_northamptonshire_flags_held_25_minutes_late_and_notes_cancelled_within_
             ("Took place", "Mother arrived 25 minutes late.", DAY),
             ("Parent late, session cancelled", "Mother arrived 10 minutes late.", NEXT),
         ],
+        attention,
     )
     # held, 25 minutes late under a 15-minute rule: counted as held, said and flagged
     assert "arrived 25 minutes late" in held.reason
@@ -172,6 +179,10 @@ def test_northamptonshire_flags_held_25_minutes_late_and_notes_cancelled_within_
         "10 minutes late: within what the service allows, yet recorded as cancelled for "
         "lateness. Please check"
     )
+    # both are on the Attention sheet for a person to answer
+    said = " ".join(str(v) for r in attention for v in r.values())
+    assert "allows at most 15 minutes' lateness" in said
+    assert "within the 15 minutes' lateness the service allows" in said
 
 
 def test_northamptonshire_within_its_15_minutes_is_not_flagged(tmp_path, monkeypatch):
