@@ -131,6 +131,8 @@ def check_allocation(
     venue_name = venue.name if venue else (a.venue or "").strip()
     if venue is None:
         problems += venue_kind_problems(a.venue or "", profile)
+    elif not venue.address_known:  # letters would tell the family "address to follow"
+        problems.append(_say("problems", "venue_no_address", venue=venue.name))
     problems += acceptance_problems(a, profile, staff)
     supervisor = a.supervisor
     problem = supervisor_problem(a.supervisor, staff)

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.helpers.paths import FIXTURES
+from tests.helpers.venues import a_venue
 
 FORM = FIXTURES / "forms" / "referral-complete.docx"
 SUPERVISOR = "Robin Supervisor-Example"
@@ -22,12 +23,12 @@ SUPERVISOR_EMAIL = "robin.supervisor@nct.example.org"
 class Desk:
     """One co-ordinator's working folder."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, profile: str | None = None):
         from pipeline.commands.init import init_folder
         from pipeline.config import load_config
         from pipeline.ledger import Ledger
 
-        self.config = load_config(init_folder(root))
+        self.config = load_config(init_folder(root, profile))
         self.profile = self.config.load_profile()
         self.ledger = Ledger(self.config.ledger_path)
 
@@ -91,8 +92,8 @@ class Desk:
             self.add_staff()
         typed = {
             "Status": "Allocated",
-            "Allocated Family Time Supervisor": SUPERVISOR,
-            "Venue": self.profile.venues[0].name,
+            f"Allocated {self.profile.supervisor_role}": SUPERVISOR,  # the service's own header
+            "Venue": a_venue(self.profile),
             "Day": "Tuesday",
             "Time": "10:00-11:30",
             "First session": dt.date(2026, 12, 8),

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pipeline.models import Allocation, Item, Verdict
 
+from tests.helpers.venues import a_venue
+
 CHILD_FIRST = "Test Child"
 CHILD_LAST = "Example"
 PARENT_1 = "Jo Sample-Parent"
@@ -98,7 +100,7 @@ def make_allocation(profile, reference: str = "FT-2026-00001", **changes) -> All
         reference=reference,
         status="Allocated",
         supervisor=SUPERVISOR,
-        venue=profile.venues[0].name,
+        venue=a_venue(profile),
         room="Room 2",
         day="Tuesday",
         time="10:00-11:30",

@@ -29,6 +29,7 @@ import openpyxl
 
 from tests.helpers.intake_kit import variant, with_review_on
 from tests.helpers.paths import FIXTURES
+from tests.helpers.venues import a_venue
 
 D = dt.date
 FORM = FIXTURES / "forms" / "referral-complete.docx"
@@ -353,7 +354,7 @@ class Season:
             {
                 "Status": "Allocated",
                 f"Allocated {self.profile.supervisor_role}": SUPERVISOR,
-                "Venue": self.profile.venues[0].name,
+                "Venue": a_venue(self.profile),
                 "Day": e.get("weekday"),
                 "Time": "16:00-17:30",
                 "First session": dt.datetime.combine(first, dt.time()),

@@ -13,6 +13,7 @@ import openpyxl
 
 from tests.helpers.mailbox import referral_mail
 from tests.helpers.paths import FIXTURES, TESTS
+from tests.helpers.venues import a_venue
 
 RECORDS = TESTS / "sessions" / "records"
 FORMS = FIXTURES / "forms"
@@ -80,7 +81,7 @@ class Session:
         for header, value in (
             ("Status", "Allocated"),
             (f"Allocated {self.profile.supervisor_role}", "Dee Example-Supervisor"),
-            ("Venue", self.profile.venues[0].name),
+            ("Venue", a_venue(self.profile)),
             ("Day", day),
             ("Time", "16:00-17:30"),
             ("First session", first),

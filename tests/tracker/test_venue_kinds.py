@@ -84,3 +84,28 @@ def test_the_venue_list_lets_a_kind_and_its_address_be_typed(service):
     venue_col = next(c.column_letter for c in ws[1] if c.value == "Venue")
     [dv] = [d for d in ws.data_validations.dataValidation if venue_col in str(d.sqref)]
     assert dv.errorStyle in ("warning", "information") or not dv.showErrorMessage
+
+
+def test_a_listed_venue_with_no_address_makes_no_pack_and_says_why(desk):
+    """Letters never tell a family "address to follow": a venue the profile lists without an
+    address is refused in the Paperwork cell, with what to do."""
+    first = desk.profile.venues[0]
+    unknown = first.model_copy(update={"address": "not stated"})
+    desk.profile = desk.profile.model_copy(update={"venues": [unknown, *desk.profile.venues[1:]]})
+    desk.allocate(REF, Venue=first.name)
+    desk.effects()
+    cell = desk.row(REF)["Paperwork"]
+    assert f"'{first.name}' has no address in the service profile" in cell, cell
+    assert not desk.pack(REF)
+
+
+def test_blackpool_lists_no_invented_centre_and_takes_a_family_hub_with_its_address(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    assert load_profile("blackpool").venues == []
+    d = Desk(tmp_path / "bp", profile="blackpool")
+    d.receive()
+    d.allocate(REF, Venue="Family Hub, 12 Example Road, Blackpool FY1 1AA")
+    d.effects()
+    assert d.row(REF)["Paperwork"].startswith("Pack made "), d.row(REF)["Paperwork"]
