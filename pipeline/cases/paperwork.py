@@ -47,6 +47,24 @@ def mail_key(reference: str, version: int) -> str:
     return f"{reference}:pack:{version}"
 
 
+def accepted(reference: str, by: str, on: dt.date) -> Event:
+    """A named person accepted the referral (where the service's profile says a person
+    accepts): written once per person, when a pack is first made with their name."""
+    return Event(reference, EventKind.ACCEPTED, on, f"accepted:{reference}:{by}", {"by": by})
+
+
+def acceptances(ledger) -> dict[str, tuple[str, dt.date]]:
+    """reference -> (who accepted it, the day), from the latest ACCEPTED event of each case."""
+    from pipeline.cases import cases_of
+
+    out = {}
+    for ref, case in cases_of(ledger, kinds=(EventKind.ACCEPTED,)).items():
+        latest = case.latest(EventKind.ACCEPTED)
+        if latest is not None:
+            out[ref] = (str(latest.detail.get("by") or ""), latest.on)
+    return out
+
+
 def allocated(
     reference: str, version: int, allocation: dict[str, Any], supervisor_role: str, on: dt.date
 ) -> Event:

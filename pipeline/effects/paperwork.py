@@ -424,6 +424,9 @@ def _listed_before(item, previous: dict, profile) -> list[dt.date]:
 def _allocation_version(p: EffectPass, case, ref: str, plain, today: dt.date) -> int:
     """The allocation version a pack is made from: a new ALLOCATED event only when the
     allocation differs from the latest one on the timeline."""
+    by = getattr(plain, "accepted_by", None)
+    if by and not p.profile.acceptance.automatic:  # checked against the Staff sheet already
+        p.ledger.record_event(PW.accepted(ref, by, today))  # once per person (its key)
     latest = PW.current_allocation(case)
     if latest is not None and not A.changes(latest, plain):
         return int(latest["version"])

@@ -118,6 +118,7 @@ def more_cells(ledger: Ledger, items, profile, status: dict) -> dict:
 
     return {
         "status": status,
+        "accepted": accepted(ledger, profile),
         "dates_to_correct": dates_to_correct(ledger, items, profile),
         "review_report": report_cells(ledger),
         "allocated": allocated(ledger),
@@ -138,3 +139,20 @@ def allocated(ledger: Ledger) -> dict:
         if current:
             out[ref] = {k: current.get(k) or "" for k in PW.ALLOCATION_FIELDS}
     return out
+
+
+def accepted(ledger: Ledger, profile) -> dict:
+    """reference -> "Accepted by <name> on <date>", where a person accepts referrals and the
+    timeline has their acceptance (ACCEPTED): the Checked cell then says who, never "to be
+    accepted" beside a name already typed."""
+    from pipeline import words
+    from pipeline.cases.paperwork import acceptances
+    from pipeline.tracker.columns import load_spec
+
+    if profile.acceptance.automatic:
+        return {}
+    said = load_spec().words["accepted_by"]
+    return {
+        ref: words.fill(said, "tracker.toml [words] accepted_by", by=by, date=numeric_date(on))
+        for ref, (by, on) in acceptances(ledger).items()
+    }

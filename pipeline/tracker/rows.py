@@ -97,7 +97,10 @@ class _Context:
             for f in (self.item.verdict.flags if self.item.verdict else [])
             if f != "updated_referral"
         ]  # said with its date below
-        text = self.word("accepted") if self.item.outcome == "accepted" else self.item.outcome
+        text = self.item.outcome
+        if text == "accepted":  # by whom, once the timeline knows (tracker/cells.accepted)
+            key = self.item.reference or ""
+            text = (self.extras.get("accepted") or {}).get(key) or self.word("accepted")
         text += self.word("flag_separator") + ", ".join(flags) if flags else ""
         accepted = sorted((i for i in self.group if i.outcome == "accepted"), key=_order)
         for later in accepted[1:]:  # one child, one open referral: updates say so

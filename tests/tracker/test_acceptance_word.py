@@ -83,3 +83,23 @@ def _accepted_by(s, name):
 def _pack(s) -> list:
     folder = s.config.outbox_dir / REF
     return sorted(folder.glob("*.docx")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("service", ["blackpool", "milton-keynes"])
+def test_once_the_named_person_accepted_the_checked_cell_says_who_and_when(
+    tmp_path, monkeypatch, service
+):
+    """Found by a co-ordinator: the cell still said "to be accepted by ..." beside the name
+    typed in "Accepted by" and "Pack made". The acceptance is an event on the case's
+    timeline (written when the pack is made with the name), and the cell is drawn from it."""
+    from tests.helpers.allocation_kit import SUPERVISOR, Desk
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    desk = Desk(tmp_path / "work", profile=service)
+    desk.receive()
+    assert desk.row(REF)["Checked"].startswith("Received: to be accepted by")
+    desk.allocate(REF)  # with the name in "Accepted by (name)", as the service asks
+    desk.effects()
+    row = desk.row(REF)
+    assert row["Paperwork"].startswith("Pack made "), row["Paperwork"]
+    assert row["Checked"] == f"Accepted by {SUPERVISOR} on 01/12/2026", row["Checked"]

@@ -190,7 +190,7 @@ def test_resubmissions_are_listed_oldest_first_in_words():
     assert row["resubmission"] == (
         "Re-submitted on 04/11/2026: still incomplete; "
         "Re-submitted on 05/11/2026: unreadable; "
-        "Re-submitted on 06/11/2026: accepted"
+        "Re-submitted on 06/11/2026: complete"
     )
 
 

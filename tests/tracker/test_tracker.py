@@ -339,7 +339,7 @@ def test_returned_form_then_resubmission_updates_its_row(config, profile):
     wb = openpyxl.load_workbook(path)
     row = rows_by_ref(wb["Returned"])[ref]
     assert row["Re-submission"] == (
-        "Re-submitted on 04/11/2026: still incomplete; Re-submitted on 06/11/2026: accepted"
+        "Re-submitted on 04/11/2026: still incomplete; Re-submitted on 06/11/2026: complete"
     )
     assert row["What was asked for"].startswith("Date of birth is missing")
     assert row["First received"] == dt.datetime(2026, 11, 2)
