@@ -166,3 +166,24 @@ def test_sunday_is_refused_only_where_the_service_runs_no_sunday_sessions(blackp
     weekends = blackpool.model_copy(update={"hours": hours})
     v = check(weekends, referral_fields(request__days=["Sunday"]))
     assert v.verdict.startswith("complete") and "Sunday" not in said(v)
+
+
+def test_not_known_for_a_family_members_phone_is_an_answer_as_the_form_asks(blackpool):
+    """The form says to write "Not known" rather than leave a blank: for a family member's
+    phone and address it is taken as the answer, never returned as "not a UK phone number"."""
+    fields = referral_fields()
+    fields.update(
+        {
+            "family[2].name": "Sib Example",
+            "family[2].relationship": "Brother",
+            "family[2].parental_responsibility": "No",
+            "family[2].phone": "Not known",
+            "family[2].address": "not known",
+        }
+    )
+    v = check(blackpool, fields)
+    assert v.verdict.startswith("complete"), said(v)
+    assert v.values["family[2].phone"] == "Not known"
+    assert "not a UK phone number" in said(
+        check(blackpool, {**fields, "family[2].phone": "ring the office"})
+    )
