@@ -138,11 +138,12 @@ def describe(facts: dict, profile) -> list[str]:
     run = facts["misses_in_a_row"]
     towards_suspension = facts["counting_towards"] == "suspension"
     needed = rules.count if towards_suspension else rules.legal_advice_after
-    what = "a suspension" if towards_suspension else "asking for legal advice"
+    what = "a suspension is proposed" if towards_suspension else "legal advice is proposed"
     if needed:
         lines.append(
             f"Missed in a row since then without a valid reason: {len(run)} of "
-            f"{needed} before {what}."
+            f"{needed} before {what} (a person decides)"
+            + ("." if rules.published else "; a team setting, the service publishes no rule.")
         )
     else:
         lines.append(

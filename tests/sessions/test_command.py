@@ -35,7 +35,7 @@ def test_sessions_shows_attendance_the_suspension_and_the_count_since(referred, 
     ) in out
     assert "Letters and notice made: Suspension letter to parent 1" in out
     assert (
-        "Missed in a row since then without a valid reason: 1 of 2 before asking for legal advice"
+        "Missed in a row since then without a valid reason: 1 of 2 before legal advice is proposed"
         in out
     )
 
