@@ -71,7 +71,7 @@ def test_blackpool_on_its_own_rules(tmp_path):
     agreement = kind(texts, "agreement")
     assert "Together Worker" in agreement and "Written agreement" in agreement
     assert "planning meeting, led by the Family Time Manager" in agreement
-    assert "decided by the allocated social worker" in agreement
+    assert "the allocated social worker will decide" in agreement
     # a report for the statutory review only when asked, never promised
     assert "If the social worker asks" in agreement and "statutory review" in agreement
     # no suspension rule, lateness rule or replacement promise of another service
