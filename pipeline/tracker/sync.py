@@ -335,7 +335,10 @@ class _Rows:
                 continue
             if not _same(value, self.pkg.column_value(cells, col, self.formats[ck])):
                 differ[ck] = (col, value)
-        moved = self._moved(cells, src, differ) and not self._certain(cells, src)
+        # cells the check cell vouches for are as the pipeline wrote them: a difference is the
+        # ledger's news (an acceptance, a pack), never a sort, even where the old value is what
+        # another row now shows
+        moved = not vouched and self._moved(cells, src, differ) and not self._certain(cells, src)
         if not self.edit:
             return list(differ), moved
         if moved:

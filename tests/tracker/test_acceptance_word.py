@@ -103,3 +103,19 @@ def test_once_the_named_person_accepted_the_checked_cell_says_who_and_when(
     row = desk.row(REF)
     assert row["Paperwork"].startswith("Pack made "), row["Paperwork"]
     assert row["Checked"] == f"Accepted by {SUPERVISOR} on 01/12/2026", row["Checked"]
+
+
+def test_an_acceptance_beside_a_referral_still_waiting_is_news_not_a_sort(tmp_path, monkeypatch):
+    """The first referral's Checked cell held what the second still shows ("to be accepted
+    by ..."): when the first is accepted, its new words are written, and the row is not taken
+    for a sorted one (the check cell vouched for the cells as the pipeline wrote them)."""
+    from tests.tracker.test_rota_clashes import SUPERVISOR, TwoDesk
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-12-01")
+    desk = TwoDesk(tmp_path / "bp", profile="blackpool")
+    desk.allocate(desk.first_ref, **{f"Allocated {desk.profile.supervisor_role}": SUPERVISOR})
+    desk.effects()
+    first, second = desk.row(desk.first_ref), desk.row(desk.second_ref)
+    assert first["Checked"].startswith("Accepted by "), first
+    assert not first.get("Pipeline note"), first["Pipeline note"]
+    assert second["Checked"].startswith("Received: to be accepted by")
