@@ -47,12 +47,15 @@ def render_lac_report(
     suspensions: list | None = None,
 ) -> Path:
     """The Family Time report for the Looked After Child review (to the IRO, copy to the
-    social worker): arrangements; attendance for the period, every planned date counted once
-    (by its record, else inside a suspension, a closed day, still to come or no record yet)
-    with a chart by month; significant events; the child's views, parents' engagement, what
-    went well (sessions that went ahead without concern) and what worried the supervisor
-    quoted from the records (`words`: item id -> the record's answers); the recommendation
-    box; and an appendix listing every date counted and what it is counted from.
+    social worker): arrangements; attendance for the period, which ends on `today` at the
+    latest, every planned date counted once (by its record, else inside a suspension, a
+    closed day, today's still to come or no record yet) with a chart by month, and the count
+    of sessions booked after it up to the review; significant events; the child's views,
+    parents' engagement, what went well (sessions that went ahead without concern) and what
+    worried the supervisor quoted from the records (`words`: item id -> the record's
+    answers), only when there are records; the recommendation box; and an appendix listing
+    every date counted and what it is counted from. Before any session has taken place, one
+    sentence says so in place of the attendance, the records and the appendix.
     `suspensions`: the periods suspended (the case timeline's, pipeline/cases/review.py); when
     None, those of the approved decisions in `actions`; `review`: the review date (default:
     the referral form's)."""
