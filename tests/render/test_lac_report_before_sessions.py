@@ -14,6 +14,8 @@ from pipeline.profile import load_profile
 from pipeline.render import render_lac_report, render_pack
 
 from tests.helpers.render_kit import assert_clean, docx_text, make_allocation, make_item
+from tests.render.test_commands import allocate
+from tests.render.test_commands import folder as folder  # the working folder fixture
 
 REF = "FT-2026-00001"
 FIRST = dt.date(2026, 12, 15)  # a Tuesday, a week after the pack
@@ -139,4 +141,23 @@ def test_milton_keynes_names_the_childs_review_its_date_is(tmp_path):
     assert "For the child's review on Wednesday 17 February 2027" in text
     assert "Date of the child's review Wednesday 17 February 2027" in text
     for never in ("review meeting", "Senior Family Time Worker"):
+        assert never not in text, never
+
+
+def test_the_report_command_right_after_the_pack_reports_no_future(folder, monkeypatch):
+    """`family-time report lac REF --to 13/01/2027` on 25 Nov 2026, a week before the first
+    session (2 Dec): nothing counted, one sentence, no quote sections."""
+    from pipeline.cli import main
+
+    allocate(monkeypatch, folder.ref)
+    config = str(folder.config_path)
+    assert main(["report", "lac", folder.ref, "--to", "13/01/2027", "--config", config]) == 0
+    (made,) = (folder.config.outbox_dir / folder.ref).glob("Family time report for the *.docx")
+    text = _said(made)
+    assert (
+        "No family time session had taken place by the date of this report, so there is no "
+        "attendance to count and no session record to quote."
+    ) in text
+    assert "Date of this report Wednesday 25 November 2026" in text
+    for never in ("planned in this period", "still to come", "quoted from", "Appendix"):
         assert never not in text, never
