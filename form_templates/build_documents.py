@@ -201,7 +201,10 @@ def lac_report() -> Document:
     heading(doc, w("lac_report.arrangements_heading"))
     facts(doc, "lac_report.arrangements")
     heading(doc, w("lac_report.attendance_heading"))
-    tag(doc, "{%p if has_records %}")
+    # no session yet: one plain sentence, and nothing below pretends to report
+    tag(doc, "{%p if not period_from %}")
+    para(doc, w("lac_report.before_first"))
+    tag(doc, "{%p elif has_records %}")
     para(doc, w("lac_report.attendance_intro"))
     loop_table(
         doc,
@@ -215,6 +218,9 @@ def lac_report() -> Document:
     tag(doc, "{%p else %}")
     para(doc, w("lac_report.no_records"))
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if period_from and sessions %}")  # booked after the period: a count only
+    para(doc, w("lac_report.booked"))
+    tag(doc, "{%p endif %}")
     w("lac_report.suspensions")
     tag(doc, "{%p if words.lac_report.suspensions %}")
     heading(doc, w("lac_report.suspension_heading"), 2)
@@ -222,6 +228,8 @@ def lac_report() -> Document:
     para(doc, "{{ s }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
+    # what the records say: only when there are records (no records is said once, above)
+    tag(doc, "{%p if has_records %}")
     heading(doc, w("lac_report.events_heading"), 2)
     tag(doc, "{%p if significant_events %}")
     bullets(doc, "lac_report.events")
@@ -242,13 +250,16 @@ def lac_report() -> Document:
     tag(doc, "{%p else %}")
     para(doc, w("lac_report.no_worries"))
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
     for i, lines in enumerate((8,)):
         box(doc, "lac_report.boxes", i, lines)
     heading(doc, w("lac_report.sign_off_heading"))
     facts(doc, "lac_report.sign_off")
+    # the appendix only when a date was counted; its Note column only when a line has one
+    tag(doc, "{%p if appendix %}")
     heading(doc, w("lac_report.appendix_heading"))
     para(doc, w("lac_report.appendix_intro"), size=9.5)
-    tag(doc, "{%p if appendix %}")
+    tag(doc, '{%p if appendix|selectattr("note")|list %}')
     loop_table(
         doc,
         "lac_report.appendix_headings",
@@ -257,7 +268,14 @@ def lac_report() -> Document:
         [3.6, 4.6, 3.6, 5.2],
     )
     tag(doc, "{%p else %}")
-    para(doc, w("lac_report.no_appendix"))
+    loop_table(
+        doc,
+        "lac_report.appendix_headings",
+        "for a in appendix",
+        ["{{ a.date }}", "{{ a.outcome }}", "{{ a.counted_as }}"],
+        [4.6, 6.2, 6.2],
+    )
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     return doc
 

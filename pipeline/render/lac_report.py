@@ -1,6 +1,10 @@
 """The Family Time report for the Looked After Child review: attendance counted from the
 records, the plan and the calendar, a chart by month, the records' own words quoted, the
 approved suspensions, and an appendix of every date counted.
+
+A report speaks only for days that have come: its period ends on the day it is made at the
+latest (the sessions booked after that, up to the review, are a count, never "planned in this
+period"), and a report made before any session says so instead of reporting.
 """
 
 from __future__ import annotations
@@ -43,12 +47,15 @@ def render_lac_report(
     suspensions: list | None = None,
 ) -> Path:
     """The Family Time report for the Looked After Child review (to the IRO, copy to the
-    social worker): arrangements; attendance for the period, every planned date counted once
-    (by its record, else inside a suspension, a closed day, still to come or no record yet)
-    with a chart by month; significant events; the child's views, parents' engagement, what
-    went well (sessions that went ahead without concern) and what worried the supervisor
-    quoted from the records (`words`: item id -> the record's answers); the recommendation
-    box; and an appendix listing every date counted and what it is counted from.
+    social worker): arrangements; attendance for the period, which ends on `today` at the
+    latest, every planned date counted once (by its record, else inside a suspension, a
+    closed day, today's still to come or no record yet) with a chart by month, and the count
+    of sessions booked after it up to the review; significant events; the child's views,
+    parents' engagement, what went well (sessions that went ahead without concern) and what
+    worried the supervisor quoted from the records (`words`: item id -> the record's
+    answers), only when there are records; the recommendation box; and an appendix listing
+    every date counted and what it is counted from. Before any session has taken place, one
+    sentence says so in place of the attendance, the records and the appendix.
     `suspensions`: the periods suspended (the case timeline's, pipeline/cases/review.py); when
     None, those of the approved decisions in `actions`; `review`: the review date (default:
     the referral form's)."""
@@ -60,18 +67,30 @@ def render_lac_report(
         )
     today = today or clock_today()
     out_dir = private_dir(Path(out_dir))
-    period = (period_from, period_to)
+    if review is None:
+        review = item.verdict.values.get("review.next_date")
+        review = review if isinstance(review, dt.date) else None
+    end = min(period_to, today)  # never a day that has not come
+    own = [s for s in (sessions or []) if s.reference == item.reference]
+    schedule = _planned(item, allocation, profile, until=max(period_to, review or period_to))
+    before_first = not any(r.date <= end for r in own) and not any(s.date < today for s in schedule)
+    if period_from > end and not before_first:
+        raise PaperworkProblem(
+            f"The report period starts ({C.uk_date(period_from)}) after the date of this "
+            f"report ({C.uk_date(today)}): a report covers days that have passed."
+        )
+    period = (period_from, end)
     table = C.settings()["attendance"]
     figures, suspensions = _figures(
-        item, allocation, profile, sessions, period, today, table, actions, suspensions
+        item, allocation, profile, own, period, today, table, actions, suspensions
     )
     records = figures.records
     if significant_events is None:
         significant_events = [r for r in records if r.significant_event]
-    events = sorted({r.date for r in _in_period(significant_events, period_from, period_to)})
-    if review is None:
-        review = item.verdict.values.get("review.next_date")
-        review = review if isinstance(review, dt.date) else None
+    events = sorted({r.date for r in _in_period(significant_events, period_from, end)})
+    # before any session, today's session (if any) is the first booked; else it is counted
+    after = today - dt.timedelta(days=1) if before_first else end
+    booked = _booked(schedule, suspensions, after, review)
     images = {"chart": (_chart(figures, table, profile, period), 150)} if records else {}
     ctx = _report_context(
         item,
@@ -81,11 +100,12 @@ def render_lac_report(
         table,
         today=today,
         review=review,
-        period=period,
+        period=None if before_first else period,
         events=events,
         actions=actions,
         suspensions=suspensions,
         words=words,
+        booked=booked,
     )
     if iro_name:
         ctx.iro = C.ProfessionalCtx(name=iro_name)
@@ -97,23 +117,41 @@ def render_lac_report(
     return path
 
 
+def _booked(schedule, suspensions, after: dt.date, review: dt.date | None) -> list:
+    """The sessions booked after the report's period, up to and including the review day (none
+    when no review date is known): said as one count, never as part of the period. Dates
+    inside a suspension are not booked."""
+    from pipeline.cases.review import suspended_on
+
+    if review is None:
+        return []
+    return [
+        s
+        for s in schedule
+        if after < s.date <= review and not suspended_on(s.date, suspensions or [])
+    ]
+
+
 def report_meeting(profile: Profile) -> str:
     """The review the report is for, as the service calls it (its profile's [review]
-    meeting_name: "Looked After Child review", "statutory review", "review meeting"), fit for a
-    file name on Windows too; "review" where the service names none."""
+    meeting_name: "Looked After Child review", "statutory review"), fit for a file name on
+    Windows too; "review" where the service names none, or names a meeting of its own it
+    states no report for (Milton Keynes' review meetings, 004): the report's date is the
+    child's next review, typed in the tracker, not that meeting."""
+    if profile.review.report == "not stated":
+        return "review"
     said = " ".join(re.sub(r'[<>:"/\\|?*]', " ", profile.review.meeting_name or "").split())
     return said if said and said.casefold() != "not stated" else "review"
 
 
-def _figures(item, allocation, profile, sessions, period, today, table, actions, suspensions):
+def _figures(item, allocation, profile, own, period, today, table, actions, suspensions):
     """The period's attendance, every planned date counted once (pipeline/reports/review.py),
     and the suspensions it was counted with: `suspensions` as given, else those approved in
-    `actions`."""
+    `actions`. An empty period (it starts after the report's day) counts nothing."""
     from pipeline.cases.review import approved_suspensions
     from pipeline.reports.review import closed_agreed_days, review_figures
 
     period_from, period_to = period
-    own = [s for s in (sessions or []) if s.reference == item.reference]
     schedule = _planned(item, allocation, profile, until=period_to)
     planned = [s.date for s in schedule]
     closed = closed_agreed_days(item, allocation, profile, schedule, until=period_to)
@@ -158,10 +196,19 @@ def _report_context(
     actions,
     suspensions,
     words,
+    booked,
 ) -> C.LacReportContext:
     """The report's context: the shared facts, the figures said in words and as a table, the
-    records quoted, the suspensions and the appendix."""
-    period_from, period_to = period
+    records quoted, the suspensions and the appendix. `period` None: no session had taken
+    place by the report's day (its period is said as none, period_from and period_to empty);
+    `booked`: the sessions booked after the period up to the review (`sessions`, the list
+    every document has of the sessions to come)."""
+    if period is None:
+        period_from = period_to = None
+        shown = ("", "")
+    else:
+        period_from, period_to = period
+        shown = (C.uk_date(period_from), C.uk_date(period_to))
     quotes = _quotes(figures.records, words or {})
     return C.document_context(
         C.LacReportContext,
@@ -169,10 +216,11 @@ def _report_context(
         allocation,
         profile,
         today=today,
+        planned=booked,
         title=_title("lac_report"),
         review_date=C.uk_date(review),
-        period_from=C.uk_date(period_from),
-        period_to=C.uk_date(period_to),
+        period_from=shown[0],
+        period_to=shown[1],
         planned_count=figures.count("planned"),
         not_planned_count=figures.count("not_planned"),
         attendance_said=_attendance_said(figures, table),
@@ -187,12 +235,13 @@ def _report_context(
         counts=[
             C.CountCtx(label=label, count=n)
             for key, label, _, n in figures.rows
-            if n or key != "not_planned"
-        ],  # that row only when it has one
+            if n or key not in ("not_planned", "to_come")
+        ],  # those rows only when they have one
         significant_events=[C.uk_date(d) for d in events],
-        appendix=_appendix(figures, table, profile.id),
-        suspensions=_suspensions(actions or [], period_from, period_to, suspensions),
-        day_and_time=_day_and_time(item, allocation),
+        appendix=_appendix(figures, table, profile.id) if period is not None else [],
+        suspensions=_suspensions(actions or [], period_from, period_to, suspensions)
+        if period is not None
+        else [],
         **quotes,
     )
 
@@ -244,30 +293,6 @@ def _appendix(figures, table: list[dict], profile_id: str) -> list[C.RecordLineC
             )
         )
     return out
-
-
-def _day_and_time(item: Item, allocation: Allocation | None) -> str:
-    """ "Wednesdays 16:00-17:30": the agreed days and the session's start and end (the end
-    from the referral's length when the tracker gives a start alone)."""
-    from pipeline.dates import times_text
-    from pipeline.sessions.schedule import parse_session_days
-
-    if allocation is None or not allocation.day:
-        return C.NOT_GIVEN
-    try:
-        days = C.join_words([f"{d}s" for d in parse_session_days(allocation.day)])
-    except ValueError:
-        days = C.text(allocation.day)
-    start, end = C.parse_times(allocation.time)
-    if start is None:
-        return f"{days}, {C.text(allocation.time)}" if allocation.time else days
-    if end is None:
-        minutes = item.verdict.values.get("request.duration") if item.verdict else None
-        if isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and minutes > 0:
-            end = (
-                dt.datetime.combine(dt.date(2000, 1, 3), start) + dt.timedelta(minutes=int(minutes))
-            ).time()
-    return f"{days} {times_text(start, end)}"
 
 
 def _unused(path: Path) -> Path:

@@ -185,6 +185,7 @@ def test_paperwork_needs_a_reference_or_pending(folder, capsys):
 
 
 def test_report_lac(folder, monkeypatch, capsys):
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2027-01-15")  # the period has all come
     allocate(monkeypatch, folder.ref)
     assert (
         main(

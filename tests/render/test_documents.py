@@ -261,13 +261,14 @@ def test_lac_report_counts_chart_and_events(tmp_path, profile):
         sessions,
         dt.date(2026, 12, 1),
         dt.date(2027, 1, 15),
-        today=TODAY,
+        today=dt.date(2027, 1, 15),  # made on the day the period ends: it has all come
     )
-    # named in the service's own words for its review, never another council's
+    # named in the service's own words for its review, never another council's (Milton
+    # Keynes states no report for its own review meetings: the date is the child's review)
     meeting = {
         "northamptonshire": "Looked After Child review",
         "blackpool": "statutory review",
-        "milton-keynes": "review meeting",
+        "milton-keynes": "review",
     }[profile.id]
     assert path.name == f"Family time report for the {meeting} 2027-01-15.docx"
     text = docx_text(path)
@@ -300,7 +301,7 @@ def test_lac_report_without_records(tmp_path, nct):
         [],
         dt.date(2026, 12, 1),
         dt.date(2027, 1, 15),
-        today=TODAY,
+        today=dt.date(2027, 1, 16),
     )
     text = docx_text(path)
     assert "No session records received for this period" in text
@@ -453,7 +454,9 @@ def test_lac_report_before_allocation_says_not_given(tmp_path, nct):
     )
     text = docx_text(path)
     assert_clean(text)
-    assert "0 sessions were planned" in text and "Not given" in text
+    said = " ".join(text.split())
+    assert "No family time session had taken place by the date of this report" in said
+    assert "Not given" in text
 
 
 def test_a_substitute_bank_holiday_is_said_plainly_once_in_the_letters(tmp_path, nct):
@@ -475,8 +478,9 @@ def test_christmas_day_session_replaced_in_the_letters(tmp_path, nct):
     assert "Session record 2026-12-25.docx" not in paths
 
 
-def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_to_come(tmp_path, nct):
-    """Every planned date counted once (by its record, inside the suspension, still to come):
+def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_booked(tmp_path, nct):
+    """Every planned date to the report's day counted once (by its record, inside the
+    suspension), the sessions after it a count of their own:
     the counts add up to the planned, worded singular or plural; the approved suspension is
     said: when, why, who approved it."""
     import re
@@ -507,14 +511,16 @@ def test_lac_report_attendance_adds_up_with_a_suspension_and_sessions_to_come(tm
     text = " ".join(docx_text(path).split())
     m = re.search(
         r"Of (\d+) sessions planned in this period, (\d+) took place, (\d+) was "
-        r"missed because the parent did not attend, (\d+) fell while family time was "
-        r"suspended and was not offered and (\d+) are still to come",
+        r"missed because the parent did not attend and (\d+) fell while family time was "
+        r"suspended and was not offered\.",
         text,
     )
     assert m, text
-    planned, held, missed, suspended, to_come = map(int, m.groups())
-    assert (planned, held, missed, suspended, to_come) == (7, 1, 1, 1, 4)
-    assert held + missed + suspended + to_come == planned
+    planned, held, missed, suspended = map(int, m.groups())
+    assert (planned, held, missed, suspended) == (3, 1, 1, 1)
+    assert held + missed + suspended == planned
+    # the sessions after the report's day are booked, not part of the period
+    assert "4 more sessions are booked after Wednesday 16 December 2026" in text
     assert "dates fell" not in text
     assert (
         "Family time was suspended from Monday 14 December 2026 until Sunday 20 December "

@@ -69,10 +69,11 @@ def test_the_figures_match_the_season_worked_by_hand(season, tmp_path):
     plan, path = _report(season, tmp_path)
     assert (plan.period_from, plan.period_to) == (dt.date(2026, 9, 15), dt.date(2026, 12, 1))
     text = _text(path)
-    # Tuesdays 15 Sep .. 1 Dec: 12 planned = 9 with a record + 1 inside the approved
-    # suspension (13 Oct) + 2 still to come (24 Nov and 1 Dec have no record).
+    # The report is made on 24 Nov: its period ends then, never on the review day. Tuesdays
+    # 15 Sep .. 24 Nov: 11 planned = 9 with a record + 1 inside the approved suspension
+    # (13 Oct) + 1 still to come (today, 24 Nov, no record yet); 1 Dec is booked, not counted.
     expected = {
-        "Sessions planned": 12,
+        "Sessions planned": 11,
         "Took place": 3 + 1,
         "Parent did not attend": 2,
         "Cancelled for a court day": 1,
@@ -82,7 +83,7 @@ def test_the_figures_match_the_season_worked_by_hand(season, tmp_path):
         "Family arrived late (session went ahead)": 1,
         "Planned dates inside a suspension (not offered)": 1,
         "Date passed, no session record received yet": 0,
-        "Still to come in this period (not counted as held or missed)": 2,
+        "Still to come in this period (not counted as held or missed)": 1,
     }
     rows = _rows(text)
     for label, n in expected.items():
@@ -98,14 +99,19 @@ def test_the_figures_match_the_season_worked_by_hand(season, tmp_path):
             "Sessions recorded on a date not in the plan (counted below by outcome)",
         )
     )
-    assert counted == rows["Sessions planned"] == 12
+    assert counted == rows["Sessions planned"] == 11
     said = _said(text)
     assert (
-        "Of 12 sessions planned in this period, 4 took place, 1 was cancelled for a court "
+        "Of 11 sessions planned in this period, 4 took place, 1 was cancelled for a court "
         "day, 1 was cancelled by the carer, 2 were missed because the parent did not "
         "attend, the service was closed for 1 (the session record says why), 1 fell while "
-        "family time was suspended and was not offered and 2 are still to come."
+        "family time was suspended and was not offered and 1 is still to come."
     ) in said
+    assert (
+        "1 more session is booked after Tuesday 24 November 2026, up to the review on "
+        "Tuesday 1 December 2026; it is not part of this report."
+    ) in said
+    assert "Period covered | Tuesday 15 September 2026 to Tuesday 24 November 2026" in text
     assert "offered so far" not in said
     # the claim is made only of the figures a record stands behind
     assert "Every figure can be traced to a session record" not in said
@@ -114,7 +120,7 @@ def test_the_figures_match_the_season_worked_by_hand(season, tmp_path):
         "\u201cStill to come in this period (not counted as held or missed)\u201d come from "
         "the session plan"
     ) in said
-    assert "Day and time | Tuesdays 16:00-17:30" in text
+    assert "Day and time | Tuesday, 16:00 to 17:30" in text
 
 
 def test_a_proposal_nobody_approved_suspends_nothing(season, tmp_path):
@@ -216,8 +222,8 @@ def test_every_date_counted_is_in_the_appendix(season, tmp_path):
         for line in _text(path).splitlines()
         if line.count(" | ") == 3 and line[:2].strip().isdigit()
     ]
-    assert len(rows) == 12  # 9 records and 3 planned dates with none
-    assert sum("No session record" in r for r in rows) == 3
+    assert len(rows) == 11  # 9 records and 2 planned dates with none (to 24 Nov, today)
+    assert sum("No session record" in r for r in rows) == 2
     assert (
         "27 October 2026 | Cancelled by service | Cancelled for a court day | Court hearing" in rows
     )

@@ -154,11 +154,11 @@ def test_a_session_ended_because_the_father_had_been_drinking_is_not_what_went_w
     ) in worried
 
 
-def test_day_and_time_has_the_end_time(the_case, tmp_path, nct):
-    assert "Day and time Wednesdays 16:00-17:30" in said(the_case)
+def test_day_and_time_has_the_end_time_as_the_letters_say_it(the_case, tmp_path, nct):
+    assert "Day and time Wednesday, 16:00 to 17:30" in said(the_case)
     # a start alone in the tracker: the end from the referral's length (90 minutes)
     path = report(tmp_path / "start", nct, [], time="16:00")
-    assert "Day and time Wednesdays 16:00-17:30" in said(path)
+    assert "Day and time Wednesday, 16:00 to 17:30" in said(path)
     path = report(
         tmp_path / "two",
         nct,
@@ -166,7 +166,7 @@ def test_day_and_time_has_the_end_time(the_case, tmp_path, nct):
         day="Tuesday and Thursday",
         period=(dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
     )
-    assert "Day and time Tuesdays and Thursdays 16:00-17:30" in said(path)
+    assert "Day and time Tuesday and Thursday, 16:00 to 17:30" in said(path)
 
 
 def test_every_figure_traced_to_a_record_only_when_it_is(tmp_path, nct):
@@ -196,8 +196,8 @@ def test_one_of_each_is_said_in_the_singular(tmp_path, nct):
         tmp_path / "none", nct, [], period=(WEDNESDAYS[0], WEDNESDAYS[0]), today=WEDNESDAYS[0]
     )
     assert (
-        "1 session was planned in this period: 1 is still to come. No session records "
-        "received for this period"
+        "No family time session had taken place by the date of this report: the first is "
+        "booked for Wednesday 2 September 2026"
     ) in said(path)
 
 
