@@ -95,10 +95,16 @@ def run(args: argparse.Namespace) -> int:
         return _err(f"{ref}: {exc}")
     finally:
         ledger.close()
-    print(
-        f"{ref}: review report written for {plan.period_from:%d/%m/%Y} to "
-        f"{plan.period_to:%d/%m/%Y}: {path}"
-    )
+    covered_to = min(plan.period_to, today)  # the report covers no day after it is made
+    if plan.period_from > covered_to:
+        print(
+            f"{ref}: review report written (no session had taken place by {today:%d/%m/%Y}): {path}"
+        )
+    else:
+        print(
+            f"{ref}: review report written for {plan.period_from:%d/%m/%Y} to "
+            f"{covered_to:%d/%m/%Y}: {path}"
+        )
     if not sessions:
         print("No session records have been received for this referral yet; the report says so.")
     return 0
