@@ -40,7 +40,7 @@ LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a wee
 class Reminder:
     kind: str  # rows_moved, significant_late, records_overdue, proposals, not_resubmitted, due,
     # to_do, dates_to_correct, review,
-    # workload, room
+    # workload, room; said_before, not_yet_mailed (STATUS_ONLY: in `status`, never mailed)
     text: str  # one line, references and dates only (no names but the worker's own)
 
 

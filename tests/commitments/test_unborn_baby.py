@@ -19,12 +19,10 @@ from pipeline.reports.month import month_figures
 from pipeline.tracker.cells import first_session_promised
 from pipeline.validate import validate_extraction
 
-from tests.commitments.test_counted_from_the_complete_form import _arrives, _lines, blackpool
+from tests.helpers.commitments_kit import arrives, digest_lines
 from tests.helpers.render_kit import docx_text, make_allocation, make_item
 from tests.helpers.render_kit import referral_values as pack_values
 from tests.helpers.validate_kit import referral, referral_fields
-
-__all__ = ["blackpool"]  # the working folder fixture, shared
 
 D = dt.date
 RECEIVED = dt.datetime(2026, 11, 2, 10)
@@ -69,9 +67,9 @@ def test_the_acknowledgement_says_family_time_follows_the_birth():
         assert "planning meeting with you by" in body  # the other promises stand
 
 
-def test_no_service_manager_alert_and_not_late(blackpool):
-    config, profile, ledger, root = blackpool
-    item = _arrives(ledger, profile, root, 1, RECEIVED, "accepted")
+def test_no_service_manager_alert_and_not_late(blackpool_ledger):
+    config, profile, ledger, root = blackpool_ledger
+    item = arrives(ledger, profile, root, 1, RECEIVED, "accepted")
     # the verdict as validation now makes it (no first session due for an unborn child)
     v = _verdict(profile)
     with ledger._tx() as db:  # a test kit puts the validated verdict on the recorded item
@@ -84,7 +82,7 @@ def test_no_service_manager_alert_and_not_late(blackpool):
     )
     assert first_session_promised(ledger.items()) == {}  # nothing for the Paperwork cell
     for day in (D(2026, 11, 4), D(2026, 11, 5), D(2026, 11, 20)):
-        said = " ".join(_lines(ledger, config, profile, day))
+        said = " ".join(digest_lines(ledger, config, profile, day))
         assert "later than the service promises" not in said
         assert "Service Manager" not in said
     f = month_figures(ledger, profile, D(2026, 11, 1), made=D(2026, 12, 1))
