@@ -249,6 +249,8 @@ def _context(
         # read days after it was sent (an email saved late): the promises count from then
         "read_late": _read_late(item, profile),
         "due": dict(verdict.due) if verdict else {},
+        # a child not yet born: no first session is promised from the referral (after the birth)
+        "unborn": bool(verdict and verdict.values.get("child.unborn") is True),
         "timescales": profile.timescales.model_dump(),
         "acceptance": profile.acceptance.model_dump(),
         "agreement": profile.agreement.model_dump(),

@@ -40,13 +40,13 @@ LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a wee
 class Reminder:
     kind: str  # rows_moved, significant_late, records_overdue, proposals, not_resubmitted, due,
     # to_do, dates_to_correct, review,
-    # workload, room
+    # workload, room; said_before, not_yet_mailed (STATUS_ONLY: in `status`, never mailed)
     text: str  # one line, references and dates only (no names but the worker's own)
 
 
 # Lines that are news, not work: they are listed with the day's work and in `status`, but a
 # day with nothing else sends no digest (a worker with room would otherwise mail every day).
-ALONE_NO_MAIL = frozenset({"room"})
+ALONE_NO_MAIL = frozenset({"room", "said_before", "not_yet_mailed"})
 
 
 def _setting(profile, name: str, default):
@@ -135,13 +135,12 @@ def _paper(ledger, accepted: dict, profile, today: dt.date) -> list[Reminder]:
 
 
 def _accepted_by_reference(items) -> dict:
-    """Each accepted referral's first accepted item, by reference: most reminders are only
-    about referrals the service took on."""
-    accepted = {}
-    for i in items:
-        if i.outcome == "accepted" and i.reference:
-            accepted.setdefault(i.reference, i)
-    return accepted
+    """Each accepted referral's first accepted item (the complete referral every promise
+    counts from: calendar.complete_referrals), by reference: most reminders are only about
+    referrals the service took on."""
+    from pipeline.validate.calendar import complete_referrals
+
+    return complete_referrals(items)
 
 
 def _significant_events_late(items, profile, today: dt.date) -> list[Reminder]:
@@ -267,10 +266,9 @@ def _due_dates(
     """Due dates from today to the next working day, not met: the service's own
     commitments, in its words; those a co-ordinator records (contact, planning meeting) also
     once overdue, for a while; and a first session allocated later than promised."""
-    from pipeline.commitments import alert, label
-    from pipeline.tracker.allocation import late_first_session
+    from pipeline.commitments import label
     from pipeline.tracker.met import met_headers
-    from pipeline.validate.calendar import due_dates
+    from pipeline.validate.calendar import promised
 
     tomorrow = (
         cal.next_working_day(today + dt.timedelta(days=1))
@@ -292,7 +290,7 @@ def _due_dates(
     out: list[Reminder] = []
     for ref, item in accepted.items():
         a = allocations.get(ref)
-        due = due_dates(item.received_at, profile)
+        _, due = promised(item, profile)  # from the complete referral: the tracker's days
         case = cases.get(ref)
         met = _promises_met(ledger, ref, kept.get(ref, {}), case_paperwork.latest_pack(case), a)
         closed = a is not None and (a.status or "") == "Closed"
@@ -313,18 +311,50 @@ def _due_dates(
                         ),
                     )
                 )
-        # a first session allocated later than promised: said until it has taken place
-        allocation = case_paperwork.current_allocation(case)
-        late = (
-            late_first_session(
-                allocation, due.get("first_session"), alert("first_session", profile)
-            )
-            if allocation
-            else None
-        )
-        if late and not met["first_session"]:
-            out.append(Reminder("due", f"{ref}: {late}"))
+        # a first session allocated later than promised: mailed once, then shown in `status`
+        # (and the Paperwork cell) until it has taken place
+        if not met["first_session"]:
+            out += _late_first_session(case, due.get("first_session"), profile, cal, today)
     return out
+
+
+# Lines `status` shows every day but the digest does not mail again: said once already.
+STATUS_ONLY = frozenset({"said_before", "not_yet_mailed"})
+
+
+def _late_first_session(case, due: dt.date | None, profile, cal, today: dt.date) -> list:
+    """A first session allocated later than the service promises, with who is to be told at
+    once (Blackpool: the Service Manager). The digest mails it ONCE, on the first working day
+    after the allocation that made it late (the morning after it was typed: a day's digest
+    has gone before most allocations are typed); `status` keeps showing it, saying when it
+    was mailed, until the first session (kinds in STATUS_ONLY, never mailed). An
+    allocation moved to another late date is the same delay; one put right and made late
+    again is news and is mailed again."""
+    from pipeline.cases import paperwork as case_paperwork
+    from pipeline.commitments import alert
+    from pipeline.tracker.allocation import late_first_session
+
+    who = alert("first_session", profile)
+    late_since = None
+    for e in case_paperwork.allocations(case):
+        if late_first_session(e.detail, due, who) is None:
+            late_since = None
+        elif late_since is None:
+            late_since = e.on
+    allocation = case_paperwork.current_allocation(case)
+    late = late_first_session(allocation, due, who) if allocation else None
+    if late is None or late_since is None:
+        return []
+    mailed_on = cal.next_working_day(late_since)
+    ref = case.reference
+    if today < mailed_on:  # the allocation typed today: `status` says it, tomorrow's digest
+        return [Reminder("not_yet_mailed", f"{ref}: {late}")]
+    if today == mailed_on:
+        return [Reminder("due", f"{ref}: {late}")]
+    said = _words()["due"]["said_before"].format(
+        ref=ref, line=late, date=dates.numeric_date(mailed_on)
+    )
+    return [Reminder("said_before", said)]
 
 
 def _planning_meeting_chase(
@@ -339,6 +369,7 @@ def _planning_meeting_chase(
     from pipeline.commitments import chase_due
     from pipeline.ledger.names import EventKind, MailHow
     from pipeline.tracker.met import met_headers
+    from pipeline.validate.calendar import promised
 
     column = met_headers(profile).get("planning_meeting")
     if column is None or profile.timescales.planning_meeting_chase is None:
@@ -357,13 +388,17 @@ def _planning_meeting_chase(
             or (a is not None and (a.status or "").strip() == "Closed")
         ):
             continue
-        # the acknowledgement that asked for the meeting: one the mail server took, or one
-        # written for a person to send; a withheld one asked nobody
+        # the acknowledgement that asked for the meeting: the COMPLETE referral's (a reply to
+        # an earlier incomplete form asked for nothing), one the mail server took or one
+        # written for a person to send (a withheld one asked nobody), counted no earlier than
+        # the day the complete referral's clock starts (calendar.promised)
+        start, _ = promised(accepted[ref], profile)
         asked = next(
             (
-                e.on
+                max(e.on, start)
                 for e in case.of(EventKind.ACKNOWLEDGED)
                 if e.detail.get("how") in (MailHow.SENT, MailHow.WRITTEN)
+                and e.on >= accepted[ref].received_at.date()
             ),
             None,
         )
@@ -622,6 +657,7 @@ def digest_message(lines: list[Reminder], profile, today: dt.date):
     templates = templates_for(profile.id, paths.MAIL_TEMPLATES)
     team, sender = our_addresses(profile)
     groups: dict[str, list[str]] = defaultdict(list)
+    lines = [r for r in lines if r.kind not in STATUS_ONLY]  # mailed once already
     for r in lines:
         groups[r.kind].append(r.text)
     context = {

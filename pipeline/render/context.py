@@ -527,6 +527,28 @@ def session_context(s, profile_id: str | None = None) -> SessionCtx:
     return SessionCtx(date=uk_date(s.date), note=note)
 
 
+def _unborn(child: ChildCtx, values: dict) -> ChildCtx:
+    """A child not yet born: the expected date of delivery where the date of birth would be
+    ("Expected 15 January 2027", not "Not given"), and a baby with no name yet called plainly
+    ("the baby", never "Unborn baby") in the letters. documents.toml [unborn]."""
+    if values.get("child.unborn") is not True:
+        return child
+    said = settings()["unborn"]
+    update: dict[str, str] = {}
+    edd = values.get("child.edd")
+    if child.dob == NOT_GIVEN and isinstance(edd, dt.date):
+        update["dob"] = said["dob"].format(date=date_in_words(edd))
+    name = " ".join(str(child.known_as or child.first_name).split()).casefold()
+    unnamed = {" ".join(w.split()).casefold() for w in said["unnamed"]}
+    if (
+        (child.first_name == NOT_GIVEN and not child.known_as)
+        or name in unnamed
+        or name.startswith(tuple(w.casefold() for w in said["unnamed_starts"]))
+    ):
+        update["call_name"] = said["call_name"]
+    return child.model_copy(update=update) if update else child
+
+
 def document_context(
     cls: type[DocumentContext],
     item: Item,
@@ -556,6 +578,7 @@ def document_context(
         ),
         case_id=text(values.get("child.case_id") or item.case_id),
     )
+    child = _unborn(child, values)
     family = family_rows(values)
     names = [
         f"{p.name} ({p.relationship})" if p.relationship != NOT_GIVEN else p.name for p in family

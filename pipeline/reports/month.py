@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline import dates
 from pipeline import words as house
-from pipeline.validate.calendar import ServiceCalendar, due_dates
+from pipeline.validate.calendar import ServiceCalendar, complete_referrals, due_dates, promised
 
 HELD = ("Took place", "Ended early")
 MISSED = ("Parent did not attend", "Parent late, session cancelled")
@@ -198,10 +198,13 @@ def _commitments_judged(
     last: dt.date,
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """For each commitment, the referrals accepted in the month that met it and those late,
-    due from the referral's first submission and judged at the month's end (so the answer is
-    the same whenever it is run). Allocation is the day the timeline first says the referral
-    was allocated (its first ALLOCATED or PACK_MADE event, as it was by the month's end),
-    never when an effect last ran; the first session, one held by the month's end."""
+    due from the day the COMPLETE referral was received (calendar.promised: the tracker's
+    due-date cells, the digest and the chase count from the same day; an incomplete first
+    submission starts nothing) and judged at the month's end (so the answer is the same
+    whenever it is run). The acknowledgement is met by the first reply to any submission.
+    Allocation is the day the timeline first says the referral was allocated (its first
+    ALLOCATED or PACK_MADE event, as it was by the month's end), never when an effect last
+    ran; the first session, one held by the month's end."""
     from pipeline.cases import cases_of
     from pipeline.cases import paperwork as PW
     from pipeline.ledger.names import EventKind
@@ -212,11 +215,10 @@ def _commitments_judged(
     today = last
     met: dict[str, list[str]] = defaultdict(list)
     late: dict[str, list[str]] = defaultdict(list)
+    complete = complete_referrals(i for subs in by_ref.values() for i in subs)
     for ref in accepted:
-        subs = by_ref[ref]
-        arrived = subs[0].received_at
-        due = due_dates(arrived, profile)
-        due.setdefault("acknowledge", cal.counted_from(arrived))
+        start, due = promised(complete[ref], profile)
+        due["acknowledge"] = due.get("acknowledgement", start)
         typed = kept.get(ref, {})
         held = first_held.get(ref)
         done = {
@@ -252,10 +254,10 @@ def _commitments_section(
     late references listed; a commitment the service does not make is said to be not
     promised (a first session without a timescale is left out)."""
     met, late = _commitments_judged(ledger, profile, cal, by_ref, accepted, first_held, last)
-    promised = set(due_dates(dt.datetime.combine(first, dt.time(9)), profile))
+    promises = set(due_dates(dt.datetime.combine(first, dt.time(9)), profile))
     rows, chart, lists = [], {}, {}
     for key in COMMITMENTS:
-        if key in ("contact", "planning_meeting") and key not in promised:
+        if key in ("contact", "planning_meeting") and key not in promises:
             rows.append((s[key], s["not_promised"].format(name=profile.name)))
             continue
         if key == "first_session" and profile.timescales.first_session is None:
@@ -340,13 +342,13 @@ def _waiting_section(
     first: dt.date,
     last: dt.date,
 ) -> Section:
-    """5. Referral to first session in working days, for first sessions held in the month of
-    referrals ever accepted: count, median, the slowest, and a chart of BUCKETS."""
-    received = {
-        ref: subs[0].received_at for ref, subs in by_ref.items() if _first_day(subs, ("accepted",))
-    }
+    """5. Referral to first session in working days (from the complete referral), for first
+    sessions held in the month of referrals ever accepted: count, median, the slowest, and a
+    chart of BUCKETS."""
+    complete = complete_referrals(i for subs in by_ref.values() for i in subs)
+    received = {ref: promised(item, cal.profile)[0] for ref, item in complete.items()}
     waits = sorted(
-        (cal.working_days_between(cal.counted_from(received[ref]), day), ref)
+        (cal.working_days_between(received[ref], day), ref)
         for ref, day in first_held.items()
         if first <= day <= last and ref in received
     )

@@ -61,7 +61,7 @@ def validate_extraction(
 ) -> Verdict:
     """The verdict on one form. For an email, validate each attachment (see validate_email).
     read_on: the day it is read (the pipeline's today); a date after it is "in the future"."""
-    from pipeline.validate.calendar import ServiceCalendar, due_dates
+    from pipeline.validate.calendar import ServiceCalendar, due_dates, is_unborn
     from pipeline.validate.rules import check_form
 
     match = extraction.form
@@ -91,7 +91,7 @@ def validate_extraction(
         # promised from the day it was read (a file's own time is when it reached us)
         start = promises_start(received, read_on) if email is not None else received
         counted = ServiceCalendar(profile).counted_from(start)
-        due = due_dates(start, profile, values.get("review.next_date"))
+        due = due_dates(start, profile, values.get("review.next_date"), unborn=is_unborn(values))
     return Verdict(
         verdict="incomplete" if problems else "complete",
         reason=_verdict_reason(problems, warnings),

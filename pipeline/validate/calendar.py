@@ -9,7 +9,9 @@ edit to the profile, never to code.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 import holidays
 
@@ -128,16 +130,23 @@ WEEKDAY_INDEX = {name: i for i, name in enumerate(DAYS)}
 
 
 def due_dates(
-    received: dt.datetime, profile: Profile, review_date: dt.date | None = None
+    received: dt.datetime,
+    profile: Profile,
+    review_date: dt.date | None = None,
+    *,
+    unborn: bool = False,
 ) -> dict[str, dt.date]:
     """When each promise the service makes falls due: the Nth working day after the day the
     referral counts as received, closures skipped. Only the keys the profile sets (a service's
     own commitments, never another's); "review_report" (working days BEFORE the review) when a
-    review date is known and the service promises a report."""
+    review date is known and the service promises a report. `unborn`: no first session is
+    promised from the referral for a child not yet born (family time follows the birth)."""
     cal = ServiceCalendar(profile)
     start = cal.counted_from(received)
     t = profile.timescales
     due = {key: cal.add_working_days(start, getattr(t, key)) for key in t.due_keys()}
+    if unborn:
+        due.pop("first_session", None)
     if (
         review_date is not None
         and t.review_report is not None
@@ -145,3 +154,37 @@ def due_dates(
     ):
         due["review_report"] = cal.add_working_days(review_date, -t.review_report)
     return due
+
+
+def is_unborn(values: dict) -> bool:
+    """The form says the child is not yet born (no date of birth to count a first session
+    from): "Is the child unborn?" Yes."""
+    return values.get("child.unborn") is True
+
+
+def complete_referrals(items: Iterable) -> dict[str, Any]:
+    """reference -> its first accepted submission: the COMPLETE referral every promise counts
+    from ("Our timescales start from the day we receive the completed form"). An earlier
+    incomplete or old-form submission starts nothing; a later update moves nothing. The one
+    answer the tracker's due-date cells, the digest, the chase and the month's figures share."""
+    out: dict[str, Any] = {}
+    for i in sorted(items, key=lambda i: (i.received_at, i.id)):
+        if i.outcome == "accepted" and i.reference:
+            out.setdefault(i.reference, i)
+    return out
+
+
+def promised(item, profile: Profile) -> tuple[dt.date, dict[str, dt.date]]:
+    """(the day the clock starts, each due date) for the complete referral `item`, as its
+    verdict worked them out when it was read (what the tracker's due-date cells show: an email
+    read days late counts from the day it was read); worked out again from when it was
+    received only for a verdict without them. No first session for an unborn child."""
+    v = item.verdict
+    values = v.values if v else {}
+    if v is not None and v.counted_from is not None:
+        due = dict(v.due)
+        if is_unborn(values):
+            due.pop("first_session", None)
+        return v.counted_from, due
+    start = ServiceCalendar(profile).counted_from(item.received_at)
+    return start, due_dates(item.received_at, profile, unborn=is_unborn(values))

@@ -24,3 +24,18 @@ def make_team(tmp_path, monkeypatch):
     yield make
     for t in made:
         t.ledger.close()
+
+
+@pytest.fixture
+def blackpool_ledger(tmp_path, monkeypatch):
+    """A Blackpool working folder whose ledger a test fills itself (commitments_kit.arrives):
+    (config, profile, ledger, root)."""
+    from pipeline.commands.init import init_folder
+    from pipeline.config import load_config
+    from pipeline.ledger import Ledger
+
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-02")
+    config = load_config(init_folder(tmp_path / "work", "blackpool"))
+    ledger = Ledger(config.ledger_path)
+    yield config, config.load_profile(), ledger, tmp_path
+    ledger.close()

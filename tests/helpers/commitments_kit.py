@@ -76,3 +76,58 @@ def with_review_date(path: Path, day: dt.date) -> None:
                 )
             zout.writestr(info, data)
         zout.comment = comment
+
+
+def arrives(ledger, profile, root: Path, n: int, when: dt.datetime, outcome: str, **kw):
+    """Submission `n` of one child's referral as intake records it (`problems`, `update_of`,
+    `values` in kw): its verdict's own clock start and due dates, worked out as validation
+    does (what the tracker's due-date cells show), and the reply the mail effect sent that
+    day on the case timeline."""
+    import hashlib
+
+    from pipeline.cases import acknowledgement
+    from pipeline.ledger import ItemDraft
+    from pipeline.ledger.names import MailHow
+    from pipeline.models import Verdict
+    from pipeline.validate.calendar import ServiceCalendar, due_dates
+
+    from tests.helpers.season_kit import referral_values
+
+    verdict = Verdict(
+        verdict="complete" if outcome == "accepted" else "incomplete",
+        kind="referral",
+        form_id="family-time-referral",
+        values=kw.get("values") or referral_values("Kit", "Example"),
+        problems=list(kw.get("problems", ())),
+        received=when,
+        counted_from=ServiceCalendar(profile).counted_from(when),
+        due=due_dates(when, profile),
+    )
+    draft = ItemDraft(
+        original_name=f"referral-{n}.docx",
+        outcome=outcome,
+        reason="",
+        verdict=verdict,
+        case_id="C9",
+        update_of=kw.get("update_of"),
+    )
+    _, [item] = ledger.record_file(
+        sha256=hashlib.sha256(f"submission-{n}".encode()).hexdigest(),
+        original_name=draft.original_name,
+        size=1,
+        received_at=when,
+        source_path=root / f"in-{n}",
+        archive_root=root / "archive",
+        drafts=[draft],
+    )
+    ledger.record_event(
+        acknowledgement.acknowledged_event(item.reference, item.id, MailHow.SENT, when.date())
+    )
+    return item
+
+
+def digest_lines(ledger, config, profile, day: dt.date) -> list[str]:
+    """The digest's (and `status`'s) lines on `day`, with no allocations typed."""
+    from pipeline.notify.digest import reminders
+
+    return [r.text for r in reminders(ledger, config, profile, day, allocations={})]
