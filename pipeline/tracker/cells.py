@@ -77,11 +77,13 @@ def packs(ledger: Ledger, items, profile=None) -> dict:
 def first_session_promised(items) -> dict:
     """reference -> the date the service promised a first session by, counted from when the
     referral was first received (an update does not move the promise)."""
+    from pipeline.validate.calendar import complete_referrals, is_unborn
+
     out: dict = {}
-    for item in sorted(items, key=lambda i: i.id):
+    for ref, item in complete_referrals(items).items():
         due = item.verdict.due.get("first_session") if item.verdict else None
-        if item.reference and item.outcome == "accepted" and due and item.reference not in out:
-            out[item.reference] = due
+        if due and not is_unborn(item.verdict.values):  # no promise before the birth
+            out[ref] = due
     return out
 
 

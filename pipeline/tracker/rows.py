@@ -57,6 +57,22 @@ def cell_value(column: ColumnSpec, value: Any) -> Value:
     return as_text(value)[:EXCEL_MAX_TEXT]
 
 
+def _promised(group: list[Item], shown: Item) -> dict:
+    """The due dates of the row's complete referral (its first accepted submission), the same
+    answer every view gives (validate/calendar.complete_referrals); no first session for an
+    unborn child."""
+    from pipeline.validate.calendar import complete_referrals, is_unborn
+
+    complete = complete_referrals(group).get(shown.reference or "") or shown
+    verdict = complete.verdict
+    if verdict is None:
+        return {}
+    due = dict(verdict.due)
+    if is_unborn(verdict.values):
+        due.pop("first_session", None)
+    return due
+
+
 class _Context:
     """One row's sources: the item the row shows, and all items sharing its reference."""
 
@@ -77,8 +93,8 @@ class _Context:
             return True, getattr(item, name, None)
         if kind == "values":
             return True, (verdict.values.get(name) if verdict else None)
-        if kind == "due":
-            return True, (verdict.due.get(name) if verdict else None)
+        if kind == "due":  # counted from the complete referral: an update moves nothing
+            return True, _promised(self.group, item).get(name)
         if kind == "extra":
             table = self.extras.get(name) or {}
             key = item.reference or self.word("item_key", id=item.id)

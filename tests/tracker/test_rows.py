@@ -323,3 +323,15 @@ def test_the_iro_the_referral_names_starts_the_iro_cell():
     row = referral_row(accepted(1, **{"iro.name": "Iris Reviewer-Example"}))
     assert row["seed:iro_name"] == "Iris Reviewer-Example"
     assert "iro_name" not in row
+
+
+def test_an_update_keeps_the_due_dates_of_the_complete_referral():
+    """Sent again with changed answers a week later: the row shows the update's answers, but
+    the service's promises still count from the complete referral (every view agrees)."""
+    first = accepted(1, reference=REF, received=dt.datetime(2026, 11, 2, 9))
+    update = accepted(
+        2, reference=REF, received=dt.datetime(2026, 11, 9, 9), **{"request.frequency": "Weekly"}
+    )
+    row = rows(first, update)["Referrals"][REF]
+    assert row["allocation_due"] == dt.date(2026, 11, 16)  # 02/11 + the kit's 14 days
+    assert row["contact_due"] == dt.date(2026, 11, 4)
