@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pipeline.cases import paperwork as PW
 from pipeline.cases import suspension as S
 from pipeline.cases.case import Case
+from pipeline.cases.family_time import capped, family_time_end
 from pipeline.initials import child_initials
 from pipeline.ledger.names import EventKind
 from pipeline.models import Allocation, Item
@@ -47,6 +48,8 @@ class Booking:
     # the family members the referral names (folded): two bookings share a session only when
     # they are one family's (siblings), never two unrelated children put in the same slot
     family: frozenset[str] = frozenset()
+    # the last day of time-limited family time (pipeline/cases/family_time.py); None: no end
+    ends: dt.date | None = None
 
     def same_family(self, other: Booking) -> bool:
         return bool(self.family & other.family)
@@ -123,6 +126,7 @@ def booking(
         frequency=frequency_of(item),
         initials=child_initials(values) if values else "",
         family=_family(values),
+        ends=family_time_end(item, allocation),
     )
 
 
@@ -145,6 +149,7 @@ def sessions_of(
 ) -> list[Session]:
     """The booking's sessions from `first` to `last` (inclusive), each with its state."""
     real, open_ = calendars or (ServiceCalendar(profile), _OpenCalendar(profile))
+    last = capped(last, b.ends) or last  # none after time-limited family time ends
     try:
         planned = session_dates(b.first_date, b.day, b.frequency, real, until=last)
         agreed = session_dates(b.first_date, b.day, b.frequency, open_, until=last)
