@@ -327,3 +327,22 @@ def test_no_record_is_chased_for_a_session_after_the_end(tmp_path, ledger, monke
     )
     said = " ".join(r.text for r in chased)
     assert "16/11/2026" in said and "18/11/2026" not in said and "27/11/2026" not in said
+
+
+def test_a_date_typed_in_the_tracker_carries_family_time_on(tmp_path, monkeypatch):
+    """The column is in Blackpool's workbook, and what a co-ordinator types in it is read as the
+    new end (a cell that is not a date leaves the service's limit standing)."""
+    from pipeline.tracker import allocations_or_none
+
+    from tests.helpers.commitments_kit import Team
+
+    team = Team(tmp_path / "blackpool", "blackpool")
+    try:
+        ref = team.referral(dt.datetime(2026, 11, 2, 9))
+        team.type_in(ref, **{"Family time ends (date)": D(2026, 11, 27)})
+        typed = allocations_or_none(team.config, team.profile)[ref]
+        assert typed.family_time_ends == D(2026, 11, 27)
+        team.type_in(ref, Status="Waiting", **{"Family time ends (date)": "when the plan ends"})
+        assert allocations_or_none(team.config, team.profile)[ref].family_time_ends is None
+    finally:
+        team.ledger.close()
