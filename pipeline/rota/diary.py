@@ -176,15 +176,22 @@ def sessions_of(
 
 
 def current_bookings(
-    cases: dict[str, Case], items: dict[str, Item], skip: Iterable[str] = ()
+    cases: dict[str, Case],
+    items: dict[str, Item],
+    skip: Iterable[str] = (),
+    ends: dict[str, dt.date] | None = None,
 ) -> dict[str, Booking]:
-    """reference -> the booking of the allocation its latest pack was made from."""
+    """reference -> the booking of the allocation its latest pack was made from; `ends`: the
+    end of time-limited family time a person typed in the tracker (else the service's limit)."""
     skipped = set(skip)
     out: dict[str, Booking] = {}
     for ref, case in cases.items():
         if ref in skipped:
             continue
-        found = booking(ref, PW.current_allocation(case), items.get(ref))
+        allocation = PW.current_allocation(case)
+        if allocation is not None and (ends or {}).get(ref):
+            allocation = {**allocation, "family_time_ends": ends[ref]}
+        found = booking(ref, allocation, items.get(ref))
         if found is not None:
             out[ref] = found
     return out
@@ -215,11 +222,15 @@ def newest_items(ledger) -> dict[str, Item]:
     return out
 
 
-def from_ledger(ledger, profile, first: dt.date, last: dt.date) -> list[Session]:
-    """The diary of every allocated referral in the ledger from `first` to `last`."""
+def from_ledger(
+    ledger, profile, first: dt.date, last: dt.date, ends: dict[str, dt.date] | None = None
+) -> list[Session]:
+    """The diary of every allocated referral in the ledger from `first` to `last` (`ends`: see
+    current_bookings)."""
     from pipeline.cases import cases_of
 
     cases = cases_of(ledger, kinds=KINDS)
     if not any(c.has(EventKind.ALLOCATED) for c in cases.values()):
         return []  # nothing allocated yet: the referrals need not be read
-    return diary(current_bookings(cases, newest_items(ledger)), cases, profile, first, last)
+    bookings = current_bookings(cases, newest_items(ledger), ends=ends)
+    return diary(bookings, cases, profile, first, last)

@@ -153,11 +153,14 @@ def settle(
     return action.model_copy(update=update)
 
 
-def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
+def status_lines(
+    ledger, profile, resuming: bool = False, allocations: dict | None = None
+) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting:
     what waits for a person (the digest). `resuming`: also when each suspension's family time
-    resumes (`status`), which waits for nobody. Read from the case timeline, so a line says
-    "suspended" only where the suspension started (its letters made)."""
+    resumes (`status`), which waits for nobody, never after time-limited family time ends
+    (`allocations`: the tracker's, for an end a person typed). Read from the case timeline, so
+    a line says "suspended" only where the suspension started (its letters made)."""
     from pipeline.cases import suspension
     from pipeline.cases.case import cases_of
     from pipeline.cases.family_time import family_time_end
@@ -169,7 +172,8 @@ def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
     lines, now = [], today()
 
     def ends_of(reference: str) -> dt.date | None:
-        return family_time_end(ledger.item_by_reference(reference))
+        typed = (allocations or {}).get(reference)
+        return family_time_end(ledger.item_by_reference(reference), typed)
 
     def resumes_line(key: str, day: dt.date, ends: dt.date | None) -> str:
         """When family time resumes; never a day after time-limited family time ends."""

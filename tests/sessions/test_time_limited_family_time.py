@@ -259,9 +259,14 @@ def test_status_never_says_family_time_resumes_after_the_end(ledger, tmp_path, m
     span = S.Span(D(2026, 11, 10), D(2026, 11, 19), why="days")
     ledger.record_event(S.suspension_started(ref, sa.id, span, "Pat", D(2026, 11, 10)))
 
-    lines = " ".join(status_lines(ledger, load_profile("blackpool"), resuming=True))
+    profile = load_profile("blackpool")
+    lines = " ".join(status_lines(ledger, profile, resuming=True))
     assert "resumes on 20/11/2026" not in lines
     assert "after time-limited family time ends (16/11/2026)" in lines
+    # a co-ordinator typed a later end in the tracker: family time resumes after the pause
+    typed = {ref: allocation(profile, reference=ref, family_time_ends=D(2026, 12, 18))}
+    lines = " ".join(status_lines(ledger, profile, resuming=True, allocations=typed))
+    assert "family time resumes on 20/11/2026" in lines
 
 
 def _digest(ledger, item, profile_id: str, day: dt.date, **typed) -> list[str]:
@@ -346,3 +351,20 @@ def test_a_date_typed_in_the_tracker_carries_family_time_on(tmp_path, monkeypatc
         assert allocations_or_none(team.config, team.profile)[ref].family_time_ends is None
     finally:
         team.ledger.close()
+
+
+def test_the_rota_sheet_follows_an_end_typed_in_the_tracker(tmp_path, ledger):
+    from pipeline.cases import paperwork as PW
+    from pipeline.rota.diary import from_ledger
+
+    profile = load_profile("blackpool")
+    item = _record(ledger, tmp_path, limited())
+    a = allocation(profile, reference=item.reference)
+    snapshot = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in dict(a).items()}
+    ledger.record_event(
+        PW.allocated(item.reference, 1, snapshot, "Together Worker", D(2026, 11, 2))
+    )
+    weeks = (D(2026, 11, 2), D(2026, 12, 13))
+    assert max(s.date for s in from_ledger(ledger, profile, *weeks)) == END
+    later = {item.reference: D(2026, 11, 27)}
+    assert max(s.date for s in from_ledger(ledger, profile, *weeks, ends=later)) == D(2026, 11, 27)
