@@ -96,6 +96,8 @@ class Allocation(BaseModel):
     notes: str | None = None
     # who accepted the referral, where the service's profile says a person accepts it
     accepted_by: str | None = None
+    # the last day of time-limited family time, as typed (pipeline/cases/family_time.py)
+    family_time_ends: dt.date | None = None
 
     @property
     def complete(self) -> bool:

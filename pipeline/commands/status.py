@@ -123,7 +123,7 @@ def gather(ledger, config=None, profile=None) -> dict:
         "mail_dir": None if config is None else str(config.mail_dir),
         "profile": None if config is None else str(config.profile_reference()),
         "stale_owner_files": _stale_owners(config),
-        "proposals": _proposal_lines(ledger, profile),
+        "proposals": _proposal_lines(ledger, profile, config),
         "copies": _copies(ledger),
         "reminders": _reminders(ledger, config, profile),
         "mail_followup": _mail_followup(ledger, config, profile),
@@ -240,12 +240,15 @@ def _stale_owners(config) -> list[dict]:
     ]
 
 
-def _proposal_lines(ledger, profile) -> list[str]:
+def _proposal_lines(ledger, profile, config=None) -> list[str]:
     if profile is None:
         return []
     from pipeline.sessions.proposals import status_lines
+    from pipeline.tracker import allocations_or_none
 
-    return status_lines(ledger, profile, resuming=True)
+    # the tracker's rows: an end of time-limited family time a person typed there
+    typed = allocations_or_none(config, profile) if config is not None else {}
+    return status_lines(ledger, profile, resuming=True, allocations=typed)
 
 
 def _reminders(ledger, config, profile) -> list[dict]:

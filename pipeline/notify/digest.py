@@ -39,7 +39,7 @@ LATE_EVENT_SHOWN_DAYS = 7  # a late significant event is on the digest for a wee
 @dataclass(frozen=True)
 class Reminder:
     kind: str  # rows_moved, significant_late, records_overdue, proposals, not_resubmitted, due,
-    # to_do, dates_to_correct, review,
+    # to_do, dates_to_correct, review, family_time_ends,
     # workload, room; said_before, not_yet_mailed (STATUS_ONLY: in `status`, never mailed)
     text: str  # one line, references and dates only (no names but the worker's own)
 
@@ -86,6 +86,7 @@ def reminders(
         + _due_dates(ledger, accepted, allocations, profile, cal, today)
         + _planning_meeting_chase(ledger, accepted, allocations, profile, cal, today)
         + _before_first_session(ledger, accepted, allocations, profile, today)
+        + _family_time_ending(ledger, accepted, allocations, profile, cal, today)
         + _dates_to_correct(ledger, accepted)
         + _against_request(ledger, accepted, today)
         + _reviews_coming(ledger, config, profile, accepted, today)
@@ -462,6 +463,52 @@ def _before_first_session(
             Reminder(
                 "to_do",
                 _say("before_first_session", ref=ref, date=dates.numeric_date(first), to_do=to_do),
+            )
+        )
+    return out
+
+
+ENDING_AHEAD_WORKING_DAYS = 3  # time-limited family time: said this many working days ahead
+
+
+def _family_time_ending(
+    ledger, accepted: dict, allocations: dict, profile, cal, today: dt.date
+) -> list[Reminder]:
+    """Time-limited family time coming to its end (pipeline/cases/family_time.py), only where
+    the service states a limit: said from a few working days before the end, on the end day and
+    after it, until a person types a later date in the tracker's column for it or closes the
+    referral, because no session is planned after the end without that decision."""
+    from pipeline.cases.case import cases_of
+    from pipeline.cases.family_time import family_time_end, states_limits
+    from pipeline.ledger.names import EventKind
+    from pipeline.tracker.columns import load_spec
+
+    if not states_limits(profile):
+        return []
+    spec = load_spec(profile=profile)
+    sheet = next((s for s in spec.enabled_sheets if "accepted" in s.outcomes), None)
+    columns = sheet.columns if sheet is not None else []
+    column = next((c for c in columns if c.key == "family_time_ends"), None)
+    if column is None:
+        return []
+    header = column.header_for(profile)
+    cases = cases_of(ledger, accepted, kinds=(EventKind.CLOSED,))
+    out: list[Reminder] = []
+    for ref, item in accepted.items():
+        a = allocations.get(ref)
+        end = family_time_end(item, a)
+        case = cases.get(ref)
+        if (
+            end is None
+            or (a is not None and (a.status or "").strip() == "Closed")
+            or (case is not None and case.has(EventKind.CLOSED))
+            or today < cal.add_working_days(end, -ENDING_AHEAD_WORKING_DAYS)
+        ):
+            continue
+        key = "family_time_ended" if end < today else "family_time_ends"
+        out.append(
+            Reminder(
+                "family_time_ends", _say(key, ref=ref, date=dates.numeric_date(end), column=header)
             )
         )
     return out

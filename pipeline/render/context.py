@@ -146,6 +146,8 @@ class ArrangementCtx(BaseModel):
     first_date: str = NOT_GIVEN
     court_directed: bool = False
     venue_arrival_note: str = ""  # how people come in at this venue (the profile's)
+    # the last day of time-limited family time ("" where none: pipeline/cases/family_time.py)
+    family_time_ends: str = ""
 
 
 class SessionCtx(BaseModel):
@@ -445,6 +447,8 @@ def arrangement_context(
     item: Item, allocation: Allocation | None, profile: Profile
 ) -> ArrangementCtx:
     values = item.verdict.values if item.verdict else {}
+    from pipeline.cases.family_time import family_time_end
+
     a = allocation or Allocation(reference=item.reference or "")
     start, end = session_times(a.time, item)
     venue = profile.venue(a.venue) if a.venue else None
@@ -487,6 +491,7 @@ def arrangement_context(
         first_date=uk_date(a.first_date),
         court_directed=is_court_directed(item),
         venue_arrival_note=(venue.arrival_note or "") if venue else "",
+        family_time_ends=uk_date(family_time_end(item, a), ""),
     )
 
 
@@ -585,6 +590,10 @@ def document_context(
     ]
     start = allocation.first_date if allocation and allocation.first_date else today
     end = add_months(start, int(settings()["pack"]["closure_months"])) - dt.timedelta(days=1)
+    from pipeline.cases.family_time import family_time_end
+
+    limit = family_time_end(item, allocation)  # time-limited: no closed days after its end
+    end = min(end, limit) if limit is not None and limit >= start else end
     planned = planned or []
     return cls(
         reference=item.reference or NOT_GIVEN,

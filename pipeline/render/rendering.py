@@ -148,8 +148,13 @@ def _title(key: str) -> str:
 
 
 def _restart_after(item, allocation, profile, until: dt.date | None) -> dt.date | None:
-    """The first planned session after a suspension ends."""
+    """The first planned session after a suspension ends; None when time-limited family time
+    ends before it (no session is promised after the end: pipeline/cases/family_time.py)."""
+    from pipeline.cases.family_time import family_time_end
+
     if until is None:
         return None
+    ends = family_time_end(item, allocation)
     planned = _planned(item, allocation, profile, until=until + dt.timedelta(days=70))
-    return next((s.date for s in planned if s.date > until), until + dt.timedelta(days=1))
+    after = next((s.date for s in planned if s.date > until), until + dt.timedelta(days=1))
+    return None if ends is not None and after > ends else after

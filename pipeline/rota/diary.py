@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pipeline.cases import paperwork as PW
 from pipeline.cases import suspension as S
 from pipeline.cases.case import Case
+from pipeline.cases.family_time import capped, family_time_end
 from pipeline.initials import child_initials
 from pipeline.ledger.names import EventKind
 from pipeline.models import Allocation, Item
@@ -47,6 +48,8 @@ class Booking:
     # the family members the referral names (folded): two bookings share a session only when
     # they are one family's (siblings), never two unrelated children put in the same slot
     family: frozenset[str] = frozenset()
+    # the last day of time-limited family time (pipeline/cases/family_time.py); None: no end
+    ends: dt.date | None = None
 
     def same_family(self, other: Booking) -> bool:
         return bool(self.family & other.family)
@@ -123,6 +126,7 @@ def booking(
         frequency=frequency_of(item),
         initials=child_initials(values) if values else "",
         family=_family(values),
+        ends=family_time_end(item, allocation),
     )
 
 
@@ -145,6 +149,7 @@ def sessions_of(
 ) -> list[Session]:
     """The booking's sessions from `first` to `last` (inclusive), each with its state."""
     real, open_ = calendars or (ServiceCalendar(profile), _OpenCalendar(profile))
+    last = capped(last, b.ends) or last  # none after time-limited family time ends
     try:
         planned = session_dates(b.first_date, b.day, b.frequency, real, until=last)
         agreed = session_dates(b.first_date, b.day, b.frequency, open_, until=last)
@@ -171,15 +176,22 @@ def sessions_of(
 
 
 def current_bookings(
-    cases: dict[str, Case], items: dict[str, Item], skip: Iterable[str] = ()
+    cases: dict[str, Case],
+    items: dict[str, Item],
+    skip: Iterable[str] = (),
+    ends: dict[str, dt.date] | None = None,
 ) -> dict[str, Booking]:
-    """reference -> the booking of the allocation its latest pack was made from."""
+    """reference -> the booking of the allocation its latest pack was made from; `ends`: the
+    end of time-limited family time a person typed in the tracker (else the service's limit)."""
     skipped = set(skip)
     out: dict[str, Booking] = {}
     for ref, case in cases.items():
         if ref in skipped:
             continue
-        found = booking(ref, PW.current_allocation(case), items.get(ref))
+        allocation = PW.current_allocation(case)
+        if allocation is not None and (ends or {}).get(ref):
+            allocation = {**allocation, "family_time_ends": ends[ref]}
+        found = booking(ref, allocation, items.get(ref))
         if found is not None:
             out[ref] = found
     return out
@@ -210,11 +222,15 @@ def newest_items(ledger) -> dict[str, Item]:
     return out
 
 
-def from_ledger(ledger, profile, first: dt.date, last: dt.date) -> list[Session]:
-    """The diary of every allocated referral in the ledger from `first` to `last`."""
+def from_ledger(
+    ledger, profile, first: dt.date, last: dt.date, ends: dict[str, dt.date] | None = None
+) -> list[Session]:
+    """The diary of every allocated referral in the ledger from `first` to `last` (`ends`: see
+    current_bookings)."""
     from pipeline.cases import cases_of
 
     cases = cases_of(ledger, kinds=KINDS)
     if not any(c.has(EventKind.ALLOCATED) for c in cases.values()):
         return []  # nothing allocated yet: the referrals need not be read
-    return diary(current_bookings(cases, newest_items(ledger)), cases, profile, first, last)
+    bookings = current_bookings(cases, newest_items(ledger), ends=ends)
+    return diary(bookings, cases, profile, first, last)

@@ -33,10 +33,15 @@ def planned_sessions(
     count: int | None = None,
     until: dt.date | None = None,
 ) -> list[PlannedSession]:
-    """The planned sessions, or [] when the allocation does not say enough to work them out.
-    Raises ValueError (plain English) for days or a frequency that cannot be read."""
+    """The planned sessions, or [] when the allocation does not say enough to work them out;
+    none after time-limited family time ends (pipeline/cases/family_time.py), unless a person
+    typed a later end. Raises ValueError (plain English) for days or a frequency that cannot
+    be read."""
+    from pipeline.cases.family_time import capped, family_time_end
+
     if allocation is None or allocation.first_date is None or not allocation.day:
         return []
+    until = capped(until, family_time_end(item, allocation))
     return session_dates(
         allocation.first_date,
         allocation.day,

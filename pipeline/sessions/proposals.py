@@ -153,19 +153,40 @@ def settle(
     return action.model_copy(update=update)
 
 
-def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
+def status_lines(
+    ledger, profile, resuming: bool = False, allocations: dict | None = None
+) -> list[str]:
     """Proposals nobody has decided (overdue ones said so), and suspensions with no meeting:
     what waits for a person (the digest). `resuming`: also when each suspension's family time
-    resumes (`status`), which waits for nobody. Read from the case timeline, so a line says
-    "suspended" only where the suspension started (its letters made)."""
+    resumes (`status`), which waits for nobody, never after time-limited family time ends
+    (`allocations`: the tracker's, for an end a person typed). Read from the case timeline, so
+    a line says "suspended" only where the suspension started (its letters made)."""
     from pipeline.cases import suspension
     from pipeline.cases.case import cases_of
+    from pipeline.cases.family_time import family_time_end
     from pipeline.clock import today
     from pipeline.dates import numeric_date
 
     w = words()["status"]
     where = "sessions/proposals.toml [status] "
     lines, now = [], today()
+
+    def ends_of(reference: str) -> dt.date | None:
+        typed = (allocations or {}).get(reference)
+        return family_time_end(ledger.item_by_reference(reference), typed)
+
+    def resumes_line(key: str, day: dt.date, ends: dt.date | None) -> str:
+        """When family time resumes; never a day after time-limited family time ends."""
+        if ends is not None and day > ends:
+            return house.fill(
+                w["resumes_after_end"],
+                where + "resumes_after_end",
+                key=key,
+                date=numeric_date(day),
+                end=numeric_date(ends),
+            )
+        return house.fill(w["resumes"], where + "resumes", key=key, date=numeric_date(day))
+
     for case in cases_of(ledger, kinds=suspension.KINDS).values():
         for p in suspension.proposals(case):
             key = f"{p.id} {p.reference}"
@@ -189,21 +210,12 @@ def status_lines(ledger, profile, resuming: bool = False) -> list[str]:
             elif resuming and p.until is not None and p.until != suspension.OPEN:
                 resumes = p.until + dt.timedelta(days=1)
                 if resumes >= now:
-                    lines.append(
-                        house.fill(
-                            w["resumes"], where + "resumes", key=key, date=numeric_date(resumes)
-                        )
-                    )
+                    lines.append(resumes_line(key, resumes, ends_of(p.reference)))
         if resuming:
             for p in suspension.proposals(case):
                 if p.state == "ended" and p.ended_on and p.ended_on >= now:
                     lines.append(
-                        house.fill(
-                            w["resumes"],
-                            where + "resumes",
-                            key=f"{p.id} {p.reference}",
-                            date=numeric_date(p.ended_on),
-                        )
+                        resumes_line(f"{p.id} {p.reference}", p.ended_on, ends_of(p.reference))
                     )
         lines += suspension.team_lines(
             case, now, who_decides(ledger.item_by_reference(case.reference), profile)

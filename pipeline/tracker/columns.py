@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline import words
+from pipeline.cases.family_time import states_limits
 from pipeline.errors import FamilyTimeError
 from pipeline.paths import FORM_TEMPLATES
 from pipeline.profile import Profile
@@ -40,6 +41,8 @@ class ColumnSpec(_Strict):
     # a column only for a service where a person accepts referrals ([acceptance] automatic
     # = false): there the pack waits for a name in it
     person_accepts: bool = False
+    # a column only for a service that limits family time in time (its profile's [limits])
+    limits: bool = False
     # A due-date column exists only for a service that makes this promise (its profile's
     # timescales): no "Allocate by" column where a service promises no allocation date.
     # A list: the column exists where the service makes any one of them.
@@ -164,6 +167,7 @@ def load_spec(path: Path | None = None, profile: Profile | None = None) -> Track
         by,
         tuple(profile.tracker.statuses),
         bool(profile.venue_kinds),
+        states_limits(profile),
     )
 
 
@@ -174,6 +178,7 @@ def _for_service(
     accepted_by: str | None = None,
     own_choices: tuple[str, ...] = (),
     venue_kinds: bool = False,
+    limits: bool = False,
 ) -> TrackerSpec:
     """The service's columns; where a person accepts referrals (the profile's [acceptance]),
     a complete referral is not called accepted before they did, and where the service does
@@ -191,6 +196,7 @@ def _for_service(
             for c in sheet.columns
             if (not c.promises or set(c.promises) & promised)
             and (not c.person_accepts or bool(accepted_by))
+            and (not c.limits or limits)
         ]
         keys = {c.key for c in columns}
         highlights = [h for h in sheet.highlights if h.column in keys and h.status_column in keys]

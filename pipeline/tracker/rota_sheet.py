@@ -176,8 +176,16 @@ def refresh(ledger, config, profile, today: dt.date) -> bool:
         if not path.exists() or open_by(path):
             return False
         first = R.week_of(today)
+        from pipeline.tracker import allocations_or_none
+
+        # an end of time-limited family time a person typed (pipeline/cases/family_time.py)
+        ends = {
+            ref: a.family_time_ends
+            for ref, a in allocations_or_none(config, profile).items()
+            if a.family_time_ends
+        }
         sessions = diary.from_ledger(
-            ledger, profile, first, first + dt.timedelta(weeks=R.WEEKS_SHOWN)
+            ledger, profile, first, first + dt.timedelta(weeks=R.WEEKS_SHOWN), ends=ends
         )
         data = path.read_bytes()
         if not sessions and not has_sheet(data):

@@ -109,7 +109,7 @@ class _Context:
 
     def _summary_verdict(self) -> str:
         flags = [
-            f.replace("_", " ")
+            self._flag_words(f)
             for f in (self.item.verdict.flags if self.item.verdict else [])
             if f != "updated_referral"
         ]  # said with its date below
@@ -124,6 +124,22 @@ class _Context:
                 "updated", date=numeric_date(later.received_at)
             )
         return text
+
+    def _flag_words(self, flag: str) -> str:
+        """A flag in plain words: one with a date ("time_limited:2026-11-16") is said by its
+        [words] entry "flag_<name>" with the date as people write it."""
+        name, _, day = flag.partition(":")
+        if day and f"flag_{name}" in self.words:
+            try:
+                return self.word(f"flag_{name}", date=numeric_date(dt.date.fromisoformat(day)))
+            except ValueError:
+                pass
+        return flag.replace("_", " ")
+
+    def _summary_family_time_end(self) -> dt.date | None:
+        from pipeline.cases.family_time import limit_end
+
+        return limit_end(self.item)
 
     def _summary_warnings(self) -> str:
         warnings = self.item.verdict.warnings if self.item.verdict else []

@@ -698,6 +698,9 @@ def read_allocations(config: Any, profile: Profile) -> list[Allocation]:
                 fields[key] = v if isinstance(v, dt.date) else parse_date(v)
                 if fields[key] is None and cell_text(v):
                     fields["first_date_text"] = cell_text(v)  # said back, not guessed
+            elif key == "family_time_ends":  # not a date: the service's limit still stands
+                day = v if isinstance(v, dt.date) else parse_date(v)
+                fields[key] = day.date() if isinstance(day, dt.datetime) else day
             else:
                 text = cell_text(v)
                 for choice in choices.get(key, []):
