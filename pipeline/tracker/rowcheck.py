@@ -24,6 +24,7 @@ from lxml import etree
 from pipeline.tracker.columns import SheetSpec, TrackerSpec
 from pipeline.tracker.typed import read_date
 from pipeline.tracker.workbook import (
+    _C,
     Package,
     SheetPart,
     col_letters,
@@ -258,17 +259,27 @@ def moved_keys(
     if key_col is None or check_col is None:
         return set()
     fingerprints = Fingerprints(pkg, pipeline_columns(sheet, columns))
+    check_letters = col_letters(check_col)
     out: set[str] = set()
     for _, row in pkg.data_rows(sp):
-        cells = pkg.cells(row)
-        key = pkg.column_value(cells, key_col, "text")
-        if key in (None, ""):
-            continue
-        check = Check.read(pkg.column_value(cells, check_col, "text"))
+        cells = None
+        last = row[-1] if len(row) else None
+        if (
+            last is not None
+            and last.tag == _C
+            and last.get("r", "").rstrip(_DIGITS) == check_letters
+        ):
+            check_cell = last  # the check cell is written last: no need to index the row
+        else:
+            cells = pkg.cells(row)
+            check_cell = cells.get(check_col)
+        check = Check.read(pkg.value(check_cell) if check_cell is not None else None)
         if check is None or check.fp is None:
             continue
         if fingerprints.of_row(row) != check.fp:
-            out.add(canon(key, "text"))
+            key = pkg.column_value(cells or pkg.cells(row), key_col, "text")
+            if key not in (None, ""):
+                out.add(canon(key, "text"))
     return out
 
 

@@ -38,12 +38,39 @@ def _load(path: Path) -> dict:
         return {}
 
 
+def _stamp(path: Path) -> tuple | None:
+    """The state file as last written (it is replaced whole, so a new write is a new file)."""
+    try:
+        st = path.stat()
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+
+
+# (state file, book|sheet, columns) -> (workbook version, state file stamp, held): a workbook
+# read again unchanged, with the state file as this process left it, holds the same rows (the
+# comparison is then of the rows with themselves), so neither is read or compared again.
+_compared: dict[tuple, tuple] = {}
+
+
 def held_rows(
-    state_dir: Path, book: str, sheet: str, rows: dict[str, dict[str, Any]], columns: list[str]
+    state_dir: Path,
+    book: str,
+    sheet: str,
+    rows: dict[str, dict[str, Any]],
+    columns: list[str],
+    version: Any = None,
 ) -> dict[str, str]:
     """Row key -> the column whose cell was moved into that row (held until cleared), from
-    `rows` as read now (people's columns only) against what was read last time."""
+    `rows` as read now (people's columns only) against what was read last time. `version`
+    (typed_rows.saved_version of the workbook the rows were read from) lets an unchanged
+    workbook skip the comparison."""
     path = Path(state_dir) / STATE_FILE
+    memo_key = (str(path), f"{book}|{sheet}", tuple(columns))
+    if version is not None:
+        seen = _compared.get(memo_key)
+        if seen is not None and seen[0] == version and seen[1] == _stamp(path):
+            return dict(seen[2])
     memo = _load(path)
     entry = memo.get(f"{book}|{sheet}", {})
     before: dict[str, dict[str, str]] = entry.get("cells", {})
@@ -75,12 +102,18 @@ def held_rows(
     if not held:
         origin = {}
     new_entry = {"cells": now, "held": held, "origin": origin}
+    kept = True
     if entry != new_entry:
         memo[f"{book}|{sheet}"] = new_entry
         try:
             write_private(path, json.dumps(memo, ensure_ascii=False).encode("utf-8"))
         except OSError:
+            kept = False  # compared again next time, so the write is tried again
             log.warning("tracker: could not keep what people typed (%s)", STATE_FILE)
+    if version is not None and kept:
+        _compared[memo_key] = (version, _stamp(path), dict(held))
+    elif version is not None:
+        _compared.pop(memo_key, None)
     return held
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
 from pipeline.dates import numeric_date
@@ -43,22 +44,19 @@ def typed_rows(
     there, so it is not applied once the cells are put right)."""
     hdrs = headers(sheet, profile)
     own = load_spec(profile=profile)  # the service's columns, as the sync vouched for them
+    own_sheet = own.sheet(sheet.name)
+    people = [c.key for c in own_sheet.columns if not c.pipeline and c.key in hdrs]
+    wanted = keys | set(people) | {sheet.key}
     out: dict[str, dict[str, Any]] = {}
     for path in read_workbooks(config, profile, spec):
         if not path.exists():
             continue
-        try:
-            pkg = Package.open(path)
-        except (WorkbookError, OSError) as exc:
-            log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
+        version = saved_version(path)
+        read = _read(path, version, profile, spec, sheet, hdrs, own, wanted, what)
+        if read is None:
             continue
-        resolve_sheets(pkg, spec, profile)
-        moved = _moved(
-            pkg, own.sheet(sheet.name), own, headers(own.sheet(sheet.name), profile), path
-        )
-        people = [c.key for c in own.sheet(sheet.name).columns if not c.pipeline and c.key in hdrs]
-        rows = read_rows(pkg, sheet, hdrs, keys=keys | set(people) | {sheet.key})
-        shuffled = held_rows(config.state_dir, path.name, sheet.name, rows, people)
+        rows, moved = read
+        shuffled = held_rows(config.state_dir, path.name, sheet.name, rows, people, version)
         for key, values in rows.items():
             values = {k: v for k, v in values.items() if k in keys or k == sheet.key}
             if key in moved or key in shuffled:  # typed beside another child's cells
@@ -69,6 +67,53 @@ def typed_rows(
             if key not in out or any(cell_text(v) for k, v in values.items() if k != sheet.key):
                 out[key] = values
     return out
+
+
+def saved_version(path: Path) -> tuple | None:
+    """One saved version of the file, told without reading it all: its modified time, size
+    and last 64 bytes (a zip's directory end). None when it cannot be seen."""
+    try:
+        st = path.stat()
+        with path.open("rb") as fh:
+            fh.seek(max(0, st.st_size - 64))
+            return (st.st_mtime_ns, st.st_size, fh.read(64))
+    except OSError:
+        return None
+
+
+# (path, sheet, columns read, headers) -> (version, profile, spec, own spec, rows, moved rows):
+# every reader of one pass (allocations, reviews, decisions, commitments) and the next passes
+# read an unchanged workbook once, not once each. The profile and specs are kept and compared
+# by identity, so a memo is never used for another layout.
+_read_seen: dict[tuple, tuple] = {}
+
+
+def _read(path, version, profile, spec, sheet, hdrs, own, wanted, what):
+    """(rows by key for the columns `wanted`, the sheet's moved rows) as saved in `path`, or
+    None when it cannot be read (logged)."""
+    memo_key = (str(path), sheet.name, frozenset(wanted), tuple(sorted(hdrs.items())))
+    seen = _read_seen.get(memo_key)
+    if (
+        version is not None
+        and seen is not None
+        and seen[0] == version
+        and seen[1] is profile
+        and seen[2] is spec
+        and seen[3] is own
+    ):
+        return seen[4], seen[5]
+    try:
+        pkg = Package.open(path)
+    except (WorkbookError, OSError) as exc:
+        log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
+        return None
+    resolve_sheets(pkg, spec, profile)
+    own_sheet = own.sheet(sheet.name)
+    moved = _moved(pkg, own_sheet, own, headers(own_sheet, profile), path)
+    rows = read_rows(pkg, sheet, hdrs, keys=wanted)
+    if version is not None and saved_version(path) == version and pkg.data[-64:] == version[2]:
+        _read_seen[memo_key] = (version, profile, spec, own, rows, moved)
+    return rows, moved
 
 
 _seen: dict[tuple[str, str], tuple[object, set[str]]] = {}  # (path, sheet) -> (stamp, keys)
