@@ -31,13 +31,6 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value not in (None, "") else ""
 
 
-def _load(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def _stamp(path: Path) -> tuple | None:
     """The state file as last written (it is replaced whole, so a new write is a new file)."""
     try:
@@ -45,6 +38,26 @@ def _stamp(path: Path) -> tuple | None:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
     except OSError:
         return None
+
+
+_loaded: dict[str, tuple] = {}  # state file -> (its stamp, what it holds): parsed once a write
+
+
+def _load(path: Path) -> dict:
+    """What the state file holds (read-only: shared by the callers until the file changes)."""
+    stamp = _stamp(path)
+    seen = _loaded.get(str(path))
+    if stamp is not None and seen is not None and seen[0] == stamp:
+        return seen[1]
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(memo, dict):
+        return {}
+    if stamp is not None and _stamp(path) == stamp:
+        _loaded[str(path)] = (stamp, memo)
+    return memo
 
 
 # (state file, book|sheet, columns) -> (workbook version, state file stamp, held): a workbook
@@ -71,7 +84,7 @@ def held_rows(
         seen = _compared.get(memo_key)
         if seen is not None and seen[0] == version and seen[1] == _stamp(path):
             return dict(seen[2])
-    memo = _load(path)
+    memo = dict(_load(path))  # its entries are replaced, never changed in place
     entry = memo.get(f"{book}|{sheet}", {})
     before: dict[str, dict[str, str]] = entry.get("cells", {})
     held: dict[str, str] = dict(entry.get("held", {}))
