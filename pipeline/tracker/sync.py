@@ -462,9 +462,10 @@ def _remember(config: Any, path: Path, stamp: Any, digest: str) -> None:
 
 def _digest(sheets: dict[str, dict[str, RowSource]]) -> str:
     h = hashlib.blake2b(digest_size=16)
-    for name in sorted(sheets):
-        for key, src in sheets[name].items():
-            h.update(f"{name}\0{key}\0{src.signature}\n".encode())
+    for name in sorted(sheets):  # one update a sheet: the same digest as one a row
+        h.update(
+            "".join(f"{name}\0{k}\0{src.signature}\n" for k, src in sheets[name].items()).encode()
+        )
     return h.hexdigest()
 
 
