@@ -342,9 +342,10 @@ NOTES = [
     "- Latency: the real watcher (`pipeline.intake.watcher.InboxWatcher.run`) in a thread with the "
     "shipped settings (settle 1 s, poll every 2 s); a .docx referral copied into the inbox; "
     "timed until its first .eml exists in the mail folder.",
-    "- Tracker: a whole `pipeline.tracker.sync` of every item in a fresh process (worst case), "
-    "workbook saved Excel-style (shared strings); naive = openpyxl load-append-save per "
-    "referral, measured here and multiplied up to the batch.",
+    "- Tracker: a whole `pipeline.tracker.sync` of every item as a fresh process makes it "
+    "(no memory of earlier syncs or reads: the worst case), workbook saved Excel-style (shared "
+    "strings), so every row's check cell is checked against its cells; naive = openpyxl "
+    "load-append-save per referral, measured here and multiplied up to the batch.",
     "- Peak memory: the child process that ran the mixed batch, interpreter and libraries "
     "included.",
     "- Hostile inbox: every case of tests/fixtures/make_hostile.py dropped into the inbox of "

@@ -31,20 +31,67 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value not in (None, "") else ""
 
 
-def _load(path: Path) -> dict:
+_loaded: dict[str, tuple[bytes, dict]] = {}  # state file -> (its bytes, what they hold)
+
+
+def _raw(path: Path) -> bytes | None:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _read(path: Path, raw: Any = False) -> tuple[bytes | None, dict]:
+    """The state file's bytes (`raw` when already read) and what they hold, parsed once per
+    content and shared by the callers read-only. Told by content, not by modified time: two
+    writes a millisecond apart can share a time, a size and even a file number."""
+    if raw is False:
+        raw = _raw(path)
+    if raw is None:
+        return None, {}
+    seen = _loaded.get(str(path))
+    if seen is not None and seen[0] == raw:
+        return raw, seen[1]
+    try:
+        memo = json.loads(raw)
+    except ValueError:
+        return raw, {}
+    if not isinstance(memo, dict):
+        return raw, {}
+    _loaded[str(path)] = (raw, memo)
+    return raw, memo
+
+
+def _load(path: Path) -> dict:
+    return _read(path)[1]
+
+
+# (state file, book|sheet, columns) -> (workbook version, state file bytes, held): a workbook
+# read again unchanged, with the state file as this process left it, holds the same rows (the
+# comparison is then of the rows with themselves), so neither is compared again.
+_compared: dict[tuple, tuple] = {}
 
 
 def held_rows(
-    state_dir: Path, book: str, sheet: str, rows: dict[str, dict[str, Any]], columns: list[str]
+    state_dir: Path,
+    book: str,
+    sheet: str,
+    rows: dict[str, dict[str, Any]],
+    columns: list[str],
+    version: Any = None,
 ) -> dict[str, str]:
     """Row key -> the column whose cell was moved into that row (held until cleared), from
-    `rows` as read now (people's columns only) against what was read last time."""
+    `rows` as read now (people's columns only) against what was read last time. `version`
+    (typed_rows.saved_version of the workbook the rows were read from) lets an unchanged
+    workbook skip the comparison."""
     path = Path(state_dir) / STATE_FILE
-    memo = _load(path)
+    memo_key = (str(path), f"{book}|{sheet}", tuple(columns))
+    raw = _raw(path)
+    if version is not None:
+        seen = _compared.get(memo_key)
+        if seen is not None and seen[0] == version and seen[1] == raw:
+            return dict(seen[2])
+    memo = dict(_read(path, raw)[1])  # its entries are replaced, never changed in place
     entry = memo.get(f"{book}|{sheet}", {})
     before: dict[str, dict[str, str]] = entry.get("cells", {})
     held: dict[str, str] = dict(entry.get("held", {}))
@@ -75,13 +122,20 @@ def held_rows(
     if not held:
         origin = {}
     new_entry = {"cells": now, "held": held, "origin": origin}
+    kept = raw
     if entry != new_entry:
         memo[f"{book}|{sheet}"] = new_entry
+        data = json.dumps(memo, ensure_ascii=False).encode("utf-8")
         try:
-            write_private(path, json.dumps(memo, ensure_ascii=False).encode("utf-8"))
+            write_private(path, data)
+            kept = data
+            _loaded[str(path)] = (data, memo)  # what the file now holds
         except OSError:
+            kept = b"\0"  # matches no file: compared again next time, the write tried again
             log.warning("tracker: could not keep what people typed (%s)", STATE_FILE)
-    return held
+    if version is not None:
+        _compared[memo_key] = (version, kept, dict(held))
+    return dict(held)
 
 
 def held_now(state_dir: Path, book: str, sheet: str) -> dict[str, str]:

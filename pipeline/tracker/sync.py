@@ -29,7 +29,7 @@ from pipeline.tracker.allocation import TypedAllocation
 from pipeline.tracker.books import DECISIONS_SHEET, SyncReport, sync_message, workbook_path
 from pipeline.tracker.columns import SheetSpec, TrackerSpec, load_spec, said
 from pipeline.tracker.create import add_missing_sheets, headers, new_workbook_bytes
-from pipeline.tracker.rowcheck import Check, canon, check_text, fingerprint, pipeline_columns
+from pipeline.tracker.rowcheck import Check, Fingerprints, canon, check_text, pipeline_columns
 from pipeline.tracker.rows import SEED, RowSource, parse_date, row_sources
 from pipeline.tracker.sheets import resolve as resolve_sheets
 from pipeline.tracker.typed_rows import cell_text, typed_rows
@@ -256,6 +256,7 @@ class _Rows:
         self.pkg, self.sp, self.sheet, self.spec, self.hdrs = pkg, sp, sheet, spec, hdrs
         self.cols, self.check_col, self.sources, self.edit = cols, check_col, sources, edit
         self.owned = pipeline_columns(sheet, cols)
+        self.fingerprints = Fingerprints(pkg, self.owned)
         self.formats = {c.key: c.format for c in sheet.columns}
         self.person = [c.key for c in sheet.columns if not c.pipeline]
         self._ledger_values: dict[str, set[str]] | None = None
@@ -266,8 +267,7 @@ class _Rows:
         """The check cell after the row's pipeline cells were written: it covers them all."""
         if not self.check_col:
             return
-        fp = fingerprint(self.pkg, self.pkg.cells(row), self.owned)
-        text = check_text(src.signature, fp)
+        text = check_text(src.signature, self.fingerprints.of_row(row))
         if self.pkg.column_value(self.pkg.cells(row), self.check_col, "text") != text:
             self.pkg.set_cell(self.sp, row, number, self.check_col, text, "")
 
@@ -319,12 +319,12 @@ class _Rows:
         ([], False) at once when the check cell vouches for the row's cells, unless `full`.
         With `edit`, the row is put right, or held with a note."""
         number, row, seen_check = hit
-        cells = self.pkg.cells(row)
         check = Check.read(seen_check)
-        fp_now = fingerprint(self.pkg, cells, self.owned) if self.owned else ""
-        vouched = check is not None and check.fp == fp_now and not check.held
-        if not full and vouched and check.signature == src.signature:
-            return [], False
+        if not full and check is not None and not check.held and check.signature == src.signature:
+            fp_now = self.fingerprints.of_row(row) if self.owned else ""
+            if check.fp == fp_now:  # the check cell vouches for the row's cells
+                return [], False
+        cells = self.pkg.cells(row)
         differ: dict[str, tuple[int | None, object]] = {}
         for ck, value in src.row.items():
             if ck.startswith(SEED):
@@ -465,9 +465,10 @@ def _remember(config: Any, path: Path, stamp: Any, digest: str) -> None:
 
 def _digest(sheets: dict[str, dict[str, RowSource]]) -> str:
     h = hashlib.blake2b(digest_size=16)
-    for name in sorted(sheets):
-        for key, src in sheets[name].items():
-            h.update(f"{name}\0{key}\0{src.signature}\n".encode())
+    for name in sorted(sheets):  # one update a sheet: the same digest as one a row
+        h.update(
+            "".join(f"{name}\0{k}\0{src.signature}\n" for k, src in sheets[name].items()).encode()
+        )
     return h.hexdigest()
 
 

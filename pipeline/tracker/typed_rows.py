@@ -9,6 +9,7 @@ is typed in it. A workbook that cannot be read is logged and skipped, so the oth
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from typing import Any
 
@@ -43,22 +44,18 @@ def typed_rows(
     there, so it is not applied once the cells are put right)."""
     hdrs = headers(sheet, profile)
     own = load_spec(profile=profile)  # the service's columns, as the sync vouched for them
+    own_sheet = own.sheet(sheet.name)
+    people = [c.key for c in own_sheet.columns if not c.pipeline and c.key in hdrs]
+    wanted = keys | set(people) | {sheet.key}
     out: dict[str, dict[str, Any]] = {}
     for path in read_workbooks(config, profile, spec):
         if not path.exists():
             continue
-        try:
-            pkg = Package.open(path)
-        except (WorkbookError, OSError) as exc:
-            log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
+        read = _read(path, profile, spec, sheet, hdrs, own, wanted, what)
+        if read is None:
             continue
-        resolve_sheets(pkg, spec, profile)
-        moved = _moved(
-            pkg, own.sheet(sheet.name), own, headers(own.sheet(sheet.name), profile), path
-        )
-        people = [c.key for c in own.sheet(sheet.name).columns if not c.pipeline and c.key in hdrs]
-        rows = read_rows(pkg, sheet, hdrs, keys=keys | set(people) | {sheet.key})
-        shuffled = held_rows(config.state_dir, path.name, sheet.name, rows, people)
+        version, rows, moved = read
+        shuffled = held_rows(config.state_dir, path.name, sheet.name, rows, people, version)
         for key, values in rows.items():
             values = {k: v for k, v in values.items() if k in keys or k == sheet.key}
             if key in moved or key in shuffled:  # typed beside another child's cells
@@ -71,28 +68,77 @@ def typed_rows(
     return out
 
 
-_seen: dict[tuple[str, str], tuple[object, set[str]]] = {}  # (path, sheet) -> (stamp, keys)
+def saved_version(data: bytes) -> tuple[int, bytes]:
+    """One saved version of a workbook, from its bytes: their length and a 16-byte hash (a
+    file's modified time and size can stay the same across two quick saves; its bytes cannot).
+    Reading and hashing the file costs milliseconds; parsing it, a tenth of a second and up."""
+    return (len(data), hashlib.blake2b(data, digest_size=16).digest())
+
+
+# (path, sheet, columns read, headers) -> (version, profile, spec, own spec, rows, moved rows):
+# every reader of one pass (allocations, reviews, decisions, commitments) and the next passes
+# parse an unchanged workbook once, not once each. The profile and specs are kept and compared
+# by identity, so a memo is never used for another layout.
+_read_seen: dict[tuple, tuple] = {}
+
+
+def _read(path, profile, spec, sheet, hdrs, own, wanted, what):
+    """(the file's saved_version, rows by key for the columns `wanted`, the sheet's moved
+    rows) as saved in `path`, or None when it cannot be read (logged)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
+        return None
+    version = saved_version(data)
+    memo_key = (str(path), sheet.name, frozenset(wanted), tuple(sorted(hdrs.items())))
+    seen = _read_seen.get(memo_key)
+    if (
+        seen is not None
+        and seen[0] == version
+        and seen[1] is profile
+        and seen[2] is spec
+        and seen[3] is own
+    ):
+        return version, seen[4], seen[5]
+    try:
+        pkg = Package(data, path)
+    except WorkbookError as exc:
+        log.warning("tracker: cannot read %s for %s: %s", path.name, what, exc)
+        return None
+    resolve_sheets(pkg, spec, profile)
+    own_sheet = own.sheet(sheet.name)
+    moved = _moved(pkg, own_sheet, own, headers(own_sheet, profile), path, version)
+    rows = read_rows(pkg, sheet, hdrs, keys=wanted)
+    _read_seen[memo_key] = (version, profile, spec, own, rows, moved)
+    return version, rows, moved
+
+
+# (path, sheet, headers) -> (saved_version, moved keys)
+_seen: dict[tuple, tuple[object, set[str]]] = {}
 
 
 def _moved(
-    pkg: Package, sheet: SheetSpec, spec: TrackerSpec, hdrs: dict[str, str], path=None
+    pkg: Package,
+    sheet: SheetSpec,
+    spec: TrackerSpec,
+    hdrs: dict[str, str],
+    path=None,
+    version: tuple | None = None,
 ) -> set[str]:
     """The sheet's moved rows, worked out once per saved version of the file (the readers of
     one pass, the pack's guard and the digest all ask)."""
-    stamp = None
-    if path is not None:
-        try:
-            st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size, pkg.data[-64:])
-        except OSError:
-            stamp = None
-    memo = _seen.get((str(path), sheet.name)) if stamp is not None else None
-    if memo is not None and memo[0] == stamp:
+    if path is None:
+        sp = pkg.sheet(sheet.name, hdrs[sheet.key])
+        return moved_keys(pkg, sp, sheet, spec, hdrs) if sp is not None else set()
+    version = version or saved_version(pkg.data)
+    memo_key = (str(path), sheet.name, tuple(sorted(hdrs.items())))
+    memo = _seen.get(memo_key)
+    if memo is not None and memo[0] == version:
         return memo[1]
     sp = pkg.sheet(sheet.name, hdrs[sheet.key])
     found = moved_keys(pkg, sp, sheet, spec, hdrs) if sp is not None else set()
-    if stamp is not None:
-        _seen[(str(path), sheet.name)] = (stamp, found)
+    _seen[memo_key] = (version, found)
     return found
 
 
@@ -111,6 +157,7 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
     except (WorkbookError, OSError):
         return {}
     resolve_sheets(pkg, spec, profile)
+    version = saved_version(pkg.data)
     out: dict[str, list[str]] = {}
     for sheet in spec.enabled_sheets:
         if sheet.kept_by_people:  # the Staff sheet: only a column sorted alone can show
@@ -118,7 +165,7 @@ def moved_rows(config: Any, profile, spec: TrackerSpec | None = None) -> dict[st
             if staff:
                 out[sheet.name] = sorted(staff)
             continue
-        found = _moved(pkg, sheet, spec, headers(sheet, profile), path)
+        found = _moved(pkg, sheet, spec, headers(sheet, profile), path, version)
         found |= set(held_now(config.state_dir, path.name, sheet.name))  # a column sorted alone
         if found:
             out[sheet.name] = sorted(found)
