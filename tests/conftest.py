@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.commitments_kit import Team
 from tests.helpers.intake_kit import Work, make_workdir
 from tests.helpers.paths import FIXTURES
 
@@ -34,3 +35,18 @@ def make_work(tmp_path):
     yield make
     for w in made:
         w.ledger.close()
+
+
+@pytest.fixture
+def make_team(tmp_path, monkeypatch):
+    """Working folders of chosen services' profiles (commitments_kit.Team), from 02/11/2026."""
+    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-02")
+    made = []
+
+    def make(profile: str) -> Team:
+        made.append(Team(tmp_path / profile, profile))
+        return made[-1]
+
+    yield make
+    for t in made:
+        t.ledger.close()

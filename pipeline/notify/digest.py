@@ -49,6 +49,11 @@ class Reminder:
 ALONE_NO_MAIL = frozenset({"room", "said_before", "not_yet_mailed"})
 
 
+def _closed_in_tracker(allocation) -> bool:
+    """A co-ordinator set the row's Status to Closed (the referral needs nothing more)."""
+    return allocation is not None and (allocation.status or "").strip() == "Closed"
+
+
 def _setting(profile, name: str, default):
     value = getattr(getattr(profile, "oversight", None), name, None)
     return default if value is None else value
@@ -386,7 +391,7 @@ def _planning_meeting_chase(
             case is None
             or "planning_meeting" in kept.get(ref, {})
             or case.has(EventKind.PACK_MADE, EventKind.CLOSED)
-            or (a is not None and (a.status or "").strip() == "Closed")
+            or _closed_in_tracker(a)
         ):
             continue
         # the acknowledgement that asked for the meeting: the COMPLETE referral's (a reply to
@@ -447,7 +452,7 @@ def _before_first_session(
             case is None
             or not case.has(EventKind.PACK_MADE)
             or case.has(EventKind.CLOSED)
-            or (a is not None and (a.status or "").strip() == "Closed")
+            or _closed_in_tracker(a)
             or ledger.sessions_of(ref)
         ):
             continue
@@ -500,7 +505,7 @@ def _family_time_ending(
         case = cases.get(ref)
         if (
             end is None
-            or (a is not None and (a.status or "").strip() == "Closed")
+            or _closed_in_tracker(a)
             or (case is not None and case.has(EventKind.CLOSED))
             or today < cal.add_working_days(end, -ENDING_AHEAD_WORKING_DAYS)
         ):

@@ -92,20 +92,7 @@ def _simple_value(pkg: Package, t: str | None, kind: str, text: str | None) -> A
         return (text or "") if t == "inlineStr" else None
     if t == "inlineStr":
         return ""
-    v = text or ""
-    if t == "s":
-        try:
-            return pkg.shared[int(v)]
-        except (ValueError, IndexError):
-            return ""
-    if t in ("str", "e"):
-        return v
-    if t == "b":
-        return v == "1"
-    try:
-        return float(v)
-    except ValueError:
-        return v
+    return pkg.typed(t, text or "")
 
 
 # What follows a cell's reference as lxml writes the cell out, in the shapes the pipeline and

@@ -254,8 +254,11 @@ class Package:
             return "".join(is_.itertext()) if is_ is not None else ""
         # the common case first: <v>..</v> alone
         v = (c[0].text or "") if len(c) == 1 and c[0].tag == _V else c.findtext(_V)
-        if v is None:
-            return None
+        return None if v is None else self.typed(t, v)
+
+    def typed(self, t: str | None, v: str) -> Any:
+        """The value of a cell of type `t` whose <v> holds `v` (a shared string's index, text,
+        a boolean or a number): one reading for Package.value and the row check's fast path."""
         if t == "s":
             try:
                 return self.shared[int(v)]

@@ -13,20 +13,6 @@ def team(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def make_team(tmp_path, monkeypatch):
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-02")
-    made = []
-
-    def make(profile: str) -> Team:
-        made.append(Team(tmp_path / profile, profile))
-        return made[-1]
-
-    yield make
-    for t in made:
-        t.ledger.close()
-
-
-@pytest.fixture
 def blackpool_ledger(tmp_path, monkeypatch):
     """A Blackpool working folder whose ledger a test fills itself (commitments_kit.arrives):
     (config, profile, ledger, root)."""

@@ -16,14 +16,16 @@ class Team(Desk):
     """Desk for any service's profile."""
 
     def __init__(self, root: Path, profile: str | None = None):
-        from pipeline.commands.init import init_folder
-        from pipeline.config import load_config
-        from pipeline.ledger import Ledger
-
-        self.config = load_config(init_folder(root, profile))
-        self.profile = self.config.load_profile()
-        self.ledger = Ledger(self.config.ledger_path)
+        super().__init__(root, profile)
         self.n = 0
+
+    def allocate_in_service(self, ref: str, **changes) -> None:
+        """The usual allocation (under this service's own header for the worker), with the
+        worker first on the Staff sheet at an address the service's packs may go to."""
+        if not self.staff():
+            domain = self.profile.team_inbox.split("@")[1]
+            self.add_staff(email_address=f"robin.supervisor@{domain}")
+        self.allocate(ref, **changes)
 
     def on(self, day: dt.date) -> None:
         """The pipeline's today from now on."""

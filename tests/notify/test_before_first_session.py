@@ -15,34 +15,10 @@ from tests.helpers.commitments_kit import Team
 D = dt.date
 
 
-def allocate(team: Team, ref: str, **changes) -> None:
-    """The usual allocation, typed under this service's own header for the worker, with the
-    worker on the Staff sheet at an address the service's packs may go to."""
-    if not team.staff():
-        team.add_staff(email_address=f"robin.supervisor@{team.profile.team_inbox.split('@')[1]}")
-    worker = {"Allocated Family Time Supervisor": None}
-    worker[f"Allocated {team.profile.supervisor_role}"] = SUPERVISOR
-    team.allocate(ref, **{k.replace(" ", "_"): v for k, v in worker.items()}, **changes)
-
-
-@pytest.fixture
-def make_team(tmp_path, monkeypatch):
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-02")
-    made = []
-
-    def make(profile: str) -> Team:
-        made.append(Team(tmp_path / profile, profile))
-        return made[-1]
-
-    yield make
-    for t in made:
-        t.ledger.close()
-
-
 def allocated(team: Team) -> str:
     ref = team.referral(dt.datetime(2026, 11, 2, 9))
     team.on(D(2026, 11, 4))
-    allocate(team, ref, First_session=D(2026, 11, 10))  # a Tuesday
+    team.allocate_in_service(ref, First_session=D(2026, 11, 10))  # a Tuesday
     team.effects()
     return ref
 

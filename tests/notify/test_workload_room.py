@@ -19,38 +19,14 @@ MONDAY = D(2026, 12, 7)  # the week of the first sessions (Tuesday 8 December)
 SPARE = "Kim Spare-Example"
 
 
-def allocate(team: Team, ref: str, **changes) -> None:
-    """The usual allocation, typed under this service's own header for the worker, with the
-    worker on the Staff sheet at an address the service's packs may go to."""
-    if not team.staff():
-        team.add_staff(email_address=f"robin.supervisor@{team.profile.team_inbox.split('@')[1]}")
-    worker = {"Allocated Family Time Supervisor": None}
-    worker[f"Allocated {team.profile.supervisor_role}"] = SUPERVISOR
-    team.allocate(ref, **{k.replace(" ", "_"): v for k, v in worker.items()}, **changes)
-
-
-@pytest.fixture
-def make_team(tmp_path, monkeypatch):
-    monkeypatch.setenv("FAMILY_TIME_TODAY", "2026-11-02")
-    made = []
-
-    def make(profile: str) -> Team:
-        made.append(Team(tmp_path / profile, profile))
-        return made[-1]
-
-    yield make
-    for t in made:
-        t.ledger.close()
-
-
 def two_siblings_allocated(team: Team) -> None:
     """Two referrals given the same worker, day, time and venue (one session for both), and
     a worker of the service's own role on the Staff sheet with nothing booked."""
     a = team.referral(dt.datetime(2026, 11, 2, 9))
     b = team.referral(dt.datetime(2026, 11, 2, 10))
     team.on(D(2026, 11, 4))
-    allocate(team, a)
-    allocate(team, b)
+    team.allocate_in_service(a)
+    team.allocate_in_service(b)
     wb = openpyxl.load_workbook(team.workbook)
     wb["Staff"].append([SPARE, team.profile.supervisor_role, "kim.spare@example.org", 30])
     wb.save(team.workbook)
